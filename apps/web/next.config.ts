@@ -1,0 +1,25 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  poweredByHeader: false,
+  transpilePackages: ["@koi/api", "@koi/auth", "@koi/core", "@koi/db", "@koi/ui", "@koi/planner"],
+  serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "ioredis", "bullmq"],
+  typedRoutes: false,
+  async headers() {
+    // CSP (with a per-request nonce) is set in src/proxy.ts; these apply to every response.
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains; preload" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+        ],
+      },
+    ];
+  },
+};
+
+export default config;

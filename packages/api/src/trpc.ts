@@ -1,0 +1,85 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { roleAtLeast } from "@koi/auth/roles";
+import { AppError, appErrorCodes, toAppError } from "@koi/core/app-error";
+import { prisma, type Role } from "@koi/db";
+import type { TContext } from "./context.ts";
+
+/** AppErrors (and anything else thrown) become tRPC errors carrying a safe message and our code. */
+function toTrpcError(err: unknown): TRPCError {
+  if (err instanceof TRPCError) return err;
+  const app = toAppError(err);
+  return new TRPCError({ code: appErrorCodes[app.code].trpc, message: app.message, cause: app });
+}
+
+const t = initTRPC.context<TContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error, ctx }) {
+    const cause = error.cause;
+    const app = cause instanceof AppError ? cause : null;
+    const zod = cause instanceof ZodError ? cause : null;
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      message: internal ? "Something went wrong on our side." : zod ? "Some fields are invalid." : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        requestId: ctx?.requestId,
+        appCode: app?.code ?? (zod ? "BAD_REQUEST" : undefined),
+        retryAfterSeconds: app?.retryAfterSeconds,
+        fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join("."), i.message])) : app?.fields,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const errorMapping = t.middleware(async ({ next, ctx, path }) => {
+  const started = performance.now();
+  const result = await next();
+  const ms = performance.now() - started;
+  if (!result.ok) {
+    const mapped = toTrpcError(result.error.cause ?? result.error);
+    if (mapped.code === "INTERNAL_SERVER_ERROR") ctx.log.error({ err: result.error.cause ?? result.error, path }, "procedure failed");
+    if (mapped !== result.error) throw mapped;
+  } else if (ms > 1000) {
+    ctx.log.warn({ path, ms: Math.round(ms) }, "slow procedure");
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(errorMapping);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  const userId = ctx.session?.user?.id;
+  if (!userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, userId, log: ctx.log.child({ userId }) } });
+});
+
+export const staffProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  const user = await prisma.user.findUnique({ where: { id: ctx.userId }, select: { isStaff: true } });
+  // Not FORBIDDEN: the admin area does not exist for non-staff.
+  if (!user?.isStaff) throw new TRPCError({ code: "NOT_FOUND", message: "Not found" });
+  return next();
+});
+
+/**
+ * The org comes from the session (never from input) and is re-checked against Membership on
+ * every call, so a removed member loses access at once.
+ */
+export function orgProcedure(minRole: Role = "VIEWER") {
+  return protectedProcedure.use(async ({ ctx, next }) => {
+    const orgId = ctx.session?.activeOrgId;
+    if (!orgId) throw new TRPCError({ code: "NOT_FOUND", message: "No organization selected." });
+    const membership = await prisma.membership.findUnique({ where: { orgId_userId: { orgId, userId: ctx.userId } } });
+    if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Not found" });
+    if (!roleAtLeast(membership.role, minRole)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole.toLowerCase()} role or higher.` });
+    }
+    return next({ ctx: { ...ctx, orgId, role: membership.role, log: ctx.log.child({ orgId }) } });
+  });
+}

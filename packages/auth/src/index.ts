@@ -1,0 +1,3 @@
+export { buildAuthConfig } from "./auth-config.ts";
+export { clientIp } from "./client-ip.ts";
+export { roleAtLeast } from "./roles.ts";

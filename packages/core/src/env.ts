@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+const boolish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+/** Every environment variable Koi reads. `.env.example` documents each one. */
+export const ZServerEnv = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z.string().url(),
+  REDIS_URL: z.string().url(),
+  KOI_REDIS_PREFIX: z.string().min(1).default("koi"),
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters"),
+  AUTH_GITHUB_ID: z.string().optional(),
+  AUTH_GITHUB_SECRET: z.string().optional(),
+  AUTH_GOOGLE_ID: z.string().optional(),
+  AUTH_GOOGLE_SECRET: z.string().optional(),
+  KOI_OPEN_SIGNUP: boolish.default(false),
+  KOI_TRUST_PROXY: boolish.default(false),
+  KOI_WAITLIST_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
+  KOI_AUTH_LIMIT_PER_15_MIN: z.coerce.number().int().positive().default(10),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default("Koi <no-reply@koi.local>"),
+  KOI_WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+export type TServerEnv = z.infer<typeof ZServerEnv>;
+
+/** Parses the environment once and fails with one message that names every missing or bad variable. */
+export function parseEnv(source: NodeJS.ProcessEnv): TServerEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = ZServerEnv.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n");
+  throw new Error(`Koi cannot start: fix these environment variables (see .env.example):\n${problems}`);
+}
+
+let cached: TServerEnv | undefined;
+export function env(): TServerEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/**
+ * Every background job Koi runs: name → queue, payload schema, retry policy, concurrency.
+ * Enqueue only through `enqueueViaOutbox` (or the worker's typed helpers); handlers re-validate
+ * the payload and must be safe to run twice.
+ */
+export const jobCatalog = {
+  "send-waitlist-confirmation": {
+    queue: "email",
+    payload: z.object({ entryId: z.string().min(1) }).strict(),
+    attempts: 8,
+    backoffMs: 2_000,
+    concurrency: 4,
+  },
+  "send-invitation": {
+    queue: "email",
+    payload: z.object({ invitationId: z.string().min(1) }).strict(),
+    attempts: 8,
+    backoffMs: 2_000,
+    concurrency: 4,
+  },
+  "send-password-reset": {
+    queue: "email",
+    payload: z.object({ resetId: z.string().min(1) }).strict(),
+    attempts: 8,
+    backoffMs: 2_000,
+    concurrency: 4,
+  },
+} as const;
+
+export type TJobName = keyof typeof jobCatalog;
+export type TJobPayload<N extends TJobName> = z.infer<(typeof jobCatalog)[N]["payload"]>;
+export const jobNames = Object.keys(jobCatalog) as TJobName[];
+export const queueNames = [...new Set(Object.values(jobCatalog).map((j) => j.queue))];
+
+/** BullMQ job ids may not contain ':' and must not be integers. */
+export function assertValidJobId(jobId: string): void {
+  if (!jobId || jobId.includes(":") || /^\d+$/.test(jobId)) throw new Error(`invalid job id: ${jobId}`);
+}

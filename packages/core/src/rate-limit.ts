@@ -1,0 +1,47 @@
+import type { Redis } from "ioredis";
+import { redisKey } from "./redis.ts";
+
+export type TRateLimitResult = {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  retryAfterSeconds: number;
+  resetAtMs: number;
+};
+
+// Sliding-window log in one sorted set: drop entries older than the window, count, then add.
+// Run as one Lua script so concurrent requests cannot both slip under the limit.
+const SLIDING_WINDOW = `
+local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, 0, now - window)
+local count = redis.call('ZCARD', key)
+if count >= limit then
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return {0, count, tonumber(oldest[2])}
+end
+redis.call('ZADD', key, now, member)
+redis.call('PEXPIRE', key, window)
+return {1, count + 1, now}
+`;
+
+export async function hitRateLimit(
+  redis: Redis,
+  bucket: string,
+  identity: string,
+  limit: number,
+  windowMs: number,
+  nowMs = Date.now(),
+): Promise<TRateLimitResult> {
+  const member = `${nowMs}-${Math.random().toString(36).slice(2)}`;
+  const [allowed, count, oldest] = (await redis.eval(
+    SLIDING_WINDOW, 1, redisKey("rl", bucket, identity), nowMs, windowMs, limit, member,
+  )) as [number, number, number];
+  const resetAtMs = oldest + windowMs;
+  return {
+    allowed: allowed === 1,
+    limit,
+    remaining: Math.max(0, limit - count),
+    retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000)),
+    resetAtMs,
+  };
+}

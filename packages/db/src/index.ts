@@ -1,0 +1,34 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client.ts";
+
+export * from "./generated/client.ts";
+
+export function createPrismaClient(url: string): PrismaClient {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: Number(process.env.KOI_DB_POOL_SIZE ?? 10) }),
+  });
+}
+
+const holder = globalThis as unknown as { koiPrisma?: PrismaClient };
+
+/** The process's client, made on first use so that importing this module needs no DATABASE_URL
+ * (Next.js imports it while building) and tests can point DATABASE_URL at a throwaway database first. */
+export function getPrisma(): PrismaClient {
+  if (!holder.koiPrisma) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set");
+    holder.koiPrisma = createPrismaClient(url);
+  }
+  return holder.koiPrisma;
+}
+
+export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, prop) {
+    const client = getPrisma();
+    const value = Reflect.get(client, prop, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});
+
+export type Db = PrismaClient;
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

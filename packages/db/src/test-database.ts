@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+// @ts-expect-error -- plain ESM script shared with the migration CLI; it has no type declarations.
+import { deployMigrations } from "../scripts/schema-engine.mjs";
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+/** Tests create and drop databases: refuse anything that is not on this machine. */
+export function assertLocalDatabase(url: string): void {
+  const host = new URL(url).hostname;
+  if (!LOCAL_HOSTS.has(host)) throw new Error(`refusing to run tests against non-local database host ${host}`);
+}
+
+/** Creates a fresh database beside `baseUrl`, applies every migration, returns its URL. */
+export async function createThrowawayDatabase(baseUrl: string, label: string): Promise<string> {
+  assertLocalDatabase(baseUrl);
+  const name = `koi_${label}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  await deployMigrations(url.toString());
+  return url.toString();
+}
+
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  assertLocalDatabase(databaseUrl);
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

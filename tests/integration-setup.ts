@@ -1,0 +1,6 @@
+import { afterAll } from "vitest";
+import { getPrisma } from "../packages/db/src/index.ts";
+
+afterAll(async () => {
+  await getPrisma().$disconnect();
+});
