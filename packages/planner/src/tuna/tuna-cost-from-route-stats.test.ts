@@ -37,9 +37,9 @@ describe("tunaCostFromRouteStats", () => {
       { serverlessPerGpuHour: 3.95, spotPerGpuHour: 2.5, onDemandPerGpuHour: 12.29 },
       { gpuCount: 8, colocated: false },
     );
-    expect(r.actualServerless).toBe(0.4048912337662338);
+    expect(r.actualServerless).toBe(0.40459713203463205);
     expect(r.actualSpot).toBe(24.009444444444444);
-    expect(r.allServerless).toBe(1.7603966685488425);
+    expect(r.allServerless).toBe(1.7591179653679654);
   });
 
   it("keeps savings = counterfactual − actual and ignores gpu_seconds_serverless", () => {
