@@ -1,6 +1,17 @@
+import { adminRouter } from "./routers/admin/router.ts";
+import { authRouter } from "./routers/auth/router.ts";
+import { membersRouter } from "./routers/members/router.ts";
+import { orgRouter } from "./routers/org/router.ts";
+import { waitlistRouter } from "./routers/waitlist/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 /** Wires the domain routers; each lives in its own folder under routers/. */
-export const appRouter = createTRPCRouter({});
+export const appRouter = createTRPCRouter({
+  waitlist: waitlistRouter,
+  admin: adminRouter,
+  auth: authRouter,
+  org: orgRouter,
+  members: membersRouter,
+});
 
 export type AppRouter = typeof appRouter;

@@ -39,7 +39,7 @@ export function isUnavailableError(err: unknown): boolean {
   const text = err instanceof Error ? `${err.name} ${err.message}` : "";
   return (
     code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || code === "57P01" || code === "57P03" ||
-    /Can't reach database|connection terminated|Connection is closed|ECONNREFUSED|DatabaseNotReachable|Stream isn't writeable|enableOfflineQueue/i.test(text)
+    /Can't reach database|connection terminated|Connection is closed|ECONNREFUSED|DatabaseNotReachable|Stream isn't writeable|enableOfflineQueue|Command timed out|max retries per request/i.test(text)
   );
 }
 

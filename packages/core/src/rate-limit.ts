@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { redisKey } from "./redis.ts";
+import { redisKey, whenRedisReady } from "./redis.ts";
 
 export type TRateLimitResult = {
   allowed: boolean;
@@ -32,6 +32,7 @@ export async function hitRateLimit(
   windowMs: number,
   nowMs = Date.now(),
 ): Promise<TRateLimitResult> {
+  await whenRedisReady(redis);
   const member = `${nowMs}-${Math.random().toString(36).slice(2)}`;
   const [allowed, count, oldest] = (await redis.eval(
     SLIDING_WINDOW, 1, redisKey("rl", bucket, identity), nowMs, windowMs, limit, member,

@@ -18,12 +18,32 @@ export function createRedis(options: RedisOptions = {}): Redis {
 }
 
 /**
- * The shared command connection of web processes. It fails fast when Redis is down
- * (no offline queue), so an API call answers 503 quickly instead of hanging.
+ * The shared command connection of web processes. Commands wait briefly for a (re)connect but
+ * give up after 2 s, so when Redis is down an API call answers 503 quickly instead of hanging.
  */
 export function getRedis(): Redis {
-  holder.koiRedis ??= createRedis({ enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  holder.koiRedis ??= createRedis({ maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 });
   return holder.koiRedis;
+}
+
+const CONNECTING = new Set(["wait", "connecting", "connect"]);
+
+/**
+ * Waits briefly while a fail-fast connection is still being opened: without it, the first
+ * commands of a fresh process are refused (no offline queue) and answer 503. Bounded well under
+ * a second, so a Redis that is really down still fails fast.
+ */
+export async function whenRedisReady(redis: Redis, timeoutMs = 500): Promise<void> {
+  if (!CONNECTING.has(redis.status)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off("ready", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once("ready", done);
+  });
 }
 
 export const redisKey = (...parts: string[]) => [redisPrefix(), ...parts].join(":");

@@ -44,7 +44,9 @@ export const ZModelArchitecture = z.strictObject({
       denseLayers: z.number().int().nonnegative().default(0),
     })
     .optional(),
-  mla: z.strictObject({ kvLoraRank: z.number().int().positive(), ropeDim: z.number().int().positive() }).optional(),
+  mla: z
+    .strictObject({ kvLoraRank: z.number().int().positive(), ropeDim: z.number().int().positive(), qLoraRank: z.number().int().positive().optional() })
+    .optional(),
 });
 export type TModelArchitecture = z.infer<typeof ZModelArchitecture>;
 

@@ -27,7 +27,7 @@ export type TModelSpec = {
   expertParamsB: number;
   maxContext: number;
   moe?: TMoeSpec;
-  mla?: { kvLoraRank: number; ropeDim: number };
+  mla?: { kvLoraRank: number; ropeDim: number; qLoraRank?: number };
   source: string;
 };
 
@@ -36,10 +36,17 @@ const HF = "HF config.json of the named repo (not in the research notes; copied 
 
 type TShape = Omit<TModelSpec, "paramsTotalB" | "paramsActiveB" | "expertParamsB"> & { paramsTotalB?: number; paramsActiveB?: number };
 
+/** MLA projections: low-rank Q (or full), the shared KV latent, its up-projections, and O. */
+function mlaAttentionParams(h: number, heads: number, headDim: number, mla: NonNullable<TModelSpec["mla"]>): number {
+  const qk = headDim + mla.ropeDim;
+  const q = mla.qLoraRank ? h * mla.qLoraRank + mla.qLoraRank * heads * qk : h * heads * qk;
+  return q + h * (mla.kvLoraRank + mla.ropeDim) + mla.kvLoraRank * heads * 2 * headDim + heads * headDim * h;
+}
+
 /** Parameter counts from the shapes; published totals win when given. */
 export function withParams(shape: TShape): TModelSpec {
-  const { hiddenSize: h, layers, heads, kvHeads, headDim, ffnSize, vocabSize, moe } = shape;
-  const attention = h * heads * headDim * 2 + h * kvHeads * headDim * 2;
+  const { hiddenSize: h, layers, heads, kvHeads, headDim, ffnSize, vocabSize, moe, mla } = shape;
+  const attention = mla ? mlaAttentionParams(h, heads, headDim, mla) : h * heads * headDim * 2 + h * kvHeads * headDim * 2;
   const denseMlp = 3 * h * ffnSize;
   const moeLayers = moe ? layers - moe.denseLayers : 0;
   const expertMlp = moe ? 3 * h * moe.expertFfnSize : 0;
@@ -158,7 +165,7 @@ export const MODELS: readonly TModelSpec[] = [
     // MLA: attention heads use a 128-d value head; KV cache holds the 512+64 latent per layer.
     layers: 61, hiddenSize: 7168, heads: 128, kvHeads: 128, headDim: 128, ffnSize: 18432, vocabSize: 129280, maxContext: 131072,
     moe: { experts: 256, topK: 8, sharedExperts: 1, expertFfnSize: 2048, denseLayers: 3 },
-    mla: { kvLoraRank: 512, ropeDim: 64 },
+    mla: { kvLoraRank: 512, ropeDim: 64, qLoraRank: 1536 },
     paramsTotalB: 671, paramsActiveB: 37, source: GENZ,
   }),
 ];

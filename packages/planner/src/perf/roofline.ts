@@ -13,7 +13,7 @@ export const BYTES_PER_PARAM: Record<TPrecision, number> = { bf16: 2, fp8: 1, in
  */
 export const EFFICIENCY = {
   memory: { hbm: 0.8, gddr: 0.7 },
-  compute: { bf16: 0.6, fp8: 0.45 },
+  compute: { bf16: 0.5, fp8: 0.45 },
   /** Below this many tokens a GEMM cannot fill the GPU (calculon: 0.6 tiny vs 0.95 large). */
   computeRampTokens: 256,
   /** Latency per all-reduce beyond the bandwidth term (research: α ≈ 5–20 µs). */

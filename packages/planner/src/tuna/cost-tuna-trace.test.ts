@@ -64,13 +64,14 @@ describe("simulateTunaRouter", () => {
   it("lets the replica watcher notice a preemption before any request does", () => {
     const run = simulateTunaRouter(base({
       horizonSeconds: 100,
-      spot: { pricePerGpuSecond: 0.0005, provisioningSeconds: 10, preemptionTimes: [50], replicaWatcherIntervalSeconds: 30, minReplicas: 1 },
+      spot: { pricePerGpuSecond: 0.0005, provisioningSeconds: 20, preemptionTimes: [50], replicaWatcherIntervalSeconds: 30, minReplicas: 1 },
       requests: [{ arrival: 20, serviceSeconds: 1 }, { arrival: 62, serviceSeconds: 1 }],
     }));
     expect(run.transitions.map((t) => [t.t, t.to, t.why])).toContainEqual([60, "cold", "watcher: 0 spot replicas"]);
-    // minReplicas 1: SkyServe replaces the lost replica at once; the watcher at 90 sees it again.
+    // minReplicas 1: SkyServe replaces the lost replica at once; the router, warming again after the request at 62, finds it at the 72 s poke.
     expect(run.spotReplicas[1]?.provisionedAt).toBe(50);
     expect(run.routeStats.spot).toBe(1);
+    expect(run.transitions.at(-1)).toMatchObject({ t: 72, to: "ready" });
   });
 });
 

@@ -1,0 +1,54 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { verifyApiKey, type TVerifiedKey } from "@koi/auth/api-keys/verify-api-key";
+import type { TApiKeyScope } from "@koi/auth/api-keys/api-key-scopes";
+import { AppError } from "@koi/core/app-error";
+import { logger, type Logger } from "@koi/core/logger";
+import { hitRateLimit } from "@koi/core/rate-limit";
+import { getRedis } from "@koi/core/redis";
+import { errorResponse } from "./api-error-response.ts";
+import { readApiKey } from "./read-api-key.ts";
+
+export type TApiContext = {
+  request: Request;
+  params: Record<string, string>;
+  key: TVerifiedKey;
+  requestId: string;
+  log: Logger;
+};
+
+type TRouteContext = { params: Promise<Record<string, string>> };
+
+const RATE_LIMIT_PER_MINUTE = Number(process.env.KOI_API_KEY_LIMIT_PER_MIN ?? 6000);
+
+/**
+ * Every /api/v1 route: key check (format → hash → cached lookup → revoked → expired → scope),
+ * per-key rate limit with X-RateLimit-* headers, one error shape, a request id, a slow-request log.
+ */
+export function withApiKey(handler: (ctx: TApiContext) => Promise<Response>, opts: { scope: TApiKeyScope }) {
+  return async (request: Request, route: TRouteContext): Promise<Response> => {
+    const requestId = randomUUID();
+    const started = performance.now();
+    const headers = new Headers({ "x-request-id": requestId });
+    let log = logger.child({ requestId, path: new URL(request.url).pathname });
+    try {
+      const key = await verifyApiKey(readApiKey(request.headers), opts.scope);
+      log = log.child({ orgId: key.orgId, apiKeyId: key.id });
+      const limit = await hitRateLimit(getRedis(), "api-key", key.id, RATE_LIMIT_PER_MINUTE, 60_000);
+      headers.set("x-ratelimit-limit", String(limit.limit));
+      headers.set("x-ratelimit-remaining", String(limit.remaining));
+      headers.set("x-ratelimit-reset", String(Math.ceil(limit.resetAtMs / 1000)));
+      if (!limit.allowed) {
+        throw new AppError("RATE_LIMITED", "Rate limit exceeded for this API key.", { retryAfterSeconds: limit.retryAfterSeconds });
+      }
+      const response = await handler({ request, params: await route.params, key, requestId, log });
+      headers.forEach((value, name) => response.headers.set(name, value));
+      return response;
+    } catch (err) {
+      return errorResponse(err, requestId, headers);
+    } finally {
+      const ms = performance.now() - started;
+      if (ms > 1000) log.warn({ ms: Math.round(ms) }, "slow api request");
+    }
+  };
+}

@@ -1,0 +1,16 @@
+import type { TJobName, TJobPayload } from "@koi/core/job-catalog";
+import { sendInvitation } from "./email/send-invitation.ts";
+import { sendPasswordReset } from "./email/send-password-reset.ts";
+import { sendWaitlistConfirmation } from "./email/send-waitlist-confirmation.ts";
+import type { TJobContext } from "./job-context.ts";
+
+export type TJobHandler<N extends TJobName> = (payload: TJobPayload<N>, ctx: TJobContext) => Promise<void>;
+
+/** One handler per catalog job: a job added to the catalog without a handler here fails typecheck. */
+export type TJobHandlers = { [N in TJobName]: TJobHandler<N> };
+
+export const jobHandlers: TJobHandlers = {
+  "send-waitlist-confirmation": sendWaitlistConfirmation,
+  "send-invitation": sendInvitation,
+  "send-password-reset": sendPasswordReset,
+};

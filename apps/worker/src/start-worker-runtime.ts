@@ -1,0 +1,132 @@
+import { hostname } from "node:os";
+import type { Logger } from "@koi/core/logger";
+import { createRedis } from "@koi/core/redis";
+import type { PrismaClient } from "@koi/db";
+import { Queue, UnrecoverableError, Worker } from "bullmq";
+import { dispatchJob } from "./dispatch-job.ts";
+import type { TMailConfig } from "./job-context.ts";
+import { jobHandlers, type TJobHandlers } from "./job-handlers.ts";
+import { catalogQueues, queueConcurrency } from "./job-queues.ts";
+import { collectHealth, startHealthServer, type THealthReport, type THealthServer } from "./health-server.ts";
+import { startOutboxRelay, type TOutboxRelay } from "./outbox-relay.ts";
+import { createRedisWipeGuard } from "./redis-wipe-guard.ts";
+import { SupervisedWorker, type TProcessor } from "./supervised-worker.ts";
+
+export type TWorkerRuntimeOptions = {
+  db: PrismaClient;
+  log: Logger;
+  /** Key prefix of every Queue and Worker (KOI_REDIS_PREFIX). */
+  prefix: string;
+  mail: TMailConfig;
+  /** null: no health endpoint; 0: any free port (tests). */
+  healthPort: number | null;
+  handlers?: TJobHandlers;
+  relay?: { enabled?: boolean; intervalMs?: number };
+  redisWipeRecovery?: boolean;
+  watchdog?: { stuckMs?: number; everyMs?: number };
+  /** How long SIGTERM waits for in-flight jobs before force-closing. */
+  closeGraceMs?: number;
+};
+
+export type TWorkerRuntime = {
+  queues: ReadonlyMap<string, Queue>;
+  workers: ReadonlyMap<string, SupervisedWorker>;
+  healthPort: number | null;
+  health(): Promise<THealthReport>;
+  /** Graceful: relay first, then workers (in-flight jobs finish), then connections. Idempotent. */
+  stop(): Promise<void>;
+};
+
+/** Everything the worker process runs, without the process concerns (env, signals, exit codes). */
+export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<TWorkerRuntime> {
+  const { db, log, prefix } = opts;
+  const handlers = opts.handlers ?? jobHandlers;
+  const closeGraceMs = opts.closeGraceMs ?? 25_000;
+
+  // Producer side (relay, health, watchdog) fails fast while Redis is down; workers wait and retry forever.
+  const producer = createRedis({ enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  producer.on("error", (err) => log.debug({ err: err.message }, "redis producer connection error"));
+  const workerTemplate = createRedis({ lazyConnect: true, maxRetriesPerRequest: null });
+
+  const queues = new Map<string, Queue>();
+  const workers = new Map<string, SupervisedWorker>();
+  for (const name of catalogQueues) {
+    const queue = new Queue(name, { connection: producer, prefix });
+    queue.on("error", (err) => log.warn({ queue: name, err: err.message }, "queue connection error"));
+    queues.set(name, queue);
+    const concurrency = queueConcurrency(name);
+    workers.set(
+      name,
+      new SupervisedWorker({
+        queueName: name,
+        concurrency,
+        log,
+        stuckMs: opts.watchdog?.stuckMs ?? 60_000,
+        closeGraceMs,
+        process: (job) =>
+          dispatchJob(handlers, { name: job.name, data: job.data, jobId: job.id ?? "", attemptsMade: job.attemptsMade }, {
+            db,
+            log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
+            mail: opts.mail,
+          }),
+        create: (processor) => createWorker(name, processor, { connection: workerTemplate, prefix, concurrency, log }),
+      }),
+    );
+  }
+
+  const wipeGuard = opts.redisWipeRecovery === false ? undefined : createRedisWipeGuard({ redis: producer, prefix, db, log });
+  const relay: TOutboxRelay | undefined =
+    opts.relay?.enabled === false
+      ? undefined
+      : startOutboxRelay({ db, queues, log: log.child({ component: "outbox-relay" }), intervalMs: opts.relay?.intervalMs, afterPass: wipeGuard });
+
+  const watchdogTimer = setInterval(() => {
+    for (const [name, supervised] of workers) {
+      supervised.check(queues.get(name)!).catch((err: unknown) => log.debug({ queue: name, err }, "watchdog sample failed"));
+    }
+  }, opts.watchdog?.everyMs ?? 10_000);
+  watchdogTimer.unref();
+
+  const health = () => collectHealth({ db, queues });
+  let healthServer: THealthServer | undefined;
+  if (opts.healthPort !== null) healthServer = await startHealthServer(opts.healthPort, health, log);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(watchdogTimer);
+      await relay?.stop();
+      await Promise.all([...workers.values()].map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      await healthServer?.close();
+      producer.disconnect();
+      workerTemplate.disconnect();
+      opts.mail.mailer?.close();
+    })());
+
+  return { queues, workers, healthPort: healthServer?.port ?? null, health, stop };
+}
+
+function createWorker(
+  queueName: string,
+  processor: TProcessor,
+  o: { connection: ReturnType<typeof createRedis>; prefix: string; concurrency: number; log: Logger },
+): Worker {
+  const worker = new Worker(queueName, processor, {
+    connection: o.connection,
+    prefix: o.prefix,
+    concurrency: o.concurrency,
+    name: `${hostname()}-${process.pid}`,
+  });
+  worker.on("error", (err) => o.log.error({ queue: queueName, err: err.message }, "worker error"));
+  worker.on("stalled", (jobId) => o.log.warn({ queue: queueName, jobId }, "job stalled; it will run again"));
+  worker.on("failed", (job, err) => {
+    const attempts = job?.opts.attempts ?? 1;
+    const final = !job || err instanceof UnrecoverableError || err.name === "UnrecoverableError" || job.attemptsMade >= attempts;
+    const fields = { queue: queueName, jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, attempts, err: err.message };
+    // Dead letters stay in the failed set (removeOnFail: false) where the admin page and health count show them.
+    if (final) o.log.error(fields, "job failed permanently (dead letter)");
+    else o.log.warn(fields, "job failed; will retry with backoff");
+  });
+  return worker;
+}

@@ -1,0 +1,39 @@
+import { prisma, type Command } from "@koi/db";
+import { commandWakeups } from "./command-wakeups.ts";
+import { findAgentInOrg } from "./find-agent.ts";
+
+export const COMMAND_LEASE_SECONDS = 60;
+const MAX_BATCH = 20;
+
+/**
+ * Claims the agent's pending commands, and any whose lease ran out unacked (redelivery), in one
+ * statement; SKIP LOCKED keeps two polls of the same agent from both taking one command.
+ */
+export async function claimCommands(agentId: string, now = new Date()): Promise<Command[]> {
+  const leaseUntil = new Date(now.getTime() + COMMAND_LEASE_SECONDS * 1000);
+  return prisma.$queryRaw<Command[]>`
+    UPDATE "Command" SET status = 'LEASED', "leaseExpiresAt" = ${leaseUntil}, attempts = attempts + 1, "updatedAt" = ${now}
+    WHERE id IN (
+      SELECT id FROM "Command"
+      WHERE "agentId" = ${agentId}
+        AND (status = 'PENDING' OR (status = 'LEASED' AND "leaseExpiresAt" < ${now}))
+      ORDER BY "createdAt"
+      FOR UPDATE SKIP LOCKED
+      LIMIT ${MAX_BATCH}
+    )
+    RETURNING *`;
+}
+
+/** Long-poll: return at once if commands wait, else sleep until woken (pub/sub) or `waitSeconds` pass. */
+export async function pollCommands(orgId: string, agentId: string, waitSeconds: number, signal?: AbortSignal): Promise<Command[]> {
+  await findAgentInOrg(orgId, agentId);
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    const claimed = await claimCommands(agentId);
+    if (claimed.length || Date.now() >= deadline || signal?.aborted) {
+      return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    }
+    // Wake at least every 5 s too: a lease may expire with nobody publishing.
+    await commandWakeups().wait(agentId, Math.min(5000, deadline - Date.now()), signal);
+  }
+}

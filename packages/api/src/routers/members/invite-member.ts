@@ -1,0 +1,15 @@
+import { enforceRateLimit } from "../../enforce-rate-limit.ts";
+import { inviteMember } from "../../services/members/invite-member.ts";
+import { orgProcedure } from "../../trpc.ts";
+import { ZInviteMemberInput, ZPendingInvitation } from "./invite-member.schema.ts";
+
+export const invite = orgProcedure("ADMIN")
+  .input(ZInviteMemberInput)
+  .output(ZPendingInvitation)
+  .mutation(async ({ ctx, input }) => {
+    // Each invitation sends an email to any address: cap it per org.
+    await enforceRateLimit("invite", ctx.orgId, 50, 60 * 60_000);
+    const invitation = await inviteMember({ orgId: ctx.orgId, userId: ctx.userId, role: ctx.role }, input);
+    ctx.log.info({ invitationId: invitation.id, role: input.role }, "member invited");
+    return invitation;
+  });

@@ -1,0 +1,12 @@
+import { revokeInvitation as revokeInvitationService } from "../../services/members/revoke-invitation.ts";
+import { orgProcedure } from "../../trpc.ts";
+import { ZRevokeInvitationInput, ZRevokeInvitationOutput } from "./revoke-invitation.schema.ts";
+
+export const revokeInvitation = orgProcedure("ADMIN")
+  .input(ZRevokeInvitationInput)
+  .output(ZRevokeInvitationOutput)
+  .mutation(async ({ ctx, input }) => {
+    const result = await revokeInvitationService({ orgId: ctx.orgId, userId: ctx.userId }, input.invitationId);
+    ctx.log.info({ invitationId: input.invitationId }, "invitation revoked");
+    return result;
+  });

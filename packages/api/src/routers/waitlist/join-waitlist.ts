@@ -1,0 +1,18 @@
+import { env } from "@koi/core/env";
+import { enforceRateLimit } from "../../enforce-rate-limit.ts";
+import { publicProcedure } from "../../trpc.ts";
+import { addToWaitlist } from "./add-to-waitlist.ts";
+import { ZJoinWaitlistInput, ZJoinWaitlistOutput } from "./join-waitlist.schema.ts";
+
+const HOUR_MS = 3_600_000;
+
+/** Public: the answer for a new and an already-listed email is the same, byte for byte. */
+export const joinWaitlist = publicProcedure
+  .input(ZJoinWaitlistInput)
+  .output(ZJoinWaitlistOutput)
+  .mutation(async ({ ctx, input }) => {
+    await enforceRateLimit("waitlist", ctx.ip, env().KOI_WAITLIST_LIMIT_PER_HOUR, HOUR_MS);
+    const { created } = await addToWaitlist(input);
+    ctx.log.info({ created }, "waitlist join");
+    return { status: "check-inbox" as const };
+  });

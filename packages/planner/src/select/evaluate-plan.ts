@@ -1,0 +1,67 @@
+import type { TWorkload } from "../types.ts";
+import type { TCandidate } from "./build-candidates.ts";
+
+// The one definition of what a set of replica counts delivers and costs; the optimiser and the
+// brute-force oracle both score plans with it.
+
+export type TAssignment = { candidate: TCandidate; count: number }[];
+
+export type TLimits = {
+  /** Cap on GPUs in the plan. */
+  maxGpus?: number;
+  /** Batch: total dollars; online: dollars per hour. */
+  budget?: number;
+};
+
+/** Requests per second the plan serves: colocated replicas plus matched prefill/decode pairs. */
+export function servedRate(assignment: TAssignment): number {
+  let both = 0;
+  let prefill = 0;
+  let decode = 0;
+  for (const { candidate: c, count } of assignment) {
+    if (c.role === "both") both += c.rate * count;
+    else if (c.role === "prefill") prefill += c.rate * count;
+    else decode += c.rate * count;
+  }
+  return both + Math.min(prefill, decode);
+}
+
+export function planCostPerHour(assignment: TAssignment): number {
+  return assignment.reduce((sum, a) => sum + a.candidate.pricePerHour * a.count, 0);
+}
+
+export function planGpus(assignment: TAssignment): number {
+  return assignment.reduce((sum, a) => sum + a.candidate.tp * a.count, 0);
+}
+
+/** Requests per second the plan must serve (safety margin included). */
+export function requiredRate(workload: TWorkload, safetyMargin: number): number {
+  if (workload.kind === "online") return workload.requestsPerSecond * (1 + safetyMargin);
+  return (workload.requests * (1 + safetyMargin)) / (workload.deadlineHours * 3600);
+}
+
+/** Hours to finish a batch workload at the plan's rate. */
+export function predictedHours(workload: TWorkload, rate: number): number {
+  return workload.kind === "batch" ? workload.requests / (rate * 3600) : 1;
+}
+
+/**
+ * The objective. Batch: total cost = $/h × hours to finish — every replica runs until the job is
+ * done, so this is W·Σcost/Σrate and more replicas of the same kind cost the same in total. Online:
+ * dollars per hour, since the service runs indefinitely.
+ */
+export function planObjective(workload: TWorkload, assignment: TAssignment): number {
+  const perHour = planCostPerHour(assignment);
+  if (workload.kind === "online") return perHour;
+  const rate = servedRate(assignment);
+  return rate > 0 ? perHour * predictedHours(workload, rate) : Number.POSITIVE_INFINITY;
+}
+
+/** Whether a plan meets the rate, GPU and budget constraints (pool sizes are the caller's to respect). */
+export function isFeasible(workload: TWorkload, assignment: TAssignment, safetyMargin: number, limits: TLimits): boolean {
+  const rate = servedRate(assignment);
+  if (rate < requiredRate(workload, safetyMargin) * (1 - 1e-9)) return false;
+  if (limits.maxGpus !== undefined && planGpus(assignment) > limits.maxGpus) return false;
+  if (limits.budget !== undefined && planObjective(workload, assignment) > limits.budget * (1 + 1e-9)) return false;
+  return true;
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Installs everything and starts Koi (web app + worker) with the demo organisation.
+#
+#   bash scripts/start.sh
+#
+# Steps: check Node ≥ 20.9 → .env (created from .env.example with a fresh AUTH_SECRET when
+# missing) → npm ci → Postgres + Redis (used if they answer, else started) → database `koi`
+# → migrations → demo seed → production build → web on :3000 and worker in the foreground.
+# Ctrl-C stops both. Safe to run again: every step is idempotent.
+#
+# Environment knobs: KOI_NPM_CI=auto|always|never (default auto: reinstall only when
+# package-lock.json changed), KOI_SKIP_BUILD=1 (reuse the last build).
+# The web port is fixed at 3000: session cookies and emailed links use APP_URL
+# (http://localhost:3000); to move it, change both APP_URL and WEB_PORT below.
+set -euo pipefail
+
+KOI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$KOI_ROOT"
+# shellcheck source=scripts/lib/ensure-services.sh
+source "$KOI_ROOT/scripts/lib/ensure-services.sh"
+export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
+
+WEB_PORT=3000
+LOG_DIR="$KOI_ROOT/.koi/logs"
+
+koi_check_node
+
+# --- configuration -------------------------------------------------------------------------
+if [[ ! -f .env ]]; then
+  if command -v openssl >/dev/null 2>&1; then
+    secret=$(openssl rand -base64 32 | tr -d '\n')
+  else
+    secret=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("base64"))')
+  fi
+  sed "s|^AUTH_SECRET=.*|AUTH_SECRET=$secret|" .env.example >.env
+  chmod 600 .env
+  koi_say "created .env from .env.example with a fresh AUTH_SECRET"
+else
+  koi_say "using the existing .env"
+fi
+set -a
+# shellcheck disable=SC1091
+source .env
+set +a
+: "${DATABASE_URL:?DATABASE_URL is not set in .env}"
+: "${REDIS_URL:?REDIS_URL is not set in .env}"
+WORKER_HEALTH_PORT=${KOI_WORKER_HEALTH_PORT:-3100}
+export APP_URL=${APP_URL:-http://localhost:$WEB_PORT}
+
+# --- dependencies and services -----------------------------------------------------------
+koi_npm_install
+koi_ensure_services "$DATABASE_URL" "$REDIS_URL"
+
+# --- database --------------------------------------------------------------------------------
+node scripts/lib/ensure-database.mjs
+koi_say "applying migrations"
+npm run --silent db:migrate
+koi_say "seeding the demo organisation"
+npm run --silent db:seed
+
+# --- build -----------------------------------------------------------------------------------
+if [[ ${KOI_SKIP_BUILD:-} == 1 && -f apps/web/.next/BUILD_ID ]]; then
+  koi_say "reusing the last build (KOI_SKIP_BUILD=1)"
+else
+  koi_say "building (npm run build)"
+  npm run build
+fi
+
+# --- processes -------------------------------------------------------------------------------
+# Every long-running process is started with start_process, which records the PID of the
+# program itself (exec, no npm/npx wrapper in between) so that stopping it really stops it.
+PIDS=()
+NAMES=()
+
+port_busy() { koi_port_open 127.0.0.1 "$1" || koi_port_open ::1 "$1"; }
+
+start_process() { # start_process <name> <dir> <command...>
+  local name=$1 dir=$2; shift 2
+  mkdir -p "$LOG_DIR"
+  : >"$LOG_DIR/$name.log"
+  # Output goes to the terminal with a [name] prefix and to .koi/logs/<name>.log.
+  (cd "$dir" && exec "$@") > >(sed -u "s/^/[$name] /" | tee -a "$LOG_DIR/$name.log") 2>&1 &
+  PIDS+=("$!")
+  NAMES+=("$name")
+}
+
+# shellcheck disable=SC2317 # called from the traps below
+stop_all() {
+  trap - EXIT INT TERM
+  local i
+  for i in "${!PIDS[@]}"; do
+    if kill -0 "${PIDS[$i]}" 2>/dev/null; then kill -TERM "${PIDS[$i]}" 2>/dev/null || true; fi
+  done
+  for _ in $(seq 20); do
+    local alive=0
+    for i in "${!PIDS[@]}"; do kill -0 "${PIDS[$i]}" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.5
+  done
+  for i in "${!PIDS[@]}"; do
+    if kill -0 "${PIDS[$i]}" 2>/dev/null; then
+      koi_warn "${NAMES[$i]} (pid ${PIDS[$i]}) did not stop in 10 s: killing it"
+      kill -KILL "${PIDS[$i]}" 2>/dev/null || true
+    fi
+  done
+  ((${#PIDS[@]})) && koi_say "stopped ${NAMES[*]}"
+  return 0
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap 'stop_all' EXIT
+
+for port in "$WEB_PORT" "$WORKER_HEALTH_PORT"; do
+  if port_busy "$port"; then
+    koi_err "port $port is already in use — is Koi (or another dev server) running? Stop it first."
+    exit 1
+  fi
+done
+
+koi_say "starting the web app on http://localhost:$WEB_PORT and the worker"
+start_process web apps/web node "$KOI_ROOT/node_modules/next/dist/bin/next" start -p "$WEB_PORT"
+start_process worker apps/worker node --import tsx src/main.ts
+# More processes go here, e.g. the engine simulator once apps/engine-sim exists:
+#   start_process engine-sim apps/engine-sim node --import tsx src/main.ts
+
+# --- wait until they answer --------------------------------------------------------------
+http_up() { # any HTTP answer below 500
+  local code
+  code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" 2>/dev/null || true)
+  [[ $code =~ ^[1-4][0-9][0-9]$ ]]
+}
+all_alive() {
+  local i
+  for i in "${!PIDS[@]}"; do
+    kill -0 "${PIDS[$i]}" 2>/dev/null || { koi_err "${NAMES[$i]} exited (log: .koi/logs/${NAMES[$i]}.log)"; return 1; }
+  done
+}
+wait_http() { # wait_http <label> <url> <seconds>
+  local deadline=$((SECONDS + $3))
+  until http_up "$2"; do
+    all_alive || exit 1
+    if ((SECONDS >= deadline)); then koi_err "$1 did not answer at $2 within $3 s"; exit 1; fi
+    sleep 1
+  done
+}
+if ! command -v curl >/dev/null 2>&1; then
+  curl() { node -e '
+    const url = process.argv.at(-1);
+    fetch(url, { signal: AbortSignal.timeout(5000) })
+      .then((r) => { process.stdout.write(String(r.status)); })
+      .catch(() => { process.stdout.write("000"); });
+  ' "$@"; }
+fi
+wait_http "the web app" "http://localhost:$WEB_PORT/" 120
+wait_http "the worker" "http://localhost:$WORKER_HEALTH_PORT/healthz" 60
+
+read -r pg_host pg_port < <(koi_url_host_port "$DATABASE_URL")
+read -r redis_host redis_port < <(koi_url_host_port "$REDIS_URL")
+rule() { printf '  +%s+\n' "$(printf -- '-%.0s' $(seq 78))"; }
+row() { printf '  | %-76s |\n' "$1"; }
+echo
+rule
+row "Koi is running.                                            Ctrl-C stops it."
+rule
+row "Web app          http://localhost:$WEB_PORT"
+row "Mail outbox      http://localhost:$WEB_PORT/dev/mail  (while SMTP_URL is empty)"
+row "Worker health    http://localhost:$WORKER_HEALTH_PORT/healthz"
+row "Postgres         $pg_host:$pg_port  database ${DATABASE_URL##*/}"
+row "Redis            $redis_host:$redis_port  key prefix ${KOI_REDIS_PREFIX:-koi}"
+rule
+row "Demo login       demo@koi.local / koi-demo-2026    owner of Acme AI"
+row "Staff login      staff@koi.local / koi-staff-2026  Koi staff: /admin/waitlist"
+row "Logs             .koi/logs/web.log  .koi/logs/worker.log"
+rule
+echo
+
+# Stay in the foreground until one process exits (or Ctrl-C), then stop the others.
+while all_alive 2>/dev/null; do sleep 1; done
+all_alive || true
+exit 1
