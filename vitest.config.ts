@@ -1,4 +1,12 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+// Route handlers of apps/web are called directly in integration tests: resolve its `@/` alias,
+// and let `server-only` (which throws outside React Server Components) load as an empty module.
+const alias = {
+  "@/": fileURLToPath(new URL("./apps/web/src/", import.meta.url)),
+  "server-only": fileURLToPath(new URL("./tests/stubs/server-only.ts", import.meta.url)),
+};
 
 export default defineConfig({
   test: {
@@ -12,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias },
         test: {
           name: "integration",
           include: ["{apps,packages}/*/src/**/*.integration.test.ts"],

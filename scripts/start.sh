@@ -169,7 +169,7 @@ row "Postgres         $pg_host:$pg_port  database ${DATABASE_URL##*/}"
 row "Redis            $redis_host:$redis_port  key prefix ${KOI_REDIS_PREFIX:-koi}"
 rule
 row "Demo login       demo@koi.local / koi-demo-2026    owner of Acme AI"
-row "Staff login      staff@koi.local / koi-staff-2026  Koi staff: /admin/waitlist"
+row "Staff login      staff@koi.local / koi-staff-2026  staff, /admin/waitlist"
 row "Logs             .koi/logs/web.log  .koi/logs/worker.log"
 rule
 echo

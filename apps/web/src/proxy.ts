@@ -22,11 +22,14 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
+  // Layouts are not told the URL; the org layout needs it for the callback after signing in.
+  requestHeaders.set("x-koi-pathname", `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
   return response;
 }
 
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  // The JSON API needs no CSP, and the agent protocol is the hot path.
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/v1/).*)" }],
 };

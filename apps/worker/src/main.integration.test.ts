@@ -55,6 +55,5 @@ describe("worker process", () => {
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
     expect(worker.output()).toContain('"msg":"worker stopped"');
     expect(worker.output()).not.toMatch(/token=/);
-    console.log(worker.output(), Date.now() - signalledAt);
   });
 });

@@ -125,3 +125,31 @@ describe("graceful stop", () => {
     }
   });
 });
+
+describe("watchdog", () => {
+  it("replaces a worker that stopped taking jobs while they wait", async () => {
+    const runtime = await startWorkerRuntime({
+      db: prisma,
+      log: testLog.child({}, { level: "fatal" }),
+      prefix: newPrefix(),
+      mail,
+      healthPort: null,
+      relay: { intervalMs: 50 },
+      redisWipeRecovery: false,
+      watchdog: { stuckMs: 1_000, everyMs: 200 },
+    });
+    try {
+      const supervised = runtime.workers.get("email")!;
+      await supervised.worker.waitUntilReady();
+      // Stands in for the BullMQ bugs where a worker silently stops fetching (connection back, loop dead).
+      await supervised.worker.pause(true);
+      const invitation = await createInvitation();
+      const jobId = `invite-${invitation.id}`;
+      await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId }));
+      await waitFor(() => prisma.mailMessage.findFirst({ where: { dedupKey: jobId, sentAt: { not: null } } }), 15_000, "the replacement worker");
+      expect(supervised.recreations).toBe(1);
+    } finally {
+      await runtime.stop();
+    }
+  });
+});

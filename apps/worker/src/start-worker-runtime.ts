@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { Logger } from "@koi/core/logger";
+import { isUnavailableError } from "@koi/core/app-error";
 import { createRedis } from "@koi/core/redis";
 import type { PrismaClient } from "@koi/db";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
@@ -22,7 +23,8 @@ export type TWorkerRuntimeOptions = {
   healthPort: number | null;
   handlers?: TJobHandlers;
   relay?: { enabled?: boolean; intervalMs?: number };
-  redisWipeRecovery?: boolean;
+  /** Re-publish recent outbox rows when Redis comes back empty (default on, checked every 5 s). */
+  redisWipeRecovery?: boolean | { checkEveryMs: number };
   watchdog?: { stuckMs?: number; everyMs?: number };
   /** How long SIGTERM waits for in-flight jobs before force-closing. */
   closeGraceMs?: number;
@@ -46,14 +48,25 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
   // Producer side (relay, health, watchdog) fails fast while Redis is down; workers wait and retry forever.
   const producer = createRedis({ enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   producer.on("error", (err) => log.debug({ err: err.message }, "redis producer connection error"));
-  const workerTemplate = createRedis({ lazyConnect: true, maxRetriesPerRequest: null });
+  // BullMQ duplicates this for each Worker. It must not be lazy: a lazy client's first failed connect
+  // rejects BullMQ's one-shot init, and a Worker started while Redis is down would never recover.
+  const workerTemplate = createRedis({ maxRetriesPerRequest: null });
+  workerTemplate.on("error", () => undefined);
 
   const queues = new Map<string, Queue>();
-  const workers = new Map<string, SupervisedWorker>();
   for (const name of catalogQueues) {
     const queue = new Queue(name, { connection: producer, prefix });
-    queue.on("error", (err) => log.warn({ queue: name, err: err.message }, "queue connection error"));
+    queue.on("error", connectionAwareErrorLog(log, name, "queue error"));
     queues.set(name, queue);
+  }
+
+  // First, so a taken port fails the boot before any job starts.
+  const health = () => collectHealth({ db, queues });
+  let healthServer: THealthServer | undefined;
+  if (opts.healthPort !== null) healthServer = await startHealthServer(opts.healthPort, health, log);
+
+  const workers = new Map<string, SupervisedWorker>();
+  for (const name of catalogQueues) {
     const concurrency = queueConcurrency(name);
     workers.set(
       name,
@@ -74,7 +87,10 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
     );
   }
 
-  const wipeGuard = opts.redisWipeRecovery === false ? undefined : createRedisWipeGuard({ redis: producer, prefix, db, log });
+  const wipeGuard =
+    opts.redisWipeRecovery === false
+      ? undefined
+      : createRedisWipeGuard({ redis: producer, prefix, db, log, checkEveryMs: opts.redisWipeRecovery === true ? undefined : opts.redisWipeRecovery?.checkEveryMs });
   const relay: TOutboxRelay | undefined =
     opts.relay?.enabled === false
       ? undefined
@@ -86,10 +102,6 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
     }
   }, opts.watchdog?.everyMs ?? 10_000);
   watchdogTimer.unref();
-
-  const health = () => collectHealth({ db, queues });
-  let healthServer: THealthServer | undefined;
-  if (opts.healthPort !== null) healthServer = await startHealthServer(opts.healthPort, health, log);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -118,7 +130,7 @@ function createWorker(
     concurrency: o.concurrency,
     name: `${hostname()}-${process.pid}`,
   });
-  worker.on("error", (err) => o.log.error({ queue: queueName, err: err.message }, "worker error"));
+  worker.on("error", connectionAwareErrorLog(o.log, queueName, "worker error"));
   worker.on("stalled", (jobId) => o.log.warn({ queue: queueName, jobId }, "job stalled; it will run again"));
   worker.on("failed", (job, err) => {
     const attempts = job?.opts.attempts ?? 1;
@@ -129,4 +141,18 @@ function createWorker(
     else o.log.warn(fields, "job failed; will retry with backoff");
   });
   return worker;
+}
+
+/** Redis being away is a state, not news: say so once per 10 s per queue; log real errors every time. */
+function connectionAwareErrorLog(log: Logger, queue: string, msg: string): (err: Error) => void {
+  let lastWarnAt = 0;
+  return (err) => {
+    if (!isUnavailableError(err)) {
+      log.error({ queue, err: err.message }, msg);
+      return;
+    }
+    if (Date.now() - lastWarnAt < 10_000) return;
+    lastWarnAt = Date.now();
+    log.warn({ queue, err: err.message }, "redis unavailable; reconnecting");
+  };
 }

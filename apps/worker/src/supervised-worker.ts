@@ -17,6 +17,7 @@ export class SupervisedWorker {
   private lastPickupAt = Date.now();
   private waitingSince: number | null = null;
   private readonly retiring = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(
     private readonly opts: {
@@ -44,7 +45,9 @@ export class SupervisedWorker {
 
   /** One watchdog tick; `queue` is a producer-side handle on the same queue. */
   async check(queue: Pick<Queue, "getJobCounts">, now = Date.now()): Promise<void> {
+    if (this.closing) return;
     const { waiting = 0 } = await queue.getJobCounts("waiting");
+    if (this.closing) return;
     this.waitingSince = nextWaitingSince(this.waitingSince, waiting, now);
     const reason = stuckReason(
       { now, waiting, waitingSince: this.waitingSince, lastPickupAt: this.lastPickupAt, inFlight: this.inFlight, concurrency: this.opts.concurrency },
@@ -63,6 +66,7 @@ export class SupervisedWorker {
 
   /** Lets in-flight jobs finish (BullMQ `close()`); force-closes after the grace period. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([this.closeWorker(this.worker), ...this.retiring]);
   }
 

@@ -1,5 +1,7 @@
 import { adminRouter } from "./routers/admin/router.ts";
+import { apiKeysRouter } from "./routers/api-keys/router.ts";
 import { authRouter } from "./routers/auth/router.ts";
+import { fleetRouter } from "./routers/fleet/router.ts";
 import { membersRouter } from "./routers/members/router.ts";
 import { orgRouter } from "./routers/org/router.ts";
 import { waitlistRouter } from "./routers/waitlist/router.ts";
@@ -12,6 +14,8 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   org: orgRouter,
   members: membersRouter,
+  apiKeys: apiKeysRouter,
+  fleet: fleetRouter,
 });
 
 export type AppRouter = typeof appRouter;

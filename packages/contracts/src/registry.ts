@@ -8,7 +8,11 @@ export type TContractMeta = { id: string; description?: string };
  */
 export const contractRegistry = z.registry<TContractMeta>();
 
+/** id → description; zod's registry conversion emits ids but not our descriptions. */
+export const contractDescriptions = new Map<string, string>();
+
 export function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
   contractRegistry.add(schema, description === undefined ? { id } : { id, description });
+  if (description !== undefined) contractDescriptions.set(id, description);
   return schema;
 }

@@ -17,13 +17,16 @@ export class AppError extends Error {
   readonly code: TAppErrorCode;
   readonly retryAfterSeconds?: number;
   readonly fields?: Record<string, string>;
+  /** A finer code for the public REST API, e.g. `stale_epoch` for a CONFLICT. */
+  readonly publicCode?: string;
 
-  constructor(code: TAppErrorCode, message: string, extra: { retryAfterSeconds?: number; fields?: Record<string, string> } = {}) {
+  constructor(code: TAppErrorCode, message: string, extra: { retryAfterSeconds?: number; fields?: Record<string, string>; publicCode?: string } = {}) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.retryAfterSeconds = extra.retryAfterSeconds;
     this.fields = extra.fields;
+    this.publicCode = extra.publicCode;
   }
 
   get httpStatus(): number {

@@ -1,7 +1,23 @@
+import { Engines } from "@/components/landing/engines";
+import { Hero } from "@/components/landing/hero";
+import { HowItWorks } from "@/components/landing/how-it-works";
+import { Savings } from "@/components/landing/savings";
+import { SiteFooter } from "@/components/landing/site-footer";
+import { SiteHeader } from "@/components/landing/site-header";
+import { WaitlistSection } from "@/components/landing/waitlist-section";
+
 export default function LandingPage() {
   return (
-    <main className="mx-auto max-w-3xl p-8">
-      <h1 className="text-4xl font-bold">Koi</h1>
-    </main>
+    <>
+      <SiteHeader />
+      <main>
+        <Hero />
+        <Engines />
+        <HowItWorks />
+        <Savings />
+        <WaitlistSection />
+      </main>
+      <SiteFooter />
+    </>
   );
 }

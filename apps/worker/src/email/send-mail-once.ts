@@ -31,7 +31,7 @@ export type TMailSubject = {
  */
 export async function sendMailOnce(ctx: TJobContext, subject: TMailSubject): Promise<void> {
   const dedupKey = ctx.jobId;
-  const log = ctx.log.child({ jobId: ctx.jobId, mail: subject.kind, subjectId: subject.id });
+  const log = ctx.log.child({ mail: subject.kind, subjectId: subject.id });
 
   let message = await ctx.db.mailMessage.findUnique({ where: { dedupKey } });
   if (message?.sentAt) {

@@ -1,7 +1,8 @@
+import type { TAckRequest } from "@koi/contracts/agent/ack";
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
 
-export type TAck = { status: "accepted" | "completed" | "rejected" | "failed"; detail?: string | null; engineRef?: string | null };
+export type TAck = Pick<TAckRequest, "status"> & { epoch?: number; detail?: string | null; engineRef?: string | null };
 
 const TERMINAL = new Set(["COMPLETED", "REJECTED", "FAILED", "CANCELLED"]);
 
@@ -15,7 +16,7 @@ export async function ackCommand(orgId: string, agentId: string, commandId: stri
     const command = await tx.command.findFirst({ where: { id: commandId, orgId, agentId }, include: { assignment: { select: { epoch: true } } } });
     if (!command) throw notFound("No such command.");
     if (command.assignment && command.assignment.epoch > command.epoch) {
-      throw new AppError("CONFLICT", `Stale epoch ${command.epoch}; the assignment is at epoch ${command.assignment.epoch}.`);
+      throw new AppError("CONFLICT", `Stale epoch ${command.epoch}; the assignment is at epoch ${command.assignment.epoch}.`, { publicCode: "stale_epoch" });
     }
     const status = ack.status.toUpperCase() as "ACCEPTED" | "COMPLETED" | "REJECTED" | "FAILED";
     if (TERMINAL.has(command.status)) {

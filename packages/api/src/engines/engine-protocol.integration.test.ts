@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import { createTestOrg } from "@koi/db/factories";
 import { prisma } from "@koi/db";
 import { ackCommand } from "./ack-command.ts";
@@ -9,6 +10,7 @@ import { recordEngineEvents } from "./record-engine-events.ts";
 import { recordHeartbeat } from "./record-heartbeat.ts";
 import { recordReport } from "./record-report.ts";
 import { registerAgent } from "./register-agent.ts";
+import { registration } from "./test-fixtures.ts";
 
 afterAll(async () => {
   await commandWakeups().stop();
@@ -16,12 +18,12 @@ afterAll(async () => {
 
 async function setup() {
   const org = await createTestOrg();
-  const { agentId } = await registerAgent(org.id, "key_test", { engine: "sim", version: "1.0.0", cluster: { name: "us-east", kind: "cloud", provider: "aws", region: "us-east-1" }, capabilities: ["spot"] });
+  const { agentId } = await registerAgent(org.id, "key_test", registration());
   const assignment = await prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } });
   return { org, agentId, assignment };
 }
 
-const pools = [
+const pools: TGpuPool[] = [
   { id: "h100-od", gpuType: "H100-SXM", market: "on-demand", total: 16, available: 8, quota: 16, pricePerGpuHour: 6.88 },
   { id: "a100-spot", gpuType: "A100-80GB", market: "spot", total: 8, available: 8, quota: null, pricePerGpuHour: 1.1 },
 ];
@@ -32,9 +34,9 @@ describe("agent protocol services", () => {
     await recordHeartbeat(org.id, agentId, { inventory: { pools }, assignments: [] });
     expect(await prisma.gpuPool.count({ where: { agentId } })).toBe(2);
     await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 3 } });
-    const res = await recordHeartbeat(org.id, agentId, { inventory: { pools: pools.slice(0, 1) }, assignments: [{ assignmentId: assignment.id, epoch: 2, state: "running" }] });
+    const res = await recordHeartbeat(org.id, agentId, { inventory: { pools: pools.slice(0, 1) }, assignments: [{ assignmentId: assignment.id, epoch: 2, state: "running", engineRef: null }] });
     expect(await prisma.gpuPool.count({ where: { agentId } })).toBe(1);
-    expect(res.staleAssignments).toEqual([{ assignmentId: assignment.id, currentEpoch: 3 }]);
+    expect(res.revokedAssignments).toEqual([{ assignmentId: assignment.id, epoch: 2 }]);
   });
 
   it("another org's agent is NOT_FOUND everywhere", async () => {
@@ -76,11 +78,14 @@ describe("agent protocol services", () => {
 
   it("stale epochs get 409 with nothing written; replayed reports are no-ops", async () => {
     const { org, assignment } = await setup();
-    const report = { epoch: 1, seq: 0, at: new Date().toISOString(), progress: { completed: 10, total: 100 }, usage: [{ component: "spot", gpuType: "H100-SXM", seconds: 60, costUsd: 0.5 }] };
+    const report = { epoch: 1, seq: 0, at: new Date().toISOString(), state: "running" as const, progress: { completed: 10, total: 100, unit: "requests" as const }, usage: [{ component: "spot" as const, gpuType: "H100-SXM", seconds: 60, costUsd: 0.5 }] };
     for (let i = 0; i < 3; i++) await recordReport(org.id, assignment.id, report);
-    await recordReport(org.id, assignment.id, { ...report, seq: 1, progress: { completed: 20, total: 100 } });
+    // Usage is cumulative: 0.5 then 1.25 in total.
+    await recordReport(org.id, assignment.id, { ...report, seq: 1, progress: { completed: 20, total: 100, unit: "requests" }, usage: [{ component: "spot", gpuType: "H100-SXM", seconds: 150, costUsd: 1.25 }] });
+    // A late, out-of-order report is kept but moves no totals.
+    await recordReport(org.id, assignment.id, { ...report, seq: 1 });
     const after = await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } });
-    expect(after.costUsd).toBeCloseTo(1.0);
+    expect(after.costUsd).toBeCloseTo(1.25);
     expect(after.progressDone).toBe(20);
     await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 2 } });
     await expect(recordReport(org.id, assignment.id, { ...report, seq: 2 })).rejects.toMatchObject({ code: "CONFLICT" });
@@ -98,7 +103,7 @@ describe("agent protocol services", () => {
 
   it("events are deduplicated by event id", async () => {
     const { org, agentId } = await setup();
-    const ev = { eventId: "ev-1", at: new Date().toISOString(), type: "replica_failed", reasonCode: "spot_preemption" };
+    const ev = { eventId: "ev-1", at: new Date().toISOString(), type: "replica_failed", reasonCode: "spot_preemption", detail: "", engineRef: null };
     expect(await recordEngineEvents(org.id, agentId, [ev, { ...ev, eventId: "ev-2" }])).toEqual({ accepted: 2, duplicates: 0 });
     expect(await recordEngineEvents(org.id, agentId, [ev])).toEqual({ accepted: 0, duplicates: 1 });
   });

@@ -3,6 +3,7 @@ import { createTestOrg } from "@koi/db/factories";
 import { prisma } from "@koi/db";
 import { ingestOrcaWebhook, orcaEventId } from "./ingest-orca-webhook.ts";
 import { registerAgent } from "./register-agent.ts";
+import { registration } from "./test-fixtures.ts";
 
 const started = {
   event_id: "job_started:mo-llama70b-a3f7-r0", event_type: "job_started", emitted_at: 1764201600.5, correlation_id: null,
@@ -14,7 +15,7 @@ const started = {
 describe("Orca webhook ingest", () => {
   it("moves the assignment along and ignores a redelivery", async () => {
     const org = await createTestOrg();
-    const { agentId } = await registerAgent(org.id, "key", { engine: "orca", version: "1", cluster: { name: "c", kind: "cloud" }, capabilities: [] });
+    const { agentId } = await registerAgent(org.id, "key", registration("orca"));
     const a = await prisma.assignment.create({ data: { orgId: org.id, agentId, engineRef: "mo-llama70b-a3f7", state: "launching" } });
     expect(await ingestOrcaWebhook(org.id, "started", started)).toMatchObject({ status: "recorded", httpStatus: 200 });
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).state).toBe("running");

@@ -1,21 +1,11 @@
 import { createHash } from "node:crypto";
+import type { TGpuPool, THeartbeatRequest } from "@koi/contracts/agent/heartbeat";
 import { prisma, type Prisma } from "@koi/db";
 import { findAgentInOrg } from "./find-agent.ts";
 
-export type TInventoryPool = {
-  id: string;
-  gpuType: string;
-  market: string;
-  total: number;
-  available: number;
-  quota?: number | null;
-  pricePerGpuHour: number;
-};
-
-export type THeartbeat = {
-  inventory: { pools: TInventoryPool[] };
-  assignments: { assignmentId: string; epoch: number; state: string }[];
-  metrics?: Record<string, unknown>;
+export type THeartbeat = Pick<THeartbeatRequest, "assignments"> & {
+  inventory: { pools: TGpuPool[] } | null;
+  metrics?: THeartbeatRequest["metrics"];
 };
 
 /**
@@ -24,17 +14,19 @@ export type THeartbeat = {
  */
 export async function recordHeartbeat(orgId: string, agentId: string, input: THeartbeat, now = new Date()) {
   const agent = await findAgentInOrg(orgId, agentId);
-  const inventoryHash = createHash("sha256").update(JSON.stringify(input.inventory.pools)).digest("hex");
+  // No inventory this time (engine unreadable): keep the last one.
+  const pools = input.inventory?.pools ?? null;
+  const inventoryHash = pools ? createHash("sha256").update(JSON.stringify(pools)).digest("hex") : agent.inventoryHash;
   const wasOffline = agent.status !== "ONLINE";
 
-  if (inventoryHash !== agent.inventoryHash || wasOffline) {
+  if (pools && (inventoryHash !== agent.inventoryHash || wasOffline)) {
     await prisma.$transaction(async (tx) => {
       await tx.agent.update({
         where: { id: agent.id },
         data: { lastHeartbeatAt: now, status: "ONLINE", inventoryHash, metrics: (input.metrics ?? {}) as Prisma.InputJsonValue },
       });
-      await tx.gpuPool.deleteMany({ where: { agentId: agent.id, externalId: { notIn: input.inventory.pools.map((p) => p.id) } } });
-      for (const pool of input.inventory.pools) {
+      await tx.gpuPool.deleteMany({ where: { agentId: agent.id, externalId: { notIn: pools.map((p) => p.id) } } });
+      for (const pool of pools) {
         const data = { gpuType: pool.gpuType, market: pool.market, total: pool.total, available: pool.available, quota: pool.quota ?? null, pricePerGpuHour: pool.pricePerGpuHour };
         await tx.gpuPool.upsert({
           where: { agentId_externalId: { agentId: agent.id, externalId: pool.id } },
@@ -51,20 +43,21 @@ export async function recordHeartbeat(orgId: string, agentId: string, input: THe
   } else {
     await prisma.agent.update({
       where: { id: agent.id },
-      data: { lastHeartbeatAt: now, ...(input.metrics ? { metrics: input.metrics as Prisma.InputJsonValue } : {}) },
+      data: { lastHeartbeatAt: now, status: "ONLINE", ...(input.metrics ? { metrics: input.metrics as Prisma.InputJsonValue } : {}) },
     });
   }
 
-  let staleAssignments: { assignmentId: string; currentEpoch: number }[] = [];
+  let revokedAssignments: { assignmentId: string; epoch: number }[] = [];
   if (input.assignments.length) {
     const current = await prisma.assignment.findMany({
       where: { orgId, agentId: agent.id, id: { in: input.assignments.map((a) => a.assignmentId) } },
       select: { id: true, epoch: true },
     });
     const epochs = new Map(current.map((a) => [a.id, a.epoch]));
-    staleAssignments = input.assignments
+    // Unknown to us (or another org's) counts as revoked too: the agent must not keep working on it.
+    revokedAssignments = input.assignments
       .filter((a) => (epochs.get(a.assignmentId) ?? Number.POSITIVE_INFINITY) > a.epoch)
-      .map((a) => ({ assignmentId: a.assignmentId, currentEpoch: epochs.get(a.assignmentId) ?? -1 }));
+      .map((a) => ({ assignmentId: a.assignmentId, epoch: a.epoch }));
   }
-  return { nextHeartbeatSeconds: agent.heartbeatIntervalSeconds, staleAssignments };
+  return { nextHeartbeatSeconds: agent.heartbeatIntervalSeconds, revokedAssignments };
 }

@@ -1,55 +1,68 @@
+import type { TAssignmentReport, TUsageLine } from "@koi/contracts/agent/reports";
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma, type Prisma } from "@koi/db";
 
-export type TUsage = { component: string; gpuType?: string | null; seconds: number; requests?: number | null; costUsd: number };
-export type TReport = {
-  epoch: number;
-  seq: number;
-  at: string | Date;
-  progress?: { completed: number; total: number } | null;
-  metrics?: Record<string, unknown> | null;
-  usage?: TUsage[] | null;
-};
+const usageKey = (u: Pick<TUsageLine, "component" | "gpuType">) => `${u.component}|${u.gpuType ?? ""}`;
+
+/** Reports carry cumulative usage per (assignment, epoch); we store the increase since the last one. */
+export function usageDeltas(previous: TUsageLine[], current: TUsageLine[]) {
+  const before = new Map(previous.map((u) => [usageKey(u), u]));
+  return current
+    .map((u) => {
+      const p = before.get(usageKey(u));
+      return {
+        component: u.component,
+        gpuType: u.gpuType ?? null,
+        seconds: Math.max(0, u.seconds - (p?.seconds ?? 0)),
+        requests: u.requests === undefined ? null : Math.max(0, u.requests - (p?.requests ?? 0)),
+        costUsd: Math.max(0, u.costUsd - (p?.costUsd ?? 0)),
+      };
+    })
+    .filter((d) => d.seconds > 0 || d.costUsd > 0 || (d.requests ?? 0) > 0);
+}
 
 /**
  * Idempotent by (assignment, epoch, seq): a replay returns `duplicate` and changes nothing.
  * A report from an older epoch than the assignment's is refused with 409 before any write.
- * Usage is per report (a delta), so exactly-once storage keeps cost totals exact.
+ * A late report (seq below the newest) is kept for the record but moves no totals, since the
+ * newer cumulative figures already include it.
  */
-export async function recordReport(orgId: string, assignmentId: string, report: TReport) {
+export async function recordReport(orgId: string, assignmentId: string, report: TAssignmentReport) {
   return prisma.$transaction(async (tx) => {
-    // Row lock: two reports of one assignment are applied one after the other.
-    const rows = await tx.$queryRaw<{ id: string; epoch: number; agentId: string }[]>`
-      SELECT id, epoch, "agentId" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
+    // Row lock: reports of one assignment are applied one after the other.
+    const rows = await tx.$queryRaw<{ id: string; epoch: number; agentId: string; lastSeq: number }[]>`
+      SELECT id, epoch, "agentId", "lastSeq" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
     const assignment = rows[0];
     if (!assignment) throw notFound("No such assignment.");
     if (report.epoch < assignment.epoch) {
-      throw new AppError("CONFLICT", `Stale epoch ${report.epoch}; the assignment is at epoch ${assignment.epoch}.`);
+      throw new AppError("CONFLICT", `Stale epoch ${report.epoch}; the assignment is at epoch ${assignment.epoch}.`, { publicCode: "stale_epoch" });
     }
-    if (report.epoch > assignment.epoch) throw new AppError("BAD_REQUEST", `Unknown epoch ${report.epoch}.`);
+    if (report.epoch > assignment.epoch) throw new AppError("BAD_REQUEST", `Unknown epoch ${report.epoch}; the assignment is at epoch ${assignment.epoch}.`);
     const existing = await tx.assignmentReport.findUnique({ where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: report.seq } } });
-    if (existing) return { duplicate: true };
+    if (existing) return { accepted: true, duplicate: true };
 
     const at = new Date(report.at);
-    await tx.assignmentReport.create({
-      data: { orgId, assignmentId, epoch: report.epoch, seq: report.seq, at, data: report as unknown as Prisma.InputJsonValue },
-    });
-    const usage = report.usage ?? [];
-    if (usage.length) {
-      await tx.usageRecord.createMany({
-        data: usage.map((u) => ({ orgId, agentId: assignment.agentId, assignmentId, component: u.component, gpuType: u.gpuType ?? null, seconds: u.seconds, requests: u.requests ?? null, costUsd: u.costUsd, at })),
-      });
+    await tx.assignmentReport.create({ data: { orgId, assignmentId, epoch: report.epoch, seq: report.seq, at, data: report as unknown as Prisma.InputJsonValue } });
+    if (report.seq < assignment.lastSeq) return { accepted: true, duplicate: false };
+
+    const previous = assignment.lastSeq >= 0
+      ? await tx.assignmentReport.findUnique({ where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: assignment.lastSeq } }, select: { data: true } })
+      : null;
+    const deltas = usageDeltas(((previous?.data as TAssignmentReport | undefined)?.usage ?? []), report.usage);
+    if (deltas.length) {
+      await tx.usageRecord.createMany({ data: deltas.map((d) => ({ orgId, agentId: assignment.agentId, assignmentId, at, ...d })) });
     }
-    const cost = usage.reduce((sum, u) => sum + u.costUsd, 0);
+    const { usage: _usage, ...metrics } = report;
     await tx.assignment.update({
       where: { id: assignmentId },
       data: {
         lastSeq: report.seq,
-        costUsd: { increment: cost },
-        ...(report.progress ? { progressDone: report.progress.completed, progressTotal: report.progress.total } : {}),
-        ...(report.metrics ? { latestMetrics: report.metrics as Prisma.InputJsonValue } : {}),
+        state: report.state,
+        costUsd: { increment: deltas.reduce((sum, d) => sum + d.costUsd, 0) },
+        ...(report.progress ? { progressDone: report.progress.completed, progressTotal: report.progress.total ?? 0 } : {}),
+        latestMetrics: metrics as unknown as Prisma.InputJsonValue,
       },
     });
-    return { duplicate: false };
+    return { accepted: true, duplicate: false };
   });
 }

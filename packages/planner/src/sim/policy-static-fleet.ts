@@ -1,5 +1,5 @@
 import type { TFleetAction, TFleetPolicy, TFleetTrace, TFleetView } from "./fleet-types.ts";
-import { bestBatchShape, bestOnlineShape } from "./replica-throughput.ts";
+import { bestBatchShape, bestOnlineShape, peakLoad } from "./replica-throughput.ts";
 
 export type TStaticFleetSizing = { gpuType: string; onlineGpus: number; batchGpus: number; totalGpus: number; costPerHour: number };
 
@@ -13,7 +13,7 @@ export function sizeStaticFleet(trace: TFleetTrace, gpuType: string): TStaticFle
   for (const s of trace.services) {
     const shape = bestOnlineShape(s, gpuType);
     if (!shape) return null;
-    onlineGpus += Math.ceil(s.peakRps / shape.rps) * shape.tp;
+    onlineGpus += Math.ceil(peakLoad(s) / shape.rps) * shape.tp;
   }
   const deltas: [number, number][] = [];
   for (const j of trace.jobs) {
@@ -79,7 +79,7 @@ export function createStaticFleetPolicy(name: string, trace: TFleetTrace, gpuTyp
       if (event.kind === "start") {
         const actions: TFleetAction[] = view.trace.services.map((s) => {
           const shape = bestOnlineShape(s, gpuType)!;
-          return { kind: "add", workloadId: s.id, poolId, tp: shape.tp, count: Math.ceil(s.peakRps / shape.rps), warm: true };
+          return { kind: "add", workloadId: s.id, poolId, tp: shape.tp, count: Math.ceil(peakLoad(s) / shape.rps), warm: true };
         });
         actions.push({ kind: "add", workloadId: null, poolId, tp: 1, count: sizing.batchGpus, warm: true });
         return actions;

@@ -1,8 +1,9 @@
+import { findModel } from "../catalog/find-model.ts";
 import { predictPerformance } from "../perf/predict-performance.ts";
+import { buildCandidates } from "../select/build-candidates.ts";
 
 const batchCache = new Map<string, number>();
 const onlineCache = new Map<string, number>();
-const BATCHES = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 
 /** Perf-model tokens/s (input + output) of one TP replica at full batch; 0 when it does not fit. */
 export function batchTokensPerSecond(model: string, gpu: string, tp: number, inputTokens: number, outputTokens: number): number {
@@ -17,19 +18,22 @@ export function batchTokensPerSecond(model: string, gpu: string, tp: number, inp
 }
 
 /**
- * Requests/s one replica sustains inside the latency SLO: the largest batch whose predicted TPOT
- * and TTFT stay within it. The simulator uses this as the serving capacity of online replicas.
+ * Requests/s one replica sustains inside the latency SLO, from the optimiser's own candidate
+ * figures (largest batch whose p95 TTFT and TPOT meet the targets), so the simulator's serving
+ * capacity is exactly what the plans were made for.
  */
 export function onlineReplicaRps(model: string, gpu: string, tp: number, inputTokens: number, outputTokens: number, ttftMs: number, tpotMs: number): number {
   const key = `${model}|${gpu}|${tp}|${inputTokens}|${outputTokens}|${ttftMs}|${tpotMs}`;
   let v = onlineCache.get(key);
   if (v === undefined) {
-    v = 0;
-    for (const batch of BATCHES) {
-      const p = predictPerformance({ model, gpu, tp, inputTokens, outputTokens, batch });
-      if (!p.fits || p.batch < batch) break;
-      if (p.tpotMs <= tpotMs && p.ttftMs <= ttftMs) v = Math.max(v, p.requestsPerSecond);
-    }
+    const report = buildCandidates({
+      workload: { kind: "online", model, avgInputTokens: inputTokens, avgOutputTokens: outputTokens, requestsPerSecond: 1, ttftP95Ms: ttftMs, tpotP95Ms: tpotMs },
+      model: findModel(model),
+      pools: [{ id: "probe", gpuType: gpu, market: "spot", available: 8, pricePerGpuHour: 1 }],
+      tpChoices: [tp],
+      roles: ["both"],
+    });
+    v = report.candidates[0]?.rate ?? 0;
     onlineCache.set(key, v);
   }
   return v;
@@ -63,4 +67,11 @@ export function bestOnlineShape(
     if (rps > 0 && (best === null || rps / tp > best.rps / best.tp)) best = { tp, rps };
   }
   return best;
+}
+
+/** The highest per-minute load in the trace: what a fleet "sized for peak" must carry. */
+export function peakLoad(service: { loadRps: Float64Array }): number {
+  let max = 0;
+  for (const l of service.loadRps) max = Math.max(max, l);
+  return max;
 }

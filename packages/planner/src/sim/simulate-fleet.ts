@@ -50,7 +50,7 @@ export async function simulateFleet(trace: TFleetTrace, policy: TFleetPolicy, op
   for (let t = tick; t < end; t += tick) q.push(t, { type: "tick" });
   for (let m = 0; m < trace.horizonSeconds / 60; m++) q.push(m * 60, { type: "minute", minute: m });
 
-  const view = (): TFleetView => ({ now, trace, pools, replicas: [...replicas.values()], jobs, services });
+  const view = (): TFleetView => ({ now, trace, pools: pools.map((p) => ({ ...p })), replicas: [...replicas.values()].map((r) => ({ ...r })), jobs, services });
   const settle = (job: TJobState): void => {
     job.remaining = Math.max(0, job.remaining - job.rate * (now - job.last));
     job.completedTokens = job.totalTokens - job.remaining;

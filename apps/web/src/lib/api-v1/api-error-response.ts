@@ -1,16 +1,28 @@
-import { AppError, toAppError } from "@koi/core/app-error";
+import type { TErrorBody, TErrorCode } from "@koi/contracts/agent/errors";
+import { AppError, toAppError, type TAppErrorCode } from "@koi/core/app-error";
 import { logger } from "@koi/core/logger";
 
-/** The public API's only error shape: `{error:{code,message,requestId}}`, never a stack. */
+const PUBLIC_CODE: Record<TAppErrorCode, TErrorCode> = {
+  BAD_REQUEST: "bad_request",
+  UNAUTHORIZED: "unauthorized",
+  FORBIDDEN: "forbidden",
+  NOT_FOUND: "not_found",
+  CONFLICT: "conflict",
+  PAYLOAD_TOO_LARGE: "payload_too_large",
+  RATE_LIMITED: "rate_limited",
+  UNAVAILABLE: "service_unavailable",
+  INTERNAL: "internal_error",
+};
+
+/** The public API's only error shape: `{error:{code,message,requestId,issues?}}`, never a stack. */
 export function errorResponse(err: unknown, requestId: string, headers: Headers = new Headers()): Response {
   const app = toAppError(err);
   if (app.code === "INTERNAL") logger.error({ err, requestId }, "api request failed");
   if (app.retryAfterSeconds) headers.set("retry-after", String(app.retryAfterSeconds));
   headers.set("x-request-id", requestId);
-  const body: { error: { code: string; message: string; requestId: string; fields?: Record<string, string> } } = {
-    error: { code: app.code, message: app.message, requestId },
-  };
-  if (app.fields) body.error.fields = app.fields;
+  const code = (app.publicCode as TErrorCode | undefined) ?? (app.code === "BAD_REQUEST" && app.fields ? "validation_failed" : PUBLIC_CODE[app.code]);
+  const body: TErrorBody = { error: { code, message: app.message.slice(0, 1000), requestId } };
+  if (app.fields) body.error.issues = Object.entries(app.fields).map(([path, message]) => ({ path, message }));
   return Response.json(body, { status: app.httpStatus, headers });
 }
 

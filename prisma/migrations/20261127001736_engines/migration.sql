@@ -42,8 +42,11 @@ CREATE TABLE "Agent" (
     "orgId" TEXT NOT NULL,
     "clusterId" TEXT NOT NULL,
     "apiKeyId" TEXT,
+    "instanceId" TEXT NOT NULL,
+    "hostname" TEXT,
     "engine" TEXT NOT NULL,
     "version" TEXT NOT NULL,
+    "engineVersion" TEXT,
     "capabilities" TEXT[],
     "status" "AgentStatus" NOT NULL DEFAULT 'ONLINE',
     "heartbeatIntervalSeconds" INTEGER NOT NULL DEFAULT 15,
@@ -68,7 +71,7 @@ CREATE TABLE "GpuPool" (
     "total" INTEGER NOT NULL,
     "available" INTEGER NOT NULL,
     "quota" INTEGER,
-    "pricePerGpuHour" DOUBLE PRECISION NOT NULL,
+    "pricePerGpuHour" DOUBLE PRECISION,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "GpuPool_pkey" PRIMARY KEY ("id")
@@ -187,10 +190,10 @@ CREATE INDEX "ApiKey_orgId_createdAt_idx" ON "ApiKey"("orgId", "createdAt");
 CREATE UNIQUE INDEX "Cluster_orgId_name_key" ON "Cluster"("orgId", "name");
 
 -- CreateIndex
-CREATE INDEX "Agent_orgId_status_idx" ON "Agent"("orgId", "status");
+CREATE INDEX "Agent_status_lastHeartbeatAt_idx" ON "Agent"("status", "lastHeartbeatAt");
 
 -- CreateIndex
-CREATE INDEX "Agent_status_lastHeartbeatAt_idx" ON "Agent"("status", "lastHeartbeatAt");
+CREATE UNIQUE INDEX "Agent_orgId_instanceId_key" ON "Agent"("orgId", "instanceId");
 
 -- CreateIndex
 CREATE INDEX "GpuPool_orgId_gpuType_idx" ON "GpuPool"("orgId", "gpuType");

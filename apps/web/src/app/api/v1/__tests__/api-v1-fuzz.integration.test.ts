@@ -1,0 +1,79 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiKeyCache } from "@koi/auth/api-keys/api-key-cache";
+import { commandWakeups } from "@koi/api/engines/command-wakeups";
+import { call, createTenants, handlers, validBodies } from "./api-v1-harness.ts";
+
+let t: Awaited<ReturnType<typeof createTenants>>;
+beforeAll(async () => {
+  t = await createTenants();
+});
+afterAll(async () => {
+  await commandWakeups().stop();
+  await apiKeyCache().stop();
+});
+
+const RUNS = Number(process.env.KOI_FUZZ_RUNS ?? 150);
+
+/** Replaces one leaf of a valid body with an arbitrary JSON value (or deletes it). */
+function mutate(body: unknown, path: number[], replacement: unknown, remove: boolean): unknown {
+  if (body === null || typeof body !== "object") return replacement;
+  const entries = Array.isArray(body) ? body.map((v, i) => [String(i), v] as const) : Object.entries(body);
+  if (!entries.length) return replacement;
+  const [k, v] = entries[path[0]! % entries.length]!;
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(body) ? [...body] : { ...body };
+  if (remove && path.length === 1) {
+    if (Array.isArray(copy)) copy.splice(Number(k), 1);
+    else delete copy[k];
+    return copy;
+  }
+  (copy as Record<string, unknown>)[k] = path.length > 1 ? mutate(v, path.slice(1), replacement, remove) : replacement;
+  return copy;
+}
+
+describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
+  const postRoutes = () => {
+    const b = validBodies(t);
+    return [
+      { name: "register", handler: handlers.register, params: {}, body: b.register },
+      { name: "heartbeat", handler: handlers.heartbeat, params: { agentId: t.agentId }, body: b.heartbeat },
+      { name: "ack", handler: handlers.ack, params: { agentId: t.agentId, commandId: t.commandId }, body: b.ack },
+      { name: "events", handler: handlers.events, params: { agentId: t.agentId }, body: b.events },
+      { name: "reports", handler: handlers.reports, params: { assignmentId: t.assignmentId }, body: b.reports },
+      { name: "orca ingest", handler: handlers.orca, params: { event: "replica-failed" }, body: b.orca },
+    ];
+  };
+
+  it("arbitrary JSON bodies answer 4xx (or 2xx) with the error shape", async () => {
+    for (const r of postRoutes()) {
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue(), async (body) => {
+          const res = await call(r.handler, { params: r.params, body, key: t.engineA.secret });
+          expect(res.status, `${r.name}: ${JSON.stringify(body).slice(0, 200)}`).toBeLessThan(500);
+          if (res.status >= 400) expect(res.json).toMatchObject({ error: { code: expect.any(String), requestId: expect.any(String) } });
+        }),
+        { numRuns: RUNS, seed: 42 },
+      );
+    }
+  }, 120_000);
+
+  it("valid bodies with one field mutated or removed answer < 500", async () => {
+    for (const r of postRoutes()) {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), fc.boolean(), async (path, replacement, remove) => {
+          const body = mutate(r.body, path, replacement, remove);
+          const res = await call(r.handler, { params: r.params, body, key: t.engineA.secret });
+          expect(res.status, `${r.name}: ${JSON.stringify(body).slice(0, 300)}`).toBeLessThan(500);
+        }),
+        { numRuns: RUNS, seed: 7 },
+      );
+    }
+  }, 120_000);
+
+  it("malformed JSON and oversized bodies are 400 / 413", async () => {
+    const bad = await call(handlers.heartbeat, { params: { agentId: t.agentId }, rawBody: "{not json", key: t.engineA.secret });
+    expect(bad.status).toBe(400);
+    const huge = await call(handlers.heartbeat, { params: { agentId: t.agentId }, rawBody: JSON.stringify({ x: "a".repeat(300_000) }), key: t.engineA.secret });
+    expect(huge.status).toBe(413);
+  });
+});

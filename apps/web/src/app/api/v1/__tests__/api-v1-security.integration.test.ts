@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiKeyCache } from "@koi/auth/api-keys/api-key-cache";
+import { generateApiKey } from "@koi/auth/api-keys/api-key-format";
+import { revokeApiKey } from "@koi/auth/api-keys/manage-api-keys";
+import { commandWakeups } from "@koi/api/engines/command-wakeups";
+import { prisma } from "@koi/db";
+import { call, createTenants, handlers, keyFor, validBodies } from "./api-v1-harness.ts";
+
+let t: Awaited<ReturnType<typeof createTenants>>;
+let keys: Record<"revoked" | "expired" | "readOnly", string>;
+
+beforeAll(async () => {
+  t = await createTenants();
+  const revoked = await keyFor(t.orgA.id, ["engine"]);
+  await revokeApiKey({ orgId: t.orgA.id, actorUserId: null, keyId: revoked.id });
+  keys = {
+    revoked: revoked.secret,
+    expired: (await keyFor(t.orgA.id, ["engine"], { expiresAt: new Date(Date.now() - 60_000) })).secret,
+    readOnly: (await keyFor(t.orgA.id, ["workloads:read"])).secret,
+  };
+});
+
+afterAll(async () => {
+  await commandWakeups().stop();
+  await apiKeyCache().stop();
+});
+
+/** Every /api/v1 route with org A's ids; `ownsIds` routes must answer 404 to another org's key. */
+function routes() {
+  const bodies = validBodies(t);
+  return [
+    { name: "register", handler: handlers.register, params: {}, body: bodies.register, ownsIds: false },
+    { name: "heartbeat", handler: handlers.heartbeat, params: { agentId: t.agentId }, body: bodies.heartbeat, ownsIds: true },
+    { name: "commands", handler: handlers.commands, params: { agentId: t.agentId }, method: "GET", path: "/api/v1/agents/x/commands?wait=0", ownsIds: true },
+    { name: "ack", handler: handlers.ack, params: { agentId: t.agentId, commandId: t.commandId }, body: bodies.ack, ownsIds: true },
+    { name: "events", handler: handlers.events, params: { agentId: t.agentId }, body: bodies.events, ownsIds: true },
+    { name: "reports", handler: handlers.reports, params: { assignmentId: t.assignmentId }, body: bodies.reports, ownsIds: true },
+    { name: "orca ingest", handler: handlers.orca, params: { event: "complete" }, body: bodies.orca, ownsIds: false },
+  ];
+}
+
+function expectErrorShape(json: unknown, code: string) {
+  expect(json).toMatchObject({ error: { code, message: expect.any(String), requestId: expect.any(String) } });
+  expect(JSON.stringify(json)).not.toMatch(/at .*\.ts:\d+|prisma|SELECT/i);
+}
+
+describe("every /api/v1 route refuses bad credentials", () => {
+  const cases: [string, () => string | null, number, string][] = [
+    ["no key", () => null, 401, "unauthorized"],
+    ["garbage", () => "not-a-key", 401, "unauthorized"],
+    ["bad checksum", () => { const k = generateApiKey(); return k.slice(0, -1) + (k.endsWith("x") ? "y" : "x"); }, 401, "unauthorized"],
+    ["unknown key", () => generateApiKey(), 401, "unauthorized"],
+    ["revoked key", () => keys.revoked, 401, "unauthorized"],
+    ["expired key", () => keys.expired, 401, "unauthorized"],
+    ["missing scope", () => keys.readOnly, 403, "forbidden"],
+  ];
+  for (const [label, key, status, code] of cases) {
+    it(`${label} → ${status}`, async () => {
+      for (const r of routes()) {
+        const res = await call(r.handler, { ...r, key: key() });
+        expect(res.status, `${r.name} with ${label}`).toBe(status);
+        expectErrorShape(res.json, code);
+      }
+    });
+  }
+
+  it("another org's key gets 404 for org A's agents, commands and assignments, and changes nothing", async () => {
+    const before = await prisma.assignment.findUniqueOrThrow({ where: { id: t.assignmentId } });
+    for (const r of routes().filter((r) => r.ownsIds)) {
+      const res = await call(r.handler, { ...r, key: t.engineB.secret });
+      expect(res.status, r.name).toBe(404);
+      expectErrorShape(res.json, "not_found");
+      expect(res.text).not.toContain(t.orgA.id);
+    }
+    const after = await prisma.assignment.findUniqueOrThrow({ where: { id: t.assignmentId } });
+    expect(after).toEqual(before);
+    expect(await prisma.command.findUniqueOrThrow({ where: { id: t.commandId } })).toMatchObject({ status: "PENDING", attempts: 0 });
+  });
+
+  it("an Orca webhook sent with another org's key never touches org A's job", async () => {
+    const r = routes().find((x) => x.name === "orca ingest")!;
+    const res = await call(r.handler, { ...r, key: t.engineB.secret, basic: true });
+    expect(res.status).toBe(200);
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: t.assignmentId } })).state).toBe("running");
+  });
+
+  it("accepts the key as a Basic password (Orca's KOI_SERVICE_URL userinfo)", async () => {
+    const res = await call(handlers.heartbeat, { params: { agentId: t.agentId }, body: validBodies(t).heartbeat, key: t.engineA.secret, basic: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-ratelimit-limit")).toBeTruthy();
+    expect(res.headers.get("x-ratelimit-remaining")).toBeTruthy();
+  });
+});

@@ -1,0 +1,60 @@
+import { ArrowRight, Plug, Users } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { roleAtLeast } from "@koi/auth/roles";
+import { Card } from "@koi/ui/card";
+import { serverApi } from "@/trpc/server";
+
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function OverviewPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const org = (await (await serverApi()).org.listMine()).find((o) => o.slug === slug);
+  if (!org) notFound();
+  const canInvite = roleAtLeast(org.role, "ADMIN");
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold">Welcome to {org.name}</h1>
+        <p className="mt-1 text-zinc-600 dark:text-zinc-400">Nothing runs here yet. Two things get Koi going:</p>
+      </div>
+      <ol className="grid gap-4 md:grid-cols-2">
+        <li>
+          <Card className="h-full space-y-3">
+            <div className="flex items-center gap-2">
+              <Plug aria-hidden className="size-5 text-brand-600" />
+              <h2 className="font-medium">1. Connect an engine</h2>
+            </div>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Koi's agent runs next to your Orca or Tuna engines and reports GPUs, prices and progress. Once one is connected, this page shows GPUs in use,
+              spend today and workloads at risk.
+            </p>
+            <p className="text-sm font-medium text-zinc-500">Coming with the agent.</p>
+          </Card>
+        </li>
+        <li>
+          <Card className="h-full space-y-3">
+            <div className="flex items-center gap-2">
+              <Users aria-hidden className="size-5 text-brand-600" />
+              <h2 className="font-medium">2. Invite your teammates</h2>
+            </div>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              {canInvite
+                ? "Add the people who submit workloads or watch costs. Viewers can look; members can run workloads; admins manage the team."
+                : "Only admins and owners can invite people. Ask one of them, or see who's here."}
+            </p>
+            <Link
+              href={`/o/${org.slug}/settings/members`}
+              className="inline-flex items-center gap-1 text-sm font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500 dark:text-brand-500"
+            >
+              {canInvite ? "Invite teammates" : "See members"}
+              <ArrowRight aria-hidden className="size-4" />
+            </Link>
+          </Card>
+        </li>
+      </ol>
+    </div>
+  );
+}

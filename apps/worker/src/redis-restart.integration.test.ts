@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { enqueueViaOutbox } from "@koi/core/outbox";
+import { prisma } from "@koi/db";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobHandlers } from "./job-handlers.ts";
+import { startWorkerRuntime, type TWorkerRuntime } from "./start-worker-runtime.ts";
+import { freePort } from "./testing/spawn-worker.ts";
+import { testLog } from "./testing/test-log.ts";
+import { waitFor } from "./testing/wait-for.ts";
+
+/** A private, non-persistent redis-server, so this test can kill and restart it without touching the shared one. */
+async function startRedisServer(port: number): Promise<ChildProcess> {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => undefined);
+  await waitFor(() => probe.connect().then(() => probe.ping(), () => null), 10_000, "redis-server to start");
+  probe.disconnect();
+  return child;
+}
+
+async function stopRedisServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+const newEntry = () =>
+  prisma.waitlistEntry.create({
+    data: { email: `rr-${randomBytes(4).toString("hex")}@example.test`, name: "Kim", company: "Acme", fleetSize: "1-8", workloadType: "BATCH" },
+  });
+
+async function enqueueConfirmation(entryId: string): Promise<string> {
+  const jobId = `waitlist-confirm-${entryId}`;
+  await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-waitlist-confirmation", { entryId }, { jobId }));
+  return jobId;
+}
+
+const sentMail = (dedupKey: string) => prisma.mailMessage.findFirst({ where: { dedupKey, sentAt: { not: null } } });
+
+describe("Redis restart (no persistence)", () => {
+  const savedRedisUrl = process.env.REDIS_URL;
+  let port: number;
+  let redis: ChildProcess | undefined;
+  let runtime: TWorkerRuntime | undefined;
+  const resetCalls: number[] = [];
+
+  beforeAll(async () => {
+    port = await freePort();
+    process.env.REDIS_URL = `redis://127.0.0.1:${port}/0`;
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    if (redis) await stopRedisServer(redis);
+    process.env.REDIS_URL = savedRedisUrl;
+  });
+
+  it("workers start while Redis is down, resume after a restart, and work Redis lost is re-published from Postgres", async () => {
+    runtime = await startWorkerRuntime({
+      db: prisma,
+      // Other test files' outbox rows get re-published here too; their expected failures are noise.
+      log: testLog.child({}, { level: "fatal" }),
+      prefix: `koi-rr-${randomBytes(3).toString("hex")}`,
+      mail: { appUrl: "http://localhost:3000", from: "Koi <no-reply@koi.test>", mailer: null },
+      healthPort: null,
+      relay: { intervalMs: 50 },
+      redisWipeRecovery: { checkEveryMs: 200 },
+      watchdog: { stuckMs: 3_000, everyMs: 500 },
+      handlers: {
+        ...jobHandlers,
+        // Fails its first run, so the job sits in BullMQ's delayed set (retry backoff) when Redis dies.
+        "send-password-reset": async () => {
+          resetCalls.push(Date.now());
+          if (resetCalls.length === 1) throw new Error("transient failure");
+        },
+      },
+    });
+
+    // Redis comes up only after the worker started (e.g. compose start order).
+    await new Promise((r) => setTimeout(r, 1_000));
+    redis = await startRedisServer(port);
+
+    const before = await enqueueConfirmation((await newEntry()).id);
+    await waitFor(() => sentMail(before), 20_000, "the email before the restart");
+
+    const retryJobId = `reset-${randomBytes(4).toString("hex")}`;
+    await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-password-reset", { resetId: "pr_x" }, { jobId: retryJobId }));
+    await waitFor(async () => resetCalls.length === 1, 10_000, "the first, failing run");
+
+    await stopRedisServer(redis);
+    // Down long enough for several failed reconnects and the workers' blocking reads to error out.
+    await new Promise((r) => setTimeout(r, 3_000));
+    redis = await startRedisServer(port);
+
+    const after = await enqueueConfirmation((await newEntry()).id);
+    await waitFor(() => sentMail(after), 30_000, "the email after the restart");
+    await waitFor(async () => resetCalls.length >= 2, 30_000, "the lost retry to run again");
+    expect((await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: retryJobId } })).publishedAt).not.toBeNull();
+  });
+});

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { ZAssignmentState, ZEpoch, ZGpuType, ZIsoDateTime } from "../primitives.ts";
+import { named } from "../registry.ts";
+
+const nonNegative = z.number().min(0).max(1e15);
+const latencyMs = z.number().min(0).max(86_400_000);
+
+export const ZUsageComponent = named("UsageComponent", z.enum(["spot", "serverless", "on-demand", "reserved", "on-prem", "router"]));
+export type TUsageComponent = z.infer<typeof ZUsageComponent>;
+
+export const ZUsageLine = named(
+  "UsageLine",
+  z.strictObject({
+    component: ZUsageComponent,
+    gpuType: ZGpuType.optional(),
+    /** GPU-seconds (router: wall-clock seconds) since the assignment started. Cumulative. */
+    seconds: nonNegative,
+    requests: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    /** Cumulative USD since the assignment started. */
+    costUsd: nonNegative,
+    /** True when the agent derived the figure (e.g. replica-seconds × list price) rather than the engine billing it. */
+    estimated: z.boolean().optional(),
+  }),
+);
+export type TUsageLine = z.infer<typeof ZUsageLine>;
+
+export const ZProgress = named(
+  "Progress",
+  z
+    .strictObject({
+      completed: nonNegative,
+      /** Null for open-ended (online) work. */
+      total: nonNegative.nullable(),
+      unit: z.enum(["requests", "tokens", "chunks"]),
+    })
+    .refine((p) => p.total === null || p.completed <= p.total, { error: "completed must be <= total", path: ["completed"] }),
+);
+export type TProgress = z.infer<typeof ZProgress>;
+
+export const ZAssignmentReport = named(
+  "AssignmentReport",
+  z.strictObject({
+    epoch: ZEpoch,
+    /** Per (assignment, epoch), strictly increasing; a repeated seq is a no-op. */
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    at: ZIsoDateTime,
+    state: ZAssignmentState,
+    progress: ZProgress.optional(),
+    throughput: z.strictObject({ tokensPerSecond: nonNegative, outputTokensPerSecond: nonNegative }).optional(),
+    gpuUtilPct: z.number().min(0).max(100).optional(),
+    /** Sequences running concurrently (summed over replicas). */
+    batchSize: nonNegative.optional(),
+    kvCacheHitRate: z.number().min(0).max(1).optional(),
+    ttftMsP50: latencyMs.optional(),
+    ttftMsP95: latencyMs.optional(),
+    tpotMsP50: latencyMs.optional(),
+    tpotMsP95: latencyMs.optional(),
+    replicas: z.strictObject({ live: z.number().int().min(0).max(100_000), total: z.number().int().min(0).max(100_000) }).optional(),
+    /** Tuna: where traffic goes right now. */
+    routing: z
+      .strictObject({ spotState: z.enum(["cold", "warming", "ready"]), pctSpot: z.number().min(0).max(100) })
+      .optional(),
+    usage: z.array(ZUsageLine).max(64),
+  }),
+);
+export type TAssignmentReport = z.infer<typeof ZAssignmentReport>;
+
+export const ZReportResponse = named(
+  "ReportResponse",
+  z.strictObject({
+    accepted: z.boolean(),
+    /** True when (assignment, epoch, seq) was already recorded. */
+    duplicate: z.boolean(),
+  }),
+);
+export type TReportResponse = z.infer<typeof ZReportResponse>;

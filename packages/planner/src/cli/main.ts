@@ -1,0 +1,44 @@
+import { isUserError, processIo, type TCliIo } from "./cli-io.ts";
+import { PERF_USAGE, runPerf } from "./run-perf.ts";
+import { PLAN_USAGE, runPlan } from "./run-plan.ts";
+
+type TCommand = { usage: string; summary: string; run: (argv: readonly string[], io: TCliIo) => number | Promise<number> };
+
+// Subcommands register here; `koi submit/status/cancel` slot in beside these.
+export const COMMANDS: Record<string, TCommand> = {
+  plan: { usage: PLAN_USAGE, summary: "choose GPUs for a workload at minimum cost", run: runPlan },
+  perf: { usage: PERF_USAGE, summary: "predict throughput and latency of one replica", run: runPerf },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)}${c.summary}\n          ${c.usage}`);
+  return ["usage: koi <command> [options]", "", "commands:", ...lines].join("\n");
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 unexpected failure, 2 bad input). */
+export async function main(argv: readonly string[], io: TCliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.out(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`koi: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes("--help")) {
+    io.out(`usage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (isUserError(error)) {
+      io.err(`koi ${name}: ${error.message}`);
+      return 2;
+    }
+    io.err(`koi ${name}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

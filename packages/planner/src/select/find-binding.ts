@@ -1,0 +1,103 @@
+import type { Highs } from "highs";
+import { usableGpus, type TBinding, type TCapacityPool, type TWorkload } from "../types.ts";
+import type { TCandidate, TCandidateReport } from "./build-candidates.ts";
+import { planObjective, predictedHours, type TAssignment } from "./evaluate-plan.ts";
+import { optimise } from "./optimize-selection.ts";
+import { buildSelectionMilp } from "./selection-milp.ts";
+
+export type TBindingInput = {
+  highs: Highs;
+  workload: TWorkload;
+  pools: readonly TCapacityPool[];
+  requiredRate: number;
+  maxGpus?: number;
+  budget?: number;
+  /** Candidates sized by what each pool has free, ignoring quotas. */
+  candidatesIgnoringQuota: readonly TCandidate[];
+  report: TCandidateReport;
+};
+
+export type TBindingResult = { binding: TBinding; assignment: TAssignment };
+
+/** Highest rate the candidates can serve under the given pool sizes and GPU cap. */
+function maxServed(input: TBindingInput, poolGpus: ReadonlyMap<string, number>, maxGpus?: number): { rate: number; assignment: TAssignment } {
+  const candidates = input.candidatesIgnoringQuota;
+  const milp = buildSelectionMilp(input.highs, candidates, { requiredRate: 0, maxGpus, poolGpus });
+  try {
+    const solution = milp.solve(candidates.map(() => 0), 1);
+    if (solution.status === "infeasible") return { rate: 0, assignment: [] };
+    const assignment = candidates.flatMap((candidate, j) => ((solution.counts[j] ?? 0) > 0 ? [{ candidate, count: solution.counts[j] ?? 0 }] : []));
+    return { rate: solution.served, assignment };
+  } finally {
+    milp.dispose();
+  }
+}
+
+function cheapestIgnoringBudget(input: TBindingInput, poolGpus: ReadonlyMap<string, number>): TAssignment | undefined {
+  const candidates = input.candidatesIgnoringQuota;
+  const milp = buildSelectionMilp(input.highs, candidates, { requiredRate: input.requiredRate, maxGpus: input.maxGpus, poolGpus });
+  try {
+    return optimise(input.workload, milp, candidates, candidates.map(() => true), { requiredRate: input.requiredRate, poolGpus, maxGpus: input.maxGpus });
+  } finally {
+    milp.dispose();
+  }
+}
+
+function bestAchievable(workload: TWorkload, rate: number): Pick<TBinding, "bestAchievableHours" | "bestAchievableRequestsPerSecond"> {
+  if (workload.kind === "batch") return rate > 0 ? { bestAchievableHours: predictedHours(workload, rate) } : {};
+  return { bestAchievableRequestsPerSecond: rate };
+}
+
+/**
+ * Names the constraint that makes the workload infeasible by relaxing them one at a time, from
+ * the physical (fit, latency, GPUs in existence) to the administrative (quota, GPU cap, budget).
+ */
+export function findBinding(input: TBindingInput): TBindingResult {
+  const { workload, report, pools } = input;
+  if (input.candidatesIgnoringQuota.length === 0) {
+    if (report.unknownGpus.length > 0 && pools.every((p) => report.unknownGpus.includes(p.gpuType))) {
+      return { binding: { constraint: "unknown-gpu", detail: `no pool has a GPU type the catalog knows (${[...new Set(report.unknownGpus)].join(", ")})` }, assignment: [] };
+    }
+    if (report.latencyMisfits.length > 0) {
+      return { binding: { constraint: "latency", detail: `no replica meets the latency targets even one request at a time (tried ${report.latencyMisfits.join(", ")})` }, assignment: [] };
+    }
+    if (report.memoryMisfits.length > 0) {
+      return { binding: { constraint: "memory-fit", detail: `the model does not fit any offered GPU and TP degree (tried ${[...new Set(report.memoryMisfits)].join(", ")})` }, assignment: [] };
+    }
+    return { binding: { constraint: "availability", detail: "no pool has enough free GPUs for even one replica" }, assignment: [] };
+  }
+  const all = new Map(pools.map((p) => [p.id, p.available]));
+  const everything = maxServed(input, all);
+  if (everything.rate < input.requiredRate * (1 - 1e-9)) {
+    const achievable = bestAchievable(workload, everything.rate);
+    const detail =
+      workload.kind === "batch"
+        ? `with every available GPU the job needs ${achievable.bestAchievableHours?.toFixed(2)} h, past the ${workload.deadlineHours} h deadline (after the safety margin)`
+        : `every available GPU together serves ${everything.rate.toFixed(2)} req/s within the latency targets, short of the ${input.requiredRate.toFixed(2)} req/s needed (with margin)`;
+    return { binding: { constraint: workload.kind === "batch" ? "deadline" : "availability", detail, ...achievable }, assignment: everything.assignment };
+  }
+  const quota = new Map(pools.map((p) => [p.id, usableGpus(p)]));
+  const underQuota = maxServed(input, quota);
+  if (underQuota.rate < input.requiredRate * (1 - 1e-9)) {
+    return {
+      binding: { constraint: "quota", detail: "enough GPUs are free, but the pools' quotas stop the plan from using them", ...bestAchievable(workload, underQuota.rate) },
+      assignment: underQuota.assignment,
+    };
+  }
+  if (input.maxGpus !== undefined) {
+    const capped = maxServed(input, quota, input.maxGpus);
+    if (capped.rate < input.requiredRate * (1 - 1e-9)) {
+      return {
+        binding: { constraint: "max-gpus", detail: `the ${input.maxGpus}-GPU cap is too small for the target`, ...bestAchievable(workload, capped.rate) },
+        assignment: capped.assignment,
+      };
+    }
+  }
+  const cheapest = cheapestIgnoringBudget(input, quota) ?? [];
+  const needed = planObjective(workload, cheapest);
+  const unit = workload.kind === "batch" ? "" : "/h";
+  return {
+    binding: { constraint: "budget", detail: `the cheapest plan that meets the target costs $${needed.toFixed(2)}${unit}, over the $${input.budget ?? 0}${unit} budget` },
+    assignment: cheapest,
+  };
+}

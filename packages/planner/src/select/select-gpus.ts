@@ -1,0 +1,92 @@
+import type { Highs } from "highs";
+import { precisionFromName, resolveModel } from "../catalog/find-model.ts";
+import type { TCalibrationTable } from "../perf/calibration.ts";
+import { routeEngine } from "../route/route-engine.ts";
+import { usableGpus, type TCapacity, type TMarket, type TPlan, type TPrecision, type TRole, type TWorkload } from "../types.ts";
+import { buildCandidates, pruneDominated } from "./build-candidates.ts";
+import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts";
+import { planObjective, requiredRate } from "./evaluate-plan.ts";
+import { findBinding } from "./find-binding.ts";
+import { optimiseWithAlternatives } from "./optimize-selection.ts";
+import { buildSelectionMilp, loadHighs } from "./selection-milp.ts";
+
+export type TSelectOptions = {
+  /** Extra capacity over the target (batch: tokens by the deadline; online: peak rate). Default 0.15. */
+  safetyMargin?: number;
+  maxGpus?: number;
+  allowedMarkets?: readonly TMarket[];
+  /** Batch: total dollars; online: dollars per hour. */
+  budget?: number;
+  /** Allow prefill and decode on separate replicas (possibly different GPU types). */
+  allowDisaggregation?: boolean;
+  tpChoices?: readonly number[];
+  calibration?: TCalibrationTable;
+  precision?: TPrecision;
+  /** Runners-up to return (default 2). */
+  alternatives?: number;
+};
+
+export const DEFAULT_SAFETY_MARGIN = 0.15;
+const DEFAULT_TP: readonly number[] = [1, 2, 4, 8];
+
+/** Chooses replica counts per (pool, TP, role) at minimum cost; loads HiGHS on first use. */
+export async function selectGpus(workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): Promise<TPlan> {
+  return selectGpusWith(await loadHighs(), workload, capacity, options);
+}
+
+/** The selection problem before optimisation: every replica option and the limits it lives under. */
+export function selectionProblem(workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}) {
+  const model = resolveModel(workload);
+  const safetyMargin = options.safetyMargin ?? DEFAULT_SAFETY_MARGIN;
+  const precision = options.precision ?? workload.precision ?? precisionFromName(workload.model);
+  const pools = capacity.pools.filter((p) => !options.allowedMarkets || options.allowedMarkets.includes(p.market));
+  const roles: TRole[] = options.allowDisaggregation ? ["both", "prefill", "decode"] : ["both"];
+  const context = { workload, model, precision, tpChoices: options.tpChoices ?? DEFAULT_TP, roles, calibration: options.calibration };
+  const report = buildCandidates({ ...context, pools });
+  const poolGpus = new Map(pools.map((p) => [p.id, usableGpus(p)]));
+  return { model, safetyMargin, pools, context, report, poolGpus, requiredRate: requiredRate(workload, safetyMargin) };
+}
+
+/** Synchronous form for callers that hold a loaded solver (simulators, benchmarks). */
+export function selectGpusWith(highs: Highs, workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): TPlan {
+  const { model, safetyMargin, pools, context, report, poolGpus, requiredRate: required } = selectionProblem(workload, capacity, options);
+  const candidates = pruneDominated(report.candidates);
+  const perHourBudget = workload.kind === "online" ? options.budget : undefined;
+
+  let plans = [] as ReturnType<typeof optimiseWithAlternatives>;
+  if (candidates.length > 0) {
+    const milp = buildSelectionMilp(highs, candidates, { requiredRate: required, maxGpus: options.maxGpus, perHourBudget, poolGpus });
+    try {
+      plans = optimiseWithAlternatives(workload, milp, candidates, options.alternatives ?? 2, { requiredRate: required, poolGpus, maxGpus: options.maxGpus });
+    } finally {
+      milp.dispose();
+    }
+  }
+  // A batch budget caps total cost, which is the objective itself: plans over it are infeasible.
+  if (workload.kind === "batch" && options.budget !== undefined) {
+    const budget = options.budget;
+    plans = plans.filter((p) => planObjective(workload, p) <= budget * (1 + 1e-9));
+  }
+
+  const [best, ...rest] = plans;
+  if (!best) {
+    const relaxed = pools.map((p) => ({ ...p, quota: undefined }));
+    const { binding, assignment } = findBinding({
+      highs, workload, pools, requiredRate: required, maxGpus: options.maxGpus, budget: options.budget, report,
+      candidatesIgnoringQuota: pruneDominated(buildCandidates({ ...context, pools: relaxed }).candidates),
+    });
+    const option = toPlanOption(workload, assignment);
+    const route = routeEngine(workload, { markets: option.replicas.map((r) => r.market), costPerHour: option.costPerHour, predictedHours: option.predictedHours });
+    const fallback = assignment.length > 0 ? ` The best achievable plan is shown: ${option.gpus} GPUs at $${option.costPerHour.toFixed(2)}/h.` : "";
+    return {
+      ...option, feasible: false, engine: route.engine, kind: workload.kind, alternatives: [], binding,
+      reason: `No plan for ${model.id} meets every constraint: the binding one is ${binding.constraint} — ${binding.detail}.${fallback}`,
+    };
+  }
+
+  const option = toPlanOption(workload, best);
+  const alternatives = rest.map((a) => toAlternative(workload, a, option));
+  const route = routeEngine(workload, { markets: option.replicas.map((r) => r.market), costPerHour: option.costPerHour, predictedHours: option.predictedHours });
+  const reason = `${explainFeasible(workload, model.id, best, option, alternatives, { safetyMargin, options: candidates.length })} Engine: ${route.engine}, because ${route.reason}.`;
+  return { ...option, feasible: true, engine: route.engine, kind: workload.kind, alternatives, reason };
+}
