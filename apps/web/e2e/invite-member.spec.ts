@@ -17,8 +17,8 @@ test("an owner invites a teammate, who signs up from the email and lands in the 
     await page.getByRole("link", { name: "Settings" }).first().click();
     await expect(page).toHaveURL(new RegExp(`/o/${owner.orgSlug}/settings/members$`));
     await expect(page.getByText("No pending invitations")).toBeVisible();
-    await page.getByLabel("Email").fill(invitee);
-    await page.getByLabel("Role").selectOption("ADMIN");
+    await page.getByLabel("Email", { exact: true }).fill(invitee);
+    await page.getByLabel("Role", { exact: true }).selectOption("ADMIN");
     await page.getByRole("button", { name: "Send invitation" }).click();
     await expect(page.getByRole("status").filter({ hasText: `Invitation sent to ${invitee}` })).toBeVisible();
     const pending = page.getByRole("region", { name: "Pending invitations" });

@@ -18,10 +18,10 @@ test.describe("signing in and out", () => {
       await page.getByLabel("Email").fill(user.email);
       await page.getByLabel("Password", { exact: true }).fill("not-the-password");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText("Invalid email or password.");
       await page.getByLabel("Email").fill("nobody-here@example.test");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText("Invalid email or password.");
     });
 
     await test.step("the right password opens the org", async () => {
@@ -60,12 +60,12 @@ test.describe("signing in and out", () => {
     // KOI_AUTH_LIMIT_PER_15_MIN is 10 in e2e runs.
     for (let i = 0; i < 10; i++) {
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText("Invalid email or password.");
       await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
     }
     await page.getByLabel("Password", { exact: true }).fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toHaveText(/Too many sign-in attempts/);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/Too many sign-in attempts/);
     await expect(page).toHaveURL(/\/sign-in$/);
   });
 });

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { enqueueViaOutbox } from "@koi/core/outbox";
+import { createRedis } from "@koi/core/redis";
 import { prisma } from "@koi/db";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobHandlers } from "./job-handlers.ts";
 import { startWorkerRuntime, type TWorkerRuntime } from "./start-worker-runtime.ts";
@@ -10,10 +10,10 @@ import { freePort } from "./testing/spawn-worker.ts";
 import { testLog } from "./testing/test-log.ts";
 import { waitFor } from "./testing/wait-for.ts";
 
-/** A private, non-persistent redis-server, so this test can kill and restart it without touching the shared one. */
+/** A private, non-persistent redis-server (REDIS_URL points at it), so this test can kill and restart it. */
 async function startRedisServer(port: number): Promise<ChildProcess> {
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = createRedis({ lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on("error", () => undefined);
   await waitFor(() => probe.connect().then(() => probe.ping(), () => null), 10_000, "redis-server to start");
   probe.disconnect();

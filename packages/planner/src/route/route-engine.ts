@@ -8,8 +8,19 @@ export const VM_PROVISIONING_HOURS = 0.5;
 
 export type TRouteDecision = { engine: TEngine; reason: string };
 
-export type TRoutePlan = { markets: readonly TMarket[]; costPerHour: number; predictedHours?: number };
+export type TRoutePlan = { replicas: readonly { market: TMarket; count: number; tp: number }[]; costPerHour: number };
 
+/** Share of the plan's GPUs that are serverless. */
+function serverlessShare(plan: TRoutePlan): number {
+  const gpus = plan.replicas.reduce((n, r) => n + r.count * r.tp, 0);
+  const serverless = plan.replicas.filter((r) => r.market === "serverless").reduce((n, r) => n + r.count * r.tp, 0);
+  return gpus > 0 ? serverless / gpus : 0;
+}
+
+/**
+ * Online work always goes to Tuna. Batch work goes to Orca unless the deadline is shorter than a
+ * VM takes to boot (SLO) or the cheapest plan is mostly serverless GPUs (cost), which Tuna drives.
+ */
 export function routeEngine(workload: TWorkload, plan?: TRoutePlan): TRouteDecision {
   if (workload.kind === "online") {
     return {
@@ -17,24 +28,14 @@ export function routeEngine(workload: TWorkload, plan?: TRoutePlan): TRouteDecis
       reason: `online traffic (${workload.requestsPerSecond} req/s, p95 TTFT ${workload.ttftP95Ms} ms) needs Tuna's router, which keeps spot replicas busy and spills bursts to serverless`,
     };
   }
-  if (plan && plan.markets.length > 0 && plan.markets.every((m) => m === "serverless")) {
-    return { engine: "tuna", reason: "the plan uses only serverless GPUs, which Tuna drives and Orca cannot provision" };
-  }
   if (workload.deadlineHours < VM_PROVISIONING_HOURS) {
     return {
       engine: "tuna",
-      reason: `the ${workload.deadlineHours} h deadline is shorter than the ${VM_PROVISIONING_HOURS} h it can take Orca to provision VMs; Tuna's warm serverless capacity starts in seconds`,
+      reason: `the ${workload.deadlineHours} h deadline is shorter than the up to ${VM_PROVISIONING_HOURS} h Orca can need to provision VMs; Tuna's warm serverless capacity starts in seconds`,
     };
   }
-  if (plan?.predictedHours !== undefined && plan.predictedHours < VM_PROVISIONING_HOURS) {
-    const overhead = plan.costPerHour * VM_PROVISIONING_HOURS;
-    const work = plan.costPerHour * plan.predictedHours;
-    if (overhead > work) {
-      return {
-        engine: "tuna",
-        reason: `the job needs only ${(plan.predictedHours * 60).toFixed(0)} min of GPU time, less than Orca's VM start-up, which would cost $${overhead.toFixed(2)} on top of $${work.toFixed(2)} of work`,
-      };
-    }
+  if (plan && serverlessShare(plan) > 0.5) {
+    return { engine: "tuna", reason: "the cheapest plan runs mostly on serverless GPUs, which Tuna drives and Orca cannot provision" };
   }
-  return { engine: "orca", reason: `a batch job with a ${workload.deadlineHours} h deadline: Orca provisions the planned replicas, chunks the input and tracks progress` };
+  return { engine: "orca", reason: `it is a batch job with a ${workload.deadlineHours} h deadline: Orca provisions the planned replicas, chunks the input and tracks progress` };
 }

@@ -38,6 +38,8 @@ export type TCandidateReport = {
   unknownGpus: string[];
   memoryMisfits: string[];
   latencyMisfits: string[];
+  /** Replica kinds that fit and meet the SLO but need more GPUs than the pool has. */
+  tooFewGpus: string[];
 };
 
 const PREFILL_UTILISATION_STEPS = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
@@ -87,7 +89,7 @@ function replicaFigures(ctx: TCandidateContext, base: TPerfInput, role: TRole): 
 
 /** Every (pool, TP, role) replica that fits and meets the SLO, with its rate and price. */
 export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
-  const report: TCandidateReport = { candidates: [], unknownGpus: [], memoryMisfits: [], latencyMisfits: [] };
+  const report: TCandidateReport = { candidates: [], unknownGpus: [], memoryMisfits: [], latencyMisfits: [], tooFewGpus: [] };
   const perfCache = new Map<string, ReturnType<typeof replicaFigures>>();
   for (const pool of ctx.pools) {
     const gpu: TGpuSpec | undefined = tryFindGpu(pool.gpuType);
@@ -119,7 +121,10 @@ export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
           continue;
         }
         const maxCount = Math.floor(usable / tp);
-        if (maxCount < 1 || figures.rate <= 0) continue;
+        if (maxCount < 1 || figures.rate <= 0) {
+          report.tooFewGpus.push(`${gpu.id} TP${tp} in pool ${pool.id}`);
+          continue;
+        }
         report.candidates.push({
           poolId: pool.id, gpuType: gpu.id, market: pool.market, tp, role, maxCount,
           pricePerHour: pool.pricePerGpuHour * tp, ...figures, family: familyOf(gpu.id, pool.market, tp),

@@ -7,16 +7,21 @@ export function toPlanOption(workload: TWorkload, assignment: TAssignment): TPla
   const option: TPlanOption = {
     replicas: assignment.map(({ candidate: c, count }) => ({ poolId: c.poolId, gpuType: c.gpuType, market: c.market, tp: c.tp, count, role: c.role })),
     gpus: planGpus(assignment),
-    costPerHour,
-    totalCost: planObjective(workload, assignment),
-    tokensPerSecond: rate * (workload.avgInputTokens + workload.avgOutputTokens),
+    costPerHour: significant(costPerHour),
+    totalCost: assignment.length > 0 ? significant(planObjective(workload, assignment)) : 0,
+    tokensPerSecond: round(rate * (workload.avgInputTokens + workload.avgOutputTokens), 1),
   };
-  if (workload.kind === "batch") option.predictedHours = rate > 0 ? predictedHours(workload, rate) : undefined;
+  if (workload.kind === "batch" && rate > 0) option.predictedHours = significant(predictedHours(workload, rate));
   // The slowest replica kind sets the tail: report the worst p95 in the plan.
   const ttft = Math.max(0, ...assignment.map((a) => a.candidate.ttftP95Ms));
   const tpot = Math.max(0, ...assignment.map((a) => a.candidate.tpotP95Ms));
   if (workload.kind === "online" && assignment.length > 0) option.predictedLatency = { ttftMs: round(ttft, 1), tpotMs: round(tpot, 1) };
   return option;
+}
+
+/** Seven significant digits: drops float noise (5.6000000000000005) but keeps tiny costs exact enough. */
+function significant(value: number): number {
+  return Number(value.toPrecision(7));
 }
 
 export function round(value: number, digits: number): number {
@@ -25,6 +30,7 @@ export function round(value: number, digits: number): number {
 }
 
 const money = (v: number) => `$${v.toFixed(2)}`;
+const gpusText = (n: number) => `${n} GPU${n === 1 ? "" : "s"}`;
 
 /** "2 × H100-SXM TP4 on spot (pool use1-h100-spot)" style summary. */
 export function describeAssignment(assignment: TAssignment): string {
@@ -60,7 +66,7 @@ export function explainFeasible(
     const hours = best.predictedHours ?? 0;
     const tokens = workload.requests * (workload.avgInputTokens + workload.avgOutputTokens);
     return (
-      `Run ${chosen}: ${best.gpus} GPUs at ${money(best.costPerHour)}/h for a predicted ${hours.toFixed(2)} h, ${money(best.totalCost)} in total, ` +
+      `Run ${chosen}: ${gpusText(best.gpus)} at ${money(best.costPerHour)}/h for a predicted ${hours.toFixed(2)} h, ${money(best.totalCost)} in total, ` +
       `finishing ${workload.requests.toLocaleString("en-US")} requests (${(tokens / 1e6).toFixed(1)}M tokens of ${modelName}) within the ${workload.deadlineHours} h deadline with a ${margin} safety margin. ` +
       `Of ${context.options} replica options that fit, this has the lowest cost per token; because every replica runs until the job is done, total cost does not change with the replica count, ` +
       `so the plan uses the fewest GPUs that still meet the deadline. ${runnerUp(workload, best, alternatives)}`
@@ -68,7 +74,7 @@ export function explainFeasible(
   }
   const latency = best.predictedLatency;
   return (
-    `Serve ${workload.requestsPerSecond} req/s of ${modelName} (plus a ${margin} margin) on ${chosen}: ${best.gpus} GPUs at ${money(best.costPerHour)}/h. ` +
+    `Serve ${workload.requestsPerSecond} req/s of ${modelName} (plus a ${margin} margin) on ${chosen}: ${gpusText(best.gpus)} at ${money(best.costPerHour)}/h. ` +
     `Each replica is sized to the load at which its predicted p95 TTFT (${latency?.ttftMs ?? 0} ms) and TPOT (${latency?.tpotMs ?? 0} ms) stay within the ` +
     `${workload.ttftP95Ms} ms / ${workload.tpotP95Ms} ms targets; of ${context.options} replica options that meet them, this mix has the lowest hourly cost. ${runnerUp(workload, best, alternatives)}`
   );

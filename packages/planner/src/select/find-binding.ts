@@ -44,8 +44,8 @@ function cheapestIgnoringBudget(input: TBindingInput, poolGpus: ReadonlyMap<stri
 }
 
 function bestAchievable(workload: TWorkload, rate: number): Pick<TBinding, "bestAchievableHours" | "bestAchievableRequestsPerSecond"> {
-  if (workload.kind === "batch") return rate > 0 ? { bestAchievableHours: predictedHours(workload, rate) } : {};
-  return { bestAchievableRequestsPerSecond: rate };
+  if (workload.kind === "batch") return rate > 0 ? { bestAchievableHours: Number(predictedHours(workload, rate).toPrecision(7)) } : {};
+  return { bestAchievableRequestsPerSecond: Number(rate.toPrecision(7)) };
 }
 
 /**
@@ -58,13 +58,16 @@ export function findBinding(input: TBindingInput): TBindingResult {
     if (report.unknownGpus.length > 0 && pools.every((p) => report.unknownGpus.includes(p.gpuType))) {
       return { binding: { constraint: "unknown-gpu", detail: `no pool has a GPU type the catalog knows (${[...new Set(report.unknownGpus)].join(", ")})` }, assignment: [] };
     }
+    if (report.tooFewGpus.length > 0) {
+      return { binding: { constraint: "availability", detail: `the pools have too few free GPUs for even one replica (${report.tooFewGpus.slice(0, 3).join(", ")})` }, assignment: [] };
+    }
     if (report.latencyMisfits.length > 0) {
       return { binding: { constraint: "latency", detail: `no replica meets the latency targets even one request at a time (tried ${report.latencyMisfits.join(", ")})` }, assignment: [] };
     }
     if (report.memoryMisfits.length > 0) {
       return { binding: { constraint: "memory-fit", detail: `the model does not fit any offered GPU and TP degree (tried ${[...new Set(report.memoryMisfits)].join(", ")})` }, assignment: [] };
     }
-    return { binding: { constraint: "availability", detail: "no pool has enough free GPUs for even one replica" }, assignment: [] };
+    return { binding: { constraint: "availability", detail: "no pool offers GPUs in the allowed markets" }, assignment: [] };
   }
   const all = new Map(pools.map((p) => [p.id, p.available]));
   const everything = maxServed(input, all);

@@ -76,17 +76,17 @@ export function selectGpusWith(highs: Highs, workload: TWorkload, capacity: TCap
       candidatesIgnoringQuota: pruneDominated(buildCandidates({ ...context, pools: relaxed }).candidates),
     });
     const option = toPlanOption(workload, assignment);
-    const route = routeEngine(workload, { markets: option.replicas.map((r) => r.market), costPerHour: option.costPerHour, predictedHours: option.predictedHours });
+    const route = routeEngine(workload, option);
     const fallback = assignment.length > 0 ? ` The best achievable plan is shown: ${option.gpus} GPUs at $${option.costPerHour.toFixed(2)}/h.` : "";
     return {
       ...option, feasible: false, engine: route.engine, kind: workload.kind, alternatives: [], binding,
-      reason: `No plan for ${model.id} meets every constraint: the binding one is ${binding.constraint} — ${binding.detail}.${fallback}`,
+      reason: `No plan for ${model.id} meets every constraint: the binding one is ${binding.constraint}: ${binding.detail}.${fallback}`,
     };
   }
 
   const option = toPlanOption(workload, best);
   const alternatives = rest.map((a) => toAlternative(workload, a, option));
-  const route = routeEngine(workload, { markets: option.replicas.map((r) => r.market), costPerHour: option.costPerHour, predictedHours: option.predictedHours });
+  const route = routeEngine(workload, option);
   const reason = `${explainFeasible(workload, model.id, best, option, alternatives, { safetyMargin, options: candidates.length })} Engine: ${route.engine}, because ${route.reason}.`;
   return { ...option, feasible: true, engine: route.engine, kind: workload.kind, alternatives, reason };
 }

@@ -73,7 +73,7 @@ export function simulateTunaRouter(input: TTunaTraceInput): TTunaRouterRun {
   const pool = createServerlessPool(cfg.serverless);
   const preemptions = [...(spot?.preemptionTimes ?? [])].sort((a, b) => a - b);
 
-  let state: TSpotState = "cold";
+  let state = "cold" as TSpotState;
   let warmingSince = 0;
   let pokesDone = 0;
   let readySince = 0;

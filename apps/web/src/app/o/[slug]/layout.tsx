@@ -1,31 +1,18 @@
-import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { auth } from "@/auth";
 import { SwitchActiveOrg } from "@/components/dashboard/switch-active-org";
 import { TopNav } from "@/components/dashboard/top-nav";
-import { currentPath } from "@/lib/current-path";
-import { safeCallbackUrl } from "@/lib/safe-callback-url";
-import { serverApi } from "@/trpc/server";
+import { loadOrgPage } from "@/lib/load-org-page";
 
 /**
  * Every org page: signed in, a member of this slug's org (else 404 — another org's pages do not
  * exist for you), and that org active in the session, because org procedures use the session's org.
  */
 export default async function OrgLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
-  const { slug } = await params;
-  const session = await auth();
-  if (!session?.user?.id) {
-    const back = safeCallbackUrl(await currentPath(), `/o/${encodeURIComponent(slug)}`);
-    redirect(`/sign-in?callbackUrl=${encodeURIComponent(back)}`);
-  }
-  const orgs = await (await serverApi()).org.listMine();
-  const org = orgs.find((o) => o.slug === slug);
-  if (!org) notFound();
-  if (session.activeOrgId !== org.id) return <SwitchActiveOrg orgId={org.id} orgName={org.name} />;
-
+  const { session, orgs, org, isActive } = await loadOrgPage((await params).slug);
+  if (!isActive) return <SwitchActiveOrg orgId={org.id} orgName={org.name} />;
   return (
     <div className="min-h-screen bg-zinc-50 dark:bg-zinc-950">
-      <TopNav current={org} orgs={orgs} user={{ name: session.user.name ?? null, email: session.user.email ?? null }} />
+      <TopNav current={org} orgs={orgs} user={{ name: session.user?.name ?? null, email: session.user?.email ?? null }} />
       <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</main>
     </div>
   );

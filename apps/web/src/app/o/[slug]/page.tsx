@@ -1,17 +1,14 @@
 import { ArrowRight, Plug, Users } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { roleAtLeast } from "@koi/auth/roles";
 import { Card } from "@koi/ui/card";
-import { serverApi } from "@/trpc/server";
+import { loadOrgPage } from "@/lib/load-org-page";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage({ params }: { params: Promise<{ slug: string }> }) {
-  const { slug } = await params;
-  const org = (await (await serverApi()).org.listMine()).find((o) => o.slug === slug);
-  if (!org) notFound();
+  const { org } = await loadOrgPage((await params).slug);
   const canInvite = roleAtLeast(org.role, "ADMIN");
 
   return (

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCache } from "@koi/auth/api-keys/api-key-cache";
 import { commandWakeups } from "@koi/api/engines/command-wakeups";
-import { call, createTenants, handlers, validBodies } from "./api-v1-harness.ts";
+import { call, createTenants, handlers, validBodies, type TRoute } from "./api-v1-harness.ts";
 
 let t: Awaited<ReturnType<typeof createTenants>>;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ function mutate(body: unknown, path: number[], replacement: unknown, remove: boo
 }
 
 describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
-  const postRoutes = () => {
+  const postRoutes = (): TRoute[] => {
     const b = validBodies(t);
     return [
       { name: "register", handler: handlers.register, params: {}, body: b.register },

@@ -12,6 +12,7 @@ import { POST as reports } from "../assignments/[assignmentId]/reports/route.ts"
 import { POST as orca } from "../orca/job/[event]/route.ts";
 
 type THandler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+export type TRoute = { name: string; handler: THandler; params: Record<string, string>; body?: unknown; method?: string; path?: string; ownsIds?: boolean };
 
 /** Calls a route handler the way Next.js does, without a server. */
 export async function call(handler: THandler, opts: { method?: string; path?: string; params?: Record<string, string>; body?: unknown; rawBody?: string; key?: string | null; basic?: boolean; headers?: Record<string, string> }) {

@@ -4,7 +4,7 @@ import { generateApiKey } from "@koi/auth/api-keys/api-key-format";
 import { revokeApiKey } from "@koi/auth/api-keys/manage-api-keys";
 import { commandWakeups } from "@koi/api/engines/command-wakeups";
 import { prisma } from "@koi/db";
-import { call, createTenants, handlers, keyFor, validBodies } from "./api-v1-harness.ts";
+import { call, createTenants, handlers, keyFor, validBodies, type TRoute } from "./api-v1-harness.ts";
 
 let t: Awaited<ReturnType<typeof createTenants>>;
 let keys: Record<"revoked" | "expired" | "readOnly", string>;
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 /** Every /api/v1 route with org A's ids; `ownsIds` routes must answer 404 to another org's key. */
-function routes() {
+function routes(): TRoute[] {
   const bodies = validBodies(t);
   return [
     { name: "register", handler: handlers.register, params: {}, body: bodies.register, ownsIds: false },

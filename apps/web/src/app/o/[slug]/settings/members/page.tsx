@@ -1,13 +1,10 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
-import { serverApi } from "@/trpc/server";
+import { loadOrgPage } from "@/lib/load-org-page";
 import { MembersSettings } from "./members-settings";
 
 export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
-  const { slug } = await params;
-  const org = (await (await serverApi()).org.listMine()).find((o) => o.slug === slug);
-  if (!org) notFound();
+  const { org } = await loadOrgPage((await params).slug);
   return <MembersSettings orgName={org.name} role={org.role} />;
 }

@@ -1,0 +1,66 @@
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readJson, sendJson, sendText } from "../http-kit.ts";
+import type { TunaBackends } from "./tuna-backends.ts";
+import type { TunaRouter } from "./tuna-router.ts";
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function validUrl(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** Tuna's router endpoints (D.1) plus the simulated backends under /_sim/. */
+export function createTunaHandler(router: TunaRouter, backends: TunaBackends, options: { apiKey: string | null; allowHealthNoAuth: boolean }) {
+  const authorised = (req: IncomingMessage): boolean => {
+    if (!options.apiKey) return true;
+    const header = req.headers["x-api-key"];
+    if (typeof header === "string" && safeEqual(header, options.apiKey)) return true;
+    const auth = req.headers.authorization;
+    return typeof auth === "string" && auth.startsWith("Bearer ") && safeEqual(auth.slice(7), options.apiKey);
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://tuna");
+    const path = url.pathname;
+    const method = req.method ?? "GET";
+
+    const sim = /^\/_sim\/(spot|serverless)(\/.*)$/.exec(path);
+    if (sim) return backends.handle(req, res, sim[1] as "spot" | "serverless", sim[2]!);
+
+    if (path === "/router/health" && method === "GET") {
+      if (!options.allowHealthNoAuth && !authorised(req)) return sendText(res, 401, "unauthorized");
+      return sendJson(res, 200, router.health());
+    }
+    if (path === "/router/config" && method === "POST") {
+      if (!authorised(req)) return sendText(res, 401, "unauthorized");
+      const body = ((await readJson(req)) ?? {}) as Record<string, unknown>;
+      // An invalid URL raises inside the handler: a plain 500, as the real router answers.
+      for (const key of ["serverless_url", "spot_url"]) if (key in body && !validUrl(body[key])) return sendText(res, 500, "Internal Server Error");
+      if (typeof body.serverless_url === "string") router.serverlessUrl = body.serverless_url;
+      if (typeof body.spot_url === "string") router.spotUrl = body.spot_url;
+      if (typeof body.serverless_auth_token === "string") router.serverlessToken = body.serverless_auth_token;
+      return sendJson(res, 200, { status: "ok" });
+    }
+    if (path === "/router/spot-replicas" && method === "POST") {
+      if (!authorised(req)) return sendText(res, 401, "unauthorized");
+      const body = (await readJson(req).catch(() => undefined)) as { replicas?: unknown } | undefined;
+      if (!body || typeof body.replicas !== "number" || !Number.isInteger(body.replicas) || body.replicas < 0) {
+        return sendJson(res, 422, { detail: [{ type: "int_parsing", loc: ["body", "replicas"], msg: "Input should be a valid integer" }] });
+      }
+      router.setSpotReplicas(body.replicas);
+      return sendJson(res, 200, { ok: true });
+    }
+    return router.proxy(req, res, authorised(req));
+  };
+}

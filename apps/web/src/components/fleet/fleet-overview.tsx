@@ -1,0 +1,81 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { Card, EmptyState, Alert } from "@koi/ui/card";
+import { formatRelative } from "@/lib/relative-time";
+import { useTRPC } from "@/trpc/react";
+import { AgentStatusBadge } from "./agent-status-badge";
+import { GpuPoolsTable } from "./gpu-pools-table";
+
+/** Clusters, their agents and GPU pools; refreshed every 5 s so agent status is live. */
+export function FleetOverview({ slug }: { slug: string }) {
+  const trpc = useTRPC();
+  const fleet = useQuery({ ...trpc.fleet.list.queryOptions(), refetchInterval: 5000 });
+  const now = new Date(fleet.dataUpdatedAt || Date.now());
+  const connectHref = `/o/${slug}/fleet/connect`;
+
+  if (fleet.isPending) return <p className="text-sm text-zinc-500">Loading the fleet…</p>;
+  if (fleet.isError) return <Alert tone="error">Could not load the fleet: {fleet.error.message}</Alert>;
+  if (!fleet.data.length) {
+    return (
+      <EmptyState
+        title="No engines connected yet"
+        action={
+          <Link href={connectHref} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+            Connect an engine
+          </Link>
+        }
+      >
+        Run the Koi agent beside Orca, Tuna or the simulator; it shows up here within one heartbeat.
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="space-y-6">
+      {fleet.data.map((cluster) => (
+        <Card key={cluster.id} className="space-y-4">
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h2 className="text-lg font-semibold">{cluster.name}</h2>
+            <p className="text-sm text-zinc-500">
+              {cluster.kind}
+              {cluster.provider ? ` · ${cluster.provider}` : ""}
+              {cluster.region ? ` · ${cluster.region}` : ""}
+            </p>
+          </div>
+          <section aria-label={`Agents of ${cluster.name}`}>
+            <h3 className="mb-2 text-sm font-medium text-zinc-600 dark:text-zinc-400">Agents</h3>
+            <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {cluster.agents.map((agent) => (
+                <li key={agent.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+                  <Link href={`/o/${slug}/fleet/agents/${agent.id}`} className="font-medium hover:underline">
+                    {agent.engine} agent <span className="text-zinc-500">v{agent.version}</span>
+                  </Link>
+                  <span className="flex items-center gap-3">
+                    <AgentStatusBadge status={agent.status} />
+                    <span className="text-zinc-500">
+                      {agent.lastHeartbeatAt ? (
+                        <>
+                          last heartbeat{" "}
+                          <time dateTime={agent.lastHeartbeatAt.toISOString()} title={agent.lastHeartbeatAt.toISOString()}>
+                            {formatRelative(agent.lastHeartbeatAt, now)}
+                          </time>
+                        </>
+                      ) : (
+                        "no heartbeat yet"
+                      )}
+                    </span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section aria-label={`GPU pools of ${cluster.name}`}>
+            <h3 className="mb-2 text-sm font-medium text-zinc-600 dark:text-zinc-400">GPU pools</h3>
+            <GpuPoolsTable pools={cluster.pools} now={now} />
+          </section>
+        </Card>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import type { z } from "zod";
+import type { TLogger } from "../logger.ts";
+import { abortableSleep, DEFAULT_BACKOFF, parseRetryAfterMs, retryDelayMs, type TBackoffPolicy, type TRandomSource } from "./backoff.ts";
+
+export type TKoiRequest = {
+  method: "GET" | "POST";
+  /** Path under the Koi base URL, e.g. `/api/v1/agents/agt_1/heartbeat`. */
+  path: string;
+  body?: unknown;
+  /** Required on every POST; reused verbatim by every retry of the same logical request. */
+  idempotencyKey?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+};
+
+export type TKoiResponse = { status: number; body: unknown; retryAfterMs: number | undefined };
+
+export class KoiHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly path: string,
+  ) {
+    const detail = body && typeof body === "object" && "error" in body ? (body as { error: { code?: string; message?: string } }).error : undefined;
+    super(`Koi ${path} answered ${status}${detail ? ` ${detail.code}: ${detail.message}` : ""}`);
+  }
+}
+
+/** Statuses worth retrying: timeouts, throttling and server-side trouble. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+export type TKoiClientOptions = {
+  baseUrl: string;
+  apiKey: string;
+  userAgent: string;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+  backoff?: TBackoffPolicy;
+  random?: TRandomSource;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  nowMs?: () => number;
+  logger: TLogger;
+};
+
+/**
+ * Koi's /api/v1 over fetch: Bearer key, Idempotency-Key on POSTs, and one shared gate so that a
+ * 429/503 with Retry-After pauses every loop of the agent, not just the call that saw it.
+ */
+export class KoiClient {
+  private blockedUntilMs = 0;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly nowMs: () => number;
+  readonly random: TRandomSource;
+  readonly backoff: TBackoffPolicy;
+
+  constructor(private readonly options: TKoiClientOptions) {
+    this.fetchImpl = options.fetchImpl ?? fetch;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.nowMs = options.nowMs ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  /** One attempt (after waiting out any Retry-After the server asked for). Throws only on network errors. */
+  async send(request: TKoiRequest): Promise<TKoiResponse> {
+    const wait = this.blockedUntilMs - this.nowMs();
+    if (wait > 0) await this.sleep(wait, request.signal);
+    if (request.signal?.aborted) throw new Error("aborted");
+    if (request.method === "POST" && !request.idempotencyKey) throw new Error(`POST ${request.path} needs an Idempotency-Key`);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.options.apiKey}`,
+      accept: "application/json",
+      "user-agent": this.options.userAgent,
+    };
+    if (request.body !== undefined) headers["content-type"] = "application/json";
+    if (request.idempotencyKey) headers["idempotency-key"] = request.idempotencyKey;
+    const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs ?? 30_000);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const response = await this.fetchImpl(`${this.options.baseUrl.replace(/\/+$/, "")}${request.path}`, {
+      method: request.method,
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal,
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // Keep the text: proxies in front of Koi answer HTML on 502/504.
+    }
+    const retryAfterMs = parseRetryAfterMs(response.headers.get("retry-after"), this.nowMs());
+    if ((response.status === 429 || response.status === 503) && retryAfterMs !== undefined) {
+      this.blockedUntilMs = Math.max(this.blockedUntilMs, this.nowMs() + retryAfterMs);
+    }
+    return { status: response.status, body, retryAfterMs };
+  }
+
+  /**
+   * Sends until a non-retryable answer: 2xx → parsed body; other 4xx → KoiHttpError. Network
+   * errors and retryable statuses back off (Retry-After, else full jitter) with the same
+   * Idempotency-Key, up to `maxAttempts` (default: until aborted).
+   */
+  async call<T>(request: TKoiRequest, schema: z.ZodType<T>, maxAttempts = Infinity): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      let retryAfterMs: number | undefined;
+      let failure: Error;
+      try {
+        const response = await this.send(request);
+        if (response.status >= 200 && response.status < 300) return schema.parse(response.body);
+        failure = new KoiHttpError(response.status, response.body, request.path);
+        if (!isRetryableStatus(response.status)) throw failure;
+        retryAfterMs = response.retryAfterMs;
+      } catch (error) {
+        if (error instanceof KoiHttpError && !isRetryableStatus(error.status)) throw error;
+        if (request.signal?.aborted) throw error;
+        failure = error as Error;
+      }
+      if (attempt + 1 >= maxAttempts) throw failure;
+      const delay = retryDelayMs(attempt, retryAfterMs, this.backoff, this.random);
+      this.options.logger.warn("koi request failed, retrying", { path: request.path, attempt: attempt + 1, delayMs: delay, error: failure.message });
+      await this.sleep(delay, request.signal);
+      if (request.signal?.aborted) throw failure;
+    }
+  }
+}

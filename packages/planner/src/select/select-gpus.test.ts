@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { emptyCalibration, recordObservation } from "../perf/calibration.ts";
+import type { TBatchWorkload, TCapacity, TCapacityPool, TOnlineWorkload, TWorkload } from "../types.ts";
+import { selectGpus, type TSelectOptions } from "./select-gpus.ts";
+
+const pool = (id: string, gpuType: string, market: TCapacityPool["market"], available: number, pricePerGpuHour: number, quota?: number): TCapacityPool => ({
+  id, gpuType, market, available, pricePerGpuHour, ...(quota === undefined ? {} : { quota }),
+});
+
+const CAPACITY: TCapacity = {
+  pools: [
+    pool("use1-h100-od", "H100-SXM", "on-demand", 16, 6.88),
+    pool("use1-h100-spot", "H100-SXM", "spot", 8, 3.2),
+    pool("use1-a100-od", "A100-80GB", "on-demand", 16, 5.12),
+    pool("use1-l40s-od", "L40S", "on-demand", 32, 1.86),
+    pool("use1-l4-spot", "L4", "spot", 24, 0.4),
+  ],
+};
+
+const BATCH: TBatchWorkload = { kind: "batch", model: "meta-llama/Llama-3.1-70B-Instruct", requests: 10_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 2 };
+const ONLINE: TOnlineWorkload = { kind: "online", model: "meta-llama/Llama-3.1-8B-Instruct", requestsPerSecond: 20, avgInputTokens: 800, avgOutputTokens: 200, ttftP95Ms: 1000, tpotP95Ms: 80 };
+
+const familyOf = (p: { replicas: { gpuType: string; market: string; tp: number; count: number }[] }) =>
+  [...p.replicas].sort((a, b) => b.count * b.tp - a.count * a.tp).map((r) => `${r.gpuType}|${r.market}|${r.tp}`)[0];
+
+describe("selectGpus: feasible plans", () => {
+  it("plans the example batch job on the cheapest-per-token replicas with distinct runners-up", async () => {
+    const plan = await selectGpus(BATCH, CAPACITY);
+    expect(plan.feasible).toBe(true);
+    expect(plan.engine).toBe("orca");
+    expect(plan.predictedHours).toBeLessThanOrEqual(2 / 1.15);
+    expect(plan.totalCost).toBeCloseTo(plan.costPerHour * (plan.predictedHours ?? 0), 4);
+    expect(plan.alternatives.length).toBeGreaterThanOrEqual(2);
+    const families = [plan, ...plan.alternatives].map(familyOf);
+    expect(new Set(families).size).toBe(families.length);
+    for (const alternative of plan.alternatives) expect(alternative.costDelta).toBeGreaterThanOrEqual(0);
+    expect(plan.reason).toMatch(/runner-up/);
+  });
+
+  it("keeps total cost when the deadline tightens, buying more GPUs instead", async () => {
+    const h100s: TCapacity = { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88)] };
+    const relaxed = await selectGpus({ ...BATCH, requests: 200_000, deadlineHours: 12 }, h100s);
+    const tight = await selectGpus({ ...BATCH, requests: 200_000, deadlineHours: 3 }, h100s);
+    expect(relaxed.feasible && tight.feasible).toBe(true);
+    expect(tight.gpus).toBeGreaterThan(relaxed.gpus);
+    expect(tight.predictedHours).toBeLessThanOrEqual(3 / 1.15);
+    // Same replica kind, so the same cost per token.
+    expect(tight.totalCost).toBeCloseTo(relaxed.totalCost, 2);
+  });
+
+  it("sizes an online service to the peak rate within the latency targets", async () => {
+    const plan = await selectGpus(ONLINE, CAPACITY);
+    expect(plan.feasible).toBe(true);
+    expect(plan.engine).toBe("tuna");
+    expect(plan.predictedLatency?.ttftMs).toBeLessThanOrEqual(ONLINE.ttftP95Ms);
+    expect(plan.predictedLatency?.tpotMs).toBeLessThanOrEqual(ONLINE.tpotP95Ms);
+    const busier = await selectGpus({ ...ONLINE, requestsPerSecond: 200 }, CAPACITY);
+    expect(busier.costPerHour).toBeGreaterThan(plan.costPerHour * 3);
+  });
+
+  it("never costs more when disaggregation is allowed", async () => {
+    const workload: TOnlineWorkload = { ...ONLINE, model: "llama-3.1-70b", avgInputTokens: 4000, avgOutputTokens: 200, ttftP95Ms: 3000, tpotP95Ms: 40, requestsPerSecond: 5 };
+    const colocated = await selectGpus(workload, CAPACITY);
+    const split = await selectGpus(workload, CAPACITY, { allowDisaggregation: true });
+    expect(split.feasible).toBe(true);
+    expect(split.costPerHour).toBeLessThanOrEqual(colocated.costPerHour + 1e-9);
+  });
+
+  it("moves away from a GPU that calibration shows to be slow", async () => {
+    const before = await selectGpus(BATCH, CAPACITY);
+    let calibration = emptyCalibration();
+    for (let i = 0; i < 5; i += 1) calibration = recordObservation(calibration, { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, observedTokensPerSecond: 3000, predictedTokensPerSecond: 10_000 });
+    const after = await selectGpus(BATCH, CAPACITY, { calibration });
+    expect(familyOf(before)).toBe("H100-SXM|spot|4");
+    expect(familyOf(after)).not.toBe("H100-SXM|spot|4");
+  });
+
+  it("respects allowed markets", async () => {
+    const plan = await selectGpus(BATCH, CAPACITY, { allowedMarkets: ["on-demand"] });
+    expect(plan.replicas.every((r) => r.market === "on-demand")).toBe(true);
+  });
+});
+
+type TBindingCase = { name: string; workload: TWorkload; capacity: TCapacity; options?: TSelectOptions; constraint: string };
+
+const BINDING_CASES: TBindingCase[] = [
+  { name: "a model too big for every GPU", workload: { ...BATCH, model: "llama-3.1-405b" }, capacity: { pools: [pool("l4", "L4", "spot", 8, 0.4)] }, constraint: "memory-fit" },
+  { name: "a deadline no fleet can meet", workload: { ...BATCH, requests: 2_000_000, deadlineHours: 1 }, capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 8, 6.88)] }, constraint: "deadline" },
+  { name: "more traffic than the GPUs can serve", workload: { ...ONLINE, requestsPerSecond: 2000 }, capacity: { pools: [pool("l4", "L4", "spot", 2, 0.4)] }, constraint: "availability" },
+  { name: "a quota below what is free", workload: { ...BATCH, requests: 100_000 }, capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88, 4)] }, constraint: "quota" },
+  { name: "a GPU cap", workload: { ...BATCH, requests: 100_000 }, capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88)] }, options: { maxGpus: 4 }, constraint: "max-gpus" },
+  { name: "a batch budget", workload: BATCH, capacity: CAPACITY, options: { budget: 1 }, constraint: "budget" },
+  { name: "an hourly budget", workload: ONLINE, capacity: CAPACITY, options: { budget: 0.5 }, constraint: "budget" },
+  { name: "an impossible TPOT", workload: { ...ONLINE, tpotP95Ms: 1 }, capacity: CAPACITY, constraint: "latency" },
+  { name: "an unknown GPU", workload: BATCH, capacity: { pools: [pool("tpu", "TPU-v5e", "on-demand", 8, 1.2)] }, constraint: "unknown-gpu" },
+  { name: "no free GPUs", workload: BATCH, capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 0, 6.88)] }, constraint: "availability" },
+];
+
+describe("selectGpus: infeasible plans name the binding constraint", () => {
+  it.each(BINDING_CASES)("$name → $constraint", async ({ workload, capacity, options, constraint }) => {
+    const plan = await selectGpus(workload, capacity, options);
+    expect(plan.feasible).toBe(false);
+    expect(plan.binding?.constraint).toBe(constraint);
+    expect(plan.reason).toContain(constraint);
+  });
+
+  it("reports the earliest finish with every available GPU when the deadline binds", async () => {
+    const plan = await selectGpus({ ...BATCH, requests: 2_000_000, deadlineHours: 1 }, { pools: [pool("h100", "H100-SXM", "on-demand", 8, 6.88)] });
+    expect(plan.binding?.bestAchievableHours).toBeGreaterThan(1);
+    expect(plan.gpus).toBe(8);
+    expect(plan.predictedHours).toBeCloseTo(plan.binding?.bestAchievableHours ?? 0, 4);
+  });
+});
