@@ -15,7 +15,7 @@ const GPUS: [string, number][] = [
 const MARKETS: [TMarket, number][] = [["on-demand", 1], ["spot", 0.4], ["serverless", 0.75]];
 const MODELS = ["llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "mixtral-8x7b", "qwen3-32b", "llama-3.1-405b", "deepseek-v3"];
 
-function realisticInstance(seed: number): { workload: TWorkload; pools: TCapacityPool[]; disaggregate: boolean } {
+export function realisticInstance(seed: number): { workload: TWorkload; pools: TCapacityPool[]; disaggregate: boolean } {
   const r = createRandom(seed);
   const pools = Array.from({ length: 20 }, (_, i): TCapacityPool => {
     const [gpuType, price] = GPUS[i % GPUS.length] as [string, number];

@@ -80,7 +80,7 @@ export function buildSelectionMilp(
       for (let j = 0; j < n; j += 1) model.changeColCost(j, costs[j] ?? 0);
       model.changeColCost(sb, -servedWeight);
       model.changeColCost(sp, -servedWeight);
-      model.run();
+      const t0 = performance.now(); model.run(); (globalThis as any).__runs?.push(performance.now() - t0);
       const status = model.getModelStatus();
       if (status === highs.constants.modelStatus.infeasible) return { status: "infeasible" };
       if (status !== highs.constants.modelStatus.optimal) throw new Error(`HiGHS stopped with model status ${status}`);

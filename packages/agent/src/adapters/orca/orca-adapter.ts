@@ -1,0 +1,279 @@
+import { lookupPrice } from "@koi/planner";
+import {
+  KOI_TO_ORCA_GPU,
+  ORCA_INSTANCES,
+  ORCA_TERMINAL_REPLICA_PHASES,
+  koiToOrcaMarket,
+  orcaToKoiGpu,
+  type TAssignmentState,
+  type TCommand,
+  type TDeployCommand,
+  type TOrcaJobStatus,
+  type TUsageLine,
+} from "@koi/contracts";
+import type { TLogger } from "../../logger.ts";
+import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { EngineHttpError, type TEngineAdapter, type TExecuteResult, type TPollResult } from "../types.ts";
+import { buildBatchedRequest } from "./build-batched-request.ts";
+import { OrcaApi } from "./orca-api.ts";
+import { inventoryFromOrca } from "./orca-inventory.ts";
+import { startOrcaWebhookListener, type TWebhookListenerOptions } from "./orca-webhook-listener.ts";
+
+type TOrcaConfig = { gpuType: string; tp: number; pp: number; market: "spot" | "on_demand" };
+type TUsageAccumulator = { component: "spot" | "on-demand"; gpuType: string; seconds: number; costUsd: number };
+type TOrcaAdapterState = {
+  jobId: string;
+  config: TOrcaConfig;
+  paused?: { count: number; config: TOrcaConfig } | null;
+  stopped?: boolean;
+  usage: Record<string, TUsageAccumulator>;
+  lastPollAt?: string;
+};
+
+export type TOrcaAdapterOptions = {
+  url: string;
+  apiKey: string | null;
+  logger: TLogger;
+  fetchImpl?: typeof fetch;
+  /** BatchedRequest.user_id. */
+  userId?: string;
+  /** Simulator only: invent S3 chunk paths when a workload names no input. */
+  allowSyntheticInput?: boolean;
+  webhook?: Omit<TWebhookListenerOptions, "logger"> | null;
+  nowMs?: () => number;
+};
+
+const BILLED_PHASES = new Set(["provisioned", "running"]);
+const LIVE_PHASES = new Set(["launching", "provisioned", "running"]);
+/** A gap longer than this between polls (agent down) is not billed blindly. */
+const MAX_BILLED_GAP_SECONDS = 3600;
+
+function stateFromOrca(status: TOrcaJobStatus): TAssignmentState {
+  switch (status) {
+    case "queued":
+    case "launching":
+    case "loading_model":
+      return "deploying";
+    case "running":
+    case "model_ready":
+    case "generating":
+      return "running";
+    case "succeeded":
+      return "completed";
+    case "failed":
+    case "cancelled":
+      return "failed";
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Koi command → Orca REST call, Orca state → Koi report and inventory (ENGINE_CONTRACTS A–C). */
+export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter {
+  const api = new OrcaApi(options.url, options.apiKey, options.fetchImpl);
+  const nowMs = options.nowMs ?? Date.now;
+  const prices = new Map<string, number>();
+  let pricesAt = 0;
+
+  async function instancePrices(): Promise<Map<string, number>> {
+    if (nowMs() - pricesAt > 10 * 60_000) {
+      const resources = await api.resources();
+      prices.clear();
+      for (const i of resources.instances) prices.set(i.instance_type, i.cost_per_instance_hour_usd / i.gpus_per_instance);
+      pricesAt = nowMs();
+    }
+    return prices;
+  }
+
+  function gpuPrice(instanceType: string, market: string, onDemand: Map<string, number>): number {
+    const od = onDemand.get(instanceType) ?? 0;
+    if (market !== "spot") return od;
+    const spec = ORCA_INSTANCES.find((i) => i.instanceType === instanceType);
+    try {
+      // Orca knows only on-demand list prices; spot comes from Koi's catalog (flagged as an estimate).
+      return spec ? (lookupPrice({ gpuType: orcaToKoiGpu(spec.gpuType, spec.gpuMemoryGb), market: "spot" })?.pricePerGpuHour ?? od) : od;
+    } catch {
+      return od;
+    }
+  }
+
+  const orcaState = (a: TAssignmentRecord) => a.adapterState as TOrcaAdapterState;
+
+  async function liveReplicas(jobId: string) {
+    return (await api.replicas(jobId)).replicas.filter((r) => LIVE_PHASES.has(r.phase));
+  }
+
+  function configFrom(payload: { gpuType?: string; tp?: number; pp?: number; market?: string }, current: TOrcaConfig): TOrcaConfig | string {
+    const gpuType = payload.gpuType === undefined ? current.gpuType : KOI_TO_ORCA_GPU[payload.gpuType];
+    if (!gpuType) return `Orca cannot launch ${payload.gpuType}`;
+    const market = payload.market === undefined ? current.market : koiToOrcaMarket(payload.market);
+    if (!market) return `Orca cannot launch ${payload.market} capacity`;
+    return { gpuType, tp: payload.tp ?? current.tp, pp: payload.pp ?? current.pp, market };
+  }
+
+  /** Sets the live replica count: scale up with an explicit config (never Orca's tp=1 inference), or kill the newest. */
+  async function setReplicaCount(jobId: string, count: number, config: TOrcaConfig): Promise<string> {
+    const live = await liveReplicas(jobId);
+    if (count > live.length) {
+      const result = await api.scale(jobId, { count: count - live.length, gpu_type: config.gpuType, tp_size: config.tp, pp_size: config.pp, planned_market: config.market, force: true });
+      if (result.status === "confirm") throw new Error(`Orca asks to confirm the scale: ${result.message}`);
+      return `added ${result.new_replicas.length} replica(s): ${result.new_replicas.join(", ")}`;
+    }
+    if (count < live.length) {
+      // Launching replicas hold no chunks: remove them first, then the newest serving ones.
+      const order = [...live].sort((a, b) => Number(a.phase === "running") - Number(b.phase === "running") || b.replica_id.localeCompare(a.replica_id));
+      const victims = order.slice(0, live.length - count).map((r) => r.replica_id);
+      const result = await api.kill(jobId, victims);
+      return `killed ${result.killed.length} replica(s) (${result.reclaimed} chunk(s) back to pending): ${result.killed.join(", ")}`;
+    }
+    return `already at ${count} live replica(s)`;
+  }
+
+  async function execute(command: TCommand, assignment: TAssignmentRecord | undefined): Promise<TExecuteResult> {
+    if (command.type === "deploy") {
+      const built = buildBatchedRequest(command, { userId: options.userId ?? "koi-agent", allowSyntheticInput: options.allowSyntheticInput ?? false });
+      if (!built.ok) return { status: "rejected", detail: built.reason };
+      let response;
+      try {
+        response = await api.submit(built.body);
+      } catch (error) {
+        const status = error instanceof EngineHttpError && error.status === 422 ? "rejected" : "failed";
+        return { status, detail: `submit failed: ${describeError(error)}` };
+      }
+      if (response.status === "confirm") return { status: "failed", detail: `Orca asks to confirm: ${response.message}` };
+      if (response.status === "error") return { status: response.error_type ? "rejected" : "failed", detail: `Orca refused the job: ${response.message}` };
+      const { placement } = command.payload;
+      const state: TOrcaAdapterState = { jobId: response.job_id, config: { gpuType: built.body.gpu_type!, tp: placement.tp, pp: placement.pp, market: built.body.planned_market! }, usage: {} };
+      const warnings = built.warnings.length > 0 ? `; ${built.warnings.join("; ")}` : "";
+      return { status: "completed", detail: `launched ${response.job_id} (${response.config.instance_type}, ${response.replicas ?? placement.replicas} replica(s))${warnings}`, engineRef: response.job_id, state: "deploying", adapterState: state };
+    }
+    if (!assignment) return { status: "rejected", detail: "unknown assignment" };
+    const s = orcaState(assignment);
+    try {
+      switch (command.type) {
+        case "scale": {
+          const config = configFrom(command.payload, s.config);
+          if (typeof config === "string") return { status: "rejected", detail: config };
+          const detail = await setReplicaCount(s.jobId, command.payload.count, config);
+          return { status: "completed", detail, adapterState: { ...s, config, paused: null } };
+        }
+        case "swap": {
+          const config = configFrom(command.payload, s.config);
+          if (typeof config === "string") return { status: "rejected", detail: config };
+          if (config.pp > 4) return { status: "rejected", detail: "Orca accepts pp_size 1–4" };
+          const live = await liveReplicas(s.jobId);
+          // force:true is required: without it Orca's handler raises TypeError and answers 500.
+          const result = await api.swap(s.jobId, { gpu_type: config.gpuType, tp_size: config.tp, pp_size: config.pp, num_replicas: command.payload.replicas ?? Math.max(1, live.length), planned_market: config.market, force: true });
+          return { status: "completed", detail: `swapping ${result.old_replicas.length} replica(s) for ${result.new_replicas.join(", ")}`, adapterState: { ...s, config } };
+        }
+        case "pause": {
+          const live = await liveReplicas(s.jobId);
+          // Orca has no pause: kill every replica (their chunks go back to pending) and remember how many there were.
+          const detail = live.length > 0 ? await setReplicaCount(s.jobId, 0, s.config) : "no live replicas";
+          return { status: "completed", detail, state: "paused", adapterState: { ...s, paused: { count: Math.max(live.length, 1), config: s.config } } };
+        }
+        case "resume": {
+          if (!s.paused) return { status: "completed", detail: "not paused" };
+          const detail = await setReplicaCount(s.jobId, s.paused.count, s.paused.config);
+          return { status: "completed", detail, state: "deploying", adapterState: { ...s, paused: null } };
+        }
+        case "stop": {
+          const live = await liveReplicas(s.jobId);
+          const detail = live.length > 0 ? await setReplicaCount(s.jobId, 0, s.config) : "no live replicas";
+          return { status: "completed", detail, state: "stopped", adapterState: { ...s, stopped: true } };
+        }
+        case "set_routing":
+          return { status: "rejected", detail: "set_routing is a Tuna command" };
+      }
+    } catch (error) {
+      const status = error instanceof EngineHttpError && error.status === 404 ? "rejected" : "failed";
+      return { status, detail: describeError(error) };
+    }
+  }
+
+  async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
+    const s = orcaState(assignment);
+    let job;
+    try {
+      job = await api.getJob(s.jobId);
+    } catch (error) {
+      if (error instanceof EngineHttpError && error.status === 404) return { report: { state: "lost", usage: usageLines(s) } };
+      throw error;
+    }
+    const [progress, replicas, aggregate, onDemand] = await Promise.all([api.chunksProgress(s.jobId), api.replicas(s.jobId), api.metrics(s.jobId), instancePrices()]);
+    const running = replicas.replicas.filter((r) => r.phase === "running");
+    let generation = aggregate?.avg_generation_throughput_toks_per_s ?? null;
+    let prompt = aggregate?.avg_prompt_throughput_toks_per_s ?? null;
+    if (aggregate && replicas.replicas.some((r) => ["killed", "swapped_out", "completed"].includes(r.phase))) {
+      // Orca's aggregate keeps the last tok/s of removed replicas (C.3): sum the live ones instead.
+      const per = await Promise.all(running.map((r) => api.replicaMetrics(s.jobId, r.replica_id)));
+      generation = per.reduce((sum, m) => sum + (m?.avg_generation_throughput_toks_per_s ?? 0), 0);
+      prompt = per.reduce((sum, m) => sum + (m?.avg_prompt_throughput_toks_per_s ?? 0), 0);
+    }
+
+    const now = nowMs();
+    const elapsed = s.lastPollAt ? Math.min(MAX_BILLED_GAP_SECONDS, Math.max(0, (now - Date.parse(s.lastPollAt)) / 1000)) : 0;
+    const usage = structuredClone(s.usage);
+    for (const r of replicas.replicas) {
+      if (!BILLED_PHASES.has(r.phase) || !r.instance_type) continue;
+      const spec = ORCA_INSTANCES.find((i) => i.instanceType === r.instance_type);
+      if (!spec) continue;
+      const component = r.market === "spot" ? "spot" : "on-demand";
+      const gpuType = orcaToKoiGpu(spec.gpuType, spec.gpuMemoryGb);
+      const key = `${component}|${gpuType}`;
+      const line = (usage[key] ??= { component, gpuType, seconds: 0, costUsd: 0 });
+      line.seconds += elapsed * spec.gpus;
+      line.costUsd += (elapsed / 3600) * spec.gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
+    }
+    const nextState: TOrcaAdapterState = { ...s, usage, lastPollAt: new Date(now).toISOString() };
+    let state = stateFromOrca(job.status);
+    if (s.stopped) state = "stopped";
+    else if (s.paused && state !== "completed" && state !== "failed") state = "paused";
+    const live = replicas.replicas.filter((r) => !ORCA_TERMINAL_REPLICA_PHASES.includes(r.phase)).length;
+    const m = aggregate;
+    const optional = (key: string, value: number | null | undefined) => (value === null || value === undefined || !Number.isFinite(value) ? {} : { [key]: value });
+    return {
+      report: {
+        state,
+        ...(progress ? { progress: { completed: progress.completed, total: progress.total, unit: "chunks" as const } } : {}),
+        ...(generation !== null && prompt !== null ? { throughput: { tokensPerSecond: Math.max(0, generation + prompt), outputTokensPerSecond: Math.max(0, generation) } } : {}),
+        ...optional("gpuUtilPct", m?.gpu_sm_util_pct === null || m?.gpu_sm_util_pct === undefined ? null : Math.min(100, Math.max(0, m.gpu_sm_util_pct))),
+        ...optional("batchSize", m?.num_requests_running),
+        ...optional("kvCacheHitRate", m?.prefix_cache_hit_rate === null || m?.prefix_cache_hit_rate === undefined ? null : Math.min(1, Math.max(0, m.prefix_cache_hit_rate))),
+        ...optional("ttftMsP50", m?.ttft_ms_p50),
+        ...optional("ttftMsP95", m?.ttft_ms_p95),
+        ...optional("tpotMsP50", m?.tpot_ms_p50),
+        ...optional("tpotMsP95", m?.tpot_ms_p95),
+        replicas: { live, total: replicas.replicas.length },
+        usage: usageLines(nextState),
+      },
+      adapterState: nextState,
+    };
+  }
+
+  function usageLines(s: TOrcaAdapterState): TUsageLine[] {
+    return Object.values(s.usage).map((u) => ({ component: u.component, gpuType: u.gpuType, seconds: u.seconds, costUsd: Math.round(u.costUsd * 1e6) / 1e6, estimated: true }));
+  }
+
+  return {
+    kind: "orca",
+    capabilities: ["swap", "spot", "scale", "pause", "chunked_batch", "webhooks"],
+    acceptsDeploy: (command: TDeployCommand) => command.payload.workload.kind === "batch",
+    async inventory() {
+      const [resources, quota] = await Promise.all([api.resources(), api.quotaStatus().catch(() => null)]);
+      return inventoryFromOrca(resources, quota);
+    },
+    execute,
+    poll,
+    async findInterruptedDeploy(command, startedAt) {
+      const { workload } = command.payload;
+      const since = Date.parse(startedAt) / 1000 - 60;
+      const { jobs } = await api.listJobs();
+      const match = jobs.filter((j) => j.model_name === workload.model && j.num_lines === workload.requests && (j.created_at ?? 0) >= since).sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
+      return match?.job_id ?? null;
+    },
+    startWebhookListener: options.webhook ? (sink) => startOrcaWebhookListener({ ...options.webhook!, logger: options.logger }, sink) : undefined,
+  };
+}
