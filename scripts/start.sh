@@ -120,8 +120,16 @@ done
 koi_say "starting the web app on http://localhost:$WEB_PORT and the worker"
 start_process web apps/web node "$KOI_ROOT/node_modules/next/dist/bin/next" start -p "$WEB_PORT"
 start_process worker apps/worker node --import tsx src/main.ts
-# More processes go here, e.g. the engine simulator once apps/engine-sim exists:
-#   start_process engine-sim apps/engine-sim node --import tsx src/main.ts
+if [[ -z ${SMTP_URL:-} ]]; then
+  # No mail server: emails are only stored, and /dev/mail is off in a production build, so
+  # print each one (with its link) here.
+  start_process mail "$KOI_ROOT" node scripts/lib/print-new-mail.mjs
+fi
+# ---- more processes -----------------------------------------------------------------------
+# Add further long-running processes here with start_process <name> <dir> <command...>, e.g.
+# the engine simulator (apps/engine-sim) once it is ready to run against this Koi:
+#   start_process engine-sim apps/engine-sim node --import tsx src/cli.ts
+# and, if it serves HTTP, a wait_http line for it below.
 
 # --- wait until they answer --------------------------------------------------------------
 http_up() { # any HTTP answer below 500
@@ -163,14 +171,18 @@ rule
 row "Koi is running.                                            Ctrl-C stops it."
 rule
 row "Web app          http://localhost:$WEB_PORT"
-row "Mail outbox      http://localhost:$WEB_PORT/dev/mail  (while SMTP_URL is empty)"
+if [[ -z ${SMTP_URL:-} ]]; then
+  row "Emails           not sent (SMTP_URL is empty): printed here as [mail] lines"
+else
+  row "Emails           sent through SMTP_URL"
+fi
 row "Worker health    http://localhost:$WORKER_HEALTH_PORT/healthz"
 row "Postgres         $pg_host:$pg_port  database ${DATABASE_URL##*/}"
 row "Redis            $redis_host:$redis_port  key prefix ${KOI_REDIS_PREFIX:-koi}"
 rule
 row "Demo login       demo@koi.local / koi-demo-2026    owner of Acme AI"
 row "Staff login      staff@koi.local / koi-staff-2026  staff, /admin/waitlist"
-row "Logs             .koi/logs/web.log  .koi/logs/worker.log"
+row "Logs             .koi/logs/<name>.log"
 rule
 echo
 

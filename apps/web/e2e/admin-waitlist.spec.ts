@@ -31,7 +31,7 @@ test("staff filter the waitlist, see counts, and export a spreadsheet-safe CSV",
   await expect(page.getByRole("heading", { name: "Waitlist" })).toBeVisible();
 
   await page.getByRole("searchbox", { name: "Search" }).fill(tag);
-  await page.getByLabel("Status").selectOption("PENDING");
+  await page.getByLabel("Status", { exact: true }).selectOption("PENDING");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(new RegExp(`status=PENDING`));
   const rows = page.locator("tbody tr");

@@ -13,6 +13,7 @@ test("a user resets a forgotten password from the emailed link, once", async ({ 
 
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expect(page.getByRole("heading", { name: "Reset your password" })).toBeVisible();
   await page.getByLabel("Email").fill(user.email);
   await page.getByRole("button", { name: "Email me a reset link" }).click();
   await expect(page.getByRole("status").filter({ hasText: `If an account exists for ${user.email}` })).toBeVisible();
@@ -20,7 +21,7 @@ test("a user resets a forgotten password from the emailed link, once", async ({ 
   const link = await latestLinkTo(user.email, { after: askedAt, subject: /reset/i });
   expect(new URL(link).pathname).toBe("/reset-password");
   await page.goto(link);
-  await page.getByLabel("New password").fill(newPassword);
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
   await page.getByLabel("Repeat the new password").fill(`${newPassword}x`);
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page.getByText("The passwords don't match.")).toBeVisible();
@@ -36,7 +37,7 @@ test("a user resets a forgotten password from the emailed link, once", async ({ 
   await signInWithForm(page, { email: user.email, password: newPassword });
 
   await page.goto(link);
-  await page.getByLabel("New password").fill("yet another password");
+  await page.getByLabel("New password", { exact: true }).fill("yet another password");
   await page.getByLabel("Repeat the new password").fill("yet another password");
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("invalid or has expired");

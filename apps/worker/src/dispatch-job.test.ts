@@ -12,6 +12,8 @@ function fakeHandlers() {
     "send-waitlist-confirmation": vi.fn(async () => undefined),
     "send-invitation": vi.fn(async () => undefined),
     "send-password-reset": vi.fn(async () => undefined),
+    "mark-offline-agents": vi.fn(async () => undefined),
+    "announce-expired-leases": vi.fn(async () => undefined),
   } satisfies TJobHandlers;
 }
 

@@ -2,6 +2,7 @@ import type { TJobName, TJobPayload } from "@koi/core/job-catalog";
 import { sendInvitation } from "./email/send-invitation.ts";
 import { sendPasswordReset } from "./email/send-password-reset.ts";
 import { sendWaitlistConfirmation } from "./email/send-waitlist-confirmation.ts";
+import { sweepExpiredLeases, sweepOfflineAgents } from "./engines/sweep-engines.ts";
 import type { TJobContext } from "./job-context.ts";
 
 export type TJobHandler<N extends TJobName> = (payload: TJobPayload<N>, ctx: TJobContext) => Promise<void>;
@@ -13,4 +14,6 @@ export const jobHandlers: TJobHandlers = {
   "send-waitlist-confirmation": sendWaitlistConfirmation,
   "send-invitation": sendInvitation,
   "send-password-reset": sendPasswordReset,
+  "mark-offline-agents": sweepOfflineAgents,
+  "announce-expired-leases": sweepExpiredLeases,
 };

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { Logger } from "@koi/core/logger";
 import { isUnavailableError } from "@koi/core/app-error";
+import { repeatingJobs } from "@koi/core/job-catalog";
 import { createRedis } from "@koi/core/redis";
 import type { PrismaClient } from "@koi/db";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
@@ -60,6 +61,8 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
     queues.set(name, queue);
   }
 
+  const schedulingTimer = scheduleRepeatingJobs(queues, log);
+
   // First, so a taken port fails the boot before any job starts.
   const health = () => collectHealth({ db, queues });
   let healthServer: THealthServer | undefined;
@@ -107,6 +110,7 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(watchdogTimer);
+      clearInterval(schedulingTimer);
       await relay?.stop();
       await Promise.all([...workers.values()].map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
@@ -117,6 +121,29 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
     })());
 
   return { queues, workers, healthPort: healthServer?.port ?? null, health, stop };
+}
+
+/**
+ * Upserts one BullMQ job scheduler per repeating catalog job — harmless to repeat on every boot
+ * and in every process. In the background and retried, because Redis may be down at boot.
+ */
+function scheduleRepeatingJobs(queues: ReadonlyMap<string, Queue>, log: Logger): NodeJS.Timeout {
+  const pending = new Set(repeatingJobs);
+  const attempt = async () => {
+    for (const job of [...pending]) {
+      try {
+        await queues.get(job.queue)!.upsertJobScheduler(job.name, { every: job.everyMs }, { name: job.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+        pending.delete(job);
+      } catch (err) {
+        log.debug({ err, job: job.name }, "could not schedule repeating job yet");
+      }
+    }
+    if (pending.size === 0) clearInterval(timer);
+  };
+  const timer = setInterval(() => void attempt(), 5_000);
+  timer.unref();
+  void attempt();
+  return timer;
 }
 
 function createWorker(

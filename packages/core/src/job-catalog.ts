@@ -27,12 +27,35 @@ export const jobCatalog = {
     backoffMs: 2_000,
     concurrency: 4,
   },
+  // Repeating sweeps: one scheduler per job (BullMQ job schedulers are deduplicated by name),
+  // so any number of worker processes run each sweep once per period.
+  "mark-offline-agents": {
+    queue: "system",
+    payload: z.object({}).strict(),
+    attempts: 1,
+    backoffMs: 1_000,
+    concurrency: 1,
+    repeatEveryMs: 10_000,
+  },
+  "announce-expired-leases": {
+    queue: "system",
+    payload: z.object({}).strict(),
+    attempts: 1,
+    backoffMs: 1_000,
+    concurrency: 1,
+    repeatEveryMs: 5_000,
+  },
 } as const;
 
 export type TJobName = keyof typeof jobCatalog;
 export type TJobPayload<N extends TJobName> = z.infer<(typeof jobCatalog)[N]["payload"]>;
 export const jobNames = Object.keys(jobCatalog) as TJobName[];
 export const queueNames = [...new Set(Object.values(jobCatalog).map((j) => j.queue))];
+
+/** Jobs that run on a fixed period rather than being enqueued. */
+export const repeatingJobs = Object.entries(jobCatalog).flatMap(([name, spec]) =>
+  "repeatEveryMs" in spec ? [{ name: name as TJobName, queue: spec.queue, everyMs: spec.repeatEveryMs }] : [],
+);
 
 /** BullMQ job ids may not contain ':' and must not be integers. */
 export function assertValidJobId(jobId: string): void {

@@ -4,10 +4,14 @@ import type { TJob, TLaunchConfig, TOrcaMarket, TReplica, TReservation } from ".
 
 type TEngineLike = { config: TOrcaSimConfig; reservations: TReservation[]; now: number };
 
-/** The largest `/resources` instance of a GPU type: quota vCPU ↔ GPUs use its ratio (C.5). */
+/**
+ * The densest `/resources` instance of a GPU type (most GPUs per vCPU, then most GPUs): quota
+ * vCPU ↔ GPUs use its ratio, the same rule the agent applies when it reads `/resources` (C.5).
+ */
 export function quotaInstance(gpuType: string): TOrcaInstanceSpec {
   const candidates = ORCA_INSTANCES.filter((i) => i.gpuType === gpuType && isResourcesInstance(i.instanceType));
-  return candidates.reduce((best, i) => (i.gpus > best.gpus ? i : best), candidates[0]!);
+  const density = (i: TOrcaInstanceSpec) => i.gpus / i.vcpus;
+  return candidates.reduce((best, i) => (density(i) > density(best) || (density(i) === density(best) && i.gpus > best.gpus) ? i : best), candidates[0]!);
 }
 
 /** vCPU quota (baseline) per cluster, family and market, from the configured GPU counts. */

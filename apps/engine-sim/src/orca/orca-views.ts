@@ -1,7 +1,7 @@
 import { lookupPrice } from "@koi/planner";
 import { ORCA_INSTANCES, isResourcesInstance, orcaToKoiGpu } from "@koi/contracts";
 import type { OrcaEngine } from "./orca-engine.ts";
-import { baselineVcpus, quotaInstance, usedVcpus } from "./orca-capacity.ts";
+import { baselineVcpus, usedVcpus } from "./orca-capacity.ts";
 import { TERMINAL_PHASES, type TJob, type TOrcaMarket } from "./orca-state.ts";
 
 const round = (x: number, dp: number) => Math.round(x * 10 ** dp) / 10 ** dp;
@@ -67,8 +67,7 @@ export function resourcesView(engine: OrcaEngine, localIsoNow: string) {
   const allocated: Record<string, number> = {};
   for (const job of engine.jobs.values()) {
     if (["succeeded", "failed", "cancelled"].includes(job.status)) continue;
-    const primary = quotaInstance(job.primary.gpuType);
-    allocated[job.primary.gpuType] = (allocated[job.primary.gpuType] ?? 0) + job.initialReplicas * Math.max(1, Math.floor((job.primary.tp * job.primary.pp) / primary.gpus)) * job.primary.tp;
+    allocated[job.primary.gpuType] = (allocated[job.primary.gpuType] ?? 0) + job.initialReplicas * job.primary.tp * job.primary.pp;
     for (const r of job.replicas.values()) {
       if (r.phase !== "provisioned" && r.phase !== "running") continue;
       const gpu = r.configs[r.attempt]!.gpuType;

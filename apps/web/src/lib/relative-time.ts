@@ -7,12 +7,12 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 1],
 ];
 
-/** "in 7 days", "3 hours ago": the largest unit that fits, rounded toward now. */
+/** "in 7 days", "3 hours ago": the largest unit that fits, rounded (a 7-day link just made reads "in 7 days"). */
 export function formatRelative(date: Date, now: Date = new Date(), locale = "en"): string {
   const seconds = (date.getTime() - now.getTime()) / 1000;
   const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
   for (const [unit, size] of units) {
-    if (Math.abs(seconds) >= size || unit === "second") return format.format(Math.trunc(seconds / size), unit);
+    if (Math.abs(seconds) >= size || unit === "second") return format.format(Math.round(seconds / size), unit);
   }
   return format.format(0, "second");
 }

@@ -31,9 +31,10 @@ export type TEngineAdapter = {
   poll: (assignment: TAssignmentRecord) => Promise<TPollResult>;
   /**
    * After a crash between "submit" and "remember the result", finds the engine object the
-   * interrupted deploy created (so a redelivered deploy does not launch a second job).
+   * interrupted deploy created, so a redelivered deploy does not launch a second job.
+   * `isOwned` says whether another assignment already holds an engine ref.
    */
-  findInterruptedDeploy?: (command: TDeployCommand, startedAt: string) => Promise<string | null>;
+  recoverInterruptedDeploy?: (command: TDeployCommand, startedAt: string, isOwned: (engineRef: string) => boolean) => Promise<TExecuteResult | null>;
   startWebhookListener?: (sink: TEventSink) => Promise<{ url: string; close: () => Promise<void> }>;
 };
 

@@ -23,12 +23,13 @@ export function parseRetryAfterMs(header: string | null | undefined, nowMs: numb
 }
 
 /**
- * Wait before retrying: the server's Retry-After when it gave one (plus up to 10 % so a fleet does
- * not return in lockstep), otherwise full jitter.
+ * Wait before retrying: full jitter, but never less than the server's Retry-After (plus up to 10 %
+ * so a fleet does not return in lockstep). A `Retry-After: 0` therefore cannot cause a hot loop.
  */
 export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, policy: TBackoffPolicy, random: TRandomSource): number {
-  if (retryAfterMs !== undefined) return retryAfterMs + Math.floor(random() * retryAfterMs * 0.1);
-  return fullJitterDelayMs(attempt, policy, random);
+  const jitter = fullJitterDelayMs(attempt, policy, random);
+  if (retryAfterMs === undefined) return jitter;
+  return Math.max(retryAfterMs + Math.floor(random() * retryAfterMs * 0.1), jitter);
 }
 
 /** Next heartbeat: the server-chosen interval ± `jitter` (fraction), never below 1 s. */

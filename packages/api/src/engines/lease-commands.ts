@@ -33,7 +33,7 @@ export async function pollCommands(orgId: string, agentId: string, waitSeconds: 
     if (claimed.length || Date.now() >= deadline || signal?.aborted) {
       return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     }
-    // Wake at least every 5 s too: a lease may expire with nobody publishing.
-    await commandWakeups().wait(agentId, Math.min(5000, deadline - Date.now()), signal);
+    // Expired leases are announced by the worker's redelivery sweep, so idle polls can sleep the whole wait.
+    await commandWakeups().wait(agentId, deadline - Date.now(), signal);
   }
 }

@@ -1,9 +1,10 @@
 import type { Highs } from "highs";
 import { usableGpus, type TBinding, type TCapacityPool, type TWorkload } from "../types.ts";
 import type { TCandidate, TCandidateReport } from "./build-candidates.ts";
-import { planObjective, predictedHours, type TAssignment } from "./evaluate-plan.ts";
+import { planObjective, predictedHours, servedRate, type TAssignment } from "./evaluate-plan.ts";
 import { optimise } from "./optimize-selection.ts";
-import { buildSelectionMilp } from "./selection-milp.ts";
+import { maxColocatedServed } from "./pareto-search.ts";
+import { buildSelectionMilp, type TSelectionMilp } from "./selection-milp.ts";
 
 export type TBindingInput = {
   highs: Highs;
@@ -22,9 +23,13 @@ export type TBindingResult = { binding: TBinding; assignment: TAssignment };
 /** Highest rate the candidates can serve under the given pool sizes and GPU cap. */
 function maxServed(input: TBindingInput, poolGpus: ReadonlyMap<string, number>, maxGpus?: number): { rate: number; assignment: TAssignment } {
   const candidates = input.candidatesIgnoringQuota;
+  if (candidates.every((c) => c.role === "both")) {
+    const assignment = maxColocatedServed(candidates, poolGpus, maxGpus);
+    return { rate: servedRate(assignment), assignment };
+  }
   const milp = buildSelectionMilp(input.highs, candidates, { requiredRate: 0, maxGpus, poolGpus });
   try {
-    const solution = milp.solve(candidates.map(() => 0), 1);
+    const solution = milp.solve(candidates.map(() => 0), 1, { relativeGap: 1e-6 });
     if (solution.status === "infeasible") return { rate: 0, assignment: [] };
     const assignment = candidates.flatMap((candidate, j) => ((solution.counts[j] ?? 0) > 0 ? [{ candidate, count: solution.counts[j] ?? 0 }] : []));
     return { rate: solution.served, assignment };
@@ -35,11 +40,12 @@ function maxServed(input: TBindingInput, poolGpus: ReadonlyMap<string, number>, 
 
 function cheapestIgnoringBudget(input: TBindingInput, poolGpus: ReadonlyMap<string, number>): TAssignment | undefined {
   const candidates = input.candidatesIgnoringQuota;
-  const milp = buildSelectionMilp(input.highs, candidates, { requiredRate: input.requiredRate, maxGpus: input.maxGpus, poolGpus });
+  let milp: TSelectionMilp | undefined;
+  const getMilp = () => (milp ??= buildSelectionMilp(input.highs, candidates, { requiredRate: input.requiredRate, maxGpus: input.maxGpus, poolGpus }));
   try {
-    return optimise(input.workload, milp, candidates, candidates.map(() => true), { requiredRate: input.requiredRate, poolGpus, maxGpus: input.maxGpus });
+    return optimise(input.workload, getMilp, candidates, candidates.map(() => true), { requiredRate: input.requiredRate, poolGpus, maxGpus: input.maxGpus });
   } finally {
-    milp.dispose();
+    milp?.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { TWorkload } from "../types.ts";
 import type { TCandidate } from "./build-candidates.ts";
 import { planCostPerHour, servedRate, type TAssignment } from "./evaluate-plan.ts";
+import { paretoSearch } from "./pareto-search.ts";
 import type { TSelectionMilp } from "./selection-milp.ts";
 
 function toAssignment(candidates: readonly TCandidate[], counts: readonly number[]): TAssignment {
@@ -10,30 +11,6 @@ function toAssignment(candidates: readonly TCandidate[], counts: readonly number
 function ratioOf(assignment: TAssignment): number {
   const served = servedRate(assignment);
   return served > 0 ? planCostPerHour(assignment) / served : Number.POSITIVE_INFINITY;
-}
-
-/**
- * A feasible starting plan, fast: fill colocated replicas in order of $ per request/s, honouring
- * pool sizes and the GPU cap. Dinkelbach needs a feasible ratio to start from.
- */
-function greedyStart(candidates: readonly TCandidate[], requiredRate: number, limits: TOptimiseLimits): TAssignment | undefined {
-  const left = new Map(limits.poolGpus);
-  let gpusLeft = limits.maxGpus ?? Number.POSITIVE_INFINITY;
-  let served = 0;
-  const plan: TAssignment = [];
-  const order = candidates.filter((c) => c.role === "both").sort((a, b) => a.pricePerHour / a.rate - b.pricePerHour / b.rate);
-  for (const candidate of order) {
-    if (served >= requiredRate) break;
-    if (candidate.maxCount <= 0) continue;
-    const room = Math.min(left.get(candidate.poolId) ?? 0, gpusLeft);
-    const count = Math.min(Math.floor(room / candidate.tp), candidate.maxCount, Math.ceil((requiredRate - served) / candidate.rate));
-    if (count <= 0) continue;
-    plan.push({ candidate, count });
-    served += count * candidate.rate;
-    left.set(candidate.poolId, (left.get(candidate.poolId) ?? 0) - count * candidate.tp);
-    gpusLeft -= count * candidate.tp;
-  }
-  return served >= requiredRate * (1 - 1e-9) ? plan : undefined;
 }
 
 /**
@@ -58,45 +35,54 @@ function trimReplicas(best: TAssignment, lambda: number, requiredRate: number): 
 }
 
 /**
- * Batch: minimise total cost = W·(Σ price·x)/(Σ rate·x), a ratio, by Dinkelbach's method: each
- * step solves the MILP min Σ price·x − λ·served and sets λ to the new plan's ratio; when no plan
- * beats λ, λ is optimal. It starts from a greedy plan, which is usually optimal or close.
+ * Batch with prefill/decode pairs: total cost = W·(Σ price·x)/served is a ratio, minimised by
+ * Dinkelbach's method — each step solves the MILP min Σ price·x − λ·served and sets λ to the new
+ * plan's ratio; when no plan beats λ, λ is optimal. It starts from the best colocated plan, so the
+ * MILP only has to look for strictly better split plans (cutoff just below zero).
  */
-function optimiseBatch(milp: TSelectionMilp, candidates: readonly TCandidate[], limits: TOptimiseLimits): TAssignment | undefined {
+function optimiseBatchPairs(milp: TSelectionMilp, candidates: readonly TCandidate[], start: TAssignment | undefined, requiredRate: number): TAssignment | undefined {
   const prices = candidates.map((c) => c.pricePerHour);
-  let best = greedyStart(candidates, limits.requiredRate, limits);
+  let best = start;
   let lambda = best ? ratioOf(best) : 0;
   for (let iteration = 0; iteration < 50; iteration += 1) {
     // Accurate to a millionth of the plan's $/h: far inside the 0.5% the brute-force test allows.
-    const step = milp.solve(prices, lambda, 1e-6 * Math.max(1e-3, lambda * limits.requiredRate));
-    if (step.status === "infeasible") return undefined;
+    const gap = 1e-6 * Math.max(1e-3, lambda * requiredRate);
+    const step = milp.solve(prices, lambda, { absoluteGap: gap, cutoff: best ? -gap : undefined });
+    if (step.status === "infeasible") break;
     const next = toAssignment(candidates, step.counts);
     const ratio = ratioOf(next);
     if (best !== undefined && !(ratio < lambda * (1 - 1e-9))) break;
     best = next;
     lambda = ratio;
   }
-  return best && trimReplicas(best, lambda, limits.requiredRate);
+  return best && trimReplicas(best, lambda, requiredRate);
 }
 
-/** Online: minimise $/h subject to serving the peak rate within the latency targets. */
-function optimiseOnline(milp: TSelectionMilp, candidates: readonly TCandidate[]): TAssignment | undefined {
-  const solution = milp.solve(candidates.map((c) => c.pricePerHour), 0);
-  return solution.status === "optimal" ? toAssignment(candidates, solution.counts) : undefined;
+/** Online with prefill/decode pairs: the cheapest $/h, searching only below the colocated optimum. */
+function optimiseOnlinePairs(milp: TSelectionMilp, candidates: readonly TCandidate[], start: TAssignment | undefined): TAssignment | undefined {
+  const cutoff = start ? planCostPerHour(start) * (1 - 1e-9) : undefined;
+  const solution = milp.solve(candidates.map((c) => c.pricePerHour), 0, { relativeGap: 1e-5, cutoff });
+  if (solution.status === "infeasible") return start;
+  const split = toAssignment(candidates, solution.counts);
+  return start && planCostPerHour(start) <= planCostPerHour(split) ? start : split;
 }
 
-export type TOptimiseLimits = { requiredRate: number; poolGpus: ReadonlyMap<string, number>; maxGpus?: number };
+export type TOptimiseLimits = { requiredRate: number; poolGpus: ReadonlyMap<string, number>; maxGpus?: number; perHourBudget?: number };
 
 export function optimise(
   workload: TWorkload,
-  milp: TSelectionMilp,
+  milp: () => TSelectionMilp,
   candidates: readonly TCandidate[],
   allowed: readonly boolean[],
   limits: TOptimiseLimits,
 ): TAssignment | undefined {
-  milp.setAllowed(allowed);
-  if (workload.kind === "online") return optimiseOnline(milp, candidates);
-  return optimiseBatch(milp, candidates.map((c, j) => (allowed[j] ? c : { ...c, maxCount: 0 })), limits);
+  // Colocated plans have a fast exact search; it is the answer unless prefill/decode pairs beat it.
+  const colocated = paretoSearch(candidates.filter((c, j) => allowed[j] && c.role === "both"), limits.poolGpus, { kind: workload.kind, ...limits });
+  if (!candidates.some((c, j) => allowed[j] && c.role !== "both")) return colocated;
+  const model = milp();
+  model.setAllowed(allowed);
+  if (workload.kind === "online") return optimiseOnlinePairs(model, candidates, colocated);
+  return optimiseBatchPairs(model, candidates.map((c, j) => (allowed[j] ? c : { ...c, maxCount: 0 })), colocated, limits.requiredRate);
 }
 
 /** The (GPU, market, TP) family carrying most of a plan's spend. */
@@ -112,7 +98,7 @@ export function primaryFamily(assignment: TAssignment): string | undefined {
  */
 export function optimiseWithAlternatives(
   workload: TWorkload,
-  milp: TSelectionMilp,
+  milp: () => TSelectionMilp,
   candidates: readonly TCandidate[],
   count: number,
   limits: TOptimiseLimits,

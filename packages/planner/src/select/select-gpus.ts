@@ -8,7 +8,7 @@ import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
 import { findBinding } from "./find-binding.ts";
 import { optimiseWithAlternatives } from "./optimize-selection.ts";
-import { buildSelectionMilp, loadHighs } from "./selection-milp.ts";
+import { buildSelectionMilp, loadHighs, type TSelectionMilp } from "./selection-milp.ts";
 
 export type TSelectOptions = {
   /** Extra capacity over the target (batch: tokens by the deadline; online: peak rate). Default 0.15. */
@@ -55,11 +55,13 @@ export function selectGpusWith(highs: Highs, workload: TWorkload, capacity: TCap
 
   let plans = [] as ReturnType<typeof optimiseWithAlternatives>;
   if (candidates.length > 0) {
-    const milp = buildSelectionMilp(highs, candidates, { requiredRate: required, maxGpus: options.maxGpus, perHourBudget, poolGpus });
+    // Built on first use: colocated-only problems never need the MILP.
+    let milp: TSelectionMilp | undefined;
+    const getMilp = () => (milp ??= buildSelectionMilp(highs, candidates, { requiredRate: required, maxGpus: options.maxGpus, perHourBudget, poolGpus }));
     try {
-      plans = optimiseWithAlternatives(workload, milp, candidates, options.alternatives ?? 2, { requiredRate: required, poolGpus, maxGpus: options.maxGpus });
+      plans = optimiseWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, { requiredRate: required, poolGpus, maxGpus: options.maxGpus, perHourBudget });
     } finally {
-      milp.dispose();
+      milp?.dispose();
     }
   }
   // A batch budget caps total cost, which is the objective itself: plans over it are infeasible.

@@ -5,6 +5,9 @@ import type { TCandidate } from "./build-candidates.ts";
 // served by colocated replicas (sb) and by prefill/decode pairs (sp). One model is built per
 // decision and re-solved with new objectives/bounds, which is much cheaper than rebuilding.
 
+/** Dinkelbach objectives approach zero, so their gap must be absolute; plain costs use a relative one. */
+export type TMilpTolerance = { absoluteGap?: number; relativeGap?: number; cutoff?: number };
+
 export type TMilpSolution = { status: "optimal"; counts: number[]; served: number } | { status: "infeasible" };
 
 let loading: Promise<Highs> | undefined;
@@ -17,10 +20,10 @@ export function loadHighs(): Promise<Highs> {
 
 export type TSelectionMilp = {
   /**
-   * Minimises Σ costs[j]·x_j − served × servedWeight, stopping within `absoluteGap` of the optimum
-   * (Dinkelbach objectives approach zero, so a relative gap would never be met).
+   * Minimises Σ costs[j]·x_j − served × servedWeight. `cutoff`: only plans with a lower objective
+   * are of interest (it prunes the search; none found reads as "infeasible").
    */
-  solve(costs: readonly number[], servedWeight: number, absoluteGap?: number): TMilpSolution;
+  solve(costs: readonly number[], servedWeight: number, tolerance: TMilpTolerance): TMilpSolution;
   /** Forbids (or re-allows) candidates. */
   setAllowed(allowed: readonly boolean[]): void;
   dispose(): void;
@@ -75,14 +78,19 @@ export function buildSelectionMilp(
   model.options.set({ output_flag: false, time_limit: 10 });
 
   return {
-    solve(costs, servedWeight, absoluteGap) {
-      model.options.set({ mip_abs_gap: absoluteGap ?? 1e-6, mip_rel_gap: absoluteGap === undefined ? 1e-4 : 0 });
+    solve(costs, servedWeight, tolerance) {
+      model.options.set({
+        mip_abs_gap: tolerance.absoluteGap ?? 1e-6,
+        mip_rel_gap: tolerance.relativeGap ?? 0,
+        objective_bound: tolerance.cutoff ?? 1e30,
+      });
       for (let j = 0; j < n; j += 1) model.changeColCost(j, costs[j] ?? 0);
       model.changeColCost(sb, -servedWeight);
       model.changeColCost(sp, -servedWeight);
-      const t0 = performance.now(); model.run(); (globalThis as any).__runs?.push(performance.now() - t0);
+      model.run();
       const status = model.getModelStatus();
-      if (status === highs.constants.modelStatus.infeasible) return { status: "infeasible" };
+      const none = [highs.constants.modelStatus.infeasible, highs.constants.modelStatus.objectiveBound];
+      if (none.includes(status as (typeof none)[number])) return { status: "infeasible" };
       if (status !== highs.constants.modelStatus.optimal) throw new Error(`HiGHS stopped with model status ${status}`);
       const x = model.getSolution().colValue;
       return { status: "optimal", counts: candidates.map((_, j) => Math.round(x[j] ?? 0)), served: (x[sb] ?? 0) + (x[sp] ?? 0) };

@@ -20,7 +20,7 @@ export function PlanPreview() {
 
       <svg viewBox="0 0 300 90" className="mt-4 w-full" role="img" aria-label="Forecast: progress reaches 100% at 1h 48m, before the 2 h deadline">
         <line x1="270" y1="5" x2="270" y2="85" className="stroke-red-500" strokeDasharray="4 3" />
-        <text x="266" y="14" textAnchor="end" className="fill-red-600 text-[9px]">deadline</text>
+        <text x="266" y="83" textAnchor="end" className="fill-red-600 text-[9px]">deadline</text>
         <path d="M10 85 L120 55 L250 12 L250 2 L120 48 Z" className="fill-brand-500/15" />
         <path d="M10 85 L120 52 L244 6" className="fill-none stroke-brand-600" strokeWidth="2" />
         <path d="M10 85 L120 52" className="fill-none stroke-zinc-900 dark:stroke-zinc-100" strokeWidth="2.5" />

@@ -267,12 +267,18 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     },
     execute,
     poll,
-    async findInterruptedDeploy(command, startedAt) {
-      const { workload } = command.payload;
+    async recoverInterruptedDeploy(command, startedAt, isOwned) {
+      const { workload, placement } = command.payload;
+      const built = buildBatchedRequest(command, { userId: options.userId ?? "koi-agent", allowSyntheticInput: options.allowSyntheticInput ?? false });
+      if (!built.ok) return null;
       const since = Date.parse(startedAt) / 1000 - 60;
       const { jobs } = await api.listJobs();
-      const match = jobs.filter((j) => j.model_name === workload.model && j.num_lines === workload.requests && (j.created_at ?? 0) >= since).sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
-      return match?.job_id ?? null;
+      const match = jobs
+        .filter((j) => j.model_name === workload.model && j.num_lines === workload.requests && (j.created_at ?? 0) >= since && !isOwned(j.job_id))
+        .sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
+      if (!match) return null;
+      const state: TOrcaAdapterState = { jobId: match.job_id, config: { gpuType: built.body.gpu_type!, tp: placement.tp, pp: placement.pp, market: built.body.planned_market! }, usage: {} };
+      return { status: "completed", detail: `recovered ${match.job_id}, submitted before the agent restarted`, engineRef: match.job_id, state: "deploying", adapterState: state };
     },
     startWebhookListener: options.webhook ? (sink) => startOrcaWebhookListener({ ...options.webhook!, logger: options.logger }, sink) : undefined,
   };

@@ -60,11 +60,11 @@ export function InviteMemberForm({ actorRole }: { actorRole: TRole }) {
             {...form.register("email")}
           />
         </Field>
-        <Field id="invite-role" label="Role" error={errors.role?.message}>
+        <Field id="invite-role" label="Role" hint={roleDescription[form.watch("role")]} error={errors.role?.message}>
           <Select id="invite-role" {...form.register("role")}>
             {offered.map((r) => (
               <option key={r} value={r}>
-                {roleLabel[r]} — {roleDescription[r]}
+                {roleLabel[r]}
               </option>
             ))}
           </Select>

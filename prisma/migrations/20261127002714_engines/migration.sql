@@ -211,6 +211,9 @@ CREATE INDEX "Command_orgId_agentId_status_idx" ON "Command"("orgId", "agentId",
 CREATE INDEX "Command_agentId_status_createdAt_idx" ON "Command"("agentId", "status", "createdAt");
 
 -- CreateIndex
+CREATE INDEX "Command_status_leaseExpiresAt_idx" ON "Command"("status", "leaseExpiresAt");
+
+-- CreateIndex
 CREATE INDEX "AssignmentReport_orgId_assignmentId_at_idx" ON "AssignmentReport"("orgId", "assignmentId", "at");
 
 -- CreateIndex

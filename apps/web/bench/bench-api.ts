@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:api`: the agent API under load, against the BUILT web server on this machine
+ * (run `npm run build` first). Figures go to docs/benchmarks.md.
+ *  1. heartbeats/s and latency p50/p99 (autocannon in a second process, rotating over 200 agents);
+ *  2. command dispatch latency: commit of a Command row → receipt by a long-polling agent;
+ *  3. idle long-polls held at once, and the server's memory while holding them.
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { createThrowawayDatabase, dropDatabase } from "@koi/db/test-database";
+import { machineLine, writeBenchmarkSection } from "../../../tests/bench/update-benchmarks-doc.ts";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3300);
+const BASE = `http://localhost:${PORT}`;
+const AGENTS = 200;
+const HEARTBEAT_SECONDS = Number(process.env.BENCH_HEARTBEAT_SECONDS ?? 20);
+const DISPATCHES = 200;
+const IDLE_POLLS = Number(process.env.BENCH_IDLE_POLLS ?? 5000);
+const webDir = path.resolve(import.meta.dirname, "..");
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function treeRssMb(rootPid: number): number {
+  const out = execFileSync("ps", ["-eo", "pid=,ppid=,rss="], { encoding: "utf8" });
+  const rows = out.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+  const pids = new Set([rootPid]);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [pid, ppid] of rows) if (pids.has(ppid) && !pids.has(pid)) (pids.add(pid), (changed = true));
+  }
+  return rows.filter(([pid]) => pids.has(pid)).reduce((s, [, , rss]) => s + rss, 0) / 1024;
+}
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  if (!fs.existsSync(path.join(webDir, ".next", "BUILD_ID"))) throw new Error("apps/web is not built: run `npm run build` first.");
+  const child = spawn(process.execPath, [path.resolve(webDir, "../../node_modules/next/dist/bin/next"), "start", "-p", String(PORT)], { cwd: webDir, env, stdio: ["ignore", "ignore", "inherit"] });
+  for (let i = 0; i < 120; i++) {
+    try {
+      const res = await fetch(`${BASE}/api/v1/openapi.json`);
+      if (res.ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(500);
+  }
+  child.kill("SIGKILL");
+  throw new Error("web server did not start");
+}
+
+async function main() {
+  const databaseUrl = await createThrowawayDatabase(process.env.KOI_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres", "bench");
+  const prefix = `koi-bench-${randomBytes(3).toString("hex")}`;
+  const env = {
+    ...process.env, NODE_ENV: "production" as const, DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    KOI_REDIS_PREFIX: prefix, APP_URL: BASE, AUTH_SECRET: "bench-secret-0123456789abcdef0123456789abcdef", LOG_LEVEL: "warn",
+    KOI_API_KEY_LIMIT_PER_MIN: "10000000", KOI_DB_POOL_SIZE: "20",
+  };
+  Object.assign(process.env, env);
+  const { prisma } = await import("@koi/db");
+  const { createTestOrg } = await import("@koi/db/factories");
+  const { createApiKey } = await import("@koi/auth/api-keys/manage-api-keys");
+  const { registerAgent } = await import("@koi/api/engines/register-agent");
+  const { registration } = await import("@koi/api/engines/test-fixtures");
+  const { issueCommand } = await import("@koi/api/engines/issue-command");
+
+  const server = await startServer(env);
+  const lines: string[] = [];
+  try {
+    const org = await createTestOrg({ name: "bench" });
+    const { secret } = await createApiKey({ orgId: org.id, actorUserId: null, name: "bench", scopes: ["engine"], expiresAt: null });
+    const agentIds: string[] = [];
+    for (let i = 0; i < AGENTS; i++) agentIds.push((await registerAgent(org.id, "bench", registration())).agentId);
+
+    // 1. Heartbeats, from a second process.
+    const runner = path.join(import.meta.dirname, "autocannon-heartbeats.mjs");
+    const args = JSON.stringify({ url: BASE, key: secret, agentIds, duration: HEARTBEAT_SECONDS, connections: 32 });
+    await new Promise((resolve) => spawn(process.execPath, [runner, JSON.stringify({ url: BASE, key: secret, agentIds, duration: 3, connections: 8 })], { stdio: "ignore" }).on("exit", resolve)); // warm-up
+    const hb = JSON.parse(execFileSync(process.execPath, [runner, args], { encoding: "utf8", maxBuffer: 10 * 2 ** 20 }));
+    const hbLine = `| Heartbeats (200 agents, 32 connections, ${HEARTBEAT_SECONDS} s) | ${Math.round(hb.requests.average)} req/s · p50 ${hb.latency.p50} ms · p99 ${hb.latency.p99} ms · non-2xx ${hb.non2xx} · errors ${hb.errors} | ≥ 1,500 req/s at p99 < 50 ms |`;
+    lines.push(hbLine);
+    console.log(hbLine);
+
+    // 2. Dispatch latency: 50 agents long-poll; commands are committed one by one.
+    const pollers = agentIds.slice(0, 50);
+    const received = new Map<string, number>();
+    let stop = false;
+    const poll = async (agentId: string) => {
+      while (!stop) {
+        const res = await fetch(`${BASE}/api/v1/agents/${agentId}/commands?wait=25`, { headers: { authorization: `Bearer ${secret}` } });
+        const at = performance.now();
+        const body = (await res.json()) as { commands?: { commandId: string; assignmentId: string; epoch: number }[] };
+        for (const c of body.commands ?? []) {
+          received.set(c.commandId, at);
+          void fetch(`${BASE}/api/v1/agents/${agentId}/commands/${c.commandId}/ack`, {
+            method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+            body: JSON.stringify({ assignmentId: c.assignmentId, epoch: c.epoch, status: "completed", detail: "bench", at: new Date().toISOString() }),
+          });
+        }
+      }
+    };
+    const loops = pollers.map(poll);
+    await sleep(1500);
+    const assignments = await Promise.all(pollers.map((agentId) => prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } })));
+    const latencies: number[] = [];
+    for (let i = 0; i < DISPATCHES; i++) {
+      const a = assignments[i % assignments.length]!;
+      const cmd = await issueCommand({ orgId: org.id, assignmentId: a.id, type: "scale", payload: { count: 1 + (i % 4) } });
+      const committed = performance.now();
+      for (let w = 0; w < 400 && !received.has(cmd.id); w++) await sleep(2);
+      const got = received.get(cmd.id);
+      if (got !== undefined) latencies.push(Math.max(0, got - committed));
+      await sleep(20);
+    }
+    stop = true;
+    latencies.sort((a, b) => a - b);
+    const dLine = `| Command dispatch, commit → agent receipt (${DISPATCHES} commands, 50 long-polling agents) | p50 ${pct(latencies, 50).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms · delivered ${latencies.length}/${DISPATCHES} | p99 < 250 ms |`;
+    lines.push(dLine);
+    console.log(dLine);
+    await Promise.race([Promise.all(loops), sleep(30_000)]);
+
+    // 3. Idle long-polls held at once.
+    const rssBefore = treeRssMb(server.pid!);
+    // Node's fetch opens as many connections per origin as asked, so each poll holds its own socket.
+    const idle = Array.from({ length: IDLE_POLLS }, (_, i) =>
+      fetch(`${BASE}/api/v1/agents/${agentIds[i % agentIds.length]}/commands?wait=30`, { headers: { authorization: `Bearer ${secret}` } })
+        .then((r) => r.status)
+        .catch(() => 0),
+    );
+    await sleep(12_000);
+    const rssHeld = treeRssMb(server.pid!);
+    const statuses = await Promise.all(idle);
+    const ok = statuses.filter((s) => s === 200).length;
+    const iLine = `| Idle long-polls (\`?wait=30\`) held at once | ${ok}/${IDLE_POLLS} answered 200 after the wait · server RSS ${Math.round(rssHeld)} MiB while holding them (${Math.round(rssBefore)} MiB before) | 5,000 with < 1 GiB RSS |`;
+    lines.push(iLine);
+    console.log(iLine);
+  } finally {
+    server.kill("SIGTERM");
+    await prisma.$disconnect();
+    await dropDatabase(databaseUrl).catch(() => undefined);
+  }
+
+  const doc = writeBenchmarkSection(
+    "api",
+    [
+      "## Agent API (`npm run bench:api`)",
+      "",
+      `Built web server (\`next start\`, NODE_ENV=production) on ${machineLine()}; load from separate processes on the same machine, so the server had well under 2 cores. Measured ${new Date().toISOString().slice(0, 10)}.`,
+      "",
+      "| What | Measured | Goal |",
+      "|---|---|---|",
+      ...lines,
+    ].join("\n"),
+  );
+  console.log(`wrote ${doc}`);
+  process.exit(0);
+}
+
+await main();

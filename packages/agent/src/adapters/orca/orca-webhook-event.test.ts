@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { ZLifecycleEvent } from "@koi/contracts";
+import { ORCA_WEBHOOK_FIXTURES } from "@koi/contracts/orca/fixtures/orca-webhook-fixtures";
+import { legacyEventId, orcaWebhookToEvent } from "./orca-webhook-event.ts";
+
+const RECEIVED = new Date("2026-01-01T12:00:00Z");
+
+describe("Orca webhook → lifecycle event", () => {
+  it.each(ORCA_WEBHOOK_FIXTURES.map((f) => [f.name, f] as const))("%s becomes a valid event carrying the raw payload", (_name, fixture) => {
+    const event = orcaWebhookToEvent(fixture.path, fixture.body, RECEIVED);
+    expect(ZLifecycleEvent.safeParse(event).error).toBeUndefined();
+    expect(event.payload).toEqual(fixture.body);
+    expect(event.detail).not.toMatch(/does not match/);
+    expect(event.engineRef).toBe(fixture.body.group_id ?? fixture.body.job_id);
+  });
+
+  it("keeps Orca's event id, infers heartbeat_timeout for the watchdog, keeps the monitor's reason_code", () => {
+    const watchdog = ORCA_WEBHOOK_FIXTURES.find((f) => f.name.startsWith("replica-failed from the watchdog"))!;
+    expect(orcaWebhookToEvent(watchdog.path, watchdog.body, RECEIVED)).toMatchObject({ eventId: "replica_failed:mo-qwen72b-a3f7-v2-r0", reasonCode: "heartbeat_timeout", reasonCodeInferred: true, replicaId: "mo-qwen72b-a3f7-v2-r0", at: "2026-01-01T00:00:00.125Z" });
+    const monitor = ORCA_WEBHOOK_FIXTURES.find((f) => f.name.startsWith("replica-failed from the monitor"))!;
+    const event = orcaWebhookToEvent(monitor.path, monitor.body, RECEIVED);
+    expect(event).toMatchObject({ reasonCode: "clean_exit_pending_chunks" });
+    expect(event.reasonCodeInferred).toBeUndefined();
+    const failed = ORCA_WEBHOOK_FIXTURES.find((f) => f.path === "/job/launch-failed")!;
+    expect(orcaWebhookToEvent(failed.path, failed.body, RECEIVED)).toMatchObject({ reasonCode: "launch_capacity_exhausted", engineRef: "mo-qwen72b-a3f7" });
+  });
+
+  it("the envelope-less rollback form gets Koi v2's stable legacy id and the arrival time", () => {
+    const rollback = ORCA_WEBHOOK_FIXTURES.find((f) => f.name === "rollback path: started without envelope")!;
+    const a = orcaWebhookToEvent(rollback.path, rollback.body, RECEIVED);
+    const reordered = Object.fromEntries(Object.entries(rollback.body).reverse());
+    expect(orcaWebhookToEvent(rollback.path, reordered, RECEIVED).eventId).toBe(a.eventId);
+    expect(a.eventId).toMatch(/^legacy:job_started:mo-qwen72b-a3f7-r0:[0-9a-f]{16}$/);
+    expect(a.eventId).toBe(legacyEventId("job_started", rollback.body));
+    expect(a.at).toBe(RECEIVED.toISOString());
+  });
+
+  it("a payload that breaks the contract is still forwarded, with the mismatch explained", () => {
+    const event = orcaWebhookToEvent("/job/launching", { job_id: "mo-x-r0", group_id: "mo-x", tp: "eight", emitted_at: 1e300 }, RECEIVED);
+    expect(ZLifecycleEvent.safeParse(event).success).toBe(true);
+    expect(event.detail).toMatch(/^payload does not match the Orca contract \(.*tp: /);
+    expect(event.at).toBe(RECEIVED.toISOString());
+    expect(orcaWebhookToEvent("/job/complete", ["not", "an", "object"], RECEIVED).payload).toEqual({ value: ["not", "an", "object"] });
+  });
+});

@@ -1,0 +1,159 @@
+import { readFile } from "node:fs/promises";
+import { lookupPrice } from "@koi/planner";
+import { lookupTunaServerlessPrice } from "@koi/planner/tuna/lookup-tuna-serverless-price";
+import { tunaCostFromRouteStats } from "@koi/planner/tuna/tuna-cost-from-route-stats";
+import { ZTunaRouterHealth, type TCommand, type TGpuPool, type TLifecycleEvent, type TTunaSpotState } from "@koi/contracts";
+import type { TLogger } from "../../logger.ts";
+import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { EngineHttpError, engineRequest, type TEngineAdapter, type TExecuteResult, type TPollResult } from "../types.ts";
+import { advanceBaseline, attachBaseline, type TRouterBaseline } from "./tuna-usage.ts";
+
+export type TTunaAdapterOptions = {
+  /** The router, e.g. http://controller:8080. */
+  url: string;
+  /** The router's API_KEY (sent as x-api-key, like Tuna's own calls). */
+  apiKey: string | null;
+  /** Koi catalog GPU of the spot and serverless workers. */
+  gpuType: string;
+  gpuCount: number;
+  serverlessProvider: string;
+  /** USD per GPU-hour; omitted = Tuna's static table / Koi's catalog. */
+  spotPricePerGpuHour?: number;
+  onDemandPricePerGpuHour?: number;
+  serverlessPricePerGpuHour?: number;
+  serverlessWorkersMax?: number;
+  /** Router on the SkyServe controller VM (Tuna bills it nothing) or on its own VM ($0.04/h). */
+  colocated?: boolean;
+  region?: string;
+  logger: TLogger;
+  fetchImpl?: typeof fetch;
+  env?: NodeJS.ProcessEnv;
+};
+
+type TTunaAdapterState = { router: TRouterBaseline; spotState: TTunaSpotState; stopped?: boolean };
+
+/** Koi catalog name → the key of Tuna's serverless price table (`tuna/catalog.py`). */
+const TUNA_GPU_NAME: Record<string, string> = { "A100-80GB": "A100_80GB", "A100-40GB": "A100_40GB", "H100-SXM": "H100", "H100-PCIe": "H100" };
+
+function catalogPrice(gpuType: string, market: "spot" | "on-demand"): number {
+  try {
+    return lookupPrice({ gpuType, market })?.pricePerGpuHour ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Tuna's router (ENGINE_CONTRACTS D): route_stats → usage and cost via the planner's reproduction
+ * of `tuna cost`; set_routing → POST /router/config. Tuna's replica counts are set by its own
+ * scaling policy, so scale/swap/pause are refused rather than faked.
+ */
+export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter {
+  const doFetch = options.fetchImpl ?? fetch;
+  const headers = (): Record<string, string> => (options.apiKey ? { "x-api-key": options.apiKey } : {});
+  const url = (path: string) => `${options.url.replace(/\/+$/, "")}${path}`;
+  const prices = {
+    spotPerGpuHour: options.spotPricePerGpuHour ?? catalogPrice(options.gpuType, "spot"),
+    onDemandPerGpuHour: options.onDemandPricePerGpuHour ?? catalogPrice(options.gpuType, "on-demand"),
+    serverlessPerGpuHour: options.serverlessPricePerGpuHour ?? lookupTunaServerlessPrice(TUNA_GPU_NAME[options.gpuType] ?? options.gpuType, options.serverlessProvider),
+  };
+  const engineRef = `tuna:${new URL(options.url).host}`;
+
+  async function health() {
+    return ZTunaRouterHealth.parse(await engineRequest(doFetch, url("/router/health"), { headers: headers() }, "Tuna /router/health"));
+  }
+
+  async function resolveToken(ref: string): Promise<string> {
+    if (ref.startsWith("env:")) {
+      const value = (options.env ?? process.env)[ref.slice(4)];
+      if (!value) throw new Error(`environment variable ${ref.slice(4)} is not set on the agent host`);
+      return value;
+    }
+    return (await readFile(ref.slice(5), "utf8")).trim();
+  }
+
+  async function execute(command: TCommand, assignment: TAssignmentRecord | undefined): Promise<TExecuteResult> {
+    try {
+      switch (command.type) {
+        case "deploy": {
+          if (command.payload.workload.kind !== "online") return { status: "rejected", detail: "Tuna serves online workloads; batch goes to Orca" };
+          // Tuna services are created with `tuna deploy`; the agent attaches the assignment to the running router.
+          const h = await health();
+          const state: TTunaAdapterState = { router: attachBaseline(h.route_stats), spotState: h.spot_state };
+          return { status: "completed", detail: `attached to the Tuna router at ${options.url} (spot ${h.spot_state})`, engineRef, state: "running", adapterState: state };
+        }
+        case "set_routing": {
+          const body: Record<string, string> = {};
+          if (command.payload.serverlessUrl) body.serverless_url = command.payload.serverlessUrl;
+          if (command.payload.spotUrl) body.spot_url = command.payload.spotUrl;
+          if (command.payload.serverlessAuthTokenRef) body.serverless_auth_token = await resolveToken(command.payload.serverlessAuthTokenRef);
+          await engineRequest(doFetch, url("/router/config"), { method: "POST", body, headers: headers() }, "Tuna /router/config");
+          return { status: "completed", detail: `router now routes to ${[body.spot_url && "spot " + body.spot_url, body.serverless_url && "serverless " + body.serverless_url, body.serverless_auth_token && "new serverless token"].filter(Boolean).join(", ")}` };
+        }
+        case "stop":
+          if (!assignment) return { status: "rejected", detail: "unknown assignment" };
+          return { status: "completed", detail: "detached from the router (the Tuna service keeps running; `tuna destroy` removes it)", state: "stopped", adapterState: { ...assignment.adapterState, stopped: true } };
+        case "scale":
+        case "swap":
+        case "pause":
+        case "resume":
+          return { status: "rejected", detail: `Tuna has no ${command.type} API: replica counts follow its scaling policy (tuna deploy --scaling-policy)` };
+      }
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      // The router refusing the request itself (bad body) is a rejection; auth and server errors are failures.
+      return { status: error instanceof EngineHttpError && [400, 404, 409, 422].includes(error.status) ? "rejected" : "failed", detail };
+    }
+  }
+
+  async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
+    const s = assignment.adapterState as TTunaAdapterState;
+    const h = await health();
+    const { baseline, since } = advanceBaseline(s.router, h.route_stats);
+    const cost = tunaCostFromRouteStats(since, prices, { gpuCount: options.gpuCount, colocated: options.colocated ?? true });
+    const events: TLifecycleEvent[] = [];
+    if (h.spot_state !== s.spotState) {
+      events.push({
+        eventId: `tuna:${assignment.assignmentId}:spot:${since.uptime_seconds.toFixed(3)}:${h.spot_state}`,
+        at: new Date().toISOString(),
+        type: "spot_state_changed",
+        ...(h.spot_state === "cold" && h.last_probe_err ? { reasonCode: "spot_preemption" as const, reasonCodeInferred: true } : {}),
+        detail: `spot ${s.spotState} → ${h.spot_state}${h.last_probe_err ? " after a spot error" : ""}`,
+        engineRef,
+        source: "agent",
+      });
+    }
+    const pctSpot = since.total > 0 ? (100 * since.spot) / since.total : 0;
+    return {
+      report: {
+        state: s.stopped ? "stopped" : "running",
+        progress: { completed: since.total, total: null, unit: "requests" },
+        routing: { spotState: h.spot_state, pctSpot },
+        usage: [
+          { component: "spot", gpuType: options.gpuType, seconds: since.spot_ready_seconds * options.gpuCount, requests: since.spot, costUsd: cost.actualSpot },
+          // Tuna's own estimate: serverless requests × the mean spot compute per request (D.2).
+          { component: "serverless", gpuType: options.gpuType, seconds: since.serverless * cost.avgComputePerReq, requests: since.serverless, costUsd: cost.actualServerless, estimated: true },
+          { component: "router", seconds: since.uptime_seconds, requests: since.total, costUsd: cost.actualRouter },
+        ],
+      },
+      adapterState: { ...s, router: baseline, spotState: h.spot_state },
+      events,
+    };
+  }
+
+  return {
+    kind: "tuna",
+    capabilities: ["spot", "serverless", "routing"],
+    acceptsDeploy: (command) => command.payload.workload.kind === "online",
+    async inventory(): Promise<TGpuPool[]> {
+      await health(); // the pools come from config, but an unreachable router should show as such
+      const workers = options.gpuCount * (options.serverlessWorkersMax ?? 1);
+      return [
+        { id: `tuna:spot:${options.gpuType}`, gpuType: options.gpuType, market: "spot", ...(options.region ? { region: options.region } : {}), total: options.gpuCount, available: options.gpuCount, quota: null, pricePerGpuHour: prices.spotPerGpuHour || null },
+        { id: `tuna:serverless:${options.serverlessProvider}:${options.gpuType}`, gpuType: options.gpuType, market: "serverless", total: workers, available: workers, quota: null, pricePerGpuHour: prices.serverlessPerGpuHour || null },
+      ];
+    },
+    execute,
+    poll,
+  };
+}

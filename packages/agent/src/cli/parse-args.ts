@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+const ZTuna = z.strictObject({
+  url: z.string().url().optional(),
+  apiKey: z.string().min(1).optional(),
+  gpuType: z.string().min(1).default("L4"),
+  gpuCount: z.coerce.number().int().min(1).default(1),
+  serverlessProvider: z.string().min(1).default("modal"),
+  spotPricePerGpuHour: z.coerce.number().min(0).optional(),
+  onDemandPricePerGpuHour: z.coerce.number().min(0).optional(),
+  serverlessPricePerGpuHour: z.coerce.number().min(0).optional(),
+  serverlessWorkersMax: z.coerce.number().int().min(1).optional(),
+  colocated: z.boolean().default(true),
+});
+
+export const ZAgentCliConfig = z.strictObject({
+  koiUrl: z.string().url(),
+  apiKey: z.string().min(1, { error: "--api-key (or KOI_API_KEY) is required" }),
+  engine: z.enum(["orca", "tuna", "sim"]),
+  engineUrl: z.string().url(),
+  engineKey: z.string().min(1).optional(),
+  spoolDir: z.string().min(1).default(".koi-agent"),
+  webhookHost: z.string().default("127.0.0.1"),
+  /** Port Orca's KOI_SERVICE_URL points at; null = no listener. */
+  webhookPort: z.coerce.number().int().min(0).max(65535).nullable().default(8091),
+  webhookPathPrefix: z.string().default(""),
+  webhookSecret: z.string().min(1).optional(),
+  clusterName: z.string().min(1).default("default"),
+  clusterKind: z.enum(["cloud", "on-prem"]).default("cloud"),
+  provider: z.string().min(1).default("aws"),
+  region: z.string().min(1).optional(),
+  reportIntervalSeconds: z.coerce.number().positive().default(15),
+  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  tuna: ZTuna.default(ZTuna.parse({})),
+});
+export type TAgentCliConfig = z.infer<typeof ZAgentCliConfig>;
+
+const FLAGS: Record<string, string> = {
+  "--koi-url": "koiUrl",
+  "--api-key": "apiKey",
+  "--engine": "engine",
+  "--engine-url": "engineUrl",
+  "--engine-key": "engineKey",
+  "--spool-dir": "spoolDir",
+  "--webhook-host": "webhookHost",
+  "--webhook-port": "webhookPort",
+  "--webhook-path-prefix": "webhookPathPrefix",
+  "--webhook-secret": "webhookSecret",
+  "--cluster-name": "clusterName",
+  "--cluster-kind": "clusterKind",
+  "--provider": "provider",
+  "--region": "region",
+  "--report-interval": "reportIntervalSeconds",
+  "--log-level": "logLevel",
+  "--tuna-url": "tuna.url",
+  "--tuna-key": "tuna.apiKey",
+  "--tuna-gpu": "tuna.gpuType",
+  "--tuna-gpu-count": "tuna.gpuCount",
+  "--tuna-serverless-provider": "tuna.serverlessProvider",
+  "--tuna-spot-price": "tuna.spotPricePerGpuHour",
+  "--tuna-on-demand-price": "tuna.onDemandPricePerGpuHour",
+  "--tuna-serverless-price": "tuna.serverlessPricePerGpuHour",
+  "--tuna-workers-max": "tuna.serverlessWorkersMax",
+};
+
+export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|sim --engine-url URL [options]
+
+  --engine-key KEY          Orca's ORCA_API_KEY / the Tuna router's API_KEY (env KOI_ENGINE_KEY)
+  --spool-dir DIR           state and the on-disk spool (default .koi-agent)
+  --webhook-port N|off      port Orca's KOI_SERVICE_URL points at (default 8091)
+  --webhook-host H          listen address (default 127.0.0.1)
+  --webhook-secret S        require it as the Basic-auth password (KOI_SERVICE_URL=http://orca:S@host:port)
+  --cluster-name/--cluster-kind/--provider/--region   how Koi labels this cluster
+  --tuna-url URL --tuna-key KEY   (engine sim) the simulated Tuna router
+  --tuna-gpu, --tuna-gpu-count, --tuna-serverless-provider, --tuna-spot-price, --tuna-serverless-price
+  --config FILE             JSON with the same settings (camelCase), flags win
+  --log-level debug|info|warn|error`;
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const [head, rest] = path.split(".", 2) as [string, string | undefined];
+  if (rest === undefined) {
+    target[head] = value;
+    return;
+  }
+  const child = (target[head] ??= {}) as Record<string, unknown>;
+  setPath(child, rest, value);
+}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): TAgentCliConfig {
+  const raw: Record<string, unknown> = {};
+  const configIndex = argv.indexOf("--config");
+  if (configIndex >= 0) Object.assign(raw, JSON.parse(readFileSync(argv[configIndex + 1] ?? "", "utf8")) as Record<string, unknown>);
+  if (env.KOI_API_KEY) raw.apiKey ??= env.KOI_API_KEY;
+  if (env.KOI_ENGINE_KEY) raw.engineKey ??= env.KOI_ENGINE_KEY;
+  if (env.KOI_WEBHOOK_SECRET) raw.webhookSecret ??= env.KOI_WEBHOOK_SECRET;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === "--config") {
+      i++;
+      continue;
+    }
+    if (flag === "--tuna-not-colocated") {
+      setPath(raw, "tuna.colocated", false);
+      continue;
+    }
+    const key = FLAGS[flag];
+    if (!key) throw new Error(`unknown option ${flag}\n\n${USAGE}`);
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    setPath(raw, key, key === "webhookPort" && value === "off" ? null : value);
+  }
+  const parsed = ZAgentCliConfig.safeParse(raw);
+  if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("\n")}\n\n${USAGE}`);
+  return parsed.data;
+}

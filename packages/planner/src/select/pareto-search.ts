@@ -1,0 +1,224 @@
+import type { TCandidate } from "./build-candidates.ts";
+import type { TAssignment } from "./evaluate-plan.ts";
+
+// Exact search for colocated plans (every replica serves prefill and decode). Within a pool every
+// replica costs the pool's price per GPU, so a pool is a menu of "use g GPUs for the best rate g
+// GPUs can give". Pools are merged one at a time keeping only Pareto-optimal partial plans (no
+// other partial plan is cheaper with at least the rate and no more GPUs), and partial plans whose
+// best fractional completion cannot beat the incumbent are dropped. Every optimal plan survives
+// both filters, so the result is exact; it is tested against brute force and against HiGHS.
+
+export type TParetoGoal = { kind: "batch" | "online"; requiredRate: number; maxGpus?: number; perHourBudget?: number };
+
+type TMenuItem = { gpus: number; rate: number; counts: number[] };
+type TPoolMenu = { members: TCandidate[]; pricePerGpu: number; gpus: number; bestRatePerGpu: number; items: TMenuItem[] };
+type TState = { cost: number; rate: number; gpus: number; parent: number; item: number };
+
+const EPS = 1e-12;
+
+/** For g = 0..G GPUs, the most rate the pool's replica kinds can give; only strict improvements. */
+function poolMenu(members: TCandidate[], gpus: number, pricePerGpu: number): TPoolMenu {
+  const best: { rate: number; counts: number[] }[] = [{ rate: 0, counts: members.map(() => 0) }];
+  for (let g = 1; g <= gpus; g += 1) {
+    let choice = best[g - 1] as { rate: number; counts: number[] };
+    members.forEach((m, j) => {
+      const before = best[g - m.tp];
+      if (!before || (before.counts[j] ?? 0) >= m.maxCount) return;
+      if (before.rate + m.rate > choice.rate + EPS) choice = { rate: before.rate + m.rate, counts: before.counts.map((c, k) => (k === j ? c + 1 : c)) };
+    });
+    best.push(choice);
+  }
+  const items: TMenuItem[] = [{ gpus: 0, rate: 0, counts: members.map(() => 0) }];
+  best.forEach((b, g) => {
+    if (g > 0 && b.rate > (items[items.length - 1]?.rate ?? 0) + EPS) items.push({ gpus: g, ...b });
+  });
+  const bestRatePerGpu = Math.max(0, ...members.map((m) => m.rate / m.tp));
+  return { members, pricePerGpu, gpus, bestRatePerGpu, items };
+}
+
+/** Fractional completion over pools[from..]: cheapest cost per unit rate first. */
+type TRelaxation = { unitCost: number; capacity: number }[][];
+
+function relaxations(menus: readonly TPoolMenu[]): TRelaxation {
+  return menus.map((_, k) =>
+    menus
+      .slice(k)
+      .filter((m) => m.bestRatePerGpu > 0)
+      .map((m) => ({ unitCost: m.pricePerGpu / m.bestRatePerGpu, capacity: m.gpus * m.bestRatePerGpu }))
+      .sort((a, b) => a.unitCost - b.unitCost),
+  );
+}
+
+/** Online bound: cost of the state plus the cheapest fractional cover of the missing rate. */
+function onlineBound(state: TState, rest: TRelaxation[number] | undefined, required: number): number {
+  let missing = required - state.rate;
+  let cost = state.cost;
+  for (const r of rest ?? []) {
+    if (missing <= EPS) break;
+    const take = Math.min(missing, r.capacity);
+    cost += take * r.unitCost;
+    missing -= take;
+  }
+  return missing > EPS * Math.max(1, required) ? Number.POSITIVE_INFINITY : cost;
+}
+
+/**
+ * Batch bound: the lowest cost/rate any fractional completion can reach. Cost along the cheapest-
+ * first fill is convex, so the ratio falls while the next unit is cheaper than the ratio so far:
+ * fill to the required rate, then keep adding whole pools while they pull the ratio down.
+ */
+function batchBound(state: TState, rest: TRelaxation[number] | undefined, required: number): number {
+  let cost = state.cost;
+  let rate = state.rate;
+  for (const r of rest ?? []) {
+    let capacity = r.capacity;
+    if (rate < required) {
+      const take = Math.min(capacity, required - rate);
+      cost += take * r.unitCost;
+      rate += take;
+      capacity -= take;
+    }
+    if (rate < required * (1 - 1e-9)) continue;
+    if (r.unitCost >= cost / rate) break;
+    cost += capacity * r.unitCost;
+    rate += capacity;
+  }
+  return rate >= required * (1 - 1e-9) && rate > 0 ? cost / rate : Number.POSITIVE_INFINITY;
+}
+
+/** Keeps states no other state beats on cost, rate and (when capped) GPUs. */
+function paretoFilter(states: TState[], trackGpus: boolean): TState[] {
+  states.sort((a, b) => a.cost - b.cost || b.rate - a.rate || a.gpus - b.gpus);
+  const kept: TState[] = [];
+  let bestRate = Number.NEGATIVE_INFINITY;
+  for (const s of states) {
+    if (!trackGpus) {
+      if (s.rate > bestRate + EPS) {
+        kept.push(s);
+        bestRate = s.rate;
+      }
+      continue;
+    }
+    if (!kept.some((k) => k.rate >= s.rate - EPS && k.gpus <= s.gpus)) kept.push(s);
+  }
+  return kept;
+}
+
+/**
+ * A quick feasible plan whose score seeds the incumbent, so pruning starts at the first pool:
+ * cheapest-per-rate pools first, each filled up to what is still missing.
+ */
+function greedyScore(menus: readonly TPoolMenu[], goal: TParetoGoal): number | undefined {
+  let cost = 0;
+  let rate = 0;
+  let gpusLeft = goal.maxGpus ?? Number.POSITIVE_INFINITY;
+  for (const menu of menus) {
+    if (rate >= goal.requiredRate * (1 - 1e-9)) break;
+    const fits = menu.items.filter((i) => i.gpus <= gpusLeft);
+    const enough = fits.find((i) => rate + i.rate >= goal.requiredRate * (1 - 1e-9));
+    const item = enough ?? fits[fits.length - 1];
+    if (!item) continue;
+    cost += item.gpus * menu.pricePerGpu;
+    rate += item.rate;
+    gpusLeft -= item.gpus;
+  }
+  if (rate < goal.requiredRate * (1 - 1e-9)) return undefined;
+  if (goal.perHourBudget !== undefined && cost > goal.perHourBudget) return undefined;
+  return goal.kind === "online" ? cost : cost / rate;
+}
+
+export function paretoSearch(candidates: readonly TCandidate[], poolGpus: ReadonlyMap<string, number>, goal: TParetoGoal): TAssignment | undefined {
+  const usable = candidates.filter((c) => c.role === "both" && c.maxCount > 0);
+  const byPool = new Map<string, TCandidate[]>();
+  for (const c of usable) byPool.set(c.poolId, [...(byPool.get(c.poolId) ?? []), c]);
+  const menus = [...byPool.entries()]
+    .map(([poolId, members]) => poolMenu(members, Math.min(poolGpus.get(poolId) ?? 0, goal.maxGpus ?? Number.POSITIVE_INFINITY), (members[0]?.pricePerHour ?? 0) / (members[0]?.tp ?? 1)))
+    .filter((m) => m.items.length > 1)
+    // Best value first: good plans appear early and the bounds bite sooner.
+    .sort((a, b) => a.pricePerGpu / a.bestRatePerGpu - b.pricePerGpu / b.bestRatePerGpu);
+  const rest = relaxations(menus);
+  const online = goal.kind === "online";
+  const R = goal.requiredRate;
+  const trackGpus = goal.maxGpus !== undefined;
+  const score = (s: TState) => (online ? s.cost : s.rate > 0 ? s.cost / s.rate : Number.POSITIVE_INFINITY);
+
+  let incumbent: { score: number; cost: number; layer: number; index: number } | undefined;
+  // Only a threshold: the search itself finds a plan at least this good, or a tie.
+  let threshold = greedyScore(menus, goal) ?? Number.POSITIVE_INFINITY;
+  const layers: TState[][] = [[{ cost: 0, rate: 0, gpus: 0, parent: -1, item: -1 }]];
+  menus.forEach((menu, k) => {
+    const previous = layers[k] as TState[];
+    const next: TState[] = [];
+    previous.forEach((state, parent) => {
+      menu.items.forEach((item, index) => {
+        const gpus = state.gpus + item.gpus;
+        if (goal.maxGpus !== undefined && gpus > goal.maxGpus) return;
+        const cost = state.cost + item.gpus * menu.pricePerGpu;
+        if (goal.perHourBudget !== undefined && cost > goal.perHourBudget * (1 + 1e-9)) return;
+        // Online: rate past the target buys nothing, so cap it and let the filter merge such plans.
+        const rate = online ? Math.min(R, state.rate + item.rate) : state.rate + item.rate;
+        const candidate = { cost, rate, gpus, parent, item: index };
+        const bound = online ? onlineBound(candidate, rest[k + 1], R) : batchBound(candidate, rest[k + 1], R);
+        // Strictly worse than a known plan: no completion can win or tie.
+        if (bound > threshold * (1 + 1e-9)) return;
+        next.push(candidate);
+      });
+    });
+    const layer = paretoFilter(next, trackGpus);
+    layer.forEach((s, index) => {
+      if (s.rate < R * (1 - 1e-9)) return;
+      const value = score(s);
+      if (!incumbent || value < incumbent.score * (1 - 1e-12) || (value <= incumbent.score * (1 + 1e-12) && s.cost < incumbent.cost)) {
+        incumbent = { score: value, cost: s.cost, layer: k + 1, index };
+        threshold = Math.min(threshold, value);
+      }
+    });
+    layers.push(layer);
+  });
+  if (!incumbent) return undefined;
+
+  const assignment: TAssignment = [];
+  let layerIndex = incumbent.layer;
+  let index = incumbent.index;
+  while (layerIndex > 0) {
+    const state = (layers[layerIndex] as TState[])[index] as TState;
+    const menu = menus[layerIndex - 1] as TPoolMenu;
+    const item = menu.items[state.item] as TMenuItem;
+    item.counts.forEach((count, j) => {
+      if (count > 0) assignment.push({ candidate: menu.members[j] as TCandidate, count });
+    });
+    index = state.parent;
+    layerIndex -= 1;
+  }
+  return assignment;
+}
+
+/**
+ * The most rate colocated replicas can serve from the pools: each pool at its best use of all its
+ * GPUs, or, under a GPU cap, a knapsack over the pools' menus by total GPUs.
+ */
+export function maxColocatedServed(candidates: readonly TCandidate[], poolGpus: ReadonlyMap<string, number>, maxGpus?: number): TAssignment {
+  const byPool = new Map<string, TCandidate[]>();
+  for (const c of candidates) if (c.role === "both" && c.maxCount > 0) byPool.set(c.poolId, [...(byPool.get(c.poolId) ?? []), c]);
+  const cap = maxGpus ?? Number.POSITIVE_INFINITY;
+  const menus = [...byPool.entries()].map(([poolId, members]) => poolMenu(members, Math.min(poolGpus.get(poolId) ?? 0, cap), 0));
+  const total = menus.reduce((n, m) => n + m.gpus, 0);
+  const budget = Math.min(cap, total);
+  // best[m] = most rate using at most m GPUs over the pools so far, with the item chosen per pool.
+  let best: { rate: number; picks: number[] }[] = Array.from({ length: budget + 1 }, () => ({ rate: 0, picks: [] }));
+  for (const menu of menus) {
+    best = best.map((_, m) => {
+      let choice = { rate: -1, picks: [] as number[] };
+      menu.items.forEach((item, index) => {
+        const before = best[m - item.gpus];
+        if (before && before.rate + item.rate > choice.rate) choice = { rate: before.rate + item.rate, picks: [...before.picks, index] };
+      });
+      return choice;
+    });
+  }
+  const picks = best[budget]?.picks ?? [];
+  return menus.flatMap((menu, k) => {
+    const item = menu.items[picks[k] ?? 0] as TMenuItem;
+    return item.counts.flatMap((count, j) => (count > 0 ? [{ candidate: menu.members[j] as TCandidate, count }] : []));
+  });
+}
