@@ -32,7 +32,8 @@ if [[ ! -f .env ]]; then
   else
     secret=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("base64"))')
   fi
-  sed "s|^AUTH_SECRET=.*|AUTH_SECRET=$secret|" .env.example >.env
+  # A local demo: stored emails are also shown at /dev/mail.
+  sed -e "s|^AUTH_SECRET=.*|AUTH_SECRET=$secret|" -e "s|^KOI_DEV_MAIL=.*|KOI_DEV_MAIL=true|" .env.example >.env
   chmod 600 .env
   koi_say "created .env from .env.example with a fresh AUTH_SECRET"
 else
@@ -54,7 +55,13 @@ koi_ensure_services "$DATABASE_URL" "$REDIS_URL"
 # --- database --------------------------------------------------------------------------------
 node scripts/lib/ensure-database.mjs
 koi_say "applying migrations"
-npm run --silent db:migrate
+if ! npm run --silent db:migrate; then
+  db_name=${DATABASE_URL##*/}
+  koi_err "the migrations did not apply to the database $db_name."
+  printf '  If it predates a migration that was edited or renamed since (it happens while developing),\n' >&2
+  printf '  start it afresh (its data is lost):\n\n    dropdb -h 127.0.0.1 -U postgres %s && bash scripts/start.sh\n\n' "$db_name" >&2
+  exit 1
+fi
 koi_say "seeding the demo organisation"
 npm run --silent db:seed
 

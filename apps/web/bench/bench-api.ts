@@ -29,7 +29,12 @@ function treeRssMb(rootPid: number): number {
   const pids = new Set([rootPid]);
   for (let changed = true; changed; ) {
     changed = false;
-    for (const [pid, ppid] of rows) if (pids.has(ppid) && !pids.has(pid)) (pids.add(pid), (changed = true));
+    for (const [pid, ppid] of rows) {
+      if (pids.has(ppid) && !pids.has(pid)) {
+        pids.add(pid);
+        changed = true;
+      }
+    }
   }
   return rows.filter(([pid]) => pids.has(pid)).reduce((s, [, , rss]) => s + rss, 0) / 1024;
 }

@@ -8,6 +8,9 @@ import { useUniqueIp } from "./support/ip.ts";
 test("signed-in non-staff get a 404 for the admin waitlist and its CSV", async ({ page }) => {
   await useUniqueIp(page);
   const user = await createUserWithOrg();
+  await page.goto("/sign-in");
+  // The sign-in form submits natively if clicked before hydration; let the page settle first.
+  await page.waitForLoadState("networkidle");
   await signInWithForm(page, user);
   const res = await page.goto("/admin/waitlist");
   expect(res?.status()).toBe(404);
@@ -27,6 +30,7 @@ test("staff filter the waitlist, see counts, and export a spreadsheet-safe CSV",
 
   const staff = await createStaffUser();
   await page.goto("/sign-in?callbackUrl=%2Fadmin%2Fwaitlist");
+  await page.waitForLoadState("networkidle");
   await signInWithForm(page, staff, { expectUrl: /\/admin\/waitlist$/ });
   await expect(page.getByRole("heading", { name: "Waitlist" })).toBeVisible();
 

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signInWithForm } from "./helpers/sign-in.ts";
 import { createStaffUser } from "./support/db.ts";
 import { useUniqueIp } from "./support/ip.ts";
 import { latestLinkTo } from "./support/mail.ts";
@@ -32,10 +33,9 @@ test("a visitor joins the waitlist, confirms, is approved by staff, and signs up
     await useUniqueIp(staffPage);
     await staffPage.goto("/admin/waitlist");
     await expect(staffPage).toHaveURL(/\/sign-in\?callbackUrl=%2Fadmin%2Fwaitlist/);
-    await staffPage.getByLabel("Email").fill(staff.email);
-    await staffPage.getByLabel("Password", { exact: true }).fill(staff.password);
-    await staffPage.getByRole("button", { name: "Sign in" }).click();
-    await expect(staffPage).toHaveURL(/\/admin\/waitlist$/);
+    // The sign-in form submits natively if clicked before hydration; let the page settle first.
+    await staffPage.waitForLoadState("networkidle");
+    await signInWithForm(staffPage, staff, { expectUrl: /\/admin\/waitlist$/ });
 
     await staffPage.getByRole("searchbox", { name: "Search" }).fill(email);
     await staffPage.getByRole("button", { name: "Filter" }).click();
@@ -52,6 +52,7 @@ test("a visitor joins the waitlist, confirms, is approved by staff, and signs up
     const link = await latestLinkTo(email, { subject: /access is ready/i });
     expect(new URL(link).pathname).toBe("/invite/accept");
     await page.goto(link);
+    await page.waitForLoadState("networkidle");
     await page.getByLabel("Your name").fill("Wanda Waitlist");
     await page.getByLabel("Password", { exact: true }).fill(`pw-${Date.now()}-long-enough`);
     await page.getByRole("button", { name: "Create account" }).click();

@@ -19,6 +19,7 @@ export const ZServerEnv = z.object({
   KOI_WAITLIST_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
   KOI_AUTH_LIMIT_PER_15_MIN: z.coerce.number().int().positive().default(10),
   SMTP_URL: z.string().url().optional(),
+  KOI_DEV_MAIL: boolish.default(false),
   MAIL_FROM: z.string().default("Koi <no-reply@koi.local>"),
   KOI_WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

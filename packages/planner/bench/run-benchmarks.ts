@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runDecisionTimeBenchmark } from "./bench-decision-time.ts";
@@ -31,7 +31,9 @@ const SECTIONS: TSection[] = [
 
 function machine(): string {
   const list = cpus();
-  return `${list.length} × ${list[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
+  // Timings are wall-clock: a busy machine inflates them, so record how busy it was.
+  const load = loadavg().map((l) => l.toFixed(1)).join(" / ");
+  return `${list.length} × ${list[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; load average at start ${load}`;
 }
 
 function replaceSection(existing: string, section: string): string {
@@ -49,11 +51,12 @@ async function main(): Promise<void> {
     const { markdown } = await section.run();
     process.stdout.write(`${markdown}\n\n`);
     process.stderr.write(`[bench] ${section.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    parts.push(markdown);
+    // Sections write "##" headings; nest them under "## Planner".
+    parts.push(markdown.replace(/^(#+) /gm, "#$1 "));
   }
   const seconds = (performance.now() - started) / 1000;
   const header = [
-    "# Planner",
+    "## Planner",
     "",
     `- Command: \`npm run bench:planner\` (from the repository root)`,
     `- Machine: ${machine()}`,

@@ -3,6 +3,7 @@ import { ORCA_WEBHOOKS, type TOrcaWebhookPath } from "@koi/contracts";
 import { createRandom } from "@koi/planner/random/seeded-random";
 import { parseSimConfig } from "../config.ts";
 import { batchedRequest, fastSimConfig } from "../testing/sim-fixtures.ts";
+import { scaleJob, swapJob } from "./orca-control.ts";
 import { OrcaEngine, orcaJobIdPrefix } from "./orca-engine.ts";
 import type { TOrcaOutbox } from "./orca-outbox.ts";
 
@@ -95,7 +96,7 @@ describe("simulated Orca lifecycle", () => {
     expect(failed.payload).not.toHaveProperty("reason_code");
     const job = e.jobs.get(launched.job_id as string)!;
     expect(job.chunks.some((c) => c.state === "pending" && c.retries === 1)).toBe(true);
-    e.scale(job.id, { count: 1, gpu_type: "A100", tp_size: 1, planned_market: "on_demand" });
+    scaleJob(e, job.id, { count: 1, gpu_type: "A100", tp_size: 1, planned_market: "on_demand" });
     run(e, 3 * 3600);
     expect(job.status).toBe("succeeded");
   });
@@ -104,9 +105,9 @@ describe("simulated Orca lifecycle", () => {
     const { engine: e } = engine(8);
     const job = e.jobs.get(e.submit(batchedRequest({ num_lines: 40_000, chunks: Array.from({ length: 40 }, (_, i) => ({ chunk_id: `c${i}`, s3_input_path: "s3://b/c", num_lines: 1000 })) })).job_id as string)!;
     run(e, 600);
-    const swap = e.swap(job.id, { gpu_type: "A100", tp_size: 1, planned_market: "on_demand" });
+    const swap = swapJob(e, job.id, { gpu_type: "A100", tp_size: 1, planned_market: "on_demand" });
     expect(swap).toMatchObject({ old_replicas: [`${job.id}-r0`, `${job.id}-r1`], ready_threshold: 1 });
-    expect(() => e.swap(job.id, { gpu_type: "A100" })).toThrow(/already in progress/);
+    expect(() => swapJob(e, job.id, { gpu_type: "A100" })).toThrow(/already in progress/);
     run(e, 600);
     expect([...job.replicas.values()].map((r) => `${r.id.slice(job.id.length)}:${r.phase}`)).toEqual(["-r0:swapped_out", "-r1:swapped_out", "-v2-r0:running", "-v2-r1:running"]);
   });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ZOrcaBatchedRequest, ZOrcaKillRequest, ZOrcaScaleRequest, ZOrcaSwapRequest } from "@koi/contracts";
 import { bearerMatches, readJson, sendJson, sendText } from "../http-kit.ts";
+import { killReplicas, scaleJob, swapJob } from "./orca-control.ts";
 import { OrcaApiError, type OrcaEngine } from "./orca-engine.ts";
 import { aggregateMetrics, replicaMetrics } from "./orca-metrics.ts";
 import { chunksProgress, jobView, quotaStatusView, replicasView, resourcesView } from "./orca-views.ts";
@@ -11,7 +12,7 @@ function validationDetail(issues: { code: string; path: PropertyKey[]; message: 
     detail: issues.flatMap((issue) =>
       issue.code === "unrecognized_keys"
         ? (issue.keys ?? []).map((key) => ({ type: "extra_forbidden", loc: ["body", key], msg: "Extra inputs are not permitted" }))
-        : [{ type: issue.message === "Invalid input: expected string, received undefined" || /received undefined/.test(issue.message) ? "missing" : "value_error", loc: ["body", ...issue.path.map(String)], msg: issue.message }],
+        : [{ type: /received undefined$/.test(issue.message) ? "missing" : "value_error", loc: ["body", ...issue.path.map(String)], msg: issue.message }],
     ),
   };
 }
@@ -94,20 +95,20 @@ export function createOrcaHandler(engine: OrcaEngine, options: { apiKey: string 
         if (rest === "/kill") {
           const parsed = ZOrcaKillRequest.safeParse(body);
           if (!parsed.success) return sendJson(res, 400, { detail: "replica_ids (non-empty list) is required" });
-          return sendJson(res, 200, engine.killReplicas(jobId, parsed.data.replica_ids));
+          return sendJson(res, 200, killReplicas(engine, jobId, parsed.data.replica_ids));
         }
         if (rest === "/scale") {
           // The model is validated inside the handler: unknown keys or a bad count surface as 500.
           const parsed = ZOrcaScaleRequest.safeParse(body);
           if (!parsed.success) return sendText(res, 500, "Internal Server Error");
-          return sendJson(res, 200, engine.scale(jobId, parsed.data));
+          return sendJson(res, 200, scaleJob(engine, jobId, parsed.data));
         }
         const parsed = ZOrcaSwapRequest.safeParse(body);
         if (!parsed.success) return sendText(res, 500, "Internal Server Error");
         engine.job(jobId);
         // Without force the real handler calls the feasibility helper with keywords it does not take: TypeError → 500.
         if (parsed.data.force !== true) return sendText(res, 500, "Internal Server Error");
-        return sendJson(res, 200, engine.swap(jobId, parsed.data));
+        return sendJson(res, 200, swapJob(engine, jobId, parsed.data));
       }
       return sendJson(res, 404, { detail: "Not Found" });
     } catch (error) {

@@ -8,7 +8,7 @@ export async function cleanUp(state: TE2eState, opts: { keepDatabase?: boolean }
   await Promise.all(state.processes.map((p) => stopProcess(p)));
   if (!opts.keepDatabase) await dropDatabase(state.databaseUrl).catch((e) => console.warn(`[e2e] could not drop ${state.databaseUrl}: ${e.message}`));
   await deleteKeys(state.redisUrl, state.redisPrefix).catch((e) => console.warn(`[e2e] could not clean Redis: ${e.message}`));
-  removeState();
+  removeState(state.port);
 }
 
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {

@@ -4,8 +4,8 @@ import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { createThrowawayDatabase } from "@koi/db/test-database";
 import { cleanUp } from "./clean-up.ts";
-import { freePort, portInUse, startNode, waitForHttp } from "./processes.ts";
-import { readState, repoRoot, webDir, workerDir, writeState, type TE2eState } from "./state.ts";
+import { freePort, isRunning, portInUse, startNode, waitForHttp } from "./processes.ts";
+import { baseUrlOf, logDirOf, readState, repoRoot, webDir, workerDir, writeState, type TE2eState } from "./state.ts";
 
 /**
  * Starts Koi for one e2e run: a throwaway database (migrated), a fresh Redis key prefix, the
@@ -13,20 +13,23 @@ import { readState, repoRoot, webDir, workerDir, writeState, type TE2eState } fr
  * - KOI_TRUST_PROXY=true so each spec can send its own X-Forwarded-For (see ip.ts) and never
  *   trips another spec's rate limit;
  * - KOI_WAITLIST_LIMIT_PER_HOUR=5 so the limit itself is quick to reach in a spec;
- * - SMTP_URL unset so mail is stored in the database (read by mail.ts, shown at /dev/mail).
+ * - SMTP_URL unset so mail is stored in the database (read by mail.ts).
  */
 export default async function globalSetup(config: FullConfig): Promise<void> {
-  const baseUrl = config.projects[0]?.use.baseURL ?? "http://localhost:3000";
-  const port = Number(new URL(baseUrl).port || 80);
+  const { baseUrl, port } = baseUrlOf(config);
+  const logDir = logDirOf(port);
 
   const buildId = path.join(webDir, ".next/BUILD_ID");
   if (!fs.existsSync(buildId)) {
     throw new Error(`e2e runs the built app, and there is no build (${buildId} is missing).\nRun \`npm run build\` first (or \`bash scripts/test-all.sh\`, which does both).`);
   }
 
+  const previous = readState(port);
+  if (previous && isRunning(previous.runnerPid, /playwright/)) {
+    throw new Error(`another e2e run (Playwright pid ${previous.runnerPid}) is using port ${port}. Wait for it, or use another port: KOI_E2E_PORT=3300 npm run e2e`);
+  }
   // A run that crashed or was killed leaves its servers and database behind: remove them.
-  const stale = readState();
-  if (stale) await cleanUp(stale);
+  if (previous) await cleanUp(previous);
 
   if ((await portInUse(port, "127.0.0.1")) || (await portInUse(port, "::1"))) {
     throw new Error(`port ${port} is already in use (scripts/start.sh or \`next dev\`?). Stop it, or pick another port: KOI_E2E_PORT=3300 npm run e2e`);
@@ -36,6 +39,8 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const base = process.env.KOI_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const healthPort = await freePort();
   const state: TE2eState = {
+    port,
+    runnerPid: process.pid,
     baseUrl,
     databaseUrl: await createThrowawayDatabase(base, "e2e"),
     redisUrl,
@@ -65,15 +70,15 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     for (const name of ["SMTP_URL", "PORT", "AUTH_URL", "AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET", "AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET"]) delete env[name];
 
     const nextBin = path.join(repoRoot, "node_modules/next/dist/bin/next");
-    const web = startNode("web", webDir, [nextBin, "start", "-p", String(port)], env);
+    const web = startNode("web", webDir, [nextBin, "start", "-p", String(port)], env, logDir);
     state.processes.push(web);
-    const worker = startNode("worker", workerDir, ["--import", "tsx", "src/main.ts"], env);
+    const worker = startNode("worker", workerDir, ["--import", "tsx", "src/main.ts"], env, logDir);
     state.processes.push(worker);
     writeState(state);
 
     // Any answer means the server is up; whether the page is right is for the specs to say.
-    await waitForHttp(web, `${baseUrl}/`, { timeoutMs: 90_000, ready: () => true });
-    await waitForHttp(worker, state.workerHealthUrl, { timeoutMs: 60_000, ready: (status) => status === 200 });
+    await waitForHttp(web, `${baseUrl}/`, { timeoutMs: 90_000, ready: () => true, logDir });
+    await waitForHttp(worker, state.workerHealthUrl, { timeoutMs: 60_000, ready: (status) => status === 200, logDir });
   } catch (error) {
     await cleanUp(state);
     throw error;

@@ -34,8 +34,9 @@ export async function latestMailTo(
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   for (;;) {
     const { rows } = await db().query<Omit<TStoredMail, "link">>(
-      `SELECT id, "to", subject, text, html, "createdAt" FROM "MailMessage"
-        WHERE position(lower($1) in lower("to")) > 0 AND "createdAt" > $2
+      // "createdAt" is a UTC timestamp without a zone (Prisma's default): compare and read it as UTC.
+      `SELECT id, "to", subject, text, html, "createdAt" AT TIME ZONE 'UTC' AS "createdAt" FROM "MailMessage"
+        WHERE position(lower($1) in lower("to")) > 0 AND "createdAt" AT TIME ZONE 'UTC' > $2
         ORDER BY "createdAt" DESC LIMIT 20`,
       [email, opts.after ?? new Date(0)],
     );

@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { logDir, type TE2eProcess } from "./state.ts";
+import type { TE2eProcess } from "./state.ts";
 
 /** Starts `node <args>` directly (no npm/npx wrapper), so its PID is the server's own. */
-export function startNode(name: string, cwd: string, args: string[], env: NodeJS.ProcessEnv): TE2eProcess {
+export function startNode(name: string, cwd: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): TE2eProcess {
   fs.mkdirSync(logDir, { recursive: true });
   const log = fs.openSync(path.join(logDir, `${name}.log`), "w");
   const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", log, log] });
@@ -23,19 +23,19 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Our own process only: after a reboot the PID may belong to something else. */
-function looksLikeOurs(pid: number): boolean {
+/** True when `pid` runs and its command line matches: a recorded PID may have been reused since. */
+export function isRunning(pid: number, command: RegExp): boolean {
+  if (!isAlive(pid)) return false;
   try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return /next|main\.ts|tsx/.test(cmdline);
+    return command.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
   } catch {
-    return isAlive(pid); // no /proc (macOS): trust the PID we recorded
+    return true; // no /proc (macOS): trust the PID we recorded
   }
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`. */
 export async function stopProcess(proc: TE2eProcess, graceMs = 10_000): Promise<void> {
-  if (!isAlive(proc.pid) || !looksLikeOurs(proc.pid)) return;
+  if (!isRunning(proc.pid, /next|main\.ts|tsx/)) return;
   process.kill(proc.pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (isAlive(proc.pid) && Date.now() < deadline) await sleep(100);
@@ -80,12 +80,12 @@ export function freePort(): Promise<number> {
 export async function waitForHttp(
   proc: TE2eProcess,
   url: string,
-  opts: { timeoutMs: number; ready: (status: number) => boolean },
+  opts: { timeoutMs: number; ready: (status: number) => boolean; logDir: string },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = "no answer";
   while (Date.now() < deadline) {
-    if (!isAlive(proc.pid)) throw new Error(`${proc.name} exited before answering at ${url}\n${logTail(proc.name)}`);
+    if (!isAlive(proc.pid)) throw new Error(`${proc.name} exited before answering at ${url}\n${logTail(proc.name, opts.logDir)}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: "manual" });
       if (opts.ready(res.status)) return;
@@ -95,10 +95,10 @@ export async function waitForHttp(
     }
     await sleep(250);
   }
-  throw new Error(`${proc.name} did not become ready at ${url} within ${opts.timeoutMs / 1000} s (last: ${last})\n${logTail(proc.name)}`);
+  throw new Error(`${proc.name} did not become ready at ${url} within ${opts.timeoutMs / 1000} s (last: ${last})\n${logTail(proc.name, opts.logDir)}`);
 }
 
-export function logTail(name: string, lines = 40): string {
+export function logTail(name: string, logDir: string, lines = 40): string {
   const file = path.join(logDir, `${name}.log`);
   if (!fs.existsSync(file)) return `(no log at ${file})`;
   const tail = fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");

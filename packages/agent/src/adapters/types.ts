@@ -4,6 +4,11 @@ import type { TAssignmentRecord } from "../state/agent-state.ts";
 export type TExecuteResult = {
   status: "completed" | "failed" | "rejected";
   detail: string;
+  /**
+   * The engine may or may not have acted (e.g. the submit timed out). The agent then sends no final
+   * ack: the lease runs out, Koi redelivers, and `recoverInterruptedDeploy` looks before retrying.
+   */
+  outcomeUnknown?: boolean;
   engineRef?: string;
   state?: TAssignmentRecord["state"];
   adapterState?: Record<string, unknown>;

@@ -95,4 +95,49 @@ describe("koi-agent + engine-sim + stand-in Koi", () => {
     expect(heartbeat.inventory.pools.map((p) => p.id)).toEqual(expect.arrayContaining(["orca:us-east-1:spot:H100-SXM", "tuna:spot:L4", "tuna:serverless:modal:L4"]));
     expect(heartbeat.assignments.map((a) => a.assignmentId)).toEqual(expect.arrayContaining(["asg_batch", "asg_online"]));
   });
+
+  it("a submit that times out after Orca accepted it is recovered on redelivery, not launched twice", async () => {
+    const koi2 = await startKoiStandIn();
+    const dir2 = await mkdtemp(join(tmpdir(), "koi-agent-sim2-"));
+    let dropNextSubmitAnswer = true;
+    const flakyFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith("/submit/batch") && dropNextSubmitAnswer) {
+        dropNextSubmitAnswer = false;
+        throw new TypeError("fetch failed: socket hang up");
+      }
+      return response;
+    };
+    const second = await KoiAgent.create({
+      koiUrl: koi2.url,
+      apiKey: "koi_live_test",
+      engine: "orca",
+      adapters: [createOrcaAdapter({ url: sim.orcaUrl, apiKey: null, logger: silentLogger, allowSyntheticInput: true, fetchImpl: flakyFetch })],
+      spoolDir: dir2,
+      cluster: { name: "sim2", kind: "cloud", provider: "aws" },
+      reportIntervalSeconds: 3600,
+      backoff: { baseMs: 10, capMs: 100 },
+      logger: silentLogger,
+    });
+    try {
+      await second.start();
+      await second.whenRegistered();
+      const jobsBefore = sim.orca.jobs.size;
+      const deploy = deployCommand({ assignmentId: "asg_retry", workload: { requests: 1234 } });
+      koi2.queueCommands(deploy);
+      const acked = (status: string) => koi2.requests.filter((r) => r.path.endsWith(`/${deploy.commandId}/ack`) && (r.body as TAckRequest).status === status);
+      await eventually("accepted ack", () => acked("accepted").length === 1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(acked("completed")).toHaveLength(0);
+      expect(second.state.data.commands[deploy.commandId]!.status).toBe("executing");
+      koi2.queueCommands(deploy); // the lease ran out: Koi redelivers
+      await eventually("completed ack", () => acked("completed").length === 1);
+      expect(sim.orca.jobs.size).toBe(jobsBefore + 1);
+      expect((acked("completed")[0]!.body as TAckRequest).detail).toMatch(/^recovered mo-llama8b-/);
+    } finally {
+      await second.stop();
+      await koi2.close();
+      await rm(dir2, { recursive: true, force: true });
+    }
+  });
 });

@@ -69,6 +69,11 @@ export async function handleCommand(ctx: TAgentContext, command: TCommand): Prom
   await state.save();
 
   const result = await execute(ctx, command, assignment);
+  if (result.outcomeUnknown) {
+    // Stay "executing": the redelivered command will look for what this attempt may have created.
+    ctx.logger.warn("command outcome unknown; waiting for redelivery", { commandId: command.commandId, detail: result.detail });
+    return;
+  }
   const now = new Date(ctx.nowMs()).toISOString();
   if (result.status === "completed" && command.type === "deploy" && result.adapter) {
     state.data.assignments[command.assignmentId] = {

@@ -67,9 +67,12 @@ describe("koi-agent against a stand-in Koi", () => {
     const sleeps: number[] = [];
     await startAgent(koi, dir, fakeEngine().adapter, { sleep: async (ms) => { sleeps.push(ms); await new Promise((r) => setTimeout(r, 5)); } });
     await eventually("5 heartbeats", () => koi.requests.filter((r) => r.path.endsWith("/heartbeat")).length >= 5);
-    const heartbeatSleeps = sleeps.filter((ms) => ms < 60_000);
+    const heartbeatSleeps = sleeps.filter((ms) => ms >= 1000 && ms < 60_000); // not the empty-poll pause (< 1 s) or the report loop (1 h)
     expect(heartbeatSleeps.length).toBeGreaterThanOrEqual(4);
-    for (const ms of heartbeatSleeps) expect(ms).toBeGreaterThanOrEqual(9000), expect(ms).toBeLessThanOrEqual(11_000);
+    for (const ms of heartbeatSleeps) {
+      expect(ms).toBeGreaterThanOrEqual(9000);
+      expect(ms).toBeLessThanOrEqual(11_000);
+    }
     expect(new Set(heartbeatSleeps).size).toBeGreaterThan(1);
     const heartbeat = koi.requests.find((r) => r.path === "/api/v1/agents/agt_test/heartbeat")!;
     expect(heartbeat.body).toMatchObject({ inventory: { pools: [{ id: "fake:spot:L4" }] }, metrics: { engineReachable: true, spoolPending: 0 } });
@@ -143,6 +146,18 @@ describe("koi-agent against a stand-in Koi", () => {
     await second.reportOnce();
     expect(second.spool.pending()).toEqual([]);
     expect(second.state.data.assignments.asg_c!.finalReported).toBe(true);
+  });
+
+  it("stops promptly even when Koi never answered", async () => {
+    const { koi, dir } = await setup();
+    await koi.close();
+    const agent = await KoiAgent.create({ koiUrl: koi.url, apiKey: "k", engine: "orca", adapters: [fakeEngine().adapter], spoolDir: dir, cluster: { name: "t", kind: "on-prem", provider: "on-prem" }, backoff: { baseMs: 10, capMs: 50 }, logger: silentLogger });
+    await agent.start();
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await agent.stop();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(agent.id).toBeNull();
   });
 
   it("re-registers when Koi forgets the agent (404) and keeps the same instance id", async () => {

@@ -1,19 +1,14 @@
-import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import {
   AGENT_PROTOCOL_PATHS,
-  TERMINAL_ASSIGNMENT_STATES,
-  ZAssignmentReport,
   ZHeartbeatResponse,
-  ZLifecycleEvent,
   ZRegisterResponse,
   fillPath,
   type TAckRequest,
   type TCapability,
   type TClusterInfo,
   type TEngineKind,
-  type TGpuPool,
   type THeartbeatRequest,
   type TLifecycleEvent,
   type TRegisterRequest,
@@ -23,12 +18,16 @@ import { abortableSleep, heartbeatDelayMs, retryDelayMs, type TBackoffPolicy, ty
 import { KoiClient, KoiHttpError } from "../koi/koi-client.ts";
 import { silentLogger, type TLogger } from "../logger.ts";
 import { Spool } from "../spool/spool.ts";
-import { AgentState, type TAssignmentRecord } from "../state/agent-state.ts";
+import { AgentState } from "../state/agent-state.ts";
 import type { TAgentContext } from "./agent-context.ts";
+import { EngineWatch } from "./engine-watch.ts";
 import { flushSpool } from "./flush-spool.ts";
 import { handleRawCommand } from "./handle-command.ts";
+import { reportAssignment } from "./report-assignment.ts";
+import { spoolEvents } from "./spool-events.ts";
 
 export const AGENT_VERSION = "0.1.0";
+const MIN_EMPTY_POLL_MS = 200;
 
 export type TKoiAgentOptions = {
   koiUrl: string;
@@ -67,9 +66,7 @@ export class KoiAgent {
   private registeredSignal!: () => void;
   private registered = new Promise<void>((resolve) => (this.registeredSignal = resolve));
   private wakeFlusher: () => void = () => {};
-  private inventoryCache: { pools: TGpuPool[]; at: number } | null = null;
-  private engineReachable = true;
-  private lastEngineError: string | null = null;
+  private readonly engines: EngineWatch;
   private heartbeats = 0;
   private readonly startedAt: number;
   private readonly ctx: TAgentContext;
@@ -96,6 +93,7 @@ export class KoiAgent {
       enqueueAck: (command, status, detail, engineRef) => this.enqueueAck(command, status, detail, engineRef),
       enqueueEvents: (events) => this.enqueueEvents(events),
     };
+    this.engines = new EngineWatch(this.ctx, options.adapters, (options.inventoryMaxAgeSeconds ?? 60) * 1000);
     spool.onAppend(() => this.wakeFlusher());
   }
 
@@ -137,6 +135,11 @@ export class KoiAgent {
   /** Resolves once registered (for tests and the CLI's first log line). */
   whenRegistered(): Promise<void> {
     return this.registered;
+  }
+
+  /** Registered, or stopping: loops must not wait for a Koi that never answers when asked to stop. */
+  private registeredOrStopped(): Promise<void> {
+    return Promise.race([this.registered, new Promise<void>((resolve) => this.signal.addEventListener("abort", () => resolve(), { once: true }))]);
   }
 
   async stop(): Promise<void> {
@@ -199,24 +202,8 @@ export class KoiAgent {
   }
 
   /** Ties events to assignments this agent holds, validates them, and spools them (fsync'd) before resolving. */
-  async enqueueEvents(events: TLifecycleEvent[]): Promise<void> {
-    const ready: TLifecycleEvent[] = [];
-    for (const event of events) {
-      let enriched = event;
-      if (!event.assignmentId) {
-        const decision = event.payload && typeof event.payload.decision_id === "string" ? event.payload.decision_id : undefined;
-        const owner = (event.engineRef ? this.state.assignmentByEngineRef(event.engineRef) : undefined) ?? (decision ? this.state.assignmentByDecision(decision) : undefined);
-        if (owner) enriched = { ...event, assignmentId: owner.assignmentId, epoch: owner.epoch };
-      }
-      const checked = ZLifecycleEvent.safeParse(enriched);
-      if (checked.success) ready.push(checked.data);
-      else this.logger.error("dropping an event that does not fit the protocol", { eventId: event.eventId, issues: checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
-    }
-    for (let i = 0; i < ready.length; i += 100) {
-      const batch = ready.slice(i, i + 100);
-      const key = createHash("sha256").update(batch.map((e) => e.eventId).join("\n")).digest("hex").slice(0, 32);
-      await this.spool.append({ kind: "events", pathTemplate: AGENT_PROTOCOL_PATHS.events, params: {}, body: { events: batch }, idempotencyKey: `events:${key}` });
-    }
+  enqueueEvents(events: TLifecycleEvent[]): Promise<void> {
+    return spoolEvents(this.state, this.spool, this.logger, events);
   }
 
   // ---- loops --------------------------------------------------------------------------------
@@ -251,40 +238,16 @@ export class KoiAgent {
     void this.state.save();
   }
 
-  private async collectInventory(): Promise<TGpuPool[] | null> {
-    const maxAge = (this.options.inventoryMaxAgeSeconds ?? 60) * 1000;
-    if (this.inventoryCache && this.ctx.nowMs() - this.inventoryCache.at < maxAge) return this.inventoryCache.pools;
-    try {
-      const pools = (await Promise.all(this.options.adapters.map((a) => a.inventory()))).flat();
-      this.inventoryCache = { pools, at: this.ctx.nowMs() };
-      await this.engineHealth(true, null);
-      return pools;
-    } catch (error) {
-      await this.engineHealth(false, (error as Error).message);
-      return null;
-    }
-  }
-
-  private async engineHealth(reachable: boolean, error: string | null): Promise<void> {
-    this.lastEngineError = error?.slice(0, 500) ?? this.lastEngineError;
-    if (reachable === this.engineReachable) return;
-    this.engineReachable = reachable;
-    const at = new Date(this.ctx.nowMs()).toISOString();
-    await this.enqueueEvents([
-      { eventId: `agent:${this.state.data.instanceId}:${reachable ? "engine_recovered" : "engine_unreachable"}:${at}`, at, type: reachable ? "engine_recovered" : "engine_unreachable", detail: error ?? "engine answers again", engineRef: null, source: "agent" },
-    ]);
-  }
-
   /** Builds and sends one heartbeat; exposed for tests. */
   async heartbeatOnce(): Promise<number> {
-    const pools = await this.collectInventory();
+    const inventory = await this.engines.inventory();
     const now = this.ctx.nowMs();
     const recent = Object.values(this.state.data.assignments).filter((a) => !a.finalReported || now - Date.parse(a.updatedAt) < 3_600_000);
     const body: THeartbeatRequest = {
       sentAt: new Date(now).toISOString(),
-      inventory: pools ? { collectedAt: new Date(this.inventoryCache!.at).toISOString(), pools: pools.slice(0, 500) } : null,
+      inventory: inventory ? { collectedAt: inventory.collectedAt, pools: inventory.pools.slice(0, 500) } : null,
       assignments: recent.slice(0, 1000).map((a) => ({ assignmentId: a.assignmentId, epoch: a.epoch, state: a.state, engineRef: a.engineRef })),
-      metrics: { uptimeSeconds: (now - this.startedAt) / 1000, spoolPending: this.spool.pending().length, spoolOldestAgeSeconds: this.spool.oldestAgeSeconds(now), engineReachable: this.engineReachable, lastEngineError: this.lastEngineError },
+      metrics: { uptimeSeconds: (now - this.startedAt) / 1000, spoolPending: this.spool.pending().length, spoolOldestAgeSeconds: this.spool.oldestAgeSeconds(now), engineReachable: this.engines.reachable, lastEngineError: this.engines.lastError },
     };
     const path = fillPath(AGENT_PROTOCOL_PATHS.heartbeat, { agentId: this.agentId! });
     const response = await this.client.call({ method: "POST", path, body, idempotencyKey: `heartbeat:${this.agentId}:${this.startedAt}:${++this.heartbeats}`, signal: this.signal }, ZHeartbeatResponse, 3);
@@ -297,7 +260,8 @@ export class KoiAgent {
   }
 
   private async heartbeatLoop(): Promise<void> {
-    await this.registered;
+    await this.registeredOrStopped();
+    if (this.signal.aborted) return;
     let failures = 0;
     while (!this.signal.aborted) {
       let delay: number;
@@ -316,17 +280,22 @@ export class KoiAgent {
   }
 
   private async commandLoop(): Promise<void> {
-    await this.registered;
+    await this.registeredOrStopped();
+    if (this.signal.aborted) return;
     let failures = 0;
     while (!this.signal.aborted) {
       const path = `${fillPath(AGENT_PROTOCOL_PATHS.commands, { agentId: this.agentId! })}?wait=${this.commandWaitSeconds}`;
       let retryAfterMs: number | undefined;
       try {
+        const started = this.ctx.nowMs();
         const response = await this.client.send({ method: "GET", path, timeoutMs: (this.commandWaitSeconds + 15) * 1000, signal: this.signal });
         if (response.status === 200) {
           failures = 0;
           const commands = (response.body as { commands?: unknown }).commands;
-          for (const raw of Array.isArray(commands) ? commands.slice(0, 100) : []) await handleRawCommand(this.ctx, raw);
+          const list = Array.isArray(commands) ? commands.slice(0, 100) : [];
+          for (const raw of list) await handleRawCommand(this.ctx, raw);
+          // A server that answers an empty long-poll at once must not turn this loop into a busy loop.
+          if (list.length === 0 && this.ctx.nowMs() - started < MIN_EMPTY_POLL_MS) await this.sleep(MIN_EMPTY_POLL_MS * (1 + this.client.random()));
           continue;
         }
         if (response.status === 404) await this.reregister();
@@ -344,37 +313,8 @@ export class KoiAgent {
   async reportOnce(): Promise<void> {
     for (const assignment of Object.values(this.state.data.assignments)) {
       if (assignment.finalReported || this.signal.aborted) continue;
-      await this.reportAssignment(assignment);
+      await reportAssignment(this.ctx, assignment, (reachable, error) => this.engines.observe(reachable, error));
     }
-  }
-
-  private async reportAssignment(a: TAssignmentRecord): Promise<void> {
-    const adapter = this.options.adapters.find((x) => x.kind === a.adapter);
-    if (!adapter) return;
-    let result;
-    try {
-      result = await adapter.poll(a);
-      await this.engineHealth(true, null);
-    } catch (error) {
-      this.logger.warn("engine poll failed", { assignmentId: a.assignmentId, error: (error as Error).message });
-      await this.engineHealth(false, (error as Error).message);
-      return;
-    }
-    const report = { epoch: a.epoch, seq: a.nextSeq, at: new Date(this.ctx.nowMs()).toISOString(), ...result.report };
-    const checked = ZAssignmentReport.safeParse(report);
-    if (!checked.success) {
-      this.logger.error("report does not fit the protocol; not sent", { assignmentId: a.assignmentId, issues: checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
-      return;
-    }
-    a.nextSeq += 1;
-    a.state = report.state;
-    a.adapterState = result.adapterState ?? a.adapterState;
-    a.updatedAt = report.at;
-    if (TERMINAL_ASSIGNMENT_STATES.includes(report.state) || report.state === "lost") a.finalReported = true;
-    // The seq is on disk before the report is: a crash can skip a seq, never reuse one.
-    await this.state.save();
-    await this.spool.append({ kind: "report", pathTemplate: AGENT_PROTOCOL_PATHS.reports, params: { assignmentId: a.assignmentId }, body: checked.data, idempotencyKey: `report:${a.assignmentId}:${a.epoch}:${report.seq}` });
-    if (result.events?.length) await this.enqueueEvents(result.events);
   }
 
   private async reportLoop(): Promise<void> {

@@ -30,7 +30,7 @@ function printPlan(plan: TPlan, io: TCliIo): void {
     io.out(formatTable(["pool", "gpu", "market", "tp", "role", "replicas", "gpus"], rows));
     const timing = plan.predictedHours !== undefined ? `, ${plan.predictedHours.toFixed(2)} h, ${money(plan.totalCost)} total` : "";
     const latency = plan.predictedLatency ? `, p95 TTFT ${plan.predictedLatency.ttftMs} ms, TPOT ${plan.predictedLatency.tpotMs} ms` : "";
-    io.out(`${plan.gpus} GPUs, ${money(plan.costPerHour)}/h${timing}${latency}, ${Math.round(plan.tokensPerSecond)} tok/s`);
+    io.out(`${plan.gpus} GPU${plan.gpus === 1 ? "" : "s"}, ${money(plan.costPerHour)}/h${timing}${latency}, ${Math.round(plan.tokensPerSecond)} tok/s`);
   }
   if (plan.binding) io.out(`Binding constraint: ${plan.binding.constraint} (${plan.binding.detail})`);
   if (plan.alternatives.length > 0) {

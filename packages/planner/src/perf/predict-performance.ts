@@ -108,7 +108,8 @@ export function predictPerformance(input: TPerfInput): TPerfResult {
     tp,
     precision,
     weightsGbPerGpu: weightsPerGpu / GB,
-    kvCacheGb: (Math.max(0, kvBudgetPerGpu) * tp) / GB,
+    // MLA replicates the cache on every rank, so only one GPU's budget counts.
+    kvCacheGb: (Math.max(0, kvBudgetPerGpu) * (model.mla ? 1 : tp)) / GB,
     kvBytesPerToken: kvPerTokenGpu * (model.mla ? 1 : tp),
     calibrationFactor: factor,
   };

@@ -35,6 +35,13 @@ function trimReplicas(best: TAssignment, lambda: number, requiredRate: number): 
 }
 
 /**
+ * Optimality gap for the prefill/decode MILP: plans within 0.2% of the optimum are accepted, inside
+ * the 0.5% the brute-force comparison allows; proving the last fraction of a percent costs HiGHS
+ * most of its time on covering problems like this one.
+ */
+const MILP_GAP = 2e-3;
+
+/**
  * Batch with prefill/decode pairs: total cost = W·(Σ price·x)/served is a ratio, minimised by
  * Dinkelbach's method — each step solves the MILP min Σ price·x − λ·served and sets λ to the new
  * plan's ratio; when no plan beats λ, λ is optimal. It starts from the best colocated plan, so the
@@ -45,8 +52,7 @@ function optimiseBatchPairs(milp: TSelectionMilp, candidates: readonly TCandidat
   let best = start;
   let lambda = best ? ratioOf(best) : 0;
   for (let iteration = 0; iteration < 50; iteration += 1) {
-    // Accurate to a millionth of the plan's $/h: far inside the 0.5% the brute-force test allows.
-    const gap = 1e-6 * Math.max(1e-3, lambda * requiredRate);
+    const gap = MILP_GAP * Math.max(1e-3, lambda * requiredRate);
     const step = milp.solve(prices, lambda, { absoluteGap: gap, cutoff: best ? -gap : undefined });
     if (step.status === "infeasible") break;
     const next = toAssignment(candidates, step.counts);
@@ -61,7 +67,7 @@ function optimiseBatchPairs(milp: TSelectionMilp, candidates: readonly TCandidat
 /** Online with prefill/decode pairs: the cheapest $/h, searching only below the colocated optimum. */
 function optimiseOnlinePairs(milp: TSelectionMilp, candidates: readonly TCandidate[], start: TAssignment | undefined): TAssignment | undefined {
   const cutoff = start ? planCostPerHour(start) * (1 - 1e-9) : undefined;
-  const solution = milp.solve(candidates.map((c) => c.pricePerHour), 0, { relativeGap: 1e-5, cutoff });
+  const solution = milp.solve(candidates.map((c) => c.pricePerHour), 0, { relativeGap: MILP_GAP, cutoff });
   if (solution.status === "infeasible") return start;
   const split = toAssignment(candidates, solution.counts);
   return start && planCostPerHour(start) <= planCostPerHour(split) ? start : split;
@@ -95,6 +101,7 @@ export function primaryFamily(assignment: TAssignment): string | undefined {
 /**
  * The best plan, then up to `count` runners-up that each avoid the main (GPU, market, TP) family of
  * every plan before them, so an alternative is a different kind of plan, not the same plus a replica.
+ * Runners-up are colocated plans: the exact split search runs once, for the plan itself.
  */
 export function optimiseWithAlternatives(
   workload: TWorkload,
@@ -106,7 +113,7 @@ export function optimiseWithAlternatives(
   const plans: TAssignment[] = [];
   const banned = new Set<string>();
   for (let i = 0; i <= count; i += 1) {
-    const plan = optimise(workload, milp, candidates, candidates.map((c) => !banned.has(c.family)), limits);
+    const plan = optimise(workload, milp, candidates, candidates.map((c) => !banned.has(c.family) && (i === 0 || c.role === "both")), limits);
     if (!plan) break;
     plans.push(plan);
     const family = primaryFamily(plan);

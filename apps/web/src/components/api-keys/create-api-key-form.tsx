@@ -41,7 +41,7 @@ export function CreateApiKeyForm() {
   return (
     <div className="space-y-4">
       {secret ? <NewSecretNotice secret={secret} /> : null}
-      <form className="grid gap-4 sm:grid-cols-2" onSubmit={form.handleSubmit((v) => create.mutate(v as z.output<typeof ZCreateApiKeyInput>))} noValidate>
+      <form method="post" className="grid gap-4 sm:grid-cols-2" onSubmit={form.handleSubmit((v) => create.mutate(v as z.output<typeof ZCreateApiKeyInput>))} noValidate>
         <Field id="key-name" label="Name" error={errors.name?.message ?? serverFields.name}>
           <Input id="key-name" placeholder="e.g. orca-us-east agent" aria-invalid={!!errors.name} {...form.register("name")} />
         </Field>

@@ -46,7 +46,7 @@ export function SignUpForm({ inviteToken, invitedEmail }: { inviteToken?: string
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       {error ? <Alert tone="error">{error}</Alert> : null}
       {inviteToken ? (
         <Field id="email" label="Email" hint="The address the invitation was sent to.">

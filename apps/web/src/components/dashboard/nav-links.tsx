@@ -4,13 +4,14 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@koi/ui/cn";
 
-const soon = ["Workloads", "Fleet", "Costs"];
+const soon = ["Workloads", "Costs"];
 
 export function NavLinks({ slug }: { slug: string }) {
   const pathname = usePathname();
   const base = `/o/${slug}`;
   const links = [
     { label: "Overview", href: base, active: pathname === base },
+    { label: "Fleet", href: `${base}/fleet`, active: pathname.startsWith(`${base}/fleet`) },
     { label: "Settings", href: `${base}/settings/members`, active: pathname.startsWith(`${base}/settings`) },
   ];
   const item = "rounded-md px-3 py-1.5 text-sm font-medium";
@@ -18,6 +19,9 @@ export function NavLinks({ slug }: { slug: string }) {
     <ul className="flex items-center gap-1">
       <li>
         <NavLink {...links[0]!} className={item} />
+      </li>
+      <li>
+        <NavLink {...links[1]!} className={item} />
       </li>
       {soon.map((label) => (
         <li key={label}>
@@ -28,7 +32,7 @@ export function NavLinks({ slug }: { slug: string }) {
         </li>
       ))}
       <li>
-        <NavLink {...links[1]!} className={item} />
+        <NavLink {...links[2]!} className={item} />
       </li>
     </ul>
   );

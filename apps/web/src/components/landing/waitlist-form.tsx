@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { isTRPCClientError } from "@trpc/client";
 import { Clock, LoaderCircle, MailCheck } from "lucide-react";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { useForm, type Path } from "react-hook-form";
 import {
   fleetSizeOptions,
@@ -24,9 +24,15 @@ type TFormState = { kind: "editing" } | { kind: "joined"; email: string } | { ki
 const fieldNames = ["email", "name", "company", "fleetSize", "workloadType"] as const satisfies readonly Path<TJoinWaitlistInput>[];
 const isFieldName = (key: string): key is (typeof fieldNames)[number] => (fieldNames as readonly string[]).includes(key);
 
+// False on the server and during hydration: until React handles submit, the button stays disabled,
+// so an early click cannot fall back to a native submit that would put the details in a URL.
+const noSubscription = () => () => {};
+const useHydrated = () => useSyncExternalStore(noSubscription, () => true, () => false);
+
 export function WaitlistForm() {
   const trpc = useTRPC();
   const [state, setState] = useState<TFormState>({ kind: "editing" });
+  const hydrated = useHydrated();
   const form = useForm<TJoinWaitlistInput, unknown, TJoinWaitlistValues>({
     resolver: zodResolver(ZJoinWaitlistInput),
     defaultValues: { email: "", name: "", company: "", fleetSize: "" as TJoinWaitlistInput["fleetSize"], workloadType: undefined },
@@ -70,7 +76,7 @@ export function WaitlistForm() {
   const onSubmit = form.handleSubmit((values) => join.mutate(values));
 
   return (
-    <form noValidate onSubmit={onSubmit} aria-label="Join the waitlist" className="space-y-4">
+    <form noValidate method="post" onSubmit={onSubmit} aria-label="Join the waitlist" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="waitlist-email" label="Work email" error={errors.email?.message}>
           <Input id="waitlist-email" type="email" autoComplete="email" aria-invalid={!!errors.email} aria-describedby={describedBy("email")} {...form.register("email")} />
@@ -130,7 +136,7 @@ export function WaitlistForm() {
         </Alert>
       ) : null}
 
-      <Button type="submit" disabled={join.isPending} className="w-full sm:w-auto">
+      <Button type="submit" disabled={!hydrated || join.isPending} className="w-full sm:w-auto">
         {join.isPending ? <LoaderCircle aria-hidden className="size-4 animate-spin" /> : null}
         {join.isPending ? "Joining…" : "Join the waitlist"}
       </Button>

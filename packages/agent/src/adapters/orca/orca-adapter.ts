@@ -139,8 +139,8 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       try {
         response = await api.submit(built.body);
       } catch (error) {
-        const status = error instanceof EngineHttpError && error.status === 422 ? "rejected" : "failed";
-        return { status, detail: `submit failed: ${describeError(error)}` };
+        if (!(error instanceof EngineHttpError)) return { status: "failed", detail: `submit outcome unknown: ${describeError(error)}`, outcomeUnknown: true };
+        return { status: error.status === 422 ? "rejected" : "failed", detail: `submit failed: ${describeError(error)}` };
       }
       if (response.status === "confirm") return { status: "failed", detail: `Orca asks to confirm: ${response.message}` };
       if (response.status === "error") return { status: response.error_type ? "rejected" : "failed", detail: `Orca refused the job: ${response.message}` };

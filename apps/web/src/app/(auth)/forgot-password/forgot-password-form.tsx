@@ -28,7 +28,7 @@ export function ForgotPasswordForm() {
     );
   }
   return (
-    <form onSubmit={form.handleSubmit((values) => request.mutate(values))} noValidate className="space-y-4">
+    <form method="post" onSubmit={form.handleSubmit((values) => request.mutate(values))} noValidate className="space-y-4">
       {request.isError ? <Alert tone="error">{errorMessage(request.error)}</Alert> : null}
       <Field id="email" label="Email" error={errors.email?.message}>
         <Input id="email" type="email" autoComplete="email" autoFocus aria-invalid={Boolean(errors.email)} aria-describedby={errors.email ? "email-error" : undefined} {...form.register("email")} />

@@ -46,7 +46,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     );
   }
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       {reset.isError ? (
         <Alert tone="error">
           {errorMessage(reset.error)} <TextLink href="/forgot-password">Get a new link</TextLink>

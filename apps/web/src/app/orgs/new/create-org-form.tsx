@@ -32,7 +32,7 @@ export function CreateOrgForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       {create.isError ? <Alert tone="error">{errorMessage(create.error)}</Alert> : null}
       <Field id="name" label="Organization name" hint="Usually your company or team. You can invite people next." error={errors.name?.message}>
         <Input id="name" autoFocus autoComplete="organization" aria-invalid={Boolean(errors.name)} aria-describedby={errors.name ? "name-error" : undefined} {...form.register("name")} />

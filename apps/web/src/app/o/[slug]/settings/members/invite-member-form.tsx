@@ -41,7 +41,7 @@ export function InviteMemberForm({ actorRole }: { actorRole: TRole }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       {invite.isError && !Object.keys(fieldErrorsOf(invite.error)).length ? <Alert tone="error">{errorMessage(invite.error)}</Alert> : null}
       {invite.isSuccess && !form.formState.isDirty ? (
         <Alert tone="success">

@@ -1,0 +1,43 @@
+import type { TGpuPool } from "@koi/contracts";
+import type { TEngineAdapter } from "../adapters/types.ts";
+import type { TAgentContext } from "./agent-context.ts";
+
+/**
+ * Whether the engines answer, and their inventory (re-read at most every `maxAgeMs`). A change of
+ * reachability becomes an engine_unreachable / engine_recovered event for Koi.
+ */
+export class EngineWatch {
+  reachable = true;
+  lastError: string | null = null;
+  private cache: { pools: TGpuPool[]; at: number } | null = null;
+
+  constructor(
+    private readonly ctx: TAgentContext,
+    private readonly adapters: readonly TEngineAdapter[],
+    private readonly maxAgeMs: number,
+  ) {}
+
+  /** Pools from every adapter, or null when an engine could not be read. */
+  async inventory(): Promise<{ pools: TGpuPool[]; collectedAt: string } | null> {
+    if (!this.cache || this.ctx.nowMs() - this.cache.at >= this.maxAgeMs) {
+      try {
+        const pools = (await Promise.all(this.adapters.map((a) => a.inventory()))).flat();
+        this.cache = { pools, at: this.ctx.nowMs() };
+        await this.observe(true, null);
+      } catch (error) {
+        await this.observe(false, (error as Error).message);
+        return null;
+      }
+    }
+    return { pools: this.cache.pools, collectedAt: new Date(this.cache.at).toISOString() };
+  }
+
+  async observe(reachable: boolean, error: string | null): Promise<void> {
+    this.lastError = error?.slice(0, 500) ?? this.lastError;
+    if (reachable === this.reachable) return;
+    this.reachable = reachable;
+    const at = new Date(this.ctx.nowMs()).toISOString();
+    const type = reachable ? "engine_recovered" : "engine_unreachable";
+    await this.ctx.enqueueEvents([{ eventId: `agent:${this.ctx.state.data.instanceId}:${type}:${at}`, at, type, detail: error ?? "engine answers again", engineRef: null, source: "agent" }]);
+  }
+}
