@@ -27,6 +27,43 @@ export const jobCatalog = {
     backoffMs: 2_000,
     concurrency: 4,
   },
+  // Workload pipeline (see docs/workloads.md). Every state change is in Postgres first; these
+  // jobs only move it along, and each is safe to run twice.
+  "plan-workload": {
+    queue: "workloads",
+    payload: z.object({ workloadId: z.string().min(1) }).strict(),
+    attempts: 6,
+    backoffMs: 1_000,
+    concurrency: 8,
+  },
+  "complete-workload": {
+    queue: "workloads",
+    payload: z.object({ workloadId: z.string().min(1) }).strict(),
+    attempts: 6,
+    backoffMs: 1_000,
+    concurrency: 8,
+  },
+  "rebalance-for-workload": {
+    queue: "workloads",
+    payload: z.object({ workloadId: z.string().min(1) }).strict(),
+    attempts: 4,
+    backoffMs: 2_000,
+    concurrency: 2,
+  },
+  "replan-workload": {
+    queue: "workloads",
+    payload: z.object({ workloadId: z.string().min(1), reason: z.string().max(500) }).strict(),
+    attempts: 6,
+    backoffMs: 2_000,
+    concurrency: 4,
+  },
+  "notify-org": {
+    queue: "email",
+    payload: z.object({ notificationKey: z.string().min(1).max(200), orgId: z.string().min(1), kind: z.enum(["slo_at_risk", "budget"]), workloadId: z.string().min(1), message: z.string().max(2000) }).strict(),
+    attempts: 8,
+    backoffMs: 5_000,
+    concurrency: 4,
+  },
   // Repeating sweeps: one scheduler per job (BullMQ job schedulers are deduplicated by name),
   // so any number of worker processes run each sweep once per period.
   "mark-offline-agents": {
@@ -36,6 +73,22 @@ export const jobCatalog = {
     backoffMs: 1_000,
     concurrency: 1,
     repeatEveryMs: 10_000,
+  },
+  "forecast-workloads": {
+    queue: "system",
+    payload: z.object({}).strict(),
+    attempts: 1,
+    backoffMs: 1_000,
+    concurrency: 1,
+    repeatEveryMs: 5_000,
+  },
+  "reconcile-workloads": {
+    queue: "system",
+    payload: z.object({}).strict(),
+    attempts: 1,
+    backoffMs: 1_000,
+    concurrency: 1,
+    repeatEveryMs: 15_000,
   },
   "announce-expired-leases": {
     queue: "system",

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { ZBatchWorkload, ZMarket, ZOnlineWorkload } from "@koi/planner/types";
+import { ZId, ZIsoDateTime } from "../primitives.ts";
+import { named } from "../registry.ts";
+
+const submissionExtras = {
+  /** Shown in lists; defaults to the model and kind. */
+  name: z.string().trim().min(1).max(120).optional(),
+  /** Batch: most the whole job may cost (USD). Online: most per hour (USD/h). */
+  budgetUsd: z.number().positive().max(10_000_000).optional(),
+  /** Markets Koi may place this workload on; default all. */
+  allowedMarkets: z.array(ZMarket).min(1).max(5).optional(),
+};
+
+/**
+ * What a user submits — from the dashboard, `POST /api/v1/workloads` or `koi submit`: the
+ * planner's workload (batch or online) plus a name, a budget and market limits.
+ */
+export const ZWorkloadSubmission = named(
+  "WorkloadSubmission",
+  z.discriminatedUnion("kind", [ZBatchWorkload.extend(submissionExtras), ZOnlineWorkload.extend(submissionExtras)], {
+    error: 'kind must be "batch" or "online"',
+  }),
+);
+export type TWorkloadSubmission = z.infer<typeof ZWorkloadSubmission>;
+
+export const ZWorkloadStatus = named("WorkloadStatus", z.enum(["PENDING", "PLANNING", "DISPATCHING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CANCELLED"]));
+export type TWorkloadStatus = z.infer<typeof ZWorkloadStatus>;
+export const TERMINAL_WORKLOAD_STATUSES: readonly TWorkloadStatus[] = ["COMPLETED", "FAILED", "CANCELLED"];
+
+export const ZWorkloadHealth = named("WorkloadHealth", z.enum(["UNKNOWN", "ON_TRACK", "AT_RISK", "LATE"]));
+
+export const ZWorkloadView = named(
+  "Workload",
+  z.strictObject({
+    id: ZId,
+    name: z.string(),
+    kind: z.enum(["batch", "online"]),
+    model: z.string(),
+    priority: z.enum(["low", "normal", "high", "urgent"]),
+    status: ZWorkloadStatus,
+    health: ZWorkloadHealth,
+    engine: z.enum(["orca", "tuna"]).nullable(),
+    statusDetail: z.string().nullable(),
+    progress: z.strictObject({ completed: z.number(), total: z.number() }),
+    costUsd: z.number(),
+    predictedCostUsd: z.number().nullable(),
+    budgetUsd: z.number().nullable(),
+    deadlineAt: ZIsoDateTime.nullable(),
+    forecast: z
+      .strictObject({ p10: ZIsoDateTime.nullable(), p50: ZIsoDateTime.nullable(), p90: ZIsoDateTime.nullable(), missProbability: z.number().nullable(), explanation: z.string().nullable() })
+      .nullable(),
+    createdAt: ZIsoDateTime,
+    startedAt: ZIsoDateTime.nullable(),
+    completedAt: ZIsoDateTime.nullable(),
+  }),
+);
+export type TWorkloadView = z.infer<typeof ZWorkloadView>;
