@@ -24,6 +24,15 @@ redis.call('PEXPIRE', key, window)
 return {1, count + 1, now}
 `;
 
+type TSlidingWindow = (key: string, nowMs: number, windowMs: number, limit: number, member: string) => Promise<unknown>;
+
+/** The script as a named command: ioredis sends EVALSHA (not the script text) on every hit. */
+function slidingWindow(redis: Redis): TSlidingWindow {
+  const r = redis as Redis & { koiSlidingWindow?: TSlidingWindow };
+  if (!r.koiSlidingWindow) r.defineCommand("koiSlidingWindow", { numberOfKeys: 1, lua: SLIDING_WINDOW });
+  return r.koiSlidingWindow!.bind(r);
+}
+
 export async function hitRateLimit(
   redis: Redis,
   bucket: string,
@@ -34,9 +43,7 @@ export async function hitRateLimit(
 ): Promise<TRateLimitResult> {
   await whenRedisReady(redis);
   const member = `${nowMs}-${Math.random().toString(36).slice(2)}`;
-  const [allowed, count, oldest] = (await redis.eval(
-    SLIDING_WINDOW, 1, redisKey("rl", bucket, identity), nowMs, windowMs, limit, member,
-  )) as [number, number, number];
+  const [allowed, count, oldest] = (await slidingWindow(redis)(redisKey("rl", bucket, identity), nowMs, windowMs, limit, member)) as [number, number, number];
   const resetAtMs = oldest + windowMs;
   return {
     allowed: allowed === 1,

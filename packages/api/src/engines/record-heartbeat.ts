@@ -1,51 +1,34 @@
 import { createHash } from "node:crypto";
 import type { TGpuPool, THeartbeatRequest } from "@koi/contracts/agent/heartbeat";
+import { notFound } from "@koi/core/app-error";
 import { prisma, type Prisma } from "@koi/db";
-import { findAgentInOrg } from "./find-agent.ts";
 
 export type THeartbeat = Pick<THeartbeatRequest, "assignments"> & {
   inventory: { pools: TGpuPool[] } | null;
   metrics?: THeartbeatRequest["metrics"];
 };
 
+type TTouched = { id: string; status: "ONLINE" | "DEGRADED" | "OFFLINE"; inventoryHash: string | null; heartbeatIntervalSeconds: number; clusterId: string };
+
 /**
  * Marks the agent alive, rewrites its GPU pools only when the inventory changed, and tells it
  * which of its assignments are stale (an epoch older than ours) so it can abort them.
+ * The common case — same inventory, agent already online — is one UPDATE (this is the hot path:
+ * every agent, every interval).
  */
 export async function recordHeartbeat(orgId: string, agentId: string, input: THeartbeat, now = new Date()) {
-  const agent = await findAgentInOrg(orgId, agentId);
+  const metrics = input.metrics ? JSON.stringify(input.metrics) : null;
+  const [agent] = await prisma.$queryRaw<TTouched[]>`
+    UPDATE "Agent" SET "lastHeartbeatAt" = ${now}, "updatedAt" = ${now}, metrics = COALESCE(${metrics}::jsonb, metrics)
+    WHERE id = ${agentId} AND "orgId" = ${orgId}
+    RETURNING id, status, "inventoryHash", "heartbeatIntervalSeconds", "clusterId"`;
+  if (!agent) throw notFound("No such agent.");
+
   // No inventory this time (engine unreadable): keep the last one.
   const pools = input.inventory?.pools ?? null;
   const inventoryHash = pools ? createHash("sha256").update(JSON.stringify(pools)).digest("hex") : agent.inventoryHash;
   const wasOffline = agent.status !== "ONLINE";
-
-  if (pools && (inventoryHash !== agent.inventoryHash || wasOffline)) {
-    await prisma.$transaction(async (tx) => {
-      await tx.agent.update({
-        where: { id: agent.id },
-        data: { lastHeartbeatAt: now, status: "ONLINE", inventoryHash, metrics: (input.metrics ?? {}) as Prisma.InputJsonValue },
-      });
-      await tx.gpuPool.deleteMany({ where: { agentId: agent.id, externalId: { notIn: pools.map((p) => p.id) } } });
-      for (const pool of pools) {
-        const data = { gpuType: pool.gpuType, market: pool.market, total: pool.total, available: pool.available, quota: pool.quota ?? null, pricePerGpuHour: pool.pricePerGpuHour };
-        await tx.gpuPool.upsert({
-          where: { agentId_externalId: { agentId: agent.id, externalId: pool.id } },
-          create: { orgId, clusterId: agent.clusterId, agentId: agent.id, externalId: pool.id, ...data },
-          update: data,
-        });
-      }
-      if (wasOffline) {
-        await tx.engineEvent.create({
-          data: { orgId, agentId: agent.id, eventId: `agent-online-${agent.id}-${now.getTime()}`, type: "agent_online", payload: {}, at: now, processedAt: now },
-        });
-      }
-    });
-  } else {
-    await prisma.agent.update({
-      where: { id: agent.id },
-      data: { lastHeartbeatAt: now, status: "ONLINE", ...(input.metrics ? { metrics: input.metrics as Prisma.InputJsonValue } : {}) },
-    });
-  }
+  if (wasOffline || inventoryHash !== agent.inventoryHash) await applyInventory(orgId, agent, pools, inventoryHash, wasOffline, now);
 
   let revokedAssignments: { assignmentId: string; epoch: number }[] = [];
   if (input.assignments.length) {
@@ -60,4 +43,26 @@ export async function recordHeartbeat(orgId: string, agentId: string, input: THe
       .map((a) => ({ assignmentId: a.assignmentId, epoch: a.epoch }));
   }
   return { nextHeartbeatSeconds: agent.heartbeatIntervalSeconds, revokedAssignments };
+}
+
+async function applyInventory(orgId: string, agent: TTouched, pools: TGpuPool[] | null, inventoryHash: string | null, wasOffline: boolean, now: Date) {
+  await prisma.$transaction(async (tx) => {
+    await tx.agent.update({ where: { id: agent.id }, data: { status: "ONLINE", inventoryHash } });
+    if (pools) {
+      await tx.gpuPool.deleteMany({ where: { agentId: agent.id, externalId: { notIn: pools.map((p) => p.id) } } });
+      for (const pool of pools) {
+        const data = { gpuType: pool.gpuType, market: pool.market, total: pool.total, available: pool.available, quota: pool.quota ?? null, pricePerGpuHour: pool.pricePerGpuHour };
+        await tx.gpuPool.upsert({
+          where: { agentId_externalId: { agentId: agent.id, externalId: pool.id } },
+          create: { orgId, clusterId: agent.clusterId, agentId: agent.id, externalId: pool.id, ...data },
+          update: data,
+        });
+      }
+    }
+    if (wasOffline) {
+      await tx.engineEvent.create({
+        data: { orgId, agentId: agent.id, eventId: `agent-online-${agent.id}-${now.getTime()}`, type: "agent_online", payload: {} as Prisma.InputJsonValue, at: now, processedAt: now },
+      });
+    }
+  });
 }

@@ -14,12 +14,16 @@ import "../orca/batched-request.ts";
 import "../orca/rest.ts";
 import "../orca/ingest.ts";
 import "../tuna/router.ts";
+import "../workloads/workloads.ts";
+import "../workloads/workloads-api.ts";
+import { workloadOpenApiPaths } from "./workload-openapi-paths.ts";
 
 type TJson = Record<string, unknown>;
 export type TOpenApiDocument = {
   openapi: "3.1.0";
   info: { title: string; version: string; description: string };
   servers: { url: string }[];
+  tags: { name: string; description: string }[];
   paths: Record<string, Record<string, TJson>>;
   components: { schemas: Record<string, TJson>; securitySchemes: Record<string, TJson>; parameters: Record<string, TJson>; responses: Record<string, TJson> };
   security: Record<string, string[]>[];
@@ -103,11 +107,16 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): TOpe
   return {
     openapi: "3.1.0",
     info: {
-      title: "Koi agent protocol",
+      title: "Koi API",
       version: "1.0.0",
-      description: "Customer-side agents (koi-agent) register, heartbeat, long-poll commands, ack them and send reports and lifecycle events. Every POST honours Idempotency-Key; errors are `{error:{code,message,requestId}}`.",
+      description: "Customers submit, list, cancel and dry-run workloads (tag `workloads`, keys with the workloads:read / workloads:write scopes); customer-side agents (koi-agent) register, heartbeat, long-poll commands, ack them and send reports and lifecycle events (tag `agent`, the engine scope). Every POST honours Idempotency-Key; errors are `{error:{code,message,requestId}}`.",
     },
     servers: [{ url: options.serverUrl ?? "https://koi.example.com" }],
+    tags: [
+      { name: "workloads", description: "Submit, list, get and cancel workloads; dry-run plans. Keys with `workloads:read` / `workloads:write`." },
+      { name: "agent", description: "Agent protocol v1 for koi-agent. Keys with `engine`." },
+      { name: "orca-compat", description: "Unmodified Orca webhooks." },
+    ],
     security: [{ bearerAuth: [] }],
     paths: {
       [P.register]: { post: post("registerAgent", "Register an agent (idempotent by instanceId)", "RegisterRequest", "RegisterResponse") },
@@ -141,6 +150,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): TOpe
       },
       [P.events]: { post: post("postEvents", "Lifecycle events, deduplicated by eventId", "EventsRequest", "EventsResponse", { "404": error("Unknown agent.") }, [agentId]) },
       ...orcaIngestPaths(),
+      ...workloadOpenApiPaths(),
     },
     components: {
       schemas: componentSchemas(),

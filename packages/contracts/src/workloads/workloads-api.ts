@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { named } from "../registry.ts";
+import { ZWorkloadStatus, ZWorkloadView } from "./workloads.ts";
+
+/** `GET /api/v1/workloads` query: filters and keyset pagination (newest first). */
+export const ZWorkloadListQuery = z.strictObject({
+  status: z.array(ZWorkloadStatus).max(8).optional(),
+  kind: z.enum(["batch", "online"]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** Opaque: the `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type TWorkloadListQuery = z.infer<typeof ZWorkloadListQuery>;
+
+export const ZWorkloadList = named(
+  "WorkloadList",
+  z.strictObject({ items: z.array(ZWorkloadView), nextCursor: z.string().nullable() }),
+  "A page of workloads, newest first; pass `nextCursor` as `cursor` for the next page (null = last page).",
+);
+export type TWorkloadList = z.infer<typeof ZWorkloadList>;
+
+const ZMarketName = z.enum(["on-demand", "spot", "reserved", "on-prem", "serverless"]);
+const ZReplicaGroup = z.strictObject({
+  poolId: z.string(),
+  gpuType: z.string(),
+  market: ZMarketName,
+  tp: z.number(),
+  count: z.number(),
+  role: z.enum(["both", "prefill", "decode"]),
+});
+const planOption = {
+  replicas: z.array(ZReplicaGroup),
+  gpus: z.number(),
+  costPerHour: z.number(),
+  predictedHours: z.number().optional(),
+  predictedLatency: z.strictObject({ ttftMs: z.number(), tpotMs: z.number() }).optional(),
+  totalCost: z.number(),
+  tokensPerSecond: z.number(),
+};
+
+/** The planner's `TPlan`, as `koi plan --json` prints it. */
+export const ZPlanView = named(
+  "Plan",
+  z.strictObject({
+    ...planOption,
+    feasible: z.boolean(),
+    engine: z.enum(["orca", "tuna"]),
+    kind: z.enum(["batch", "online"]),
+    alternatives: z.array(z.strictObject({ ...planOption, costDelta: z.number(), summary: z.string() })),
+    reason: z.string(),
+    binding: z
+      .strictObject({
+        constraint: z.enum(["deadline", "availability", "quota", "memory-fit", "budget", "max-gpus", "latency", "unknown-gpu"]),
+        detail: z.string(),
+        bestAchievableHours: z.number().optional(),
+        bestAchievableRequestsPerSecond: z.number().optional(),
+      })
+      .optional(),
+  }),
+  "What Koi would run for a workload on the org's live capacity now (dry run: nothing is submitted).",
+);
+export type TPlanView = z.infer<typeof ZPlanView>;
+
+/** `POST /api/v1/workloads/{id}/cancel` takes no fields; an empty object keeps Idempotency-Key hashing simple. */
+export const ZCancelWorkloadRequest = named("CancelWorkloadRequest", z.strictObject({}));
