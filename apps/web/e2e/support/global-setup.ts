@@ -4,6 +4,7 @@ import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { createThrowawayDatabase } from "@koi/db/test-database";
 import { cleanUp } from "./clean-up.ts";
+import { koiProcessEnv } from "./koi-env.ts";
 import { freePort, isRunning, portInUse, startNode, waitForHttp } from "./processes.ts";
 import { baseUrlOf, logDirOf, readState, repoRoot, webDir, workerDir, writeState, type TE2eState } from "./state.ts";
 
@@ -51,23 +52,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   writeState(state);
 
   try {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: state.databaseUrl,
-      REDIS_URL: redisUrl,
-      KOI_REDIS_PREFIX: state.redisPrefix,
-      APP_URL: baseUrl,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-not-for-production-0123456789abcdef",
-      KOI_OPEN_SIGNUP: "false",
-      KOI_TRUST_PROXY: "true",
-      KOI_WAITLIST_LIMIT_PER_HOUR: "5",
-      KOI_AUTH_LIMIT_PER_15_MIN: "10",
-      KOI_WORKER_HEALTH_PORT: String(healthPort),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-    };
-    // Whatever a developer's shell carries must not change what the specs see.
-    for (const name of ["SMTP_URL", "PORT", "AUTH_URL", "AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET", "AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET"]) delete env[name];
+    const env = koiProcessEnv(state);
 
     const nextBin = path.join(repoRoot, "node_modules/next/dist/bin/next");
     const web = startNode("web", webDir, [nextBin, "start", "-p", String(port)], env, logDir);

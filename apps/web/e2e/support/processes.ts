@@ -35,7 +35,7 @@ export function isRunning(pid: number, command: RegExp): boolean {
 
 /** SIGTERM, then SIGKILL after `graceMs`. */
 export async function stopProcess(proc: TE2eProcess, graceMs = 10_000): Promise<void> {
-  if (!isRunning(proc.pid, /next|main\.ts|tsx/)) return;
+  if (!isRunning(proc.pid, /next|main\.ts|tsx|koi-agent/)) return;
   process.kill(proc.pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (isAlive(proc.pid) && Date.now() < deadline) await sleep(100);

@@ -1,6 +1,9 @@
 import type { TAckRequest } from "@koi/contracts/agent/ack";
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
+import { handleDeployAck } from "../workloads/handle-deploy-ack.ts";
+import { lockOrgPlanning, lockWorkload } from "../workloads/lock-rows.ts";
+import { publishCommandWakeup } from "./command-wakeups.ts";
 
 export type TAck = Pick<TAckRequest, "status"> & { epoch?: number; detail?: string | null; engineRef?: string | null };
 
@@ -9,18 +12,27 @@ const TERMINAL = new Set(["COMPLETED", "REJECTED", "FAILED", "CANCELLED"]);
 /**
  * Records the agent's answer to a command. A command issued under an older epoch than its
  * assignment now has is stale: 409 and nothing written (the agent should drop it). Acking the
- * same terminal status again is a no-op, so retries are safe.
+ * same terminal status again is a no-op, so retries are safe. A deploy ack moves its workload
+ * along in the same transaction (RUNNING, or a failover deploy) — docs/workloads.md step 3.
  */
 export async function ackCommand(orgId: string, agentId: string, commandId: string, ack: TAck) {
-  return prisma.$transaction(async (tx) => {
+  const { result, wake } = await prisma.$transaction(async (tx) => {
+    const found = await tx.command.findFirst({ where: { id: commandId, orgId, agentId }, include: { assignment: { select: { workloadId: true } } } });
+    if (!found) throw notFound("No such command.");
+    const status = ack.status.toUpperCase() as "ACCEPTED" | "COMPLETED" | "REJECTED" | "FAILED";
+    const workloadId = found.type === "deploy" ? found.assignment?.workloadId : null;
+    // Lock order (lock-rows.ts): planning lock when a failure may fail over, then the workload.
+    if (workloadId) {
+      if (status === "REJECTED" || status === "FAILED") await lockOrgPlanning(tx, orgId);
+      await lockWorkload(tx, workloadId);
+    }
     const command = await tx.command.findFirst({ where: { id: commandId, orgId, agentId }, include: { assignment: { select: { epoch: true } } } });
     if (!command) throw notFound("No such command.");
     if (command.assignment && command.assignment.epoch > command.epoch) {
       throw new AppError("CONFLICT", `Stale epoch ${command.epoch}; the assignment is at epoch ${command.assignment.epoch}.`, { publicCode: "stale_epoch" });
     }
-    const status = ack.status.toUpperCase() as "ACCEPTED" | "COMPLETED" | "REJECTED" | "FAILED";
     if (TERMINAL.has(command.status)) {
-      if (command.status === status) return { commandId, status: command.status, duplicate: true };
+      if (command.status === status) return { result: { commandId, status: command.status, duplicate: true }, wake: [] as string[] };
       throw new AppError("CONFLICT", `Command is already ${command.status.toLowerCase()}.`);
     }
     const updated = await tx.command.update({
@@ -30,6 +42,9 @@ export async function ackCommand(orgId: string, agentId: string, commandId: stri
     if (command.assignmentId && ack.engineRef) {
       await tx.assignment.update({ where: { id: command.assignmentId }, data: { engineRef: ack.engineRef } });
     }
-    return { commandId, status: updated.status, duplicate: false };
+    const wake = workloadId && command.assignmentId && command.status !== status ? await handleDeployAck(tx, command.assignmentId, status, ack.detail ?? null) : [];
+    return { result: { commandId, status: updated.status, duplicate: false }, wake };
   });
+  await Promise.all(wake.map((id) => publishCommandWakeup(id)));
+  return result;
 }

@@ -1,6 +1,8 @@
 import type { TAssignmentReport, TUsageLine } from "@koi/contracts/agent/reports";
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma, type Prisma } from "@koi/db";
+import { applyReportToWorkload } from "../workloads/apply-report-to-workload.ts";
+import { lockWorkload } from "../workloads/lock-rows.ts";
 
 const usageKey = (u: Pick<TUsageLine, "component" | "gpuType">) => `${u.component}|${u.gpuType ?? ""}`;
 
@@ -29,6 +31,9 @@ export function usageDeltas(previous: TUsageLine[], current: TUsageLine[]) {
  */
 export async function recordReport(orgId: string, assignmentId: string, report: TAssignmentReport) {
   return prisma.$transaction(async (tx) => {
+    // Lock order (workloads/lock-rows.ts): the workload first, then the assignment.
+    const owner = await tx.assignment.findFirst({ where: { id: assignmentId, orgId }, select: { workloadId: true } });
+    if (owner?.workloadId) await lockWorkload(tx, owner.workloadId);
     // Row lock: reports of one assignment are applied one after the other.
     const rows = await tx.$queryRaw<{ id: string; epoch: number; agentId: string; lastSeq: number }[]>`
       SELECT id, epoch, "agentId", "lastSeq" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
@@ -63,6 +68,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         latestMetrics: metrics as unknown as Prisma.InputJsonValue,
       },
     });
+    if (owner?.workloadId) await applyReportToWorkload(tx, owner.workloadId, report);
     return { accepted: true, duplicate: false };
   });
 }

@@ -20,7 +20,7 @@ export const ZWorkloadList = named(
 export type TWorkloadList = z.infer<typeof ZWorkloadList>;
 
 const ZMarketName = z.enum(["on-demand", "spot", "reserved", "on-prem", "serverless"]);
-const ZReplicaGroup = z.strictObject({
+const ZReplicaGroup = z.object({
   poolId: z.string(),
   gpuType: z.string(),
   market: ZMarketName,
@@ -33,23 +33,26 @@ const planOption = {
   gpus: z.number(),
   costPerHour: z.number(),
   predictedHours: z.number().optional(),
-  predictedLatency: z.strictObject({ ttftMs: z.number(), tpotMs: z.number() }).optional(),
+  predictedLatency: z.object({ ttftMs: z.number(), tpotMs: z.number() }).optional(),
   totalCost: z.number(),
   tokensPerSecond: z.number(),
 };
 
-/** The planner's `TPlan`, as `koi plan --json` prints it. */
+/**
+ * The planner's `TPlan`, as `koi plan --json` prints it. A response schema: unknown fields are
+ * stripped rather than refused, so a planner that learns a new figure never turns into a 500.
+ */
 export const ZPlanView = named(
   "Plan",
-  z.strictObject({
+  z.object({
     ...planOption,
     feasible: z.boolean(),
     engine: z.enum(["orca", "tuna"]),
     kind: z.enum(["batch", "online"]),
-    alternatives: z.array(z.strictObject({ ...planOption, costDelta: z.number(), summary: z.string() })),
+    alternatives: z.array(z.object({ ...planOption, costDelta: z.number(), summary: z.string() })),
     reason: z.string(),
     binding: z
-      .strictObject({
+      .object({
         constraint: z.enum(["deadline", "availability", "quota", "memory-fit", "budget", "max-gpus", "latency", "unknown-gpu"]),
         detail: z.string(),
         bestAchievableHours: z.number().optional(),

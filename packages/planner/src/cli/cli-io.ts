@@ -6,12 +6,20 @@ export type TCliIo = {
   out: (text: string) => void;
   err: (text: string) => void;
   readFile: (path: string) => string;
+  /** The commands that talk to Koi (`submit`, `status`, `cancel`) read KOI_URL / KOI_API_KEY here. */
+  env?: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  nowMs?: () => number;
 };
 
 export const processIo: TCliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   readFile: (path) => readFileSync(path, "utf8"),
+  env: process.env,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  nowMs: () => Date.now(),
 };
 
 /** A mistake in what the user passed: reported in one line, exit code 2, no stack trace. */

@@ -1,13 +1,18 @@
 import { isUserError, processIo, type TCliIo } from "./cli-io.ts";
 import { PERF_USAGE, runPerf } from "./run-perf.ts";
+import { KoiHttpError } from "./koi-http-client.ts";
 import { PLAN_USAGE, runPlan } from "./run-plan.ts";
+import { CANCEL_USAGE, runCancel, runStatus, runSubmit, STATUS_USAGE, SUBMIT_USAGE } from "./run-workload-commands.ts";
 
 type TCommand = { usage: string; summary: string; run: (argv: readonly string[], io: TCliIo) => number | Promise<number> };
 
-// Subcommands register here; `koi submit/status/cancel` slot in beside these.
+// Subcommands register here. plan and perf work offline; submit, status and cancel talk to Koi.
 export const COMMANDS: Record<string, TCommand> = {
   plan: { usage: PLAN_USAGE, summary: "choose GPUs for a workload at minimum cost", run: runPlan },
   perf: { usage: PERF_USAGE, summary: "predict throughput and latency of one replica", run: runPerf },
+  submit: { usage: SUBMIT_USAGE, summary: "submit a workload to Koi (KOI_URL, KOI_API_KEY)", run: runSubmit },
+  status: { usage: STATUS_USAGE, summary: "progress, forecast and cost of a workload", run: runStatus },
+  cancel: { usage: CANCEL_USAGE, summary: "cancel a workload", run: runCancel },
 };
 
 function usage(): string {
@@ -15,7 +20,7 @@ function usage(): string {
   return ["usage: koi <command> [options]", "", "commands:", ...lines].join("\n");
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 unexpected failure, 2 bad input). */
+/** Runs the CLI; returns the exit code (0 ok, 1 unexpected failure or Koi unreachable / 5xx, 2 bad input or a 4xx from Koi). */
 export async function main(argv: readonly string[], io: TCliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
@@ -34,6 +39,11 @@ export async function main(argv: readonly string[], io: TCliIo = processIo): Pro
   try {
     return await command.run(rest, io);
   } catch (error) {
+    if (error instanceof KoiHttpError) {
+      // 4xx: the request (file, id, key) was wrong, like any other bad input; 5xx: Koi's fault.
+      io.err(`koi ${name}: ${error.describe()}`);
+      return error.status < 500 ? 2 : 1;
+    }
     if (isUserError(error)) {
       io.err(`koi ${name}: ${error.message}`);
       return 2;

@@ -9,6 +9,7 @@ export function SettingsTabs({ slug }: { slug: string }) {
   const tabs = [
     { label: "Members", href: `/o/${slug}/settings/members` },
     { label: "API keys", href: `/o/${slug}/settings/api-keys` },
+    { label: "Notifications", href: `/o/${slug}/settings/notifications` },
   ];
   return (
     <nav aria-label="Settings" className="mb-6 flex gap-4 border-b border-zinc-200 dark:border-zinc-800">

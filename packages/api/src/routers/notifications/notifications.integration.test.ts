@@ -1,0 +1,52 @@
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { prisma } from "@koi/db";
+import { addTestMember, createTestOrg } from "@koi/db/factories";
+import { callerAs } from "../../testing/callers.ts";
+
+async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
+  const err = await promise.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(TRPCError);
+  expect((err as TRPCError).code).toBe(code);
+}
+
+const settings = { webhookUrl: "https://hooks.example.com/koi/T0KEN", email: "ops@example.com", sloAtRisk: true, budget: false };
+
+describe("notifications", () => {
+  it("defaults, lets admins set, and audits without the webhook path", async () => {
+    const org = await createTestOrg();
+    const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
+    expect(await admin.notifications.get()).toMatchObject({ webhookUrl: null, email: null, sloAtRisk: true, budget: true, updatedAt: null });
+    await admin.notifications.set(settings);
+    expect(await admin.notifications.get()).toMatchObject(settings);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { orgId: org.id, action: "notifications.updated" } });
+    expect(JSON.stringify(audit.data)).not.toContain("T0KEN");
+    await admin.notifications.set({ webhookUrl: "http://localhost:4000/hook", email: "", sloAtRisk: false, budget: false });
+    expect(await admin.notifications.get()).toMatchObject({ webhookUrl: "http://localhost:4000/hook", email: null });
+  });
+
+  it("refuses plain-http webhooks and members", async () => {
+    const org = await createTestOrg();
+    const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
+    const member = callerAs((await addTestMember(org.id, "MEMBER")).id, org.id);
+    await expectCode(admin.notifications.set({ ...settings, webhookUrl: "http://hooks.example.com/koi" }), "BAD_REQUEST");
+    await expectCode(member.notifications.set(settings), "FORBIDDEN");
+    expect(await member.notifications.get()).toMatchObject({ webhookUrl: null });
+  });
+
+  it("never reads or writes another org's settings", async () => {
+    const orgA = await createTestOrg();
+    const adminA = callerAs((await addTestMember(orgA.id, "ADMIN")).id, orgA.id);
+    await adminA.notifications.set(settings);
+    const before = await prisma.notificationSetting.findUniqueOrThrow({ where: { orgId: orgA.id } });
+    const orgB = await createTestOrg();
+    const ownerBId = (await addTestMember(orgB.id, "OWNER")).id;
+    const b = callerAs(ownerBId, orgB.id);
+    expect(await b.notifications.get()).toMatchObject({ webhookUrl: null, email: null });
+    await b.notifications.set({ ...settings, email: "b@example.com" });
+    const intruder = callerAs(ownerBId, orgA.id);
+    await expectCode(intruder.notifications.get(), "NOT_FOUND");
+    await expectCode(intruder.notifications.set({ ...settings, webhookUrl: "https://evil.example.com" }), "NOT_FOUND");
+    expect(await prisma.notificationSetting.findUniqueOrThrow({ where: { orgId: orgA.id } })).toEqual(before);
+  });
+});
