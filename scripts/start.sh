@@ -5,7 +5,8 @@
 #
 # Steps: check Node ≥ 20.9 → .env (created from .env.example with a fresh AUTH_SECRET when
 # missing) → npm ci → Postgres + Redis (used if they answer, else started) → database `koi`
-# → migrations → demo seed → production build → web on :3000 and worker in the foreground.
+# → migrations → demo seed → production build → web on :3000 and worker in the foreground
+# → the demo (simulated engines, three agents, the scenario; KOI_DEMO=0 skips it).
 # Ctrl-C stops both. Safe to run again: every step is idempotent.
 #
 # Environment knobs: KOI_NPM_CI=auto|always|never (default auto: reinstall only when
@@ -133,10 +134,9 @@ if [[ -z ${SMTP_URL:-} ]]; then
   start_process mail "$KOI_ROOT" node scripts/lib/print-new-mail.mjs
 fi
 # ---- more processes -----------------------------------------------------------------------
-# Add further long-running processes here with start_process <name> <dir> <command...>, e.g.
-# the engine simulator (apps/engine-sim) once it is ready to run against this Koi:
-#   start_process engine-sim apps/engine-sim node --import tsx src/cli.ts
-# and, if it serves HTTP, a wait_http line for it below.
+# Add further long-running processes here with start_process <name> <dir> <command...>, and,
+# if they serve HTTP, a wait_http line below. The demo's engines and agents start further down,
+# once the web app answers (they need it to register).
 
 # --- wait until they answer --------------------------------------------------------------
 http_up() { # any HTTP answer below 500
@@ -169,6 +169,39 @@ fi
 wait_http "the web app" "http://localhost:$WEB_PORT/" 120
 wait_http "the worker" "http://localhost:$WORKER_HEALTH_PORT/healthz" 60
 
+# ---- the demo: simulated engines, their agents and the story (README "The demo") ----------
+# KOI_DEMO=0 skips it. Fresh engine keys at every start (previous demo keys are revoked; only
+# hashes are stored); the secrets reach the agents through their environment, never argv.
+DEMO=${KOI_DEMO:-1}
+if [[ $DEMO == 1 ]]; then
+  for port in 26336 26337 8080 8081 8091 8092; do
+    if port_busy "$port"; then koi_warn "port $port is in use: skipping the demo engines (KOI_DEMO=0 silences this)"; DEMO=0; break; fi
+  done
+fi
+if [[ $DEMO == 1 ]]; then
+  koi_say "demo: creating engine keys for the agents (.koi/demo/keys.json)"
+  node --import tsx scripts/lib/demo-agent-keys.ts
+  demo_key() { node -p "require('./.koi/demo/keys.json')['$1']"; }
+  AGENT_DIR="$KOI_ROOT/.koi/demo/agents"
+  mkdir -p "$AGENT_DIR"
+  # Two Orca clusters (orca-east: H100 spot, running at 0.55× the perf model; orca-west: A100
+  # on-demand + L40S spot) and one Tuna service (on orca-east's simulator port 8080).
+  start_process sim-east apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-east@127.0.0.1:8091" node --import tsx src/cli.ts --config demo/orca-east.json
+  start_process sim-west apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-west@127.0.0.1:8092" node --import tsx src/cli.ts --config demo/orca-west.json
+  start_process agent-east "$KOI_ROOT" env KOI_API_KEY="$(demo_key orca-east)" KOI_WEBHOOK_SECRET=demo-east \
+    node packages/agent/bin/koi-agent.mjs --koi-url "http://localhost:$WEB_PORT" --engine orca --engine-url http://127.0.0.1:26336 \
+    --webhook-port 8091 --cluster-name orca-east --region us-east-1 --spool-dir "$AGENT_DIR/orca-east"
+  start_process agent-west "$KOI_ROOT" env KOI_API_KEY="$(demo_key orca-west)" KOI_WEBHOOK_SECRET=demo-west \
+    node packages/agent/bin/koi-agent.mjs --koi-url "http://localhost:$WEB_PORT" --engine orca --engine-url http://127.0.0.1:26337 \
+    --webhook-port 8092 --cluster-name orca-west --region us-west-2 --spool-dir "$AGENT_DIR/orca-west"
+  start_process agent-tuna "$KOI_ROOT" env KOI_API_KEY="$(demo_key tuna)" \
+    node packages/agent/bin/koi-agent.mjs --koi-url "http://localhost:$WEB_PORT" --engine tuna --engine-url http://127.0.0.1:8080 \
+    --tuna-gpu L4 --tuna-gpu-count 1 --tuna-serverless-provider modal --cluster-name tuna-chat --region us-east-1 --spool-dir "$AGENT_DIR/tuna"
+  wait_http "the simulated Orca (east)" "http://127.0.0.1:26336/health" 60
+  wait_http "the simulated Orca (west)" "http://127.0.0.1:26337/health" 60
+  start_process demo apps/engine-sim node --import tsx src/demo/run-demo-scenario.ts --koi-url "http://localhost:$WEB_PORT" --keys "$KOI_ROOT/.koi/demo/keys.json"
+fi
+
 read -r pg_host pg_port < <(koi_url_host_port "$DATABASE_URL")
 read -r redis_host redis_port < <(koi_url_host_port "$REDIS_URL")
 rule() { printf '  +%s+\n' "$(printf -- '-%.0s' $(seq 78))"; }
@@ -189,6 +222,10 @@ row "Redis            $redis_host:$redis_port  key prefix ${KOI_REDIS_PREFIX:-ko
 rule
 row "Demo login       demo@koi.local / koi-demo-2026    owner of Acme AI"
 row "Staff login      staff@koi.local / koi-staff-2026  staff, /admin/waitlist"
+if [[ $DEMO == 1 ]]; then
+  row "Demo             2 Orca clusters + 1 Tuna service (engine-sim), 3 koi-agents; the"
+  row "                 story plays as [demo] lines: Fleet, Workloads and Costs pages"
+fi
 row "Logs             .koi/logs/<name>.log"
 rule
 echo

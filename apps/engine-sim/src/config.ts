@@ -48,6 +48,11 @@ export const ZOrcaSimConfig = z.strictObject({
   replicaCrashPerHour: z.number().min(0).default(0.005),
   /** Log-normal sigma of each replica's throughput around the planner's prediction. */
   throughputNoise: z.number().min(0).max(1).default(0.08),
+  /**
+   * Multiplies every replica's throughput: below 1 the cluster runs slower than the perf model
+   * predicts (the demo uses it so the forecaster sees a job fall behind and Koi scales it up).
+   */
+  throughputFactor: z.number().positive().max(10).default(1),
   quirks: z
     .strictObject({
       /** A killed or finished replica emits replica-failed clean_exit_pending_chunks while chunks remain (A.4). */

@@ -14,6 +14,13 @@ function fakeHandlers() {
     "send-password-reset": vi.fn(async () => undefined),
     "mark-offline-agents": vi.fn(async () => undefined),
     "announce-expired-leases": vi.fn(async () => undefined),
+    "plan-workload": vi.fn(async () => undefined),
+    "complete-workload": vi.fn(async () => undefined),
+    "rebalance-for-workload": vi.fn(async () => undefined),
+    "replan-workload": vi.fn(async () => undefined),
+    "notify-org": vi.fn(async () => undefined),
+    "forecast-workloads": vi.fn(async () => undefined),
+    "reconcile-workloads": vi.fn(async () => undefined),
   } satisfies TJobHandlers;
 }
 

@@ -4,6 +4,8 @@ import { sendPasswordReset } from "./email/send-password-reset.ts";
 import { sendWaitlistConfirmation } from "./email/send-waitlist-confirmation.ts";
 import { sweepExpiredLeases, sweepOfflineAgents } from "./engines/sweep-engines.ts";
 import type { TJobContext } from "./job-context.ts";
+import { notifyOrg } from "./workloads/notify-org.ts";
+import { runCompleteWorkload, runPlanWorkload, runRebalanceForWorkload, runReplanWorkload, sweepForecasts, sweepReconcile } from "./workloads/workload-jobs.ts";
 
 export type TJobHandler<N extends TJobName> = (payload: TJobPayload<N>, ctx: TJobContext) => Promise<void>;
 
@@ -16,4 +18,11 @@ export const jobHandlers: TJobHandlers = {
   "send-password-reset": sendPasswordReset,
   "mark-offline-agents": sweepOfflineAgents,
   "announce-expired-leases": sweepExpiredLeases,
+  "plan-workload": runPlanWorkload,
+  "complete-workload": runCompleteWorkload,
+  "rebalance-for-workload": runRebalanceForWorkload,
+  "replan-workload": runReplanWorkload,
+  "notify-org": notifyOrg,
+  "forecast-workloads": sweepForecasts,
+  "reconcile-workloads": sweepReconcile,
 };

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { createRedis } from "@koi/core/redis";
 import { prisma } from "@koi/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { jobHandlers } from "./job-handlers.ts";
 import { startWorkerRuntime, type TWorkerRuntime } from "./start-worker-runtime.ts";
 import { freePort } from "./testing/spawn-worker.ts";

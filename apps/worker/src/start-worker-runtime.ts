@@ -61,7 +61,7 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
     queues.set(name, queue);
   }
 
-  const schedulingTimer = scheduleRepeatingJobs(queues, log);
+  let schedulingTimer = scheduleRepeatingJobs(queues, log);
 
   // First, so a taken port fails the boot before any job starts.
   const health = () => collectHealth({ db, queues });
@@ -93,7 +93,13 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
   const wipeGuard =
     opts.redisWipeRecovery === false
       ? undefined
-      : createRedisWipeGuard({ redis: producer, prefix, db, log, checkEveryMs: opts.redisWipeRecovery === true ? undefined : opts.redisWipeRecovery?.checkEveryMs });
+      : createRedisWipeGuard({
+          redis: producer, prefix, db, log, checkEveryMs: opts.redisWipeRecovery === true ? undefined : opts.redisWipeRecovery?.checkEveryMs,
+          onWipe: () => {
+            clearInterval(schedulingTimer);
+            schedulingTimer = scheduleRepeatingJobs(queues, log);
+          },
+        });
   const relay: TOutboxRelay | undefined =
     opts.relay?.enabled === false
       ? undefined

@@ -52,7 +52,8 @@ export const jobCatalog = {
   },
   "replan-workload": {
     queue: "workloads",
-    payload: z.object({ workloadId: z.string().min(1), reason: z.string().max(500) }).strict(),
+    // `assignmentId`: the assignment that was lost; the job is a no-op once it is no longer live.
+    payload: z.object({ workloadId: z.string().min(1), reason: z.string().max(500), assignmentId: z.string().min(1).optional() }).strict(),
     attempts: 6,
     backoffMs: 2_000,
     concurrency: 4,

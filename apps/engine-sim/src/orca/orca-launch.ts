@@ -129,6 +129,8 @@ export function clusterUp(e: OrcaEngine, job: TJob, r: TReplica, index: number, 
   if (job.status === "launching" || job.status === "queued") job.status = "loading_model";
   job.updatedAt = e.now;
   r.perf = replicaPerf({ model: job.model, orcaGpu: config.gpuType, gpuMemoryGb: r.gpuMemoryGb, tp: config.tp, pp: config.pp, avgIn: job.avgIn, avgOut: job.avgOut, random: r.random, noise: e.config.throughputNoise });
+  const slow = e.config.throughputFactor;
+  if (slow !== 1) r.perf = { ...r.perf, tps: r.perf.tps * slow, outputTps: r.perf.outputTps * slow, ttftMs: r.perf.ttftMs / slow, tpotMs: r.perf.tpotMs / slow };
   const load = r.random.uniform(e.config.modelLoadSeconds[0], e.config.modelLoadSeconds[1]);
   e.at(load, () => modelReady(e, job, r), r);
 }

@@ -70,7 +70,8 @@ export async function sendMailOnce(ctx: TJobContext, subject: TMailSubject): Pro
   log.info({ mailMessageId: message.id, transport: message.transport }, "email delivered");
 }
 
-async function deliver(ctx: TJobContext, message: MailMessage): Promise<void> {
+/** Sends a stored message (SMTP when it was stored for SMTP) and marks it sent. */
+export async function deliver(ctx: TJobContext, message: MailMessage): Promise<void> {
   if (message.transport === "smtp") {
     // Throwing lets BullMQ retry with backoff; the retry redelivers this same stored message.
     if (!ctx.mail.mailer) throw new Error("message was stored for SMTP but SMTP_URL is not set");

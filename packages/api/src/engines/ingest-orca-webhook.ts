@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { prisma, type Prisma } from "@koi/db";
+import { enqueueReplans } from "../workloads/replan-workload.ts";
+import { REPLAN_REASON_CODES } from "./record-engine-events.ts";
 
 export const orcaWebhookEvents = ["config-attempted", "launching", "launch-heartbeat", "started", "launch-failed", "replica-failed", "complete"] as const;
 export type TOrcaWebhookEvent = (typeof orcaWebhookEvents)[number];
@@ -52,7 +54,12 @@ export async function ingestOrcaWebhook(orgId: string, event: TOrcaWebhookEvent,
     await prisma.engineEvent.update({ where: { id: existing.id }, data: { claimedAt: now } });
   }
   await applyOrcaEvent(orgId, event, groupId, payload);
-  await prisma.engineEvent.update({ where: { orgId_eventId: { orgId, eventId } }, data: { processedAt: new Date() } });
+  await prisma.$transaction(async (tx) => {
+    if (reasonCode && REPLAN_REASON_CODES.has(reasonCode) && groupId) {
+      await enqueueReplans(tx, { orgId, engineRef: groupId }, `${reasonCode}${detail ? `: ${detail}` : ""}`);
+    }
+    await tx.engineEvent.update({ where: { orgId_eventId: { orgId, eventId } }, data: { processedAt: new Date() } });
+  });
   return { status: "recorded", eventId, httpStatus: 200 };
 }
 

@@ -1,33 +1,38 @@
 import { prisma } from "@koi/db";
+import { enqueueReplans } from "../workloads/replan-workload.ts";
 
 /** Missing this many heartbeats in a row makes an agent OFFLINE. */
 export const MISSED_HEARTBEATS_FOR_OFFLINE = 3;
 
 /**
  * One statement flips every agent whose last heartbeat is older than 3 of its own intervals, so
- * two workers running this at once cannot both record the transition; each flip gets an event.
+ * two workers running this at once cannot both record the transition; each flip gets an event
+ * and, in the same transaction, a replan for each workload assignment the agent was running.
  */
 export async function markOfflineAgents(now = new Date()): Promise<{ agentId: string; orgId: string }[]> {
-  const flipped = await prisma.$queryRaw<{ id: string; orgId: string; lastHeartbeatAt: Date | null }[]>`
-    UPDATE "Agent" SET status = 'OFFLINE', "updatedAt" = ${now}
-    WHERE status <> 'OFFLINE'
-      AND "lastHeartbeatAt" < ${now}::timestamp - make_interval(secs => ${MISSED_HEARTBEATS_FOR_OFFLINE} * "heartbeatIntervalSeconds")
-    RETURNING id, "orgId", "lastHeartbeatAt"`;
-  if (flipped.length) {
-    await prisma.engineEvent.createMany({
-      data: flipped.map((a) => ({
-        orgId: a.orgId,
-        agentId: a.id,
-        eventId: `agent-offline-${a.id}-${now.getTime()}`,
-        type: "agent_offline",
-        reasonCode: "heartbeat_timeout",
-        detail: `No heartbeat since ${a.lastHeartbeatAt?.toISOString() ?? "registration"} (${MISSED_HEARTBEATS_FOR_OFFLINE} missed).`,
-        payload: {},
-        at: now,
-        processedAt: now,
-      })),
-      skipDuplicates: true,
-    });
-  }
-  return flipped.map((a) => ({ agentId: a.id, orgId: a.orgId }));
+  return prisma.$transaction(async (tx) => {
+    const flipped = await tx.$queryRaw<{ id: string; orgId: string; lastHeartbeatAt: Date | null }[]>`
+      UPDATE "Agent" SET status = 'OFFLINE', "updatedAt" = ${now}
+      WHERE status <> 'OFFLINE'
+        AND "lastHeartbeatAt" < ${now}::timestamp - make_interval(secs => ${MISSED_HEARTBEATS_FOR_OFFLINE} * "heartbeatIntervalSeconds")
+      RETURNING id, "orgId", "lastHeartbeatAt"`;
+    if (flipped.length) {
+      await tx.engineEvent.createMany({
+        data: flipped.map((a) => ({
+          orgId: a.orgId,
+          agentId: a.id,
+          eventId: `agent-offline-${a.id}-${now.getTime()}`,
+          type: "agent_offline",
+          reasonCode: "heartbeat_timeout",
+          detail: `No heartbeat since ${a.lastHeartbeatAt?.toISOString() ?? "registration"} (${MISSED_HEARTBEATS_FOR_OFFLINE} missed).`,
+          payload: {},
+          at: now,
+          processedAt: now,
+        })),
+        skipDuplicates: true,
+      });
+      for (const a of flipped) await enqueueReplans(tx, { agentId: a.id }, `agent went offline (no heartbeat since ${a.lastHeartbeatAt?.toISOString() ?? "registration"})`);
+    }
+    return flipped.map((a) => ({ agentId: a.id, orgId: a.orgId }));
+  });
 }

@@ -1,5 +1,9 @@
 import { prisma, type Prisma } from "@koi/db";
+import { enqueueReplans } from "../workloads/replan-workload.ts";
 import { findAgentInOrg } from "./find-agent.ts";
+
+/** Events after which the engine job has lost capacity Koi must replace (docs/workloads.md step 8). */
+export const REPLAN_REASON_CODES = new Set(["spot_preemption"]);
 
 export type TEngineEvent = {
   eventId: string;
@@ -15,20 +19,28 @@ export type TEngineEvent = {
 export async function recordEngineEvents(orgId: string, agentId: string, events: TEngineEvent[]) {
   await findAgentInOrg(orgId, agentId);
   const now = new Date();
-  const result = await prisma.engineEvent.createMany({
-    data: events.map((e) => ({
-      orgId,
-      agentId,
-      eventId: e.eventId,
-      type: e.type,
-      reasonCode: e.reasonCode ?? null,
-      detail: e.detail ?? null,
-      engineRef: e.engineRef ?? null,
-      payload: (e.payload ?? {}) as Prisma.InputJsonValue,
-      at: new Date(e.at),
-      processedAt: now,
-    })),
-    skipDuplicates: true,
+  return prisma.$transaction(async (tx) => {
+    const result = await tx.engineEvent.createMany({
+      data: events.map((e) => ({
+        orgId,
+        agentId,
+        eventId: e.eventId,
+        type: e.type,
+        reasonCode: e.reasonCode ?? null,
+        detail: e.detail ?? null,
+        engineRef: e.engineRef ?? null,
+        payload: (e.payload ?? {}) as Prisma.InputJsonValue,
+        at: new Date(e.at),
+        processedAt: now,
+      })),
+      skipDuplicates: true,
+    });
+    // A replayed event finds the replan already queued (same job id) or the assignment already lost.
+    for (const e of events) {
+      if (e.reasonCode && REPLAN_REASON_CODES.has(e.reasonCode) && e.engineRef) {
+        await enqueueReplans(tx, { orgId, agentId, engineRef: e.engineRef }, `${e.reasonCode}${e.detail ? `: ${e.detail}` : ""}`);
+      }
+    }
+    return { accepted: result.count, duplicates: events.length - result.count };
   });
-  return { accepted: result.count, duplicates: events.length - result.count };
 }

@@ -5,10 +5,12 @@ import { prisma } from "@koi/db";
 import { publishCommandWakeup } from "../engines/command-wakeups.ts";
 import { writeCommand } from "../engines/issue-command.ts";
 import { lockWorkload } from "./lock-rows.ts";
+import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
 import { ENDED_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
 /**
- * Cancels a workload: a `stop` Command for its live assignment(s), status CANCELLED. Cancelling
+ * Cancels a workload: a `stop` Command for its live assignment(s), status CANCELLED, and work it
+ * had paused (rebalance) resumed. Cancelling
  * a finished workload changes nothing and returns it as it is (safe to retry).
  */
 export async function cancelWorkload(orgId: string, workloadId: string, actorUserId: string | null) {
@@ -27,7 +29,9 @@ export async function cancelWorkload(orgId: string, workloadId: string, actorUse
       data: { status: "CANCELLED", statusDetail: "cancelled", completedAt: new Date(), costUsd: costs._sum.costUsd ?? locked.costUsd },
     });
     await recordAudit(tx, { orgId, actorUserId, action: "workload.cancelled", targetType: "workload", targetId: workloadId, data: { stopped: live.length } });
-    return { workload, agents: [...new Set(live.map((a) => a.agentId))] };
+    // Work paused to make room for this one gets its GPUs back now.
+    const resumed = await resumePausedWorkloads(tx, workloadId, `${locked.name} was cancelled`);
+    return { workload, agents: [...new Set([...live.map((a) => a.agentId), ...resumed])] };
   });
   await Promise.all(agents.map((id) => publishCommandWakeup(id)));
   return workload;

@@ -5,6 +5,9 @@ import { buildOrgCapacity, type TOrgCapacity } from "./build-org-capacity.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { largestGroup, plannerWorkload, selectOptionsFor } from "./workload-inputs.ts";
 
+/** GPUs per pool the first (fast) search may use; see `planOnOrgCapacity`. */
+export const FIRST_PASS_POOL_GPUS = 64;
+
 export type TPlanResult = { plan: TPlan; routeReason: string; org: TOrgCapacity };
 
 /**
@@ -19,7 +22,12 @@ export async function planOnOrgCapacity(orgId: string, submission: TWorkloadSubm
   const run = async (engine: TPlan["engine"]) => {
     const org = await buildOrgCapacity(orgId, { db, engine });
     const capacity: TCapacity = { pools: org.capacity.pools.filter((p) => !exclude.poolIds?.includes(p.id)) };
-    return { org: { ...org, capacity }, plan: await selectGpus(workload, capacity, options) };
+    // Search time grows with pool size, and almost every workload needs a few replicas: search
+    // pools capped at FIRST_PASS_POOL_GPUS first, and the full pools only when that is infeasible.
+    const capped = { pools: capacity.pools.map((p) => ({ ...p, available: Math.min(p.available, FIRST_PASS_POOL_GPUS) })) };
+    const first = await selectGpus(workload, capped, options);
+    const wasCapped = capacity.pools.some((p) => p.available > FIRST_PASS_POOL_GPUS);
+    return { org: { ...org, capacity }, plan: first.feasible || !wasCapped ? first : await selectGpus(workload, capacity, options) };
   };
   let { org, plan } = await run(firstRoute.engine);
   let route = plan.feasible ? routeEngine(workload, plan) : firstRoute;

@@ -14,7 +14,7 @@ const HOUR_MS = 3_600_000;
 
 /** The planner's workload: the submission minus name/budget/markets. */
 export function plannerWorkload(s: TWorkloadSubmission): TWorkload {
-  const { name: _name, budgetUsd: _budget, allowedMarkets: _markets, ...workload } = s;
+  const { name: _name, budgetUsd: _budget, allowedMarkets: _markets, input: _input, ...workload } = s;
   return workload as TWorkload;
 }
 
@@ -38,13 +38,15 @@ export function selectOptionsFor(s: TWorkloadSubmission): TSelectOptions {
   };
 }
 
-/** What the engine is told to run (deploy payload). */
-export function workloadSpecFor(w: Pick<Workload, "deadlineAt">, remaining: TWorkload): TWorkloadSpec {
+/** What the engine is told to run (deploy payload); batch input (where Orca reads it) passes through. */
+export function workloadSpecFor(w: Pick<Workload, "deadlineAt" | "spec">, remaining: TWorkload): TWorkloadSpec {
   if (remaining.kind === "batch") {
+    const input = (w.spec as unknown as TWorkloadSubmission).input;
     return {
       kind: "batch", model: remaining.model, requests: remaining.requests, avgInputTokens: Math.round(remaining.avgInputTokens),
       avgOutputTokens: Math.round(remaining.avgOutputTokens), ...(w.deadlineAt ? { deadlineAt: w.deadlineAt.toISOString() } : {}),
       ...(remaining.priority ? { priority: remaining.priority } : {}),
+      ...(input ? { input } : {}),
     };
   }
   return {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZBatchWorkload, ZMarket, ZOnlineWorkload } from "@koi/planner/types";
+import { ZInputChunk } from "../agent/commands.ts";
 import { ZId, ZIsoDateTime } from "../primitives.ts";
 import { named } from "../registry.ts";
 
@@ -10,6 +11,13 @@ const submissionExtras = {
   budgetUsd: z.number().positive().max(10_000_000).optional(),
   /** Markets Koi may place this workload on; default all. */
   allowedMarkets: z.array(ZMarket).min(1).max(5).optional(),
+  /** Batch input in the customer's storage (Orca reads OpenAI-batch JSONL chunks from S3). */
+  input: z
+    .strictObject({
+      uri: z.string().trim().min(1).max(2048),
+      chunks: z.array(ZInputChunk).min(1).max(10_000).optional(),
+    })
+    .optional(),
 };
 
 /**

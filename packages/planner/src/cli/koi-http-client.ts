@@ -81,6 +81,11 @@ export class KoiClient {
     return this.request("POST", `/api/v1/workloads/${encodeURIComponent(id)}/cancel`, {}, idempotencyKey);
   }
 
+  /** Dry run: the plan Koi would choose now (`TPlan`). */
+  plan<T = { feasible: boolean; engine: string; reason: string; gpus: number; costPerHour: number }>(submission: unknown): Promise<T> {
+    return this.request("POST", "/api/v1/plan", submission);
+  }
+
   private async request<T>(method: "GET" | "POST", path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.conn.apiKey}`, accept: "application/json", "user-agent": CLI_USER_AGENT };
     if (body !== undefined) headers["content-type"] = "application/json";

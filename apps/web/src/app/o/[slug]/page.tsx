@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { roleAtLeast } from "@koi/auth/roles";
 import { Card } from "@koi/ui/card";
+import { OverviewCards } from "@/components/overview/overview-cards";
 import { loadOrgPage } from "@/lib/load-org-page";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -11,7 +12,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
   const { org } = await loadOrgPage((await params).slug);
   const canInvite = roleAtLeast(org.role, "ADMIN");
 
-  return (
+  const gettingStarted = (
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold">Welcome to {org.name}</h1>
@@ -28,7 +29,13 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
               Koi's agent runs next to your Orca or Tuna engines and reports GPUs, prices and progress. Once one is connected, this page shows GPUs in use,
               spend today and workloads at risk.
             </p>
-            <p className="text-sm font-medium text-zinc-500">Coming with the agent.</p>
+            <Link
+              href={`/o/${org.slug}/fleet/connect`}
+              className="inline-flex items-center gap-1 text-sm font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500 dark:text-brand-500"
+            >
+              Connect an engine
+              <ArrowRight aria-hidden className="size-4" />
+            </Link>
           </Card>
         </li>
         <li>
@@ -54,4 +61,6 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
       </ol>
     </div>
   );
+
+  return <OverviewCards slug={org.slug} empty={gettingStarted} />;
 }

@@ -32,9 +32,13 @@ function mutate(body: unknown, path: number[], replacement: unknown, remove: boo
 }
 
 describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
-  const postRoutes = (): TRoute[] => {
+  const postRoutes = (): (TRoute & { key?: string })[] => {
     const b = validBodies(t);
+    const workloadsKey = t.workloadsA.secret;
     return [
+      { name: "submit workload", handler: handlers.submitWorkload, params: {}, body: b.submit, key: workloadsKey },
+      { name: "plan", handler: handlers.plan, params: {}, body: b.plan, key: workloadsKey },
+      { name: "cancel workload", handler: handlers.cancelWorkload, params: { workloadId: t.workloadId }, body: b.cancel, key: workloadsKey },
       { name: "register", handler: handlers.register, params: {}, body: b.register },
       { name: "heartbeat", handler: handlers.heartbeat, params: { agentId: t.agentId }, body: b.heartbeat },
       { name: "ack", handler: handlers.ack, params: { agentId: t.agentId, commandId: t.commandId }, body: b.ack },
@@ -48,7 +52,7 @@ describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
     for (const r of postRoutes()) {
       await fc.assert(
         fc.asyncProperty(fc.jsonValue(), async (body) => {
-          const res = await call(r.handler, { params: r.params, body, key: t.engineA.secret });
+          const res = await call(r.handler, { params: r.params, body, key: r.key ?? t.engineA.secret });
           expect(res.status, `${r.name}: ${JSON.stringify(body).slice(0, 200)}`).toBeLessThan(500);
           if (res.status >= 400) expect(res.json).toMatchObject({ error: { code: expect.any(String), requestId: expect.any(String) } });
         }),
@@ -62,12 +66,31 @@ describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
       await fc.assert(
         fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), fc.boolean(), async (path, replacement, remove) => {
           const body = mutate(r.body, path, replacement, remove);
-          const res = await call(r.handler, { params: r.params, body, key: t.engineA.secret });
+          const res = await call(r.handler, { params: r.params, body, key: r.key ?? t.engineA.secret });
           expect(res.status, `${r.name}: ${JSON.stringify(body).slice(0, 300)}`).toBeLessThan(500);
         }),
         { numRuns: RUNS, seed: 7 },
       );
     }
+  }, 120_000);
+
+  it("arbitrary list query strings and workload ids answer < 500", async () => {
+    const param = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom("RUNNING", "running,paused", "batch", "0", "-1", "1000", "%00", "\u0000"));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("status", "kind", "limit", "cursor", "other"), param, async (name, value) => {
+        const res = await call(handlers.listWorkloads, { method: "GET", path: `/api/v1/workloads?${name}=${encodeURIComponent(value)}`, key: t.workloadsA.secret });
+        expect(res.status, `${name}=${value}`).toBeLessThan(500);
+        if (res.status >= 400) expect(res.json).toMatchObject({ error: { code: expect.any(String), requestId: expect.any(String) } });
+      }),
+      { numRuns: RUNS, seed: 11 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 400 }), async (workloadId) => {
+        const res = await call(handlers.getWorkload, { method: "GET", params: { workloadId }, key: t.workloadsA.secret });
+        expect([200, 404]).toContain(res.status);
+      }),
+      { numRuns: RUNS, seed: 12 },
+    );
   }, 120_000);
 
   it("malformed JSON and oversized bodies are 400 / 413", async () => {

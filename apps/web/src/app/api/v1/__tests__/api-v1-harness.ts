@@ -10,9 +10,13 @@ import { POST as heartbeat } from "../agents/[agentId]/heartbeat/route.ts";
 import { POST as register } from "../agents/register/route.ts";
 import { POST as reports } from "../assignments/[assignmentId]/reports/route.ts";
 import { POST as orca } from "../orca/job/[event]/route.ts";
+import { POST as plan } from "../plan/route.ts";
+import { POST as cancelWorkload } from "../workloads/[workloadId]/cancel/route.ts";
+import { GET as getWorkload } from "../workloads/[workloadId]/route.ts";
+import { GET as listWorkloads, POST as submitWorkload } from "../workloads/route.ts";
 
 type THandler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-export type TRoute = { name: string; handler: THandler; params: Record<string, string>; body?: unknown; method?: string; path?: string; ownsIds?: boolean };
+export type TRoute = { name: string; handler: THandler; params: Record<string, string>; body?: unknown; method?: string; path?: string; ownsIds?: boolean; scope?: TApiKeyScope };
 
 /** Calls a route handler the way Next.js does, without a server. */
 export async function call(handler: THandler, opts: { method?: string; path?: string; params?: Record<string, string>; body?: unknown; rawBody?: string; key?: string | null; basic?: boolean; headers?: Record<string, string> }) {
@@ -37,7 +41,7 @@ export async function keyFor(orgId: string, scopes: TApiKeyScope[], extra: { exp
   return { secret, id: key.id };
 }
 
-/** Org A with an agent, an assignment and a pending command; org B with its own engine key. */
+/** Org A with an agent, an assignment, a pending command and a running workload; org B with its own keys. */
 export async function createTenants() {
   const orgA = await createTestOrg();
   const orgB = await createTestOrg();
@@ -47,10 +51,17 @@ export async function createTenants() {
   const agentId = (reg.json as { agentId: string }).agentId;
   const assignment = await prisma.assignment.create({ data: { orgId: orgA.id, agentId, state: "running", engineRef: "mo-test-0001" } });
   const command = await prisma.command.create({ data: { orgId: orgA.id, agentId, assignmentId: assignment.id, type: "stop", payload: {}, epoch: 1 } });
-  return { orgA, orgB, engineA, engineB, agentId, assignmentId: assignment.id, commandId: command.id };
+  const workloadsA = await keyFor(orgA.id, ["workloads:read", "workloads:write"]);
+  const workloadsB = await keyFor(orgB.id, ["workloads:read", "workloads:write"]);
+  const workload = await prisma.workload.create({
+    data: { orgId: orgA.id, name: "org A batch", kind: "batch", model: BATCH_SUBMISSION.model, spec: BATCH_SUBMISSION, status: "RUNNING", progressTotal: BATCH_SUBMISSION.requests, deadlineAt: new Date(Date.now() + 2 * 3_600_000) },
+  });
+  return { orgA, orgB, engineA, engineB, workloadsA, workloadsB, agentId, assignmentId: assignment.id, commandId: command.id, workloadId: workload.id };
 }
 
-export const handlers = { register, heartbeat, commands, ack, events, reports, orca };
+export const handlers = { register, heartbeat, commands, ack, events, reports, orca, listWorkloads, submitWorkload, getWorkload, cancelWorkload, plan };
+
+export const BATCH_SUBMISSION = { kind: "batch", model: "meta-llama/Llama-3.1-8B-Instruct", requests: 1000, avgInputTokens: 500, avgOutputTokens: 200, deadlineHours: 4 } as const;
 
 export function validBodies(t: { assignmentId: string }) {
   const now = new Date().toISOString();
@@ -65,6 +76,9 @@ export function validBodies(t: { assignmentId: string }) {
     ack: { assignmentId: t.assignmentId, epoch: 1, status: "accepted", detail: "ok", at: now },
     events: { events: [{ eventId: `ev-${Math.random()}`, at: now, type: "replica_failed", reasonCode: "spot_preemption", detail: "preempted", engineRef: "mo-test-0001", source: "agent" }] },
     reports: { epoch: 1, seq: 0, at: now, state: "running", progress: { completed: 1, total: 10, unit: "requests" }, usage: [{ component: "spot", gpuType: "H100-SXM", seconds: 60, costUsd: 0.1 }] },
+    submit: { ...BATCH_SUBMISSION, name: "fuzzed", budgetUsd: 100, allowedMarkets: ["spot", "on-demand"] },
+    plan: BATCH_SUBMISSION,
+    cancel: {},
     orca: { event_id: "job_complete:mo-test-0001", event_type: "job_complete", emitted_at: 1764201600, correlation_id: null, job_id: "mo-test-0001", group_id: "mo-test-0001", status: "succeeded", metrics: {} },
   };
 }

@@ -1,5 +1,6 @@
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { submitWorkload } from "@koi/api/workloads/submit-workload";
+import { checkSubmissionModel } from "@/lib/api-v1/check-submission-model";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { listWorkloads } from "@/lib/api-v1/list-workloads";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
@@ -11,6 +12,7 @@ export const GET = withApiKey(async ({ request, key }) => Response.json(await li
 export const POST = withApiKey(
   async ({ request, key, log }) => {
     const { data, raw } = await parseJsonBody(request, ZWorkloadSubmission);
+    checkSubmissionModel(data);
     // `koi submit` says who it is, so the audit trail and the dashboard can tell CLI from scripts.
     const via = request.headers.get("user-agent")?.startsWith("koi-cli/") ? "cli" : "api";
     return idempotentPost({ request, orgId: key.orgId, route: "workloads.submit", rawBody: raw }, async () => {

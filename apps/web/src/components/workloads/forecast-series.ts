@@ -1,0 +1,59 @@
+/** One x position of the forecast chart; ms since the epoch on x, requests completed on y. */
+export type TForecastDatum = { t: number; completed?: number; band?: [number, number]; p50?: number };
+export type TForecastMarker = { t: number; y: number; kind: string; label: string };
+
+const MARKER_LABELS: Record<string, string> = {
+  scale_up: "scaled up",
+  scale_down: "scaled down",
+  swap: "swapped GPUs",
+  failover: "failed over",
+  rebalance_pause: "paused",
+  rebalance_resume: "resumed",
+  replan: "replanned",
+};
+
+/** Requests done at `t` on the straight line from (t0, c0) to (t1, total), held at `total` after. */
+function along(t: number, t0: number, c0: number, t1: number, total: number): number {
+  if (t1 <= t0) return total;
+  return Math.min(total, c0 + ((total - c0) * (t - t0)) / (t1 - t0));
+}
+
+/**
+ * The chart's series: completed requests so far (one point per forecast run), then from the latest
+ * point a P10–P90 band and a P50 line running to the total at each forecast finish; and a marker
+ * where Koi scaled, swapped, paused or replanned.
+ */
+export function buildForecastSeries(input: {
+  points: readonly { at: Date; completed: number; total: number }[];
+  forecast: { p10: string | null; p50: string | null; p90: string | null } | null;
+  decisions: readonly { kind: string; createdAt: Date }[];
+  steps?: number;
+}): { data: TForecastDatum[]; markers: TForecastMarker[]; total: number } {
+  const points = [...input.points].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const data: TForecastDatum[] = points.map((p) => ({ t: p.at.getTime(), completed: p.completed }));
+  const last = points.at(-1);
+  const total = last?.total ?? 0;
+  const f = input.forecast;
+  if (last && f?.p10 && f.p90 && last.completed < total) {
+    const t0 = last.at.getTime();
+    const t10 = Date.parse(f.p10);
+    const t90 = Date.parse(f.p90);
+    const t50 = f.p50 ? Date.parse(f.p50) : (t10 + t90) / 2;
+    const end = Math.max(t10, t50, t90);
+    const steps = input.steps ?? 24;
+    data[data.length - 1] = { ...data[data.length - 1]!, band: [last.completed, last.completed], p50: last.completed };
+    for (let i = 1; i <= steps; i++) {
+      const t = t0 + ((end - t0) * i) / steps;
+      data.push({ t, band: [along(t, t0, last.completed, t90, total), along(t, t0, last.completed, t10, total)], p50: along(t, t0, last.completed, t50, total) });
+    }
+  }
+  const markers: TForecastMarker[] = [];
+  for (const d of input.decisions) {
+    const label = MARKER_LABELS[d.kind];
+    if (!label || !points.length) continue;
+    const t = d.createdAt.getTime();
+    const before = points.filter((p) => p.at.getTime() <= t).at(-1) ?? points[0]!;
+    markers.push({ t, y: before.completed, kind: d.kind, label });
+  }
+  return { data, markers, total };
+}

@@ -1,0 +1,118 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { prisma, type Prisma } from "@koi/db";
+import { ackCommand } from "../engines/ack-command.ts";
+import { commandWakeups } from "../engines/command-wakeups.ts";
+import { claimCommands } from "../engines/lease-commands.ts";
+import { markOfflineAgents } from "../engines/mark-offline-agents.ts";
+import { recordEngineEvents } from "../engines/record-engine-events.ts";
+import { recordReport } from "../engines/record-report.ts";
+import { completeWorkload } from "./complete-workload.ts";
+import { planWorkload } from "./plan-workload.ts";
+import { rebalanceForWorkload } from "./rebalance-for-workload.ts";
+import { reconcileWorkloads } from "./reconcile-workloads.ts";
+import { replanWorkload } from "./replan-workload.ts";
+import { submitWorkload } from "./submit-workload.ts";
+import { batchSubmission, h100Pool, liveAssignment, orgWithAgent, report, dropOutboxRows } from "./test-fixtures.ts";
+
+afterAll(async () => {
+  await dropOutboxRows();
+  await commandWakeups().stop();
+});
+
+/** A RUNNING workload holding `gpus` H100s of the agent's pool, due in `deadlineSeconds`. */
+async function runningWorkload(orgId: string, agentId: string, priority: "low" | "high", gpus: number, deadlineSeconds: number) {
+  const pool = await prisma.gpuPool.findFirstOrThrow({ where: { agentId } });
+  const submission = batchSubmission({ priority, deadlineHours: deadlineSeconds / 3600 });
+  const w = await prisma.workload.create({
+    data: {
+      orgId, name: `${priority} job`, kind: "batch", model: submission.model, spec: submission as unknown as Prisma.InputJsonValue, priority, status: "RUNNING",
+      deadlineAt: new Date(Date.now() + deadlineSeconds * 1000), progressTotal: 20_000, engine: "orca", startedAt: new Date(),
+    },
+  });
+  const placement = { poolId: pool.id, agentId, gpuType: "H100-SXM", market: "on-demand", tp: 1, pp: 1, replicas: gpus, gpus, predictedTps: 10_000, rawPredictedTps: 10_000, replicaCostPerHour: 6.88 };
+  const a = await prisma.assignment.create({ data: { orgId, agentId, workloadId: w.id, state: "running", placement, progressTotal: 20_000 } });
+  return { w, a };
+}
+
+describe("rebalance and replan", () => {
+  it("an urgent job that does not fit borrows from a low-priority job with slack, never from a higher-priority one, and gives it back", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(16)]);
+    const low = await runningWorkload(org.id, agentId, "low", 8, 48 * 3600);
+    // Needs all 8 of its GPUs to make its deadline: it has nothing to lend.
+    const high = await runningWorkload(org.id, agentId, "high", 8, 2_700);
+    const urgent = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ priority: "urgent", requests: 5_000 }) });
+
+    expect((await planWorkload(urgent.id)).outcome).toBe("rebalancing");
+    expect(await prisma.outboxEvent.count({ where: { jobId: `rebalance-${urgent.id}` } })).toBe(1);
+    const rebalanced = await rebalanceForWorkload(urgent.id);
+    expect(rebalanced.outcome).toBe("rebalanced");
+    expect(await rebalanceForWorkload(urgent.id)).toMatchObject({ outcome: "noop" });
+
+    const pause = await prisma.decision.findFirstOrThrow({ where: { workloadId: low.w.id, kind: "rebalance_pause" } });
+    expect(pause.reason).toMatch(/still meets its SLO: finishes .* before its deadline/);
+    expect(await prisma.decision.count({ where: { workloadId: high.w.id, kind: "rebalance_pause" } })).toBe(0);
+    expect(await prisma.command.count({ where: { assignmentId: high.a.id } })).toBe(0);
+    const lowAfter = await prisma.workload.findUniqueOrThrow({ where: { id: low.w.id } });
+    expect(lowAfter.statusDetail).toMatch(/(paused|lent \d+ GPUs) .*urgent|still meets its SLO/);
+    const lowCommand = await prisma.command.findFirstOrThrow({ where: { assignmentId: low.a.id } });
+    expect(["pause", "scale"]).toContain(lowCommand.type);
+
+    expect((await planWorkload(urgent.id)).outcome).toBe("dispatched");
+    const ua = await liveAssignment(urgent.id);
+    await recordReport(org.id, ua.id, report({ seq: 0, state: "completed", completed: 5_000, total: 5_000, at: new Date() }));
+    expect((await completeWorkload(urgent.id)).outcome).toBe("completed");
+    expect(await prisma.decision.count({ where: { workloadId: low.w.id, kind: "rebalance_resume" } })).toBe(1);
+    const back = await prisma.command.findMany({ where: { assignmentId: low.a.id }, orderBy: { createdAt: "asc" } });
+    expect(back.map((c) => c.type)).toEqual(lowCommand.type === "pause" ? ["pause", "resume"] : ["scale", "scale"]);
+    expect((await prisma.workload.findUniqueOrThrow({ where: { id: low.w.id } })).status).toBe("RUNNING");
+    // Reconcile finds nothing left to resume.
+    await reconcileWorkloads();
+    expect(await prisma.decision.count({ where: { workloadId: low.w.id, kind: "rebalance_resume" } })).toBe(1);
+    expect(await claimCommands(agentId)).toBeDefined();
+  });
+
+  it("a spot preemption replans: the epoch is bumped, stale reports and acks get 409 with nothing written", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(16)]);
+    const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
+    await planWorkload(w.id);
+    const old = await liveAssignment(w.id);
+    const [deploy] = await claimCommands(agentId);
+    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted", engineRef: "orca-job-7" });
+    await recordReport(org.id, old.id, report({ seq: 0, completed: 500, total: 20_000, at: new Date() }));
+
+    const event = { eventId: "ev-preempt-1", at: new Date().toISOString(), type: "replica_failed", reasonCode: "spot_preemption", detail: "AWS reclaimed i-123", engineRef: "orca-job-7" };
+    await recordEngineEvents(org.id, agentId, [event]);
+    await recordEngineEvents(org.id, agentId, [event]);
+    const job = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: `replan-${old.id}-1` } });
+    expect(job.payload).toMatchObject({ workloadId: w.id, assignmentId: old.id });
+
+    const replanned = await replanWorkload(w.id, "spot_preemption", old.id);
+    expect(replanned.outcome).toBe("dispatched");
+    expect(await replanWorkload(w.id, "spot_preemption", old.id)).toMatchObject({ outcome: "noop" });
+    expect(await prisma.assignment.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ epoch: 2, state: "lost" });
+    const fresh = await liveAssignment(w.id);
+    expect(fresh.id).not.toBe(old.id);
+    expect(fresh.progressTotal).toBe(19_500);
+    expect(await prisma.decision.count({ where: { workloadId: w.id, kind: "replan" } })).toBe(1);
+
+    const reportsBefore = await prisma.assignmentReport.count({ where: { assignmentId: old.id } });
+    await expect(recordReport(org.id, old.id, report({ seq: 1, completed: 900, total: 20_000, at: new Date() }))).rejects.toMatchObject({ code: "CONFLICT", publicCode: "stale_epoch" });
+    await expect(ackCommand(org.id, agentId, deploy!.id, { status: "completed" })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await prisma.assignmentReport.count({ where: { assignmentId: old.id } })).toBe(reportsBefore);
+    expect((await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).progressDone).toBe(500);
+  });
+
+  it("an agent going OFFLINE queues a replan of its workloads in the same transaction", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(16)]);
+    const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
+    await planWorkload(w.id);
+    const a = await liveAssignment(w.id);
+    await prisma.agent.update({ where: { id: agentId }, data: { lastHeartbeatAt: new Date(Date.now() - 3_600_000) } });
+    const flipped = await markOfflineAgents();
+    expect(flipped.map((f) => f.agentId)).toContain(agentId);
+    expect(await prisma.outboxEvent.count({ where: { jobId: `replan-${a.id}-1` } })).toBe(1);
+    // No ONLINE agent left: the workload waits for capacity and reconcile retries it.
+    expect((await replanWorkload(w.id, "agent offline", a.id)).outcome).toBe("waiting");
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({ status: "PENDING" });
+  });
+});
