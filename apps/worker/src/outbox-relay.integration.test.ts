@@ -21,9 +21,9 @@ const row = (patch: Partial<{ jobName: string; payload: object; publishedAt: Dat
 
 beforeAll(async () => {
   // Other test files' jobs (workload pipeline, REST submissions) are for queues this relay does not
-  // have: mark them long published, so these tests see only their own rows (and the wipe guard,
-  // which re-publishes the last day, leaves them alone).
-  await prisma.outboxEvent.updateMany({ where: { publishedAt: null }, data: { publishedAt: new Date(Date.now() - 7 * 86_400_000) } });
+  // have: mark them all — unpublished or recently published — long published, so these tests see
+  // only their own rows (the wipe guard re-publishes the last day's rows).
+  await prisma.outboxEvent.updateMany({ data: { publishedAt: new Date(Date.now() - 7 * 86_400_000) } });
   extraClients.push(createPrismaClient(process.env.DATABASE_URL!), createPrismaClient(process.env.DATABASE_URL!));
 });
 
@@ -37,11 +37,13 @@ afterAll(async () => {
 /** Drains everything unpublished with one relay; returns the ids it published. */
 async function drain(opts: TRelayOptions): Promise<string[]> {
   const published: string[] = [];
-  for (;;) {
+  // Bounded: a row that can never be published must fail the test, not hang it.
+  for (let pass = 0; pass < 500; pass++) {
     const r = await relayOutboxOnce(opts);
     published.push(...r.published);
     if (r.claimed === 0) return published;
   }
+  throw new Error("the outbox never drained");
 }
 
 describe("outbox relay", () => {

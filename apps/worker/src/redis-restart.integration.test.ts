@@ -69,6 +69,8 @@ describe("Redis restart (no persistence)", () => {
       relay: { intervalMs: 50 },
       redisWipeRecovery: { checkEveryMs: 200 },
       watchdog: { stuckMs: 3_000, everyMs: 500 },
+      // Bounded stop: other files' leftover jobs must not hold afterAll past its timeout.
+      closeGraceMs: 5_000,
       handlers: {
         ...jobHandlers,
         // Fails its first run, so the job sits in BullMQ's delayed set (retry backoff) when Redis dies.

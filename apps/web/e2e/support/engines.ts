@@ -21,13 +21,13 @@ function track(proc: TE2eProcess): TE2eProcess {
 }
 
 /** The engine simulator (Orca + Tuna) and a koi-agent with `apiKey`, as a customer would run them. */
-export async function startSimEngineAndAgent(apiKey: string) {
+export async function startSimEngineAndAgent(apiKey: string, opts: { simConfig?: string } = {}) {
   const state = currentState();
   const logDir = logDirOf(state.port);
   const [orcaPort, tunaPort, hookPort] = [await freePort(), await freePort(), await freePort()];
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), "koi-e2e-agent-"));
   const sim = track(
-    startNode("engine-sim", path.join(repoRoot, "apps/engine-sim"), ["--import", "tsx", "src/cli.ts", "--orca-port", String(orcaPort), "--tuna-port", String(tunaPort), "--speed", "60", "--seed", "7", "--koi-service-url", `http://127.0.0.1:${hookPort}`], process.env, logDir),
+    startNode("engine-sim", path.join(repoRoot, "apps/engine-sim"), ["--import", "tsx", "src/cli.ts", ...(opts.simConfig ? ["--config", opts.simConfig] : ["--speed", "60", "--seed", "7"]), "--orca-port", String(orcaPort), "--tuna-port", String(tunaPort), "--koi-service-url", `http://127.0.0.1:${hookPort}`], process.env, logDir),
   );
   await waitForHttp(sim, `http://127.0.0.1:${orcaPort}/health`, { timeoutMs: 30_000, ready: (s) => s === 200, logDir });
   const agent = track(
@@ -41,6 +41,7 @@ export async function startSimEngineAndAgent(apiKey: string) {
   );
   return {
     spoolDir,
+    agentProcess: agent,
     stop: async () => {
       await stopProcess(agent);
       await stopProcess(sim);

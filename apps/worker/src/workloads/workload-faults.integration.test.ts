@@ -16,8 +16,12 @@ import { spawnWorker, type TSpawnedWorker } from "../testing/spawn-worker.ts";
 import { waitFor } from "../testing/wait-for.ts";
 
 const spawned: TSpawnedWorker[] = [];
+const orgsMade: string[] = [];
 const redis = createRedis();
 afterAll(async () => {
+  // The throwaway database is shared by every file of the run: leave no workloads behind for
+  // other files' workers and sweeps to pick up.
+  await prisma.organization.deleteMany({ where: { id: { in: orgsMade } } });
   await dropOutboxRows();
   for (const w of spawned) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
   await commandWakeups().stop();
@@ -75,6 +79,7 @@ describe("workload pipeline under faults", () => {
     const N = 1_000;
     const prefix = await freshPrefix("kill");
     const { org, agentId } = await orgWithAgent([h100Pool(1_200, "h100-a"), h100Pool(1_200, "h100-b")]);
+    orgsMade.push(org.id);
     const stopHeartbeats = keepAlive(org.id, agentId);
     const stable = startWorker(prefix);
     // The victim logs at info, so we see it become ready and the plan jobs it ran before each kill.
@@ -113,6 +118,7 @@ describe("workload pipeline under faults", () => {
     const N = 200;
     const prefix = await freshPrefix("flush");
     const { org, agentId } = await orgWithAgent([h100Pool(400)]);
+    orgsMade.push(org.id);
     const stopHeartbeats = keepAlive(org.id, agentId);
     // A workload whose completion job is lost with Redis: its assignment reported `completed`.
     const finished = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ requests: 100 }) });
@@ -143,6 +149,7 @@ describe("workload pipeline under faults", () => {
 
   it("(c) an agent paused past its lease gets the command again; after a replan its old epoch is refused with nothing written", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(16)]);
+    orgsMade.push(org.id);
     const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
     await planWorkload(w.id);
     const [leased] = await claimCommands(agentId);

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@koi/ui/button";
 import { Alert, EmptyState } from "@koi/ui/card";
-import { formatRelative } from "@/lib/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
 
 export function ApiKeysTable({ canManage }: { canManage: boolean }) {
@@ -17,9 +17,7 @@ export function ApiKeysTable({ canManage }: { canManage: boolean }) {
   const now = new Date();
   const when = (d: Date | null, none = "never") =>
     d ? (
-      <time dateTime={d.toISOString()} title={d.toISOString()}>
-        {formatRelative(d, now)}
-      </time>
+      <RelativeTime date={d} now={now} />
     ) : (
       none
     );

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Card, EmptyState } from "@koi/ui/card";
-import { formatRelative } from "@/lib/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
 import { AgentStatusBadge } from "./agent-status-badge";
 import { GpuPoolsTable } from "./gpu-pools-table";
@@ -15,9 +15,7 @@ export function AgentDetail({ agentId }: { agentId: string }) {
   const { agent, pools, events } = q.data;
   const now = new Date(q.dataUpdatedAt || Date.now());
   const at = (d: Date) => (
-    <time dateTime={d.toISOString()} title={d.toISOString()}>
-      {formatRelative(d, now)}
-    </time>
+    <RelativeTime date={d} now={now} />
   );
   return (
     <div className="space-y-6">

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Card, EmptyState, Alert } from "@koi/ui/card";
-import { formatRelative } from "@/lib/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
 import { AgentStatusBadge } from "./agent-status-badge";
 import { GpuPoolsTable } from "./gpu-pools-table";
@@ -57,9 +57,7 @@ export function FleetOverview({ slug }: { slug: string }) {
                       {agent.lastHeartbeatAt ? (
                         <>
                           last heartbeat{" "}
-                          <time dateTime={agent.lastHeartbeatAt.toISOString()} title={agent.lastHeartbeatAt.toISOString()}>
-                            {formatRelative(agent.lastHeartbeatAt, now)}
-                          </time>
+                          <RelativeTime date={agent.lastHeartbeatAt} now={now} />
                         </>
                       ) : (
                         "no heartbeat yet"

@@ -1,4 +1,4 @@
-import { formatRelative } from "@/lib/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 
 export type TPoolRow = {
   id: string;
@@ -39,9 +39,7 @@ export function GpuPoolsTable({ pools, now }: { pools: TPoolRow[]; now: Date }) 
               <td className="py-2 pr-4 text-right tabular-nums">{p.quota === null ? "—" : `${p.quota} GPUs`}</td>
               <td className="py-2 pr-4 text-right tabular-nums">{p.pricePerGpuHour === null ? "catalog" : `${usd(p.pricePerGpuHour)}/GPU-h`}</td>
               <td className="py-2 text-zinc-500">
-                <time dateTime={p.updatedAt.toISOString()} title={p.updatedAt.toISOString()}>
-                  {formatRelative(p.updatedAt, now)}
-                </time>
+                <RelativeTime date={p.updatedAt} now={now} />
               </td>
             </tr>
           ))}

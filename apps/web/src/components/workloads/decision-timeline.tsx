@@ -1,7 +1,7 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@koi/api";
 import { formatHours, formatUsd, formatUsdPerHour } from "@/lib/format";
-import { formatRelative } from "@/lib/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 
 type TDecision = inferRouterOutputs<AppRouter>["workloads"]["get"]["decisions"][number];
 
@@ -25,9 +25,7 @@ export function DecisionTimeline({ decisions, now }: { decisions: TDecision[]; n
           <span aria-hidden className="absolute -left-[1.6rem] top-1.5 size-2.5 rounded-full bg-brand-600" />
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h3 className="font-medium">{kindLabel[d.kind] ?? d.kind.replace(/_/g, " ")}</h3>
-            <time className="text-xs text-zinc-500" dateTime={d.createdAt.toISOString()} title={d.createdAt.toISOString()}>
-              {formatRelative(d.createdAt, now)}
-            </time>
+            <RelativeTime className="text-xs text-zinc-500" date={d.createdAt} now={now} />
           </div>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
             {[d.plan.summary, d.plan.gpus !== null ? `${d.plan.gpus} GPUs` : null, d.plan.costPerHour !== null ? formatUsdPerHour(d.plan.costPerHour) : null, d.plan.predictedHours !== null ? `~${formatHours(d.plan.predictedHours)}` : null, d.plan.totalCost !== null ? `${formatUsd(d.plan.totalCost)} total` : null]

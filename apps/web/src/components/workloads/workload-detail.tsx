@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { Alert, Card, EmptyState } from "@koi/ui/card";
 import { formatGpuHours, formatNumber, formatPct, formatUsd } from "@/lib/format";
-import { formatRelative } from "@/lib/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
 import { CancelWorkloadButton } from "./cancel-workload-button";
 import { DecisionTimeline } from "./decision-timeline";
@@ -28,9 +28,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
     if (!iso) return fallback;
     const d = typeof iso === "string" ? new Date(iso) : iso;
     return (
-      <time dateTime={d.toISOString()} title={d.toISOString()}>
-        {formatRelative(d, now)}
-      </time>
+      <RelativeTime date={d} now={now} />
     );
   };
   const ended = TERMINAL_WORKLOAD_STATUSES.includes(w.status);
@@ -97,8 +95,8 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
         <Card className="space-y-3">
           <h2 className="font-medium">Cost</h2>
           <dl className="grid grid-cols-2 gap-4 text-sm">
-            <Stat label="Accrued">{formatUsd(w.costUsd)}</Stat>
-            <Stat label={ended ? "Planned" : "Projected at finish"}>{ended ? (w.predictedCostUsd !== null ? formatUsd(w.predictedCostUsd) : "—") : projectedCostUsd !== null ? formatUsd(projectedCostUsd) : "—"}</Stat>
+            <Stat label={ended ? "Final" : "Accrued"}>{formatUsd(w.costUsd)}</Stat>
+            {ended ? null : <Stat label="Projected at finish">{projectedCostUsd !== null ? formatUsd(projectedCostUsd) : "—"}</Stat>}
             <Stat label="Planned">{w.predictedCostUsd !== null ? formatUsd(w.predictedCostUsd) : "—"}</Stat>
             <Stat label="Budget">{w.budgetUsd !== null ? `${formatUsd(w.budgetUsd)}${w.kind === "online" ? "/h" : ""}` : "none"}</Stat>
           </dl>

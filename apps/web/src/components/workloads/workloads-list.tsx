@@ -7,7 +7,7 @@ import { ZWorkloadStatus, type TWorkloadStatus } from "@koi/contracts/workloads/
 import { Alert, EmptyState } from "@koi/ui/card";
 import { Field, Input, Select } from "@koi/ui/field";
 import { formatNumber, formatUsd } from "@/lib/format";
-import { formatRelative } from "@/lib/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { useDebounced } from "@/lib/use-debounced";
 import { useTRPC } from "@/trpc/react";
 import { HealthBadge, ProgressBar, StatusBadge } from "./workload-badges";
@@ -119,9 +119,7 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
                       {w.budgetUsd ? <div className="text-xs text-zinc-500">of {formatUsd(w.budgetUsd)} budget</div> : null}
                     </td>
                     <td className="px-4 py-3 text-zinc-500">
-                      <time dateTime={w.createdAt} title={created.toISOString()}>
-                        {formatRelative(created, now)}
-                      </time>
+                      <RelativeTime date={created} now={now} />
                     </td>
                   </tr>
                 );
