@@ -143,6 +143,9 @@ describe("watchdog", () => {
       await supervised.worker.waitUntilReady();
       // Stands in for the BullMQ bugs where a worker silently stops fetching (connection back, loop dead).
       await supervised.worker.pause(true);
+      // A fetch already blocking in Redis when pause() is called can still take one job; let it
+      // time out (BullMQ's drainDelay, 5 s) so the worker really stops taking jobs.
+      await new Promise((r) => setTimeout(r, 6_000));
       const invitation = await createInvitation();
       const jobId = `invite-${invitation.id}`;
       await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId }));
