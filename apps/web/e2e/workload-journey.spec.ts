@@ -30,7 +30,8 @@ test("a workload submitted in the UI runs on the simulated engine, its progress 
     const preview = page.getByTestId("plan-preview");
     await expect(preview.getByText("Finishes in")).toBeVisible({ timeout: 20_000 });
     await page.getByRole("button", { name: "Submit workload" }).click();
-    await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/[a-z0-9]+$`), { timeout: 20_000 });
+    // A workload id (not /workloads/new, which the regex would otherwise also match).
+    await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/c[a-z0-9]{20,}$`), { timeout: 20_000 });
     const workload = await prisma.workload.findFirstOrThrow({ where: { orgId: user.orgId } });
 
     // Planned, dispatched to the agent, launched on the simulated Orca, reporting progress.
