@@ -19,6 +19,19 @@ if (!org) {
   process.stderr.write("demo-agent-keys: the demo organisation (slug acme) is missing: run `npm run db:seed` first\n");
   process.exit(1);
 }
+// The previous demo's simulators (and every job they ran) are gone: close that run's unfinished
+// work, so it holds no GPUs in Koi's view, and fence its assignments (epoch + 1) so reports the
+// restarted agents still have spooled for them are refused (409) instead of reopening them.
+const closed = await prisma.$transaction(async (tx) => {
+  const stale = await tx.workload.findMany({ where: { orgId: org.id, status: { in: ["PENDING", "PLANNING", "DISPATCHING", "RUNNING", "PAUSED"] } }, select: { id: true } });
+  const ids = stale.map((w) => w.id);
+  await tx.command.updateMany({ where: { orgId: org.id, status: { in: ["PENDING", "LEASED"] } }, data: { status: "CANCELLED" } });
+  await tx.assignment.updateMany({ where: { orgId: org.id, workloadId: { in: ids }, state: { notIn: ["completed", "failed", "stopped", "lost"] } }, data: { state: "stopped", epoch: { increment: 1 }, lastSeq: -1 } });
+  await tx.workload.updateMany({ where: { id: { in: ids } }, data: { status: "CANCELLED", statusDetail: "ended with the previous demo run", completedAt: new Date() } });
+  return ids.length;
+});
+if (closed) process.stdout.write(`demo: closed ${closed} unfinished workload(s) of the previous demo run\n`);
+
 const { created, revokedIds } = await rotateNamedApiKeys({
   orgId: org.id,
   namePrefix: "demo: ",

@@ -4,6 +4,18 @@ export type TStoryStep = { id: string; label: string; atSeconds: number; expect:
 const LLAMA_70B = "meta-llama/Llama-3.1-70B-Instruct";
 
 /**
+ * Input already split into chunks in the customer's bucket, as Orca's CLI leaves it: Orca reports
+ * progress per finished chunk, so 100 chunks let the forecaster see the real rate within minutes.
+ */
+function chunkedInput(name: string, requests: number, chunks = 100) {
+  const lines = Math.ceil(requests / chunks);
+  return {
+    uri: `s3://acme-demo/${name}/prompts.jsonl`,
+    chunks: Array.from({ length: chunks }, (_, i) => ({ chunkId: `c${String(i).padStart(4, "0")}`, uri: `s3://acme-demo/${name}/chunks/c${String(i).padStart(4, "0")}.jsonl`, lines: Math.min(lines, requests - i * lines) })).filter((c) => c.lines > 0),
+  };
+}
+
+/**
  * The story of the demo (README "The demo"). orca-east (H100 spot) runs at 0.55× the perf model
  * (engine-sim `throughputFactor`), so the big batch placed there falls behind its forecast.
  */
@@ -13,7 +25,7 @@ export const DEMO_STORY: TStoryStep[] = [
     label: "(a)+(b)",
     atSeconds: 0,
     expect: "Koi picks the cheapest GPUs that meet 2 h, routes it to Orca; orca-east runs slower than predicted, so the forecast turns AT_RISK and Koi scales up.",
-    submission: { name: "Nightly eval · 10k prompts", kind: "batch", model: LLAMA_70B, requests: 10_000, avgInputTokens: 3500, avgOutputTokens: 1000, deadlineHours: 2, priority: "high", input: { uri: "s3://acme-demo/nightly-eval/prompts.jsonl" } },
+    submission: { name: "Nightly eval · 10k prompts", kind: "batch", model: LLAMA_70B, requests: 10_000, avgInputTokens: 3500, avgOutputTokens: 1000, deadlineHours: 2, priority: "high", input: chunkedInput("nightly-eval", 10_000) },
   },
   {
     id: "chat",
@@ -27,13 +39,13 @@ export const DEMO_STORY: TStoryStep[] = [
     label: "(c)",
     atSeconds: 60,
     expect: "A low-priority backfill with a 24 h deadline: plenty of slack, so it is the one Koi may pause.",
-    submission: { name: "Embeddings backfill (low)", kind: "batch", model: LLAMA_70B, requests: 50_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 24, priority: "low", allowedMarkets: ["spot"], input: { uri: "s3://acme-demo/embeddings-backfill/prompts.jsonl" } },
+    submission: { name: "Embeddings backfill (low)", kind: "batch", model: LLAMA_70B, requests: 50_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 24, priority: "low", allowedMarkets: ["spot"], input: chunkedInput("embeddings-backfill", 50_000) },
   },
   {
     id: "urgent",
     label: "(c)",
     atSeconds: 150,
     expect: "An urgent job on spot only: when the spot GPUs are busy, Koi pauses the low-priority backfill and resumes it once the urgent job is done.",
-    submission: { name: "Urgent customer report", kind: "batch", model: LLAMA_70B, requests: 2_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 0.75, priority: "urgent", allowedMarkets: ["spot"], input: { uri: "s3://acme-demo/urgent-report/prompts.jsonl" } },
+    submission: { name: "Urgent customer report", kind: "batch", model: LLAMA_70B, requests: 2_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 0.75, priority: "urgent", allowedMarkets: ["spot"], input: chunkedInput("urgent-report", 2_000, 20) },
   },
 ];

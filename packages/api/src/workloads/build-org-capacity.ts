@@ -38,7 +38,10 @@ export async function buildOrgCapacity(orgId: string, opts: { db?: Tx; engine?: 
     for (const pool of agent.pools) {
       const price = priceFor(pool.gpuType, pool.market, pool.pricePerGpuHour, overridePrice);
       if (!price) continue; // an unknown GPU type the planner cannot model
-      const available = Math.max(0, pool.available - (heldByPool.get(pool.id) ?? 0));
+      // The engine's "available" already leaves out GPUs its running jobs use, but not GPUs Koi has
+      // just placed that are still launching; total − held covers those. Subtracting held from
+      // "available" would count running jobs twice.
+      const available = Math.max(0, Math.min(pool.available, pool.total - (heldByPool.get(pool.id) ?? 0)));
       pools.push({
         id: pool.id, gpuType: pool.gpuType, market: pool.market as TCapacityPool["market"], available,
         ...(pool.quota !== null ? { quota: Math.max(0, pool.quota - (heldByPool.get(pool.id) ?? 0)) } : {}),

@@ -25,7 +25,7 @@ const RATE_LIMIT_PER_MINUTE = Number(process.env.KOI_API_KEY_LIMIT_PER_MIN ?? 60
  * Every /api/v1 route: key check (format → hash → cached lookup → revoked → expired → scope),
  * per-key rate limit with X-RateLimit-* headers, one error shape, a request id, a slow-request log.
  */
-export function withApiKey(handler: (ctx: TApiContext) => Promise<Response>, opts: { scope: TApiKeyScope }) {
+export function withApiKey(handler: (ctx: TApiContext) => Promise<Response>, opts: { scope: TApiKeyScope; longPoll?: boolean }) {
   return async (request: Request, route: TRouteContext): Promise<Response> => {
     const requestId = randomUUID();
     const started = performance.now();
@@ -48,7 +48,8 @@ export function withApiKey(handler: (ctx: TApiContext) => Promise<Response>, opt
       return errorResponse(err, requestId, headers);
     } finally {
       const ms = performance.now() - started;
-      if (ms > 1000) log.warn({ ms: Math.round(ms) }, "slow api request");
+      // A long-poll is slow by design; only other requests are worth a warning.
+      if (ms > 1000 && !opts.longPoll) log.warn({ ms: Math.round(ms) }, "slow api request");
     }
   };
 }

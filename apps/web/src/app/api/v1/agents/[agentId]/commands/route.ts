@@ -14,5 +14,5 @@ export const GET = withApiKey(
     const body: TCommandsResponse = { commands: commands.map(toCommandMessage) };
     return Response.json(body);
   },
-  { scope: "engine" },
+  { scope: "engine", longPoll: true },
 );
