@@ -108,3 +108,13 @@ describe("agent protocol services", () => {
     expect(await recordEngineEvents(org.id, agentId, [ev])).toEqual({ accepted: 0, duplicates: 1 });
   });
 });
+
+describe("report progress units", () => {
+  it("scales Orca's chunk progress to the requests a workload's assignment runs", async () => {
+    const { org, assignment } = await setup();
+    await prisma.assignment.update({ where: { id: assignment.id }, data: { progressTotal: 10_000 } });
+    const at = new Date().toISOString();
+    await recordReport(org.id, assignment.id, { epoch: 1, seq: 0, at, state: "running", progress: { completed: 5, total: 100, unit: "chunks" }, usage: [] });
+    expect(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).toMatchObject({ progressDone: 500, progressTotal: 10_000 });
+  });
+});

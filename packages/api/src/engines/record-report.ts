@@ -24,6 +24,18 @@ export function usageDeltas(previous: TUsageLine[], current: TUsageLine[]) {
 }
 
 /**
+ * Progress in the assignment's own unit. Orca counts finished chunks, while an assignment made
+ * for a workload counts requests (its total is set at dispatch): chunk progress is scaled to it.
+ */
+function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
+  if (!progress) return {};
+  if (progress.unit === "chunks" && progress.total && requestsTotal > 0) {
+    return { progressDone: (progress.completed / progress.total) * requestsTotal };
+  }
+  return { progressDone: progress.completed, progressTotal: progress.total ?? 0 };
+}
+
+/**
  * Idempotent by (assignment, epoch, seq): a replay returns `duplicate` and changes nothing.
  * A report from an older epoch than the assignment's is refused with 409 before any write.
  * A late report (seq below the newest) is kept for the record but moves no totals, since the
@@ -35,8 +47,8 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
     const owner = await tx.assignment.findFirst({ where: { id: assignmentId, orgId }, select: { workloadId: true } });
     if (owner?.workloadId) await lockWorkload(tx, owner.workloadId);
     // Row lock: reports of one assignment are applied one after the other.
-    const rows = await tx.$queryRaw<{ id: string; epoch: number; agentId: string; lastSeq: number }[]>`
-      SELECT id, epoch, "agentId", "lastSeq" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ id: string; epoch: number; agentId: string; lastSeq: number; progressTotal: number }[]>`
+      SELECT id, epoch, "agentId", "lastSeq", "progressTotal" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
     const assignment = rows[0];
     if (!assignment) throw notFound("No such assignment.");
     if (report.epoch < assignment.epoch) {
@@ -64,7 +76,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         lastSeq: report.seq,
         state: report.state,
         costUsd: { increment: deltas.reduce((sum, d) => sum + d.costUsd, 0) },
-        ...(report.progress ? { progressDone: report.progress.completed, progressTotal: report.progress.total ?? 0 } : {}),
+        ...progressUpdate(report.progress, assignment.progressTotal),
         latestMetrics: metrics as unknown as Prisma.InputJsonValue,
       },
     });
