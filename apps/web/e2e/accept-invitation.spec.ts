@@ -25,6 +25,8 @@ test("a user who already has an account signs in from the invitation and accepts
   await invited.goto(link);
   await expect(invited.getByRole("heading", { name: "Join Inviting Org on Koi" })).toBeVisible();
   await invited.getByRole("link", { name: "Sign in to accept" }).click();
+  // Wait for the sign-in page with its callback: the helper opens a bare /sign-in while the URL is still the invitation's.
+  await expect(invited).toHaveURL(/\/sign-in\?callbackUrl=/);
   await signInWithForm(invited, existing, { expectUrl: /\/invite\/accept\?token=/ });
   await invited.getByRole("button", { name: "Accept invitation" }).click();
   await expect(invited).toHaveURL(new RegExp(`/o/${owner.orgSlug}$`), { timeout: 20_000 });
