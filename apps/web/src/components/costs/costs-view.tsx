@@ -1,13 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Download, Info } from "lucide-react";
+import { Download } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Alert, Card, EmptyState } from "@koi/ui/card";
 import { Field, Select } from "@koi/ui/field";
 import { formatGpuHours, formatPct, formatUsd } from "@/lib/format";
+import { FormulaHint } from "@/components/formula-hint";
 import { useTRPC } from "@/trpc/react";
 import { MARKET_COLORS } from "../overview/overview-cards";
 
@@ -66,9 +67,7 @@ export function CostsView({ slug }: { slug: string }) {
             <Card className="space-y-1 p-5">
               <p className="flex items-center gap-1 text-sm text-zinc-500">
                 Saved vs baselines
-                <span tabIndex={0} role="note" aria-label={c.savings.formula} title={c.savings.formula} className="cursor-help rounded focus-visible:outline-2 focus-visible:outline-brand-500">
-                  <Info aria-hidden className="size-3.5" />
-                </span>
+                <FormulaHint formula={c.savings.formula} />
               </p>
               <p className="text-2xl font-semibold tabular-nums">{formatUsd(c.savings.savedVsOnDemandUsd)}</p>
               <p className="text-xs text-zinc-500">

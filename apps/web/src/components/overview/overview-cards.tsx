@@ -1,12 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Info } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Alert, Card } from "@koi/ui/card";
 import { formatUsd } from "@/lib/format";
+import { FormulaHint } from "@/components/formula-hint";
 import { useTRPC } from "@/trpc/react";
 
 export const MARKET_COLORS: Record<string, string> = { spot: "#f26b1d", "on-demand": "#2563eb", reserved: "#7c3aed", "on-prem": "#0f766e", serverless: "#db2777", router: "#71717a" };
@@ -48,9 +48,7 @@ export function OverviewCards({ slug, empty }: { slug: string; empty: ReactNode 
         <Card className="space-y-1 p-5">
           <p className="flex items-center gap-1 text-sm text-zinc-500">
             Saved this month
-            <span tabIndex={0} role="note" aria-label={o.savingsMonth.formula} title={o.savingsMonth.formula} className="cursor-help rounded focus-visible:outline-2 focus-visible:outline-brand-500">
-              <Info aria-hidden className="size-3.5" />
-            </span>
+            <FormulaHint formula={o.savingsMonth.formula} />
           </p>
           <p className="text-2xl font-semibold tabular-nums">{formatUsd(o.savingsMonth.savedVsOnDemandUsd)}</p>
           <p className="text-xs text-zinc-500">

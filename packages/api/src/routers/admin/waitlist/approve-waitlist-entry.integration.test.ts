@@ -1,23 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { createTestUser } from "@koi/db/factories";
-import { prisma, type WaitlistStatus } from "@koi/db";
+import { prisma } from "@koi/db";
 import { callerAs } from "../../../test-callers.ts";
-
-async function entry(status: WaitlistStatus, overrides: { name?: string; company?: string } = {}) {
-  return prisma.waitlistEntry.create({
-    data: {
-      email: `a-${randomBytes(6).toString("hex")}@example.test`,
-      name: overrides.name ?? "Linus",
-      company: overrides.company ?? "Kernel Co",
-      fleetSize: "65-512",
-      workloadType: "BATCH",
-      status,
-      confirmedAt: status === "PENDING" ? null : new Date(),
-    },
-  });
-}
+import { entry } from "./waitlist-test-entries.ts";
 
 const codeOf = (err: unknown) => (err as TRPCError).code;
 
