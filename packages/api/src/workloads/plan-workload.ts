@@ -86,11 +86,15 @@ async function wait(tx: Tx, workload: Workload, detail: string): Promise<TPlanOu
   return { outcome: "waiting", detail };
 }
 
-/** Busy, not impossible: the workload would fit if Koi's own live assignments released their GPUs. */
+/**
+ * Busy, not impossible: the workload would fit if the pools' GPUs were all free — Koi's own
+ * assignments finish or a paused one's replicas are torn down (the engine reports them busy until
+ * its next heartbeat), or the engine's other jobs end. It waits; once the deadline makes even the
+ * whole pools too small, a retry fails it with the binding constraint.
+ */
 async function fitsWhenCapacityFrees(plan: TPlan, org: Awaited<ReturnType<typeof planOnOrgCapacity>>["org"], remaining: ReturnType<typeof remainingWorkload>, submission: TWorkloadSubmission): Promise<boolean> {
   if (!["availability", "deadline", "quota", "max-gpus"].includes(plan.binding?.constraint ?? "")) return false;
-  if (!Object.values(org.owners).some((o) => o.held > 0)) return false;
-  const gross = { pools: org.capacity.pools.map(({ quota: _quota, ...p }) => ({ ...p, available: org.owners[p.id]?.grossAvailable ?? p.available })) };
-  const freed = await selectGpus(remaining, gross, { ...selectOptionsFor(submission), alternatives: 0 });
+  const whole = { pools: org.capacity.pools.map(({ quota: _quota, ...p }) => ({ ...p, available: org.owners[p.id]?.total ?? p.available })) };
+  const freed = await selectGpus(remaining, whole, { ...selectOptionsFor(submission), alternatives: 0 });
   return freed.feasible;
 }

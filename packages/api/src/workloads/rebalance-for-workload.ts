@@ -9,14 +9,15 @@ import type { TPlacementRecord } from "./dispatch-plan.ts";
 import { formatDuration } from "./format-duration.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
+import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import type { TPauseInputs } from "./resume-paused-workloads.ts";
 import { GPU_FREE_ASSIGNMENT_STATES, remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
 
 /**
  * The `rebalance-for-workload` job, for an urgent workload that did not fit: the planner's
  * `rebalanceForUrgent` picks strictly lower-priority RUNNING batch workloads with slack (each must
- * still meet its own deadline) to pause or shrink; then the urgent one is planned again. A no-op
- * unless the workload is still PENDING and nothing was lent to it yet.
+ * still meet its own deadline) to pause or shrink; then the urgent one is planned again, whether
+ * anyone lent or not. A no-op unless the workload is still PENDING and nothing was lent to it yet.
  */
 export async function rebalanceForWorkload(workloadId: string, now = new Date()) {
   const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
@@ -47,11 +48,13 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
     const gross = { pools: org.capacity.pools.map((p) => ({ ...p, available: p.available + (heldBy.get(p.id) ?? 0), ...(p.quota !== undefined ? { quota: p.quota + (heldBy.get(p.id) ?? 0) } : {}) })) };
     const sized = await selectGpus(remaining, gross, { calibration, alternatives: 0 });
     const perRequest = tokensPerRequest(urgent.spec as unknown as TWorkloadSubmission);
-    const fail = async (detail: string) => {
-      await tx.workload.update({ where: { id: urgent.id }, data: { status: "FAILED", completedAt: now, statusDetail: detail.slice(0, 1000) } });
-      return { outcome: "failed" as const, detail, wake: [] as string[] };
+    // Nobody can lend: planning decides between waiting for busy GPUs and failing on the binding constraint.
+    const decline = async (detail: string) => {
+      await tx.workload.update({ where: { id: urgent.id }, data: { statusDetail: `${WAITING_FOR_CAPACITY}: ${detail}`.slice(0, 1000) } });
+      await enqueueViaOutbox(tx, "plan-workload", { workloadId: urgent.id }, { jobId: `plan-${urgent.id}-not-rebalanced`, orgId: urgent.orgId });
+      return { outcome: "declined" as const, detail, wake: [] as string[] };
     };
-    if (!sized.feasible || remaining.kind !== "batch" || !urgent.deadlineAt) return fail(`${sized.binding?.constraint ?? "infeasible"}: ${sized.binding?.detail ?? sized.reason} (even with lower-priority work paused)`);
+    if (!sized.feasible || remaining.kind !== "batch" || !urgent.deadlineAt) return decline(`${sized.binding?.constraint ?? "infeasible"}: ${sized.binding?.detail ?? sized.reason} (even with lower-priority work paused)`);
     const ratePerGpu = sized.tokensPerSecond / Math.max(1, sized.gpus) / perRequest;
     const result = rebalanceForUrgent({
       now: now.getTime() / 1000,
@@ -65,13 +68,15 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         const a = w.assignments[0]!;
         const p = a.placement as unknown as TPlacementRecord;
         const perReq = tokensPerRequest(w.spec as unknown as TWorkloadSubmission);
+        const remainingWork = Math.max(0, w.progressTotal - w.progressDone);
+        const rate = forecastRate(w, remainingWork, now) ?? (p.predictedTps * p.replicas) / perReq;
         return {
-          id: w.id, priority: (w.priority as TPriority) ?? "normal", deadline: w.deadlineAt!.getTime() / 1000, remainingWork: Math.max(0, w.progressTotal - w.progressDone),
-          allocation: [{ poolId: p.poolId, gpus: p.gpus, ratePerGpu: (p.predictedTps * p.replicas) / perReq / Math.max(1, p.gpus), step: p.tp }],
+          id: w.id, priority: (w.priority as TPriority) ?? "normal", deadline: w.deadlineAt!.getTime() / 1000, remainingWork,
+          allocation: [{ poolId: p.poolId, gpus: p.gpus, ratePerGpu: rate / Math.max(1, p.gpus), step: p.tp }],
         };
       }),
     });
-    if (!result.feasible) return fail(`rebalance: ${result.explanation}`);
+    if (!result.feasible) return decline(`rebalance: ${result.explanation}`);
 
     const wake: string[] = [];
     for (const action of result.actions) {
@@ -108,4 +113,14 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
   }, { maxWait: 20_000, timeout: 60_000 });
   await Promise.all(out.wake.map((id) => publishCommandWakeup(id)));
   return { outcome: out.outcome, detail: out.detail };
+}
+
+/**
+ * Requests/s a running workload really makes, from its latest forecast's median finish: a job
+ * falling behind its modelled rate must not look like it has slack to lend.
+ */
+function forecastRate(w: { forecast: Prisma.JsonValue }, remainingWork: number, now: Date): number | null {
+  const p50 = (w.forecast as { p50?: string | null } | null)?.p50;
+  const seconds = p50 ? (Date.parse(p50) - now.getTime()) / 1000 : NaN;
+  return Number.isFinite(seconds) && seconds > 0 ? remainingWork / seconds : null;
 }

@@ -5,6 +5,7 @@ import { commandWakeups } from "../engines/command-wakeups.ts";
 import { claimCommands } from "../engines/lease-commands.ts";
 import { markOfflineAgents } from "../engines/mark-offline-agents.ts";
 import { recordEngineEvents } from "../engines/record-engine-events.ts";
+import { recordHeartbeat } from "../engines/record-heartbeat.ts";
 import { recordReport } from "../engines/record-report.ts";
 import { completeWorkload } from "./complete-workload.ts";
 import { planWorkload } from "./plan-workload.ts";
@@ -38,7 +39,7 @@ describe("rebalance and replan", () => {
   it("an urgent job that does not fit borrows from a low-priority job with slack, never from a higher-priority one, and gives it back", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(16)]);
     const low = await runningWorkload(org.id, agentId, "low", 8, 48 * 3600);
-    // Needs all 8 of its GPUs to make its deadline: it has nothing to lend.
+    // Slack to spare too, but higher priority: the low job lends first.
     const high = await runningWorkload(org.id, agentId, "high", 8, 2_700);
     const urgent = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ priority: "urgent", requests: 5_000 }) });
 
@@ -69,6 +70,46 @@ describe("rebalance and replan", () => {
     await reconcileWorkloads();
     expect(await prisma.decision.count({ where: { workloadId: low.w.id, kind: "rebalance_resume" } })).toBe(1);
     expect(await claimCommands(agentId)).toBeDefined();
+  });
+
+  it("an urgent job waits for GPUs a lender is still giving back instead of failing, then runs", async () => {
+    // The engine counts both running jobs' GPUs as busy until its next heartbeat after the pause.
+    const { org, agentId } = await orgWithAgent([{ ...h100Pool(16), available: 0 }]);
+    const low = await runningWorkload(org.id, agentId, "low", 8, 48 * 3600);
+    await runningWorkload(org.id, agentId, "high", 8, 2_700);
+    const urgent = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ priority: "urgent", requests: 5_000 }) });
+    expect((await planWorkload(urgent.id)).outcome).toBe("rebalancing");
+    expect((await rebalanceForWorkload(urgent.id)).outcome).toBe("rebalanced");
+
+    expect((await planWorkload(urgent.id)).outcome).toBe("waiting");
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id: urgent.id } })).toMatchObject({ status: "PENDING", statusDetail: expect.stringMatching(/^waiting for capacity/) });
+
+    const lent = await prisma.command.findFirstOrThrow({ where: { assignmentId: low.a.id } });
+    const freed = lent.type === "pause" ? 8 : 8 - (lent.payload as { count: number }).count;
+    await recordHeartbeat(org.id, agentId, { inventory: { pools: [{ ...h100Pool(16), available: freed }] }, assignments: [] });
+    expect((await planWorkload(urgent.id)).outcome).toBe("dispatched");
+  });
+
+  it("an urgent job nobody can lend to waits for capacity while its deadline still fits the pools", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    // 20,000 requests at ~61/s take ~325 s of its 340; one replica fewer would take ~370: nothing to lend.
+    await runningWorkload(org.id, agentId, "high", 8, 340);
+    const urgent = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ priority: "urgent", requests: 5_000 }) });
+    expect((await planWorkload(urgent.id)).outcome).toBe("rebalancing");
+    expect((await rebalanceForWorkload(urgent.id)).outcome).toBe("declined");
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id: urgent.id } })).toMatchObject({ status: "PENDING", statusDetail: expect.stringMatching(/^waiting for capacity: rebalance: cannot meet every SLO/) });
+    expect(await prisma.outboxEvent.count({ where: { jobId: `plan-${urgent.id}-not-rebalanced` } })).toBe(1);
+    expect((await planWorkload(urgent.id)).outcome).toBe("waiting");
+  });
+
+  it("a lower-priority job whose forecast is already behind lends nothing, however fast its model says it runs", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const low = await runningWorkload(org.id, agentId, "low", 8, 3_600);
+    await prisma.workload.update({ where: { id: low.w.id }, data: { health: "AT_RISK", forecast: { p50: new Date(Date.now() + 4_000_000).toISOString() } } });
+    const urgent = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ priority: "urgent", requests: 5_000 }) });
+    expect((await planWorkload(urgent.id)).outcome).toBe("rebalancing");
+    expect((await rebalanceForWorkload(urgent.id)).outcome).toBe("declined");
+    expect(await prisma.command.count({ where: { assignmentId: low.a.id } })).toBe(0);
   });
 
   it("a spot preemption replans: the epoch is bumped, stale reports and acks get 409 with nothing written", async () => {

@@ -31,9 +31,14 @@ describe("rebalanceForUrgent", () => {
       feasible: false, victims: [],
     },
     {
-      name: "the victim with the most slack goes first",
-      running: [job("tight", "low", 6, 40, 8), job("loose", "normal", 48, 40, 8)], free: [pool("h100", 0)], u: urgent(8, 2.5),
+      name: "among equal priorities, the victim with the most slack goes first",
+      running: [job("tight", "low", 6, 40, 8), job("loose", "low", 48, 40, 8)], free: [pool("h100", 0)], u: urgent(8, 2.5),
       feasible: true, victims: ["loose"],
+    },
+    {
+      name: "the lowest priority lends first, even when a higher one has more slack",
+      running: [job("high", "high", 48, 8, 8), job("low", "low", 24, 8, 8)], free: [pool("h100", 0)], u: urgent(8, 2.5),
+      feasible: true, victims: ["low"],
     },
     {
       name: "no victim can lend without missing: report who would miss and by how much",

@@ -58,9 +58,10 @@ export type TRebalanceInput = {
 
 /**
  * Finds GPUs for an urgent workload: free capacity first, then GPUs lent by strictly
- * lower-priority workloads, most slack first, each lending only what keeps its own SLO. The lent
- * GPUs come back when the urgent job is done (the bound below), so a victim's check is "work
- * left vs. time left, at the reduced rate until then and the full rate after a restart".
+ * lower-priority workloads, lowest priority first and most slack among equals, each lending only
+ * what keeps its own SLO. The lent GPUs come back when the urgent job is done (the bound below),
+ * so a victim's check is "work left vs. time left, at the reduced rate until then and the full
+ * rate after a restart".
  */
 export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
   const { running, free, urgent, now } = input;
@@ -101,7 +102,8 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
     const victims = running
       .filter((w) => PRIORITY_RANK[w.priority] < PRIORITY_RANK[urgent.priority])
       .map((w) => ({ w, full: w.allocation.reduce((s, a) => s + a.gpus * a.ratePerGpu, 0) }))
-      .sort((a, b) => slack(b.w, b.full, now) - slack(a.w, a.full, now) || a.w.id.localeCompare(b.w.id));
+      // Lowest priority lends first (a low backfill before a high nightly eval), then most slack.
+      .sort((a, b) => PRIORITY_RANK[a.w.priority] - PRIORITY_RANK[b.w.priority] || slack(b.w, b.full, now) - slack(a.w, a.full, now) || a.w.id.localeCompare(b.w.id));
     for (const { w, full } of victims) {
       if (rate >= targetRate) break;
       let lendable = respectVictims
