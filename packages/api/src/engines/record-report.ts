@@ -80,7 +80,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         latestMetrics: metrics as unknown as Prisma.InputJsonValue,
       },
     });
-    if (owner?.workloadId) await applyReportToWorkload(tx, owner.workloadId, report);
+    if (owner?.workloadId) await applyReportToWorkload(tx, owner.workloadId, assignmentId, report);
     return { accepted: true, duplicate: false };
   });
 }

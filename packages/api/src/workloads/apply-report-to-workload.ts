@@ -5,10 +5,10 @@ import type { Tx } from "@koi/db";
 /**
  * The workload side of an assignment report, inside `recordReport`'s transaction (workload row
  * already locked): progress and cost are the sums over the workload's assignments (a replan's
- * new assignment starts from the remainder). `completed` asks for `complete-workload`; spend past
- * a batch budget asks for one notification.
+ * new assignment starts from the remainder). `completed` asks for `complete-workload`; `failed`
+ * asks for a replan of what is left; spend past a batch budget asks for one notification.
  */
-export async function applyReportToWorkload(tx: Tx, workloadId: string, report: TAssignmentReport): Promise<void> {
+export async function applyReportToWorkload(tx: Tx, workloadId: string, assignmentId: string, report: TAssignmentReport): Promise<void> {
   const workload = await tx.workload.findUnique({ where: { id: workloadId } });
   if (!workload) return;
   const sums = await tx.assignment.aggregate({ where: { workloadId }, _sum: { progressDone: true, costUsd: true } });
@@ -22,6 +22,9 @@ export async function applyReportToWorkload(tx: Tx, workloadId: string, report: 
   });
   if (report.state === "completed" && !["COMPLETED", "FAILED", "CANCELLED"].includes(workload.status)) {
     await enqueueViaOutbox(tx, "complete-workload", { workloadId }, { jobId: `complete-${workloadId}`, orgId: workload.orgId });
+  }
+  if (report.state === "failed" && ["DISPATCHING", "RUNNING"].includes(workload.status)) {
+    await enqueueViaOutbox(tx, "replan-workload", { workloadId, reason: "the engine reported the job failed", assignmentId }, { jobId: `replan-${assignmentId}-failed`, orgId: workload.orgId });
   }
   if (workload.kind === "batch" && workload.budgetUsd !== null && costUsd > workload.budgetUsd && workload.costUsd <= workload.budgetUsd) {
     const message = `${workload.name} has spent $${costUsd.toFixed(2)}, past its budget of $${workload.budgetUsd.toFixed(2)}.`;

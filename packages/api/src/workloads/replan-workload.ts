@@ -6,11 +6,15 @@ import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { PLAN_TX, planLocked, type TPlanOutcome } from "./plan-workload.ts";
 import { ENDED_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
+/** A workload whose engine jobs failed this many times is FAILED rather than placed again. */
+export const MAX_ENGINE_FAILURES = 3;
+
 /**
- * The `replan-workload` job, after a spot preemption or an agent going OFFLINE: the lost
- * assignment's epoch is bumped (fencing: the old agent's reports and acks now get 409) and it is
- * marked `lost`, then what is left of the work is planned again (a `replan` Decision). A no-op once
- * that assignment is no longer live, so a repeated job changes nothing.
+ * The `replan-workload` job, after a spot preemption, an agent going OFFLINE or the engine
+ * reporting the job failed: a live assignment's epoch is bumped (fencing: the old agent's reports
+ * and acks now get 409) and it is marked `lost`, then what is left of the work is planned again (a
+ * `replan` Decision), away from pools where its engine jobs failed. A no-op once the workload has
+ * moved on (a newer live assignment, or waiting for capacity), so a repeated job changes nothing.
  */
 export async function replanWorkload(workloadId: string, reason: string, assignmentId?: string, now = new Date()): Promise<TPlanOutcome> {
   const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
@@ -24,17 +28,32 @@ export async function replanWorkload(workloadId: string, reason: string, assignm
       include: { agent: { select: { status: true } } },
       orderBy: { createdAt: "desc" },
     });
-    if (!lost) return { outcome: { outcome: "noop", detail: "no live assignment to replan" } as TPlanOutcome, wake: [] as string[] };
-    const fenced = await tx.assignment.update({ where: { id: lost.id }, data: { epoch: { increment: 1 }, state: "lost" } });
     const wake: string[] = [];
-    // A reachable agent is told to stop what is left of the old job (under the new epoch, so it obeys).
-    if (lost.agent.status === "ONLINE") {
-      await writeCommand(tx, { orgId: lost.orgId, assignmentId: lost.id, type: "stop", payload: {} });
-      wake.push(lost.agentId);
+    let inputs: Record<string, unknown>;
+    if (lost) {
+      const fenced = await tx.assignment.update({ where: { id: lost.id }, data: { epoch: { increment: 1 }, state: "lost" } });
+      // A reachable agent is told to stop what is left of the old job (under the new epoch, so it obeys).
+      if (lost.agent.status === "ONLINE") {
+        await writeCommand(tx, { orgId: lost.orgId, assignmentId: lost.id, type: "stop", payload: {} });
+        wake.push(lost.agentId);
+      }
+      inputs = { reason, lostAssignmentId: lost.id, fencedEpoch: fenced.epoch };
+    } else {
+      // The engine ended the job itself (`failed`): replan only if nothing newer runs or waits.
+      const failed = assignmentId ? await tx.assignment.findFirst({ where: { id: assignmentId, workloadId, state: "failed" } }) : null;
+      const newer = await tx.assignment.count({ where: { workloadId, state: { notIn: ENDED_ASSIGNMENT_STATES } } });
+      if (!failed || newer > 0 || !["DISPATCHING", "RUNNING"].includes(workload.status)) return { outcome: { outcome: "noop", detail: "no live assignment to replan" } as TPlanOutcome, wake };
+      inputs = { reason, failedAssignmentId: failed.id };
+    }
+    const failures = await tx.assignment.findMany({ where: { workloadId, state: "failed" }, select: { placement: true } });
+    if (failures.length >= MAX_ENGINE_FAILURES) {
+      await tx.workload.update({ where: { id: workloadId }, data: { status: "FAILED", completedAt: now, statusDetail: `the engine failed this workload's job ${failures.length} times; last: ${reason}`.slice(0, 1000) } });
+      return { outcome: { outcome: "failed", detail: `${failures.length} engine failures` } as TPlanOutcome, wake };
     }
     await tx.workload.update({ where: { id: workloadId }, data: { status: "PENDING", statusDetail: `replanning: ${reason}`.slice(0, 1000) } });
     const fresh = await tx.workload.findUniqueOrThrow({ where: { id: workloadId } });
-    const outcome = await planLocked(tx, fresh, { kind: "replan", now, inputs: { reason, lostAssignmentId: lost.id, fencedEpoch: fenced.epoch } });
+    const excludePoolIds = failures.map((f) => (f.placement as { poolId?: string } | null)?.poolId).filter((id): id is string => !!id);
+    const outcome = await planLocked(tx, fresh, { kind: "replan", now, inputs, excludePoolIds });
     if (outcome.outcome === "dispatched") wake.push(outcome.agentId);
     return { outcome, wake };
   }, PLAN_TX);

@@ -11,9 +11,9 @@ import { completeWorkload } from "./complete-workload.ts";
 import { planWorkload } from "./plan-workload.ts";
 import { rebalanceForWorkload } from "./rebalance-for-workload.ts";
 import { reconcileWorkloads } from "./reconcile-workloads.ts";
-import { replanWorkload } from "./replan-workload.ts";
+import { MAX_ENGINE_FAILURES, replanWorkload } from "./replan-workload.ts";
 import { submitWorkload } from "./submit-workload.ts";
-import { batchSubmission, h100Pool, liveAssignment, orgWithAgent, report, dropOutboxRows } from "./test-fixtures.ts";
+import { a100Pool, batchSubmission, h100Pool, liveAssignment, orgWithAgent, report, dropOutboxRows } from "./test-fixtures.ts";
 
 afterAll(async () => {
   await dropOutboxRows();
@@ -141,6 +141,32 @@ describe("rebalance and replan", () => {
     await expect(ackCommand(org.id, agentId, deploy!.id, { status: "completed" })).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await prisma.assignmentReport.count({ where: { assignmentId: old.id } })).toBe(reportsBefore);
     expect((await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).progressDone).toBe(500);
+  });
+
+  it("an engine job that fails is replanned away from its pool; the third failure fails the workload", async () => {
+    const { org } = await orgWithAgent([h100Pool(16), a100Pool(64), h100Pool(16, "h100-b")]);
+    const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
+    await planWorkload(w.id);
+    const pools: string[] = [];
+    for (let attempt = 1; attempt <= MAX_ENGINE_FAILURES; attempt++) {
+      const a = await liveAssignment(w.id);
+      pools.push((a.placement as { poolId: string }).poolId);
+      await recordReport(org.id, a.id, report({ seq: 0, completed: 100, total: 20_000, at: new Date() }));
+      await recordReport(org.id, a.id, report({ seq: 1, state: "failed", completed: 200, total: 20_000, at: new Date() }));
+      expect(await prisma.outboxEvent.count({ where: { jobId: `replan-${a.id}-failed` } })).toBe(1);
+      const outcome = await replanWorkload(w.id, "the engine reported the job failed", a.id);
+      expect(await replanWorkload(w.id, "the engine reported the job failed", a.id)).toMatchObject({ outcome: "noop" });
+      if (attempt < MAX_ENGINE_FAILURES) {
+        expect(outcome.outcome).toBe("dispatched");
+        // The next placement avoids the pool that failed, and counts only what is left.
+        expect((await liveAssignment(w.id)).progressTotal).toBe(20_000 - 200 * attempt);
+      } else {
+        expect(outcome.outcome).toBe("failed");
+      }
+    }
+    expect(new Set(pools).size).toBe(MAX_ENGINE_FAILURES);
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({ status: "FAILED", statusDetail: expect.stringMatching(/failed this workload's job 3 times/) });
+    expect(await prisma.decision.count({ where: { workloadId: w.id, kind: "replan" } })).toBe(2);
   });
 
   it("an agent going OFFLINE queues a replan of its workloads in the same transaction", async () => {
