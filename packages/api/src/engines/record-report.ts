@@ -2,6 +2,7 @@ import type { TAssignmentReport, TUsageLine } from "@koi/contracts/agent/reports
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma, type Prisma } from "@koi/db";
 import { applyReportToWorkload } from "../workloads/apply-report-to-workload.ts";
+import { progressInRequests } from "../workloads/progress-in-requests.ts";
 import { lockWorkload } from "../workloads/lock-rows.ts";
 
 const usageKey = (u: Pick<TUsageLine, "component" | "gpuType">) => `${u.component}|${u.gpuType ?? ""}`;
@@ -23,15 +24,10 @@ export function usageDeltas(previous: TUsageLine[], current: TUsageLine[]) {
     .filter((d) => d.seconds > 0 || d.costUsd > 0 || (d.requests ?? 0) > 0);
 }
 
-/**
- * Progress in the assignment's own unit. Orca counts finished chunks, while an assignment made
- * for a workload counts requests (its total is set at dispatch): chunk progress is scaled to it.
- */
+/** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
 function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
   if (!progress) return {};
-  if (progress.unit === "chunks" && progress.total && requestsTotal > 0) {
-    return { progressDone: (progress.completed / progress.total) * requestsTotal };
-  }
+  if (progress.unit === "chunks" && progress.total && requestsTotal > 0) return { progressDone: progressInRequests(progress, requestsTotal) };
   return { progressDone: progress.completed, progressTotal: progress.total ?? 0 };
 }
 

@@ -9,6 +9,7 @@ import { buildOrgCapacity } from "./build-org-capacity.ts";
 import type { TPlacementRecord } from "./dispatch-plan.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
+import { progressInRequests } from "./progress-in-requests.ts";
 import { GPU_FREE_ASSIGNMENT_STATES, tokensPerRequest } from "./workload-inputs.ts";
 
 /** Real seconds between two scale decisions of one workload (the sim's progress is in real time too). */
@@ -56,7 +57,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   const total = workload.progressTotal;
   const samples: TProgressSample[] = reports.flatMap((r) => {
     const p = (r.data as unknown as TAssignmentReport).progress;
-    return p && total > 0 ? [{ t: r.at.getTime() / 1000, completed: Math.min(total, base + p.completed), total }] : [];
+    return p && total > 0 ? [{ t: r.at.getTime() / 1000, completed: Math.min(total, base + progressInRequests(p, assignment.progressTotal)), total }] : [];
   });
   if (samples.length === 0) return skipped;
   const lastScale = await tx.decision.findFirst({ where: { workloadId: workload.id, kind: { in: ["scale_up", "scale_down"] } }, orderBy: { createdAt: "desc" } });

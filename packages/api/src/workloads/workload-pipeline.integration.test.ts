@@ -107,6 +107,24 @@ describe("workload pipeline", () => {
     expect(failed.statusDetail).toContain("no alternative placement left");
   });
 
+  it("forecasts Orca's chunk progress in requests: a job on pace is ON_TRACK, not days late", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    const w = await submitted(org.id);
+    await planWorkload(w.id);
+    const assignment = await liveAssignment(w.id);
+    const [deploy] = await claimCommands(agentId);
+    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted", engineRef: "orca-job-chunks" });
+    // 100 chunks of 200 requests; one chunk a minute is 3.3 req/s against the 2.8 req/s the deadline needs.
+    const t0 = Date.now() - 600_000;
+    for (let i = 0; i <= 10; i++) {
+      await recordReport(org.id, assignment.id, { ...report({ seq: i, completed: 0, total: 0, at: new Date(t0 + i * 60_000) }), progress: { completed: i, total: 100, unit: "chunks" } });
+    }
+    expect((await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).progressDone).toBe(2_000);
+    expect(await forecastWorkload(w.id)).toMatchObject({ status: "on-track", action: "none" });
+    const forecast = (await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).forecast as { p50: string };
+    expect(Date.parse(forecast.p50) - Date.now()).toBeLessThan(2 * 3_600_000);
+  });
+
   it("infeasible → FAILED with the binding constraint; no agent → waits for capacity", async () => {
     const { org } = await orgWithAgent([h100Pool(1)]);
     const w = await submitted(org.id, { model: "meta-llama/Llama-3.1-405B-Instruct", requests: 1_000_000, deadlineHours: 1 });
