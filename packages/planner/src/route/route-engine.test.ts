@@ -19,4 +19,9 @@ describe("routeEngine", () => {
     expect(decision.engine).toBe(engine);
     expect(decision.reason).toMatch(reason);
   });
+
+  it("states a deadline measured from a moment ago in hours and minutes, not 1.9999711 h", () => {
+    expect(routeEngine(batch(1.9999711)).reason).toContain("a 2h deadline");
+    expect(routeEngine(batch(0.25)).reason).toContain("the 15m deadline");
+  });
 });

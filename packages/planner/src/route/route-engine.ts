@@ -1,4 +1,5 @@
 import type { TEngine, TMarket, TWorkload } from "../types.ts";
+import { formatDuration } from "../forecast/format-duration.ts";
 
 // Orca runs batch jobs on provisioned VMs; Tuna fronts online services with a router that mixes
 // spot replicas and serverless overflow (ENGINE_CONTRACTS.md A–D).
@@ -31,11 +32,11 @@ export function routeEngine(workload: TWorkload, plan?: TRoutePlan): TRouteDecis
   if (workload.deadlineHours < VM_PROVISIONING_HOURS) {
     return {
       engine: "tuna",
-      reason: `the ${workload.deadlineHours} h deadline is shorter than the up to ${VM_PROVISIONING_HOURS} h Orca can need to provision VMs; Tuna's warm serverless capacity starts in seconds`,
+      reason: `the ${formatDuration(workload.deadlineHours * 3600)} deadline is shorter than the up to ${VM_PROVISIONING_HOURS} h Orca can need to provision VMs; Tuna's warm serverless capacity starts in seconds`,
     };
   }
   if (plan && serverlessShare(plan) > 0.5) {
     return { engine: "tuna", reason: "the cheapest plan runs mostly on serverless GPUs, which Tuna drives and Orca cannot provision" };
   }
-  return { engine: "orca", reason: `it is a batch job with a ${workload.deadlineHours} h deadline: Orca provisions the planned replicas, chunks the input and tracks progress` };
+  return { engine: "orca", reason: `it is a batch job with a ${formatDuration(workload.deadlineHours * 3600)} deadline: Orca provisions the planned replicas, chunks the input and tracks progress` };
 }

@@ -1,5 +1,6 @@
 import type { TAlternative, TPlanOption, TWorkload } from "../types.ts";
 import { planCostPerHour, planGpus, planObjective, predictedHours, servedRate, type TAssignment } from "./evaluate-plan.ts";
+import { formatDuration } from "../forecast/format-duration.ts";
 
 export function toPlanOption(workload: TWorkload, assignment: TAssignment): TPlanOption {
   const rate = servedRate(assignment);
@@ -67,7 +68,7 @@ export function explainFeasible(
     const tokens = workload.requests * (workload.avgInputTokens + workload.avgOutputTokens);
     return (
       `Run ${chosen}: ${gpusText(best.gpus)} at ${money(best.costPerHour)}/h for a predicted ${hours.toFixed(2)} h, ${money(best.totalCost)} in total, ` +
-      `finishing ${workload.requests.toLocaleString("en-US")} requests (${(tokens / 1e6).toFixed(1)}M tokens of ${modelName}) within the ${workload.deadlineHours} h deadline with a ${margin} safety margin. ` +
+      `finishing ${workload.requests.toLocaleString("en-US")} requests (${(tokens / 1e6).toFixed(1)}M tokens of ${modelName}) within the ${formatDuration(workload.deadlineHours * 3600)} deadline with a ${margin} safety margin. ` +
       `Of ${context.options} replica options that fit, this has the lowest cost per token; because every replica runs until the job is done, total cost does not change with the replica count, ` +
       `so the plan uses the fewest GPUs that still meet the deadline. ${runnerUp(workload, best, alternatives)}`
     );

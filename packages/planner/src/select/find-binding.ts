@@ -5,6 +5,7 @@ import { planObjective, predictedHours, servedRate, type TAssignment } from "./e
 import { optimise } from "./optimize-selection.ts";
 import { maxColocatedServed } from "./pareto-search.ts";
 import { buildSelectionMilp, type TSelectionMilp } from "./selection-milp.ts";
+import { formatDuration } from "../forecast/format-duration.ts";
 
 export type TBindingInput = {
   highs: Highs;
@@ -81,7 +82,7 @@ export function findBinding(input: TBindingInput): TBindingResult {
     const achievable = bestAchievable(workload, everything.rate);
     const detail =
       workload.kind === "batch"
-        ? `with every available GPU the job needs ${achievable.bestAchievableHours?.toFixed(2)} h, past the ${workload.deadlineHours} h deadline (after the safety margin)`
+        ? `with every available GPU the job needs ${achievable.bestAchievableHours?.toFixed(2)} h, past the ${formatDuration(workload.deadlineHours * 3600)} deadline (after the safety margin)`
         : `every available GPU together serves ${everything.rate.toFixed(2)} req/s within the latency targets, short of the ${input.requiredRate.toFixed(2)} req/s needed (with margin)`;
     return { binding: { constraint: workload.kind === "batch" ? "deadline" : "availability", detail, ...achievable }, assignment: everything.assignment };
   }
