@@ -92,6 +92,8 @@ export const ZCapacityPool = z.strictObject({
   /** Account/org cap in GPUs; the usable count is min(available, quota). */
   quota: z.number().int().nonnegative().optional(),
   pricePerGpuHour: z.number().nonnegative({ error: "pricePerGpuHour must be >= 0" }),
+  /** GPUs per replica the pool launches without idle GPUs (whole machines); absent: any TP. */
+  replicaSizes: z.array(z.number().int().positive()).optional(),
   region: z.string().optional(),
   cluster: z.string().optional(),
 });

@@ -51,7 +51,7 @@ async function applyInventory(orgId: string, agent: TTouched, pools: TGpuPool[] 
     if (pools) {
       await tx.gpuPool.deleteMany({ where: { agentId: agent.id, externalId: { notIn: pools.map((p) => p.id) } } });
       for (const pool of pools) {
-        const data = { gpuType: pool.gpuType, market: pool.market, total: pool.total, available: pool.available, quota: pool.quota ?? null, pricePerGpuHour: pool.pricePerGpuHour };
+        const data = { gpuType: pool.gpuType, market: pool.market, total: pool.total, available: pool.available, quota: pool.quota ?? null, pricePerGpuHour: pool.pricePerGpuHour, replicaSizes: pool.replicaSizes ?? [] };
         await tx.gpuPool.upsert({
           where: { agentId_externalId: { agentId: agent.id, externalId: pool.id } },
           create: { orgId, clusterId: agent.clusterId, agentId: agent.id, externalId: pool.id, ...data },

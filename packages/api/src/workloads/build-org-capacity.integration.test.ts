@@ -27,4 +27,10 @@ describe("buildOrgCapacity", () => {
     await recordHeartbeat(org.id, agentId, { inventory: { pools: [{ ...h100Pool(8), available: 4 }] }, assignments: [] });
     expect((await buildOrgCapacity(org.id)).capacity.pools[0]?.available).toBe(4);
   });
+
+  it("passes the machine sizes an engine reports on to the planner's pools", async () => {
+    const { org } = await orgWithAgent([{ ...h100Pool(16), replicaSizes: [8] }, h100Pool(8, "h100-any")]);
+    const pools = (await buildOrgCapacity(org.id)).capacity.pools;
+    expect(pools.map((p) => p.replicaSizes).sort()).toEqual([[8], undefined]);
+  });
 });

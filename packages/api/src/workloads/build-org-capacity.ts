@@ -45,7 +45,7 @@ export async function buildOrgCapacity(orgId: string, opts: { db?: Tx; engine?: 
       pools.push({
         id: pool.id, gpuType: pool.gpuType, market: pool.market as TCapacityPool["market"], available,
         ...(pool.quota !== null ? { quota: Math.max(0, pool.quota - (heldByPool.get(pool.id) ?? 0)) } : {}),
-        pricePerGpuHour: price.value, cluster: agent.cluster.name, ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
+        pricePerGpuHour: price.value, cluster: agent.cluster.name, ...(pool.replicaSizes.length ? { replicaSizes: pool.replicaSizes } : {}), ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
       });
       owners[pool.id] = { poolId: pool.id, agentId: agent.id, engine: agent.engine, clusterName: agent.cluster.name, gpuType: pool.gpuType, market: pool.market, priceSource: price.source, total: pool.total };
     }

@@ -21,6 +21,8 @@ export const ZGpuPool = named(
       quota: gpuCount.nullable(),
       /** USD per GPU-hour as the engine or the agent's config knows it; null = use Koi's catalog. */
       pricePerGpuHour: z.number().min(0).max(10_000).nullable(),
+      /** GPUs per replica the engine can launch without idle GPUs (its machine sizes); absent: any. */
+      replicaSizes: z.array(z.number().int().min(1).max(64)).min(1).max(16).optional(),
     })
     .refine((p) => p.available <= p.total, { error: "available must be <= total", path: ["available"] }),
 );

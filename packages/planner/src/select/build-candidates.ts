@@ -99,7 +99,7 @@ export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
     }
     const usable = usableGpus(pool);
     for (const tp of ctx.tpChoices) {
-      if (tp > gpu.maxTp) continue;
+      if (tp > gpu.maxTp || (pool.replicaSizes && !pool.replicaSizes.includes(tp))) continue;
       for (const role of ctx.roles) {
         // Pools of the same GPU share the model figures; only price and size differ.
         const key = `${gpu.id}|${tp}|${role}`;

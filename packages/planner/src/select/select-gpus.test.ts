@@ -37,6 +37,14 @@ describe("selectGpus: feasible plans", () => {
     expect(plan.reason).toMatch(/runner-up/);
   });
 
+  it("uses only the replica sizes a pool launches whole (an engine that gives TP4 a whole 8-GPU machine)", async () => {
+    const free = await selectGpus(BATCH, { pools: [pool("h100", "H100-SXM", "spot", 16, 3.2)] }, { alternatives: 0 });
+    const whole = await selectGpus(BATCH, { pools: [{ ...pool("h100", "H100-SXM", "spot", 16, 3.2), replicaSizes: [8] }] }, { alternatives: 0 });
+    expect(free.replicas.some((r) => r.tp !== 8)).toBe(true);
+    expect(whole.feasible).toBe(true);
+    expect(whole.replicas.every((r) => r.tp === 8)).toBe(true);
+  });
+
   it("keeps total cost when the deadline tightens, buying more GPUs instead", async () => {
     const h100s: TCapacity = { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88)] };
     const relaxed = await selectGpus({ ...BATCH, requests: 200_000, deadlineHours: 12 }, h100s);

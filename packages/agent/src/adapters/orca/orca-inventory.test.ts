@@ -38,6 +38,13 @@ describe("Orca /resources + /quota/status → pools", () => {
     expect(pools).toHaveLength(8);
   });
 
+  it("offers only the TP degrees Orca launches without idle GPUs: its machine sizes", () => {
+    const pools = inventoryFromOrca(resources, null);
+    // A TP4 A100 replica would get a whole 8-GPU p4d; L40S comes in 1-, 4- and 8-GPU machines.
+    expect(pools.find((p) => p.gpuType === "A100-40GB")?.replicaSizes).toEqual([8]);
+    expect(pools.find((p) => p.gpuType === "L40S")?.replicaSizes).toEqual([1, 4, 8]);
+  });
+
   it("takes the larger used vCPU of /resources and /quota/status", () => {
     const pools = inventoryFromOrca(resources, {
       status: "success",

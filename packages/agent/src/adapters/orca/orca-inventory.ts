@@ -1,6 +1,8 @@
-import { orcaToKoiGpu, type TGpuPool, type TOrcaInstance, type TOrcaQuotaStatus, type TOrcaResources } from "@koi/contracts";
+import { orcaToKoiGpu, resolveOrcaInstance, type TGpuPool, type TOrcaInstance, type TOrcaQuotaStatus, type TOrcaResources } from "@koi/contracts";
 
 const KOI_MARKET = { spot: "spot", on_demand: "on-demand" } as const;
+/** The TP degrees Koi's planner considers. */
+const REPLICA_SIZES = [1, 2, 4, 8];
 
 /**
  * Orca's `/resources` + `/quota/status` → GPU pools (ENGINE_CONTRACTS C.5). Quota is vCPU per
@@ -10,7 +12,9 @@ const KOI_MARKET = { spot: "spot", on_demand: "on-demand" } as const;
  *
  * A100-80GB pools are left out on purpose: Orca resolves "A100" to p4d (40 GB) and can never
  * launch p4de, so offering 80 GB A100s to the planner would be a lie. Spot prices are null (Orca
- * only knows on-demand list prices); Koi fills them from its catalog.
+ * only knows on-demand list prices); Koi fills them from its catalog. `replicaSizes` are the TP
+ * degrees Orca launches on a machine of exactly that many GPUs (a TP4 H100 replica gets a whole
+ * 8-GPU p5.48xlarge, so H100 offers only 8).
  */
 export function inventoryFromOrca(resources: TOrcaResources, quotaStatus: TOrcaQuotaStatus | null): TGpuPool[] {
   const byGpu = new Map<string, TOrcaInstance>();
@@ -28,6 +32,7 @@ export function inventoryFromOrca(resources: TOrcaResources, quotaStatus: TOrcaQ
 
   const pools: TGpuPool[] = [];
   for (const [gpuType, instance] of [...byGpu.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const replicaSizes = REPLICA_SIZES.filter((tp) => resolveOrcaInstance(instance.gpu_type, tp)?.gpus === tp);
     for (const region of [...regions].sort()) {
       for (const market of ["on_demand", "spot"] as const) {
         const row = resources.quotas.find((q) => q.family === instance.quota_family && q.region === region && q.market === market);
@@ -44,6 +49,7 @@ export function inventoryFromOrca(resources: TOrcaResources, quotaStatus: TOrcaQ
           available: Math.min(total, toGpus(baseline - used)),
           quota: total,
           pricePerGpuHour: market === "on_demand" ? Math.round((instance.cost_per_instance_hour_usd / instance.gpus_per_instance) * 10_000) / 10_000 : null,
+          ...(replicaSizes.length ? { replicaSizes } : {}),
         });
       }
     }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "GpuPool" ADD COLUMN     "replicaSizes" INTEGER[] DEFAULT ARRAY[]::INTEGER[];
