@@ -184,8 +184,8 @@ if [[ $DEMO == 1 ]]; then
   demo_key() { node -p "require('./.koi/demo/keys.json')['$1']"; }
   AGENT_DIR="$KOI_ROOT/.koi/demo/agents"
   mkdir -p "$AGENT_DIR"
-  # Two Orca clusters (orca-east: H100 spot, running at 0.55× the perf model; orca-west: A100
-  # on-demand + L40S spot) and one Tuna service (on orca-east's simulator port 8080).
+  # Two Orca clusters (orca-east: 16 H100 spot, running at 0.3× the perf model; orca-west: 8 A100
+  # on-demand) and one Tuna service (on orca-east's simulator port 8080).
   start_process sim-east apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-east@127.0.0.1:8091" node --import tsx src/cli.ts --config demo/orca-east.json
   start_process sim-west apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-west@127.0.0.1:8092" node --import tsx src/cli.ts --config demo/orca-west.json
   start_process agent-east "$KOI_ROOT" env KOI_API_KEY="$(demo_key orca-east)" KOI_WEBHOOK_SECRET=demo-east \

@@ -16,8 +16,10 @@ function chunkedInput(name: string, requests: number, chunks = 100) {
 }
 
 /**
- * The story of the demo (README "The demo"). orca-east (H100 spot) runs at 0.55× the perf model
- * (engine-sim `throughputFactor`), so the big batch placed there falls behind its forecast.
+ * The story of the demo (README "The demo"). orca-east (16 × H100 spot) runs at 0.3× the perf
+ * model (engine-sim `throughputFactor`), so the big batch placed there on one 8-GPU replica falls
+ * behind its forecast and has room to scale to two. orca-west (8 × A100 on-demand) takes the
+ * on-demand-only work: the backfill fills it, so the urgent job can only run if the backfill lends.
  */
 export const DEMO_STORY: TStoryStep[] = [
   {
@@ -25,7 +27,7 @@ export const DEMO_STORY: TStoryStep[] = [
     label: "(a)+(b)",
     atSeconds: 0,
     expect: "Koi picks the cheapest GPUs that meet 2 h, routes it to Orca; orca-east runs slower than predicted, so the forecast turns AT_RISK and Koi scales up.",
-    submission: { name: "Nightly eval · 10k prompts", kind: "batch", model: LLAMA_70B, requests: 10_000, avgInputTokens: 3500, avgOutputTokens: 1000, deadlineHours: 2, priority: "high", input: chunkedInput("nightly-eval", 10_000) },
+    submission: { name: "Nightly eval · 10k prompts", kind: "batch", model: LLAMA_70B, requests: 10_000, avgInputTokens: 3500, avgOutputTokens: 1000, deadlineHours: 2, priority: "high", input: chunkedInput("nightly-eval", 10_000, 400) },
   },
   {
     id: "chat",
@@ -38,14 +40,14 @@ export const DEMO_STORY: TStoryStep[] = [
     id: "backfill",
     label: "(c)",
     atSeconds: 60,
-    expect: "A low-priority backfill with a 24 h deadline: plenty of slack, so it is the one Koi may pause.",
-    submission: { name: "Embeddings backfill (low)", kind: "batch", model: LLAMA_70B, requests: 50_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 24, priority: "low", allowedMarkets: ["spot"], input: chunkedInput("embeddings-backfill", 50_000) },
+    expect: "A low-priority backfill on on-demand GPUs with a 24 h deadline: it fills orca-west, and with plenty of slack it is the one Koi may pause.",
+    submission: { name: "Embeddings backfill (low)", kind: "batch", model: LLAMA_70B, requests: 50_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 24, priority: "low", allowedMarkets: ["on-demand"], input: chunkedInput("embeddings-backfill", 50_000) },
   },
   {
     id: "urgent",
     label: "(c)",
     atSeconds: 150,
-    expect: "An urgent job on spot only: when the spot GPUs are busy, Koi pauses the low-priority backfill and resumes it once the urgent job is done.",
-    submission: { name: "Urgent customer report", kind: "batch", model: LLAMA_70B, requests: 2_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 0.75, priority: "urgent", allowedMarkets: ["spot"], input: chunkedInput("urgent-report", 2_000, 20) },
+    expect: "An urgent job that must not run on spot: the on-demand GPUs are busy, so Koi pauses the low-priority backfill and resumes it once the urgent job is done.",
+    submission: { name: "Urgent customer report", kind: "batch", model: LLAMA_70B, requests: 1_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 0.5, priority: "urgent", allowedMarkets: ["on-demand"], input: chunkedInput("urgent-report", 1_000, 20) },
   },
 ];

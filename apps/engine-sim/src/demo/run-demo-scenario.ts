@@ -65,6 +65,8 @@ for (;;) {
       const w = await koi.get(id);
       const was = entry.last;
       if (w.status !== was.status) say(`${entry.step.label}: ${w.name} ${was.status} → ${w.status}${w.engine ? ` on ${w.engine}` : ""}${w.statusDetail ? ` (${w.statusDetail})` : ""}`);
+      // Koi explains what it did (scaled, paused, resumed, waiting) in the status detail.
+      else if (w.statusDetail && w.statusDetail !== was.statusDetail) say(`${entry.step.label}: ${w.name}: ${w.statusDetail}`);
       if (w.health !== was.health) say(`${entry.step.label}: ${w.name} health ${was.health} → ${w.health}${w.forecast?.explanation ? `: ${w.forecast.explanation}` : ""}`);
       entry.last = w;
     } catch (error) {

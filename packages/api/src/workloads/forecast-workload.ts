@@ -117,5 +117,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   });
   await writeCommand(tx, { orgId: workload.orgId, assignmentId: assignment.id, type: "scale", payload: { count: replicas } });
   await tx.assignment.update({ where: { id: assignment.id }, data: { placement: next as unknown as Prisma.InputJsonValue } });
+  const detail = `${kind === "scale_up" ? "Scaled up" : "Scaled down"} from ${placement.replicas} to ${replicas} replicas: ${rec.explanation}`;
+  await tx.workload.update({ where: { id: workload.id }, data: { statusDetail: detail.slice(0, 1000) } });
   return { ...result, action: kind, wake: assignment.agentId };
 }

@@ -58,6 +58,7 @@ describe("workload pipeline", () => {
     expect(await prisma.forecastPoint.count({ where: { workloadId: w.id } })).toBe(1);
     const atRisk = await prisma.workload.findUniqueOrThrow({ where: { id: w.id } });
     expect(atRisk.health).toBe("AT_RISK");
+    expect(atRisk.statusDetail).toMatch(/^Scaled up from 1 to \d+ replicas: /);
     expect(await prisma.outboxEvent.count({ where: { jobId: `notify-slo_at_risk-${w.id}` } })).toBe(1);
     const scale = await prisma.command.findFirstOrThrow({ where: { assignmentId: assignment.id, type: "scale" } });
     expect((scale.payload as { count: number }).count).toBeGreaterThan(1);

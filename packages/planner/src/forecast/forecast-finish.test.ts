@@ -100,7 +100,7 @@ describe("helpers", () => {
   it.each([[0, 0.5], [1.2815515655446004, 0.9], [-1.959963984540054, 0.025]])("normalCdf(%d) = %d", (x, p) => {
     expect(normalCdf(x)).toBeCloseTo(p, 6);
   });
-  it.each([[9900, "2h45m"], [7200, "2h"], [2880, "48m"], [-600, "−10m"], [3 * 86400 + 4 * 3600, "3d4h"], [Infinity, "never"]])("formatDuration(%d) = %s", (s, text) => {
+  it.each([[9900, "2h45m"], [7200, "2h"], [2880, "48m"], [-600, "−10m"], [3 * 86400 + 4 * 3600, "3d4h"], [86400, "1d"], [Infinity, "never"]])("formatDuration(%d) = %s", (s, text) => {
     expect(formatDuration(s)).toBe(text);
   });
 });

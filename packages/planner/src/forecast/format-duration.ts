@@ -6,7 +6,7 @@ export function formatDuration(seconds: number): string {
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);
   const m = minutes % 60;
-  if (d > 0) return `${sign}${d}d${h}h`;
+  if (d > 0) return `${sign}${d}d${h ? `${h}h` : ""}`;
   if (h > 0) return `${sign}${h}h${m ? String(m).padStart(2, "0") + "m" : ""}`;
   return `${sign}${m}m`;
 }
