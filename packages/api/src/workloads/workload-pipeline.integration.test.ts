@@ -140,6 +140,34 @@ describe("workload pipeline", () => {
     expect(await prisma.workload.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({ status: "PENDING", statusDetail: "waiting for capacity" });
   });
 
+  it("alerts once when a batch job's spend passes its budget, and when an online service's hourly spend does", async () => {
+    const { org } = await orgWithAgent([h100Pool(64)]);
+    const batch = await submitted(org.id, { budgetUsd: 5 });
+    await planWorkload(batch.id);
+    const ba = await liveAssignment(batch.id);
+    await recordReport(org.id, ba.id, report({ seq: 1, completed: 10, total: 20_000, at: new Date(), costUsd: 4 }));
+    expect(await prisma.outboxEvent.count({ where: { jobId: `notify-budget-${batch.id}` } })).toBe(0);
+    await recordReport(org.id, ba.id, report({ seq: 2, completed: 20, total: 20_000, at: new Date(), costUsd: 6 }));
+    await recordReport(org.id, ba.id, report({ seq: 3, completed: 30, total: 20_000, at: new Date(), costUsd: 7 }));
+    const alert = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: `notify-budget-${batch.id}` } });
+    expect((alert.payload as { message: string }).message).toMatch(/spent \$6\.00, past its budget of \$5\.00/);
+
+    const online = await submitWorkload({
+      orgId: org.id, actorUserId: null, via: "api",
+      submission: { kind: "online", model: "meta-llama/Llama-3.1-8B-Instruct", requestsPerSecond: 2, avgInputTokens: 500, avgOutputTokens: 100, ttftP95Ms: 2000, tpotP95Ms: 100, budgetUsd: 10 },
+    });
+    await planWorkload(online.id);
+    const oa = await liveAssignment(online.id);
+    const started = Date.now() - 30 * 60_000;
+    await prisma.workload.update({ where: { id: online.id }, data: { status: "RUNNING", startedAt: new Date(started) } });
+    // $4 in the first 30 minutes is $8/h: under budget. $8 by then is $16/h: over.
+    await recordReport(org.id, oa.id, { ...report({ seq: 1, completed: 0, total: 0, at: new Date(started + 30 * 60_000), costUsd: 4 }), progress: undefined });
+    expect(await prisma.outboxEvent.count({ where: { jobId: `notify-budget-${online.id}` } })).toBe(0);
+    await recordReport(org.id, oa.id, { ...report({ seq: 2, completed: 0, total: 0, at: new Date(started + 30 * 60_000 + 1_000), costUsd: 8 }), progress: undefined });
+    const onlineAlert = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: `notify-budget-${online.id}` } });
+    expect((onlineAlert.payload as { message: string }).message).toMatch(/spending \$\d+\.\d\d\/h, past its budget of \$10\.00\/h/);
+  });
+
   it("cancel stops the live assignment and is idempotent", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(8)]);
     const w = await submitted(org.id);
