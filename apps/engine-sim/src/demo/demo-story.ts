@@ -48,6 +48,6 @@ export const DEMO_STORY: TStoryStep[] = [
     label: "(c)",
     atSeconds: 150,
     expect: "An urgent job that must not run on spot: the on-demand GPUs are busy, so Koi pauses the low-priority backfill and resumes it once the urgent job is done.",
-    submission: { name: "Urgent customer report", kind: "batch", model: LLAMA_70B, requests: 1_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 0.5, priority: "urgent", allowedMarkets: ["on-demand"], input: chunkedInput("urgent-report", 1_000, 20) },
+    submission: { name: "Urgent customer report", kind: "batch", model: LLAMA_70B, requests: 1_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 1, priority: "urgent", allowedMarkets: ["on-demand"], input: chunkedInput("urgent-report", 1_000, 20) },
   },
 ];
