@@ -11,7 +11,7 @@ import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import type { TPauseInputs } from "./resume-paused-workloads.ts";
-import { GPU_FREE_ASSIGNMENT_STATES, remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
+import { GPU_FREE_ASSIGNMENT_STATES, remainingWorkload, selectOptionsFor, tokensPerRequest } from "./workload-inputs.ts";
 
 /**
  * The `rebalance-for-workload` job, for an urgent workload that did not fit: the planner's
@@ -46,7 +46,8 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
     }
     const calibration = await loadOrgCalibration(urgent.orgId, tx);
     const gross = { pools: org.capacity.pools.map((p) => ({ ...p, available: p.available + (heldBy.get(p.id) ?? 0), ...(p.quota !== undefined ? { quota: p.quota + (heldBy.get(p.id) ?? 0) } : {}) })) };
-    const sized = await selectGpus(remaining, gross, { calibration, alternatives: 0 });
+    // Only pools the urgent job may use (its allowed markets, its budget) count as lendable.
+    const sized = await selectGpus(remaining, gross, { ...selectOptionsFor(urgent.spec as unknown as TWorkloadSubmission), calibration, alternatives: 0 });
     const perRequest = tokensPerRequest(urgent.spec as unknown as TWorkloadSubmission);
     // Nobody can lend: planning decides between waiting for busy GPUs and failing on the binding constraint.
     const decline = async (detail: string) => {

@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 /** A RUNNING workload holding `gpus` H100s of the agent's pool, due in `deadlineSeconds`. */
-async function runningWorkload(orgId: string, agentId: string, priority: "low" | "high", gpus: number, deadlineSeconds: number) {
-  const pool = await prisma.gpuPool.findFirstOrThrow({ where: { agentId } });
+async function runningWorkload(orgId: string, agentId: string, priority: "low" | "high", gpus: number, deadlineSeconds: number, poolExternalId?: string) {
+  const pool = await prisma.gpuPool.findFirstOrThrow({ where: { agentId, ...(poolExternalId ? { externalId: poolExternalId } : {}) } });
   const submission = batchSubmission({ priority, deadlineHours: deadlineSeconds / 3600 });
   const w = await prisma.workload.create({
     data: {
@@ -30,7 +30,7 @@ async function runningWorkload(orgId: string, agentId: string, priority: "low" |
       deadlineAt: new Date(Date.now() + deadlineSeconds * 1000), progressTotal: 20_000, engine: "orca", startedAt: new Date(),
     },
   });
-  const placement = { poolId: pool.id, agentId, gpuType: "H100-SXM", market: "on-demand", tp: 1, pp: 1, replicas: gpus, gpus, predictedTps: 10_000, rawPredictedTps: 10_000, replicaCostPerHour: 6.88 };
+  const placement = { poolId: pool.id, agentId, gpuType: "H100-SXM", market: pool.market, tp: 1, pp: 1, replicas: gpus, gpus, predictedTps: 10_000, rawPredictedTps: 10_000, replicaCostPerHour: 6.88 };
   const a = await prisma.assignment.create({ data: { orgId, agentId, workloadId: w.id, state: "running", placement, progressTotal: 20_000 } });
   return { w, a };
 }
@@ -88,6 +88,17 @@ describe("rebalance and replan", () => {
     const freed = lent.type === "pause" ? 8 : 8 - (lent.payload as { count: number }).count;
     await recordHeartbeat(org.id, agentId, { inventory: { pools: [{ ...h100Pool(16), available: freed }] }, assignments: [] });
     expect((await planWorkload(urgent.id)).outcome).toBe("dispatched");
+  });
+
+  it("only work on pools the urgent job may use lends: a spot job is never shrunk for an on-demand-only one", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8), { ...h100Pool(8, "h100-spot"), market: "spot", pricePerGpuHour: 2.4 }]);
+    const low = await runningWorkload(org.id, agentId, "low", 8, 48 * 3600, "h100-od");
+    const spot = await runningWorkload(org.id, agentId, "high", 8, 48 * 3600, "h100-spot");
+    const urgent = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ priority: "urgent", requests: 5_000, allowedMarkets: ["on-demand"] }) });
+    expect((await planWorkload(urgent.id)).outcome).toBe("rebalancing");
+    expect((await rebalanceForWorkload(urgent.id)).outcome).toBe("rebalanced");
+    expect(await prisma.command.count({ where: { assignmentId: spot.a.id } })).toBe(0);
+    expect(await prisma.command.count({ where: { assignmentId: low.a.id } })).toBe(1);
   });
 
   it("an urgent job nobody can lend to waits for capacity while its deadline still fits the pools", async () => {
