@@ -1,7 +1,7 @@
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
-import { forecastFinish, recommendAction, selectGpus, type TFinishForecast, type TProgressSample } from "@koi/planner";
+import { estimateRate, forecastFinish, recommendAction, selectGpus, type TFinishForecast, type TProgressSample } from "@koi/planner";
 import { prisma, type Prisma, type Tx, type Workload } from "@koi/db";
 import { publishCommandWakeup } from "../engines/command-wakeups.ts";
 import { writeCommand } from "../engines/issue-command.ts";
@@ -61,10 +61,14 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   });
   if (samples.length === 0) return skipped;
   const lastScale = await tx.decision.findFirst({ where: { workloadId: workload.id, kind: { in: ["scale_up", "scale_down"] } }, orderBy: { createdAt: "desc" } });
-  const modelledRate = (placement.predictedTps * placement.replicas) / perRequest;
+  const perReplica = placement.predictedTps / perRequest;
+  const scaled = lastScale && lastScale.createdAt > assignment.createdAt ? { at: lastScale.createdAt.getTime() / 1000, from: (lastScale.plan as { from?: number }).from ?? placement.replicas } : null;
+  // After a scale only newer samples count; until they speak, the model's rate for the new replica
+  // count is corrected by the pace seen before (a job at 30% of the model stays at 30%).
+  const modelledRate = perReplica * placement.replicas * (scaled ? paceBefore(samples, scaled.at, perReplica * scaled.from) : 1);
   const forecast = forecastFinish({
     samples, modelledRate, deadline: workload.deadlineAt!.getTime() / 1000, now: now.getTime() / 1000,
-    ...(lastScale && lastScale.createdAt > assignment.createdAt ? { sinceT: lastScale.createdAt.getTime() / 1000 } : {}),
+    ...(scaled ? { sinceT: scaled.at } : {}),
   });
   const iso = (s: number) => (Number.isFinite(s) ? new Date(s * 1000).toISOString() : null);
   const health = forecast.status === "at-risk" ? (now > workload.deadlineAt! ? "LATE" : "AT_RISK") : "ON_TRACK";
@@ -120,4 +124,10 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   const detail = `${kind === "scale_up" ? "Scaled up" : "Scaled down"} from ${placement.replicas} to ${replicas} replicas: ${rec.explanation}`;
   await tx.workload.update({ where: { id: workload.id }, data: { statusDetail: detail.slice(0, 1000) } });
   return { ...result, action: kind, wake: assignment.agentId };
+}
+
+/** Observed ÷ modelled rate over the samples before `t` (1 when they show no progress). */
+function paceBefore(samples: TProgressSample[], t: number, modelledRate: number): number {
+  const observed = estimateRate({ samples: samples.filter((s) => s.t < t), modelledRate }).observed;
+  return observed && modelledRate > 0 ? Math.min(2, Math.max(0.01, observed.mean / modelledRate)) : 1;
 }

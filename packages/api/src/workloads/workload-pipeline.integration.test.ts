@@ -65,6 +65,12 @@ describe("workload pipeline", () => {
     expect(await prisma.decision.count({ where: { workloadId: w.id, kind: "scale_up" } })).toBe(1);
     // One scale in flight and a cooldown: the next sweep holds.
     expect(await forecastWorkload(w.id)).toMatchObject({ action: "none" });
+    // With no report since the scale, the forecast assumes the pace seen so far (0.5 req/s per
+    // replica), not the perf model's: it used to promise the model's rate and turn ON_TRACK.
+    const replicas = (scale.payload as { count: number }).count;
+    const p50 = Date.parse(((await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).forecast as { p50: string }).p50);
+    const expected = t0 + 300_000 + ((total - 150) / (0.5 * replicas)) * 1000;
+    expect(Math.abs(p50 - expected) / (expected - Date.now())).toBeLessThan(0.1);
     expect(await prisma.command.count({ where: { assignmentId: assignment.id, type: "scale" } })).toBe(1);
 
     await recordReport(org.id, assignment.id, report({ seq: 11, state: "completed", completed: total, total, at: new Date(), costUsd: 42, throughput: { tokensPerSecond: 700, outputTokensPerSecond: 160 }, replicas: { live: 1, total: 1 } }));
