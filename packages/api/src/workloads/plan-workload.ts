@@ -74,7 +74,8 @@ export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisio
   }
   const dispatched = await dispatchPlan(tx, {
     workload, remaining, kind: o.kind, option: plan, engine: plan.engine, alternatives: plan.alternatives,
-    reason: `${plan.reason} Engine: ${routeReason}.`, inputs, org, calibration,
+    // The planner's reason names the engine it sized for; only a re-route needs saying again.
+    reason: plan.reason.includes(`Engine: ${plan.engine},`) ? plan.reason : `${plan.reason} Engine: ${routeReason}.`, inputs, org, calibration,
   });
   if (!dispatched) return wait(tx, workload, `${WAITING_FOR_CAPACITY}: the chosen pool has no agent`);
   return { outcome: "dispatched", ...dispatched };

@@ -33,6 +33,7 @@ describe("workload pipeline", () => {
     expect(await planWorkload(w.id)).toMatchObject({ outcome: "noop" }); // a second run changes nothing
     const decision = await prisma.decision.findFirstOrThrow({ where: { workloadId: w.id } });
     expect(decision.kind).toBe("initial");
+    expect(decision.reason.match(/Engine: /g)).toHaveLength(1);
     expect((decision.inputs as { capacity: unknown[] }).capacity).toHaveLength(1);
     const assignment = await liveAssignment(w.id);
     expect(assignment).toMatchObject({ agentId, decisionId: decision.id, state: "deploying" });
