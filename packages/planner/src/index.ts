@@ -15,6 +15,7 @@ export { createRandom, type TRandom } from "./random/seeded-random.ts";
 export { estimateRate, ZProgressSample, type TProgressSample, type TRateEstimate } from "./forecast/estimate-rate.ts";
 export { forecastFinish, type TFinishForecast, type TForecastInput } from "./forecast/forecast-finish.ts";
 export { recommendAction, type TRecommendation, type TRecommendInput } from "./forecast/recommend-action.ts";
+export { formatDuration } from "./forecast/format-duration.ts";
 export { rebalanceForUrgent, type TRebalanceInput, type TRebalanceResult } from "./rebalance/rebalance-for-urgent.ts";
 export { costTunaTrace, type TTunaTraceCost } from "./tuna/cost-tuna-trace.ts";
 export { simulateTunaRouter, ZTunaTraceInput, type TTunaTraceInput } from "./tuna/simulate-tuna-router.ts";

@@ -93,7 +93,7 @@ export const ZCapacityPool = z.strictObject({
   quota: z.number().int().nonnegative().optional(),
   pricePerGpuHour: z.number().nonnegative({ error: "pricePerGpuHour must be >= 0" }),
   /** GPUs per replica the pool launches without idle GPUs (whole machines); absent: any TP. */
-  replicaSizes: z.array(z.number().int().positive()).optional(),
+  replicaSizes: z.array(z.number().int().positive()).min(1).optional(),
   region: z.string().optional(),
   cluster: z.string().optional(),
 });

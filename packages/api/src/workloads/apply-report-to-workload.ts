@@ -46,6 +46,7 @@ async function overBudget(tx: Tx, workload: Workload, budget: number, costUsd: n
     return costUsd > budget && workload.costUsd <= budget ? `${workload.name} has spent $${costUsd.toFixed(2)}, past its budget of $${budget.toFixed(2)}.` : null;
   }
   if (!workload.startedAt) return null;
+  if (await tx.outboxEvent.count({ where: { jobId: `notify-budget-${workload.id}` } })) return null; // alerted already
   const windowMs = Math.min(HOUR_MS, at.getTime() - workload.startedAt.getTime());
   if (windowMs < ONLINE_BUDGET_AFTER_MS) return null;
   const assignments = await tx.assignment.findMany({ where: { workloadId: workload.id }, select: { id: true } });

@@ -3,7 +3,7 @@ import { prisma, type Tx } from "@koi/db";
 import { GPU_FREE_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
 /** Who owns a capacity pool: the agent that will run an assignment placed there. */
-export type TPoolOwner = { poolId: string; agentId: string; engine: string; clusterName: string; gpuType: string; market: string; priceSource: "pool" | "override" | "catalog" | "none"; total: number };
+export type TPoolOwner = { poolId: string; agentId: string; engine: string; clusterName: string; gpuType: string; market: string; priceSource: "pool" | "override" | "catalog" | "none"; total: number; quota: number | null };
 
 export type TOrgCapacity = { capacity: TCapacity; owners: Record<string, TPoolOwner>; agentsOnline: number };
 
@@ -47,7 +47,7 @@ export async function buildOrgCapacity(orgId: string, opts: { db?: Tx; engine?: 
         ...(pool.quota !== null ? { quota: Math.max(0, pool.quota - (heldByPool.get(pool.id) ?? 0)) } : {}),
         pricePerGpuHour: price.value, cluster: agent.cluster.name, ...(pool.replicaSizes.length ? { replicaSizes: pool.replicaSizes } : {}), ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
       });
-      owners[pool.id] = { poolId: pool.id, agentId: agent.id, engine: agent.engine, clusterName: agent.cluster.name, gpuType: pool.gpuType, market: pool.market, priceSource: price.source, total: pool.total };
+      owners[pool.id] = { poolId: pool.id, agentId: agent.id, engine: agent.engine, clusterName: agent.cluster.name, gpuType: pool.gpuType, market: pool.market, priceSource: price.source, total: pool.total, quota: pool.quota };
     }
   }
   return { capacity: { pools }, owners, agentsOnline: agents.length };

@@ -1,6 +1,6 @@
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
-import { selectGpus, type TPlan } from "@koi/planner";
+import { selectGpus, type TCalibrationTable, type TPlan } from "@koi/planner";
 import { prisma, type Tx, type Workload } from "@koi/db";
 import { publishCommandWakeup } from "../engines/command-wakeups.ts";
 import { dispatchPlan, type TDecisionKind } from "./dispatch-plan.ts";
@@ -42,10 +42,13 @@ export async function planWorkload(workloadId: string, opts: { now?: Date } = {}
  * Plans what is left of a locked workload and dispatches it (`initial` or `replan`); infeasible →
  * FAILED with the binding constraint, busy capacity → PENDING, an urgent job → rebalance.
  */
-export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisionKind; now: Date; inputs?: Record<string, unknown>; excludePoolIds?: string[] }): Promise<TPlanOutcome> {
+export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisionKind; now: Date; inputs?: Record<string, unknown> }): Promise<TPlanOutcome> {
   const submission = workload.spec as unknown as TWorkloadSubmission;
   const remaining = remainingWorkload(workload, o.now);
-  const { plan, routeReason, org } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, { poolIds: o.excludePoolIds });
+  // Every plan (replan, reconcile's retries) keeps away from pools where this workload's engine jobs failed.
+  const failed = await tx.assignment.findMany({ where: { workloadId: workload.id, state: "failed" }, select: { placement: true } });
+  const failedPools = failed.map((f) => (f.placement as { poolId?: string } | null)?.poolId).filter((id): id is string => !!id);
+  const { plan, routeReason, org } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, { poolIds: failedPools });
   const calibration = await loadOrgCalibration(workload.orgId, tx);
   const inputs = {
     ...o.inputs,
@@ -55,10 +58,15 @@ export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisio
     capacity: org.capacity.pools.map((p) => ({ ...p, agentId: org.owners[p.id]?.agentId, priceSource: org.owners[p.id]?.priceSource })),
   };
 
+  if (org.agentsOnline > 0 && org.capacity.pools.length === 0 && failedPools.length > 0) {
+    const detail = "the engine failed this workload on every pool it may use";
+    await tx.workload.update({ where: { id: workload.id }, data: { status: "FAILED", statusDetail: detail, completedAt: o.now } });
+    return { outcome: "failed", detail };
+  }
   if (org.agentsOnline === 0 || org.capacity.pools.length === 0) return wait(tx, workload, WAITING_FOR_CAPACITY);
   if (!plan.feasible) {
     if (workload.priority === "urgent" && ["availability", "deadline", "quota", "max-gpus"].includes(plan.binding?.constraint ?? "")) {
-      const rebalanced = await tx.decision.count({ where: { workloadId: workload.id, kind: "rebalance_pause" } });
+      const rebalanced = await tx.decision.count({ where: { kind: "rebalance_pause", inputs: { path: ["urgentWorkloadId"], equals: workload.id } } });
       const tried = await tx.outboxEvent.count({ where: { jobId: `rebalance-${workload.id}` } });
       if (!rebalanced && !tried) {
         await enqueueViaOutbox(tx, "rebalance-for-workload", { workloadId: workload.id }, { jobId: `rebalance-${workload.id}`, orgId: workload.orgId });
@@ -66,7 +74,7 @@ export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisio
         return { outcome: "rebalancing", detail: plan.binding?.detail ?? "" };
       }
     }
-    if (await fitsWhenCapacityFrees(plan, org, remaining, submission)) return wait(tx, workload, `${WAITING_FOR_CAPACITY}: ${plan.binding?.detail ?? "GPUs busy"}`);
+    if (await fitsWhenCapacityFrees(plan, org, remaining, submission, calibration)) return wait(tx, workload, `${WAITING_FOR_CAPACITY}: ${plan.binding?.detail ?? "GPUs busy"}`);
     const detail = `${plan.binding?.constraint ?? "infeasible"}: ${plan.binding?.detail ?? plan.reason}`;
     await tx.workload.update({ where: { id: workload.id }, data: { status: "FAILED", statusDetail: detail.slice(0, 1000), completedAt: o.now } });
     await tx.decision.create({ data: { orgId: workload.orgId, workloadId: workload.id, kind: o.kind, inputs: inputs as object, plan: plan as unknown as object, alternatives: [], reason: plan.reason } });
@@ -93,9 +101,14 @@ async function wait(tx: Tx, workload: Workload, detail: string): Promise<TPlanOu
  * its next heartbeat), or the engine's other jobs end. It waits; once the deadline makes even the
  * whole pools too small, a retry fails it with the binding constraint.
  */
-async function fitsWhenCapacityFrees(plan: TPlan, org: Awaited<ReturnType<typeof planOnOrgCapacity>>["org"], remaining: ReturnType<typeof remainingWorkload>, submission: TWorkloadSubmission): Promise<boolean> {
+async function fitsWhenCapacityFrees(plan: TPlan, org: Awaited<ReturnType<typeof planOnOrgCapacity>>["org"], remaining: ReturnType<typeof remainingWorkload>, submission: TWorkloadSubmission, calibration: TCalibrationTable): Promise<boolean> {
   if (!["availability", "deadline", "quota", "max-gpus"].includes(plan.binding?.constraint ?? "")) return false;
-  const whole = { pools: org.capacity.pools.map(({ quota: _quota, ...p }) => ({ ...p, available: org.owners[p.id]?.total ?? p.available })) };
-  const freed = await selectGpus(remaining, whole, { ...selectOptionsFor(submission), alternatives: 0 });
+  const whole = {
+    pools: org.capacity.pools.map(({ quota: _quota, ...p }) => {
+      const owner = org.owners[p.id];
+      return { ...p, available: owner?.total ?? p.available, ...(owner?.quota != null ? { quota: owner.quota } : {}) };
+    }),
+  };
+  const freed = await selectGpus(remaining, whole, { ...selectOptionsFor(submission), calibration, alternatives: 0 });
   return freed.feasible;
 }

@@ -1,12 +1,11 @@
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
-import { PRIORITY_RANK, rebalanceForUrgent, routeEngine, selectGpus, type TPriority } from "@koi/planner";
+import { formatDuration, PRIORITY_RANK, rebalanceForUrgent, routeEngine, selectGpus, type TPriority } from "@koi/planner";
 import { prisma, type Prisma } from "@koi/db";
 import { publishCommandWakeup } from "../engines/command-wakeups.ts";
 import { writeCommand } from "../engines/issue-command.ts";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
 import type { TPlacementRecord } from "./dispatch-plan.ts";
-import { formatDuration } from "./format-duration.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
@@ -70,7 +69,7 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         const p = a.placement as unknown as TPlacementRecord;
         const perReq = tokensPerRequest(w.spec as unknown as TWorkloadSubmission);
         const remainingWork = Math.max(0, w.progressTotal - w.progressDone);
-        const rate = forecastRate(w, remainingWork, now) ?? (p.predictedTps * p.replicas) / perReq;
+        const rate = forecastRate(w, remainingWork, now, (p.predictedTps * p.replicas) / perReq);
         return {
           id: w.id, priority: (w.priority as TPriority) ?? "normal", deadline: w.deadlineAt!.getTime() / 1000, remainingWork,
           allocation: [{ poolId: p.poolId, gpus: p.gpus, ratePerGpu: rate / Math.max(1, p.gpus), step: p.tp }],
@@ -117,11 +116,13 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
 }
 
 /**
- * Requests/s a running workload really makes, from its latest forecast's median finish: a job
- * falling behind its modelled rate must not look like it has slack to lend.
+ * Requests/s a lender can be counted on for: the modelled rate, or less when its latest forecast's
+ * median finish says so. A job falling behind must not look like it has slack to lend; one whose
+ * forecast says "never" or a finish already past (stalled) lends nothing.
  */
-function forecastRate(w: { forecast: Prisma.JsonValue }, remainingWork: number, now: Date): number | null {
-  const p50 = (w.forecast as { p50?: string | null } | null)?.p50;
-  const seconds = p50 ? (Date.parse(p50) - now.getTime()) / 1000 : NaN;
-  return Number.isFinite(seconds) && seconds > 0 ? remainingWork / seconds : null;
+function forecastRate(w: { forecast: Prisma.JsonValue }, remainingWork: number, now: Date, modelled: number): number {
+  const forecast = w.forecast as { p50?: string | null } | null;
+  if (!forecast || !("p50" in forecast)) return modelled; // not forecast yet: no evidence against the model
+  const seconds = forecast.p50 ? (Date.parse(forecast.p50) - now.getTime()) / 1000 : NaN;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(modelled, remainingWork / seconds) : 0;
 }

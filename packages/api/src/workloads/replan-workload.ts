@@ -43,17 +43,18 @@ export async function replanWorkload(workloadId: string, reason: string, assignm
       const failed = assignmentId ? await tx.assignment.findFirst({ where: { id: assignmentId, workloadId, state: "failed" } }) : null;
       const newer = await tx.assignment.count({ where: { workloadId, state: { notIn: ENDED_ASSIGNMENT_STATES } } });
       if (!failed || newer > 0 || !["DISPATCHING", "RUNNING"].includes(workload.status)) return { outcome: { outcome: "noop", detail: "no live assignment to replan" } as TPlanOutcome, wake };
-      inputs = { reason, failedAssignmentId: failed.id };
+      // Fence it too: a late report from the failed job must not bring it back to life.
+      const fenced = await tx.assignment.update({ where: { id: failed.id }, data: { epoch: { increment: 1 } } });
+      inputs = { reason, failedAssignmentId: failed.id, fencedEpoch: fenced.epoch };
     }
-    const failures = await tx.assignment.findMany({ where: { workloadId, state: "failed" }, select: { placement: true } });
-    if (failures.length >= MAX_ENGINE_FAILURES) {
-      await tx.workload.update({ where: { id: workloadId }, data: { status: "FAILED", completedAt: now, statusDetail: `the engine failed this workload's job ${failures.length} times; last: ${reason}`.slice(0, 1000) } });
-      return { outcome: { outcome: "failed", detail: `${failures.length} engine failures` } as TPlanOutcome, wake };
+    const failures = await tx.assignment.count({ where: { workloadId, state: "failed" } });
+    if (failures >= MAX_ENGINE_FAILURES) {
+      await tx.workload.update({ where: { id: workloadId }, data: { status: "FAILED", completedAt: now, statusDetail: `the engine failed this workload's job ${failures} times; last: ${reason}`.slice(0, 1000) } });
+      return { outcome: { outcome: "failed", detail: `${failures} engine failures` } as TPlanOutcome, wake };
     }
     await tx.workload.update({ where: { id: workloadId }, data: { status: "PENDING", statusDetail: `replanning: ${reason}`.slice(0, 1000) } });
     const fresh = await tx.workload.findUniqueOrThrow({ where: { id: workloadId } });
-    const excludePoolIds = failures.map((f) => (f.placement as { poolId?: string } | null)?.poolId).filter((id): id is string => !!id);
-    const outcome = await planLocked(tx, fresh, { kind: "replan", now, inputs, excludePoolIds });
+    const outcome = await planLocked(tx, fresh, { kind: "replan", now, inputs });
     if (outcome.outcome === "dispatched") wake.push(outcome.agentId);
     return { outcome, wake };
   }, PLAN_TX);

@@ -36,7 +36,7 @@ async function runningWorkload(orgId: string, agentId: string, priority: "low" |
 }
 
 describe("rebalance and replan", () => {
-  it("an urgent job that does not fit borrows from a low-priority job with slack, never from a higher-priority one, and gives it back", async () => {
+  it("an urgent job that does not fit borrows from a low-priority job with slack before a higher-priority one, and gives it back", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(16)]);
     const low = await runningWorkload(org.id, agentId, "low", 8, 48 * 3600);
     // Slack to spare too, but higher priority: the low job lends first.
@@ -167,6 +167,8 @@ describe("rebalance and replan", () => {
       expect(await prisma.outboxEvent.count({ where: { jobId: `replan-${a.id}-failed` } })).toBe(1);
       const outcome = await replanWorkload(w.id, "the engine reported the job failed", a.id);
       expect(await replanWorkload(w.id, "the engine reported the job failed", a.id)).toMatchObject({ outcome: "noop" });
+      // Fenced: a late report from the failed job cannot make it live again.
+      await expect(recordReport(org.id, a.id, report({ seq: 2, completed: 300, total: 20_000, at: new Date() }))).rejects.toMatchObject({ code: "CONFLICT" });
       if (attempt < MAX_ENGINE_FAILURES) {
         expect(outcome.outcome).toBe("dispatched");
         // The next placement avoids the pool that failed, and counts only what is left.
@@ -178,6 +180,17 @@ describe("rebalance and replan", () => {
     expect(new Set(pools).size).toBe(MAX_ENGINE_FAILURES);
     expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({ status: "FAILED", statusDetail: expect.stringMatching(/failed this workload's job 3 times/) });
     expect(await prisma.decision.count({ where: { workloadId: w.id, kind: "replan" } })).toBe(2);
+  });
+
+  it("a workload whose engine job failed on the only pool it may use fails instead of going back there", async () => {
+    const { org } = await orgWithAgent([h100Pool(16)]);
+    const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
+    await planWorkload(w.id);
+    const a = await liveAssignment(w.id);
+    await recordReport(org.id, a.id, report({ seq: 0, state: "failed", completed: 0, total: 20_000, at: new Date() }));
+    expect((await replanWorkload(w.id, "the engine reported the job failed", a.id)).outcome).toBe("failed");
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({ status: "FAILED", statusDetail: "the engine failed this workload on every pool it may use" });
+    expect(await prisma.assignment.count({ where: { workloadId: w.id } })).toBe(1);
   });
 
   it("an agent going OFFLINE queues a replan of its workloads in the same transaction", async () => {
