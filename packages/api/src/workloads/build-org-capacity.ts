@@ -15,9 +15,10 @@ const PRICED_MARKETS = new Set<string>(["on-demand", "spot", "serverless", "rese
 /**
  * The org's live capacity: GPU pools of its ONLINE agents, priced by the pool's own rate, else the
  * org's PriceOverride, else the catalog; minus the GPUs its live assignments hold there (placement
- * `poolId` × GPUs), never below zero. Pool ids are GpuPool ids.
+ * `poolId` × GPUs), never below zero. Pool ids are GpuPool ids. GPUs a job paused to lend to an
+ * urgent workload stay reserved for that workload (`forWorkloadId` sees them free) until it is placed.
  */
-export async function buildOrgCapacity(orgId: string, opts: { db?: Tx; engine?: TEngine } = {}): Promise<TOrgCapacity> {
+export async function buildOrgCapacity(orgId: string, opts: { db?: Tx; engine?: TEngine; forWorkloadId?: string } = {}): Promise<TOrgCapacity> {
   const db = opts.db ?? prisma;
   const agents = await db.agent.findMany({
     where: { orgId, status: "ONLINE", ...(opts.engine ? { engine: { in: ENGINES_FOR[opts.engine] } } : {}) },
@@ -25,8 +26,13 @@ export async function buildOrgCapacity(orgId: string, opts: { db?: Tx; engine?: 
   });
   const held = await db.$queryRaw<{ poolId: string; gpus: number }[]>`
     SELECT placement->>'poolId' AS "poolId", SUM(COALESCE((placement->>'gpus')::int, 0))::int AS gpus
-    FROM "Assignment"
-    WHERE "orgId" = ${orgId} AND "workloadId" IS NOT NULL AND NOT (state = ANY(${GPU_FREE_ASSIGNMENT_STATES}::text[]))
+    FROM "Assignment" a
+    WHERE "orgId" = ${orgId} AND "workloadId" IS NOT NULL AND (
+      NOT (state = ANY(${GPU_FREE_ASSIGNMENT_STATES}::text[]))
+      OR (state = 'paused' AND EXISTS (
+        SELECT 1 FROM "Decision" d JOIN "Workload" u ON u.id = d.inputs->>'urgentWorkloadId'
+        WHERE d."orgId" = ${orgId} AND d.kind = 'rebalance_pause' AND d.inputs->>'assignmentId' = a.id
+          AND u.status IN ('PENDING', 'PLANNING') AND u.id <> ${opts.forWorkloadId ?? ""})))
     GROUP BY 1`;
   const heldByPool = new Map(held.map((h) => [h.poolId, Number(h.gpus)]));
   const overrides = await db.priceOverride.findMany({ where: { orgId } });

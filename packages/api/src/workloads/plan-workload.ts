@@ -48,7 +48,7 @@ export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisio
   // Every plan (replan, reconcile's retries) keeps away from pools where this workload's engine jobs failed.
   const failed = await tx.assignment.findMany({ where: { workloadId: workload.id, state: "failed" }, select: { placement: true } });
   const failedPools = failed.map((f) => (f.placement as { poolId?: string } | null)?.poolId).filter((id): id is string => !!id);
-  const { plan, routeReason, org } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, { poolIds: failedPools });
+  const { plan, routeReason, org } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, { poolIds: failedPools, forWorkloadId: workload.id });
   const calibration = await loadOrgCalibration(workload.orgId, tx);
   const inputs = {
     ...o.inputs,

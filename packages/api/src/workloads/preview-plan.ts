@@ -15,12 +15,12 @@ export type TPlanResult = { plan: TPlan; routeReason: string; org: TOrgCapacity 
  * Orca) picks which agents' pools count; if the chosen plan routes elsewhere (e.g. mostly
  * serverless GPUs → Tuna), it is sized once more on that engine's pools.
  */
-export async function planOnOrgCapacity(orgId: string, submission: TWorkloadSubmission, workload: TWorkload, db: Tx, exclude: { poolIds?: string[] } = {}): Promise<TPlanResult> {
+export async function planOnOrgCapacity(orgId: string, submission: TWorkloadSubmission, workload: TWorkload, db: Tx, exclude: { poolIds?: string[]; forWorkloadId?: string } = {}): Promise<TPlanResult> {
   const calibration = await loadOrgCalibration(orgId, db);
   const options = { ...selectOptionsFor(submission), calibration };
   const firstRoute = routeEngine(workload);
   const run = async (engine: TPlan["engine"]) => {
-    const org = await buildOrgCapacity(orgId, { db, engine });
+    const org = await buildOrgCapacity(orgId, { db, engine, ...(exclude.forWorkloadId ? { forWorkloadId: exclude.forWorkloadId } : {}) });
     const capacity: TCapacity = { pools: org.capacity.pools.filter((p) => !exclude.poolIds?.includes(p.id)) };
     // Search time grows with pool size, and almost every workload needs a few replicas: search
     // pools capped at FIRST_PASS_POOL_GPUS first, and the full pools only when that is infeasible.

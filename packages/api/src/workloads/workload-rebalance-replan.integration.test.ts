@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 /** A RUNNING workload holding `gpus` H100s of the agent's pool, due in `deadlineSeconds`. */
-async function runningWorkload(orgId: string, agentId: string, priority: "low" | "high", gpus: number, deadlineSeconds: number, poolExternalId?: string) {
+async function runningWorkload(orgId: string, agentId: string, priority: "low" | "high", gpus: number, deadlineSeconds: number, poolExternalId?: string, tp = 1) {
   const pool = await prisma.gpuPool.findFirstOrThrow({ where: { agentId, ...(poolExternalId ? { externalId: poolExternalId } : {}) } });
   const submission = batchSubmission({ priority, deadlineHours: deadlineSeconds / 3600 });
   const w = await prisma.workload.create({
@@ -30,7 +30,7 @@ async function runningWorkload(orgId: string, agentId: string, priority: "low" |
       deadlineAt: new Date(Date.now() + deadlineSeconds * 1000), progressTotal: 20_000, engine: "orca", startedAt: new Date(),
     },
   });
-  const placement = { poolId: pool.id, agentId, gpuType: "H100-SXM", market: pool.market, tp: 1, pp: 1, replicas: gpus, gpus, predictedTps: 10_000, rawPredictedTps: 10_000, replicaCostPerHour: 6.88 };
+  const placement = { poolId: pool.id, agentId, gpuType: "H100-SXM", market: pool.market, tp, pp: 1, replicas: gpus / tp, gpus, predictedTps: 10_000, rawPredictedTps: 10_000, replicaCostPerHour: 6.88 };
   const a = await prisma.assignment.create({ data: { orgId, agentId, workloadId: w.id, state: "running", placement, progressTotal: 20_000 } });
   return { w, a };
 }
@@ -99,6 +99,21 @@ describe("rebalance and replan", () => {
     expect((await rebalanceForWorkload(urgent.id)).outcome).toBe("rebalanced");
     expect(await prisma.command.count({ where: { assignmentId: spot.a.id } })).toBe(0);
     expect(await prisma.command.count({ where: { assignmentId: low.a.id } })).toBe(1);
+  });
+
+  it("GPUs a job paused for an urgent one stay reserved for it: another workload planned meanwhile waits", async () => {
+    const { org, agentId } = await orgWithAgent([{ ...h100Pool(8), available: 0 }]);
+    // One TP8 replica can only be lent whole: a pause.
+    const low = await runningWorkload(org.id, agentId, "low", 8, 48 * 3600, undefined, 8);
+    const urgent = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ priority: "urgent", requests: 5_000 }) });
+    expect((await planWorkload(urgent.id)).outcome).toBe("rebalancing");
+    expect((await rebalanceForWorkload(urgent.id)).outcome).toBe("rebalanced");
+    expect(await prisma.command.findFirstOrThrow({ where: { assignmentId: low.a.id } })).toMatchObject({ type: "pause" });
+    await recordHeartbeat(org.id, agentId, { inventory: { pools: [h100Pool(8)] }, assignments: [] });
+
+    const other = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ requests: 1_000 }) });
+    expect((await planWorkload(other.id)).outcome).toBe("waiting");
+    expect((await planWorkload(urgent.id)).outcome).toBe("dispatched");
   });
 
   it("an urgent job nobody can lend to waits for capacity while its deadline still fits the pools", async () => {
