@@ -2,21 +2,23 @@ import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { estimateRate, forecastFinish, recommendAction, selectGpus, type TFinishForecast, type TProgressSample } from "@koi/planner";
-import { prisma, type Prisma, type Tx, type Workload } from "@koi/db";
+import { prisma, type Assignment, type Prisma, type Tx, type Workload } from "@koi/db";
 import { publishCommandWakeup } from "../engines/command-wakeups.ts";
 import { writeCommand } from "../engines/issue-command.ts";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
 import type { TPlacementRecord } from "./dispatch-plan.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
+import { planLocked } from "./plan-workload.ts";
+import { planOnOrgCapacity } from "./preview-plan.ts";
 import { progressInRequests } from "./progress-in-requests.ts";
-import { GPU_FREE_ASSIGNMENT_STATES, tokensPerRequest } from "./workload-inputs.ts";
+import { GPU_FREE_ASSIGNMENT_STATES, remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
 
 /** Real seconds between two scale decisions of one workload (the sim's progress is in real time too). */
 export const SCALE_COOLDOWN_SECONDS = 60;
 const SAMPLES = 120;
 
-export type TForecastOutcome = { workloadId: string; status: TFinishForecast["status"] | "skipped"; action: "none" | "scale_up" | "scale_down"; wake?: string };
+export type TForecastOutcome = { workloadId: string; status: TFinishForecast["status"] | "skipped"; action: "none" | "scale_up" | "scale_down" | "swap"; wake?: string[] };
 
 /** The `forecast-workloads` sweep: every RUNNING batch workload, each in its own transaction. */
 export async function forecastWorkloads(now = new Date()): Promise<TForecastOutcome[]> {
@@ -28,9 +30,9 @@ export async function forecastWorkloads(now = new Date()): Promise<TForecastOutc
 
 /**
  * Forecasts one workload from its live assignment's progress reports and the modelled rate:
- * a ForecastPoint, the workload's forecast and health; at risk → `scale_up`, far ahead →
- * `scale_down` (one scale Command in flight per workload, and a cooldown); turning AT_RISK → one
- * `notify-org`.
+ * a ForecastPoint, the workload's forecast and health; at risk → `scale_up`, or `swap` to other
+ * pools when its own has no room to grow; far ahead → `scale_down` (one scale Command in flight
+ * per workload, and a cooldown); turning AT_RISK → one `notify-org`.
  */
 export async function forecastWorkload(workloadId: string, now = new Date()): Promise<TForecastOutcome> {
   const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
@@ -41,7 +43,7 @@ export async function forecastWorkload(workloadId: string, now = new Date()): Pr
     if (!workload || workload.status !== "RUNNING" || workload.kind !== "batch" || !workload.deadlineAt) return { workloadId, status: "skipped", action: "none" } as TForecastOutcome;
     return forecastLocked(tx, workload, now);
   }, { maxWait: 20_000, timeout: 60_000 });
-  if (out.wake) await publishCommandWakeup(out.wake);
+  await Promise.all((out.wake ?? []).map((id) => publishCommandWakeup(id)));
   return out;
 }
 
@@ -60,7 +62,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
     return p && total > 0 ? [{ t: r.at.getTime() / 1000, completed: Math.min(total, base + progressInRequests(p, assignment.progressTotal)), total }] : [];
   });
   if (samples.length === 0) return skipped;
-  const lastScale = await tx.decision.findFirst({ where: { workloadId: workload.id, kind: { in: ["scale_up", "scale_down"] } }, orderBy: { createdAt: "desc" } });
+  const lastScale = await tx.decision.findFirst({ where: { workloadId: workload.id, kind: { in: ["scale_up", "scale_down", "swap"] } }, orderBy: { createdAt: "desc" } });
   const perReplica = placement.predictedTps / perRequest;
   const scaled = lastScale && lastScale.createdAt > assignment.createdAt ? { at: lastScale.createdAt.getTime() / 1000, from: (lastScale.plan as { from?: number }).from ?? placement.replicas } : null;
   // After a scale only newer samples count; until they speak, the model's rate for the new replica
@@ -109,7 +111,12 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   let replicas = placement.replicas;
   if (rec.kind === "add") replicas += rec.replicas.filter((g) => g.poolId === placement.poolId && g.tp === placement.tp).reduce((n, g) => n + g.count, 0);
   if (rec.kind === "remove") replicas = Math.max(1, replicas - rec.remove.filter((g) => g.poolId === placement.poolId).reduce((n, g) => n + g.count, 0));
-  if (rec.kind === "hold" || replicas === placement.replicas) return result;
+  if (rec.kind === "hold" || replicas === placement.replicas) {
+    const noRoom = rec.kind === "hold" ? rec.noRoom === true : rec.kind === "add";
+    if (!noRoom) return result;
+    const wake = await swapLocked(tx, workload, assignment, placement, rec.explanation, now);
+    return wake ? { ...result, action: "swap", wake } : result;
+  }
   const kind = replicas > placement.replicas ? "scale_up" : "scale_down";
   const next: TPlacementRecord = { ...placement, replicas, gpus: replicas * placement.tp };
   await tx.decision.create({
@@ -123,7 +130,28 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   await tx.assignment.update({ where: { id: assignment.id }, data: { placement: next as unknown as Prisma.InputJsonValue } });
   const detail = `${kind === "scale_up" ? "Scaled up" : "Scaled down"} from ${placement.replicas} to ${replicas} replicas: ${rec.explanation}`;
   await tx.workload.update({ where: { id: workload.id }, data: { statusDetail: detail.slice(0, 1000) } });
-  return { ...result, action: kind, wake: assignment.agentId };
+  return { ...result, action: kind, wake: [assignment.agentId] };
+}
+
+/**
+ * At risk with no room to grow where it runs: when the org's other pools can finish what is left
+ * by the deadline, the running job is fenced and stopped and the remainder is placed there (a
+ * `swap` Decision). Returns the agents to wake, or null when no other pool can do it.
+ */
+async function swapLocked(tx: Tx, workload: Workload, assignment: Assignment, placement: TPlacementRecord, why: string, now: Date): Promise<string[] | null> {
+  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const elsewhere = await planOnOrgCapacity(workload.orgId, submission, remainingWorkload(workload, now), tx, { poolIds: [placement.poolId], forWorkloadId: workload.id });
+  if (!elsewhere.plan.feasible) return null;
+  const fenced = await tx.assignment.update({ where: { id: assignment.id }, data: { epoch: { increment: 1 }, state: "lost" } });
+  await writeCommand(tx, { orgId: workload.orgId, assignmentId: assignment.id, type: "stop", payload: {} });
+  const outcome = await planLocked(tx, workload, {
+    kind: "swap", now, excludePoolIds: [placement.poolId], why: `${why} → no free GPUs to add on ${placement.gpuType} (${placement.market}); moving the rest.`,
+    inputs: { reason: why, swappedAssignmentId: assignment.id, fencedEpoch: fenced.epoch },
+  });
+  // Same locks, same capacity as the check above: the plan dispatches. Anything else rolls back.
+  if (outcome.outcome !== "dispatched") throw new Error(`swap of ${workload.id} planned ${outcome.outcome} after a feasible check`);
+  await tx.workload.update({ where: { id: workload.id }, data: { statusDetail: `Swapped GPUs: ${why}`.slice(0, 1000) } });
+  return [assignment.agentId, outcome.agentId];
 }
 
 /** Observed ÷ modelled rate over the samples before `t` (1 when they show no progress). */

@@ -42,13 +42,13 @@ export async function planWorkload(workloadId: string, opts: { now?: Date } = {}
  * Plans what is left of a locked workload and dispatches it (`initial` or `replan`); infeasible →
  * FAILED with the binding constraint, busy capacity → PENDING, an urgent job → rebalance.
  */
-export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisionKind; now: Date; inputs?: Record<string, unknown> }): Promise<TPlanOutcome> {
+export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisionKind; now: Date; inputs?: Record<string, unknown>; excludePoolIds?: string[]; why?: string }): Promise<TPlanOutcome> {
   const submission = workload.spec as unknown as TWorkloadSubmission;
   const remaining = remainingWorkload(workload, o.now);
   // Every plan (replan, reconcile's retries) keeps away from pools where this workload's engine jobs failed.
   const failed = await tx.assignment.findMany({ where: { workloadId: workload.id, state: "failed" }, select: { placement: true } });
   const failedPools = failed.map((f) => (f.placement as { poolId?: string } | null)?.poolId).filter((id): id is string => !!id);
-  const { plan, routeReason, org } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, { poolIds: failedPools, forWorkloadId: workload.id });
+  const { plan, routeReason, org } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, { poolIds: [...failedPools, ...(o.excludePoolIds ?? [])], forWorkloadId: workload.id });
   const calibration = await loadOrgCalibration(workload.orgId, tx);
   const inputs = {
     ...o.inputs,
@@ -83,7 +83,7 @@ export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisio
   const dispatched = await dispatchPlan(tx, {
     workload, remaining, kind: o.kind, option: plan, engine: plan.engine, alternatives: plan.alternatives,
     // The planner's reason names the engine it sized for; only a re-route needs saying again.
-    reason: plan.reason.includes(`Engine: ${plan.engine},`) ? plan.reason : `${plan.reason} Engine: ${routeReason}.`, inputs, org, calibration,
+    reason: `${o.why ? `${o.why} ` : ""}${plan.reason.includes(`Engine: ${plan.engine},`) ? plan.reason : `${plan.reason} Engine: ${routeReason}.`}`, inputs, org, calibration,
   });
   if (!dispatched) return wait(tx, workload, `${WAITING_FOR_CAPACITY}: the chosen pool has no agent`);
   return { outcome: "dispatched", ...dispatched };

@@ -3,6 +3,7 @@ import { prisma } from "@koi/db";
 import { ackCommand } from "../engines/ack-command.ts";
 import { commandWakeups } from "../engines/command-wakeups.ts";
 import { claimCommands } from "../engines/lease-commands.ts";
+import { recordHeartbeat } from "../engines/record-heartbeat.ts";
 import { recordReport } from "../engines/record-report.ts";
 import { cancelWorkload } from "./cancel-workload.ts";
 import { completeWorkload } from "./complete-workload.ts";
@@ -113,6 +114,33 @@ describe("workload pipeline", () => {
     const failed = await prisma.workload.findUniqueOrThrow({ where: { id: w.id } });
     expect(failed.status).toBe("FAILED");
     expect(failed.statusDetail).toContain("no alternative placement left");
+  });
+
+  it("at risk with no room to grow in its pool: Koi swaps the rest to another pool and fences the old job", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const w = await submitted(org.id);
+    expect((await planWorkload(w.id)).outcome).toBe("dispatched");
+    const old = await liveAssignment(w.id);
+    const [deploy] = await claimCommands(agentId);
+    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted", engineRef: "orca-job-swap" });
+    // The H100 pool is now full (other jobs), and A100s have come online.
+    await recordHeartbeat(org.id, agentId, { inventory: { pools: [{ ...h100Pool(8), available: 0 }, a100Pool(64)] }, assignments: [] });
+    const t0 = Date.now() - 300_000;
+    for (let i = 0; i <= 10; i++) await recordReport(org.id, old.id, report({ seq: i, completed: i * 15, total: 20_000, at: new Date(t0 + i * 30_000) }));
+
+    expect(await forecastWorkload(w.id)).toMatchObject({ status: "at-risk", action: "swap" });
+    const fresh = await liveAssignment(w.id);
+    expect(fresh.id).not.toBe(old.id);
+    expect((fresh.placement as { gpuType: string }).gpuType).toBe("A100-80GB");
+    expect(fresh.progressTotal).toBe(20_000 - 150);
+    expect(await prisma.assignment.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ state: "lost", epoch: 2 });
+    expect(await prisma.command.findFirstOrThrow({ where: { assignmentId: old.id, type: "stop" } })).toBeDefined();
+    const swap = await prisma.decision.findFirstOrThrow({ where: { workloadId: w.id, kind: "swap" } });
+    expect(swap.reason).toMatch(/no free GPUs to add on H100-SXM \(on-demand\); moving the rest\. Run /);
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({ status: "DISPATCHING", statusDetail: expect.stringMatching(/^Swapped GPUs: /) });
+    await expect(recordReport(org.id, old.id, report({ seq: 11, completed: 200, total: 20_000, at: new Date() }))).rejects.toMatchObject({ code: "CONFLICT" });
+    // A second sweep right after changes nothing (cooldown; the new assignment has no reports yet).
+    expect(await forecastWorkload(w.id)).toMatchObject({ action: "none" });
   });
 
   it("forecasts Orca's chunk progress in requests: a job on pace is ON_TRACK, not days late", async () => {

@@ -40,6 +40,15 @@ describe("recommendAction", () => {
     expect(rec.explanation).toMatch(/^predicted 6h vs target 4h → \+\d+ H100-SXM \(spot\) → 3h\d\dm ✓$/);
   });
 
+  it("says when being at risk is a matter of room: no free GPU can help (the caller may move the job)", async () => {
+    const none = (): TPlan => ({ feasible: false, engine: "orca", kind: "batch", alternatives: [], reason: "no free GPUs", replicas: [], gpus: 0, costPerHour: 0, totalCost: 0, tokensPerSecond: 0 });
+    const atRisk = { status: "at-risk" as const, remainingTokens: 2000 * 6 * H, forecastLine: "predicted 6h vs target 4h" };
+    expect(await recommendAction(input({ ...atRisk, select: none }))).toMatchObject({ kind: "hold", noRoom: true });
+    // Too late to start anything, or enough already: no room is not the problem.
+    expect(await recommendAction(input({ ...atRisk, select: none, now: 3.9 * H }))).not.toHaveProperty("noRoom");
+    expect(await recommendAction(input({ status: "at-risk", select: none }))).not.toHaveProperty("noRoom");
+  });
+
   it("refuses to add GPUs that could not start before the deadline", async () => {
     const rec = await recommendAction(input({ status: "at-risk", deadline: 300 }));
     expect(rec).toMatchObject({ kind: "hold" });

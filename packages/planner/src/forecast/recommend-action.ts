@@ -33,7 +33,8 @@ export type TRecommendInput = {
 };
 
 export type TRecommendation =
-  | { kind: "hold"; explanation: string }
+  /** `noRoom`: at risk and more GPUs would help, but the free capacity offered has none that can. */
+  | { kind: "hold"; explanation: string; noRoom?: true }
   | { kind: "add"; replicas: TReplicaGroup[]; addedCostPerHour: number; predictedFinish: number; explanation: string }
   | { kind: "remove"; remove: { poolId: string; tp: number; count: number }[]; savedCostPerHour: number; predictedFinish: number; explanation: string };
 
@@ -63,7 +64,7 @@ export async function recommendAction(input: TRecommendInput): Promise<TRecommen
       requests: Math.max(1, Math.ceil(residual / calib / tokensPerRequest)), deadlineHours: window / 3600, priority: input.job.priority,
     };
     const plan = await input.select(workload, input.free);
-    if (plan.replicas.length === 0) return { kind: "hold", explanation: `${input.forecastLine} → no free GPUs can help (${plan.reason})` };
+    if (plan.replicas.length === 0) return { kind: "hold", explanation: `${input.forecastLine} → no free GPUs can help (${plan.reason})`, noRoom: true };
     const added = plan.tokensPerSecond * calib;
     const finish = finishWithAddition(now, remaining, observedRate, added, startup);
     const ok = finish <= deadline ? "✓" : "✗ (best available)";
