@@ -76,7 +76,8 @@ describe("rebalanceForUrgent", () => {
     jobs: fc.array(
       fc.record({
         priority: fc.constantFrom(...priorities), deadlineH: fc.double({ min: 0.5, max: 72, noNaN: true }), workFrac: fc.double({ min: 0.01, max: 1.2, noNaN: true }),
-        slices: fc.array(fc.record({ pool: fc.constantFrom("p0", "p1", "p2"), replicas: fc.integer({ min: 1, max: 4 }), step: fc.constantFrom(1, 2, 4), rate: fc.double({ min: 0.2, max: 3, noNaN: true }) }), { minLength: 1, maxLength: 3 }),
+        // One slice per pool, as a real allocation has (the check below looks a slice up by pool).
+        slices: fc.uniqueArray(fc.record({ pool: fc.constantFrom("p0", "p1", "p2"), replicas: fc.integer({ min: 1, max: 4 }), step: fc.constantFrom(1, 2, 4), rate: fc.double({ min: 0.2, max: 3, noNaN: true }) }), { minLength: 1, maxLength: 3, selector: (sl) => sl.pool }),
       }),
       { maxLength: 6 },
     ),
