@@ -186,8 +186,10 @@ if [[ $DEMO == 1 ]]; then
   mkdir -p "$AGENT_DIR"
   # Two Orca clusters (orca-east: 16 H100 spot, running at 0.3× the perf model; orca-west: 8 A100
   # on-demand) and one Tuna service (on orca-east's simulator port 8080).
-  start_process sim-east apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-east@127.0.0.1:8091" node --import tsx src/cli.ts --config demo/orca-east.json
-  start_process sim-west apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-west@127.0.0.1:8092" node --import tsx src/cli.ts --config demo/orca-west.json
+  # A fresh seed per start: the simulators' Orca job and event ids must not repeat the previous
+  # run's, which Koi (event dedup, idempotency keys) and the agents' saved state still know.
+  start_process sim-east apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-east@127.0.0.1:8091" node --import tsx src/cli.ts --config demo/orca-east.json --seed "$RANDOM"
+  start_process sim-west apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-west@127.0.0.1:8092" node --import tsx src/cli.ts --config demo/orca-west.json --seed "$RANDOM"
   start_process agent-east "$KOI_ROOT" env KOI_API_KEY="$(demo_key orca-east)" KOI_WEBHOOK_SECRET=demo-east \
     node packages/agent/bin/koi-agent.mjs --koi-url "http://localhost:$WEB_PORT" --engine orca --engine-url http://127.0.0.1:26336 \
     --webhook-port 8091 --cluster-name orca-east --region us-east-1 --spool-dir "$AGENT_DIR/orca-east"
