@@ -39,7 +39,7 @@ export async function planWorkload(workloadId: string, opts: { now?: Date } = {}
 }
 
 /**
- * Plans what is left of a locked workload and dispatches it (`initial` or `replan`); infeasible →
+ * Plans what is left of a locked workload and dispatches it (`initial`, `replan`, `swap`); infeasible →
  * FAILED with the binding constraint, busy capacity → PENDING, an urgent job → rebalance.
  */
 export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisionKind; now: Date; inputs?: Record<string, unknown>; excludePoolIds?: string[]; why?: string }): Promise<TPlanOutcome> {
@@ -65,7 +65,7 @@ export async function planLocked(tx: Tx, workload: Workload, o: { kind: TDecisio
   }
   if (org.agentsOnline === 0 || org.capacity.pools.length === 0) return wait(tx, workload, WAITING_FOR_CAPACITY);
   if (!plan.feasible) {
-    if (workload.priority === "urgent" && ["availability", "deadline", "quota", "max-gpus"].includes(plan.binding?.constraint ?? "")) {
+    if (workload.priority === "urgent" && capacityBound(plan)) {
       const rebalanced = await tx.decision.count({ where: { kind: "rebalance_pause", inputs: { path: ["urgentWorkloadId"], equals: workload.id } } });
       const tried = await tx.outboxEvent.count({ where: { jobId: `rebalance-${workload.id}` } });
       if (!rebalanced && !tried) {
@@ -95,6 +95,11 @@ async function wait(tx: Tx, workload: Workload, detail: string): Promise<TPlanOu
   return { outcome: "waiting", detail };
 }
 
+/** Infeasible for want of GPUs (more free ones, or more time on them), not for what the job is. */
+function capacityBound(plan: TPlan): boolean {
+  return ["availability", "deadline", "quota", "max-gpus"].includes(plan.binding?.constraint ?? "");
+}
+
 /**
  * Busy, not impossible: the workload would fit if the pools' GPUs were all free — Koi's own
  * assignments finish or a paused one's replicas are torn down (the engine reports them busy until
@@ -102,7 +107,7 @@ async function wait(tx: Tx, workload: Workload, detail: string): Promise<TPlanOu
  * whole pools too small, a retry fails it with the binding constraint.
  */
 async function fitsWhenCapacityFrees(plan: TPlan, org: Awaited<ReturnType<typeof planOnOrgCapacity>>["org"], remaining: ReturnType<typeof remainingWorkload>, submission: TWorkloadSubmission, calibration: TCalibrationTable): Promise<boolean> {
-  if (!["availability", "deadline", "quota", "max-gpus"].includes(plan.binding?.constraint ?? "")) return false;
+  if (!capacityBound(plan)) return false;
   const whole = {
     pools: org.capacity.pools.map(({ quota: _quota, ...p }) => {
       const owner = org.owners[p.id];
