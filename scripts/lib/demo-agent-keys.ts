@@ -23,11 +23,23 @@ if (!org) {
 // work, so it holds no GPUs in Koi's view, and fence its assignments (epoch + 1) so reports the
 // restarted agents still have spooled for them are refused (409) instead of reopening them.
 const closed = await prisma.$transaction(async (tx) => {
-  const stale = await tx.workload.findMany({ where: { orgId: org.id, status: { in: ["PENDING", "PLANNING", "DISPATCHING", "RUNNING", "PAUSED"] } }, select: { id: true } });
+  const stale = await tx.workload.findMany({
+    where: { orgId: org.id, status: { in: ["PENDING", "PLANNING", "DISPATCHING", "RUNNING", "PAUSED"] } },
+    select: { id: true },
+  });
   const ids = stale.map((w) => w.id);
-  await tx.command.updateMany({ where: { orgId: org.id, status: { in: ["PENDING", "LEASED"] } }, data: { status: "CANCELLED" } });
-  await tx.assignment.updateMany({ where: { orgId: org.id, workloadId: { in: ids }, state: { notIn: ["completed", "failed", "stopped", "lost"] } }, data: { state: "stopped", epoch: { increment: 1 }, lastSeq: -1 } });
-  await tx.workload.updateMany({ where: { id: { in: ids } }, data: { status: "CANCELLED", statusDetail: "ended with the previous demo run", completedAt: new Date() } });
+  await tx.command.updateMany({
+    where: { orgId: org.id, status: { in: ["PENDING", "LEASED"] } },
+    data: { status: "CANCELLED" },
+  });
+  await tx.assignment.updateMany({
+    where: { orgId: org.id, workloadId: { in: ids }, state: { notIn: ["completed", "failed", "stopped", "lost"] } },
+    data: { state: "stopped", epoch: { increment: 1 }, lastSeq: -1 },
+  });
+  await tx.workload.updateMany({
+    where: { id: { in: ids } },
+    data: { status: "CANCELLED", statusDetail: "ended with the previous demo run", completedAt: new Date() },
+  });
   return ids.length;
 });
 if (closed) process.stdout.write(`demo: closed ${closed} unfinished workload(s) of the previous demo run\n`);
@@ -46,6 +58,8 @@ mkdirSync(dirname(OUT), { recursive: true, mode: 0o700 });
 const byName = Object.fromEntries(created.map((k) => [k.name.replace(/^agent /, ""), k.secret]));
 writeFileSync(OUT, `${JSON.stringify(byName, null, 2)}\n`, { mode: 0o600 });
 chmodSync(OUT, 0o600);
-process.stdout.write(`demo keys: ${created.length} created, ${revokedIds.length} previous revoked → .koi/demo/keys.json\n`);
+process.stdout.write(
+  `demo keys: ${created.length} created, ${revokedIds.length} previous revoked → .koi/demo/keys.json\n`,
+);
 await prisma.$disconnect();
 await getRedis().quit();

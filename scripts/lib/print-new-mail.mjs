@@ -11,7 +11,10 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 
 const firstLink = (body) =>
-  /https?:\/\/[^\s"'<>)]+/.exec(body ?? "")?.[0].replace(/&amp;/g, "&").replace(/[.,;]+$/, "") ?? null;
+  /https?:\/\/[^\s"'<>)]+/
+    .exec(body ?? "")?.[0]
+    .replace(/&amp;/g, "&")
+    .replace(/[.,;]+$/, "") ?? null;
 
 for (;;) {
   try {

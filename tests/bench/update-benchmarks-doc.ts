@@ -14,7 +14,9 @@ export function writeBenchmarkSection(name: string, markdown: string): string {
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const block = `${start}\n${markdown.trim()}\n${end}`;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n\nEvery figure here comes from a command in this repo; each section names it and the machine.\n";
+  const current = fs.existsSync(file)
+    ? fs.readFileSync(file, "utf8")
+    : "# Benchmarks\n\nEvery figure here comes from a command in this repo; each section names it and the machine.\n";
   const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
   const next = pattern.test(current) ? current.replace(pattern, block) : `${current.trimEnd()}\n\n${block}\n`;
   fs.writeFileSync(file, next);

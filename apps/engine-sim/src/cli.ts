@@ -7,8 +7,14 @@ const log = (line: string) => process.stderr.write(`${new Date().toISOString()} 
 try {
   const config = configFromArgs(process.argv.slice(2));
   const sim = await startEngineSim(config, { log });
-  log(`engine-sim: Orca on ${sim.orcaUrl}, Tuna router on ${sim.tunaUrl} (speed ×${config.speed}, seed ${config.seed})`);
-  log(config.orca.koiServiceUrl ? `engine-sim: Orca webhooks → ${config.orca.koiServiceUrl.replace(/\/\/[^@/]*@/, "//***@")}` : "engine-sim: KOI_SERVICE_URL unset, Orca emits no webhooks (like real Orca)");
+  log(
+    `engine-sim: Orca on ${sim.orcaUrl}, Tuna router on ${sim.tunaUrl} (speed ×${config.speed}, seed ${config.seed})`,
+  );
+  log(
+    config.orca.koiServiceUrl
+      ? `engine-sim: Orca webhooks → ${config.orca.koiServiceUrl.replace(/\/\/[^@/]*@/, "//***@")}`
+      : "engine-sim: KOI_SERVICE_URL unset, Orca emits no webhooks (like real Orca)",
+  );
   const stop = () => {
     log("engine-sim: shutting down");
     void sim.close().then(() => process.exit(0));

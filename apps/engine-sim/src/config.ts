@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 
-const range = z.tuple([z.number().min(0), z.number().min(0)]).refine(([a, b]) => a <= b, { error: "range must be [min, max]" });
+const range = z
+  .tuple([z.number().min(0), z.number().min(0)])
+  .refine(([a, b]) => a <= b, { error: "range must be [min, max]" });
 
 export const ZSimPool = z.strictObject({
   /** Orca GPU name: H100, A100, L40S, L4, A10G. */
@@ -13,7 +15,11 @@ export const ZSimPool = z.strictObject({
   pricePerGpuHour: z.number().min(0).optional(),
 });
 
-export const ZSimCluster = z.strictObject({ name: z.string().min(1), region: z.string().min(1), pools: z.array(ZSimPool).min(1) });
+export const ZSimCluster = z.strictObject({
+  name: z.string().min(1),
+  region: z.string().min(1),
+  pools: z.array(ZSimPool).min(1),
+});
 
 export const ZOrcaSimConfig = z.strictObject({
   /** ORCA_API_KEY: when set, scale/kill/swap/chunks-progress need `Authorization: Bearer`. */
@@ -24,21 +30,24 @@ export const ZOrcaSimConfig = z.strictObject({
   outbox: z.boolean().default(true),
   /** Multiplies the outbox's real-time waits (1 s poll, 1–30 s backoff); tests shrink it. */
   outboxTimeScale: z.number().positive().default(1),
-  clusters: z.array(ZSimCluster).min(1).default([
-    {
-      name: "aws-us-east-1",
-      region: "us-east-1",
-      pools: [
-        { gpuType: "H100", market: "on_demand", gpus: 16 },
-        { gpuType: "H100", market: "spot", gpus: 16 },
-        { gpuType: "A100", market: "on_demand", gpus: 16 },
-        { gpuType: "A100", market: "spot", gpus: 32 },
-        { gpuType: "L40S", market: "spot", gpus: 32 },
-        { gpuType: "L4", market: "on_demand", gpus: 16 },
-        { gpuType: "A10G", market: "spot", gpus: 16 },
-      ],
-    },
-  ]),
+  clusters: z
+    .array(ZSimCluster)
+    .min(1)
+    .default([
+      {
+        name: "aws-us-east-1",
+        region: "us-east-1",
+        pools: [
+          { gpuType: "H100", market: "on_demand", gpus: 16 },
+          { gpuType: "H100", market: "spot", gpus: 16 },
+          { gpuType: "A100", market: "on_demand", gpus: 16 },
+          { gpuType: "A100", market: "spot", gpus: 32 },
+          { gpuType: "L40S", market: "spot", gpus: 32 },
+          { gpuType: "L4", market: "on_demand", gpus: 16 },
+          { gpuType: "A10G", market: "spot", gpus: 16 },
+        ],
+      },
+    ]),
   searchSeconds: range.default([10, 60]),
   provisionSeconds: range.default([300, 900]),
   modelLoadSeconds: range.default([120, 300]),
@@ -107,7 +116,9 @@ export type TSimConfigInput = z.input<typeof ZSimConfig>;
 export function parseSimConfig(input: unknown): TSimConfig {
   const result = ZSimConfig.safeParse(input);
   if (!result.success) {
-    throw new Error(`invalid engine-sim config: ${result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `invalid engine-sim config: ${result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   }
   return result.data;
 }

@@ -25,21 +25,43 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(raw.toString("utf8")) as unknown;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(payload),
+    ...headers,
+  });
   res.end(payload);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 export type THandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 /** Wraps a handler so a thrown error becomes FastAPI's plain 500, as the real engines answer. */
-export function startServer(handler: THandler, port: number, host: string): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+export function startServer(
+  handler: THandler,
+  port: number,
+  host: string,
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       if (res.headersSent) {

@@ -23,15 +23,29 @@ export type TEngineSim = {
  * Starts the simulated Orca and Tuna servers. Everything random comes from `config.seed`; the
  * simulation advances on a real-time tick (`tickMs`) and on every request.
  */
-export async function startEngineSim(input: TSimConfigInput | TSimConfig = {}, options: { log?: (line: string) => void } = {}): Promise<TEngineSim> {
+export async function startEngineSim(
+  input: TSimConfigInput | TSimConfig = {},
+  options: { log?: (line: string) => void } = {},
+): Promise<TEngineSim> {
   const config = parseSimConfig(input);
   const log = options.log ?? (() => {});
   const clock = createSimClock(config.speed);
   const random = createRandom(config.seed);
 
-  const outbox = createOrcaOutbox({ koiServiceUrl: config.orca.koiServiceUrl, useOutbox: config.orca.outbox, timeScale: config.orca.outboxTimeScale, random: random.fork("event-ids"), simNow: clock.now, log });
+  const outbox = createOrcaOutbox({
+    koiServiceUrl: config.orca.koiServiceUrl,
+    useOutbox: config.orca.outbox,
+    timeScale: config.orca.outboxTimeScale,
+    random: random.fork("event-ids"),
+    simNow: clock.now,
+    log,
+  });
   const orca = new OrcaEngine(config.orca, random.fork("orca"), outbox, clock.now());
-  const orcaServer = await startServer(createOrcaHandler(orca, { apiKey: config.orca.apiKey, simNow: clock.now }), config.orcaPort, config.host);
+  const orcaServer = await startServer(
+    createOrcaHandler(orca, { apiKey: config.orca.apiKey, simNow: clock.now }),
+    config.orcaPort,
+    config.host,
+  );
 
   // The Tuna port must be known before the router can point at its own simulated backends.
   let router: TunaRouter | null = null;
@@ -42,7 +56,10 @@ export async function startEngineSim(input: TSimConfigInput | TSimConfig = {}, o
     serverlessUrl: config.tuna.serverlessUrl ?? `${tunaServer.url}/_sim/serverless`,
     spotUrl: config.tuna.spotUrl ?? `${tunaServer.url}/_sim/spot`,
   });
-  handler = createTunaHandler(router, backends, { apiKey: config.tuna.apiKey, allowHealthNoAuth: config.tuna.allowHealthNoAuth });
+  handler = createTunaHandler(router, backends, {
+    apiKey: config.tuna.apiKey,
+    allowHealthNoAuth: config.tuna.allowHealthNoAuth,
+  });
 
   const tick = setInterval(() => orca.advanceTo(clock.now()), config.tickMs);
   tick.unref?.();
@@ -51,13 +68,27 @@ export async function startEngineSim(input: TSimConfigInput | TSimConfig = {}, o
   if (config.tuna.syntheticRequestsPerSecond > 0) {
     const arrivals = random.fork("tuna-load");
     const next = () => {
-      load = setTimeout(() => {
-        const headers: Record<string, string> = { "content-type": "application/json", ...(config.tuna.apiKey ? { "x-api-key": config.tuna.apiKey } : {}) };
-        void fetch(`${tunaServer.url}/v1/completions`, { method: "POST", headers, body: JSON.stringify({ model: config.tuna.model, prompt: "Hello from the load generator", max_tokens: arrivals.int(16, 256) }) })
-          .then((r) => r.arrayBuffer())
-          .catch((error: unknown) => log(`tuna load: ${(error as Error).message}`));
-        next();
-      }, clock.realMs(arrivals.exponential(config.tuna.syntheticRequestsPerSecond)));
+      load = setTimeout(
+        () => {
+          const headers: Record<string, string> = {
+            "content-type": "application/json",
+            ...(config.tuna.apiKey ? { "x-api-key": config.tuna.apiKey } : {}),
+          };
+          void fetch(`${tunaServer.url}/v1/completions`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({
+              model: config.tuna.model,
+              prompt: "Hello from the load generator",
+              max_tokens: arrivals.int(16, 256),
+            }),
+          })
+            .then((r) => r.arrayBuffer())
+            .catch((error: unknown) => log(`tuna load: ${(error as Error).message}`));
+          next();
+        },
+        clock.realMs(arrivals.exponential(config.tuna.syntheticRequestsPerSecond)),
+      );
       load.unref?.();
     };
     next();

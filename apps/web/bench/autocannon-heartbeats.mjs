@@ -8,9 +8,28 @@ let i = 0;
 const body = () =>
   JSON.stringify({
     sentAt: new Date().toISOString(),
-    inventory: { collectedAt: new Date().toISOString(), pools: [{ id: "sim:us-east-1:spot:H100-SXM", gpuType: "H100-SXM", market: "spot", total: 16, available: 8, quota: 16, pricePerGpuHour: 2.5 }] },
+    inventory: {
+      collectedAt: new Date().toISOString(),
+      pools: [
+        {
+          id: "sim:us-east-1:spot:H100-SXM",
+          gpuType: "H100-SXM",
+          market: "spot",
+          total: 16,
+          available: 8,
+          quota: 16,
+          pricePerGpuHour: 2.5,
+        },
+      ],
+    },
     assignments: [],
-    metrics: { uptimeSeconds: 100, spoolPending: 0, spoolOldestAgeSeconds: null, engineReachable: true, lastEngineError: null },
+    metrics: {
+      uptimeSeconds: 100,
+      spoolPending: 0,
+      spoolOldestAgeSeconds: null,
+      engineReachable: true,
+      lastEngineError: null,
+    },
   });
 const result = await autocannon({
   url,
@@ -21,9 +40,24 @@ const result = await autocannon({
       method: "POST",
       setupRequest: (req) => {
         const id = ids[i++ % ids.length];
-        return { ...req, path: `/api/v1/agents/${id}/heartbeat`, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body() };
+        return {
+          ...req,
+          path: `/api/v1/agents/${id}/heartbeat`,
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: body(),
+        };
       },
     },
   ],
 });
-process.stdout.write(JSON.stringify({ requests: result.requests, latency: result.latency, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, statusCodeStats: result.statusCodeStats, duration: result.duration }));
+process.stdout.write(
+  JSON.stringify({
+    requests: result.requests,
+    latency: result.latency,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodeStats: result.statusCodeStats,
+    duration: result.duration,
+  }),
+);

@@ -20,14 +20,18 @@ const DISPATCHES = 200;
 const IDLE_POLLS = Number(process.env.BENCH_IDLE_POLLS ?? 5000);
 const webDir = path.resolve(import.meta.dirname, "..");
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function treeRssMb(rootPid: number): number {
   const out = execFileSync("ps", ["-eo", "pid=,ppid=,rss="], { encoding: "utf8" });
-  const rows = out.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+  const rows = out
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
   const pids = new Set([rootPid]);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [pid, ppid] of rows) {
       if (pids.has(ppid) && !pids.has(pid)) {
@@ -40,8 +44,13 @@ function treeRssMb(rootPid: number): number {
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  if (!fs.existsSync(path.join(webDir, ".next", "BUILD_ID"))) throw new Error("apps/web is not built: run `npm run build` first.");
-  const child = spawn(process.execPath, [path.resolve(webDir, "../../node_modules/next/dist/bin/next"), "start", "-p", String(PORT)], { cwd: webDir, env, stdio: ["ignore", "ignore", "inherit"] });
+  if (!fs.existsSync(path.join(webDir, ".next", "BUILD_ID")))
+    throw new Error("apps/web is not built: run `npm run build` first.");
+  const child = spawn(
+    process.execPath,
+    [path.resolve(webDir, "../../node_modules/next/dist/bin/next"), "start", "-p", String(PORT)],
+    { cwd: webDir, env, stdio: ["ignore", "ignore", "inherit"] },
+  );
   for (let i = 0; i < 120; i++) {
     try {
       const res = await fetch(`${BASE}/api/v1/openapi.json`);
@@ -56,12 +65,22 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 }
 
 async function main() {
-  const databaseUrl = await createThrowawayDatabase(process.env.KOI_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres", "bench");
+  const databaseUrl = await createThrowawayDatabase(
+    process.env.KOI_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+    "bench",
+  );
   const prefix = `koi-bench-${randomBytes(3).toString("hex")}`;
   const env = {
-    ...process.env, NODE_ENV: "production" as const, DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    KOI_REDIS_PREFIX: prefix, APP_URL: BASE, AUTH_SECRET: "bench-secret-0123456789abcdef0123456789abcdef", LOG_LEVEL: "warn",
-    KOI_API_KEY_LIMIT_PER_MIN: "10000000", KOI_DB_POOL_SIZE: "20",
+    ...process.env,
+    NODE_ENV: "production" as const,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    KOI_REDIS_PREFIX: prefix,
+    APP_URL: BASE,
+    AUTH_SECRET: "bench-secret-0123456789abcdef0123456789abcdef",
+    LOG_LEVEL: "warn",
+    KOI_API_KEY_LIMIT_PER_MIN: "10000000",
+    KOI_DB_POOL_SIZE: "20",
   };
   Object.assign(process.env, env);
   const { prisma } = await import("@koi/db");
@@ -75,15 +94,29 @@ async function main() {
   const lines: string[] = [];
   try {
     const org = await createTestOrg({ name: "bench" });
-    const { secret } = await createApiKey({ orgId: org.id, actorUserId: null, name: "bench", scopes: ["engine"], expiresAt: null });
+    const { secret } = await createApiKey({
+      orgId: org.id,
+      actorUserId: null,
+      name: "bench",
+      scopes: ["engine"],
+      expiresAt: null,
+    });
     const agentIds: string[] = [];
     for (let i = 0; i < AGENTS; i++) agentIds.push((await registerAgent(org.id, "bench", registration())).agentId);
 
     // 1. Heartbeats, from a second process.
     const runner = path.join(import.meta.dirname, "autocannon-heartbeats.mjs");
     const args = JSON.stringify({ url: BASE, key: secret, agentIds, duration: HEARTBEAT_SECONDS, connections: 32 });
-    await new Promise((resolve) => spawn(process.execPath, [runner, JSON.stringify({ url: BASE, key: secret, agentIds, duration: 3, connections: 8 })], { stdio: "ignore" }).on("exit", resolve)); // warm-up
-    const hb = JSON.parse(execFileSync(process.execPath, [runner, args], { encoding: "utf8", maxBuffer: 10 * 2 ** 20 }));
+    await new Promise((resolve) =>
+      spawn(
+        process.execPath,
+        [runner, JSON.stringify({ url: BASE, key: secret, agentIds, duration: 3, connections: 8 })],
+        { stdio: "ignore" },
+      ).on("exit", resolve),
+    ); // warm-up
+    const hb = JSON.parse(
+      execFileSync(process.execPath, [runner, args], { encoding: "utf8", maxBuffer: 10 * 2 ** 20 }),
+    );
     const hbLine = `| Heartbeats (200 agents, 32 connections, ${HEARTBEAT_SECONDS} s) | ${Math.round(hb.requests.average)} req/s · p50 ${hb.latency.p50} ms · p99 ${hb.latency.p99} ms · non-2xx ${hb.non2xx} · errors ${hb.errors} | ≥ 1,500 req/s at p99 < 50 ms |`;
     lines.push(hbLine);
     console.log(hbLine);
@@ -94,25 +127,41 @@ async function main() {
     let stop = false;
     const poll = async (agentId: string) => {
       while (!stop) {
-        const res = await fetch(`${BASE}/api/v1/agents/${agentId}/commands?wait=25`, { headers: { authorization: `Bearer ${secret}` } });
+        const res = await fetch(`${BASE}/api/v1/agents/${agentId}/commands?wait=25`, {
+          headers: { authorization: `Bearer ${secret}` },
+        });
         const at = performance.now();
         const body = (await res.json()) as { commands?: { commandId: string; assignmentId: string; epoch: number }[] };
         for (const c of body.commands ?? []) {
           received.set(c.commandId, at);
           void fetch(`${BASE}/api/v1/agents/${agentId}/commands/${c.commandId}/ack`, {
-            method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-            body: JSON.stringify({ assignmentId: c.assignmentId, epoch: c.epoch, status: "completed", detail: "bench", at: new Date().toISOString() }),
+            method: "POST",
+            headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+            body: JSON.stringify({
+              assignmentId: c.assignmentId,
+              epoch: c.epoch,
+              status: "completed",
+              detail: "bench",
+              at: new Date().toISOString(),
+            }),
           });
         }
       }
     };
     const loops = pollers.map(poll);
     await sleep(1500);
-    const assignments = await Promise.all(pollers.map((agentId) => prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } })));
+    const assignments = await Promise.all(
+      pollers.map((agentId) => prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } })),
+    );
     const latencies: number[] = [];
     for (let i = 0; i < DISPATCHES; i++) {
       const a = assignments[i % assignments.length]!;
-      const cmd = await issueCommand({ orgId: org.id, assignmentId: a.id, type: "scale", payload: { count: 1 + (i % 4) } });
+      const cmd = await issueCommand({
+        orgId: org.id,
+        assignmentId: a.id,
+        type: "scale",
+        payload: { count: 1 + (i % 4) },
+      });
       const committed = performance.now();
       for (let w = 0; w < 400 && !received.has(cmd.id); w++) await sleep(2);
       const got = received.get(cmd.id);
@@ -134,7 +183,9 @@ async function main() {
     const idle: Promise<number>[] = [];
     for (let i = 0; i < IDLE_POLLS; i++) {
       idle.push(
-        fetch(`${BASE}/api/v1/agents/${agentIds[i % agentIds.length]}/commands?wait=30`, { headers: { authorization: `Bearer ${secret}` } })
+        fetch(`${BASE}/api/v1/agents/${agentIds[i % agentIds.length]}/commands?wait=30`, {
+          headers: { authorization: `Bearer ${secret}` },
+        })
           .then((r) => r.status)
           .catch(() => 0),
       );

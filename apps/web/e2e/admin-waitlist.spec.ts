@@ -22,10 +22,24 @@ test("staff filter the waitlist, see counts, and export a spreadsheet-safe CSV",
   const tag = randomBytes(4).toString("hex");
   const hostile = `=HYPERLINK("http://evil.example","${tag}")`;
   await prisma.waitlistEntry.create({
-    data: { email: `e2e-csv-${tag}@example.test`, name: hostile, company: `Csv, "Quoted" ${tag}`, fleetSize: "513+", workloadType: "ONLINE", status: "CONFIRMED", confirmedAt: new Date() },
+    data: {
+      email: `e2e-csv-${tag}@example.test`,
+      name: hostile,
+      company: `Csv, "Quoted" ${tag}`,
+      fleetSize: "513+",
+      workloadType: "ONLINE",
+      status: "CONFIRMED",
+      confirmedAt: new Date(),
+    },
   });
   await prisma.waitlistEntry.create({
-    data: { email: `e2e-pending-${tag}@example.test`, name: "Pending Person", company: `Pending ${tag}`, fleetSize: "none", workloadType: "BATCH" },
+    data: {
+      email: `e2e-pending-${tag}@example.test`,
+      name: "Pending Person",
+      company: `Pending ${tag}`,
+      fleetSize: "none",
+      workloadType: "BATCH",
+    },
   });
 
   const staff = await createStaffUser();
@@ -46,9 +60,14 @@ test("staff filter the waitlist, see counts, and export a spreadsheet-safe CSV",
   const download = await page.request.get(`/admin/waitlist/export.csv?q=${tag}`);
   expect(download.status()).toBe(200);
   expect(download.headers()["content-type"]).toContain("text/csv");
-  expect(download.headers()["content-disposition"]).toMatch(/^attachment; filename="koi-waitlist-\d{4}-\d{2}-\d{2}\.csv"$/);
+  expect(download.headers()["content-disposition"]).toMatch(
+    /^attachment; filename="koi-waitlist-\d{4}-\d{2}-\d{2}\.csv"$/,
+  );
   const csv = await download.text();
-  const lines = csv.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+  const lines = csv
+    .replace(/^\uFEFF/, "")
+    .trimEnd()
+    .split("\r\n");
   expect(lines[0]).toBe("id,email,name,company,fleet_size,workload_type,status,joined_at,confirmed_at,approved_at");
   expect(lines).toHaveLength(3);
   expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"",""${tag}"")"`);

@@ -8,7 +8,9 @@ import { restartWeb, startSimEngineAndAgent } from "./support/engines.ts";
 // Starts real processes (engine simulator, koi-agent) and restarts the web app.
 test.setTimeout(180_000);
 
-test("an engine key made in the UI connects a sim agent, which shows online with its GPUs and keeps its reports through a Koi restart", async ({ page }) => {
+test("an engine key made in the UI connects a sim agent, which shows online with its GPUs and keeps its reports through a Koi restart", async ({
+  page,
+}) => {
   const user = await createUserWithOrg({ role: "OWNER" });
   await signInWithForm(page, user);
 
@@ -18,7 +20,12 @@ test("an engine key made in the UI connects a sim agent, which shows online with
   await page.getByRole("button", { name: "Create an engine key" }).click();
   const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
   expect(key).toMatch(/^koi_live_[0-9A-Za-z]{38}$/);
-  await expect(page.locator("pre").filter({ hasText: `--api-key ${key}` }).first()).toBeVisible();
+  await expect(
+    page
+      .locator("pre")
+      .filter({ hasText: `--api-key ${key}` })
+      .first(),
+  ).toBeVisible();
 
   const engines = await startSimEngineAndAgent(key);
   try {
@@ -29,20 +36,31 @@ test("an engine key made in the UI connects a sim agent, which shows online with
 
     // Give it work, so it reports every second.
     const agent = await prisma.agent.findFirstOrThrow({ where: { orgId: user.orgId } });
-    const assignment = await prisma.assignment.create({ data: { orgId: user.orgId, agentId: agent.id, state: "deploying" } });
+    const assignment = await prisma.assignment.create({
+      data: { orgId: user.orgId, agentId: agent.id, state: "deploying" },
+    });
     await issueCommand({
       orgId: user.orgId,
       assignmentId: assignment.id,
       type: "deploy",
       payload: {
-        workload: { kind: "batch", model: "meta-llama/Llama-3.1-8B-Instruct", requests: 20_000, avgInputTokens: 800, avgOutputTokens: 300 },
+        workload: {
+          kind: "batch",
+          model: "meta-llama/Llama-3.1-8B-Instruct",
+          requests: 20_000,
+          avgInputTokens: 800,
+          avgOutputTokens: 300,
+        },
         placement: { gpuType: "H100-SXM", tp: 1, pp: 1, replicas: 2, market: "on-demand" },
         alternatives: [],
         decisionId: "dec-e2e-restart",
         predictedTps: null,
       },
     });
-    const seqs = async () => (await prisma.assignmentReport.findMany({ where: { assignmentId: assignment.id }, select: { seq: true } })).map((r) => r.seq).sort((a, b) => a - b);
+    const seqs = async () =>
+      (await prisma.assignmentReport.findMany({ where: { assignmentId: assignment.id }, select: { seq: true } }))
+        .map((r) => r.seq)
+        .sort((a, b) => a - b);
     await expect.poll(async () => (await seqs()).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
 
     // Koi goes away for 8 s; the agent keeps reporting into its on-disk spool.

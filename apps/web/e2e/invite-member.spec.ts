@@ -5,7 +5,10 @@ import { useUniqueIp } from "./support/ip.ts";
 import { latestLinkTo } from "./support/mail.ts";
 import { signInWithForm } from "./helpers/sign-in.ts";
 
-test("an owner invites a teammate, who signs up from the email and lands in the org with the role", async ({ page, browser }) => {
+test("an owner invites a teammate, who signs up from the email and lands in the org with the role", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(90_000);
   await useUniqueIp(page);
   const owner = await createUserWithOrg({ name: "Olga Owner", orgName: `Invite Co ${randomBytes(2).toString("hex")}` });

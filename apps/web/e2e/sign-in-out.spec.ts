@@ -41,7 +41,9 @@ test.describe("signing in and out", () => {
     await useUniqueIp(page);
     const user = await createUserWithOrg({ role: "VIEWER" });
     await page.goto(`/o/${user.orgSlug}/settings/members`);
-    await expect(page).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(`/o/${user.orgSlug}/settings/members`)}$`));
+    await expect(page).toHaveURL(
+      new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(`/o/${user.orgSlug}/settings/members`)}$`),
+    );
     await signInWithForm(page, user, { expectUrl: new RegExp(`/o/${user.orgSlug}/settings/members$`) });
     // A viewer sees the team read-only: no invite form, no role selects.
     await expect(page.getByRole("heading", { name: /^Members of/ })).toBeVisible();

@@ -5,7 +5,10 @@ import { useUniqueIp } from "./support/ip.ts";
 import { latestLinkTo } from "./support/mail.ts";
 import { expectCheckInbox, fillWaitlistForm, waitlistEmail } from "./support/waitlist.ts";
 
-test("a visitor joins the waitlist, confirms, is approved by staff, and signs up into their own org", async ({ page, browser }) => {
+test("a visitor joins the waitlist, confirms, is approved by staff, and signs up into their own org", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   await useUniqueIp(page);
   const email = waitlistEmail();
@@ -13,7 +16,11 @@ test("a visitor joins the waitlist, confirms, is approved by staff, and signs up
   await test.step("join on the landing page", async () => {
     await page.goto("/");
     await expect(page.getByRole("heading", { level: 1, name: "Koi" })).toBeVisible();
-    const form = await fillWaitlistForm(page, { email: email.toUpperCase(), name: "Wanda Waitlist", company: "E2E Inference Co" });
+    const form = await fillWaitlistForm(page, {
+      email: email.toUpperCase(),
+      name: "Wanda Waitlist",
+      company: "E2E Inference Co",
+    });
     await form.getByRole("button", { name: "Join the waitlist" }).click();
     await expectCheckInbox(page);
     await expect(page.getByText(email)).toBeVisible();
@@ -44,7 +51,9 @@ test("a visitor joins the waitlist, confirms, is approved by staff, and signs up
     await row.getByRole("button", { name: `Approve ${email}` }).click();
     await expect(row.getByText(/^Invited/)).toBeVisible();
     await staffPage.reload();
-    await expect(staffPage.locator(`tr[data-entry-email="${email}"]`).getByText("Approved", { exact: true })).toBeVisible();
+    await expect(
+      staffPage.locator(`tr[data-entry-email="${email}"]`).getByText("Approved", { exact: true }),
+    ).toBeVisible();
     await context.close();
   });
 

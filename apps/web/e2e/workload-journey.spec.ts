@@ -11,12 +11,24 @@ import { e2eEnv } from "./support/state.ts";
 // forecasts, replans and completes it.
 test.setTimeout(300_000);
 
-test("a workload submitted in the UI runs on the simulated engine, its progress and forecast update, a spot preemption is replanned, and it completes with its cost", async ({ page }) => {
+test("a workload submitted in the UI runs on the simulated engine, its progress and forecast update, a spot preemption is replanned, and it completes with its cost", async ({
+  page,
+}) => {
   const user = await createUserWithOrg({ orgName: "Journey Org" });
-  const { secret } = await createApiKey({ orgId: user.orgId, actorUserId: user.userId, name: "e2e agent", scopes: ["engine"], expiresAt: null });
-  const engines = await startSimEngineAndAgent(secret, { simConfig: path.join(import.meta.dirname, "support/engine-sim-e2e.json") });
+  const { secret } = await createApiKey({
+    orgId: user.orgId,
+    actorUserId: user.userId,
+    name: "e2e agent",
+    scopes: ["engine"],
+    expiresAt: null,
+  });
+  const engines = await startSimEngineAndAgent(secret, {
+    simConfig: path.join(import.meta.dirname, "support/engine-sim-e2e.json"),
+  });
   try {
-    await expect.poll(() => prisma.gpuPool.count({ where: { orgId: user.orgId } }), { timeout: 45_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => prisma.gpuPool.count({ where: { orgId: user.orgId } }), { timeout: 45_000 })
+      .toBeGreaterThan(0);
     await signInWithForm(page, user);
 
     await page.goto(`/o/${user.orgSlug}/workloads/new`);
@@ -36,21 +48,48 @@ test("a workload submitted in the UI runs on the simulated engine, its progress 
 
     // Planned, dispatched to the agent, launched on the simulated Orca, reporting progress.
     await expect(page.getByText("running", { exact: true }).first()).toBeVisible({ timeout: 60_000 });
-    await expect.poll(async () => (await prisma.workload.findUniqueOrThrow({ where: { id: workload.id } })).progressDone, { timeout: 90_000 }).toBeGreaterThan(0);
-    await expect.poll(() => prisma.forecastPoint.count({ where: { workloadId: workload.id } }), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await prisma.workload.findUniqueOrThrow({ where: { id: workload.id } })).progressDone, {
+        timeout: 90_000,
+      })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => prisma.forecastPoint.count({ where: { workloadId: workload.id } }), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(2);
     await expect(page.locator(".recharts-surface").first()).toBeVisible();
-    await expect(page.getByRole("progressbar", { name: "Requests completed" })).not.toHaveAttribute("aria-valuenow", "0");
+    await expect(page.getByRole("progressbar", { name: "Requests completed" })).not.toHaveAttribute(
+      "aria-valuenow",
+      "0",
+    );
 
     // The engine reports a spot preemption: Koi fences the old assignment and replans the rest.
-    const live = await prisma.assignment.findFirstOrThrow({ where: { workloadId: workload.id, engineRef: { not: null } } });
+    const live = await prisma.assignment.findFirstOrThrow({
+      where: { workloadId: workload.id, engineRef: { not: null } },
+    });
     const events = await fetch(`${e2eEnv().baseUrl}/api/v1/agents/${live.agentId}/events`, {
       method: "POST",
       headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-      body: JSON.stringify({ events: [{ eventId: `e2e-preempt-${live.id}`, at: new Date().toISOString(), type: "replica_failed", reasonCode: "spot_preemption", detail: "spot instance reclaimed (e2e)", engineRef: live.engineRef, source: "agent" }] }),
+      body: JSON.stringify({
+        events: [
+          {
+            eventId: `e2e-preempt-${live.id}`,
+            at: new Date().toISOString(),
+            type: "replica_failed",
+            reasonCode: "spot_preemption",
+            detail: "spot instance reclaimed (e2e)",
+            engineRef: live.engineRef,
+            source: "agent",
+          },
+        ],
+      }),
     });
     expect(events.status).toBe(200);
     await expect(page.getByRole("heading", { name: "Replanned" })).toBeVisible({ timeout: 60_000 });
-    await expect.poll(async () => (await prisma.assignment.findUniqueOrThrow({ where: { id: live.id } })).epoch, { timeout: 30_000 }).toBeGreaterThan(live.epoch);
+    await expect
+      .poll(async () => (await prisma.assignment.findUniqueOrThrow({ where: { id: live.id } })).epoch, {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(live.epoch);
 
     // The replanned job finishes the rest; the page shows it completed, with what it cost.
     await expect(page.getByText("completed", { exact: true }).first()).toBeVisible({ timeout: 200_000 });

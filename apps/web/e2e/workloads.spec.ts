@@ -8,13 +8,47 @@ import { signInWithForm } from "./helpers/sign-in.ts";
 
 /** An online sim agent with free GPUs, written straight into the e2e database. */
 async function giveOrgCapacity(orgId: string) {
-  const cluster = await prisma.cluster.create({ data: { orgId, name: `e2e-${randomBytes(3).toString("hex")}`, kind: "cloud", provider: "aws", region: "us-east-1" } });
+  const cluster = await prisma.cluster.create({
+    data: { orgId, name: `e2e-${randomBytes(3).toString("hex")}`, kind: "cloud", provider: "aws", region: "us-east-1" },
+  });
   // A long heartbeat interval so the liveness sweep does not mark it offline mid-test.
   const agent = await prisma.agent.create({
-    data: { orgId, clusterId: cluster.id, instanceId: `e2e-${randomBytes(6).toString("hex")}`, engine: "sim", version: "0.1.0", capabilities: ["spot"], status: "ONLINE", lastHeartbeatAt: new Date(), heartbeatIntervalSeconds: 3600 },
+    data: {
+      orgId,
+      clusterId: cluster.id,
+      instanceId: `e2e-${randomBytes(6).toString("hex")}`,
+      engine: "sim",
+      version: "0.1.0",
+      capabilities: ["spot"],
+      status: "ONLINE",
+      lastHeartbeatAt: new Date(),
+      heartbeatIntervalSeconds: 3600,
+    },
   });
-  await prisma.gpuPool.create({ data: { orgId, clusterId: cluster.id, agentId: agent.id, externalId: "h100-spot", gpuType: "H100-SXM", market: "spot", total: 16, available: 16 } });
-  await prisma.gpuPool.create({ data: { orgId, clusterId: cluster.id, agentId: agent.id, externalId: "a100-od", gpuType: "A100-80GB", market: "on-demand", total: 8, available: 8 } });
+  await prisma.gpuPool.create({
+    data: {
+      orgId,
+      clusterId: cluster.id,
+      agentId: agent.id,
+      externalId: "h100-spot",
+      gpuType: "H100-SXM",
+      market: "spot",
+      total: 16,
+      available: 16,
+    },
+  });
+  await prisma.gpuPool.create({
+    data: {
+      orgId,
+      clusterId: cluster.id,
+      agentId: agent.id,
+      externalId: "a100-od",
+      gpuType: "A100-80GB",
+      market: "on-demand",
+      total: 8,
+      available: 8,
+    },
+  });
   return agent;
 }
 
@@ -74,16 +108,52 @@ test("the costs page charts seeded usage and the CSV downloads", async ({ page }
   const user = await createUserWithOrg({ orgName: "Costs Org" });
   const agent = await giveOrgCapacity(user.orgId);
   const workload = await prisma.workload.create({
-    data: { orgId: user.orgId, name: "costed batch", kind: "batch", model: "meta-llama/Llama-3.1-8B", spec: {}, status: "COMPLETED", engine: "orca", progressDone: 100, progressTotal: 100, costUsd: 14, completedAt: new Date() },
+    data: {
+      orgId: user.orgId,
+      name: "costed batch",
+      kind: "batch",
+      model: "meta-llama/Llama-3.1-8B",
+      spec: {},
+      status: "COMPLETED",
+      engine: "orca",
+      progressDone: 100,
+      progressTotal: 100,
+      costUsd: 14,
+      completedAt: new Date(),
+    },
   });
   const assignment = await prisma.assignment.create({
-    data: { orgId: user.orgId, agentId: agent.id, workloadId: workload.id, state: "completed", placement: { gpuType: "H100-SXM", market: "spot", tp: 1, replicas: 2, gpus: 2 } },
+    data: {
+      orgId: user.orgId,
+      agentId: agent.id,
+      workloadId: workload.id,
+      state: "completed",
+      placement: { gpuType: "H100-SXM", market: "spot", tp: 1, replicas: 2, gpus: 2 },
+    },
   });
   const hourAgo = new Date(Date.now() - 3_600_000);
   await prisma.usageRecord.createMany({
     data: [
-      { orgId: user.orgId, agentId: agent.id, assignmentId: assignment.id, component: "spot", gpuType: "H100-SXM", seconds: 7200, costUsd: 11, at: hourAgo },
-      { orgId: user.orgId, agentId: agent.id, assignmentId: assignment.id, component: "serverless", gpuType: "H100-SXM", seconds: 900, costUsd: 3, at: hourAgo },
+      {
+        orgId: user.orgId,
+        agentId: agent.id,
+        assignmentId: assignment.id,
+        component: "spot",
+        gpuType: "H100-SXM",
+        seconds: 7200,
+        costUsd: 11,
+        at: hourAgo,
+      },
+      {
+        orgId: user.orgId,
+        agentId: agent.id,
+        assignmentId: assignment.id,
+        component: "serverless",
+        gpuType: "H100-SXM",
+        seconds: 900,
+        costUsd: 3,
+        at: hourAgo,
+      },
     ],
   });
 
@@ -96,7 +166,10 @@ test("the costs page charts seeded usage and the CSV downloads", async ({ page }
   await expect(page.getByRole("heading", { name: "Spend over time" })).toBeVisible();
   await expect(page.getByRole("link", { name: "costed batch" })).toBeVisible();
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^koi-costs-.*\.csv$/);
   const csv = await fs.readFile(await download.path(), "utf8");
   expect(csv).toContain("at,component,gpu_type,gpu_seconds,requests,cost_usd,workload_id,workload_name,assignment_id");
@@ -107,7 +180,9 @@ test("the costs page charts seeded usage and the CSV downloads", async ({ page }
 test("another org's workload page and CSV are 404", async ({ page }) => {
   await useUniqueIp(page);
   const a = await createUserWithOrg({ orgName: "Org A" });
-  const secret = await prisma.workload.create({ data: { orgId: a.orgId, name: "secret job", kind: "batch", model: "m", spec: {} } });
+  const secret = await prisma.workload.create({
+    data: { orgId: a.orgId, name: "secret job", kind: "batch", model: "m", spec: {} },
+  });
   const b = await createUserWithOrg({ orgName: "Org B" });
   await signInWithForm(page, b);
   // A's workload id under B's org: a real 404, and nothing of A's shows.

@@ -10,15 +10,23 @@ import { createThrowawayDatabase, dropDatabase } from "@koi/db/test-database";
 import { machineLine, writeBenchmarkSection } from "../../../tests/bench/update-benchmarks-doc.ts";
 
 const N = Number(process.env.BENCH_WORKLOADS ?? 1_000);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
-  const databaseUrl = await createThrowawayDatabase(process.env.KOI_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres", "bench");
+  const databaseUrl = await createThrowawayDatabase(
+    process.env.KOI_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+    "bench",
+  );
   const prefix = `koi-bench-wl-${randomBytes(3).toString("hex")}`;
   Object.assign(process.env, {
-    DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0", KOI_REDIS_PREFIX: prefix,
-    AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-0123456789abcdef0123456789abcdef", APP_URL: "http://localhost:3000", LOG_LEVEL: "warn",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0",
+    KOI_REDIS_PREFIX: prefix,
+    AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-0123456789abcdef0123456789abcdef",
+    APP_URL: "http://localhost:3000",
+    LOG_LEVEL: "warn",
   });
   // After the environment is set: these read it on first use.
   const { prisma } = await import("@koi/db");
@@ -35,11 +43,22 @@ async function main() {
 
   const org = await createTestOrg();
   const { agentId } = await registerAgent(org.id, "key_bench", registration("sim"));
-  const pool = (id: string) => ({ id, gpuType: "H100-SXM", market: "on-demand" as const, total: 1_200, available: 1_200, quota: null, pricePerGpuHour: 6.88 });
+  const pool = (id: string) => ({
+    id,
+    gpuType: "H100-SXM",
+    market: "on-demand" as const,
+    total: 1_200,
+    available: 1_200,
+    quota: null,
+    pricePerGpuHour: 6.88,
+  });
   await recordHeartbeat(org.id, agentId, { inventory: { pools: [pool("h100-a"), pool("h100-b")] }, assignments: [] });
 
   // Heartbeats keep the fake agent ONLINE (the liveness sweep would otherwise replan its work).
-  const heartbeats = setInterval(() => void recordHeartbeat(org.id, agentId, { inventory: null, assignments: [] }).catch(() => undefined), 5_000);
+  const heartbeats = setInterval(
+    () => void recordHeartbeat(org.id, agentId, { inventory: null, assignments: [] }).catch(() => undefined),
+    5_000,
+  );
   const worker = spawnWorker({ ...process.env, LOG_LEVEL: "info", KOI_WORKER_HEALTH_PORT: "0" });
   // Whatever happens below, leave no worker process, database or Redis keys behind.
   const cleanup = async () => {
@@ -65,7 +84,8 @@ async function main() {
   async function run() {
     const ready = Date.now();
     while (!worker.output().includes("worker ready")) {
-      if (Date.now() - ready > 60_000 || worker.child.exitCode !== null) throw new Error(`worker did not start: ${worker.output().slice(-2000)}`);
+      if (Date.now() - ready > 60_000 || worker.child.exitCode !== null)
+        throw new Error(`worker did not start: ${worker.output().slice(-2000)}`);
       await sleep(100);
     }
 
@@ -84,26 +104,47 @@ async function main() {
       }
     })();
 
-    const submission = { kind: "batch" as const, model: "meta-llama/Llama-3.1-8B-Instruct", requests: 2_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 2 };
+    const submission = {
+      kind: "batch" as const,
+      model: "meta-llama/Llama-3.1-8B-Instruct",
+      requests: 2_000,
+      avgInputTokens: 1000,
+      avgOutputTokens: 300,
+      deadlineHours: 2,
+    };
     const started = Date.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < N) {
-        const i = next++;
-        await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: { ...submission, name: `bench-${i}` } });
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < N) {
+          const i = next++;
+          await submitWorkload({
+            orgId: org.id,
+            actorUserId: null,
+            via: "api",
+            submission: { ...submission, name: `bench-${i}` },
+          });
+        }
+      }),
+    );
     const submittedMs = Date.now() - started;
     while (claimedAt.size < N) {
-      if (Date.now() - started > 600_000) throw new Error(`only ${claimedAt.size}/${N} deploys reached the agent in 10 min`);
+      if (Date.now() - started > 600_000)
+        throw new Error(`only ${claimedAt.size}/${N} deploys reached the agent in 10 min`);
       await sleep(50);
     }
     const totalMs = Math.max(...claimedAt.values()) - started;
     agentRunning = false;
     await agent;
 
-    const decisions = await prisma.decision.findMany({ where: { orgId: org.id }, select: { id: true, createdAt: true } });
-    const latencies = decisions.map((d) => (claimedAt.get(d.id) ?? NaN) - d.createdAt.getTime()).filter(Number.isFinite).sort((a, b) => a - b);
+    const decisions = await prisma.decision.findMany({
+      where: { orgId: org.id },
+      select: { id: true, createdAt: true },
+    });
+    const latencies = decisions
+      .map((d) => (claimedAt.get(d.id) ?? NaN) - d.createdAt.getTime())
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     const firstDecision = Math.min(...decisions.map((d) => d.createdAt.getTime()));
     const lastDecision = Math.max(...decisions.map((d) => d.createdAt.getTime()));
     const running = await prisma.workload.count({ where: { orgId: org.id, status: "RUNNING" } });
@@ -112,8 +153,14 @@ async function main() {
     const rows = [
       ["Workloads", `${N} (Llama-3.1-8B batch, 2,000 requests each; 2 pools × 1,200 H100)`],
       ["Submitted (8 concurrent callers)", `${(submittedMs / 1000).toFixed(1)} s`],
-      ["Plan + dispatch throughput (first submit → last deploy claimed)", `${(N / (totalMs / 1000)).toFixed(1)} workloads/s (${(totalMs / 1000).toFixed(1)} s)`],
-      ["Planning rate (first → last Decision)", `${(N / Math.max(0.001, (lastDecision - firstDecision) / 1000)).toFixed(1)} decisions/s`],
+      [
+        "Plan + dispatch throughput (first submit → last deploy claimed)",
+        `${(N / (totalMs / 1000)).toFixed(1)} workloads/s (${(totalMs / 1000).toFixed(1)} s)`,
+      ],
+      [
+        "Planning rate (first → last Decision)",
+        `${(N / Math.max(0.001, (lastDecision - firstDecision) / 1000)).toFixed(1)} decisions/s`,
+      ],
       ["Decision written → deploy claimed by the agent, p50", `${pct(latencies, 50).toFixed(0)} ms`],
       ["Decision written → deploy claimed by the agent, p99", `${pct(latencies, 99).toFixed(0)} ms`],
       ["Deploy commands / RUNNING after acks", `${deploys} / ${running}`],

@@ -5,7 +5,11 @@ import { describe, expect, it, vi } from "vitest";
 import { dispatchJob } from "./dispatch-job.ts";
 import type { TJobHandlers } from "./job-handlers.ts";
 
-const ctx = { db: {} as PrismaClient, log: logger, mail: { appUrl: "http://localhost:3000", from: "Koi <k@koi.test>", mailer: null } };
+const ctx = {
+  db: {} as PrismaClient,
+  log: logger,
+  mail: { appUrl: "http://localhost:3000", from: "Koi <k@koi.test>", mailer: null },
+};
 
 function fakeHandlers() {
   return {
@@ -27,8 +31,15 @@ function fakeHandlers() {
 describe("dispatchJob", () => {
   it("runs the handler of the job's name with the parsed payload and the job id", async () => {
     const handlers = fakeHandlers();
-    await dispatchJob(handlers, { name: "send-invitation", data: { invitationId: "inv_1" }, jobId: "invite-inv_1", attemptsMade: 2 }, ctx);
-    expect(handlers["send-invitation"]).toHaveBeenCalledWith({ invitationId: "inv_1" }, expect.objectContaining({ jobId: "invite-inv_1", attemptsMade: 2 }));
+    await dispatchJob(
+      handlers,
+      { name: "send-invitation", data: { invitationId: "inv_1" }, jobId: "invite-inv_1", attemptsMade: 2 },
+      ctx,
+    );
+    expect(handlers["send-invitation"]).toHaveBeenCalledWith(
+      { invitationId: "inv_1" },
+      expect.objectContaining({ jobId: "invite-inv_1", attemptsMade: 2 }),
+    );
     expect(handlers["send-password-reset"]).not.toHaveBeenCalled();
   });
 
@@ -48,7 +59,11 @@ describe("dispatchJob", () => {
   it("lets a handler's own error through so BullMQ retries it", async () => {
     const handlers = fakeHandlers();
     handlers["send-invitation"].mockRejectedValueOnce(new Error("smtp down"));
-    const run = dispatchJob(handlers, { name: "send-invitation", data: { invitationId: "inv_1" }, jobId: "j", attemptsMade: 0 }, ctx);
+    const run = dispatchJob(
+      handlers,
+      { name: "send-invitation", data: { invitationId: "inv_1" }, jobId: "j", attemptsMade: 0 },
+      ctx,
+    );
     await expect(run).rejects.toThrow("smtp down");
     await expect(run).rejects.not.toBeInstanceOf(UnrecoverableError);
   });

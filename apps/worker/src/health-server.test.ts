@@ -7,13 +7,20 @@ const counts = { waiting: 1, active: 2, failed: 3, delayed: 4, completed: 9 };
 const queueOk = { getJobCounts: async () => counts };
 const queueDown = { getJobCounts: () => new Promise<never>(() => undefined) };
 const dbWith = (pending: number, oldest: Date | null) =>
-  ({ outboxEvent: { aggregate: async () => ({ _count: { _all: pending }, _min: { createdAt: oldest } }) } }) as unknown as PrismaClient;
-const dbDown = { outboxEvent: { aggregate: async () => Promise.reject(new Error("ECONNREFUSED")) } } as unknown as PrismaClient;
+  ({
+    outboxEvent: { aggregate: async () => ({ _count: { _all: pending }, _min: { createdAt: oldest } }) },
+  }) as unknown as PrismaClient;
+const dbDown = {
+  outboxEvent: { aggregate: async () => Promise.reject(new Error("ECONNREFUSED")) },
+} as unknown as PrismaClient;
 
 describe("collectHealth", () => {
   it("reports queue counts and the outbox backlog when both stores answer", async () => {
     const now = Date.parse("2026-01-01T00:01:00Z");
-    const report = await collectHealth({ db: dbWith(5, new Date("2026-01-01T00:00:00Z")), queues: new Map([["email", queueOk]]) }, now);
+    const report = await collectHealth(
+      { db: dbWith(5, new Date("2026-01-01T00:00:00Z")), queues: new Map([["email", queueOk]]) },
+      now,
+    );
     expect(report).toEqual({
       status: "ok",
       checks: { redis: "ok", postgres: "ok" },
@@ -28,7 +35,11 @@ describe("collectHealth", () => {
   });
 
   it("is unavailable when Redis hangs or Postgres fails", async () => {
-    const redisDown = await collectHealth({ db: dbWith(0, null), queues: new Map([["email", queueDown]]), timeoutMs: 50 });
+    const redisDown = await collectHealth({
+      db: dbWith(0, null),
+      queues: new Map([["email", queueDown]]),
+      timeoutMs: 50,
+    });
     expect(redisDown).toMatchObject({ status: "unavailable", checks: { redis: "down", postgres: "ok" }, queues: {} });
     const pgDown = await collectHealth({ db: dbDown, queues: new Map([["email", queueOk]]) });
     expect(pgDown).toMatchObject({ status: "unavailable", checks: { redis: "ok", postgres: "down" }, outbox: null });
@@ -43,7 +54,12 @@ describe("startHealthServer", () => {
     let healthy = true;
     server = await startHealthServer(
       0,
-      async () => ({ status: healthy ? "ok" : "unavailable", checks: { redis: "ok", postgres: "ok" }, queues: {}, outbox: null }),
+      async () => ({
+        status: healthy ? "ok" : "unavailable",
+        checks: { redis: "ok", postgres: "ok" },
+        queues: {},
+        outbox: null,
+      }),
       logger,
     );
     const url = `http://127.0.0.1:${server.port}`;

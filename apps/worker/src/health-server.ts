@@ -35,22 +35,36 @@ async function countQueues(queues: THealthDeps["queues"]): Promise<Record<string
   const entries = await Promise.all(
     [...queues].map(async ([name, queue]) => {
       const c = await queue.getJobCounts("waiting", "active", "failed", "delayed");
-      return [name, { waiting: c.waiting ?? 0, active: c.active ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 }] as const;
+      return [
+        name,
+        { waiting: c.waiting ?? 0, active: c.active ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 },
+      ] as const;
     }),
   );
   return Object.fromEntries(entries);
 }
 
 async function outboxBacklog(db: PrismaClient, now: number) {
-  const agg = await db.outboxEvent.aggregate({ where: { publishedAt: null }, _count: { _all: true }, _min: { createdAt: true } });
+  const agg = await db.outboxEvent.aggregate({
+    where: { publishedAt: null },
+    _count: { _all: true },
+    _min: { createdAt: true },
+  });
   const oldest = agg._min.createdAt;
-  return { pending: agg._count._all, oldestAgeSeconds: oldest ? Math.max(0, Math.round((now - oldest.getTime()) / 1000)) : 0 };
+  return {
+    pending: agg._count._all,
+    oldestAgeSeconds: oldest ? Math.max(0, Math.round((now - oldest.getTime()) / 1000)) : 0,
+  };
 }
 
 export type THealthServer = { port: number; close(): Promise<void> };
 
 /** `GET /healthz`: 200 with the report when Redis and Postgres answer, 503 otherwise. */
-export async function startHealthServer(port: number, collect: () => Promise<THealthReport>, log: Logger): Promise<THealthServer> {
+export async function startHealthServer(
+  port: number,
+  collect: () => Promise<THealthReport>,
+  log: Logger,
+): Promise<THealthServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" || path !== "/healthz") {
@@ -59,7 +73,10 @@ export async function startHealthServer(port: number, collect: () => Promise<THe
     }
     collect()
       .then((report) => {
-        res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+        res.writeHead(report.status === "ok" ? 200 : 503, {
+          "content-type": "application/json",
+          "cache-control": "no-store",
+        });
         res.end(JSON.stringify(report));
       })
       .catch((err: unknown) => {

@@ -5,7 +5,14 @@ import { sendWaitlistConfirmation } from "./email/send-waitlist-confirmation.ts"
 import { sweepExpiredLeases, sweepOfflineAgents } from "./engines/sweep-engines.ts";
 import type { TJobContext } from "./job-context.ts";
 import { notifyOrg } from "./workloads/notify-org.ts";
-import { runCompleteWorkload, runPlanWorkload, runRebalanceForWorkload, runReplanWorkload, sweepForecasts, sweepReconcile } from "./workloads/workload-jobs.ts";
+import {
+  runCompleteWorkload,
+  runPlanWorkload,
+  runRebalanceForWorkload,
+  runReplanWorkload,
+  sweepForecasts,
+  sweepReconcile,
+} from "./workloads/workload-jobs.ts";
 
 export type TJobHandler<N extends TJobName> = (payload: TJobPayload<N>, ctx: TJobContext) => Promise<void>;
 

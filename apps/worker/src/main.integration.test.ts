@@ -31,22 +31,48 @@ describe("worker process", () => {
     await redis.set(redisWipeMarkerKey(prefix), "test");
     redis.disconnect();
 
-    const worker = spawnWorker({ ...process.env, KOI_REDIS_PREFIX: prefix, KOI_WORKER_HEALTH_PORT: String(port), LOG_LEVEL: "info", SMTP_URL: "" });
+    const worker = spawnWorker({
+      ...process.env,
+      KOI_REDIS_PREFIX: prefix,
+      KOI_WORKER_HEALTH_PORT: String(port),
+      LOG_LEVEL: "info",
+      SMTP_URL: "",
+    });
     spawned.push(worker);
     const health = await waitFor(
-      () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => (r.status === 200 ? r.json() : null), () => null),
+      () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => (r.status === 200 ? r.json() : null),
+          () => null,
+        ),
       20_000,
       "the health endpoint",
     );
-    expect(health).toMatchObject({ status: "ok", queues: { email: { waiting: expect.any(Number) } }, outbox: { pending: expect.any(Number) } });
+    expect(health).toMatchObject({
+      status: "ok",
+      queues: { email: { waiting: expect.any(Number) } },
+      outbox: { pending: expect.any(Number) },
+    });
     await waitFor(async () => worker.output().includes('"msg":"worker ready"'), 10_000, "the ready line");
 
     const entry = await prisma.waitlistEntry.create({
-      data: { email: `proc-${randomBytes(4).toString("hex")}@example.test`, name: "Lin", company: "Acme", fleetSize: "1-8", workloadType: "ONLINE" },
+      data: {
+        email: `proc-${randomBytes(4).toString("hex")}@example.test`,
+        name: "Lin",
+        company: "Acme",
+        fleetSize: "1-8",
+        workloadType: "ONLINE",
+      },
     });
     const jobId = `waitlist-confirm-${entry.id}`;
-    await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-waitlist-confirmation", { entryId: entry.id }, { jobId }));
-    await waitFor(() => prisma.mailMessage.findFirst({ where: { dedupKey: jobId, sentAt: { not: null } } }), 15_000, "the email");
+    await prisma.$transaction((tx) =>
+      enqueueViaOutbox(tx, "send-waitlist-confirmation", { entryId: entry.id }, { jobId }),
+    );
+    await waitFor(
+      () => prisma.mailMessage.findFirst({ where: { dedupKey: jobId, sentAt: { not: null } } }),
+      15_000,
+      "the email",
+    );
 
     const signalledAt = Date.now();
     worker.child.kill("SIGTERM");

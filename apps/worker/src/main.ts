@@ -22,7 +22,11 @@ async function main(): Promise<void> {
     db,
     log,
     prefix: redisPrefix(),
-    mail: { appUrl: config.APP_URL, from: config.MAIL_FROM, mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL) : null },
+    mail: {
+      appUrl: config.APP_URL,
+      from: config.MAIL_FROM,
+      mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL) : null,
+    },
     healthPort: config.KOI_WORKER_HEALTH_PORT === 0 ? null : config.KOI_WORKER_HEALTH_PORT,
   });
 

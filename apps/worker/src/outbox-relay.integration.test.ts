@@ -93,10 +93,16 @@ describe("outbox relay", () => {
     const brokenQueues = new Map([["email", { add: async () => Promise.reject(new Error("Connection is closed.")) }]]);
     const second = await relayOutboxOnce({ db: prisma, queues: brokenQueues, log: logger }, [unknown.id]);
     expect(second.failed.map((f) => f.id)).toEqual([down.id]);
-    expect(await prisma.outboxEvent.findUniqueOrThrow({ where: { id: down.id } })).toMatchObject({ publishedAt: null, attempts: 1, lastError: "Connection is closed." });
+    expect(await prisma.outboxEvent.findUniqueOrThrow({ where: { id: down.id } })).toMatchObject({
+      publishedAt: null,
+      attempts: 1,
+      lastError: "Connection is closed.",
+    });
 
     const hanging = new Map([["email", { add: () => new Promise<never>(() => undefined) }]]);
-    const third = await relayOutboxOnce({ db: prisma, queues: hanging, log: logger, enqueueTimeoutMs: 100 }, [unknown.id]);
+    const third = await relayOutboxOnce({ db: prisma, queues: hanging, log: logger, enqueueTimeoutMs: 100 }, [
+      unknown.id,
+    ]);
     expect(third.failed).toEqual([{ id: down.id, error: "enqueue timed out after 100 ms" }]);
 
     expect((await relayOutboxOnce({ db: prisma, queues, log: logger }, [unknown.id])).published).toEqual([down.id]);
@@ -118,7 +124,9 @@ describe("outbox relay", () => {
   it("re-publishes the last day's rows when Redis comes back empty (marker missing), once", async () => {
     const wipePrefix = `${prefix}-wipe`;
     const hourAgo = await prisma.outboxEvent.create({ data: row({ publishedAt: new Date(Date.now() - 3_600_000) }) });
-    const twoDaysAgo = await prisma.outboxEvent.create({ data: row({ publishedAt: new Date(Date.now() - 2 * 86_400_000) }) });
+    const twoDaysAgo = await prisma.outboxEvent.create({
+      data: row({ publishedAt: new Date(Date.now() - 2 * 86_400_000) }),
+    });
     const guard = createRedisWipeGuard({ redis, prefix: wipePrefix, db: prisma, log: logger, checkEveryMs: 0 });
 
     await guard();

@@ -48,7 +48,10 @@ export async function relayOutboxOnce(opts: TRelayOptions, skipIds: readonly str
         await tx.outboxEvent.updateMany({ where: { id: { in: published } }, data: { publishedAt: new Date() } });
       }
       for (const f of failed) {
-        await tx.outboxEvent.update({ where: { id: f.id }, data: { attempts: { increment: 1 }, lastError: f.error.slice(0, 1000) } });
+        await tx.outboxEvent.update({
+          where: { id: f.id },
+          data: { attempts: { increment: 1 }, lastError: f.error.slice(0, 1000) },
+        });
       }
       return { claimed: rows.length, published, failed };
     },
@@ -71,7 +74,9 @@ async function publishRow(queues: TRelayQueues, row: TClaimedRow, timeoutMs: num
 
 /** Deletes published rows past the retention (7 days by default): they are history, not work. */
 export async function pruneOutbox(db: PrismaClient, now: Date, retentionMs = 7 * 86_400_000): Promise<number> {
-  const { count } = await db.outboxEvent.deleteMany({ where: { publishedAt: { lt: new Date(now.getTime() - retentionMs) } } });
+  const { count } = await db.outboxEvent.deleteMany({
+    where: { publishedAt: { lt: new Date(now.getTime() - retentionMs) } },
+  });
   return count;
 }
 

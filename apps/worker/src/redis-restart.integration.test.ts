@@ -12,10 +12,22 @@ import { waitFor } from "./testing/wait-for.ts";
 
 /** A private, non-persistent redis-server (REDIS_URL points at it), so this test can kill and restart it. */
 async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
   const probe = createRedis({ lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on("error", () => undefined);
-  await waitFor(() => probe.connect().then(() => probe.ping(), () => null), 10_000, "redis-server to start");
+  await waitFor(
+    () =>
+      probe.connect().then(
+        () => probe.ping(),
+        () => null,
+      ),
+    10_000,
+    "redis-server to start",
+  );
   probe.disconnect();
   return child;
 }
@@ -29,7 +41,13 @@ async function stopRedisServer(child: ChildProcess): Promise<void> {
 
 const newEntry = () =>
   prisma.waitlistEntry.create({
-    data: { email: `rr-${randomBytes(4).toString("hex")}@example.test`, name: "Kim", company: "Acme", fleetSize: "1-8", workloadType: "BATCH" },
+    data: {
+      email: `rr-${randomBytes(4).toString("hex")}@example.test`,
+      name: "Kim",
+      company: "Acme",
+      fleetSize: "1-8",
+      workloadType: "BATCH",
+    },
   });
 
 async function enqueueConfirmation(entryId: string): Promise<string> {
@@ -89,7 +107,9 @@ describe("Redis restart (no persistence)", () => {
     await waitFor(() => sentMail(before), 20_000, "the email before the restart");
 
     const retryJobId = `reset-${randomBytes(4).toString("hex")}`;
-    await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-password-reset", { resetId: "pr_x" }, { jobId: retryJobId }));
+    await prisma.$transaction((tx) =>
+      enqueueViaOutbox(tx, "send-password-reset", { resetId: "pr_x" }, { jobId: retryJobId }),
+    );
     await waitFor(async () => resetCalls.length === 1, 10_000, "the first, failing run");
 
     await stopRedisServer(redis);
@@ -101,6 +121,10 @@ describe("Redis restart (no persistence)", () => {
     await waitFor(() => sentMail(after), 30_000, "the email after the restart");
     await waitFor(async () => resetCalls.length >= 2, 30_000, "the lost retry to run again");
     // The relay marks the row published after BullMQ took the job, so the job can run first.
-    await waitFor(async () => (await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: retryJobId } })).publishedAt !== null, 10_000, "the row to be marked published");
+    await waitFor(
+      async () => (await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: retryJobId } })).publishedAt !== null,
+      10_000,
+      "the row to be marked published",
+    );
   });
 });

@@ -16,7 +16,14 @@ export const redisWipeMarkerKey = (prefix: string) => `${prefix}:worker:redis-ep
  * a crash in between repeats the (harmless) reset instead of losing work. `onWipe` re-creates what
  * else lived only in Redis (the job schedulers of the repeating sweeps).
  */
-export function createRedisWipeGuard(opts: { redis: TRedis; prefix: string; db: PrismaClient; log: Logger; checkEveryMs?: number; onWipe?: () => void }) {
+export function createRedisWipeGuard(opts: {
+  redis: TRedis;
+  prefix: string;
+  db: PrismaClient;
+  log: Logger;
+  checkEveryMs?: number;
+  onWipe?: () => void;
+}) {
   const key = redisWipeMarkerKey(opts.prefix);
   const checkEveryMs = opts.checkEveryMs ?? 5_000;
   let lastCheck = 0;
@@ -25,10 +32,14 @@ export function createRedisWipeGuard(opts: { redis: TRedis; prefix: string; db: 
     lastCheck = now;
     if ((await opts.redis.exists(key)) === 1) return;
     const since = new Date(now - COMPLETED_JOB_RETENTION_SECONDS * 1000);
-    const { count } = await opts.db.outboxEvent.updateMany({ where: { publishedAt: { gte: since } }, data: { publishedAt: null } });
+    const { count } = await opts.db.outboxEvent.updateMany({
+      where: { publishedAt: { gte: since } },
+      data: { publishedAt: null },
+    });
     await opts.redis.set(key, new Date(now).toISOString());
     // The repeating sweeps' schedulers lived in Redis too.
     opts.onWipe?.();
-    if (count) opts.log.warn({ republished: count }, "Redis has no marker (new or wiped): re-publishing recent outbox rows");
+    if (count)
+      opts.log.warn({ republished: count }, "Redis has no marker (new or wiped): re-publishing recent outbox rows");
   };
 }

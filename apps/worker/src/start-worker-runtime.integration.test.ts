@@ -18,25 +18,47 @@ async function createInvitation() {
   const owner = await createTestUser();
   const org = await createTestOrg({ ownerId: owner.id });
   return prisma.invitation.create({
-    data: { orgId: org.id, email: `rt-${randomBytes(4).toString("hex")}@example.test`, role: "ADMIN", expiresAt: new Date(Date.now() + 86_400_000), invitedById: owner.id },
+    data: {
+      orgId: org.id,
+      email: `rt-${randomBytes(4).toString("hex")}@example.test`,
+      role: "ADMIN",
+      expiresAt: new Date(Date.now() + 86_400_000),
+      invitedById: owner.id,
+    },
   });
 }
 
 describe("worker runtime", () => {
   let runtime: TWorkerRuntime;
   beforeAll(async () => {
-    runtime = await startWorkerRuntime({ db: prisma, log: testLog, prefix: newPrefix(), mail, healthPort: 0, relay: { intervalMs: 50 }, redisWipeRecovery: false });
+    runtime = await startWorkerRuntime({
+      db: prisma,
+      log: testLog,
+      prefix: newPrefix(),
+      mail,
+      healthPort: 0,
+      relay: { intervalMs: 50 },
+      redisWipeRecovery: false,
+    });
   });
   afterAll(async () => runtime.stop());
 
   it("outbox row → relay → job → stored email whose link token matches the row's hash", async () => {
     const invitation = await createInvitation();
     const jobId = `invite-${invitation.id}`;
-    await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId, orgId: invitation.orgId }));
+    await prisma.$transaction((tx) =>
+      enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId, orgId: invitation.orgId }),
+    );
 
-    const message = await waitFor(() => prisma.mailMessage.findFirst({ where: { dedupKey: jobId, sentAt: { not: null } } }), 15_000, "the email");
+    const message = await waitFor(
+      () => prisma.mailMessage.findFirst({ where: { dedupKey: jobId, sentAt: { not: null } } }),
+      15_000,
+      "the email",
+    );
     const token = /\/invite\/accept\?token=([A-Za-z0-9_-]+)/.exec(message.text)![1]!;
-    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(hashSecretToken(token));
+    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(
+      hashSecretToken(token),
+    );
     expect((await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId } })).publishedAt).not.toBeNull();
 
     const email = runtime.queues.get("email")!;
@@ -50,7 +72,9 @@ describe("worker runtime", () => {
   it("running the same job again (re-published outbox row) keeps one message and the same token", async () => {
     const invitation = await createInvitation();
     const jobId = `invite-${invitation.id}`;
-    await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId }));
+    await prisma.$transaction((tx) =>
+      enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId }),
+    );
     await waitFor(() => prisma.mailMessage.findFirst({ where: { dedupKey: jobId, sentAt: { not: null } } }));
     const hash = (await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash;
 
@@ -81,7 +105,12 @@ describe("worker runtime", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ status: "ok", checks: { redis: "ok", postgres: "ok" } });
-    expect(body.queues.email).toEqual({ waiting: expect.any(Number), active: expect.any(Number), failed: expect.any(Number), delayed: expect.any(Number) });
+    expect(body.queues.email).toEqual({
+      waiting: expect.any(Number),
+      active: expect.any(Number),
+      failed: expect.any(Number),
+      delayed: expect.any(Number),
+    });
     expect(body.queues.email.failed).toBeGreaterThanOrEqual(1);
     expect(body.outbox).toEqual({ pending: expect.any(Number), oldestAgeSeconds: expect.any(Number) });
   });
@@ -110,7 +139,9 @@ describe("graceful stop", () => {
     });
     const prefix = runtime.queues.get("email")!.opts.prefix!;
     const jobId = `slow-${randomBytes(4).toString("hex")}`;
-    await prisma.outboxEvent.create({ data: { jobName: "send-password-reset", jobId, payload: { resetId: "pr_slow" } } });
+    await prisma.outboxEvent.create({
+      data: { jobName: "send-password-reset", jobId, payload: { resetId: "pr_slow" } },
+    });
     await waitFor(async () => started, 10_000, "the job to start");
     await runtime.stop();
     expect(finished).toBe(true);
@@ -148,8 +179,14 @@ describe("watchdog", () => {
       await new Promise((r) => setTimeout(r, 6_000));
       const invitation = await createInvitation();
       const jobId = `invite-${invitation.id}`;
-      await prisma.$transaction((tx) => enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId }));
-      await waitFor(() => prisma.mailMessage.findFirst({ where: { dedupKey: jobId, sentAt: { not: null } } }), 15_000, "the replacement worker");
+      await prisma.$transaction((tx) =>
+        enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId }),
+      );
+      await waitFor(
+        () => prisma.mailMessage.findFirst({ where: { dedupKey: jobId, sentAt: { not: null } } }),
+        15_000,
+        "the replacement worker",
+      );
       expect(supervised.recreations).toBe(1);
     } finally {
       await runtime.stop();

@@ -80,11 +80,15 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
         stuckMs: opts.watchdog?.stuckMs ?? 60_000,
         closeGraceMs,
         process: (job) =>
-          dispatchJob(handlers, { name: job.name, data: job.data, jobId: job.id ?? "", attemptsMade: job.attemptsMade }, {
-            db,
-            log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
-            mail: opts.mail,
-          }),
+          dispatchJob(
+            handlers,
+            { name: job.name, data: job.data, jobId: job.id ?? "", attemptsMade: job.attemptsMade },
+            {
+              db,
+              log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
+              mail: opts.mail,
+            },
+          ),
         create: (processor) => createWorker(name, processor, { connection: workerTemplate, prefix, concurrency, log }),
       }),
     );
@@ -94,7 +98,11 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
     opts.redisWipeRecovery === false
       ? undefined
       : createRedisWipeGuard({
-          redis: producer, prefix, db, log, checkEveryMs: opts.redisWipeRecovery === true ? undefined : opts.redisWipeRecovery?.checkEveryMs,
+          redis: producer,
+          prefix,
+          db,
+          log,
+          checkEveryMs: opts.redisWipeRecovery === true ? undefined : opts.redisWipeRecovery?.checkEveryMs,
           onWipe: () => {
             clearInterval(schedulingTimer);
             schedulingTimer = scheduleRepeatingJobs(queues, log);
@@ -103,11 +111,19 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
   const relay: TOutboxRelay | undefined =
     opts.relay?.enabled === false
       ? undefined
-      : startOutboxRelay({ db, queues, log: log.child({ component: "outbox-relay" }), intervalMs: opts.relay?.intervalMs, afterPass: wipeGuard });
+      : startOutboxRelay({
+          db,
+          queues,
+          log: log.child({ component: "outbox-relay" }),
+          intervalMs: opts.relay?.intervalMs,
+          afterPass: wipeGuard,
+        });
 
   const watchdogTimer = setInterval(() => {
     for (const [name, supervised] of workers) {
-      supervised.check(queues.get(name)!).catch((err: unknown) => log.debug({ queue: name, err }, "watchdog sample failed"));
+      supervised
+        .check(queues.get(name)!)
+        .catch((err: unknown) => log.debug({ queue: name, err }, "watchdog sample failed"));
     }
   }, opts.watchdog?.everyMs ?? 10_000);
   watchdogTimer.unref();
@@ -138,7 +154,13 @@ function scheduleRepeatingJobs(queues: ReadonlyMap<string, Queue>, log: Logger):
   const attempt = async () => {
     for (const job of [...pending]) {
       try {
-        await queues.get(job.queue)!.upsertJobScheduler(job.name, { every: job.everyMs }, { name: job.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+        await queues
+          .get(job.queue)!
+          .upsertJobScheduler(
+            job.name,
+            { every: job.everyMs },
+            { name: job.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+          );
         pending.delete(job);
       } catch (err) {
         log.debug({ err, job: job.name }, "could not schedule repeating job yet");
@@ -167,8 +189,16 @@ function createWorker(
   worker.on("stalled", (jobId) => o.log.warn({ queue: queueName, jobId }, "job stalled; it will run again"));
   worker.on("failed", (job, err) => {
     const attempts = job?.opts.attempts ?? 1;
-    const final = !job || err instanceof UnrecoverableError || err.name === "UnrecoverableError" || job.attemptsMade >= attempts;
-    const fields = { queue: queueName, jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, attempts, err: err.message };
+    const final =
+      !job || err instanceof UnrecoverableError || err.name === "UnrecoverableError" || job.attemptsMade >= attempts;
+    const fields = {
+      queue: queueName,
+      jobId: job?.id,
+      jobName: job?.name,
+      attemptsMade: job?.attemptsMade,
+      attempts,
+      err: err.message,
+    };
     // Dead letters stay in the failed set (removeOnFail: false) where the admin page and health count show them.
     if (final) o.log.error(fields, "job failed permanently (dead letter)");
     else o.log.warn(fields, "job failed; will retry with backoff");

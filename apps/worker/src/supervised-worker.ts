@@ -50,7 +50,14 @@ export class SupervisedWorker {
     if (this.closing) return;
     this.waitingSince = nextWaitingSince(this.waitingSince, waiting, now);
     const reason = stuckReason(
-      { now, waiting, waitingSince: this.waitingSince, lastPickupAt: this.lastPickupAt, inFlight: this.inFlight, concurrency: this.opts.concurrency },
+      {
+        now,
+        waiting,
+        waitingSince: this.waitingSince,
+        lastPickupAt: this.lastPickupAt,
+        inFlight: this.inFlight,
+        concurrency: this.opts.concurrency,
+      },
       this.opts.stuckMs,
     );
     if (!reason) return;

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { nextWaitingSince, stuckReason, type TWatchdogSample } from "./worker-watchdog.ts";
 
-const base: TWatchdogSample = { now: 100_000, waiting: 3, waitingSince: 0, lastPickupAt: 0, inFlight: 0, concurrency: 4 };
+const base: TWatchdogSample = {
+  now: 100_000,
+  waiting: 3,
+  waitingSince: 0,
+  lastPickupAt: 0,
+  inFlight: 0,
+  concurrency: 4,
+};
 
 describe("stuckReason", () => {
   it.each<[string, Partial<TWatchdogSample>, boolean]>([

@@ -10,10 +10,15 @@ import { createCallerFactory } from "./trpc.ts";
 
 const createCaller = createCallerFactory(appRouter);
 
-export const uniqueIp = () => `10.${Array.from(randomBytes(3)).map((b) => b % 255).join(".")}`;
+export const uniqueIp = () =>
+  `10.${Array.from(randomBytes(3))
+    .map((b) => b % 255)
+    .join(".")}`;
 
 export function callerAs(userId: string | null, ip = uniqueIp()) {
-  const session: Session | null = userId ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString(), activeOrgId: null } : null;
+  const session: Session | null = userId
+    ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString(), activeOrgId: null }
+    : null;
   return createCaller(createContext({ session, headers: new Headers({ "x-forwarded-for": ip }) }));
 }
 
@@ -24,6 +29,11 @@ export async function postTrpc(path: string, input: unknown, ip = uniqueIp()) {
     headers: { "content-type": "application/json", "x-forwarded-for": ip },
     body: JSON.stringify({ json: input }),
   });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext({ session: null, headers: req.headers }) });
+  const res = await fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createContext({ session: null, headers: req.headers }),
+  });
   return { status: res.status, body: await res.text() };
 }

@@ -46,7 +46,10 @@ const errorMapping = t.middleware(async ({ next, ctx, path }) => {
     // tRPC's own errors keep their code (bad input is BAD_REQUEST with the ZodError as cause);
     // whatever a procedure threw arrives as INTERNAL_SERVER_ERROR and is mapped by its cause.
     const { error } = result;
-    const mapped = error.cause instanceof AppError || error.code === "INTERNAL_SERVER_ERROR" ? toTrpcError(error.cause ?? error) : error;
+    const mapped =
+      error.cause instanceof AppError || error.code === "INTERNAL_SERVER_ERROR"
+        ? toTrpcError(error.cause ?? error)
+        : error;
     if (mapped.code === "INTERNAL_SERVER_ERROR") ctx.log.error({ err: error.cause ?? error, path }, "procedure failed");
     if (mapped !== error) throw mapped;
   } else if (ms > 1000) {

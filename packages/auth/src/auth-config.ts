@@ -22,8 +22,10 @@ export function buildAuthConfig(): NextAuthConfig {
       authorize: (credentials, request) => authorizeWithPassword(credentials, request),
     }),
   ];
-  if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) providers.push(GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET }));
-  if (e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET) providers.push(Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }));
+  if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET)
+    providers.push(GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET }));
+  if (e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET)
+    providers.push(Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }));
 
   return {
     adapter: PrismaAdapter(prisma),
@@ -37,7 +39,9 @@ export function buildAuthConfig(): NextAuthConfig {
       async signIn({ user, account }) {
         // OAuth sign-up follows the same rule as passwords: invite-only unless open sign-up.
         if (account?.type !== "oauth" || e.KOI_OPEN_SIGNUP) return true;
-        const existing = user.email ? await prisma.user.findUnique({ where: { email: user.email.toLowerCase() } }) : null;
+        const existing = user.email
+          ? await prisma.user.findUnique({ where: { email: user.email.toLowerCase() } })
+          : null;
         return existing ? true : "/sign-in?error=InviteOnly";
       },
       async jwt({ token, user, trigger, session }) {
@@ -60,7 +64,8 @@ export function buildAuthConfig(): NextAuthConfig {
     events: {
       async createUser({ user }) {
         // OAuth users who were not invited into an org get their own, as OWNER.
-        if (user.id) await resolveActiveOrgId(user.id, null, { createIfNone: true, name: user.name ?? user.email ?? "My" });
+        if (user.id)
+          await resolveActiveOrgId(user.id, null, { createIfNone: true, name: user.name ?? user.email ?? "My" });
       },
     },
   };

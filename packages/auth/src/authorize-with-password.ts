@@ -7,7 +7,10 @@ import { prisma } from "@koi/db";
 import { hashPassword, verifyPassword } from "@koi/db/password";
 import { clientIp } from "./client-ip.ts";
 
-const ZCredentials = z.object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(200) });
+const ZCredentials = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(200),
+});
 
 class RateLimited extends CredentialsSignin {
   code = "rate_limited";

@@ -4,7 +4,10 @@
  * the left-most entry is the client the proxy saw.
  */
 export function clientIp(headers: Headers, trustProxy: boolean): string {
-  const forwarded = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const forwarded = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const ip = trustProxy ? forwarded[0] : forwarded.at(-1);
   return ip || headers.get("x-real-ip") || "unknown";
 }

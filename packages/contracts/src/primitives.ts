@@ -6,7 +6,9 @@ export const ZId = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, { error: "must be letters, digits and . _ : - (starting with a letter or digit)" });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, {
+    error: "must be letters, digits and . _ : - (starting with a letter or digit)",
+  });
 
 /** Times in the Koi protocol are ISO-8601 strings; Orca's own payloads keep epoch seconds. */
 export const ZIsoDateTime = z.iso.datetime({ offset: true });

@@ -20,7 +20,11 @@ export class AppError extends Error {
   /** A finer code for the public REST API, e.g. `stale_epoch` for a CONFLICT. */
   readonly publicCode?: string;
 
-  constructor(code: TAppErrorCode, message: string, extra: { retryAfterSeconds?: number; fields?: Record<string, string>; publicCode?: string } = {}) {
+  constructor(
+    code: TAppErrorCode,
+    message: string,
+    extra: { retryAfterSeconds?: number; fields?: Record<string, string>; publicCode?: string } = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;
@@ -41,15 +45,22 @@ export function isUnavailableError(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
   const text = err instanceof Error ? `${err.name} ${err.message}` : "";
   return (
-    code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || code === "57P01" || code === "57P03" ||
-    /Can't reach database|connection terminated|Connection is closed|ECONNREFUSED|DatabaseNotReachable|Stream isn't writeable|enableOfflineQueue|Command timed out|max retries per request/i.test(text)
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
+    code === "ETIMEDOUT" ||
+    code === "57P01" ||
+    code === "57P03" ||
+    /Can't reach database|connection terminated|Connection is closed|ECONNREFUSED|DatabaseNotReachable|Stream isn't writeable|enableOfflineQueue|Command timed out|max retries per request/i.test(
+      text,
+    )
   );
 }
 
 /** Turns anything thrown into an AppError that is safe to show: no stack, no SQL, no internals. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (isUnavailableError(err)) return new AppError("UNAVAILABLE", "Koi is temporarily unavailable; retry shortly.", { retryAfterSeconds: 5 });
+  if (isUnavailableError(err))
+    return new AppError("UNAVAILABLE", "Koi is temporarily unavailable; retry shortly.", { retryAfterSeconds: 5 });
   const prismaCode = (err as { code?: string })?.code;
   if (prismaCode === "P2002") return new AppError("CONFLICT", "That already exists.");
   if (prismaCode === "P2025") return new AppError("NOT_FOUND", "Not found");

@@ -3,7 +3,14 @@ import type { Prisma, Tx } from "@koi/db";
 /** Audit rows are written in the same transaction as the change they describe. */
 export async function recordAudit(
   tx: Tx,
-  event: { orgId?: string | null; actorUserId?: string | null; action: string; targetType: string; targetId?: string | null; data?: Prisma.InputJsonValue },
+  event: {
+    orgId?: string | null;
+    actorUserId?: string | null;
+    action: string;
+    targetType: string;
+    targetId?: string | null;
+    data?: Prisma.InputJsonValue;
+  },
 ): Promise<void> {
   await tx.auditEvent.create({
     data: {

@@ -31,6 +31,14 @@ describe("csvCell", () => {
 
 describe("toCsv", () => {
   it("joins a header and rows with CRLF after a BOM", () => {
-    expect(toCsv(["email", "name"], [["a@x.io", "A, B"], ["b@x.io", "=cmd"]])).toBe('\uFEFFemail,name\r\na@x.io,"A, B"\r\nb@x.io,\'=cmd\r\n');
+    expect(
+      toCsv(
+        ["email", "name"],
+        [
+          ["a@x.io", "A, B"],
+          ["b@x.io", "=cmd"],
+        ],
+      ),
+    ).toBe('\uFEFFemail,name\r\na@x.io,"A, B"\r\nb@x.io,\'=cmd\r\n');
   });
 });

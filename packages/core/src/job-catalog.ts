@@ -53,14 +53,28 @@ export const jobCatalog = {
   "replan-workload": {
     queue: "workloads",
     // `assignmentId`: the assignment that was lost; the job is a no-op once it is no longer live.
-    payload: z.object({ workloadId: z.string().min(1), reason: z.string().max(500), assignmentId: z.string().min(1).optional() }).strict(),
+    payload: z
+      .object({
+        workloadId: z.string().min(1),
+        reason: z.string().max(500),
+        assignmentId: z.string().min(1).optional(),
+      })
+      .strict(),
     attempts: 6,
     backoffMs: 2_000,
     concurrency: 4,
   },
   "notify-org": {
     queue: "email",
-    payload: z.object({ notificationKey: z.string().min(1).max(200), orgId: z.string().min(1), kind: z.enum(["slo_at_risk", "budget"]), workloadId: z.string().min(1), message: z.string().max(2000) }).strict(),
+    payload: z
+      .object({
+        notificationKey: z.string().min(1).max(200),
+        orgId: z.string().min(1),
+        kind: z.enum(["slo_at_risk", "budget"]),
+        workloadId: z.string().min(1),
+        message: z.string().max(2000),
+      })
+      .strict(),
     attempts: 8,
     backoffMs: 5_000,
     concurrency: 4,

@@ -4,7 +4,10 @@ import pino from "pino";
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
   base: { service: process.env.KOI_SERVICE_NAME ?? "koi" },
-  redact: { paths: ["password", "*.password", "token", "*.token", "authorization", "*.authorization"], censor: "[redacted]" },
+  redact: {
+    paths: ["password", "*.password", "token", "*.token", "authorization", "*.authorization"],
+    censor: "[redacted]",
+  },
 });
 
 export type Logger = typeof logger;

@@ -1,7 +1,8 @@
 /** Plain, short emails. Each returns subject + text + html; links are absolute. */
 export type TMail = { subject: string; text: string; html: string };
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 function layout(lines: string[], link: { label: string; url: string }): TMail["html"] {
   return `<div style="font-family:system-ui,sans-serif;max-width:520px">${lines.map((l) => `<p>${escape(l)}</p>`).join("")}<p><a href="${escape(link.url)}">${escape(link.label)}</a></p><p style="color:#666">— Koi</p></div>`;
@@ -16,9 +17,18 @@ export function waitlistConfirmationMail(p: { name: string; confirmUrl: string }
   };
 }
 
-export function invitationMail(p: { orgName: string; inviterName: string | null; role: string; acceptUrl: string; fromWaitlist: boolean }): TMail {
+export function invitationMail(p: {
+  orgName: string;
+  inviterName: string | null;
+  role: string;
+  acceptUrl: string;
+  fromWaitlist: boolean;
+}): TMail {
   const lines = p.fromWaitlist
-    ? ["You're in! Your Koi access is ready.", `Create your account to start; you will join ${p.orgName} as ${p.role.toLowerCase()}.`]
+    ? [
+        "You're in! Your Koi access is ready.",
+        `Create your account to start; you will join ${p.orgName} as ${p.role.toLowerCase()}.`,
+      ]
     : [`${p.inviterName ?? "A teammate"} invited you to ${p.orgName} on Koi as ${p.role.toLowerCase()}.`];
   return {
     subject: p.fromWaitlist ? "Your Koi access is ready" : `You're invited to ${p.orgName} on Koi`,
@@ -28,7 +38,10 @@ export function invitationMail(p: { orgName: string; inviterName: string | null;
 }
 
 export function passwordResetMail(p: { resetUrl: string }): TMail {
-  const lines = ["Someone asked to reset the password of your Koi account.", "If it was you, choose a new password here (the link expires in 1 hour):"];
+  const lines = [
+    "Someone asked to reset the password of your Koi account.",
+    "If it was you, choose a new password here (the link expires in 1 hour):",
+  ];
   return {
     subject: "Reset your Koi password",
     text: `${lines.join("\n\n")}\n\n${p.resetUrl}\n\nIf it wasn't you, ignore this email; your password stays the same.`,

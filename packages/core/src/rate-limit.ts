@@ -43,7 +43,13 @@ export async function hitRateLimit(
 ): Promise<TRateLimitResult> {
   await whenRedisReady(redis);
   const member = `${nowMs}-${Math.random().toString(36).slice(2)}`;
-  const [allowed, count, oldest] = (await slidingWindow(redis)(redisKey("rl", bucket, identity), nowMs, windowMs, limit, member)) as [number, number, number];
+  const [allowed, count, oldest] = (await slidingWindow(redis)(
+    redisKey("rl", bucket, identity),
+    nowMs,
+    windowMs,
+    limit,
+    member,
+  )) as [number, number, number];
   const resetAtMs = oldest + windowMs;
   return {
     allowed: allowed === 1,

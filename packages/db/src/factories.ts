@@ -5,7 +5,9 @@ import { prisma } from "./index.ts";
 /** Fresh random orgs and users for tests; nothing is shared between tests. */
 const suffix = () => randomBytes(4).toString("hex");
 
-export async function createTestUser(opts: { email?: string; name?: string; passwordHash?: string; isStaff?: boolean } = {}) {
+export async function createTestUser(
+  opts: { email?: string; name?: string; passwordHash?: string; isStaff?: boolean } = {},
+) {
   return prisma.user.create({
     data: {
       email: opts.email ?? `user-${suffix()}@example.test`,

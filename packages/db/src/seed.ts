@@ -16,7 +16,12 @@ export async function seedDemo(): Promise<void> {
   });
   const user = await prisma.user.upsert({
     where: { email: DEMO.user.email },
-    create: { email: DEMO.user.email, name: DEMO.user.name, passwordHash: await hashPassword(DEMO.user.password), emailVerified: new Date() },
+    create: {
+      email: DEMO.user.email,
+      name: DEMO.user.name,
+      passwordHash: await hashPassword(DEMO.user.password),
+      emailVerified: new Date(),
+    },
     update: {},
   });
   await prisma.membership.upsert({
@@ -26,13 +31,21 @@ export async function seedDemo(): Promise<void> {
   });
   await prisma.user.upsert({
     where: { email: DEMO.staff.email },
-    create: { email: DEMO.staff.email, name: DEMO.staff.name, isStaff: true, passwordHash: await hashPassword(DEMO.staff.password), emailVerified: new Date() },
+    create: {
+      email: DEMO.staff.email,
+      name: DEMO.staff.name,
+      isStaff: true,
+      passwordHash: await hashPassword(DEMO.staff.password),
+      emailVerified: new Date(),
+    },
     update: { isStaff: true },
   });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await seedDemo();
-  console.log(`seeded demo org "${DEMO.org.name}" — sign in as ${DEMO.user.email} / ${DEMO.user.password} (staff: ${DEMO.staff.email} / ${DEMO.staff.password})`);
+  console.log(
+    `seeded demo org "${DEMO.org.name}" — sign in as ${DEMO.user.email} / ${DEMO.user.password} (staff: ${DEMO.staff.email} / ${DEMO.staff.password})`,
+  );
   await prisma.$disconnect();
 }

@@ -6,31 +6,80 @@ import type { TCapacityPool, TMarket, TWorkload } from "../src/types.ts";
 // Decision time on realistic instances: 20 pools over 10 GPU types and 3 markets, TP 1/2/4/8,
 // colocated or prefill/decode roles. Goal: p99 < 50 ms.
 
-type TTimings = { p50Ms: number; p99Ms: number; maxMs: number; cpuP50Ms: number; cpuP99Ms: number; instances: number; feasible: number };
+type TTimings = {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  cpuP50Ms: number;
+  cpuP99Ms: number;
+  instances: number;
+  feasible: number;
+};
 
 export type TDecisionTimeBenchmark = { markdown: string; colocated: TTimings; disaggregated: TTimings };
 
 const GPUS: [string, number][] = [
-  ["A10G", 1.0], ["L4", 0.8], ["L40S", 1.9], ["A100-40GB", 4.1], ["A100-80GB", 5.1],
-  ["H100-SXM", 6.9], ["H100-PCIe", 4.8], ["H200", 10.6], ["B200", 14], ["MI300X", 5.5],
+  ["A10G", 1.0],
+  ["L4", 0.8],
+  ["L40S", 1.9],
+  ["A100-40GB", 4.1],
+  ["A100-80GB", 5.1],
+  ["H100-SXM", 6.9],
+  ["H100-PCIe", 4.8],
+  ["H200", 10.6],
+  ["B200", 14],
+  ["MI300X", 5.5],
 ];
-const MARKETS: [TMarket, number][] = [["on-demand", 1], ["spot", 0.4], ["serverless", 0.75]];
-const MODELS = ["llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "mixtral-8x7b", "qwen3-32b", "llama-3.1-405b", "deepseek-v3"];
+const MARKETS: [TMarket, number][] = [
+  ["on-demand", 1],
+  ["spot", 0.4],
+  ["serverless", 0.75],
+];
+const MODELS = [
+  "llama-3.1-8b",
+  "llama-3.1-70b",
+  "qwen2.5-72b",
+  "mixtral-8x7b",
+  "qwen3-32b",
+  "llama-3.1-405b",
+  "deepseek-v3",
+];
 
 function realisticInstance(seed: number): { workload: TWorkload; pools: TCapacityPool[] } {
   const r = createRandom(seed);
   const pools = Array.from({ length: 20 }, (_, i): TCapacityPool => {
     const [gpuType, price] = GPUS[i % GPUS.length] as [string, number];
     const [market, factor] = MARKETS[r.int(0, MARKETS.length - 1)] as [TMarket, number];
-    return { id: `pool-${i}`, gpuType, market, available: 8 * r.int(1, 8), pricePerGpuHour: Math.round(price * factor * r.uniform(0.85, 1.15) * 100) / 100 };
+    return {
+      id: `pool-${i}`,
+      gpuType,
+      market,
+      available: 8 * r.int(1, 8),
+      pricePerGpuHour: Math.round(price * factor * r.uniform(0.85, 1.15) * 100) / 100,
+    };
   });
   const model = MODELS[r.int(0, MODELS.length - 1)] as string;
   const avgInputTokens = r.int(200, 4000);
   const avgOutputTokens = r.int(50, 800);
   const workload: TWorkload =
     r.next() < 0.5
-      ? { kind: "batch", model, avgInputTokens, avgOutputTokens, requests: r.int(1_000, 2_000_000), deadlineHours: r.uniform(0.5, 24) }
-      : { kind: "online", model, avgInputTokens, avgOutputTokens, requestsPerSecond: r.uniform(0.5, 200), ttftP95Ms: r.uniform(500, 5000), tpotP95Ms: r.uniform(30, 150) };
+      ? {
+          kind: "batch",
+          model,
+          avgInputTokens,
+          avgOutputTokens,
+          requests: r.int(1_000, 2_000_000),
+          deadlineHours: r.uniform(0.5, 24),
+        }
+      : {
+          kind: "online",
+          model,
+          avgInputTokens,
+          avgOutputTokens,
+          requestsPerSecond: r.uniform(0.5, 200),
+          ttftP95Ms: r.uniform(500, 5000),
+          tpotP95Ms: r.uniform(30, 150),
+        };
   return { workload, pools };
 }
 
@@ -61,8 +110,13 @@ async function timeSelection(instances: number, allowDisaggregation: boolean): P
   const sorted = [...times].sort((a, b) => a - b);
   const cpuSorted = [...cpu].sort((a, b) => a - b);
   return {
-    p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted[sorted.length - 1] ?? 0,
-    cpuP50Ms: percentile(cpuSorted, 0.5), cpuP99Ms: percentile(cpuSorted, 0.99), instances, feasible,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted[sorted.length - 1] ?? 0,
+    cpuP50Ms: percentile(cpuSorted, 0.5),
+    cpuP99Ms: percentile(cpuSorted, 0.99),
+    instances,
+    feasible,
   };
 }
 

@@ -39,7 +39,12 @@ export async function runFleetBenchmark(): Promise<TFleetBenchmark> {
   const gapTight = koi.cost.total / bound.tight - 1;
 
   // Interruption storm: the same week with spot reclaimed 30× as often, to exercise replanning.
-  const stormTrace = { ...trace, pools: trace.pools.map((p) => (p.preemptionRatePerHour ? { ...p, preemptionRatePerHour: p.preemptionRatePerHour * 30 } : p)) };
+  const stormTrace = {
+    ...trace,
+    pools: trace.pools.map((p) =>
+      p.preemptionRatePerHour ? { ...p, preemptionRatePerHour: p.preemptionRatePerHour * 30 } : p,
+    ),
+  };
   const storm = await simulateFleet(stormTrace, createKoiPolicy({ select: await createKoiSelect() }));
 
   const tuna = tunaModesExample();
@@ -64,7 +69,15 @@ export async function runFleetBenchmark(): Promise<TFleetBenchmark> {
     "",
     `Static fleets: on-demand H100 at peak = ${odPeak.sizing.totalGpus} GPUs (${odPeak.sizing.onlineGpus} online + ${odPeak.sizing.batchGpus} batch); cheapest single type = ${cheapestSingle.sizing.gpuType} × ${cheapestSingle.sizing.totalGpus}. Both run all week and are sized for the trace's highest minute and the largest overlap of batch windows. Orca gets one homogeneous on-demand configuration per job (lowest $/token meeting the SLO, ≤ 4 instances) and on-demand online replicas for the peak.`,
     "",
-    "**Lower bounds.** The LP relaxation (HiGHS, " + bound.variables.toLocaleString("en-US") + " variables, " + bound.status + ") knows every arrival, every minute's load and the true throughput; it pays no launch or model-load time, suffers no preemption, and may run fractional GPUs in hourly buckets, while respecting pool capacities and each job's arrival-to-deadline window. The tighter bound keeps the LP for batch (" + usd(bound.relaxedBatch) + ") and serves online load minute by minute with the cheapest *whole* replicas of any type, market or serverless worker (" + usd(bound.integralOnline) + "): still no launches, headroom or capacity limits, so it is still a valid lower bound — it only stops pretending a 70B service can run on a fraction of a GPU at 3 a.m.",
+    "**Lower bounds.** The LP relaxation (HiGHS, " +
+      bound.variables.toLocaleString("en-US") +
+      " variables, " +
+      bound.status +
+      ") knows every arrival, every minute's load and the true throughput; it pays no launch or model-load time, suffers no preemption, and may run fractional GPUs in hourly buckets, while respecting pool capacities and each job's arrival-to-deadline window. The tighter bound keeps the LP for batch (" +
+      usd(bound.relaxedBatch) +
+      ") and serves online load minute by minute with the cheapest *whole* replicas of any type, market or serverless worker (" +
+      usd(bound.integralOnline) +
+      "): still no launches, headroom or capacity limits, so it is still a valid lower bound — it only stops pretending a 70B service can run on a fraction of a GPU at 3 a.m.",
     "",
     "### Goals",
     "",
@@ -74,15 +87,24 @@ export async function runFleetBenchmark(): Promise<TFleetBenchmark> {
     `| ≥ 99% of SLOs met | batch ${pct(koi.batch.attainment)}, online minutes ${pct(koi.online.attainment, 2)} | ${goal(koi.batch.attainment >= 0.99 && koi.online.attainment >= 0.99)} |`,
     `| within 15% of the hindsight bound | +${pct(gapRelaxed)} over the LP relaxation; +${pct(gapTight)} over the whole-replica bound | ${goal(gapRelaxed <= 0.15)} (LP) / ${goal(gapTight <= 0.15)} (whole replicas) |`,
     "",
-    koi.batch.late.length > 0 ? `Late Koi jobs: ${koi.batch.late.map((l) => `${l.id} by ${Math.round(l.lateBySeconds / 60)} min`).join(", ")}.` : "No Koi batch job finished late.",
+    koi.batch.late.length > 0
+      ? `Late Koi jobs: ${koi.batch.late.map((l) => `${l.id} by ${Math.round(l.lateBySeconds / 60)} min`).join(", ")}.`
+      : "No Koi batch job finished late.",
     "",
     `Koi's run took ${runs.koiSeconds.toFixed(1)} s (every placement and top-up is a HiGHS MILP solve).`,
     "",
     tuna,
   ].join("\n");
   return {
-    markdown, koiCost: koi.cost.total, onDemandPeakCost: ref, savingsVsOnDemandPeak: savings, koiBatchAttainment: koi.batch.attainment,
-    koiOnlineAttainment: koi.online.attainment, gapToRelaxedBound: gapRelaxed, gapToTightBound: gapTight, seconds,
+    markdown,
+    koiCost: koi.cost.total,
+    onDemandPeakCost: ref,
+    savingsVsOnDemandPeak: savings,
+    koiBatchAttainment: koi.batch.attainment,
+    koiOnlineAttainment: koi.online.attainment,
+    gapToRelaxedBound: gapRelaxed,
+    gapToTightBound: gapTight,
+    seconds,
   };
 }
 
@@ -90,9 +112,13 @@ export async function runFleetBenchmark(): Promise<TFleetBenchmark> {
 function tunaModesExample(): string {
   const rng = createRandom(7);
   const requests: { arrival: number; serviceSeconds: number }[] = [];
-  for (let t = rng.exponential(2); t < 7200; t += rng.exponential(t > 3000 && t < 3600 ? 0.05 : 2)) requests.push({ arrival: t, serviceSeconds: rng.uniform(2, 8) });
+  for (let t = rng.exponential(2); t < 7200; t += rng.exponential(t > 3000 && t < 3600 ? 0.05 : 2))
+    requests.push({ arrival: t, serviceSeconds: rng.uniform(2, 8) });
   const input = {
-    requests, horizonSeconds: 7200, gpuCount: 4, onDemandPricePerGpuSecond: 5.12 / 3600,
+    requests,
+    horizonSeconds: 7200,
+    gpuCount: 4,
+    onDemandPricePerGpuSecond: 5.12 / 3600,
     serverless: { pricePerGpuSecond: 0.000694, coldStartSeconds: 45, concurrency: 32, workersMax: 4 },
     spot: { pricePerGpuSecond: 0.853 / 3600, provisioningSeconds: 420, preemptionTimes: [4000] },
     router: { colocated: false },
@@ -105,7 +131,7 @@ function tunaModesExample(): string {
     "",
     `${requests.length} requests over 2 h on 4×A100-80GB (spot $0.853/GPU-h, Modal $2.50/GPU-h, 45 s cold start, 7 min spot boot, one preemption at 66 min, a 10-minute lull at 50 min). Route stats: ${koi.run.routeStats.spot} spot / ${koi.run.routeStats.serverless} serverless routings, spot ready ${Math.round(koi.run.routeStats.spot_ready_seconds / 60)} min.`,
     "",
-    "| component | mode \"tuna\" | mode \"koi\" |",
+    '| component | mode "tuna" | mode "koi" |',
     "|---|---|---|",
     line("spot", tuna.components.spot, koi.components.spot),
     line("serverless", tuna.components.serverless, koi.components.serverless),

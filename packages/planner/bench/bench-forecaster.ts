@@ -17,7 +17,14 @@ export type TForecasterBenchmark = {
   coverage: number;
 };
 
-type TRun = { samples: TProgressSample[]; start: number; finish: number; deadline: number; modelledRate: number; slowdown: boolean };
+type TRun = {
+  samples: TProgressSample[];
+  start: number;
+  finish: number;
+  deadline: number;
+  modelledRate: number;
+  slowdown: boolean;
+};
 
 const SAMPLE_EVERY = 300;
 
@@ -81,7 +88,12 @@ export function runForecasterBenchmark(runs = 500): TForecasterBenchmark {
     // The last sample is the finish itself; forecasting stops before it.
     for (let i = 2; i < run.samples.length - 1; i++) {
       const s = run.samples[i]!;
-      const f = forecastFinish({ samples: run.samples.slice(0, i + 1), modelledRate: run.modelledRate, deadline: run.deadline, now: s.t });
+      const f = forecastFinish({
+        samples: run.samples.slice(0, i + 1),
+        modelledRate: run.modelledRate,
+        deadline: run.deadline,
+        now: s.t,
+      });
       if (f.status === "at-risk" && firstFlag === null) firstFlag = s.t;
       if (s.completed / s.total < 0.1) continue;
       const err = Math.abs(f.finish.p50 - run.finish) / duration;
@@ -111,8 +123,16 @@ export function runForecasterBenchmark(runs = 500): TForecasterBenchmark {
   }
   const all = [...from10.stationary, ...from10.slowdown];
   const result = {
-    mapeAt10: mean(at10), mapeAt10Stationary: mean(at10Stationary), coverageStationary: coveredStationary / Math.max(1, at10Stationary.length), mapeFrom10: mean(all), mapeStationaryFrom10: mean(from10.stationary), mapeSlowdownFrom10: mean(from10.slowdown),
-    medianLeadMinutes: quantile(leads, 0.5), lateRuns: late, flaggedLateRuns: flagged, falseAlarmRate: onTime === 0 ? 0 : falseAlarms / onTime,
+    mapeAt10: mean(at10),
+    mapeAt10Stationary: mean(at10Stationary),
+    coverageStationary: coveredStationary / Math.max(1, at10Stationary.length),
+    mapeFrom10: mean(all),
+    mapeStationaryFrom10: mean(from10.stationary),
+    mapeSlowdownFrom10: mean(from10.slowdown),
+    medianLeadMinutes: quantile(leads, 0.5),
+    lateRuns: late,
+    flaggedLateRuns: flagged,
+    falseAlarmRate: onTime === 0 ? 0 : falseAlarms / onTime,
     coverage: coverageChecks === 0 ? NaN : covered / coverageChecks,
   };
   const p = (x: number): string => `${(x * 100).toFixed(2)}%`;

@@ -19,12 +19,23 @@ export type TBruteForceBenchmark = {
 
 export async function runBruteForceBenchmark(instances = 300): Promise<TBruteForceBenchmark> {
   const highs = await loadHighs();
-  const result = { instances, bothFeasible: 0, bothInfeasible: 0, missed: 0, spurious: 0, maxRelativeGap: 0, meanRelativeGap: 0 };
+  const result = {
+    instances,
+    bothFeasible: 0,
+    bothInfeasible: 0,
+    missed: 0,
+    spurious: 0,
+    maxRelativeGap: 0,
+    meanRelativeGap: 0,
+  };
   let gapSum = 0;
   for (let seed = 0; seed < instances; seed += 1) {
     const { workload, capacity, options } = randomSmallInstance(seed);
     const problem = selectionProblem(workload, capacity, options);
-    const oracle = bruteForceSelect(workload, problem.report.candidates, problem.poolGpus, problem.safetyMargin, { maxGpus: options.maxGpus, budget: options.budget });
+    const oracle = bruteForceSelect(workload, problem.report.candidates, problem.poolGpus, problem.safetyMargin, {
+      maxGpus: options.maxGpus,
+      budget: options.budget,
+    });
     const plan = selectGpusWith(highs, workload, capacity, { ...options, alternatives: 0 });
     if (!oracle) {
       if (plan.feasible) result.spurious += 1;

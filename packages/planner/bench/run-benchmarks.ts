@@ -18,7 +18,15 @@ const END = "<!-- END planner benchmarks -->";
 /** A section owned by another module, run only if its file exists. */
 function optional(name: string, file: string, exportName: string): TSection[] {
   if (!existsSync(join(HERE, file))) return [];
-  return [{ name, run: async () => ((await import(`./${file}`)) as Record<string, () => Promise<{ markdown: string }>>)[exportName]?.() ?? { markdown: "" } }];
+  return [
+    {
+      name,
+      run: async () =>
+        ((await import(`./${file}`)) as Record<string, () => Promise<{ markdown: string }>>)[exportName]?.() ?? {
+          markdown: "",
+        },
+    },
+  ];
 }
 
 // Section list: append new sections here.
@@ -32,7 +40,9 @@ const SECTIONS: TSection[] = [
 function machine(): string {
   const list = cpus();
   // Timings are wall-clock: a busy machine inflates them, so record how busy it was.
-  const load = loadavg().map((l) => l.toFixed(1)).join(" / ");
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
   return `${list.length} × ${list[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; load average at start ${load}`;
 }
 

@@ -3,11 +3,27 @@ export * from "./types.ts";
 export { findGpu, tryFindGpu, GPUS, type TGpuSpec } from "./catalog/gpus.ts";
 export { findModel, resolveModel, precisionFromName } from "./catalog/find-model.ts";
 export { MODELS, modelFromArchitecture, type TModelSpec, type TMoeSpec } from "./catalog/model-specs.ts";
-export { PRICES, applyPriceOverrides, lookupPrice, ZPriceOverride, type TPriceEntry, type TPriceOverride, type TPriceMarket } from "./catalog/prices.ts";
+export {
+  PRICES,
+  applyPriceOverrides,
+  lookupPrice,
+  ZPriceOverride,
+  type TPriceEntry,
+  type TPriceOverride,
+  type TPriceMarket,
+} from "./catalog/prices.ts";
 export { UnknownNameError } from "./catalog/closest-names.ts";
 export { predictPerformance, type TPerfInput, type TPerfResult } from "./perf/predict-performance.ts";
 export { ENGINE_PROFILES, type TEngineProfile, type TEngineProfileName } from "./perf/engine-profiles.ts";
-export { emptyCalibration, recordObservation, correctionFactor, calibrationKey, type TCalibrationTable, type TCalibrationEntry, type TCalibrationKey } from "./perf/calibration.ts";
+export {
+  emptyCalibration,
+  recordObservation,
+  correctionFactor,
+  calibrationKey,
+  type TCalibrationTable,
+  type TCalibrationEntry,
+  type TCalibrationKey,
+} from "./perf/calibration.ts";
 export { selectGpus, selectGpusWith, DEFAULT_SAFETY_MARGIN, type TSelectOptions } from "./select/select-gpus.ts";
 export { loadHighs } from "./select/selection-milp.ts";
 export { routeEngine, VM_PROVISIONING_HOURS, type TRouteDecision, type TRoutePlan } from "./route/route-engine.ts";

@@ -45,7 +45,11 @@ export const ZModelArchitecture = z.strictObject({
     })
     .optional(),
   mla: z
-    .strictObject({ kvLoraRank: z.number().int().positive(), ropeDim: z.number().int().positive(), qLoraRank: z.number().int().positive().optional() })
+    .strictObject({
+      kvLoraRank: z.number().int().positive(),
+      ropeDim: z.number().int().positive(),
+      qLoraRank: z.number().int().positive().optional(),
+    })
     .optional(),
 });
 export type TModelArchitecture = z.infer<typeof ZModelArchitecture>;
@@ -126,7 +130,8 @@ export type TReplicaGroup = {
 export type TLatency = { ttftMs: number; tpotMs: number };
 
 /** The constraint that made a workload infeasible. */
-export type TBindingConstraint = "deadline" | "availability" | "quota" | "memory-fit" | "budget" | "max-gpus" | "latency" | "unknown-gpu";
+export type TBindingConstraint =
+  "deadline" | "availability" | "quota" | "memory-fit" | "budget" | "max-gpus" | "latency" | "unknown-gpu";
 
 export type TPlanOption = {
   replicas: TReplicaGroup[];

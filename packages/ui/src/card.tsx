@@ -2,7 +2,15 @@ import type { HTMLAttributes, ReactNode } from "react";
 import { cn } from "./cn.tsx";
 
 export function Card({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
-  return <div className={cn("rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)} {...props} />;
+  return (
+    <div
+      className={cn(
+        "rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900",
+        className,
+      )}
+      {...props}
+    />
+  );
 }
 
 export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
@@ -22,7 +30,10 @@ export function Alert({ tone = "info", children }: { tone?: "info" | "error" | "
     success: "border-emerald-200 bg-emerald-50 text-emerald-900",
   };
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={cn("rounded-md border px-4 py-3 text-sm", tones[tone])}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={cn("rounded-md border px-4 py-3 text-sm", tones[tone])}
+    >
       {children}
     </div>
   );

@@ -1,5 +1,11 @@
 /** One submission of the demo story, `atSeconds` after the agents' capacity is visible. */
-export type TStoryStep = { id: string; label: string; atSeconds: number; expect: string; submission: Record<string, unknown> & { name: string } };
+export type TStoryStep = {
+  id: string;
+  label: string;
+  atSeconds: number;
+  expect: string;
+  submission: Record<string, unknown> & { name: string };
+};
 
 const LLAMA_70B = "meta-llama/Llama-3.1-70B-Instruct";
 
@@ -11,7 +17,11 @@ function chunkedInput(name: string, requests: number, chunks = 100) {
   const lines = Math.ceil(requests / chunks);
   return {
     uri: `s3://acme-demo/${name}/prompts.jsonl`,
-    chunks: Array.from({ length: chunks }, (_, i) => ({ chunkId: `c${String(i).padStart(4, "0")}`, uri: `s3://acme-demo/${name}/chunks/c${String(i).padStart(4, "0")}.jsonl`, lines: Math.min(lines, requests - i * lines) })).filter((c) => c.lines > 0),
+    chunks: Array.from({ length: chunks }, (_, i) => ({
+      chunkId: `c${String(i).padStart(4, "0")}`,
+      uri: `s3://acme-demo/${name}/chunks/c${String(i).padStart(4, "0")}.jsonl`,
+      lines: Math.min(lines, requests - i * lines),
+    })).filter((c) => c.lines > 0),
   };
 }
 
@@ -26,28 +36,73 @@ export const DEMO_STORY: TStoryStep[] = [
     id: "big-batch",
     label: "(a)+(b)",
     atSeconds: 0,
-    expect: "Koi picks the cheapest GPUs that meet 2 h, routes it to Orca; orca-east runs slower than predicted, so the forecast turns AT_RISK and Koi scales up.",
-    submission: { name: "Nightly eval · 10k prompts", kind: "batch", model: LLAMA_70B, requests: 10_000, avgInputTokens: 3500, avgOutputTokens: 1000, deadlineHours: 2, priority: "high", input: chunkedInput("nightly-eval", 10_000, 400) },
+    expect:
+      "Koi picks the cheapest GPUs that meet 2 h, routes it to Orca; orca-east runs slower than predicted, so the forecast turns AT_RISK and Koi scales up.",
+    submission: {
+      name: "Nightly eval · 10k prompts",
+      kind: "batch",
+      model: LLAMA_70B,
+      requests: 10_000,
+      avgInputTokens: 3500,
+      avgOutputTokens: 1000,
+      deadlineHours: 2,
+      priority: "high",
+      input: chunkedInput("nightly-eval", 10_000, 400),
+    },
   },
   {
     id: "chat",
     label: "(d)",
     atSeconds: 10,
-    expect: "An online service on Tuna: serverless serves while spot boots, then spot carries the load (Costs page: spot/serverless split and savings).",
-    submission: { name: "Support chat (online)", kind: "online", model: "meta-llama/Llama-3.1-8B-Instruct", requestsPerSecond: 0.4, avgInputTokens: 800, avgOutputTokens: 200, ttftP95Ms: 2000, tpotP95Ms: 100 },
+    expect:
+      "An online service on Tuna: serverless serves while spot boots, then spot carries the load (Costs page: spot/serverless split and savings).",
+    submission: {
+      name: "Support chat (online)",
+      kind: "online",
+      model: "meta-llama/Llama-3.1-8B-Instruct",
+      requestsPerSecond: 0.4,
+      avgInputTokens: 800,
+      avgOutputTokens: 200,
+      ttftP95Ms: 2000,
+      tpotP95Ms: 100,
+    },
   },
   {
     id: "backfill",
     label: "(c)",
     atSeconds: 60,
-    expect: "A low-priority backfill on on-demand GPUs with a 24 h deadline: it fills orca-west, and with plenty of slack it is the one Koi may pause.",
-    submission: { name: "Embeddings backfill (low)", kind: "batch", model: LLAMA_70B, requests: 50_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 24, priority: "low", allowedMarkets: ["on-demand"], input: chunkedInput("embeddings-backfill", 50_000) },
+    expect:
+      "A low-priority backfill on on-demand GPUs with a 24 h deadline: it fills orca-west, and with plenty of slack it is the one Koi may pause.",
+    submission: {
+      name: "Embeddings backfill (low)",
+      kind: "batch",
+      model: LLAMA_70B,
+      requests: 50_000,
+      avgInputTokens: 1000,
+      avgOutputTokens: 300,
+      deadlineHours: 24,
+      priority: "low",
+      allowedMarkets: ["on-demand"],
+      input: chunkedInput("embeddings-backfill", 50_000),
+    },
   },
   {
     id: "urgent",
     label: "(c)",
     atSeconds: 150,
-    expect: "An urgent job that must not run on spot: the on-demand GPUs are busy, so Koi pauses the low-priority backfill and resumes it once the urgent job is done.",
-    submission: { name: "Urgent customer report", kind: "batch", model: LLAMA_70B, requests: 1_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 1, priority: "urgent", allowedMarkets: ["on-demand"], input: chunkedInput("urgent-report", 1_000, 20) },
+    expect:
+      "An urgent job that must not run on spot: the on-demand GPUs are busy, so Koi pauses the low-priority backfill and resumes it once the urgent job is done.",
+    submission: {
+      name: "Urgent customer report",
+      kind: "batch",
+      model: LLAMA_70B,
+      requests: 1_000,
+      avgInputTokens: 1000,
+      avgOutputTokens: 300,
+      deadlineHours: 1,
+      priority: "urgent",
+      allowedMarkets: ["on-demand"],
+      input: chunkedInput("urgent-report", 1_000, 20),
+    },
   },
 ];

@@ -26,7 +26,9 @@ async function waitForCapacity(step: TStoryStep): Promise<void> {
     try {
       const plan = await koi.plan(step.submission);
       if (plan.feasible) {
-        say(`(a) Koi's dry run for "${step.submission.name}": ${plan.gpus} GPUs at $${plan.costPerHour.toFixed(2)}/h on ${plan.engine}. ${plan.reason}`);
+        say(
+          `(a) Koi's dry run for "${step.submission.name}": ${plan.gpus} GPUs at $${plan.costPerHour.toFixed(2)}/h on ${plan.engine}. ${plan.reason}`,
+        );
         return;
       }
     } catch (error) {
@@ -38,8 +40,10 @@ async function waitForCapacity(step: TStoryStep): Promise<void> {
 }
 
 function line(w: TRemoteWorkload): string {
-  const bar = w.kind === "batch" ? `${progressBar(w.progress.total ? w.progress.completed / w.progress.total : 0, 20)} ` : "";
-  const eta = w.forecast?.p50 && w.status === "RUNNING" ? ` ETA ${formatDuration(Date.parse(w.forecast.p50) - Date.now())}` : "";
+  const bar =
+    w.kind === "batch" ? `${progressBar(w.progress.total ? w.progress.completed / w.progress.total : 0, 20)} ` : "";
+  const eta =
+    w.forecast?.p50 && w.status === "RUNNING" ? ` ETA ${formatDuration(Date.parse(w.forecast.p50) - Date.now())}` : "";
   return `${w.name.padEnd(34).slice(0, 34)} ${w.status.padEnd(11)} ${w.health.padEnd(8)} ${bar}$${w.costUsd.toFixed(2)}${eta}${w.statusDetail ? ` · ${w.statusDetail}` : ""}`;
 }
 
@@ -57,17 +61,26 @@ for (;;) {
       submitted.set(w.id, { step, last: w });
       say(`${step.label}: submitted ${w.id} "${w.name}". ${step.expect}`);
     } catch (error) {
-      say(`${step.label}: submit failed: ${error instanceof KoiHttpError ? error.describe() : (error as Error).message}`);
+      say(
+        `${step.label}: submit failed: ${error instanceof KoiHttpError ? error.describe() : (error as Error).message}`,
+      );
     }
   }
   for (const [id, entry] of submitted) {
     try {
       const w = await koi.get(id);
       const was = entry.last;
-      if (w.status !== was.status) say(`${entry.step.label}: ${w.name} ${was.status} → ${w.status}${w.engine ? ` on ${w.engine}` : ""}${w.statusDetail ? ` (${w.statusDetail})` : ""}`);
+      if (w.status !== was.status)
+        say(
+          `${entry.step.label}: ${w.name} ${was.status} → ${w.status}${w.engine ? ` on ${w.engine}` : ""}${w.statusDetail ? ` (${w.statusDetail})` : ""}`,
+        );
       // Koi explains what it did (scaled, paused, resumed, waiting) in the status detail.
-      else if (w.statusDetail && w.statusDetail !== was.statusDetail) say(`${entry.step.label}: ${w.name}: ${w.statusDetail}`);
-      if (w.health !== was.health) say(`${entry.step.label}: ${w.name} health ${was.health} → ${w.health}${w.forecast?.explanation ? `: ${w.forecast.explanation}` : ""}`);
+      else if (w.statusDetail && w.statusDetail !== was.statusDetail)
+        say(`${entry.step.label}: ${w.name}: ${w.statusDetail}`);
+      if (w.health !== was.health)
+        say(
+          `${entry.step.label}: ${w.name} health ${was.health} → ${w.health}${w.forecast?.explanation ? `: ${w.forecast.explanation}` : ""}`,
+        );
       entry.last = w;
     } catch (error) {
       say(`status of ${id} failed: ${(error as Error).message}`);

@@ -1,4 +1,9 @@
-import { normalizeOrcaGpuName, resolveOrcaInstance, type TOrcaScaleRequest, type TOrcaSwapRequest } from "@koi/contracts";
+import {
+  normalizeOrcaGpuName,
+  resolveOrcaInstance,
+  type TOrcaScaleRequest,
+  type TOrcaSwapRequest,
+} from "@koi/contracts";
 import { OrcaApiError, type OrcaEngine } from "./orca-engine.ts";
 import { TERMINAL_PHASES, type TJob, type TLaunchConfig } from "./orca-state.ts";
 
@@ -8,7 +13,8 @@ import { TERMINAL_PHASES, type TJob, type TLaunchConfig } from "./orca-state.ts"
  */
 
 function assertMutable(job: TJob): void {
-  if (["succeeded", "failed", "cancelled"].includes(job.status)) throw new OrcaApiError(409, { detail: `Job ${job.id} is ${job.status}` });
+  if (["succeeded", "failed", "cancelled"].includes(job.status))
+    throw new OrcaApiError(409, { detail: `Job ${job.id} is ${job.status}` });
 }
 
 function market(body: { planned_market?: "spot" | "on_demand"; on_demand?: boolean }, job: TJob): "spot" | "on_demand" {
@@ -28,7 +34,8 @@ export function scaleJob(engine: OrcaEngine, jobId: string, body: TOrcaScaleRequ
   }
   // (code reading) an inferred config gets tp = pp = 1 unless they are given.
   const config: TLaunchConfig = { gpuType, tp: body.tp_size ?? 1, pp: body.pp_size ?? 1, market: market(body, job) };
-  if (!resolveOrcaInstance(config.gpuType, config.tp)) throw new OrcaApiError(400, { detail: `Cannot infer GPU config for ${config.gpuType} tp=${config.tp}` });
+  if (!resolveOrcaInstance(config.gpuType, config.tp))
+    throw new OrcaApiError(400, { detail: `Cannot infer GPU config for ${config.gpuType} tp=${config.tp}` });
   const { ids, version } = engine.addReplicas(job, config, body.count);
   return { status: "scaling", new_replicas: ids, version };
 }
@@ -37,8 +44,14 @@ export function swapJob(engine: OrcaEngine, jobId: string, body: TOrcaSwapReques
   const job = engine.job(jobId);
   assertMutable(job);
   if (job.swap) throw new OrcaApiError(409, { detail: `A swap is already in progress for ${job.id}` });
-  const config: TLaunchConfig = { gpuType: normalizeOrcaGpuName(body.gpu_type), tp: body.tp_size ?? 1, pp: body.pp_size ?? 1, market: market(body, job) };
-  if (!resolveOrcaInstance(config.gpuType, config.tp)) throw new OrcaApiError(400, { detail: `Unknown GPU config ${config.gpuType} tp=${config.tp}` });
+  const config: TLaunchConfig = {
+    gpuType: normalizeOrcaGpuName(body.gpu_type),
+    tp: body.tp_size ?? 1,
+    pp: body.pp_size ?? 1,
+    market: market(body, job),
+  };
+  if (!resolveOrcaInstance(config.gpuType, config.tp))
+    throw new OrcaApiError(400, { detail: `Unknown GPU config ${config.gpuType} tp=${config.tp}` });
   const count = body.num_replicas ?? Math.max(1, engine.liveReplicas(job).length);
   const threshold = Math.min(body.ready_threshold ?? 1, count);
   const { old, ids, version } = engine.beginSwap(job, config, count, threshold);

@@ -8,7 +8,14 @@ import { startReplica } from "./orca-launch.ts";
 import { newJob, planSubmit } from "./orca-submit.ts";
 import { completeMetrics, retireSnapshot } from "./orca-metrics.ts";
 import { release } from "./orca-capacity.ts";
-import { TERMINAL_PHASES, type TChunk, type TJob, type TLaunchConfig, type TReplica, type TReservation } from "./orca-state.ts";
+import {
+  TERMINAL_PHASES,
+  type TChunk,
+  type TJob,
+  type TLaunchConfig,
+  type TReplica,
+  type TReservation,
+} from "./orca-state.ts";
 
 const WATCHDOG_SECONDS = 45;
 const CHUNK_LEASE_TTL_SECONDS = 600;
@@ -75,18 +82,29 @@ export class OrcaEngine {
     if (!plan.ok) return plan.response;
     const { primary, alternatives, instance, avgIn, avgOut, market, model } = plan;
     const id = `${orcaJobIdPrefix(model)}-${this.jobIds.int(0, 0xffff).toString(16).padStart(4, "0")}`;
-    const chunks: TChunk[] = req.chunks!.map((c) => ({ id: c.chunk_id, lines: c.num_lines, state: "pending", retries: 0, replicaId: null }));
+    const chunks: TChunk[] = req.chunks!.map((c) => ({
+      id: c.chunk_id,
+      lines: c.num_lines,
+      state: "pending",
+      retries: 0,
+      replicaId: null,
+    }));
     const replicas = req.replicas ?? chunks.length;
     const job = newJob({ id, req, model, avgIn, avgOut, market, primary, chunks, replicas, now: this.now });
     this.jobs.set(id, job);
-    for (let i = 0; i < replicas; i++) startReplica(this, job, `${id}-r${i}`, [primary, ...alternatives], this.now, false);
+    for (let i = 0; i < replicas; i++)
+      startReplica(this, job, `${id}-r${i}`, [primary, ...alternatives], this.now, false);
     return {
       status: "launched",
       job_id: id,
       config: { instance_type: instance.instanceType, tp_size: primary.tp, pp_size: primary.pp },
       chunks: chunks.length,
       replicas,
-      input_stats: { num_lines: req.num_lines, avg_input_tokens: avgIn, max_input_tokens: req.max_input_tokens ?? avgIn },
+      input_stats: {
+        num_lines: req.num_lines,
+        avg_input_tokens: avgIn,
+        max_input_tokens: req.max_input_tokens ?? avgIn,
+      },
       quota_warning: null,
       message: `Launching ${replicas} replica(s) for ${chunks.length} chunk(s)`,
     };
@@ -109,20 +127,41 @@ export class OrcaEngine {
     if (preemptIn === Infinity && crashIn === Infinity) return;
     if (preemptIn <= crashIn) {
       // Orca never emits spot_preemption: the replica just stops heartbeating and the watchdog notices.
-      this.at(preemptIn, () => {
-        this.loseReplica(job, r, "dead");
-        this.at(WATCHDOG_SECONDS, () => this.watchdogFailed(job, r));
-      }, r);
+      this.at(
+        preemptIn,
+        () => {
+          this.loseReplica(job, r, "dead");
+          this.at(WATCHDOG_SECONDS, () => this.watchdogFailed(job, r));
+        },
+        r,
+      );
     } else {
-      this.at(crashIn, () => {
-        this.loseReplica(job, r, "failed");
-        this.outbox.emit("/job/replica-failed", { ...failedIdentity(job, r), reason: "Log stream error", reason_code: "log_stream_error", reason_detail: "ConnectionResetError: [Errno 104] Connection reset by peer" }, `replica_failed:${r.id}`);
-      }, r);
+      this.at(
+        crashIn,
+        () => {
+          this.loseReplica(job, r, "failed");
+          this.outbox.emit(
+            "/job/replica-failed",
+            {
+              ...failedIdentity(job, r),
+              reason: "Log stream error",
+              reason_code: "log_stream_error",
+              reason_detail: "ConnectionResetError: [Errno 104] Connection reset by peer",
+            },
+            `replica_failed:${r.id}`,
+          );
+        },
+        r,
+      );
     }
   }
 
   watchdogFailed(job: TJob, r: TReplica): void {
-    this.outbox.emit("/job/replica-failed", { ...failedIdentity(job, r), reason: `Heartbeat timeout (${WATCHDOG_SECONDS}s)` }, `replica_failed:${r.id}`);
+    this.outbox.emit(
+      "/job/replica-failed",
+      { ...failedIdentity(job, r), reason: `Heartbeat timeout (${WATCHDOG_SECONDS}s)` },
+      `replica_failed:${r.id}`,
+    );
   }
 
   /** A replica died holding a chunk: the lease expires and the reclaimer returns it (or gives up after 3 tries). */
@@ -130,7 +169,10 @@ export class OrcaEngine {
     const held = r.current?.chunk;
     this.endReplica(job, r, phase);
     if (!held) return;
-    const expiry = CHUNK_LEASE_TTL_SECONDS + CHUNK_RECLAIM_EVERY_SECONDS - ((this.now + CHUNK_LEASE_TTL_SECONDS) % CHUNK_RECLAIM_EVERY_SECONDS);
+    const expiry =
+      CHUNK_LEASE_TTL_SECONDS +
+      CHUNK_RECLAIM_EVERY_SECONDS -
+      ((this.now + CHUNK_LEASE_TTL_SECONDS) % CHUNK_RECLAIM_EVERY_SECONDS);
     this.at(expiry, () => this.reclaim(job, held, true));
   }
 
@@ -180,7 +222,11 @@ export class OrcaEngine {
   private finishChunk(job: TJob, r: TReplica, chunk: TChunk): void {
     chunk.state = "completed";
     chunk.replicaId = null;
-    r.counters = { generation: r.counters.generation + chunk.lines * job.avgOut, prompt: r.counters.prompt + chunk.lines * job.avgIn, requests: r.counters.requests + chunk.lines };
+    r.counters = {
+      generation: r.counters.generation + chunk.lines * job.avgOut,
+      prompt: r.counters.prompt + chunk.lines * job.avgIn,
+      requests: r.counters.requests + chunk.lines,
+    };
     r.current = null;
     job.updatedAt = this.now;
     if (this.afterChunk(job)) return;
@@ -189,13 +235,19 @@ export class OrcaEngine {
 
   /** True when the job just finished. */
   private afterChunk(job: TJob): boolean {
-    if (job.completeScheduled || !job.chunks.every((c) => c.state === "completed" || c.state === "failed")) return false;
+    if (job.completeScheduled || !job.chunks.every((c) => c.state === "completed" || c.state === "failed"))
+      return false;
     job.completeScheduled = true;
-    for (const r of job.replicas.values()) this.endReplica(job, r, r.phase === "launching" || r.phase === "provisioned" ? "killed" : "completed");
+    for (const r of job.replicas.values())
+      this.endReplica(job, r, r.phase === "launching" || r.phase === "provisioned" ? "killed" : "completed");
     this.at(ASSEMBLY_SECONDS, () => {
       job.status = "succeeded";
       job.updatedAt = this.now;
-      this.outbox.emit("/job/complete", { job_id: job.id, group_id: job.id, status: "succeeded", metrics: completeMetrics(this, job) }, `job_complete:${job.id}`);
+      this.outbox.emit(
+        "/job/complete",
+        { job_id: job.id, group_id: job.id, status: "succeeded", metrics: completeMetrics(this, job) },
+        `job_complete:${job.id}`,
+      );
     });
     return true;
   }
@@ -207,7 +259,12 @@ export class OrcaEngine {
     this.at(5, () =>
       this.outbox.emit(
         "/job/replica-failed",
-        { ...failedIdentity(job, r), reason: "Replica exited with chunks pending", reason_code: "clean_exit_pending_chunks", reason_detail: `queue not all_done: ${pending} pending, ${inflight} inflight` },
+        {
+          ...failedIdentity(job, r),
+          reason: "Replica exited with chunks pending",
+          reason_code: "clean_exit_pending_chunks",
+          reason_detail: `queue not all_done: ${pending} pending, ${inflight} inflight`,
+        },
         `replica_failed:${r.id}`,
       ),
     );
@@ -226,7 +283,12 @@ export class OrcaEngine {
   }
 
   /** Starts a swap: new replicas launch now; the old ones go once `threshold` of them serve. */
-  beginSwap(job: TJob, config: TLaunchConfig, count: number, threshold: number): { old: string[]; ids: string[]; version: number } {
+  beginSwap(
+    job: TJob,
+    config: TLaunchConfig,
+    count: number,
+    threshold: number,
+  ): { old: string[]; ids: string[]; version: number } {
     const old = this.liveReplicas(job).map((r) => r.id);
     const version = ++job.version;
     const ids = Array.from({ length: count }, (_, i) => `${job.id}-v${version}-r${i}`);
@@ -275,4 +337,3 @@ export class OrcaEngine {
     for (const r of job.replicas.values()) if (r.phase === "running" && !r.current) this.pullNext(job, r);
   }
 }
-

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZOrcaChunksProgress, ZOrcaHealth, ZOrcaJob, ZOrcaQuotaStatus, ZOrcaReplicas, ZOrcaResources, ZOrcaSubmitResponse } from "@koi/contracts";
+import {
+  ZOrcaChunksProgress,
+  ZOrcaHealth,
+  ZOrcaJob,
+  ZOrcaQuotaStatus,
+  ZOrcaReplicas,
+  ZOrcaResources,
+  ZOrcaSubmitResponse,
+} from "@koi/contracts";
 import { startEngineSim, type TEngineSim } from "../start-engine-sim.ts";
 import { batchedRequest, fastSimConfig } from "../testing/sim-fixtures.ts";
 
@@ -51,7 +59,9 @@ describe("simulated Orca REST API", () => {
     const { description: _d, ...missing } = batchedRequest();
     const bad = await call("/submit/batch", { method: "POST", body: { ...missing, quantization: "fp8" } });
     expect(bad.status).toBe(422);
-    const locs = (bad.body.detail as { loc: string[]; type: string }[]).map((d) => `${d.type}:${d.loc.join(".")}`).sort();
+    const locs = (bad.body.detail as { loc: string[]; type: string }[])
+      .map((d) => `${d.type}:${d.loc.join(".")}`)
+      .sort();
     expect(locs).toEqual(["extra_forbidden:body.quantization", "missing:body.description"]);
   });
 
@@ -66,36 +76,76 @@ describe("simulated Orca REST API", () => {
   it("Bearer ORCA_API_KEY guards chunks/progress, scale, kill and swap only", async () => {
     const jobId = await submit();
     expect((await call(`/job/${jobId}/chunks/progress`)).status).toBe(401);
-    expect((await call(`/job/${jobId}/chunks/progress`, { headers: { authorization: "Bearer wrong" } })).body).toEqual({ detail: "Unauthorized" });
+    expect((await call(`/job/${jobId}/chunks/progress`, { headers: { authorization: "Bearer wrong" } })).body).toEqual({
+      detail: "Unauthorized",
+    });
     expect((await call(`/job/${jobId}/scale`, { method: "POST", body: { count: 1 } })).status).toBe(401);
     expect((await call(`/job/${jobId}/kill`, { method: "POST", body: { replica_ids: ["x"] } })).status).toBe(401);
-    expect((await call(`/job/${jobId}/swap`, { method: "POST", body: { gpu_type: "H100", force: true } })).status).toBe(401);
-    expect(ZOrcaChunksProgress.parse((await call(`/job/${jobId}/chunks/progress`, { headers: auth })).body).total).toBe(8);
+    expect((await call(`/job/${jobId}/swap`, { method: "POST", body: { gpu_type: "H100", force: true } })).status).toBe(
+      401,
+    );
+    expect(ZOrcaChunksProgress.parse((await call(`/job/${jobId}/chunks/progress`, { headers: auth })).body).total).toBe(
+      8,
+    );
     expect((await call(`/job/${jobId}/replicas`)).status).toBe(200);
     expect((await call("/resources")).status).toBe(200);
   });
 
   it("swap answers 500 without force:true and swaps with it; scale rejects unknown keys with 500", async () => {
     const jobId = await submit();
-    const noForce = await call(`/job/${jobId}/swap`, { method: "POST", headers: auth, body: { gpu_type: "H100", tp_size: 1 } });
+    const noForce = await call(`/job/${jobId}/swap`, {
+      method: "POST",
+      headers: auth,
+      body: { gpu_type: "H100", tp_size: 1 },
+    });
     expect(noForce).toEqual({ status: 500, body: "Internal Server Error" });
-    const swapped = await call(`/job/${jobId}/swap`, { method: "POST", headers: auth, body: { gpu_type: "A10G", tp_size: 1, force: true } });
+    const swapped = await call(`/job/${jobId}/swap`, {
+      method: "POST",
+      headers: auth,
+      body: { gpu_type: "A10G", tp_size: 1, force: true },
+    });
     expect(swapped.status).toBe(200);
-    expect(swapped.body).toMatchObject({ status: "swapping", old_replicas: [`${jobId}-r0`, `${jobId}-r1`], new_replicas: [`${jobId}-v2-r0`, `${jobId}-v2-r1`], version: 2 });
-    expect((await call(`/job/${jobId}/scale`, { method: "POST", headers: auth, body: { count: 1, replicas: 2 } })).status).toBe(500);
-    const scaled = await call(`/job/${jobId}/scale`, { method: "POST", headers: auth, body: { count: 1, gpu_type: "L4" } });
+    expect(swapped.body).toMatchObject({
+      status: "swapping",
+      old_replicas: [`${jobId}-r0`, `${jobId}-r1`],
+      new_replicas: [`${jobId}-v2-r0`, `${jobId}-v2-r1`],
+      version: 2,
+    });
+    expect(
+      (await call(`/job/${jobId}/scale`, { method: "POST", headers: auth, body: { count: 1, replicas: 2 } })).status,
+    ).toBe(500);
+    const scaled = await call(`/job/${jobId}/scale`, {
+      method: "POST",
+      headers: auth,
+      body: { count: 1, gpu_type: "L4" },
+    });
     expect(scaled.body).toMatchObject({ status: "scaling", new_replicas: [`${jobId}-v3-r0`], version: 3 });
   });
 
   it("kill reclaims chunks and skips terminal replicas; the job still completes", async () => {
-    const jobId = await submit({ num_lines: 8000, chunks: Array.from({ length: 16 }, (_, i) => ({ chunk_id: `c${i}`, s3_input_path: `s3://b/c${i}`, num_lines: 500 })) });
+    const jobId = await submit({
+      num_lines: 8000,
+      chunks: Array.from({ length: 16 }, (_, i) => ({
+        chunk_id: `c${i}`,
+        s3_input_path: `s3://b/c${i}`,
+        num_lines: 500,
+      })),
+    });
     await until("a serving replica", async () => {
       const { replicas } = ZOrcaReplicas.parse((await call(`/job/${jobId}/replicas`)).body);
       return replicas.some((r) => r.phase === "running") ? true : undefined;
     });
-    const killed = await call(`/job/${jobId}/kill`, { method: "POST", headers: auth, body: { replica_ids: [`${jobId}-r0`, "not-a-replica"] } });
+    const killed = await call(`/job/${jobId}/kill`, {
+      method: "POST",
+      headers: auth,
+      body: { replica_ids: [`${jobId}-r0`, "not-a-replica"] },
+    });
     expect(killed.body).toMatchObject({ status: "killing", killed: [`${jobId}-r0`], skipped: ["not-a-replica"] });
-    const again = await call(`/job/${jobId}/kill`, { method: "POST", headers: auth, body: { replica_ids: [`${jobId}-r0`] } });
+    const again = await call(`/job/${jobId}/kill`, {
+      method: "POST",
+      headers: auth,
+      body: { replica_ids: [`${jobId}-r0`] },
+    });
     expect(again.body).toMatchObject({ killed: [], skipped: [`${jobId}-r0`] });
     const done = await until("completion", async () => {
       const job = ZOrcaJob.parse((await call(`/job/${jobId}`)).body);
@@ -110,7 +160,9 @@ describe("simulated Orca REST API", () => {
     const resources = ZOrcaResources.parse((await call("/resources")).body);
     expect(resources.vpc_id).toBe("orca-cluster");
     expect(resources.instances.map((i) => i.instance_type)).toContain("p4d.24xlarge");
-    expect(resources.instances.every((i) => /^(p5|p4d|p4de)\.|^g(6e|5|6)\.(12|24|48)xlarge$/.test(i.instance_type))).toBe(true);
+    expect(
+      resources.instances.every((i) => /^(p5|p4d|p4de)\.|^g(6e|5|6)\.(12|24|48)xlarge$/.test(i.instance_type)),
+    ).toBe(true);
     expect(resources.quotas.every((q) => q.baseline_vcpus > 0)).toBe(true);
     const quota = ZOrcaQuotaStatus.parse((await call("/quota/status")).body);
     for (const row of quota.quota_usage) expect(row.Available).toBe(row.Baseline - row.Used);

@@ -11,8 +11,18 @@ function validationDetail(issues: { code: string; path: PropertyKey[]; message: 
   return {
     detail: issues.flatMap((issue) =>
       issue.code === "unrecognized_keys"
-        ? (issue.keys ?? []).map((key) => ({ type: "extra_forbidden", loc: ["body", key], msg: "Extra inputs are not permitted" }))
-        : [{ type: /received undefined$/.test(issue.message) ? "missing" : "value_error", loc: ["body", ...issue.path.map(String)], msg: issue.message }],
+        ? (issue.keys ?? []).map((key) => ({
+            type: "extra_forbidden",
+            loc: ["body", key],
+            msg: "Extra inputs are not permitted",
+          }))
+        : [
+            {
+              type: /received undefined$/.test(issue.message) ? "missing" : "value_error",
+              loc: ["body", ...issue.path.map(String)],
+              msg: issue.message,
+            },
+          ],
     ),
   };
 }
@@ -47,13 +57,28 @@ export function createOrcaHandler(engine: OrcaEngine, options: { apiKey: string 
           status: "ok",
           redis_available: true,
           outbox_enabled: outbox.enabled,
-          ...(outbox.enabled ? { outbox_pending: outbox.pending(), outbox_oldest_undelivered_age_secs: outbox.oldestUndeliveredAgeSeconds() } : {}),
+          ...(outbox.enabled
+            ? {
+                outbox_pending: outbox.pending(),
+                outbox_oldest_undelivered_age_secs: outbox.oldestUndeliveredAgeSeconds(),
+              }
+            : {}),
         });
       }
-      if (method === "GET" && path === "/resources") return sendJson(res, 200, resourcesView(engine, localIso(engine.now)));
+      if (method === "GET" && path === "/resources")
+        return sendJson(res, 200, resourcesView(engine, localIso(engine.now)));
       if (method === "GET" && path === "/quota/status") return sendJson(res, 200, quotaStatusView(engine));
       if (method === "GET" && path === "/jobs") {
-        return sendJson(res, 200, { jobs: [...engine.jobs.values()].map((j) => ({ job_id: j.id, status: j.status, progress: jobView(j).progress, model_name: j.model, num_lines: j.numLines, created_at: j.createdAt })) });
+        return sendJson(res, 200, {
+          jobs: [...engine.jobs.values()].map((j) => ({
+            job_id: j.id,
+            status: j.status,
+            progress: jobView(j).progress,
+            model_name: j.model,
+            num_lines: j.numLines,
+            created_at: j.createdAt,
+          })),
+        });
       }
       if (method === "POST" && path === "/submit/batch") {
         let body: unknown;

@@ -15,7 +15,14 @@ const HEARTBEAT_SECONDS = 45;
 const WATCHDOG_SECONDS = 45;
 const round = (x: number, dp: number) => Math.round(x * 10 ** dp) / 10 ** dp;
 
-export function startReplica(e: OrcaEngine, job: TJob, id: string, configs: TLaunchConfig[], sloClockStart: number, isScaled: boolean): TReplica {
+export function startReplica(
+  e: OrcaEngine,
+  job: TJob,
+  id: string,
+  configs: TLaunchConfig[],
+  sloClockStart: number,
+  isScaled: boolean,
+): TReplica {
   const replica: TReplica = {
     id,
     jobId: job.id,
@@ -49,7 +56,16 @@ export function attempt(e: OrcaEngine, job: TJob, r: TReplica, index: number): v
   if (index >= r.configs.length) return launchExhausted(e, job, r);
   const config = r.configs[index]!;
   const instance = resolveOrcaInstance(config.gpuType, config.tp) as TOrcaInstanceSpec;
-  Object.assign(r, { attempt: index, instanceType: instance.instanceType, gpusPerInstance: instance.gpus, gpuMemoryGb: instance.gpuMemoryGb, nodes: Math.max(1, Math.floor((config.tp * config.pp) / instance.gpus)), region: null, market: null, launchPhase: "searching_capacity" });
+  Object.assign(r, {
+    attempt: index,
+    instanceType: instance.instanceType,
+    gpusPerInstance: instance.gpus,
+    gpuMemoryGb: instance.gpuMemoryGb,
+    nodes: Math.max(1, Math.floor((config.tp * config.pp) / instance.gpus)),
+    region: null,
+    market: null,
+    launchPhase: "searching_capacity",
+  });
   heartbeatLoop(e, job, r, index);
 
   const o = e.config;
@@ -67,11 +83,15 @@ export function attempt(e: OrcaEngine, job: TJob, r: TReplica, index: number): v
   reserve(e, r, job, cluster, config, instance);
   const provision = r.random.uniform(o.provisionSeconds[0], o.provisionSeconds[1]);
   e.at(Math.min(search, provision), () => (r.launchPhase = "provisioning"), r);
-  e.at(provision * 0.8, () => {
-    r.launchPhase = "bootstrapping";
-    r.region = cluster.region;
-    r.market = config.market;
-  }, r);
+  e.at(
+    provision * 0.8,
+    () => {
+      r.launchPhase = "bootstrapping";
+      r.region = cluster.region;
+      r.market = config.market;
+    },
+    r,
+  );
   e.at(provision, () => clusterUp(e, job, r, index, provision), r);
 }
 
@@ -92,10 +112,35 @@ export function heartbeatLoop(e: OrcaEngine, job: TJob, r: TReplica, index: numb
   beat();
 }
 
-export function attemptFailed(e: OrcaEngine, job: TJob, r: TReplica, index: number, reason: string, category: string): void {
+export function attemptFailed(
+  e: OrcaEngine,
+  job: TJob,
+  r: TReplica,
+  index: number,
+  reason: string,
+  category: string,
+): void {
   const config = r.configs[index]!;
-  e.outbox.emit("/job/config-attempted", { job_id: job.id, decision_id: job.decisionId, instance_type: r.instanceType, gpu_type: config.gpuType, region: "unknown", market: config.market, launched: false, failure_reason: reason.slice(0, 500), time_to_launch: 0, attempt_index: index });
-  job.configsTried.push({ gpu_type: config.gpuType, instance_type: r.instanceType, region: "unknown", market: config.market, reason: reason.slice(0, 500), failure_category: category });
+  e.outbox.emit("/job/config-attempted", {
+    job_id: job.id,
+    decision_id: job.decisionId,
+    instance_type: r.instanceType,
+    gpu_type: config.gpuType,
+    region: "unknown",
+    market: config.market,
+    launched: false,
+    failure_reason: reason.slice(0, 500),
+    time_to_launch: 0,
+    attempt_index: index,
+  });
+  job.configsTried.push({
+    gpu_type: config.gpuType,
+    instance_type: r.instanceType,
+    region: "unknown",
+    market: config.market,
+    reason: reason.slice(0, 500),
+    failure_category: category,
+  });
   attempt(e, job, r, index + 1);
 }
 
@@ -109,7 +154,13 @@ export function launchExhausted(e: OrcaEngine, job: TJob, r: TReplica): void {
     job.updatedAt = e.now;
     e.outbox.emit(
       "/job/launch-failed",
-      { job_id: job.id, decision_id: job.decisionId, configs_tried: job.configsTried, failure_reasons: job.configsTried.map((c) => c.reason), total_time_seconds: round(e.now - job.deployedAt, 2) },
+      {
+        job_id: job.id,
+        decision_id: job.decisionId,
+        configs_tried: job.configsTried,
+        failure_reasons: job.configsTried.map((c) => c.reason),
+        total_time_seconds: round(e.now - job.deployedAt, 2),
+      },
       `launch_failed:${job.id}`,
     );
     return;
@@ -124,13 +175,45 @@ export function clusterUp(e: OrcaEngine, job: TJob, r: TReplica, index: number, 
   r.launchPhase = "waiting_model_ready";
   r.region = r.region ?? "unknown";
   r.market = config.market;
-  e.outbox.emit("/job/config-attempted", { job_id: job.id, decision_id: job.decisionId, instance_type: r.instanceType, gpu_type: config.gpuType, region: r.region, market: config.market, launched: true, failure_reason: "", time_to_launch: round(provisionSeconds, 2), attempt_index: index });
-  e.outbox.emit("/job/launching", { ...launchIdentity(job, r), region: r.region, market: config.market, attempt_index: index }, `job_launching:${r.id}:${index}`);
+  e.outbox.emit("/job/config-attempted", {
+    job_id: job.id,
+    decision_id: job.decisionId,
+    instance_type: r.instanceType,
+    gpu_type: config.gpuType,
+    region: r.region,
+    market: config.market,
+    launched: true,
+    failure_reason: "",
+    time_to_launch: round(provisionSeconds, 2),
+    attempt_index: index,
+  });
+  e.outbox.emit(
+    "/job/launching",
+    { ...launchIdentity(job, r), region: r.region, market: config.market, attempt_index: index },
+    `job_launching:${r.id}:${index}`,
+  );
   if (job.status === "launching" || job.status === "queued") job.status = "loading_model";
   job.updatedAt = e.now;
-  r.perf = replicaPerf({ model: job.model, orcaGpu: config.gpuType, gpuMemoryGb: r.gpuMemoryGb, tp: config.tp, pp: config.pp, avgIn: job.avgIn, avgOut: job.avgOut, random: r.random, noise: e.config.throughputNoise });
+  r.perf = replicaPerf({
+    model: job.model,
+    orcaGpu: config.gpuType,
+    gpuMemoryGb: r.gpuMemoryGb,
+    tp: config.tp,
+    pp: config.pp,
+    avgIn: job.avgIn,
+    avgOut: job.avgOut,
+    random: r.random,
+    noise: e.config.throughputNoise,
+  });
   const slow = e.config.throughputFactor;
-  if (slow !== 1) r.perf = { ...r.perf, tps: r.perf.tps * slow, outputTps: r.perf.outputTps * slow, ttftMs: r.perf.ttftMs / slow, tpotMs: r.perf.tpotMs / slow };
+  if (slow !== 1)
+    r.perf = {
+      ...r.perf,
+      tps: r.perf.tps * slow,
+      outputTps: r.perf.outputTps * slow,
+      ttftMs: r.perf.ttftMs / slow,
+      tpotMs: r.perf.tpotMs / slow,
+    };
   const load = r.random.uniform(e.config.modelLoadSeconds[0], e.config.modelLoadSeconds[1]);
   e.at(load, () => modelReady(e, job, r), r);
 }
@@ -140,7 +223,12 @@ export function modelReady(e: OrcaEngine, job: TJob, r: TReplica): void {
     e.endReplica(job, r, "failed");
     e.outbox.emit(
       "/job/replica-failed",
-      { ...failedIdentity(job, r), reason: "startup_failed: CUDA out of memory during startup", reason_code: "startup_oom", reason_detail: (r.perf?.reason ?? "model does not fit").slice(0, 500) },
+      {
+        ...failedIdentity(job, r),
+        reason: "startup_failed: CUDA out of memory during startup",
+        reason_code: "startup_oom",
+        reason_detail: (r.perf?.reason ?? "model does not fit").slice(0, 500),
+      },
       `replica_failed:${r.id}`,
     );
     return;

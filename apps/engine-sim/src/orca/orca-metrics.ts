@@ -15,7 +15,14 @@ const SUMMED = [
   "live_gen_tokens_total",
   "live_prompt_tokens_total",
 ] as const;
-const COUNTERS = new Set(["request_success_total", "num_preemptions_total", "generation_tokens_total", "prompt_tokens_total", "live_gen_tokens_total", "live_prompt_tokens_total"]);
+const COUNTERS = new Set([
+  "request_success_total",
+  "num_preemptions_total",
+  "generation_tokens_total",
+  "prompt_tokens_total",
+  "live_gen_tokens_total",
+  "live_prompt_tokens_total",
+]);
 const AVERAGED = [
   "gpu_cache_usage_perc",
   "ttft_ms_p50",
@@ -83,7 +90,9 @@ export function aggregateMetrics(engine: TEngineLike, job: TJob): TSnapshot | nu
   const replicas = [...job.replicas.values()].filter((r) => r.hasMetrics);
   if (replicas.length === 0) return null;
   const live = replicas.filter((r) => r.phase === "running").map((r) => replicaSnapshot(engine, job, r));
-  const retired = replicas.filter((r) => ["killed", "swapped_out", "completed"].includes(r.phase) && r.lastSnapshot).map((r) => r.lastSnapshot!);
+  const retired = replicas
+    .filter((r) => ["killed", "swapped_out", "completed"].includes(r.phase) && r.lastSnapshot)
+    .map((r) => r.lastSnapshot!);
   const out: TSnapshot = { job_id: job.id, replica_id: null, timestamp: engine.now };
   for (const key of SUMMED) {
     const addBack = COUNTERS.has(key) || engine.config.quirks.inflatedMetricsAfterKill;

@@ -12,13 +12,22 @@ async function receiver(statuses: number[]) {
     let text = "";
     req.on("data", (c) => (text += c));
     req.on("end", () => {
-      hits.push({ path: req.url ?? "", auth: req.headers.authorization, body: JSON.parse(text) as Record<string, unknown>, at: Date.now() });
+      hits.push({
+        path: req.url ?? "",
+        auth: req.headers.authorization,
+        body: JSON.parse(text) as Record<string, unknown>,
+        at: Date.now(),
+      });
       res.statusCode = statuses.shift() ?? 200;
       res.end("{}");
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return { hits, port: (server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    hits,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 const cleanups: (() => unknown)[] = [];
@@ -39,7 +48,13 @@ describe("simulated Orca outbox", () => {
     const koi = await receiver([503, 503, 200]);
     cleanups.push(koi.close);
     const scale = 0.05;
-    const outbox = createOrcaOutbox({ koiServiceUrl: `http://user:t%40k@127.0.0.1:${koi.port}/prefix/`, useOutbox: true, timeScale: scale, random: createRandom(1), simNow: () => 1767225600 });
+    const outbox = createOrcaOutbox({
+      koiServiceUrl: `http://user:t%40k@127.0.0.1:${koi.port}/prefix/`,
+      useOutbox: true,
+      timeScale: scale,
+      random: createRandom(1),
+      simNow: () => 1767225600,
+    });
     cleanups.push(outbox.close);
     outbox.emit("/job/started", { job_id: "mo-x-r0", replica_id: "mo-x-r0" }, "job_started:mo-x-r0");
     outbox.emit("/job/started", { job_id: "mo-x-r0", replica_id: "mo-x-r0" }, "job_started:mo-x-r0");
@@ -50,9 +65,23 @@ describe("simulated Orca outbox", () => {
     const gaps = [koi.hits[1]!.at - koi.hits[0]!.at, koi.hits[2]!.at - koi.hits[1]!.at];
     expect(gaps[0]).toBeGreaterThanOrEqual(1000 * scale - 5);
     expect(gaps[1]).toBeGreaterThanOrEqual(2000 * scale - 5);
-    expect(Object.keys(koi.hits[0]!.body).slice(0, 4)).toEqual(["event_id", "event_type", "emitted_at", "correlation_id"]);
-    expect(koi.hits.map((h) => h.body.event_id)).toEqual(["job_started:mo-x-r0", "job_started:mo-x-r0", "job_started:mo-x-r0"]);
-    expect(koi.hits[2]!.body).toMatchObject({ event_type: "job_started", emitted_at: 1767225600, correlation_id: null, job_id: "mo-x-r0" });
+    expect(Object.keys(koi.hits[0]!.body).slice(0, 4)).toEqual([
+      "event_id",
+      "event_type",
+      "emitted_at",
+      "correlation_id",
+    ]);
+    expect(koi.hits.map((h) => h.body.event_id)).toEqual([
+      "job_started:mo-x-r0",
+      "job_started:mo-x-r0",
+      "job_started:mo-x-r0",
+    ]);
+    expect(koi.hits[2]!.body).toMatchObject({
+      event_type: "job_started",
+      emitted_at: 1767225600,
+      correlation_id: null,
+      job_id: "mo-x-r0",
+    });
     outbox.emit("/job/started", { job_id: "mo-x-r0" }, "job_started:mo-x-r0");
     expect(outbox.pending()).toBe(0);
   });
@@ -60,7 +89,13 @@ describe("simulated Orca outbox", () => {
   it("keeps retrying a 4xx and delivers later events meanwhile (no ordering)", async () => {
     const koi = await receiver([422, 200, 422, 200]);
     cleanups.push(koi.close);
-    const outbox = createOrcaOutbox({ koiServiceUrl: `http://127.0.0.1:${koi.port}`, useOutbox: true, timeScale: 0.02, random: createRandom(3), simNow: () => 1 });
+    const outbox = createOrcaOutbox({
+      koiServiceUrl: `http://127.0.0.1:${koi.port}`,
+      useOutbox: true,
+      timeScale: 0.02,
+      random: createRandom(3),
+      simNow: () => 1,
+    });
     cleanups.push(outbox.close);
     outbox.emit("/job/config-attempted", { job_id: "a" });
     outbox.emit("/job/launch-heartbeat", { job_id: "b" });
@@ -73,14 +108,26 @@ describe("simulated Orca outbox", () => {
   it("rollback path posts the bare payload once; no KOI_SERVICE_URL means no events at all", async () => {
     const koi = await receiver([503]);
     cleanups.push(koi.close);
-    const rollback = createOrcaOutbox({ koiServiceUrl: `http://127.0.0.1:${koi.port}`, useOutbox: false, timeScale: 0.01, random: createRandom(1), simNow: () => 1 });
+    const rollback = createOrcaOutbox({
+      koiServiceUrl: `http://127.0.0.1:${koi.port}`,
+      useOutbox: false,
+      timeScale: 0.01,
+      random: createRandom(1),
+      simNow: () => 1,
+    });
     cleanups.push(rollback.close);
     rollback.emit("/job/complete", { job_id: "j", group_id: "j", status: "succeeded", metrics: {} }, "job_complete:j");
     await waitFor(() => koi.hits.length === 1);
     await new Promise((r) => setTimeout(r, 100));
     expect(koi.hits).toHaveLength(1);
     expect(koi.hits[0]!.body).toEqual({ job_id: "j", group_id: "j", status: "succeeded", metrics: {} });
-    const silent = createOrcaOutbox({ koiServiceUrl: null, useOutbox: true, timeScale: 1, random: createRandom(1), simNow: () => 1 });
+    const silent = createOrcaOutbox({
+      koiServiceUrl: null,
+      useOutbox: true,
+      timeScale: 1,
+      random: createRandom(1),
+      simNow: () => 1,
+    });
     silent.emit("/job/complete", { job_id: "j" });
     expect([silent.enabled, silent.pending()]).toEqual([false, 0]);
   });

@@ -19,7 +19,14 @@ export const ORCA_EVENT_TYPE_BY_PATH: Readonly<Record<string, string>> = {
 
 export type TOutboxAttempt = { eventId: string; path: string; at: number; status: number | null };
 
-type TRow = { eventId: string; path: string; body: Record<string, unknown>; attempts: number; nextAttemptAt: number; enqueuedAtReal: number };
+type TRow = {
+  eventId: string;
+  path: string;
+  body: Record<string, unknown>;
+  attempts: number;
+  nextAttemptAt: number;
+  enqueuedAtReal: number;
+};
 
 export type TOrcaOutbox = {
   emit: (path: string, payload: Record<string, unknown>, dedupKey?: string) => void;
@@ -94,7 +101,10 @@ export function createOrcaOutbox(options: TOutboxOptions): TOrcaOutbox {
     publishing = true;
     try {
       const now = realNow();
-      const due = [...rows.values()].filter((r) => r.nextAttemptAt <= now).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt).slice(0, 50);
+      const due = [...rows.values()]
+        .filter((r) => r.nextAttemptAt <= now)
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
+        .slice(0, 50);
       for (const row of due) {
         if (closed) return;
         const status = await post(row.path, row.body);
@@ -129,12 +139,20 @@ export function createOrcaOutbox(options: TOutboxOptions): TOrcaOutbox {
       if (!enabled || closed) return;
       if (!options.useOutbox) {
         // Rollback path: raw payload, one try, errors only logged.
-        void post(path, payload).then((status) => attempts.push({ eventId: dedupKey ?? "", path, at: realNow(), status }));
+        void post(path, payload).then((status) =>
+          attempts.push({ eventId: dedupKey ?? "", path, at: realNow(), status }),
+        );
         return;
       }
       const eventId = dedupKey ?? randomHex32(options.random);
       if (rows.has(eventId) || delivered.has(eventId)) return;
-      const body = { event_id: eventId, event_type: ORCA_EVENT_TYPE_BY_PATH[path] ?? path, emitted_at: options.simNow(), correlation_id: null, ...payload };
+      const body = {
+        event_id: eventId,
+        event_type: ORCA_EVENT_TYPE_BY_PATH[path] ?? path,
+        emitted_at: options.simNow(),
+        correlation_id: null,
+        ...payload,
+      };
       rows.set(eventId, { eventId, path, body, attempts: 0, nextAttemptAt: realNow(), enqueuedAtReal: realNow() });
     },
     pending: () => rows.size,

@@ -12,11 +12,28 @@ export const LAUNCH_MESSAGES: Record<TLaunchPhase, string> = {
 /** Shared by launch-heartbeat and launching: the replica id as job_id, the parent as group_id. */
 export function launchIdentity(job: TJob, r: TReplica): Record<string, unknown> {
   const config = r.configs[r.attempt]!;
-  return { job_id: r.id, decision_id: job.decisionId, group_id: job.id, gpu_type: config.gpuType, instance_type: r.instanceType, tp: config.tp, pp: config.pp };
+  return {
+    job_id: r.id,
+    decision_id: job.decisionId,
+    group_id: job.id,
+    gpu_type: config.gpuType,
+    instance_type: r.instanceType,
+    tp: config.tp,
+    pp: config.pp,
+  };
 }
 
 export function failedIdentity(job: TJob, r: TReplica): Record<string, unknown> {
-  return { job_id: r.id, replica_id: r.id, group_id: job.id, decision_id: job.decisionId, instance_type: r.instanceType, region: r.region ?? "unknown", market: r.market ?? "unknown", status: "failed" };
+  return {
+    job_id: r.id,
+    replica_id: r.id,
+    group_id: job.id,
+    decision_id: job.decisionId,
+    instance_type: r.instanceType,
+    region: r.region ?? "unknown",
+    market: r.market ?? "unknown",
+    status: "failed",
+  };
 }
 
 /** Chunked-path `/job/started`; the SLO left is counted from the replica's own clock start, floored at 0.1 h. */

@@ -5,14 +5,34 @@ import type { TReplicaPerf } from "./replica-perf.ts";
 
 export type TOrcaMarket = "spot" | "on_demand";
 export type TLaunchConfig = { gpuType: string; tp: number; pp: number; market: TOrcaMarket };
-export type TReplicaPhase = "launching" | "provisioned" | "running" | "completed" | "failed" | "dead" | "killed" | "swapped_out";
+export type TReplicaPhase =
+  "launching" | "provisioned" | "running" | "completed" | "failed" | "dead" | "killed" | "swapped_out";
 export type TLaunchPhase = "searching_capacity" | "provisioning" | "bootstrapping" | "waiting_model_ready";
 
 export const TERMINAL_PHASES: readonly TReplicaPhase[] = ["completed", "failed", "dead", "killed", "swapped_out"];
 
-export type TChunk = { id: string; lines: number; state: "pending" | "inflight" | "completed" | "failed"; retries: number; replicaId: string | null };
+export type TChunk = {
+  id: string;
+  lines: number;
+  state: "pending" | "inflight" | "completed" | "failed";
+  retries: number;
+  replicaId: string | null;
+};
 
-export type TReservation = { replicaId: string; jobId: string; cluster: string; region: string; market: TOrcaMarket; family: string; gpuType: string; instanceType: string; nodes: number; vcpus: number; gpus: number; reservedAt: number };
+export type TReservation = {
+  replicaId: string;
+  jobId: string;
+  cluster: string;
+  region: string;
+  market: TOrcaMarket;
+  family: string;
+  gpuType: string;
+  instanceType: string;
+  nodes: number;
+  vcpus: number;
+  gpus: number;
+  reservedAt: number;
+};
 
 export type TSnapshot = Record<string, number | string | null>;
 

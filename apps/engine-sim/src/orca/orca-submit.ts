@@ -1,13 +1,27 @@
 import { findModel, UnknownNameError } from "@koi/planner";
 import type { TRandom } from "@koi/planner/random/seeded-random";
-import { normalizeOrcaGpuName, resolveOrcaInstance, type TOrcaBatchedRequest, type TOrcaInstanceSpec } from "@koi/contracts";
+import {
+  normalizeOrcaGpuName,
+  resolveOrcaInstance,
+  type TOrcaBatchedRequest,
+  type TOrcaInstanceSpec,
+} from "@koi/contracts";
 import type { TOrcaSimConfig } from "../config.ts";
 import { replicaPerf } from "./replica-perf.ts";
 import type { TChunk, TJob, TLaunchConfig, TOrcaMarket } from "./orca-state.ts";
 
 export type TSubmitPlan =
   | { ok: false; response: Record<string, unknown> }
-  | { ok: true; model: string; primary: TLaunchConfig; alternatives: TLaunchConfig[]; instance: TOrcaInstanceSpec; avgIn: number; avgOut: number; market: TOrcaMarket };
+  | {
+      ok: true;
+      model: string;
+      primary: TLaunchConfig;
+      alternatives: TLaunchConfig[];
+      instance: TOrcaInstanceSpec;
+      avgIn: number;
+      avgOut: number;
+      market: TOrcaMarket;
+    };
 
 function maxContext(model: string): number {
   try {
@@ -19,14 +33,31 @@ function maxContext(model: string): number {
 }
 
 /** Stand-in for Orca's roofline solver: the first fitting (GPU, TP) with the least GPU memory per token/s. */
-function rooflinePlacement(config: TOrcaSimConfig, random: TRandom, model: string, avgIn: number, avgOut: number, market: TOrcaMarket): TLaunchConfig | null {
+function rooflinePlacement(
+  config: TOrcaSimConfig,
+  random: TRandom,
+  model: string,
+  avgIn: number,
+  avgOut: number,
+  market: TOrcaMarket,
+): TLaunchConfig | null {
   let best: { config: TLaunchConfig; score: number } | null = null;
   const gpuTypes = new Set(config.clusters.flatMap((c) => c.pools.filter((p) => p.gpus > 0).map((p) => p.gpuType)));
   for (const gpuType of gpuTypes) {
     for (const tp of [1, 2, 4, 8]) {
       const instance = resolveOrcaInstance(gpuType, tp);
       if (!instance) continue;
-      const perf = replicaPerf({ model, orcaGpu: gpuType, gpuMemoryGb: instance.gpuMemoryGb, tp, pp: 1, avgIn, avgOut, random: random.fork("roofline"), noise: 0 });
+      const perf = replicaPerf({
+        model,
+        orcaGpu: gpuType,
+        gpuMemoryGb: instance.gpuMemoryGb,
+        tp,
+        pp: 1,
+        avgIn,
+        avgOut,
+        random: random.fork("roofline"),
+        noise: 0,
+      });
       if (!perf.fits || perf.tps <= 0) continue;
       const score = (tp * instance.gpuMemoryGb) / perf.tps;
       if (!best || score < best.score) best = { config: { gpuType, tp, pp: 1, market }, score };
@@ -45,19 +76,41 @@ function rooflinePlacement(config: TOrcaSimConfig, random: TRandom, model: strin
 export function planSubmit(config: TOrcaSimConfig, random: TRandom, req: TOrcaBatchedRequest): TSubmitPlan {
   const fail = (response: Record<string, unknown>): TSubmitPlan => ({ ok: false, response });
   const solver = req.placement_solver ?? "roofline";
-  if (solver === "llm") return fail({ status: "error", error_type: "invalid_solver", message: "placement_solver 'llm' is only available in /test/placement" });
-  if (!req.model_name) return fail({ status: "error", error_type: "invalid_placement", message: "engine-sim needs model_name" });
-  if (!req.chunks || req.chunks.length === 0) return fail({ status: "error", message: "engine-sim simulates chunked jobs only (send chunks)" });
-  if (!req.num_lines || !req.avg_input_tokens) return fail({ status: "error", message: "engine-sim cannot read input_file: send num_lines and avg_input_tokens" });
+  if (solver === "llm")
+    return fail({
+      status: "error",
+      error_type: "invalid_solver",
+      message: "placement_solver 'llm' is only available in /test/placement",
+    });
+  if (!req.model_name)
+    return fail({ status: "error", error_type: "invalid_placement", message: "engine-sim needs model_name" });
+  if (!req.chunks || req.chunks.length === 0)
+    return fail({ status: "error", message: "engine-sim simulates chunked jobs only (send chunks)" });
+  if (!req.num_lines || !req.avg_input_tokens)
+    return fail({ status: "error", message: "engine-sim cannot read input_file: send num_lines and avg_input_tokens" });
   const model = req.model_name;
   const avgIn = req.avg_input_tokens;
   const avgOut = req.avg_output_tokens ?? 256;
-  const market: TOrcaMarket = req.planned_market ?? req.preferred_market ?? ((req.prefer_spot ?? true) ? "spot" : "on_demand");
+  const market: TOrcaMarket =
+    req.planned_market ?? req.preferred_market ?? ((req.prefer_spot ?? true) ? "spot" : "on_demand");
 
-  const primary = solver === "user_specified" ? { gpuType: normalizeOrcaGpuName(req.gpu_type!), tp: req.tp_size ?? 1, pp: req.pp_size ?? 1, market } : rooflinePlacement(config, random, model, avgIn, avgOut, market);
-  if (!primary) return fail({ status: "error", error_type: "invalid_placement", message: "no GPU in the simulated clusters fits this model" });
+  const primary =
+    solver === "user_specified"
+      ? { gpuType: normalizeOrcaGpuName(req.gpu_type!), tp: req.tp_size ?? 1, pp: req.pp_size ?? 1, market }
+      : rooflinePlacement(config, random, model, avgIn, avgOut, market);
+  if (!primary)
+    return fail({
+      status: "error",
+      error_type: "invalid_placement",
+      message: "no GPU in the simulated clusters fits this model",
+    });
   const instance = resolveOrcaInstance(primary.gpuType, primary.tp);
-  if (!instance) return fail({ status: "error", error_type: "invalid_placement", message: `Cannot resolve ${primary.gpuType} with ${primary.tp} GPUs to an instance` });
+  if (!instance)
+    return fail({
+      status: "error",
+      error_type: "invalid_placement",
+      message: `Cannot resolve ${primary.gpuType} with ${primary.tp} GPUs to an instance`,
+    });
 
   const maxLen = maxContext(model);
   const required = (req.max_input_tokens ?? avgIn) + (req.max_output_tokens ?? avgOut);
@@ -66,11 +119,29 @@ export function planSubmit(config: TOrcaSimConfig, random: TRandom, req: TOrcaBa
       status: "error",
       error_type: "context_length_exceeded",
       message: `Required context ${required} exceeds max_model_len ${maxLen}`,
-      detail: { max_input_tokens: req.max_input_tokens ?? avgIn, max_output_tokens: req.max_output_tokens ?? avgOut, required_context: required, max_model_len: maxLen, instance_type: instance.instanceType, tp_size: primary.tp, pp_size: primary.pp },
+      detail: {
+        max_input_tokens: req.max_input_tokens ?? avgIn,
+        max_output_tokens: req.max_output_tokens ?? avgOut,
+        required_context: required,
+        max_model_len: maxLen,
+        instance_type: instance.instanceType,
+        tp_size: primary.tp,
+        pp_size: primary.pp,
+      },
     });
   }
   if (solver === "user_specified" && !req.force) {
-    const check = replicaPerf({ model, orcaGpu: primary.gpuType, gpuMemoryGb: instance.gpuMemoryGb, tp: primary.tp, pp: primary.pp, avgIn, avgOut, random: random.fork("feasibility"), noise: 0 });
+    const check = replicaPerf({
+      model,
+      orcaGpu: primary.gpuType,
+      gpuMemoryGb: instance.gpuMemoryGb,
+      tp: primary.tp,
+      pp: primary.pp,
+      avgIn,
+      avgOut,
+      random: random.fork("feasibility"),
+      noise: 0,
+    });
     if (!check.fits) {
       return fail({
         status: "confirm",
@@ -85,14 +156,30 @@ export function planSubmit(config: TOrcaSimConfig, random: TRandom, req: TOrcaBa
   const alternatives: TLaunchConfig[] =
     solver === "user_specified"
       ? (req.koi_alternatives ?? [])
-          .map((alt) => ({ gpuType: normalizeOrcaGpuName(alt.gpu_type), tp: alt.tp, pp: alt.pp, market: alt.planned_market ?? market }))
+          .map((alt) => ({
+            gpuType: normalizeOrcaGpuName(alt.gpu_type),
+            tp: alt.tp,
+            pp: alt.pp,
+            market: alt.planned_market ?? market,
+          }))
           .filter((alt) => resolveOrcaInstance(alt.gpuType, alt.tp) !== undefined)
       : [];
   return { ok: true, model, primary, alternatives, instance, avgIn, avgOut, market };
 }
 
 /** A freshly submitted chunked job, every chunk pending. */
-export function newJob(args: { id: string; req: TOrcaBatchedRequest; model: string; avgIn: number; avgOut: number; market: TOrcaMarket; primary: TLaunchConfig; chunks: TChunk[]; replicas: number; now: number }): TJob {
+export function newJob(args: {
+  id: string;
+  req: TOrcaBatchedRequest;
+  model: string;
+  avgIn: number;
+  avgOut: number;
+  market: TOrcaMarket;
+  primary: TLaunchConfig;
+  chunks: TChunk[];
+  replicas: number;
+  now: number;
+}): TJob {
   const { req } = args;
   return {
     id: args.id,

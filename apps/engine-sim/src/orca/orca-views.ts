@@ -11,7 +11,14 @@ export function chunksProgress(job: TJob) {
   const total = job.chunks.length;
   const completed = count("completed");
   const failed = count("failed");
-  return { total, pending: count("pending"), inflight: count("inflight"), completed, failed, all_done: total > 0 && completed + failed >= total };
+  return {
+    total,
+    pending: count("pending"),
+    inflight: count("inflight"),
+    completed,
+    failed,
+    all_done: total > 0 && completed + failed >= total,
+  };
 }
 
 export function jobView(job: TJob) {
@@ -32,14 +39,23 @@ export function jobView(job: TJob) {
 export function replicasView(job: TJob | undefined) {
   if (!job) return { replicas: [] };
   return {
-    replicas: [...job.replicas.values()].map((r) => ({ replica_id: r.id, phase: r.phase, region: r.region, market: r.market, instance_type: r.instanceType, has_metrics: r.hasMetrics })),
+    replicas: [...job.replicas.values()].map((r) => ({
+      replica_id: r.id,
+      phase: r.phase,
+      region: r.region,
+      market: r.market,
+      instance_type: r.instanceType,
+      has_metrics: r.hasMetrics,
+    })),
   };
 }
 
 /** On-demand USD per GPU-hour: the configured on-demand pool's price, else the planner's catalog. */
 function onDemandPerGpu(engine: OrcaEngine, gpuType: string, memoryGb: number): number | undefined {
   for (const cluster of engine.config.clusters) {
-    const pool = cluster.pools.find((p) => p.gpuType === gpuType && p.market === "on_demand" && p.pricePerGpuHour !== undefined);
+    const pool = cluster.pools.find(
+      (p) => p.gpuType === gpuType && p.market === "on_demand" && p.pricePerGpuHour !== undefined,
+    );
     if (pool) return pool.pricePerGpuHour;
   }
   return lookupPrice({ gpuType: orcaToKoiGpu(gpuType, memoryGb), market: "on-demand" })?.pricePerGpuHour;
@@ -48,10 +64,23 @@ function onDemandPerGpu(engine: OrcaEngine, gpuType: string, memoryGb: number): 
 /** `GET /resources` (C.5). */
 export function resourcesView(engine: OrcaEngine, localIsoNow: string) {
   const gpuTypes = new Set(engine.config.clusters.flatMap((c) => c.pools.map((p) => p.gpuType)));
-  const instances = ORCA_INSTANCES.filter((i) => gpuTypes.has(i.gpuType as never) && isResourcesInstance(i.instanceType)).flatMap((i) => {
+  const instances = ORCA_INSTANCES.filter(
+    (i) => gpuTypes.has(i.gpuType as never) && isResourcesInstance(i.instanceType),
+  ).flatMap((i) => {
     const price = onDemandPerGpu(engine, i.gpuType, i.gpuMemoryGb);
     if (price === undefined) return []; // instances without a price are omitted
-    return [{ instance_type: i.instanceType, gpu_type: i.gpuType, gpus_per_instance: i.gpus, vcpus: i.vcpus, quota_family: i.quotaFamily, gpu_memory_gb: i.gpuMemoryGb, interconnect: i.instanceType.startsWith("p") ? "NVLink" : "PCIe", cost_per_instance_hour_usd: round(price * i.gpus, 4) }];
+    return [
+      {
+        instance_type: i.instanceType,
+        gpu_type: i.gpuType,
+        gpus_per_instance: i.gpus,
+        vcpus: i.vcpus,
+        quota_family: i.quotaFamily,
+        gpu_memory_gb: i.gpuMemoryGb,
+        interconnect: i.instanceType.startsWith("p") ? "NVLink" : "PCIe",
+        cost_per_instance_hour_usd: round(price * i.gpus, 4),
+      },
+    ];
   });
   const quotas: Record<string, unknown>[] = [];
   for (const cluster of engine.config.clusters) {
@@ -59,7 +88,13 @@ export function resourcesView(engine: OrcaEngine, localIsoNow: string) {
       for (const market of ["on_demand", "spot"] as TOrcaMarket[]) {
         const baseline = baselineVcpus(engine.config, cluster.name, family, market);
         if (baseline === 0) continue; // zero-baseline rows are omitted
-        quotas.push({ family, region: cluster.region, market, baseline_vcpus: baseline, used_vcpus: usedVcpus(engine, cluster.name, family, market) });
+        quotas.push({
+          family,
+          region: cluster.region,
+          market,
+          baseline_vcpus: baseline,
+          used_vcpus: usedVcpus(engine, cluster.name, family, market),
+        });
       }
     }
   }
@@ -67,7 +102,8 @@ export function resourcesView(engine: OrcaEngine, localIsoNow: string) {
   const allocated: Record<string, number> = {};
   for (const job of engine.jobs.values()) {
     if (["succeeded", "failed", "cancelled"].includes(job.status)) continue;
-    allocated[job.primary.gpuType] = (allocated[job.primary.gpuType] ?? 0) + job.initialReplicas * job.primary.tp * job.primary.pp;
+    allocated[job.primary.gpuType] =
+      (allocated[job.primary.gpuType] ?? 0) + job.initialReplicas * job.primary.tp * job.primary.pp;
     for (const r of job.replicas.values()) {
       if (r.phase !== "provisioned" && r.phase !== "running") continue;
       const gpu = r.configs[r.attempt]!.gpuType;
@@ -80,13 +116,36 @@ export function resourcesView(engine: OrcaEngine, localIsoNow: string) {
 /** `GET /quota/status` (C.4): only (region, market, family) tuples that hold reservations. */
 export function quotaStatusView(engine: OrcaEngine) {
   const keys = new Map<string, { cluster: string; region: string; market: TOrcaMarket; family: string }>();
-  for (const r of engine.reservations) keys.set(`${r.cluster}|${r.market}|${r.family}`, { cluster: r.cluster, region: r.region, market: r.market, family: r.family });
+  for (const r of engine.reservations)
+    keys.set(`${r.cluster}|${r.market}|${r.family}`, {
+      cluster: r.cluster,
+      region: r.region,
+      market: r.market,
+      family: r.family,
+    });
   const quota_usage = [...keys.values()].map(({ cluster, region, market, family }) => {
     const baseline = baselineVcpus(engine.config, cluster, family, market);
     const used = usedVcpus(engine, cluster, family, market);
-    return { Region: region, Market: market, Family: family, Baseline: baseline, Used: used, Available: baseline - used, "Usage %": baseline > 0 ? round((used / baseline) * 100, 1) : 0 };
+    return {
+      Region: region,
+      Market: market,
+      Family: family,
+      Baseline: baseline,
+      Used: used,
+      Available: baseline - used,
+      "Usage %": baseline > 0 ? round((used / baseline) * 100, 1) : 0,
+    };
   });
-  const active_reservations = engine.reservations.map((r) => ({ cluster_name: r.replicaId, region: r.region, market: r.market, instance_type: r.instanceType, num_instances: r.nodes, family_type: r.family, vcpu_reserved: r.vcpus, reserved_at: r.reservedAt }));
+  const active_reservations = engine.reservations.map((r) => ({
+    cluster_name: r.replicaId,
+    region: r.region,
+    market: r.market,
+    instance_type: r.instanceType,
+    num_instances: r.nodes,
+    family_type: r.family,
+    vcpu_reserved: r.vcpus,
+    reserved_at: r.reservedAt,
+  }));
   return { status: "success", quota_usage, active_reservations };
 }
 

@@ -25,7 +25,17 @@ const FALLBACK_MODEL = "llama-3.1-8b";
  * PP is folded into the TP group (the GPUs hold the weights either way) with a pipeline-bubble
  * discount; that is an approximation the planner does not make for real plans.
  */
-export function replicaPerf(args: { model: string; orcaGpu: string; gpuMemoryGb: number; tp: number; pp: number; avgIn: number; avgOut: number; random: TRandom; noise: number }): TReplicaPerf {
+export function replicaPerf(args: {
+  model: string;
+  orcaGpu: string;
+  gpuMemoryGb: number;
+  tp: number;
+  pp: number;
+  avgIn: number;
+  avgOut: number;
+  random: TRandom;
+  noise: number;
+}): TReplicaPerf {
   let model: string = args.model;
   try {
     findModel(model);
@@ -34,7 +44,13 @@ export function replicaPerf(args: { model: string; orcaGpu: string; gpuMemoryGb:
     model = FALLBACK_MODEL;
   }
   const gpus = Math.min(args.tp * args.pp, 8);
-  const perf = predictPerformance({ model, gpu: orcaToKoiGpu(args.orcaGpu, args.gpuMemoryGb), tp: gpus, inputTokens: args.avgIn, outputTokens: args.avgOut });
+  const perf = predictPerformance({
+    model,
+    gpu: orcaToKoiGpu(args.orcaGpu, args.gpuMemoryGb),
+    tp: gpus,
+    inputTokens: args.avgIn,
+    outputTokens: args.avgOut,
+  });
   const factor = args.random.logNormal(1, args.noise) * (args.pp > 1 ? 0.9 ** (args.pp - 1) : 1);
   const busy = perf.bound === "compute" ? args.random.uniform(78, 92) : args.random.uniform(55, 75);
   return {

@@ -47,7 +47,11 @@ export function batchedRequest(overrides: Partial<TOrcaBatchedRequest> = {}): TO
     planned_market: "spot",
     replicas: 2,
     force: true,
-    chunks: Array.from({ length: 8 }, (_, i) => ({ chunk_id: `c${String(i).padStart(4, "0")}`, s3_input_path: `s3://bucket/c${i}.jsonl`, num_lines: 500 })),
+    chunks: Array.from({ length: 8 }, (_, i) => ({
+      chunk_id: `c${String(i).padStart(4, "0")}`,
+      s3_input_path: `s3://bucket/c${i}.jsonl`,
+      num_lines: 500,
+    })),
     koi_decision_id: "dec-test",
     koi_predicted_tps: 3000,
     ...overrides,

@@ -26,7 +26,14 @@ export class TunaBackends {
     private readonly clock: TSimClock,
     private readonly random: TRandom,
   ) {
-    const perf = predictPerformance({ model: config.model, gpu: config.gpuType, tp: config.gpuCount, inputTokens: 512, outputTokens: 128, batch: 8 });
+    const perf = predictPerformance({
+      model: config.model,
+      gpu: config.gpuType,
+      tp: config.gpuCount,
+      inputTokens: 512,
+      outputTokens: 128,
+      batch: 8,
+    });
     this.perf = { ttftMs: perf.fits ? perf.ttftMs : 200, tpotMs: perf.fits ? perf.tpotMs : 30 };
   }
 
@@ -53,15 +60,29 @@ export class TunaBackends {
     if (this.spot) return;
     const rate = this.config.spotPreemptionPerHour / 3600;
     const readyAt = now + this.config.spotProvisionSeconds;
-    this.spot = { provisionedAt: now, readyAt, preemptAt: rate > 0 ? readyAt + this.random.exponential(rate) : Infinity, releasedAt: null };
+    this.spot = {
+      provisionedAt: now,
+      readyAt,
+      preemptAt: rate > 0 ? readyAt + this.random.exponential(rate) : Infinity,
+      releasedAt: null,
+    };
   }
 
   private serviceSeconds(outputTokens: number): number {
     return (this.perf.ttftMs + outputTokens * this.perf.tpotMs) / 1000;
   }
 
-  private async complete(req: IncomingMessage, res: ServerResponse, backend: "spot" | "serverless", extraSeconds: number): Promise<void> {
-    const body = ((await readJson(req).catch(() => undefined)) ?? {}) as { model?: string; prompt?: string; max_tokens?: number };
+  private async complete(
+    req: IncomingMessage,
+    res: ServerResponse,
+    backend: "spot" | "serverless",
+    extraSeconds: number,
+  ): Promise<void> {
+    const body = ((await readJson(req).catch(() => undefined)) ?? {}) as {
+      model?: string;
+      prompt?: string;
+      max_tokens?: number;
+    };
     const promptTokens = Math.max(1, Math.round(String(body.prompt ?? "").length / 4));
     const outputTokens = Math.max(1, Math.min(4096, body.max_tokens ?? 16));
     const seconds = extraSeconds + this.serviceSeconds(outputTokens);
@@ -71,14 +92,25 @@ export class TunaBackends {
       res.destroy();
       return;
     }
-    sendJson(res, 200, {
-      id: `cmpl-sim-${this.random.int(0, 0xffffff).toString(16)}`,
-      object: "text_completion",
-      created: Math.floor(this.clock.now()),
-      model: body.model ?? this.config.model,
-      choices: [{ index: 0, text: " simulated".repeat(Math.min(outputTokens, 8)), finish_reason: "length", logprobs: null }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: outputTokens, total_tokens: promptTokens + outputTokens },
-    }, { "x-koi-sim-backend": backend });
+    sendJson(
+      res,
+      200,
+      {
+        id: `cmpl-sim-${this.random.int(0, 0xffffff).toString(16)}`,
+        object: "text_completion",
+        created: Math.floor(this.clock.now()),
+        model: body.model ?? this.config.model,
+        choices: [
+          { index: 0, text: " simulated".repeat(Math.min(outputTokens, 8)), finish_reason: "length", logprobs: null },
+        ],
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: outputTokens,
+          total_tokens: promptTokens + outputTokens,
+        },
+      },
+      { "x-koi-sim-backend": backend },
+    );
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, backend: "spot" | "serverless", path: string): Promise<void> {
@@ -87,12 +119,14 @@ export class TunaBackends {
       this.demandSpot(now);
       if (!this.spotReady(now)) return sendJson(res, 503, { detail: "No ready replicas" });
       if (path === "/health") return sendJson(res, 200, { status: "ok" });
-      if (path === "/v1/models") return sendJson(res, 200, { object: "list", data: [{ id: this.config.model, object: "model" }] });
+      if (path === "/v1/models")
+        return sendJson(res, 200, { object: "list", data: [{ id: this.config.model, object: "model" }] });
       this.lastSpotTraffic = now;
       return this.complete(req, res, "spot", 0);
     }
     if (path === "/health") return sendJson(res, 200, { status: "ok" });
-    if (path === "/v1/models") return sendJson(res, 200, { object: "list", data: [{ id: this.config.model, object: "model" }] });
+    if (path === "/v1/models")
+      return sendJson(res, 200, { object: "list", data: [{ id: this.config.model, object: "model" }] });
     const cold = now - this.lastServerlessAt > this.config.serverlessScaledownWindowSeconds;
     if (cold) this.coldStarts += 1;
     this.lastServerlessAt = now;

@@ -21,7 +21,11 @@ function validUrl(value: unknown): value is string {
 }
 
 /** Tuna's router endpoints (D.1) plus the simulated backends under /_sim/. */
-export function createTunaHandler(router: TunaRouter, backends: TunaBackends, options: { apiKey: string | null; allowHealthNoAuth: boolean }) {
+export function createTunaHandler(
+  router: TunaRouter,
+  backends: TunaBackends,
+  options: { apiKey: string | null; allowHealthNoAuth: boolean },
+) {
   const authorised = (req: IncomingMessage): boolean => {
     if (!options.apiKey) return true;
     const header = req.headers["x-api-key"];
@@ -46,7 +50,8 @@ export function createTunaHandler(router: TunaRouter, backends: TunaBackends, op
       if (!authorised(req)) return sendText(res, 401, "unauthorized");
       const body = ((await readJson(req)) ?? {}) as Record<string, unknown>;
       // An invalid URL raises inside the handler: a plain 500, as the real router answers.
-      for (const key of ["serverless_url", "spot_url"]) if (key in body && !validUrl(body[key])) return sendText(res, 500, "Internal Server Error");
+      for (const key of ["serverless_url", "spot_url"])
+        if (key in body && !validUrl(body[key])) return sendText(res, 500, "Internal Server Error");
       if (typeof body.serverless_url === "string") router.serverlessUrl = body.serverless_url;
       if (typeof body.spot_url === "string") router.spotUrl = body.spot_url;
       if (typeof body.serverless_auth_token === "string") router.serverlessToken = body.serverless_auth_token;
@@ -56,7 +61,9 @@ export function createTunaHandler(router: TunaRouter, backends: TunaBackends, op
       if (!authorised(req)) return sendText(res, 401, "unauthorized");
       const body = (await readJson(req).catch(() => undefined)) as { replicas?: unknown } | undefined;
       if (!body || typeof body.replicas !== "number" || !Number.isInteger(body.replicas) || body.replicas < 0) {
-        return sendJson(res, 422, { detail: [{ type: "int_parsing", loc: ["body", "replicas"], msg: "Input should be a valid integer" }] });
+        return sendJson(res, 422, {
+          detail: [{ type: "int_parsing", loc: ["body", "replicas"], msg: "Input should be a valid integer" }],
+        });
       }
       router.setSpotReplicas(body.replicas);
       return sendJson(res, 200, { ok: true });

@@ -12,7 +12,11 @@ afterEach(async () => {
 const KEY = "router-key";
 
 async function complete(base: string, headers: Record<string, string> = { "x-api-key": KEY }) {
-  const response = await fetch(`${base}/v1/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ model: "m", prompt: "hi", max_tokens: 4 }) });
+  const response = await fetch(`${base}/v1/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ model: "m", prompt: "hi", max_tokens: 4 }),
+  });
   return { status: response.status, backend: response.headers.get("x-koi-sim-backend"), body: await response.text() };
 }
 
@@ -23,7 +27,12 @@ async function health(base: string) {
 
 describe("simulated Tuna router", () => {
   it("serves from serverless while spot warms, then from spot; route_stats count both", async () => {
-    sim = await startEngineSim(fastSimConfig({ speed: 200, tuna: { apiKey: KEY, spotProvisionSeconds: 60, upscaleDelaySeconds: 2, downscaleDelaySeconds: 3600 } }));
+    sim = await startEngineSim(
+      fastSimConfig({
+        speed: 200,
+        tuna: { apiKey: KEY, spotProvisionSeconds: 60, upscaleDelaySeconds: 2, downscaleDelaySeconds: 3600 },
+      }),
+    );
     const first = await complete(sim.tunaUrl);
     expect(first).toMatchObject({ status: 200, backend: "serverless" });
     expect((await health(sim.tunaUrl)).spot_state).toBe("warming");
@@ -46,7 +55,12 @@ describe("simulated Tuna router", () => {
     expect(await complete(sim.tunaUrl, {})).toMatchObject({ status: 401, body: "unauthorized" });
     expect((await fetch(`${sim.tunaUrl}/router/health`)).status).toBe(401);
     expect((await complete(sim.tunaUrl, { authorization: `Bearer ${KEY}` })).status).toBe(200);
-    const post = (path: string, body: unknown) => fetch(`${sim!.tunaUrl}${path}`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      fetch(`${sim!.tunaUrl}${path}`, {
+        method: "POST",
+        headers: { "x-api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     expect(await (await post("/router/spot-replicas", { replicas: 1 })).json()).toEqual({ ok: true });
     expect((await health(sim.tunaUrl)).spot_state).toBe("ready");
     await post("/router/spot-replicas", { replicas: 0 });
@@ -55,12 +69,24 @@ describe("simulated Tuna router", () => {
 
   it("router/config: invalid URL → 500, valid → ok; no backends → 503 before auth", async () => {
     sim = await startEngineSim(fastSimConfig({ tuna: { apiKey: KEY } }));
-    const post = (body: unknown) => fetch(`${sim!.tunaUrl}/router/config`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${sim!.tunaUrl}/router/config`, {
+        method: "POST",
+        headers: { "x-api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     expect((await post({ spot_url: "ftp://nope" })).status).toBe(500);
-    expect(await (await post({ serverless_url: "https://api.runpod.ai/v2/abc/openai", serverless_auth_token: "tok" })).json()).toEqual({ status: "ok" });
+    expect(
+      await (
+        await post({ serverless_url: "https://api.runpod.ai/v2/abc/openai", serverless_auth_token: "tok" })
+      ).json(),
+    ).toEqual({ status: "ok" });
     expect((await health(sim.tunaUrl)).serverless_base_url).toBe("https://api.runpod.ai/v2/abc/openai");
     sim.tuna.router.serverlessUrl = "";
     sim.tuna.router.spotUrl = "";
-    expect(await complete(sim.tunaUrl, {})).toMatchObject({ status: 503, body: JSON.stringify({ error: "No backends configured yet" }) });
+    expect(await complete(sim.tunaUrl, {})).toMatchObject({
+      status: 503,
+      body: JSON.stringify({ error: "No backends configured yet" }),
+    });
   });
 });

@@ -11,7 +11,18 @@ import type { TSimClock } from "../sim-clock.ts";
 
 export type TSpotState = "cold" | "warming" | "ready";
 const WINDOW = 200;
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+]);
 
 export class TunaRouter {
   state: TSpotState = "cold";
@@ -61,16 +72,20 @@ export class TunaRouter {
 
   private schedulePoke(): void {
     if (this.closed || this.pokeTimer) return;
-    this.pokeTimer = setTimeout(() => {
-      this.pokeTimer = null;
-      void this.poke();
-    }, Math.max(5, this.clock.realMs(this.config.upscaleDelaySeconds)));
+    this.pokeTimer = setTimeout(
+      () => {
+        this.pokeTimer = null;
+        void this.poke();
+      },
+      Math.max(5, this.clock.realMs(this.config.upscaleDelaySeconds)),
+    );
     this.pokeTimer.unref?.();
   }
 
   private async poke(): Promise<void> {
     if (this.state !== "warming" || this.closed) return;
-    if (this.clock.now() - this.warmingSince > this.config.warmupTimeoutSeconds) return this.transition("cold", "warm-up timeout", true);
+    if (this.clock.now() - this.warmingSince > this.config.warmupTimeoutSeconds)
+      return this.transition("cold", "warm-up timeout", true);
     const base = this.spotUrl.replace(/\/+$/, "");
     try {
       await fetch(`${base}/health`, { signal: AbortSignal.timeout(500) }).then((r) => r.arrayBuffer());
@@ -106,7 +121,8 @@ export class TunaRouter {
       gpu_seconds_spot: this.stats.gpuSecondsSpot,
       gpu_seconds_serverless: this.stats.gpuSecondsServerless,
       uptime_seconds: now - this.startedAt,
-      spot_ready_seconds: this.readyAccumulated + (this.state === "ready" && this.readySince !== null ? now - this.readySince : 0),
+      spot_ready_seconds:
+        this.readyAccumulated + (this.state === "ready" && this.readySince !== null ? now - this.readySince : 0),
     };
   }
 
@@ -129,19 +145,30 @@ export class TunaRouter {
     if (this.window.length > WINDOW) this.window.shift();
   }
 
-  private async forward(req: IncomingMessage, body: Buffer, backend: "spot" | "serverless", pathAndQuery: string): Promise<Response> {
+  private async forward(
+    req: IncomingMessage,
+    body: Buffer,
+    backend: "spot" | "serverless",
+    pathAndQuery: string,
+  ): Promise<Response> {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined || HOP_BY_HOP.has(name) || name === "x-api-key") continue;
       if (name === "authorization" && backend === "serverless") continue;
       headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    if (backend === "serverless" && this.serverlessToken) headers.set("authorization", `Bearer ${this.serverlessToken}`);
+    if (backend === "serverless" && this.serverlessToken)
+      headers.set("authorization", `Bearer ${this.serverlessToken}`);
     const base = (backend === "spot" ? this.spotUrl : this.serverlessUrl).replace(/\/+$/, "");
     const method = req.method ?? "GET";
     const started = this.clock.now();
     try {
-      const response = await fetch(`${base}${pathAndQuery}`, { method, headers, body: method === "GET" || method === "HEAD" ? undefined : new Uint8Array(body), signal: AbortSignal.timeout(this.clock.realMs(210) + 10_000) });
+      const response = await fetch(`${base}${pathAndQuery}`, {
+        method,
+        headers,
+        body: method === "GET" || method === "HEAD" ? undefined : new Uint8Array(body),
+        signal: AbortSignal.timeout(this.clock.realMs(210) + 10_000),
+      });
       const bytes = Buffer.from(await response.arrayBuffer());
       return new Response(bytes, { status: response.status, headers: response.headers });
     } finally {
@@ -162,7 +189,12 @@ export class TunaRouter {
     this.inFlight += 1;
     try {
       const now = this.clock.now();
-      if (this.state === "ready" && this.lastTraffic !== null && now - this.lastTraffic > this.config.downscaleDelaySeconds) this.transition("cold", "idle timeout");
+      if (
+        this.state === "ready" &&
+        this.lastTraffic !== null &&
+        now - this.lastTraffic > this.config.downscaleDelaySeconds
+      )
+        this.transition("cold", "idle timeout");
       this.lastTraffic = now;
       const body = await readBody(req);
       const pathAndQuery = sanitize(req.url ?? "/");

@@ -1,7 +1,11 @@
 import { expect, type Page } from "@playwright/test";
 
 /** Signs in through the real form, as a person would; waits until the app has moved on. */
-export async function signInWithForm(page: Page, user: { email: string; password: string }, opts: { expectUrl?: RegExp } = {}) {
+export async function signInWithForm(
+  page: Page,
+  user: { email: string; password: string },
+  opts: { expectUrl?: RegExp } = {},
+) {
   if (!new URL(page.url(), "http://x").pathname.startsWith("/sign-in")) await page.goto("/sign-in");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password", { exact: true }).fill(user.password);

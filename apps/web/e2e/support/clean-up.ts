@@ -6,8 +6,13 @@ import { removeState, type TE2eState } from "./state.ts";
 /** Stops the run's processes, drops its database and deletes its Redis keys. Safe to repeat. */
 export async function cleanUp(state: TE2eState, opts: { keepDatabase?: boolean } = {}): Promise<void> {
   await Promise.all(state.processes.map((p) => stopProcess(p)));
-  if (!opts.keepDatabase) await dropDatabase(state.databaseUrl).catch((e) => console.warn(`[e2e] could not drop ${state.databaseUrl}: ${e.message}`));
-  await deleteKeys(state.redisUrl, state.redisPrefix).catch((e) => console.warn(`[e2e] could not clean Redis: ${e.message}`));
+  if (!opts.keepDatabase)
+    await dropDatabase(state.databaseUrl).catch((e) =>
+      console.warn(`[e2e] could not drop ${state.databaseUrl}: ${e.message}`),
+    );
+  await deleteKeys(state.redisUrl, state.redisPrefix).catch((e) =>
+    console.warn(`[e2e] could not clean Redis: ${e.message}`),
+  );
   removeState(state.port);
 }
 

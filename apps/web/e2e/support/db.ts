@@ -34,7 +34,15 @@ export async function createUserWithOrg(
   const { user, org } = await userInOrg(role, userOpts, opts.orgName);
   // Like a user who signed up and confirmed their address.
   await prisma.user.update({ where: { id: user.id }, data: { emailVerified: new Date() } });
-  return { userId: user.id, orgId: org.id, orgSlug: org.slug, orgName: org.name, email: userOpts.email, password, role };
+  return {
+    userId: user.id,
+    orgId: org.id,
+    orgSlug: org.slug,
+    orgName: org.name,
+    email: userOpts.email,
+    password,
+    role,
+  };
 }
 
 async function userInOrg(role: Role, userOpts: Parameters<typeof createTestUser>[0], orgName?: string) {
@@ -48,7 +56,9 @@ async function userInOrg(role: Role, userOpts: Parameters<typeof createTestUser>
 }
 
 /** A Koi staff user (no org), e.g. for /admin pages. */
-export async function createStaffUser(opts: { password?: string } = {}): Promise<{ userId: string; email: string; password: string }> {
+export async function createStaffUser(
+  opts: { password?: string } = {},
+): Promise<{ userId: string; email: string; password: string }> {
   e2eEnv();
   const password = opts.password ?? `pw-${randomBytes(9).toString("base64url")}`;
   const user = await createTestUser({

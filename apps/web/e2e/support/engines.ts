@@ -27,14 +27,49 @@ export async function startSimEngineAndAgent(apiKey: string, opts: { simConfig?:
   const [orcaPort, tunaPort, hookPort] = [await freePort(), await freePort(), await freePort()];
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), "koi-e2e-agent-"));
   const sim = track(
-    startNode("engine-sim", path.join(repoRoot, "apps/engine-sim"), ["--import", "tsx", "src/cli.ts", ...(opts.simConfig ? ["--config", opts.simConfig] : ["--speed", "60", "--seed", "7"]), "--orca-port", String(orcaPort), "--tuna-port", String(tunaPort), "--koi-service-url", `http://127.0.0.1:${hookPort}`], process.env, logDir),
+    startNode(
+      "engine-sim",
+      path.join(repoRoot, "apps/engine-sim"),
+      [
+        "--import",
+        "tsx",
+        "src/cli.ts",
+        ...(opts.simConfig ? ["--config", opts.simConfig] : ["--speed", "60", "--seed", "7"]),
+        "--orca-port",
+        String(orcaPort),
+        "--tuna-port",
+        String(tunaPort),
+        "--koi-service-url",
+        `http://127.0.0.1:${hookPort}`,
+      ],
+      process.env,
+      logDir,
+    ),
   );
   await waitForHttp(sim, `http://127.0.0.1:${orcaPort}/health`, { timeoutMs: 30_000, ready: (s) => s === 200, logDir });
   const agent = track(
     startNode(
       "koi-agent",
       repoRoot,
-      ["packages/agent/bin/koi-agent.mjs", "--koi-url", state.baseUrl, "--api-key", apiKey, "--engine", "sim", "--engine-url", `http://127.0.0.1:${orcaPort}`, "--tuna-url", `http://127.0.0.1:${tunaPort}`, "--spool-dir", spoolDir, "--webhook-port", String(hookPort), "--report-interval", "1"],
+      [
+        "packages/agent/bin/koi-agent.mjs",
+        "--koi-url",
+        state.baseUrl,
+        "--api-key",
+        apiKey,
+        "--engine",
+        "sim",
+        "--engine-url",
+        `http://127.0.0.1:${orcaPort}`,
+        "--tuna-url",
+        `http://127.0.0.1:${tunaPort}`,
+        "--spool-dir",
+        spoolDir,
+        "--webhook-port",
+        String(hookPort),
+        "--report-interval",
+        "1",
+      ],
       process.env,
       logDir,
     ),
@@ -57,7 +92,13 @@ export async function restartWeb(downMs: number): Promise<void> {
   const old = state.processes.find((p) => p.name === "web");
   if (old) await stopProcess(old);
   await new Promise((r) => setTimeout(r, downMs));
-  const web = startNode("web", webDir, [path.join(repoRoot, "node_modules/next/dist/bin/next"), "start", "-p", String(state.port)], koiProcessEnv(state), logDir);
+  const web = startNode(
+    "web",
+    webDir,
+    [path.join(repoRoot, "node_modules/next/dist/bin/next"), "start", "-p", String(state.port)],
+    koiProcessEnv(state),
+    logDir,
+  );
   state.processes = [...state.processes.filter((p) => p.name !== "web"), web];
   writeState(state);
   await waitForHttp(web, `${state.baseUrl}/`, { timeoutMs: 90_000, ready: () => true, logDir });

@@ -22,18 +22,24 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
 
   const buildId = path.join(webDir, ".next/BUILD_ID");
   if (!fs.existsSync(buildId)) {
-    throw new Error(`e2e runs the built app, and there is no build (${buildId} is missing).\nRun \`npm run build\` first (or \`bash scripts/test-all.sh\`, which does both).`);
+    throw new Error(
+      `e2e runs the built app, and there is no build (${buildId} is missing).\nRun \`npm run build\` first (or \`bash scripts/test-all.sh\`, which does both).`,
+    );
   }
 
   const previous = readState(port);
   if (previous && isRunning(previous.runnerPid, /playwright/)) {
-    throw new Error(`another e2e run (Playwright pid ${previous.runnerPid}) is using port ${port}. Wait for it, or use another port: KOI_E2E_PORT=3300 npm run e2e`);
+    throw new Error(
+      `another e2e run (Playwright pid ${previous.runnerPid}) is using port ${port}. Wait for it, or use another port: KOI_E2E_PORT=3300 npm run e2e`,
+    );
   }
   // A run that crashed or was killed leaves its servers and database behind: remove them.
   if (previous) await cleanUp(previous);
 
   if ((await portInUse(port, "127.0.0.1")) || (await portInUse(port, "::1"))) {
-    throw new Error(`port ${port} is already in use (scripts/start.sh or \`next dev\`?). Stop it, or pick another port: KOI_E2E_PORT=3300 npm run e2e`);
+    throw new Error(
+      `port ${port} is already in use (scripts/start.sh or \`next dev\`?). Stop it, or pick another port: KOI_E2E_PORT=3300 npm run e2e`,
+    );
   }
 
   const redisUrl = process.env.KOI_TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";

@@ -23,6 +23,16 @@ export function koiProcessEnv(state: TE2eState): NodeJS.ProcessEnv {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   };
   // Whatever a developer's shell carries must not change what the specs see.
-  for (const name of ["SMTP_URL", "PORT", "AUTH_URL", "AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET", "AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET", "KOI_DEV_MAIL"]) delete env[name];
+  for (const name of [
+    "SMTP_URL",
+    "PORT",
+    "AUTH_URL",
+    "AUTH_GITHUB_ID",
+    "AUTH_GITHUB_SECRET",
+    "AUTH_GOOGLE_ID",
+    "AUTH_GOOGLE_SECRET",
+    "KOI_DEV_MAIL",
+  ])
+    delete env[name];
   return env;
 }

@@ -43,7 +43,9 @@ export async function latestMailTo(
     const match = rows.find((row) => !opts.subject || opts.subject.test(row.subject));
     if (match) return { ...match, link: firstLink(match.text) ?? firstLink(match.html ?? "") };
     if (Date.now() > deadline) {
-      throw new Error(`no mail to ${email}${opts.subject ? ` matching ${opts.subject}` : ""} within ${(opts.timeoutMs ?? 15_000) / 1000} s`);
+      throw new Error(
+        `no mail to ${email}${opts.subject ? ` matching ${opts.subject}` : ""} within ${(opts.timeoutMs ?? 15_000) / 1000} s`,
+      );
     }
     await sleep(250);
   }

@@ -5,7 +5,13 @@ import path from "node:path";
 import type { TE2eProcess } from "./state.ts";
 
 /** Starts `node <args>` directly (no npm/npx wrapper), so its PID is the server's own. */
-export function startNode(name: string, cwd: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): TE2eProcess {
+export function startNode(
+  name: string,
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+): TE2eProcess {
   fs.mkdirSync(logDir, { recursive: true });
   const log = fs.openSync(path.join(logDir, `${name}.log`), "w");
   const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", log, log] });
@@ -68,7 +74,9 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -85,7 +93,8 @@ export async function waitForHttp(
   const deadline = Date.now() + opts.timeoutMs;
   let last = "no answer";
   while (Date.now() < deadline) {
-    if (!isAlive(proc.pid)) throw new Error(`${proc.name} exited before answering at ${url}\n${logTail(proc.name, opts.logDir)}`);
+    if (!isAlive(proc.pid))
+      throw new Error(`${proc.name} exited before answering at ${url}\n${logTail(proc.name, opts.logDir)}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: "manual" });
       if (opts.ready(res.status)) return;
@@ -95,7 +104,9 @@ export async function waitForHttp(
     }
     await sleep(250);
   }
-  throw new Error(`${proc.name} did not become ready at ${url} within ${opts.timeoutMs / 1000} s (last: ${last})\n${logTail(proc.name, opts.logDir)}`);
+  throw new Error(
+    `${proc.name} did not become ready at ${url} within ${opts.timeoutMs / 1000} s (last: ${last})\n${logTail(proc.name, opts.logDir)}`,
+  );
 }
 
 export function logTail(name: string, logDir: string, lines = 40): string {

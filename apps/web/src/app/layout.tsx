@@ -6,7 +6,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "Koi — the GPU control plane for LLM inference", template: "%s · Koi" },
-  description: "Koi picks the cheapest GPUs that meet your SLO, forecasts misses before they happen, and routes work between Tuna and Orca.",
+  description:
+    "Koi picks the cheapest GPUs that meet your SLO, forecasts misses before they happen, and routes work between Tuna and Orca.",
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

@@ -2,7 +2,12 @@
 export function formatUsd(value: number): string {
   const abs = Math.abs(value);
   const digits = abs > 0 && abs < 1 ? 3 : 2;
-  return value.toLocaleString("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: digits });
+  return value.toLocaleString("en-US", {
+    style: "currency",
+    currency: "USD",
+    minimumFractionDigits: 2,
+    maximumFractionDigits: digits,
+  });
 }
 
 export function formatUsdPerHour(value: number): string {

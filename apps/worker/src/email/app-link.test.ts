@@ -13,7 +13,9 @@ describe("appLink", () => {
   });
 
   it("encodes parameters", () => {
-    expect(appLink("http://x.test", "/reset-password", { token: "a+b/c=" })).toBe("http://x.test/reset-password?token=a%2Bb%2Fc%3D");
+    expect(appLink("http://x.test", "/reset-password", { token: "a+b/c=" })).toBe(
+      "http://x.test/reset-password?token=a%2Bb%2Fc%3D",
+    );
   });
 });
 

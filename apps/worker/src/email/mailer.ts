@@ -1,7 +1,14 @@
 import nodemailer from "nodemailer";
 import SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 
-export type TOutgoingMail = { from: string; to: string; subject: string; text: string; html: string | null; messageId: string };
+export type TOutgoingMail = {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  messageId: string;
+};
 
 /** The one thing the email jobs need from a transport; tests substitute their own. */
 export type TMailer = {

@@ -14,7 +14,13 @@ const rand = () => randomBytes(4).toString("hex");
 const inOneDay = () => new Date(Date.now() + 86_400_000);
 
 function ctx(jobId: string, mailer: TMailer | null = null): TJobContext {
-  return { jobId, attemptsMade: 0, log: logger, db: prisma, mail: { appUrl: APP_URL, from: "Koi <no-reply@koi.test>", mailer } };
+  return {
+    jobId,
+    attemptsMade: 0,
+    log: logger,
+    db: prisma,
+    mail: { appUrl: APP_URL, from: "Koi <no-reply@koi.test>", mailer },
+  };
 }
 
 /** The token in the emailed link; the test proves the row's hash belongs to it. */
@@ -28,15 +34,31 @@ const mailsFor = (dedupKey: string) => prisma.mailMessage.findMany({ where: { de
 
 async function createWaitlistEntry(patch: { status?: "PENDING" | "CONFIRMED"; confirmedAt?: Date } = {}) {
   return prisma.waitlistEntry.create({
-    data: { email: `wl-${rand()}@example.test`, name: "Ada", company: "Acme", fleetSize: "8-64", workloadType: "BATCH", ...patch },
+    data: {
+      email: `wl-${rand()}@example.test`,
+      name: "Ada",
+      company: "Acme",
+      fleetSize: "8-64",
+      workloadType: "BATCH",
+      ...patch,
+    },
   });
 }
 
-async function createInvitation(patch: { orgId?: string | null; acceptedAt?: Date; revokedAt?: Date; expiresAt?: Date } = {}) {
+async function createInvitation(
+  patch: { orgId?: string | null; acceptedAt?: Date; revokedAt?: Date; expiresAt?: Date } = {},
+) {
   const inviter = await createTestUser({ name: "Grace Hopper" });
   const org = await createTestOrg({ name: `Lab ${rand()}`, ownerId: inviter.id });
   return prisma.invitation.create({
-    data: { orgId: org.id, email: `inv-${rand()}@example.test`, role: "MEMBER", expiresAt: inOneDay(), invitedById: inviter.id, ...patch },
+    data: {
+      orgId: org.id,
+      email: `inv-${rand()}@example.test`,
+      role: "MEMBER",
+      expiresAt: inOneDay(),
+      invitedById: inviter.id,
+      ...patch,
+    },
   });
 }
 
@@ -47,7 +69,11 @@ describe("send-waitlist-confirmation", () => {
     await jobHandlers["send-waitlist-confirmation"]({ entryId: entry.id }, ctx(jobId));
 
     const [message] = await mailsFor(jobId);
-    expect(message).toMatchObject({ to: entry.email, transport: "store", subject: "Confirm your place on the Koi waitlist" });
+    expect(message).toMatchObject({
+      to: entry.email,
+      transport: "store",
+      subject: "Confirm your place on the Koi waitlist",
+    });
     expect(message!.sentAt).toBeInstanceOf(Date);
     expect(message!.text).toContain("Hi Ada");
     const token = tokenIn(message!.text, "/waitlist/confirm");
@@ -59,13 +85,17 @@ describe("send-waitlist-confirmation", () => {
     const again = await mailsFor(jobId);
     expect(again).toHaveLength(1);
     expect(again[0]!.id).toBe(message!.id);
-    expect((await prisma.waitlistEntry.findUniqueOrThrow({ where: { id: entry.id } })).confirmTokenHash).toBe(stored.confirmTokenHash);
+    expect((await prisma.waitlistEntry.findUniqueOrThrow({ where: { id: entry.id } })).confirmTokenHash).toBe(
+      stored.confirmTokenHash,
+    );
   });
 
   it("two concurrent runs of the same job store one message and one token", async () => {
     const entry = await createWaitlistEntry();
     const jobId = `waitlist-confirm-${entry.id}`;
-    await Promise.all([1, 2, 3].map(() => jobHandlers["send-waitlist-confirmation"]({ entryId: entry.id }, ctx(jobId))));
+    await Promise.all(
+      [1, 2, 3].map(() => jobHandlers["send-waitlist-confirmation"]({ entryId: entry.id }, ctx(jobId))),
+    );
     const messages = await mailsFor(jobId);
     expect(messages).toHaveLength(1);
     const stored = await prisma.waitlistEntry.findUniqueOrThrow({ where: { id: entry.id } });
@@ -93,18 +123,24 @@ describe("send-invitation", () => {
     expect(message).toMatchObject({ to: invitation.email, subject: `You're invited to ${org.name} on Koi` });
     expect(message!.text).toContain(`Grace Hopper invited you to ${org.name} on Koi as member.`);
     const token = tokenIn(message!.text, "/invite/accept");
-    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(hashSecretToken(token));
+    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(
+      hashSecretToken(token),
+    );
   });
 
   it("mails a waitlist approval (no org) as access to the invitee's own organization", async () => {
-    const invitation = await prisma.invitation.create({ data: { orgId: null, email: `appr-${rand()}@example.test`, role: "OWNER", expiresAt: inOneDay() } });
+    const invitation = await prisma.invitation.create({
+      data: { orgId: null, email: `appr-${rand()}@example.test`, role: "OWNER", expiresAt: inOneDay() },
+    });
     const jobId = `invite-${invitation.id}`;
     await jobHandlers["send-invitation"]({ invitationId: invitation.id }, ctx(jobId));
     const [message] = await mailsFor(jobId);
     expect(message!.subject).toBe("Your Koi access is ready");
     expect(message!.text).toContain("you will join your own organization as owner");
     const token = tokenIn(message!.text, "/invite/accept");
-    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(hashSecretToken(token));
+    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(
+      hashSecretToken(token),
+    );
   });
 
   it.each([
@@ -122,13 +158,17 @@ describe("send-invitation", () => {
 describe("send-password-reset", () => {
   it("mails the user a reset link whose token hash is on the reset row", async () => {
     const user = await createTestUser();
-    const reset = await prisma.passwordResetToken.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) } });
+    const reset = await prisma.passwordResetToken.create({
+      data: { userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) },
+    });
     const jobId = `password-reset-${reset.id}`;
     await jobHandlers["send-password-reset"]({ resetId: reset.id }, ctx(jobId));
     const [message] = await mailsFor(jobId);
     expect(message).toMatchObject({ to: user.email, subject: "Reset your Koi password" });
     const token = tokenIn(message!.text, "/reset-password");
-    expect((await prisma.passwordResetToken.findUniqueOrThrow({ where: { id: reset.id } })).tokenHash).toBe(hashSecretToken(token));
+    expect((await prisma.passwordResetToken.findUniqueOrThrow({ where: { id: reset.id } })).tokenHash).toBe(
+      hashSecretToken(token),
+    );
   });
 
   it.each([
@@ -136,7 +176,9 @@ describe("send-password-reset", () => {
     ["expired", { expiresAt: new Date(Date.now() - 1000) }],
   ])("skips %s reset requests", async (_label, patch) => {
     const user = await createTestUser();
-    const reset = await prisma.passwordResetToken.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 3_600_000), ...patch } });
+    const reset = await prisma.passwordResetToken.create({
+      data: { userId: user.id, expiresAt: new Date(Date.now() + 3_600_000), ...patch },
+    });
     await jobHandlers["send-password-reset"]({ resetId: reset.id }, ctx(`password-reset-${reset.id}`));
     expect(await mailsFor(`password-reset-${reset.id}`)).toHaveLength(0);
   });
@@ -158,7 +200,9 @@ describe("over SMTP", () => {
     const invitation = await createInvitation();
     const jobId = `invite-${invitation.id}`;
     smtp.failNext = 1;
-    await expect(jobHandlers["send-invitation"]({ invitationId: invitation.id }, ctx(jobId, mailer))).rejects.toThrow(/451/);
+    await expect(jobHandlers["send-invitation"]({ invitationId: invitation.id }, ctx(jobId, mailer))).rejects.toThrow(
+      /451/,
+    );
     const [unsent] = await mailsFor(jobId);
     expect(unsent).toMatchObject({ transport: "smtp", sentAt: null });
     const hashAfterFailure = (await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash;
@@ -169,7 +213,9 @@ describe("over SMTP", () => {
     const [sent] = await mailsFor(jobId);
     expect(sent!.id).toBe(unsent!.id);
     expect(sent!.sentAt).toBeInstanceOf(Date);
-    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(hashAfterFailure);
+    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(
+      hashAfterFailure,
+    );
     expect(smtp.messages).toHaveLength(1);
     const raw = smtp.messages[0]!;
     expect(raw).toMatch(new RegExp(`^To: ${invitation.email}`, "m"));

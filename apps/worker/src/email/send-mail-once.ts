@@ -56,7 +56,14 @@ export async function sendMailOnce(ctx: TJobContext, subject: TMailSubject): Pro
       await plan.storeTokenHash(tx, tokenHash);
       const mail = plan.render(token);
       return tx.mailMessage.create({
-        data: { dedupKey, to: plan.to, subject: mail.subject, text: mail.text, html: mail.html, transport: ctx.mail.mailer ? "smtp" : "store" },
+        data: {
+          dedupKey,
+          to: plan.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          transport: ctx.mail.mailer ? "smtp" : "store",
+        },
       });
     });
     if ("skip" in created) {

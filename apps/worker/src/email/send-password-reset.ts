@@ -9,13 +9,17 @@ export const sendPasswordReset: TJobHandler<"send-password-reset"> = ({ resetId 
     id: resetId,
     lock: (tx) => tx.$queryRaw`SELECT 1 FROM "PasswordResetToken" WHERE "id" = ${resetId} FOR UPDATE`,
     async load(db, now) {
-      const reset = await db.passwordResetToken.findUnique({ where: { id: resetId }, include: { user: { select: { email: true } } } });
+      const reset = await db.passwordResetToken.findUnique({
+        where: { id: resetId },
+        include: { user: { select: { email: true } } },
+      });
       if (!reset) return { skip: "reset request no longer exists" };
       if (reset.usedAt) return { skip: "reset link already used" };
       if (reset.expiresAt <= now) return { skip: "reset request expired" };
       return {
         to: reset.user.email,
-        storeTokenHash: (tx, tokenHash) => tx.passwordResetToken.update({ where: { id: resetId }, data: { tokenHash } }),
+        storeTokenHash: (tx, tokenHash) =>
+          tx.passwordResetToken.update({ where: { id: resetId }, data: { tokenHash } }),
         render: (token) => passwordResetMail({ resetUrl: appLink(ctx.mail.appUrl, "/reset-password", { token }) }),
       };
     },

@@ -14,9 +14,13 @@ export const sendWaitlistConfirmation: TJobHandler<"send-waitlist-confirmation">
       if (entry.status !== "PENDING" || entry.confirmedAt) return { skip: "waitlist entry already confirmed" };
       return {
         to: entry.email,
-        storeTokenHash: (tx, tokenHash) => tx.waitlistEntry.update({ where: { id: entryId }, data: { confirmTokenHash: tokenHash } }),
+        storeTokenHash: (tx, tokenHash) =>
+          tx.waitlistEntry.update({ where: { id: entryId }, data: { confirmTokenHash: tokenHash } }),
         render: (token) =>
-          waitlistConfirmationMail({ name: entry.name, confirmUrl: appLink(ctx.mail.appUrl, "/waitlist/confirm", { token }) }),
+          waitlistConfirmationMail({
+            name: entry.name,
+            confirmUrl: appLink(ctx.mail.appUrl, "/waitlist/confirm", { token }),
+          }),
       };
     },
   });

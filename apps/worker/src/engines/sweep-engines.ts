@@ -4,7 +4,8 @@ import type { TJobHandler } from "../job-handlers.ts";
 
 export const sweepOfflineAgents: TJobHandler<"mark-offline-agents"> = async (_payload, ctx) => {
   const flipped = await markOfflineAgents();
-  if (flipped.length) ctx.log.info({ agents: flipped.map((a) => a.agentId) }, "agents marked offline after missed heartbeats");
+  if (flipped.length)
+    ctx.log.info({ agents: flipped.map((a) => a.agentId) }, "agents marked offline after missed heartbeats");
 };
 
 export const sweepExpiredLeases: TJobHandler<"announce-expired-leases"> = async (_payload, ctx) => {

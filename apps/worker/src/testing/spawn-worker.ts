@@ -6,11 +6,19 @@ import { fileURLToPath } from "node:url";
 const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const mainPath = fileURLToPath(new URL("../main.ts", import.meta.url));
 
-export type TSpawnedWorker = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
+export type TSpawnedWorker = {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
 
 /** Runs the real entry point (`node --import tsx apps/worker/src/main.ts`) with the given environment. */
 export function spawnWorker(env: NodeJS.ProcessEnv): TSpawnedWorker {
-  const child = spawn(process.execPath, ["--import", "tsx", mainPath], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", mainPath], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));

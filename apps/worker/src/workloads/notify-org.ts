@@ -15,8 +15,14 @@ export const notifyOrg: TJobHandler<"notify-org"> = async (payload, ctx) => {
     ctx.log.info({ notificationKey: payload.notificationKey }, "notification not wanted by the org; skipped");
     return;
   }
-  const workload = await ctx.db.workload.findFirst({ where: { id: payload.workloadId, orgId: payload.orgId }, select: { id: true, name: true } });
-  const subject = payload.kind === "slo_at_risk" ? `SLO at risk: ${workload?.name ?? payload.workloadId}` : `Budget exceeded: ${workload?.name ?? payload.workloadId}`;
+  const workload = await ctx.db.workload.findFirst({
+    where: { id: payload.workloadId, orgId: payload.orgId },
+    select: { id: true, name: true },
+  });
+  const subject =
+    payload.kind === "slo_at_risk"
+      ? `SLO at risk: ${workload?.name ?? payload.workloadId}`
+      : `Budget exceeded: ${workload?.name ?? payload.workloadId}`;
   const link = new URL(`/workloads/${payload.workloadId}`, ctx.mail.appUrl).toString();
 
   if (setting.email) {
@@ -25,7 +31,13 @@ export const notifyOrg: TJobHandler<"notify-org"> = async (payload, ctx) => {
       (await ctx.db.mailMessage.findUnique({ where: { dedupKey } })) ??
       (await ctx.db.mailMessage.upsert({
         where: { dedupKey },
-        create: { dedupKey, to: setting.email, subject, text: `${payload.message}\n\n${link}\n`, transport: ctx.mail.mailer ? "smtp" : "store" },
+        create: {
+          dedupKey,
+          to: setting.email,
+          subject,
+          text: `${payload.message}\n\n${link}\n`,
+          transport: ctx.mail.mailer ? "smtp" : "store",
+        },
         update: {},
       }));
     if (!message.sentAt) await deliver(ctx, message);
@@ -33,12 +45,27 @@ export const notifyOrg: TJobHandler<"notify-org"> = async (payload, ctx) => {
   if (setting.webhookUrl) {
     const res = await fetch(setting.webhookUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "koi-notifications/1", "x-koi-notification-key": payload.notificationKey },
-      body: JSON.stringify({ kind: payload.kind, notificationKey: payload.notificationKey, workloadId: payload.workloadId, workloadName: workload?.name ?? null, message: payload.message, url: link, at: new Date().toISOString() }),
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "koi-notifications/1",
+        "x-koi-notification-key": payload.notificationKey,
+      },
+      body: JSON.stringify({
+        kind: payload.kind,
+        notificationKey: payload.notificationKey,
+        workloadId: payload.workloadId,
+        workloadName: workload?.name ?? null,
+        message: payload.message,
+        url: link,
+        at: new Date().toISOString(),
+      }),
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       redirect: "manual",
     });
     if (res.status < 200 || res.status >= 300) throw new Error(`webhook answered ${res.status}`);
   }
-  ctx.log.info({ notificationKey: payload.notificationKey, email: Boolean(setting.email), webhook: Boolean(setting.webhookUrl) }, "org notified");
+  ctx.log.info(
+    { notificationKey: payload.notificationKey, email: Boolean(setting.email), webhook: Boolean(setting.webhookUrl) },
+    "org notified",
+  );
 };

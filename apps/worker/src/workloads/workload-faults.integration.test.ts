@@ -7,7 +7,14 @@ import { recordHeartbeat } from "@koi/api/engines/record-heartbeat";
 import { planWorkload } from "@koi/api/workloads/plan-workload";
 import { replanWorkload } from "@koi/api/workloads/replan-workload";
 import { submitWorkload } from "@koi/api/workloads/submit-workload";
-import { batchSubmission, h100Pool, liveAssignment, orgWithAgent, report, dropOutboxRows } from "@koi/api/workloads/test-fixtures";
+import {
+  batchSubmission,
+  h100Pool,
+  liveAssignment,
+  orgWithAgent,
+  report,
+  dropOutboxRows,
+} from "@koi/api/workloads/test-fixtures";
 import { createRedis } from "@koi/core/redis";
 import { prisma } from "@koi/db";
 import { afterAll, describe, expect, it } from "vitest";
@@ -36,7 +43,13 @@ async function freshPrefix(label: string): Promise<string> {
 }
 
 function startWorker(prefix: string, logLevel = "warn"): TSpawnedWorker {
-  const worker = spawnWorker({ ...process.env, KOI_REDIS_PREFIX: prefix, KOI_WORKER_HEALTH_PORT: "0", LOG_LEVEL: logLevel, SMTP_URL: "" });
+  const worker = spawnWorker({
+    ...process.env,
+    KOI_REDIS_PREFIX: prefix,
+    KOI_WORKER_HEALTH_PORT: "0",
+    LOG_LEVEL: logLevel,
+    SMTP_URL: "",
+  });
   spawned.push(worker);
   return worker;
 }
@@ -55,7 +68,10 @@ async function deleteKeys(prefix: string): Promise<number> {
 
 /** The fake agent keeps heartbeating, or the liveness sweep would (rightly) replan all its work. */
 function keepAlive(orgId: string, agentId: string): () => void {
-  const timer = setInterval(() => void recordHeartbeat(orgId, agentId, { inventory: null, assignments: [] }).catch(() => undefined), 5_000);
+  const timer = setInterval(
+    () => void recordHeartbeat(orgId, agentId, { inventory: null, assignments: [] }).catch(() => undefined),
+    5_000,
+  );
   return () => clearInterval(timer);
 }
 
@@ -75,77 +91,131 @@ async function expectOneDeployEach(orgId: string, n: number) {
 }
 
 describe("workload pipeline under faults", () => {
-  it("(a) two workers, one SIGKILLed every ~2 s: 1,000 workloads each get exactly one deploy", { timeout: 240_000 }, async () => {
-    const N = 1_000;
-    const prefix = await freshPrefix("kill");
-    const { org, agentId } = await orgWithAgent([h100Pool(1_200, "h100-a"), h100Pool(1_200, "h100-b")]);
-    orgsMade.push(org.id);
-    const stopHeartbeats = keepAlive(org.id, agentId);
-    const stable = startWorker(prefix);
-    // The victim logs at info, so we see it become ready and the plan jobs it ran before each kill.
-    let victim = startWorker(prefix, "info");
-    let kills = 0;
-    let victimPlans = 0;
-    let stop = false;
-    const killer = (async () => {
-      while (!stop) {
-        await waitFor(async () => stop || victim.output().includes("worker ready") || victim.child.exitCode !== null, 20_000, "the victim worker to boot").catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 1_000 + Math.random() * 1_000));
-        if (stop) break;
-        victim.child.kill("SIGKILL");
-        await victim.exited;
-        kills++;
-        victimPlans += victim.output().split('"msg":"plan-workload"').length - 1;
-        victim = startWorker(prefix, "info");
-      }
-    })();
-    for (let i = 0; i < N; i++) await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ requests: 2_000, name: `kill-${i}` }) });
-    await waitFor(async () => (await statusCounts(org.id)).DISPATCHING === N, 200_000, `all ${N} workloads DISPATCHING`).catch(async (err: unknown) => {
-      throw new Error(`${String(err)}; counts ${JSON.stringify(await statusCounts(org.id))}; stable worker output: ${stable.output().slice(-2000)}`);
-    });
-    stop = true;
-    stopHeartbeats();
-    await killer;
-    expect(kills).toBeGreaterThanOrEqual(2);
-    expect(victimPlans).toBeGreaterThan(0);
-    await expectOneDeployEach(org.id, N);
-    victim.child.kill("SIGKILL");
-    stable.child.kill("SIGTERM");
-    await stable.exited;
-  });
+  it(
+    "(a) two workers, one SIGKILLed every ~2 s: 1,000 workloads each get exactly one deploy",
+    { timeout: 240_000 },
+    async () => {
+      const N = 1_000;
+      const prefix = await freshPrefix("kill");
+      const { org, agentId } = await orgWithAgent([h100Pool(1_200, "h100-a"), h100Pool(1_200, "h100-b")]);
+      orgsMade.push(org.id);
+      const stopHeartbeats = keepAlive(org.id, agentId);
+      const stable = startWorker(prefix);
+      // The victim logs at info, so we see it become ready and the plan jobs it ran before each kill.
+      let victim = startWorker(prefix, "info");
+      let kills = 0;
+      let victimPlans = 0;
+      let stop = false;
+      const killer = (async () => {
+        while (!stop) {
+          await waitFor(
+            async () => stop || victim.output().includes("worker ready") || victim.child.exitCode !== null,
+            20_000,
+            "the victim worker to boot",
+          ).catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 1_000 + Math.random() * 1_000));
+          if (stop) break;
+          victim.child.kill("SIGKILL");
+          await victim.exited;
+          kills++;
+          victimPlans += victim.output().split('"msg":"plan-workload"').length - 1;
+          victim = startWorker(prefix, "info");
+        }
+      })();
+      for (let i = 0; i < N; i++)
+        await submitWorkload({
+          orgId: org.id,
+          actorUserId: null,
+          via: "api",
+          submission: batchSubmission({ requests: 2_000, name: `kill-${i}` }),
+        });
+      await waitFor(
+        async () => (await statusCounts(org.id)).DISPATCHING === N,
+        200_000,
+        `all ${N} workloads DISPATCHING`,
+      ).catch(async (err: unknown) => {
+        throw new Error(
+          `${String(err)}; counts ${JSON.stringify(await statusCounts(org.id))}; stable worker output: ${stable.output().slice(-2000)}`,
+        );
+      });
+      stop = true;
+      stopHeartbeats();
+      await killer;
+      expect(kills).toBeGreaterThanOrEqual(2);
+      expect(victimPlans).toBeGreaterThan(0);
+      await expectOneDeployEach(org.id, N);
+      victim.child.kill("SIGKILL");
+      stable.child.kill("SIGTERM");
+      await stable.exited;
+    },
+  );
 
-  it("(b) Redis keys deleted mid-run: every pending workload moves on within 30 s, a finished one completes", { timeout: 120_000 }, async () => {
-    const N = 200;
-    const prefix = await freshPrefix("flush");
-    const { org, agentId } = await orgWithAgent([h100Pool(400)]);
-    orgsMade.push(org.id);
-    const stopHeartbeats = keepAlive(org.id, agentId);
-    // A workload whose completion job is lost with Redis: its assignment reported `completed`.
-    const finished = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ requests: 100 }) });
-    await planWorkload(finished.id);
-    const fa = await liveAssignment(finished.id);
-    const [deploy] = await claimCommands(agentId);
-    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted" });
-    await recordReport(org.id, fa.id, report({ seq: 0, state: "completed", completed: 100, total: 100, at: new Date(), costUsd: 3 }));
-    await prisma.outboxEvent.updateMany({ where: { jobId: `complete-${finished.id}` }, data: { publishedAt: new Date(Date.now() - 2 * 86_400_000) } });
+  it(
+    "(b) Redis keys deleted mid-run: every pending workload moves on within 30 s, a finished one completes",
+    { timeout: 120_000 },
+    async () => {
+      const N = 200;
+      const prefix = await freshPrefix("flush");
+      const { org, agentId } = await orgWithAgent([h100Pool(400)]);
+      orgsMade.push(org.id);
+      const stopHeartbeats = keepAlive(org.id, agentId);
+      // A workload whose completion job is lost with Redis: its assignment reported `completed`.
+      const finished = await submitWorkload({
+        orgId: org.id,
+        actorUserId: null,
+        via: "api",
+        submission: batchSubmission({ requests: 100 }),
+      });
+      await planWorkload(finished.id);
+      const fa = await liveAssignment(finished.id);
+      const [deploy] = await claimCommands(agentId);
+      await ackCommand(org.id, agentId, deploy!.id, { status: "accepted" });
+      await recordReport(
+        org.id,
+        fa.id,
+        report({ seq: 0, state: "completed", completed: 100, total: 100, at: new Date(), costUsd: 3 }),
+      );
+      await prisma.outboxEvent.updateMany({
+        where: { jobId: `complete-${finished.id}` },
+        data: { publishedAt: new Date(Date.now() - 2 * 86_400_000) },
+      });
 
-    const worker = startWorker(prefix);
-    for (let i = 0; i < N; i++) await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission({ requests: 2_000, name: `flush-${i}` }) });
-    await waitFor(async () => ((await statusCounts(org.id)).DISPATCHING ?? 0) >= 20, 60_000, "planning to start");
-    const deleted = await deleteKeys(prefix);
-    const flushedAt = Date.now();
-    expect(deleted).toBeGreaterThan(0);
-    await waitFor(async () => (await statusCounts(org.id)).DISPATCHING === N, 30_000, "every pending workload to be planned after the flush").catch(async (err: unknown) => {
-      throw new Error(`${String(err)}; counts ${JSON.stringify(await statusCounts(org.id))}; output: ${worker.output().slice(-2000)}`);
-    });
-    await waitFor(() => prisma.workload.findFirst({ where: { id: finished.id, status: "COMPLETED" } }), 30_000, "the finished workload to complete (reconcile)");
-    expect(Date.now() - flushedAt).toBeLessThan(30_000);
-    const counts = await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Command" c JOIN "Assignment" a ON a.id = c."assignmentId" JOIN "Workload" w ON w.id = a."workloadId" WHERE w."orgId" = ${org.id} AND c.type = 'deploy'`;
-    expect(counts[0]!.n).toBe(N + 1);
-    stopHeartbeats();
-    worker.child.kill("SIGTERM");
-    await worker.exited;
-  });
+      const worker = startWorker(prefix);
+      for (let i = 0; i < N; i++)
+        await submitWorkload({
+          orgId: org.id,
+          actorUserId: null,
+          via: "api",
+          submission: batchSubmission({ requests: 2_000, name: `flush-${i}` }),
+        });
+      await waitFor(async () => ((await statusCounts(org.id)).DISPATCHING ?? 0) >= 20, 60_000, "planning to start");
+      const deleted = await deleteKeys(prefix);
+      const flushedAt = Date.now();
+      expect(deleted).toBeGreaterThan(0);
+      await waitFor(
+        async () => (await statusCounts(org.id)).DISPATCHING === N,
+        30_000,
+        "every pending workload to be planned after the flush",
+      ).catch(async (err: unknown) => {
+        throw new Error(
+          `${String(err)}; counts ${JSON.stringify(await statusCounts(org.id))}; output: ${worker.output().slice(-2000)}`,
+        );
+      });
+      await waitFor(
+        () => prisma.workload.findFirst({ where: { id: finished.id, status: "COMPLETED" } }),
+        30_000,
+        "the finished workload to complete (reconcile)",
+      );
+      expect(Date.now() - flushedAt).toBeLessThan(30_000);
+      const counts = await prisma.$queryRaw<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM "Command" c JOIN "Assignment" a ON a.id = c."assignmentId" JOIN "Workload" w ON w.id = a."workloadId" WHERE w."orgId" = ${org.id} AND c.type = 'deploy'`;
+      expect(counts[0]!.n).toBe(N + 1);
+      stopHeartbeats();
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+    },
+  );
 
   it("(c) an agent paused past its lease gets the command again; after a replan its old epoch is refused with nothing written", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(16)]);
@@ -161,13 +231,25 @@ describe("workload pipeline under faults", () => {
 
     const old = await liveAssignment(w.id);
     expect((await replanWorkload(w.id, "agent stalled", old.id)).outcome).toBe("dispatched");
-    const before = { reports: await prisma.assignmentReport.count(), usage: await prisma.usageRecord.count(), workload: await prisma.workload.findUniqueOrThrow({ where: { id: w.id } }) };
-    await expect(ackCommand(org.id, agentId, leased!.id, { status: "accepted", engineRef: "late" })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(recordReport(org.id, old.id, report({ seq: 0, completed: 10, total: 20_000, at: new Date() }))).rejects.toMatchObject({ code: "CONFLICT", publicCode: "stale_epoch" });
+    const before = {
+      reports: await prisma.assignmentReport.count(),
+      usage: await prisma.usageRecord.count(),
+      workload: await prisma.workload.findUniqueOrThrow({ where: { id: w.id } }),
+    };
+    await expect(
+      ackCommand(org.id, agentId, leased!.id, { status: "accepted", engineRef: "late" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      recordReport(org.id, old.id, report({ seq: 0, completed: 10, total: 20_000, at: new Date() })),
+    ).rejects.toMatchObject({ code: "CONFLICT", publicCode: "stale_epoch" });
     expect(await prisma.assignmentReport.count()).toBe(before.reports);
     expect(await prisma.usageRecord.count()).toBe(before.usage);
     const after = await prisma.workload.findUniqueOrThrow({ where: { id: w.id } });
-    expect({ status: after.status, progressDone: after.progressDone, costUsd: after.costUsd }).toEqual({ status: before.workload.status, progressDone: before.workload.progressDone, costUsd: before.workload.costUsd });
+    expect({ status: after.status, progressDone: after.progressDone, costUsd: after.costUsd }).toEqual({
+      status: before.workload.status,
+      progressDone: before.workload.progressDone,
+      costUsd: before.workload.costUsd,
+    });
     expect((await prisma.command.findUniqueOrThrow({ where: { id: leased!.id } })).engineRef).toBeNull();
   });
 });

@@ -10,7 +10,14 @@ import type { TJobHandler } from "../job-handlers.ts";
 
 export const runPlanWorkload: TJobHandler<"plan-workload"> = async ({ workloadId }, ctx) => {
   const result = await planWorkload(workloadId);
-  ctx.log.info({ workloadId, outcome: result.outcome, ...("detail" in result ? { detail: result.detail } : { decisionId: result.decisionId }) }, "plan-workload");
+  ctx.log.info(
+    {
+      workloadId,
+      outcome: result.outcome,
+      ...("detail" in result ? { detail: result.detail } : { decisionId: result.decisionId }),
+    },
+    "plan-workload",
+  );
 };
 
 export const runCompleteWorkload: TJobHandler<"complete-workload"> = async ({ workloadId }, ctx) => {
@@ -31,10 +38,15 @@ export const runReplanWorkload: TJobHandler<"replan-workload"> = async ({ worklo
 export const sweepForecasts: TJobHandler<"forecast-workloads"> = async (_payload, ctx) => {
   const outcomes = await forecastWorkloads();
   const scaled = outcomes.filter((o) => o.action !== "none");
-  if (scaled.length) ctx.log.info({ scaled: scaled.map((o) => ({ workloadId: o.workloadId, action: o.action })) }, "forecast sweep scaled workloads");
+  if (scaled.length)
+    ctx.log.info(
+      { scaled: scaled.map((o) => ({ workloadId: o.workloadId, action: o.action })) },
+      "forecast sweep scaled workloads",
+    );
 };
 
 export const sweepReconcile: TJobHandler<"reconcile-workloads"> = async (_payload, ctx) => {
   const result = await reconcileWorkloads();
-  if (result.replanned || result.completed || result.resumed) ctx.log.info(result, "reconcile sweep moved workloads along");
+  if (result.replanned || result.completed || result.resumed)
+    ctx.log.info(result, "reconcile sweep moved workloads along");
 };

@@ -1,4 +1,11 @@
-import type { TAssignmentReport, TCapability, TCommand, TDeployCommand, TGpuPool, TLifecycleEvent } from "@koi/contracts";
+import type {
+  TAssignmentReport,
+  TCapability,
+  TCommand,
+  TDeployCommand,
+  TGpuPool,
+  TLifecycleEvent,
+} from "@koi/contracts";
 import type { TAssignmentRecord } from "../state/agent-state.ts";
 
 export type TExecuteResult = {
@@ -39,7 +46,11 @@ export type TEngineAdapter = {
    * interrupted deploy created, so a redelivered deploy does not launch a second job.
    * `isOwned` says whether another assignment already holds an engine ref.
    */
-  recoverInterruptedDeploy?: (command: TDeployCommand, startedAt: string, isOwned: (engineRef: string) => boolean) => Promise<TExecuteResult | null>;
+  recoverInterruptedDeploy?: (
+    command: TDeployCommand,
+    startedAt: string,
+    isOwned: (engineRef: string) => boolean,
+  ) => Promise<TExecuteResult | null>;
   startWebhookListener?: (sink: TEventSink) => Promise<{ url: string; close: () => Promise<void> }>;
 };
 
@@ -49,7 +60,9 @@ export class EngineHttpError extends Error {
     readonly body: unknown,
     readonly what: string,
   ) {
-    super(`${what} answered ${status}: ${typeof body === "string" ? body.slice(0, 300) : JSON.stringify(body).slice(0, 300)}`);
+    super(
+      `${what} answered ${status}: ${typeof body === "string" ? body.slice(0, 300) : JSON.stringify(body).slice(0, 300)}`,
+    );
   }
 }
 
@@ -62,7 +75,11 @@ export async function engineRequest(
 ): Promise<unknown> {
   const response = await fetchImpl(url, {
     method: init.method ?? "GET",
-    headers: { accept: "application/json", ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
+    headers: {
+      accept: "application/json",
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      ...init.headers,
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
   });

@@ -13,6 +13,11 @@ export type TAgentContext = {
   adapters: readonly TEngineAdapter[];
   logger: TLogger;
   nowMs: () => number;
-  enqueueAck: (command: { commandId: string; assignmentId: string; epoch: number }, status: TAckStatus, detail: string, engineRef?: string) => Promise<void>;
+  enqueueAck: (
+    command: { commandId: string; assignmentId: string; epoch: number },
+    status: TAckStatus,
+    detail: string,
+    engineRef?: string,
+  ) => Promise<void>;
   enqueueEvents: (events: TLifecycleEvent[]) => Promise<void>;
 };

@@ -36,8 +36,21 @@ beforeAll(async () => {
     apiKey: "koi_live_test",
     engine: "sim",
     adapters: [
-      createOrcaAdapter({ url: sim.orcaUrl, apiKey: null, logger: silentLogger, allowSyntheticInput: true, webhook: { host: "127.0.0.1", port: Number(port) } }),
-      createTunaAdapter({ url: sim.tunaUrl, apiKey: null, gpuType: "L4", gpuCount: 1, serverlessProvider: "modal", logger: silentLogger }),
+      createOrcaAdapter({
+        url: sim.orcaUrl,
+        apiKey: null,
+        logger: silentLogger,
+        allowSyntheticInput: true,
+        webhook: { host: "127.0.0.1", port: Number(port) },
+      }),
+      createTunaAdapter({
+        url: sim.tunaUrl,
+        apiKey: null,
+        gpuType: "L4",
+        gpuCount: 1,
+        serverlessProvider: "modal",
+        logger: silentLogger,
+      }),
     ],
     spoolDir: dir,
     cluster: { name: "sim", kind: "cloud", provider: "aws", region: "us-east-1" },
@@ -56,14 +69,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const reportsOf = (assignmentId: string) => koi.requests.filter((r) => r.path === `/api/v1/assignments/${assignmentId}/reports`).map((r) => r.body as TAssignmentReport);
+const reportsOf = (assignmentId: string) =>
+  koi.requests
+    .filter((r) => r.path === `/api/v1/assignments/${assignmentId}/reports`)
+    .map((r) => r.body as TAssignmentReport);
 
 describe("koi-agent + engine-sim + stand-in Koi", () => {
   it("deploys a batch job on simulated Orca and reports it to completion, with its lifecycle events", async () => {
     const deploy = deployCommand({ assignmentId: "asg_batch", placement: { replicas: 2 } });
     koi.queueCommands(deploy);
     await eventually("final report", () => reportsOf("asg_batch").some((r) => r.state === "completed"), 20_000);
-    const completedAck = koi.requests.map((r) => r.body as TAckRequest).find((b) => b?.status === "completed" && b.assignmentId === "asg_batch")!;
+    const completedAck = koi.requests
+      .map((r) => r.body as TAckRequest)
+      .find((b) => b?.status === "completed" && b.assignmentId === "asg_batch")!;
     expect(completedAck.engineRef).toMatch(/^mo-llama8b-[0-9a-f]{4}$/);
     const reports = reportsOf("asg_batch");
     expect(reports.map((r) => r.seq)).toEqual(reports.map((_, i) => i));
@@ -72,28 +90,50 @@ describe("koi-agent + engine-sim + stand-in Koi", () => {
     expect(reports.at(-1)!.progress).toMatchObject({ completed: 8, total: 8 });
     expect(reports.some((r) => (r.throughput?.tokensPerSecond ?? 0) > 0)).toBe(true);
 
-    await eventually("job_complete event", () => koi.requests.some((r) => r.path.endsWith("/events") && (r.body as TEventsRequest).events.some((e) => e.type === "job_complete")), 10_000);
-    const events = koi.requests.filter((r) => r.path === "/api/v1/agents/agt_test/events").flatMap((r) => (r.body as TEventsRequest).events);
+    await eventually(
+      "job_complete event",
+      () =>
+        koi.requests.some(
+          (r) => r.path.endsWith("/events") && (r.body as TEventsRequest).events.some((e) => e.type === "job_complete"),
+        ),
+      10_000,
+    );
+    const events = koi.requests
+      .filter((r) => r.path === "/api/v1/agents/agt_test/events")
+      .flatMap((r) => (r.body as TEventsRequest).events);
     const started = events.filter((e) => e.type === "job_started");
-    expect(started.map((e) => e.eventId).sort()).toEqual([`job_started:${completedAck.engineRef}-r0`, `job_started:${completedAck.engineRef}-r1`]);
+    expect(started.map((e) => e.eventId).sort()).toEqual([
+      `job_started:${completedAck.engineRef}-r0`,
+      `job_started:${completedAck.engineRef}-r1`,
+    ]);
     expect(started.every((e) => e.assignmentId === "asg_batch" && e.epoch === 1)).toBe(true);
     expect(koi.requests.flatMap((r) => r.issues)).toEqual([]);
   });
 
   it("attaches an online workload to the simulated Tuna router and points it elsewhere with set_routing", async () => {
-    koi.queueCommands(deployCommand({ assignmentId: "asg_online", workload: { kind: "online", requestsPerSecond: 2 } }));
+    koi.queueCommands(
+      deployCommand({ assignmentId: "asg_online", workload: { kind: "online", requestsPerSecond: 2 } }),
+    );
     await eventually("online report", () => reportsOf("asg_online").length > 0);
     expect(reportsOf("asg_online")[0]).toMatchObject({ state: "running", progress: { unit: "requests", total: null } });
     const routing = command("set_routing", "asg_online", { spotUrl: "http://spot.internal:30001" });
     koi.queueCommands(routing);
-    await eventually("set_routing done", () => koi.requests.some((r) => r.path.includes(routing.commandId) && (r.body as TAckRequest).status === "completed"));
+    await eventually("set_routing done", () =>
+      koi.requests.some((r) => r.path.includes(routing.commandId) && (r.body as TAckRequest).status === "completed"),
+    );
     expect(sim.tuna.router.spotUrl).toBe("http://spot.internal:30001");
     type THeartbeat = { inventory: { pools: { id: string }[] }; assignments: { assignmentId: string }[] };
     const heartbeat = await eventually("a heartbeat listing both assignments", () =>
-      koi.requests.map((r) => (r.path.endsWith("/heartbeat") ? (r.body as THeartbeat) : undefined)).find((b) => b && b.assignments.length === 2),
+      koi.requests
+        .map((r) => (r.path.endsWith("/heartbeat") ? (r.body as THeartbeat) : undefined))
+        .find((b) => b && b.assignments.length === 2),
     );
-    expect(heartbeat.inventory.pools.map((p) => p.id)).toEqual(expect.arrayContaining(["orca:us-east-1:spot:H100-SXM", "tuna:spot:L4", "tuna:serverless:modal:L4"]));
-    expect(heartbeat.assignments.map((a) => a.assignmentId)).toEqual(expect.arrayContaining(["asg_batch", "asg_online"]));
+    expect(heartbeat.inventory.pools.map((p) => p.id)).toEqual(
+      expect.arrayContaining(["orca:us-east-1:spot:H100-SXM", "tuna:spot:L4", "tuna:serverless:modal:L4"]),
+    );
+    expect(heartbeat.assignments.map((a) => a.assignmentId)).toEqual(
+      expect.arrayContaining(["asg_batch", "asg_online"]),
+    );
   });
 
   it("a submit that times out after Orca accepted it is recovered on redelivery, not launched twice", async () => {
@@ -112,7 +152,15 @@ describe("koi-agent + engine-sim + stand-in Koi", () => {
       koiUrl: koi2.url,
       apiKey: "koi_live_test",
       engine: "orca",
-      adapters: [createOrcaAdapter({ url: sim.orcaUrl, apiKey: null, logger: silentLogger, allowSyntheticInput: true, fetchImpl: flakyFetch })],
+      adapters: [
+        createOrcaAdapter({
+          url: sim.orcaUrl,
+          apiKey: null,
+          logger: silentLogger,
+          allowSyntheticInput: true,
+          fetchImpl: flakyFetch,
+        }),
+      ],
       spoolDir: dir2,
       cluster: { name: "sim2", kind: "cloud", provider: "aws" },
       reportIntervalSeconds: 3600,
@@ -125,7 +173,10 @@ describe("koi-agent + engine-sim + stand-in Koi", () => {
       const jobsBefore = sim.orca.jobs.size;
       const deploy = deployCommand({ assignmentId: "asg_retry", workload: { requests: 1234 } });
       koi2.queueCommands(deploy);
-      const acked = (status: string) => koi2.requests.filter((r) => r.path.endsWith(`/${deploy.commandId}/ack`) && (r.body as TAckRequest).status === status);
+      const acked = (status: string) =>
+        koi2.requests.filter(
+          (r) => r.path.endsWith(`/${deploy.commandId}/ack`) && (r.body as TAckRequest).status === status,
+        );
       await eventually("accepted ack", () => acked("accepted").length === 1);
       await new Promise((r) => setTimeout(r, 200));
       expect(acked("completed")).toHaveLength(0);

@@ -38,6 +38,15 @@ export class EngineWatch {
     this.reachable = reachable;
     const at = new Date(this.ctx.nowMs()).toISOString();
     const type = reachable ? "engine_recovered" : "engine_unreachable";
-    await this.ctx.enqueueEvents([{ eventId: `agent:${this.ctx.state.data.instanceId}:${type}:${at}`, at, type, detail: error ?? "engine answers again", engineRef: null, source: "agent" }]);
+    await this.ctx.enqueueEvents([
+      {
+        eventId: `agent:${this.ctx.state.data.instanceId}:${type}:${at}`,
+        at,
+        type,
+        detail: error ?? "engine answers again",
+        engineRef: null,
+        source: "agent",
+      },
+    ]);
   }
 }

@@ -16,13 +16,18 @@ export function classifyStatus(status: number, entry: TSpoolEntry): TFlushOutcom
   if (status >= 200 && status < 300) return "delivered";
   if (status === 409) return "dropped";
   if (status === 404 && entry.pathTemplate.includes("{agentId}")) return "reregister";
-  if (status === 401 || status === 403 || status === 408 || status === 425 || status === 429 || status >= 500) return "retry";
+  if (status === 401 || status === 403 || status === 408 || status === 425 || status === 429 || status >= 500)
+    return "retry";
   return "dropped";
 }
 
 /** Sends the spool head until the spool is empty, in order; never skips ahead of an undelivered entry. */
 export async function flushSpool(
-  ctx: TAgentContext & { agentId: () => string | null; reregister: () => Promise<void>; onStaleReport: (assignmentId: string) => void },
+  ctx: TAgentContext & {
+    agentId: () => string | null;
+    reregister: () => Promise<void>;
+    onStaleReport: (assignmentId: string) => void;
+  },
   signal: AbortSignal,
 ): Promise<void> {
   let attempt = 0;
@@ -37,7 +42,13 @@ export async function flushSpool(
     let retryAfterMs: number | undefined;
     let body: unknown;
     try {
-      const response = await ctx.client.send({ method: "POST", path, body: entry.body, idempotencyKey: entry.idempotencyKey, signal });
+      const response = await ctx.client.send({
+        method: "POST",
+        path,
+        body: entry.body,
+        idempotencyKey: entry.idempotencyKey,
+        signal,
+      });
       status = response.status;
       retryAfterMs = response.retryAfterMs;
       body = response.body;
@@ -54,10 +65,20 @@ export async function flushSpool(
     }
     if (outcome === "dropped") {
       if (status === 409) {
-        ctx.logger.warn("spool: Koi refused a stale write (409), dropping it", { seq: entry.seq, kind: entry.kind, path, body });
+        ctx.logger.warn("spool: Koi refused a stale write (409), dropping it", {
+          seq: entry.seq,
+          kind: entry.kind,
+          path,
+          body,
+        });
         if (entry.kind === "report" && entry.params.assignmentId) ctx.onStaleReport(entry.params.assignmentId);
       } else {
-        ctx.logger.error("spool: Koi rejected an entry for good; moved to dead-letter.jsonl", { seq: entry.seq, kind: entry.kind, status, body });
+        ctx.logger.error("spool: Koi rejected an entry for good; moved to dead-letter.jsonl", {
+          seq: entry.seq,
+          kind: entry.kind,
+          status,
+          body,
+        });
         await appendDeadLetter(ctx.spool.dir, entry, `HTTP ${status}: ${JSON.stringify(body).slice(0, 500)}`);
       }
       await ctx.spool.remove(entry.seq);

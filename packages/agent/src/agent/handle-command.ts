@@ -15,16 +15,41 @@ export async function handleRawCommand(ctx: TAgentContext, raw: unknown): Promis
   if (parsed.success) return handleCommand(ctx, parsed.data);
   const r = (raw ?? {}) as Record<string, unknown>;
   const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-  if (ZId.safeParse(r.commandId).success && ZId.safeParse(r.assignmentId).success && Number.isSafeInteger(r.epoch) && (r.epoch as number) >= 0) {
-    await ctx.enqueueAck({ commandId: r.commandId as string, assignmentId: r.assignmentId as string, epoch: r.epoch as number }, "rejected", `invalid command: ${issues}`);
+  if (
+    ZId.safeParse(r.commandId).success &&
+    ZId.safeParse(r.assignmentId).success &&
+    Number.isSafeInteger(r.epoch) &&
+    (r.epoch as number) >= 0
+  ) {
+    await ctx.enqueueAck(
+      { commandId: r.commandId as string, assignmentId: r.assignmentId as string, epoch: r.epoch as number },
+      "rejected",
+      `invalid command: ${issues}`,
+    );
     return;
   }
   ctx.logger.error("dropping an unreadable command", { issues });
 }
 
-async function execute(ctx: TAgentContext, command: TCommand, assignment: TAssignmentRecord | undefined): Promise<TExecuteResult & { adapter?: "orca" | "tuna" }> {
-  const adapter = assignment ? ctx.adapters.find((a) => a.kind === assignment.adapter) : command.type === "deploy" ? ctx.adapters.find((a) => a.acceptsDeploy(command)) : undefined;
-  if (!adapter) return { status: "rejected", detail: assignment ? `this agent has no ${assignment.adapter} adapter` : command.type === "deploy" ? `no adapter here runs ${command.payload.workload.kind} workloads` : "unknown assignment" };
+async function execute(
+  ctx: TAgentContext,
+  command: TCommand,
+  assignment: TAssignmentRecord | undefined,
+): Promise<TExecuteResult & { adapter?: "orca" | "tuna" }> {
+  const adapter = assignment
+    ? ctx.adapters.find((a) => a.kind === assignment.adapter)
+    : command.type === "deploy"
+      ? ctx.adapters.find((a) => a.acceptsDeploy(command))
+      : undefined;
+  if (!adapter)
+    return {
+      status: "rejected",
+      detail: assignment
+        ? `this agent has no ${assignment.adapter} adapter`
+        : command.type === "deploy"
+          ? `no adapter here runs ${command.payload.workload.kind} workloads`
+          : "unknown assignment",
+    };
   const prior = ctx.state.data.commands[command.commandId];
   if (command.type === "deploy" && prior?.status === "executing" && adapter.recoverInterruptedDeploy) {
     const owned = (ref: string) => ctx.state.assignmentByEngineRef(ref) !== undefined;
@@ -52,11 +77,19 @@ export async function handleCommand(ctx: TAgentContext, command: TCommand): Prom
   }
   const assignment = state.data.assignments[command.assignmentId];
   if (assignment && command.epoch < assignment.epoch) {
-    await ctx.enqueueAck(command, "rejected", `stale epoch ${command.epoch}: this agent holds epoch ${assignment.epoch}`);
+    await ctx.enqueueAck(
+      command,
+      "rejected",
+      `stale epoch ${command.epoch}: this agent holds epoch ${assignment.epoch}`,
+    );
     return;
   }
   if (Date.parse(command.leaseExpiresAt) + LEASE_GRACE_MS < ctx.nowMs()) {
-    await ctx.enqueueAck(command, "rejected", `lease expired at ${command.leaseExpiresAt} before the agent could start it`);
+    await ctx.enqueueAck(
+      command,
+      "rejected",
+      `lease expired at ${command.leaseExpiresAt} before the agent could start it`,
+    );
     return;
   }
   if (!assignment && command.type !== "deploy") {
@@ -65,13 +98,22 @@ export async function handleCommand(ctx: TAgentContext, command: TCommand): Prom
   }
 
   await ctx.enqueueAck(command, "accepted", `${command.type} received`);
-  state.data.commands[command.commandId] = { status: "executing", detail: "", assignmentId: command.assignmentId, epoch: command.epoch, at: prior?.at ?? new Date(ctx.nowMs()).toISOString() };
+  state.data.commands[command.commandId] = {
+    status: "executing",
+    detail: "",
+    assignmentId: command.assignmentId,
+    epoch: command.epoch,
+    at: prior?.at ?? new Date(ctx.nowMs()).toISOString(),
+  };
   await state.save();
 
   const result = await execute(ctx, command, assignment);
   if (result.outcomeUnknown) {
     // Stay "executing": the redelivered command will look for what this attempt may have created.
-    ctx.logger.warn("command outcome unknown; waiting for redelivery", { commandId: command.commandId, detail: result.detail });
+    ctx.logger.warn("command outcome unknown; waiting for redelivery", {
+      commandId: command.commandId,
+      detail: result.detail,
+    });
     return;
   }
   const now = new Date(ctx.nowMs()).toISOString();
@@ -102,8 +144,20 @@ export async function handleCommand(ctx: TAgentContext, command: TCommand): Prom
       updatedAt: now,
     });
   }
-  state.data.commands[command.commandId] = { status: result.status, detail: result.detail, ...(result.engineRef ? { engineRef: result.engineRef } : {}), assignmentId: command.assignmentId, epoch: command.epoch, at: now };
+  state.data.commands[command.commandId] = {
+    status: result.status,
+    detail: result.detail,
+    ...(result.engineRef ? { engineRef: result.engineRef } : {}),
+    assignmentId: command.assignmentId,
+    epoch: command.epoch,
+    at: now,
+  };
   await state.save();
   await ctx.enqueueAck(command, result.status, result.detail, result.engineRef);
-  ctx.logger.info("command done", { commandId: command.commandId, type: command.type, status: result.status, detail: result.detail });
+  ctx.logger.info("command done", {
+    commandId: command.commandId,
+    type: command.type,
+    status: result.status,
+    detail: result.detail,
+  });
 }

@@ -17,12 +17,24 @@ function fakeEngine() {
     kind: "orca",
     capabilities: ["scale"],
     acceptsDeploy: () => true,
-    inventory: async () => [{ id: "fake:spot:L4", gpuType: "L4", market: "spot", total: 4, available: 4, quota: 4, pricePerGpuHour: 0.4 }],
+    inventory: async () => [
+      { id: "fake:spot:L4", gpuType: "L4", market: "spot", total: 4, available: 4, quota: 4, pricePerGpuHour: 0.4 },
+    ],
     execute: async (cmd) => {
       executed.push(cmd);
-      return { status: "completed", detail: `${cmd.type} done`, ...(cmd.type === "deploy" ? { engineRef: `job-${cmd.assignmentId}`, state: "deploying" as const } : {}) };
+      return {
+        status: "completed",
+        detail: `${cmd.type} done`,
+        ...(cmd.type === "deploy" ? { engineRef: `job-${cmd.assignmentId}`, state: "deploying" as const } : {}),
+      };
     },
-    poll: async () => ({ report: { state: "running", progress: { completed: ++progress, total: 100, unit: "requests" }, usage: [{ component: "spot", gpuType: "L4", seconds: progress * 60, costUsd: progress * 0.01 }] } }),
+    poll: async () => ({
+      report: {
+        state: "running",
+        progress: { completed: ++progress, total: 100, unit: "requests" },
+        usage: [{ component: "spot", gpuType: "L4", seconds: progress * 60, costUsd: progress * 0.01 }],
+      },
+    }),
   };
   return { adapter, executed };
 }
@@ -39,7 +51,12 @@ async function setup(koiOptions: { heartbeatIntervalSeconds?: number } = {}) {
   return { koi, dir };
 }
 
-async function startAgent(koi: TKoiStandIn, dir: string, adapter: TEngineAdapter, extra: Partial<TKoiAgentOptions> = {}) {
+async function startAgent(
+  koi: TKoiStandIn,
+  dir: string,
+  adapter: TEngineAdapter,
+  extra: Partial<TKoiAgentOptions> = {},
+) {
   const agent = await KoiAgent.create({
     koiUrl: koi.url,
     apiKey: "koi_live_test",
@@ -65,7 +82,12 @@ describe("koi-agent against a stand-in Koi", () => {
   it("registers, heartbeats at the server's interval ± 10 % with inventory, every body on contract", async () => {
     const { koi, dir } = await setup({ heartbeatIntervalSeconds: 10 });
     const sleeps: number[] = [];
-    await startAgent(koi, dir, fakeEngine().adapter, { sleep: async (ms) => { sleeps.push(ms); await new Promise((r) => setTimeout(r, 5)); } });
+    await startAgent(koi, dir, fakeEngine().adapter, {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        await new Promise((r) => setTimeout(r, 5));
+      },
+    });
     await eventually("5 heartbeats", () => koi.requests.filter((r) => r.path.endsWith("/heartbeat")).length >= 5);
     const heartbeatSleeps = sleeps.filter((ms) => ms >= 1000 && ms < 60_000); // not the empty-poll pause (< 1 s) or the report loop (1 h)
     expect(heartbeatSleeps.length).toBeGreaterThanOrEqual(4);
@@ -75,8 +97,15 @@ describe("koi-agent against a stand-in Koi", () => {
     }
     expect(new Set(heartbeatSleeps).size).toBeGreaterThan(1);
     const heartbeat = koi.requests.find((r) => r.path === "/api/v1/agents/agt_test/heartbeat")!;
-    expect(heartbeat.body).toMatchObject({ inventory: { pools: [{ id: "fake:spot:L4" }] }, metrics: { engineReachable: true, spoolPending: 0 } });
-    expect(koi.requests.find((r) => r.path.endsWith("/register"))!.body).toMatchObject({ engine: "orca", protocolVersion: 1, capabilities: ["scale"] });
+    expect(heartbeat.body).toMatchObject({
+      inventory: { pools: [{ id: "fake:spot:L4" }] },
+      metrics: { engineReachable: true, spoolPending: 0 },
+    });
+    expect(koi.requests.find((r) => r.path.endsWith("/register"))!.body).toMatchObject({
+      engine: "orca",
+      protocolVersion: 1,
+      capabilities: ["scale"],
+    });
     expect(koi.requests.filter((r) => r.method === "POST" && !r.headers["idempotency-key"])).toEqual([]);
     expect(koi.requests.flatMap((r) => r.issues)).toEqual([]);
     expect(koi.requests.find((r) => r.path.endsWith("/commands"))!.query.get("wait")).toBe("1");
@@ -109,11 +138,25 @@ describe("koi-agent against a stand-in Koi", () => {
     const stale = command("scale", "asg_b", { count: 2 }, 2);
     const expired = { ...command("scale", "asg_b", { count: 2 }, 3), leaseExpiresAt: "2020-01-01T00:00:00Z" };
     const unknown = command("stop", "asg_zzz", {});
-    const unreadable = { type: "reboot", commandId: "cmd_bad", assignmentId: "asg_b", epoch: 3, leaseExpiresAt: "2030-01-01T00:00:00Z", payload: {} };
+    const unreadable = {
+      type: "reboot",
+      commandId: "cmd_bad",
+      assignmentId: "asg_b",
+      epoch: 3,
+      leaseExpiresAt: "2030-01-01T00:00:00Z",
+      payload: {},
+    };
     koi.queueCommands(stale, expired, unknown, unreadable as unknown as TCommand);
     await eventually("4 rejections", () => acks(koi).filter((r) => ackBody(r).status === "rejected").length === 4);
-    const details = acks(koi).filter((r) => ackBody(r).status === "rejected").map((r) => ackBody(r).detail);
-    expect(details).toEqual([expect.stringMatching(/stale epoch 2/), expect.stringMatching(/lease expired/), expect.stringMatching(/unknown assignment/), expect.stringMatching(/invalid command: type/)]);
+    const details = acks(koi)
+      .filter((r) => ackBody(r).status === "rejected")
+      .map((r) => ackBody(r).detail);
+    expect(details).toEqual([
+      expect.stringMatching(/stale epoch 2/),
+      expect.stringMatching(/lease expired/),
+      expect.stringMatching(/unknown assignment/),
+      expect.stringMatching(/invalid command: type/),
+    ]);
     expect(engine.executed).toHaveLength(1);
   });
 
@@ -124,22 +167,34 @@ describe("koi-agent against a stand-in Koi", () => {
     koi.queueCommands(deployCommand({ assignmentId: "asg_c" }));
     await eventually("deploy acked", () => acks(koi).some((r) => ackBody(r).status === "completed"));
 
-    koi.respond((req) => (req.method === "POST" && !req.path.endsWith("/register") && !req.path.endsWith("/heartbeat") ? { status: 503, headers: { "retry-after": "0" } } : undefined));
+    koi.respond((req) =>
+      req.method === "POST" && !req.path.endsWith("/register") && !req.path.endsWith("/heartbeat")
+        ? { status: 503, headers: { "retry-after": "0" } }
+        : undefined,
+    );
     for (let i = 0; i < 5; i++) await first.reportOnce();
     await eventually("a refused report", () => koi.requests.some((r) => r.path.endsWith("/reports")));
     expect(first.spool.pending().length).toBe(5);
-    const refusedKeys = new Set(koi.requests.filter((r) => r.path.endsWith("/reports")).map((r) => r.headers["idempotency-key"]));
+    const refusedKeys = new Set(
+      koi.requests.filter((r) => r.path.endsWith("/reports")).map((r) => r.headers["idempotency-key"]),
+    );
     await first.stop();
     expect((await readdir(join(dir, "spool"))).some((f) => f.startsWith("segment-"))).toBe(true);
 
     const before = koi.requests.length;
     let conflicts = 0;
-    koi.respond((req) => (req.path.endsWith("/reports") && (req.body as TAssignmentReport).seq === 2 && conflicts++ === 0 ? { status: 409, body: { error: { code: "stale_epoch", message: "old", requestId: "r" } } } : undefined));
+    koi.respond((req) =>
+      req.path.endsWith("/reports") && (req.body as TAssignmentReport).seq === 2 && conflicts++ === 0
+        ? { status: 409, body: { error: { code: "stale_epoch", message: "old", requestId: "r" } } }
+        : undefined,
+    );
     const second = await startAgent(koi, dir, engine.adapter);
     await eventually("spool drained", () => second.spool.pending().length === 0);
     const replayed = koi.requests.slice(before).filter((r) => r.path === "/api/v1/assignments/asg_c/reports");
     expect(replayed.map((r) => (r.body as TAssignmentReport).seq)).toEqual([0, 1, 2, 3, 4]);
-    expect(replayed.map((r) => r.headers["idempotency-key"])).toEqual([0, 1, 2, 3, 4].map((s) => `report:asg_c:1:${s}`));
+    expect(replayed.map((r) => r.headers["idempotency-key"])).toEqual(
+      [0, 1, 2, 3, 4].map((s) => `report:asg_c:1:${s}`),
+    );
     for (const key of refusedKeys) expect(replayed.map((r) => r.headers["idempotency-key"])).toContain(key);
     expect(replayed.map((r) => (r.body as TAssignmentReport).progress?.completed)).toEqual([1, 2, 3, 4, 5]);
     // The 409 made the agent give up on the assignment: no more reports for it.
@@ -151,7 +206,16 @@ describe("koi-agent against a stand-in Koi", () => {
   it("stops promptly even when Koi never answered", async () => {
     const { koi, dir } = await setup();
     await koi.close();
-    const agent = await KoiAgent.create({ koiUrl: koi.url, apiKey: "k", engine: "orca", adapters: [fakeEngine().adapter], spoolDir: dir, cluster: { name: "t", kind: "on-prem", provider: "on-prem" }, backoff: { baseMs: 10, capMs: 50 }, logger: silentLogger });
+    const agent = await KoiAgent.create({
+      koiUrl: koi.url,
+      apiKey: "k",
+      engine: "orca",
+      adapters: [fakeEngine().adapter],
+      spoolDir: dir,
+      cluster: { name: "t", kind: "on-prem", provider: "on-prem" },
+      backoff: { baseMs: 10, capMs: 50 },
+      logger: silentLogger,
+    });
     await agent.start();
     await new Promise((r) => setTimeout(r, 100));
     const started = Date.now();
@@ -165,7 +229,12 @@ describe("koi-agent against a stand-in Koi", () => {
     const agent = await startAgent(koi, dir, fakeEngine().adapter);
     const registers = () => koi.requests.filter((r) => r.path.endsWith("/register"));
     let forgotten = true;
-    koi.respond((req) => (forgotten && req.path.endsWith("/heartbeat") ? ((forgotten = false), { status: 404, body: { error: { code: "not_found", message: "unknown agent", requestId: "r" } } }) : undefined));
+    koi.respond((req) =>
+      forgotten && req.path.endsWith("/heartbeat")
+        ? ((forgotten = false),
+          { status: 404, body: { error: { code: "not_found", message: "unknown agent", requestId: "r" } } })
+        : undefined,
+    );
     await eventually("second registration", () => registers().length >= 2);
     const [a, b] = registers();
     expect((a!.body as { instanceId: string }).instanceId).toBe((b!.body as { instanceId: string }).instanceId);

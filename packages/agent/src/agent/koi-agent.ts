@@ -14,7 +14,13 @@ import {
   type TRegisterRequest,
 } from "@koi/contracts";
 import type { TEngineAdapter } from "../adapters/types.ts";
-import { abortableSleep, heartbeatDelayMs, retryDelayMs, type TBackoffPolicy, type TRandomSource } from "../koi/backoff.ts";
+import {
+  abortableSleep,
+  heartbeatDelayMs,
+  retryDelayMs,
+  type TBackoffPolicy,
+  type TRandomSource,
+} from "../koi/backoff.ts";
 import { KoiClient, KoiHttpError } from "../koi/koi-client.ts";
 import { silentLogger, type TLogger } from "../logger.ts";
 import { Spool } from "../spool/spool.ts";
@@ -82,7 +88,17 @@ export class KoiAgent {
     this.commandWaitSeconds = options.commandWaitSeconds ?? 25;
     const nowMs = options.nowMs ?? Date.now;
     this.startedAt = nowMs();
-    this.client = new KoiClient({ baseUrl: options.koiUrl, apiKey: options.apiKey, userAgent: `koi-agent/${AGENT_VERSION} (${options.engine})`, fetchImpl: options.fetchImpl, random: options.random, backoff: options.backoff, sleep: options.sleep, nowMs, logger: this.logger });
+    this.client = new KoiClient({
+      baseUrl: options.koiUrl,
+      apiKey: options.apiKey,
+      userAgent: `koi-agent/${AGENT_VERSION} (${options.engine})`,
+      fetchImpl: options.fetchImpl,
+      random: options.random,
+      backoff: options.backoff,
+      sleep: options.sleep,
+      nowMs,
+      logger: this.logger,
+    });
     this.ctx = {
       state,
       spool,
@@ -126,8 +142,15 @@ export class KoiAgent {
       this.logger.info("listening for engine webhooks", { engine: adapter.kind, url: listener.url });
     }
     void this.reregister();
-    for (const loop of [() => this.flushLoop(), () => this.heartbeatLoop(), () => this.commandLoop(), () => this.reportLoop()]) {
-      this.loops.push(loop().catch((error: unknown) => this.logger.error("agent loop crashed", { error: (error as Error).message })));
+    for (const loop of [
+      () => this.flushLoop(),
+      () => this.heartbeatLoop(),
+      () => this.commandLoop(),
+      () => this.reportLoop(),
+    ]) {
+      this.loops.push(
+        loop().catch((error: unknown) => this.logger.error("agent loop crashed", { error: (error as Error).message })),
+      );
     }
     return { webhookUrls };
   }
@@ -139,7 +162,10 @@ export class KoiAgent {
 
   /** Registered, or stopping: loops must not wait for a Koi that never answers when asked to stop. */
   private registeredOrStopped(): Promise<void> {
-    return Promise.race([this.registered, new Promise<void>((resolve) => this.signal.addEventListener("abort", () => resolve(), { once: true }))]);
+    return Promise.race([
+      this.registered,
+      new Promise<void>((resolve) => this.signal.addEventListener("abort", () => resolve(), { once: true })),
+    ]);
   }
 
   async stop(): Promise<void> {
@@ -175,13 +201,20 @@ export class KoiAgent {
     const idempotencyKey = `register:${this.state.data.instanceId}:${this.startedAt}:${++this.registrations}`;
     for (let attempt = 0; !this.signal.aborted; attempt++) {
       try {
-        const response = await this.client.call({ method: "POST", path: AGENT_PROTOCOL_PATHS.register, body, idempotencyKey, signal: this.signal }, ZRegisterResponse);
+        const response = await this.client.call(
+          { method: "POST", path: AGENT_PROTOCOL_PATHS.register, body, idempotencyKey, signal: this.signal },
+          ZRegisterResponse,
+        );
         this.agentId = response.agentId;
         this.heartbeatSeconds = response.heartbeatIntervalSeconds;
-        if (response.commandWaitSeconds !== undefined) this.commandWaitSeconds = Math.min(this.commandWaitSeconds, response.commandWaitSeconds);
+        if (response.commandWaitSeconds !== undefined)
+          this.commandWaitSeconds = Math.min(this.commandWaitSeconds, response.commandWaitSeconds);
         this.state.data.agentId = response.agentId;
         await this.state.save();
-        this.logger.info("registered", { agentId: response.agentId, heartbeatIntervalSeconds: response.heartbeatIntervalSeconds });
+        this.logger.info("registered", {
+          agentId: response.agentId,
+          heartbeatIntervalSeconds: response.heartbeatIntervalSeconds,
+        });
         this.registeredSignal();
         this.wakeFlusher();
         return;
@@ -196,9 +229,27 @@ export class KoiAgent {
 
   // ---- spool producers ----------------------------------------------------------------------
 
-  private async enqueueAck(command: { commandId: string; assignmentId: string; epoch: number }, status: TAckRequest["status"], detail: string, engineRef?: string): Promise<void> {
-    const body: TAckRequest = { assignmentId: command.assignmentId, epoch: command.epoch, status, detail: detail.slice(0, 2000), ...(engineRef ? { engineRef } : {}), at: new Date(this.ctx.nowMs()).toISOString() };
-    await this.spool.append({ kind: "ack", pathTemplate: AGENT_PROTOCOL_PATHS.ack, params: { commandId: command.commandId }, body, idempotencyKey: `ack:${command.commandId}:${status}` });
+  private async enqueueAck(
+    command: { commandId: string; assignmentId: string; epoch: number },
+    status: TAckRequest["status"],
+    detail: string,
+    engineRef?: string,
+  ): Promise<void> {
+    const body: TAckRequest = {
+      assignmentId: command.assignmentId,
+      epoch: command.epoch,
+      status,
+      detail: detail.slice(0, 2000),
+      ...(engineRef ? { engineRef } : {}),
+      at: new Date(this.ctx.nowMs()).toISOString(),
+    };
+    await this.spool.append({
+      kind: "ack",
+      pathTemplate: AGENT_PROTOCOL_PATHS.ack,
+      params: { commandId: command.commandId },
+      body,
+      idempotencyKey: `ack:${command.commandId}:${status}`,
+    });
   }
 
   /** Ties events to assignments this agent holds, validates them, and spools them (fsync'd) before resolving. */
@@ -242,15 +293,35 @@ export class KoiAgent {
   async heartbeatOnce(): Promise<number> {
     const inventory = await this.engines.inventory();
     const now = this.ctx.nowMs();
-    const recent = Object.values(this.state.data.assignments).filter((a) => !a.finalReported || now - Date.parse(a.updatedAt) < 3_600_000);
+    const recent = Object.values(this.state.data.assignments).filter(
+      (a) => !a.finalReported || now - Date.parse(a.updatedAt) < 3_600_000,
+    );
     const body: THeartbeatRequest = {
       sentAt: new Date(now).toISOString(),
       inventory: inventory ? { collectedAt: inventory.collectedAt, pools: inventory.pools.slice(0, 500) } : null,
-      assignments: recent.slice(0, 1000).map((a) => ({ assignmentId: a.assignmentId, epoch: a.epoch, state: a.state, engineRef: a.engineRef })),
-      metrics: { uptimeSeconds: (now - this.startedAt) / 1000, spoolPending: this.spool.pending().length, spoolOldestAgeSeconds: this.spool.oldestAgeSeconds(now), engineReachable: this.engines.reachable, lastEngineError: this.engines.lastError },
+      assignments: recent
+        .slice(0, 1000)
+        .map((a) => ({ assignmentId: a.assignmentId, epoch: a.epoch, state: a.state, engineRef: a.engineRef })),
+      metrics: {
+        uptimeSeconds: (now - this.startedAt) / 1000,
+        spoolPending: this.spool.pending().length,
+        spoolOldestAgeSeconds: this.spool.oldestAgeSeconds(now),
+        engineReachable: this.engines.reachable,
+        lastEngineError: this.engines.lastError,
+      },
     };
     const path = fillPath(AGENT_PROTOCOL_PATHS.heartbeat, { agentId: this.agentId! });
-    const response = await this.client.call({ method: "POST", path, body, idempotencyKey: `heartbeat:${this.agentId}:${this.startedAt}:${++this.heartbeats}`, signal: this.signal }, ZHeartbeatResponse, 3);
+    const response = await this.client.call(
+      {
+        method: "POST",
+        path,
+        body,
+        idempotencyKey: `heartbeat:${this.agentId}:${this.startedAt}:${++this.heartbeats}`,
+        signal: this.signal,
+      },
+      ZHeartbeatResponse,
+      3,
+    );
     for (const revoked of response.revokedAssignments ?? []) {
       const a = this.state.data.assignments[revoked.assignmentId];
       if (a && a.epoch <= revoked.epoch) this.revoke(revoked.assignmentId);
@@ -273,7 +344,10 @@ export class KoiAgent {
         if (this.signal.aborted) return;
         if (error instanceof KoiHttpError && error.status === 404) await this.reregister();
         this.logger.warn("heartbeat failed", { error: (error as Error).message });
-        delay = Math.min(this.heartbeatSeconds * 1000, retryDelayMs(failures++, undefined, this.client.backoff, this.client.random));
+        delay = Math.min(
+          this.heartbeatSeconds * 1000,
+          retryDelayMs(failures++, undefined, this.client.backoff, this.client.random),
+        );
       }
       await this.sleep(delay);
     }
@@ -288,14 +362,20 @@ export class KoiAgent {
       let retryAfterMs: number | undefined;
       try {
         const started = this.ctx.nowMs();
-        const response = await this.client.send({ method: "GET", path, timeoutMs: (this.commandWaitSeconds + 15) * 1000, signal: this.signal });
+        const response = await this.client.send({
+          method: "GET",
+          path,
+          timeoutMs: (this.commandWaitSeconds + 15) * 1000,
+          signal: this.signal,
+        });
         if (response.status === 200) {
           failures = 0;
           const commands = (response.body as { commands?: unknown }).commands;
           const list = Array.isArray(commands) ? commands.slice(0, 100) : [];
           for (const raw of list) await handleRawCommand(this.ctx, raw);
           // A server that answers an empty long-poll at once must not turn this loop into a busy loop.
-          if (list.length === 0 && this.ctx.nowMs() - started < MIN_EMPTY_POLL_MS) await this.sleep(MIN_EMPTY_POLL_MS * (1 + this.client.random()));
+          if (list.length === 0 && this.ctx.nowMs() - started < MIN_EMPTY_POLL_MS)
+            await this.sleep(MIN_EMPTY_POLL_MS * (1 + this.client.random()));
           continue;
         }
         if (response.status === 404) await this.reregister();

@@ -6,7 +6,11 @@ import type { TAgentContext } from "./agent-context.ts";
  * Polls one assignment's engine and spools the report. The report seq is saved before the report
  * is spooled, so a crash can skip a seq but never reuse one (Koi treats a repeated seq as a no-op).
  */
-export async function reportAssignment(ctx: TAgentContext, a: TAssignmentRecord, engineHealth: (reachable: boolean, error: string | null) => Promise<void>): Promise<void> {
+export async function reportAssignment(
+  ctx: TAgentContext,
+  a: TAssignmentRecord,
+  engineHealth: (reachable: boolean, error: string | null) => Promise<void>,
+): Promise<void> {
   const adapter = ctx.adapters.find((x) => x.kind === a.adapter);
   if (!adapter) return;
   let result;
@@ -21,7 +25,10 @@ export async function reportAssignment(ctx: TAgentContext, a: TAssignmentRecord,
   const report = { epoch: a.epoch, seq: a.nextSeq, at: new Date(ctx.nowMs()).toISOString(), ...result.report };
   const checked = ZAssignmentReport.safeParse(report);
   if (!checked.success) {
-    ctx.logger.error("report does not fit the protocol; not sent", { assignmentId: a.assignmentId, issues: checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
+    ctx.logger.error("report does not fit the protocol; not sent", {
+      assignmentId: a.assignmentId,
+      issues: checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+    });
     return;
   }
   a.nextSeq += 1;
@@ -30,6 +37,12 @@ export async function reportAssignment(ctx: TAgentContext, a: TAssignmentRecord,
   a.updatedAt = report.at;
   if (TERMINAL_ASSIGNMENT_STATES.includes(report.state) || report.state === "lost") a.finalReported = true;
   await ctx.state.save();
-  await ctx.spool.append({ kind: "report", pathTemplate: AGENT_PROTOCOL_PATHS.reports, params: { assignmentId: a.assignmentId }, body: checked.data, idempotencyKey: `report:${a.assignmentId}:${a.epoch}:${report.seq}` });
+  await ctx.spool.append({
+    kind: "report",
+    pathTemplate: AGENT_PROTOCOL_PATHS.reports,
+    params: { assignmentId: a.assignmentId },
+    body: checked.data,
+    idempotencyKey: `report:${a.assignmentId}:${a.epoch}:${report.seq}`,
+  });
   if (result.events?.length) await ctx.enqueueEvents(result.events);
 }

@@ -6,8 +6,24 @@ import type { TAgentCliConfig } from "./parse-args.ts";
 
 /** `orca` and `tuna` are one adapter each; `sim` is both, pointed at apps/engine-sim. */
 export function buildAdapters(config: TAgentCliConfig, logger: TLogger): TEngineAdapter[] {
-  const webhook = config.webhookPort === null ? null : { host: config.webhookHost, port: config.webhookPort, pathPrefix: config.webhookPathPrefix, secret: config.webhookSecret ?? null };
-  const orca = (allowSyntheticInput: boolean) => createOrcaAdapter({ url: config.engineUrl, apiKey: config.engineKey ?? null, logger, webhook, allowSyntheticInput, userId: `koi:${config.clusterName}` });
+  const webhook =
+    config.webhookPort === null
+      ? null
+      : {
+          host: config.webhookHost,
+          port: config.webhookPort,
+          pathPrefix: config.webhookPathPrefix,
+          secret: config.webhookSecret ?? null,
+        };
+  const orca = (allowSyntheticInput: boolean) =>
+    createOrcaAdapter({
+      url: config.engineUrl,
+      apiKey: config.engineKey ?? null,
+      logger,
+      webhook,
+      allowSyntheticInput,
+      userId: `koi:${config.clusterName}`,
+    });
   const tuna = (url: string, apiKey: string | undefined) =>
     createTunaAdapter({
       url,
@@ -15,10 +31,18 @@ export function buildAdapters(config: TAgentCliConfig, logger: TLogger): TEngine
       gpuType: config.tuna.gpuType,
       gpuCount: config.tuna.gpuCount,
       serverlessProvider: config.tuna.serverlessProvider,
-      ...(config.tuna.spotPricePerGpuHour === undefined ? {} : { spotPricePerGpuHour: config.tuna.spotPricePerGpuHour }),
-      ...(config.tuna.onDemandPricePerGpuHour === undefined ? {} : { onDemandPricePerGpuHour: config.tuna.onDemandPricePerGpuHour }),
-      ...(config.tuna.serverlessPricePerGpuHour === undefined ? {} : { serverlessPricePerGpuHour: config.tuna.serverlessPricePerGpuHour }),
-      ...(config.tuna.serverlessWorkersMax === undefined ? {} : { serverlessWorkersMax: config.tuna.serverlessWorkersMax }),
+      ...(config.tuna.spotPricePerGpuHour === undefined
+        ? {}
+        : { spotPricePerGpuHour: config.tuna.spotPricePerGpuHour }),
+      ...(config.tuna.onDemandPricePerGpuHour === undefined
+        ? {}
+        : { onDemandPricePerGpuHour: config.tuna.onDemandPricePerGpuHour }),
+      ...(config.tuna.serverlessPricePerGpuHour === undefined
+        ? {}
+        : { serverlessPricePerGpuHour: config.tuna.serverlessPricePerGpuHour }),
+      ...(config.tuna.serverlessWorkersMax === undefined
+        ? {}
+        : { serverlessWorkersMax: config.tuna.serverlessWorkersMax }),
       colocated: config.tuna.colocated,
       ...(config.region ? { region: config.region } : {}),
       logger,
@@ -29,7 +53,10 @@ export function buildAdapters(config: TAgentCliConfig, logger: TLogger): TEngine
     case "tuna":
       return [tuna(config.engineUrl, config.engineKey)];
     case "sim":
-      if (!config.tuna.url) throw new Error("--engine sim needs --tuna-url (the simulator's Tuna port) as well as --engine-url (its Orca port)");
+      if (!config.tuna.url)
+        throw new Error(
+          "--engine sim needs --tuna-url (the simulator's Tuna port) as well as --engine-url (its Orca port)",
+        );
       return [orca(true), tuna(config.tuna.url, config.tuna.apiKey)];
   }
 }

@@ -23,7 +23,12 @@ const agent = await KoiAgent.create({
   engine: config.engine,
   adapters: buildAdapters(config, logger),
   spoolDir: config.spoolDir,
-  cluster: { name: config.clusterName, kind: config.clusterKind, provider: config.provider, ...(config.region ? { region: config.region } : {}) },
+  cluster: {
+    name: config.clusterName,
+    kind: config.clusterKind,
+    provider: config.provider,
+    ...(config.region ? { region: config.region } : {}),
+  },
   reportIntervalSeconds: config.reportIntervalSeconds,
   logger,
 });

@@ -90,7 +90,8 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): TAgentCliConfig {
   const raw: Record<string, unknown> = {};
   const configIndex = argv.indexOf("--config");
-  if (configIndex >= 0) Object.assign(raw, JSON.parse(readFileSync(argv[configIndex + 1] ?? "", "utf8")) as Record<string, unknown>);
+  if (configIndex >= 0)
+    Object.assign(raw, JSON.parse(readFileSync(argv[configIndex + 1] ?? "", "utf8")) as Record<string, unknown>);
   if (env.KOI_API_KEY) raw.apiKey ??= env.KOI_API_KEY;
   if (env.KOI_ENGINE_KEY) raw.engineKey ??= env.KOI_ENGINE_KEY;
   if (env.KOI_WEBHOOK_SECRET) raw.webhookSecret ??= env.KOI_WEBHOOK_SECRET;
@@ -111,6 +112,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): TAge
     setPath(raw, key, key === "webhookPort" && value === "off" ? null : value);
   }
   const parsed = ZAgentCliConfig.safeParse(raw);
-  if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("\n")}\n\n${USAGE}`);
+  if (!parsed.success)
+    throw new Error(
+      `${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("\n")}\n\n${USAGE}`,
+    );
   return parsed.data;
 }

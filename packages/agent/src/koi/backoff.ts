@@ -26,7 +26,12 @@ export function parseRetryAfterMs(header: string | null | undefined, nowMs: numb
  * Wait before retrying: full jitter, but never less than the server's Retry-After (plus up to 10 %
  * so a fleet does not return in lockstep). A `Retry-After: 0` therefore cannot cause a hot loop.
  */
-export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, policy: TBackoffPolicy, random: TRandomSource): number {
+export function retryDelayMs(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  policy: TBackoffPolicy,
+  random: TRandomSource,
+): number {
   const jitter = fullJitterDelayMs(attempt, policy, random);
   if (retryAfterMs === undefined) return jitter;
   return Math.max(retryAfterMs + Math.floor(random() * retryAfterMs * 0.1), jitter);

@@ -19,13 +19,22 @@ function client(sleeps: number[]) {
   });
 }
 
-const register = { method: "POST" as const, path: "/api/v1/agents/register", body: {}, idempotencyKey: "register:inst_1:1" };
+const register = {
+  method: "POST" as const,
+  path: "/api/v1/agents/register",
+  body: {},
+  idempotencyKey: "register:inst_1:1",
+};
 
 describe("Koi client", () => {
   it("retries 503 and network-level trouble with the same Idempotency-Key and Bearer key", async () => {
     koi = await startKoiStandIn();
     let calls = 0;
-    koi.respond((req) => (req.path.endsWith("/register") && ++calls <= 2 ? { status: 503, body: { error: { code: "service_unavailable", message: "down", requestId: "r" } } } : undefined));
+    koi.respond((req) =>
+      req.path.endsWith("/register") && ++calls <= 2
+        ? { status: 503, body: { error: { code: "service_unavailable", message: "down", requestId: "r" } } }
+        : undefined,
+    );
     const sleeps: number[] = [];
     const result = await client(sleeps).call(register, ZRegisterResponse);
     expect(result.agentId).toBe("agt_test");
@@ -39,14 +48,24 @@ describe("Koi client", () => {
   it("honours Retry-After on 429 and 503 — and the pause applies to every later request", async () => {
     koi = await startKoiStandIn();
     let calls = 0;
-    koi.respond((req) => (req.path.endsWith("/register") && ++calls === 1 ? { status: 429, headers: { "retry-after": "3" }, body: { error: { code: "rate_limited", message: "slow down", requestId: "r" } } } : undefined));
+    koi.respond((req) =>
+      req.path.endsWith("/register") && ++calls === 1
+        ? {
+            status: 429,
+            headers: { "retry-after": "3" },
+            body: { error: { code: "rate_limited", message: "slow down", requestId: "r" } },
+          }
+        : undefined,
+    );
     const sleeps: number[] = [];
     const c = client(sleeps);
     await c.call(register, ZRegisterResponse);
     expect(sleeps[0]).toBeGreaterThanOrEqual(3000);
     expect(sleeps[0]).toBeLessThanOrEqual(3300);
 
-    koi.respond((req) => (req.path.endsWith("/register") ? { status: 503, headers: { "retry-after": "30" } } : undefined));
+    koi.respond((req) =>
+      req.path.endsWith("/register") ? { status: 503, headers: { "retry-after": "30" } } : undefined,
+    );
     await expect(c.call(register, ZRegisterResponse, 1)).rejects.toBeInstanceOf(KoiHttpError);
     sleeps.length = 0;
     koi.respond(null);
@@ -58,7 +77,9 @@ describe("Koi client", () => {
     koi = await startKoiStandIn();
     koi.respond(() => ({ status: 401, body: { error: { code: "unauthorized", message: "bad key", requestId: "r" } } }));
     const sleeps: number[] = [];
-    const error = await client(sleeps).call(register, ZRegisterResponse).catch((e: unknown) => e);
+    const error = await client(sleeps)
+      .call(register, ZRegisterResponse)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KoiHttpError);
     expect((error as KoiHttpError).message).toContain("unauthorized: bad key");
     expect(koi.requests).toHaveLength(1);

@@ -1,6 +1,13 @@
 import type { z } from "zod";
 import type { TLogger } from "../logger.ts";
-import { abortableSleep, DEFAULT_BACKOFF, parseRetryAfterMs, retryDelayMs, type TBackoffPolicy, type TRandomSource } from "./backoff.ts";
+import {
+  abortableSleep,
+  DEFAULT_BACKOFF,
+  parseRetryAfterMs,
+  retryDelayMs,
+  type TBackoffPolicy,
+  type TRandomSource,
+} from "./backoff.ts";
 
 export type TKoiRequest = {
   method: "GET" | "POST";
@@ -21,7 +28,10 @@ export class KoiHttpError extends Error {
     readonly body: unknown,
     readonly path: string,
   ) {
-    const detail = body && typeof body === "object" && "error" in body ? (body as { error: { code?: string; message?: string } }).error : undefined;
+    const detail =
+      body && typeof body === "object" && "error" in body
+        ? (body as { error: { code?: string; message?: string } }).error
+        : undefined;
     super(`Koi ${path} answered ${status}${detail ? ` ${detail.code}: ${detail.message}` : ""}`);
   }
 }
@@ -69,7 +79,8 @@ export class KoiClient {
     const wait = this.blockedUntilMs - this.nowMs();
     if (wait > 0) await this.sleep(wait, request.signal);
     if (request.signal?.aborted) throw new Error("aborted");
-    if (request.method === "POST" && !request.idempotencyKey) throw new Error(`POST ${request.path} needs an Idempotency-Key`);
+    if (request.method === "POST" && !request.idempotencyKey)
+      throw new Error(`POST ${request.path} needs an Idempotency-Key`);
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.apiKey}`,
       accept: "application/json",
@@ -121,7 +132,12 @@ export class KoiClient {
       }
       if (attempt + 1 >= maxAttempts) throw failure;
       const delay = retryDelayMs(attempt, retryAfterMs, this.backoff, this.random);
-      this.options.logger.warn("koi request failed, retrying", { path: request.path, attempt: attempt + 1, delayMs: delay, error: failure.message });
+      this.options.logger.warn("koi request failed, retrying", {
+        path: request.path,
+        attempt: attempt + 1,
+        delayMs: delay,
+        error: failure.message,
+      });
       await this.sleep(delay, request.signal);
       if (request.signal?.aborted) throw failure;
     }

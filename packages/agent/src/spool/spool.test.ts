@@ -16,12 +16,25 @@ async function tempDir() {
   return dir;
 }
 
-const record = (n: number, kind: TSpoolRecord["kind"] = "report"): TSpoolRecord => ({ kind, pathTemplate: "/api/v1/assignments/{assignmentId}/reports", params: { assignmentId: "asg_1" }, body: { n }, idempotencyKey: `report:asg_1:1:${n}` });
+const record = (n: number, kind: TSpoolRecord["kind"] = "report"): TSpoolRecord => ({
+  kind,
+  pathTemplate: "/api/v1/assignments/{assignmentId}/reports",
+  params: { assignmentId: "asg_1" },
+  body: { n },
+  idempotencyKey: `report:asg_1:1:${n}`,
+});
 
 describe("spool", () => {
   it("delivers in append order across any interleaving of appends, deliveries and restarts (property)", async () => {
     type TOp = { op: "append" } | { op: "deliver" } | { op: "restart" };
-    const ops = fc.array(fc.oneof(fc.constant<TOp>({ op: "append" }), fc.constant<TOp>({ op: "deliver" }), fc.constant<TOp>({ op: "restart" })), { maxLength: 40 });
+    const ops = fc.array(
+      fc.oneof(
+        fc.constant<TOp>({ op: "append" }),
+        fc.constant<TOp>({ op: "deliver" }),
+        fc.constant<TOp>({ op: "restart" }),
+      ),
+      { maxLength: 40 },
+    );
     await fc.assert(
       fc.asyncProperty(ops, async (sequence) => {
         const dir = await tempDir();
@@ -94,7 +107,11 @@ describe("spool", () => {
     await spool.append(record(1));
     await spool.append(record(2, "events"));
     await spool.append(record(3));
-    expect(spool.pending().map((e) => `${e.kind}:${(e.body as { n: number }).n}`)).toEqual(["ack:0", "events:2", "report:3"]);
+    expect(spool.pending().map((e) => `${e.kind}:${(e.body as { n: number }).n}`)).toEqual([
+      "ack:0",
+      "events:2",
+      "report:3",
+    ]);
     await spool.close();
   });
 });

@@ -74,7 +74,9 @@ export class Spool {
 
   private async load(): Promise<void> {
     try {
-      this.delivered = (JSON.parse(await readFile(join(this.dir, "cursor.json"), "utf8")) as { delivered: number }).delivered;
+      this.delivered = (
+        JSON.parse(await readFile(join(this.dir, "cursor.json"), "utf8")) as { delivered: number }
+      ).delivered;
     } catch {
       this.delivered = 0;
     }
@@ -145,7 +147,10 @@ export class Spool {
       const index = this.entries.findIndex((e, i) => i > 0 && e.kind === "report");
       if (index < 0) return;
       const [dropped] = this.entries.splice(index, 1);
-      this.logger.error("spool: over capacity, dropped an old report", { seq: dropped!.seq, pending: this.entries.length });
+      this.logger.error("spool: over capacity, dropped an old report", {
+        seq: dropped!.seq,
+        pending: this.entries.length,
+      });
     }
   }
 

@@ -26,7 +26,14 @@ export type TAssignmentRecord = {
   updatedAt: string;
 };
 
-export type TCommandRecord = { status: TAckStatus | "executing"; detail: string; engineRef?: string; assignmentId: string; epoch: number; at: string };
+export type TCommandRecord = {
+  status: TAckStatus | "executing";
+  detail: string;
+  engineRef?: string;
+  assignmentId: string;
+  epoch: number;
+  at: string;
+};
 
 export type TAgentStateData = {
   version: 1;
@@ -53,7 +60,8 @@ export class AgentState {
     try {
       data = JSON.parse(await readFile(file, "utf8")) as TAgentStateData;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        throw new Error(`cannot read ${file}: ${(error as Error).message}`);
       data = { version: 1, instanceId: `inst_${randomUUID()}`, agentId: null, assignments: {}, commands: {} };
     }
     const state = new AgentState(file, data);

@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { z } from "zod";
-import { ZAckRequest, ZAssignmentReport, ZEventsRequest, ZHeartbeatRequest, ZRegisterRequest, type TCommand } from "@koi/contracts";
+import {
+  ZAckRequest,
+  ZAssignmentReport,
+  ZEventsRequest,
+  ZHeartbeatRequest,
+  ZRegisterRequest,
+  type TCommand,
+} from "@koi/contracts";
 
 /*
  * A stand-in for Koi's /api/v1 in agent tests: it records every request, checks each body against
@@ -37,11 +44,21 @@ export async function startKoiStandIn(options: { agentId?: string; heartbeatInte
 
   function defaultResponse(req: TRecordedRequest): TStandInResponse {
     const path = req.path;
-    if (path === "/api/v1/agents/register") return { status: 200, body: { agentId, heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? 1, commandWaitSeconds: 1 } };
-    if (path.endsWith("/heartbeat")) return { status: 200, body: { nextHeartbeatSeconds: options.heartbeatIntervalSeconds ?? 1 } };
-    if (path.endsWith("/ack")) return { status: 200, body: { commandId: path.split("/")[6], status: (req.body as { status: string }).status, duplicate: false } };
+    if (path === "/api/v1/agents/register")
+      return {
+        status: 200,
+        body: { agentId, heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? 1, commandWaitSeconds: 1 },
+      };
+    if (path.endsWith("/heartbeat"))
+      return { status: 200, body: { nextHeartbeatSeconds: options.heartbeatIntervalSeconds ?? 1 } };
+    if (path.endsWith("/ack"))
+      return {
+        status: 200,
+        body: { commandId: path.split("/")[6], status: (req.body as { status: string }).status, duplicate: false },
+      };
     if (path.endsWith("/reports")) return { status: 200, body: { accepted: true, duplicate: false } };
-    if (path.endsWith("/events")) return { status: 200, body: { accepted: (req.body as { events: unknown[] }).events.length, duplicates: 0 } };
+    if (path.endsWith("/events"))
+      return { status: 200, body: { accepted: (req.body as { events: unknown[] }).events.length, duplicates: 0 } };
     return { status: 404, body: { error: { code: "not_found", message: "no such route", requestId: "req_standin" } } };
   }
 
@@ -59,7 +76,14 @@ export async function startKoiStandIn(options: { agentId?: string; heartbeatInte
         }
         const schema = BODY_SCHEMAS.find(([pattern]) => pattern.test(url.pathname))?.[1];
         const parsed = schema?.safeParse(body);
-        const recorded: TRecordedRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body, issues: parsed && !parsed.success ? parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) : [] };
+        const recorded: TRecordedRequest = {
+          method: req.method ?? "GET",
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+          issues: parsed && !parsed.success ? parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) : [],
+        };
         requests.push(recorded);
         let response = override?.(recorded);
         if (!response && req.method === "GET" && url.pathname.endsWith("/commands")) {
@@ -92,7 +116,11 @@ export async function startKoiStandIn(options: { agentId?: string; heartbeatInte
 
 export type TKoiStandIn = Awaited<ReturnType<typeof startKoiStandIn>>;
 
-export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

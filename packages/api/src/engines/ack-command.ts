@@ -17,7 +17,10 @@ const TERMINAL = new Set(["COMPLETED", "REJECTED", "FAILED", "CANCELLED"]);
  */
 export async function ackCommand(orgId: string, agentId: string, commandId: string, ack: TAck) {
   const { result, wake } = await prisma.$transaction(async (tx) => {
-    const found = await tx.command.findFirst({ where: { id: commandId, orgId, agentId }, include: { assignment: { select: { workloadId: true } } } });
+    const found = await tx.command.findFirst({
+      where: { id: commandId, orgId, agentId },
+      include: { assignment: { select: { workloadId: true } } },
+    });
     if (!found) throw notFound("No such command.");
     const status = ack.status.toUpperCase() as "ACCEPTED" | "COMPLETED" | "REJECTED" | "FAILED";
     const workloadId = found.type === "deploy" ? found.assignment?.workloadId : null;
@@ -26,23 +29,39 @@ export async function ackCommand(orgId: string, agentId: string, commandId: stri
       if (status === "REJECTED" || status === "FAILED") await lockOrgPlanning(tx, orgId);
       await lockWorkload(tx, workloadId);
     }
-    const command = await tx.command.findFirst({ where: { id: commandId, orgId, agentId }, include: { assignment: { select: { epoch: true } } } });
+    const command = await tx.command.findFirst({
+      where: { id: commandId, orgId, agentId },
+      include: { assignment: { select: { epoch: true } } },
+    });
     if (!command) throw notFound("No such command.");
     if (command.assignment && command.assignment.epoch > command.epoch) {
-      throw new AppError("CONFLICT", `Stale epoch ${command.epoch}; the assignment is at epoch ${command.assignment.epoch}.`, { publicCode: "stale_epoch" });
+      throw new AppError(
+        "CONFLICT",
+        `Stale epoch ${command.epoch}; the assignment is at epoch ${command.assignment.epoch}.`,
+        { publicCode: "stale_epoch" },
+      );
     }
     if (TERMINAL.has(command.status)) {
-      if (command.status === status) return { result: { commandId, status: command.status, duplicate: true }, wake: [] as string[] };
+      if (command.status === status)
+        return { result: { commandId, status: command.status, duplicate: true }, wake: [] as string[] };
       throw new AppError("CONFLICT", `Command is already ${command.status.toLowerCase()}.`);
     }
     const updated = await tx.command.update({
       where: { id: command.id },
-      data: { status, ackDetail: ack.detail ?? null, engineRef: ack.engineRef ?? command.engineRef, leaseExpiresAt: null },
+      data: {
+        status,
+        ackDetail: ack.detail ?? null,
+        engineRef: ack.engineRef ?? command.engineRef,
+        leaseExpiresAt: null,
+      },
     });
     if (command.assignmentId && ack.engineRef) {
       await tx.assignment.update({ where: { id: command.assignmentId }, data: { engineRef: ack.engineRef } });
     }
-    const wake = workloadId && command.assignmentId && command.status !== status ? await handleDeployAck(tx, command.assignmentId, status, ack.detail ?? null) : [];
+    const wake =
+      workloadId && command.assignmentId && command.status !== status
+        ? await handleDeployAck(tx, command.assignmentId, status, ack.detail ?? null)
+        : [];
     return { result: { commandId, status: updated.status, duplicate: false }, wake };
   });
   await Promise.all(wake.map((id) => publishCommandWakeup(id)));

@@ -24,7 +24,15 @@ async function setup() {
 }
 
 const pools: TGpuPool[] = [
-  { id: "h100-od", gpuType: "H100-SXM", market: "on-demand", total: 16, available: 8, quota: 16, pricePerGpuHour: 6.88 },
+  {
+    id: "h100-od",
+    gpuType: "H100-SXM",
+    market: "on-demand",
+    total: 16,
+    available: 8,
+    quota: 16,
+    pricePerGpuHour: 6.88,
+  },
   { id: "a100-spot", gpuType: "A100-80GB", market: "spot", total: 8, available: 8, quota: null, pricePerGpuHour: 1.1 },
 ];
 
@@ -34,7 +42,10 @@ describe("agent protocol services", () => {
     await recordHeartbeat(org.id, agentId, { inventory: { pools }, assignments: [] });
     expect(await prisma.gpuPool.count({ where: { agentId } })).toBe(2);
     await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 3 } });
-    const res = await recordHeartbeat(org.id, agentId, { inventory: { pools: pools.slice(0, 1) }, assignments: [{ assignmentId: assignment.id, epoch: 2, state: "running", engineRef: null }] });
+    const res = await recordHeartbeat(org.id, agentId, {
+      inventory: { pools: pools.slice(0, 1) },
+      assignments: [{ assignmentId: assignment.id, epoch: 2, state: "running", engineRef: null }],
+    });
     expect(await prisma.gpuPool.count({ where: { agentId } })).toBe(1);
     expect(res.revokedAssignments).toEqual([{ assignmentId: assignment.id, epoch: 2 }]);
   });
@@ -42,7 +53,9 @@ describe("agent protocol services", () => {
   it("another org's agent is NOT_FOUND everywhere", async () => {
     const { agentId } = await setup();
     const other = await createTestOrg();
-    await expect(recordHeartbeat(other.id, agentId, { inventory: { pools }, assignments: [] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(recordHeartbeat(other.id, agentId, { inventory: { pools }, assignments: [] })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(pollCommands(other.id, agentId, 0)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(recordEngineEvents(other.id, agentId, [])).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await prisma.gpuPool.count({ where: { agentId } })).toBe(0);
@@ -73,22 +86,38 @@ describe("agent protocol services", () => {
     expect((await prisma.command.findUniqueOrThrow({ where: { id: cmd.id } })).attempts).toBe(2);
     await ackCommand(org.id, agentId, cmd.id, { status: "completed" });
     expect(await claimCommands(agentId, new Date(Date.now() + 200_000))).toHaveLength(0);
-    await expect(ackCommand(org.id, agentId, cmd.id, { status: "completed" })).resolves.toMatchObject({ duplicate: true });
+    await expect(ackCommand(org.id, agentId, cmd.id, { status: "completed" })).resolves.toMatchObject({
+      duplicate: true,
+    });
   });
 
   it("stale epochs get 409 with nothing written; replayed reports are no-ops", async () => {
     const { org, assignment } = await setup();
-    const report = { epoch: 1, seq: 0, at: new Date().toISOString(), state: "running" as const, progress: { completed: 10, total: 100, unit: "requests" as const }, usage: [{ component: "spot" as const, gpuType: "H100-SXM", seconds: 60, costUsd: 0.5 }] };
+    const report = {
+      epoch: 1,
+      seq: 0,
+      at: new Date().toISOString(),
+      state: "running" as const,
+      progress: { completed: 10, total: 100, unit: "requests" as const },
+      usage: [{ component: "spot" as const, gpuType: "H100-SXM", seconds: 60, costUsd: 0.5 }],
+    };
     for (let i = 0; i < 3; i++) await recordReport(org.id, assignment.id, report);
     // Usage is cumulative: 0.5 then 1.25 in total.
-    await recordReport(org.id, assignment.id, { ...report, seq: 1, progress: { completed: 20, total: 100, unit: "requests" }, usage: [{ component: "spot", gpuType: "H100-SXM", seconds: 150, costUsd: 1.25 }] });
+    await recordReport(org.id, assignment.id, {
+      ...report,
+      seq: 1,
+      progress: { completed: 20, total: 100, unit: "requests" },
+      usage: [{ component: "spot", gpuType: "H100-SXM", seconds: 150, costUsd: 1.25 }],
+    });
     // A late, out-of-order report is kept but moves no totals.
     await recordReport(org.id, assignment.id, { ...report, seq: 1 });
     const after = await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } });
     expect(after.costUsd).toBeCloseTo(1.25);
     expect(after.progressDone).toBe(20);
     await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 2 } });
-    await expect(recordReport(org.id, assignment.id, { ...report, seq: 2 })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(recordReport(org.id, assignment.id, { ...report, seq: 2 })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect(await prisma.assignmentReport.count({ where: { assignmentId: assignment.id } })).toBe(2);
     expect(await prisma.usageRecord.count({ where: { assignmentId: assignment.id } })).toBe(2);
   });
@@ -97,14 +126,26 @@ describe("agent protocol services", () => {
     const { org, agentId, assignment } = await setup();
     const cmd = await issueCommand({ orgId: org.id, assignmentId: assignment.id, type: "pause", payload: {} });
     await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 2 } });
-    await expect(ackCommand(org.id, agentId, cmd.id, { status: "accepted" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(ackCommand(org.id, agentId, cmd.id, { status: "accepted" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect((await prisma.command.findUniqueOrThrow({ where: { id: cmd.id } })).status).toBe("PENDING");
   });
 
   it("events are deduplicated by event id", async () => {
     const { org, agentId } = await setup();
-    const ev = { eventId: "ev-1", at: new Date().toISOString(), type: "replica_failed", reasonCode: "spot_preemption", detail: "", engineRef: null };
-    expect(await recordEngineEvents(org.id, agentId, [ev, { ...ev, eventId: "ev-2" }])).toEqual({ accepted: 2, duplicates: 0 });
+    const ev = {
+      eventId: "ev-1",
+      at: new Date().toISOString(),
+      type: "replica_failed",
+      reasonCode: "spot_preemption",
+      detail: "",
+      engineRef: null,
+    };
+    expect(await recordEngineEvents(org.id, agentId, [ev, { ...ev, eventId: "ev-2" }])).toEqual({
+      accepted: 2,
+      duplicates: 0,
+    });
     expect(await recordEngineEvents(org.id, agentId, [ev])).toEqual({ accepted: 0, duplicates: 1 });
   });
 });
@@ -114,7 +155,17 @@ describe("report progress units", () => {
     const { org, assignment } = await setup();
     await prisma.assignment.update({ where: { id: assignment.id }, data: { progressTotal: 10_000 } });
     const at = new Date().toISOString();
-    await recordReport(org.id, assignment.id, { epoch: 1, seq: 0, at, state: "running", progress: { completed: 5, total: 100, unit: "chunks" }, usage: [] });
-    expect(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).toMatchObject({ progressDone: 500, progressTotal: 10_000 });
+    await recordReport(org.id, assignment.id, {
+      epoch: 1,
+      seq: 0,
+      at,
+      state: "running",
+      progress: { completed: 5, total: 100, unit: "chunks" },
+      usage: [],
+    });
+    expect(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).toMatchObject({
+      progressDone: 500,
+      progressTotal: 10_000,
+    });
   });
 });

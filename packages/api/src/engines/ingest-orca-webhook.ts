@@ -3,7 +3,15 @@ import { prisma, type Prisma } from "@koi/db";
 import { enqueueReplans } from "../workloads/replan-workload.ts";
 import { REPLAN_REASON_CODES } from "./record-engine-events.ts";
 
-export const orcaWebhookEvents = ["config-attempted", "launching", "launch-heartbeat", "started", "launch-failed", "replica-failed", "complete"] as const;
+export const orcaWebhookEvents = [
+  "config-attempted",
+  "launching",
+  "launch-heartbeat",
+  "started",
+  "launch-failed",
+  "replica-failed",
+  "complete",
+] as const;
 export type TOrcaWebhookEvent = (typeof orcaWebhookEvents)[number];
 
 // A claim older than this is presumed dead (its handler crashed) and is taken over.
@@ -12,7 +20,10 @@ const RECLAIM_AFTER_MS = 120_000;
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value);
 }
@@ -33,24 +44,41 @@ export type TOrcaIngestResult =
  * duplicate that arrives while the first copy is still being handled gets 503 (Orca retries
  * it later) and one that arrives after gets 200 `duplicate_ignored`.
  */
-export async function ingestOrcaWebhook(orgId: string, event: TOrcaWebhookEvent, payload: Record<string, unknown>, now = new Date()): Promise<TOrcaIngestResult> {
+export async function ingestOrcaWebhook(
+  orgId: string,
+  event: TOrcaWebhookEvent,
+  payload: Record<string, unknown>,
+  now = new Date(),
+): Promise<TOrcaIngestResult> {
   const eventId = orcaEventId(event, payload);
   const jobId = typeof payload.job_id === "string" ? payload.job_id : null;
   const groupId = typeof payload.group_id === "string" ? payload.group_id : jobId;
   const reasonCode = typeof payload.reason_code === "string" ? payload.reason_code : null;
-  const detail = [payload.reason, payload.reason_detail, payload.failure_reason, payload.message].find((v) => typeof v === "string" && v) as string | undefined;
+  const detail = [payload.reason, payload.reason_detail, payload.failure_reason, payload.message].find(
+    (v) => typeof v === "string" && v,
+  ) as string | undefined;
 
   const claimed = await prisma.engineEvent.createMany({
-    data: [{
-      orgId, eventId, type: `orca.${event}`, reasonCode, detail: detail?.slice(0, 1000) ?? null, engineRef: groupId,
-      payload: payload as Prisma.InputJsonValue, at: typeof payload.emitted_at === "number" ? new Date(payload.emitted_at * 1000) : now, claimedAt: now,
-    }],
+    data: [
+      {
+        orgId,
+        eventId,
+        type: `orca.${event}`,
+        reasonCode,
+        detail: detail?.slice(0, 1000) ?? null,
+        engineRef: groupId,
+        payload: payload as Prisma.InputJsonValue,
+        at: typeof payload.emitted_at === "number" ? new Date(payload.emitted_at * 1000) : now,
+        claimedAt: now,
+      },
+    ],
     skipDuplicates: true,
   });
   if (claimed.count === 0) {
     const existing = await prisma.engineEvent.findUniqueOrThrow({ where: { orgId_eventId: { orgId, eventId } } });
     if (existing.processedAt) return { status: "duplicate_ignored", eventId, httpStatus: 200 };
-    if (now.getTime() - existing.claimedAt.getTime() < RECLAIM_AFTER_MS) return { status: "in_flight", eventId, httpStatus: 503 };
+    if (now.getTime() - existing.claimedAt.getTime() < RECLAIM_AFTER_MS)
+      return { status: "in_flight", eventId, httpStatus: 503 };
     await prisma.engineEvent.update({ where: { id: existing.id }, data: { claimedAt: now } });
   }
   await applyOrcaEvent(orgId, event, groupId, payload);
@@ -71,7 +99,12 @@ const STATE_BY_EVENT: Partial<Record<TOrcaWebhookEvent, string>> = {
 };
 
 /** Moves the assignment that Orca knows as `groupId` along; unknown jobs are only recorded. */
-async function applyOrcaEvent(orgId: string, event: TOrcaWebhookEvent, groupId: string | null, payload: Record<string, unknown>) {
+async function applyOrcaEvent(
+  orgId: string,
+  event: TOrcaWebhookEvent,
+  groupId: string | null,
+  payload: Record<string, unknown>,
+) {
   const state = STATE_BY_EVENT[event];
   if (!state || !groupId) return;
   const finalState = event === "complete" && payload.status === "failed" ? "failed" : state;

@@ -3,7 +3,9 @@ import { notFound } from "@koi/core/app-error";
 import { prisma, type Prisma, type Tx } from "@koi/db";
 import { publishCommandWakeup } from "./command-wakeups.ts";
 
-type TCommandInput = { [K in TCommand["type"]]: { type: K; payload: Extract<TCommand, { type: K }>["payload"] } }[TCommand["type"]];
+type TCommandInput = {
+  [K in TCommand["type"]]: { type: K; payload: Extract<TCommand, { type: K }>["payload"] };
+}[TCommand["type"]];
 
 /**
  * Writes a command for an assignment, stamped with the assignment's current epoch. Call inside
@@ -13,9 +15,23 @@ export async function writeCommand(tx: Tx, input: { orgId: string; assignmentId:
   const assignment = await tx.assignment.findFirst({ where: { id: input.assignmentId, orgId: input.orgId } });
   if (!assignment) throw notFound("No such assignment.");
   // The payload must be what the protocol promises agents; check before it is stored.
-  ZCommand.parse({ type: input.type, commandId: "check", assignmentId: assignment.id, epoch: assignment.epoch, leaseExpiresAt: new Date().toISOString(), payload: input.payload });
+  ZCommand.parse({
+    type: input.type,
+    commandId: "check",
+    assignmentId: assignment.id,
+    epoch: assignment.epoch,
+    leaseExpiresAt: new Date().toISOString(),
+    payload: input.payload,
+  });
   return tx.command.create({
-    data: { orgId: input.orgId, agentId: assignment.agentId, assignmentId: assignment.id, type: input.type, payload: input.payload as Prisma.InputJsonValue, epoch: assignment.epoch },
+    data: {
+      orgId: input.orgId,
+      agentId: assignment.agentId,
+      assignmentId: assignment.id,
+      type: input.type,
+      payload: input.payload as Prisma.InputJsonValue,
+      epoch: assignment.epoch,
+    },
   });
 }
 

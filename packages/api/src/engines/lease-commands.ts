@@ -25,7 +25,12 @@ export async function claimCommands(agentId: string, now = new Date()): Promise<
 }
 
 /** Long-poll: return at once if commands wait, else sleep until woken (pub/sub) or `waitSeconds` pass. */
-export async function pollCommands(orgId: string, agentId: string, waitSeconds: number, signal?: AbortSignal): Promise<Command[]> {
+export async function pollCommands(
+  orgId: string,
+  agentId: string,
+  waitSeconds: number,
+  signal?: AbortSignal,
+): Promise<Command[]> {
   await findAgentInOrg(orgId, agentId);
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {

@@ -13,7 +13,9 @@ describe("markOfflineAgents", () => {
     const base = Date.now();
     await prisma.agent.update({ where: { id: agentId }, data: { lastHeartbeatAt: new Date(base) } });
 
-    expect((await markOfflineAgents(new Date(base + 2.5 * heartbeatIntervalSeconds * 1000))).map((a) => a.agentId)).not.toContain(agentId);
+    expect(
+      (await markOfflineAgents(new Date(base + 2.5 * heartbeatIntervalSeconds * 1000))).map((a) => a.agentId),
+    ).not.toContain(agentId);
     const later = new Date(base + 3.5 * heartbeatIntervalSeconds * 1000);
     const [first, second] = await Promise.all([markOfflineAgents(later), markOfflineAgents(later)]);
     expect([...first, ...second].filter((a) => a.agentId === agentId)).toHaveLength(1);

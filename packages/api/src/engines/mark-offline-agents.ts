@@ -31,7 +31,12 @@ export async function markOfflineAgents(now = new Date()): Promise<{ agentId: st
         })),
         skipDuplicates: true,
       });
-      for (const a of flipped) await enqueueReplans(tx, { agentId: a.id }, `agent went offline (no heartbeat since ${a.lastHeartbeatAt?.toISOString() ?? "registration"})`);
+      for (const a of flipped)
+        await enqueueReplans(
+          tx,
+          { agentId: a.id },
+          `agent went offline (no heartbeat since ${a.lastHeartbeatAt?.toISOString() ?? "registration"})`,
+        );
     }
     return flipped.map((a) => ({ agentId: a.id, orgId: a.orgId }));
   });

@@ -38,7 +38,11 @@ export async function recordEngineEvents(orgId: string, agentId: string, events:
     // A replayed event finds the replan already queued (same job id) or the assignment already lost.
     for (const e of events) {
       if (e.reasonCode && REPLAN_REASON_CODES.has(e.reasonCode) && e.engineRef) {
-        await enqueueReplans(tx, { orgId, agentId, engineRef: e.engineRef }, `${e.reasonCode}${e.detail ? `: ${e.detail}` : ""}`);
+        await enqueueReplans(
+          tx,
+          { orgId, agentId, engineRef: e.engineRef },
+          `${e.reasonCode}${e.detail ? `: ${e.detail}` : ""}`,
+        );
       }
     }
     return { accepted: result.count, duplicates: events.length - result.count };

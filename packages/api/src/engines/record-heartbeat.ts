@@ -8,7 +8,13 @@ export type THeartbeat = Pick<THeartbeatRequest, "assignments"> & {
   metrics?: THeartbeatRequest["metrics"];
 };
 
-type TTouched = { id: string; status: "ONLINE" | "DEGRADED" | "OFFLINE"; inventoryHash: string | null; heartbeatIntervalSeconds: number; clusterId: string };
+type TTouched = {
+  id: string;
+  status: "ONLINE" | "DEGRADED" | "OFFLINE";
+  inventoryHash: string | null;
+  heartbeatIntervalSeconds: number;
+  clusterId: string;
+};
 
 /**
  * Marks the agent alive, rewrites its GPU pools only when the inventory changed, and tells it
@@ -28,7 +34,8 @@ export async function recordHeartbeat(orgId: string, agentId: string, input: THe
   const pools = input.inventory?.pools ?? null;
   const inventoryHash = pools ? createHash("sha256").update(JSON.stringify(pools)).digest("hex") : agent.inventoryHash;
   const wasOffline = agent.status !== "ONLINE";
-  if (wasOffline || inventoryHash !== agent.inventoryHash) await applyInventory(orgId, agent, pools, inventoryHash, wasOffline, now);
+  if (wasOffline || inventoryHash !== agent.inventoryHash)
+    await applyInventory(orgId, agent, pools, inventoryHash, wasOffline, now);
 
   let revokedAssignments: { assignmentId: string; epoch: number }[] = [];
   if (input.assignments.length) {
@@ -45,13 +52,28 @@ export async function recordHeartbeat(orgId: string, agentId: string, input: THe
   return { nextHeartbeatSeconds: agent.heartbeatIntervalSeconds, revokedAssignments };
 }
 
-async function applyInventory(orgId: string, agent: TTouched, pools: TGpuPool[] | null, inventoryHash: string | null, wasOffline: boolean, now: Date) {
+async function applyInventory(
+  orgId: string,
+  agent: TTouched,
+  pools: TGpuPool[] | null,
+  inventoryHash: string | null,
+  wasOffline: boolean,
+  now: Date,
+) {
   await prisma.$transaction(async (tx) => {
     await tx.agent.update({ where: { id: agent.id }, data: { status: "ONLINE", inventoryHash } });
     if (pools) {
       await tx.gpuPool.deleteMany({ where: { agentId: agent.id, externalId: { notIn: pools.map((p) => p.id) } } });
       for (const pool of pools) {
-        const data = { gpuType: pool.gpuType, market: pool.market, total: pool.total, available: pool.available, quota: pool.quota ?? null, pricePerGpuHour: pool.pricePerGpuHour, replicaSizes: pool.replicaSizes ?? [] };
+        const data = {
+          gpuType: pool.gpuType,
+          market: pool.market,
+          total: pool.total,
+          available: pool.available,
+          quota: pool.quota ?? null,
+          pricePerGpuHour: pool.pricePerGpuHour,
+          replicaSizes: pool.replicaSizes ?? [],
+        };
         await tx.gpuPool.upsert({
           where: { agentId_externalId: { agentId: agent.id, externalId: pool.id } },
           create: { orgId, clusterId: agent.clusterId, agentId: agent.id, externalId: pool.id, ...data },
@@ -61,7 +83,15 @@ async function applyInventory(orgId: string, agent: TTouched, pools: TGpuPool[] 
     }
     if (wasOffline) {
       await tx.engineEvent.create({
-        data: { orgId, agentId: agent.id, eventId: `agent-online-${agent.id}-${now.getTime()}`, type: "agent_online", payload: {} as Prisma.InputJsonValue, at: now, processedAt: now },
+        data: {
+          orgId,
+          agentId: agent.id,
+          eventId: `agent-online-${agent.id}-${now.getTime()}`,
+          type: "agent_online",
+          payload: {} as Prisma.InputJsonValue,
+          at: now,
+          processedAt: now,
+        },
       });
     }
   });

@@ -27,7 +27,8 @@ export function usageDeltas(previous: TUsageLine[], current: TUsageLine[]) {
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
 function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
   if (!progress) return {};
-  if (progress.unit === "chunks" && progress.total && requestsTotal > 0) return { progressDone: progressInRequests(progress, requestsTotal) };
+  if (progress.unit === "chunks" && progress.total && requestsTotal > 0)
+    return { progressDone: progressInRequests(progress, requestsTotal) };
   return { progressDone: progress.completed, progressTotal: progress.total ?? 0 };
 }
 
@@ -43,27 +44,52 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
     const owner = await tx.assignment.findFirst({ where: { id: assignmentId, orgId }, select: { workloadId: true } });
     if (owner?.workloadId) await lockWorkload(tx, owner.workloadId);
     // Row lock: reports of one assignment are applied one after the other.
-    const rows = await tx.$queryRaw<{ id: string; epoch: number; agentId: string; lastSeq: number; progressTotal: number }[]>`
+    const rows = await tx.$queryRaw<
+      { id: string; epoch: number; agentId: string; lastSeq: number; progressTotal: number }[]
+    >`
       SELECT id, epoch, "agentId", "lastSeq", "progressTotal" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
     const assignment = rows[0];
     if (!assignment) throw notFound("No such assignment.");
     if (report.epoch < assignment.epoch) {
-      throw new AppError("CONFLICT", `Stale epoch ${report.epoch}; the assignment is at epoch ${assignment.epoch}.`, { publicCode: "stale_epoch" });
+      throw new AppError("CONFLICT", `Stale epoch ${report.epoch}; the assignment is at epoch ${assignment.epoch}.`, {
+        publicCode: "stale_epoch",
+      });
     }
-    if (report.epoch > assignment.epoch) throw new AppError("BAD_REQUEST", `Unknown epoch ${report.epoch}; the assignment is at epoch ${assignment.epoch}.`);
-    const existing = await tx.assignmentReport.findUnique({ where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: report.seq } } });
+    if (report.epoch > assignment.epoch)
+      throw new AppError(
+        "BAD_REQUEST",
+        `Unknown epoch ${report.epoch}; the assignment is at epoch ${assignment.epoch}.`,
+      );
+    const existing = await tx.assignmentReport.findUnique({
+      where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: report.seq } },
+    });
     if (existing) return { accepted: true, duplicate: true };
 
     const at = new Date(report.at);
-    await tx.assignmentReport.create({ data: { orgId, assignmentId, epoch: report.epoch, seq: report.seq, at, data: report as unknown as Prisma.InputJsonValue } });
+    await tx.assignmentReport.create({
+      data: {
+        orgId,
+        assignmentId,
+        epoch: report.epoch,
+        seq: report.seq,
+        at,
+        data: report as unknown as Prisma.InputJsonValue,
+      },
+    });
     if (report.seq < assignment.lastSeq) return { accepted: true, duplicate: false };
 
-    const previous = assignment.lastSeq >= 0
-      ? await tx.assignmentReport.findUnique({ where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: assignment.lastSeq } }, select: { data: true } })
-      : null;
-    const deltas = usageDeltas(((previous?.data as TAssignmentReport | undefined)?.usage ?? []), report.usage);
+    const previous =
+      assignment.lastSeq >= 0
+        ? await tx.assignmentReport.findUnique({
+            where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: assignment.lastSeq } },
+            select: { data: true },
+          })
+        : null;
+    const deltas = usageDeltas((previous?.data as TAssignmentReport | undefined)?.usage ?? [], report.usage);
     if (deltas.length) {
-      await tx.usageRecord.createMany({ data: deltas.map((d) => ({ orgId, agentId: assignment.agentId, assignmentId, at, ...d })) });
+      await tx.usageRecord.createMany({
+        data: deltas.map((d) => ({ orgId, agentId: assignment.agentId, assignmentId, at, ...d })),
+      });
     }
     const { usage: _usage, ...metrics } = report;
     await tx.assignment.update({

@@ -13,7 +13,13 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
   return prisma.$transaction(async (tx) => {
     const cluster = await tx.cluster.upsert({
       where: { orgId_name: { orgId, name: input.cluster.name } },
-      create: { orgId, name: input.cluster.name, kind: input.cluster.kind, provider: input.cluster.provider, region: input.cluster.region ?? null },
+      create: {
+        orgId,
+        name: input.cluster.name,
+        kind: input.cluster.kind,
+        provider: input.cluster.provider,
+        region: input.cluster.region ?? null,
+      },
       update: { kind: input.cluster.kind, provider: input.cluster.provider, region: input.cluster.region ?? null },
     });
     const fields = {
@@ -27,17 +33,37 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
       status: "ONLINE" as const,
       lastHeartbeatAt: now,
     };
-    const existing = await tx.agent.findUnique({ where: { orgId_instanceId: { orgId, instanceId: input.instanceId } } });
+    const existing = await tx.agent.findUnique({
+      where: { orgId_instanceId: { orgId, instanceId: input.instanceId } },
+    });
     const agent = existing
       ? await tx.agent.update({ where: { id: existing.id }, data: fields })
-      : await tx.agent.create({ data: { orgId, instanceId: input.instanceId, heartbeatIntervalSeconds: DEFAULT_HEARTBEAT_SECONDS, ...fields } });
+      : await tx.agent.create({
+          data: { orgId, instanceId: input.instanceId, heartbeatIntervalSeconds: DEFAULT_HEARTBEAT_SECONDS, ...fields },
+        });
     await tx.engineEvent.create({
       data: {
-        orgId, agentId: agent.id, eventId: `agent-registered-${agent.id}-${now.getTime()}`, type: existing ? "agent_reregistered" : "agent_registered",
-        payload: { engine: input.engine, agentVersion: input.agentVersion, cluster: input.cluster.name }, at: now, processedAt: now,
+        orgId,
+        agentId: agent.id,
+        eventId: `agent-registered-${agent.id}-${now.getTime()}`,
+        type: existing ? "agent_reregistered" : "agent_registered",
+        payload: { engine: input.engine, agentVersion: input.agentVersion, cluster: input.cluster.name },
+        at: now,
+        processedAt: now,
       },
     });
-    if (!existing) await recordAudit(tx, { orgId, action: "agent.registered", targetType: "agent", targetId: agent.id, data: { apiKeyId, engine: input.engine } });
-    return { agentId: agent.id, heartbeatIntervalSeconds: agent.heartbeatIntervalSeconds, commandWaitSeconds: COMMAND_WAIT_SECONDS };
+    if (!existing)
+      await recordAudit(tx, {
+        orgId,
+        action: "agent.registered",
+        targetType: "agent",
+        targetId: agent.id,
+        data: { apiKeyId, engine: input.engine },
+      });
+    return {
+      agentId: agent.id,
+      heartbeatIntervalSeconds: agent.heartbeatIntervalSeconds,
+      commandWaitSeconds: COMMAND_WAIT_SECONDS,
+    };
   });
 }

@@ -13,7 +13,11 @@ export const uniqueIp = () => `10.${[0, 0, 0].map(() => randomBytes(1)[0]! % 250
 export const uniqueEmail = (label = "user") => `${label}-${randomBytes(6).toString("hex")}@example.test`;
 
 export function callerAs(userId: string, activeOrgId: string | null, ip = uniqueIp()) {
-  const session = { user: { id: userId }, activeOrgId, expires: new Date(Date.now() + 3_600_000).toISOString() } as Session;
+  const session = {
+    user: { id: userId },
+    activeOrgId,
+    expires: new Date(Date.now() + 3_600_000).toISOString(),
+  } as Session;
   return createCaller(createContext({ session, headers: new Headers({ "x-forwarded-for": ip }) }));
 }
 

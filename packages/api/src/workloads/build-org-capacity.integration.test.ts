@@ -11,7 +11,9 @@ afterAll(async () => {
 
 async function holdGpus(orgId: string, agentId: string, poolId: string, gpus: number) {
   const w = await submitWorkload({ orgId, actorUserId: null, via: "api", submission: batchSubmission() });
-  await prisma.assignment.create({ data: { orgId, agentId, workloadId: w.id, state: "running", placement: { poolId, gpus } } });
+  await prisma.assignment.create({
+    data: { orgId, agentId, workloadId: w.id, state: "running", placement: { poolId, gpus } },
+  });
 }
 
 describe("buildOrgCapacity", () => {
@@ -24,7 +26,10 @@ describe("buildOrgCapacity", () => {
     expect((await buildOrgCapacity(org.id)).capacity.pools[0]?.available).toBe(4);
 
     // Running: the engine now reports 4 free itself. This used to give 0 (4 − 4 again).
-    await recordHeartbeat(org.id, agentId, { inventory: { pools: [{ ...h100Pool(8), available: 4 }] }, assignments: [] });
+    await recordHeartbeat(org.id, agentId, {
+      inventory: { pools: [{ ...h100Pool(8), available: 4 }] },
+      assignments: [],
+    });
     expect((await buildOrgCapacity(org.id)).capacity.pools[0]?.available).toBe(4);
   });
 

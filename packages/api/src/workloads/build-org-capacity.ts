@@ -1,9 +1,26 @@
-import { lookupPrice, tryFindGpu, type TCapacity, type TCapacityPool, type TEngine, type TPriceMarket } from "@koi/planner";
+import {
+  lookupPrice,
+  tryFindGpu,
+  type TCapacity,
+  type TCapacityPool,
+  type TEngine,
+  type TPriceMarket,
+} from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
 import { GPU_FREE_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
 /** Who owns a capacity pool: the agent that will run an assignment placed there. */
-export type TPoolOwner = { poolId: string; agentId: string; engine: string; clusterName: string; gpuType: string; market: string; priceSource: "pool" | "override" | "catalog" | "none"; total: number; quota: number | null };
+export type TPoolOwner = {
+  poolId: string;
+  agentId: string;
+  engine: string;
+  clusterName: string;
+  gpuType: string;
+  market: string;
+  priceSource: "pool" | "override" | "catalog" | "none";
+  total: number;
+  quota: number | null;
+};
 
 export type TOrgCapacity = { capacity: TCapacity; owners: Record<string, TPoolOwner>; agentsOnline: number };
 
@@ -18,7 +35,10 @@ const PRICED_MARKETS = new Set<string>(["on-demand", "spot", "serverless", "rese
  * `poolId` × GPUs), never below zero. Pool ids are GpuPool ids. GPUs a job paused to lend to an
  * urgent workload stay reserved for that workload (`forWorkloadId` sees them free) until it is placed.
  */
-export async function buildOrgCapacity(orgId: string, opts: { db?: Tx; engine?: TEngine; forWorkloadId?: string } = {}): Promise<TOrgCapacity> {
+export async function buildOrgCapacity(
+  orgId: string,
+  opts: { db?: Tx; engine?: TEngine; forWorkloadId?: string } = {},
+): Promise<TOrgCapacity> {
   const db = opts.db ?? prisma;
   const agents = await db.agent.findMany({
     where: { orgId, status: "ONLINE", ...(opts.engine ? { engine: { in: ENGINES_FOR[opts.engine] } } : {}) },
@@ -49,11 +69,27 @@ export async function buildOrgCapacity(orgId: string, opts: { db?: Tx; engine?: 
       // "available" would count running jobs twice.
       const available = Math.max(0, Math.min(pool.available, pool.total - (heldByPool.get(pool.id) ?? 0)));
       pools.push({
-        id: pool.id, gpuType: pool.gpuType, market: pool.market as TCapacityPool["market"], available,
+        id: pool.id,
+        gpuType: pool.gpuType,
+        market: pool.market as TCapacityPool["market"],
+        available,
         ...(pool.quota !== null ? { quota: Math.max(0, pool.quota - (heldByPool.get(pool.id) ?? 0)) } : {}),
-        pricePerGpuHour: price.value, cluster: agent.cluster.name, ...(pool.replicaSizes.length ? { replicaSizes: pool.replicaSizes } : {}), ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
+        pricePerGpuHour: price.value,
+        cluster: agent.cluster.name,
+        ...(pool.replicaSizes.length ? { replicaSizes: pool.replicaSizes } : {}),
+        ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
       });
-      owners[pool.id] = { poolId: pool.id, agentId: agent.id, engine: agent.engine, clusterName: agent.cluster.name, gpuType: pool.gpuType, market: pool.market, priceSource: price.source, total: pool.total, quota: pool.quota };
+      owners[pool.id] = {
+        poolId: pool.id,
+        agentId: agent.id,
+        engine: agent.engine,
+        clusterName: agent.cluster.name,
+        gpuType: pool.gpuType,
+        market: pool.market,
+        priceSource: price.source,
+        total: pool.total,
+        quota: pool.quota,
+      };
     }
   }
   return { capacity: { pools }, owners, agentsOnline: agents.length };
@@ -63,7 +99,12 @@ function canonicalGpu(gpuType: string): string {
   return tryFindGpu(gpuType)?.id ?? gpuType;
 }
 
-function priceFor(gpuType: string, market: string, poolPrice: number | null, overrides: Map<string, number>): { value: number; source: TPoolOwner["priceSource"] } | null {
+function priceFor(
+  gpuType: string,
+  market: string,
+  poolPrice: number | null,
+  overrides: Map<string, number>,
+): { value: number; source: TPoolOwner["priceSource"] } | null {
   if (!tryFindGpu(gpuType)) return null;
   if (poolPrice !== null) return { value: poolPrice, source: "pool" };
   const override = overrides.get(`${canonicalGpu(gpuType)}|${market}`);

@@ -17,7 +17,8 @@ export async function cancelWorkload(orgId: string, workloadId: string, actorUse
   const { workload, agents } = await prisma.$transaction(async (tx) => {
     const locked = await lockWorkload(tx, workloadId);
     if (!locked || locked.orgId !== orgId) throw notFound("No such workload.");
-    if (TERMINAL_WORKLOAD_STATUSES.includes(locked.status as TWorkloadStatus)) return { workload: locked, agents: [] as string[] };
+    if (TERMINAL_WORKLOAD_STATUSES.includes(locked.status as TWorkloadStatus))
+      return { workload: locked, agents: [] as string[] };
     const live = await tx.assignment.findMany({ where: { workloadId, state: { notIn: ENDED_ASSIGNMENT_STATES } } });
     for (const a of live) {
       await writeCommand(tx, { orgId, assignmentId: a.id, type: "stop", payload: {} });
@@ -26,9 +27,21 @@ export async function cancelWorkload(orgId: string, workloadId: string, actorUse
     const costs = await tx.assignment.aggregate({ where: { workloadId }, _sum: { costUsd: true } });
     const workload = await tx.workload.update({
       where: { id: workloadId },
-      data: { status: "CANCELLED", statusDetail: "cancelled", completedAt: new Date(), costUsd: costs._sum.costUsd ?? locked.costUsd },
+      data: {
+        status: "CANCELLED",
+        statusDetail: "cancelled",
+        completedAt: new Date(),
+        costUsd: costs._sum.costUsd ?? locked.costUsd,
+      },
     });
-    await recordAudit(tx, { orgId, actorUserId, action: "workload.cancelled", targetType: "workload", targetId: workloadId, data: { stopped: live.length } });
+    await recordAudit(tx, {
+      orgId,
+      actorUserId,
+      action: "workload.cancelled",
+      targetType: "workload",
+      targetId: workloadId,
+      data: { stopped: live.length },
+    });
     // Work paused to make room for this one gets its GPUs back now.
     const resumed = await resumePausedWorkloads(tx, workloadId, `${locked.name} was cancelled`);
     return { workload, agents: [...new Set([...live.map((a) => a.agentId), ...resumed])] };

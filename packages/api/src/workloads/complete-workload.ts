@@ -17,16 +17,24 @@ import { tokensPerRequest } from "./workload-inputs.ts";
 export async function completeWorkload(workloadId: string, now = new Date()) {
   const result = await prisma.$transaction(async (tx) => {
     const workload = await lockWorkload(tx, workloadId);
-    if (!workload || ["COMPLETED", "FAILED", "CANCELLED"].includes(workload.status)) return { outcome: "noop" as const, wake: [] };
-    const finished = await tx.assignment.findFirst({ where: { workloadId, state: "completed" }, orderBy: { updatedAt: "desc" } });
+    if (!workload || ["COMPLETED", "FAILED", "CANCELLED"].includes(workload.status))
+      return { outcome: "noop" as const, wake: [] };
+    const finished = await tx.assignment.findFirst({
+      where: { workloadId, state: "completed" },
+      orderBy: { updatedAt: "desc" },
+    });
     if (!finished) return { outcome: "noop" as const, wake: [] };
     const sums = await tx.assignment.aggregate({ where: { workloadId }, _sum: { costUsd: true } });
     const late = workload.deadlineAt !== null && now > workload.deadlineAt;
     await tx.workload.update({
       where: { id: workloadId },
       data: {
-        status: "COMPLETED", completedAt: now, costUsd: sums._sum.costUsd ?? workload.costUsd, health: late ? "LATE" : "ON_TRACK",
-        progressDone: workload.progressTotal > 0 ? workload.progressTotal : workload.progressDone, statusDetail: late ? "completed after the deadline" : "completed",
+        status: "COMPLETED",
+        completedAt: now,
+        costUsd: sums._sum.costUsd ?? workload.costUsd,
+        health: late ? "LATE" : "ON_TRACK",
+        progressDone: workload.progressTotal > 0 ? workload.progressTotal : workload.progressDone,
+        statusDetail: late ? "completed after the deadline" : "completed",
       },
     });
     await calibrate(tx, workload.orgId, workload.model, workload.spec as unknown as TWorkloadSubmission, finished);
@@ -38,10 +46,22 @@ export async function completeWorkload(workloadId: string, now = new Date()) {
 }
 
 /** Observed tokens/s of one replica: the engine's throughput reports, else progress over time. */
-export async function observedReplicaTps(tx: Tx, assignment: Assignment, perRequestTokens: number): Promise<number | null> {
-  const reports = await tx.assignmentReport.findMany({ where: { assignmentId: assignment.id, epoch: assignment.epoch }, orderBy: { seq: "asc" }, select: { data: true } });
+export async function observedReplicaTps(
+  tx: Tx,
+  assignment: Assignment,
+  perRequestTokens: number,
+): Promise<number | null> {
+  const reports = await tx.assignmentReport.findMany({
+    where: { assignmentId: assignment.id, epoch: assignment.epoch },
+    orderBy: { seq: "asc" },
+    select: { data: true },
+  });
   const data = reports.map((r) => r.data as unknown as TAssignmentReport);
-  const perReplica = data.flatMap((d) => (d.state === "running" && d.throughput && d.throughput.tokensPerSecond > 0 && (d.replicas?.live ?? 0) > 0 ? [d.throughput.tokensPerSecond / d.replicas!.live] : []));
+  const perReplica = data.flatMap((d) =>
+    d.state === "running" && d.throughput && d.throughput.tokensPerSecond > 0 && (d.replicas?.live ?? 0) > 0
+      ? [d.throughput.tokensPerSecond / d.replicas!.live]
+      : [],
+  );
   if (perReplica.length) return perReplica.sort((a, b) => a - b)[Math.floor(perReplica.length / 2)]!;
   const withProgress = data.filter((d) => d.progress);
   const first = withProgress.find((d) => (d.progress?.completed ?? 0) > 0);
@@ -53,7 +73,13 @@ export async function observedReplicaTps(tx: Tx, assignment: Assignment, perRequ
   return seconds > 0 && done > 0 ? (done * perRequestTokens) / seconds / replicas : null;
 }
 
-async function calibrate(tx: Tx, orgId: string, model: string, submission: TWorkloadSubmission, assignment: Assignment): Promise<void> {
+async function calibrate(
+  tx: Tx,
+  orgId: string,
+  model: string,
+  submission: TWorkloadSubmission,
+  assignment: Assignment,
+): Promise<void> {
   const placement = assignment.placement as unknown as Partial<TPlacementRecord>;
   if (!placement.gpuType || !placement.tp || !placement.rawPredictedTps) return;
   const observed = await observedReplicaTps(tx, assignment, tokensPerRequest(submission));
@@ -68,7 +94,15 @@ async function calibrate(tx: Tx, orgId: string, model: string, submission: TWork
   const table = emptyCalibration();
   const key = { model, gpu, tp: placement.tp };
   if ("logRatios" in row.state) table.entries[calibrationKey(key)] = row.state as TCalibrationEntry;
-  const next = recordObservation(table, { ...key, observedTokensPerSecond: observed, predictedTokensPerSecond: placement.rawPredictedTps });
+  const next = recordObservation(table, {
+    ...key,
+    observedTokensPerSecond: observed,
+    predictedTokensPerSecond: placement.rawPredictedTps,
+  });
   const entry = Object.values(next.entries)[0];
-  if (entry) await tx.calibrationFactor.update({ where: { id: row.id }, data: { state: entry as unknown as Prisma.InputJsonValue } });
+  if (entry)
+    await tx.calibrationFactor.update({
+      where: { id: row.id },
+      data: { state: entry as unknown as Prisma.InputJsonValue },
+    });
 }

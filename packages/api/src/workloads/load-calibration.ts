@@ -7,7 +7,8 @@ export async function loadOrgCalibration(orgId: string, db: Tx = prisma): Promis
   const table = emptyCalibration();
   for (const row of rows) {
     if (!(row.state && typeof row.state === "object" && "logRatios" in row.state)) continue;
-    table.entries[calibrationKey({ model: row.model, gpu: row.gpuType, tp: row.tp })] = row.state as unknown as TCalibrationEntry;
+    table.entries[calibrationKey({ model: row.model, gpu: row.gpuType, tp: row.tp })] =
+      row.state as unknown as TCalibrationEntry;
   }
   return table;
 }

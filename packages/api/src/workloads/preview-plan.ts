@@ -15,19 +15,34 @@ export type TPlanResult = { plan: TPlan; routeReason: string; org: TOrgCapacity 
  * Orca) picks which agents' pools count; if the chosen plan routes elsewhere (e.g. mostly
  * serverless GPUs → Tuna), it is sized once more on that engine's pools.
  */
-export async function planOnOrgCapacity(orgId: string, submission: TWorkloadSubmission, workload: TWorkload, db: Tx, exclude: { poolIds?: string[]; forWorkloadId?: string } = {}): Promise<TPlanResult> {
+export async function planOnOrgCapacity(
+  orgId: string,
+  submission: TWorkloadSubmission,
+  workload: TWorkload,
+  db: Tx,
+  exclude: { poolIds?: string[]; forWorkloadId?: string } = {},
+): Promise<TPlanResult> {
   const calibration = await loadOrgCalibration(orgId, db);
   const options = { ...selectOptionsFor(submission), calibration };
   const firstRoute = routeEngine(workload);
   const run = async (engine: TPlan["engine"]) => {
-    const org = await buildOrgCapacity(orgId, { db, engine, ...(exclude.forWorkloadId ? { forWorkloadId: exclude.forWorkloadId } : {}) });
+    const org = await buildOrgCapacity(orgId, {
+      db,
+      engine,
+      ...(exclude.forWorkloadId ? { forWorkloadId: exclude.forWorkloadId } : {}),
+    });
     const capacity: TCapacity = { pools: org.capacity.pools.filter((p) => !exclude.poolIds?.includes(p.id)) };
     // Search time grows with pool size, and almost every workload needs a few replicas: search
     // pools capped at FIRST_PASS_POOL_GPUS first, and the full pools only when that is infeasible.
-    const capped = { pools: capacity.pools.map((p) => ({ ...p, available: Math.min(p.available, FIRST_PASS_POOL_GPUS) })) };
+    const capped = {
+      pools: capacity.pools.map((p) => ({ ...p, available: Math.min(p.available, FIRST_PASS_POOL_GPUS) })),
+    };
     const first = await selectGpus(workload, capped, options);
     const wasCapped = capacity.pools.some((p) => p.available > FIRST_PASS_POOL_GPUS);
-    return { org: { ...org, capacity }, plan: first.feasible || !wasCapped ? first : await selectGpus(workload, capacity, options) };
+    return {
+      org: { ...org, capacity },
+      plan: first.feasible || !wasCapped ? first : await selectGpus(workload, capacity, options),
+    };
   };
   let { org, plan } = await run(firstRoute.engine);
   let route = plan.feasible ? routeEngine(workload, plan) : firstRoute;
@@ -52,6 +67,11 @@ export async function planOnOrgCapacity(orgId: string, submission: TWorkloadSubm
  * plan, no writes. For the dashboard's live preview and `POST /api/v1/workloads/plan`.
  */
 export async function previewPlan(orgId: string, submission: TWorkloadSubmission) {
-  const { plan, routeReason, org } = await planOnOrgCapacity(orgId, submission, plannerWorkload(submission), prisma as unknown as Tx);
+  const { plan, routeReason, org } = await planOnOrgCapacity(
+    orgId,
+    submission,
+    plannerWorkload(submission),
+    prisma as unknown as Tx,
+  );
   return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline };
 }

@@ -5,5 +5,7 @@ import type { TProgress } from "@koi/contracts/agent/reports";
  * workload counts requests (its total is set at dispatch): chunk progress is scaled to it.
  */
 export function progressInRequests(progress: TProgress, requestsTotal: number): number {
-  return progress.unit === "chunks" && progress.total && requestsTotal > 0 ? (progress.completed / progress.total) * requestsTotal : progress.completed;
+  return progress.unit === "chunks" && progress.total && requestsTotal > 0
+    ? (progress.completed / progress.total) * requestsTotal
+    : progress.completed;
 }

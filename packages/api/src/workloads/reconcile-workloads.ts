@@ -24,14 +24,24 @@ export type TReconcileResult = { replanned: number; completed: number; resumed: 
  */
 export async function reconcileWorkloads(now = new Date()): Promise<TReconcileResult> {
   const stale = await prisma.workload.findMany({
-    where: { status: { in: ["PENDING", "PLANNING"] }, updatedAt: { lt: new Date(now.getTime() - RECONCILE_GRACE_MS) }, assignments: { none: { state: { notIn: ENDED_ASSIGNMENT_STATES } } } },
+    where: {
+      status: { in: ["PENDING", "PLANNING"] },
+      updatedAt: { lt: new Date(now.getTime() - RECONCILE_GRACE_MS) },
+      assignments: { none: { state: { notIn: ENDED_ASSIGNMENT_STATES } } },
+    },
     select: { id: true, orgId: true, updatedAt: true },
     orderBy: { updatedAt: "asc" },
     take: BATCH,
   });
   if (stale.length) {
     await prisma.$transaction(async (tx) => {
-      for (const w of stale) await enqueueViaOutbox(tx, "plan-workload", { workloadId: w.id }, { jobId: `plan-${w.id}-${w.updatedAt.getTime()}`, orgId: w.orgId });
+      for (const w of stale)
+        await enqueueViaOutbox(
+          tx,
+          "plan-workload",
+          { workloadId: w.id },
+          { jobId: `plan-${w.id}-${w.updatedAt.getTime()}`, orgId: w.orgId },
+        );
     });
   }
 
@@ -42,11 +52,24 @@ export async function reconcileWorkloads(now = new Date()): Promise<TReconcileRe
     take: BATCH,
   });
   let completed = 0;
-  for (const a of finished) if (a.workloadId && (await completeWorkload(a.workloadId, now)).outcome === "completed") completed++;
+  for (const a of finished)
+    if (a.workloadId && (await completeWorkload(a.workloadId, now)).outcome === "completed") completed++;
 
-  const pauses = await prisma.decision.findMany({ where: { kind: "rebalance_pause", workload: { status: { in: ["PAUSED", "RUNNING"] } } }, select: { inputs: true } });
-  const urgentIds = [...new Set(pauses.map((p) => (p.inputs as { urgentWorkloadId?: string }).urgentWorkloadId).filter((id): id is string => Boolean(id)))];
-  const ended = await prisma.workload.findMany({ where: { id: { in: urgentIds }, status: { in: ["COMPLETED", "FAILED", "CANCELLED"] } }, select: { id: true, name: true, status: true } });
+  const pauses = await prisma.decision.findMany({
+    where: { kind: "rebalance_pause", workload: { status: { in: ["PAUSED", "RUNNING"] } } },
+    select: { inputs: true },
+  });
+  const urgentIds = [
+    ...new Set(
+      pauses
+        .map((p) => (p.inputs as { urgentWorkloadId?: string }).urgentWorkloadId)
+        .filter((id): id is string => Boolean(id)),
+    ),
+  ];
+  const ended = await prisma.workload.findMany({
+    where: { id: { in: urgentIds }, status: { in: ["COMPLETED", "FAILED", "CANCELLED"] } },
+    select: { id: true, name: true, status: true },
+  });
   let resumed = 0;
   for (const u of ended) {
     const wake = await prisma.$transaction(async (tx) => {

@@ -5,14 +5,22 @@ import { prisma, type Prisma } from "@koi/db";
 
 export function defaultWorkloadName(s: TWorkloadSubmission): string {
   const model = s.model.split("/").at(-1) ?? s.model;
-  return s.kind === "batch" ? `${model} batch · ${s.requests.toLocaleString("en-US")} requests` : `${model} online · ${s.requestsPerSecond} req/s`;
+  return s.kind === "batch"
+    ? `${model} batch · ${s.requests.toLocaleString("en-US")} requests`
+    : `${model} online · ${s.requestsPerSecond} req/s`;
 }
 
 /**
  * Records the workload and its `plan-workload` job in one transaction: the worker plans it
  * from the org's live inventory moments later. The deadline is fixed now, at submission.
  */
-export async function submitWorkload(input: { orgId: string; actorUserId: string | null; via: "ui" | "api" | "cli"; submission: TWorkloadSubmission; now?: Date }) {
+export async function submitWorkload(input: {
+  orgId: string;
+  actorUserId: string | null;
+  via: "ui" | "api" | "cli";
+  submission: TWorkloadSubmission;
+  now?: Date;
+}) {
   const { submission: s } = input;
   const now = input.now ?? new Date();
   return prisma.$transaction(async (tx) => {
@@ -32,8 +40,20 @@ export async function submitWorkload(input: { orgId: string; actorUserId: string
         createdAt: now,
       },
     });
-    await enqueueViaOutbox(tx, "plan-workload", { workloadId: workload.id }, { jobId: `plan-${workload.id}`, orgId: input.orgId });
-    await recordAudit(tx, { orgId: input.orgId, actorUserId: input.actorUserId, action: "workload.submitted", targetType: "workload", targetId: workload.id, data: { via: input.via, kind: s.kind, model: s.model } });
+    await enqueueViaOutbox(
+      tx,
+      "plan-workload",
+      { workloadId: workload.id },
+      { jobId: `plan-${workload.id}`, orgId: input.orgId },
+    );
+    await recordAudit(tx, {
+      orgId: input.orgId,
+      actorUserId: input.actorUserId,
+      action: "workload.submitted",
+      targetType: "workload",
+      targetId: workload.id,
+      data: { via: input.via, kind: s.kind, model: s.model },
+    });
     return workload;
   });
 }

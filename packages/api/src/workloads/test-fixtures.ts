@@ -18,23 +18,66 @@ export async function orgWithAgent(pools: TGpuPool[]) {
   return { org, agentId };
 }
 
-export const h100Pool = (available = 64, id = "h100-od"): TGpuPool => ({ id, gpuType: "H100-SXM", market: "on-demand", total: available, available, quota: null, pricePerGpuHour: 6.88 });
-export const a100Pool = (available = 64, id = "a100-od"): TGpuPool => ({ id, gpuType: "A100-80GB", market: "on-demand", total: available, available, quota: null, pricePerGpuHour: 4.1 });
+export const h100Pool = (available = 64, id = "h100-od"): TGpuPool => ({
+  id,
+  gpuType: "H100-SXM",
+  market: "on-demand",
+  total: available,
+  available,
+  quota: null,
+  pricePerGpuHour: 6.88,
+});
+export const a100Pool = (available = 64, id = "a100-od"): TGpuPool => ({
+  id,
+  gpuType: "A100-80GB",
+  market: "on-demand",
+  total: available,
+  available,
+  quota: null,
+  pricePerGpuHour: 4.1,
+});
 
-export function batchSubmission(over: Partial<Extract<TWorkloadSubmission, { kind: "batch" }>> = {}): TWorkloadSubmission {
-  return { kind: "batch", model: "meta-llama/Llama-3.1-8B-Instruct", requests: 20_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 2, ...over };
+export function batchSubmission(
+  over: Partial<Extract<TWorkloadSubmission, { kind: "batch" }>> = {},
+): TWorkloadSubmission {
+  return {
+    kind: "batch",
+    model: "meta-llama/Llama-3.1-8B-Instruct",
+    requests: 20_000,
+    avgInputTokens: 1000,
+    avgOutputTokens: 300,
+    deadlineHours: 2,
+    ...over,
+  };
 }
 
-export function report(over: Omit<Partial<TAssignmentReport>, "at"> & { seq: number; completed: number; total: number; at: Date; costUsd?: number }): TAssignmentReport {
+export function report(
+  over: Omit<Partial<TAssignmentReport>, "at"> & {
+    seq: number;
+    completed: number;
+    total: number;
+    at: Date;
+    costUsd?: number;
+  },
+): TAssignmentReport {
   const { completed, total, at, costUsd, ...rest } = over;
   return {
-    epoch: 1, state: "running", at: at.toISOString(), progress: { completed, total, unit: "requests" },
-    usage: [{ component: "on-demand", gpuType: "H100-SXM", seconds: over.seq * 10, costUsd: costUsd ?? over.seq * 0.1 }], ...rest,
+    epoch: 1,
+    state: "running",
+    at: at.toISOString(),
+    progress: { completed, total, unit: "requests" },
+    usage: [
+      { component: "on-demand", gpuType: "H100-SXM", seconds: over.seq * 10, costUsd: costUsd ?? over.seq * 0.1 },
+    ],
+    ...rest,
   };
 }
 
 export async function liveAssignment(workloadId: string) {
-  return prisma.assignment.findFirstOrThrow({ where: { workloadId, state: { notIn: ["completed", "failed", "stopped", "lost"] } }, orderBy: { createdAt: "desc" } });
+  return prisma.assignment.findFirstOrThrow({
+    where: { workloadId, state: { notIn: ["completed", "failed", "stopped", "lost"] } },
+    orderBy: { createdAt: "desc" },
+  });
 }
 
 /**

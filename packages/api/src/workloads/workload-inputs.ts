@@ -43,15 +43,23 @@ export function workloadSpecFor(w: Pick<Workload, "deadlineAt" | "spec">, remain
   if (remaining.kind === "batch") {
     const input = (w.spec as unknown as TWorkloadSubmission).input;
     return {
-      kind: "batch", model: remaining.model, requests: remaining.requests, avgInputTokens: Math.round(remaining.avgInputTokens),
-      avgOutputTokens: Math.round(remaining.avgOutputTokens), ...(w.deadlineAt ? { deadlineAt: w.deadlineAt.toISOString() } : {}),
+      kind: "batch",
+      model: remaining.model,
+      requests: remaining.requests,
+      avgInputTokens: Math.round(remaining.avgInputTokens),
+      avgOutputTokens: Math.round(remaining.avgOutputTokens),
+      ...(w.deadlineAt ? { deadlineAt: w.deadlineAt.toISOString() } : {}),
       ...(remaining.priority ? { priority: remaining.priority } : {}),
       ...(input ? { input } : {}),
     };
   }
   return {
-    kind: "online", model: remaining.model, avgInputTokens: Math.round(remaining.avgInputTokens), avgOutputTokens: Math.round(remaining.avgOutputTokens),
-    requestsPerSecond: remaining.requestsPerSecond, ...(remaining.priority ? { priority: remaining.priority } : {}),
+    kind: "online",
+    model: remaining.model,
+    avgInputTokens: Math.round(remaining.avgInputTokens),
+    avgOutputTokens: Math.round(remaining.avgOutputTokens),
+    requestsPerSecond: remaining.requestsPerSecond,
+    ...(remaining.priority ? { priority: remaining.priority } : {}),
   };
 }
 
@@ -61,5 +69,8 @@ export function tokensPerRequest(s: TWorkloadSubmission): number {
 
 /** The replica group with the most GPUs: the one a single assignment runs. */
 export function largestGroup(groups: readonly TReplicaGroup[]): TReplicaGroup | undefined {
-  return groups.reduce<TReplicaGroup | undefined>((best, g) => (!best || g.count * g.tp > best.count * best.tp ? g : best), undefined);
+  return groups.reduce<TReplicaGroup | undefined>(
+    (best, g) => (!best || g.count * g.tp > best.count * best.tp ? g : best),
+    undefined,
+  );
 }

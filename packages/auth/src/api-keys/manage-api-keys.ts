@@ -7,7 +7,13 @@ import { displayParts, generateApiKey, hashApiKey } from "./api-key-format.ts";
 import type { TApiKeyScope } from "./api-key-scopes.ts";
 
 /** Creates a key and returns its secret — the only time the plaintext exists outside the caller. */
-export async function createApiKey(input: { orgId: string; actorUserId: string | null; name: string; scopes: TApiKeyScope[]; expiresAt: Date | null }) {
+export async function createApiKey(input: {
+  orgId: string;
+  actorUserId: string | null;
+  name: string;
+  scopes: TApiKeyScope[];
+  expiresAt: Date | null;
+}) {
   const secret = generateApiKey();
   const { prefix, lastFour } = displayParts(secret);
   const key = await prisma.$transaction(async (tx) => {
@@ -23,7 +29,14 @@ export async function createApiKey(input: { orgId: string; actorUserId: string |
         createdById: input.actorUserId,
       },
     });
-    await recordAudit(tx, { orgId: input.orgId, actorUserId: input.actorUserId, action: "api_key.created", targetType: "api_key", targetId: row.id, data: { name: row.name, scopes: row.scopes } });
+    await recordAudit(tx, {
+      orgId: input.orgId,
+      actorUserId: input.actorUserId,
+      action: "api_key.created",
+      targetType: "api_key",
+      targetId: row.id,
+      data: { name: row.name, scopes: row.scopes },
+    });
     return row;
   });
   return { key, secret };
@@ -36,7 +49,14 @@ export async function revokeApiKey(input: { orgId: string; actorUserId: string |
     if (!row) throw new AppError("NOT_FOUND", "Not found");
     if (row.revokedAt) return row;
     const updated = await tx.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, { orgId: input.orgId, actorUserId: input.actorUserId, action: "api_key.revoked", targetType: "api_key", targetId: row.id, data: { name: row.name } });
+    await recordAudit(tx, {
+      orgId: input.orgId,
+      actorUserId: input.actorUserId,
+      action: "api_key.revoked",
+      targetType: "api_key",
+      targetId: row.id,
+      data: { name: row.name },
+    });
     return updated;
   });
   await getRedis().publish(revocationChannel(), key.keyHash);

@@ -18,7 +18,13 @@ const KEYS = [
 describe("rotateNamedApiKeys (demo agent keys)", () => {
   it("creates the keys with only their hash stored, and revokes the previous ones at the next run", async () => {
     const org = await createTestOrg();
-    const other = await createApiKey({ orgId: org.id, actorUserId: null, name: "ci key", scopes: ["engine"], expiresAt: null });
+    const other = await createApiKey({
+      orgId: org.id,
+      actorUserId: null,
+      name: "ci key",
+      scopes: ["engine"],
+      expiresAt: null,
+    });
     const first = await rotateNamedApiKeys({ orgId: org.id, namePrefix: "demo: ", keys: KEYS });
     expect(first.revokedIds).toEqual([]);
     expect(first.created.map((k) => k.name)).toEqual(["agent orca-a", "scenario"]);
@@ -29,12 +35,20 @@ describe("rotateNamedApiKeys (demo agent keys)", () => {
       expect(JSON.stringify(row)).not.toContain(k.secret);
       expect(row.name).toBe(`demo: ${k.name}`);
     }
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: first.created[1]!.id } })).scopes).toEqual(["workloads:read", "workloads:write"]);
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: first.created[1]!.id } })).scopes).toEqual([
+      "workloads:read",
+      "workloads:write",
+    ]);
 
     const second = await rotateNamedApiKeys({ orgId: org.id, namePrefix: "demo: ", keys: KEYS });
     expect(second.revokedIds.sort()).toEqual(first.created.map((k) => k.id).sort());
     const rows = await prisma.apiKey.findMany({ where: { orgId: org.id } });
-    expect(rows.filter((r) => r.revokedAt === null).map((r) => r.id).sort()).toEqual([other.key.id, ...second.created.map((k) => k.id)].sort());
+    expect(
+      rows
+        .filter((r) => r.revokedAt === null)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([other.key.id, ...second.created.map((k) => k.id)].sort());
     expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: "api_key.revoked" } })).toBe(2);
   });
 });

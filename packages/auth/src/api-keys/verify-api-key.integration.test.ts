@@ -23,8 +23,21 @@ afterAll(async () => {
 describe("verifyApiKey", () => {
   it("accepts a live key with the scope and answers 401/403 otherwise", async () => {
     const org = await createTestOrg();
-    const { secret } = await createApiKey({ orgId: org.id, actorUserId: null, name: "engine", scopes: ["engine"], expiresAt: null });
-    await waitFor(() => verifyApiKey(secret, "engine").then(() => true, () => false), 3000);
+    const { secret } = await createApiKey({
+      orgId: org.id,
+      actorUserId: null,
+      name: "engine",
+      scopes: ["engine"],
+      expiresAt: null,
+    });
+    await waitFor(
+      () =>
+        verifyApiKey(secret, "engine").then(
+          () => true,
+          () => false,
+        ),
+      3000,
+    );
     await expect(verifyApiKey(secret, "engine")).resolves.toMatchObject({ orgId: org.id });
     await expect(verifyApiKey(secret, "workloads:write")).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(verifyApiKey(null, "engine")).rejects.toMatchObject({ code: "UNAUTHORIZED" });
@@ -43,13 +56,25 @@ describe("verifyApiKey", () => {
 
   it("rejects expired keys", async () => {
     const org = await createTestOrg();
-    const { secret } = await createApiKey({ orgId: org.id, actorUserId: null, name: "old", scopes: ["admin"], expiresAt: new Date(Date.now() - 1000) });
+    const { secret } = await createApiKey({
+      orgId: org.id,
+      actorUserId: null,
+      name: "old",
+      scopes: ["admin"],
+      expiresAt: new Date(Date.now() - 1000),
+    });
     await expect(verifyApiKey(secret, "engine")).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("revocation reaches another process's warm cache within 5 s, and is audited", async () => {
     const org = await createTestOrg();
-    const { key, secret } = await createApiKey({ orgId: org.id, actorUserId: null, name: "to revoke", scopes: ["engine"], expiresAt: null });
+    const { key, secret } = await createApiKey({
+      orgId: org.id,
+      actorUserId: null,
+      name: "to revoke",
+      scopes: ["engine"],
+      expiresAt: null,
+    });
     // A second cache stands in for another web process: warm it, then revoke from "this" one.
     const other = new ApiKeyCache();
     other.start();
@@ -69,17 +94,34 @@ describe("verifyApiKey", () => {
 
   it("another org cannot revoke the key", async () => {
     const [a, b] = [await createTestOrg(), await createTestOrg()];
-    const { key } = await createApiKey({ orgId: a.id, actorUserId: null, name: "a", scopes: ["engine"], expiresAt: null });
-    await expect(revokeApiKey({ orgId: b.id, actorUserId: null, keyId: key.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const { key } = await createApiKey({
+      orgId: a.id,
+      actorUserId: null,
+      name: "a",
+      scopes: ["engine"],
+      expiresAt: null,
+    });
+    await expect(revokeApiKey({ orgId: b.id, actorUserId: null, keyId: key.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await getPrisma().apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).toBeNull();
   });
 
   it("writes lastUsedAt at most once a minute", async () => {
     const org = await createTestOrg();
-    const { key, secret } = await createApiKey({ orgId: org.id, actorUserId: null, name: "busy", scopes: ["engine"], expiresAt: null });
+    const { key, secret } = await createApiKey({
+      orgId: org.id,
+      actorUserId: null,
+      name: "busy",
+      scopes: ["engine"],
+      expiresAt: null,
+    });
     const t0 = Date.now();
     await verifyApiKey(secret, "engine", t0);
-    await waitFor(async () => (await getPrisma().apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt !== null, 3000);
+    await waitFor(
+      async () => (await getPrisma().apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt !== null,
+      3000,
+    );
     const first = (await getPrisma().apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt;
     for (let i = 1; i <= 20; i++) await verifyApiKey(secret, "engine", t0 + i * 1000);
     await new Promise((r) => setTimeout(r, 200));

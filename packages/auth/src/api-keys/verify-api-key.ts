@@ -41,7 +41,11 @@ function touchLastUsed(keyId: string, nowMs: number): void {
  * cached lookup by hash, revoked, expired, then scope. Every failure before the scope check
  * answers the same 401 so a caller learns nothing about which keys exist.
  */
-export async function verifyApiKey(presented: string | null, scope: TApiKeyScope, nowMs = Date.now()): Promise<TVerifiedKey> {
+export async function verifyApiKey(
+  presented: string | null,
+  scope: TApiKeyScope,
+  nowMs = Date.now(),
+): Promise<TVerifiedKey> {
   if (!presented || !isWellFormedApiKey(presented)) throw unauthorized();
   const key = await lookup(hashApiKey(presented));
   if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= nowMs)) throw unauthorized();

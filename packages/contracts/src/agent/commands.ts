@@ -37,7 +37,10 @@ export const ZWorkloadSpec = named(
         })
         .optional(),
     })
-    .refine((w) => w.kind !== "batch" || w.requests !== undefined, { error: "batch workloads need requests", path: ["requests"] }),
+    .refine((w) => w.kind !== "batch" || w.requests !== undefined, {
+      error: "batch workloads need requests",
+      path: ["requests"],
+    }),
 );
 export type TWorkloadSpec = z.infer<typeof ZWorkloadSpec>;
 
@@ -101,7 +104,10 @@ const ZSetRoutingPayload = z
     serverlessUrl: httpUrl.optional(),
     spotUrl: httpUrl.optional(),
     /** Where the agent finds the serverless token locally (`env:NAME` or `file:/path`); the secret never transits Koi. */
-    serverlessAuthTokenRef: z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]{0,127}|file:\/.{1,1024})$/).optional(),
+    serverlessAuthTokenRef: z
+      .string()
+      .regex(/^(env:[A-Za-z_][A-Za-z0-9_]{0,127}|file:\/.{1,1024})$/)
+      .optional(),
   })
   .refine((p) => p.serverlessUrl !== undefined || p.spotUrl !== undefined || p.serverlessAuthTokenRef !== undefined, {
     error: "set_routing needs at least one of serverlessUrl, spotUrl, serverlessAuthTokenRef",
@@ -117,17 +123,46 @@ const commandBase = {
   leaseExpiresAt: ZIsoDateTime,
 };
 
-export const ZDeployCommand = named("DeployCommand", z.strictObject({ type: z.literal("deploy"), ...commandBase, payload: ZDeployPayload }));
-export const ZScaleCommand = named("ScaleCommand", z.strictObject({ type: z.literal("scale"), ...commandBase, payload: ZScalePayload }));
-export const ZSwapCommand = named("SwapCommand", z.strictObject({ type: z.literal("swap"), ...commandBase, payload: ZSwapPayload }));
-export const ZSetRoutingCommand = named("SetRoutingCommand", z.strictObject({ type: z.literal("set_routing"), ...commandBase, payload: ZSetRoutingPayload }));
-export const ZPauseCommand = named("PauseCommand", z.strictObject({ type: z.literal("pause"), ...commandBase, payload: ZEmptyPayload }));
-export const ZResumeCommand = named("ResumeCommand", z.strictObject({ type: z.literal("resume"), ...commandBase, payload: ZEmptyPayload }));
-export const ZStopCommand = named("StopCommand", z.strictObject({ type: z.literal("stop"), ...commandBase, payload: ZEmptyPayload }));
+export const ZDeployCommand = named(
+  "DeployCommand",
+  z.strictObject({ type: z.literal("deploy"), ...commandBase, payload: ZDeployPayload }),
+);
+export const ZScaleCommand = named(
+  "ScaleCommand",
+  z.strictObject({ type: z.literal("scale"), ...commandBase, payload: ZScalePayload }),
+);
+export const ZSwapCommand = named(
+  "SwapCommand",
+  z.strictObject({ type: z.literal("swap"), ...commandBase, payload: ZSwapPayload }),
+);
+export const ZSetRoutingCommand = named(
+  "SetRoutingCommand",
+  z.strictObject({ type: z.literal("set_routing"), ...commandBase, payload: ZSetRoutingPayload }),
+);
+export const ZPauseCommand = named(
+  "PauseCommand",
+  z.strictObject({ type: z.literal("pause"), ...commandBase, payload: ZEmptyPayload }),
+);
+export const ZResumeCommand = named(
+  "ResumeCommand",
+  z.strictObject({ type: z.literal("resume"), ...commandBase, payload: ZEmptyPayload }),
+);
+export const ZStopCommand = named(
+  "StopCommand",
+  z.strictObject({ type: z.literal("stop"), ...commandBase, payload: ZEmptyPayload }),
+);
 
 export const ZCommand = named(
   "Command",
-  z.discriminatedUnion("type", [ZDeployCommand, ZScaleCommand, ZSwapCommand, ZSetRoutingCommand, ZPauseCommand, ZResumeCommand, ZStopCommand]),
+  z.discriminatedUnion("type", [
+    ZDeployCommand,
+    ZScaleCommand,
+    ZSwapCommand,
+    ZSetRoutingCommand,
+    ZPauseCommand,
+    ZResumeCommand,
+    ZStopCommand,
+  ]),
 );
 export type TCommand = z.infer<typeof ZCommand>;
 export type TCommandType = TCommand["type"];
@@ -135,7 +170,15 @@ export type TDeployCommand = z.infer<typeof ZDeployCommand>;
 export type TScaleCommand = z.infer<typeof ZScaleCommand>;
 export type TSwapCommand = z.infer<typeof ZSwapCommand>;
 export type TSetRoutingCommand = z.infer<typeof ZSetRoutingCommand>;
-export const COMMAND_TYPES = ["deploy", "scale", "swap", "set_routing", "pause", "resume", "stop"] as const satisfies readonly TCommandType[];
+export const COMMAND_TYPES = [
+  "deploy",
+  "scale",
+  "swap",
+  "set_routing",
+  "pause",
+  "resume",
+  "stop",
+] as const satisfies readonly TCommandType[];
 
 export const ZCommandsResponse = named(
   "CommandsResponse",

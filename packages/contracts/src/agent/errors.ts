@@ -28,7 +28,10 @@ export const ZErrorBody = named(
       message: z.string().min(1).max(1000),
       requestId: z.string().min(1).max(128),
       /** Validation failures: one entry per bad field, path dotted (`commands.0.payload.tp`). */
-      issues: z.array(z.strictObject({ path: z.string().max(512), message: z.string().max(500) })).max(50).optional(),
+      issues: z
+        .array(z.strictObject({ path: z.string().max(512), message: z.string().max(500) }))
+        .max(50)
+        .optional(),
     }),
   }),
   "Every 4xx/5xx of /api/v1. Never a stack trace.",
@@ -53,5 +56,7 @@ export const ERROR_STATUS: Record<TErrorCode, number> = {
 
 /** Flattens zod issues to the `issues` array of the error body. */
 export function issuesFromZod(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.map(String).join(".").slice(0, 512), message: issue.message.slice(0, 500) }));
+  return error.issues
+    .slice(0, 50)
+    .map((issue) => ({ path: issue.path.map(String).join(".").slice(0, 512), message: issue.message.slice(0, 500) }));
 }

@@ -44,13 +44,18 @@ export const ZLifecycleEvent = named(
     /** The engine's payload exactly as received (unknown fields included), for audit and replay. */
     payload: z
       .record(z.string().max(256), z.unknown())
-      .refine((p) => JSON.stringify(p).length <= MAX_PAYLOAD_CHARS, { error: `payload must be at most ${MAX_PAYLOAD_CHARS} characters of JSON` })
+      .refine((p) => JSON.stringify(p).length <= MAX_PAYLOAD_CHARS, {
+        error: `payload must be at most ${MAX_PAYLOAD_CHARS} characters of JSON`,
+      })
       .optional(),
   }),
 );
 export type TLifecycleEvent = z.infer<typeof ZLifecycleEvent>;
 
-export const ZEventsRequest = named("EventsRequest", z.strictObject({ events: z.array(ZLifecycleEvent).min(1).max(100) }));
+export const ZEventsRequest = named(
+  "EventsRequest",
+  z.strictObject({ events: z.array(ZLifecycleEvent).min(1).max(100) }),
+);
 export type TEventsRequest = z.infer<typeof ZEventsRequest>;
 
 export const ZEventsResponse = named(

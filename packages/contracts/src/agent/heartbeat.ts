@@ -78,7 +78,10 @@ export const ZHeartbeatResponse = named(
   z.strictObject({
     nextHeartbeatSeconds: z.number().int().min(1).max(3600),
     /** Assignments this agent no longer holds (lease lost, epoch moved on): stop reporting them. */
-    revokedAssignments: z.array(z.strictObject({ assignmentId: ZId, epoch: ZEpoch })).max(1000).optional(),
+    revokedAssignments: z
+      .array(z.strictObject({ assignmentId: ZId, epoch: ZEpoch }))
+      .max(1000)
+      .optional(),
   }),
 );
 export type THeartbeatResponse = z.infer<typeof ZHeartbeatResponse>;

@@ -22,7 +22,15 @@ const deploy: TCommand = {
   type: "deploy",
   ...base,
   payload: {
-    workload: { kind: "batch", model: "Qwen/Qwen2.5-72B-Instruct", requests: 10000, avgInputTokens: 2000, avgOutputTokens: 500, deadlineAt: "2026-01-01T04:00:00Z", input: { uri: "s3://bucket/in.jsonl" } },
+    workload: {
+      kind: "batch",
+      model: "Qwen/Qwen2.5-72B-Instruct",
+      requests: 10000,
+      avgInputTokens: 2000,
+      avgOutputTokens: 500,
+      deadlineAt: "2026-01-01T04:00:00Z",
+      input: { uri: "s3://bucket/in.jsonl" },
+    },
     placement: { gpuType: "A100-80GB", tp: 8, pp: 1, replicas: 2, market: "spot" },
     alternatives: [{ gpuType: "H100-SXM", tp: 4, pp: 1, market: "on-demand", predictedTps: 7000 }],
     decisionId: "dec_1",
@@ -34,7 +42,12 @@ const commands: TCommand[] = [
   deploy,
   { type: "scale", ...base, commandId: "cmd_2", payload: { count: 4, gpuType: "L40S", tp: 4, market: "spot" } },
   { type: "swap", ...base, commandId: "cmd_3", payload: { gpuType: "H100-SXM", tp: 8, replicas: 1 } },
-  { type: "set_routing", ...base, commandId: "cmd_4", payload: { serverlessUrl: "https://api.runpod.ai/v2/abc/openai", serverlessAuthTokenRef: "env:RUNPOD_TOKEN" } },
+  {
+    type: "set_routing",
+    ...base,
+    commandId: "cmd_4",
+    payload: { serverlessUrl: "https://api.runpod.ai/v2/abc/openai", serverlessAuthTokenRef: "env:RUNPOD_TOKEN" },
+  },
   { type: "pause", ...base, commandId: "cmd_5", payload: {} },
   { type: "resume", ...base, commandId: "cmd_6", payload: {} },
   { type: "stop", ...base, commandId: "cmd_7", payload: {} },
@@ -70,12 +83,32 @@ describe("agent protocol v1 round-trips", () => {
       sentAt: AT,
       inventory: {
         collectedAt: AT,
-        pools: [{ id: "orca:us-east-1:spot:H100-SXM", gpuType: "H100-SXM", market: "spot", region: "us-east-1", total: 16, available: 8, quota: 16, pricePerGpuHour: null }],
+        pools: [
+          {
+            id: "orca:us-east-1:spot:H100-SXM",
+            gpuType: "H100-SXM",
+            market: "spot",
+            region: "us-east-1",
+            total: 16,
+            available: 8,
+            quota: 16,
+            pricePerGpuHour: null,
+          },
+        ],
       },
       assignments: [{ assignmentId: "asg_1", epoch: 3, state: "running", engineRef: "mo-qwen72b-a3f7" }],
-      metrics: { uptimeSeconds: 12.5, spoolPending: 0, spoolOldestAgeSeconds: null, engineReachable: true, lastEngineError: null },
+      metrics: {
+        uptimeSeconds: 12.5,
+        spoolPending: 0,
+        spoolOldestAgeSeconds: null,
+        engineReachable: true,
+        lastEngineError: null,
+      },
     });
-    roundTrip(ZHeartbeatResponse, { nextHeartbeatSeconds: 10, revokedAssignments: [{ assignmentId: "asg_0", epoch: 1 }] });
+    roundTrip(ZHeartbeatResponse, {
+      nextHeartbeatSeconds: 10,
+      revokedAssignments: [{ assignmentId: "asg_0", epoch: 1 }],
+    });
   });
 
   it("every command type in one long-poll response", () => {
@@ -84,7 +117,14 @@ describe("agent protocol v1 round-trips", () => {
   });
 
   it("ack, report and events", () => {
-    roundTrip(ZAckRequest, { assignmentId: "asg_1", epoch: 3, status: "completed", detail: "launched", engineRef: "mo-qwen72b-a3f7", at: AT });
+    roundTrip(ZAckRequest, {
+      assignmentId: "asg_1",
+      epoch: 3,
+      status: "completed",
+      detail: "launched",
+      engineRef: "mo-qwen72b-a3f7",
+      at: AT,
+    });
     roundTrip(ZAssignmentReport, {
       epoch: 3,
       seq: 7,
@@ -132,11 +172,17 @@ describe("agent protocol v1 rejects bad input with field paths", () => {
     bad.payload.placement.tp = 3;
     bad.payload.placement.market = "preemptible";
     bad.payload.placement.zone = "a";
-    expect(pathsOf(ZCommandsResponse, { commands: [bad] }).sort()).toEqual(["commands.0.payload.placement", "commands.0.payload.placement.market", "commands.0.payload.placement.tp"]);
+    expect(pathsOf(ZCommandsResponse, { commands: [bad] }).sort()).toEqual([
+      "commands.0.payload.placement",
+      "commands.0.payload.placement.market",
+      "commands.0.payload.placement.tp",
+    ]);
   });
 
   it("unknown command type names the discriminator", () => {
-    expect(pathsOf(ZCommandsResponse, { commands: [{ ...base, type: "reboot", payload: {} }] })).toEqual(["commands.0.type"]);
+    expect(pathsOf(ZCommandsResponse, { commands: [{ ...base, type: "reboot", payload: {} }] })).toEqual([
+      "commands.0.type",
+    ]);
   });
 
   it("batch workload without requests", () => {
@@ -146,30 +192,66 @@ describe("agent protocol v1 rejects bad input with field paths", () => {
   });
 
   it("set_routing needs a field and refuses a literal secret", () => {
-    expect(pathsOf(ZCommandsResponse, { commands: [{ ...base, type: "set_routing", payload: {} }] })).toEqual(["commands.0.payload"]);
-    expect(pathsOf(ZCommandsResponse, { commands: [{ ...base, type: "set_routing", payload: { serverlessAuthTokenRef: "sk-live-abc" } }] })).toEqual([
-      "commands.0.payload.serverlessAuthTokenRef",
+    expect(pathsOf(ZCommandsResponse, { commands: [{ ...base, type: "set_routing", payload: {} }] })).toEqual([
+      "commands.0.payload",
     ]);
-    expect(pathsOf(ZCommandsResponse, { commands: [{ ...base, type: "set_routing", payload: { spotUrl: "ftp://x" } }] })).toEqual(["commands.0.payload.spotUrl"]);
+    expect(
+      pathsOf(ZCommandsResponse, {
+        commands: [{ ...base, type: "set_routing", payload: { serverlessAuthTokenRef: "sk-live-abc" } }],
+      }),
+    ).toEqual(["commands.0.payload.serverlessAuthTokenRef"]);
+    expect(
+      pathsOf(ZCommandsResponse, { commands: [{ ...base, type: "set_routing", payload: { spotUrl: "ftp://x" } }] }),
+    ).toEqual(["commands.0.payload.spotUrl"]);
   });
 
   it("report bounds: negative seq, completed > total, too many usage lines, bad time", () => {
-    const report = { epoch: 1, seq: -1, at: "yesterday", state: "running", progress: { completed: 5, total: 4, unit: "chunks" }, usage: Array.from({ length: 65 }, () => ({ component: "spot", seconds: 1, costUsd: 1 })) };
+    const report = {
+      epoch: 1,
+      seq: -1,
+      at: "yesterday",
+      state: "running",
+      progress: { completed: 5, total: 4, unit: "chunks" },
+      usage: Array.from({ length: 65 }, () => ({ component: "spot", seconds: 1, costUsd: 1 })),
+    };
     expect(pathsOf(ZAssignmentReport, report).sort()).toEqual(["at", "progress.completed", "seq", "usage"]);
   });
 
   it("pool with available > total, oversize event payload, too many events", () => {
     const pool = { id: "p", gpuType: "L4", market: "spot", total: 1, available: 2, quota: null, pricePerGpuHour: 1 };
-    expect(pathsOf(ZHeartbeatRequest, { sentAt: AT, inventory: { collectedAt: AT, pools: [pool] }, assignments: [], metrics: { uptimeSeconds: 0, spoolPending: 0, spoolOldestAgeSeconds: null, engineReachable: true, lastEngineError: null } })).toEqual([
-      "inventory.pools.0.available",
-    ]);
-    const event = { eventId: "e", at: AT, type: "launching", detail: "", engineRef: null, source: "agent", payload: { big: "x".repeat(70_000) } };
+    expect(
+      pathsOf(ZHeartbeatRequest, {
+        sentAt: AT,
+        inventory: { collectedAt: AT, pools: [pool] },
+        assignments: [],
+        metrics: {
+          uptimeSeconds: 0,
+          spoolPending: 0,
+          spoolOldestAgeSeconds: null,
+          engineReachable: true,
+          lastEngineError: null,
+        },
+      }),
+    ).toEqual(["inventory.pools.0.available"]);
+    const event = {
+      eventId: "e",
+      at: AT,
+      type: "launching",
+      detail: "",
+      engineRef: null,
+      source: "agent",
+      payload: { big: "x".repeat(70_000) },
+    };
     expect(pathsOf(ZEventsRequest, { events: [event] })).toEqual(["events.0.payload"]);
     expect(pathsOf(ZEventsRequest, { events: [] })).toEqual(["events"]);
   });
 
   it("ids must be bounded and URL-safe", () => {
-    expect(pathsOf(ZAckRequest, { assignmentId: "a/b", epoch: 1, status: "completed", detail: "", at: AT })).toEqual(["assignmentId"]);
-    expect(pathsOf(ZAckRequest, { assignmentId: "a".repeat(129), epoch: 1, status: "done", detail: "", at: AT }).sort()).toEqual(["assignmentId", "status"]);
+    expect(pathsOf(ZAckRequest, { assignmentId: "a/b", epoch: 1, status: "completed", detail: "", at: AT })).toEqual([
+      "assignmentId",
+    ]);
+    expect(
+      pathsOf(ZAckRequest, { assignmentId: "a".repeat(129), epoch: 1, status: "done", detail: "", at: AT }).sort(),
+    ).toEqual(["assignmentId", "status"]);
   });
 });

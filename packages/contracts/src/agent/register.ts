@@ -24,7 +24,11 @@ export const ZRegisterRequest = named(
   "RegisterRequest",
   z.strictObject({
     /** Stable per installation (kept in the spool dir), so a restarted agent gets its old id back. */
-    instanceId: z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/),
+    instanceId: z
+      .string()
+      .min(8)
+      .max(128)
+      .regex(/^[A-Za-z0-9._:-]+$/),
     engine: ZEngineKind,
     /** Orca and Tuna report no version over HTTP; null then. */
     engineVersion: z.string().min(1).max(64).nullable(),

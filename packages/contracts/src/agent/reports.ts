@@ -5,7 +5,10 @@ import { named } from "../registry.ts";
 const nonNegative = z.number().min(0).max(1e15);
 const latencyMs = z.number().min(0).max(86_400_000);
 
-export const ZUsageComponent = named("UsageComponent", z.enum(["spot", "serverless", "on-demand", "reserved", "on-prem", "router"]));
+export const ZUsageComponent = named(
+  "UsageComponent",
+  z.enum(["spot", "serverless", "on-demand", "reserved", "on-prem", "router"]),
+);
 export type TUsageComponent = z.infer<typeof ZUsageComponent>;
 
 export const ZUsageLine = named(
@@ -33,7 +36,10 @@ export const ZProgress = named(
       total: nonNegative.nullable(),
       unit: z.enum(["requests", "tokens", "chunks"]),
     })
-    .refine((p) => p.total === null || p.completed <= p.total, { error: "completed must be <= total", path: ["completed"] }),
+    .refine((p) => p.total === null || p.completed <= p.total, {
+      error: "completed must be <= total",
+      path: ["completed"],
+    }),
 );
 export type TProgress = z.infer<typeof ZProgress>;
 
@@ -55,7 +61,9 @@ export const ZAssignmentReport = named(
     ttftMsP95: latencyMs.optional(),
     tpotMsP50: latencyMs.optional(),
     tpotMsP95: latencyMs.optional(),
-    replicas: z.strictObject({ live: z.number().int().min(0).max(100_000), total: z.number().int().min(0).max(100_000) }).optional(),
+    replicas: z
+      .strictObject({ live: z.number().int().min(0).max(100_000), total: z.number().int().min(0).max(100_000) })
+      .optional(),
     /** Tuna: where traffic goes right now. */
     routing: z
       .strictObject({ spotState: z.enum(["cold", "warming", "ready"]), pctSpot: z.number().min(0).max(100) })

@@ -25,7 +25,12 @@ export type TOpenApiDocument = {
   servers: { url: string }[];
   tags: { name: string; description: string }[];
   paths: Record<string, Record<string, TJson>>;
-  components: { schemas: Record<string, TJson>; securitySchemes: Record<string, TJson>; parameters: Record<string, TJson>; responses: Record<string, TJson> };
+  components: {
+    schemas: Record<string, TJson>;
+    securitySchemes: Record<string, TJson>;
+    parameters: Record<string, TJson>;
+    responses: Record<string, TJson>;
+  };
   security: Record<string, string[]>[];
 };
 
@@ -47,7 +52,14 @@ function pathParam(name: string, description: string): TJson {
   return { name, in: "path", required: true, description, schema: { type: "string", minLength: 1, maxLength: 128 } };
 }
 
-function post(operationId: string, summary: string, request: string, response: string, extra: Record<string, TJson> = {}, params: TJson[] = []): TJson {
+function post(
+  operationId: string,
+  summary: string,
+  request: string,
+  response: string,
+  extra: Record<string, TJson> = {},
+  params: TJson[] = [],
+): TJson {
   return {
     operationId,
     summary,
@@ -59,11 +71,18 @@ function post(operationId: string, summary: string, request: string, response: s
 }
 
 function commandSchemaId(type: string): string {
-  return `${type.split("_").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("")}Command`;
+  return `${type
+    .split("_")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("")}Command`;
 }
 
 function componentSchemas(): Record<string, TJson> {
-  const { schemas } = z.toJSONSchema(contractRegistry, { uri: (id) => `#/components/schemas/${id}`, target: "draft-2020-12", unrepresentable: "any" });
+  const { schemas } = z.toJSONSchema(contractRegistry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    target: "draft-2020-12",
+    unrepresentable: "any",
+  });
   const out: Record<string, TJson> = {};
   for (const [id, schema] of Object.entries(schemas)) {
     // OpenAPI 3.1 components use the document's dialect; per-schema $schema/$id would only confuse tools.
@@ -74,7 +93,9 @@ function componentSchemas(): Record<string, TJson> {
   const command = out.Command;
   if (command) {
     // Lets generated clients pick the variant without trying each one.
-    const mapping = Object.fromEntries(COMMAND_TYPES.map((type) => [type, `#/components/schemas/${commandSchemaId(type)}`]));
+    const mapping = Object.fromEntries(
+      COMMAND_TYPES.map((type) => [type, `#/components/schemas/${commandSchemaId(type)}`]),
+    );
     out.Command = { ...command, discriminator: { propertyName: "type", mapping } };
   }
   return out;
@@ -89,11 +110,15 @@ function orcaIngestPaths(): Record<string, Record<string, TJson>> {
       post: {
         operationId: `orcaIngest_${eventType}`,
         summary: `Orca webhook ${path} (unmodified Orca, KOI_SERVICE_URL=<koi>${ORCA_INGEST_PREFIX})`,
-        description: "Deduplicated by the envelope event_id (or a hash of the payload when Orca's outbox is disabled). Unknown fields are accepted. Answer 2xx to stop Orca's retries.",
+        description:
+          "Deduplicated by the envelope event_id (or a hash of the payload when Orca's outbox is disabled). Unknown fields are accepted. Answer 2xx to stop Orca's retries.",
         tags: ["orca-compat"],
         security: [{ basicAuth: [] }, { bearerAuth: [] }],
         requestBody: { required: true, content: { "application/json": { schema: body } } },
-        responses: { "200": { description: "Recorded or duplicate", content: json("OrcaIngestResponse") }, ...COMMON_ERRORS },
+        responses: {
+          "200": { description: "Recorded or duplicate", content: json("OrcaIngestResponse") },
+          ...COMMON_ERRORS,
+        },
       },
     };
   }
@@ -109,34 +134,70 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): TOpe
     info: {
       title: "Koi API",
       version: "1.0.0",
-      description: "Customers submit, list, cancel and dry-run workloads (tag `workloads`, keys with the workloads:read / workloads:write scopes); customer-side agents (koi-agent) register, heartbeat, long-poll commands, ack them and send reports and lifecycle events (tag `agent`, the engine scope). Every POST honours Idempotency-Key; errors are `{error:{code,message,requestId}}`.",
+      description:
+        "Customers submit, list, cancel and dry-run workloads (tag `workloads`, keys with the workloads:read / workloads:write scopes); customer-side agents (koi-agent) register, heartbeat, long-poll commands, ack them and send reports and lifecycle events (tag `agent`, the engine scope). Every POST honours Idempotency-Key; errors are `{error:{code,message,requestId}}`.",
     },
     servers: [{ url: options.serverUrl ?? "https://koi.example.com" }],
     tags: [
-      { name: "workloads", description: "Submit, list, get and cancel workloads; dry-run plans. Keys with `workloads:read` / `workloads:write`." },
+      {
+        name: "workloads",
+        description:
+          "Submit, list, get and cancel workloads; dry-run plans. Keys with `workloads:read` / `workloads:write`.",
+      },
       { name: "agent", description: "Agent protocol v1 for koi-agent. Keys with `engine`." },
       { name: "orca-compat", description: "Unmodified Orca webhooks." },
     ],
     security: [{ bearerAuth: [] }],
     paths: {
-      [P.register]: { post: post("registerAgent", "Register an agent (idempotent by instanceId)", "RegisterRequest", "RegisterResponse") },
+      [P.register]: {
+        post: post(
+          "registerAgent",
+          "Register an agent (idempotent by instanceId)",
+          "RegisterRequest",
+          "RegisterResponse",
+        ),
+      },
       [P.heartbeat]: {
-        post: post("heartbeat", "Inventory, running assignments and agent health", "HeartbeatRequest", "HeartbeatResponse", { "404": error("Unknown agent: register again.") }, [agentId]),
+        post: post(
+          "heartbeat",
+          "Inventory, running assignments and agent health",
+          "HeartbeatRequest",
+          "HeartbeatResponse",
+          { "404": error("Unknown agent: register again.") },
+          [agentId],
+        ),
       },
       [P.commands]: {
         get: {
           operationId: "pollCommands",
           summary: "Long-poll for leased commands",
           tags: ["agent"],
-          parameters: [agentId, { name: "wait", in: "query", required: false, description: "Seconds to hold the request open when nothing is queued.", schema: { type: "integer", minimum: 0, maximum: 60 } }],
-          responses: { "200": { description: "Leased commands (possibly none)", content: json("CommandsResponse") }, "404": error("Unknown agent: register again."), ...COMMON_ERRORS },
+          parameters: [
+            agentId,
+            {
+              name: "wait",
+              in: "query",
+              required: false,
+              description: "Seconds to hold the request open when nothing is queued.",
+              schema: { type: "integer", minimum: 0, maximum: 60 },
+            },
+          ],
+          responses: {
+            "200": { description: "Leased commands (possibly none)", content: json("CommandsResponse") },
+            "404": error("Unknown agent: register again."),
+            ...COMMON_ERRORS,
+          },
         },
       },
       [P.ack]: {
-        post: post("ackCommand", "Acknowledge a command", "AckRequest", "AckResponse", { "404": error("Unknown command."), "409": error("Stale epoch.") }, [
-          agentId,
-          pathParam("commandId", "Command id."),
-        ]),
+        post: post(
+          "ackCommand",
+          "Acknowledge a command",
+          "AckRequest",
+          "AckResponse",
+          { "404": error("Unknown command."), "409": error("Stale epoch.") },
+          [agentId, pathParam("commandId", "Command id.")],
+        ),
       },
       [P.reports]: {
         post: post(
@@ -144,26 +205,60 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): TOpe
           "Progress, metrics and cumulative usage; idempotent by (assignment, epoch, seq)",
           "AssignmentReport",
           "ReportResponse",
-          { "404": error("Unknown assignment."), "409": error("Stale epoch: the assignment moved on; drop the report.") },
+          {
+            "404": error("Unknown assignment."),
+            "409": error("Stale epoch: the assignment moved on; drop the report."),
+          },
           [pathParam("assignmentId", "Assignment id.")],
         ),
       },
-      [P.events]: { post: post("postEvents", "Lifecycle events, deduplicated by eventId", "EventsRequest", "EventsResponse", { "404": error("Unknown agent.") }, [agentId]) },
+      [P.events]: {
+        post: post(
+          "postEvents",
+          "Lifecycle events, deduplicated by eventId",
+          "EventsRequest",
+          "EventsResponse",
+          { "404": error("Unknown agent.") },
+          [agentId],
+        ),
+      },
       ...orcaIngestPaths(),
       ...workloadOpenApiPaths(),
     },
     components: {
       schemas: componentSchemas(),
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", description: "Koi API key (`koi_live_…`) with the engine scope." },
-        basicAuth: { type: "http", scheme: "basic", description: "The API key as password, for webhook senders that can only put credentials in a URL (Orca)." },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "Koi API key (`koi_live_…`) with the engine scope.",
+        },
+        basicAuth: {
+          type: "http",
+          scheme: "basic",
+          description: "The API key as password, for webhook senders that can only put credentials in a URL (Orca).",
+        },
       },
       parameters: {
-        IdempotencyKey: { name: "Idempotency-Key", in: "header", required: true, description: "Stable across retries of the same logical request.", schema: { type: "string", minLength: 8, maxLength: 255 } },
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: true,
+          description: "Stable across retries of the same logical request.",
+          schema: { type: "string", minLength: 8, maxLength: 255 },
+        },
       },
       responses: {
-        RateLimited: { description: "Too many requests", headers: { "Retry-After": { schema: { type: "integer", minimum: 0 } } }, content: json("ErrorBody") },
-        Unavailable: { description: "Temporarily unavailable", headers: { "Retry-After": { schema: { type: "integer", minimum: 0 } } }, content: json("ErrorBody") },
+        RateLimited: {
+          description: "Too many requests",
+          headers: { "Retry-After": { schema: { type: "integer", minimum: 0 } } },
+          content: json("ErrorBody"),
+        },
+        Unavailable: {
+          description: "Temporarily unavailable",
+          headers: { "Retry-After": { schema: { type: "integer", minimum: 0 } } },
+          content: json("ErrorBody"),
+        },
       },
     },
   };

@@ -16,7 +16,13 @@ function errors(scope: string): Record<string, TJson> {
   };
 }
 
-const workloadId = { name: "workloadId", in: "path", required: true, description: "Workload id.", schema: { type: "string", minLength: 1, maxLength: 128 } };
+const workloadId = {
+  name: "workloadId",
+  in: "path",
+  required: true,
+  description: "Workload id.",
+  schema: { type: "string", minLength: 1, maxLength: 128 },
+};
 const idempotencyKey = {
   name: "Idempotency-Key",
   in: "header",
@@ -37,12 +43,41 @@ export function workloadOpenApiPaths(): Record<string, Record<string, TJson>> {
         summary: "List workloads, newest first",
         tags,
         parameters: [
-          { name: "status", in: "query", required: false, description: "Only these statuses (comma-separated or repeated).", schema: { type: "array", items: { type: "string", enum: ZWorkloadStatus.options } }, style: "form", explode: true },
-          { name: "kind", in: "query", required: false, description: "Only batch or only online workloads.", schema: { type: "string", enum: ["batch", "online"] } },
-          { name: "limit", in: "query", required: false, description: "Page size.", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
-          { name: "cursor", in: "query", required: false, description: "`nextCursor` of the previous page.", schema: { type: "string", maxLength: 200 } },
+          {
+            name: "status",
+            in: "query",
+            required: false,
+            description: "Only these statuses (comma-separated or repeated).",
+            schema: { type: "array", items: { type: "string", enum: ZWorkloadStatus.options } },
+            style: "form",
+            explode: true,
+          },
+          {
+            name: "kind",
+            in: "query",
+            required: false,
+            description: "Only batch or only online workloads.",
+            schema: { type: "string", enum: ["batch", "online"] },
+          },
+          {
+            name: "limit",
+            in: "query",
+            required: false,
+            description: "Page size.",
+            schema: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+          },
+          {
+            name: "cursor",
+            in: "query",
+            required: false,
+            description: "`nextCursor` of the previous page.",
+            schema: { type: "string", maxLength: 200 },
+          },
         ],
-        responses: { "200": { description: "A page of workloads", content: json("WorkloadList") }, ...errors("workloads:read") },
+        responses: {
+          "200": { description: "A page of workloads", content: json("WorkloadList") },
+          ...errors("workloads:read"),
+        },
       },
       post: {
         operationId: "submitWorkload",
@@ -50,7 +85,12 @@ export function workloadOpenApiPaths(): Record<string, Record<string, TJson>> {
         tags,
         parameters: [idempotencyKey],
         requestBody: { required: true, content: json("WorkloadSubmission") },
-        responses: { "201": { description: "Accepted (status PENDING)", content: json("Workload") }, "409": error("Idempotency-Key reused with another body."), "413": error("Body too large."), ...errors("workloads:write") },
+        responses: {
+          "201": { description: "Accepted (status PENDING)", content: json("Workload") },
+          "409": error("Idempotency-Key reused with another body."),
+          "413": error("Body too large."),
+          ...errors("workloads:write"),
+        },
       },
     },
     [P.workload]: {
@@ -59,7 +99,11 @@ export function workloadOpenApiPaths(): Record<string, Record<string, TJson>> {
         summary: "One workload: status, health, progress, cost and the latest forecast",
         tags,
         parameters: [workloadId],
-        responses: { "200": { description: "The workload", content: json("Workload") }, ...notFound, ...errors("workloads:read") },
+        responses: {
+          "200": { description: "The workload", content: json("Workload") },
+          ...notFound,
+          ...errors("workloads:read"),
+        },
       },
     },
     [P.cancel]: {
@@ -69,7 +113,11 @@ export function workloadOpenApiPaths(): Record<string, Record<string, TJson>> {
         tags,
         parameters: [workloadId, idempotencyKey],
         requestBody: { required: false, content: json("CancelWorkloadRequest") },
-        responses: { "200": { description: "The workload after cancelling", content: json("Workload") }, ...notFound, ...errors("workloads:write") },
+        responses: {
+          "200": { description: "The workload after cancelling", content: json("Workload") },
+          ...notFound,
+          ...errors("workloads:write"),
+        },
       },
     },
     [P.plan]: {
@@ -79,7 +127,11 @@ export function workloadOpenApiPaths(): Record<string, Record<string, TJson>> {
         tags,
         parameters: [idempotencyKey],
         requestBody: { required: true, content: json("WorkloadSubmission") },
-        responses: { "200": { description: "The plan (an infeasible plan is still 200 and says why)", content: json("Plan") }, "413": error("Body too large."), ...errors("workloads:read") },
+        responses: {
+          "200": { description: "The plan (an infeasible plan is still 200 and says why)", content: json("Plan") },
+          "413": error("Body too large."),
+          ...errors("workloads:read"),
+        },
       },
     },
   };

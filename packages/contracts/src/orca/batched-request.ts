@@ -81,9 +81,16 @@ export const ZOrcaBatchedRequest = named(
     .superRefine((req, ctx) => {
       // tp/pp are validated only for user-specified placement (C.2).
       if (req.placement_solver !== "user_specified") return;
-      if (req.gpu_type === undefined) ctx.addIssue({ code: "custom", path: ["gpu_type"], message: "gpu_type is required when placement_solver is user_specified" });
-      if (req.tp_size !== undefined && ![1, 2, 4, 8].includes(req.tp_size)) ctx.addIssue({ code: "custom", path: ["tp_size"], message: "tp_size must be 1, 2, 4 or 8" });
-      if (req.pp_size !== undefined && ![1, 2, 3, 4].includes(req.pp_size)) ctx.addIssue({ code: "custom", path: ["pp_size"], message: "pp_size must be 1, 2, 3 or 4" });
+      if (req.gpu_type === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["gpu_type"],
+          message: "gpu_type is required when placement_solver is user_specified",
+        });
+      if (req.tp_size !== undefined && ![1, 2, 4, 8].includes(req.tp_size))
+        ctx.addIssue({ code: "custom", path: ["tp_size"], message: "tp_size must be 1, 2, 4 or 8" });
+      if (req.pp_size !== undefined && ![1, 2, 3, 4].includes(req.pp_size))
+        ctx.addIssue({ code: "custom", path: ["pp_size"], message: "pp_size must be 1, 2, 3 or 4" });
     }),
 );
 export type TOrcaBatchedRequest = z.infer<typeof ZOrcaBatchedRequest>;

@@ -4,7 +4,14 @@
  */
 
 export type TOrcaGpuName = "H100" | "A100" | "L40S" | "L4" | "A10G" | "V100";
-export type TOrcaInstanceSpec = { instanceType: string; gpuType: TOrcaGpuName; gpus: number; vcpus: number; gpuMemoryGb: number; quotaFamily: "P5" | "P4_P3_P2" | "G" };
+export type TOrcaInstanceSpec = {
+  instanceType: string;
+  gpuType: TOrcaGpuName;
+  gpus: number;
+  vcpus: number;
+  gpuMemoryGb: number;
+  quotaFamily: "P5" | "P4_P3_P2" | "G";
+};
 
 function family(instanceType: string): TOrcaInstanceSpec["quotaFamily"] {
   if (instanceType.startsWith("p5")) return "P5";
@@ -37,14 +44,16 @@ const rows: [string, TOrcaGpuName, number, number, number][] = [
 ];
 
 /** Orca's `AWS_INSTANCES`, in table order (smallest first within a GPU type). */
-export const ORCA_INSTANCES: readonly TOrcaInstanceSpec[] = rows.map(([instanceType, gpuType, gpus, vcpus, gpuMemoryGb]) => ({
-  instanceType,
-  gpuType,
-  gpus,
-  vcpus,
-  gpuMemoryGb,
-  quotaFamily: family(instanceType),
-}));
+export const ORCA_INSTANCES: readonly TOrcaInstanceSpec[] = rows.map(
+  ([instanceType, gpuType, gpus, vcpus, gpuMemoryGb]) => ({
+    instanceType,
+    gpuType,
+    gpus,
+    vcpus,
+    gpuMemoryGb,
+    quotaFamily: family(instanceType),
+  }),
+);
 
 /** The instances `/resources` lists (C.5): p5, p4d, p4de and the 12/24/48xlarge g6e, g5, g6. */
 export function isResourcesInstance(instanceType: string): boolean {
@@ -57,7 +66,9 @@ export function isResourcesInstance(instanceType: string): boolean {
  */
 export function resolveOrcaInstance(gpuType: string, minGpus: number): TOrcaInstanceSpec | undefined {
   const name = normalizeOrcaGpuName(gpuType);
-  return ORCA_INSTANCES.filter((i) => i.gpuType === name && i.gpus >= minGpus).sort((a, b) => a.gpus - b.gpus || a.vcpus - b.vcpus)[0];
+  return ORCA_INSTANCES.filter((i) => i.gpuType === name && i.gpus >= minGpus).sort(
+    (a, b) => a.gpus - b.gpus || a.vcpus - b.vcpus,
+  )[0];
 }
 
 /** Orca's normalisation: upper-case, drop "NVIDIA ", anything containing A100 is A100. */

@@ -17,7 +17,13 @@ export const ZOrcaSubmitLaunched = z.looseObject({
   config: z.looseObject({ instance_type: str, tp_size: z.number().int(), pp_size: z.number().int() }),
   chunks: z.number().int().optional(),
   replicas: z.number().int().optional(),
-  input_stats: z.looseObject({ num_lines: nullableNumber.optional(), avg_input_tokens: nullableNumber.optional(), max_input_tokens: nullableNumber.optional() }).optional(),
+  input_stats: z
+    .looseObject({
+      num_lines: nullableNumber.optional(),
+      avg_input_tokens: nullableNumber.optional(),
+      max_input_tokens: nullableNumber.optional(),
+    })
+    .optional(),
   quota_warning: z.unknown().optional(),
   message: str.optional(),
 });
@@ -35,10 +41,23 @@ export const ZOrcaSubmitError = z.looseObject({
   message: str,
   detail: z.unknown().optional(),
 });
-export const ZOrcaSubmitResponse = named("OrcaSubmitResponse", z.discriminatedUnion("status", [ZOrcaSubmitLaunched, ZOrcaSubmitConfirm, ZOrcaSubmitError]));
+export const ZOrcaSubmitResponse = named(
+  "OrcaSubmitResponse",
+  z.discriminatedUnion("status", [ZOrcaSubmitLaunched, ZOrcaSubmitConfirm, ZOrcaSubmitError]),
+);
 export type TOrcaSubmitResponse = z.infer<typeof ZOrcaSubmitResponse>;
 
-export const ORCA_JOB_STATUSES = ["queued", "launching", "running", "loading_model", "model_ready", "generating", "succeeded", "failed", "cancelled"] as const;
+export const ORCA_JOB_STATUSES = [
+  "queued",
+  "launching",
+  "running",
+  "loading_model",
+  "model_ready",
+  "generating",
+  "succeeded",
+  "failed",
+  "cancelled",
+] as const;
 export const ZOrcaJobStatus = z.enum(ORCA_JOB_STATUSES);
 export type TOrcaJobStatus = z.infer<typeof ZOrcaJobStatus>;
 
@@ -60,7 +79,16 @@ export const ZOrcaJob = named(
 export type TOrcaJob = z.infer<typeof ZOrcaJob>;
 
 export const ZOrcaJobsList = z.looseObject({
-  jobs: z.array(z.looseObject({ job_id: z.string(), status: ZOrcaJobStatus, progress: z.number(), model_name: str.nullable().optional(), num_lines: nullableNumber.optional(), created_at: nullableNumber.optional() })),
+  jobs: z.array(
+    z.looseObject({
+      job_id: z.string(),
+      status: ZOrcaJobStatus,
+      progress: z.number(),
+      model_name: str.nullable().optional(),
+      num_lines: nullableNumber.optional(),
+      created_at: nullableNumber.optional(),
+    }),
+  ),
 });
 
 const optNum = nullableNumber.optional();
@@ -108,7 +136,16 @@ export const ZOrcaChunksProgress = named(
 );
 export type TOrcaChunksProgress = z.infer<typeof ZOrcaChunksProgress>;
 
-export const ORCA_REPLICA_PHASES = ["launching", "provisioned", "running", "completed", "failed", "dead", "killed", "swapped_out"] as const;
+export const ORCA_REPLICA_PHASES = [
+  "launching",
+  "provisioned",
+  "running",
+  "completed",
+  "failed",
+  "dead",
+  "killed",
+  "swapped_out",
+] as const;
 export const ORCA_TERMINAL_REPLICA_PHASES: readonly string[] = ["completed", "failed", "dead", "killed", "swapped_out"];
 export const ZOrcaReplicas = named(
   "OrcaReplicas",
@@ -176,10 +213,18 @@ export const ZOrcaSwapResponse = named(
   }),
 );
 
-export const ZOrcaKillRequest = named("OrcaKillRequest", z.strictObject({ replica_ids: z.array(z.string().min(1)).min(1).max(1024) }));
+export const ZOrcaKillRequest = named(
+  "OrcaKillRequest",
+  z.strictObject({ replica_ids: z.array(z.string().min(1)).min(1).max(1024) }),
+);
 export const ZOrcaKillResponse = named(
   "OrcaKillResponse",
-  z.looseObject({ status: z.literal("killing"), killed: z.array(z.string()), skipped: z.array(z.string()), reclaimed: z.number().int() }),
+  z.looseObject({
+    status: z.literal("killing"),
+    killed: z.array(z.string()),
+    skipped: z.array(z.string()),
+    reclaimed: z.number().int(),
+  }),
 );
 
 export const ZOrcaQuotaFamily = z.enum(["G", "P4_P3_P2", "P5"]);

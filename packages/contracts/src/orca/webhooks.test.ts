@@ -1,19 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { ORCA_WEBHOOKS, ORCA_WEBHOOK_PATHS, ZOrcaJobStartedChunked, ZOrcaJobStartedLegacy, ZOrcaReplicaFailed } from "../index.ts";
+import {
+  ORCA_WEBHOOKS,
+  ORCA_WEBHOOK_PATHS,
+  ZOrcaJobStartedChunked,
+  ZOrcaJobStartedLegacy,
+  ZOrcaReplicaFailed,
+} from "../index.ts";
 import { ORCA_WEBHOOK_FIXTURES } from "./fixtures/orca-webhook-fixtures.ts";
 
 describe("unmodified-Orca webhook replay", () => {
-  it.each(ORCA_WEBHOOK_FIXTURES.map((f) => [f.name, f] as const))("%s parses and keeps every field", (_name, fixture) => {
-    const parsed = ORCA_WEBHOOKS[fixture.path].schema.parse(fixture.body);
-    expect(parsed).toEqual(fixture.body);
-  });
+  it.each(ORCA_WEBHOOK_FIXTURES.map((f) => [f.name, f] as const))(
+    "%s parses and keeps every field",
+    (_name, fixture) => {
+      const parsed = ORCA_WEBHOOKS[fixture.path].schema.parse(fixture.body);
+      expect(parsed).toEqual(fixture.body);
+    },
+  );
 
   it("covers every webhook path, both started forms and the watchdog's replica-failed", () => {
     expect(new Set(ORCA_WEBHOOK_FIXTURES.map((f) => f.path))).toEqual(new Set(ORCA_WEBHOOK_PATHS));
     const started = ORCA_WEBHOOK_FIXTURES.filter((f) => f.path === "/job/started");
     expect(started.some((f) => ZOrcaJobStartedChunked.safeParse(f.body).success)).toBe(true);
-    expect(started.some((f) => !ZOrcaJobStartedChunked.safeParse(f.body).success && ZOrcaJobStartedLegacy.safeParse(f.body).success)).toBe(true);
-    const watchdog = ORCA_WEBHOOK_FIXTURES.filter((f) => f.path === "/job/replica-failed" && !("reason_code" in f.body));
+    expect(
+      started.some(
+        (f) => !ZOrcaJobStartedChunked.safeParse(f.body).success && ZOrcaJobStartedLegacy.safeParse(f.body).success,
+      ),
+    ).toBe(true);
+    const watchdog = ORCA_WEBHOOK_FIXTURES.filter(
+      (f) => f.path === "/job/replica-failed" && !("reason_code" in f.body),
+    );
     expect(watchdog.length).toBeGreaterThan(0);
     expect(ORCA_WEBHOOK_FIXTURES.some((f) => !("event_id" in f.body))).toBe(true);
   });
@@ -31,7 +46,10 @@ describe("unmodified-Orca webhook replay", () => {
     body.event_type = "job_complete";
     const result = ORCA_WEBHOOKS["/job/launch-failed"].schema.safeParse(body);
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.path.join(".")).sort()).toEqual(["configs_tried.1.failure_category", "event_type"]);
+    expect(result.error?.issues.map((i) => i.path.join(".")).sort()).toEqual([
+      "configs_tried.1.failure_category",
+      "event_type",
+    ]);
   });
 
   it("a missing required field is an error, not a silent default", () => {

@@ -60,4 +60,7 @@ export const ZTunaRouterConfigRequest = named(
 );
 export type TTunaRouterConfigRequest = z.infer<typeof ZTunaRouterConfigRequest>;
 
-export const ZTunaSpotReplicasRequest = named("TunaSpotReplicasRequest", z.strictObject({ replicas: z.number().int().min(0) }));
+export const ZTunaSpotReplicasRequest = named(
+  "TunaSpotReplicasRequest",
+  z.strictObject({ replicas: z.number().int().min(0) }),
+);

@@ -53,7 +53,16 @@ export const ZPlanView = named(
     reason: z.string(),
     binding: z
       .object({
-        constraint: z.enum(["deadline", "availability", "quota", "memory-fit", "budget", "max-gpus", "latency", "unknown-gpu"]),
+        constraint: z.enum([
+          "deadline",
+          "availability",
+          "quota",
+          "memory-fit",
+          "budget",
+          "max-gpus",
+          "latency",
+          "unknown-gpu",
+        ]),
         detail: z.string(),
         bestAchievableHours: z.number().optional(),
         bestAchievableRequestsPerSecond: z.number().optional(),

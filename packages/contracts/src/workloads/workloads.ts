@@ -32,7 +32,10 @@ export const ZWorkloadSubmission = named(
 );
 export type TWorkloadSubmission = z.infer<typeof ZWorkloadSubmission>;
 
-export const ZWorkloadStatus = named("WorkloadStatus", z.enum(["PENDING", "PLANNING", "DISPATCHING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CANCELLED"]));
+export const ZWorkloadStatus = named(
+  "WorkloadStatus",
+  z.enum(["PENDING", "PLANNING", "DISPATCHING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CANCELLED"]),
+);
 export type TWorkloadStatus = z.infer<typeof ZWorkloadStatus>;
 export const TERMINAL_WORKLOAD_STATUSES: readonly TWorkloadStatus[] = ["COMPLETED", "FAILED", "CANCELLED"];
 
@@ -56,7 +59,13 @@ export const ZWorkloadView = named(
     budgetUsd: z.number().nullable(),
     deadlineAt: ZIsoDateTime.nullable(),
     forecast: z
-      .strictObject({ p10: ZIsoDateTime.nullable(), p50: ZIsoDateTime.nullable(), p90: ZIsoDateTime.nullable(), missProbability: z.number().nullable(), explanation: z.string().nullable() })
+      .strictObject({
+        p10: ZIsoDateTime.nullable(),
+        p50: ZIsoDateTime.nullable(),
+        p90: ZIsoDateTime.nullable(),
+        missProbability: z.number().nullable(),
+        explanation: z.string().nullable(),
+      })
       .nullable(),
     createdAt: ZIsoDateTime,
     startedAt: ZIsoDateTime.nullable(),

@@ -14,7 +14,11 @@ export function describeFleetTrace(trace: TFleetTrace): string {
     byModel.set(j.model, e);
   }
   const slos = new Map<number, number>();
-  for (const j of jobs) slos.set(Math.round((j.deadline - j.arrival) / 3600), (slos.get(Math.round((j.deadline - j.arrival) / 3600)) ?? 0) + 1);
+  for (const j of jobs)
+    slos.set(
+      Math.round((j.deadline - j.arrival) / 3600),
+      (slos.get(Math.round((j.deadline - j.arrival) / 3600)) ?? 0) + 1,
+    );
   const prios = new Map<string, number>();
   for (const j of jobs) prios.set(j.priority, (prios.get(j.priority) ?? 0) + 1);
   const requests = jobs.map((j) => j.requests).sort((a, b) => a - b);
@@ -27,19 +31,28 @@ export function describeFleetTrace(trace: TFleetTrace): string {
     "|---|---|---|",
     ...[...byModel].map(([m, e]) => `| ${m} | ${e.n} | ${(e.tokens / 1e9).toFixed(2)} |`),
     "",
-    `Deadlines (hours after arrival → jobs): ${[...slos].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k} h → ${v}`).join(", ")}. Priorities: ${[...prios].map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+    `Deadlines (hours after arrival → jobs): ${[...slos]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, v]) => `${k} h → ${v}`)
+      .join(", ")}. Priorities: ${[...prios].map(([k, v]) => `${k} ${v}`).join(", ")}.`,
     "",
     "**Online services** (diurnal sinusoid, trough 15% of peak at night, weekends at 60%, AR(1) noise):",
     "",
     "| service | model | in/out tokens | TTFT/TPOT p95 | nominal peak | max minute | serverless fallback |",
     "|---|---|---|---|---|---|---|",
-    ...trace.services.map((s) => `| ${s.id} | ${s.model} | ${s.inputTokens}/${s.outputTokens} | ${s.ttftP95Ms}/${s.tpotP95Ms} ms | ${s.peakRps} req/s | ${peakLoad(s).toFixed(1)} req/s | Modal ${s.serverless.gpuType}, $${(s.serverless.pricePerGpuSecond * 3600).toFixed(2)}/GPU-h, cold start ${s.serverless.coldStartSeconds} s |`),
+    ...trace.services.map(
+      (s) =>
+        `| ${s.id} | ${s.model} | ${s.inputTokens}/${s.outputTokens} | ${s.ttftP95Ms}/${s.tpotP95Ms} ms | ${s.peakRps} req/s | ${peakLoad(s).toFixed(1)} req/s | Modal ${s.serverless.gpuType}, $${(s.serverless.pricePerGpuSecond * 3600).toFixed(2)}/GPU-h, cold start ${s.serverless.coldStartSeconds} s |`,
+    ),
     "",
     "**Pools** (AWS us-east-1 catalog prices; spot hazard from the Spot Advisor band midpoint, per instance):",
     "",
     "| pool | GPUs | $/GPU-h | spot band → reclaim/h |",
     "|---|---|---|---|",
-    ...trace.pools.map((p) => `| ${p.id} | ${p.capacity} | ${p.pricePerGpuHour.toFixed(3)} | ${p.spotBand ? `${p.spotBand} → ${(p.preemptionRatePerHour! * 100).toFixed(3)}%` : "–"} |`),
+    ...trace.pools.map(
+      (p) =>
+        `| ${p.id} | ${p.capacity} | ${p.pricePerGpuHour.toFixed(3)} | ${p.spotBand ? `${p.spotBand} → ${(p.preemptionRatePerHour! * 100).toFixed(3)}%` : "–"} |`,
+    ),
   ];
   return lines.join("\n");
 }

@@ -5,7 +5,11 @@ import { boundOnlineIntegral } from "../../src/sim/bound-online-integral.ts";
 import type { TFleetResult, TFleetTrace } from "../../src/sim/fleet-types.ts";
 import { createKoiPolicy } from "../../src/sim/policy-koi.ts";
 import { createOrcaRooflinePolicy } from "../../src/sim/policy-orca-roofline.ts";
-import { createStaticFleetPolicy, sizeStaticFleet, type TStaticFleetSizing } from "../../src/sim/policy-static-fleet.ts";
+import {
+  createStaticFleetPolicy,
+  sizeStaticFleet,
+  type TStaticFleetSizing,
+} from "../../src/sim/policy-static-fleet.ts";
 import { simulateFleet } from "../../src/sim/simulate-fleet.ts";
 import type { TCapacity, TWorkload } from "../../src/types.ts";
 
@@ -14,19 +18,34 @@ export type TFleetRuns = {
   odPeak: TFleetResult & { sizing: TStaticFleetSizing };
   cheapestSingle: TFleetResult & { sizing: TStaticFleetSizing };
   orca: TFleetResult;
-  bound: { relaxed: number; relaxedBatch: number; integralOnline: number; tight: number; status: string; variables: number };
+  bound: {
+    relaxed: number;
+    relaxedBatch: number;
+    integralOnline: number;
+    tight: number;
+    status: string;
+    variables: number;
+  };
   koiSeconds: number;
 };
 
 /** A static fleet may grow its own on-demand pool to the size it needs: it is bought for peak. */
 function withPoolFor(trace: TFleetTrace, sizing: TStaticFleetSizing): TFleetTrace {
-  return { ...trace, pools: trace.pools.map((p) => (p.gpuType === sizing.gpuType && p.market === "on-demand" ? { ...p, capacity: Math.max(p.capacity, sizing.totalGpus) } : p)) };
+  return {
+    ...trace,
+    pools: trace.pools.map((p) =>
+      p.gpuType === sizing.gpuType && p.market === "on-demand"
+        ? { ...p, capacity: Math.max(p.capacity, sizing.totalGpus) }
+        : p,
+    ),
+  };
 }
 
 export async function createKoiSelect() {
   const highs = await loadHighs();
   // Koi's policy applies its own margins, so the optimiser is asked for the exact target.
-  return (workload: TWorkload, capacity: TCapacity) => selectGpusWith(highs, workload, capacity, { safetyMargin: 0, alternatives: 0 });
+  return (workload: TWorkload, capacity: TCapacity) =>
+    selectGpusWith(highs, workload, capacity, { safetyMargin: 0, alternatives: 0 });
 }
 
 export async function runFleetPolicies(trace: TFleetTrace): Promise<TFleetRuns> {
@@ -37,14 +56,23 @@ export async function runFleetPolicies(trace: TFleetTrace): Promise<TFleetRuns> 
 
   const odSizing = sizeStaticFleet(trace, "H100-SXM")!;
   const odTrace = withPoolFor(trace, odSizing);
-  const odPeak = { ...(await simulateFleet(odTrace, createStaticFleetPolicy("on-demand H100 at peak", odTrace, "H100-SXM"))), sizing: odSizing };
+  const odPeak = {
+    ...(await simulateFleet(odTrace, createStaticFleetPolicy("on-demand H100 at peak", odTrace, "H100-SXM"))),
+    sizing: odSizing,
+  };
 
   const cheapest = ["H100-SXM", "A100-80GB", "L40S", "L4"]
     .map((g) => sizeStaticFleet(trace, g))
     .filter((s): s is TStaticFleetSizing => s !== null)
     .sort((a, b) => a.costPerHour - b.costPerHour)[0]!;
   const cheapTrace = withPoolFor(trace, cheapest);
-  const cheapestSingle = { ...(await simulateFleet(cheapTrace, createStaticFleetPolicy(`cheapest single type (${cheapest.gpuType}), static`, cheapTrace, cheapest.gpuType))), sizing: cheapest };
+  const cheapestSingle = {
+    ...(await simulateFleet(
+      cheapTrace,
+      createStaticFleetPolicy(`cheapest single type (${cheapest.gpuType}), static`, cheapTrace, cheapest.gpuType),
+    )),
+    sizing: cheapest,
+  };
 
   const orca = await simulateFleet(trace, createOrcaRooflinePolicy());
 
@@ -52,7 +80,18 @@ export async function runFleetPolicies(trace: TFleetTrace): Promise<TFleetRuns> 
   const relaxedBatch = await boundFleetHindsight({ ...trace, services: [] });
   const integralOnline = boundOnlineIntegral(trace).cost;
   return {
-    koi, odPeak, cheapestSingle, orca, koiSeconds,
-    bound: { relaxed: relaxed.cost.total, relaxedBatch: relaxedBatch.cost.total, integralOnline, tight: relaxedBatch.cost.total + integralOnline, status: relaxed.status, variables: relaxed.variables },
+    koi,
+    odPeak,
+    cheapestSingle,
+    orca,
+    koiSeconds,
+    bound: {
+      relaxed: relaxed.cost.total,
+      relaxedBatch: relaxedBatch.cost.total,
+      integralOnline,
+      tight: relaxedBatch.cost.total + integralOnline,
+      status: relaxed.status,
+      variables: relaxed.variables,
+    },
   };
 }

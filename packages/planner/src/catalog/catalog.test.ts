@@ -38,7 +38,15 @@ describe("findModel", () => {
     expect(spec.paramsTotalB).toBeLessThan(13.5);
     const moe = resolveModel({
       model: "acme/moe",
-      architecture: { layers: 32, hiddenSize: 4096, heads: 32, kvHeads: 8, ffnSize: 14336, vocabSize: 32000, moe: { experts: 8, topK: 2, sharedExperts: 0, expertFfnSize: 14336, denseLayers: 0 } },
+      architecture: {
+        layers: 32,
+        hiddenSize: 4096,
+        heads: 32,
+        kvHeads: 8,
+        ffnSize: 14336,
+        vocabSize: 32000,
+        moe: { experts: 8, topK: 2, sharedExperts: 0, expertFfnSize: 14336, denseLayers: 0 },
+      },
     });
     // Same shapes as Mixtral-8x7B: 46.7B total, 12.9B active.
     expect(moe.paramsTotalB).toBeCloseTo(46.7, 0);
@@ -80,13 +88,28 @@ describe("findGpu", () => {
 
   it("covers the required GPUs", () => {
     const ids = GPUS.map((g) => g.id);
-    for (const id of ["A10G", "L4", "L40S", "A100-40GB", "A100-80GB", "H100-SXM", "H100-PCIe", "H200", "B200", "MI300X"]) expect(ids).toContain(id);
+    for (const id of [
+      "A10G",
+      "L4",
+      "L40S",
+      "A100-40GB",
+      "A100-80GB",
+      "H100-SXM",
+      "H100-PCIe",
+      "H200",
+      "B200",
+      "MI300X",
+    ])
+      expect(ids).toContain(id);
   });
 });
 
 describe("prices", () => {
   it("looks up the cheapest per-GPU rate", () => {
-    expect(lookupPrice({ gpuType: "H100", market: "on-demand", region: "us-east-1" })?.pricePerGpuHour).toBeCloseTo(12.29, 2);
+    expect(lookupPrice({ gpuType: "H100", market: "on-demand", region: "us-east-1" })?.pricePerGpuHour).toBeCloseTo(
+      12.29,
+      2,
+    );
     expect(lookupPrice({ gpuType: "L4", market: "spot" })?.region).toBe("us-east-2");
     expect(lookupPrice({ gpuType: "H100", market: "serverless", provider: "modal" })?.pricePerGpuSecond).toBe(0.001097);
     expect(lookupPrice({ gpuType: "MI300X", market: "on-demand" })).toBeUndefined();
@@ -98,9 +121,16 @@ describe("prices", () => {
       { provider: "coreweave", region: "us-east-04", gpuType: "MI300X", market: "reserved", pricePerGpuHour: 2.1 },
       { provider: "runpod", gpuType: "H100", market: "serverless", pricePerGpuSecond: 0.001 },
     ]);
-    expect(lookupPrice({ gpuType: "H100", market: "on-demand", provider: "aws" }, overridden)?.pricePerGpuHour).toBe(6.88);
+    expect(lookupPrice({ gpuType: "H100", market: "on-demand", provider: "aws" }, overridden)?.pricePerGpuHour).toBe(
+      6.88,
+    );
     expect(lookupPrice({ gpuType: "MI300X", market: "reserved" }, overridden)?.source).toBe("org override");
-    expect(lookupPrice({ gpuType: "H100", market: "serverless", provider: "runpod" }, overridden)?.pricePerGpuHour).toBeCloseTo(3.6, 5);
-    expect(lookupPrice({ gpuType: "H100", market: "on-demand", provider: "aws" })?.pricePerGpuHour).toBeCloseTo(12.29, 2);
+    expect(
+      lookupPrice({ gpuType: "H100", market: "serverless", provider: "runpod" }, overridden)?.pricePerGpuHour,
+    ).toBeCloseTo(3.6, 5);
+    expect(lookupPrice({ gpuType: "H100", market: "on-demand", provider: "aws" })?.pricePerGpuHour).toBeCloseTo(
+      12.29,
+      2,
+    );
   });
 });

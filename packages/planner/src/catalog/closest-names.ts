@@ -37,7 +37,9 @@ export function closestNames(query: string, candidates: readonly string[], limit
 export class UnknownNameError extends Error {
   readonly suggestions: string[];
   constructor(kind: string, name: string, suggestions: string[]) {
-    super(`unknown ${kind} "${name}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : ""}`);
+    super(
+      `unknown ${kind} "${name}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : ""}`,
+    );
     this.name = "UnknownNameError";
     this.suggestions = suggestions;
   }

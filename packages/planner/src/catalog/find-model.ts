@@ -4,7 +4,23 @@ import { modelFromArchitecture, MODELS, type TModelSpec } from "./model-specs.ts
 
 // Suffixes that name a fine-tune or a packaging of the same architecture. Stripping them lets
 // "meta-llama/Llama-3.1-70B-Instruct" and "neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8" resolve.
-const VARIANT_SUFFIXES = ["instruct", "chat", "hf", "base", "fp8", "dynamic", "awq", "gptq", "int4", "int8", "w4a16", "w8a8", "bf16", "fp16", "it"];
+const VARIANT_SUFFIXES = [
+  "instruct",
+  "chat",
+  "hf",
+  "base",
+  "fp8",
+  "dynamic",
+  "awq",
+  "gptq",
+  "int4",
+  "int8",
+  "w4a16",
+  "w8a8",
+  "bf16",
+  "fp16",
+  "it",
+];
 
 function lookupKey(name: string): string {
   let key = name.trim().toLowerCase();

@@ -76,7 +76,16 @@ export const GPUS: readonly TGpuSpec[] = [
   {
     id: "A100-80GB",
     // Bare "A100" means the 80 GB part, as in Tuna's alias table (ENGINE_CONTRACTS D.2).
-    aliases: ["A100", "A100-80", "A100 80GB", "NVIDIA A100-SXM4-80GB", "A100-SXM4-80GB", "NVIDIA A100 80GB", "A100_80GB", "p4de"],
+    aliases: [
+      "A100",
+      "A100-80",
+      "A100 80GB",
+      "NVIDIA A100-SXM4-80GB",
+      "A100-SXM4-80GB",
+      "NVIDIA A100 80GB",
+      "A100_80GB",
+      "p4de",
+    ],
     vendor: "nvidia",
     bf16Tflops: 312,
     memoryGb: 80,
@@ -89,7 +98,16 @@ export const GPUS: readonly TGpuSpec[] = [
   {
     id: "H100-SXM",
     // Bare "H100" means SXM: it is what p5, Lambda and most clouds rent.
-    aliases: ["H100", "H100-80GB", "H100 SXM", "NVIDIA H100 80GB HBM3", "NVIDIA H100-SXM5-80GB", "H100-SXM5", "H100-80GB-SXM", "p5"],
+    aliases: [
+      "H100",
+      "H100-80GB",
+      "H100 SXM",
+      "NVIDIA H100 80GB HBM3",
+      "NVIDIA H100-SXM5-80GB",
+      "H100-SXM5",
+      "H100-80GB-SXM",
+      "p5",
+    ],
     vendor: "nvidia",
     bf16Tflops: 989,
     fp8Tflops: 1979,
@@ -163,7 +181,14 @@ for (const gpu of GPUS) {
 export function findGpu(name: string): TGpuSpec {
   const gpu = byName.get(normalizeName(name));
   if (gpu) return gpu;
-  throw new UnknownNameError("GPU", name, closestNames(name, GPUS.flatMap((g) => [g.id, ...g.aliases])).map((n) => canonicalGpuId(n)));
+  throw new UnknownNameError(
+    "GPU",
+    name,
+    closestNames(
+      name,
+      GPUS.flatMap((g) => [g.id, ...g.aliases]),
+    ).map((n) => canonicalGpuId(n)),
+  );
 }
 
 function canonicalGpuId(name: string): string {

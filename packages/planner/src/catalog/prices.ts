@@ -23,14 +23,38 @@ const RUNPOD = "docs.runpod.io/serverless/pricing, flex (active) workers, 2026";
 const TUNA = "Tuna tuna/catalog.py static serverless table (ENGINE_CONTRACTS D.2)";
 
 const onDemand = (gpuType: string, instance: string, perHour: number, gpus: number): TPriceEntry => ({
-  provider: "aws", region: "us-east-1", gpuType, market: "on-demand", pricePerGpuHour: perHour / gpus, instance, source: SKY,
+  provider: "aws",
+  region: "us-east-1",
+  gpuType,
+  market: "on-demand",
+  pricePerGpuHour: perHour / gpus,
+  instance,
+  source: SKY,
 });
 // Spot: midpoint of the us-east-1 AZ range in the same snapshot.
-const spot = (gpuType: string, instance: string, low: number, high: number, gpus: number, region = "us-east-1"): TPriceEntry => ({
-  provider: "aws", region, gpuType, market: "spot", pricePerGpuHour: (low + high) / 2 / gpus, instance, source: SKY,
+const spot = (
+  gpuType: string,
+  instance: string,
+  low: number,
+  high: number,
+  gpus: number,
+  region = "us-east-1",
+): TPriceEntry => ({
+  provider: "aws",
+  region,
+  gpuType,
+  market: "spot",
+  pricePerGpuHour: (low + high) / 2 / gpus,
+  instance,
+  source: SKY,
 });
 const perSecond = (provider: string, gpuType: string, dollarsPerSecond: number, source: string): TPriceEntry => ({
-  provider, gpuType, market: "serverless", pricePerGpuSecond: dollarsPerSecond, pricePerGpuHour: dollarsPerSecond * 3600, source,
+  provider,
+  gpuType,
+  market: "serverless",
+  pricePerGpuSecond: dollarsPerSecond,
+  pricePerGpuHour: dollarsPerSecond * 3600,
+  source,
 });
 
 export const PRICES: readonly TPriceEntry[] = [
@@ -57,9 +81,33 @@ export const PRICES: readonly TPriceEntry[] = [
   spot("H100-SXM", "p5.48xlarge", 14.4, 18.3, 8, "us-east-2"),
   spot("H200", "p5en.48xlarge", 24.3, 24.3, 8),
   // AWS Capacity Blocks, rates shown until 1 Jan 2025 (copy of the AWS pricing page).
-  { provider: "aws", region: "us-east-1", gpuType: "H100-SXM", market: "reserved", pricePerGpuHour: 4.916, instance: "p5 capacity block", source: "AWS Capacity Blocks page copy, until 2025-01-01" },
-  { provider: "aws", region: "us-east-1", gpuType: "H200", market: "reserved", pricePerGpuHour: 5.408, instance: "p5en capacity block", source: "AWS Capacity Blocks page copy, until 2025-01-01" },
-  { provider: "aws", region: "us-east-1", gpuType: "A100-40GB", market: "reserved", pricePerGpuHour: 1.844, instance: "p4d capacity block", source: "AWS Capacity Blocks page copy, until 2025-01-01" },
+  {
+    provider: "aws",
+    region: "us-east-1",
+    gpuType: "H100-SXM",
+    market: "reserved",
+    pricePerGpuHour: 4.916,
+    instance: "p5 capacity block",
+    source: "AWS Capacity Blocks page copy, until 2025-01-01",
+  },
+  {
+    provider: "aws",
+    region: "us-east-1",
+    gpuType: "H200",
+    market: "reserved",
+    pricePerGpuHour: 5.408,
+    instance: "p5en capacity block",
+    source: "AWS Capacity Blocks page copy, until 2025-01-01",
+  },
+  {
+    provider: "aws",
+    region: "us-east-1",
+    gpuType: "A100-40GB",
+    market: "reserved",
+    pricePerGpuHour: 1.844,
+    instance: "p4d capacity block",
+    source: "AWS Capacity Blocks page copy, until 2025-01-01",
+  },
   perSecond("modal", "H100-SXM", 0.001097, MODAL),
   perSecond("modal", "A100-80GB", 0.000694, MODAL),
   perSecond("modal", "L40S", 0.000542, MODAL),
@@ -78,19 +126,24 @@ export const PRICES: readonly TPriceEntry[] = [
 ];
 
 /** An org's own rate for a (provider, region?, gpu, market); any catalog price can be overridden. */
-export const ZPriceOverride = z.strictObject({
-  provider: z.string().min(1),
-  region: z.string().optional(),
-  gpuType: z.string().min(1),
-  market: z.enum(["on-demand", "spot", "serverless", "reserved"]),
-  pricePerGpuHour: z.number().nonnegative().optional(),
-  pricePerGpuSecond: z.number().nonnegative().optional(),
-}).refine((o) => o.pricePerGpuHour !== undefined || o.pricePerGpuSecond !== undefined, {
-  message: "give pricePerGpuHour or pricePerGpuSecond",
-});
+export const ZPriceOverride = z
+  .strictObject({
+    provider: z.string().min(1),
+    region: z.string().optional(),
+    gpuType: z.string().min(1),
+    market: z.enum(["on-demand", "spot", "serverless", "reserved"]),
+    pricePerGpuHour: z.number().nonnegative().optional(),
+    pricePerGpuSecond: z.number().nonnegative().optional(),
+  })
+  .refine((o) => o.pricePerGpuHour !== undefined || o.pricePerGpuSecond !== undefined, {
+    message: "give pricePerGpuHour or pricePerGpuSecond",
+  });
 export type TPriceOverride = z.infer<typeof ZPriceOverride>;
 
-function sameKey(entry: TPriceEntry, o: { provider: string; region?: string; gpuType: string; market: TPriceMarket }): boolean {
+function sameKey(
+  entry: TPriceEntry,
+  o: { provider: string; region?: string; gpuType: string; market: TPriceMarket },
+): boolean {
   return (
     entry.provider === o.provider.toLowerCase() &&
     entry.gpuType === findGpu(o.gpuType).id &&
@@ -103,7 +156,10 @@ function sameKey(entry: TPriceEntry, o: { provider: string; region?: string; gpu
  * Returns a new price list with the org's overrides applied. An override without a region applies
  * to every region of that provider; one that matches nothing is added as a new entry.
  */
-export function applyPriceOverrides(prices: readonly TPriceEntry[], overrides: readonly TPriceOverride[]): TPriceEntry[] {
+export function applyPriceOverrides(
+  prices: readonly TPriceEntry[],
+  overrides: readonly TPriceOverride[],
+): TPriceEntry[] {
   let result = prices.map((p) => ({ ...p }));
   for (const override of overrides) {
     const perHour = override.pricePerGpuHour ?? (override.pricePerGpuSecond ?? 0) * 3600;
@@ -116,7 +172,13 @@ export function applyPriceOverrides(prices: readonly TPriceEntry[], overrides: r
       return { ...entry, ...patched };
     });
     if (!matched) {
-      result.push({ provider: override.provider.toLowerCase(), region: override.region, gpuType: findGpu(override.gpuType).id, market: override.market, ...patched });
+      result.push({
+        provider: override.provider.toLowerCase(),
+        region: override.region,
+        gpuType: findGpu(override.gpuType).id,
+        market: override.market,
+        ...patched,
+      });
     }
   }
   return result;
@@ -138,5 +200,8 @@ export function lookupPrice(
       (query.provider === undefined || p.provider === query.provider.toLowerCase()) &&
       (query.region === undefined || p.region === query.region),
   );
-  return matches.reduce<TPriceEntry | undefined>((best, p) => (best === undefined || p.pricePerGpuHour < best.pricePerGpuHour ? p : best), undefined);
+  return matches.reduce<TPriceEntry | undefined>(
+    (best, p) => (best === undefined || p.pricePerGpuHour < best.pricePerGpuHour ? p : best),
+    undefined,
+  );
 }

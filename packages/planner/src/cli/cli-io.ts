@@ -66,7 +66,8 @@ export function parseFlags(argv: readonly string[], valued: readonly string[], s
       flags.switches.add(name);
     } else if (valued.includes(name)) {
       const value = inline ?? argv[i + 1];
-      if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith("--")))
+        throw new UsageError(`--${name} needs a value`);
       flags.values.set(name, value);
       if (inline === undefined) i += 1;
     } else {
@@ -82,12 +83,22 @@ export function requireFlag(flags: TFlags, name: string): string {
   return value;
 }
 
-export function numberFlag(flags: TFlags, name: string, options: { integer?: boolean; min?: number } = {}): number | undefined {
+export function numberFlag(
+  flags: TFlags,
+  name: string,
+  options: { integer?: boolean; min?: number } = {},
+): number | undefined {
   const raw = flags.values.get(name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || (options.integer && !Number.isInteger(value)) || (options.min !== undefined && value < options.min)) {
-    throw new UsageError(`--${name} must be ${options.integer ? "a whole number" : "a number"}${options.min !== undefined ? ` ≥ ${options.min}` : ""}, got "${raw}"`);
+  if (
+    !Number.isFinite(value) ||
+    (options.integer && !Number.isInteger(value)) ||
+    (options.min !== undefined && value < options.min)
+  ) {
+    throw new UsageError(
+      `--${name} must be ${options.integer ? "a whole number" : "a number"}${options.min !== undefined ? ` ≥ ${options.min}` : ""}, got "${raw}"`,
+    );
   }
   return value;
 }
@@ -95,6 +106,10 @@ export function numberFlag(flags: TFlags, name: string, options: { integer?: boo
 /** Left-aligned text table; numbers are pre-formatted by the caller. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

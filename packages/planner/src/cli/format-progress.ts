@@ -23,23 +23,31 @@ const clock = (iso: string) => new Date(iso).toISOString().slice(11, 16);
 
 /** The lines `koi status` prints for one workload at `nowMs`. */
 export function formatStatus(w: TRemoteWorkload, nowMs: number): string[] {
-  const lines = [`${w.id}  ${w.name}`, `status ${w.status} · health ${w.health}${w.engine ? ` · engine ${w.engine}` : ""}`];
+  const lines = [
+    `${w.id}  ${w.name}`,
+    `status ${w.status} · health ${w.health}${w.engine ? ` · engine ${w.engine}` : ""}`,
+  ];
   if (w.statusDetail) lines.push(`  ${w.statusDetail}`);
   if (w.kind === "batch") {
     const { completed, total } = w.progress;
-    lines.push(`${progressBar(total > 0 ? completed / total : 0)}  ${Math.round(completed).toLocaleString("en-US")}/${Math.round(total).toLocaleString("en-US")} requests`);
+    lines.push(
+      `${progressBar(total > 0 ? completed / total : 0)}  ${Math.round(completed).toLocaleString("en-US")}/${Math.round(total).toLocaleString("en-US")} requests`,
+    );
   }
   const eta: string[] = [];
   if (w.forecast?.p50 && w.status !== "COMPLETED") {
-    const band = w.forecast.p10 && w.forecast.p90 ? `, P10–P90 ${clock(w.forecast.p10)}–${clock(w.forecast.p90)} UTC` : "";
+    const band =
+      w.forecast.p10 && w.forecast.p90 ? `, P10–P90 ${clock(w.forecast.p10)}–${clock(w.forecast.p90)} UTC` : "";
     eta.push(`ETA ${formatDuration(Date.parse(w.forecast.p50) - nowMs)} (P50 ${clock(w.forecast.p50)} UTC${band})`);
   }
-  if (w.deadlineAt) eta.push(`deadline ${clock(w.deadlineAt)} UTC (${formatDuration(Date.parse(w.deadlineAt) - nowMs)} left)`);
+  if (w.deadlineAt)
+    eta.push(`deadline ${clock(w.deadlineAt)} UTC (${formatDuration(Date.parse(w.deadlineAt) - nowMs)} left)`);
   const cost = [`cost ${money(w.costUsd)}`];
   if (w.predictedCostUsd !== null) cost.push(`predicted ${money(w.predictedCostUsd)}`);
   if (w.budgetUsd !== null) cost.push(`budget ${money(w.budgetUsd)}`);
   lines.push([...eta, cost.join(", ")].join(" · "));
-  if (w.forecast?.missProbability !== null && w.forecast?.missProbability !== undefined) lines.push(`chance of missing the deadline ${(w.forecast.missProbability * 100).toFixed(0)}%`);
+  if (w.forecast?.missProbability !== null && w.forecast?.missProbability !== undefined)
+    lines.push(`chance of missing the deadline ${(w.forecast.missProbability * 100).toFixed(0)}%`);
   if (w.forecast?.explanation) lines.push(w.forecast.explanation);
   return lines;
 }

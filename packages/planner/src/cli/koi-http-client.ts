@@ -15,7 +15,13 @@ export type TRemoteWorkload = {
   predictedCostUsd: number | null;
   budgetUsd: number | null;
   deadlineAt: string | null;
-  forecast: { p10: string | null; p50: string | null; p90: string | null; missProbability: number | null; explanation: string | null } | null;
+  forecast: {
+    p10: string | null;
+    p50: string | null;
+    p90: string | null;
+    missProbability: number | null;
+    explanation: string | null;
+  } | null;
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
@@ -56,7 +62,8 @@ export function connectionFrom(flags: TFlags, env: Record<string, string | undef
   } catch {
     throw new UsageError(`--koi-url: "${url}" is not a URL`);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new UsageError(`--koi-url: "${url}" must be http(s)`);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    throw new UsageError(`--koi-url: "${url}" must be http(s)`);
   return { url: parsed.toString().replace(/\/+$/, ""), apiKey };
 }
 
@@ -82,17 +89,28 @@ export class KoiClient {
   }
 
   /** Dry run: the plan Koi would choose now (`TPlan`). */
-  plan<T = { feasible: boolean; engine: string; reason: string; gpus: number; costPerHour: number }>(submission: unknown): Promise<T> {
+  plan<T = { feasible: boolean; engine: string; reason: string; gpus: number; costPerHour: number }>(
+    submission: unknown,
+  ): Promise<T> {
     return this.request("POST", "/api/v1/plan", submission);
   }
 
   private async request<T>(method: "GET" | "POST", path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.conn.apiKey}`, accept: "application/json", "user-agent": CLI_USER_AGENT };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.conn.apiKey}`,
+      accept: "application/json",
+      "user-agent": CLI_USER_AGENT,
+    };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     let response: Response;
     try {
-      response = await this.fetchImpl(`${this.conn.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+      response = await this.fetchImpl(`${this.conn.url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       throw new Error(`cannot reach Koi at ${this.conn.url}: ${cause ?? (error as Error).message}`);
@@ -106,7 +124,12 @@ export class KoiClient {
     }
     if (!response.ok) {
       const e = (json as { error?: { code?: string; message?: string; requestId?: string } } | null)?.error;
-      throw new KoiHttpError(response.status, e?.code ?? "http_error", e?.message ?? (text.slice(0, 200) || response.statusText), e?.requestId ?? response.headers.get("x-request-id"));
+      throw new KoiHttpError(
+        response.status,
+        e?.code ?? "http_error",
+        e?.message ?? (text.slice(0, 200) || response.statusText),
+        e?.requestId ?? response.headers.get("x-request-id"),
+      );
     }
     if (json === null) throw new Error(`Koi answered ${method} ${path} with a body that is not JSON`);
     return json as T;

@@ -33,15 +33,35 @@ function memoryIo(files: Record<string, string> = {}) {
 
 describe("koi CLI (spawned)", () => {
   it("prints perf figures as JSON", () => {
-    const r = koi("perf", "--model", "meta-llama/Llama-3.1-70B-Instruct", "--gpu", "H100-SXM", "--tp", "4", "--input", "1000", "--output", "300", "--json");
+    const r = koi(
+      "perf",
+      "--model",
+      "meta-llama/Llama-3.1-70B-Instruct",
+      "--gpu",
+      "H100-SXM",
+      "--tp",
+      "4",
+      "--input",
+      "1000",
+      "--output",
+      "300",
+      "--json",
+    );
     expect(r.code).toBe(0);
     const perf = JSON.parse(r.stdout);
-    for (const key of ["maxConcurrency", "tokensPerSecond", "outputTokensPerSecond", "ttftMs", "tpotMs"]) expect(perf[key]).toBeGreaterThan(0);
+    for (const key of ["maxConcurrency", "tokensPerSecond", "outputTokensPerSecond", "ttftMs", "tpotMs"])
+      expect(perf[key]).toBeGreaterThan(0);
     expect(perf.tokensPerSecond).toBeGreaterThan(perf.outputTokensPerSecond);
   });
 
   it("prints a readable plan table for the examples", () => {
-    const r = koi("plan", "--workload", join(EXAMPLES, "batch-workload.json"), "--capacity", join(EXAMPLES, "capacity.json"));
+    const r = koi(
+      "plan",
+      "--workload",
+      join(EXAMPLES, "batch-workload.json"),
+      "--capacity",
+      join(EXAMPLES, "capacity.json"),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Feasible batch plan, engine orca/);
     expect(r.stdout).toMatch(/pool\s+gpu\s+market\s+tp\s+role\s+replicas\s+gpus/);
@@ -51,7 +71,17 @@ describe("koi CLI (spawned)", () => {
   it("rejects a bad workload file with the field named, exit 2 and no stack trace", () => {
     const dir = mkdtempSync(join(tmpdir(), "koi-cli-"));
     const bad = join(dir, "bad.json");
-    writeFileSync(bad, JSON.stringify({ kind: "batch", model: "llama-3.1-8b", requests: 10, avgInputTokens: "lots", avgOutputTokens: 100, deadlineHours: 1 }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        kind: "batch",
+        model: "llama-3.1-8b",
+        requests: 10,
+        avgInputTokens: "lots",
+        avgOutputTokens: 100,
+        deadlineHours: 1,
+      }),
+    );
     const r = koi("plan", "--workload", bad, "--capacity", join(EXAMPLES, "capacity.json"));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/avgInputTokens/);
@@ -60,8 +90,18 @@ describe("koi CLI (spawned)", () => {
 });
 
 describe("koi CLI (in process)", () => {
-  const capacity = JSON.stringify({ pools: [{ id: "p", gpuType: "H100", market: "spot", available: 8, pricePerGpuHour: 3 }] });
-  const workload = JSON.stringify({ kind: "online", model: "llama-3.1-8b", requestsPerSecond: 2, avgInputTokens: 500, avgOutputTokens: 100, ttftP95Ms: 1000, tpotP95Ms: 80 });
+  const capacity = JSON.stringify({
+    pools: [{ id: "p", gpuType: "H100", market: "spot", available: 8, pricePerGpuHour: 3 }],
+  });
+  const workload = JSON.stringify({
+    kind: "online",
+    model: "llama-3.1-8b",
+    requestsPerSecond: 2,
+    avgInputTokens: 500,
+    avgOutputTokens: 100,
+    ttftP95Ms: 1000,
+    tpotP95Ms: 80,
+  });
 
   it.each([
     [["plan", "--workload", "w.json"], /missing --capacity/],
@@ -69,17 +109,28 @@ describe("koi CLI (in process)", () => {
     [["plan", "--workload", "broken.json", "--capacity", "c.json"], /broken\.json is not valid JSON/],
     [["plan", "--workload", "w.json", "--capacity", "badcap.json"], /pools\.0\.market/],
     [["plan", "--workload", "w.json", "--capacity", "c.json", "--markets", "cheap"], /--markets: "cheap"/],
-    [["perf", "--model", "llama-3.1-8b", "--gpu", "H1000", "--input", "1", "--output", "1"], /unknown GPU "H1000".*H100/],
-    [["perf", "--model", "llama-3.1-8b", "--gpu", "H100", "--tp", "two", "--input", "1", "--output", "1"], /--tp must be a whole number/],
+    [
+      ["perf", "--model", "llama-3.1-8b", "--gpu", "H1000", "--input", "1", "--output", "1"],
+      /unknown GPU "H1000".*H100/,
+    ],
+    [
+      ["perf", "--model", "llama-3.1-8b", "--gpu", "H100", "--tp", "two", "--input", "1", "--output", "1"],
+      /--tp must be a whole number/,
+    ],
     [["perf", "--model", "llama-3.1-8b", "--gpu", "H100", "--input", "1"], /missing --output/],
-    [["perf", "--model", "llama-3.1-8b", "--gpu", "H100", "--input", "1", "--output", "1", "--speed"], /unknown option --speed/],
+    [
+      ["perf", "--model", "llama-3.1-8b", "--gpu", "H100", "--input", "1", "--output", "1", "--speed"],
+      /unknown option --speed/,
+    ],
     [["launch"], /unknown command "launch"/],
   ])("koi %j fails with a clear message and exit 2", async (argv, message) => {
     const { io, err } = memoryIo({
       "w.json": workload,
       "c.json": capacity,
       "broken.json": "{",
-      "badcap.json": JSON.stringify({ pools: [{ id: "p", gpuType: "H100", market: "cheap", available: 1, pricePerGpuHour: 1 }] }),
+      "badcap.json": JSON.stringify({
+        pools: [{ id: "p", gpuType: "H100", market: "cheap", available: 1, pricePerGpuHour: 1 }],
+      }),
     });
     expect(await main(argv, io)).toBe(2);
     expect(err.join("\n")).toMatch(message);
@@ -96,7 +147,9 @@ describe("koi CLI (in process)", () => {
 
   it("explains a model that does not fit", async () => {
     const { io, out } = memoryIo();
-    expect(await main(["perf", "--model", "llama-3.1-405b", "--gpu", "L4", "--input", "100", "--output", "100"], io)).toBe(0);
+    expect(
+      await main(["perf", "--model", "llama-3.1-405b", "--gpu", "L4", "--input", "100", "--output", "100"], io),
+    ).toBe(0);
     expect(out.join("\n")).toMatch(/does not fit: weights need/);
   });
 

@@ -4,7 +4,11 @@ import { KoiHttpError } from "./koi-http-client.ts";
 import { PLAN_USAGE, runPlan } from "./run-plan.ts";
 import { CANCEL_USAGE, runCancel, runStatus, runSubmit, STATUS_USAGE, SUBMIT_USAGE } from "./run-workload-commands.ts";
 
-type TCommand = { usage: string; summary: string; run: (argv: readonly string[], io: TCliIo) => number | Promise<number> };
+type TCommand = {
+  usage: string;
+  summary: string;
+  run: (argv: readonly string[], io: TCliIo) => number | Promise<number>;
+};
 
 // Subcommands register here. plan and perf work offline; submit, status and cancel talk to Koi.
 export const COMMANDS: Record<string, TCommand> = {

@@ -26,22 +26,44 @@ function options(flags: ReturnType<typeof parseFlags>): TSelectOptions {
 function printPlan(plan: TPlan, io: TCliIo): void {
   io.out(`${plan.feasible ? "Feasible" : "INFEASIBLE"} ${plan.kind} plan, engine ${plan.engine}`);
   if (plan.replicas.length > 0) {
-    const rows = plan.replicas.map((r) => [r.poolId, r.gpuType, r.market, String(r.tp), r.role, String(r.count), String(r.count * r.tp)]);
+    const rows = plan.replicas.map((r) => [
+      r.poolId,
+      r.gpuType,
+      r.market,
+      String(r.tp),
+      r.role,
+      String(r.count),
+      String(r.count * r.tp),
+    ]);
     io.out(formatTable(["pool", "gpu", "market", "tp", "role", "replicas", "gpus"], rows));
-    const timing = plan.predictedHours !== undefined ? `, ${plan.predictedHours.toFixed(2)} h, ${money(plan.totalCost)} total` : "";
-    const latency = plan.predictedLatency ? `, p95 TTFT ${plan.predictedLatency.ttftMs} ms, TPOT ${plan.predictedLatency.tpotMs} ms` : "";
-    io.out(`${plan.gpus} GPU${plan.gpus === 1 ? "" : "s"}, ${money(plan.costPerHour)}/h${timing}${latency}, ${Math.round(plan.tokensPerSecond)} tok/s`);
+    const timing =
+      plan.predictedHours !== undefined ? `, ${plan.predictedHours.toFixed(2)} h, ${money(plan.totalCost)} total` : "";
+    const latency = plan.predictedLatency
+      ? `, p95 TTFT ${plan.predictedLatency.ttftMs} ms, TPOT ${plan.predictedLatency.tpotMs} ms`
+      : "";
+    io.out(
+      `${plan.gpus} GPU${plan.gpus === 1 ? "" : "s"}, ${money(plan.costPerHour)}/h${timing}${latency}, ${Math.round(plan.tokensPerSecond)} tok/s`,
+    );
   }
   if (plan.binding) io.out(`Binding constraint: ${plan.binding.constraint} (${plan.binding.detail})`);
   if (plan.alternatives.length > 0) {
     io.out("Alternatives:");
-    io.out(formatTable(["cost", "delta", "plan"], plan.alternatives.map((a) => [money(a.totalCost), `+${money(a.costDelta)}`, a.summary])));
+    io.out(
+      formatTable(
+        ["cost", "delta", "plan"],
+        plan.alternatives.map((a) => [money(a.totalCost), `+${money(a.costDelta)}`, a.summary]),
+      ),
+    );
   }
   io.out(`Why: ${plan.reason}`);
 }
 
 export async function runPlan(argv: readonly string[], io: TCliIo): Promise<number> {
-  const flags = parseFlags(argv, ["workload", "capacity", "margin", "max-gpus", "budget", "markets"], ["json", "disaggregate"]);
+  const flags = parseFlags(
+    argv,
+    ["workload", "capacity", "margin", "max-gpus", "budget", "markets"],
+    ["json", "disaggregate"],
+  );
   const workloadPath = requireFlag(flags, "workload");
   const capacityPath = requireFlag(flags, "capacity");
   const workload = parseWorkload(readJsonFile(io, workloadPath));

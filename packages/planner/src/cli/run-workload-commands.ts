@@ -22,9 +22,12 @@ const ZSubmissionExtras = z.strictObject({
 /** Checks the file before anything is sent, naming the bad field the way `koi plan` does. */
 export function parseSubmissionFile(io: TCliIo, path: string): Record<string, unknown> {
   const value = readJsonFile(io, path);
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new UsageError(`${path}: a workload must be a JSON object`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new UsageError(`${path}: a workload must be a JSON object`);
   const { name, budgetUsd, allowedMarkets, ...workload } = value as Record<string, unknown>;
-  const extras = ZSubmissionExtras.safeParse(Object.fromEntries(Object.entries({ name, budgetUsd, allowedMarkets }).filter(([, v]) => v !== undefined)));
+  const extras = ZSubmissionExtras.safeParse(
+    Object.fromEntries(Object.entries({ name, budgetUsd, allowedMarkets }).filter(([, v]) => v !== undefined)),
+  );
   if (!extras.success) {
     const issue = extras.error.issues[0];
     throw new UsageError(`invalid workload in ${path}: ${issue?.path.join(".")}: ${issue?.message}`);

@@ -15,9 +15,24 @@ const T0 = Date.parse("2026-11-27T10:00:00Z");
 
 function view(over: Partial<TRemoteWorkload> = {}): TRemoteWorkload {
   return {
-    id: "wl_1", name: "Llama-3.1-70B batch · 10,000 requests", kind: "batch", model: "meta-llama/Llama-3.1-70B-Instruct", status: "PENDING", health: "UNKNOWN",
-    engine: null, statusDetail: null, progress: { completed: 0, total: 10_000 }, costUsd: 0, predictedCostUsd: null, budgetUsd: null,
-    deadlineAt: new Date(T0 + 2 * 3_600_000).toISOString(), forecast: null, createdAt: new Date(T0).toISOString(), startedAt: null, completedAt: null, ...over,
+    id: "wl_1",
+    name: "Llama-3.1-70B batch · 10,000 requests",
+    kind: "batch",
+    model: "meta-llama/Llama-3.1-70B-Instruct",
+    status: "PENDING",
+    health: "UNKNOWN",
+    engine: null,
+    statusDetail: null,
+    progress: { completed: 0, total: 10_000 },
+    costUsd: 0,
+    predictedCostUsd: null,
+    budgetUsd: null,
+    deadlineAt: new Date(T0 + 2 * 3_600_000).toISOString(),
+    forecast: null,
+    createdAt: new Date(T0).toISOString(),
+    startedAt: null,
+    completedAt: null,
+    ...over,
   };
 }
 
@@ -34,12 +49,24 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      const send = (status: number, json: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
-      if (req.headers.authorization !== `Bearer ${KEY}`) return send(401, { error: { code: "unauthorized", message: "Missing, invalid, expired or revoked API key.", requestId: "req-401" } });
-      if (req.url === "/api/v1/workloads" && req.method === "POST") return send(201, view({ name: (JSON.parse(body) as { name?: string }).name ?? "x" }));
-      if (req.url === "/api/v1/workloads/wl_1" && req.method === "GET") return send(200, statusSequence.length > 1 ? statusSequence.shift() : statusSequence[0]);
-      if (req.url === "/api/v1/workloads/wl_1/cancel" && req.method === "POST") return send(200, view({ status: "CANCELLED", statusDetail: "cancelled by the user" }));
-      if (req.url === "/api/v1/workloads/wl_boom") return send(500, { error: { code: "internal_error", message: "Something went wrong.", requestId: "req-500" } });
+      const send = (status: number, json: unknown) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
+      if (req.headers.authorization !== `Bearer ${KEY}`)
+        return send(401, {
+          error: {
+            code: "unauthorized",
+            message: "Missing, invalid, expired or revoked API key.",
+            requestId: "req-401",
+          },
+        });
+      if (req.url === "/api/v1/workloads" && req.method === "POST")
+        return send(201, view({ name: (JSON.parse(body) as { name?: string }).name ?? "x" }));
+      if (req.url === "/api/v1/workloads/wl_1" && req.method === "GET")
+        return send(200, statusSequence.length > 1 ? statusSequence.shift() : statusSequence[0]);
+      if (req.url === "/api/v1/workloads/wl_1/cancel" && req.method === "POST")
+        return send(200, view({ status: "CANCELLED", statusDetail: "cancelled by the user" }));
+      if (req.url === "/api/v1/workloads/wl_boom")
+        return send(500, { error: { code: "internal_error", message: "Something went wrong.", requestId: "req-500" } });
       return send(404, { error: { code: "not_found", message: "No such workload.", requestId: "req-404" } });
     });
   });
@@ -53,7 +80,10 @@ beforeEach(() => {
 });
 
 /** Spawns the real `koi` bin (async: the stand-in server lives in this process). */
-function koi(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function koi(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const childEnv = { ...process.env, KOI_URL: "", KOI_API_KEY: "", ...env };
     execFile(process.execPath, [BIN, ...args], { env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
@@ -67,7 +97,15 @@ function workloadFile(content: unknown): string {
   writeFileSync(path, JSON.stringify(content));
   return path;
 }
-const BATCH = { kind: "batch", model: "meta-llama/Llama-3.1-70B-Instruct", requests: 10_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 2, name: "nightly eval" };
+const BATCH = {
+  kind: "batch",
+  model: "meta-llama/Llama-3.1-70B-Instruct",
+  requests: 10_000,
+  avgInputTokens: 1000,
+  avgOutputTokens: 300,
+  deadlineHours: 2,
+  name: "nightly eval",
+};
 
 describe("koi submit / status / cancel against a stand-in Koi", () => {
   it("submits with the key, an Idempotency-Key and the CLI's user agent; URL and key from the environment", async () => {
@@ -84,17 +122,36 @@ describe("koi submit / status / cancel against a stand-in Koi", () => {
   });
 
   it("--json prints the server's workload view; flags override the environment", async () => {
-    const r = await koi(["submit", "--workload", workloadFile(BATCH), "--koi-url", url, "--api-key", KEY, "--json"], { KOI_URL: "http://127.0.0.1:9", KOI_API_KEY: "wrong" });
+    const r = await koi(["submit", "--workload", workloadFile(BATCH), "--koi-url", url, "--api-key", KEY, "--json"], {
+      KOI_URL: "http://127.0.0.1:9",
+      KOI_API_KEY: "wrong",
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ id: "wl_1", status: "PENDING" });
   });
 
   it("a bad file names the field, exits 2 and sends nothing", async () => {
-    const bad = await koi(["submit", "--workload", workloadFile({ ...BATCH, avgOutputTokens: -1 }), "--koi-url", url, "--api-key", KEY]);
+    const bad = await koi([
+      "submit",
+      "--workload",
+      workloadFile({ ...BATCH, avgOutputTokens: -1 }),
+      "--koi-url",
+      url,
+      "--api-key",
+      KEY,
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/avgOutputTokens/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
-    const extra = await koi(["submit", "--workload", workloadFile({ ...BATCH, budgetUsd: "a lot" }), "--koi-url", url, "--api-key", KEY]);
+    const extra = await koi([
+      "submit",
+      "--workload",
+      workloadFile({ ...BATCH, budgetUsd: "a lot" }),
+      "--koi-url",
+      url,
+      "--api-key",
+      KEY,
+    ]);
     expect(extra.code).toBe(2);
     expect(extra.stderr).toMatch(/budgetUsd/);
     expect(seen).toHaveLength(0);
@@ -108,7 +165,17 @@ describe("koi submit / status / cancel against a stand-in Koi", () => {
 
   it("status prints a progress bar, ETA from the forecast and cost", async () => {
     const p50 = new Date(Date.now() + 72 * 60_000).toISOString();
-    statusSequence = [view({ status: "RUNNING", health: "AT_RISK", engine: "orca", progress: { completed: 3450, total: 10_000 }, costUsd: 12.3456, predictedCostUsd: 40, forecast: { p10: p50, p50, p90: p50, missProbability: 0.4, explanation: "behind: +2 GPUs" } })];
+    statusSequence = [
+      view({
+        status: "RUNNING",
+        health: "AT_RISK",
+        engine: "orca",
+        progress: { completed: 3450, total: 10_000 },
+        costUsd: 12.3456,
+        predictedCostUsd: 40,
+        forecast: { p10: p50, p50, p90: p50, missProbability: 0.4, explanation: "behind: +2 GPUs" },
+      }),
+    ];
     const r = await koi(["status", "wl_1", "--koi-url", url, "--api-key", KEY]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/status RUNNING · health AT_RISK · engine orca/);
@@ -119,7 +186,11 @@ describe("koi submit / status / cancel against a stand-in Koi", () => {
   });
 
   it("status --watch polls until the workload finishes", async () => {
-    statusSequence = [view({ status: "RUNNING", progress: { completed: 10, total: 100 } }), view({ status: "RUNNING", progress: { completed: 60, total: 100 } }), view({ status: "COMPLETED", progress: { completed: 100, total: 100 } })];
+    statusSequence = [
+      view({ status: "RUNNING", progress: { completed: 10, total: 100 } }),
+      view({ status: "RUNNING", progress: { completed: 60, total: 100 } }),
+      view({ status: "COMPLETED", progress: { completed: 100, total: 100 } }),
+    ];
     const r = await koi(["status", "wl_1", "--watch", "--interval", "0.2", "--koi-url", url, "--api-key", KEY]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/10\.0%[\s\S]*60\.0%[\s\S]*100\.0%/);
@@ -168,7 +239,10 @@ describe("progress formatting", () => {
   ])("formatDuration(%s) = %s", (ms, text) => expect(formatDuration(ms)).toBe(text));
 
   it("online workloads have no bar, only cost", () => {
-    const lines = formatStatus(view({ kind: "online", deadlineAt: null, status: "RUNNING", costUsd: 3, budgetUsd: 10 }), T0);
+    const lines = formatStatus(
+      view({ kind: "online", deadlineAt: null, status: "RUNNING", costUsd: 3, budgetUsd: 10 }),
+      T0,
+    );
     expect(lines.join("\n")).not.toMatch(/█|░/);
     expect(lines.at(-1)).toBe("cost $3.00, budget $10.00");
   });

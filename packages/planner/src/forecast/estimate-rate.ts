@@ -46,7 +46,9 @@ export function estimateRate(input: TEstimateRateInput): TRateEstimate {
   const priorSd = Math.max(1e-12, input.modelledRate * (input.priorRelativeSd ?? 0.3));
   const prior = { mean: input.modelledRate, sd: priorSd };
   const halfLife = input.halfLifeSeconds ?? 3600;
-  const samples = [...input.samples].filter((s) => input.sinceT === undefined || s.t >= input.sinceT).sort((a, b) => a.t - b.t);
+  const samples = [...input.samples]
+    .filter((s) => input.sinceT === undefined || s.t >= input.sinceT)
+    .sort((a, b) => a.t - b.t);
 
   const inc: { dc: number; dt: number; tMid: number }[] = [];
   for (let i = 1; i < samples.length; i++) {
@@ -58,7 +60,8 @@ export function estimateRate(input: TEstimateRateInput): TRateEstimate {
     if (inc.length === 0 && dc <= 0) continue;
     inc.push({ dc, dt, tMid: (a.t + b.t) / 2 });
   }
-  if (inc.length === 0) return { mean: prior.mean, sd: prior.sd, processVariance: (0.1 * prior.mean) ** 2 * 60, observed: null, prior };
+  if (inc.length === 0)
+    return { mean: prior.mean, sd: prior.sd, processVariance: (0.1 * prior.mean) ** 2 * 60, observed: null, prior };
 
   const latest = samples[samples.length - 1]!.t;
   let sw = 0;
@@ -93,5 +96,11 @@ export function estimateRate(input: TEstimateRateInput): TRateEstimate {
   const obsVar = Math.max((sigma2 * sw2dt) / (swdt * swdt), (0.005 * Math.abs(obsMean)) ** 2, 1e-24);
   const precision = 1 / (prior.sd * prior.sd) + 1 / obsVar;
   const mean = (prior.mean / (prior.sd * prior.sd) + obsMean / obsVar) / precision;
-  return { mean, sd: Math.sqrt(1 / precision), processVariance: sigma2, observed: { mean: obsMean, sd: Math.sqrt(obsVar), increments: inc.length }, prior };
+  return {
+    mean,
+    sd: Math.sqrt(1 / precision),
+    processVariance: sigma2,
+    observed: { mean: obsMean, sd: Math.sqrt(obsVar), increments: inc.length },
+    prior,
+  };
 }

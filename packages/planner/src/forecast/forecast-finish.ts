@@ -38,7 +38,14 @@ export function forecastFinish(input: TForecastInput): TFinishForecast {
   const remaining = last ? Math.max(0, last.total - last.completed) : 0;
   const t0 = last ? last.t : now;
   if (last && remaining <= 0) {
-    return { status: "done", remaining: 0, rate, finish: { p10: t0, p50: t0, p90: t0 }, missProbability: t0 > deadline ? 1 : 0, explanation: `done ${t0 <= deadline ? "before" : "after"} the deadline` };
+    return {
+      status: "done",
+      remaining: 0,
+      rate,
+      finish: { p10: t0, p50: t0, p90: t0 },
+      missProbability: t0 > deadline ? 1 : 0,
+      explanation: `done ${t0 <= deadline ? "before" : "after"} the deadline`,
+    };
   }
   const mu = Math.max(rate.mean, 1e-12);
   const tau = remaining / mu;
@@ -54,8 +61,13 @@ export function forecastFinish(input: TForecastInput): TFinishForecast {
   const missProbability = Number.isFinite(needed) ? 1 - normalCdf((mu - needed) / sdTotal) : 1;
   const left = deadline - now;
   const status: TForecastStatus =
-    missProbability > (input.riskThreshold ?? 0.1) ? "at-risk" : finish.p90 <= now + left * (1 - (input.aheadFraction ?? 0.35)) ? "ahead" : "on-track";
-  const verdict = status === "at-risk" ? `${Math.round(missProbability * 100)}% risk of missing` : finish.p50 <= deadline ? "✓" : "✗";
+    missProbability > (input.riskThreshold ?? 0.1)
+      ? "at-risk"
+      : finish.p90 <= now + left * (1 - (input.aheadFraction ?? 0.35))
+        ? "ahead"
+        : "on-track";
+  const verdict =
+    status === "at-risk" ? `${Math.round(missProbability * 100)}% risk of missing` : finish.p50 <= deadline ? "✓" : "✗";
   const explanation = `predicted ${formatDuration(finish.p50 - now)} (P10 ${formatDuration(finish.p10 - now)}, P90 ${formatDuration(finish.p90 - now)}) vs target ${formatDuration(left)} ${verdict}`;
   return { status, remaining, rate, finish, missProbability, explanation };
 }
@@ -64,6 +76,8 @@ export function forecastFinish(input: TForecastInput): TFinishForecast {
 export function normalCdf(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }

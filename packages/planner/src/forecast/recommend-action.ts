@@ -36,7 +36,13 @@ export type TRecommendation =
   /** `noRoom`: at risk and more GPUs would help, but the free capacity offered has none that can. */
   | { kind: "hold"; explanation: string; noRoom?: true }
   | { kind: "add"; replicas: TReplicaGroup[]; addedCostPerHour: number; predictedFinish: number; explanation: string }
-  | { kind: "remove"; remove: { poolId: string; tp: number; count: number }[]; savedCostPerHour: number; predictedFinish: number; explanation: string };
+  | {
+      kind: "remove";
+      remove: { poolId: string; tp: number; count: number }[];
+      savedCostPerHour: number;
+      predictedFinish: number;
+      explanation: string;
+    };
 
 /**
  * What to do about a forecast. At risk: ask the optimiser for the cheapest GPUs, from the free
@@ -56,27 +62,46 @@ export async function recommendAction(input: TRecommendInput): Promise<TRecommen
 
   if (input.status === "at-risk") {
     const window = deadline - now - startup;
-    if (window <= 0) return { kind: "hold", explanation: `${input.forecastLine} → too late to add GPUs (startup ${formatDuration(startup)})` };
+    if (window <= 0)
+      return {
+        kind: "hold",
+        explanation: `${input.forecastLine} → too late to add GPUs (startup ${formatDuration(startup)})`,
+      };
     const residual = remaining * (1 + margin) - observedRate * (deadline - now);
-    if (residual <= 0) return { kind: "hold", explanation: `${input.forecastLine} → current GPUs suffice with margin; hold` };
+    if (residual <= 0)
+      return { kind: "hold", explanation: `${input.forecastLine} → current GPUs suffice with margin; hold` };
     const workload: TBatchWorkload = {
-      kind: "batch", model: input.job.model, avgInputTokens: input.job.avgInputTokens, avgOutputTokens: input.job.avgOutputTokens,
-      requests: Math.max(1, Math.ceil(residual / calib / tokensPerRequest)), deadlineHours: window / 3600, priority: input.job.priority,
+      kind: "batch",
+      model: input.job.model,
+      avgInputTokens: input.job.avgInputTokens,
+      avgOutputTokens: input.job.avgOutputTokens,
+      requests: Math.max(1, Math.ceil(residual / calib / tokensPerRequest)),
+      deadlineHours: window / 3600,
+      priority: input.job.priority,
     };
     const plan = await input.select(workload, input.free);
-    if (plan.replicas.length === 0) return { kind: "hold", explanation: `${input.forecastLine} → no free GPUs can help (${plan.reason})`, noRoom: true };
+    if (plan.replicas.length === 0)
+      return {
+        kind: "hold",
+        explanation: `${input.forecastLine} → no free GPUs can help (${plan.reason})`,
+        noRoom: true,
+      };
     const added = plan.tokensPerSecond * calib;
     const finish = finishWithAddition(now, remaining, observedRate, added, startup);
     const ok = finish <= deadline ? "✓" : "✗ (best available)";
     return {
-      kind: "add", replicas: plan.replicas, addedCostPerHour: plan.costPerHour, predictedFinish: finish,
+      kind: "add",
+      replicas: plan.replicas,
+      addedCostPerHour: plan.costPerHour,
+      predictedFinish: finish,
       explanation: `${input.forecastLine} → ${describe("+", plan.replicas)} → ${formatDuration(finish - now)} ${ok}`,
     };
   }
 
   if (input.status === "ahead") {
     const needed = (remaining * (1 + margin)) / Math.max(1, deadline - now);
-    const lowerRatio = observedRate > 0 ? Math.max(0, (observedRate - 1.2816 * input.observedRateSd) / observedRate) : 0;
+    const lowerRatio =
+      observedRate > 0 ? Math.max(0, (observedRate - 1.2816 * input.observedRateSd) / observedRate) : 0;
     const units = input.current
       .flatMap((g) => Array.from({ length: g.count }, () => g))
       .sort((a, b) => b.pricePerHour / b.tokensPerSecond - a.pricePerHour / a.tokensPerSecond);
@@ -88,13 +113,29 @@ export async function recommendAction(input: TRecommendInput): Promise<TRecommen
       kept = after;
       removed.set(g, (removed.get(g) ?? 0) + 1);
     }
-    if (removed.size === 0) return { kind: "hold", explanation: `${input.forecastLine} → ahead, but every replica is needed for the margin; hold` };
-    const remove = [...removed].map(([g, count]) => ({ poolId: g.poolId, tp: g.tp, count, gpuType: g.gpuType, market: g.market }));
+    if (removed.size === 0)
+      return {
+        kind: "hold",
+        explanation: `${input.forecastLine} → ahead, but every replica is needed for the margin; hold`,
+      };
+    const remove = [...removed].map(([g, count]) => ({
+      poolId: g.poolId,
+      tp: g.tp,
+      count,
+      gpuType: g.gpuType,
+      market: g.market,
+    }));
     const saved = [...removed].reduce((s, [g, count]) => s + g.pricePerHour * count, 0);
     const finish = now + remaining / kept;
     return {
-      kind: "remove", remove: remove.map(({ poolId, tp, count }) => ({ poolId, tp, count })), savedCostPerHour: saved, predictedFinish: finish,
-      explanation: `${input.forecastLine} → ${describe("−", remove.map((r) => ({ ...r, role: "both" as const })))} (saves $${saved.toFixed(2)}/h) → ${formatDuration(finish - now)} ✓`,
+      kind: "remove",
+      remove: remove.map(({ poolId, tp, count }) => ({ poolId, tp, count })),
+      savedCostPerHour: saved,
+      predictedFinish: finish,
+      explanation: `${input.forecastLine} → ${describe(
+        "−",
+        remove.map((r) => ({ ...r, role: "both" as const })),
+      )} (saves $${saved.toFixed(2)}/h) → ${formatDuration(finish - now)} ✓`,
     };
   }
   return { kind: "hold", explanation: `${input.forecastLine} → hold` };
@@ -106,5 +147,7 @@ function finishWithAddition(now: number, remaining: number, current: number, add
 }
 
 function describe(sign: string, groups: readonly Pick<TReplicaGroup, "gpuType" | "market" | "tp" | "count">[]): string {
-  return groups.map((g) => `${sign}${g.count * g.tp} ${g.gpuType}${g.market === "on-demand" ? "" : ` (${g.market})`}`).join(", ");
+  return groups
+    .map((g) => `${sign}${g.count * g.tp} ${g.gpuType}${g.market === "on-demand" ? "" : ` (${g.market})`}`)
+    .join(", ");
 }

@@ -21,23 +21,91 @@ const SHAREGPT = { inputTokens: 205, outputTokens: 197 };
 const OLD_VLLM = ENGINE_PROFILES["vllm-0.5"];
 const trt = (batch: number) => ({ ...ENGINE_PROFILES.modern, maxNumSeqs: batch });
 // NIM's FP8 profiles keep the KV cache in FP8; with BF16 KV, 50 × 5.5k-token sequences would not fit.
-const NIM = { model: "meta-llama/Llama-3.3-70B-Instruct", precision: "fp8", kvPrecision: "fp8", gpu: "H100-SXM", tp: 2, inputTokens: 5000, outputTokens: 500 } as const;
+const NIM = {
+  model: "meta-llama/Llama-3.3-70B-Instruct",
+  precision: "fp8",
+  kvPrecision: "fp8",
+  gpu: "H100-SXM",
+  tp: 2,
+  inputTokens: 5000,
+  outputTokens: 500,
+} as const;
 
-type TMeasurement = { name: string; input: TPerfInput; metric: "outputTokensPerSecond" | "tpotMs" | "ttftMs"; measured: number };
+type TMeasurement = {
+  name: string;
+  input: TPerfInput;
+  metric: "outputTokensPerSecond" | "tpotMs" | "ttftMs";
+  measured: number;
+};
 
 const MEASUREMENTS: TMeasurement[] = [
   // LambdaLabsML/vllm-benchmark benchmark_v0.md: 5,000 prompts, rps=inf, max-num-seq 256, H100-SXM.
-  { name: "Lambda 8B TP1 vLLM 0.5.4 out tok/s", input: { model: "llama-3.1-8b", gpu: "H100-SXM", tp: 1, ...SHAREGPT, engine: OLD_VLLM }, metric: "outputTokensPerSecond", measured: 3032 },
-  { name: "Lambda 8B TP1 vLLM 0.5.4 TPOT", input: { model: "llama-3.1-8b", gpu: "H100-SXM", tp: 1, ...SHAREGPT, engine: OLD_VLLM }, metric: "tpotMs", measured: 64.06 },
-  { name: "Lambda 8B TP1 vLLM 0.6.0 out tok/s", input: { model: "llama-3.1-8b", gpu: "H100-SXM", tp: 1, ...SHAREGPT }, metric: "outputTokensPerSecond", measured: 8088 },
-  { name: "Lambda 8B TP1 vLLM 0.6.0 TPOT", input: { model: "llama-3.1-8b", gpu: "H100-SXM", tp: 1, ...SHAREGPT }, metric: "tpotMs", measured: 25.57 },
-  { name: "Lambda 70B TP4 vLLM 0.5.4 out tok/s", input: { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, ...SHAREGPT, engine: OLD_VLLM }, metric: "outputTokensPerSecond", measured: 1492 },
-  { name: "Lambda 70B TP4 vLLM 0.5.4 TPOT", input: { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, ...SHAREGPT, engine: OLD_VLLM }, metric: "tpotMs", measured: 125.78 },
-  { name: "Lambda 70B TP4 vLLM 0.6.0 out tok/s", input: { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, ...SHAREGPT }, metric: "outputTokensPerSecond", measured: 3543 },
-  { name: "Lambda 70B TP4 vLLM 0.6.0 TPOT", input: { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, ...SHAREGPT }, metric: "tpotMs", measured: 61.1 },
-  { name: "Lambda 405B-FP8 TP8 vLLM 0.5.4 out tok/s", input: { model: "llama-3.1-405b", precision: "fp8", gpu: "H100-SXM", tp: 8, ...SHAREGPT, engine: OLD_VLLM }, metric: "outputTokensPerSecond", measured: 1220 },
-  { name: "Lambda 405B-FP8 TP8 vLLM 0.6.0 out tok/s", input: { model: "llama-3.1-405b", precision: "fp8", gpu: "H100-SXM", tp: 8, ...SHAREGPT }, metric: "outputTokensPerSecond", measured: 1714 },
-  { name: "Lambda 405B-FP8 TP8 vLLM 0.6.0 TPOT", input: { model: "llama-3.1-405b", precision: "fp8", gpu: "H100-SXM", tp: 8, ...SHAREGPT }, metric: "tpotMs", measured: 112.2 },
+  {
+    name: "Lambda 8B TP1 vLLM 0.5.4 out tok/s",
+    input: { model: "llama-3.1-8b", gpu: "H100-SXM", tp: 1, ...SHAREGPT, engine: OLD_VLLM },
+    metric: "outputTokensPerSecond",
+    measured: 3032,
+  },
+  {
+    name: "Lambda 8B TP1 vLLM 0.5.4 TPOT",
+    input: { model: "llama-3.1-8b", gpu: "H100-SXM", tp: 1, ...SHAREGPT, engine: OLD_VLLM },
+    metric: "tpotMs",
+    measured: 64.06,
+  },
+  {
+    name: "Lambda 8B TP1 vLLM 0.6.0 out tok/s",
+    input: { model: "llama-3.1-8b", gpu: "H100-SXM", tp: 1, ...SHAREGPT },
+    metric: "outputTokensPerSecond",
+    measured: 8088,
+  },
+  {
+    name: "Lambda 8B TP1 vLLM 0.6.0 TPOT",
+    input: { model: "llama-3.1-8b", gpu: "H100-SXM", tp: 1, ...SHAREGPT },
+    metric: "tpotMs",
+    measured: 25.57,
+  },
+  {
+    name: "Lambda 70B TP4 vLLM 0.5.4 out tok/s",
+    input: { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, ...SHAREGPT, engine: OLD_VLLM },
+    metric: "outputTokensPerSecond",
+    measured: 1492,
+  },
+  {
+    name: "Lambda 70B TP4 vLLM 0.5.4 TPOT",
+    input: { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, ...SHAREGPT, engine: OLD_VLLM },
+    metric: "tpotMs",
+    measured: 125.78,
+  },
+  {
+    name: "Lambda 70B TP4 vLLM 0.6.0 out tok/s",
+    input: { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, ...SHAREGPT },
+    metric: "outputTokensPerSecond",
+    measured: 3543,
+  },
+  {
+    name: "Lambda 70B TP4 vLLM 0.6.0 TPOT",
+    input: { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, ...SHAREGPT },
+    metric: "tpotMs",
+    measured: 61.1,
+  },
+  {
+    name: "Lambda 405B-FP8 TP8 vLLM 0.5.4 out tok/s",
+    input: { model: "llama-3.1-405b", precision: "fp8", gpu: "H100-SXM", tp: 8, ...SHAREGPT, engine: OLD_VLLM },
+    metric: "outputTokensPerSecond",
+    measured: 1220,
+  },
+  {
+    name: "Lambda 405B-FP8 TP8 vLLM 0.6.0 out tok/s",
+    input: { model: "llama-3.1-405b", precision: "fp8", gpu: "H100-SXM", tp: 8, ...SHAREGPT },
+    metric: "outputTokensPerSecond",
+    measured: 1714,
+  },
+  {
+    name: "Lambda 405B-FP8 TP8 vLLM 0.6.0 TPOT",
+    input: { model: "llama-3.1-405b", precision: "fp8", gpu: "H100-SXM", tp: 8, ...SHAREGPT },
+    metric: "tpotMs",
+    measured: 112.2,
+  },
   // Same report, 320-prompt burst table (vLLM 0.5.4): throughput / median TPOT.
   ...(
     [
@@ -55,16 +123,61 @@ const MEASUREMENTS: TMeasurement[] = [
   }),
   // NVIDIA/TensorRT-LLM docs/source/performance.md (0.6.1): FP8 with FP8 KV (bs768 × 256 tokens of
   // Llama-2-7B's MHA cache needs 100 GB in BF16, so the run must have used FP8 KV).
-  { name: "TRT-LLM Llama-2-7B FP8 H100 bs768 128/128", input: { model: "llama-2-7b", precision: "fp8", kvPrecision: "fp8", gpu: "H100-SXM", tp: 1, inputTokens: 128, outputTokens: 128, batch: 768, engine: trt(768) }, metric: "outputTokensPerSecond", measured: 19694 },
-  { name: "TRT-LLM Llama-2-70B FP8 H100 TP2 bs1024 128/128 (2 GPUs)", input: { model: "llama-2-70b", precision: "fp8", kvPrecision: "fp8", gpu: "H100-SXM", tp: 2, inputTokens: 128, outputTokens: 128, batch: 1024, engine: trt(1024) }, metric: "outputTokensPerSecond", measured: 2657 * 2 },
-  { name: "TRT-LLM Llama-2-70B A100 TP4 bs1 TTFT 128 in", input: { model: "llama-2-70b", gpu: "A100-80GB", tp: 4, inputTokens: 128, outputTokens: 1, batch: 1 }, metric: "ttftMs", measured: 47 },
-  { name: "TRT-LLM Llama-2-70B A100 TP4 bs1 TTFT 2048 in", input: { model: "llama-2-70b", gpu: "A100-80GB", tp: 4, inputTokens: 2048, outputTokens: 1, batch: 1 }, metric: "ttftMs", measured: 377 },
+  {
+    name: "TRT-LLM Llama-2-7B FP8 H100 bs768 128/128",
+    input: {
+      model: "llama-2-7b",
+      precision: "fp8",
+      kvPrecision: "fp8",
+      gpu: "H100-SXM",
+      tp: 1,
+      inputTokens: 128,
+      outputTokens: 128,
+      batch: 768,
+      engine: trt(768),
+    },
+    metric: "outputTokensPerSecond",
+    measured: 19694,
+  },
+  {
+    name: "TRT-LLM Llama-2-70B FP8 H100 TP2 bs1024 128/128 (2 GPUs)",
+    input: {
+      model: "llama-2-70b",
+      precision: "fp8",
+      kvPrecision: "fp8",
+      gpu: "H100-SXM",
+      tp: 2,
+      inputTokens: 128,
+      outputTokens: 128,
+      batch: 1024,
+      engine: trt(1024),
+    },
+    metric: "outputTokensPerSecond",
+    measured: 2657 * 2,
+  },
+  {
+    name: "TRT-LLM Llama-2-70B A100 TP4 bs1 TTFT 128 in",
+    input: { model: "llama-2-70b", gpu: "A100-80GB", tp: 4, inputTokens: 128, outputTokens: 1, batch: 1 },
+    metric: "ttftMs",
+    measured: 47,
+  },
+  {
+    name: "TRT-LLM Llama-2-70B A100 TP4 bs1 TTFT 2048 in",
+    input: { model: "llama-2-70b", gpu: "A100-80GB", tp: 4, inputTokens: 2048, outputTokens: 1, batch: 1 },
+    metric: "ttftMs",
+    measured: 377,
+  },
   // docs.nvidia.com/nim/benchmarking/llm (NIM 1.8.0), 5,000 in / 500 out on 2×H100.
   { name: "NIM 70B-FP8 2×H100 c=1 TTFT", input: { ...NIM, batch: 1 }, metric: "ttftMs", measured: 407 },
   { name: "NIM 70B-FP8 2×H100 c=1 ITL", input: { ...NIM, batch: 1 }, metric: "tpotMs", measured: 18.6 },
   { name: "NIM 70B-FP8 2×H100 c=50 TTFT", input: { ...NIM, batch: 50 }, metric: "ttftMs", measured: 835 },
   { name: "NIM 70B-FP8 2×H100 c=50 ITL", input: { ...NIM, batch: 50 }, metric: "tpotMs", measured: 59.7 },
-  { name: "NIM 70B-FP8 2×H100 c=50 out tok/s", input: { ...NIM, batch: 50 }, metric: "outputTokensPerSecond", measured: 814 },
+  {
+    name: "NIM 70B-FP8 2×H100 c=50 out tok/s",
+    input: { ...NIM, batch: 50 },
+    metric: "outputTokensPerSecond",
+    measured: 814,
+  },
 ];
 
 describe("predictPerformance against published measurements", () => {
@@ -86,7 +199,9 @@ describe("predictPerformance against published measurements", () => {
   });
 
   it("puts H100 at roughly 2× A100 for a 7B model (Lambda: 2.06×)", () => {
-    const at = (gpu: string) => predictPerformance({ model: "mistral-7b", gpu, tp: 1, ...SHAREGPT, batch: 82, engine: OLD_VLLM }).outputTokensPerSecond;
+    const at = (gpu: string) =>
+      predictPerformance({ model: "mistral-7b", gpu, tp: 1, ...SHAREGPT, batch: 82, engine: OLD_VLLM })
+        .outputTokensPerSecond;
     const ratio = at("H100-SXM") / at("A100-80GB");
     expect(ratio).toBeGreaterThan(1.4);
     expect(ratio).toBeLessThan(3);
@@ -116,7 +231,15 @@ describe("predictPerformance mechanics", () => {
   });
 
   it("trades latency for throughput as the batch grows", () => {
-    const at = (batch: number) => predictPerformance({ model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, inputTokens: 1000, outputTokens: 300, batch });
+    const at = (batch: number) =>
+      predictPerformance({
+        model: "llama-3.1-70b",
+        gpu: "H100-SXM",
+        tp: 4,
+        inputTokens: 1000,
+        outputTokens: 300,
+        batch,
+      });
     const small = at(8);
     const large = at(128);
     expect(large.tokensPerSecond).toBeGreaterThan(small.tokensPerSecond * 3);
@@ -125,7 +248,14 @@ describe("predictPerformance mechanics", () => {
   });
 
   it("caps the batch at what the KV cache holds", () => {
-    const r = predictPerformance({ model: "llama-3.1-70b", gpu: "A100-80GB", tp: 4, inputTokens: 8000, outputTokens: 1000, batch: 10_000 });
+    const r = predictPerformance({
+      model: "llama-3.1-70b",
+      gpu: "A100-80GB",
+      tp: 4,
+      inputTokens: 8000,
+      outputTokens: 1000,
+      batch: 10_000,
+    });
     expect(r.fits).toBe(true);
     expect(r.batch).toBe(r.maxConcurrency);
     expect(r.maxConcurrency).toBeLessThan(60);
@@ -137,8 +267,22 @@ describe("predictPerformance mechanics", () => {
     const atManyTokens = touchedWeightBytesPerGpu(mixtral, 1, 512, 2) / 1e9;
     expect(atOneToken).toBeCloseTo(2 * mixtral.paramsActiveB, 0);
     expect(atManyTokens).toBeCloseTo(2 * mixtral.paramsTotalB, 0);
-    const small = predictPerformance({ model: mixtral, gpu: "H100-SXM", tp: 2, inputTokens: 200, outputTokens: 200, batch: 1 });
-    const dense = predictPerformance({ model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, inputTokens: 200, outputTokens: 200, batch: 1 });
+    const small = predictPerformance({
+      model: mixtral,
+      gpu: "H100-SXM",
+      tp: 2,
+      inputTokens: 200,
+      outputTokens: 200,
+      batch: 1,
+    });
+    const dense = predictPerformance({
+      model: "llama-3.1-70b",
+      gpu: "H100-SXM",
+      tp: 4,
+      inputTokens: 200,
+      outputTokens: 200,
+      batch: 1,
+    });
     expect(small.tpotMs).toBeLessThan(dense.tpotMs);
   });
 
@@ -151,7 +295,13 @@ describe("predictPerformance mechanics", () => {
   });
 
   it("reads FP8 from the model name", () => {
-    const r = predictPerformance({ model: "neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8", gpu: "H100", tp: 1, inputTokens: 100, outputTokens: 100 });
+    const r = predictPerformance({
+      model: "neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8",
+      gpu: "H100",
+      tp: 1,
+      inputTokens: 100,
+      outputTokens: 100,
+    });
     expect(r.precision).toBe("fp8");
     expect(r.weightsGbPerGpu).toBeCloseTo(8.03, 1);
   });

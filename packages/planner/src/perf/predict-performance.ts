@@ -114,22 +114,44 @@ export function predictPerformance(input: TPerfInput): TPerfResult {
     calibrationFactor: factor,
   };
   const noFit = (reason: string): TPerfResult => ({
-    ...base, fits: false, reason, role: input.role ?? "both", maxConcurrency: 0, batch: 0, tokensPerSecond: 0, outputTokensPerSecond: 0, requestsPerSecond: 0,
-    ttftMs: 0, ttftP95Ms: 0, tpotMs: 0, tpotP95Ms: 0, bound: "memory",
+    ...base,
+    fits: false,
+    reason,
+    role: input.role ?? "both",
+    maxConcurrency: 0,
+    batch: 0,
+    tokensPerSecond: 0,
+    outputTokensPerSecond: 0,
+    requestsPerSecond: 0,
+    ttftMs: 0,
+    ttftP95Ms: 0,
+    tpotMs: 0,
+    tpotP95Ms: 0,
+    bound: "memory",
   });
   if (tp > gpu.maxTp) return noFit(`TP ${tp} exceeds the ${gpu.maxTp} ${gpu.id} GPUs that share one node`);
-  if (kvBudgetPerGpu <= 0) return noFit(`weights need ${(weightsPerGpu / GB).toFixed(1)} GB per GPU; ${gpu.id} TP ${tp} leaves ${(usablePerGpu / GB).toFixed(1)} GB`);
-  if (kvBudgetPerGpu < kvPerTokenGpu * (nIn + nOut)) return noFit(`not enough KV cache for one ${nIn + nOut}-token sequence`);
-  if (nIn + nOut > model.maxContext) return noFit(`${nIn + nOut} tokens exceed the model's ${model.maxContext}-token context`);
+  if (kvBudgetPerGpu <= 0)
+    return noFit(
+      `weights need ${(weightsPerGpu / GB).toFixed(1)} GB per GPU; ${gpu.id} TP ${tp} leaves ${(usablePerGpu / GB).toFixed(1)} GB`,
+    );
+  if (kvBudgetPerGpu < kvPerTokenGpu * (nIn + nOut))
+    return noFit(`not enough KV cache for one ${nIn + nOut}-token sequence`);
+  if (nIn + nOut > model.maxContext)
+    return noFit(`${nIn + nOut} tokens exceed the model's ${model.maxContext}-token context`);
 
   const { flops: peak, efficiency: computeEff } = peakFlops(gpu, precision);
   const bandwidth = gpu.bandwidthGBs * GB * EFFICIENCY.memory[gpu.memoryKind];
-  const hostS = (batch: number) => (engine.stepOverheadMs + batch * (engine.perSequenceOverheadMs + (tp - 1) * engine.perSequencePerWorkerMs)) / 1000;
+  const hostS = (batch: number) =>
+    (engine.stepOverheadMs + batch * (engine.perSequenceOverheadMs + (tp - 1) * engine.perSequencePerWorkerMs)) / 1000;
   /** Seconds for one forward step over `tokens` tokens reading `kvBytes` of cache per GPU. */
   const stepSeconds = (tokens: number, flops: number, kvReadBytes: number, hostSeconds: number) => {
     const memoryS = (touchedWeightBytesPerGpu(model, tp, tokens, weightBytes) + kvReadBytes) / bandwidth;
     const computeS = flops / tp / (peak * computeEfficiency(computeEff, tokens));
-    return { seconds: (combineRoofline(memoryS, computeS) + allReduceSeconds(model, gpu, tp, tokens) + hostSeconds) / factor, memoryS, computeS };
+    return {
+      seconds: (combineRoofline(memoryS, computeS) + allReduceSeconds(model, gpu, tp, tokens) + hostSeconds) / factor,
+      memoryS,
+      computeS,
+    };
   };
   // A lone prompt's prefill: the TTFT floor.
   const single = stepSeconds(nIn, forwardFlops(model, nIn, nIn / 2), 0, engine.stepOverheadMs / 1000);
@@ -143,9 +165,18 @@ export function predictPerformance(input: TPerfInput): TPerfResult {
     const step = stepSeconds(batch * nIn, forwardFlops(model, batch * nIn, nIn / 2), 0, hostS(batch));
     const rps = batch / step.seconds;
     return {
-      ...base, fits: true, role, maxConcurrency: perChunk, batch,
-      tokensPerSecond: rps * nIn, outputTokensPerSecond: rps, requestsPerSecond: rps,
-      ttftMs: single.seconds * 1000, ttftP95Ms: single.seconds * 1000, tpotMs: 0, tpotP95Ms: 0,
+      ...base,
+      fits: true,
+      role,
+      maxConcurrency: perChunk,
+      batch,
+      tokensPerSecond: rps * nIn,
+      outputTokensPerSecond: rps,
+      requestsPerSecond: rps,
+      ttftMs: single.seconds * 1000,
+      ttftP95Ms: single.seconds * 1000,
+      tpotMs: 0,
+      tpotP95Ms: 0,
       bound: step.memoryS >= step.computeS ? "memory" : "compute",
     };
   }

@@ -24,7 +24,8 @@ export const EFFICIENCY = {
 
 export function peakFlops(gpu: TGpuSpec, precision: TPrecision): { flops: number; efficiency: number } {
   // Weight-only quantisation (FP8 on A100, any INT4) dequantises to BF16 tensor cores.
-  if (precision === "fp8" && gpu.fp8Tflops !== undefined) return { flops: gpu.fp8Tflops * 1e12, efficiency: EFFICIENCY.compute.fp8 };
+  if (precision === "fp8" && gpu.fp8Tflops !== undefined)
+    return { flops: gpu.fp8Tflops * 1e12, efficiency: EFFICIENCY.compute.fp8 };
   return { flops: gpu.bf16Tflops * 1e12, efficiency: EFFICIENCY.compute.bf16 };
 }
 
@@ -56,7 +57,12 @@ export function attentionWidth(model: TModelSpec): number {
  * Weight bytes a decode step must stream from one GPU. MoE: only the experts some token in the
  * batch routes to are read; with uniform routing the expected share touched is 1 − (1 − k/E)^B.
  */
-export function touchedWeightBytesPerGpu(model: TModelSpec, tp: number, batchTokens: number, weightBytes: number): number {
+export function touchedWeightBytesPerGpu(
+  model: TModelSpec,
+  tp: number,
+  batchTokens: number,
+  weightBytes: number,
+): number {
   const dense = (model.paramsTotalB - model.expertParamsB) * 1e9 * weightBytes;
   if (!model.moe) return dense / tp;
   const { experts, topK } = model.moe;

@@ -28,23 +28,38 @@ describe("createRandom", () => {
 
   it("keeps next() in [0, 1) and int() within bounds for any seed", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 50 }), (seed, lo, span) => {
-        const r = createRandom(seed);
-        for (let i = 0; i < 50; i++) {
-          const u = r.next();
-          if (!(u >= 0 && u < 1)) return false;
-          const k = r.int(lo, lo + span);
-          if (!Number.isInteger(k) || k < lo || k > lo + span) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.integer({ min: -50, max: 50 }),
+        fc.integer({ min: 0, max: 50 }),
+        (seed, lo, span) => {
+          const r = createRandom(seed);
+          for (let i = 0; i < 50; i++) {
+            const u = r.next();
+            if (!(u >= 0 && u < 1)) return false;
+            const k = r.int(lo, lo + span);
+            if (!Number.isInteger(k) || k < lo || k > lo + span) return false;
+          }
+          return true;
+        },
+      ),
     );
   });
 
   it.each([
-    { name: "uniform(2, 6)", draw: (s: number) => createRandom(s).uniform.bind(null, 2, 6), mean: 4, variance: 16 / 12 },
+    {
+      name: "uniform(2, 6)",
+      draw: (s: number) => createRandom(s).uniform.bind(null, 2, 6),
+      mean: 4,
+      variance: 16 / 12,
+    },
     { name: "normal(10, 3)", draw: (s: number) => createRandom(s).normal.bind(null, 10, 3), mean: 10, variance: 9 },
-    { name: "exponential(0.5)", draw: (s: number) => createRandom(s).exponential.bind(null, 0.5), mean: 2, variance: 4 },
+    {
+      name: "exponential(0.5)",
+      draw: (s: number) => createRandom(s).exponential.bind(null, 0.5),
+      mean: 2,
+      variance: 4,
+    },
     { name: "poisson(4)", draw: (s: number) => createRandom(s).poisson.bind(null, 4), mean: 4, variance: 4 },
     { name: "poisson(200)", draw: (s: number) => createRandom(s).poisson.bind(null, 200), mean: 200, variance: 200 },
   ])("$name has the right mean and variance", ({ draw, mean, variance }) => {

@@ -78,7 +78,10 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
 
   if (window <= 0) {
     return {
-      feasible: false, urgentAllocation: [], urgentPredictedFinish: Infinity, actions: [],
+      feasible: false,
+      urgentAllocation: [],
+      urgentPredictedFinish: Infinity,
+      actions: [],
       misses: [{ workloadId: urgent.id, lateBySeconds: Infinity }],
       explanation: `${urgent.id}: the deadline is closer than the ${Math.round(startup / 60)} min it takes to start any GPU`,
     };
@@ -88,8 +91,11 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
     let rate = 0;
     const alloc: TRebalanceResult["urgentAllocation"] = [];
     const pending = new Map<string, number>();
-    const need = (poolId: string): number => Math.ceil((targetRate - rate) / urgentRate(poolId) / urgentStep(poolId) - 1e-9) * urgentStep(poolId);
-    const pools = [...free.pools].filter((p) => urgentRate(p.id) > 0).sort((a, b) => a.pricePerGpuHour / urgentRate(a.id) - b.pricePerGpuHour / urgentRate(b.id));
+    const need = (poolId: string): number =>
+      Math.ceil((targetRate - rate) / urgentRate(poolId) / urgentStep(poolId) - 1e-9) * urgentStep(poolId);
+    const pools = [...free.pools]
+      .filter((p) => urgentRate(p.id) > 0)
+      .sort((a, b) => a.pricePerGpuHour / urgentRate(a.id) - b.pricePerGpuHour / urgentRate(b.id));
     for (const p of pools) {
       if (rate >= targetRate) break;
       const step = urgentStep(p.id);
@@ -103,13 +109,28 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
       .filter((w) => PRIORITY_RANK[w.priority] < PRIORITY_RANK[urgent.priority])
       .map((w) => ({ w, full: w.allocation.reduce((s, a) => s + a.gpus * a.ratePerGpu, 0) }))
       // Lowest priority lends first (a low backfill before a high nightly eval), then most slack.
-      .sort((a, b) => PRIORITY_RANK[a.w.priority] - PRIORITY_RANK[b.w.priority] || slack(b.w, b.full, now) - slack(a.w, a.full, now) || a.w.id.localeCompare(b.w.id));
+      .sort(
+        (a, b) =>
+          PRIORITY_RANK[a.w.priority] - PRIORITY_RANK[b.w.priority] ||
+          slack(b.w, b.full, now) - slack(a.w, a.full, now) ||
+          a.w.id.localeCompare(b.w.id),
+      );
     for (const { w, full } of victims) {
       if (rate >= targetRate) break;
       let lendable = respectVictims
-        ? maxLendableRate({ now, deadline: w.deadline, work: w.remainingWork, fullRate: full, loanSeconds: returnAt - now, restartSeconds: startup, margin: victimMargin })
+        ? maxLendableRate({
+            now,
+            deadline: w.deadline,
+            work: w.remainingWork,
+            fullRate: full,
+            loanSeconds: returnAt - now,
+            restartSeconds: startup,
+            margin: victimMargin,
+          })
         : full;
-      const slices = [...w.allocation].filter((a) => urgentRate(a.poolId) > 0).sort((a, b) => urgentRate(b.poolId) - urgentRate(a.poolId));
+      const slices = [...w.allocation]
+        .filter((a) => urgentRate(a.poolId) > 0)
+        .sort((a, b) => urgentRate(b.poolId) - urgentRate(a.poolId));
       for (const a of slices) {
         if (rate >= targetRate) break;
         const step = a.step ?? 1;
@@ -149,7 +170,10 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
 
   const urgentFinish = chosen.rate > 0 ? now + startup + urgent.remainingWork / chosen.rate : Infinity;
   const loan = Math.min(urgentFinish, returnAt) - now;
-  const byWorkload = new Map<string, { w: TRunningWorkload; lent: number; gpus: number; slices: typeof chosen.actions }>();
+  const byWorkload = new Map<
+    string,
+    { w: TRunningWorkload; lent: number; gpus: number; slices: typeof chosen.actions }
+  >();
   for (const a of chosen.actions) {
     const entry = byWorkload.get(a.w.id) ?? { w: a.w, lent: 0, gpus: 0, slices: [] };
     entry.lent += a.lentRate;
@@ -161,17 +185,40 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
   const misses: TRebalanceResult["misses"] = [];
   for (const { w, lent, gpus, slices } of byWorkload.values()) {
     const full = w.allocation.reduce((s, a) => s + a.gpus * a.ratePerGpu, 0);
-    const finish = predictFinishWithLoan({ now, work: w.remainingWork, fullRate: full, lentRate: lent, loanSeconds: loan, restartSeconds: startup });
+    const finish = predictFinishWithLoan({
+      now,
+      work: w.remainingWork,
+      fullRate: full,
+      lentRate: lent,
+      loanSeconds: loan,
+      restartSeconds: startup,
+    });
     const allocated = w.allocation.reduce((s, a) => s + a.gpus, 0);
     for (const s of slices) {
-      actions.push({ workloadId: w.id, kind: gpus >= allocated ? "pause" : "shrink", poolId: s.poolId, gpus: s.gpus, returnAt: now + loan, predictedFinish: finish, deadline: w.deadline });
+      actions.push({
+        workloadId: w.id,
+        kind: gpus >= allocated ? "pause" : "shrink",
+        poolId: s.poolId,
+        gpus: s.gpus,
+        returnAt: now + loan,
+        predictedFinish: finish,
+        deadline: w.deadline,
+      });
     }
     if (finish > w.deadline) misses.push({ workloadId: w.id, lateBySeconds: finish - w.deadline });
   }
-  if (urgentFinish > urgent.deadline) misses.unshift({ workloadId: urgent.id, lateBySeconds: urgentFinish - urgent.deadline });
+  if (urgentFinish > urgent.deadline)
+    misses.unshift({ workloadId: urgent.id, lateBySeconds: urgentFinish - urgent.deadline });
   // The second pass ignores victims' safety margins; if nobody actually misses, it still works.
   const feasible = misses.length === 0;
-  return { feasible, urgentAllocation: chosen.alloc, urgentPredictedFinish: urgentFinish, actions, misses, explanation: explain(feasible, urgent.id, chosen.alloc, actions, misses) };
+  return {
+    feasible,
+    urgentAllocation: chosen.alloc,
+    urgentPredictedFinish: urgentFinish,
+    actions,
+    misses,
+    explanation: explain(feasible, urgent.id, chosen.alloc, actions, misses),
+  };
 }
 
 function slack(w: TRunningWorkload, fullRate: number, now: number): number {
@@ -186,7 +233,12 @@ function explain(
   misses: TRebalanceResult["misses"],
 ): string {
   const gpus = alloc.map((a) => `${a.gpus}×${a.poolId} (${a.source})`).join(", ") || "nothing";
-  const moves = actions.map((a) => `${a.kind} ${a.workloadId} −${a.gpus} ${a.poolId} (still done ${hours(a.deadline - a.predictedFinish)} early)`).join("; ");
+  const moves = actions
+    .map(
+      (a) =>
+        `${a.kind} ${a.workloadId} −${a.gpus} ${a.poolId} (still done ${hours(a.deadline - a.predictedFinish)} early)`,
+    )
+    .join("; ");
   if (feasible) return `${urgentId} gets ${gpus}${moves ? `; ${moves}` : ""}`;
   const late = misses.map((m) => `${m.workloadId} late by ${hours(m.lateBySeconds)}`).join(", ");
   return `cannot meet every SLO: ${late}; best effort gives ${urgentId} ${gpus}`;

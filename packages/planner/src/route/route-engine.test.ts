@@ -2,9 +2,27 @@ import { describe, expect, it } from "vitest";
 import type { TWorkload } from "../types.ts";
 import { routeEngine, type TRoutePlan } from "./route-engine.ts";
 
-const batch = (deadlineHours: number): TWorkload => ({ kind: "batch", model: "llama-3.1-8b", requests: 1000, avgInputTokens: 500, avgOutputTokens: 100, deadlineHours });
-const online: TWorkload = { kind: "online", model: "llama-3.1-8b", requestsPerSecond: 5, avgInputTokens: 500, avgOutputTokens: 100, ttftP95Ms: 800, tpotP95Ms: 60 };
-const plan = (...markets: TRoutePlan["replicas"][number]["market"][]): TRoutePlan => ({ replicas: markets.map((market) => ({ market, count: 1, tp: 1 })), costPerHour: 4 });
+const batch = (deadlineHours: number): TWorkload => ({
+  kind: "batch",
+  model: "llama-3.1-8b",
+  requests: 1000,
+  avgInputTokens: 500,
+  avgOutputTokens: 100,
+  deadlineHours,
+});
+const online: TWorkload = {
+  kind: "online",
+  model: "llama-3.1-8b",
+  requestsPerSecond: 5,
+  avgInputTokens: 500,
+  avgOutputTokens: 100,
+  ttftP95Ms: 800,
+  tpotP95Ms: 60,
+};
+const plan = (...markets: TRoutePlan["replicas"][number]["market"][]): TRoutePlan => ({
+  replicas: markets.map((market) => ({ market, count: 1, tp: 1 })),
+  costPerHour: 4,
+});
 
 describe("routeEngine", () => {
   it.each([

@@ -36,7 +36,13 @@ export function routeEngine(workload: TWorkload, plan?: TRoutePlan): TRouteDecis
     };
   }
   if (plan && serverlessShare(plan) > 0.5) {
-    return { engine: "tuna", reason: "the cheapest plan runs mostly on serverless GPUs, which Tuna drives and Orca cannot provision" };
+    return {
+      engine: "tuna",
+      reason: "the cheapest plan runs mostly on serverless GPUs, which Tuna drives and Orca cannot provision",
+    };
   }
-  return { engine: "orca", reason: `it is a batch job with a ${formatDuration(workload.deadlineHours * 3600)} deadline: Orca provisions the planned replicas, chunks the input and tracks progress` };
+  return {
+    engine: "orca",
+    reason: `it is a batch job with a ${formatDuration(workload.deadlineHours * 3600)} deadline: Orca provisions the planned replicas, chunks the input and tracks progress`,
+  };
 }

@@ -19,7 +19,10 @@ describe("selectGpus against brute force", () => {
         const { workload, capacity, options } = randomSmallInstance(seed);
         const problem = selectionProblem(workload, capacity, options);
         // Brute force sees every candidate, including the TP degrees the optimiser prunes.
-        const oracle = bruteForceSelect(workload, problem.report.candidates, problem.poolGpus, problem.safetyMargin, { maxGpus: options.maxGpus, budget: options.budget });
+        const oracle = bruteForceSelect(workload, problem.report.candidates, problem.poolGpus, problem.safetyMargin, {
+          maxGpus: options.maxGpus,
+          budget: options.budget,
+        });
         const plan = selectGpusWith(highs, workload, capacity, { ...options, alternatives: 0 });
         if (!oracle) {
           expect(plan.feasible, `seed ${seed}: optimiser found a plan brute force did not`).toBe(false);
@@ -27,7 +30,9 @@ describe("selectGpus against brute force", () => {
           return;
         }
         expect(plan.feasible, `seed ${seed}: brute force found $${oracle.objective}`).toBe(true);
-        expect(Math.abs(plan.totalCost - oracle.objective) / oracle.objective, `seed ${seed}`).toBeLessThanOrEqual(0.005);
+        expect(Math.abs(plan.totalCost - oracle.objective) / oracle.objective, `seed ${seed}`).toBeLessThanOrEqual(
+          0.005,
+        );
         outcomes.feasible += 1;
         if (plan.replicas.some((r) => r.role !== "both")) outcomes.disaggregated += 1;
       }),

@@ -1,6 +1,13 @@
 import type { TWorkload } from "../types.ts";
 import type { TCandidate } from "./build-candidates.ts";
-import { isFeasible, planCostPerHour, planGpus, planObjective, type TAssignment, type TLimits } from "./evaluate-plan.ts";
+import {
+  isFeasible,
+  planCostPerHour,
+  planGpus,
+  planObjective,
+  type TAssignment,
+  type TLimits,
+} from "./evaluate-plan.ts";
 
 // The oracle the optimiser is tested against: try every combination of replica counts. Only for
 // small instances — it is exponential in the number of candidates.
@@ -37,7 +44,8 @@ export function bruteForceSelect(
     return { members, choices: poolChoices(members, poolGpus.get(poolId) ?? 0) };
   });
   const combinations = groups.reduce((n, g) => n * g.choices.length, 1);
-  if (combinations > MAX_COMBINATIONS) throw new Error(`brute force would try ${combinations} plans; keep instances small`);
+  if (combinations > MAX_COMBINATIONS)
+    throw new Error(`brute force would try ${combinations} plans; keep instances small`);
 
   let best: TBruteForceResult | undefined;
   const walk = (g: number, assignment: TAssignment) => {
@@ -46,14 +54,20 @@ export function bruteForceSelect(
       if (!isFeasible(workload, assignment, safetyMargin, limits)) return;
       const objective = planObjective(workload, assignment);
       const costPerHour = planCostPerHour(assignment);
-      if (!best || objective < best.objective * (1 - 1e-12) || (objective <= best.objective * (1 + 1e-12) && costPerHour < best.costPerHour)) {
+      if (
+        !best ||
+        objective < best.objective * (1 - 1e-12) ||
+        (objective <= best.objective * (1 + 1e-12) && costPerHour < best.costPerHour)
+      ) {
         best = { assignment, objective, costPerHour };
       }
       return;
     }
     const group = groups[g] as (typeof groups)[number];
     for (const counts of group.choices) {
-      const added = group.members.flatMap((candidate, i) => ((counts[i] ?? 0) > 0 ? [{ candidate, count: counts[i] ?? 0 }] : []));
+      const added = group.members.flatMap((candidate, i) =>
+        (counts[i] ?? 0) > 0 ? [{ candidate, count: counts[i] ?? 0 }] : [],
+      );
       walk(g + 1, [...assignment, ...added]);
     }
   };

@@ -49,7 +49,12 @@ function familyOf(gpu: string, market: TMarket, tp: number): string {
 }
 
 /** Largest batch whose p95 latencies meet the targets, by bisection (both grow with batch). */
-function largestBatchWithin(base: TPerfInput, maxBatch: number, ttftMs: number, tpotMs: number): TPerfResult | undefined {
+function largestBatchWithin(
+  base: TPerfInput,
+  maxBatch: number,
+  ttftMs: number,
+  tpotMs: number,
+): TPerfResult | undefined {
   const meets = (r: TPerfResult) => r.tpotP95Ms <= tpotMs && r.ttftP95Ms <= ttftMs;
   const first = predictPerformance({ ...base, batch: 1 });
   if (!first.fits || !meets(first)) return undefined;
@@ -67,7 +72,11 @@ function largestBatchWithin(base: TPerfInput, maxBatch: number, ttftMs: number, 
   return best;
 }
 
-function replicaFigures(ctx: TCandidateContext, base: TPerfInput, role: TRole): Pick<TCandidate, "rate" | "ttftP95Ms" | "tpotP95Ms"> | "memory" | "latency" {
+function replicaFigures(
+  ctx: TCandidateContext,
+  base: TPerfInput,
+  role: TRole,
+): Pick<TCandidate, "rate" | "ttftP95Ms" | "tpotP95Ms"> | "memory" | "latency" {
   const full = predictPerformance(base);
   if (!full.fits) return "memory";
   const w = ctx.workload;
@@ -89,7 +98,13 @@ function replicaFigures(ctx: TCandidateContext, base: TPerfInput, role: TRole): 
 
 /** Every (pool, TP, role) replica that fits and meets the SLO, with its rate and price. */
 export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
-  const report: TCandidateReport = { candidates: [], unknownGpus: [], memoryMisfits: [], latencyMisfits: [], tooFewGpus: [] };
+  const report: TCandidateReport = {
+    candidates: [],
+    unknownGpus: [],
+    memoryMisfits: [],
+    latencyMisfits: [],
+    tooFewGpus: [],
+  };
   const perfCache = new Map<string, ReturnType<typeof replicaFigures>>();
   for (const pool of ctx.pools) {
     const gpu: TGpuSpec | undefined = tryFindGpu(pool.gpuType);
@@ -106,8 +121,14 @@ export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
         let figures = perfCache.get(key);
         if (!figures) {
           const base: TPerfInput = {
-            model: ctx.model, gpu, tp, role, precision: ctx.precision, calibration: ctx.calibration,
-            inputTokens: ctx.workload.avgInputTokens, outputTokens: ctx.workload.avgOutputTokens,
+            model: ctx.model,
+            gpu,
+            tp,
+            role,
+            precision: ctx.precision,
+            calibration: ctx.calibration,
+            inputTokens: ctx.workload.avgInputTokens,
+            outputTokens: ctx.workload.avgOutputTokens,
           };
           figures = replicaFigures(ctx, base, role);
           perfCache.set(key, figures);
@@ -126,8 +147,15 @@ export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
           continue;
         }
         report.candidates.push({
-          poolId: pool.id, gpuType: gpu.id, market: pool.market, tp, role, maxCount,
-          pricePerHour: pool.pricePerGpuHour * tp, ...figures, family: familyOf(gpu.id, pool.market, tp),
+          poolId: pool.id,
+          gpuType: gpu.id,
+          market: pool.market,
+          tp,
+          role,
+          maxCount,
+          pricePerHour: pool.pricePerGpuHour * tp,
+          ...figures,
+          family: familyOf(gpu.id, pool.market, tp),
         });
       }
     }
@@ -141,7 +169,16 @@ export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
  * Any plan using the dropped candidate maps to one at least as good without it (exactness kept).
  */
 export function pruneDominated(candidates: readonly TCandidate[]): TCandidate[] {
-  return candidates.filter((c) =>
-    !candidates.some((d) => d !== c && d.poolId === c.poolId && d.role === c.role && d.tp < c.tp && c.tp % d.tp === 0 && (c.tp / d.tp) * d.rate >= c.rate),
+  return candidates.filter(
+    (c) =>
+      !candidates.some(
+        (d) =>
+          d !== c &&
+          d.poolId === c.poolId &&
+          d.role === c.role &&
+          d.tp < c.tp &&
+          c.tp % d.tp === 0 &&
+          (c.tp / d.tp) * d.rate >= c.rate,
+      ),
   );
 }

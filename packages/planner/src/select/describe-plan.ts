@@ -1,12 +1,26 @@
 import type { TAlternative, TPlanOption, TWorkload } from "../types.ts";
-import { planCostPerHour, planGpus, planObjective, predictedHours, servedRate, type TAssignment } from "./evaluate-plan.ts";
+import {
+  planCostPerHour,
+  planGpus,
+  planObjective,
+  predictedHours,
+  servedRate,
+  type TAssignment,
+} from "./evaluate-plan.ts";
 import { formatDuration } from "../forecast/format-duration.ts";
 
 export function toPlanOption(workload: TWorkload, assignment: TAssignment): TPlanOption {
   const rate = servedRate(assignment);
   const costPerHour = planCostPerHour(assignment);
   const option: TPlanOption = {
-    replicas: assignment.map(({ candidate: c, count }) => ({ poolId: c.poolId, gpuType: c.gpuType, market: c.market, tp: c.tp, count, role: c.role })),
+    replicas: assignment.map(({ candidate: c, count }) => ({
+      poolId: c.poolId,
+      gpuType: c.gpuType,
+      market: c.market,
+      tp: c.tp,
+      count,
+      role: c.role,
+    })),
     gpus: planGpus(assignment),
     costPerHour: significant(costPerHour),
     totalCost: assignment.length > 0 ? significant(planObjective(workload, assignment)) : 0,
@@ -16,7 +30,8 @@ export function toPlanOption(workload: TWorkload, assignment: TAssignment): TPla
   // The slowest replica kind sets the tail: report the worst p95 in the plan.
   const ttft = Math.max(0, ...assignment.map((a) => a.candidate.ttftP95Ms));
   const tpot = Math.max(0, ...assignment.map((a) => a.candidate.tpotP95Ms));
-  if (workload.kind === "online" && assignment.length > 0) option.predictedLatency = { ttftMs: round(ttft, 1), tpotMs: round(tpot, 1) };
+  if (workload.kind === "online" && assignment.length > 0)
+    option.predictedLatency = { ttftMs: round(ttft, 1), tpotMs: round(tpot, 1) };
   return option;
 }
 
@@ -36,7 +51,10 @@ const gpusText = (n: number) => `${n} GPU${n === 1 ? "" : "s"}`;
 /** "2 × H100-SXM TP4 on spot (pool use1-h100-spot)" style summary. */
 export function describeAssignment(assignment: TAssignment): string {
   return assignment
-    .map(({ candidate: c, count }) => `${count} × ${c.gpuType} TP${c.tp}${c.role === "both" ? "" : ` ${c.role}`} on ${c.market} (pool ${c.poolId})`)
+    .map(
+      ({ candidate: c, count }) =>
+        `${count} × ${c.gpuType} TP${c.tp}${c.role === "both" ? "" : ` ${c.role}`} on ${c.market} (pool ${c.poolId})`,
+    )
     .join(" + ");
 }
 

@@ -58,7 +58,12 @@ export function planObjective(workload: TWorkload, assignment: TAssignment): num
 }
 
 /** Whether a plan meets the rate, GPU and budget constraints (pool sizes are the caller's to respect). */
-export function isFeasible(workload: TWorkload, assignment: TAssignment, safetyMargin: number, limits: TLimits): boolean {
+export function isFeasible(
+  workload: TWorkload,
+  assignment: TAssignment,
+  safetyMargin: number,
+  limits: TLimits,
+): boolean {
   const rate = servedRate(assignment);
   if (rate < requiredRate(workload, safetyMargin) * (1 - 1e-9)) return false;
   if (limits.maxGpus !== undefined && planGpus(assignment) > limits.maxGpus) return false;

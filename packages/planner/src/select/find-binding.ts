@@ -22,7 +22,11 @@ export type TBindingInput = {
 export type TBindingResult = { binding: TBinding; assignment: TAssignment };
 
 /** Highest rate the candidates can serve under the given pool sizes and GPU cap. */
-function maxServed(input: TBindingInput, poolGpus: ReadonlyMap<string, number>, maxGpus?: number): { rate: number; assignment: TAssignment } {
+function maxServed(
+  input: TBindingInput,
+  poolGpus: ReadonlyMap<string, number>,
+  maxGpus?: number,
+): { rate: number; assignment: TAssignment } {
   const candidates = input.candidatesIgnoringQuota;
   if (candidates.every((c) => c.role === "both")) {
     const assignment = maxColocatedServed(candidates, poolGpus, maxGpus);
@@ -30,9 +34,15 @@ function maxServed(input: TBindingInput, poolGpus: ReadonlyMap<string, number>, 
   }
   const milp = buildSelectionMilp(input.highs, candidates, { requiredRate: 0, maxGpus, poolGpus });
   try {
-    const solution = milp.solve(candidates.map(() => 0), 1, { relativeGap: 1e-6 });
+    const solution = milp.solve(
+      candidates.map(() => 0),
+      1,
+      { relativeGap: 1e-6 },
+    );
     if (solution.status === "infeasible") return { rate: 0, assignment: [] };
-    const assignment = candidates.flatMap((candidate, j) => ((solution.counts[j] ?? 0) > 0 ? [{ candidate, count: solution.counts[j] ?? 0 }] : []));
+    const assignment = candidates.flatMap((candidate, j) =>
+      (solution.counts[j] ?? 0) > 0 ? [{ candidate, count: solution.counts[j] ?? 0 }] : [],
+    );
     return { rate: solution.served, assignment };
   } finally {
     milp.dispose();
@@ -42,16 +52,31 @@ function maxServed(input: TBindingInput, poolGpus: ReadonlyMap<string, number>, 
 function cheapestIgnoringBudget(input: TBindingInput, poolGpus: ReadonlyMap<string, number>): TAssignment | undefined {
   const candidates = input.candidatesIgnoringQuota;
   let milp: TSelectionMilp | undefined;
-  const getMilp = () => (milp ??= buildSelectionMilp(input.highs, candidates, { requiredRate: input.requiredRate, maxGpus: input.maxGpus, poolGpus }));
+  const getMilp = () =>
+    (milp ??= buildSelectionMilp(input.highs, candidates, {
+      requiredRate: input.requiredRate,
+      maxGpus: input.maxGpus,
+      poolGpus,
+    }));
   try {
-    return optimise(input.workload, getMilp, candidates, candidates.map(() => true), { requiredRate: input.requiredRate, poolGpus, maxGpus: input.maxGpus });
+    return optimise(
+      input.workload,
+      getMilp,
+      candidates,
+      candidates.map(() => true),
+      { requiredRate: input.requiredRate, poolGpus, maxGpus: input.maxGpus },
+    );
   } finally {
     milp?.dispose();
   }
 }
 
-function bestAchievable(workload: TWorkload, rate: number): Pick<TBinding, "bestAchievableHours" | "bestAchievableRequestsPerSecond"> {
-  if (workload.kind === "batch") return rate > 0 ? { bestAchievableHours: Number(predictedHours(workload, rate).toPrecision(7)) } : {};
+function bestAchievable(
+  workload: TWorkload,
+  rate: number,
+): Pick<TBinding, "bestAchievableHours" | "bestAchievableRequestsPerSecond"> {
+  if (workload.kind === "batch")
+    return rate > 0 ? { bestAchievableHours: Number(predictedHours(workload, rate).toPrecision(7)) } : {};
   return { bestAchievableRequestsPerSecond: Number(rate.toPrecision(7)) };
 }
 
@@ -63,18 +88,45 @@ export function findBinding(input: TBindingInput): TBindingResult {
   const { workload, report, pools } = input;
   if (input.candidatesIgnoringQuota.length === 0) {
     if (report.unknownGpus.length > 0 && pools.every((p) => report.unknownGpus.includes(p.gpuType))) {
-      return { binding: { constraint: "unknown-gpu", detail: `no pool has a GPU type the catalog knows (${[...new Set(report.unknownGpus)].join(", ")})` }, assignment: [] };
+      return {
+        binding: {
+          constraint: "unknown-gpu",
+          detail: `no pool has a GPU type the catalog knows (${[...new Set(report.unknownGpus)].join(", ")})`,
+        },
+        assignment: [],
+      };
     }
     if (report.tooFewGpus.length > 0) {
-      return { binding: { constraint: "availability", detail: `the pools have too few free GPUs for even one replica (${report.tooFewGpus.slice(0, 3).join(", ")})` }, assignment: [] };
+      return {
+        binding: {
+          constraint: "availability",
+          detail: `the pools have too few free GPUs for even one replica (${report.tooFewGpus.slice(0, 3).join(", ")})`,
+        },
+        assignment: [],
+      };
     }
     if (report.latencyMisfits.length > 0) {
-      return { binding: { constraint: "latency", detail: `no replica meets the latency targets even one request at a time (tried ${report.latencyMisfits.join(", ")})` }, assignment: [] };
+      return {
+        binding: {
+          constraint: "latency",
+          detail: `no replica meets the latency targets even one request at a time (tried ${report.latencyMisfits.join(", ")})`,
+        },
+        assignment: [],
+      };
     }
     if (report.memoryMisfits.length > 0) {
-      return { binding: { constraint: "memory-fit", detail: `the model does not fit any offered GPU and TP degree (tried ${[...new Set(report.memoryMisfits)].join(", ")})` }, assignment: [] };
+      return {
+        binding: {
+          constraint: "memory-fit",
+          detail: `the model does not fit any offered GPU and TP degree (tried ${[...new Set(report.memoryMisfits)].join(", ")})`,
+        },
+        assignment: [],
+      };
     }
-    return { binding: { constraint: "availability", detail: "no pool offers GPUs in the allowed markets" }, assignment: [] };
+    return {
+      binding: { constraint: "availability", detail: "no pool offers GPUs in the allowed markets" },
+      assignment: [],
+    };
   }
   const all = new Map(pools.map((p) => [p.id, p.available]));
   const everything = maxServed(input, all);
@@ -84,13 +136,20 @@ export function findBinding(input: TBindingInput): TBindingResult {
       workload.kind === "batch"
         ? `with every available GPU the job needs ${achievable.bestAchievableHours?.toFixed(2)} h, past the ${formatDuration(workload.deadlineHours * 3600)} deadline (after the safety margin)`
         : `every available GPU together serves ${everything.rate.toFixed(2)} req/s within the latency targets, short of the ${input.requiredRate.toFixed(2)} req/s needed (with margin)`;
-    return { binding: { constraint: workload.kind === "batch" ? "deadline" : "availability", detail, ...achievable }, assignment: everything.assignment };
+    return {
+      binding: { constraint: workload.kind === "batch" ? "deadline" : "availability", detail, ...achievable },
+      assignment: everything.assignment,
+    };
   }
   const quota = new Map(pools.map((p) => [p.id, usableGpus(p)]));
   const underQuota = maxServed(input, quota);
   if (underQuota.rate < input.requiredRate * (1 - 1e-9)) {
     return {
-      binding: { constraint: "quota", detail: "enough GPUs are free, but the pools' quotas stop the plan from using them", ...bestAchievable(workload, underQuota.rate) },
+      binding: {
+        constraint: "quota",
+        detail: "enough GPUs are free, but the pools' quotas stop the plan from using them",
+        ...bestAchievable(workload, underQuota.rate),
+      },
       assignment: underQuota.assignment,
     };
   }
@@ -98,7 +157,11 @@ export function findBinding(input: TBindingInput): TBindingResult {
     const capped = maxServed(input, quota, input.maxGpus);
     if (capped.rate < input.requiredRate * (1 - 1e-9)) {
       return {
-        binding: { constraint: "max-gpus", detail: `the ${input.maxGpus}-GPU cap is too small for the target`, ...bestAchievable(workload, capped.rate) },
+        binding: {
+          constraint: "max-gpus",
+          detail: `the ${input.maxGpus}-GPU cap is too small for the target`,
+          ...bestAchievable(workload, capped.rate),
+        },
         assignment: capped.assignment,
       };
     }
@@ -107,7 +170,10 @@ export function findBinding(input: TBindingInput): TBindingResult {
   const needed = planObjective(workload, cheapest);
   const unit = workload.kind === "batch" ? "" : "/h";
   return {
-    binding: { constraint: "budget", detail: `the cheapest plan that meets the target costs $${needed.toFixed(2)}${unit}, over the $${input.budget ?? 0}${unit} budget` },
+    binding: {
+      constraint: "budget",
+      detail: `the cheapest plan that meets the target costs $${needed.toFixed(2)}${unit}, over the $${input.budget ?? 0}${unit} budget`,
+    },
     assignment: cheapest,
   };
 }

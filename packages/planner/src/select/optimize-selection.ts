@@ -21,7 +21,7 @@ function ratioOf(assignment: TAssignment): number {
  */
 function trimReplicas(best: TAssignment, lambda: number, requiredRate: number): TAssignment {
   let plan = best;
-  for (let improved = true; improved; ) {
+  for (let improved = true; improved;) {
     improved = false;
     for (let i = 0; i < plan.length && !improved; i += 1) {
       const trial = plan.flatMap((a, k) => (k !== i ? [a] : a.count > 1 ? [{ ...a, count: a.count - 1 }] : []));
@@ -47,7 +47,12 @@ const MILP_GAP = 2e-3;
  * plan's ratio; when no plan beats λ, λ is optimal. It starts from the best colocated plan, so the
  * MILP only has to look for strictly better split plans (cutoff just below zero).
  */
-function optimiseBatchPairs(milp: TSelectionMilp, candidates: readonly TCandidate[], start: TAssignment | undefined, requiredRate: number): TAssignment | undefined {
+function optimiseBatchPairs(
+  milp: TSelectionMilp,
+  candidates: readonly TCandidate[],
+  start: TAssignment | undefined,
+  requiredRate: number,
+): TAssignment | undefined {
   const prices = candidates.map((c) => c.pricePerHour);
   let best = start;
   let lambda = best ? ratioOf(best) : 0;
@@ -65,15 +70,28 @@ function optimiseBatchPairs(milp: TSelectionMilp, candidates: readonly TCandidat
 }
 
 /** Online with prefill/decode pairs: the cheapest $/h, searching only below the colocated optimum. */
-function optimiseOnlinePairs(milp: TSelectionMilp, candidates: readonly TCandidate[], start: TAssignment | undefined): TAssignment | undefined {
+function optimiseOnlinePairs(
+  milp: TSelectionMilp,
+  candidates: readonly TCandidate[],
+  start: TAssignment | undefined,
+): TAssignment | undefined {
   const cutoff = start ? planCostPerHour(start) * (1 - 1e-9) : undefined;
-  const solution = milp.solve(candidates.map((c) => c.pricePerHour), 0, { relativeGap: MILP_GAP, cutoff });
+  const solution = milp.solve(
+    candidates.map((c) => c.pricePerHour),
+    0,
+    { relativeGap: MILP_GAP, cutoff },
+  );
   if (solution.status === "infeasible") return start;
   const split = toAssignment(candidates, solution.counts);
   return start && planCostPerHour(start) <= planCostPerHour(split) ? start : split;
 }
 
-export type TOptimiseLimits = { requiredRate: number; poolGpus: ReadonlyMap<string, number>; maxGpus?: number; perHourBudget?: number };
+export type TOptimiseLimits = {
+  requiredRate: number;
+  poolGpus: ReadonlyMap<string, number>;
+  maxGpus?: number;
+  perHourBudget?: number;
+};
 
 export function optimise(
   workload: TWorkload,
@@ -83,18 +101,28 @@ export function optimise(
   limits: TOptimiseLimits,
 ): TAssignment | undefined {
   // Colocated plans have a fast exact search; it is the answer unless prefill/decode pairs beat it.
-  const colocated = paretoSearch(candidates.filter((c, j) => allowed[j] && c.role === "both"), limits.poolGpus, { kind: workload.kind, ...limits });
+  const colocated = paretoSearch(
+    candidates.filter((c, j) => allowed[j] && c.role === "both"),
+    limits.poolGpus,
+    { kind: workload.kind, ...limits },
+  );
   if (!candidates.some((c, j) => allowed[j] && c.role !== "both")) return colocated;
   const model = milp();
   model.setAllowed(allowed);
   if (workload.kind === "online") return optimiseOnlinePairs(model, candidates, colocated);
-  return optimiseBatchPairs(model, candidates.map((c, j) => (allowed[j] ? c : { ...c, maxCount: 0 })), colocated, limits.requiredRate);
+  return optimiseBatchPairs(
+    model,
+    candidates.map((c, j) => (allowed[j] ? c : { ...c, maxCount: 0 })),
+    colocated,
+    limits.requiredRate,
+  );
 }
 
 /** The (GPU, market, TP) family carrying most of a plan's spend. */
 export function primaryFamily(assignment: TAssignment): string | undefined {
   const spend = new Map<string, number>();
-  for (const { candidate, count } of assignment) spend.set(candidate.family, (spend.get(candidate.family) ?? 0) + candidate.pricePerHour * count);
+  for (const { candidate, count } of assignment)
+    spend.set(candidate.family, (spend.get(candidate.family) ?? 0) + candidate.pricePerHour * count);
   return [...spend.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
@@ -113,7 +141,13 @@ export function optimiseWithAlternatives(
   const plans: TAssignment[] = [];
   const banned = new Set<string>();
   for (let i = 0; i <= count; i += 1) {
-    const plan = optimise(workload, milp, candidates, candidates.map((c) => !banned.has(c.family) && (i === 0 || c.role === "both")), limits);
+    const plan = optimise(
+      workload,
+      milp,
+      candidates,
+      candidates.map((c) => !banned.has(c.family) && (i === 0 || c.role === "both")),
+      limits,
+    );
     if (!plan) break;
     plans.push(plan);
     const family = primaryFamily(plan);

@@ -11,7 +11,13 @@ import type { TAssignment } from "./evaluate-plan.ts";
 export type TParetoGoal = { kind: "batch" | "online"; requiredRate: number; maxGpus?: number; perHourBudget?: number };
 
 type TMenuItem = { gpus: number; rate: number; counts: number[] };
-type TPoolMenu = { members: TCandidate[]; pricePerGpu: number; gpus: number; bestRatePerGpu: number; items: TMenuItem[] };
+type TPoolMenu = {
+  members: TCandidate[];
+  pricePerGpu: number;
+  gpus: number;
+  bestRatePerGpu: number;
+  items: TMenuItem[];
+};
 type TState = { cost: number; rate: number; gpus: number; parent: number; item: number };
 
 const EPS = 1e-12;
@@ -24,7 +30,8 @@ function poolMenu(members: TCandidate[], gpus: number, pricePerGpu: number): TPo
     members.forEach((m, j) => {
       const before = best[g - m.tp];
       if (!before || (before.counts[j] ?? 0) >= m.maxCount) return;
-      if (before.rate + m.rate > choice.rate + EPS) choice = { rate: before.rate + m.rate, counts: before.counts.map((c, k) => (k === j ? c + 1 : c)) };
+      if (before.rate + m.rate > choice.rate + EPS)
+        choice = { rate: before.rate + m.rate, counts: before.counts.map((c, k) => (k === j ? c + 1 : c)) };
     });
     best.push(choice);
   }
@@ -127,12 +134,22 @@ function greedyScore(menus: readonly TPoolMenu[], goal: TParetoGoal): number | u
   return goal.kind === "online" ? cost : cost / rate;
 }
 
-export function paretoSearch(candidates: readonly TCandidate[], poolGpus: ReadonlyMap<string, number>, goal: TParetoGoal): TAssignment | undefined {
+export function paretoSearch(
+  candidates: readonly TCandidate[],
+  poolGpus: ReadonlyMap<string, number>,
+  goal: TParetoGoal,
+): TAssignment | undefined {
   const usable = candidates.filter((c) => c.role === "both" && c.maxCount > 0);
   const byPool = new Map<string, TCandidate[]>();
   for (const c of usable) byPool.set(c.poolId, [...(byPool.get(c.poolId) ?? []), c]);
   const menus = [...byPool.entries()]
-    .map(([poolId, members]) => poolMenu(members, Math.min(poolGpus.get(poolId) ?? 0, goal.maxGpus ?? Number.POSITIVE_INFINITY), (members[0]?.pricePerHour ?? 0) / (members[0]?.tp ?? 1)))
+    .map(([poolId, members]) =>
+      poolMenu(
+        members,
+        Math.min(poolGpus.get(poolId) ?? 0, goal.maxGpus ?? Number.POSITIVE_INFINITY),
+        (members[0]?.pricePerHour ?? 0) / (members[0]?.tp ?? 1),
+      ),
+    )
     .filter((m) => m.items.length > 1)
     // Best value first: good plans appear early and the bounds bite sooner.
     .sort((a, b) => a.pricePerGpu / a.bestRatePerGpu - b.pricePerGpu / b.bestRatePerGpu);
@@ -168,7 +185,11 @@ export function paretoSearch(candidates: readonly TCandidate[], poolGpus: Readon
     layer.forEach((s, index) => {
       if (s.rate < R * (1 - 1e-9)) return;
       const value = score(s);
-      if (!incumbent || value < incumbent.score * (1 - 1e-12) || (value <= incumbent.score * (1 + 1e-12) && s.cost < incumbent.cost)) {
+      if (
+        !incumbent ||
+        value < incumbent.score * (1 - 1e-12) ||
+        (value <= incumbent.score * (1 + 1e-12) && s.cost < incumbent.cost)
+      ) {
         incumbent = { score: value, cost: s.cost, layer: k + 1, index };
         threshold = Math.min(threshold, value);
       }
@@ -197,11 +218,18 @@ export function paretoSearch(candidates: readonly TCandidate[], poolGpus: Readon
  * The most rate colocated replicas can serve from the pools: each pool at its best use of all its
  * GPUs, or, under a GPU cap, a knapsack over the pools' menus by total GPUs.
  */
-export function maxColocatedServed(candidates: readonly TCandidate[], poolGpus: ReadonlyMap<string, number>, maxGpus?: number): TAssignment {
+export function maxColocatedServed(
+  candidates: readonly TCandidate[],
+  poolGpus: ReadonlyMap<string, number>,
+  maxGpus?: number,
+): TAssignment {
   const byPool = new Map<string, TCandidate[]>();
-  for (const c of candidates) if (c.role === "both" && c.maxCount > 0) byPool.set(c.poolId, [...(byPool.get(c.poolId) ?? []), c]);
+  for (const c of candidates)
+    if (c.role === "both" && c.maxCount > 0) byPool.set(c.poolId, [...(byPool.get(c.poolId) ?? []), c]);
   const cap = maxGpus ?? Number.POSITIVE_INFINITY;
-  const menus = [...byPool.entries()].map(([poolId, members]) => poolMenu(members, Math.min(poolGpus.get(poolId) ?? 0, cap), 0));
+  const menus = [...byPool.entries()].map(([poolId, members]) =>
+    poolMenu(members, Math.min(poolGpus.get(poolId) ?? 0, cap), 0),
+  );
   const total = menus.reduce((n, m) => n + m.gpus, 0);
   const budget = Math.min(cap, total);
   // best[m] = most rate using at most m GPUs over the pools so far, with the item chosen per pool.
@@ -211,7 +239,8 @@ export function maxColocatedServed(candidates: readonly TCandidate[], poolGpus: 
       let choice = { rate: -1, picks: [] as number[] };
       menu.items.forEach((item, index) => {
         const before = best[m - item.gpus];
-        if (before && before.rate + item.rate > choice.rate) choice = { rate: before.rate + item.rate, picks: [...before.picks, index] };
+        if (before && before.rate + item.rate > choice.rate)
+          choice = { rate: before.rate + item.rate, picks: [...before.picks, index] };
       });
       return choice;
     });

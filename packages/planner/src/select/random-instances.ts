@@ -12,7 +12,15 @@ const MODELS = ["llama-3.1-8b", "qwen2.5-7b", "mistral-7b", "llama-3.1-70b", "mi
 const GPUS = ["L4", "A10G", "L40S", "A100-40GB", "A100-80GB", "H100-SXM", "H200"];
 const MARKETS: TMarket[] = ["on-demand", "spot", "reserved", "serverless"];
 /** Rough list $/GPU-h; pools jitter around it so no GPU type always wins. */
-const BASE_PRICE: Record<string, number> = { L4: 0.8, A10G: 1.0, L40S: 1.9, "A100-40GB": 4.1, "A100-80GB": 5.1, "H100-SXM": 6.9, H200: 10.6 };
+const BASE_PRICE: Record<string, number> = {
+  L4: 0.8,
+  A10G: 1.0,
+  L40S: 1.9,
+  "A100-40GB": 4.1,
+  "A100-80GB": 5.1,
+  "H100-SXM": 6.9,
+  H200: 10.6,
+};
 
 function pick<T>(r: TRandom, items: readonly T[]): T {
   return items[r.int(0, items.length - 1)] as T;
@@ -26,7 +34,12 @@ function logUniform(r: TRandom, min: number, max: number): number {
  * Sizes the load against what the pools can do (one replica of the smallest fitting TP per pool),
  * so instances land near the interesting boundary: one pool is not enough, all of them may not be.
  */
-function poolCapacity(model: string, pools: readonly TCapacityPool[], inputTokens: number, outputTokens: number): number {
+function poolCapacity(
+  model: string,
+  pools: readonly TCapacityPool[],
+  inputTokens: number,
+  outputTokens: number,
+): number {
   let total = 0;
   for (const pool of pools) {
     for (const tp of [1, 2, 4]) {
@@ -47,10 +60,20 @@ function randomWorkload(r: TRandom, pools: readonly TCapacityPool[]): TWorkload 
   const target = capacity > 0 ? capacity * logUniform(r, 0.1, 1.5) : logUniform(r, 0.2, 20);
   if (r.next() < 0.5) {
     const deadlineHours = Math.round(logUniform(r, 0.25, 8) * 100) / 100;
-    return { kind: "batch", model, avgInputTokens, avgOutputTokens, requests: Math.max(1, Math.round(target * deadlineHours * 3600)), deadlineHours };
+    return {
+      kind: "batch",
+      model,
+      avgInputTokens,
+      avgOutputTokens,
+      requests: Math.max(1, Math.round(target * deadlineHours * 3600)),
+      deadlineHours,
+    };
   }
   return {
-    kind: "online", model, avgInputTokens, avgOutputTokens,
+    kind: "online",
+    model,
+    avgInputTokens,
+    avgOutputTokens,
     requestsPerSecond: Math.max(0.01, Math.round(target * 0.5 * 100) / 100),
     ttftP95Ms: Math.round(logUniform(r, 300, 5000)),
     tpotP95Ms: Math.round(logUniform(r, 25, 200)),
@@ -60,8 +83,21 @@ function randomWorkload(r: TRandom, pools: readonly TCapacityPool[]): TWorkload 
 function randomPool(r: TRandom, index: number, maxAvailable: number): TCapacityPool {
   const gpuType = pick(r, GPUS);
   const market = pick(r, MARKETS);
-  const discount = market === "spot" ? r.uniform(0.3, 0.6) : market === "reserved" ? r.uniform(0.5, 0.8) : market === "serverless" ? r.uniform(0.6, 1.0) : r.uniform(0.8, 1.2);
-  const pool: TCapacityPool = { id: `pool-${index}`, gpuType, market, available: r.int(0, maxAvailable), pricePerGpuHour: Math.round((BASE_PRICE[gpuType] ?? 2) * discount * 100) / 100 };
+  const discount =
+    market === "spot"
+      ? r.uniform(0.3, 0.6)
+      : market === "reserved"
+        ? r.uniform(0.5, 0.8)
+        : market === "serverless"
+          ? r.uniform(0.6, 1.0)
+          : r.uniform(0.8, 1.2);
+  const pool: TCapacityPool = {
+    id: `pool-${index}`,
+    gpuType,
+    market,
+    available: r.int(0, maxAvailable),
+    pricePerGpuHour: Math.round((BASE_PRICE[gpuType] ?? 2) * discount * 100) / 100,
+  };
   if (r.next() < 0.2) pool.quota = r.int(0, maxAvailable);
   return pool;
 }

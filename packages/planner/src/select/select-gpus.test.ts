@@ -3,8 +3,20 @@ import { emptyCalibration, recordObservation } from "../perf/calibration.ts";
 import type { TBatchWorkload, TCapacity, TCapacityPool, TOnlineWorkload, TWorkload } from "../types.ts";
 import { selectGpus, type TSelectOptions } from "./select-gpus.ts";
 
-const pool = (id: string, gpuType: string, market: TCapacityPool["market"], available: number, pricePerGpuHour: number, quota?: number): TCapacityPool => ({
-  id, gpuType, market, available, pricePerGpuHour, ...(quota === undefined ? {} : { quota }),
+const pool = (
+  id: string,
+  gpuType: string,
+  market: TCapacityPool["market"],
+  available: number,
+  pricePerGpuHour: number,
+  quota?: number,
+): TCapacityPool => ({
+  id,
+  gpuType,
+  market,
+  available,
+  pricePerGpuHour,
+  ...(quota === undefined ? {} : { quota }),
 });
 
 const CAPACITY: TCapacity = {
@@ -17,8 +29,23 @@ const CAPACITY: TCapacity = {
   ],
 };
 
-const BATCH: TBatchWorkload = { kind: "batch", model: "meta-llama/Llama-3.1-70B-Instruct", requests: 10_000, avgInputTokens: 1000, avgOutputTokens: 300, deadlineHours: 2 };
-const ONLINE: TOnlineWorkload = { kind: "online", model: "meta-llama/Llama-3.1-8B-Instruct", requestsPerSecond: 20, avgInputTokens: 800, avgOutputTokens: 200, ttftP95Ms: 1000, tpotP95Ms: 80 };
+const BATCH: TBatchWorkload = {
+  kind: "batch",
+  model: "meta-llama/Llama-3.1-70B-Instruct",
+  requests: 10_000,
+  avgInputTokens: 1000,
+  avgOutputTokens: 300,
+  deadlineHours: 2,
+};
+const ONLINE: TOnlineWorkload = {
+  kind: "online",
+  model: "meta-llama/Llama-3.1-8B-Instruct",
+  requestsPerSecond: 20,
+  avgInputTokens: 800,
+  avgOutputTokens: 200,
+  ttftP95Ms: 1000,
+  tpotP95Ms: 80,
+};
 
 const familyOf = (p: { replicas: { gpuType: string; market: string; tp: number; count: number }[] }) =>
   [...p.replicas].sort((a, b) => b.count * b.tp - a.count * a.tp).map((r) => `${r.gpuType}|${r.market}|${r.tp}`)[0];
@@ -39,7 +66,11 @@ describe("selectGpus: feasible plans", () => {
 
   it("uses only the replica sizes a pool launches whole (an engine that gives TP4 a whole 8-GPU machine)", async () => {
     const free = await selectGpus(BATCH, { pools: [pool("h100", "H100-SXM", "spot", 16, 3.2)] }, { alternatives: 0 });
-    const whole = await selectGpus(BATCH, { pools: [{ ...pool("h100", "H100-SXM", "spot", 16, 3.2), replicaSizes: [8] }] }, { alternatives: 0 });
+    const whole = await selectGpus(
+      BATCH,
+      { pools: [{ ...pool("h100", "H100-SXM", "spot", 16, 3.2), replicaSizes: [8] }] },
+      { alternatives: 0 },
+    );
     expect(free.replicas.some((r) => r.tp !== 8)).toBe(true);
     expect(whole.feasible).toBe(true);
     expect(whole.replicas.every((r) => r.tp === 8)).toBe(true);
@@ -67,7 +98,15 @@ describe("selectGpus: feasible plans", () => {
   });
 
   it("never costs more when disaggregation is allowed", async () => {
-    const workload: TOnlineWorkload = { ...ONLINE, model: "llama-3.1-70b", avgInputTokens: 4000, avgOutputTokens: 200, ttftP95Ms: 3000, tpotP95Ms: 40, requestsPerSecond: 5 };
+    const workload: TOnlineWorkload = {
+      ...ONLINE,
+      model: "llama-3.1-70b",
+      avgInputTokens: 4000,
+      avgOutputTokens: 200,
+      ttftP95Ms: 3000,
+      tpotP95Ms: 40,
+      requestsPerSecond: 5,
+    };
     const colocated = await selectGpus(workload, CAPACITY);
     const split = await selectGpus(workload, CAPACITY, { allowDisaggregation: true });
     expect(split.feasible).toBe(true);
@@ -77,7 +116,14 @@ describe("selectGpus: feasible plans", () => {
   it("moves away from a GPU that calibration shows to be slow", async () => {
     const before = await selectGpus(BATCH, CAPACITY);
     let calibration = emptyCalibration();
-    for (let i = 0; i < 5; i += 1) calibration = recordObservation(calibration, { model: "llama-3.1-70b", gpu: "H100-SXM", tp: 4, observedTokensPerSecond: 3000, predictedTokensPerSecond: 10_000 });
+    for (let i = 0; i < 5; i += 1)
+      calibration = recordObservation(calibration, {
+        model: "llama-3.1-70b",
+        gpu: "H100-SXM",
+        tp: 4,
+        observedTokensPerSecond: 3000,
+        predictedTokensPerSecond: 10_000,
+      });
     const after = await selectGpus(BATCH, CAPACITY, { calibration });
     expect(familyOf(before)).toBe("H100-SXM|spot|4");
     expect(familyOf(after)).not.toBe("H100-SXM|spot|4");
@@ -89,19 +135,61 @@ describe("selectGpus: feasible plans", () => {
   });
 });
 
-type TBindingCase = { name: string; workload: TWorkload; capacity: TCapacity; options?: TSelectOptions; constraint: string };
+type TBindingCase = {
+  name: string;
+  workload: TWorkload;
+  capacity: TCapacity;
+  options?: TSelectOptions;
+  constraint: string;
+};
 
 const BINDING_CASES: TBindingCase[] = [
-  { name: "a model too big for every GPU", workload: { ...BATCH, model: "llama-3.1-405b" }, capacity: { pools: [pool("l4", "L4", "spot", 8, 0.4)] }, constraint: "memory-fit" },
-  { name: "a deadline no fleet can meet", workload: { ...BATCH, requests: 2_000_000, deadlineHours: 1 }, capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 8, 6.88)] }, constraint: "deadline" },
-  { name: "more traffic than the GPUs can serve", workload: { ...ONLINE, requestsPerSecond: 2000 }, capacity: { pools: [pool("l4", "L4", "spot", 2, 0.4)] }, constraint: "availability" },
-  { name: "a quota below what is free", workload: { ...BATCH, requests: 100_000 }, capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88, 4)] }, constraint: "quota" },
-  { name: "a GPU cap", workload: { ...BATCH, requests: 100_000 }, capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88)] }, options: { maxGpus: 4 }, constraint: "max-gpus" },
+  {
+    name: "a model too big for every GPU",
+    workload: { ...BATCH, model: "llama-3.1-405b" },
+    capacity: { pools: [pool("l4", "L4", "spot", 8, 0.4)] },
+    constraint: "memory-fit",
+  },
+  {
+    name: "a deadline no fleet can meet",
+    workload: { ...BATCH, requests: 2_000_000, deadlineHours: 1 },
+    capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 8, 6.88)] },
+    constraint: "deadline",
+  },
+  {
+    name: "more traffic than the GPUs can serve",
+    workload: { ...ONLINE, requestsPerSecond: 2000 },
+    capacity: { pools: [pool("l4", "L4", "spot", 2, 0.4)] },
+    constraint: "availability",
+  },
+  {
+    name: "a quota below what is free",
+    workload: { ...BATCH, requests: 100_000 },
+    capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88, 4)] },
+    constraint: "quota",
+  },
+  {
+    name: "a GPU cap",
+    workload: { ...BATCH, requests: 100_000 },
+    capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88)] },
+    options: { maxGpus: 4 },
+    constraint: "max-gpus",
+  },
   { name: "a batch budget", workload: BATCH, capacity: CAPACITY, options: { budget: 1 }, constraint: "budget" },
   { name: "an hourly budget", workload: ONLINE, capacity: CAPACITY, options: { budget: 0.5 }, constraint: "budget" },
   { name: "an impossible TPOT", workload: { ...ONLINE, tpotP95Ms: 1 }, capacity: CAPACITY, constraint: "latency" },
-  { name: "an unknown GPU", workload: BATCH, capacity: { pools: [pool("tpu", "TPU-v5e", "on-demand", 8, 1.2)] }, constraint: "unknown-gpu" },
-  { name: "no free GPUs", workload: BATCH, capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 0, 6.88)] }, constraint: "availability" },
+  {
+    name: "an unknown GPU",
+    workload: BATCH,
+    capacity: { pools: [pool("tpu", "TPU-v5e", "on-demand", 8, 1.2)] },
+    constraint: "unknown-gpu",
+  },
+  {
+    name: "no free GPUs",
+    workload: BATCH,
+    capacity: { pools: [pool("h100", "H100-SXM", "on-demand", 0, 6.88)] },
+    constraint: "availability",
+  },
 ];
 
 describe("selectGpus: infeasible plans name the binding constraint", () => {
@@ -113,7 +201,10 @@ describe("selectGpus: infeasible plans name the binding constraint", () => {
   });
 
   it("reports the earliest finish with every available GPU when the deadline binds", async () => {
-    const plan = await selectGpus({ ...BATCH, requests: 2_000_000, deadlineHours: 1 }, { pools: [pool("h100", "H100-SXM", "on-demand", 8, 6.88)] });
+    const plan = await selectGpus(
+      { ...BATCH, requests: 2_000_000, deadlineHours: 1 },
+      { pools: [pool("h100", "H100-SXM", "on-demand", 8, 6.88)] },
+    );
     expect(plan.binding?.bestAchievableHours).toBeGreaterThan(1);
     expect(plan.gpus).toBe(8);
     expect(plan.predictedHours).toBeCloseTo(plan.binding?.bestAchievableHours ?? 0, 4);

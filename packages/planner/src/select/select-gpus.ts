@@ -2,7 +2,15 @@ import type { Highs } from "highs";
 import { precisionFromName, resolveModel } from "../catalog/find-model.ts";
 import type { TCalibrationTable } from "../perf/calibration.ts";
 import { routeEngine } from "../route/route-engine.ts";
-import { usableGpus, type TCapacity, type TMarket, type TPlan, type TPrecision, type TRole, type TWorkload } from "../types.ts";
+import {
+  usableGpus,
+  type TCapacity,
+  type TMarket,
+  type TPlan,
+  type TPrecision,
+  type TRole,
+  type TWorkload,
+} from "../types.ts";
 import { buildCandidates, pruneDominated } from "./build-candidates.ts";
 import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts";
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
@@ -30,7 +38,11 @@ export const DEFAULT_SAFETY_MARGIN = 0.15;
 const DEFAULT_TP: readonly number[] = [1, 2, 4, 8];
 
 /** Chooses replica counts per (pool, TP, role) at minimum cost; loads HiGHS on first use. */
-export async function selectGpus(workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): Promise<TPlan> {
+export async function selectGpus(
+  workload: TWorkload,
+  capacity: TCapacity,
+  options: TSelectOptions = {},
+): Promise<TPlan> {
   return selectGpusWith(await loadHighs(), workload, capacity, options);
 }
 
@@ -41,15 +53,35 @@ export function selectionProblem(workload: TWorkload, capacity: TCapacity, optio
   const precision = options.precision ?? workload.precision ?? precisionFromName(workload.model);
   const pools = capacity.pools.filter((p) => !options.allowedMarkets || options.allowedMarkets.includes(p.market));
   const roles: TRole[] = options.allowDisaggregation ? ["both", "prefill", "decode"] : ["both"];
-  const context = { workload, model, precision, tpChoices: options.tpChoices ?? DEFAULT_TP, roles, calibration: options.calibration };
+  const context = {
+    workload,
+    model,
+    precision,
+    tpChoices: options.tpChoices ?? DEFAULT_TP,
+    roles,
+    calibration: options.calibration,
+  };
   const report = buildCandidates({ ...context, pools });
   const poolGpus = new Map(pools.map((p) => [p.id, usableGpus(p)]));
   return { model, safetyMargin, pools, context, report, poolGpus, requiredRate: requiredRate(workload, safetyMargin) };
 }
 
 /** Synchronous form for callers that hold a loaded solver (simulators, benchmarks). */
-export function selectGpusWith(highs: Highs, workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): TPlan {
-  const { model, safetyMargin, pools, context, report, poolGpus, requiredRate: required } = selectionProblem(workload, capacity, options);
+export function selectGpusWith(
+  highs: Highs,
+  workload: TWorkload,
+  capacity: TCapacity,
+  options: TSelectOptions = {},
+): TPlan {
+  const {
+    model,
+    safetyMargin,
+    pools,
+    context,
+    report,
+    poolGpus,
+    requiredRate: required,
+  } = selectionProblem(workload, capacity, options);
   const candidates = pruneDominated(report.candidates);
   const perHourBudget = workload.kind === "online" ? options.budget : undefined;
 
@@ -57,9 +89,20 @@ export function selectGpusWith(highs: Highs, workload: TWorkload, capacity: TCap
   if (candidates.length > 0) {
     // Built on first use: colocated-only problems never need the MILP.
     let milp: TSelectionMilp | undefined;
-    const getMilp = () => (milp ??= buildSelectionMilp(highs, candidates, { requiredRate: required, maxGpus: options.maxGpus, perHourBudget, poolGpus }));
+    const getMilp = () =>
+      (milp ??= buildSelectionMilp(highs, candidates, {
+        requiredRate: required,
+        maxGpus: options.maxGpus,
+        perHourBudget,
+        poolGpus,
+      }));
     try {
-      plans = optimiseWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, { requiredRate: required, poolGpus, maxGpus: options.maxGpus, perHourBudget });
+      plans = optimiseWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, {
+        requiredRate: required,
+        poolGpus,
+        maxGpus: options.maxGpus,
+        perHourBudget,
+      });
     } finally {
       milp?.dispose();
     }
@@ -74,14 +117,28 @@ export function selectGpusWith(highs: Highs, workload: TWorkload, capacity: TCap
   if (!best) {
     const relaxed = pools.map((p) => ({ ...p, quota: undefined }));
     const { binding, assignment } = findBinding({
-      highs, workload, pools, requiredRate: required, maxGpus: options.maxGpus, budget: options.budget, report,
+      highs,
+      workload,
+      pools,
+      requiredRate: required,
+      maxGpus: options.maxGpus,
+      budget: options.budget,
+      report,
       candidatesIgnoringQuota: pruneDominated(buildCandidates({ ...context, pools: relaxed }).candidates),
     });
     const option = toPlanOption(workload, assignment);
     const route = routeEngine(workload, option);
-    const fallback = assignment.length > 0 ? ` The best achievable plan is shown: ${option.gpus} GPUs at $${option.costPerHour.toFixed(2)}/h.` : "";
+    const fallback =
+      assignment.length > 0
+        ? ` The best achievable plan is shown: ${option.gpus} GPUs at $${option.costPerHour.toFixed(2)}/h.`
+        : "";
     return {
-      ...option, feasible: false, engine: route.engine, kind: workload.kind, alternatives: [], binding,
+      ...option,
+      feasible: false,
+      engine: route.engine,
+      kind: workload.kind,
+      alternatives: [],
+      binding,
       reason: `No plan for ${model.id} meets every constraint: the binding one is ${binding.constraint}: ${binding.detail}.${fallback}`,
     };
   }

@@ -29,7 +29,6 @@ export type TSelectionMilp = {
   dispose(): void;
 };
 
-
 export function buildSelectionMilp(
   highs: Highs,
   candidates: readonly TCandidate[],
@@ -40,17 +39,51 @@ export function buildSelectionMilp(
   const sp = n + 1;
   const inf = highs.infinity;
   const rows: { entries: [number, number][]; lower: number; upper: number }[] = [
-    { entries: [[sb, 1], [sp, 1]], lower: limits.requiredRate, upper: inf },
-    { entries: [[sb, 1], ...candidates.flatMap((c, j): [number, number][] => (c.role === "both" ? [[j, -c.rate]] : []))], lower: -inf, upper: 0 },
-    { entries: [[sp, 1], ...candidates.flatMap((c, j): [number, number][] => (c.role === "prefill" ? [[j, -c.rate]] : []))], lower: -inf, upper: 0 },
-    { entries: [[sp, 1], ...candidates.flatMap((c, j): [number, number][] => (c.role === "decode" ? [[j, -c.rate]] : []))], lower: -inf, upper: 0 },
+    {
+      entries: [
+        [sb, 1],
+        [sp, 1],
+      ],
+      lower: limits.requiredRate,
+      upper: inf,
+    },
+    {
+      entries: [
+        [sb, 1],
+        ...candidates.flatMap((c, j): [number, number][] => (c.role === "both" ? [[j, -c.rate]] : [])),
+      ],
+      lower: -inf,
+      upper: 0,
+    },
+    {
+      entries: [
+        [sp, 1],
+        ...candidates.flatMap((c, j): [number, number][] => (c.role === "prefill" ? [[j, -c.rate]] : [])),
+      ],
+      lower: -inf,
+      upper: 0,
+    },
+    {
+      entries: [
+        [sp, 1],
+        ...candidates.flatMap((c, j): [number, number][] => (c.role === "decode" ? [[j, -c.rate]] : [])),
+      ],
+      lower: -inf,
+      upper: 0,
+    },
   ];
   for (const [poolId, gpus] of limits.poolGpus) {
     const entries = candidates.flatMap((c, j): [number, number][] => (c.poolId === poolId ? [[j, c.tp]] : []));
     if (entries.length > 0) rows.push({ entries, lower: -inf, upper: gpus });
   }
-  if (limits.maxGpus !== undefined) rows.push({ entries: candidates.map((c, j): [number, number] => [j, c.tp]), lower: -inf, upper: limits.maxGpus });
-  if (limits.perHourBudget !== undefined) rows.push({ entries: candidates.map((c, j): [number, number] => [j, c.pricePerHour]), lower: -inf, upper: limits.perHourBudget });
+  if (limits.maxGpus !== undefined)
+    rows.push({ entries: candidates.map((c, j): [number, number] => [j, c.tp]), lower: -inf, upper: limits.maxGpus });
+  if (limits.perHourBudget !== undefined)
+    rows.push({
+      entries: candidates.map((c, j): [number, number] => [j, c.pricePerHour]),
+      lower: -inf,
+      upper: limits.perHourBudget,
+    });
 
   const starts = [0];
   const indices: number[] = [];
@@ -73,7 +106,11 @@ export function buildSelectionMilp(
     rowLower: rows.map((r) => r.lower),
     rowUpper: rows.map((r) => r.upper),
     matrix: { format: "csr", numRows: rows.length, numCols: n + 2, starts, indices, values },
-    integrality: [...candidates.map(() => highs.constants.variableType.integer), highs.constants.variableType.continuous, highs.constants.variableType.continuous],
+    integrality: [
+      ...candidates.map(() => highs.constants.variableType.integer),
+      highs.constants.variableType.continuous,
+      highs.constants.variableType.continuous,
+    ],
   });
   model.options.set({ output_flag: false, time_limit: 10 });
 
@@ -93,7 +130,11 @@ export function buildSelectionMilp(
       if (none.includes(status as (typeof none)[number])) return { status: "infeasible" };
       if (status !== highs.constants.modelStatus.optimal) throw new Error(`HiGHS stopped with model status ${status}`);
       const x = model.getSolution().colValue;
-      return { status: "optimal", counts: candidates.map((_, j) => Math.round(x[j] ?? 0)), served: (x[sb] ?? 0) + (x[sp] ?? 0) };
+      return {
+        status: "optimal",
+        counts: candidates.map((_, j) => Math.round(x[j] ?? 0)),
+        served: (x[sb] ?? 0) + (x[sp] ?? 0),
+      };
     },
     setAllowed(allowed) {
       allowed.forEach((ok, j) => model.changeColBounds(j, 0, ok ? (maxCounts[j] ?? 0) : 0));

@@ -4,7 +4,15 @@ import { onlineReplicaRps } from "./replica-throughput.ts";
 /** Smallest TP at which the service's model serves within its SLO on the serverless GPU. */
 export function serverlessWorkerShape(spec: TOnlineServiceSpec): { tp: number; rps: number } {
   for (const tp of [1, 2, 4, 8]) {
-    const rps = onlineReplicaRps(spec.model, spec.serverless.gpuType, tp, spec.inputTokens, spec.outputTokens, spec.ttftP95Ms, spec.tpotP95Ms);
+    const rps = onlineReplicaRps(
+      spec.model,
+      spec.serverless.gpuType,
+      tp,
+      spec.inputTokens,
+      spec.outputTokens,
+      spec.ttftP95Ms,
+      spec.tpotP95Ms,
+    );
     if (rps > 0) return { tp, rps };
   }
   return { tp: 8, rps: 0 };
@@ -34,7 +42,18 @@ export function createOnlineLedger(trace: TFleetTrace, serverlessFallback: boole
         for (const r of replicas) {
           if (r.workloadId !== spec.id) continue;
           const readyShare = Math.min(1, Math.max(0, (t + 60 - r.readyAt) / 60));
-          if (readyShare > 0) capacity += readyShare * onlineReplicaRps(spec.model, r.gpuType, r.tp, spec.inputTokens, spec.outputTokens, spec.ttftP95Ms, spec.tpotP95Ms);
+          if (readyShare > 0)
+            capacity +=
+              readyShare *
+              onlineReplicaRps(
+                spec.model,
+                r.gpuType,
+                r.tp,
+                spec.inputTokens,
+                spec.outputTokens,
+                spec.ttftP95Ms,
+                spec.tpotP95Ms,
+              );
         }
         minutes++;
         const shape = shapes[i]!;

@@ -23,7 +23,12 @@ export function boundOnlineIntegral(trace: TFleetTrace): { cost: number; gpuHour
       }
     }
     const svl = serverlessWorkerShape(s);
-    if (svl.rps > 0) items.push({ cap: Math.ceil(svl.rps / GRID), price: s.serverless.pricePerGpuSecond * 3600 * svl.tp, gpus: svl.tp });
+    if (svl.rps > 0)
+      items.push({
+        cap: Math.ceil(svl.rps / GRID),
+        price: s.serverless.pricePerGpuSecond * 3600 * svl.tp,
+        gpus: svl.tp,
+      });
     let maxLoad = 0;
     for (const l of s.loadRps) maxLoad = Math.max(maxLoad, l);
     const cells = Math.floor(maxLoad / GRID) + 1;

@@ -11,10 +11,16 @@ import { simulateFleet } from "./simulate-fleet.ts";
 
 describe("fleet policies on a one-day trace", async () => {
   const highs = await loadHighs();
-  const select = (w: Parameters<typeof selectGpusWith>[1], c: Parameters<typeof selectGpusWith>[2]) => selectGpusWith(highs, w, c, { safetyMargin: 0, alternatives: 0 });
+  const select = (w: Parameters<typeof selectGpusWith>[1], c: Parameters<typeof selectGpusWith>[2]) =>
+    selectGpusWith(highs, w, c, { safetyMargin: 0, alternatives: 0 });
   const trace = generateFleetTrace({ seed: 5, days: 1 });
   const sizing = sizeStaticFleet(trace, "H100-SXM")!;
-  const odTrace = { ...trace, pools: trace.pools.map((p) => (p.id === "H100-SXM/on-demand" ? { ...p, capacity: Math.max(p.capacity, sizing.totalGpus) } : p)) };
+  const odTrace = {
+    ...trace,
+    pools: trace.pools.map((p) =>
+      p.id === "H100-SXM/on-demand" ? { ...p, capacity: Math.max(p.capacity, sizing.totalGpus) } : p,
+    ),
+  };
   const [koi, od, orca, lp, lpBatch] = await Promise.all([
     simulateFleet(trace, createKoiPolicy({ select })),
     simulateFleet(odTrace, createStaticFleetPolicy("od", odTrace, "H100-SXM")),

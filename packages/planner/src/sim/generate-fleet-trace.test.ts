@@ -8,7 +8,9 @@ describe("generateFleetTrace", () => {
   it("is reproducible and changes with the seed", () => {
     const again = generateFleetTrace();
     expect(again.jobs).toEqual(trace.jobs);
-    expect(Array.from(again.services[0]!.loadRps.slice(0, 100))).toEqual(Array.from(trace.services[0]!.loadRps.slice(0, 100)));
+    expect(Array.from(again.services[0]!.loadRps.slice(0, 100))).toEqual(
+      Array.from(trace.services[0]!.loadRps.slice(0, 100)),
+    );
     expect(generateFleetTrace({ seed: 2 }).jobs).not.toEqual(trace.jobs);
   });
 

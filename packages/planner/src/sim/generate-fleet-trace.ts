@@ -35,14 +35,44 @@ const SLOS: { hours: number; share: number; priorities: TPriority[] }[] = [
 ];
 
 const modal = (gpuType: string, coldStartSeconds: number): TServerlessSpec => ({
-  gpuType, pricePerGpuSecond: (lookupPrice({ gpuType, market: "serverless", provider: "modal" })?.pricePerGpuHour ?? 0) / 3600,
-  coldStartSeconds, idleWindowSeconds: 60, maxWorkers: 64,
+  gpuType,
+  pricePerGpuSecond: (lookupPrice({ gpuType, market: "serverless", provider: "modal" })?.pricePerGpuHour ?? 0) / 3600,
+  coldStartSeconds,
+  idleWindowSeconds: 60,
+  maxWorkers: 64,
 });
 
 const SERVICES = [
-  { id: "chat-8b", model: "llama-3.1-8b", inputTokens: 1000, outputTokens: 250, ttftP95Ms: 1000, tpotP95Ms: 50, peakRps: 40, serverless: modal("L40S", 30) },
-  { id: "assistant-70b", model: "llama-3.1-70b", inputTokens: 1500, outputTokens: 300, ttftP95Ms: 2000, tpotP95Ms: 80, peakRps: 8, serverless: modal("H100-SXM", 60) },
-  { id: "rag-7b", model: "qwen2.5-7b", inputTokens: 2000, outputTokens: 150, ttftP95Ms: 1500, tpotP95Ms: 60, peakRps: 20, serverless: modal("L40S", 30) },
+  {
+    id: "chat-8b",
+    model: "llama-3.1-8b",
+    inputTokens: 1000,
+    outputTokens: 250,
+    ttftP95Ms: 1000,
+    tpotP95Ms: 50,
+    peakRps: 40,
+    serverless: modal("L40S", 30),
+  },
+  {
+    id: "assistant-70b",
+    model: "llama-3.1-70b",
+    inputTokens: 1500,
+    outputTokens: 300,
+    ttftP95Ms: 2000,
+    tpotP95Ms: 80,
+    peakRps: 8,
+    serverless: modal("H100-SXM", 60),
+  },
+  {
+    id: "rag-7b",
+    model: "qwen2.5-7b",
+    inputTokens: 2000,
+    outputTokens: 150,
+    ttftP95Ms: 1500,
+    tpotP95Ms: 60,
+    peakRps: 20,
+    serverless: modal("L40S", 30),
+  },
 ];
 
 export type TFleetTraceOptions = { seed?: number; days?: number; jobsPerWeekday?: number };
@@ -62,10 +92,21 @@ export function generateFleetTrace(options: TFleetTraceOptions = {}): TFleetTrac
 
   const pools: TPoolSpec[] = [];
   for (const p of POOLS) {
-    pools.push({ id: `${p.gpu}/on-demand`, gpuType: p.gpu, market: "on-demand", capacity: p.od, pricePerGpuHour: lookupPrice({ gpuType: p.gpu, market: "on-demand" })!.pricePerGpuHour });
     pools.push({
-      id: `${p.gpu}/spot`, gpuType: p.gpu, market: "spot", capacity: p.spot, spotBand: p.band,
-      pricePerGpuHour: lookupPrice({ gpuType: p.gpu, market: "spot", region: "us-east-1" })!.pricePerGpuHour, preemptionRatePerHour: spotHazardPerHour(p.monthly),
+      id: `${p.gpu}/on-demand`,
+      gpuType: p.gpu,
+      market: "on-demand",
+      capacity: p.od,
+      pricePerGpuHour: lookupPrice({ gpuType: p.gpu, market: "on-demand" })!.pricePerGpuHour,
+    });
+    pools.push({
+      id: `${p.gpu}/spot`,
+      gpuType: p.gpu,
+      market: "spot",
+      capacity: p.spot,
+      spotBand: p.band,
+      pricePerGpuHour: lookupPrice({ gpuType: p.gpu, market: "spot", region: "us-east-1" })!.pricePerGpuHour,
+      preemptionRatePerHour: spotHazardPerHour(p.monthly),
     });
   }
 
@@ -80,7 +121,8 @@ export function generateFleetTrace(options: TFleetTraceOptions = {}): TFleetTrac
       const arrival = (hour + arrivals.next()) * 3600;
       const model = pick(shapes.next(), MODELS);
       const slo = pick(shapes.next(), SLOS);
-      const requests = Math.round(Math.exp(shapes.uniform(Math.log(model.minRequests), Math.log(model.maxRequests))) / 100) * 100;
+      const requests =
+        Math.round(Math.exp(shapes.uniform(Math.log(model.minRequests), Math.log(model.maxRequests))) / 100) * 100;
       jobs.push({
         id: `job-${String(jobs.length + 1).padStart(3, "0")}`,
         arrival,
@@ -114,8 +156,15 @@ export function generateFleetTrace(options: TFleetTraceOptions = {}): TFleetTrac
   const factors = new Map<string, number>();
   const truth = rng.fork("perf-model-error");
   return {
-    seed, horizonSeconds, pools, jobs, services,
-    startupSeconds: 600, reassignSeconds: 120, throughputNoise: 0.08, routerPerHour: 0.04,
+    seed,
+    horizonSeconds,
+    pools,
+    jobs,
+    services,
+    startupSeconds: 600,
+    reassignSeconds: 120,
+    throughputNoise: 0.08,
+    routerPerHour: 0.04,
     trueFactor: (model, gpu) => {
       const key = `${model}|${gpu}`;
       let f = factors.get(key);

@@ -3,7 +3,11 @@ import type { TFleetAction, TFleetView, TOnlineServiceSpec } from "./fleet-types
 import { onlineReplicaRps } from "./replica-throughput.ts";
 
 /** The optimiser's cheapest replica mix serving `requestsPerSecond` from `capacity`. */
-export type TPlanMix = (spec: TOnlineServiceSpec, requestsPerSecond: number, capacity: TCapacity) => readonly TReplicaGroup[];
+export type TPlanMix = (
+  spec: TOnlineServiceSpec,
+  requestsPerSecond: number,
+  capacity: TCapacity,
+) => readonly TReplicaGroup[];
 
 /**
  * Tuna-style online scaling: spot replicas follow the load (trend-extrapolated over the VM
@@ -13,7 +17,10 @@ export type TPlanMix = (spec: TOnlineServiceSpec, requestsPerSecond: number, cap
  * full). Surplus replicas, dearest per request first, go only after the smaller fleet has
  * sufficed for `downscaleAfterMinutes`, like SkyServe's downscale delay.
  */
-export function createOnlineScaler(planMix: TPlanMix, options: { headroom?: number; downscaleAfterMinutes?: number } = {}) {
+export function createOnlineScaler(
+  planMix: TPlanMix,
+  options: { headroom?: number; downscaleAfterMinutes?: number } = {},
+) {
   const headroom = options.headroom ?? 1.05;
   const downAfter = options.downscaleAfterMinutes ?? 10;
   const history = new Map<string, number[]>();
@@ -28,7 +35,8 @@ export function createOnlineScaler(planMix: TPlanMix, options: { headroom?: numb
       history.set(spec.id, past);
       const trend = past.length > 1 ? (loadRps - past[0]!) / (past.length - 1) : 0;
       const target = Math.max(loadRps, loadRps + trend * (view.trace.startupSeconds / 300)) * headroom;
-      const rate = (gpuType: string, tp: number): number => onlineReplicaRps(spec.model, gpuType, tp, spec.inputTokens, spec.outputTokens, spec.ttftP95Ms, spec.tpotP95Ms);
+      const rate = (gpuType: string, tp: number): number =>
+        onlineReplicaRps(spec.model, gpuType, tp, spec.inputTokens, spec.outputTokens, spec.ttftP95Ms, spec.tpotP95Ms);
       const mine = view.replicas.filter((r) => r.workloadId === spec.id);
       let have = mine.reduce((s, r) => s + rate(r.gpuType, r.tp), 0);
 
@@ -37,7 +45,15 @@ export function createOnlineScaler(planMix: TPlanMix, options: { headroom?: numb
         for (const market of ["spot", "on-demand"] as const) {
           if (have >= target) break;
           const capacity: TCapacity = {
-            pools: view.pools.filter((p) => p.market === market).map((p) => ({ id: p.id, gpuType: p.gpuType, market: p.market, available: Math.max(0, p.capacity - p.used), pricePerGpuHour: p.pricePerGpuHour })),
+            pools: view.pools
+              .filter((p) => p.market === market)
+              .map((p) => ({
+                id: p.id,
+                gpuType: p.gpuType,
+                market: p.market,
+                available: Math.max(0, p.capacity - p.used),
+                pricePerGpuHour: p.pricePerGpuHour,
+              })),
           };
           for (const g of planMix(spec, target - have, capacity)) {
             actions.push({ kind: "add", workloadId: spec.id, poolId: g.poolId, tp: g.tp, count: g.count });
@@ -49,7 +65,9 @@ export function createOnlineScaler(planMix: TPlanMix, options: { headroom?: numb
         continue;
       }
       const price = (poolId: string): number => view.pools.find((p) => p.id === poolId)?.pricePerGpuHour ?? 0;
-      const removable = [...mine].sort((a, b) => (price(b.poolId) * b.tp) / rate(b.gpuType, b.tp) - (price(a.poolId) * a.tp) / rate(a.gpuType, a.tp));
+      const removable = [...mine].sort(
+        (a, b) => (price(b.poolId) * b.tp) / rate(b.gpuType, b.tp) - (price(a.poolId) * a.tp) / rate(a.gpuType, a.tp),
+      );
       const drop = removable.filter((r) => {
         const after = have - rate(r.gpuType, r.tp);
         if (after < target) return false;

@@ -28,15 +28,36 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
   const margin = options.margin ?? 0.1;
   const settle = options.settleSeconds ?? 1200;
   const scaleOnline = createOnlineScaler((spec, rps, capacity) => {
-    const plan = options.select({ kind: "online", model: spec.model, avgInputTokens: spec.inputTokens, avgOutputTokens: spec.outputTokens, requestsPerSecond: rps, ttftP95Ms: spec.ttftP95Ms, tpotP95Ms: spec.tpotP95Ms }, capacity);
+    const plan = options.select(
+      {
+        kind: "online",
+        model: spec.model,
+        avgInputTokens: spec.inputTokens,
+        avgOutputTokens: spec.outputTokens,
+        requestsPerSecond: rps,
+        ttftP95Ms: spec.ttftP95Ms,
+        tpotP95Ms: spec.tpotP95Ms,
+      },
+      capacity,
+    );
     if (plan instanceof Promise) throw new Error("the online scaler needs a synchronous optimiser (selectGpusWith)");
     return plan.replicas;
   }, options.online);
 
   const freeCapacity = (view: TFleetView): TCapacity => ({
-    pools: view.pools.map((p) => ({ id: p.id, gpuType: p.gpuType, market: p.market, available: Math.max(0, p.capacity - p.used), pricePerGpuHour: p.pricePerGpuHour })),
+    pools: view.pools.map((p) => ({
+      id: p.id,
+      gpuType: p.gpuType,
+      market: p.market,
+      available: Math.max(0, p.capacity - p.used),
+      pricePerGpuHour: p.pricePerGpuHour,
+    })),
   });
-  const addPlan = (view: TFleetView, workloadId: string, plan: { replicas: { poolId: string; tp: number; count: number }[] }): TFleetAction[] =>
+  const addPlan = (
+    view: TFleetView,
+    workloadId: string,
+    plan: { replicas: { poolId: string; tp: number; count: number }[] },
+  ): TFleetAction[] =>
     plan.replicas.map((g) => {
       const pool = view.pools.find((p) => p.id === g.poolId);
       if (pool) pool.used += g.tp * g.count;
@@ -52,8 +73,20 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
       else {
         const pool = view.pools.find((p) => p.id === r.poolId)!;
         groups.set(key, {
-          poolId: r.poolId, gpuType: r.gpuType, market: r.market, tp: r.tp, count: 1, role: "both",
-          tokensPerSecond: batchTokensPerSecond(job.spec.model, r.gpuType, r.tp, job.spec.inputTokens, job.spec.outputTokens), pricePerHour: pool.pricePerGpuHour * r.tp,
+          poolId: r.poolId,
+          gpuType: r.gpuType,
+          market: r.market,
+          tp: r.tp,
+          count: 1,
+          role: "both",
+          tokensPerSecond: batchTokensPerSecond(
+            job.spec.model,
+            r.gpuType,
+            r.tp,
+            job.spec.inputTokens,
+            job.spec.outputTokens,
+          ),
+          pricePerHour: pool.pricePerGpuHour * r.tp,
         });
       }
     }
@@ -62,10 +95,18 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
 
   const placeNew = async (view: TFleetView, job: TJobView): Promise<TFleetAction[]> => {
     const window = job.spec.deadline - view.now - view.trace.startupSeconds;
-    const remainingRequests = Math.max(1, Math.ceil(((job.totalTokens - job.completedTokens) / job.totalTokens) * job.spec.requests));
+    const remainingRequests = Math.max(
+      1,
+      Math.ceil(((job.totalTokens - job.completedTokens) / job.totalTokens) * job.spec.requests),
+    );
     const workload: TWorkload = {
-      kind: "batch", model: job.spec.model, avgInputTokens: job.spec.inputTokens, avgOutputTokens: job.spec.outputTokens,
-      requests: remainingRequests, deadlineHours: Math.max(0.05, (window * (1 - margin)) / 3600), priority: job.spec.priority,
+      kind: "batch",
+      model: job.spec.model,
+      avgInputTokens: job.spec.inputTokens,
+      avgOutputTokens: job.spec.outputTokens,
+      requests: remainingRequests,
+      deadlineHours: Math.max(0.05, (window * (1 - margin)) / 3600),
+      priority: job.spec.priority,
     };
     const plan = await options.select(workload, freeCapacity(view));
     if (plan.feasible || PRIORITY_RANK[job.spec.priority] < PRIORITY_RANK.high) return addPlan(view, job.spec.id, plan);
@@ -77,8 +118,16 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
     const running: TRunningWorkload[] = [...view.jobs.values()]
       .filter((j) => j.doneAt === null && j.spec.id !== job.spec.id && j.spec.arrival <= view.now)
       .map((j) => ({
-        id: j.spec.id, priority: j.spec.priority, deadline: j.spec.deadline, remainingWork: j.totalTokens - j.completedTokens,
-        allocation: groupsOf(view, j).map((g) => ({ poolId: g.poolId, gpus: g.count * g.tp, ratePerGpu: g.tokensPerSecond / g.tp, step: g.tp })),
+        id: j.spec.id,
+        priority: j.spec.priority,
+        deadline: j.spec.deadline,
+        remainingWork: j.totalTokens - j.completedTokens,
+        allocation: groupsOf(view, j).map((g) => ({
+          poolId: g.poolId,
+          gpus: g.count * g.tp,
+          ratePerGpu: g.tokensPerSecond / g.tp,
+          step: g.tp,
+        })),
       }));
     const ratePerGpuByPool: Record<string, number> = {};
     const stepByPool: Record<string, number> = {};
@@ -92,8 +141,19 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
       }
     }
     const result = rebalanceForUrgent({
-      running, free: freeCapacity(view), now: view.now, startupSeconds: view.trace.startupSeconds, safetyMargin: margin,
-      urgent: { id: job.spec.id, priority: job.spec.priority, deadline: job.spec.deadline, remainingWork: job.totalTokens - job.completedTokens, ratePerGpuByPool, stepByPool },
+      running,
+      free: freeCapacity(view),
+      now: view.now,
+      startupSeconds: view.trace.startupSeconds,
+      safetyMargin: margin,
+      urgent: {
+        id: job.spec.id,
+        priority: job.spec.priority,
+        deadline: job.spec.deadline,
+        remainingWork: job.totalTokens - job.completedTokens,
+        ratePerGpuByPool,
+        stepByPool,
+      },
     });
     if (!result.feasible) return addPlan(view, job.spec.id, fallback);
     const actions: TFleetAction[] = [];
@@ -108,7 +168,13 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
     }
     for (const u of result.urgentAllocation) {
       const step = stepByPool[u.poolId] ?? 1;
-      actions.push({ kind: "add", workloadId: job.spec.id, poolId: u.poolId, tp: step, count: Math.floor(u.gpus / step) });
+      actions.push({
+        kind: "add",
+        workloadId: job.spec.id,
+        poolId: u.poolId,
+        tp: step,
+        count: Math.floor(u.gpus / step),
+      });
     }
     return actions;
   };
@@ -120,18 +186,40 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
     const samples = job.samples.filter((s) => s.t >= since);
     if (!forceRisk && (view.now - job.allocationChangedAt < settle || samples.length < 2)) return [];
     const modelled = current.reduce((s, g) => s + g.tokensPerSecond * g.count, 0);
-    const f = forecastFinish({ samples: samples.length >= 2 ? samples : job.samples.slice(-2), modelledRate: modelled, deadline: job.spec.deadline, now: view.now, halfLifeSeconds: 3600 });
+    const f = forecastFinish({
+      samples: samples.length >= 2 ? samples : job.samples.slice(-2),
+      modelledRate: modelled,
+      deadline: job.spec.deadline,
+      now: view.now,
+      halfLifeSeconds: 3600,
+    });
     const rec = await recommendAction({
-      status: forceRisk ? "at-risk" : f.status, observedRate: f.rate.mean, observedRateSd: f.rate.sd, remainingTokens: job.totalTokens - job.completedTokens,
-      now: view.now, deadline: job.spec.deadline, current, free: freeCapacity(view), forecastLine: f.explanation, margin,
-      job: { model: job.spec.model, avgInputTokens: job.spec.inputTokens, avgOutputTokens: job.spec.outputTokens, priority: job.spec.priority },
-      startupSeconds: view.trace.startupSeconds, select: options.select,
+      status: forceRisk ? "at-risk" : f.status,
+      observedRate: f.rate.mean,
+      observedRateSd: f.rate.sd,
+      remainingTokens: job.totalTokens - job.completedTokens,
+      now: view.now,
+      deadline: job.spec.deadline,
+      current,
+      free: freeCapacity(view),
+      forecastLine: f.explanation,
+      margin,
+      job: {
+        model: job.spec.model,
+        avgInputTokens: job.spec.inputTokens,
+        avgOutputTokens: job.spec.outputTokens,
+        priority: job.spec.priority,
+      },
+      startupSeconds: view.trace.startupSeconds,
+      select: options.select,
     });
     if (rec.kind === "add") return addPlan(view, job.spec.id, rec);
     if (rec.kind !== "remove") return [];
     const actions: TFleetAction[] = [];
     for (const g of rec.remove) {
-      const theirs = view.replicas.filter((r) => r.workloadId === job.spec.id && r.poolId === g.poolId && r.tp === g.tp);
+      const theirs = view.replicas.filter(
+        (r) => r.workloadId === job.spec.id && r.poolId === g.poolId && r.tp === g.tp,
+      );
       for (const r of theirs.slice(0, g.count)) actions.push({ kind: "remove", replicaId: r.id });
     }
     return actions;
@@ -148,14 +236,18 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
         case "job-arrival":
           return placeNew(view, view.jobs.get(event.jobId)!);
         case "job-done":
-          return view.replicas.filter((r) => r.workloadId === null).map((r): TFleetAction => ({ kind: "remove", replicaId: r.id }));
+          return view.replicas
+            .filter((r) => r.workloadId === null)
+            .map((r): TFleetAction => ({ kind: "remove", replicaId: r.id }));
         case "preemption": {
           const job = event.replica.workloadId === null ? undefined : view.jobs.get(event.replica.workloadId);
           return job && job.doneAt === null ? review(view, job, true) : [];
         }
         case "tick": {
           const actions: TFleetAction[] = [];
-          const active = [...view.jobs.values()].filter((j) => j.spec.arrival <= view.now && j.doneAt === null).sort((a, b) => a.spec.deadline - b.spec.deadline);
+          const active = [...view.jobs.values()]
+            .filter((j) => j.spec.arrival <= view.now && j.doneAt === null)
+            .sort((a, b) => a.spec.deadline - b.spec.deadline);
           for (const job of active) actions.push(...(await review(view, job, false)));
           return actions;
         }

@@ -14,7 +14,13 @@ const INSTANCES = [
 /** Orca's quota pool caps each instance type at 4. */
 const MAX_INSTANCES = 4;
 
-type TConfig = { instance: (typeof INSTANCES)[number]; tp: number; poolId: string; tokensPerSecond: number; costPerHour: number };
+type TConfig = {
+  instance: (typeof INSTANCES)[number];
+  tp: number;
+  poolId: string;
+  tokensPerSecond: number;
+  costPerHour: number;
+};
 
 /**
  * Orca's roofline placement as a baseline: at arrival, each job gets one homogeneous on-demand
@@ -35,9 +41,21 @@ export function createOrcaRooflinePolicy(): TFleetPolicy {
       if (!pool) continue;
       for (const tp of [1, 2, 4, 8]) {
         if (instance.gpus % tp !== 0) continue;
-        const perReplica = batchTokensPerSecond(job.spec.model, instance.gpuType, tp, job.spec.inputTokens, job.spec.outputTokens);
+        const perReplica = batchTokensPerSecond(
+          job.spec.model,
+          instance.gpuType,
+          tp,
+          job.spec.inputTokens,
+          job.spec.outputTokens,
+        );
         if (perReplica <= 0) continue;
-        out.push({ instance, tp, poolId: pool.id, tokensPerSecond: (perReplica * instance.gpus) / tp, costPerHour: pool.pricePerGpuHour * instance.gpus });
+        out.push({
+          instance,
+          tp,
+          poolId: pool.id,
+          tokensPerSecond: (perReplica * instance.gpus) / tp,
+          costPerHour: pool.pricePerGpuHour * instance.gpus,
+        });
       }
     }
     return out;
@@ -55,14 +73,18 @@ export function createOrcaRooflinePolicy(): TFleetPolicy {
       .map((c) => ({ c, k: Math.ceil(remaining / (c.tokensPerSecond * 3600 * Math.max(window, 1e-9))) }))
       .filter((x) => window > 0 && x.k <= MAX_INSTANCES)
       .sort((a, b) => a.c.costPerHour / a.c.tokensPerSecond - b.c.costPerHour / b.c.tokensPerSecond || a.k - b.k);
-    const fallback = [...options].sort((a, b) => b.tokensPerSecond - a.tokensPerSecond).map((c) => ({ c, k: MAX_INSTANCES }));
+    const fallback = [...options]
+      .sort((a, b) => b.tokensPerSecond - a.tokensPerSecond)
+      .map((c) => ({ c, k: MAX_INSTANCES }));
     for (const { c, k } of meeting.length > 0 ? meeting : fallback) {
       const n = Math.min(k, Math.floor(free(c.poolId) / c.instance.gpus));
       if (n < (meeting.length > 0 ? k : 1)) continue;
       waiting.delete(job.spec.id);
       const pool = view.pools.find((x) => x.id === c.poolId)!;
       pool.used += n * c.instance.gpus;
-      return [{ kind: "add", workloadId: job.spec.id, poolId: c.poolId, tp: c.tp, count: (n * c.instance.gpus) / c.tp }];
+      return [
+        { kind: "add", workloadId: job.spec.id, poolId: c.poolId, tp: c.tp, count: (n * c.instance.gpus) / c.tp },
+      ];
     }
     waiting.add(job.spec.id);
     return [];
@@ -79,7 +101,11 @@ export function createOrcaRooflinePolicy(): TFleetPolicy {
               .filter((p) => p.market === "on-demand")
               .map((p) => ({ p, shape: bestOnlineShape(s, p.gpuType) }))
               .filter((x) => x.shape !== null)
-              .sort((a, b) => (a.p.pricePerGpuHour * a.shape!.tp) / a.shape!.rps - (b.p.pricePerGpuHour * b.shape!.tp) / b.shape!.rps)[0];
+              .sort(
+                (a, b) =>
+                  (a.p.pricePerGpuHour * a.shape!.tp) / a.shape!.rps -
+                  (b.p.pricePerGpuHour * b.shape!.tp) / b.shape!.rps,
+              )[0];
             if (!best) return [];
             const count = Math.ceil(peakLoad(s) / best.shape!.rps);
             best.p.used += count * best.shape!.tp;
@@ -89,8 +115,11 @@ export function createOrcaRooflinePolicy(): TFleetPolicy {
           return place(view, view.jobs.get(event.jobId)!);
         case "job-done":
         case "tick": {
-          const actions: TFleetAction[] = view.replicas.filter((r) => r.workloadId === null).map((r) => ({ kind: "remove", replicaId: r.id }));
-          for (const r of view.replicas) if (r.workloadId === null) view.pools.find((p) => p.id === r.poolId)!.used -= r.tp;
+          const actions: TFleetAction[] = view.replicas
+            .filter((r) => r.workloadId === null)
+            .map((r) => ({ kind: "remove", replicaId: r.id }));
+          for (const r of view.replicas)
+            if (r.workloadId === null) view.pools.find((p) => p.id === r.poolId)!.used -= r.tp;
           for (const id of [...waiting].sort()) actions.push(...place(view, view.jobs.get(id)!));
           return actions;
         }

@@ -1,7 +1,13 @@
 import type { TFleetAction, TFleetPolicy, TFleetTrace, TFleetView } from "./fleet-types.ts";
 import { bestBatchShape, bestOnlineShape, peakLoad } from "./replica-throughput.ts";
 
-export type TStaticFleetSizing = { gpuType: string; onlineGpus: number; batchGpus: number; totalGpus: number; costPerHour: number };
+export type TStaticFleetSizing = {
+  gpuType: string;
+  onlineGpus: number;
+  batchGpus: number;
+  totalGpus: number;
+  costPerHour: number;
+};
 
 /**
  * Size an always-on on-demand fleet of one GPU type for the trace's peak: every online service
@@ -19,7 +25,12 @@ export function sizeStaticFleet(trace: TFleetTrace, gpuType: string): TStaticFle
   for (const j of trace.jobs) {
     const shape = bestBatchShape(j.model, gpuType, j.inputTokens, j.outputTokens);
     if (!shape) return null;
-    const gpus = jobReplicas(j.requests * (j.inputTokens + j.outputTokens), shape.tokensPerSecond, j.deadline - j.arrival - trace.reassignSeconds) * shape.tp;
+    const gpus =
+      jobReplicas(
+        j.requests * (j.inputTokens + j.outputTokens),
+        shape.tokensPerSecond,
+        j.deadline - j.arrival - trace.reassignSeconds,
+      ) * shape.tp;
     deltas.push([j.arrival, gpus], [j.deadline, -gpus]);
   }
   deltas.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -50,12 +61,18 @@ export function createStaticFleetPolicy(name: string, trace: TFleetTrace, gpuTyp
     const idle = view.replicas.filter((r) => r.workloadId === null && r.poolId === poolId);
     let idleGpus = idle.reduce((sum, r) => sum + r.tp, 0);
     const actions: TFleetAction[] = [];
-    const pending = [...view.jobs.values()].filter((j) => j.spec.arrival <= view.now && j.doneAt === null).sort((a, b) => a.spec.deadline - b.spec.deadline);
+    const pending = [...view.jobs.values()]
+      .filter((j) => j.spec.arrival <= view.now && j.doneAt === null)
+      .sort((a, b) => a.spec.deadline - b.spec.deadline);
     for (const job of pending) {
       const shape = bestBatchShape(job.spec.model, gpuType, job.spec.inputTokens, job.spec.outputTokens)!;
       const have = view.replicas.filter((r) => r.workloadId === job.spec.id).length;
       const remaining = job.totalTokens - job.completedTokens;
-      const want = jobReplicas(remaining, shape.tokensPerSecond, job.spec.deadline - view.now - view.trace.reassignSeconds);
+      const want = jobReplicas(
+        remaining,
+        shape.tokensPerSecond,
+        job.spec.deadline - view.now - view.trace.reassignSeconds,
+      );
       const add = Math.min(want - have, Math.floor(idleGpus / shape.tp));
       if (add <= 0) continue;
       // Carve the replicas out of idle GPUs (whatever shape they were left in); the rest stays idle.
@@ -67,7 +84,8 @@ export function createStaticFleetPolicy(name: string, trace: TFleetTrace, gpuTyp
       }
       idleGpus -= add * shape.tp;
       actions.push({ kind: "add", workloadId: job.spec.id, poolId, tp: shape.tp, count: add, warm: true });
-      if (collected > add * shape.tp) actions.push({ kind: "add", workloadId: null, poolId, tp: 1, count: collected - add * shape.tp, warm: true });
+      if (collected > add * shape.tp)
+        actions.push({ kind: "add", workloadId: null, poolId, tp: 1, count: collected - add * shape.tp, warm: true });
     }
     return actions;
   };
@@ -79,7 +97,14 @@ export function createStaticFleetPolicy(name: string, trace: TFleetTrace, gpuTyp
       if (event.kind === "start") {
         const actions: TFleetAction[] = view.trace.services.map((s) => {
           const shape = bestOnlineShape(s, gpuType)!;
-          return { kind: "add", workloadId: s.id, poolId, tp: shape.tp, count: Math.ceil(peakLoad(s) / shape.rps), warm: true };
+          return {
+            kind: "add",
+            workloadId: s.id,
+            poolId,
+            tp: shape.tp,
+            count: Math.ceil(peakLoad(s) / shape.rps),
+            warm: true,
+          };
         });
         actions.push({ kind: "add", workloadId: null, poolId, tp: 1, count: sizing.batchGpus, warm: true });
         return actions;

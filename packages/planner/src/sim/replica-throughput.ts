@@ -6,7 +6,13 @@ const batchCache = new Map<string, number>();
 const onlineCache = new Map<string, number>();
 
 /** Perf-model tokens/s (input + output) of one TP replica at full batch; 0 when it does not fit. */
-export function batchTokensPerSecond(model: string, gpu: string, tp: number, inputTokens: number, outputTokens: number): number {
+export function batchTokensPerSecond(
+  model: string,
+  gpu: string,
+  tp: number,
+  inputTokens: number,
+  outputTokens: number,
+): number {
   const key = `${model}|${gpu}|${tp}|${inputTokens}|${outputTokens}`;
   let v = batchCache.get(key);
   if (v === undefined) {
@@ -22,12 +28,28 @@ export function batchTokensPerSecond(model: string, gpu: string, tp: number, inp
  * figures (largest batch whose p95 TTFT and TPOT meet the targets), so the simulator's serving
  * capacity is exactly what the plans were made for.
  */
-export function onlineReplicaRps(model: string, gpu: string, tp: number, inputTokens: number, outputTokens: number, ttftMs: number, tpotMs: number): number {
+export function onlineReplicaRps(
+  model: string,
+  gpu: string,
+  tp: number,
+  inputTokens: number,
+  outputTokens: number,
+  ttftMs: number,
+  tpotMs: number,
+): number {
   const key = `${model}|${gpu}|${tp}|${inputTokens}|${outputTokens}|${ttftMs}|${tpotMs}`;
   let v = onlineCache.get(key);
   if (v === undefined) {
     const report = buildCandidates({
-      workload: { kind: "online", model, avgInputTokens: inputTokens, avgOutputTokens: outputTokens, requestsPerSecond: 1, ttftP95Ms: ttftMs, tpotP95Ms: tpotMs },
+      workload: {
+        kind: "online",
+        model,
+        avgInputTokens: inputTokens,
+        avgOutputTokens: outputTokens,
+        requestsPerSecond: 1,
+        ttftP95Ms: ttftMs,
+        tpotP95Ms: tpotMs,
+      },
       model: findModel(model),
       pools: [{ id: "probe", gpuType: gpu, market: "spot", available: 8, pricePerGpuHour: 1 }],
       tpChoices: [tp],
@@ -47,7 +69,12 @@ export function spotHazardPerHour(monthlyReclaimFraction: number): number {
 const TPS = [1, 2, 4, 8];
 
 /** The TP degree with the most tokens/s per GPU for a batch job on a GPU type, or null. */
-export function bestBatchShape(model: string, gpu: string, inputTokens: number, outputTokens: number): { tp: number; tokensPerSecond: number } | null {
+export function bestBatchShape(
+  model: string,
+  gpu: string,
+  inputTokens: number,
+  outputTokens: number,
+): { tp: number; tokensPerSecond: number } | null {
   let best: { tp: number; tokensPerSecond: number } | null = null;
   for (const tp of TPS) {
     const tps = batchTokensPerSecond(model, gpu, tp, inputTokens, outputTokens);
@@ -63,7 +90,15 @@ export function bestOnlineShape(
 ): { tp: number; rps: number } | null {
   let best: { tp: number; rps: number } | null = null;
   for (const tp of TPS) {
-    const rps = onlineReplicaRps(spec.model, gpu, tp, spec.inputTokens, spec.outputTokens, spec.ttftP95Ms, spec.tpotP95Ms);
+    const rps = onlineReplicaRps(
+      spec.model,
+      gpu,
+      tp,
+      spec.inputTokens,
+      spec.outputTokens,
+      spec.ttftP95Ms,
+      spec.tpotP95Ms,
+    );
     if (rps > 0 && (best === null || rps / tp > best.rps / best.tp)) best = { tp, rps };
   }
   return best;

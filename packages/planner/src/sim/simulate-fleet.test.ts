@@ -5,12 +5,28 @@ import { batchTokensPerSecond } from "./replica-throughput.ts";
 import { serverlessWorkerShape } from "./account-online-minute.ts";
 
 const base = (over: Partial<TFleetTrace>): TFleetTrace => ({
-  seed: 1, horizonSeconds: 6 * 3600, jobs: [], services: [], startupSeconds: 600, reassignSeconds: 120,
-  trueFactor: () => 1, throughputNoise: 0, routerPerHour: 0.04,
+  seed: 1,
+  horizonSeconds: 6 * 3600,
+  jobs: [],
+  services: [],
+  startupSeconds: 600,
+  reassignSeconds: 120,
+  trueFactor: () => 1,
+  throughputNoise: 0,
+  routerPerHour: 0.04,
   pools: [{ id: "a100", gpuType: "A100-80GB", market: "on-demand", capacity: 16, pricePerGpuHour: 4 }],
   ...over,
 });
-const job = { id: "j1", arrival: 3600, model: "llama-3.1-8b", requests: 20_000, inputTokens: 1000, outputTokens: 250, deadline: 5 * 3600, priority: "normal" as const };
+const job = {
+  id: "j1",
+  arrival: 3600,
+  model: "llama-3.1-8b",
+  requests: 20_000,
+  inputTokens: 1000,
+  outputTokens: 250,
+  deadline: 5 * 3600,
+  priority: "normal" as const,
+};
 
 /** Adds `replicas` TP1 replicas at arrival and releases them when the job is done. */
 const scripted = (replicas: number, poolId = "a100"): TFleetPolicy => ({
@@ -18,8 +34,12 @@ const scripted = (replicas: number, poolId = "a100"): TFleetPolicy => ({
   serverlessFallback: false,
   onEvent: (view, e) => {
     if (e.kind === "job-arrival") return [{ kind: "add", workloadId: e.jobId, poolId, tp: 1, count: replicas }];
-    if (e.kind === "job-done") return view.replicas.filter((r) => r.workloadId === null).map((r) => ({ kind: "remove" as const, replicaId: r.id }));
-    if (e.kind === "preemption" && e.replica.workloadId) return [{ kind: "add", workloadId: e.replica.workloadId, poolId, tp: 1, count: 1 }];
+    if (e.kind === "job-done")
+      return view.replicas
+        .filter((r) => r.workloadId === null)
+        .map((r) => ({ kind: "remove" as const, replicaId: r.id }));
+    if (e.kind === "preemption" && e.replica.workloadId)
+      return [{ kind: "add", workloadId: e.replica.workloadId, poolId, tp: 1, count: 1 }];
     return [];
   },
 });
@@ -36,7 +56,11 @@ describe("simulateFleet", () => {
   });
 
   it("reports a job that never gets GPUs as late, by an infinite amount", async () => {
-    const r = await simulateFleet(base({ jobs: [job] }), { name: "idle", serverlessFallback: false, onEvent: () => [] });
+    const r = await simulateFleet(base({ jobs: [job] }), {
+      name: "idle",
+      serverlessFallback: false,
+      onEvent: () => [],
+    });
     expect(r.batch.late).toEqual([{ id: "j1", lateBySeconds: Infinity }]);
   });
 
@@ -49,7 +73,16 @@ describe("simulateFleet", () => {
   });
 
   it("preempts spot replicas at the pool's hazard and lets the policy replace them", async () => {
-    const pools = [{ id: "spot", gpuType: "A100-80GB", market: "spot" as const, capacity: 16, pricePerGpuHour: 1, preemptionRatePerHour: 3 }];
+    const pools = [
+      {
+        id: "spot",
+        gpuType: "A100-80GB",
+        market: "spot" as const,
+        capacity: 16,
+        pricePerGpuHour: 1,
+        preemptionRatePerHour: 3,
+      },
+    ];
     const r = await simulateFleet(base({ jobs: [job], pools }), scripted(2, "spot"));
     expect(r.preemptions).toBeGreaterThan(0);
     expect(r.batch.jobs).toBe(1);
@@ -60,15 +93,36 @@ describe("simulateFleet", () => {
   it("sends an online deficit to serverless, billed per worker-GPU-minute, and misses the cold-start minute", async () => {
     const minutes = 30;
     const spec: TOnlineServiceSpec = {
-      id: "svc", model: "llama-3.1-8b", inputTokens: 1000, outputTokens: 250, ttftP95Ms: 1000, tpotP95Ms: 50, peakRps: 5, loadRps: new Float64Array(minutes).fill(5),
-      serverless: { gpuType: "L40S", pricePerGpuSecond: 0.0005, coldStartSeconds: 30, idleWindowSeconds: 60, maxWorkers: 10 },
+      id: "svc",
+      model: "llama-3.1-8b",
+      inputTokens: 1000,
+      outputTokens: 250,
+      ttftP95Ms: 1000,
+      tpotP95Ms: 50,
+      peakRps: 5,
+      loadRps: new Float64Array(minutes).fill(5),
+      serverless: {
+        gpuType: "L40S",
+        pricePerGpuSecond: 0.0005,
+        coldStartSeconds: 30,
+        idleWindowSeconds: 60,
+        maxWorkers: 10,
+      },
     };
     const shape = serverlessWorkerShape(spec);
     const workers = Math.ceil(5 / shape.rps);
-    const r = await simulateFleet(base({ horizonSeconds: minutes * 60, services: [spec] }), { name: "serverless", serverlessFallback: true, onEvent: () => [] });
+    const r = await simulateFleet(base({ horizonSeconds: minutes * 60, services: [spec] }), {
+      name: "serverless",
+      serverlessFallback: true,
+      onEvent: () => [],
+    });
     expect(r.cost.serverless).toBeCloseTo(minutes * workers * shape.tp * 60 * 0.0005, 9);
     const firstMinuteMet = workers * shape.rps * 0.5 >= 5 ? 1 : 0;
-    expect(r.online).toEqual({ minutes, met: minutes - 1 + firstMinuteMet, attainment: (minutes - 1 + firstMinuteMet) / minutes });
+    expect(r.online).toEqual({
+      minutes,
+      met: minutes - 1 + firstMinuteMet,
+      attainment: (minutes - 1 + firstMinuteMet) / minutes,
+    });
     expect(r.cost.router).toBeCloseTo((minutes / 60) * 0.04, 9);
   });
 });

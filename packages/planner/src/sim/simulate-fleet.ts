@@ -1,6 +1,16 @@
 import { createRandom } from "../random/seeded-random.ts";
 import { createEventQueue } from "./event-queue.ts";
-import type { TFleetAction, TFleetEvent, TFleetPolicy, TFleetResult, TFleetTrace, TFleetView, TJobView, TReplica, TServiceView } from "./fleet-types.ts";
+import type {
+  TFleetAction,
+  TFleetEvent,
+  TFleetPolicy,
+  TFleetResult,
+  TFleetTrace,
+  TFleetView,
+  TJobView,
+  TReplica,
+  TServiceView,
+} from "./fleet-types.ts";
 import { createOnlineLedger } from "./account-online-minute.ts";
 import { batchTokensPerSecond } from "./replica-throughput.ts";
 
@@ -12,16 +22,32 @@ type TSimEvent =
   | { type: "tick" }
   | { type: "minute"; minute: number };
 
-type TJobState = TJobView & { remaining: number; rate: number; last: number; version: number; noise: number; arrived: boolean };
+type TJobState = TJobView & {
+  remaining: number;
+  rate: number;
+  last: number;
+  version: number;
+  noise: number;
+  arrived: boolean;
+};
 
-export type TSimulateFleetOptions = { tickSeconds?: number; onlineDecisionMinutes?: number; overrunSeconds?: number; preemptionLossSeconds?: number };
+export type TSimulateFleetOptions = {
+  tickSeconds?: number;
+  onlineDecisionMinutes?: number;
+  overrunSeconds?: number;
+  preemptionLossSeconds?: number;
+};
 
 /**
  * Discrete-event replay of a fleet trace against a policy. Batch progress is fluid between events
  * (rate = Σ ready replicas' true throughput × the current noise draw); online services are
  * accounted minute by minute; spot replicas draw an exponential lifetime from their pool's hazard.
  */
-export async function simulateFleet(trace: TFleetTrace, policy: TFleetPolicy, options: TSimulateFleetOptions = {}): Promise<TFleetResult> {
+export async function simulateFleet(
+  trace: TFleetTrace,
+  policy: TFleetPolicy,
+  options: TSimulateFleetOptions = {},
+): Promise<TFleetResult> {
   const tick = options.tickSeconds ?? 600;
   const decideEvery = options.onlineDecisionMinutes ?? 5;
   const end = trace.horizonSeconds + (options.overrunSeconds ?? 2 * 86400);
@@ -44,26 +70,49 @@ export async function simulateFleet(trace: TFleetTrace, policy: TFleetPolicy, op
 
   for (const j of trace.jobs) {
     const totalTokens = j.requests * (j.inputTokens + j.outputTokens);
-    jobs.set(j.id, { spec: j, totalTokens, completedTokens: 0, samples: [], allocationChangedAt: j.arrival, doneAt: null, remaining: totalTokens, rate: 0, last: j.arrival, version: 0, noise: 1, arrived: false });
+    jobs.set(j.id, {
+      spec: j,
+      totalTokens,
+      completedTokens: 0,
+      samples: [],
+      allocationChangedAt: j.arrival,
+      doneAt: null,
+      remaining: totalTokens,
+      rate: 0,
+      last: j.arrival,
+      version: 0,
+      noise: 1,
+      arrived: false,
+    });
     q.push(j.arrival, { type: "arrival", jobId: j.id });
   }
   for (let t = tick; t < end; t += tick) q.push(t, { type: "tick" });
   for (let m = 0; m < trace.horizonSeconds / 60; m++) q.push(m * 60, { type: "minute", minute: m });
 
-  const view = (): TFleetView => ({ now, trace, pools: pools.map((p) => ({ ...p })), replicas: [...replicas.values()].map((r) => ({ ...r })), jobs, services });
+  const view = (): TFleetView => ({
+    now,
+    trace,
+    pools: pools.map((p) => ({ ...p })),
+    replicas: [...replicas.values()].map((r) => ({ ...r })),
+    jobs,
+    services,
+  });
   const settle = (job: TJobState): void => {
     job.remaining = Math.max(0, job.remaining - job.rate * (now - job.last));
     job.completedTokens = job.totalTokens - job.remaining;
     job.last = now;
   };
   const replicaRate = (r: TReplica, job: TJobState): number =>
-    batchTokensPerSecond(job.spec.model, r.gpuType, r.tp, job.spec.inputTokens, job.spec.outputTokens) * trace.trueFactor(job.spec.model, r.gpuType);
+    batchTokensPerSecond(job.spec.model, r.gpuType, r.tp, job.spec.inputTokens, job.spec.outputTokens) *
+    trace.trueFactor(job.spec.model, r.gpuType);
   const refresh = (job: TJobState): void => {
     settle(job);
     job.rate = 0;
-    for (const r of replicas.values()) if (r.workloadId === job.spec.id && r.readyAt <= now) job.rate += replicaRate(r, job) * job.noise;
+    for (const r of replicas.values())
+      if (r.workloadId === job.spec.id && r.readyAt <= now) job.rate += replicaRate(r, job) * job.noise;
     job.version++;
-    if (job.doneAt === null && job.rate > 0) q.push(now + job.remaining / job.rate, { type: "done", jobId: job.spec.id, version: job.version });
+    if (job.doneAt === null && job.rate > 0)
+      q.push(now + job.remaining / job.rate, { type: "done", jobId: job.spec.id, version: job.version });
   };
   const bill = (r: TReplica): void => {
     const pool = poolById.get(r.poolId)!;
@@ -96,7 +145,16 @@ export async function simulateFleet(trace: TFleetTrace, policy: TFleetPolicy, op
         const fit = Math.min(a.count, Math.floor((pool.capacity - pool.used) / a.tp));
         if (fit < a.count) rejected++;
         for (let i = 0; i < fit; i++) {
-          const r: TReplica = { id: `r${nextReplica++}`, poolId: pool.id, gpuType: pool.gpuType, market: pool.market, tp: a.tp, workloadId: a.workloadId, startedAt: now, readyAt: now + (a.warm ? (a.workloadId === null ? 0 : trace.reassignSeconds) : trace.startupSeconds) };
+          const r: TReplica = {
+            id: `r${nextReplica++}`,
+            poolId: pool.id,
+            gpuType: pool.gpuType,
+            market: pool.market,
+            tp: a.tp,
+            workloadId: a.workloadId,
+            startedAt: now,
+            readyAt: now + (a.warm ? (a.workloadId === null ? 0 : trace.reassignSeconds) : trace.startupSeconds),
+          };
           replicas.set(r.id, r);
           pool.used += a.tp;
           q.push(r.readyAt, { type: "ready", replicaId: r.id });
@@ -157,7 +215,11 @@ export async function simulateFleet(trace: TFleetTrace, policy: TFleetPolicy, op
       if (job && job.doneAt === null) {
         settle(job);
         // Orca re-queues the chunk in flight: up to `lossSeconds` of this replica's work is redone.
-        if (r.readyAt <= now) job.remaining = Math.min(job.totalTokens, job.remaining + replicaRate(r, job) * job.noise * Math.min(lossSeconds, now - r.readyAt));
+        if (r.readyAt <= now)
+          job.remaining = Math.min(
+            job.totalTokens,
+            job.remaining + replicaRate(r, job) * job.noise * Math.min(lossSeconds, now - r.readyAt),
+          );
       }
       replicas.delete(r.id);
       bill(r);
@@ -187,7 +249,9 @@ export async function simulateFleet(trace: TFleetTrace, policy: TFleetPolicy, op
   const ledger = online.result();
   cost.serverless = ledger.serverlessCost;
   gpuHours.serverless = ledger.serverlessGpuHours;
-  cost.router = policy.serverlessFallback ? (trace.services.length * trace.routerPerHour * trace.horizonSeconds) / 3600 : 0;
+  cost.router = policy.serverlessFallback
+    ? (trace.services.length * trace.routerPerHour * trace.horizonSeconds) / 3600
+    : 0;
   cost.total = cost.onDemand + cost.spot + cost.serverless + cost.router;
   const late: TFleetResult["batch"]["late"] = [];
   for (const job of jobs.values()) {
@@ -200,7 +264,11 @@ export async function simulateFleet(trace: TFleetTrace, policy: TFleetPolicy, op
     cost,
     gpuHours,
     batch: { jobs: n, met: n - late.length, attainment: n === 0 ? 1 : (n - late.length) / n, late },
-    online: { minutes: ledger.minutes, met: ledger.met, attainment: ledger.minutes === 0 ? 1 : ledger.met / ledger.minutes },
+    online: {
+      minutes: ledger.minutes,
+      met: ledger.met,
+      attainment: ledger.minutes === 0 ? 1 : ledger.met / ledger.minutes,
+    },
     preemptions,
     rejectedActions: rejected,
   };

@@ -15,20 +15,41 @@ const base = (over: Partial<TTunaTraceInput>): TTunaTraceInput => ({
 });
 
 const warmUpTrace = base({
-  requests: [{ arrival: 1, serviceSeconds: 2 }, { arrival: 40, serviceSeconds: 3 }, { arrival: 50, serviceSeconds: 3 }, { arrival: 150, serviceSeconds: 2 }],
+  requests: [
+    { arrival: 1, serviceSeconds: 2 },
+    { arrival: 40, serviceSeconds: 3 },
+    { arrival: 50, serviceSeconds: 3 },
+    { arrival: 150, serviceSeconds: 2 },
+  ],
 });
 
 describe("simulateTunaRouter", () => {
   it("serves everything on serverless without spot, with cold start and idle-window billing", () => {
-    const run = simulateTunaRouter(base({
-      horizonSeconds: 1000,
-      spot: null,
-      requests: [{ arrival: 0, serviceSeconds: 2 }, { arrival: 10, serviceSeconds: 2 }, { arrival: 100, serviceSeconds: 2 }],
-    }));
-    expect(run.routed.map((r) => [r.backend, r.start, r.end])).toEqual([["serverless", 5, 7], ["serverless", 10, 12], ["serverless", 105, 107]]);
+    const run = simulateTunaRouter(
+      base({
+        horizonSeconds: 1000,
+        spot: null,
+        requests: [
+          { arrival: 0, serviceSeconds: 2 },
+          { arrival: 10, serviceSeconds: 2 },
+          { arrival: 100, serviceSeconds: 2 },
+        ],
+      }),
+    );
+    expect(run.routed.map((r) => [r.backend, r.start, r.end])).toEqual([
+      ["serverless", 5, 7],
+      ["serverless", 10, 12],
+      ["serverless", 105, 107],
+    ]);
     // worker 1: 0 → 12+60; worker 2: 100 → 107+60
     expect(run.serverless).toEqual({ billedWorkerSeconds: 72 + 67, coldStarts: 2 });
-    expect(run.routeStats).toMatchObject({ total: 3, spot: 0, serverless: 3, gpu_seconds_serverless: 16, spot_ready_seconds: 0 });
+    expect(run.routeStats).toMatchObject({
+      total: 3,
+      spot: 0,
+      serverless: 3,
+      gpu_seconds_serverless: 16,
+      spot_ready_seconds: 0,
+    });
     expect(run.transitions).toEqual([]);
   });
 
@@ -46,27 +67,61 @@ describe("simulateTunaRouter", () => {
       { provisionedAt: 0, readyAt: 30, endedAt: 113, endReason: "released" },
       { provisionedAt: 150, readyAt: 180, endedAt: 200, endReason: "horizon" },
     ]);
-    expect(run.routeStats).toEqual({ total: 4, spot: 2, serverless: 2, gpu_seconds_spot: 6, gpu_seconds_serverless: 14, uptime_seconds: 200, spot_ready_seconds: 140 });
+    expect(run.routeStats).toEqual({
+      total: 4,
+      spot: 2,
+      serverless: 2,
+      gpu_seconds_spot: 6,
+      gpu_seconds_serverless: 14,
+      uptime_seconds: 200,
+      spot_ready_seconds: 140,
+    });
   });
 
   it("retries a request on serverless after an undetected preemption and counts it on both backends", () => {
-    const run = simulateTunaRouter(base({
-      horizonSeconds: 100,
-      spot: { pricePerGpuSecond: 0.0005, provisioningSeconds: 10, preemptionTimes: [50], replicaWatcherIntervalSeconds: null },
-      requests: [{ arrival: 20, serviceSeconds: 1 }, { arrival: 60, serviceSeconds: 1 }, { arrival: 70, serviceSeconds: 1 }],
-    }));
+    const run = simulateTunaRouter(
+      base({
+        horizonSeconds: 100,
+        spot: {
+          pricePerGpuSecond: 0.0005,
+          provisioningSeconds: 10,
+          preemptionTimes: [50],
+          replicaWatcherIntervalSeconds: null,
+        },
+        requests: [
+          { arrival: 20, serviceSeconds: 1 },
+          { arrival: 60, serviceSeconds: 1 },
+          { arrival: 70, serviceSeconds: 1 },
+        ],
+      }),
+    );
     expect(run.routeStats).toMatchObject({ total: 4, spot: 3, serverless: 1, gpu_seconds_spot: 2 });
-    expect(run.routed.map((r) => [r.backend, r.retried])).toEqual([["spot", false], ["serverless", true], ["spot", false]]);
+    expect(run.routed.map((r) => [r.backend, r.retried])).toEqual([
+      ["spot", false],
+      ["serverless", true],
+      ["spot", false],
+    ]);
     expect(run.transitions.map((t) => t.why)).toContain("spot connection error");
     expect(run.spotReplicas[0]).toEqual({ provisionedAt: 0, readyAt: 10, endedAt: 50, endReason: "preempted" });
   });
 
   it("lets the replica watcher notice a preemption before any request does", () => {
-    const run = simulateTunaRouter(base({
-      horizonSeconds: 100,
-      spot: { pricePerGpuSecond: 0.0005, provisioningSeconds: 20, preemptionTimes: [50], replicaWatcherIntervalSeconds: 30, minReplicas: 1 },
-      requests: [{ arrival: 20, serviceSeconds: 1 }, { arrival: 62, serviceSeconds: 1 }],
-    }));
+    const run = simulateTunaRouter(
+      base({
+        horizonSeconds: 100,
+        spot: {
+          pricePerGpuSecond: 0.0005,
+          provisioningSeconds: 20,
+          preemptionTimes: [50],
+          replicaWatcherIntervalSeconds: 30,
+          minReplicas: 1,
+        },
+        requests: [
+          { arrival: 20, serviceSeconds: 1 },
+          { arrival: 62, serviceSeconds: 1 },
+        ],
+      }),
+    );
     expect(run.transitions.map((t) => [t.t, t.to, t.why])).toContainEqual([60, "cold", "watcher: 0 spot replicas"]);
     // minReplicas 1: SkyServe replaces the lost replica at once; the router, warming again after the request at 62, finds it at the 72 s poke.
     expect(run.spotReplicas[1]?.provisionedAt).toBe(50);
@@ -106,8 +161,16 @@ describe("costTunaTrace", () => {
         let t = 0;
         const requests = x.gaps.map((g, i) => ({ arrival: (t += g), serviceSeconds: x.service[i]! }));
         const input = base({
-          requests, horizonSeconds: t + 100, gpuCount: x.gpuCount,
-          spot: { pricePerGpuSecond: 0.0005, provisioningSeconds: 30, preemptionTimes: x.preemptions, minReplicas: x.minReplicas, replicaWatcherIntervalSeconds: x.watcher ? 30 : null },
+          requests,
+          horizonSeconds: t + 100,
+          gpuCount: x.gpuCount,
+          spot: {
+            pricePerGpuSecond: 0.0005,
+            provisioningSeconds: 30,
+            preemptionTimes: x.preemptions,
+            minReplicas: x.minReplicas,
+            replicaWatcherIntervalSeconds: x.watcher ? 30 : null,
+          },
         });
         const koi = costTunaTrace(input, "koi");
         const s = koi.run.routeStats;

@@ -1,5 +1,10 @@
 import { createServerlessPool } from "./simulate-serverless-pool.ts";
-import { simulateTunaRouter, ZTunaTraceInput, type TTunaRouterRun, type TTunaTraceInput } from "./simulate-tuna-router.ts";
+import {
+  simulateTunaRouter,
+  ZTunaTraceInput,
+  type TTunaRouterRun,
+  type TTunaTraceInput,
+} from "./simulate-tuna-router.ts";
 import { tunaCostFromRouteStats } from "./tuna-cost-from-route-stats.ts";
 
 export type TTunaCostMode = "tuna" | "koi";
@@ -42,7 +47,12 @@ export function costTunaTrace(input: TTunaTraceInput, mode: TTunaCostMode): TTun
     );
     return {
       mode,
-      components: { spot: report.actualSpot, serverless: report.actualServerless, router: report.actualRouter, total: report.actualTotal },
+      components: {
+        spot: report.actualSpot,
+        serverless: report.actualServerless,
+        router: report.actualRouter,
+        total: report.actualTotal,
+      },
       baselines: { onDemand: report.allOnDemand, serverless: report.allServerless },
       savings: { vsOnDemand: report.savingsVsOnDemand, vsServerless: report.savingsVsServerless },
       run,
@@ -57,7 +67,8 @@ export function costTunaTrace(input: TTunaTraceInput, mode: TTunaCostMode): TTun
 
   const alone = createServerlessPool(cfg.serverless);
   for (const r of [...cfg.requests].sort((a, b) => a.arrival - b.arrival)) alone.serve(r.arrival, r.serviceSeconds);
-  const baselineServerless = alone.close(cfg.horizonSeconds).billedWorkerSeconds * cfg.gpuCount * cfg.serverless.pricePerGpuSecond;
+  const baselineServerless =
+    alone.close(cfg.horizonSeconds).billedWorkerSeconds * cfg.gpuCount * cfg.serverless.pricePerGpuSecond;
   const baselineOnDemand = cfg.horizonSeconds * cfg.gpuCount * cfg.onDemandPricePerGpuSecond;
   return {
     mode,

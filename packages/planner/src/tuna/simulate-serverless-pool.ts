@@ -33,11 +33,19 @@ export function createServerlessPool(config: TServerlessPoolConfig): TServerless
   let billed = 0;
   let coldStarts = 0;
   for (let i = 0; i < config.workersMin; i++) {
-    workers.push({ startedAt: 0, readyAt: 0, slots: new Array<number>(config.concurrency).fill(0), lastEnd: 0, pinned: true });
+    workers.push({
+      startedAt: 0,
+      readyAt: 0,
+      slots: new Array<number>(config.concurrency).fill(0),
+      lastEnd: 0,
+      pinned: true,
+    });
   }
 
-  const roundUp = (seconds: number): number => Math.ceil(seconds / config.billingIncrementSeconds - 1e-9) * config.billingIncrementSeconds;
-  const stopAt = (w: TWorker): number => (w.pinned ? Infinity : Math.max(w.lastEnd, w.readyAt) + config.idleWindowSeconds);
+  const roundUp = (seconds: number): number =>
+    Math.ceil(seconds / config.billingIncrementSeconds - 1e-9) * config.billingIncrementSeconds;
+  const stopAt = (w: TWorker): number =>
+    w.pinned ? Infinity : Math.max(w.lastEnd, w.readyAt) + config.idleWindowSeconds;
 
   const retireIdle = (now: number): void => {
     for (let i = workers.length - 1; i >= 0; i--) {

@@ -41,8 +41,19 @@ export type TTunaTraceInput = z.input<typeof ZTunaTraceInput>;
 export type TTunaTraceConfig = z.infer<typeof ZTunaTraceInput>;
 
 export type TSpotState = "cold" | "warming" | "ready";
-export type TRoutedRequest = { arrival: number; backend: "spot" | "serverless"; retried: boolean; start: number; end: number };
-export type TSpotReplicaLife = { provisionedAt: number; readyAt: number | null; endedAt: number; endReason: "preempted" | "released" | "horizon" };
+export type TRoutedRequest = {
+  arrival: number;
+  backend: "spot" | "serverless";
+  retried: boolean;
+  start: number;
+  end: number;
+};
+export type TSpotReplicaLife = {
+  provisionedAt: number;
+  readyAt: number | null;
+  endedAt: number;
+  endReason: "preempted" | "released" | "horizon";
+};
 
 export type TTunaRouterRun = {
   routed: TRoutedRequest[];
@@ -110,7 +121,12 @@ export function simulateTunaRouter(input: TTunaTraceInput): TTunaRouterRun {
   };
   const endReplica = (t: number, reason: TSpotReplicaLife["endReason"]): void => {
     if (replica === null) return;
-    lives.push({ provisionedAt: replica.provisionedAt, readyAt: replica.up ? replica.readyAt : null, endedAt: t, endReason: reason });
+    lives.push({
+      provisionedAt: replica.provisionedAt,
+      readyAt: replica.up ? replica.readyAt : null,
+      endedAt: t,
+      endReason: reason,
+    });
     replica = null;
     if (spot !== null && spot.minReplicas > 0 && reason !== "horizon") provision(t);
   };
@@ -122,10 +138,14 @@ export function simulateTunaRouter(input: TTunaTraceInput): TTunaRouterRun {
     const r = replica;
     if (r !== null && !r.up) candidates.push([r.readyAt, () => (r.up = true)]);
     const p = preemptions[preemptionIndex];
-    if (p !== undefined) candidates.push([p, () => {
-      preemptionIndex++;
-      endReplica(p, "preempted");
-    }]);
+    if (p !== undefined)
+      candidates.push([
+        p,
+        () => {
+          preemptionIndex++;
+          endReplica(p, "preempted");
+        },
+      ]);
     if (r !== null && r.up && spot.minReplicas === 0) {
       const releaseAt = Math.max(r.readyAt, r.lastSpotEnd) + spot.downscaleDelaySeconds;
       candidates.push([releaseAt, () => endReplica(releaseAt, "released")]);
@@ -133,21 +153,27 @@ export function simulateTunaRouter(input: TTunaTraceInput): TTunaRouterRun {
     if (state === "warming") {
       const poke = warmingSince + router.pokeIntervalSeconds * (pokesDone + 1);
       const timeout = warmingSince + router.warmupTimeoutSeconds;
-      candidates.push([Math.min(poke, timeout), () => {
-        if (poke <= timeout) {
-          pokesDone++;
-          if (replica?.up) go(poke, "ready", "poke: /v1/models answered");
-        } else go(timeout, "cold", "warm-up timeout");
-      }]);
+      candidates.push([
+        Math.min(poke, timeout),
+        () => {
+          if (poke <= timeout) {
+            pokesDone++;
+            if (replica?.up) go(poke, "ready", "poke: /v1/models answered");
+          } else go(timeout, "cold", "warm-up timeout");
+        },
+      ]);
     }
     if (spot.replicaWatcherIntervalSeconds !== null) {
       const tick = spot.replicaWatcherIntervalSeconds * (watcherTicks + 1);
-      candidates.push([tick, () => {
-        watcherTicks++;
-        const up = replica?.up === true;
-        if (!up && state === "ready") go(tick, "cold", "watcher: 0 spot replicas");
-        if (up && state !== "ready") go(tick, "ready", "watcher: spot replica READY");
-      }]);
+      candidates.push([
+        tick,
+        () => {
+          watcherTicks++;
+          const up = replica?.up === true;
+          if (!up && state === "ready") go(tick, "cold", "watcher: 0 spot replicas");
+          if (up && state !== "ready") go(tick, "ready", "watcher: spot replica READY");
+        },
+      ]);
     }
     let best: [number, () => void] | null = null;
     for (const c of candidates) if (c[0] <= until && (best === null || c[0] < best[0])) best = c;

@@ -13,8 +13,13 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           <Link href="/" aria-label="Koi home">
             <KoiLogo />
           </Link>
-          <span className="rounded bg-zinc-900 px-1.5 py-0.5 text-xs font-medium text-white dark:bg-zinc-100 dark:text-zinc-900">Staff</span>
-          <Link href="/admin/waitlist" className="font-medium text-zinc-700 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100">
+          <span className="rounded bg-zinc-900 px-1.5 py-0.5 text-xs font-medium text-white dark:bg-zinc-100 dark:text-zinc-900">
+            Staff
+          </span>
+          <Link
+            href="/admin/waitlist"
+            className="font-medium text-zinc-700 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100"
+          >
             Waitlist
           </Link>
           <Link href="/dashboard" className="ml-auto text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">

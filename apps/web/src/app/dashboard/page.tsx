@@ -25,13 +25,19 @@ export default async function DashboardPage() {
         title="You're not in any organization"
         action={
           <div className="flex flex-col items-center gap-3">
-            <Link href="/orgs/new" className="inline-flex h-10 items-center gap-2 rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500">
+            <Link
+              href="/orgs/new"
+              className="inline-flex h-10 items-center gap-2 rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
+            >
               <Building2 aria-hidden className="size-4" />
               Create an organization
             </Link>
             <form action={signOutAction}>
               <input type="hidden" name="redirectTo" value="/sign-in" />
-              <button type="submit" className="text-sm text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400">
+              <button
+                type="submit"
+                className="text-sm text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400"
+              >
                 Sign out
               </button>
             </form>

@@ -41,7 +41,9 @@ function StatusCounts({ counts, active, search }: { counts: TPage["counts"]; act
           aria-current={active === t.key ? "page" : undefined}
           className={cn(
             "rounded-lg border px-4 py-3 hover:border-brand-500",
-            active === t.key ? "border-brand-500 bg-brand-50 dark:bg-brand-500/10" : "border-zinc-200 dark:border-zinc-800",
+            active === t.key
+              ? "border-brand-500 bg-brand-50 dark:bg-brand-500/10"
+              : "border-zinc-200 dark:border-zinc-800",
           )}
         >
           <span className="block text-xs text-zinc-500">{t.label}</span>
@@ -53,7 +55,11 @@ function StatusCounts({ counts, active, search }: { counts: TPage["counts"]; act
 }
 
 function StatusBadge({ status }: { status: TStatus }) {
-  return <span className={cn("rounded-full px-2 py-0.5 text-xs font-medium", statusTone[status])}>{statusLabel[status]}</span>;
+  return (
+    <span className={cn("rounded-full px-2 py-0.5 text-xs font-medium", statusTone[status])}>
+      {statusLabel[status]}
+    </span>
+  );
 }
 
 export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }) {
@@ -78,11 +84,22 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
 
       <form method="get" action="/admin/waitlist" role="search" className="flex flex-wrap items-end gap-3">
         <div className="min-w-56 flex-1">
-          <label htmlFor="waitlist-search" className="block text-sm font-medium">Search</label>
-          <Input id="waitlist-search" name="q" type="search" defaultValue={filter.search} placeholder="Email, name or company" className="mt-1" />
+          <label htmlFor="waitlist-search" className="block text-sm font-medium">
+            Search
+          </label>
+          <Input
+            id="waitlist-search"
+            name="q"
+            type="search"
+            defaultValue={filter.search}
+            placeholder="Email, name or company"
+            className="mt-1"
+          />
         </div>
         <div>
-          <label htmlFor="waitlist-status" className="block text-sm font-medium">Status</label>
+          <label htmlFor="waitlist-status" className="block text-sm font-medium">
+            Status
+          </label>
           <Select id="waitlist-status" name="status" defaultValue={filter.status ?? ""} className="mt-1">
             <option value="">All</option>
             {waitlistStatuses.map((s) => (
@@ -99,11 +116,20 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
 
       {page.items.length === 0 ? (
         filtered ? (
-          <EmptyState title="No entries match" action={<Link href="/admin/waitlist" className="text-sm font-medium text-brand-700 hover:underline">Clear the filters</Link>}>
+          <EmptyState
+            title="No entries match"
+            action={
+              <Link href="/admin/waitlist" className="text-sm font-medium text-brand-700 hover:underline">
+                Clear the filters
+              </Link>
+            }
+          >
             Try another search or status.
           </EmptyState>
         ) : (
-          <EmptyState title="No one on the waitlist yet">Sign-ups from the form on the homepage appear here once they arrive.</EmptyState>
+          <EmptyState title="No one on the waitlist yet">
+            Sign-ups from the form on the homepage appear here once they arrive.
+          </EmptyState>
         )
       ) : (
         <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
@@ -111,13 +137,27 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
             <caption className="sr-only">Waitlist entries, newest first</caption>
             <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900">
               <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Person</th>
-                <th scope="col" className="px-4 py-2 font-medium">Company</th>
-                <th scope="col" className="px-4 py-2 font-medium">GPUs</th>
-                <th scope="col" className="px-4 py-2 font-medium">Workload</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Joined</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">Action</th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Person
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Company
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  GPUs
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Workload
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Joined
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Action
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -130,13 +170,21 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
                   <td className="px-4 py-3">{e.company}</td>
                   <td className="px-4 py-3 whitespace-nowrap">{fleetSizeLabel(e.fleetSize)}</td>
                   <td className="px-4 py-3">{workloadTypeLabel(e.workloadType)}</td>
-                  <td className="px-4 py-3"><StatusBadge status={e.status} /></td>
-                  <td className="px-4 py-3 whitespace-nowrap text-zinc-500"><RelativeTime date={e.createdAt} now={now} /></td>
+                  <td className="px-4 py-3">
+                    <StatusBadge status={e.status} />
+                  </td>
+                  <td className="px-4 py-3 whitespace-nowrap text-zinc-500">
+                    <RelativeTime date={e.createdAt} now={now} />
+                  </td>
                   <td className="px-4 py-3 text-right whitespace-nowrap">
                     {e.status === "CONFIRMED" ? <ApproveButton entryId={e.id} email={e.email} /> : null}
-                    {e.status === "PENDING" ? <span className="text-xs text-zinc-500">Waiting for email confirmation</span> : null}
+                    {e.status === "PENDING" ? (
+                      <span className="text-xs text-zinc-500">Waiting for email confirmation</span>
+                    ) : null}
                     {e.status === "APPROVED" && e.approvedAt ? (
-                      <span className="text-xs text-zinc-500">Invited <RelativeTime date={e.approvedAt} now={now} /></span>
+                      <span className="text-xs text-zinc-500">
+                        Invited <RelativeTime date={e.approvedAt} now={now} />
+                      </span>
                     ) : null}
                   </td>
                 </tr>
@@ -148,9 +196,21 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
 
       {filter.cursor || page.nextCursor ? (
         <nav aria-label="Pages" className="flex justify-between text-sm">
-          {filter.cursor ? <Link href={href("/admin/waitlist", { status: filter.status, q: filter.search })} className="font-medium text-brand-700 hover:underline">← Newest</Link> : <span />}
+          {filter.cursor ? (
+            <Link
+              href={href("/admin/waitlist", { status: filter.status, q: filter.search })}
+              className="font-medium text-brand-700 hover:underline"
+            >
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
           {page.nextCursor ? (
-            <Link href={href("/admin/waitlist", { status: filter.status, q: filter.search, cursor: page.nextCursor })} className="font-medium text-brand-700 hover:underline">
+            <Link
+              href={href("/admin/waitlist", { status: filter.status, q: filter.search, cursor: page.nextCursor })}
+              className="font-medium text-brand-700 hover:underline"
+            >
               Older →
             </Link>
           ) : null}

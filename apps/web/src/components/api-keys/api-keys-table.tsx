@@ -10,17 +10,19 @@ export function ApiKeysTable({ canManage }: { canManage: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
-  const revoke = useMutation(trpc.apiKeys.revoke.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter()) }));
+  const revoke = useMutation(
+    trpc.apiKeys.revoke.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter()),
+    }),
+  );
   if (keys.isPending) return <p className="text-sm text-zinc-500">Loading keys…</p>;
   if (keys.isError) return <Alert tone="error">Could not load API keys: {keys.error.message}</Alert>;
-  if (!keys.data.length) return <EmptyState title="No API keys yet">Create one for each engine agent or script that talks to Koi.</EmptyState>;
-  const now = new Date();
-  const when = (d: Date | null, none = "never") =>
-    d ? (
-      <RelativeTime date={d} now={now} />
-    ) : (
-      none
+  if (!keys.data.length)
+    return (
+      <EmptyState title="No API keys yet">Create one for each engine agent or script that talks to Koi.</EmptyState>
     );
+  const now = new Date();
+  const when = (d: Date | null, none = "never") => (d ? <RelativeTime date={d} now={now} /> : none);
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
@@ -60,7 +62,8 @@ export function ApiKeysTable({ canManage }: { canManage: boolean }) {
                     size="sm"
                     disabled={revoke.isPending}
                     onClick={() => {
-                      if (window.confirm(`Revoke "${k.name}"? Agents using it stop working within seconds.`)) revoke.mutate({ keyId: k.id });
+                      if (window.confirm(`Revoke "${k.name}"? Agents using it stop working within seconds.`))
+                        revoke.mutate({ keyId: k.id });
                     }}
                   >
                     Revoke

@@ -26,7 +26,10 @@ export function CreateApiKeyForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [secret, setSecret] = useState<string | null>(null);
-  const form = useForm<TForm>({ resolver: zodResolver(ZCreateApiKeyInput), defaultValues: { name: "", scopes: ["engine"], expiresInDays: null } });
+  const form = useForm<TForm>({
+    resolver: zodResolver(ZCreateApiKeyInput),
+    defaultValues: { name: "", scopes: ["engine"], expiresInDays: null },
+  });
   const create = useMutation(
     trpc.apiKeys.create.mutationOptions({
       onSuccess: async (res) => {
@@ -41,12 +44,25 @@ export function CreateApiKeyForm() {
   return (
     <div className="space-y-4">
       {secret ? <NewSecretNotice secret={secret} /> : null}
-      <form method="post" className="grid gap-4 sm:grid-cols-2" onSubmit={form.handleSubmit((v) => create.mutate(v as z.output<typeof ZCreateApiKeyInput>))} noValidate>
+      <form
+        method="post"
+        className="grid gap-4 sm:grid-cols-2"
+        onSubmit={form.handleSubmit((v) => create.mutate(v as z.output<typeof ZCreateApiKeyInput>))}
+        noValidate
+      >
         <Field id="key-name" label="Name" error={errors.name?.message ?? serverFields.name}>
-          <Input id="key-name" placeholder="e.g. orca-us-east agent" aria-invalid={!!errors.name} {...form.register("name")} />
+          <Input
+            id="key-name"
+            placeholder="e.g. orca-us-east agent"
+            aria-invalid={!!errors.name}
+            {...form.register("name")}
+          />
         </Field>
         <Field id="key-expiry" label="Expires">
-          <Select id="key-expiry" {...form.register("expiresInDays", { setValueAs: (v) => (v === "" || v === null ? null : Number(v)) })}>
+          <Select
+            id="key-expiry"
+            {...form.register("expiresInDays", { setValueAs: (v) => (v === "" || v === null ? null : Number(v)) })}
+          >
             <option value="">Never</option>
             <option value="30">In 30 days</option>
             <option value="90">In 90 days</option>

@@ -7,7 +7,10 @@ export function NewSecretNotice({ secret }: { secret: string }) {
     <Alert tone="success">
       <p className="font-medium">Copy this key now — Koi will not show it again.</p>
       <div className="mt-2 flex flex-wrap items-center gap-2">
-        <code data-testid="new-api-key" className="break-all rounded bg-white px-2 py-1 font-mono text-xs text-zinc-900">
+        <code
+          data-testid="new-api-key"
+          className="break-all rounded bg-white px-2 py-1 font-mono text-xs text-zinc-900"
+        >
           {secret}
         </code>
         <CopyButton text={secret} />

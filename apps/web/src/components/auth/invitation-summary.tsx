@@ -13,7 +13,8 @@ export function InvitationSummary({ info }: { info: TInvitationInfo }) {
       <dd className="font-medium">{info.orgName ?? "Your own, created for you"}</dd>
       <dt className="text-zinc-500">Role</dt>
       <dd>
-        <span className="font-medium">{roleLabel[info.role]}</span> <span className="text-zinc-500">— {roleDescription[info.role]}</span>
+        <span className="font-medium">{roleLabel[info.role]}</span>{" "}
+        <span className="text-zinc-500">— {roleDescription[info.role]}</span>
       </dd>
       <dt className="text-zinc-500">Email</dt>
       <dd className="font-medium">{info.email}</dd>

@@ -36,13 +36,19 @@ export function SignUpForm({ inviteToken, invitedEmail }: { inviteToken?: string
     try {
       ({ email } = await signUp.mutateAsync(values));
     } catch (err) {
-      for (const [field, message] of Object.entries(fieldErrorsOf(err))) form.setError(field as keyof TFormInput, { message });
+      for (const [field, message] of Object.entries(fieldErrorsOf(err)))
+        form.setError(field as keyof TFormInput, { message });
       setError(errorMessage(err));
       return;
     }
     const result = await signInWithPassword({ email, password: values.password, callbackUrl: "/dashboard" });
     // Open sign-up answers an existing email like a new one; then this sign-in is what fails.
-    if (result) setError(result.rateLimited ? result.error : "We couldn't sign you in. If you already have an account, sign in with its password.");
+    if (result)
+      setError(
+        result.rateLimited
+          ? result.error
+          : "We couldn't sign you in. If you already have an account, sign in with its password.",
+      );
   });
 
   return (
@@ -50,18 +56,45 @@ export function SignUpForm({ inviteToken, invitedEmail }: { inviteToken?: string
       {error ? <Alert tone="error">{error}</Alert> : null}
       {inviteToken ? (
         <Field id="email" label="Email" hint="The address the invitation was sent to.">
-          <Input id="email" type="email" value={invitedEmail ?? ""} readOnly aria-readonly="true" className="bg-zinc-50 dark:bg-zinc-800" />
+          <Input
+            id="email"
+            type="email"
+            value={invitedEmail ?? ""}
+            readOnly
+            aria-readonly="true"
+            className="bg-zinc-50 dark:bg-zinc-800"
+          />
         </Field>
       ) : (
         <Field id="email" label="Email" error={errors.email?.message}>
-          <Input id="email" type="email" autoComplete="email" aria-invalid={Boolean(errors.email)} aria-describedby={errors.email ? "email-error" : undefined} {...form.register("email")} />
+          <Input
+            id="email"
+            type="email"
+            autoComplete="email"
+            aria-invalid={Boolean(errors.email)}
+            aria-describedby={errors.email ? "email-error" : undefined}
+            {...form.register("email")}
+          />
         </Field>
       )}
       <Field id="name" label="Your name" error={errors.name?.message}>
-        <Input id="name" autoComplete="name" autoFocus aria-invalid={Boolean(errors.name)} aria-describedby={errors.name ? "name-error" : undefined} {...form.register("name")} />
+        <Input
+          id="name"
+          autoComplete="name"
+          autoFocus
+          aria-invalid={Boolean(errors.name)}
+          aria-describedby={errors.name ? "name-error" : undefined}
+          {...form.register("name")}
+        />
       </Field>
       <Field id="password" label="Password" hint="At least 10 characters." error={errors.password?.message}>
-        <PasswordInput id="password" autoComplete="new-password" aria-invalid={Boolean(errors.password)} aria-describedby={errors.password ? "password-error" : undefined} {...form.register("password")} />
+        <PasswordInput
+          id="password"
+          autoComplete="new-password"
+          aria-invalid={Boolean(errors.password)}
+          aria-describedby={errors.password ? "password-error" : undefined}
+          {...form.register("password")}
+        />
       </Field>
       <Button type="submit" className="w-full" disabled={isSubmitting}>
         {isSubmitting ? "Creating your account…" : "Create account"}

@@ -3,5 +3,13 @@ import type { ComponentProps } from "react";
 import { cn } from "@koi/ui/cn";
 
 export function TextLink({ className, ...props }: ComponentProps<typeof Link>) {
-  return <Link className={cn("font-medium text-brand-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500 dark:text-brand-500", className)} {...props} />;
+  return (
+    <Link
+      className={cn(
+        "font-medium text-brand-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500 dark:text-brand-500",
+        className,
+      )}
+      {...props}
+    />
+  );
 }

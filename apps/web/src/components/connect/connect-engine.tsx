@@ -13,7 +13,11 @@ import { agentCommands, type TEngineChoice } from "./agent-commands";
 const engines: { id: TEngineChoice; label: string; blurb: string }[] = [
   { id: "sim", label: "Simulator", blurb: "Try Koi with simulated Orca and Tuna engines on this machine." },
   { id: "orca", label: "Orca", blurb: "Batch inference: Koi submits, scales and swaps jobs through Orca's REST API." },
-  { id: "tuna", label: "Tuna", blurb: "Online serving: Koi reads the router's spot/serverless split and sets its routing." },
+  {
+    id: "tuna",
+    label: "Tuna",
+    blurb: "Online serving: Koi reads the router's spot/serverless split and sets its routing.",
+  },
 ];
 
 /** Creates an engine-scoped key and shows the exact commands to run the agent with it. */
@@ -34,7 +38,10 @@ export function ConnectEngine({ koiUrl, canCreateKeys }: { koiUrl: string; canCr
             role="radio"
             aria-checked={engine === e.id}
             onClick={() => setEngine(e.id)}
-            className={cn("rounded-lg border p-4 text-left focus-visible:outline-2 focus-visible:outline-brand-500", engine === e.id ? "border-brand-500 ring-2 ring-brand-500/30" : "border-zinc-200 dark:border-zinc-800")}
+            className={cn(
+              "rounded-lg border p-4 text-left focus-visible:outline-2 focus-visible:outline-brand-500",
+              engine === e.id ? "border-brand-500 ring-2 ring-brand-500/30" : "border-zinc-200 dark:border-zinc-800",
+            )}
           >
             <span className="font-medium">{e.label}</span>
             <span className="mt-1 block text-sm text-zinc-500">{e.blurb}</span>
@@ -46,17 +53,24 @@ export function ConnectEngine({ koiUrl, canCreateKeys }: { koiUrl: string; canCr
         <h2 className="font-medium">1. Create an engine key</h2>
         {secret ? (
           <Alert tone="success">
-            <p className="font-medium">Key created — it is filled into the commands below. Copy it now; Koi will not show it again.</p>
+            <p className="font-medium">
+              Key created — it is filled into the commands below. Copy it now; Koi will not show it again.
+            </p>
             <code data-testid="new-api-key" className="mt-2 block break-all font-mono text-xs">
               {secret}
             </code>
           </Alert>
         ) : canCreateKeys ? (
-          <Button disabled={create.isPending} onClick={() => create.mutate({ name: `${engine} agent`, scopes: ["engine"], expiresInDays: null })}>
+          <Button
+            disabled={create.isPending}
+            onClick={() => create.mutate({ name: `${engine} agent`, scopes: ["engine"], expiresInDays: null })}
+          >
             {create.isPending ? "Creating…" : "Create an engine key"}
           </Button>
         ) : (
-          <p className="text-sm text-zinc-500">Ask an admin of this organization for an API key with the engine scope.</p>
+          <p className="text-sm text-zinc-500">
+            Ask an admin of this organization for an API key with the engine scope.
+          </p>
         )}
         {create.isError ? <Alert tone="error">{errorMessage(create.error)}</Alert> : null}
       </Card>
@@ -68,7 +82,9 @@ export function ConnectEngine({ koiUrl, canCreateKeys }: { koiUrl: string; canCr
           </h2>
           {step.note ? <p className="text-sm text-zinc-500">{step.note}</p> : null}
           <div className="flex items-start gap-2">
-            <pre className="flex-1 overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs text-zinc-100">{step.command}</pre>
+            <pre className="flex-1 overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs text-zinc-100">
+              {step.command}
+            </pre>
             <CopyButton text={step.command} />
           </div>
         </Card>

@@ -19,7 +19,11 @@ type TRange = "24h" | "7d" | "30d";
 export function CostsView({ slug }: { slug: string }) {
   const trpc = useTRPC();
   const [range, setRange] = useState<TRange>("7d");
-  const q = useQuery({ ...trpc.costs.get.queryOptions({ range }), refetchInterval: 15_000, placeholderData: (prev) => prev });
+  const q = useQuery({
+    ...trpc.costs.get.queryOptions({ range }),
+    refetchInterval: 15_000,
+    placeholderData: (prev) => prev,
+  });
 
   const header = (
     <div className="flex flex-wrap items-end justify-between gap-4">
@@ -41,11 +45,28 @@ export function CostsView({ slug }: { slug: string }) {
     </div>
   );
 
-  if (q.isPending) return <div className="space-y-4">{header}<p className="text-sm text-zinc-500" aria-busy="true">Loading costs…</p></div>;
-  if (q.isError) return <div className="space-y-4">{header}<Alert tone="error">Could not load costs: {q.error.message}</Alert></div>;
+  if (q.isPending)
+    return (
+      <div className="space-y-4">
+        {header}
+        <p className="text-sm text-zinc-500" aria-busy="true">
+          Loading costs…
+        </p>
+      </div>
+    );
+  if (q.isError)
+    return (
+      <div className="space-y-4">
+        {header}
+        <Alert tone="error">Could not load costs: {q.error.message}</Alert>
+      </div>
+    );
   const c = q.data;
   const chartData = c.buckets.map((b) => ({ ...b, t: b.start.getTime() }));
-  const tick = (ms: number) => (c.bucket === "hour" ? new Date(ms).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit" }) : new Date(ms).toLocaleDateString("en-US", { month: "short", day: "numeric" }));
+  const tick = (ms: number) =>
+    c.bucket === "hour"
+      ? new Date(ms).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit" })
+      : new Date(ms).toLocaleDateString("en-US", { month: "short", day: "numeric" });
   const used = COMPONENTS.filter((k) => c.byComponent[k] > 0);
   const splitTotal = c.split.spotUsd + c.split.serverlessUsd;
 
@@ -53,7 +74,17 @@ export function CostsView({ slug }: { slug: string }) {
     <div className="space-y-6">
       {header}
       {c.totalUsd === 0 ? (
-        <EmptyState title="No spend in this period" action={<Link href={`/o/${slug}/workloads/new`} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">New workload</Link>}>
+        <EmptyState
+          title="No spend in this period"
+          action={
+            <Link
+              href={`/o/${slug}/workloads/new`}
+              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+            >
+              New workload
+            </Link>
+          }
+        >
           Costs appear as soon as engines report usage for running workloads.
         </EmptyState>
       ) : (
@@ -71,19 +102,33 @@ export function CostsView({ slug }: { slug: string }) {
               </p>
               <p className="text-2xl font-semibold tabular-nums">{formatUsd(c.savings.savedVsOnDemandUsd)}</p>
               <p className="text-xs text-zinc-500">
-                vs on-demand always-on ({formatUsd(c.savings.onDemandBaselineUsd)}) · {formatUsd(c.savings.savedVsServerlessUsd)} vs serverless always-on ({formatUsd(c.savings.serverlessBaselineUsd)})
+                vs on-demand always-on ({formatUsd(c.savings.onDemandBaselineUsd)}) ·{" "}
+                {formatUsd(c.savings.savedVsServerlessUsd)} vs serverless always-on (
+                {formatUsd(c.savings.serverlessBaselineUsd)})
               </p>
             </Card>
             <Card className="space-y-2 p-5">
               <p className="text-sm text-zinc-500">Spot / serverless split</p>
               {splitTotal > 0 ? (
                 <>
-                  <div className="flex h-3 overflow-hidden rounded-full" role="img" aria-label={`Spot ${formatPct(c.split.spotUsd / splitTotal)}, serverless ${formatPct(c.split.serverlessUsd / splitTotal)} of spend`}>
-                    <div style={{ width: `${(c.split.spotUsd / splitTotal) * 100}%`, background: MARKET_COLORS.spot }} />
-                    <div style={{ width: `${(c.split.serverlessUsd / splitTotal) * 100}%`, background: MARKET_COLORS.serverless }} />
+                  <div
+                    className="flex h-3 overflow-hidden rounded-full"
+                    role="img"
+                    aria-label={`Spot ${formatPct(c.split.spotUsd / splitTotal)}, serverless ${formatPct(c.split.serverlessUsd / splitTotal)} of spend`}
+                  >
+                    <div
+                      style={{ width: `${(c.split.spotUsd / splitTotal) * 100}%`, background: MARKET_COLORS.spot }}
+                    />
+                    <div
+                      style={{
+                        width: `${(c.split.serverlessUsd / splitTotal) * 100}%`,
+                        background: MARKET_COLORS.serverless,
+                      }}
+                    />
                   </div>
                   <p className="text-xs text-zinc-500">
-                    spot {formatUsd(c.split.spotUsd)} ({formatGpuHours(c.split.spotSeconds)}) · serverless {formatUsd(c.split.serverlessUsd)} ({formatGpuHours(c.split.serverlessSeconds)})
+                    spot {formatUsd(c.split.spotUsd)} ({formatGpuHours(c.split.spotSeconds)}) · serverless{" "}
+                    {formatUsd(c.split.serverlessUsd)} ({formatGpuHours(c.split.serverlessSeconds)})
                   </p>
                 </>
               ) : (
@@ -98,17 +143,38 @@ export function CostsView({ slug }: { slug: string }) {
                 <ResponsiveContainer width="100%" height="100%">
                   <AreaChart data={chartData} margin={{ top: 8, right: 16, left: 8, bottom: 0 }}>
                     <CartesianGrid strokeDasharray="3 3" />
-                    <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={tick} fontSize={12} />
+                    <XAxis
+                      dataKey="t"
+                      type="number"
+                      scale="time"
+                      domain={["dataMin", "dataMax"]}
+                      tickFormatter={tick}
+                      fontSize={12}
+                    />
                     <YAxis tickFormatter={(v: number) => `$${v}`} fontSize={12} />
-                    <Tooltip labelFormatter={(v) => new Date(Number(v)).toLocaleString()} formatter={(v, name) => [formatUsd(Number(v)), String(name)]} />
+                    <Tooltip
+                      labelFormatter={(v) => new Date(Number(v)).toLocaleString()}
+                      formatter={(v, name) => [formatUsd(Number(v)), String(name)]}
+                    />
                     <Legend />
                     {used.map((k) => (
-                      <Area key={k} type="stepAfter" dataKey={k} stackId="spend" stroke={MARKET_COLORS[k]} fill={MARKET_COLORS[k]} fillOpacity={0.5} isAnimationActive={false} />
+                      <Area
+                        key={k}
+                        type="stepAfter"
+                        dataKey={k}
+                        stackId="spend"
+                        stroke={MARKET_COLORS[k]}
+                        fill={MARKET_COLORS[k]}
+                        fillOpacity={0.5}
+                        isAnimationActive={false}
+                      />
                     ))}
                   </AreaChart>
                 </ResponsiveContainer>
               </div>
-              <figcaption className="text-xs text-zinc-500">USD per {c.bucket === "hour" ? "hour" : "day"} (UTC), stacked by where the GPUs ran.</figcaption>
+              <figcaption className="text-xs text-zinc-500">
+                USD per {c.bucket === "hour" ? "hour" : "day"} (UTC), stacked by where the GPUs ran.
+              </figcaption>
             </figure>
           </Card>
           <Card className="space-y-3">
@@ -127,11 +193,21 @@ export function CostsView({ slug }: { slug: string }) {
                 <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                   {c.workloads.map((w) => (
                     <tr key={w.workloadId ?? "none"}>
-                      <td className="py-2 pr-4">{w.workloadId ? <Link href={`/o/${slug}/workloads/${w.workloadId}`} className="font-medium hover:underline">{w.name}</Link> : <span className="text-zinc-500">{w.name}</span>}</td>
+                      <td className="py-2 pr-4">
+                        {w.workloadId ? (
+                          <Link href={`/o/${slug}/workloads/${w.workloadId}`} className="font-medium hover:underline">
+                            {w.name}
+                          </Link>
+                        ) : (
+                          <span className="text-zinc-500">{w.name}</span>
+                        )}
+                      </td>
                       <td className="py-2 pr-4">{w.status?.toLowerCase() ?? "—"}</td>
                       <td className="py-2 pr-4 text-right tabular-nums">{formatGpuHours(w.gpuSeconds)}</td>
                       <td className="py-2 pr-4 text-right tabular-nums">{formatUsd(w.costUsd)}</td>
-                      <td className="py-2 text-right tabular-nums">{w.budgetUsd !== null ? formatUsd(w.budgetUsd) : "—"}</td>
+                      <td className="py-2 text-right tabular-nums">
+                        {w.budgetUsd !== null ? formatUsd(w.budgetUsd) : "—"}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -26,7 +26,17 @@ export function NavLinks({ slug }: { slug: string }) {
   );
 }
 
-function NavLink({ label, href, active, className }: { label: string; href: string; active: boolean; className: string }) {
+function NavLink({
+  label,
+  href,
+  active,
+  className,
+}: {
+  label: string;
+  href: string;
+  active: boolean;
+  className: string;
+}) {
   return (
     <Link
       href={href}
@@ -34,7 +44,9 @@ function NavLink({ label, href, active, className }: { label: string; href: stri
       className={cn(
         className,
         "focus-visible:outline-2 focus-visible:outline-brand-500",
-        active ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100" : "text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-900 dark:hover:text-zinc-100",
+        active
+          ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
+          : "text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-900 dark:hover:text-zinc-100",
       )}
     >
       {label}

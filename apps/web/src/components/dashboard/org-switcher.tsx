@@ -20,13 +20,19 @@ export function OrgSwitcher({ current, orgs }: { current: TMyOrg; orgs: TMyOrg[]
         <span className="max-w-48 truncate font-medium" data-testid="current-org">
           {current.name}
         </span>
-        <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400" data-testid="current-role">
+        <span
+          className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400"
+          data-testid="current-role"
+        >
           {roleLabel[current.role]}
         </span>
         <ChevronDown aria-hidden className="size-4 text-zinc-500" />
       </button>
       {menu.open ? (
-        <div id={menu.menuId} className="absolute left-0 z-20 mt-1 w-72 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
+        <div
+          id={menu.menuId}
+          className="absolute left-0 z-20 mt-1 w-72 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
+        >
           <p className="px-3 py-1.5 text-xs font-medium uppercase tracking-wide text-zinc-500">Your organizations</p>
           <ul>
             {orgs.map((org) => (
@@ -35,17 +41,27 @@ export function OrgSwitcher({ current, orgs }: { current: TMyOrg; orgs: TMyOrg[]
                   href={`/o/${org.slug}`}
                   onClick={menu.close}
                   aria-current={org.id === current.id ? "true" : undefined}
-                  className={cn("flex items-center gap-2 rounded px-3 py-2 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-zinc-800")}
+                  className={cn(
+                    "flex items-center gap-2 rounded px-3 py-2 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-zinc-800",
+                  )}
                 >
                   <span className="flex-1 truncate">{org.name}</span>
                   <span className="text-xs text-zinc-500">{roleLabel[org.role]}</span>
-                  {org.id === current.id ? <Check aria-label="current" className="size-4 text-brand-600" /> : <span className="size-4" />}
+                  {org.id === current.id ? (
+                    <Check aria-label="current" className="size-4 text-brand-600" />
+                  ) : (
+                    <span className="size-4" />
+                  )}
                 </Link>
               </li>
             ))}
           </ul>
           <div className="mt-1 border-t border-zinc-200 pt-1 dark:border-zinc-800">
-            <Link href="/orgs/new" onClick={menu.close} className="flex items-center gap-2 rounded px-3 py-2 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-zinc-800">
+            <Link
+              href="/orgs/new"
+              onClick={menu.close}
+              className="flex items-center gap-2 rounded px-3 py-2 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-zinc-800"
+            >
               <Plus aria-hidden className="size-4" />
               New organization
             </Link>

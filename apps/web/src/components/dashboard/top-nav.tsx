@@ -5,14 +5,28 @@ import { NavLinks } from "./nav-links";
 import { OrgSwitcher } from "./org-switcher";
 import { UserMenu } from "./user-menu";
 
-export function TopNav({ current, orgs, user }: { current: TMyOrg; orgs: TMyOrg[]; user: { name: string | null; email: string | null } }) {
+export function TopNav({
+  current,
+  orgs,
+  user,
+}: {
+  current: TMyOrg;
+  orgs: TMyOrg[];
+  user: { name: string | null; email: string | null };
+}) {
   return (
     <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
       <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
-        <Link href={`/o/${current.slug}`} aria-label="Koi — overview" className="rounded-md focus-visible:outline-2 focus-visible:outline-brand-500">
+        <Link
+          href={`/o/${current.slug}`}
+          aria-label="Koi — overview"
+          className="rounded-md focus-visible:outline-2 focus-visible:outline-brand-500"
+        >
           <KoiLogo />
         </Link>
-        <span aria-hidden className="text-zinc-300 dark:text-zinc-700">/</span>
+        <span aria-hidden className="text-zinc-300 dark:text-zinc-700">
+          /
+        </span>
         <OrgSwitcher current={current} orgs={orgs} />
         <div className="ml-2 hidden md:block">
           <NavLinks slug={current.slug} />

@@ -14,9 +14,7 @@ export function AgentDetail({ agentId }: { agentId: string }) {
   if (q.isError) return <Alert tone="error">Could not load this agent: {q.error.message}</Alert>;
   const { agent, pools, events } = q.data;
   const now = new Date(q.dataUpdatedAt || Date.now());
-  const at = (d: Date) => (
-    <RelativeTime date={d} now={now} />
-  );
+  const at = (d: Date) => <RelativeTime date={d} now={now} />;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -52,14 +50,20 @@ export function AgentDetail({ agentId }: { agentId: string }) {
       <Card className="space-y-3">
         <h2 className="font-medium">Recent events</h2>
         {events.length === 0 ? (
-          <EmptyState title="No events yet">Lifecycle events from the engine (launches, failures, preemptions) appear here.</EmptyState>
+          <EmptyState title="No events yet">
+            Lifecycle events from the engine (launches, failures, preemptions) appear here.
+          </EmptyState>
         ) : (
           <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
             {events.map((e) => (
               <li key={e.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
                 <span>
                   <span className="font-medium">{e.type.replace(/_/g, " ")}</span>
-                  {e.reasonCode ? <span className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs dark:bg-zinc-800">{e.reasonCode}</span> : null}
+                  {e.reasonCode ? (
+                    <span className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs dark:bg-zinc-800">
+                      {e.reasonCode}
+                    </span>
+                  ) : null}
                   {e.detail ? <span className="ml-2 text-zinc-500">{e.detail}</span> : null}
                   {e.engineRef ? <span className="ml-2 font-mono text-xs text-zinc-500">{e.engineRef}</span> : null}
                 </span>

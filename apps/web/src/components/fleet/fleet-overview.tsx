@@ -22,7 +22,10 @@ export function FleetOverview({ slug }: { slug: string }) {
       <EmptyState
         title="No engines connected yet"
         action={
-          <Link href={connectHref} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          <Link
+            href={connectHref}
+            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+          >
             Connect an engine
           </Link>
         }
@@ -56,8 +59,7 @@ export function FleetOverview({ slug }: { slug: string }) {
                     <span className="text-zinc-500">
                       {agent.lastHeartbeatAt ? (
                         <>
-                          last heartbeat{" "}
-                          <RelativeTime date={agent.lastHeartbeatAt} now={now} />
+                          last heartbeat <RelativeTime date={agent.lastHeartbeatAt} now={now} />
                         </>
                       ) : (
                         "no heartbeat yet"

@@ -14,7 +14,10 @@ export type TPoolRow = {
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
 export function GpuPoolsTable({ pools, now }: { pools: TPoolRow[]; now: Date }) {
-  if (!pools.length) return <p className="text-sm text-zinc-500">No GPU pools reported yet — they arrive with the agent's next heartbeat.</p>;
+  if (!pools.length)
+    return (
+      <p className="text-sm text-zinc-500">No GPU pools reported yet — they arrive with the agent's next heartbeat.</p>
+    );
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
@@ -37,7 +40,9 @@ export function GpuPoolsTable({ pools, now }: { pools: TPoolRow[]; now: Date }) 
                 {p.available} / {p.total} GPUs
               </td>
               <td className="py-2 pr-4 text-right tabular-nums">{p.quota === null ? "—" : `${p.quota} GPUs`}</td>
-              <td className="py-2 pr-4 text-right tabular-nums">{p.pricePerGpuHour === null ? "catalog" : `${usd(p.pricePerGpuHour)}/GPU-h`}</td>
+              <td className="py-2 pr-4 text-right tabular-nums">
+                {p.pricePerGpuHour === null ? "catalog" : `${usd(p.pricePerGpuHour)}/GPU-h`}
+              </td>
               <td className="py-2 text-zinc-500">
                 <RelativeTime date={p.updatedAt} now={now} />
               </td>

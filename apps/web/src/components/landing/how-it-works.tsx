@@ -26,12 +26,16 @@ const steps = [
 export function HowItWorks() {
   return (
     <section id="how-it-works" aria-labelledby="how-title" className="mx-auto max-w-6xl px-4 py-20 sm:px-6">
-      <h2 id="how-title" className="text-3xl font-bold tracking-tight">How it works</h2>
+      <h2 id="how-title" className="text-3xl font-bold tracking-tight">
+        How it works
+      </h2>
       <ol className="mt-10 grid gap-8 sm:grid-cols-2 lg:grid-cols-4">
         {steps.map((step, i) => (
           <li key={step.title}>
             <div className="flex items-center gap-3">
-              <span className="flex size-8 items-center justify-center rounded-full bg-zinc-900 text-sm font-semibold text-white dark:bg-zinc-100 dark:text-zinc-900">{i + 1}</span>
+              <span className="flex size-8 items-center justify-center rounded-full bg-zinc-900 text-sm font-semibold text-white dark:bg-zinc-100 dark:text-zinc-900">
+                {i + 1}
+              </span>
               <step.icon aria-hidden className="size-5 text-brand-600" />
             </div>
             <h3 className="mt-4 font-semibold">{step.title}</h3>

@@ -9,18 +9,30 @@ const options = [
 
 export function PlanPreview() {
   return (
-    <figure aria-label="Example of a plan Koi proposes" className="rounded-xl border border-zinc-200 bg-white p-5 shadow-lg shadow-zinc-900/5 dark:border-zinc-800 dark:bg-zinc-900">
+    <figure
+      aria-label="Example of a plan Koi proposes"
+      className="rounded-xl border border-zinc-200 bg-white p-5 shadow-lg shadow-zinc-900/5 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <div className="flex items-baseline justify-between gap-4">
         <div>
           <p className="text-xs tracking-wide text-zinc-500 uppercase">Batch workload</p>
           <p className="font-medium">Llama-70B · 10,000 prompts · due in 2 h</p>
         </div>
-        <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900/40 dark:text-emerald-300">on track</span>
+        <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900/40 dark:text-emerald-300">
+          on track
+        </span>
       </div>
 
-      <svg viewBox="0 0 300 90" className="mt-4 w-full" role="img" aria-label="Forecast: progress reaches 100% at 1h 48m, before the 2 h deadline">
+      <svg
+        viewBox="0 0 300 90"
+        className="mt-4 w-full"
+        role="img"
+        aria-label="Forecast: progress reaches 100% at 1h 48m, before the 2 h deadline"
+      >
         <line x1="270" y1="5" x2="270" y2="85" className="stroke-red-500" strokeDasharray="4 3" />
-        <text x="266" y="83" textAnchor="end" className="fill-red-600 text-[9px]">deadline</text>
+        <text x="266" y="83" textAnchor="end" className="fill-red-600 text-[9px]">
+          deadline
+        </text>
         <path d="M10 85 L120 55 L250 12 L250 2 L120 48 Z" className="fill-brand-500/15" />
         <path d="M10 85 L120 52 L244 6" className="fill-none stroke-brand-600" strokeWidth="2" />
         <path d="M10 85 L120 52" className="fill-none stroke-zinc-900 dark:stroke-zinc-100" strokeWidth="2.5" />
@@ -44,7 +56,11 @@ export function PlanPreview() {
             <tr key={o.gpus} className={o.chosen ? "font-medium" : "text-zinc-500"}>
               <td className="py-1.5">
                 <span className="inline-flex items-center gap-1.5">
-                  {o.chosen ? <Check aria-label="chosen" className="size-4 text-emerald-600" /> : <span className="inline-block size-4" />}
+                  {o.chosen ? (
+                    <Check aria-label="chosen" className="size-4 text-emerald-600" />
+                  ) : (
+                    <span className="inline-block size-4" />
+                  )}
                   {o.gpus}
                 </span>
               </td>
@@ -54,7 +70,9 @@ export function PlanPreview() {
           ))}
         </tbody>
       </table>
-      <figcaption className="mt-3 text-xs text-zinc-500">Illustrative prices. Koi lists the runners-up and why it did not pick them.</figcaption>
+      <figcaption className="mt-3 text-xs text-zinc-500">
+        Illustrative prices. Koi lists the runners-up and why it did not pick them.
+      </figcaption>
     </figure>
   );
 }

@@ -7,19 +7,26 @@ const bars = [
 
 export function Savings() {
   return (
-    <section id="savings" aria-labelledby="savings-title" className="mx-auto grid max-w-6xl gap-10 px-4 pb-20 sm:px-6 lg:grid-cols-2">
+    <section
+      id="savings"
+      aria-labelledby="savings-title"
+      className="mx-auto grid max-w-6xl gap-10 px-4 pb-20 sm:px-6 lg:grid-cols-2"
+    >
       <div>
         <h2 id="savings-title" className="flex items-center gap-2 text-3xl font-bold tracking-tight">
           <PiggyBank aria-hidden className="size-7 text-brand-600" /> What it saves
         </h2>
         <p className="mt-4 text-zinc-600 dark:text-zinc-300">
-          Spot GPUs are commonly <strong className="text-zinc-900 dark:text-zinc-100">50–80% cheaper than on-demand, depending on instance</strong> type,
-          region and provider. The catch is that they can disappear. Koi is there to take the discount without taking the
-          risk: serverless capacity covers the gaps, and forecasts add GPUs before a deadline slips.
+          Spot GPUs are commonly{" "}
+          <strong className="text-zinc-900 dark:text-zinc-100">
+            50–80% cheaper than on-demand, depending on instance
+          </strong>{" "}
+          type, region and provider. The catch is that they can disappear. Koi is there to take the discount without
+          taking the risk: serverless capacity covers the gaps, and forecasts add GPUs before a deadline slips.
         </p>
         <p className="mt-4 text-sm text-zinc-500">
-          Your savings depend on your traffic, models and clouds. Koi shows them against an always-on on-demand baseline,
-          so you can check the number rather than take ours.
+          Your savings depend on your traffic, models and clouds. Koi shows them against an always-on on-demand
+          baseline, so you can check the number rather than take ours.
         </p>
       </div>
       <figure className="self-center rounded-xl border border-zinc-200 p-6 dark:border-zinc-800">

@@ -6,8 +6,12 @@ export function SiteFooter() {
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 sm:px-6">
         <p>Koi — GPU planning for LLM inference.</p>
         <nav aria-label="Footer" className="flex gap-4">
-          <a href="#waitlist" className="hover:text-zinc-900 dark:hover:text-zinc-100">Waitlist</a>
-          <Link href="/sign-in" className="hover:text-zinc-900 dark:hover:text-zinc-100">Sign in</Link>
+          <a href="#waitlist" className="hover:text-zinc-900 dark:hover:text-zinc-100">
+            Waitlist
+          </a>
+          <Link href="/sign-in" className="hover:text-zinc-900 dark:hover:text-zinc-100">
+            Sign in
+          </Link>
         </nav>
       </div>
     </footer>

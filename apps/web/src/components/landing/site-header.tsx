@@ -9,15 +9,27 @@ export function SiteHeader() {
           <KoiLogo />
         </Link>
         <div className="hidden gap-5 text-sm text-zinc-600 sm:flex dark:text-zinc-400">
-          <a href="#engines" className="hover:text-zinc-900 dark:hover:text-zinc-100">Engines</a>
-          <a href="#how-it-works" className="hover:text-zinc-900 dark:hover:text-zinc-100">How it works</a>
-          <a href="#savings" className="hover:text-zinc-900 dark:hover:text-zinc-100">Savings</a>
+          <a href="#engines" className="hover:text-zinc-900 dark:hover:text-zinc-100">
+            Engines
+          </a>
+          <a href="#how-it-works" className="hover:text-zinc-900 dark:hover:text-zinc-100">
+            How it works
+          </a>
+          <a href="#savings" className="hover:text-zinc-900 dark:hover:text-zinc-100">
+            Savings
+          </a>
         </div>
         <div className="ml-auto flex items-center gap-2">
-          <Link href="/sign-in" className="rounded-md px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+          <Link
+            href="/sign-in"
+            className="rounded-md px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+          >
             Sign in
           </Link>
-          <a href="#waitlist" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+          <a
+            href="#waitlist"
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+          >
             Join the waitlist
           </a>
         </div>

@@ -19,15 +19,31 @@ import { Field, Input, Select } from "@koi/ui/field";
 import { useTRPC } from "@/trpc/react";
 import { describeRetry } from "./describe-retry";
 
-type TFormState = { kind: "editing" } | { kind: "joined"; email: string } | { kind: "rate-limited"; retryAt: Date } | { kind: "failed"; requestId?: string };
+type TFormState =
+  | { kind: "editing" }
+  | { kind: "joined"; email: string }
+  | { kind: "rate-limited"; retryAt: Date }
+  | { kind: "failed"; requestId?: string };
 
-const fieldNames = ["email", "name", "company", "fleetSize", "workloadType"] as const satisfies readonly Path<TJoinWaitlistInput>[];
-const isFieldName = (key: string): key is (typeof fieldNames)[number] => (fieldNames as readonly string[]).includes(key);
+const fieldNames = [
+  "email",
+  "name",
+  "company",
+  "fleetSize",
+  "workloadType",
+] as const satisfies readonly Path<TJoinWaitlistInput>[];
+const isFieldName = (key: string): key is (typeof fieldNames)[number] =>
+  (fieldNames as readonly string[]).includes(key);
 
 // False on the server and during hydration: until React handles submit, the button stays disabled,
 // so an early click cannot fall back to a native submit that would put the details in a URL.
 const noSubscription = () => () => {};
-const useHydrated = () => useSyncExternalStore(noSubscription, () => true, () => false);
+const useHydrated = () =>
+  useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
 export function WaitlistForm() {
   const trpc = useTRPC();
@@ -35,7 +51,13 @@ export function WaitlistForm() {
   const hydrated = useHydrated();
   const form = useForm<TJoinWaitlistInput, unknown, TJoinWaitlistValues>({
     resolver: zodResolver(ZJoinWaitlistInput),
-    defaultValues: { email: "", name: "", company: "", fleetSize: "" as TJoinWaitlistInput["fleetSize"], workloadType: undefined },
+    defaultValues: {
+      email: "",
+      name: "",
+      company: "",
+      fleetSize: "" as TJoinWaitlistInput["fleetSize"],
+      workloadType: undefined,
+    },
   });
   const { errors } = form.formState;
 
@@ -51,7 +73,8 @@ export function WaitlistForm() {
         const serverFields = Object.entries(data?.fieldErrors ?? {}).filter(([key]) => isFieldName(key));
         if (serverFields.length > 0) {
           setState({ kind: "editing" });
-          for (const [key, message] of serverFields) if (isFieldName(key)) form.setError(key, { type: "server", message: String(message) });
+          for (const [key, message] of serverFields)
+            if (isFieldName(key)) form.setError(key, { type: "server", message: String(message) });
           return;
         }
         setState({ kind: "failed", requestId: data?.requestId });
@@ -61,12 +84,15 @@ export function WaitlistForm() {
 
   if (state.kind === "joined") {
     return (
-      <div role="status" className="rounded-xl border border-emerald-200 bg-emerald-50 p-6 text-emerald-950 dark:border-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-100">
+      <div
+        role="status"
+        className="rounded-xl border border-emerald-200 bg-emerald-50 p-6 text-emerald-950 dark:border-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-100"
+      >
         <MailCheck aria-hidden className="size-8 text-emerald-600" />
         <h3 className="mt-3 text-lg font-semibold">Check your inbox to confirm</h3>
         <p className="mt-1 text-sm">
-          We sent a link to <strong>{state.email}</strong>. Open it to confirm your address and keep your place in line. If
-          nothing arrives in a few minutes, look in your spam folder.
+          We sent a link to <strong>{state.email}</strong>. Open it to confirm your address and keep your place in line.
+          If nothing arrives in a few minutes, look in your spam folder.
         </p>
       </div>
     );
@@ -79,16 +105,40 @@ export function WaitlistForm() {
     <form noValidate method="post" onSubmit={onSubmit} aria-label="Join the waitlist" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="waitlist-email" label="Work email" error={errors.email?.message}>
-          <Input id="waitlist-email" type="email" autoComplete="email" aria-invalid={!!errors.email} aria-describedby={describedBy("email")} {...form.register("email")} />
+          <Input
+            id="waitlist-email"
+            type="email"
+            autoComplete="email"
+            aria-invalid={!!errors.email}
+            aria-describedby={describedBy("email")}
+            {...form.register("email")}
+          />
         </Field>
         <Field id="waitlist-name" label="Name" error={errors.name?.message}>
-          <Input id="waitlist-name" autoComplete="name" aria-invalid={!!errors.name} aria-describedby={describedBy("name")} {...form.register("name")} />
+          <Input
+            id="waitlist-name"
+            autoComplete="name"
+            aria-invalid={!!errors.name}
+            aria-describedby={describedBy("name")}
+            {...form.register("name")}
+          />
         </Field>
         <Field id="waitlist-company" label="Company" error={errors.company?.message}>
-          <Input id="waitlist-company" autoComplete="organization" aria-invalid={!!errors.company} aria-describedby={describedBy("company")} {...form.register("company")} />
+          <Input
+            id="waitlist-company"
+            autoComplete="organization"
+            aria-invalid={!!errors.company}
+            aria-describedby={describedBy("company")}
+            {...form.register("company")}
+          />
         </Field>
         <Field id="waitlist-fleetSize" label="GPU fleet size" error={errors.fleetSize?.message}>
-          <Select id="waitlist-fleetSize" aria-invalid={!!errors.fleetSize} aria-describedby={describedBy("fleetSize")} {...form.register("fleetSize")}>
+          <Select
+            id="waitlist-fleetSize"
+            aria-invalid={!!errors.fleetSize}
+            aria-describedby={describedBy("fleetSize")}
+            {...form.register("fleetSize")}
+          >
             <option value="" disabled>
               Choose…
             </option>
@@ -140,7 +190,9 @@ export function WaitlistForm() {
         {join.isPending ? <LoaderCircle aria-hidden className="size-4 animate-spin" /> : null}
         {join.isPending ? "Joining…" : "Join the waitlist"}
       </Button>
-      <p className="text-xs text-zinc-500">We use your details only to get in touch about Koi access. One email to confirm; no newsletter.</p>
+      <p className="text-xs text-zinc-500">
+        We use your details only to get in touch about Koi access. One email to confirm; no newsletter.
+      </p>
     </form>
   );
 }

@@ -20,10 +20,19 @@ export function NotificationsForm({ canEdit }: { canEdit: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const q = useQuery(trpc.notifications.get.queryOptions());
-  const form = useForm<TForm>({ resolver: zodResolver(ZNotificationSettingsInput), defaultValues: { webhookUrl: "", email: "", sloAtRisk: true, budget: true } });
+  const form = useForm<TForm>({
+    resolver: zodResolver(ZNotificationSettingsInput),
+    defaultValues: { webhookUrl: "", email: "", sloAtRisk: true, budget: true },
+  });
   const { reset } = form;
   useEffect(() => {
-    if (q.data) reset({ webhookUrl: q.data.webhookUrl ?? "", email: q.data.email ?? "", sloAtRisk: q.data.sloAtRisk, budget: q.data.budget });
+    if (q.data)
+      reset({
+        webhookUrl: q.data.webhookUrl ?? "",
+        email: q.data.email ?? "",
+        sloAtRisk: q.data.sloAtRisk,
+        budget: q.data.budget,
+      });
   }, [q.data, reset]);
   const save = useMutation(
     trpc.notifications.set.mutationOptions({
@@ -32,18 +41,49 @@ export function NotificationsForm({ canEdit }: { canEdit: boolean }) {
       },
     }),
   );
-  if (q.isPending) return <p className="text-sm text-zinc-500" aria-busy="true">Loading notification settings…</p>;
+  if (q.isPending)
+    return (
+      <p className="text-sm text-zinc-500" aria-busy="true">
+        Loading notification settings…
+      </p>
+    );
   if (q.isError) return <Alert tone="error">Could not load notification settings: {q.error.message}</Alert>;
   const errors = form.formState.errors;
   const server = fieldErrorsOf(save.error);
   return (
-    <form className="space-y-4" noValidate onSubmit={form.handleSubmit((v) => save.mutate(v as z.output<typeof ZNotificationSettingsInput>))}>
+    <form
+      className="space-y-4"
+      noValidate
+      onSubmit={form.handleSubmit((v) => save.mutate(v as z.output<typeof ZNotificationSettingsInput>))}
+    >
       <fieldset disabled={!canEdit} className="space-y-4">
-        <Field id="notify-webhook" label="Webhook URL" error={errors.webhookUrl?.message ?? server.webhookUrl} hint="Koi POSTs a JSON event here. https:// only (http://localhost for development). Leave empty for none.">
-          <Input id="notify-webhook" type="url" placeholder="https://hooks.example.com/koi" aria-invalid={!!errors.webhookUrl} {...form.register("webhookUrl")} />
+        <Field
+          id="notify-webhook"
+          label="Webhook URL"
+          error={errors.webhookUrl?.message ?? server.webhookUrl}
+          hint="Koi POSTs a JSON event here. https:// only (http://localhost for development). Leave empty for none."
+        >
+          <Input
+            id="notify-webhook"
+            type="url"
+            placeholder="https://hooks.example.com/koi"
+            aria-invalid={!!errors.webhookUrl}
+            {...form.register("webhookUrl")}
+          />
         </Field>
-        <Field id="notify-email" label="Email" error={errors.email?.message ?? server.email} hint="Leave empty for none.">
-          <Input id="notify-email" type="email" placeholder="oncall@example.com" aria-invalid={!!errors.email} {...form.register("email")} />
+        <Field
+          id="notify-email"
+          label="Email"
+          error={errors.email?.message ?? server.email}
+          hint="Leave empty for none."
+        >
+          <Input
+            id="notify-email"
+            type="email"
+            placeholder="oncall@example.com"
+            aria-invalid={!!errors.email}
+            {...form.register("email")}
+          />
         </Field>
         <fieldset>
           <legend className="text-sm font-medium">Send an alert when</legend>

@@ -20,7 +20,12 @@ export function SettingsTabs({ slug }: { slug: string }) {
             key={t.href}
             href={t.href}
             aria-current={active ? "page" : undefined}
-            className={cn("-mb-px border-b-2 px-1 pb-2 text-sm font-medium", active ? "border-brand-600 text-zinc-900 dark:text-zinc-100" : "border-transparent text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100")}
+            className={cn(
+              "-mb-px border-b-2 px-1 pb-2 text-sm font-medium",
+              active
+                ? "border-brand-600 text-zinc-900 dark:text-zinc-100"
+                : "border-transparent text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100",
+            )}
           >
             {t.label}
           </Link>

@@ -35,7 +35,11 @@ export function CancelWorkloadButton({ workloadId }: { workloadId: string }) {
       <Button variant="ghost" size="sm" onClick={() => setConfirming(false)}>
         Keep running
       </Button>
-      {cancel.isError ? <span role="alert" className="text-sm text-red-600">{errorMessage(cancel.error)}</span> : null}
+      {cancel.isError ? (
+        <span role="alert" className="text-sm text-red-600">
+          {errorMessage(cancel.error)}
+        </span>
+      ) : null}
     </div>
   );
 }

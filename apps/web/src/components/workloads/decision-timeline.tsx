@@ -28,19 +28,33 @@ export function DecisionTimeline({ decisions, now }: { decisions: TDecision[]; n
             <RelativeTime className="text-xs text-zinc-500" date={d.createdAt} now={now} />
           </div>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {[d.plan.summary, d.plan.gpus !== null ? `${d.plan.gpus} GPUs` : null, d.plan.costPerHour !== null ? formatUsdPerHour(d.plan.costPerHour) : null, d.plan.predictedHours !== null ? `~${formatHours(d.plan.predictedHours)}` : null, d.plan.totalCost !== null ? `${formatUsd(d.plan.totalCost)} total` : null]
+            {[
+              d.plan.summary,
+              d.plan.gpus !== null ? `${d.plan.gpus} GPUs` : null,
+              d.plan.costPerHour !== null ? formatUsdPerHour(d.plan.costPerHour) : null,
+              d.plan.predictedHours !== null ? `~${formatHours(d.plan.predictedHours)}` : null,
+              d.plan.totalCost !== null ? `${formatUsd(d.plan.totalCost)} total` : null,
+            ]
               .filter(Boolean)
               .join(" · ")}
           </p>
           <p className="mt-1 text-sm">{d.reason}</p>
           {d.alternatives.length ? (
             <details className="mt-1 text-sm">
-              <summary className="cursor-pointer text-zinc-500">{d.alternatives.length} alternatives considered</summary>
+              <summary className="cursor-pointer text-zinc-500">
+                {d.alternatives.length} alternatives considered
+              </summary>
               <ul className="mt-1 space-y-0.5 pl-4">
                 {d.alternatives.map((a, i) => (
                   <li key={i} className="flex justify-between gap-3">
                     <span>{a.summary}</span>
-                    <span className="tabular-nums text-zinc-500">{a.costDelta !== null ? `+${formatUsd(a.costDelta)}` : a.totalCost !== null ? formatUsd(a.totalCost) : ""}</span>
+                    <span className="tabular-nums text-zinc-500">
+                      {a.costDelta !== null
+                        ? `+${formatUsd(a.costDelta)}`
+                        : a.totalCost !== null
+                          ? formatUsd(a.totalCost)
+                          : ""}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -1,6 +1,18 @@
 "use client";
 
-import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceDot,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { formatNumber } from "@/lib/format";
 import { buildForecastSeries } from "./forecast-series";
 
@@ -19,24 +31,74 @@ export function ForecastChart(props: Parameters<typeof buildForecastSeries>[0] &
           <ComposedChart data={data} margin={{ top: 16, right: 16, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" className="stroke-zinc-200 dark:stroke-zinc-800" />
             <XAxis dataKey="t" type="number" scale="time" domain={domain} tickFormatter={clock} fontSize={12} />
-            <YAxis domain={[0, Math.max(total, 1)]} tickFormatter={(v: number) => formatNumber(v)} fontSize={12} label={{ value: "requests", angle: -90, position: "insideLeft", fontSize: 12 }} />
+            <YAxis
+              domain={[0, Math.max(total, 1)]}
+              tickFormatter={(v: number) => formatNumber(v)}
+              fontSize={12}
+              label={{ value: "requests", angle: -90, position: "insideLeft", fontSize: 12 }}
+            />
             <Tooltip
               labelFormatter={(v) => new Date(Number(v)).toLocaleString()}
-              formatter={(value, name) => [Array.isArray(value) ? `${formatNumber(Number(value[0]))}–${formatNumber(Number(value[1]))} requests` : `${formatNumber(Number(value))} requests`, String(name)]}
+              formatter={(value, name) => [
+                Array.isArray(value)
+                  ? `${formatNumber(Number(value[0]))}–${formatNumber(Number(value[1]))} requests`
+                  : `${formatNumber(Number(value))} requests`,
+                String(name),
+              ]}
             />
             <Legend />
-            <Area dataKey="band" name="P10–P90 forecast" fill="#f26b1d" fillOpacity={0.15} stroke="none" isAnimationActive={false} connectNulls />
-            <Line dataKey="p50" name="P50 forecast" stroke="#f26b1d" strokeDasharray="5 4" dot={false} isAnimationActive={false} connectNulls />
-            <Line dataKey="completed" name="Completed" stroke="#0f766e" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
-            {deadline ? <ReferenceLine x={deadline} stroke="#dc2626" strokeDasharray="4 2" label={{ value: "deadline", position: "insideTopRight", fill: "#dc2626", fontSize: 12 }} /> : null}
+            <Area
+              dataKey="band"
+              name="P10–P90 forecast"
+              fill="#f26b1d"
+              fillOpacity={0.15}
+              stroke="none"
+              isAnimationActive={false}
+              connectNulls
+            />
+            <Line
+              dataKey="p50"
+              name="P50 forecast"
+              stroke="#f26b1d"
+              strokeDasharray="5 4"
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
+            <Line
+              dataKey="completed"
+              name="Completed"
+              stroke="#0f766e"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
+            {deadline ? (
+              <ReferenceLine
+                x={deadline}
+                stroke="#dc2626"
+                strokeDasharray="4 2"
+                label={{ value: "deadline", position: "insideTopRight", fill: "#dc2626", fontSize: 12 }}
+              />
+            ) : null}
             {markers.map((m, i) => (
-              <ReferenceDot key={i} x={m.t} y={m.y} r={5} fill="#2563eb" stroke="white" label={{ value: m.label, position: "top", fontSize: 11 }} />
+              <ReferenceDot
+                key={i}
+                x={m.t}
+                y={m.y}
+                r={5}
+                fill="#2563eb"
+                stroke="white"
+                label={{ value: m.label, position: "top", fontSize: 11 }}
+              />
             ))}
           </ComposedChart>
         </ResponsiveContainer>
       </div>
       <figcaption className="mt-2 text-xs text-zinc-500">
-        The shaded band is where the finish will land 80% of the time (P10–P90); dots mark where Koi scaled, swapped, paused or replanned.
+        The shaded band is where the finish will land 80% of the time (P10–P90); dots mark where Koi scaled, swapped,
+        paused or replanned.
       </figcaption>
     </figure>
   );

@@ -24,11 +24,21 @@ describe("buildForecastSeries", () => {
 
   it("has no projection without a forecast or once done", () => {
     expect(buildForecastSeries({ points, forecast: null, decisions: [] }).data).toHaveLength(2);
-    expect(buildForecastSeries({ points: [{ at: t(0), completed: 1000, total: 1000 }], forecast, decisions: [] }).data).toHaveLength(1);
+    expect(
+      buildForecastSeries({ points: [{ at: t(0), completed: 1000, total: 1000 }], forecast, decisions: [] }).data,
+    ).toHaveLength(1);
   });
 
   it("marks scaling and pauses at the progress they happened at, not the initial plan", () => {
-    const { markers } = buildForecastSeries({ points, forecast: null, decisions: [{ kind: "initial", createdAt: t(0) }, { kind: "scale_up", createdAt: t(12) }, { kind: "rebalance_pause", createdAt: t(5) }] });
+    const { markers } = buildForecastSeries({
+      points,
+      forecast: null,
+      decisions: [
+        { kind: "initial", createdAt: t(0) },
+        { kind: "scale_up", createdAt: t(12) },
+        { kind: "rebalance_pause", createdAt: t(5) },
+      ],
+    });
     expect(markers).toEqual([
       { t: t(12).getTime(), y: 200, kind: "scale_up", label: "scaled up" },
       { t: t(5).getTime(), y: 0, kind: "rebalance_pause", label: "paused" },

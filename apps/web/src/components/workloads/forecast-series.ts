@@ -44,7 +44,11 @@ export function buildForecastSeries(input: {
     data[data.length - 1] = { ...data[data.length - 1]!, band: [last.completed, last.completed], p50: last.completed };
     for (let i = 1; i <= steps; i++) {
       const t = t0 + ((end - t0) * i) / steps;
-      data.push({ t, band: [along(t, t0, last.completed, t90, total), along(t, t0, last.completed, t10, total)], p50: along(t, t0, last.completed, t50, total) });
+      data.push({
+        t,
+        band: [along(t, t0, last.completed, t90, total), along(t, t0, last.completed, t10, total)],
+        p50: along(t, t0, last.completed, t50, total),
+      });
     }
   }
   const markers: TForecastMarker[] = [];

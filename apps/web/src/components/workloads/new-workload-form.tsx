@@ -27,15 +27,24 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
   const submissionKey = built.ok ? JSON.stringify(built.submission) : null;
   const debouncedKey = useDebounced(submissionKey, 400);
   const preview = useQuery({
-    ...trpc.workloads.preview.queryOptions(debouncedKey ? (JSON.parse(debouncedKey) as TWorkloadSubmission) : skipToken),
+    ...trpc.workloads.preview.queryOptions(
+      debouncedKey ? (JSON.parse(debouncedKey) as TWorkloadSubmission) : skipToken,
+    ),
     placeholderData: (prev) => prev,
     retry: false,
   });
-  const submit = useMutation(trpc.workloads.submit.mutationOptions({ onSuccess: (res) => router.push(`/o/${slug}/workloads/${res.id}`) }));
+  const submit = useMutation(
+    trpc.workloads.submit.mutationOptions({ onSuccess: (res) => router.push(`/o/${slug}/workloads/${res.id}`) }),
+  );
 
   const kind = values.kind;
   const serverFields = fieldErrorsOf(submit.error);
-  const err = (name: string) => (showErrors || form.formState.dirtyFields[name as keyof TWorkloadFormValues] ? (!built.ok ? built.errors[name] : undefined) : undefined) ?? serverFields[name];
+  const err = (name: string) =>
+    (showErrors || form.formState.dirtyFields[name as keyof TWorkloadFormValues]
+      ? !built.ok
+        ? built.errors[name]
+        : undefined
+      : undefined) ?? serverFields[name];
   const num = { valueAsNumber: true } as const;
 
   const onSubmit = form.handleSubmit(() => {
@@ -51,8 +60,19 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
             <Field id="wl-name" label="Name (optional)" error={err("name")}>
               <Input id="wl-name" placeholder="e.g. nightly eval" {...form.register("name")} />
             </Field>
-            <Field id="wl-model" label="Model" error={err("model")} hint="Pick from the catalog or type a Hugging Face id.">
-              <Input id="wl-model" list="wl-models" autoComplete="off" aria-invalid={!!err("model")} {...form.register("model")} />
+            <Field
+              id="wl-model"
+              label="Model"
+              error={err("model")}
+              hint="Pick from the catalog or type a Hugging Face id."
+            >
+              <Input
+                id="wl-model"
+                list="wl-models"
+                autoComplete="off"
+                aria-invalid={!!err("model")}
+                {...form.register("model")}
+              />
               <datalist id="wl-models">
                 {MODEL_NAMES.map((m) => (
                   <option key={m} value={m} />
@@ -65,10 +85,12 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
             <legend className="text-sm font-medium">Kind</legend>
             <div className="mt-2 flex gap-4">
               <label className="flex items-center gap-2 text-sm">
-                <input type="radio" value="batch" {...form.register("kind")} /> Batch (Orca) — a fixed set of requests by a deadline
+                <input type="radio" value="batch" {...form.register("kind")} /> Batch (Orca) — a fixed set of requests
+                by a deadline
               </label>
               <label className="flex items-center gap-2 text-sm">
-                <input type="radio" value="online" {...form.register("kind")} /> Online (Tuna) — live traffic with latency targets
+                <input type="radio" value="online" {...form.register("kind")} /> Online (Tuna) — live traffic with
+                latency targets
               </label>
             </div>
           </fieldset>
@@ -76,13 +98,25 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
           {kind === "batch" ? (
             <div className="grid gap-4 sm:grid-cols-2">
               <Field id="wl-requests" label="Requests" error={err("requests")}>
-                <Input id="wl-requests" type="number" min={1} step={1} inputMode="numeric" {...form.register("requests", num)} />
+                <Input
+                  id="wl-requests"
+                  type="number"
+                  min={1}
+                  step={1}
+                  inputMode="numeric"
+                  {...form.register("requests", num)}
+                />
               </Field>
               <Field id="wl-deadline" label="Deadline (hours from now)" error={err("deadlineHours")}>
                 <Input id="wl-deadline" type="number" min={0.1} step="any" {...form.register("deadlineHours", num)} />
               </Field>
               <div className="sm:col-span-2">
-                <Field id="wl-input" label="Input file" hint="Where the engine reads the prompts (OpenAI batch JSONL), e.g. s3://bucket/prompts.jsonl. Orca needs it." error={err("input")}>
+                <Field
+                  id="wl-input"
+                  label="Input file"
+                  hint="Where the engine reads the prompts (OpenAI batch JSONL), e.g. s3://bucket/prompts.jsonl. Orca needs it."
+                  error={err("input")}
+                >
                   <Input id="wl-input" placeholder="s3://bucket/prompts.jsonl" {...form.register("inputUri")} />
                 </Field>
               </div>
@@ -115,8 +149,19 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
                 <option value="urgent">Urgent</option>
               </Select>
             </Field>
-            <Field id="wl-budget" label={kind === "batch" ? "Budget (USD, optional)" : "Budget (USD per hour, optional)"} error={err("budgetUsd")}>
-              <Input id="wl-budget" type="number" min={0} step="any" placeholder="No limit" {...form.register("budgetUsd", num)} />
+            <Field
+              id="wl-budget"
+              label={kind === "batch" ? "Budget (USD, optional)" : "Budget (USD per hour, optional)"}
+              error={err("budgetUsd")}
+            >
+              <Input
+                id="wl-budget"
+                type="number"
+                min={0}
+                step="any"
+                placeholder="No limit"
+                {...form.register("budgetUsd", num)}
+              />
             </Field>
           </div>
           <fieldset>
@@ -134,7 +179,9 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
               </p>
             ) : null}
           </fieldset>
-          {submit.isError && !Object.keys(serverFields).length ? <Alert tone="error">{errorMessage(submit.error)}</Alert> : null}
+          {submit.isError && !Object.keys(serverFields).length ? (
+            <Alert tone="error">{errorMessage(submit.error)}</Alert>
+          ) : null}
           <Button type="submit" disabled={submit.isPending || submit.isSuccess}>
             {submit.isPending || submit.isSuccess ? "Submitting…" : "Submit workload"}
           </Button>
@@ -146,7 +193,9 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
           {preview.isFetching ? <span className="text-xs text-zinc-500">updating…</span> : null}
         </div>
         {!built.ok ? (
-          <p className="text-sm text-zinc-500">Complete the form to see which GPUs Koi would pick and what it would cost.</p>
+          <p className="text-sm text-zinc-500">
+            Complete the form to see which GPUs Koi would pick and what it would cost.
+          </p>
         ) : preview.isPending ? (
           <p className="text-sm text-zinc-500" aria-busy="true">
             Planning on your live inventory…
@@ -156,7 +205,9 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
         ) : (
           <PlanPreviewPanel plan={preview.data} deadlineHours={kind === "batch" ? values.deadlineHours : undefined} />
         )}
-        <p className="text-xs text-zinc-500">Planned on the GPUs your agents report right now; the real plan is made the moment you submit.</p>
+        <p className="text-xs text-zinc-500">
+          Planned on the GPUs your agents report right now; the real plan is made the moment you submit.
+        </p>
       </Card>
     </div>
   );

@@ -19,11 +19,19 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
     return (
       <div className="space-y-3" data-testid="plan-preview">
         <Alert tone="error">
-          <p className="font-medium">{plan.binding ? (bindingLabel[plan.binding.constraint] ?? plan.binding.constraint) : "No plan fits"}</p>
+          <p className="font-medium">
+            {plan.binding ? (bindingLabel[plan.binding.constraint] ?? plan.binding.constraint) : "No plan fits"}
+          </p>
           {plan.binding?.detail ? <p className="mt-1">{plan.binding.detail}</p> : null}
-          {plan.binding?.bestAchievableHours ? <p className="mt-1">The fastest possible with everything allowed: {formatHours(plan.binding.bestAchievableHours)}.</p> : null}
+          {plan.binding?.bestAchievableHours ? (
+            <p className="mt-1">
+              The fastest possible with everything allowed: {formatHours(plan.binding.bestAchievableHours)}.
+            </p>
+          ) : null}
         </Alert>
-        <p className="text-sm text-zinc-500">Relax the deadline, allow more markets or connect more GPUs, then the preview updates.</p>
+        <p className="text-sm text-zinc-500">
+          Relax the deadline, allow more markets or connect more GPUs, then the preview updates.
+        </p>
       </div>
     );
   }
@@ -32,11 +40,21 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
       <dl className="grid grid-cols-2 gap-3 text-sm">
         <Stat label="GPUs" value={`${plan.gpus} GPU${plan.gpus === 1 ? "" : "s"}`} />
         <Stat label="Cost per hour" value={formatUsdPerHour(plan.costPerHour)} />
-        <Stat label={plan.kind === "batch" ? "Total cost" : "Cost per hour of traffic"} value={formatUsd(plan.totalCost)} />
+        <Stat
+          label={plan.kind === "batch" ? "Total cost" : "Cost per hour of traffic"}
+          value={formatUsd(plan.totalCost)}
+        />
         {plan.kind === "batch" && plan.predictedHours !== null ? (
-          <Stat label="Finishes in" value={formatHours(plan.predictedHours)} hint={deadlineHours ? `deadline ${formatHours(deadlineHours)}` : undefined} />
+          <Stat
+            label="Finishes in"
+            value={formatHours(plan.predictedHours)}
+            hint={deadlineHours ? `deadline ${formatHours(deadlineHours)}` : undefined}
+          />
         ) : plan.predictedLatency ? (
-          <Stat label="Latency p95" value={`${formatNumber(plan.predictedLatency.ttftMs)} ms TTFT · ${formatNumber(plan.predictedLatency.tpotMs, 1)} ms TPOT`} />
+          <Stat
+            label="Latency p95"
+            value={`${formatNumber(plan.predictedLatency.ttftMs)} ms TTFT · ${formatNumber(plan.predictedLatency.tpotMs, 1)} ms TPOT`}
+          />
         ) : null}
         <Stat label="Engine" value={plan.engine === "orca" ? "Orca (batch)" : "Tuna (online)"} />
         <Stat label="Throughput" value={`${formatNumber(plan.tokensPerSecond)} tok/s`} />
@@ -64,7 +82,11 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
               <li key={i} className="flex justify-between gap-3 py-1.5">
                 <span>{a.summary}</span>
                 <span className="whitespace-nowrap tabular-nums text-zinc-500">
-                  {a.costDelta !== null ? `+${formatUsd(a.costDelta)}` : a.totalCost !== null ? formatUsd(a.totalCost) : ""}
+                  {a.costDelta !== null
+                    ? `+${formatUsd(a.costDelta)}`
+                    : a.totalCost !== null
+                      ? formatUsd(a.totalCost)
+                      : ""}
                 </span>
               </li>
             ))}

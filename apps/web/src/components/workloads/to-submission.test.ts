@@ -6,7 +6,17 @@ describe("toSubmission", () => {
     const r = toSubmission({ ...DEFAULT_FORM_VALUES, name: "  eval  ", budgetUsd: 40 });
     expect(r).toEqual({
       ok: true,
-      submission: { kind: "batch", model: "meta-llama/Llama-3.1-8B", avgInputTokens: 512, avgOutputTokens: 256, priority: "normal", name: "eval", budgetUsd: 40, requests: 10_000, deadlineHours: 4 },
+      submission: {
+        kind: "batch",
+        model: "meta-llama/Llama-3.1-8B",
+        avgInputTokens: 512,
+        avgOutputTokens: 256,
+        priority: "normal",
+        name: "eval",
+        budgetUsd: 40,
+        requests: 10_000,
+        deadlineHours: 4,
+      },
     });
   });
 
@@ -17,7 +27,13 @@ describe("toSubmission", () => {
 
   it("builds an online submission and keeps a market restriction", () => {
     const r = toSubmission({ ...DEFAULT_FORM_VALUES, kind: "online", allowedMarkets: ["spot", "serverless"] });
-    expect(r.ok && r.submission).toMatchObject({ kind: "online", requestsPerSecond: 5, ttftP95Ms: 500, tpotP95Ms: 50, allowedMarkets: ["spot", "serverless"] });
+    expect(r.ok && r.submission).toMatchObject({
+      kind: "online",
+      requestsPerSecond: 5,
+      ttftP95Ms: 500,
+      tpotP95Ms: 50,
+      allowedMarkets: ["spot", "serverless"],
+    });
     expect(r.ok && "requests" in r.submission).toBe(false);
   });
 

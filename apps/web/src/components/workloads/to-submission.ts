@@ -53,8 +53,20 @@ export function toSubmission(v: TWorkloadFormValues) {
   };
   const raw =
     v.kind === "batch"
-      ? { kind: "batch" as const, ...common, requests: v.requests, deadlineHours: v.deadlineHours, ...(v.inputUri.trim() ? { input: { uri: v.inputUri.trim() } } : {}) }
-      : { kind: "online" as const, ...common, requestsPerSecond: v.requestsPerSecond, ttftP95Ms: v.ttftP95Ms, tpotP95Ms: v.tpotP95Ms };
+      ? {
+          kind: "batch" as const,
+          ...common,
+          requests: v.requests,
+          deadlineHours: v.deadlineHours,
+          ...(v.inputUri.trim() ? { input: { uri: v.inputUri.trim() } } : {}),
+        }
+      : {
+          kind: "online" as const,
+          ...common,
+          requestsPerSecond: v.requestsPerSecond,
+          ttftP95Ms: v.ttftP95Ms,
+          tpotP95Ms: v.tpotP95Ms,
+        };
   const parsed = ZWorkloadSubmission.safeParse(raw);
   if (parsed.success) return { ok: true as const, submission: parsed.data as TWorkloadSubmission };
   const errors: Record<string, string> = {};

@@ -14,13 +14,20 @@ const statusTone: Record<TWorkloadView["status"], string> = {
 
 const healthTone: Record<TWorkloadView["health"], { label: string; cls: string }> = {
   UNKNOWN: { label: "no forecast yet", cls: "text-zinc-500 border-zinc-200 dark:border-zinc-700" },
-  ON_TRACK: { label: "on track", cls: "text-emerald-700 border-emerald-300 dark:text-emerald-400 dark:border-emerald-800" },
+  ON_TRACK: {
+    label: "on track",
+    cls: "text-emerald-700 border-emerald-300 dark:text-emerald-400 dark:border-emerald-800",
+  },
   AT_RISK: { label: "at risk", cls: "text-amber-700 border-amber-300 dark:text-amber-400 dark:border-amber-800" },
   LATE: { label: "late", cls: "text-red-700 border-red-300 dark:text-red-400 dark:border-red-800" },
 };
 
 export function StatusBadge({ status }: { status: TWorkloadView["status"] }) {
-  return <span className={cn("inline-flex rounded px-2 py-0.5 text-xs font-medium", statusTone[status])}>{status.toLowerCase()}</span>;
+  return (
+    <span className={cn("inline-flex rounded px-2 py-0.5 text-xs font-medium", statusTone[status])}>
+      {status.toLowerCase()}
+    </span>
+  );
 }
 
 export function HealthBadge({ health }: { health: TWorkloadView["health"] }) {
@@ -29,7 +36,17 @@ export function HealthBadge({ health }: { health: TWorkloadView["health"] }) {
 }
 
 /** An accessible progress bar: the numbers are in the label, not only in the colour. */
-export function ProgressBar({ done, total, label, className }: { done: number; total: number; label: string; className?: string }) {
+export function ProgressBar({
+  done,
+  total,
+  label,
+  className,
+}: {
+  done: number;
+  total: number;
+  label: string;
+  className?: string;
+}) {
   const pct = total > 0 ? Math.min(100, (done / total) * 100) : 0;
   return (
     <div

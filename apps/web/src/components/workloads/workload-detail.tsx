@@ -18,18 +18,22 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
   const trpc = useTRPC();
   const q = useQuery({
     ...trpc.workloads.get.queryOptions({ workloadId }),
-    refetchInterval: (query) => (query.state.data && TERMINAL_WORKLOAD_STATUSES.includes(query.state.data.workload.status) ? 30_000 : 3000),
+    refetchInterval: (query) =>
+      query.state.data && TERMINAL_WORKLOAD_STATUSES.includes(query.state.data.workload.status) ? 30_000 : 3000,
   });
-  if (q.isPending) return <p className="text-sm text-zinc-500" aria-busy="true">Loading the workload…</p>;
+  if (q.isPending)
+    return (
+      <p className="text-sm text-zinc-500" aria-busy="true">
+        Loading the workload…
+      </p>
+    );
   if (q.isError) return <Alert tone="error">Could not load this workload: {q.error.message}</Alert>;
   const { workload: w, decisions, assignments, forecastPoints, usageByComponent, projectedCostUsd } = q.data;
   const now = new Date(q.dataUpdatedAt || Date.now());
   const at = (iso: string | Date | null, fallback = "—") => {
     if (!iso) return fallback;
     const d = typeof iso === "string" ? new Date(iso) : iso;
-    return (
-      <RelativeTime date={d} now={now} />
-    );
+    return <RelativeTime date={d} now={now} />;
   };
   const ended = TERMINAL_WORKLOAD_STATUSES.includes(w.status);
   const live = [...assignments].reverse().find((a) => !ENDED.includes(a.state)) ?? assignments.at(-1);
@@ -41,14 +45,19 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
         <div className="space-y-1">
           <h1 className="text-2xl font-semibold">{w.name}</h1>
           <p className="text-sm text-zinc-500">
-            {w.kind} · {w.model} · {w.priority} priority · submitted {at(w.createdAt)} via {q.data.submittedVia} · <span className="font-mono">{w.id}</span>
+            {w.kind} · {w.model} · {w.priority} priority · submitted {at(w.createdAt)} via {q.data.submittedVia} ·{" "}
+            <span className="font-mono">{w.id}</span>
           </p>
           <div className="flex flex-wrap items-center gap-2">
             <StatusBadge status={w.status} />
             {!ended ? <HealthBadge health={w.health} /> : null}
-            {w.engine ? <span className="text-xs text-zinc-500">on {w.engine === "orca" ? "Orca" : "Tuna"}</span> : null}
+            {w.engine ? (
+              <span className="text-xs text-zinc-500">on {w.engine === "orca" ? "Orca" : "Tuna"}</span>
+            ) : null}
           </div>
-          {w.statusDetail && w.statusDetail.toLowerCase() !== w.status.toLowerCase() ? <p className="text-sm text-zinc-600 dark:text-zinc-400">{w.statusDetail}</p> : null}
+          {w.statusDetail && w.statusDetail.toLowerCase() !== w.status.toLowerCase() ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">{w.statusDetail}</p>
+          ) : null}
         </div>
         {canCancel && !ended ? <CancelWorkloadButton workloadId={w.id} /> : null}
       </div>
@@ -58,13 +67,21 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="font-medium">Progress</h2>
             <span className="text-sm tabular-nums text-zinc-600 dark:text-zinc-400">
-              {formatNumber(w.progress.completed)} / {formatNumber(w.progress.total)} requests ({w.progress.total ? formatPct(w.progress.completed / w.progress.total) : "0%"})
+              {formatNumber(w.progress.completed)} / {formatNumber(w.progress.total)} requests (
+              {w.progress.total ? formatPct(w.progress.completed / w.progress.total) : "0%"})
             </span>
           </div>
-          <ProgressBar done={w.progress.completed} total={w.progress.total} label="Requests completed" className="h-3" />
+          <ProgressBar
+            done={w.progress.completed}
+            total={w.progress.total}
+            label="Requests completed"
+            className="h-3"
+          />
           <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
             <Stat label="Deadline">{at(w.deadlineAt)}</Stat>
-            <Stat label="Forecast finish (P50)">{ended ? at(w.completedAt) : at(w.forecast?.p50 ?? null, "after the first reports")}</Stat>
+            <Stat label="Forecast finish (P50)">
+              {ended ? at(w.completedAt) : at(w.forecast?.p50 ?? null, "after the first reports")}
+            </Stat>
             <Stat label="P10–P90">
               {w.forecast?.p10 && w.forecast.p90 ? (
                 <>
@@ -74,9 +91,15 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
                 "—"
               )}
             </Stat>
-            <Stat label="Chance of missing the deadline">{w.forecast?.missProbability !== null && w.forecast?.missProbability !== undefined ? formatPct(w.forecast.missProbability) : "—"}</Stat>
+            <Stat label="Chance of missing the deadline">
+              {w.forecast?.missProbability !== null && w.forecast?.missProbability !== undefined
+                ? formatPct(w.forecast.missProbability)
+                : "—"}
+            </Stat>
           </dl>
-          {w.forecast?.explanation ? <p className="text-sm text-zinc-600 dark:text-zinc-400">{w.forecast.explanation}</p> : null}
+          {w.forecast?.explanation ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">{w.forecast.explanation}</p>
+          ) : null}
         </Card>
       ) : null}
 
@@ -84,9 +107,16 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
         <Card className="space-y-3">
           <h2 className="font-medium">Forecast</h2>
           {forecastPoints.length ? (
-            <ForecastChart points={forecastPoints} forecast={w.forecast} decisions={decisions} deadlineAt={w.deadlineAt} />
+            <ForecastChart
+              points={forecastPoints}
+              forecast={w.forecast}
+              decisions={decisions}
+              deadlineAt={w.deadlineAt}
+            />
           ) : (
-            <EmptyState title="No forecast yet">Koi forecasts the finish every few seconds once the engine reports progress.</EmptyState>
+            <EmptyState title="No forecast yet">
+              Koi forecasts the finish every few seconds once the engine reports progress.
+            </EmptyState>
           )}
         </Card>
       ) : null}
@@ -96,9 +126,13 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
           <h2 className="font-medium">Cost</h2>
           <dl className="grid grid-cols-2 gap-4 text-sm">
             <Stat label={ended ? "Final" : "Accrued"}>{formatUsd(w.costUsd)}</Stat>
-            {ended ? null : <Stat label="Projected at finish">{projectedCostUsd !== null ? formatUsd(projectedCostUsd) : "—"}</Stat>}
+            {ended ? null : (
+              <Stat label="Projected at finish">{projectedCostUsd !== null ? formatUsd(projectedCostUsd) : "—"}</Stat>
+            )}
             <Stat label="Planned">{w.predictedCostUsd !== null ? formatUsd(w.predictedCostUsd) : "—"}</Stat>
-            <Stat label="Budget">{w.budgetUsd !== null ? `${formatUsd(w.budgetUsd)}${w.kind === "online" ? "/h" : ""}` : "none"}</Stat>
+            <Stat label="Budget">
+              {w.budgetUsd !== null ? `${formatUsd(w.budgetUsd)}${w.kind === "online" ? "/h" : ""}` : "none"}
+            </Stat>
           </dl>
           {usageByComponent.length ? (
             <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
@@ -106,7 +140,8 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
                 <li key={u.component} className="flex justify-between py-1">
                   <span>{u.component}</span>
                   <span className="tabular-nums text-zinc-600 dark:text-zinc-400">
-                    {formatUsd(u.costUsd)} · {u.component === "router" ? `${formatNumber(u.seconds / 3600, 1)} h` : formatGpuHours(u.seconds)}
+                    {formatUsd(u.costUsd)} ·{" "}
+                    {u.component === "router" ? `${formatNumber(u.seconds / 3600, 1)} h` : formatGpuHours(u.seconds)}
                   </span>
                 </li>
               ))}
@@ -119,17 +154,29 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
           <h2 className="font-medium">Engine metrics</h2>
           {m && (m.tokensPerSecond !== null || m.gpuUtilPct !== null) ? (
             <dl className="grid grid-cols-2 gap-4 text-sm">
-              <Stat label="Throughput">{m.tokensPerSecond !== null ? `${formatNumber(m.tokensPerSecond)} tok/s` : "—"}</Stat>
-              <Stat label="Output">{m.outputTokensPerSecond !== null ? `${formatNumber(m.outputTokensPerSecond)} tok/s` : "—"}</Stat>
+              <Stat label="Throughput">
+                {m.tokensPerSecond !== null ? `${formatNumber(m.tokensPerSecond)} tok/s` : "—"}
+              </Stat>
+              <Stat label="Output">
+                {m.outputTokensPerSecond !== null ? `${formatNumber(m.outputTokensPerSecond)} tok/s` : "—"}
+              </Stat>
               <Stat label="GPU utilisation">{m.gpuUtilPct !== null ? `${formatNumber(m.gpuUtilPct)}%` : "—"}</Stat>
               <Stat label="Batch size">{m.batchSize !== null ? `${formatNumber(m.batchSize)} seqs` : "—"}</Stat>
               <Stat label="KV-cache hit rate">{m.kvCacheHitRate !== null ? formatPct(m.kvCacheHitRate) : "—"}</Stat>
-              <Stat label="TTFT / TPOT p95">{m.ttftMsP95 !== null || m.tpotMsP95 !== null ? `${m.ttftMsP95 !== null ? formatNumber(m.ttftMsP95) : "—"} ms / ${m.tpotMsP95 !== null ? formatNumber(m.tpotMsP95, 1) : "—"} ms` : "—"}</Stat>
-              {m.replicasTotal !== null ? <Stat label="Replicas live">{`${m.replicasLive ?? 0} / ${m.replicasTotal}`}</Stat> : null}
+              <Stat label="TTFT / TPOT p95">
+                {m.ttftMsP95 !== null || m.tpotMsP95 !== null
+                  ? `${m.ttftMsP95 !== null ? formatNumber(m.ttftMsP95) : "—"} ms / ${m.tpotMsP95 !== null ? formatNumber(m.tpotMsP95, 1) : "—"} ms`
+                  : "—"}
+              </Stat>
+              {m.replicasTotal !== null ? (
+                <Stat label="Replicas live">{`${m.replicasLive ?? 0} / ${m.replicasTotal}`}</Stat>
+              ) : null}
               {m.pctSpot !== null ? <Stat label="Traffic on spot">{`${formatNumber(m.pctSpot)}%`}</Stat> : null}
             </dl>
           ) : (
-            <p className="text-sm text-zinc-500">The engine's tokens/s, GPU utilisation, batch size and KV-cache hit rate appear with its first report.</p>
+            <p className="text-sm text-zinc-500">
+              The engine's tokens/s, GPU utilisation, batch size and KV-cache hit rate appear with its first report.
+            </p>
           )}
         </Card>
       </div>
@@ -153,12 +200,16 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
                 {assignments.map((a) => (
                   <tr key={a.id}>
                     <td className="py-2 pr-4">
-                      {a.placement ? `${a.placement.replicas}× ${a.placement.gpuType} · TP${a.placement.tp} · ${a.placement.market} (${a.placement.gpus} GPUs)` : "—"}
+                      {a.placement
+                        ? `${a.placement.replicas}× ${a.placement.gpuType} · TP${a.placement.tp} · ${a.placement.market} (${a.placement.gpus} GPUs)`
+                        : "—"}
                       <div className="font-mono text-xs text-zinc-500">epoch {a.epoch}</div>
                     </td>
                     <td className="py-2 pr-4">{a.state}</td>
                     <td className="py-2 pr-4">{a.engine}</td>
-                    <td className="py-2 pr-4 text-right tabular-nums">{a.progressTotal ? `${formatNumber(a.progressDone)} / ${formatNumber(a.progressTotal)}` : "—"}</td>
+                    <td className="py-2 pr-4 text-right tabular-nums">
+                      {a.progressTotal ? `${formatNumber(a.progressDone)} / ${formatNumber(a.progressTotal)}` : "—"}
+                    </td>
                     <td className="py-2 pr-4 text-right tabular-nums">{formatUsd(a.costUsd)}</td>
                     <td className="py-2 text-zinc-500">{at(a.updatedAt)}</td>
                   </tr>
@@ -167,13 +218,21 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
             </table>
           </div>
         ) : (
-          <p className="text-sm text-zinc-500">{ended ? "This workload never ran on an engine." : "Koi is planning it; the engine job appears here once it is placed."}</p>
+          <p className="text-sm text-zinc-500">
+            {ended
+              ? "This workload never ran on an engine."
+              : "Koi is planning it; the engine job appears here once it is placed."}
+          </p>
         )}
       </Card>
 
       <Card className="space-y-3">
         <h2 className="font-medium">Decisions</h2>
-        {decisions.length ? <DecisionTimeline decisions={decisions} now={now} /> : <p className="text-sm text-zinc-500">Koi's choices — the plan, scaling, failovers — and why, appear here.</p>}
+        {decisions.length ? (
+          <DecisionTimeline decisions={decisions} now={now} />
+        ) : (
+          <p className="text-sm text-zinc-500">Koi's choices — the plan, scaling, failovers — and why, appear here.</p>
+        )}
       </Card>
     </div>
   );

@@ -20,7 +20,11 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
   const [search, setSearch] = useState("");
   const debouncedSearch = useDebounced(search.trim(), 300);
   const input = { status: status || undefined, kind: kind || undefined, search: debouncedSearch || undefined };
-  const q = useQuery({ ...trpc.workloads.list.queryOptions(input), refetchInterval: 3000, placeholderData: (prev) => prev });
+  const q = useQuery({
+    ...trpc.workloads.list.queryOptions(input),
+    refetchInterval: 3000,
+    placeholderData: (prev) => prev,
+  });
   const now = new Date(q.dataUpdatedAt || Date.now());
   const filtered = Boolean(status || kind || search.trim());
 
@@ -28,7 +32,13 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
     <div className="space-y-4">
       <div className="grid gap-3 sm:grid-cols-[1fr_12rem_10rem]">
         <Field id="wl-search" label="Search">
-          <Input id="wl-search" type="search" placeholder="Name, model or id" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <Input
+            id="wl-search"
+            type="search"
+            placeholder="Name, model or id"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
         </Field>
         <Field id="wl-status" label="Status">
           <Select id="wl-status" value={status} onChange={(e) => setStatus(e.target.value as TWorkloadStatus | "")}>
@@ -62,13 +72,17 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
             title="No workloads yet"
             action={
               canSubmit ? (
-                <Link href={`/o/${slug}/workloads/new`} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+                <Link
+                  href={`/o/${slug}/workloads/new`}
+                  className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+                >
                   New workload
                 </Link>
               ) : null
             }
           >
-            Submit a batch job or an online service: Koi picks the GPUs, routes it to Orca or Tuna and forecasts when it finishes.
+            Submit a batch job or an online service: Koi picks the GPUs, routes it to Orca or Tuna and forecasts when it
+            finishes.
           </EmptyState>
         )
       ) : (
@@ -89,7 +103,10 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
                 return (
                   <tr key={w.id}>
                     <td className="px-4 py-3">
-                      <Link href={`/o/${slug}/workloads/${w.id}`} className="font-medium hover:underline focus-visible:outline-2 focus-visible:outline-brand-500">
+                      <Link
+                        href={`/o/${slug}/workloads/${w.id}`}
+                        className="font-medium hover:underline focus-visible:outline-2 focus-visible:outline-brand-500"
+                      >
                         {w.name}
                       </Link>
                       <div className="text-xs text-zinc-500">
@@ -105,7 +122,11 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
                     <td className="px-4 py-3">
                       {w.kind === "batch" ? (
                         <div className="space-y-1">
-                          <ProgressBar done={w.progress.completed} total={w.progress.total} label={`Progress of ${w.name}`} />
+                          <ProgressBar
+                            done={w.progress.completed}
+                            total={w.progress.total}
+                            label={`Progress of ${w.name}`}
+                          />
                           <div className="text-xs text-zinc-500">
                             {formatNumber(w.progress.completed)} / {formatNumber(w.progress.total)} requests
                           </div>
@@ -116,7 +137,9 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
                     </td>
                     <td className="px-4 py-3 text-right tabular-nums">
                       {formatUsd(w.costUsd)}
-                      {w.budgetUsd ? <div className="text-xs text-zinc-500">of {formatUsd(w.budgetUsd)} budget</div> : null}
+                      {w.budgetUsd ? (
+                        <div className="text-xs text-zinc-500">of {formatUsd(w.budgetUsd)} budget</div>
+                      ) : null}
                     </td>
                     <td className="px-4 py-3 text-zinc-500">
                       <RelativeTime date={created} now={now} />

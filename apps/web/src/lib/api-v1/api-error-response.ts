@@ -20,10 +20,13 @@ export function errorResponse(err: unknown, requestId: string, headers: Headers 
   if (app.code === "INTERNAL") logger.error({ err, requestId }, "api request failed");
   if (app.retryAfterSeconds) headers.set("retry-after", String(app.retryAfterSeconds));
   headers.set("x-request-id", requestId);
-  const code = (app.publicCode as TErrorCode | undefined) ?? (app.code === "BAD_REQUEST" && app.fields ? "validation_failed" : PUBLIC_CODE[app.code]);
+  const code =
+    (app.publicCode as TErrorCode | undefined) ??
+    (app.code === "BAD_REQUEST" && app.fields ? "validation_failed" : PUBLIC_CODE[app.code]);
   const body: TErrorBody = { error: { code, message: app.message.slice(0, 1000), requestId } };
   if (app.fields) body.error.issues = Object.entries(app.fields).map(([path, message]) => ({ path, message }));
   return Response.json(body, { status: app.httpStatus, headers });
 }
 
-export const badRequest = (message: string, fields?: Record<string, string>) => new AppError("BAD_REQUEST", message, { fields });
+export const badRequest = (message: string, fields?: Record<string, string>) =>
+  new AppError("BAD_REQUEST", message, { fields });

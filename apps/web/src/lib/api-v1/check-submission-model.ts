@@ -6,7 +6,8 @@ export function checkSubmissionModel(s: { model: string; architecture?: TModelAr
   try {
     resolveModel(s);
   } catch (error) {
-    if (error instanceof UnknownNameError || error instanceof PlannerInputError) throw badRequest(`Invalid request body: model: ${error.message}`, { model: error.message });
+    if (error instanceof UnknownNameError || error instanceof PlannerInputError)
+      throw badRequest(`Invalid request body: model: ${error.message}`, { model: error.message });
     throw error;
   }
 }

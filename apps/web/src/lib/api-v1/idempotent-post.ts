@@ -19,19 +19,36 @@ export async function idempotentPost(
     const result = await run();
     return Response.json(result.body, { status: result.status });
   }
-  if (!ZKEY.test(key)) throw new AppError("BAD_REQUEST", "Idempotency-Key must be 1–200 characters of letters, digits, '.', ':', '_' or '-'.");
+  if (!ZKEY.test(key))
+    throw new AppError(
+      "BAD_REQUEST",
+      "Idempotency-Key must be 1–200 characters of letters, digits, '.', ':', '_' or '-'.",
+    );
   const requestHash = createHash("sha256").update(opts.rawBody).digest("hex");
   const where = { orgId_key_route: { orgId: opts.orgId, key, route: opts.route } };
   const previous = await prisma.idempotencyRecord.findUnique({ where });
   if (previous) {
-    if (previous.requestHash !== requestHash) throw new AppError("CONFLICT", "This Idempotency-Key was already used with a different body.");
-    return Response.json(previous.responseBody, { status: previous.status, headers: { "idempotent-replayed": "true" } });
+    if (previous.requestHash !== requestHash)
+      throw new AppError("CONFLICT", "This Idempotency-Key was already used with a different body.");
+    return Response.json(previous.responseBody, {
+      status: previous.status,
+      headers: { "idempotent-replayed": "true" },
+    });
   }
   const result = await run();
   // Server errors and rate limits are not answers worth replaying; everything else is.
   if (result.status < 500 && result.status !== 429) {
     await prisma.idempotencyRecord
-      .create({ data: { orgId: opts.orgId, key, route: opts.route, requestHash, status: result.status, responseBody: (result.body ?? null) as Prisma.InputJsonValue } })
+      .create({
+        data: {
+          orgId: opts.orgId,
+          key,
+          route: opts.route,
+          requestHash,
+          status: result.status,
+          responseBody: (result.body ?? null) as Prisma.InputJsonValue,
+        },
+      })
       .catch(() => undefined);
   }
   return Response.json(result.body, { status: result.status });

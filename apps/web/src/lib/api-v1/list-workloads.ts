@@ -12,13 +12,18 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|", 2);
   const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw badRequest("cursor is not a cursor this API returned.", { cursor: "invalid cursor" });
+  if (!id || Number.isNaN(createdAt.getTime()))
+    throw badRequest("cursor is not a cursor this API returned.", { cursor: "invalid cursor" });
   return { createdAt, id };
 }
 
 /** `?status=RUNNING,PAUSED&status=PENDING&kind=batch&limit=20&cursor=…` → validated query (400 naming the field otherwise). */
 export function parseListQuery(url: URL) {
-  const statuses = url.searchParams.getAll("status").flatMap((s) => s.split(",")).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const statuses = url.searchParams
+    .getAll("status")
+    .flatMap((s) => s.split(","))
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   const raw: Record<string, unknown> = {};
   if (statuses.length) raw.status = statuses;
   for (const name of ["kind", "limit", "cursor"]) {
@@ -44,7 +49,11 @@ export async function listWorkloads(orgId: string, url: URL): Promise<TWorkloadL
     const c = decodeCursor(q.cursor);
     where.OR = [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }];
   }
-  const rows = await prisma.workload.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: q.limit + 1 });
+  const rows = await prisma.workload.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit + 1,
+  });
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return { items: page.map(toWorkloadView), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };

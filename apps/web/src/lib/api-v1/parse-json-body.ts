@@ -5,11 +5,16 @@ import { badRequest } from "./api-error-response.ts";
 const DEFAULT_MAX_BYTES = 256 * 1024;
 
 /** Reads at most `maxBytes`, parses JSON, validates with zod; every failure is a 4xx naming the field. */
-export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = DEFAULT_MAX_BYTES): Promise<{ data: z.infer<S>; raw: string }> {
+export async function parseJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  maxBytes = DEFAULT_MAX_BYTES,
+): Promise<{ data: z.infer<S>; raw: string }> {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Body is larger than ${maxBytes} bytes.`);
   const raw = await request.text();
-  if (Buffer.byteLength(raw) > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Body is larger than ${maxBytes} bytes.`);
+  if (Buffer.byteLength(raw) > maxBytes)
+    throw new AppError("PAYLOAD_TOO_LARGE", `Body is larger than ${maxBytes} bytes.`);
   let json: unknown;
   try {
     json = raw.length ? JSON.parse(raw) : {};
@@ -18,9 +23,14 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   }
   const result = schema.safeParse(json);
   if (!result.success) {
-    const fields = Object.fromEntries(result.error.issues.slice(0, 20).map((i) => [i.path.join(".") || "(body)", i.message]));
+    const fields = Object.fromEntries(
+      result.error.issues.slice(0, 20).map((i) => [i.path.join(".") || "(body)", i.message]),
+    );
     const first = result.error.issues[0];
-    throw badRequest(`Invalid request body: ${first ? `${first.path.join(".") || "(body)"}: ${first.message}` : "invalid"}`, fields);
+    throw badRequest(
+      `Invalid request body: ${first ? `${first.path.join(".") || "(body)"}: ${first.message}` : "invalid"}`,
+      fields,
+    );
   }
   return { data: result.data, raw };
 }

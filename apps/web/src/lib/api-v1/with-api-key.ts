@@ -25,7 +25,10 @@ const RATE_LIMIT_PER_MINUTE = Number(process.env.KOI_API_KEY_LIMIT_PER_MIN ?? 60
  * Every /api/v1 route: key check (format → hash → cached lookup → revoked → expired → scope),
  * per-key rate limit with X-RateLimit-* headers, one error shape, a request id, a slow-request log.
  */
-export function withApiKey(handler: (ctx: TApiContext) => Promise<Response>, opts: { scope: TApiKeyScope; longPoll?: boolean }) {
+export function withApiKey(
+  handler: (ctx: TApiContext) => Promise<Response>,
+  opts: { scope: TApiKeyScope; longPoll?: boolean },
+) {
   return async (request: Request, route: TRouteContext): Promise<Response> => {
     const requestId = randomUUID();
     const started = performance.now();
@@ -39,7 +42,9 @@ export function withApiKey(handler: (ctx: TApiContext) => Promise<Response>, opt
       headers.set("x-ratelimit-remaining", String(limit.remaining));
       headers.set("x-ratelimit-reset", String(Math.ceil(limit.resetAtMs / 1000)));
       if (!limit.allowed) {
-        throw new AppError("RATE_LIMITED", "Rate limit exceeded for this API key.", { retryAfterSeconds: limit.retryAfterSeconds });
+        throw new AppError("RATE_LIMITED", "Rate limit exceeded for this API key.", {
+          retryAfterSeconds: limit.retryAfterSeconds,
+        });
       }
       const response = await handler({ request, params: await route.params, key, requestId, log });
       headers.forEach((value, name) => response.headers.set(name, value));

@@ -8,19 +8,46 @@ const opts = { userId: "koi:prod", allowSyntheticInput: false };
 describe("deploy → Orca BatchedRequest", () => {
   it("is a valid, strict BatchedRequest with every required key and the Koi fields", () => {
     const command = deployCommand({
-      workload: { input: { uri: "s3://data/in.jsonl", chunks: [{ chunkId: "c0000", uri: "s3://data/c0.jsonl", lines: 2000 }, { chunkId: "c0001", uri: "s3://data/c1.jsonl", lines: 2000 }] }, deadlineAt: new Date(Date.now() + 2 * 3600_000).toISOString() },
+      workload: {
+        input: {
+          uri: "s3://data/in.jsonl",
+          chunks: [
+            { chunkId: "c0000", uri: "s3://data/c0.jsonl", lines: 2000 },
+            { chunkId: "c0001", uri: "s3://data/c1.jsonl", lines: 2000 },
+          ],
+        },
+        deadlineAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
+      },
       placement: { gpuType: "H100-SXM", tp: 8, pp: 2, replicas: 3, market: "on-demand" },
-      alternatives: [{ gpuType: "A100-40GB", tp: 8, pp: 1, market: "spot" }, { gpuType: "MI300X", tp: 8, pp: 1, market: "spot" }],
+      alternatives: [
+        { gpuType: "A100-40GB", tp: 8, pp: 1, market: "spot" },
+        { gpuType: "MI300X", tp: 8, pp: 1, market: "spot" },
+      ],
     });
     const built = buildBatchedRequest(command, opts);
     if (!built.ok) throw new Error(built.reason);
     expect(ZOrcaBatchedRequest.parse(built.body)).toEqual(built.body);
     for (const key of ORCA_BATCHED_REQUEST_REQUIRED_KEYS) expect(built.body).toHaveProperty(key);
     expect(built.body).toMatchObject({
-      placement_solver: "user_specified", gpu_type: "H100", tp_size: 8, pp_size: 2, replicas: 3, planned_market: "on_demand", prefer_spot: false, force: true,
-      koi_decision_id: command.payload.decisionId, koi_predicted_tps: 3000, koi_alternatives: [{ gpu_type: "A100", tp: 8, pp: 1, dp: 1, planned_market: "spot" }],
-      chunks: [{ chunk_id: "c0000", s3_input_path: "s3://data/c0.jsonl", num_lines: 2000 }, { chunk_id: "c0001", s3_input_path: "s3://data/c1.jsonl", num_lines: 2000 }],
-      num_lines: 4000, avg_input_tokens: 1000, avg_output_tokens: 200, user_id: "koi:prod",
+      placement_solver: "user_specified",
+      gpu_type: "H100",
+      tp_size: 8,
+      pp_size: 2,
+      replicas: 3,
+      planned_market: "on_demand",
+      prefer_spot: false,
+      force: true,
+      koi_decision_id: command.payload.decisionId,
+      koi_predicted_tps: 3000,
+      koi_alternatives: [{ gpu_type: "A100", tp: 8, pp: 1, dp: 1, planned_market: "spot" }],
+      chunks: [
+        { chunk_id: "c0000", s3_input_path: "s3://data/c0.jsonl", num_lines: 2000 },
+        { chunk_id: "c0001", s3_input_path: "s3://data/c1.jsonl", num_lines: 2000 },
+      ],
+      num_lines: 4000,
+      avg_input_tokens: 1000,
+      avg_output_tokens: 200,
+      user_id: "koi:prod",
     });
     expect(built.body.slo_deadline_hours).toBeGreaterThan(1.9);
     expect(built.warnings).toEqual(["alternative MI300X tp8 pp1 spot dropped: Orca cannot launch it"]);
@@ -28,10 +55,20 @@ describe("deploy → Orca BatchedRequest", () => {
 
   it("maps Koi GPU names to Orca's and warns that A100-80GB lands on p4d (40 GB)", () => {
     const names = ["H100-SXM", "A100-80GB", "A100-40GB", "L40S", "L4", "A10G"].map((gpuType) => {
-      const built = buildBatchedRequest(deployCommand({ workload: { input: { uri: "s3://b/x" } }, placement: { gpuType } }), opts);
+      const built = buildBatchedRequest(
+        deployCommand({ workload: { input: { uri: "s3://b/x" } }, placement: { gpuType } }),
+        opts,
+      );
       return built.ok ? [built.body.gpu_type, built.warnings.length] : built.reason;
     });
-    expect(names).toEqual([["H100", 0], ["A100", 1], ["A100", 0], ["L40S", 0], ["L4", 0], ["A10G", 0]]);
+    expect(names).toEqual([
+      ["H100", 0],
+      ["A100", 1],
+      ["A100", 0],
+      ["L40S", 0],
+      ["L4", 0],
+      ["A10G", 0],
+    ]);
   });
 
   it("refuses what Orca cannot run instead of sending it", () => {
@@ -44,6 +81,11 @@ describe("deploy → Orca BatchedRequest", () => {
       const built = buildBatchedRequest(c, opts);
       return built.ok ? "ok" : built.reason;
     });
-    expect(reasons).toEqual([expect.stringMatching(/batch/), expect.stringMatching(/on-prem/), expect.stringMatching(/pp_size/), expect.stringMatching(/input is required/)]);
+    expect(reasons).toEqual([
+      expect.stringMatching(/batch/),
+      expect.stringMatching(/on-prem/),
+      expect.stringMatching(/pp_size/),
+      expect.stringMatching(/input is required/),
+    ]);
   });
 });

@@ -1,4 +1,10 @@
-import { KOI_TO_ORCA_GPU, KOI_TO_ORCA_WARNINGS, koiToOrcaMarket, type TDeployCommand, type TOrcaBatchedRequest } from "@koi/contracts";
+import {
+  KOI_TO_ORCA_GPU,
+  KOI_TO_ORCA_WARNINGS,
+  koiToOrcaMarket,
+  type TDeployCommand,
+  type TOrcaBatchedRequest,
+} from "@koi/contracts";
 
 export type TBuildResult = { ok: true; body: TOrcaBatchedRequest; warnings: string[] } | { ok: false; reason: string };
 
@@ -18,18 +24,26 @@ function syntheticChunks(assignmentId: string, requests: number, replicas: numbe
  * PP, replicas and market, the Koi decision fields, every required key, and `force: true` — Koi's
  * planner already checked the fit, and Orca's own check mis-sizes g6e.12xlarge (E.3).
  */
-export function buildBatchedRequest(command: TDeployCommand, options: { userId: string; allowSyntheticInput: boolean }): TBuildResult {
+export function buildBatchedRequest(
+  command: TDeployCommand,
+  options: { userId: string; allowSyntheticInput: boolean },
+): TBuildResult {
   const { workload, placement, alternatives, decisionId, predictedTps } = command.payload;
   if (workload.kind !== "batch") return { ok: false, reason: "Orca runs batch workloads; online workloads go to Tuna" };
   const gpu = KOI_TO_ORCA_GPU[placement.gpuType];
-  if (!gpu) return { ok: false, reason: `Orca cannot launch ${placement.gpuType}; it knows ${Object.keys(KOI_TO_ORCA_GPU).join(", ")}` };
+  if (!gpu)
+    return {
+      ok: false,
+      reason: `Orca cannot launch ${placement.gpuType}; it knows ${Object.keys(KOI_TO_ORCA_GPU).join(", ")}`,
+    };
   const market = koiToOrcaMarket(placement.market);
   if (!market) return { ok: false, reason: `Orca launches spot or on-demand AWS capacity, not ${placement.market}` };
   if (placement.pp > 4) return { ok: false, reason: `Orca accepts pp_size 1–4, not ${placement.pp}` };
   const requests = workload.requests!;
 
   let chunks: TOrcaBatchedRequest["chunks"];
-  if (workload.input?.chunks) chunks = workload.input.chunks.map((c) => ({ chunk_id: c.chunkId, s3_input_path: c.uri, num_lines: c.lines }));
+  if (workload.input?.chunks)
+    chunks = workload.input.chunks.map((c) => ({ chunk_id: c.chunkId, s3_input_path: c.uri, num_lines: c.lines }));
   else if (workload.input) chunks = [{ chunk_id: "c0000", s3_input_path: workload.input.uri, num_lines: requests }];
   else if (options.allowSyntheticInput) chunks = syntheticChunks(command.assignmentId, requests, placement.replicas);
   else return { ok: false, reason: "workload.input is required: Orca reads chunked input from S3" };
@@ -46,7 +60,9 @@ export function buildBatchedRequest(command: TDeployCommand, options: { userId: 
     }
     return [{ gpu_type: altGpu, tp: alt.tp, pp: alt.pp, dp: 1, planned_market: altMarket }];
   });
-  const hoursLeft = workload.deadlineAt ? Math.max(0.1, (Date.parse(workload.deadlineAt) - Date.now()) / 3_600_000) : undefined;
+  const hoursLeft = workload.deadlineAt
+    ? Math.max(0.1, (Date.parse(workload.deadlineAt) - Date.now()) / 3_600_000)
+    : undefined;
 
   const body: TOrcaBatchedRequest = {
     user_id: options.userId,

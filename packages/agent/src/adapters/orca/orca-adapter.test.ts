@@ -17,18 +17,38 @@ const sent: { url: string; body: unknown; auth: string | null }[] = [];
 
 const recordingFetch: typeof fetch = async (input, init) => {
   const headers = new Headers(init?.headers);
-  sent.push({ url: String(input), body: init?.body ? JSON.parse(String(init.body)) : undefined, auth: headers.get("authorization") });
+  sent.push({
+    url: String(input),
+    body: init?.body ? JSON.parse(String(init.body)) : undefined,
+    auth: headers.get("authorization"),
+  });
   return fetch(input, init);
 };
 
 beforeAll(async () => {
   sim = await startEngineSim(fastSimConfig({ orca: { apiKey: KEY } }));
-  adapter = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, allowSyntheticInput: true, fetchImpl: recordingFetch });
+  adapter = createOrcaAdapter({
+    url: sim.orcaUrl,
+    apiKey: KEY,
+    logger: silentLogger,
+    allowSyntheticInput: true,
+    fetchImpl: recordingFetch,
+  });
 });
 afterAll(() => sim.close());
 
 function record(assignmentId: string, result: TExecuteResult): TAssignmentRecord {
-  return { assignmentId, epoch: 1, adapter: "orca", engineRef: result.engineRef ?? null, state: result.state ?? "deploying", adapterState: result.adapterState ?? {}, nextSeq: 0, finalReported: false, updatedAt: new Date().toISOString() };
+  return {
+    assignmentId,
+    epoch: 1,
+    adapter: "orca",
+    engineRef: result.engineRef ?? null,
+    state: result.state ?? "deploying",
+    adapterState: result.adapterState ?? {},
+    nextSeq: 0,
+    finalReported: false,
+    updatedAt: new Date().toISOString(),
+  };
 }
 
 async function deploy(requests = 4000, placement = {}) {
@@ -42,13 +62,19 @@ async function poll(a: TAssignmentRecord) {
   const { report, adapterState } = await adapter.poll(a);
   a.adapterState = adapterState ?? a.adapterState;
   a.state = report.state;
-  expect(ZAssignmentReport.safeParse({ epoch: 1, seq: a.nextSeq++, at: new Date().toISOString(), ...report }).error).toBeUndefined();
+  expect(
+    ZAssignmentReport.safeParse({ epoch: 1, seq: a.nextSeq++, at: new Date().toISOString(), ...report }).error,
+  ).toBeUndefined();
   return report;
 }
 
 async function liveReplicaIds(jobId: string) {
-  const body = (await (await fetch(`${sim.orcaUrl}/job/${jobId}/replicas`)).json()) as { replicas: { replica_id: string; phase: string }[] };
-  return body.replicas.filter((r) => ["launching", "provisioned", "running"].includes(r.phase)).map((r) => r.replica_id);
+  const body = (await (await fetch(`${sim.orcaUrl}/job/${jobId}/replicas`)).json()) as {
+    replicas: { replica_id: string; phase: string }[];
+  };
+  return body.replicas
+    .filter((r) => ["launching", "provisioned", "running"].includes(r.phase))
+    .map((r) => r.replica_id);
 }
 
 describe("Orca adapter over HTTP against engine-sim", () => {
@@ -56,7 +82,10 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     const pools = await adapter.inventory();
     const h100 = pools.find((p) => p.id === "orca:us-east-1:spot:H100-SXM");
     expect(h100).toMatchObject({ gpuType: "H100-SXM", market: "spot", total: 16, quota: 16, pricePerGpuHour: null });
-    expect(pools.find((p) => p.id === "orca:us-east-1:on-demand:A100-40GB")).toMatchObject({ total: 16, pricePerGpuHour: 4.0963 });
+    expect(pools.find((p) => p.id === "orca:us-east-1:on-demand:A100-40GB")).toMatchObject({
+      total: 16,
+      pricePerGpuHour: 4.0963,
+    });
     expect(pools.some((p) => p.gpuType === "A100-80GB")).toBe(false);
     expect(pools.every((p) => p.available <= p.total)).toBe(true);
   });
@@ -64,7 +93,16 @@ describe("Orca adapter over HTTP against engine-sim", () => {
   it("deploy submits a user-specified BatchedRequest; progress rises to completion with usage", async () => {
     const a = await deploy(4000, { gpuType: "A100-80GB", market: "on-demand", replicas: 1 });
     const submit = sent.find((s) => s.url.endsWith("/submit/batch"))!;
-    expect(submit.body).toMatchObject({ placement_solver: "user_specified", gpu_type: "A100", tp_size: 1, pp_size: 1, replicas: 1, planned_market: "on_demand", force: true, koi_predicted_tps: 3000 });
+    expect(submit.body).toMatchObject({
+      placement_solver: "user_specified",
+      gpu_type: "A100",
+      tp_size: 1,
+      pp_size: 1,
+      replicas: 1,
+      planned_market: "on_demand",
+      force: true,
+      koi_predicted_tps: 3000,
+    });
     expect(submit.auth).toBeNull();
     const seen: number[] = [];
     const final = await eventually("completion", async () => {
@@ -86,7 +124,14 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     const up = await adapter.execute(command("scale", a.assignmentId, { count: 3 }), a);
     expect(up).toMatchObject({ status: "completed", detail: expect.stringContaining(`${jobId}-v2-r0`) });
     const scaleBody = sent.filter((s) => s.url.endsWith("/scale")).at(-1)!;
-    expect(scaleBody.body).toEqual({ count: 1, gpu_type: "L40S", tp_size: 1, pp_size: 1, planned_market: "spot", force: true });
+    expect(scaleBody.body).toEqual({
+      count: 1,
+      gpu_type: "L40S",
+      tp_size: 1,
+      pp_size: 1,
+      planned_market: "spot",
+      force: true,
+    });
     expect(await liveReplicaIds(jobId)).toHaveLength(3);
     const down = await adapter.execute(command("scale", a.assignmentId, { count: 1 }), a);
     expect(down.status).toBe("completed");
@@ -99,10 +144,16 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     const swapped = await adapter.execute(command("swap", a.assignmentId, { gpuType: "A10G", tp: 1 }), a);
     expect(swapped.status, swapped.detail).toBe("completed");
     a.adapterState = swapped.adapterState!;
-    expect(sent.filter((s) => s.url.endsWith("/swap")).at(-1)!.body).toMatchObject({ gpu_type: "A10G", force: true, num_replicas: 2 });
+    expect(sent.filter((s) => s.url.endsWith("/swap")).at(-1)!.body).toMatchObject({
+      gpu_type: "A10G",
+      force: true,
+      num_replicas: 2,
+    });
     const stopped = await adapter.execute(command("stop", a.assignmentId, {}), a);
     expect(stopped).toMatchObject({ status: "completed", state: "stopped" });
-    expect(sent.filter((s) => s.url.endsWith("/kill")).at(-1)!.body).toEqual({ replica_ids: [`${jobId}-r0`, `${jobId}-r1`, `${jobId}-v2-r0`, `${jobId}-v2-r1`].sort().reverse() });
+    expect(sent.filter((s) => s.url.endsWith("/kill")).at(-1)!.body).toEqual({
+      replica_ids: [`${jobId}-r0`, `${jobId}-r1`, `${jobId}-v2-r0`, `${jobId}-v2-r1`].sort().reverse(),
+    });
     expect(await liveReplicaIds(jobId)).toEqual([]);
     a.adapterState = stopped.adapterState!;
     expect((await poll(a)).state).toBe("stopped");
@@ -120,8 +171,12 @@ describe("Orca adapter over HTTP against engine-sim", () => {
   });
 
   it("refuses what Orca cannot do", async () => {
-    expect((await adapter.execute(deployCommand({ placement: { gpuType: "MI300X" } }), undefined)).status).toBe("rejected");
-    expect((await adapter.execute(deployCommand({ placement: { market: "serverless" } }), undefined)).status).toBe("rejected");
+    expect((await adapter.execute(deployCommand({ placement: { gpuType: "MI300X" } }), undefined)).status).toBe(
+      "rejected",
+    );
+    expect((await adapter.execute(deployCommand({ placement: { market: "serverless" } }), undefined)).status).toBe(
+      "rejected",
+    );
   });
 });
 
@@ -129,14 +184,24 @@ describe("Orca webhooks through the agent's listener", () => {
   it("are delivered with Orca's retries when the receiver answers 503, then spooled once", async () => {
     const events: TLifecycleEvent[] = [];
     let failuresLeft = 2;
-    const listener = await startOrcaWebhookListener({ host: "127.0.0.1", port: 0, pathPrefix: "/orca", secret: "hook-secret", logger: silentLogger }, async (batch) => {
-      if (failuresLeft-- > 0) throw new Error("disk full");
-      events.push(...batch);
-    });
+    const listener = await startOrcaWebhookListener(
+      { host: "127.0.0.1", port: 0, pathPrefix: "/orca", secret: "hook-secret", logger: silentLogger },
+      async (batch) => {
+        if (failuresLeft-- > 0) throw new Error("disk full");
+        events.push(...batch);
+      },
+    );
     const url = new URL(listener.url);
-    const hooked = await startEngineSim(fastSimConfig({ orca: { koiServiceUrl: `http://orca:hook-secret@${url.host}/orca` } }));
+    const hooked = await startEngineSim(
+      fastSimConfig({ orca: { koiServiceUrl: `http://orca:hook-secret@${url.host}/orca` } }),
+    );
     try {
-      const a = createOrcaAdapter({ url: hooked.orcaUrl, apiKey: null, logger: silentLogger, allowSyntheticInput: true });
+      const a = createOrcaAdapter({
+        url: hooked.orcaUrl,
+        apiKey: null,
+        logger: silentLogger,
+        allowSyntheticInput: true,
+      });
       const result = await a.execute(deployCommand({ placement: { replicas: 1 } }), undefined);
       const jobId = result.engineRef!;
       await eventually("job_complete", () => events.some((e) => e.type === "job_complete"));
@@ -145,8 +210,15 @@ describe("Orca webhooks through the agent's listener", () => {
       expect(statuses.every((s) => s === 503 || s === 200)).toBe(true);
       expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
       const started = events.find((e) => e.type === "job_started")!;
-      expect(started).toMatchObject({ eventId: `job_started:${jobId}-r0`, engineRef: jobId, replicaId: `${jobId}-r0`, source: "orca-webhook" });
-      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["launch_heartbeat", "config_attempted", "launching", "job_started", "job_complete"]));
+      expect(started).toMatchObject({
+        eventId: `job_started:${jobId}-r0`,
+        engineRef: jobId,
+        replicaId: `${jobId}-r0`,
+        source: "orca-webhook",
+      });
+      expect(events.map((e) => e.type)).toEqual(
+        expect.arrayContaining(["launch_heartbeat", "config_attempted", "launching", "job_started", "job_complete"]),
+      );
       const unauthorised = await fetch(`${listener.url}/job/started`, { method: "POST", body: "{}" });
       expect(unauthorised.status).toBe(401);
     } finally {

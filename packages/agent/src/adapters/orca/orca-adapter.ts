@@ -81,7 +81,8 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     if (nowMs() - pricesAt > 10 * 60_000) {
       const resources = await api.resources();
       prices.clear();
-      for (const i of resources.instances) prices.set(i.instance_type, i.cost_per_instance_hour_usd / i.gpus_per_instance);
+      for (const i of resources.instances)
+        prices.set(i.instance_type, i.cost_per_instance_hour_usd / i.gpus_per_instance);
       pricesAt = nowMs();
     }
     return prices;
@@ -93,7 +94,10 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     const spec = ORCA_INSTANCES.find((i) => i.instanceType === instanceType);
     try {
       // Orca knows only on-demand list prices; spot comes from Koi's catalog (flagged as an estimate).
-      return spec ? (lookupPrice({ gpuType: orcaToKoiGpu(spec.gpuType, spec.gpuMemoryGb), market: "spot" })?.pricePerGpuHour ?? od) : od;
+      return spec
+        ? (lookupPrice({ gpuType: orcaToKoiGpu(spec.gpuType, spec.gpuMemoryGb), market: "spot" })?.pricePerGpuHour ??
+            od)
+        : od;
     } catch {
       return od;
     }
@@ -105,7 +109,10 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     return (await api.replicas(jobId)).replicas.filter((r) => LIVE_PHASES.has(r.phase));
   }
 
-  function configFrom(payload: { gpuType?: string; tp?: number; pp?: number; market?: string }, current: TOrcaConfig): TOrcaConfig | string {
+  function configFrom(
+    payload: { gpuType?: string; tp?: number; pp?: number; market?: string },
+    current: TOrcaConfig,
+  ): TOrcaConfig | string {
     const gpuType = payload.gpuType === undefined ? current.gpuType : KOI_TO_ORCA_GPU[payload.gpuType];
     if (!gpuType) return `Orca cannot launch ${payload.gpuType}`;
     const market = payload.market === undefined ? current.market : koiToOrcaMarket(payload.market);
@@ -117,13 +124,23 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
   async function setReplicaCount(jobId: string, count: number, config: TOrcaConfig): Promise<string> {
     const live = await liveReplicas(jobId);
     if (count > live.length) {
-      const result = await api.scale(jobId, { count: count - live.length, gpu_type: config.gpuType, tp_size: config.tp, pp_size: config.pp, planned_market: config.market, force: true });
+      const result = await api.scale(jobId, {
+        count: count - live.length,
+        gpu_type: config.gpuType,
+        tp_size: config.tp,
+        pp_size: config.pp,
+        planned_market: config.market,
+        force: true,
+      });
       if (result.status === "confirm") throw new Error(`Orca asks to confirm the scale: ${result.message}`);
       return `added ${result.new_replicas.length} replica(s): ${result.new_replicas.join(", ")}`;
     }
     if (count < live.length) {
       // Launching replicas hold no chunks: remove them first, then the newest serving ones.
-      const order = [...live].sort((a, b) => Number(a.phase === "running") - Number(b.phase === "running") || b.replica_id.localeCompare(a.replica_id));
+      const order = [...live].sort(
+        (a, b) =>
+          Number(a.phase === "running") - Number(b.phase === "running") || b.replica_id.localeCompare(a.replica_id),
+      );
       const victims = order.slice(0, live.length - count).map((r) => r.replica_id);
       const result = await api.kill(jobId, victims);
       return `killed ${result.killed.length} replica(s) (${result.reclaimed} chunk(s) back to pending): ${result.killed.join(", ")}`;
@@ -133,21 +150,48 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
 
   async function execute(command: TCommand, assignment: TAssignmentRecord | undefined): Promise<TExecuteResult> {
     if (command.type === "deploy") {
-      const built = buildBatchedRequest(command, { userId: options.userId ?? "koi-agent", allowSyntheticInput: options.allowSyntheticInput ?? false });
+      const built = buildBatchedRequest(command, {
+        userId: options.userId ?? "koi-agent",
+        allowSyntheticInput: options.allowSyntheticInput ?? false,
+      });
       if (!built.ok) return { status: "rejected", detail: built.reason };
       let response;
       try {
         response = await api.submit(built.body);
       } catch (error) {
-        if (!(error instanceof EngineHttpError)) return { status: "failed", detail: `submit outcome unknown: ${describeError(error)}`, outcomeUnknown: true };
-        return { status: error.status === 422 ? "rejected" : "failed", detail: `submit failed: ${describeError(error)}` };
+        if (!(error instanceof EngineHttpError))
+          return { status: "failed", detail: `submit outcome unknown: ${describeError(error)}`, outcomeUnknown: true };
+        return {
+          status: error.status === 422 ? "rejected" : "failed",
+          detail: `submit failed: ${describeError(error)}`,
+        };
       }
-      if (response.status === "confirm") return { status: "failed", detail: `Orca asks to confirm: ${response.message}` };
-      if (response.status === "error") return { status: response.error_type ? "rejected" : "failed", detail: `Orca refused the job: ${response.message}` };
+      if (response.status === "confirm")
+        return { status: "failed", detail: `Orca asks to confirm: ${response.message}` };
+      if (response.status === "error")
+        return {
+          status: response.error_type ? "rejected" : "failed",
+          detail: `Orca refused the job: ${response.message}`,
+        };
       const { placement } = command.payload;
-      const state: TOrcaAdapterState = { jobId: response.job_id, config: { gpuType: built.body.gpu_type!, tp: placement.tp, pp: placement.pp, market: built.body.planned_market! }, usage: {} };
+      const state: TOrcaAdapterState = {
+        jobId: response.job_id,
+        config: {
+          gpuType: built.body.gpu_type!,
+          tp: placement.tp,
+          pp: placement.pp,
+          market: built.body.planned_market!,
+        },
+        usage: {},
+      };
       const warnings = built.warnings.length > 0 ? `; ${built.warnings.join("; ")}` : "";
-      return { status: "completed", detail: `launched ${response.job_id} (${response.config.instance_type}, ${response.replicas ?? placement.replicas} replica(s))${warnings}`, engineRef: response.job_id, state: "deploying", adapterState: state };
+      return {
+        status: "completed",
+        detail: `launched ${response.job_id} (${response.config.instance_type}, ${response.replicas ?? placement.replicas} replica(s))${warnings}`,
+        engineRef: response.job_id,
+        state: "deploying",
+        adapterState: state,
+      };
     }
     if (!assignment) return { status: "rejected", detail: "unknown assignment" };
     const s = orcaState(assignment);
@@ -165,14 +209,30 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
           if (config.pp > 4) return { status: "rejected", detail: "Orca accepts pp_size 1–4" };
           const live = await liveReplicas(s.jobId);
           // force:true is required: without it Orca's handler raises TypeError and answers 500.
-          const result = await api.swap(s.jobId, { gpu_type: config.gpuType, tp_size: config.tp, pp_size: config.pp, num_replicas: command.payload.replicas ?? Math.max(1, live.length), planned_market: config.market, force: true });
-          return { status: "completed", detail: `swapping ${result.old_replicas.length} replica(s) for ${result.new_replicas.join(", ")}`, adapterState: { ...s, config } };
+          const result = await api.swap(s.jobId, {
+            gpu_type: config.gpuType,
+            tp_size: config.tp,
+            pp_size: config.pp,
+            num_replicas: command.payload.replicas ?? Math.max(1, live.length),
+            planned_market: config.market,
+            force: true,
+          });
+          return {
+            status: "completed",
+            detail: `swapping ${result.old_replicas.length} replica(s) for ${result.new_replicas.join(", ")}`,
+            adapterState: { ...s, config },
+          };
         }
         case "pause": {
           const live = await liveReplicas(s.jobId);
           // Orca has no pause: kill every replica (their chunks go back to pending) and remember how many there were.
           const detail = live.length > 0 ? await setReplicaCount(s.jobId, 0, s.config) : "no live replicas";
-          return { status: "completed", detail, state: "paused", adapterState: { ...s, paused: { count: Math.max(live.length, 1), config: s.config } } };
+          return {
+            status: "completed",
+            detail,
+            state: "paused",
+            adapterState: { ...s, paused: { count: Math.max(live.length, 1), config: s.config } },
+          };
         }
         case "resume": {
           if (!s.paused) return { status: "completed", detail: "not paused" };
@@ -199,10 +259,16 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     try {
       job = await api.getJob(s.jobId);
     } catch (error) {
-      if (error instanceof EngineHttpError && error.status === 404) return { report: { state: "lost", usage: usageLines(s) } };
+      if (error instanceof EngineHttpError && error.status === 404)
+        return { report: { state: "lost", usage: usageLines(s) } };
       throw error;
     }
-    const [progress, replicas, aggregate, onDemand] = await Promise.all([api.chunksProgress(s.jobId), api.replicas(s.jobId), api.metrics(s.jobId), instancePrices()]);
+    const [progress, replicas, aggregate, onDemand] = await Promise.all([
+      api.chunksProgress(s.jobId),
+      api.replicas(s.jobId),
+      api.metrics(s.jobId),
+      instancePrices(),
+    ]);
     const running = replicas.replicas.filter((r) => r.phase === "running");
     let generation = aggregate?.avg_generation_throughput_toks_per_s ?? null;
     let prompt = aggregate?.avg_prompt_throughput_toks_per_s ?? null;
@@ -214,7 +280,9 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     }
 
     const now = nowMs();
-    const elapsed = s.lastPollAt ? Math.min(MAX_BILLED_GAP_SECONDS, Math.max(0, (now - Date.parse(s.lastPollAt)) / 1000)) : 0;
+    const elapsed = s.lastPollAt
+      ? Math.min(MAX_BILLED_GAP_SECONDS, Math.max(0, (now - Date.parse(s.lastPollAt)) / 1000))
+      : 0;
     const usage = structuredClone(s.usage);
     for (const r of replicas.replicas) {
       if (!BILLED_PHASES.has(r.phase) || !r.instance_type) continue;
@@ -233,15 +301,35 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     else if (s.paused && state !== "completed" && state !== "failed") state = "paused";
     const live = replicas.replicas.filter((r) => !ORCA_TERMINAL_REPLICA_PHASES.includes(r.phase)).length;
     const m = aggregate;
-    const optional = (key: string, value: number | null | undefined) => (value === null || value === undefined || !Number.isFinite(value) ? {} : { [key]: value });
+    const optional = (key: string, value: number | null | undefined) =>
+      value === null || value === undefined || !Number.isFinite(value) ? {} : { [key]: value };
     return {
       report: {
         state,
-        ...(progress ? { progress: { completed: progress.completed, total: progress.total, unit: "chunks" as const } } : {}),
-        ...(generation !== null && prompt !== null ? { throughput: { tokensPerSecond: Math.max(0, generation + prompt), outputTokensPerSecond: Math.max(0, generation) } } : {}),
-        ...optional("gpuUtilPct", m?.gpu_sm_util_pct === null || m?.gpu_sm_util_pct === undefined ? null : Math.min(100, Math.max(0, m.gpu_sm_util_pct))),
+        ...(progress
+          ? { progress: { completed: progress.completed, total: progress.total, unit: "chunks" as const } }
+          : {}),
+        ...(generation !== null && prompt !== null
+          ? {
+              throughput: {
+                tokensPerSecond: Math.max(0, generation + prompt),
+                outputTokensPerSecond: Math.max(0, generation),
+              },
+            }
+          : {}),
+        ...optional(
+          "gpuUtilPct",
+          m?.gpu_sm_util_pct === null || m?.gpu_sm_util_pct === undefined
+            ? null
+            : Math.min(100, Math.max(0, m.gpu_sm_util_pct)),
+        ),
         ...optional("batchSize", m?.num_requests_running),
-        ...optional("kvCacheHitRate", m?.prefix_cache_hit_rate === null || m?.prefix_cache_hit_rate === undefined ? null : Math.min(1, Math.max(0, m.prefix_cache_hit_rate))),
+        ...optional(
+          "kvCacheHitRate",
+          m?.prefix_cache_hit_rate === null || m?.prefix_cache_hit_rate === undefined
+            ? null
+            : Math.min(1, Math.max(0, m.prefix_cache_hit_rate)),
+        ),
         ...optional("ttftMsP50", m?.ttft_ms_p50),
         ...optional("ttftMsP95", m?.ttft_ms_p95),
         ...optional("tpotMsP50", m?.tpot_ms_p50),
@@ -254,7 +342,13 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
   }
 
   function usageLines(s: TOrcaAdapterState): TUsageLine[] {
-    return Object.values(s.usage).map((u) => ({ component: u.component, gpuType: u.gpuType, seconds: u.seconds, costUsd: Math.round(u.costUsd * 1e6) / 1e6, estimated: true }));
+    return Object.values(s.usage).map((u) => ({
+      component: u.component,
+      gpuType: u.gpuType,
+      seconds: u.seconds,
+      costUsd: Math.round(u.costUsd * 1e6) / 1e6,
+      estimated: true,
+    }));
   }
 
   return {
@@ -269,17 +363,43 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     poll,
     async recoverInterruptedDeploy(command, startedAt, isOwned) {
       const { workload, placement } = command.payload;
-      const built = buildBatchedRequest(command, { userId: options.userId ?? "koi-agent", allowSyntheticInput: options.allowSyntheticInput ?? false });
+      const built = buildBatchedRequest(command, {
+        userId: options.userId ?? "koi-agent",
+        allowSyntheticInput: options.allowSyntheticInput ?? false,
+      });
       if (!built.ok) return null;
       const since = Date.parse(startedAt) / 1000 - 60;
       const { jobs } = await api.listJobs();
       const match = jobs
-        .filter((j) => j.model_name === workload.model && j.num_lines === workload.requests && (j.created_at ?? 0) >= since && !isOwned(j.job_id))
+        .filter(
+          (j) =>
+            j.model_name === workload.model &&
+            j.num_lines === workload.requests &&
+            (j.created_at ?? 0) >= since &&
+            !isOwned(j.job_id),
+        )
         .sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
       if (!match) return null;
-      const state: TOrcaAdapterState = { jobId: match.job_id, config: { gpuType: built.body.gpu_type!, tp: placement.tp, pp: placement.pp, market: built.body.planned_market! }, usage: {} };
-      return { status: "completed", detail: `recovered ${match.job_id}, submitted before the agent restarted`, engineRef: match.job_id, state: "deploying", adapterState: state };
+      const state: TOrcaAdapterState = {
+        jobId: match.job_id,
+        config: {
+          gpuType: built.body.gpu_type!,
+          tp: placement.tp,
+          pp: placement.pp,
+          market: built.body.planned_market!,
+        },
+        usage: {},
+      };
+      return {
+        status: "completed",
+        detail: `recovered ${match.job_id}, submitted before the agent restarted`,
+        engineRef: match.job_id,
+        state: "deploying",
+        adapterState: state,
+      };
     },
-    startWebhookListener: options.webhook ? (sink) => startOrcaWebhookListener({ ...options.webhook!, logger: options.logger }, sink) : undefined,
+    startWebhookListener: options.webhook
+      ? (sink) => startOrcaWebhookListener({ ...options.webhook!, logger: options.logger }, sink)
+      : undefined,
   };
 }

@@ -40,7 +40,14 @@ export class OrcaApi {
   }
 
   async submit(body: TOrcaBatchedRequest) {
-    return ZOrcaSubmitResponse.parse(await engineRequest(this.fetchImpl, this.url("/submit/batch"), { method: "POST", body, timeoutMs: 60_000 }, "Orca /submit/batch"));
+    return ZOrcaSubmitResponse.parse(
+      await engineRequest(
+        this.fetchImpl,
+        this.url("/submit/batch"),
+        { method: "POST", body, timeoutMs: 60_000 },
+        "Orca /submit/batch",
+      ),
+    );
   }
 
   async getJob(id: string) {
@@ -54,7 +61,14 @@ export class OrcaApi {
   /** Koi v2 read a 404 as all-zero progress; so do we (null). */
   async chunksProgress(id: string) {
     try {
-      return ZOrcaChunksProgress.parse(await engineRequest(this.fetchImpl, this.job(id, "/chunks/progress"), { headers: this.auth() }, "Orca /chunks/progress"));
+      return ZOrcaChunksProgress.parse(
+        await engineRequest(
+          this.fetchImpl,
+          this.job(id, "/chunks/progress"),
+          { headers: this.auth() },
+          "Orca /chunks/progress",
+        ),
+      );
     } catch (error) {
       if (error instanceof EngineHttpError && error.status === 404) return null;
       throw error;
@@ -63,7 +77,9 @@ export class OrcaApi {
 
   async metrics(id: string) {
     try {
-      return ZOrcaMetricsSnapshot.parse(await engineRequest(this.fetchImpl, this.job(id, "/metrics"), {}, "Orca /metrics"));
+      return ZOrcaMetricsSnapshot.parse(
+        await engineRequest(this.fetchImpl, this.job(id, "/metrics"), {}, "Orca /metrics"),
+      );
     } catch (error) {
       if (error instanceof EngineHttpError && error.status === 404) return null;
       throw error;
@@ -72,7 +88,14 @@ export class OrcaApi {
 
   async replicaMetrics(id: string, replicaId: string) {
     try {
-      return ZOrcaMetricsSnapshot.parse(await engineRequest(this.fetchImpl, this.job(id, `/replicas/${encodeURIComponent(replicaId)}/metrics`), {}, "Orca replica metrics"));
+      return ZOrcaMetricsSnapshot.parse(
+        await engineRequest(
+          this.fetchImpl,
+          this.job(id, `/replicas/${encodeURIComponent(replicaId)}/metrics`),
+          {},
+          "Orca replica metrics",
+        ),
+      );
     } catch (error) {
       if (error instanceof EngineHttpError && error.status === 404) return null;
       throw error;
@@ -84,15 +107,36 @@ export class OrcaApi {
   }
 
   async scale(id: string, body: TOrcaScaleRequest) {
-    return ZOrcaScaleResponse.parse(await engineRequest(this.fetchImpl, this.job(id, "/scale"), { method: "POST", body, headers: this.auth() }, "Orca /scale"));
+    return ZOrcaScaleResponse.parse(
+      await engineRequest(
+        this.fetchImpl,
+        this.job(id, "/scale"),
+        { method: "POST", body, headers: this.auth() },
+        "Orca /scale",
+      ),
+    );
   }
 
   async swap(id: string, body: TOrcaSwapRequest) {
-    return ZOrcaSwapResponse.parse(await engineRequest(this.fetchImpl, this.job(id, "/swap"), { method: "POST", body, headers: this.auth() }, "Orca /swap"));
+    return ZOrcaSwapResponse.parse(
+      await engineRequest(
+        this.fetchImpl,
+        this.job(id, "/swap"),
+        { method: "POST", body, headers: this.auth() },
+        "Orca /swap",
+      ),
+    );
   }
 
   async kill(id: string, replicaIds: string[]) {
-    return ZOrcaKillResponse.parse(await engineRequest(this.fetchImpl, this.job(id, "/kill"), { method: "POST", body: { replica_ids: replicaIds }, headers: this.auth() }, "Orca /kill"));
+    return ZOrcaKillResponse.parse(
+      await engineRequest(
+        this.fetchImpl,
+        this.job(id, "/kill"),
+        { method: "POST", body: { replica_ids: replicaIds }, headers: this.auth() },
+        "Orca /kill",
+      ),
+    );
   }
 
   async resources() {
@@ -100,6 +144,8 @@ export class OrcaApi {
   }
 
   async quotaStatus() {
-    return ZOrcaQuotaStatus.parse(await engineRequest(this.fetchImpl, this.url("/quota/status"), {}, "Orca /quota/status"));
+    return ZOrcaQuotaStatus.parse(
+      await engineRequest(this.fetchImpl, this.url("/quota/status"), {}, "Orca /quota/status"),
+    );
   }
 }

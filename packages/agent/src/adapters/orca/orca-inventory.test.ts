@@ -2,8 +2,23 @@ import { describe, expect, it } from "vitest";
 import type { TOrcaResources } from "@koi/contracts";
 import { inventoryFromOrca } from "./orca-inventory.ts";
 
-const instance = (instance_type: string, gpu_type: string, gpus: number, vcpus: number, family: string, memory: number, price: number) => ({
-  instance_type, gpu_type, gpus_per_instance: gpus, vcpus, quota_family: family, gpu_memory_gb: memory, interconnect: instance_type.startsWith("p") ? "NVLink" : "PCIe", cost_per_instance_hour_usd: price,
+const instance = (
+  instance_type: string,
+  gpu_type: string,
+  gpus: number,
+  vcpus: number,
+  family: string,
+  memory: number,
+  price: number,
+) => ({
+  instance_type,
+  gpu_type,
+  gpus_per_instance: gpus,
+  vcpus,
+  quota_family: family,
+  gpu_memory_gb: memory,
+  interconnect: instance_type.startsWith("p") ? "NVLink" : "PCIe",
+  cost_per_instance_hour_usd: price,
 });
 
 const resources: TOrcaResources = {
@@ -28,7 +43,12 @@ describe("Orca /resources + /quota/status → pools", () => {
     const pools = inventoryFromOrca(resources, null);
     const byId = Object.fromEntries(pools.map((p) => [p.id, p]));
     // 200 vCPU → 2 × p4d (96 vCPU) → 16 GPUs; 104 free → 1 instance → 8.
-    expect(byId["orca:us-east-1:on-demand:A100-40GB"]).toMatchObject({ total: 16, available: 8, quota: 16, pricePerGpuHour: 4.0963 });
+    expect(byId["orca:us-east-1:on-demand:A100-40GB"]).toMatchObject({
+      total: 16,
+      available: 8,
+      quota: 16,
+      pricePerGpuHour: 4.0963,
+    });
     expect(byId["orca:us-east-1:spot:A100-40GB"]).toMatchObject({ total: 0, available: 0 });
     expect(byId["orca:us-west-2:on-demand:A100-40GB"]).toMatchObject({ total: 0 });
     // Densest L40S instance (g6e.12xlarge, 1 GPU per 12 vCPU): 384 / 48 × 4 = 32.
@@ -48,7 +68,9 @@ describe("Orca /resources + /quota/status → pools", () => {
   it("takes the larger used vCPU of /resources and /quota/status", () => {
     const pools = inventoryFromOrca(resources, {
       status: "success",
-      quota_usage: [{ Region: "us-east-1", Market: "spot", Family: "G", Baseline: 384, Used: 192, Available: 192, "Usage %": 50 }],
+      quota_usage: [
+        { Region: "us-east-1", Market: "spot", Family: "G", Baseline: 384, Used: 192, Available: 192, "Usage %": 50 },
+      ],
       active_reservations: [],
     });
     expect(pools.find((p) => p.id === "orca:us-east-1:spot:L40S")).toMatchObject({ total: 32, available: 16 });

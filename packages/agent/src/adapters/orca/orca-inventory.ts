@@ -1,4 +1,11 @@
-import { orcaToKoiGpu, resolveOrcaInstance, type TGpuPool, type TOrcaInstance, type TOrcaQuotaStatus, type TOrcaResources } from "@koi/contracts";
+import {
+  orcaToKoiGpu,
+  resolveOrcaInstance,
+  type TGpuPool,
+  type TOrcaInstance,
+  type TOrcaQuotaStatus,
+  type TOrcaResources,
+} from "@koi/contracts";
 
 const KOI_MARKET = { spot: "spot", on_demand: "on-demand" } as const;
 /** The TP degrees Koi's planner considers. */
@@ -22,22 +29,33 @@ export function inventoryFromOrca(resources: TOrcaResources, quotaStatus: TOrcaQ
     const gpu = orcaToKoiGpu(instance.gpu_type, instance.gpu_memory_gb);
     if (gpu === "A100-80GB") continue;
     const best = byGpu.get(gpu);
-    if (!best || instance.gpus_per_instance / instance.vcpus > best.gpus_per_instance / best.vcpus || (instance.gpus_per_instance / instance.vcpus === best.gpus_per_instance / best.vcpus && instance.gpus_per_instance > best.gpus_per_instance)) {
+    if (
+      !best ||
+      instance.gpus_per_instance / instance.vcpus > best.gpus_per_instance / best.vcpus ||
+      (instance.gpus_per_instance / instance.vcpus === best.gpus_per_instance / best.vcpus &&
+        instance.gpus_per_instance > best.gpus_per_instance)
+    ) {
       byGpu.set(gpu, instance);
     }
   }
   const regions = new Set(resources.quotas.map((q) => q.region));
   const usedFromStatus = new Map<string, number>();
-  for (const row of quotaStatus?.quota_usage ?? []) usedFromStatus.set(`${row.Region}|${row.Market}|${row.Family}`, row.Used);
+  for (const row of quotaStatus?.quota_usage ?? [])
+    usedFromStatus.set(`${row.Region}|${row.Market}|${row.Family}`, row.Used);
 
   const pools: TGpuPool[] = [];
   for (const [gpuType, instance] of [...byGpu.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const replicaSizes = REPLICA_SIZES.filter((tp) => resolveOrcaInstance(instance.gpu_type, tp)?.gpus === tp);
     for (const region of [...regions].sort()) {
       for (const market of ["on_demand", "spot"] as const) {
-        const row = resources.quotas.find((q) => q.family === instance.quota_family && q.region === region && q.market === market);
+        const row = resources.quotas.find(
+          (q) => q.family === instance.quota_family && q.region === region && q.market === market,
+        );
         const baseline = row?.baseline_vcpus ?? 0;
-        const used = Math.max(row?.used_vcpus ?? 0, usedFromStatus.get(`${region}|${market}|${instance.quota_family}`) ?? 0);
+        const used = Math.max(
+          row?.used_vcpus ?? 0,
+          usedFromStatus.get(`${region}|${market}|${instance.quota_family}`) ?? 0,
+        );
         const toGpus = (vcpus: number) => Math.floor(Math.max(0, vcpus) / instance.vcpus) * instance.gpus_per_instance;
         const total = toGpus(baseline);
         pools.push({
@@ -48,7 +66,10 @@ export function inventoryFromOrca(resources: TOrcaResources, quotaStatus: TOrcaQ
           total,
           available: Math.min(total, toGpus(baseline - used)),
           quota: total,
-          pricePerGpuHour: market === "on_demand" ? Math.round((instance.cost_per_instance_hour_usd / instance.gpus_per_instance) * 10_000) / 10_000 : null,
+          pricePerGpuHour:
+            market === "on_demand"
+              ? Math.round((instance.cost_per_instance_hour_usd / instance.gpus_per_instance) * 10_000) / 10_000
+              : null,
           ...(replicaSizes.length ? { replicaSizes } : {}),
         });
       }

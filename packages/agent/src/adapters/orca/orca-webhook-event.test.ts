@@ -6,23 +6,35 @@ import { legacyEventId, orcaWebhookToEvent } from "./orca-webhook-event.ts";
 const RECEIVED = new Date("2026-01-01T12:00:00Z");
 
 describe("Orca webhook → lifecycle event", () => {
-  it.each(ORCA_WEBHOOK_FIXTURES.map((f) => [f.name, f] as const))("%s becomes a valid event carrying the raw payload", (_name, fixture) => {
-    const event = orcaWebhookToEvent(fixture.path, fixture.body, RECEIVED);
-    expect(ZLifecycleEvent.safeParse(event).error).toBeUndefined();
-    expect(event.payload).toEqual(fixture.body);
-    expect(event.detail).not.toMatch(/does not match/);
-    expect(event.engineRef).toBe(fixture.body.group_id ?? fixture.body.job_id);
-  });
+  it.each(ORCA_WEBHOOK_FIXTURES.map((f) => [f.name, f] as const))(
+    "%s becomes a valid event carrying the raw payload",
+    (_name, fixture) => {
+      const event = orcaWebhookToEvent(fixture.path, fixture.body, RECEIVED);
+      expect(ZLifecycleEvent.safeParse(event).error).toBeUndefined();
+      expect(event.payload).toEqual(fixture.body);
+      expect(event.detail).not.toMatch(/does not match/);
+      expect(event.engineRef).toBe(fixture.body.group_id ?? fixture.body.job_id);
+    },
+  );
 
   it("keeps Orca's event id, infers heartbeat_timeout for the watchdog, keeps the monitor's reason_code", () => {
     const watchdog = ORCA_WEBHOOK_FIXTURES.find((f) => f.name.startsWith("replica-failed from the watchdog"))!;
-    expect(orcaWebhookToEvent(watchdog.path, watchdog.body, RECEIVED)).toMatchObject({ eventId: "replica_failed:mo-qwen72b-a3f7-v2-r0", reasonCode: "heartbeat_timeout", reasonCodeInferred: true, replicaId: "mo-qwen72b-a3f7-v2-r0", at: "2026-01-01T00:00:00.125Z" });
+    expect(orcaWebhookToEvent(watchdog.path, watchdog.body, RECEIVED)).toMatchObject({
+      eventId: "replica_failed:mo-qwen72b-a3f7-v2-r0",
+      reasonCode: "heartbeat_timeout",
+      reasonCodeInferred: true,
+      replicaId: "mo-qwen72b-a3f7-v2-r0",
+      at: "2026-01-01T00:00:00.125Z",
+    });
     const monitor = ORCA_WEBHOOK_FIXTURES.find((f) => f.name.startsWith("replica-failed from the monitor"))!;
     const event = orcaWebhookToEvent(monitor.path, monitor.body, RECEIVED);
     expect(event).toMatchObject({ reasonCode: "clean_exit_pending_chunks" });
     expect(event.reasonCodeInferred).toBeUndefined();
     const failed = ORCA_WEBHOOK_FIXTURES.find((f) => f.path === "/job/launch-failed")!;
-    expect(orcaWebhookToEvent(failed.path, failed.body, RECEIVED)).toMatchObject({ reasonCode: "launch_capacity_exhausted", engineRef: "mo-qwen72b-a3f7" });
+    expect(orcaWebhookToEvent(failed.path, failed.body, RECEIVED)).toMatchObject({
+      reasonCode: "launch_capacity_exhausted",
+      engineRef: "mo-qwen72b-a3f7",
+    });
   });
 
   it("the envelope-less rollback form gets Koi v2's stable legacy id and the arrival time", () => {
@@ -36,10 +48,16 @@ describe("Orca webhook → lifecycle event", () => {
   });
 
   it("a payload that breaks the contract is still forwarded, with the mismatch explained", () => {
-    const event = orcaWebhookToEvent("/job/launching", { job_id: "mo-x-r0", group_id: "mo-x", tp: "eight", emitted_at: 1e300 }, RECEIVED);
+    const event = orcaWebhookToEvent(
+      "/job/launching",
+      { job_id: "mo-x-r0", group_id: "mo-x", tp: "eight", emitted_at: 1e300 },
+      RECEIVED,
+    );
     expect(ZLifecycleEvent.safeParse(event).success).toBe(true);
     expect(event.detail).toMatch(/^payload does not match the Orca contract \(.*tp: /);
     expect(event.at).toBe(RECEIVED.toISOString());
-    expect(orcaWebhookToEvent("/job/complete", ["not", "an", "object"], RECEIVED).payload).toEqual({ value: ["not", "an", "object"] });
+    expect(orcaWebhookToEvent("/job/complete", ["not", "an", "object"], RECEIVED).payload).toEqual({
+      value: ["not", "an", "object"],
+    });
   });
 });

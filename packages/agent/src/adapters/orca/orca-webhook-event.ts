@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { ORCA_WEBHOOKS, ZReasonCode, type TLifecycleEvent, type TOrcaWebhookPath, type TReasonCode } from "@koi/contracts";
+import {
+  ORCA_WEBHOOKS,
+  ZReasonCode,
+  type TLifecycleEvent,
+  type TOrcaWebhookPath,
+  type TReasonCode,
+} from "@koi/contracts";
 
 const MAX_PAYLOAD_CHARS = 64 * 1024;
 const PER_REPLICA: readonly string[] = ["launch_heartbeat", "launching", "job_started", "replica_failed"];
@@ -49,7 +55,9 @@ function reasonFor(eventType: string, raw: TRaw): { reasonCode?: TReasonCode; in
 function describe(eventType: string, r: TRaw): string {
   switch (eventType) {
     case "config_attempted":
-      return r.launched === true ? `attempt ${r.attempt_index}: ${r.instance_type} up in ${r.region} (${r.market}) after ${r.time_to_launch}s` : `attempt ${r.attempt_index} on ${r.instance_type} failed: ${r.failure_reason}`;
+      return r.launched === true
+        ? `attempt ${r.attempt_index}: ${r.instance_type} up in ${r.region} (${r.market}) after ${r.time_to_launch}s`
+        : `attempt ${r.attempt_index} on ${r.instance_type} failed: ${r.failure_reason}`;
     case "launch_heartbeat":
       return `${r.phase}: ${r.message}`;
     case "launching":
@@ -76,12 +84,16 @@ export function orcaWebhookToEvent(path: TOrcaWebhookPath, body: unknown, receiv
   const { eventType, schema } = ORCA_WEBHOOKS[path];
   const raw: TRaw = body && typeof body === "object" && !Array.isArray(body) ? (body as TRaw) : { value: body };
   const parsed = schema.safeParse(raw);
-  const candidate = typeof raw.emitted_at === "number" ? raw.emitted_at : typeof raw.timestamp === "number" ? raw.timestamp : undefined;
+  const candidate =
+    typeof raw.emitted_at === "number" ? raw.emitted_at : typeof raw.timestamp === "number" ? raw.timestamp : undefined;
   // Dates outside ±10^8 days make toISOString throw; such a stamp is garbage, so use the arrival time.
-  const emitted = candidate !== undefined && Number.isFinite(candidate) && Math.abs(candidate) < 8.64e12 ? candidate : undefined;
+  const emitted =
+    candidate !== undefined && Number.isFinite(candidate) && Math.abs(candidate) < 8.64e12 ? candidate : undefined;
   const jobId = str(raw.job_id);
   const perReplica = PER_REPLICA.includes(eventType) && str(raw.group_id) !== undefined;
-  const mismatch = parsed.success ? "" : `payload does not match the Orca contract (${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}); `;
+  const mismatch = parsed.success
+    ? ""
+    : `payload does not match the Orca contract (${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}); `;
   const payloadText = JSON.stringify(raw);
   const { reasonCode, inferred } = reasonFor(eventType, raw);
   return {

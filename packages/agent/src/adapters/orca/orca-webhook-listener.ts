@@ -38,14 +38,19 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
  * (fsync'd) before Orca gets its 2xx, so an event Orca considers delivered is never lost; if the
  * spool write fails Orca gets a 503 and retries from its own outbox.
  */
-export async function startOrcaWebhookListener(options: TWebhookListenerOptions, sink: TEventSink): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startOrcaWebhookListener(
+  options: TWebhookListenerOptions,
+  sink: TEventSink,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const prefix = (options.pathPrefix ?? "").replace(/\/+$/, "");
   const server = createServer((req, res) => {
     void (async () => {
       const path = (req.url ?? "/").split("?")[0]!;
       const webhook = path.startsWith(prefix) ? (path.slice(prefix.length) as TOrcaWebhookPath) : undefined;
-      if (req.method !== "POST" || !webhook || !ORCA_WEBHOOK_PATHS.includes(webhook)) return reply(res, 404, { detail: "Not Found" });
-      if (options.secret && !basicPasswordMatches(req, options.secret)) return reply(res, 401, { detail: "Unauthorized" });
+      if (req.method !== "POST" || !webhook || !ORCA_WEBHOOK_PATHS.includes(webhook))
+        return reply(res, 404, { detail: "Not Found" });
+      if (options.secret && !basicPasswordMatches(req, options.secret))
+        return reply(res, 401, { detail: "Unauthorized" });
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of req) {
@@ -63,7 +68,10 @@ export async function startOrcaWebhookListener(options: TWebhookListenerOptions,
       try {
         await sink([event]);
       } catch (error) {
-        options.logger.error("orca webhook: could not spool event; Orca will retry", { eventId: event.eventId, error: (error as Error).message });
+        options.logger.error("orca webhook: could not spool event; Orca will retry", {
+          eventId: event.eventId,
+          error: (error as Error).message,
+        });
         return reply(res, 503, { status: "spool_unavailable", event_id: event.eventId });
       }
       options.logger.debug("orca webhook spooled", { path: webhook, eventId: event.eventId });

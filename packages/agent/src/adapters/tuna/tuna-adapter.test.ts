@@ -15,18 +15,43 @@ let adapter: TEngineAdapter;
 
 beforeAll(async () => {
   sim = await startEngineSim(fastSimConfig({ tuna: { apiKey: KEY, spotProvisionSeconds: 3600 } }));
-  adapter = createTunaAdapter({ url: sim.tunaUrl, apiKey: KEY, gpuType: "L4", gpuCount: 1, serverlessProvider: "modal", spotPricePerGpuHour: 0.4, logger: silentLogger, env: { RUNPOD_TOKEN: "tok-123" } });
+  adapter = createTunaAdapter({
+    url: sim.tunaUrl,
+    apiKey: KEY,
+    gpuType: "L4",
+    gpuCount: 1,
+    serverlessProvider: "modal",
+    spotPricePerGpuHour: 0.4,
+    logger: silentLogger,
+    env: { RUNPOD_TOKEN: "tok-123" },
+  });
 });
 afterAll(() => sim.close());
 
 const completions = (n: number) =>
-  Promise.all(Array.from({ length: n }, () => fetch(`${sim.tunaUrl}/v1/completions`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", prompt: "hello", max_tokens: 8 }) }).then((r) => r.text())));
+  Promise.all(
+    Array.from({ length: n }, () =>
+      fetch(`${sim.tunaUrl}/v1/completions`, {
+        method: "POST",
+        headers: { "x-api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", prompt: "hello", max_tokens: 8 }),
+      }).then((r) => r.text()),
+    ),
+  );
 
 describe("Tuna adapter over HTTP against engine-sim", () => {
   it("inventory: a spot and a serverless pool priced from config and Tuna's table", async () => {
     expect(await adapter.inventory()).toEqual([
       { id: "tuna:spot:L4", gpuType: "L4", market: "spot", total: 1, available: 1, quota: null, pricePerGpuHour: 0.4 },
-      { id: "tuna:serverless:modal:L4", gpuType: "L4", market: "serverless", total: 1, available: 1, quota: null, pricePerGpuHour: 0.8 },
+      {
+        id: "tuna:serverless:modal:L4",
+        gpuType: "L4",
+        market: "serverless",
+        total: 1,
+        available: 1,
+        quota: null,
+        pricePerGpuHour: 0.8,
+      },
     ]);
   });
 
@@ -34,11 +59,27 @@ describe("Tuna adapter over HTTP against engine-sim", () => {
     await completions(2); // before the assignment: not counted
     const cmd = deployCommand({ workload: { kind: "online", requestsPerSecond: 5 } });
     const result = await adapter.execute(cmd, undefined);
-    expect(result).toMatchObject({ status: "completed", state: "running", engineRef: `tuna:${new URL(sim.tunaUrl).host}` });
-    const a: TAssignmentRecord = { assignmentId: cmd.assignmentId, epoch: 1, adapter: "tuna", engineRef: result.engineRef!, state: "running", adapterState: result.adapterState!, nextSeq: 0, finalReported: false, updatedAt: "" };
+    expect(result).toMatchObject({
+      status: "completed",
+      state: "running",
+      engineRef: `tuna:${new URL(sim.tunaUrl).host}`,
+    });
+    const a: TAssignmentRecord = {
+      assignmentId: cmd.assignmentId,
+      epoch: 1,
+      adapter: "tuna",
+      engineRef: result.engineRef!,
+      state: "running",
+      adapterState: result.adapterState!,
+      nextSeq: 0,
+      finalReported: false,
+      updatedAt: "",
+    };
     await completions(5);
     const { report } = await adapter.poll(a);
-    expect(ZAssignmentReport.safeParse({ epoch: 1, seq: 0, at: new Date().toISOString(), ...report }).error).toBeUndefined();
+    expect(
+      ZAssignmentReport.safeParse({ epoch: 1, seq: 0, at: new Date().toISOString(), ...report }).error,
+    ).toBeUndefined();
     expect(report.progress).toEqual({ completed: 5, total: null, unit: "requests" });
     expect(report.routing).toEqual({ spotState: "warming", pctSpot: 0 });
     const byComponent = Object.fromEntries(report.usage.map((u) => [u.component, u]));
@@ -46,25 +87,50 @@ describe("Tuna adapter over HTTP against engine-sim", () => {
     expect(byComponent.router!.requests).toBe(5);
     expect(byComponent.router!.costUsd).toBe(0); // colocated router
     const stats = sim.tuna.router.routeStats();
-    const expected = tunaCostFromRouteStats({ ...stats, total: 5, serverless: 5 }, { serverlessPerGpuHour: 0.8, spotPerGpuHour: 0.4, onDemandPerGpuHour: 0.8048 }, { gpuCount: 1, colocated: true });
+    const expected = tunaCostFromRouteStats(
+      { ...stats, total: 5, serverless: 5 },
+      { serverlessPerGpuHour: 0.8, spotPerGpuHour: 0.4, onDemandPerGpuHour: 0.8048 },
+      { gpuCount: 1, colocated: true },
+    );
     expect(byComponent.spot!.costUsd).toBe(expected.actualSpot);
   });
 
   it("set_routing posts /router/config with x-api-key and resolves the token locally", async () => {
-    const ok = await adapter.execute(command("set_routing", "asg_r", { serverlessUrl: "https://api.runpod.ai/v2/abc/openai", serverlessAuthTokenRef: "env:RUNPOD_TOKEN" }), undefined);
+    const ok = await adapter.execute(
+      command("set_routing", "asg_r", {
+        serverlessUrl: "https://api.runpod.ai/v2/abc/openai",
+        serverlessAuthTokenRef: "env:RUNPOD_TOKEN",
+      }),
+      undefined,
+    );
     expect(ok.status, ok.detail).toBe("completed");
     expect(sim.tuna.router.serverlessUrl).toBe("https://api.runpod.ai/v2/abc/openai");
     expect(sim.tuna.router.serverlessToken).toBe("tok-123");
     expect(ok.detail).not.toContain("tok-123");
-    const missing = await adapter.execute(command("set_routing", "asg_r", { serverlessAuthTokenRef: "env:NOPE" }), undefined);
+    const missing = await adapter.execute(
+      command("set_routing", "asg_r", { serverlessAuthTokenRef: "env:NOPE" }),
+      undefined,
+    );
     expect(missing).toMatchObject({ status: "failed", detail: expect.stringContaining("NOPE") });
-    const noKey = createTunaAdapter({ url: sim.tunaUrl, apiKey: null, gpuType: "L4", gpuCount: 1, serverlessProvider: "modal", logger: silentLogger });
-    expect(await noKey.execute(command("set_routing", "asg_r", { spotUrl: "http://spot.example" }), undefined)).toMatchObject({ status: "failed", detail: expect.stringContaining("401") });
+    const noKey = createTunaAdapter({
+      url: sim.tunaUrl,
+      apiKey: null,
+      gpuType: "L4",
+      gpuCount: 1,
+      serverlessProvider: "modal",
+      logger: silentLogger,
+    });
+    expect(
+      await noKey.execute(command("set_routing", "asg_r", { spotUrl: "http://spot.example" }), undefined),
+    ).toMatchObject({ status: "failed", detail: expect.stringContaining("401") });
   });
 
   it("refuses scale, swap and pause: Tuna follows its own scaling policy", async () => {
     for (const type of ["scale", "pause"] as const) {
-      const result = await adapter.execute(type === "scale" ? command("scale", "asg_r", { count: 2 }) : command("pause", "asg_r", {}), undefined);
+      const result = await adapter.execute(
+        type === "scale" ? command("scale", "asg_r", { count: 2 }) : command("pause", "asg_r", {}),
+        undefined,
+      );
       expect(result).toMatchObject({ status: "rejected", detail: expect.stringContaining("scaling policy") });
     }
   });

@@ -2,10 +2,22 @@ import { readFile } from "node:fs/promises";
 import { lookupPrice } from "@koi/planner";
 import { lookupTunaServerlessPrice } from "@koi/planner/tuna/lookup-tuna-serverless-price";
 import { tunaCostFromRouteStats } from "@koi/planner/tuna/tuna-cost-from-route-stats";
-import { ZTunaRouterHealth, type TCommand, type TGpuPool, type TLifecycleEvent, type TTunaSpotState } from "@koi/contracts";
+import {
+  ZTunaRouterHealth,
+  type TCommand,
+  type TGpuPool,
+  type TLifecycleEvent,
+  type TTunaSpotState,
+} from "@koi/contracts";
 import type { TLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
-import { EngineHttpError, engineRequest, type TEngineAdapter, type TExecuteResult, type TPollResult } from "../types.ts";
+import {
+  EngineHttpError,
+  engineRequest,
+  type TEngineAdapter,
+  type TExecuteResult,
+  type TPollResult,
+} from "../types.ts";
 import { advanceBaseline, attachBaseline, type TRouterBaseline } from "./tuna-usage.ts";
 
 export type TTunaAdapterOptions = {
@@ -33,7 +45,12 @@ export type TTunaAdapterOptions = {
 type TTunaAdapterState = { router: TRouterBaseline; spotState: TTunaSpotState; stopped?: boolean };
 
 /** Koi catalog name → the key of Tuna's serverless price table (`tuna/catalog.py`). */
-const TUNA_GPU_NAME: Record<string, string> = { "A100-80GB": "A100_80GB", "A100-40GB": "A100_40GB", "H100-SXM": "H100", "H100-PCIe": "H100" };
+const TUNA_GPU_NAME: Record<string, string> = {
+  "A100-80GB": "A100_80GB",
+  "A100-40GB": "A100_40GB",
+  "H100-SXM": "H100",
+  "H100-PCIe": "H100",
+};
 
 function catalogPrice(gpuType: string, market: "spot" | "on-demand"): number {
   try {
@@ -55,12 +72,16 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
   const prices = {
     spotPerGpuHour: options.spotPricePerGpuHour ?? catalogPrice(options.gpuType, "spot"),
     onDemandPerGpuHour: options.onDemandPricePerGpuHour ?? catalogPrice(options.gpuType, "on-demand"),
-    serverlessPerGpuHour: options.serverlessPricePerGpuHour ?? lookupTunaServerlessPrice(TUNA_GPU_NAME[options.gpuType] ?? options.gpuType, options.serverlessProvider),
+    serverlessPerGpuHour:
+      options.serverlessPricePerGpuHour ??
+      lookupTunaServerlessPrice(TUNA_GPU_NAME[options.gpuType] ?? options.gpuType, options.serverlessProvider),
   };
   const engineRef = `tuna:${new URL(options.url).host}`;
 
   async function health() {
-    return ZTunaRouterHealth.parse(await engineRequest(doFetch, url("/router/health"), { headers: headers() }, "Tuna /router/health"));
+    return ZTunaRouterHealth.parse(
+      await engineRequest(doFetch, url("/router/health"), { headers: headers() }, "Tuna /router/health"),
+    );
   }
 
   async function resolveToken(ref: string): Promise<string> {
@@ -76,33 +97,60 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     try {
       switch (command.type) {
         case "deploy": {
-          if (command.payload.workload.kind !== "online") return { status: "rejected", detail: "Tuna serves online workloads; batch goes to Orca" };
+          if (command.payload.workload.kind !== "online")
+            return { status: "rejected", detail: "Tuna serves online workloads; batch goes to Orca" };
           // Tuna services are created with `tuna deploy`; the agent attaches the assignment to the running router.
           const h = await health();
           const state: TTunaAdapterState = { router: attachBaseline(h.route_stats), spotState: h.spot_state };
-          return { status: "completed", detail: `attached to the Tuna router at ${options.url} (spot ${h.spot_state})`, engineRef, state: "running", adapterState: state };
+          return {
+            status: "completed",
+            detail: `attached to the Tuna router at ${options.url} (spot ${h.spot_state})`,
+            engineRef,
+            state: "running",
+            adapterState: state,
+          };
         }
         case "set_routing": {
           const body: Record<string, string> = {};
           if (command.payload.serverlessUrl) body.serverless_url = command.payload.serverlessUrl;
           if (command.payload.spotUrl) body.spot_url = command.payload.spotUrl;
-          if (command.payload.serverlessAuthTokenRef) body.serverless_auth_token = await resolveToken(command.payload.serverlessAuthTokenRef);
-          await engineRequest(doFetch, url("/router/config"), { method: "POST", body, headers: headers() }, "Tuna /router/config");
-          return { status: "completed", detail: `router now routes to ${[body.spot_url && "spot " + body.spot_url, body.serverless_url && "serverless " + body.serverless_url, body.serverless_auth_token && "new serverless token"].filter(Boolean).join(", ")}` };
+          if (command.payload.serverlessAuthTokenRef)
+            body.serverless_auth_token = await resolveToken(command.payload.serverlessAuthTokenRef);
+          await engineRequest(
+            doFetch,
+            url("/router/config"),
+            { method: "POST", body, headers: headers() },
+            "Tuna /router/config",
+          );
+          return {
+            status: "completed",
+            detail: `router now routes to ${[body.spot_url && "spot " + body.spot_url, body.serverless_url && "serverless " + body.serverless_url, body.serverless_auth_token && "new serverless token"].filter(Boolean).join(", ")}`,
+          };
         }
         case "stop":
           if (!assignment) return { status: "rejected", detail: "unknown assignment" };
-          return { status: "completed", detail: "detached from the router (the Tuna service keeps running; `tuna destroy` removes it)", state: "stopped", adapterState: { ...assignment.adapterState, stopped: true } };
+          return {
+            status: "completed",
+            detail: "detached from the router (the Tuna service keeps running; `tuna destroy` removes it)",
+            state: "stopped",
+            adapterState: { ...assignment.adapterState, stopped: true },
+          };
         case "scale":
         case "swap":
         case "pause":
         case "resume":
-          return { status: "rejected", detail: `Tuna has no ${command.type} API: replica counts follow its scaling policy (tuna deploy --scaling-policy)` };
+          return {
+            status: "rejected",
+            detail: `Tuna has no ${command.type} API: replica counts follow its scaling policy (tuna deploy --scaling-policy)`,
+          };
       }
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       // The router refusing the request itself (bad body) is a rejection; auth and server errors are failures.
-      return { status: error instanceof EngineHttpError && [400, 404, 409, 422].includes(error.status) ? "rejected" : "failed", detail };
+      return {
+        status: error instanceof EngineHttpError && [400, 404, 409, 422].includes(error.status) ? "rejected" : "failed",
+        detail,
+      };
     }
   }
 
@@ -110,14 +158,19 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     const s = assignment.adapterState as TTunaAdapterState;
     const h = await health();
     const { baseline, since } = advanceBaseline(s.router, h.route_stats);
-    const cost = tunaCostFromRouteStats(since, prices, { gpuCount: options.gpuCount, colocated: options.colocated ?? true });
+    const cost = tunaCostFromRouteStats(since, prices, {
+      gpuCount: options.gpuCount,
+      colocated: options.colocated ?? true,
+    });
     const events: TLifecycleEvent[] = [];
     if (h.spot_state !== s.spotState) {
       events.push({
         eventId: `tuna:${assignment.assignmentId}:spot:${since.uptime_seconds.toFixed(3)}:${h.spot_state}`,
         at: new Date().toISOString(),
         type: "spot_state_changed",
-        ...(h.spot_state === "cold" && h.last_probe_err ? { reasonCode: "spot_preemption" as const, reasonCodeInferred: true } : {}),
+        ...(h.spot_state === "cold" && h.last_probe_err
+          ? { reasonCode: "spot_preemption" as const, reasonCodeInferred: true }
+          : {}),
         detail: `spot ${s.spotState} → ${h.spot_state}${h.last_probe_err ? " after a spot error" : ""}`,
         engineRef,
         source: "agent",
@@ -130,9 +183,22 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         progress: { completed: since.total, total: null, unit: "requests" },
         routing: { spotState: h.spot_state, pctSpot },
         usage: [
-          { component: "spot", gpuType: options.gpuType, seconds: since.spot_ready_seconds * options.gpuCount, requests: since.spot, costUsd: cost.actualSpot },
+          {
+            component: "spot",
+            gpuType: options.gpuType,
+            seconds: since.spot_ready_seconds * options.gpuCount,
+            requests: since.spot,
+            costUsd: cost.actualSpot,
+          },
           // Tuna's own estimate: serverless requests × the mean spot compute per request (D.2).
-          { component: "serverless", gpuType: options.gpuType, seconds: since.serverless * cost.avgComputePerReq, requests: since.serverless, costUsd: cost.actualServerless, estimated: true },
+          {
+            component: "serverless",
+            gpuType: options.gpuType,
+            seconds: since.serverless * cost.avgComputePerReq,
+            requests: since.serverless,
+            costUsd: cost.actualServerless,
+            estimated: true,
+          },
           { component: "router", seconds: since.uptime_seconds, requests: since.total, costUsd: cost.actualRouter },
         ],
       },
@@ -149,8 +215,25 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       await health(); // the pools come from config, but an unreachable router should show as such
       const workers = options.gpuCount * (options.serverlessWorkersMax ?? 1);
       return [
-        { id: `tuna:spot:${options.gpuType}`, gpuType: options.gpuType, market: "spot", ...(options.region ? { region: options.region } : {}), total: options.gpuCount, available: options.gpuCount, quota: null, pricePerGpuHour: prices.spotPerGpuHour || null },
-        { id: `tuna:serverless:${options.serverlessProvider}:${options.gpuType}`, gpuType: options.gpuType, market: "serverless", total: workers, available: workers, quota: null, pricePerGpuHour: prices.serverlessPerGpuHour || null },
+        {
+          id: `tuna:spot:${options.gpuType}`,
+          gpuType: options.gpuType,
+          market: "spot",
+          ...(options.region ? { region: options.region } : {}),
+          total: options.gpuCount,
+          available: options.gpuCount,
+          quota: null,
+          pricePerGpuHour: prices.spotPerGpuHour || null,
+        },
+        {
+          id: `tuna:serverless:${options.serverlessProvider}:${options.gpuType}`,
+          gpuType: options.gpuType,
+          market: "serverless",
+          total: workers,
+          available: workers,
+          quota: null,
+          pricePerGpuHour: prices.serverlessPerGpuHour || null,
+        },
       ];
     },
     execute,

@@ -1,7 +1,16 @@
 import type { TTunaRouteStatsFull } from "@koi/contracts";
 
 /** The route_stats counters that add up over time (the rest are derived or windowed). */
-export const CUMULATIVE_KEYS = ["total", "spot", "serverless", "rejected", "gpu_seconds_spot", "gpu_seconds_serverless", "uptime_seconds", "spot_ready_seconds"] as const;
+export const CUMULATIVE_KEYS = [
+  "total",
+  "spot",
+  "serverless",
+  "rejected",
+  "gpu_seconds_spot",
+  "gpu_seconds_serverless",
+  "uptime_seconds",
+  "spot_ready_seconds",
+] as const;
 export type TStatsVector = Record<(typeof CUMULATIVE_KEYS)[number], number>;
 
 export const ZERO_STATS: TStatsVector = Object.fromEntries(CUMULATIVE_KEYS.map((k) => [k, 0])) as TStatsVector;
@@ -29,13 +38,20 @@ export function attachBaseline(stats: TTunaRouteStatsFull): TRouterBaseline {
  * router's memory, so a restart zeroes them (uptime goes backwards). The totals of the dead
  * process are carried and the new process counts from zero.
  */
-export function advanceBaseline(baseline: TRouterBaseline, stats: TTunaRouteStatsFull): { baseline: TRouterBaseline; since: TStatsVector } {
+export function advanceBaseline(
+  baseline: TRouterBaseline,
+  stats: TTunaRouteStatsFull,
+): { baseline: TRouterBaseline; since: TStatsVector } {
   const raw = vectorOf(stats);
   let { base, carry } = baseline;
   if (raw.uptime_seconds < baseline.last.uptime_seconds || raw.total < baseline.last.total) {
-    carry = Object.fromEntries(CUMULATIVE_KEYS.map((k) => [k, carry[k] + Math.max(0, baseline.last[k] - base[k])])) as TStatsVector;
+    carry = Object.fromEntries(
+      CUMULATIVE_KEYS.map((k) => [k, carry[k] + Math.max(0, baseline.last[k] - base[k])]),
+    ) as TStatsVector;
     base = { ...ZERO_STATS };
   }
-  const since = Object.fromEntries(CUMULATIVE_KEYS.map((k) => [k, carry[k] + Math.max(0, raw[k] - base[k])])) as TStatsVector;
+  const since = Object.fromEntries(
+    CUMULATIVE_KEYS.map((k) => [k, carry[k] + Math.max(0, raw[k] - base[k])]),
+  ) as TStatsVector;
   return { baseline: { base, carry, last: raw }, since };
 }

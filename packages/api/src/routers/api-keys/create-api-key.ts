@@ -9,7 +9,13 @@ export const createApiKey = orgProcedure("ADMIN")
   .output(z.object({ id: z.string(), secret: z.string(), prefix: z.string(), lastFour: z.string() }))
   .mutation(async ({ ctx, input }) => {
     const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-    const { key, secret } = await createKey({ orgId: ctx.orgId, actorUserId: ctx.userId, name: input.name, scopes: input.scopes, expiresAt });
+    const { key, secret } = await createKey({
+      orgId: ctx.orgId,
+      actorUserId: ctx.userId,
+      name: input.name,
+      scopes: input.scopes,
+      expiresAt,
+    });
     ctx.log.info({ apiKeyId: key.id, scopes: key.scopes }, "api key created");
     return { id: key.id, secret, prefix: key.prefix, lastFour: key.lastFour };
   });

@@ -6,7 +6,10 @@ import { ZApiKeyView } from "./api-key.schema.ts";
 export async function findApiKeys(orgId: string) {
   const keys = await prisma.apiKey.findMany({ where: { orgId }, orderBy: { createdAt: "desc" }, take: 200 });
   const creatorIds = [...new Set(keys.map((k) => k.createdById).filter((id): id is string => !!id))];
-  const creators = await prisma.user.findMany({ where: { id: { in: creatorIds } }, select: { id: true, name: true, email: true } });
+  const creators = await prisma.user.findMany({
+    where: { id: { in: creatorIds } },
+    select: { id: true, name: true, email: true },
+  });
   const byId = new Map(creators.map((u) => [u.id, u.name ?? u.email]));
   return keys.map((k) => ({
     id: k.id,

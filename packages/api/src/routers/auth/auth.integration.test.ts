@@ -5,10 +5,20 @@ import { prisma, type Role } from "@koi/db";
 import { createTestOrg, createTestUser } from "@koi/db/factories";
 import { hashPassword, verifyPassword } from "@koi/db/password";
 import { signUp as signUpService } from "../../services/auth/sign-up.ts";
-import { anonymousCaller, callerAs, mailInvitation, mailPasswordReset, uniqueEmail, uniqueIp } from "../../testing/callers.ts";
+import {
+  anonymousCaller,
+  callerAs,
+  mailInvitation,
+  mailPasswordReset,
+  uniqueEmail,
+  uniqueIp,
+} from "../../testing/callers.ts";
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TRPCError);
   expect((err as TRPCError).code).toBe(code);
   return err as TRPCError;
@@ -23,7 +33,9 @@ async function invited(role: Role = "MEMBER", email = uniqueEmail("invitee")) {
 }
 
 async function waitlistInvitation(email = uniqueEmail("wl")) {
-  const invitation = await prisma.invitation.create({ data: { email, role: "OWNER", expiresAt: new Date(Date.now() + 86_400_000) } });
+  const invitation = await prisma.invitation.create({
+    data: { email, role: "OWNER", expiresAt: new Date(Date.now() + 86_400_000) },
+  });
   return { email, invitation, token: await mailInvitation(invitation.id) };
 }
 
@@ -32,14 +44,23 @@ const password = "correct horse battery";
 describe("auth.signUp with an invitation", () => {
   it("creates the user and the membership with the invited role, marks the invitation accepted, audits", async () => {
     const { org, email, invitation, token } = await invited("ADMIN");
-    const result = await anonymousCaller().auth.signUp({ inviteToken: token, name: "Ivy Invitee", password, email: "ignored@example.test" });
+    const result = await anonymousCaller().auth.signUp({
+      inviteToken: token,
+      name: "Ivy Invitee",
+      password,
+      email: "ignored@example.test",
+    });
     expect(result).toEqual({ email });
     const user = await prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
     expect(user.memberships.map((m) => [m.orgId, m.role])).toEqual([[org.id, "ADMIN"]]);
     expect(user.emailVerified).not.toBeNull();
     expect(await verifyPassword(user.passwordHash!, password)).toBe(true);
     expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).acceptedAt).not.toBeNull();
-    expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: "invitation.accepted", targetId: invitation.id } })).toBe(1);
+    expect(
+      await prisma.auditEvent.count({
+        where: { orgId: org.id, action: "invitation.accepted", targetId: invitation.id },
+      }),
+    ).toBe(1);
     expect(await prisma.user.findUnique({ where: { email: "ignored@example.test" } })).toBeNull();
   });
 
@@ -53,7 +74,9 @@ describe("auth.signUp with an invitation", () => {
 
   it("lets only one of two concurrent sign-ups with one link through", async () => {
     const { token, email } = await invited();
-    const results = await Promise.allSettled([1, 2].map(() => anonymousCaller().auth.signUp({ inviteToken: token, name: "Racer", password })));
+    const results = await Promise.allSettled(
+      [1, 2].map(() => anonymousCaller().auth.signUp({ inviteToken: token, name: "Racer", password })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await prisma.user.count({ where: { email } })).toBe(1);
   });
@@ -61,7 +84,10 @@ describe("auth.signUp with an invitation", () => {
   it("gives a waitlist approval (no org) its own org as OWNER", async () => {
     const { email, token } = await waitlistInvitation();
     await anonymousCaller().auth.signUp({ inviteToken: token, name: "Wanda Waitlist", password });
-    const user = await prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: { include: { org: true } } } });
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { email },
+      include: { memberships: { include: { org: true } } },
+    });
     expect(user.memberships).toHaveLength(1);
     expect(user.memberships[0]).toMatchObject({ role: "OWNER", org: { name: "Wanda Waitlist's org" } });
   });
@@ -70,7 +96,10 @@ describe("auth.signUp with an invitation", () => {
     const revoked = await invited();
     await callerAs(revoked.owner.id, revoked.org.id).members.revokeInvitation({ invitationId: revoked.invitation.id });
     const expired = await invited();
-    await prisma.invitation.update({ where: { id: expired.invitation.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma.invitation.update({
+      where: { id: expired.invitation.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     for (const token of [revoked.token, expired.token, "x".repeat(43)]) {
       await expectCode(anonymousCaller().auth.signUp({ inviteToken: token, name: "N", password }), "NOT_FOUND");
       await expectCode(anonymousCaller().auth.invitationInfo({ token }), "NOT_FOUND");
@@ -86,9 +115,15 @@ describe("auth.signUp with an invitation", () => {
 
   it("enforces the password policy (10–200)", async () => {
     const { token } = await invited();
-    const err = await expectCode(anonymousCaller().auth.signUp({ inviteToken: token, name: "N", password: "too-short" }), "BAD_REQUEST");
+    const err = await expectCode(
+      anonymousCaller().auth.signUp({ inviteToken: token, name: "N", password: "too-short" }),
+      "BAD_REQUEST",
+    );
     expect(err.cause).toBeDefined();
-    await expectCode(anonymousCaller().auth.signUp({ inviteToken: token, name: "N", password: "x".repeat(201) }), "BAD_REQUEST");
+    await expectCode(
+      anonymousCaller().auth.signUp({ inviteToken: token, name: "N", password: "x".repeat(201) }),
+      "BAD_REQUEST",
+    );
   });
 });
 
@@ -124,8 +159,12 @@ describe("auth.signUp without an invitation", () => {
   it("is rate-limited per IP", async () => {
     const ip = uniqueIp();
     const limit = env().KOI_AUTH_LIMIT_PER_15_MIN;
-    for (let i = 0; i < limit; i++) await expectCode(anonymousCaller(ip).auth.signUp({ email: uniqueEmail(), name: "N", password }), "FORBIDDEN");
-    await expectCode(anonymousCaller(ip).auth.signUp({ email: uniqueEmail(), name: "N", password }), "TOO_MANY_REQUESTS");
+    for (let i = 0; i < limit; i++)
+      await expectCode(anonymousCaller(ip).auth.signUp({ email: uniqueEmail(), name: "N", password }), "FORBIDDEN");
+    await expectCode(
+      anonymousCaller(ip).auth.signUp({ email: uniqueEmail(), name: "N", password }),
+      "TOO_MANY_REQUESTS",
+    );
     await expectCode(anonymousCaller().auth.signUp({ email: uniqueEmail(), name: "N", password }), "FORBIDDEN");
   });
 });
@@ -133,14 +172,24 @@ describe("auth.signUp without an invitation", () => {
 describe("auth.invitationInfo", () => {
   it("tells the org, role, email and whether the account exists — nothing else", async () => {
     const { org, email, token } = await invited("VIEWER");
-    expect(await anonymousCaller().auth.invitationInfo({ token })).toEqual({ email, orgName: org.name, role: "VIEWER", userExists: false });
+    expect(await anonymousCaller().auth.invitationInfo({ token })).toEqual({
+      email,
+      orgName: org.name,
+      role: "VIEWER",
+      userExists: false,
+    });
     await createTestUser({ email });
     expect((await anonymousCaller().auth.invitationInfo({ token })).userExists).toBe(true);
   });
 
   it("describes a waitlist approval as an owner of no org yet", async () => {
     const { email, token } = await waitlistInvitation();
-    expect(await anonymousCaller().auth.invitationInfo({ token })).toEqual({ email, orgName: null, role: "OWNER", userExists: false });
+    expect(await anonymousCaller().auth.invitationInfo({ token })).toEqual({
+      email,
+      orgName: null,
+      role: "OWNER",
+      userExists: false,
+    });
   });
 });
 
@@ -149,8 +198,13 @@ describe("auth.acceptInvitation", () => {
     const { org, email, invitation, token } = await invited("MEMBER");
     const user = await createTestUser({ email });
     const otherOrg = await createTestOrg({ ownerId: user.id });
-    expect(await callerAs(user.id, otherOrg.id).auth.acceptInvitation({ token })).toEqual({ orgId: org.id, orgSlug: org.slug });
-    expect((await prisma.membership.findUniqueOrThrow({ where: { orgId_userId: { orgId: org.id, userId: user.id } } })).role).toBe("MEMBER");
+    expect(await callerAs(user.id, otherOrg.id).auth.acceptInvitation({ token })).toEqual({
+      orgId: org.id,
+      orgSlug: org.slug,
+    });
+    expect(
+      (await prisma.membership.findUniqueOrThrow({ where: { orgId_userId: { orgId: org.id, userId: user.id } } })).role,
+    ).toBe("MEMBER");
     expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).acceptedAt).not.toBeNull();
     await expectCode(callerAs(user.id, org.id).auth.acceptInvitation({ token }), "NOT_FOUND");
   });
@@ -160,7 +214,9 @@ describe("auth.acceptInvitation", () => {
     const stranger = await createTestUser();
     const strangerOrg = await createTestOrg({ ownerId: stranger.id });
     await expectCode(callerAs(stranger.id, strangerOrg.id).auth.acceptInvitation({ token }), "FORBIDDEN");
-    expect(await prisma.membership.findUnique({ where: { orgId_userId: { orgId: org.id, userId: stranger.id } } })).toBeNull();
+    expect(
+      await prisma.membership.findUnique({ where: { orgId_userId: { orgId: org.id, userId: stranger.id } } }),
+    ).toBeNull();
     expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).acceptedAt).toBeNull();
   });
 
@@ -181,7 +237,9 @@ describe("auth.requestPasswordReset", () => {
     const minutes = (resets[0]!.expiresAt.getTime() - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(59);
     expect(minutes).toBeLessThanOrEqual(60);
-    const outbox = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: `send-password-reset-${resets[0]!.id}` } });
+    const outbox = await prisma.outboxEvent.findUniqueOrThrow({
+      where: { jobId: `send-password-reset-${resets[0]!.id}` },
+    });
     expect(outbox).toMatchObject({ jobName: "send-password-reset", payload: { resetId: resets[0]!.id } });
   });
 
@@ -195,7 +253,8 @@ describe("auth.requestPasswordReset", () => {
 
   it("is rate-limited per IP", async () => {
     const ip = uniqueIp();
-    for (let i = 0; i < env().KOI_AUTH_LIMIT_PER_15_MIN; i++) await anonymousCaller(ip).auth.requestPasswordReset({ email: uniqueEmail() });
+    for (let i = 0; i < env().KOI_AUTH_LIMIT_PER_15_MIN; i++)
+      await anonymousCaller(ip).auth.requestPasswordReset({ email: uniqueEmail() });
     await expectCode(anonymousCaller(ip).auth.requestPasswordReset({ email: uniqueEmail() }), "TOO_MANY_REQUESTS");
   });
 });
@@ -204,20 +263,29 @@ describe("auth.resetPassword", () => {
   async function resetFor(userEmail?: string) {
     const user = await createTestUser({ email: userEmail, passwordHash: await hashPassword("the-old-password") });
     await anonymousCaller().auth.requestPasswordReset({ email: user.email });
-    const [reset] = await prisma.passwordResetToken.findMany({ where: { userId: user.id }, orderBy: { createdAt: "desc" } });
+    const [reset] = await prisma.passwordResetToken.findMany({
+      where: { userId: user.id },
+      orderBy: { createdAt: "desc" },
+    });
     return { user, reset: reset!, token: await mailPasswordReset(reset!.id) };
   }
 
   it("sets the new password once and kills the user's other reset links", async () => {
     const { user, reset, token } = await resetFor();
-    const older = await prisma.passwordResetToken.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 60_000) } });
-    expect(await anonymousCaller().auth.resetPassword({ token, password: "a brand new password" })).toEqual({ email: user.email });
+    const older = await prisma.passwordResetToken.create({
+      data: { userId: user.id, expiresAt: new Date(Date.now() + 60_000) },
+    });
+    expect(await anonymousCaller().auth.resetPassword({ token, password: "a brand new password" })).toEqual({
+      email: user.email,
+    });
     const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(await verifyPassword(after.passwordHash!, "a brand new password")).toBe(true);
     expect(await verifyPassword(after.passwordHash!, "the-old-password")).toBe(false);
     expect((await prisma.passwordResetToken.findUniqueOrThrow({ where: { id: reset.id } })).usedAt).not.toBeNull();
     expect((await prisma.passwordResetToken.findUniqueOrThrow({ where: { id: older.id } })).usedAt).not.toBeNull();
-    expect(await prisma.auditEvent.count({ where: { actorUserId: user.id, action: "password_reset.completed" } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { actorUserId: user.id, action: "password_reset.completed" } })).toBe(
+      1,
+    );
 
     await expectCode(anonymousCaller().auth.resetPassword({ token, password: "yet another password" }), "NOT_FOUND");
     const final = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
@@ -226,8 +294,16 @@ describe("auth.resetPassword", () => {
 
   it("refuses an expired link", async () => {
     const { user, reset, token } = await resetFor();
-    await prisma.passwordResetToken.update({ where: { id: reset.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma.passwordResetToken.update({
+      where: { id: reset.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     await expectCode(anonymousCaller().auth.resetPassword({ token, password: "a brand new password" }), "NOT_FOUND");
-    expect(await verifyPassword((await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!, "the-old-password")).toBe(true);
+    expect(
+      await verifyPassword(
+        (await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!,
+        "the-old-password",
+      ),
+    ).toBe(true);
   });
 });

@@ -5,4 +5,10 @@ import { requestPasswordReset } from "./request-password-reset.ts";
 import { resetPassword } from "./reset-password.ts";
 import { signUp } from "./sign-up.ts";
 
-export const authRouter = createTRPCRouter({ signUp, invitationInfo, acceptInvitation, requestPasswordReset, resetPassword });
+export const authRouter = createTRPCRouter({
+  signUp,
+  invitationInfo,
+  acceptInvitation,
+  requestPasswordReset,
+  resetPassword,
+});

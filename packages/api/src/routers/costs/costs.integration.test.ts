@@ -11,8 +11,20 @@ async function world() {
   const cap = await createCapacity(orgA.id);
   const run = await createRunningWorkload(orgA.id, { agentId: cap.agent.id, name: "=cmd|' /C calc'!A0" });
   // Too old for the 24h range, inside 7d; and a router row tied to no workload.
-  await prisma.usageRecord.create({ data: { orgId: orgA.id, component: "spot", gpuType: "H100-SXM", seconds: 3600, costUsd: 5, at: new Date(Date.now() - 3 * 86_400_000), assignmentId: run.assignment.id } });
-  await prisma.usageRecord.create({ data: { orgId: orgA.id, component: "router", seconds: 3600, costUsd: 0.5, at: new Date(Date.now() - 60_000) } });
+  await prisma.usageRecord.create({
+    data: {
+      orgId: orgA.id,
+      component: "spot",
+      gpuType: "H100-SXM",
+      seconds: 3600,
+      costUsd: 5,
+      at: new Date(Date.now() - 3 * 86_400_000),
+      assignmentId: run.assignment.id,
+    },
+  });
+  await prisma.usageRecord.create({
+    data: { orgId: orgA.id, component: "router", seconds: 3600, costUsd: 0.5, at: new Date(Date.now() - 60_000) },
+  });
   const orgB = await createTestOrg();
   const ownerB = await addTestMember(orgB.id, "OWNER");
   return { orgA, viewer, run, orgB, ownerB };
@@ -49,7 +61,10 @@ describe("costs.get / costs.export", () => {
     expect(costs.totalUsd).toBe(0);
     expect(costs.workloads).toEqual([]);
     expect(await b.costs.export({ range: "30d" })).toEqual([]);
-    for (const call of [() => callerAs(w.ownerB.id, w.orgA.id).costs.get({ range: "7d" }), () => callerAs(w.ownerB.id, w.orgA.id).costs.export({ range: "7d" })]) {
+    for (const call of [
+      () => callerAs(w.ownerB.id, w.orgA.id).costs.get({ range: "7d" }),
+      () => callerAs(w.ownerB.id, w.orgA.id).costs.export({ range: "7d" }),
+    ]) {
       const err = await call().catch((e: unknown) => e);
       expect((err as TRPCError).code).toBe("NOT_FOUND");
     }

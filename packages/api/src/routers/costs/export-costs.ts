@@ -11,7 +11,14 @@ export const exportCosts = orgProcedure("VIEWER")
     const { from, to } = rangeWindow(input.range);
     const rows = await loadUsage(ctx.orgId, from, to);
     return rows.map((r) => ({
-      at: r.at, component: r.component, gpuType: r.gpuType, seconds: r.seconds, requests: r.requests, costUsd: r.costUsd,
-      workloadId: r.workload?.id ?? null, workloadName: r.workload?.name ?? null, assignmentId: r.assignmentId,
+      at: r.at,
+      component: r.component,
+      gpuType: r.gpuType,
+      seconds: r.seconds,
+      requests: r.requests,
+      costUsd: r.costUsd,
+      workloadId: r.workload?.id ?? null,
+      workloadName: r.workload?.name ?? null,
+      assignmentId: r.assignmentId,
     }));
   });

@@ -13,13 +13,26 @@ export async function loadUsage(orgId: string, from: Date, to: Date) {
     where: { orgId, at: { gte: from, lt: to } },
     orderBy: { at: "asc" },
     take: MAX_USAGE_ROWS,
-    select: { at: true, component: true, gpuType: true, seconds: true, requests: true, costUsd: true, assignmentId: true },
+    select: {
+      at: true,
+      component: true,
+      gpuType: true,
+      seconds: true,
+      requests: true,
+      costUsd: true,
+      assignmentId: true,
+    },
   });
   const assignmentIds = [...new Set(rows.map((r) => r.assignmentId).filter((id): id is string => !!id))];
   const assignments = assignmentIds.length
     ? await prisma.assignment.findMany({
         where: { orgId, id: { in: assignmentIds } },
-        select: { id: true, workload: { select: { id: true, name: true, kind: true, status: true, budgetUsd: true, predictedCostUsd: true } } },
+        select: {
+          id: true,
+          workload: {
+            select: { id: true, name: true, kind: true, status: true, budgetUsd: true, predictedCostUsd: true },
+          },
+        },
       })
     : [];
   const workloadOf = new Map(assignments.map((a) => [a.id, a.workload]));

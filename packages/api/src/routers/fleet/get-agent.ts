@@ -8,7 +8,9 @@ export const getAgent = orgProcedure("VIEWER")
   .input(ZAgentDetailInput)
   .output(
     z.object({
-      agent: ZAgentView.extend({ cluster: z.object({ id: z.string(), name: z.string(), kind: z.string(), region: z.string().nullable() }) }),
+      agent: ZAgentView.extend({
+        cluster: z.object({ id: z.string(), name: z.string(), kind: z.string(), region: z.string().nullable() }),
+      }),
       pools: z.array(ZPoolView),
       events: z.array(ZEngineEventView),
     }),
@@ -17,9 +19,27 @@ export const getAgent = orgProcedure("VIEWER")
     const agent = await prisma.agent.findFirst({
       where: { id: input.agentId, orgId: ctx.orgId },
       select: {
-        id: true, engine: true, version: true, status: true, lastHeartbeatAt: true, heartbeatIntervalSeconds: true, capabilities: true, registeredAt: true,
+        id: true,
+        engine: true,
+        version: true,
+        status: true,
+        lastHeartbeatAt: true,
+        heartbeatIntervalSeconds: true,
+        capabilities: true,
+        registeredAt: true,
         cluster: { select: { id: true, name: true, kind: true, region: true } },
-        pools: { select: { id: true, gpuType: true, market: true, total: true, available: true, quota: true, pricePerGpuHour: true, updatedAt: true } },
+        pools: {
+          select: {
+            id: true,
+            gpuType: true,
+            market: true,
+            total: true,
+            available: true,
+            quota: true,
+            pricePerGpuHour: true,
+            updatedAt: true,
+          },
+        },
       },
     });
     if (!agent) throw notFound("No such agent.");

@@ -5,7 +5,10 @@ import { addTestMember, createTestOrg, createTestUser } from "@koi/db/factories"
 import { callerAs, uniqueEmail } from "../../testing/callers.ts";
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TRPCError);
   expect((err as TRPCError).code).toBe(code);
 }
@@ -66,7 +69,10 @@ describe("members — tenant isolation", () => {
     await expectCode(intruder.members.list(), "NOT_FOUND");
     await expectCode(intruder.members.invitations(), "NOT_FOUND");
     await expectCode(intruder.members.invite({ email: uniqueEmail(), role: "OWNER" }), "NOT_FOUND");
-    await expectCode(intruder.members.changeRole({ membershipId: w.memberA.membership.id, role: "OWNER" }), "NOT_FOUND");
+    await expectCode(
+      intruder.members.changeRole({ membershipId: w.memberA.membership.id, role: "OWNER" }),
+      "NOT_FOUND",
+    );
     await expectCode(intruder.members.remove({ membershipId: w.ownerA.membership.id }), "NOT_FOUND");
     await expectCode(intruder.members.revokeInvitation({ invitationId: w.pendingA.id }), "NOT_FOUND");
     expect(await snapshot(w.orgA.id)).toEqual(before);
@@ -94,8 +100,15 @@ describe("members.invite", () => {
     const row = await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     expect(row).toMatchObject({ orgId: w.orgA.id, invitedById: w.adminA.user.id, tokenHash: null, acceptedAt: null });
     const outbox = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: `send-invitation-${invitation.id}` } });
-    expect(outbox).toMatchObject({ jobName: "send-invitation", payload: { invitationId: invitation.id }, orgId: w.orgA.id, publishedAt: null });
-    expect(await prisma.auditEvent.count({ where: { orgId: w.orgA.id, action: "member.invited", targetId: invitation.id } })).toBe(1);
+    expect(outbox).toMatchObject({
+      jobName: "send-invitation",
+      payload: { invitationId: invitation.id },
+      orgId: w.orgA.id,
+      publishedAt: null,
+    });
+    expect(
+      await prisma.auditEvent.count({ where: { orgId: w.orgA.id, action: "member.invited", targetId: invitation.id } }),
+    ).toBe(1);
     expect((await w.ownerA.caller.members.invitations()).map((i) => i.id)).toContain(invitation.id);
   });
 
@@ -110,7 +123,9 @@ describe("members.invite", () => {
 
   it("lets only an owner invite an owner", async () => {
     await expectCode(w.adminA.caller.members.invite({ email: uniqueEmail(), role: "OWNER" }), "FORBIDDEN");
-    await expect(w.ownerA.caller.members.invite({ email: uniqueEmail(), role: "OWNER" })).resolves.toMatchObject({ role: "OWNER" });
+    await expect(w.ownerA.caller.members.invite({ email: uniqueEmail(), role: "OWNER" })).resolves.toMatchObject({
+      role: "OWNER",
+    });
   });
 
   it("needs ADMIN", async () => {
@@ -122,7 +137,10 @@ describe("members.invite", () => {
 
   it("answers CONFLICT for an existing member and writes nothing", async () => {
     const before = await snapshot(w.orgA.id);
-    await expectCode(w.ownerA.caller.members.invite({ email: w.memberA.user.email.toUpperCase(), role: "ADMIN" }), "CONFLICT");
+    await expectCode(
+      w.ownerA.caller.members.invite({ email: w.memberA.user.email.toUpperCase(), role: "ADMIN" }),
+      "CONFLICT",
+    );
     expect(await snapshot(w.orgA.id)).toEqual(before);
   });
 
@@ -144,21 +162,40 @@ describe("members.changeRole", () => {
   it("lets an admin change a member's role, audited", async () => {
     await w.adminA.caller.members.changeRole({ membershipId: w.memberA.membership.id, role: "VIEWER" });
     expect((await prisma.membership.findUniqueOrThrow({ where: { id: w.memberA.membership.id } })).role).toBe("VIEWER");
-    expect(await prisma.auditEvent.count({ where: { orgId: w.orgA.id, action: "member.role_changed", targetId: w.memberA.membership.id } })).toBe(1);
+    expect(
+      await prisma.auditEvent.count({
+        where: { orgId: w.orgA.id, action: "member.role_changed", targetId: w.memberA.membership.id },
+      }),
+    ).toBe(1);
   });
 
   it("lets only an owner grant or take away OWNER", async () => {
-    await expectCode(w.adminA.caller.members.changeRole({ membershipId: w.memberA.membership.id, role: "OWNER" }), "FORBIDDEN");
-    await expectCode(w.adminA.caller.members.changeRole({ membershipId: w.adminA.membership.id, role: "OWNER" }), "FORBIDDEN");
-    await expectCode(w.adminA.caller.members.changeRole({ membershipId: w.ownerA.membership.id, role: "ADMIN" }), "FORBIDDEN");
-    await expectCode(w.memberA.caller.members.changeRole({ membershipId: w.viewerA.membership.id, role: "MEMBER" }), "FORBIDDEN");
+    await expectCode(
+      w.adminA.caller.members.changeRole({ membershipId: w.memberA.membership.id, role: "OWNER" }),
+      "FORBIDDEN",
+    );
+    await expectCode(
+      w.adminA.caller.members.changeRole({ membershipId: w.adminA.membership.id, role: "OWNER" }),
+      "FORBIDDEN",
+    );
+    await expectCode(
+      w.adminA.caller.members.changeRole({ membershipId: w.ownerA.membership.id, role: "ADMIN" }),
+      "FORBIDDEN",
+    );
+    await expectCode(
+      w.memberA.caller.members.changeRole({ membershipId: w.viewerA.membership.id, role: "MEMBER" }),
+      "FORBIDDEN",
+    );
     await w.ownerA.caller.members.changeRole({ membershipId: w.adminA.membership.id, role: "OWNER" });
     await w.ownerA.caller.members.changeRole({ membershipId: w.adminA.membership.id, role: "ADMIN" });
   });
 
   it("never demotes the last owner", async () => {
     const before = await snapshot(w.orgA.id);
-    await expectCode(w.ownerA.caller.members.changeRole({ membershipId: w.ownerA.membership.id, role: "ADMIN" }), "CONFLICT");
+    await expectCode(
+      w.ownerA.caller.members.changeRole({ membershipId: w.ownerA.membership.id, role: "ADMIN" }),
+      "CONFLICT",
+    );
     expect(await snapshot(w.orgA.id)).toEqual(before);
   });
 
@@ -175,20 +212,26 @@ describe("members.changeRole", () => {
 
 describe("members.remove", () => {
   it("lets an admin remove a member, audited", async () => {
-    await expect(w.adminA.caller.members.remove({ membershipId: w.memberA.membership.id })).resolves.toEqual({ left: false });
+    await expect(w.adminA.caller.members.remove({ membershipId: w.memberA.membership.id })).resolves.toEqual({
+      left: false,
+    });
     expect(await prisma.membership.findUnique({ where: { id: w.memberA.membership.id } })).toBeNull();
     expect(await prisma.auditEvent.count({ where: { orgId: w.orgA.id, action: "member.removed" } })).toBe(1);
   });
 
   it("lets anyone leave, but not remove others below ADMIN", async () => {
     await expectCode(w.memberA.caller.members.remove({ membershipId: w.viewerA.membership.id }), "FORBIDDEN");
-    await expect(w.viewerA.caller.members.remove({ membershipId: w.viewerA.membership.id })).resolves.toEqual({ left: true });
+    await expect(w.viewerA.caller.members.remove({ membershipId: w.viewerA.membership.id })).resolves.toEqual({
+      left: true,
+    });
   });
 
   it("lets only an owner remove an owner", async () => {
     const second = await memberOf(w.orgA.id, "OWNER");
     await expectCode(w.adminA.caller.members.remove({ membershipId: second.membership.id }), "FORBIDDEN");
-    await expect(w.ownerA.caller.members.remove({ membershipId: second.membership.id })).resolves.toEqual({ left: false });
+    await expect(w.ownerA.caller.members.remove({ membershipId: second.membership.id })).resolves.toEqual({
+      left: false,
+    });
   });
 
   it("never removes the last owner, nor lets them leave", async () => {
@@ -196,7 +239,9 @@ describe("members.remove", () => {
     await expectCode(w.ownerA.caller.members.remove({ membershipId: w.ownerA.membership.id }), "CONFLICT");
     expect(await snapshot(w.orgA.id)).toEqual(before);
     const second = await memberOf(w.orgA.id, "OWNER");
-    await expect(w.ownerA.caller.members.remove({ membershipId: w.ownerA.membership.id })).resolves.toEqual({ left: true });
+    await expect(w.ownerA.caller.members.remove({ membershipId: w.ownerA.membership.id })).resolves.toEqual({
+      left: true,
+    });
     await expectCode(second.caller.members.remove({ membershipId: second.membership.id }), "CONFLICT");
   });
 });

@@ -6,5 +6,11 @@ export const getNotifications = orgProcedure("VIEWER")
   .output(ZNotificationSettingsView)
   .query(async ({ ctx }) => {
     const s = await prisma.notificationSetting.findUnique({ where: { orgId: ctx.orgId } });
-    return { webhookUrl: s?.webhookUrl ?? null, email: s?.email ?? null, sloAtRisk: s?.sloAtRisk ?? true, budget: s?.budget ?? true, updatedAt: s?.updatedAt ?? null };
+    return {
+      webhookUrl: s?.webhookUrl ?? null,
+      email: s?.email ?? null,
+      sloAtRisk: s?.sloAtRisk ?? true,
+      budget: s?.budget ?? true,
+      updatedAt: s?.updatedAt ?? null,
+    };
   });

@@ -5,23 +5,44 @@ import { addTestMember, createTestOrg } from "@koi/db/factories";
 import { callerAs } from "../../testing/callers.ts";
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TRPCError);
   expect((err as TRPCError).code).toBe(code);
 }
 
-const settings = { webhookUrl: "https://hooks.example.com/koi/T0KEN", email: "ops@example.com", sloAtRisk: true, budget: false };
+const settings = {
+  webhookUrl: "https://hooks.example.com/koi/T0KEN",
+  email: "ops@example.com",
+  sloAtRisk: true,
+  budget: false,
+};
 
 describe("notifications", () => {
   it("defaults, lets admins set, and audits without the webhook path", async () => {
     const org = await createTestOrg();
     const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
-    expect(await admin.notifications.get()).toMatchObject({ webhookUrl: null, email: null, sloAtRisk: true, budget: true, updatedAt: null });
+    expect(await admin.notifications.get()).toMatchObject({
+      webhookUrl: null,
+      email: null,
+      sloAtRisk: true,
+      budget: true,
+      updatedAt: null,
+    });
     await admin.notifications.set(settings);
     expect(await admin.notifications.get()).toMatchObject(settings);
-    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { orgId: org.id, action: "notifications.updated" } });
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { orgId: org.id, action: "notifications.updated" },
+    });
     expect(JSON.stringify(audit.data)).not.toContain("T0KEN");
-    await admin.notifications.set({ webhookUrl: "http://localhost:4000/hook", email: "", sloAtRisk: false, budget: false });
+    await admin.notifications.set({
+      webhookUrl: "http://localhost:4000/hook",
+      email: "",
+      sloAtRisk: false,
+      budget: false,
+    });
     expect(await admin.notifications.get()).toMatchObject({ webhookUrl: "http://localhost:4000/hook", email: null });
   });
 
@@ -29,7 +50,10 @@ describe("notifications", () => {
     const org = await createTestOrg();
     const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
     const member = callerAs((await addTestMember(org.id, "MEMBER")).id, org.id);
-    await expectCode(admin.notifications.set({ ...settings, webhookUrl: "http://hooks.example.com/koi" }), "BAD_REQUEST");
+    await expectCode(
+      admin.notifications.set({ ...settings, webhookUrl: "http://hooks.example.com/koi" }),
+      "BAD_REQUEST",
+    );
     await expectCode(member.notifications.set(settings), "FORBIDDEN");
     expect(await member.notifications.get()).toMatchObject({ webhookUrl: null });
   });

@@ -16,9 +16,16 @@ describe("isAllowedWebhookUrl", () => {
 
 describe("ZNotificationSettingsInput", () => {
   it("turns blank fields into null", () => {
-    expect(ZNotificationSettingsInput.parse({ webhookUrl: " ", email: "", sloAtRisk: true, budget: false })).toEqual({ webhookUrl: null, email: null, sloAtRisk: true, budget: false });
+    expect(ZNotificationSettingsInput.parse({ webhookUrl: " ", email: "", sloAtRisk: true, budget: false })).toEqual({
+      webhookUrl: null,
+      email: null,
+      sloAtRisk: true,
+      budget: false,
+    });
   });
   it("rejects a bad email", () => {
-    expect(ZNotificationSettingsInput.safeParse({ webhookUrl: null, email: "nope", sloAtRisk: true, budget: true }).success).toBe(false);
+    expect(
+      ZNotificationSettingsInput.safeParse({ webhookUrl: null, email: "nope", sloAtRisk: true, budget: true }).success,
+    ).toBe(false);
   });
 });

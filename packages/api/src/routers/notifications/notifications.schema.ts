@@ -15,13 +15,18 @@ export function isAllowedWebhookUrl(value: string): boolean {
   return url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname);
 }
 
-const emptyToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : typeof v === "string" ? v.trim() : v);
+const emptyToNull = (v: unknown) =>
+  typeof v === "string" && v.trim() === "" ? null : typeof v === "string" ? v.trim() : v;
 
 export const ZNotificationSettingsInput = z
   .object({
     webhookUrl: z.preprocess(
       emptyToNull,
-      z.string().max(2000).refine(isAllowedWebhookUrl, { message: "Use an https:// URL (http:// only for localhost)." }).nullable(),
+      z
+        .string()
+        .max(2000)
+        .refine(isAllowedWebhookUrl, { message: "Use an https:// URL (http:// only for localhost)." })
+        .nullable(),
     ),
     email: z.preprocess(emptyToNull, z.email({ message: "Enter a valid email address." }).max(254).nullable()),
     sloAtRisk: z.boolean(),

@@ -5,7 +5,15 @@ import { orgProcedure } from "../../trpc.ts";
 import { computeSavings, SAVINGS_FORMULA } from "../../services/costs/compute-savings.ts";
 import { findGpusInUse } from "../../services/costs/find-gpus-in-use.ts";
 
-const ZSavingsView = z.object({ actualUsd: z.number(), onDemandBaselineUsd: z.number(), serverlessBaselineUsd: z.number(), savedVsOnDemandUsd: z.number(), savedVsServerlessUsd: z.number(), gpuSeconds: z.number(), formula: z.string() });
+const ZSavingsView = z.object({
+  actualUsd: z.number(),
+  onDemandBaselineUsd: z.number(),
+  serverlessBaselineUsd: z.number(),
+  savedVsOnDemandUsd: z.number(),
+  savedVsServerlessUsd: z.number(),
+  gpuSeconds: z.number(),
+  formula: z.string(),
+});
 
 export const ZOverview = z.object({
   hasData: z.boolean(),
@@ -14,13 +22,22 @@ export const ZOverview = z.object({
   spendTodayUsd: z.number(),
   spendMonthUsd: z.number(),
   savingsMonth: ZSavingsView,
-  health: z.object({ onTrack: z.number(), atRisk: z.number(), late: z.number(), unknown: z.number(), active: z.number() }),
+  health: z.object({
+    onTrack: z.number(),
+    atRisk: z.number(),
+    late: z.number(),
+    unknown: z.number(),
+    active: z.number(),
+  }),
   asOf: z.date(),
 });
 
 /** Start of today and of this month, UTC. */
 export function periodStarts(now: Date) {
-  return { day: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())), month: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)) };
+  return {
+    day: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())),
+    month: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+  };
 }
 
 export const getOverview = orgProcedure("VIEWER")
@@ -32,12 +49,27 @@ export const getOverview = orgProcedure("VIEWER")
     const [gpusInUse, today, monthGroups, health, agents, workloads] = await Promise.all([
       findGpusInUse(orgId),
       prisma.usageRecord.aggregate({ where: { orgId, at: { gte: day } }, _sum: { costUsd: true } }),
-      prisma.usageRecord.groupBy({ by: ["component", "gpuType"], where: { orgId, at: { gte: month } }, _sum: { costUsd: true, seconds: true } }),
-      prisma.workload.groupBy({ by: ["health"], where: { orgId, status: { notIn: [...TERMINAL_WORKLOAD_STATUSES] } }, _count: { _all: true } }),
+      prisma.usageRecord.groupBy({
+        by: ["component", "gpuType"],
+        where: { orgId, at: { gte: month } },
+        _sum: { costUsd: true, seconds: true },
+      }),
+      prisma.workload.groupBy({
+        by: ["health"],
+        where: { orgId, status: { notIn: [...TERMINAL_WORKLOAD_STATUSES] } },
+        _count: { _all: true },
+      }),
       prisma.agent.count({ where: { orgId } }),
       prisma.workload.count({ where: { orgId } }),
     ]);
-    const savings = computeSavings(monthGroups.map((g) => ({ component: g.component, gpuType: g.gpuType, seconds: g._sum.seconds ?? 0, costUsd: g._sum.costUsd ?? 0 })));
+    const savings = computeSavings(
+      monthGroups.map((g) => ({
+        component: g.component,
+        gpuType: g.gpuType,
+        seconds: g._sum.seconds ?? 0,
+        costUsd: g._sum.costUsd ?? 0,
+      })),
+    );
     const count = (h: string) => health.find((x) => x.health === h)?._count._all ?? 0;
     return {
       hasData: agents > 0 || workloads > 0 || monthGroups.length > 0,
@@ -46,7 +78,13 @@ export const getOverview = orgProcedure("VIEWER")
       spendTodayUsd: today._sum.costUsd ?? 0,
       spendMonthUsd: savings.actualUsd,
       savingsMonth: { ...savings, formula: SAVINGS_FORMULA },
-      health: { onTrack: count("ON_TRACK"), atRisk: count("AT_RISK"), late: count("LATE"), unknown: count("UNKNOWN"), active: health.reduce((s, h) => s + h._count._all, 0) },
+      health: {
+        onTrack: count("ON_TRACK"),
+        atRisk: count("AT_RISK"),
+        late: count("LATE"),
+        unknown: count("UNKNOWN"),
+        active: health.reduce((s, h) => s + h._count._all, 0),
+      },
       asOf: now,
     };
   });

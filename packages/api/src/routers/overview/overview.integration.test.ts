@@ -22,13 +22,21 @@ describe("overview.get", () => {
     const orgB = await createTestOrg();
     const ownerB = await addTestMember(orgB.id, "OWNER");
     const b = await callerAs(ownerB.id, orgB.id).overview.get();
-    expect(b).toMatchObject({ hasData: false, gpusInUse: [], spendTodayUsd: 0, spendMonthUsd: 0, health: { active: 0 } });
+    expect(b).toMatchObject({
+      hasData: false,
+      gpusInUse: [],
+      spendTodayUsd: 0,
+      spendMonthUsd: 0,
+      health: { active: 0 },
+    });
   });
 
   it("refuses as NOT_FOUND when the session names an org the user is not in", async () => {
     const orgA = await createTestOrg();
     const outsider = await addTestMember((await createTestOrg()).id, "OWNER");
-    const err = await callerAs(outsider.id, orgA.id).overview.get().catch((e: unknown) => e);
+    const err = await callerAs(outsider.id, orgA.id)
+      .overview.get()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe("NOT_FOUND");
   });

@@ -19,7 +19,12 @@ export async function addToWaitlist(input: TJoinWaitlistValues): Promise<{ creat
     await prisma.$transaction(
       async (tx) => {
         const entry = await tx.waitlistEntry.create({ data: input, select: { id: true } });
-        await enqueueViaOutbox(tx, "send-waitlist-confirmation", { entryId: entry.id }, { jobId: `waitlist-confirm-${entry.id}` });
+        await enqueueViaOutbox(
+          tx,
+          "send-waitlist-confirmation",
+          { entryId: entry.id },
+          { jobId: `waitlist-confirm-${entry.id}` },
+        );
       },
       // A burst of identical sign-ups queues for connections; wait rather than fail with a 500.
       { maxWait: 15_000, timeout: 15_000 },

@@ -9,7 +9,14 @@ import { callerAs } from "../../test-callers.ts";
 async function pendingEntryWithToken() {
   const { token, tokenHash } = createSecretToken();
   const entry = await prisma.waitlistEntry.create({
-    data: { email: `c-${randomBytes(6).toString("hex")}@example.test`, name: "Grace", company: "Navy", fleetSize: "none", workloadType: "ONLINE", confirmTokenHash: tokenHash },
+    data: {
+      email: `c-${randomBytes(6).toString("hex")}@example.test`,
+      name: "Grace",
+      company: "Navy",
+      fleetSize: "none",
+      workloadType: "ONLINE",
+      confirmTokenHash: tokenHash,
+    },
   });
   return { token, entry };
 }
@@ -35,18 +42,24 @@ describe("waitlist.confirm", () => {
 
   it("answers NOT_FOUND with a friendly message for an unknown token, and BAD_REQUEST for an empty one", async () => {
     const { entry } = await pendingEntryWithToken();
-    const err = await callerAs(null).waitlist.confirm({ token: createSecretToken().token }).catch((e: unknown) => e);
+    const err = await callerAs(null)
+      .waitlist.confirm({ token: createSecretToken().token })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe("NOT_FOUND");
     expect((err as TRPCError).message).toMatch(/confirmation link is not valid/);
-    const empty = await callerAs(null).waitlist.confirm({ token: "" }).catch((e: unknown) => e);
+    const empty = await callerAs(null)
+      .waitlist.confirm({ token: "" })
+      .catch((e: unknown) => e);
     expect((empty as TRPCError).code).toBe("BAD_REQUEST");
     expect((await prisma.waitlistEntry.findUniqueOrThrow({ where: { id: entry.id } })).status).toBe("PENDING");
   });
 
   it("does not accept the stored hash itself as a token", async () => {
     const { entry } = await pendingEntryWithToken();
-    const err = await callerAs(null).waitlist.confirm({ token: entry.confirmTokenHash! }).catch((e: unknown) => e);
+    const err = await callerAs(null)
+      .waitlist.confirm({ token: entry.confirmTokenHash! })
+      .catch((e: unknown) => e);
     expect((err as TRPCError).code).toBe("NOT_FOUND");
   });
 });

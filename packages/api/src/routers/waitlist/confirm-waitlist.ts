@@ -4,7 +4,8 @@ import { prisma } from "@koi/db";
 import { publicProcedure } from "../../trpc.ts";
 import { ZConfirmWaitlistInput, ZConfirmWaitlistOutput } from "./confirm-waitlist.schema.ts";
 
-export const INVALID_CONFIRM_LINK = "This confirmation link is not valid. Check that you opened the whole link from the latest email.";
+export const INVALID_CONFIRM_LINK =
+  "This confirmation link is not valid. Check that you opened the whole link from the latest email.";
 
 /**
  * Marks the entry behind an emailed token as confirmed. Idempotent: opening the link again (or a

@@ -7,11 +7,19 @@ import { callerAs, postTrpc, uniqueIp } from "../../test-callers.ts";
 import { addToWaitlist } from "./add-to-waitlist.ts";
 
 const uniqueEmail = () => `wl-${randomBytes(6).toString("hex")}@example.test`;
-const validInput = (email = uniqueEmail()) => ({ email, name: "Ada Lovelace", company: "Analytical Engines", fleetSize: "9-64" as const, workloadType: "BOTH" as const });
+const validInput = (email = uniqueEmail()) => ({
+  email,
+  name: "Ada Lovelace",
+  company: "Analytical Engines",
+  fleetSize: "9-64" as const,
+  workloadType: "BOTH" as const,
+});
 
 async function rowsFor(email: string) {
   const entries = await prisma.waitlistEntry.findMany({ where: { email } });
-  const outbox = await prisma.outboxEvent.findMany({ where: { jobId: { in: entries.map((e) => `waitlist-confirm-${e.id}`) } } });
+  const outbox = await prisma.outboxEvent.findMany({
+    where: { jobId: { in: entries.map((e) => `waitlist-confirm-${e.id}`) } },
+  });
   return { entries, outbox };
 }
 
@@ -22,9 +30,21 @@ describe("waitlist.join", () => {
     expect(result).toEqual({ status: "check-inbox" });
     const { entries, outbox } = await rowsFor(email);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ email, name: "Ada Lovelace", status: "PENDING", fleetSize: "9-64", workloadType: "BOTH", confirmTokenHash: null });
+    expect(entries[0]).toMatchObject({
+      email,
+      name: "Ada Lovelace",
+      status: "PENDING",
+      fleetSize: "9-64",
+      workloadType: "BOTH",
+      confirmTokenHash: null,
+    });
     expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ jobName: "send-waitlist-confirmation", jobId: `waitlist-confirm-${entries[0]!.id}`, payload: { entryId: entries[0]!.id }, orgId: null });
+    expect(outbox[0]).toMatchObject({
+      jobName: "send-waitlist-confirmation",
+      jobId: `waitlist-confirm-${entries[0]!.id}`,
+      payload: { entryId: entries[0]!.id },
+      orgId: null,
+    });
   });
 
   it("answers an already-listed email byte for byte like a new one, and keeps one row and one email", async () => {
@@ -41,7 +61,9 @@ describe("waitlist.join", () => {
 
   it("stores one row for 20 concurrent joins with the same email", async () => {
     const email = uniqueEmail();
-    const results = await Promise.all(Array.from({ length: 20 }, () => callerAs(null).waitlist.join(validInput(email))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => callerAs(null).waitlist.join(validInput(email))),
+    );
     expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
     const { entries, outbox } = await rowsFor(email);
     expect(entries).toHaveLength(1);
@@ -61,7 +83,9 @@ describe("waitlist.join", () => {
     const ip = uniqueIp();
     const limit = env().KOI_WAITLIST_LIMIT_PER_HOUR;
     for (let i = 0; i < limit; i++) await callerAs(null, ip).waitlist.join(validInput());
-    const err = await callerAs(null, ip).waitlist.join(validInput()).catch((e: unknown) => e);
+    const err = await callerAs(null, ip)
+      .waitlist.join(validInput())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe("TOO_MANY_REQUESTS");
     expect((err as TRPCError).cause).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
@@ -77,8 +101,16 @@ describe("waitlist.join", () => {
   });
 
   it("refuses bad input with BAD_REQUEST and a message per field, storing nothing", async () => {
-    const bad = { email: "not-an-email", name: "  ", company: "x".repeat(121), fleetSize: "lots", workloadType: "BATCH" };
-    const err = await callerAs(null).waitlist.join(bad as never).catch((e: unknown) => e);
+    const bad = {
+      email: "not-an-email",
+      name: "  ",
+      company: "x".repeat(121),
+      fleetSize: "lots",
+      workloadType: "BATCH",
+    };
+    const err = await callerAs(null)
+      .waitlist.join(bad as never)
+      .catch((e: unknown) => e);
     expect((err as TRPCError).code).toBe("BAD_REQUEST");
 
     const http = await postTrpc("waitlist.join", bad);

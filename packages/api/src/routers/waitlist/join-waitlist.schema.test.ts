@@ -5,7 +5,9 @@ const valid = { email: "ada@example.test", name: "Ada", company: "Engines", flee
 
 describe("ZJoinWaitlistInput (shared by the form and the server)", () => {
   it("trims and lower-cases the email, trims names", () => {
-    expect(ZJoinWaitlistInput.parse({ ...valid, email: "  Ada@Example.TEST ", name: " Ada ", company: " Engines " })).toEqual(valid);
+    expect(
+      ZJoinWaitlistInput.parse({ ...valid, email: "  Ada@Example.TEST ", name: " Ada ", company: " Engines " }),
+    ).toEqual(valid);
   });
 
   it.each([

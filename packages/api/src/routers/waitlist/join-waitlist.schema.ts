@@ -17,16 +17,30 @@ export const workloadTypeOptions = [
 ] as const;
 
 type TValues<T extends readonly { value: string }[]> = { [K in keyof T]: T[K]["value"] };
-const values = <T extends readonly { value: string }[]>(options: T) => options.map((o) => o.value) as unknown as TValues<T>;
+const values = <T extends readonly { value: string }[]>(options: T) =>
+  options.map((o) => o.value) as unknown as TValues<T>;
 
 export const ZFleetSize = z.enum(values(fleetSizeOptions), { error: "Choose your GPU fleet size" });
 export const ZWorkloadType = z.enum(values(workloadTypeOptions), { error: "Choose a workload type" });
 
 export const ZJoinWaitlistInput = z
   .object({
-    email: z.string({ error: "Enter your email address" }).trim().toLowerCase().max(254, "That email is too long").email("Enter a valid email address"),
-    name: z.string({ error: "Enter your name" }).trim().min(1, "Enter your name").max(120, "Keep it under 120 characters"),
-    company: z.string({ error: "Enter your company" }).trim().min(1, "Enter your company").max(120, "Keep it under 120 characters"),
+    email: z
+      .string({ error: "Enter your email address" })
+      .trim()
+      .toLowerCase()
+      .max(254, "That email is too long")
+      .email("Enter a valid email address"),
+    name: z
+      .string({ error: "Enter your name" })
+      .trim()
+      .min(1, "Enter your name")
+      .max(120, "Keep it under 120 characters"),
+    company: z
+      .string({ error: "Enter your company" })
+      .trim()
+      .min(1, "Enter your company")
+      .max(120, "Keep it under 120 characters"),
     fleetSize: ZFleetSize,
     workloadType: ZWorkloadType,
   })

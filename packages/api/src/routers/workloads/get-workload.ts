@@ -6,8 +6,15 @@ import { toWorkloadView } from "./to-workload-view.ts";
 import { ZWorkloadDetail, ZWorkloadIdInput } from "./workloads.schema.ts";
 
 /** Cost so far scaled to the whole job once enough is done to trust the rate; else the plan's figure. */
-function projectCost(w: { kind: string; costUsd: number; progressDone: number; progressTotal: number; predictedCostUsd: number | null }): number | null {
-  if (w.kind === "batch" && w.progressTotal > 0 && w.progressDone / w.progressTotal >= 0.05) return w.costUsd / (w.progressDone / w.progressTotal);
+function projectCost(w: {
+  kind: string;
+  costUsd: number;
+  progressDone: number;
+  progressTotal: number;
+  predictedCostUsd: number | null;
+}): number | null {
+  if (w.kind === "batch" && w.progressTotal > 0 && w.progressDone / w.progressTotal >= 0.05)
+    return w.costUsd / (w.progressDone / w.progressTotal);
   return w.predictedCostUsd;
 }
 
@@ -18,9 +25,21 @@ export const getWorkload = orgProcedure("VIEWER")
     const workload = await prisma.workload.findFirst({ where: { id: input.workloadId, orgId: ctx.orgId } });
     if (!workload) throw notFound("No such workload.");
     const [decisions, assignments, points] = await Promise.all([
-      prisma.decision.findMany({ where: { orgId: ctx.orgId, workloadId: workload.id }, orderBy: { createdAt: "asc" }, take: 200 }),
-      prisma.assignment.findMany({ where: { orgId: ctx.orgId, workloadId: workload.id }, orderBy: { createdAt: "asc" }, include: { agent: { select: { engine: true } } } }),
-      prisma.forecastPoint.findMany({ where: { orgId: ctx.orgId, workloadId: workload.id }, orderBy: { at: "desc" }, take: 720 }),
+      prisma.decision.findMany({
+        where: { orgId: ctx.orgId, workloadId: workload.id },
+        orderBy: { createdAt: "asc" },
+        take: 200,
+      }),
+      prisma.assignment.findMany({
+        where: { orgId: ctx.orgId, workloadId: workload.id },
+        orderBy: { createdAt: "asc" },
+        include: { agent: { select: { engine: true } } },
+      }),
+      prisma.forecastPoint.findMany({
+        where: { orgId: ctx.orgId, workloadId: workload.id },
+        orderBy: { at: "desc" },
+        take: 720,
+      }),
     ]);
     const usage = assignments.length
       ? await prisma.usageRecord.groupBy({
@@ -34,12 +53,39 @@ export const getWorkload = orgProcedure("VIEWER")
       submittedVia: workload.submittedVia,
       spec: (workload.spec ?? {}) as Record<string, unknown>,
       projectedCostUsd: projectCost(workload),
-      decisions: decisions.map((d) => ({ id: d.id, kind: d.kind, reason: d.reason, createdAt: d.createdAt, plan: decisionPlanView(d.plan), alternatives: alternativesView(d.alternatives) })),
-      assignments: assignments.map((a) => ({
-        id: a.id, agentId: a.agentId, engine: a.agent.engine, epoch: a.epoch, state: a.state, placement: placementView(a.placement),
-        progressDone: a.progressDone, progressTotal: a.progressTotal, costUsd: a.costUsd, metrics: metricsView(a.latestMetrics), createdAt: a.createdAt, updatedAt: a.updatedAt,
+      decisions: decisions.map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        reason: d.reason,
+        createdAt: d.createdAt,
+        plan: decisionPlanView(d.plan),
+        alternatives: alternativesView(d.alternatives),
       })),
-      forecastPoints: points.reverse().map((p) => ({ at: p.at, completed: p.completed, total: p.total, p10: p.p10, p50: p.p50, p90: p.p90, missProbability: p.missProbability })),
-      usageByComponent: usage.map((u) => ({ component: u.component, costUsd: u._sum.costUsd ?? 0, seconds: u._sum.seconds ?? 0 })).sort((a, b) => b.costUsd - a.costUsd),
+      assignments: assignments.map((a) => ({
+        id: a.id,
+        agentId: a.agentId,
+        engine: a.agent.engine,
+        epoch: a.epoch,
+        state: a.state,
+        placement: placementView(a.placement),
+        progressDone: a.progressDone,
+        progressTotal: a.progressTotal,
+        costUsd: a.costUsd,
+        metrics: metricsView(a.latestMetrics),
+        createdAt: a.createdAt,
+        updatedAt: a.updatedAt,
+      })),
+      forecastPoints: points.reverse().map((p) => ({
+        at: p.at,
+        completed: p.completed,
+        total: p.total,
+        p10: p.p10,
+        p50: p.p50,
+        p90: p.p90,
+        missProbability: p.missProbability,
+      })),
+      usageByComponent: usage
+        .map((u) => ({ component: u.component, costUsd: u._sum.costUsd ?? 0, seconds: u._sum.seconds ?? 0 }))
+        .sort((a, b) => b.costUsd - a.costUsd),
     };
   });

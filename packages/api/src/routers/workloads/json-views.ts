@@ -62,7 +62,13 @@ export function alternativeView(value: unknown) {
 
 export function decisionPlanView(value: unknown) {
   const p = obj(value);
-  return { gpus: num(p.gpus), costPerHour: num(p.costPerHour), totalCost: num(p.totalCost), predictedHours: num(p.predictedHours), summary: str(p.summary) ?? replicasSummary(p.replicas) };
+  return {
+    gpus: num(p.gpus),
+    costPerHour: num(p.costPerHour),
+    totalCost: num(p.totalCost),
+    predictedHours: num(p.predictedHours),
+    summary: str(p.summary) ?? replicasSummary(p.replicas),
+  };
 }
 
 export function alternativesView(value: unknown) {
@@ -81,9 +87,21 @@ export function toPlanPreview(plan: TPlan): TPlanPreview {
     predictedHours: plan.predictedHours ?? null,
     predictedLatency: plan.predictedLatency ?? null,
     tokensPerSecond: plan.tokensPerSecond,
-    replicas: plan.replicas.map((r) => ({ gpuType: r.gpuType, market: r.market, tp: r.tp, count: r.count, role: r.role })),
+    replicas: plan.replicas.map((r) => ({
+      gpuType: r.gpuType,
+      market: r.market,
+      tp: r.tp,
+      count: r.count,
+      role: r.role,
+    })),
     alternatives: plan.alternatives.slice(0, 5).map(alternativeView),
     reason: plan.reason,
-    binding: plan.binding ? { constraint: plan.binding.constraint, detail: plan.binding.detail, bestAchievableHours: plan.binding.bestAchievableHours ?? null } : null,
+    binding: plan.binding
+      ? {
+          constraint: plan.binding.constraint,
+          detail: plan.binding.detail,
+          bestAchievableHours: plan.binding.bestAchievableHours ?? null,
+        }
+      : null,
   };
 }

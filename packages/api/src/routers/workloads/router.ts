@@ -5,4 +5,10 @@ import { listWorkloads } from "./list-workloads.ts";
 import { previewWorkload } from "./preview-workload.ts";
 import { submitWorkload } from "./submit-workload.ts";
 
-export const workloadsRouter = createTRPCRouter({ list: listWorkloads, get: getWorkload, preview: previewWorkload, submit: submitWorkload, cancel: cancelWorkload });
+export const workloadsRouter = createTRPCRouter({
+  list: listWorkloads,
+  get: getWorkload,
+  preview: previewWorkload,
+  submit: submitWorkload,
+  cancel: cancelWorkload,
+});

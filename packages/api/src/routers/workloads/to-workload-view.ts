@@ -8,7 +8,9 @@ const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : n
 /** A Workload row as the dashboard and the public API show it (the stored forecast JSON made safe). */
 export function toWorkloadView(w: Workload): TWorkloadView {
   const f = (w.forecast ?? {}) as Record<string, unknown>;
-  const hasForecast = ["p10", "p50", "p90", "missProbability", "explanation"].some((k) => f[k] !== undefined && f[k] !== null);
+  const hasForecast = ["p10", "p50", "p90", "missProbability", "explanation"].some(
+    (k) => f[k] !== undefined && f[k] !== null,
+  );
   return {
     id: w.id,
     name: w.name,
@@ -24,7 +26,15 @@ export function toWorkloadView(w: Workload): TWorkloadView {
     predictedCostUsd: w.predictedCostUsd,
     budgetUsd: w.budgetUsd,
     deadlineAt: iso(w.deadlineAt),
-    forecast: hasForecast ? { p10: str(f.p10), p50: str(f.p50), p90: str(f.p90), missProbability: num(f.missProbability), explanation: str(f.explanation) } : null,
+    forecast: hasForecast
+      ? {
+          p10: str(f.p10),
+          p50: str(f.p50),
+          p90: str(f.p90),
+          missProbability: num(f.missProbability),
+          explanation: str(f.explanation),
+        }
+      : null,
     createdAt: w.createdAt.toISOString(),
     startedAt: iso(w.startedAt),
     completedAt: iso(w.completedAt),

@@ -7,7 +7,10 @@ import { callerAs } from "../../testing/callers.ts";
 import { createCapacity, createRunningWorkload } from "../../testing/workload-fixtures.ts";
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TRPCError);
   expect((err as TRPCError).code).toBe(code);
 }
@@ -17,7 +20,15 @@ async function memberOf(orgId: string, role: Role) {
   return { user, caller: callerAs(user.id, orgId) };
 }
 
-const batch: TWorkloadSubmission = { kind: "batch", model: "meta-llama/Llama-3.1-8B", requests: 2000, avgInputTokens: 500, avgOutputTokens: 200, deadlineHours: 4, name: "nightly eval" };
+const batch: TWorkloadSubmission = {
+  kind: "batch",
+  model: "meta-llama/Llama-3.1-8B",
+  requests: 2000,
+  avgInputTokens: 500,
+  avgOutputTokens: 200,
+  deadlineHours: 4,
+  name: "nightly eval",
+};
 
 async function snapshot(orgId: string) {
   const [workloads, decisions, assignments, outbox, audit] = await Promise.all([
@@ -63,9 +74,17 @@ describe("workloads.list / get", () => {
     expect(d.workload.forecast?.missProbability).toBe(0.3);
     expect(d.decisions).toHaveLength(1);
     expect(d.decisions[0]!.alternatives[0]).toMatchObject({ summary: "1× A100-80GB on-demand", costDelta: 4 });
-    expect(d.assignments[0]).toMatchObject({ state: "running", engine: "sim", placement: { gpuType: "H100-SXM", gpus: 2 }, metrics: { tokensPerSecond: 5000, gpuUtilPct: 87, batchSize: 64, kvCacheHitRate: 0.4 } });
+    expect(d.assignments[0]).toMatchObject({
+      state: "running",
+      engine: "sim",
+      placement: { gpuType: "H100-SXM", gpus: 2 },
+      metrics: { tokensPerSecond: 5000, gpuUtilPct: 87, batchSize: 64, kvCacheHitRate: 0.4 },
+    });
     expect(d.forecastPoints).toHaveLength(1);
-    expect(d.usageByComponent).toEqual([{ component: "spot", costUsd: 10, seconds: 7200 }, { component: "serverless", costUsd: 2, seconds: 600 }]);
+    expect(d.usageByComponent).toEqual([
+      { component: "spot", costUsd: 10, seconds: 7200 },
+      { component: "serverless", costUsd: 2, seconds: 600 },
+    ]);
     expect(d.projectedCostUsd).toBeCloseTo(30);
   });
 });
@@ -92,7 +111,13 @@ describe("workloads.preview / submit", () => {
   it("submits as a member (workload PENDING + plan job) and refuses viewers", async () => {
     const res = await w.memberA.caller.workloads.submit(batch);
     const row = await prisma.workload.findUniqueOrThrow({ where: { id: res.id } });
-    expect(row).toMatchObject({ orgId: w.orgA.id, status: "PENDING", name: "nightly eval", submittedVia: "ui", createdById: w.memberA.user.id });
+    expect(row).toMatchObject({
+      orgId: w.orgA.id,
+      status: "PENDING",
+      name: "nightly eval",
+      submittedVia: "ui",
+      createdById: w.memberA.user.id,
+    });
     await expectCode(w.viewerA.caller.workloads.submit(batch), "FORBIDDEN");
     await expectCode(w.memberA.caller.workloads.submit({ ...batch, requests: -1 }), "BAD_REQUEST");
   });

@@ -12,7 +12,14 @@ export const ZListWorkloadsInput = z
 
 export const ZWorkloadIdInput = z.object({ workloadId: z.string().min(1).max(64) }).strict();
 
-export const ZPlacementView = z.object({ gpuType: z.string(), market: z.string(), tp: z.number(), pp: z.number(), replicas: z.number(), gpus: z.number() });
+export const ZPlacementView = z.object({
+  gpuType: z.string(),
+  market: z.string(),
+  tp: z.number(),
+  pp: z.number(),
+  replicas: z.number(),
+  gpus: z.number(),
+});
 export type TPlacementView = z.infer<typeof ZPlacementView>;
 
 export const ZAlternativeView = z.object({
@@ -29,7 +36,13 @@ export const ZDecisionView = z.object({
   kind: z.string(),
   reason: z.string(),
   createdAt: z.date(),
-  plan: z.object({ gpus: z.number().nullable(), costPerHour: z.number().nullable(), totalCost: z.number().nullable(), predictedHours: z.number().nullable(), summary: z.string().nullable() }),
+  plan: z.object({
+    gpus: z.number().nullable(),
+    costPerHour: z.number().nullable(),
+    totalCost: z.number().nullable(),
+    predictedHours: z.number().nullable(),
+    summary: z.string().nullable(),
+  }),
   alternatives: z.array(ZAlternativeView),
 });
 
@@ -94,10 +107,14 @@ export const ZPlanPreview = z.object({
   predictedHours: z.number().nullable(),
   predictedLatency: z.object({ ttftMs: z.number(), tpotMs: z.number() }).nullable(),
   tokensPerSecond: z.number(),
-  replicas: z.array(z.object({ gpuType: z.string(), market: z.string(), tp: z.number(), count: z.number(), role: z.string() })),
+  replicas: z.array(
+    z.object({ gpuType: z.string(), market: z.string(), tp: z.number(), count: z.number(), role: z.string() }),
+  ),
   alternatives: z.array(ZAlternativeView),
   reason: z.string(),
-  binding: z.object({ constraint: z.string(), detail: z.string(), bestAchievableHours: z.number().nullable() }).nullable(),
+  binding: z
+    .object({ constraint: z.string(), detail: z.string(), bestAchievableHours: z.number().nullable() })
+    .nullable(),
 });
 export type TPlanPreview = z.infer<typeof ZPlanPreview>;
 

@@ -5,11 +5,18 @@ import { prisma } from "@koi/db";
 import { claimInvitation, findInvitationByToken } from "./find-invitation-by-token.ts";
 
 /** A signed-in user accepts an invitation addressed to their email; returns the org to open. */
-export async function acceptInvitation(userId: string, token: string, now = new Date()): Promise<{ orgId: string; orgSlug: string }> {
+export async function acceptInvitation(
+  userId: string,
+  token: string,
+  now = new Date(),
+): Promise<{ orgId: string; orgSlug: string }> {
   const invitation = await findInvitationByToken(token, prisma, now);
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true, name: true } });
   if (!user || user.email.toLowerCase() !== invitation.email.toLowerCase()) {
-    throw new AppError("FORBIDDEN", `This invitation is for ${invitation.email}. Sign in with that email to accept it.`);
+    throw new AppError(
+      "FORBIDDEN",
+      `This invitation is for ${invitation.email}. Sign in with that email to accept it.`,
+    );
   }
   return prisma.$transaction(async (tx) => {
     await claimInvitation(tx, invitation.id, now);
@@ -23,7 +30,11 @@ export async function acceptInvitation(userId: string, token: string, now = new 
       });
       org = invitation.org;
     } else {
-      const first = await tx.membership.findFirst({ where: { userId }, orderBy: { createdAt: "asc" }, include: { org: true } });
+      const first = await tx.membership.findFirst({
+        where: { userId },
+        orderBy: { createdAt: "asc" },
+        include: { org: true },
+      });
       org = first?.org ?? (await createPersonalOrg(tx, userId, user.name ?? user.email));
     }
     await recordAudit(tx, {

@@ -1,7 +1,10 @@
 /** Where an invitation stands; only a "valid" one can be accepted or used to sign up. */
 export type TInvitationState = "valid" | "accepted" | "revoked" | "expired";
 
-export function invitationState(inv: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, now: Date): TInvitationState {
+export function invitationState(
+  inv: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
+  now: Date,
+): TInvitationState {
   if (inv.acceptedAt) return "accepted";
   if (inv.revokedAt) return "revoked";
   if (inv.expiresAt.getTime() <= now.getTime()) return "expired";

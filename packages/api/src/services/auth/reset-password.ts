@@ -12,7 +12,8 @@ export async function resetPassword(token: string, password: string, now = new D
     where: { tokenHash: hashSecretToken(token) },
     include: { user: { select: { email: true } } },
   });
-  if (!reset || reset.usedAt || reset.expiresAt.getTime() <= now.getTime()) throw new AppError("NOT_FOUND", INVALID_RESET);
+  if (!reset || reset.usedAt || reset.expiresAt.getTime() <= now.getTime())
+    throw new AppError("NOT_FOUND", INVALID_RESET);
   const passwordHash = await hashPassword(password);
   await prisma.$transaction(async (tx) => {
     // Conditional claim: of two concurrent uses of one link, only one commits.
@@ -23,7 +24,12 @@ export async function resetPassword(token: string, password: string, now = new D
     if (claimed.count !== 1) throw new AppError("NOT_FOUND", INVALID_RESET);
     await tx.passwordResetToken.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
     await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
-    await recordAudit(tx, { actorUserId: reset.userId, action: "password_reset.completed", targetType: "user", targetId: reset.userId });
+    await recordAudit(tx, {
+      actorUserId: reset.userId,
+      action: "password_reset.completed",
+      targetType: "user",
+      targetId: reset.userId,
+    });
   });
   return { email: reset.user.email };
 }

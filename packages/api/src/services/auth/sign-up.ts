@@ -12,7 +12,10 @@ export const INVITE_ONLY = "Koi is invite-only — join the waitlist.";
  * Creates an account. With an invitation the email is the invitation's and the user joins its org
  * (or, for a waitlist approval, gets their own); without one only when open sign-up is on.
  */
-export async function signUp(input: TSignUpInput, opts: { openSignUp: boolean; now?: Date }): Promise<{ email: string }> {
+export async function signUp(
+  input: TSignUpInput,
+  opts: { openSignUp: boolean; now?: Date },
+): Promise<{ email: string }> {
   const now = opts.now ?? new Date();
   if (input.inviteToken) return signUpWithInvitation({ ...input, inviteToken: input.inviteToken }, now);
   if (!opts.openSignUp) throw new AppError("FORBIDDEN", INVITE_ONLY);
@@ -32,7 +35,8 @@ async function signUpWithInvitation(input: TSignUpInput & { inviteToken: string 
     await claimInvitation(tx, invitation.id, now);
     const user = await tx.user.create({ data: { email, name: input.name, passwordHash, emailVerified: now } });
     const orgId = invitation.orgId
-      ? (await tx.membership.create({ data: { orgId: invitation.orgId, userId: user.id, role: invitation.role } })).orgId
+      ? (await tx.membership.create({ data: { orgId: invitation.orgId, userId: user.id, role: invitation.role } }))
+          .orgId
       : (await createPersonalOrg(tx, user.id, input.name)).id;
     await recordAudit(tx, {
       orgId,
@@ -49,12 +53,19 @@ async function signUpWithInvitation(input: TSignUpInput & { inviteToken: string 
 async function signUpOpen(input: { email: string; name: string; password: string }) {
   // Hash first so an existing email costs the same time as a new one.
   const passwordHash = await hashPassword(input.password);
-  if (await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } })) return { email: input.email };
+  if (await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } }))
+    return { email: input.email };
   try {
     await prisma.$transaction(async (tx) => {
       const user = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash } });
       const org = await createPersonalOrg(tx, user.id, input.name);
-      await recordAudit(tx, { orgId: org.id, actorUserId: user.id, action: "user.signed_up", targetType: "user", targetId: user.id });
+      await recordAudit(tx, {
+        orgId: org.id,
+        actorUserId: user.id,
+        action: "user.signed_up",
+        targetType: "user",
+        targetId: user.id,
+      });
     });
   } catch (err) {
     // A concurrent sign-up with the same email won the race: answer as for any existing email.

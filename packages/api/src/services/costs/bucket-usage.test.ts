@@ -11,7 +11,11 @@ describe("bucketUsage", () => {
       { at: at("2026-05-01T12:00:00Z"), component: "spot", costUsd: 3 },
     ];
     const b = bucketUsage(rows, { from: at("2026-05-01T10:00:00Z"), to: at("2026-05-01T13:00:00Z"), size: "hour" });
-    expect(b.map((x) => x.start.toISOString())).toEqual(["2026-05-01T10:00:00.000Z", "2026-05-01T11:00:00.000Z", "2026-05-01T12:00:00.000Z"]);
+    expect(b.map((x) => x.start.toISOString())).toEqual([
+      "2026-05-01T10:00:00.000Z",
+      "2026-05-01T11:00:00.000Z",
+      "2026-05-01T12:00:00.000Z",
+    ]);
     expect(b[0]).toMatchObject({ spot: 2, serverless: 1, totalUsd: 3 });
     expect(b[1]!.totalUsd).toBe(0);
     expect(b[2]).toMatchObject({ spot: 3, totalUsd: 3 });

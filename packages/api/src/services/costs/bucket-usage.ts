@@ -27,10 +27,14 @@ const isComponent = (c: string): c is TUsageComponentName => (USAGE_COMPONENTS a
  * Spend per bucket, stacked by component, with every bucket in [from, to) present (zeros where
  * nothing ran) so a chart's time axis has no gaps. Unknown components count towards the total only.
  */
-export function bucketUsage(records: readonly { at: Date; component: string; costUsd: number }[], opts: { from: Date; to: Date; size: TBucketSize }): TUsageBucket[] {
+export function bucketUsage(
+  records: readonly { at: Date; component: string; costUsd: number }[],
+  opts: { from: Date; to: Date; size: TBucketSize },
+): TUsageBucket[] {
   const step = opts.size === "hour" ? HOUR : DAY;
   const buckets = new Map<number, TUsageBucket>();
-  for (let t = bucketStart(opts.from, opts.size).getTime(); t < opts.to.getTime(); t += step) buckets.set(t, emptyBucket(new Date(t)));
+  for (let t = bucketStart(opts.from, opts.size).getTime(); t < opts.to.getTime(); t += step)
+    buckets.set(t, emptyBucket(new Date(t)));
   for (const r of records) {
     if (r.at < opts.from || r.at >= opts.to) continue;
     const bucket = buckets.get(bucketStart(r.at, opts.size).getTime());

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { lookupPrice } from "@koi/planner";
 import { catalogPrice, computeSavings, type TPriceOf } from "./compute-savings.ts";
 
-const prices: TPriceOf = (gpu, market) => (gpu === "H100-SXM" ? (market === "on-demand" ? 12 : 4) : gpu === "L4" && market === "on-demand" ? 1 : undefined);
+const prices: TPriceOf = (gpu, market) =>
+  gpu === "H100-SXM" ? (market === "on-demand" ? 12 : 4) : gpu === "L4" && market === "on-demand" ? 1 : undefined;
 
 describe("computeSavings", () => {
   it("prices the same GPU-seconds at on-demand and serverless rates and subtracts actual spend", () => {
@@ -34,7 +35,9 @@ describe("computeSavings", () => {
   });
 
   it("reads the planner catalog by default and tolerates unknown GPUs", () => {
-    expect(catalogPrice("H100-SXM", "on-demand")).toBe(lookupPrice({ gpuType: "H100-SXM", market: "on-demand" })!.pricePerGpuHour);
+    expect(catalogPrice("H100-SXM", "on-demand")).toBe(
+      lookupPrice({ gpuType: "H100-SXM", market: "on-demand" })!.pricePerGpuHour,
+    );
     expect(catalogPrice("no-such-gpu", "on-demand")).toBeUndefined();
   });
 });

@@ -29,10 +29,19 @@ export const catalogPrice: TPriceOf = (gpuType, market) => {
  * serverless: baseline = Σ seconds / 3600 × catalog $/GPU-h of that GPU type in that market;
  * saved = baseline − what was actually spent (all components, router included).
  */
-export function computeSavings(records: readonly { component: string; gpuType: string | null; seconds: number; costUsd: number }[], priceOf: TPriceOf = catalogPrice): TSavings {
+export function computeSavings(
+  records: readonly { component: string; gpuType: string | null; seconds: number; costUsd: number }[],
+  priceOf: TPriceOf = catalogPrice,
+): TSavings {
   const s: TSavings = {
-    actualUsd: 0, gpuSeconds: 0, onDemandBaselineUsd: 0, serverlessBaselineUsd: 0, savedVsOnDemandUsd: 0, savedVsServerlessUsd: 0,
-    unpricedOnDemandSeconds: 0, unpricedServerlessSeconds: 0,
+    actualUsd: 0,
+    gpuSeconds: 0,
+    onDemandBaselineUsd: 0,
+    serverlessBaselineUsd: 0,
+    savedVsOnDemandUsd: 0,
+    savedVsServerlessUsd: 0,
+    unpricedOnDemandSeconds: 0,
+    unpricedServerlessSeconds: 0,
   };
   for (const r of records) {
     s.actualUsd += r.costUsd;

@@ -13,12 +13,22 @@ type TActor = { orgId: string; userId: string; role: TRole };
  * Creates the invitation and queues its email in one transaction (the worker makes the token).
  * Inviting an address with a pending invitation replaces it: the new email is the one that works.
  */
-export async function inviteMember(actor: TActor, input: TInviteMemberInput, now = new Date()): Promise<TPendingInvitation> {
+export async function inviteMember(
+  actor: TActor,
+  input: TInviteMemberInput,
+  now = new Date(),
+): Promise<TPendingInvitation> {
   const refusal = inviteRefusal({ actorRole: actor.role, role: input.role });
   if (refusal) throw refusal;
   return prisma.$transaction(async (tx) => {
-    const existing = await tx.membership.findFirst({ where: { orgId: actor.orgId, user: { email: { equals: input.email, mode: "insensitive" } } }, select: { id: true } });
-    if (existing) throw new AppError("CONFLICT", `${input.email} is already a member.`, { fields: { email: "Already a member of this organization." } });
+    const existing = await tx.membership.findFirst({
+      where: { orgId: actor.orgId, user: { email: { equals: input.email, mode: "insensitive" } } },
+      select: { id: true },
+    });
+    if (existing)
+      throw new AppError("CONFLICT", `${input.email} is already a member.`, {
+        fields: { email: "Already a member of this organization." },
+      });
     await tx.invitation.updateMany({
       where: { orgId: actor.orgId, email: input.email, acceptedAt: null, revokedAt: null },
       data: { revokedAt: now },
@@ -33,7 +43,12 @@ export async function inviteMember(actor: TActor, input: TInviteMemberInput, now
       },
       include: { invitedBy: { select: { name: true } } },
     });
-    await enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId: `send-invitation-${invitation.id}`, orgId: actor.orgId });
+    await enqueueViaOutbox(
+      tx,
+      "send-invitation",
+      { invitationId: invitation.id },
+      { jobId: `send-invitation-${invitation.id}`, orgId: actor.orgId },
+    );
     await recordAudit(tx, {
       orgId: actor.orgId,
       actorUserId: actor.userId,

@@ -48,6 +48,8 @@ describe("removalRefusal", () => {
   });
 
   it("tells the last owner how to leave", () => {
-    expect(removalRefusal({ actorRole: "OWNER", isSelf: true, targetRole: "OWNER", ownerCount: 1 })?.message).toMatch(/make someone else owner/);
+    expect(removalRefusal({ actorRole: "OWNER", isSelf: true, targetRole: "OWNER", ownerCount: 1 })?.message).toMatch(
+      /make someone else owner/,
+    );
   });
 });

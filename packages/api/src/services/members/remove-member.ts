@@ -12,7 +12,12 @@ export async function removeMember(actor: { orgId: string; userId: string; role:
     const target = await tx.membership.findFirst({ where: { id: membershipId, orgId: actor.orgId } });
     if (!target) throw notFound();
     const isSelf = target.userId === actor.userId;
-    const refusal = removalRefusal({ actorRole: actor.role, isSelf, targetRole: target.role, ownerCount: await countOwners(tx, actor.orgId) });
+    const refusal = removalRefusal({
+      actorRole: actor.role,
+      isSelf,
+      targetRole: target.role,
+      ownerCount: await countOwners(tx, actor.orgId),
+    });
     if (refusal) throw refusal;
     await tx.membership.delete({ where: { id: target.id } });
     await recordAudit(tx, {

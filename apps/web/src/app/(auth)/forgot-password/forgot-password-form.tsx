@@ -14,7 +14,11 @@ import { useTRPC } from "@/trpc/react";
 export function ForgotPasswordForm() {
   const trpc = useTRPC();
   const request = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
-  const form = useForm<z.input<typeof ZRequestPasswordResetInput>, unknown, z.output<typeof ZRequestPasswordResetInput>>({
+  const form = useForm<
+    z.input<typeof ZRequestPasswordResetInput>,
+    unknown,
+    z.output<typeof ZRequestPasswordResetInput>
+  >({
     resolver: zodResolver(ZRequestPasswordResetInput),
     defaultValues: { email: "" },
   });
@@ -23,15 +27,29 @@ export function ForgotPasswordForm() {
   if (request.isSuccess) {
     return (
       <Alert tone="success">
-        If an account exists for {request.variables.email}, we've sent it a link to choose a new password. The link works once, for 1 hour.
+        If an account exists for {request.variables.email}, we've sent it a link to choose a new password. The link
+        works once, for 1 hour.
       </Alert>
     );
   }
   return (
-    <form method="post" onSubmit={form.handleSubmit((values) => request.mutate(values))} noValidate className="space-y-4">
+    <form
+      method="post"
+      onSubmit={form.handleSubmit((values) => request.mutate(values))}
+      noValidate
+      className="space-y-4"
+    >
       {request.isError ? <Alert tone="error">{errorMessage(request.error)}</Alert> : null}
       <Field id="email" label="Email" error={errors.email?.message}>
-        <Input id="email" type="email" autoComplete="email" autoFocus aria-invalid={Boolean(errors.email)} aria-describedby={errors.email ? "email-error" : undefined} {...form.register("email")} />
+        <Input
+          id="email"
+          type="email"
+          autoComplete="email"
+          autoFocus
+          aria-invalid={Boolean(errors.email)}
+          aria-describedby={errors.email ? "email-error" : undefined}
+          {...form.register("email")}
+        />
       </Field>
       <Button type="submit" className="w-full" disabled={request.isPending}>
         {request.isPending ? "Sending…" : "Email me a reset link"}

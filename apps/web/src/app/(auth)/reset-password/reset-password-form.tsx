@@ -16,10 +16,13 @@ import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/react";
 
 // The server's schema plus a confirmation that only the browser needs.
-const ZResetPasswordForm = ZResetPasswordInput.extend({ confirmPassword: z.string() }).refine((v) => v.password === v.confirmPassword, {
-  path: ["confirmPassword"],
-  message: "The passwords don't match.",
-});
+const ZResetPasswordForm = ZResetPasswordInput.extend({ confirmPassword: z.string() }).refine(
+  (v) => v.password === v.confirmPassword,
+  {
+    path: ["confirmPassword"],
+    message: "The passwords don't match.",
+  },
+);
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const trpc = useTRPC();
@@ -53,10 +56,23 @@ export function ResetPasswordForm({ token }: { token: string }) {
         </Alert>
       ) : null}
       <Field id="password" label="New password" hint="At least 10 characters." error={errors.password?.message}>
-        <PasswordInput id="password" autoComplete="new-password" autoFocus aria-invalid={Boolean(errors.password)} aria-describedby={errors.password ? "password-error" : undefined} {...form.register("password")} />
+        <PasswordInput
+          id="password"
+          autoComplete="new-password"
+          autoFocus
+          aria-invalid={Boolean(errors.password)}
+          aria-describedby={errors.password ? "password-error" : undefined}
+          {...form.register("password")}
+        />
       </Field>
       <Field id="confirmPassword" label="Repeat the new password" error={errors.confirmPassword?.message}>
-        <PasswordInput id="confirmPassword" autoComplete="new-password" aria-invalid={Boolean(errors.confirmPassword)} aria-describedby={errors.confirmPassword ? "confirmPassword-error" : undefined} {...form.register("confirmPassword")} />
+        <PasswordInput
+          id="confirmPassword"
+          autoComplete="new-password"
+          aria-invalid={Boolean(errors.confirmPassword)}
+          aria-describedby={errors.confirmPassword ? "confirmPassword-error" : undefined}
+          {...form.register("confirmPassword")}
+        />
       </Field>
       <Button type="submit" className="w-full" disabled={isSubmitting}>
         {isSubmitting ? "Saving…" : "Set new password"}

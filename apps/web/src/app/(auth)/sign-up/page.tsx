@@ -9,7 +9,11 @@ import { getInvitationInfo } from "@/lib/get-invitation-info";
 
 export const metadata: Metadata = { title: "Create your account" };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const token = typeof params.token === "string" ? params.token : undefined;
   const signInFooter = (
@@ -26,12 +30,18 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       return (
         <AuthCard title={invitationTitle(info)} description={`${info.email} already has a Koi account.`}>
           <InvitationSummary info={info} />
-          <TextLink href={`/sign-in?callbackUrl=${encodeURIComponent(acceptUrl)}`}>Sign in to accept the invitation</TextLink>
+          <TextLink href={`/sign-in?callbackUrl=${encodeURIComponent(acceptUrl)}`}>
+            Sign in to accept the invitation
+          </TextLink>
         </AuthCard>
       );
     }
     return (
-      <AuthCard title={invitationTitle(info)} description="Create your account to accept the invitation." footer={signInFooter}>
+      <AuthCard
+        title={invitationTitle(info)}
+        description="Create your account to accept the invitation."
+        footer={signInFooter}
+      >
         <InvitationSummary info={info} />
         <SignUpForm inviteToken={token} invitedEmail={info.email} />
       </AuthCard>
@@ -40,13 +50,21 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
 
   if (!env().KOI_OPEN_SIGNUP) {
     return (
-      <AuthCard title="Koi is invite-only — join the waitlist" description="We're letting teams in a few at a time. Join the waitlist, or ask a teammate on Koi to invite you." footer={signInFooter}>
+      <AuthCard
+        title="Koi is invite-only — join the waitlist"
+        description="We're letting teams in a few at a time. Join the waitlist, or ask a teammate on Koi to invite you."
+        footer={signInFooter}
+      >
         <TextLink href="/waitlist">Join the waitlist</TextLink>
       </AuthCard>
     );
   }
   return (
-    <AuthCard title="Create your Koi account" description="You'll get your own organization; invite your team from its settings." footer={signInFooter}>
+    <AuthCard
+      title="Create your Koi account"
+      description="You'll get your own organization; invite your team from its settings."
+      footer={signInFooter}
+    >
       <SignUpForm />
     </AuthCard>
   );

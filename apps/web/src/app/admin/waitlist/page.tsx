@@ -7,7 +7,8 @@ import { serverApi } from "@/trpc/server";
 export const metadata: Metadata = { title: "Waitlist · Admin", robots: { index: false } };
 
 type TSearch = { status?: string | string[]; q?: string | string[]; cursor?: string | string[] };
-const one = (v: string | string[] | undefined) => (typeof v === "string" && v.trim() ? v.trim().slice(0, 200) : undefined);
+const one = (v: string | string[] | undefined) =>
+  typeof v === "string" && v.trim() ? v.trim().slice(0, 200) : undefined;
 
 export default async function AdminWaitlistPage({ searchParams }: { searchParams: Promise<TSearch> }) {
   await requireStaff("/admin/waitlist");

@@ -10,7 +10,7 @@ type TOperation = {
   summary?: string;
   description?: string;
   tags?: string[];
-  parameters?: ({ name?: string; in?: string; description?: string; $ref?: string })[];
+  parameters?: { name?: string; in?: string; description?: string; $ref?: string }[];
   requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: { $ref?: string } }> }>;
 };
@@ -32,8 +32,9 @@ export default function ApiDocsPage() {
         </Link>
         <h1 className="text-3xl font-bold">{doc.info.title}</h1>
         <p className="text-zinc-600 dark:text-zinc-400">
-          Version {doc.info.version}. Authenticate with <code>Authorization: Bearer koi_live_…</code> (or HTTP Basic with the key as the password). Errors are always{" "}
-          <code>{`{"error":{"code","message","requestId"}}`}</code>. Every POST honours <code>Idempotency-Key</code>. Machine-readable:{" "}
+          Version {doc.info.version}. Authenticate with <code>Authorization: Bearer koi_live_…</code> (or HTTP Basic
+          with the key as the password). Errors are always <code>{`{"error":{"code","message","requestId"}}`}</code>.
+          Every POST honours <code>Idempotency-Key</code>. Machine-readable:{" "}
           <a className="text-brand-600 underline" href="/api/v1/openapi.json">
             /api/v1/openapi.json
           </a>
@@ -45,9 +46,15 @@ export default function ApiDocsPage() {
           Endpoints
         </h2>
         {operations.map(({ path, method, op }) => (
-          <article key={`${method} ${path}`} id={op.operationId} className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+          <article
+            key={`${method} ${path}`}
+            id={op.operationId}
+            className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800"
+          >
             <h3 className="font-mono text-sm">
-              <span className="mr-2 rounded bg-zinc-900 px-1.5 py-0.5 text-xs font-bold uppercase text-white">{method}</span>
+              <span className="mr-2 rounded bg-zinc-900 px-1.5 py-0.5 text-xs font-bold uppercase text-white">
+                {method}
+              </span>
               {path}
             </h3>
             {op.summary ? <p className="mt-2 font-medium">{op.summary}</p> : null}
@@ -56,14 +63,22 @@ export default function ApiDocsPage() {
               {op.parameters?.filter((p) => p.name).length ? (
                 <>
                   <dt className="text-zinc-500">Parameters</dt>
-                  <dd>{op.parameters.filter((p) => p.name).map((p) => `${p.name} (${p.in})`).join(", ")}</dd>
+                  <dd>
+                    {op.parameters
+                      .filter((p) => p.name)
+                      .map((p) => `${p.name} (${p.in})`)
+                      .join(", ")}
+                  </dd>
                 </>
               ) : null}
               {op.requestBody ? (
                 <>
                   <dt className="text-zinc-500">Body</dt>
                   <dd>
-                    <a className="font-mono text-brand-600 underline" href={`#schema-${schemaName(op.requestBody.content?.["application/json"]?.schema?.$ref)}`}>
+                    <a
+                      className="font-mono text-brand-600 underline"
+                      href={`#schema-${schemaName(op.requestBody.content?.["application/json"]?.schema?.$ref)}`}
+                    >
                       {schemaName(op.requestBody.content?.["application/json"]?.schema?.$ref) ?? "JSON"}
                     </a>
                   </dd>
@@ -86,9 +101,15 @@ export default function ApiDocsPage() {
           Schemas
         </h2>
         {Object.entries(schemas).map(([name, schema]) => (
-          <details key={name} id={`schema-${name}`} className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+          <details
+            key={name}
+            id={`schema-${name}`}
+            className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+          >
             <summary className="cursor-pointer font-mono text-sm font-medium">{name}</summary>
-            <pre className="mt-2 overflow-x-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">{JSON.stringify(schema, null, 2)}</pre>
+            <pre className="mt-2 overflow-x-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">
+              {JSON.stringify(schema, null, 2)}
+            </pre>
           </details>
         ))}
       </section>

@@ -26,8 +26,8 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
               <h2 className="font-medium">1. Connect an engine</h2>
             </div>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              Koi's agent runs next to your Orca or Tuna engines and reports GPUs, prices and progress. Once one is connected, this page shows GPUs in use,
-              spend today and workloads at risk.
+              Koi's agent runs next to your Orca or Tuna engines and reports GPUs, prices and progress. Once one is
+              connected, this page shows GPUs in use, spend today and workloads at risk.
             </p>
             <Link
               href={`/o/${org.slug}/fleet/connect`}

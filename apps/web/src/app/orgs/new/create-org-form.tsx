@@ -34,8 +34,20 @@ export function CreateOrgForm() {
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       {create.isError ? <Alert tone="error">{errorMessage(create.error)}</Alert> : null}
-      <Field id="name" label="Organization name" hint="Usually your company or team. You can invite people next." error={errors.name?.message}>
-        <Input id="name" autoFocus autoComplete="organization" aria-invalid={Boolean(errors.name)} aria-describedby={errors.name ? "name-error" : undefined} {...form.register("name")} />
+      <Field
+        id="name"
+        label="Organization name"
+        hint="Usually your company or team. You can invite people next."
+        error={errors.name?.message}
+      >
+        <Input
+          id="name"
+          autoFocus
+          autoComplete="organization"
+          aria-invalid={Boolean(errors.name)}
+          aria-describedby={errors.name ? "name-error" : undefined}
+          {...form.register("name")}
+        />
       </Field>
       <Button type="submit" disabled={create.isPending || create.isSuccess}>
         {create.isPending || create.isSuccess ? "Creating…" : "Create organization"}

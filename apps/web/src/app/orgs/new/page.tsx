@@ -13,7 +13,11 @@ export default async function NewOrgPage() {
   if (!session?.user?.id) redirect("/sign-in?callbackUrl=%2Forgs%2Fnew");
   return (
     <main className="mx-auto max-w-lg space-y-6 p-8">
-      <Link href="/dashboard" aria-label="Back to the dashboard" className="inline-block rounded-md focus-visible:outline-2 focus-visible:outline-brand-500">
+      <Link
+        href="/dashboard"
+        aria-label="Back to the dashboard"
+        className="inline-block rounded-md focus-visible:outline-2 focus-visible:outline-brand-500"
+      >
         <KoiLogo className="text-lg" />
       </Link>
       <Card className="space-y-4">

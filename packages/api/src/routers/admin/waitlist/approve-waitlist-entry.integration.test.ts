@@ -20,7 +20,14 @@ describe("admin.waitlist.approve", () => {
     expect(updated.approvedAt).toBeInstanceOf(Date);
 
     const invitation = await prisma.invitation.findUniqueOrThrow({ where: { id: result.invitationId! } });
-    expect(invitation).toMatchObject({ orgId: null, email: e.email, role: "OWNER", invitedById: staff.id, tokenHash: null, acceptedAt: null });
+    expect(invitation).toMatchObject({
+      orgId: null,
+      email: e.email,
+      role: "OWNER",
+      invitedById: staff.id,
+      tokenHash: null,
+      acceptedAt: null,
+    });
     const days = (invitation.expiresAt.getTime() - before) / 86_400_000;
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThan(7.01);
@@ -30,31 +37,55 @@ describe("admin.waitlist.approve", () => {
 
     const audit = await prisma.auditEvent.findMany({ where: { targetId: e.id } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: "waitlist.approved", actorUserId: staff.id, targetType: "WaitlistEntry", orgId: null });
+    expect(audit[0]).toMatchObject({
+      action: "waitlist.approved",
+      actorUserId: staff.id,
+      targetType: "WaitlistEntry",
+      orgId: null,
+    });
   });
 
   it("is a no-op the second time, and two concurrent approvals make one invitation", async () => {
     const staff = await createTestUser({ isStaff: true });
     const other = await createTestUser({ isStaff: true });
     const e = await entry("CONFIRMED");
-    const [a, b] = await Promise.all([callerAs(staff.id).admin.waitlist.approve({ entryId: e.id }), callerAs(other.id).admin.waitlist.approve({ entryId: e.id })]);
+    const [a, b] = await Promise.all([
+      callerAs(staff.id).admin.waitlist.approve({ entryId: e.id }),
+      callerAs(other.id).admin.waitlist.approve({ entryId: e.id }),
+    ]);
     expect([a.alreadyApproved, b.alreadyApproved].sort()).toEqual([false, true]);
     expect(a.invitationId).toBe(b.invitationId);
     const again = await callerAs(staff.id).admin.waitlist.approve({ entryId: e.id });
     expect(again).toEqual({ status: "APPROVED", invitationId: a.invitationId, alreadyApproved: true });
 
     expect(await prisma.invitation.count({ where: { email: e.email } })).toBe(1);
-    expect(await prisma.outboxEvent.count({ where: { jobName: "send-invitation", payload: { equals: { invitationId: a.invitationId } } } })).toBe(1);
+    expect(
+      await prisma.outboxEvent.count({
+        where: { jobName: "send-invitation", payload: { equals: { invitationId: a.invitationId } } },
+      }),
+    ).toBe(1);
     expect(await prisma.auditEvent.count({ where: { targetId: e.id } })).toBe(1);
   });
 
   it("refuses an unconfirmed entry (CONFLICT) and an unknown one (NOT_FOUND)", async () => {
     const staff = await createTestUser({ isStaff: true });
     const e = await entry("PENDING");
-    expect(codeOf(await callerAs(staff.id).admin.waitlist.approve({ entryId: e.id }).catch((x: unknown) => x))).toBe("CONFLICT");
+    expect(
+      codeOf(
+        await callerAs(staff.id)
+          .admin.waitlist.approve({ entryId: e.id })
+          .catch((x: unknown) => x),
+      ),
+    ).toBe("CONFLICT");
     expect((await prisma.waitlistEntry.findUniqueOrThrow({ where: { id: e.id } })).status).toBe("PENDING");
     expect(await prisma.invitation.count({ where: { email: e.email } })).toBe(0);
-    expect(codeOf(await callerAs(staff.id).admin.waitlist.approve({ entryId: "nope" }).catch((x: unknown) => x))).toBe("NOT_FOUND");
+    expect(
+      codeOf(
+        await callerAs(staff.id)
+          .admin.waitlist.approve({ entryId: "nope" })
+          .catch((x: unknown) => x),
+      ),
+    ).toBe("NOT_FOUND");
   });
 
   it("does not exist for non-staff (NOT_FOUND) nor for visitors (UNAUTHORIZED), and changes nothing", async () => {
@@ -67,8 +98,20 @@ describe("admin.waitlist.approve", () => {
     ]) {
       expect(codeOf(await call().catch((x: unknown) => x))).toBe("NOT_FOUND");
     }
-    expect(codeOf(await callerAs(null).admin.waitlist.approve({ entryId: e.id }).catch((x: unknown) => x))).toBe("UNAUTHORIZED");
-    expect(codeOf(await callerAs(null).admin.waitlist.list({}).catch((x: unknown) => x))).toBe("UNAUTHORIZED");
+    expect(
+      codeOf(
+        await callerAs(null)
+          .admin.waitlist.approve({ entryId: e.id })
+          .catch((x: unknown) => x),
+      ),
+    ).toBe("UNAUTHORIZED");
+    expect(
+      codeOf(
+        await callerAs(null)
+          .admin.waitlist.list({})
+          .catch((x: unknown) => x),
+      ),
+    ).toBe("UNAUTHORIZED");
     expect((await prisma.waitlistEntry.findUniqueOrThrow({ where: { id: e.id } })).status).toBe("CONFIRMED");
   });
 });

@@ -17,7 +17,10 @@ const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
  */
 export async function approveWaitlistEntry(entryId: string, staffUserId: string) {
   return prisma.$transaction(async (tx) => {
-    const entry = await tx.waitlistEntry.findUnique({ where: { id: entryId }, select: { id: true, email: true, status: true } });
+    const entry = await tx.waitlistEntry.findUnique({
+      where: { id: entryId },
+      select: { id: true, email: true, status: true },
+    });
     if (!entry) throw notFound("No such waitlist entry.");
     if (entry.status === "PENDING") throw new AppError("CONFLICT", "This person has not confirmed their email yet.");
 
@@ -27,16 +30,30 @@ export async function approveWaitlistEntry(entryId: string, staffUserId: string)
       data: { status: "APPROVED", approvedAt: now, approvedById: staffUserId },
     });
     if (claimed.count === 0) {
-      const current = await tx.waitlistEntry.findUniqueOrThrow({ where: { id: entryId }, select: { invitationId: true } });
+      const current = await tx.waitlistEntry.findUniqueOrThrow({
+        where: { id: entryId },
+        select: { invitationId: true },
+      });
       return { status: "APPROVED" as const, invitationId: current.invitationId, alreadyApproved: true };
     }
 
     const invitation = await tx.invitation.create({
-      data: { orgId: null, email: entry.email, role: "OWNER", expiresAt: new Date(now.getTime() + INVITATION_TTL_MS), invitedById: staffUserId },
+      data: {
+        orgId: null,
+        email: entry.email,
+        role: "OWNER",
+        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+        invitedById: staffUserId,
+      },
       select: { id: true },
     });
     await tx.waitlistEntry.update({ where: { id: entryId }, data: { invitationId: invitation.id } });
-    await enqueueViaOutbox(tx, "send-invitation", { invitationId: invitation.id }, { jobId: `invite-${invitation.id}` });
+    await enqueueViaOutbox(
+      tx,
+      "send-invitation",
+      { invitationId: invitation.id },
+      { jobId: `invite-${invitation.id}` },
+    );
     await recordAudit(tx, {
       actorUserId: staffUserId,
       action: "waitlist.approved",

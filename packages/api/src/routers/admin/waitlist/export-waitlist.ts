@@ -7,7 +7,9 @@ import { ZWaitlistEntryView, ZWaitlistStatus } from "./list-waitlist.schema.ts";
 // Far above any waitlist we expect; the cap keeps one request from reading an unbounded table.
 const EXPORT_MAX_ROWS = 50_000;
 
-export const ZExportWaitlistInput = z.object({ status: ZWaitlistStatus.optional(), search: z.string().trim().max(200).optional() }).strict();
+export const ZExportWaitlistInput = z
+  .object({ status: ZWaitlistStatus.optional(), search: z.string().trim().max(200).optional() })
+  .strict();
 
 /** Rows for the CSV download (apps/web /admin/waitlist/export.csv), oldest first. */
 export const exportWaitlist = staffProcedure

@@ -14,7 +14,10 @@ export const waitlistEntryViewSelect = {
   approvedAt: true,
 } satisfies Prisma.WaitlistEntrySelect;
 
-export function waitlistWhere(filter: { status?: TWaitlistEntryView["status"]; search?: string }): Prisma.WaitlistEntryWhereInput {
+export function waitlistWhere(filter: {
+  status?: TWaitlistEntryView["status"];
+  search?: string;
+}): Prisma.WaitlistEntryWhereInput {
   const search = filter.search?.trim();
   return {
     ...(filter.status ? { status: filter.status } : {}),
@@ -31,7 +34,12 @@ export function waitlistWhere(filter: { status?: TWaitlistEntryView["status"]; s
 }
 
 /** Newest first; `id` breaks ties so the cursor walks every row exactly once. */
-export async function findWaitlistEntries(filter: { status?: TWaitlistEntryView["status"]; search?: string; cursor?: string; limit: number }) {
+export async function findWaitlistEntries(filter: {
+  status?: TWaitlistEntryView["status"];
+  search?: string;
+  cursor?: string;
+  limit: number;
+}) {
   const rows = await prisma.waitlistEntry.findMany({
     where: waitlistWhere(filter),
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -23,7 +23,11 @@ export function AcceptInvitationButton({ token }: { token: string }) {
   return (
     <div className="space-y-3">
       {accept.isError ? <Alert tone="error">{errorMessage(accept.error)}</Alert> : null}
-      <Button className="w-full" disabled={accept.isPending || accept.isSuccess} onClick={() => accept.mutate({ token })}>
+      <Button
+        className="w-full"
+        disabled={accept.isPending || accept.isSuccess}
+        onClick={() => accept.mutate({ token })}
+      >
         {accept.isPending || accept.isSuccess ? "Joining…" : "Accept invitation"}
       </Button>
     </div>

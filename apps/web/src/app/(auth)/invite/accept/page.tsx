@@ -13,7 +13,11 @@ import { AcceptInvitationButton } from "./accept-invitation-button";
 export const metadata: Metadata = { title: "Accept invitation" };
 
 /** No account for the invited email → sign up here; signed in as it → accept; else → sign in as it first. */
-export default async function AcceptInvitationPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AcceptInvitationPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const token = typeof params.token === "string" ? params.token : undefined;
   const info = await getInvitationInfo(token);

@@ -4,7 +4,8 @@ import { fleetSizeLabel, workloadTypeLabel } from "@koi/api/routers/waitlist/joi
 import { toCsv } from "@koi/core/csv";
 import { serverApi } from "@/trpc/server";
 
-const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+const notFound = () =>
+  new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 /** Staff-only download; anyone else (signed in or not) gets the same 404 as any missing page. */
 export async function GET(request: Request) {
@@ -21,8 +22,30 @@ export async function GET(request: Request) {
   }
 
   const csv = toCsv(
-    ["id", "email", "name", "company", "fleet_size", "workload_type", "status", "joined_at", "confirmed_at", "approved_at"],
-    rows.map((r) => [r.id, r.email, r.name, r.company, fleetSizeLabel(r.fleetSize), workloadTypeLabel(r.workloadType), r.status, r.createdAt, r.confirmedAt, r.approvedAt]),
+    [
+      "id",
+      "email",
+      "name",
+      "company",
+      "fleet_size",
+      "workload_type",
+      "status",
+      "joined_at",
+      "confirmed_at",
+      "approved_at",
+    ],
+    rows.map((r) => [
+      r.id,
+      r.email,
+      r.name,
+      r.company,
+      fleetSizeLabel(r.fleetSize),
+      workloadTypeLabel(r.workloadType),
+      r.status,
+      r.createdAt,
+      r.confirmedAt,
+      r.approvedAt,
+    ]),
   );
   const day = new Date().toISOString().slice(0, 10);
   return new Response(csv, {

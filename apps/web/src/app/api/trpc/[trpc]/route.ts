@@ -19,8 +19,15 @@ async function handle(request: Request) {
     router: appRouter,
     createContext: () => createContext({ session, headers: request.headers, requestId }),
     responseMeta({ errors }) {
-      const retryAfter = errors.map((e) => (e.cause as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds).find(Boolean);
-      return { headers: new Headers({ "x-request-id": requestId, ...(retryAfter ? { "retry-after": String(retryAfter) } : {}) }) };
+      const retryAfter = errors
+        .map((e) => (e.cause as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds)
+        .find(Boolean);
+      return {
+        headers: new Headers({
+          "x-request-id": requestId,
+          ...(retryAfter ? { "retry-after": String(retryAfter) } : {}),
+        }),
+      };
     },
   });
   return response;

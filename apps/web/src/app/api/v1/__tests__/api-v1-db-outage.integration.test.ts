@@ -28,7 +28,8 @@ describe("Postgres outage (issue #5 item 6d)", () => {
   it("the API answers 503 with Retry-After while Postgres is unreachable, and recovers", async () => {
     const t = await createTenants();
     const bodies = validBodies(t);
-    const heartbeat = () => call(handlers.heartbeat, { params: { agentId: t.agentId }, body: bodies.heartbeat, key: t.engineA.secret });
+    const heartbeat = () =>
+      call(handlers.heartbeat, { params: { agentId: t.agentId }, body: bodies.heartbeat, key: t.engineA.secret });
     const plan = () => call(handlers.plan, { body: bodies.plan, key: t.workloadsA.secret });
     expect((await heartbeat()).status).toBe(200);
 

@@ -38,7 +38,13 @@ describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
     return [
       { name: "submit workload", handler: handlers.submitWorkload, params: {}, body: b.submit, key: workloadsKey },
       { name: "plan", handler: handlers.plan, params: {}, body: b.plan, key: workloadsKey },
-      { name: "cancel workload", handler: handlers.cancelWorkload, params: { workloadId: t.workloadId }, body: b.cancel, key: workloadsKey },
+      {
+        name: "cancel workload",
+        handler: handlers.cancelWorkload,
+        params: { workloadId: t.workloadId },
+        body: b.cancel,
+        key: workloadsKey,
+      },
       { name: "register", handler: handlers.register, params: {}, body: b.register },
       { name: "heartbeat", handler: handlers.heartbeat, params: { agentId: t.agentId }, body: b.heartbeat },
       { name: "ack", handler: handlers.ack, params: { agentId: t.agentId, commandId: t.commandId }, body: b.ack },
@@ -54,7 +60,8 @@ describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
         fc.asyncProperty(fc.jsonValue(), async (body) => {
           const res = await call(r.handler, { params: r.params, body, key: r.key ?? t.engineA.secret });
           expect(res.status, `${r.name}: ${JSON.stringify(body).slice(0, 200)}`).toBeLessThan(500);
-          if (res.status >= 400) expect(res.json).toMatchObject({ error: { code: expect.any(String), requestId: expect.any(String) } });
+          if (res.status >= 400)
+            expect(res.json).toMatchObject({ error: { code: expect.any(String), requestId: expect.any(String) } });
         }),
         { numRuns: RUNS, seed: 42 },
       );
@@ -64,29 +71,46 @@ describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
   it("valid bodies with one field mutated or removed answer < 500", async () => {
     for (const r of postRoutes()) {
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), fc.boolean(), async (path, replacement, remove) => {
-          const body = mutate(r.body, path, replacement, remove);
-          const res = await call(r.handler, { params: r.params, body, key: r.key ?? t.engineA.secret });
-          expect(res.status, `${r.name}: ${JSON.stringify(body).slice(0, 300)}`).toBeLessThan(500);
-        }),
+        fc.asyncProperty(
+          fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.boolean(),
+          async (path, replacement, remove) => {
+            const body = mutate(r.body, path, replacement, remove);
+            const res = await call(r.handler, { params: r.params, body, key: r.key ?? t.engineA.secret });
+            expect(res.status, `${r.name}: ${JSON.stringify(body).slice(0, 300)}`).toBeLessThan(500);
+          },
+        ),
         { numRuns: RUNS, seed: 7 },
       );
     }
   }, 120_000);
 
   it("arbitrary list query strings and workload ids answer < 500", async () => {
-    const param = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom("RUNNING", "running,paused", "batch", "0", "-1", "1000", "%00", "\u0000"));
+    const param = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.constantFrom("RUNNING", "running,paused", "batch", "0", "-1", "1000", "%00", "\u0000"),
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom("status", "kind", "limit", "cursor", "other"), param, async (name, value) => {
-        const res = await call(handlers.listWorkloads, { method: "GET", path: `/api/v1/workloads?${name}=${encodeURIComponent(value)}`, key: t.workloadsA.secret });
+        const res = await call(handlers.listWorkloads, {
+          method: "GET",
+          path: `/api/v1/workloads?${name}=${encodeURIComponent(value)}`,
+          key: t.workloadsA.secret,
+        });
         expect(res.status, `${name}=${value}`).toBeLessThan(500);
-        if (res.status >= 400) expect(res.json).toMatchObject({ error: { code: expect.any(String), requestId: expect.any(String) } });
+        if (res.status >= 400)
+          expect(res.json).toMatchObject({ error: { code: expect.any(String), requestId: expect.any(String) } });
       }),
       { numRuns: RUNS, seed: 11 },
     );
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 400 }), async (workloadId) => {
-        const res = await call(handlers.getWorkload, { method: "GET", params: { workloadId }, key: t.workloadsA.secret });
+        const res = await call(handlers.getWorkload, {
+          method: "GET",
+          params: { workloadId },
+          key: t.workloadsA.secret,
+        });
         expect([200, 404]).toContain(res.status);
       }),
       { numRuns: RUNS, seed: 12 },
@@ -94,9 +118,17 @@ describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
   }, 120_000);
 
   it("malformed JSON and oversized bodies are 400 / 413", async () => {
-    const bad = await call(handlers.heartbeat, { params: { agentId: t.agentId }, rawBody: "{not json", key: t.engineA.secret });
+    const bad = await call(handlers.heartbeat, {
+      params: { agentId: t.agentId },
+      rawBody: "{not json",
+      key: t.engineA.secret,
+    });
     expect(bad.status).toBe(400);
-    const huge = await call(handlers.heartbeat, { params: { agentId: t.agentId }, rawBody: JSON.stringify({ x: "a".repeat(300_000) }), key: t.engineA.secret });
+    const huge = await call(handlers.heartbeat, {
+      params: { agentId: t.agentId },
+      rawBody: JSON.stringify({ x: "a".repeat(300_000) }),
+      key: t.engineA.secret,
+    });
     expect(huge.status).toBe(413);
   });
 });

@@ -16,12 +16,37 @@ import { GET as getWorkload } from "../workloads/[workloadId]/route.ts";
 import { GET as listWorkloads, POST as submitWorkload } from "../workloads/route.ts";
 
 type THandler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-export type TRoute = { name: string; handler: THandler; params: Record<string, string>; body?: unknown; method?: string; path?: string; ownsIds?: boolean; scope?: TApiKeyScope };
+export type TRoute = {
+  name: string;
+  handler: THandler;
+  params: Record<string, string>;
+  body?: unknown;
+  method?: string;
+  path?: string;
+  ownsIds?: boolean;
+  scope?: TApiKeyScope;
+};
 
 /** Calls a route handler the way Next.js does, without a server. */
-export async function call(handler: THandler, opts: { method?: string; path?: string; params?: Record<string, string>; body?: unknown; rawBody?: string; key?: string | null; basic?: boolean; headers?: Record<string, string> }) {
+export async function call(
+  handler: THandler,
+  opts: {
+    method?: string;
+    path?: string;
+    params?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+    key?: string | null;
+    basic?: boolean;
+    headers?: Record<string, string>;
+  },
+) {
   const headers = new Headers({ "content-type": "application/json", ...opts.headers });
-  if (opts.key) headers.set("authorization", opts.basic ? `Basic ${Buffer.from(`koi:${opts.key}`).toString("base64")}` : `Bearer ${opts.key}`);
+  if (opts.key)
+    headers.set(
+      "authorization",
+      opts.basic ? `Basic ${Buffer.from(`koi:${opts.key}`).toString("base64")}` : `Bearer ${opts.key}`,
+    );
   const method = opts.method ?? "POST";
   const body = method === "GET" ? undefined : (opts.rawBody ?? JSON.stringify(opts.body ?? {}));
   const request = new Request(`http://localhost:3000${opts.path ?? "/api/v1/test"}`, { method, headers, body });
@@ -37,7 +62,13 @@ export async function call(handler: THandler, opts: { method?: string; path?: st
 }
 
 export async function keyFor(orgId: string, scopes: TApiKeyScope[], extra: { expiresAt?: Date | null } = {}) {
-  const { secret, key } = await createApiKey({ orgId, actorUserId: null, name: `test ${scopes.join(",")}`, scopes, expiresAt: extra.expiresAt ?? null });
+  const { secret, key } = await createApiKey({
+    orgId,
+    actorUserId: null,
+    name: `test ${scopes.join(",")}`,
+    scopes,
+    expiresAt: extra.expiresAt ?? null,
+  });
   return { secret, id: key.id };
 }
 
@@ -49,19 +80,63 @@ export async function createTenants() {
   const engineB = await keyFor(orgB.id, ["engine"]);
   const reg = await call(register, { body: registration(), key: engineA.secret });
   const agentId = (reg.json as { agentId: string }).agentId;
-  const assignment = await prisma.assignment.create({ data: { orgId: orgA.id, agentId, state: "running", engineRef: "mo-test-0001" } });
-  const command = await prisma.command.create({ data: { orgId: orgA.id, agentId, assignmentId: assignment.id, type: "stop", payload: {}, epoch: 1 } });
+  const assignment = await prisma.assignment.create({
+    data: { orgId: orgA.id, agentId, state: "running", engineRef: "mo-test-0001" },
+  });
+  const command = await prisma.command.create({
+    data: { orgId: orgA.id, agentId, assignmentId: assignment.id, type: "stop", payload: {}, epoch: 1 },
+  });
   const workloadsA = await keyFor(orgA.id, ["workloads:read", "workloads:write"]);
   const workloadsB = await keyFor(orgB.id, ["workloads:read", "workloads:write"]);
   const workload = await prisma.workload.create({
-    data: { orgId: orgA.id, name: "org A batch", kind: "batch", model: BATCH_SUBMISSION.model, spec: BATCH_SUBMISSION, status: "RUNNING", progressTotal: BATCH_SUBMISSION.requests, deadlineAt: new Date(Date.now() + 2 * 3_600_000) },
+    data: {
+      orgId: orgA.id,
+      name: "org A batch",
+      kind: "batch",
+      model: BATCH_SUBMISSION.model,
+      spec: BATCH_SUBMISSION,
+      status: "RUNNING",
+      progressTotal: BATCH_SUBMISSION.requests,
+      deadlineAt: new Date(Date.now() + 2 * 3_600_000),
+    },
   });
-  return { orgA, orgB, engineA, engineB, workloadsA, workloadsB, agentId, assignmentId: assignment.id, commandId: command.id, workloadId: workload.id };
+  return {
+    orgA,
+    orgB,
+    engineA,
+    engineB,
+    workloadsA,
+    workloadsB,
+    agentId,
+    assignmentId: assignment.id,
+    commandId: command.id,
+    workloadId: workload.id,
+  };
 }
 
-export const handlers = { register, heartbeat, commands, ack, events, reports, orca, listWorkloads, submitWorkload, getWorkload, cancelWorkload, plan };
+export const handlers = {
+  register,
+  heartbeat,
+  commands,
+  ack,
+  events,
+  reports,
+  orca,
+  listWorkloads,
+  submitWorkload,
+  getWorkload,
+  cancelWorkload,
+  plan,
+};
 
-export const BATCH_SUBMISSION = { kind: "batch", model: "meta-llama/Llama-3.1-8B-Instruct", requests: 1000, avgInputTokens: 500, avgOutputTokens: 200, deadlineHours: 4 } as const;
+export const BATCH_SUBMISSION = {
+  kind: "batch",
+  model: "meta-llama/Llama-3.1-8B-Instruct",
+  requests: 1000,
+  avgInputTokens: 500,
+  avgOutputTokens: 200,
+  deadlineHours: 4,
+} as const;
 
 export function validBodies(t: { assignmentId: string }) {
   const now = new Date().toISOString();
@@ -69,16 +144,63 @@ export function validBodies(t: { assignmentId: string }) {
     register: registration(),
     heartbeat: {
       sentAt: now,
-      inventory: { collectedAt: now, pools: [{ id: "orca:us-east-1:spot:H100-SXM", gpuType: "H100-SXM", market: "spot", total: 16, available: 8, quota: 16, pricePerGpuHour: 2.5 }] },
+      inventory: {
+        collectedAt: now,
+        pools: [
+          {
+            id: "orca:us-east-1:spot:H100-SXM",
+            gpuType: "H100-SXM",
+            market: "spot",
+            total: 16,
+            available: 8,
+            quota: 16,
+            pricePerGpuHour: 2.5,
+          },
+        ],
+      },
       assignments: [{ assignmentId: t.assignmentId, epoch: 1, state: "running", engineRef: null }],
-      metrics: { uptimeSeconds: 10, spoolPending: 0, spoolOldestAgeSeconds: null, engineReachable: true, lastEngineError: null },
+      metrics: {
+        uptimeSeconds: 10,
+        spoolPending: 0,
+        spoolOldestAgeSeconds: null,
+        engineReachable: true,
+        lastEngineError: null,
+      },
     },
     ack: { assignmentId: t.assignmentId, epoch: 1, status: "accepted", detail: "ok", at: now },
-    events: { events: [{ eventId: `ev-${Math.random()}`, at: now, type: "replica_failed", reasonCode: "spot_preemption", detail: "preempted", engineRef: "mo-test-0001", source: "agent" }] },
-    reports: { epoch: 1, seq: 0, at: now, state: "running", progress: { completed: 1, total: 10, unit: "requests" }, usage: [{ component: "spot", gpuType: "H100-SXM", seconds: 60, costUsd: 0.1 }] },
+    events: {
+      events: [
+        {
+          eventId: `ev-${Math.random()}`,
+          at: now,
+          type: "replica_failed",
+          reasonCode: "spot_preemption",
+          detail: "preempted",
+          engineRef: "mo-test-0001",
+          source: "agent",
+        },
+      ],
+    },
+    reports: {
+      epoch: 1,
+      seq: 0,
+      at: now,
+      state: "running",
+      progress: { completed: 1, total: 10, unit: "requests" },
+      usage: [{ component: "spot", gpuType: "H100-SXM", seconds: 60, costUsd: 0.1 }],
+    },
     submit: { ...BATCH_SUBMISSION, name: "fuzzed", budgetUsd: 100, allowedMarkets: ["spot", "on-demand"] },
     plan: BATCH_SUBMISSION,
     cancel: {},
-    orca: { event_id: "job_complete:mo-test-0001", event_type: "job_complete", emitted_at: 1764201600, correlation_id: null, job_id: "mo-test-0001", group_id: "mo-test-0001", status: "succeeded", metrics: {} },
+    orca: {
+      event_id: "job_complete:mo-test-0001",
+      event_type: "job_complete",
+      emitted_at: 1764201600,
+      correlation_id: null,
+      job_id: "mo-test-0001",
+      group_id: "mo-test-0001",
+      status: "succeeded",
+      metrics: {},
+    },
   };
 }

@@ -36,18 +36,97 @@ function routes(): TRoute[] {
   const bodies = validBodies(t);
   const wl = { workloadId: t.workloadId };
   return [
-    { name: "list workloads", handler: handlers.listWorkloads, params: {}, method: "GET", path: "/api/v1/workloads?status=RUNNING", scope: "workloads:read", ownsIds: false },
-    { name: "submit workload", handler: handlers.submitWorkload, params: {}, body: bodies.submit, scope: "workloads:write", ownsIds: false },
-    { name: "get workload", handler: handlers.getWorkload, params: wl, method: "GET", scope: "workloads:read", ownsIds: true },
-    { name: "cancel workload", handler: handlers.cancelWorkload, params: wl, body: bodies.cancel, scope: "workloads:write", ownsIds: true },
+    {
+      name: "list workloads",
+      handler: handlers.listWorkloads,
+      params: {},
+      method: "GET",
+      path: "/api/v1/workloads?status=RUNNING",
+      scope: "workloads:read",
+      ownsIds: false,
+    },
+    {
+      name: "submit workload",
+      handler: handlers.submitWorkload,
+      params: {},
+      body: bodies.submit,
+      scope: "workloads:write",
+      ownsIds: false,
+    },
+    {
+      name: "get workload",
+      handler: handlers.getWorkload,
+      params: wl,
+      method: "GET",
+      scope: "workloads:read",
+      ownsIds: true,
+    },
+    {
+      name: "cancel workload",
+      handler: handlers.cancelWorkload,
+      params: wl,
+      body: bodies.cancel,
+      scope: "workloads:write",
+      ownsIds: true,
+    },
     { name: "plan", handler: handlers.plan, params: {}, body: bodies.plan, scope: "workloads:read", ownsIds: false },
-    { name: "register", handler: handlers.register, params: {}, body: bodies.register, ownsIds: false, scope: "engine" },
-    { name: "heartbeat", handler: handlers.heartbeat, params: { agentId: t.agentId }, body: bodies.heartbeat, ownsIds: true, scope: "engine" },
-    { name: "commands", handler: handlers.commands, params: { agentId: t.agentId }, method: "GET", path: "/api/v1/agents/x/commands?wait=0", ownsIds: true, scope: "engine" },
-    { name: "ack", handler: handlers.ack, params: { agentId: t.agentId, commandId: t.commandId }, body: bodies.ack, ownsIds: true, scope: "engine" },
-    { name: "events", handler: handlers.events, params: { agentId: t.agentId }, body: bodies.events, ownsIds: true, scope: "engine" },
-    { name: "reports", handler: handlers.reports, params: { assignmentId: t.assignmentId }, body: bodies.reports, ownsIds: true, scope: "engine" },
-    { name: "orca ingest", handler: handlers.orca, params: { event: "complete" }, body: bodies.orca, ownsIds: false, scope: "engine" },
+    {
+      name: "register",
+      handler: handlers.register,
+      params: {},
+      body: bodies.register,
+      ownsIds: false,
+      scope: "engine",
+    },
+    {
+      name: "heartbeat",
+      handler: handlers.heartbeat,
+      params: { agentId: t.agentId },
+      body: bodies.heartbeat,
+      ownsIds: true,
+      scope: "engine",
+    },
+    {
+      name: "commands",
+      handler: handlers.commands,
+      params: { agentId: t.agentId },
+      method: "GET",
+      path: "/api/v1/agents/x/commands?wait=0",
+      ownsIds: true,
+      scope: "engine",
+    },
+    {
+      name: "ack",
+      handler: handlers.ack,
+      params: { agentId: t.agentId, commandId: t.commandId },
+      body: bodies.ack,
+      ownsIds: true,
+      scope: "engine",
+    },
+    {
+      name: "events",
+      handler: handlers.events,
+      params: { agentId: t.agentId },
+      body: bodies.events,
+      ownsIds: true,
+      scope: "engine",
+    },
+    {
+      name: "reports",
+      handler: handlers.reports,
+      params: { assignmentId: t.assignmentId },
+      body: bodies.reports,
+      ownsIds: true,
+      scope: "engine",
+    },
+    {
+      name: "orca ingest",
+      handler: handlers.orca,
+      params: { event: "complete" },
+      body: bodies.orca,
+      ownsIds: false,
+      scope: "engine",
+    },
   ];
 }
 
@@ -60,7 +139,15 @@ describe("every /api/v1 route refuses bad credentials", () => {
   const cases: [string, (r: TRoute) => string | null, number, string][] = [
     ["no key", () => null, 401, "unauthorized"],
     ["garbage", () => "not-a-key", 401, "unauthorized"],
-    ["bad checksum", () => { const k = generateApiKey(); return k.slice(0, -1) + (k.endsWith("x") ? "y" : "x"); }, 401, "unauthorized"],
+    [
+      "bad checksum",
+      () => {
+        const k = generateApiKey();
+        return k.slice(0, -1) + (k.endsWith("x") ? "y" : "x");
+      },
+      401,
+      "unauthorized",
+    ],
     ["unknown key", () => generateApiKey(), 401, "unauthorized"],
     ["revoked key", () => keys.revoked, 401, "unauthorized"],
     ["expired key", () => keys.expired, 401, "unauthorized"],
@@ -88,11 +175,18 @@ describe("every /api/v1 route refuses bad credentials", () => {
     const after = await prisma.assignment.findUniqueOrThrow({ where: { id: t.assignmentId } });
     expect(after).toEqual(before);
     expect(await prisma.workload.findUniqueOrThrow({ where: { id: t.workloadId } })).toEqual(workloadBefore);
-    expect(await prisma.command.findUniqueOrThrow({ where: { id: t.commandId } })).toMatchObject({ status: "PENDING", attempts: 0 });
+    expect(await prisma.command.findUniqueOrThrow({ where: { id: t.commandId } })).toMatchObject({
+      status: "PENDING",
+      attempts: 0,
+    });
   });
 
   it("another org's list never shows org A's workloads", async () => {
-    const res = await call(handlers.listWorkloads, { method: "GET", path: "/api/v1/workloads", key: t.workloadsB.secret });
+    const res = await call(handlers.listWorkloads, {
+      method: "GET",
+      path: "/api/v1/workloads",
+      key: t.workloadsB.secret,
+    });
     expect(res.status).toBe(200);
     expect(res.text).not.toContain(t.workloadId);
   });
@@ -105,7 +199,12 @@ describe("every /api/v1 route refuses bad credentials", () => {
   });
 
   it("accepts the key as a Basic password (Orca's KOI_SERVICE_URL userinfo)", async () => {
-    const res = await call(handlers.heartbeat, { params: { agentId: t.agentId }, body: validBodies(t).heartbeat, key: t.engineA.secret, basic: true });
+    const res = await call(handlers.heartbeat, {
+      params: { agentId: t.agentId },
+      body: validBodies(t).heartbeat,
+      key: t.engineA.secret,
+      basic: true,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-ratelimit-limit")).toBeTruthy();
     expect(res.headers.get("x-ratelimit-remaining")).toBeTruthy();

@@ -17,7 +17,8 @@ afterAll(async () => {
   await apiKeyCache().stop();
 });
 
-const submit = (body: unknown, headers: Record<string, string> = {}) => call(handlers.submitWorkload, { path: "/api/v1/workloads", body, key, headers });
+const submit = (body: unknown, headers: Record<string, string> = {}) =>
+  call(handlers.submitWorkload, { path: "/api/v1/workloads", body, key, headers });
 const list = (query: string) => call(handlers.listWorkloads, { method: "GET", path: `/api/v1/workloads${query}`, key });
 
 describe("/api/v1/workloads", () => {
@@ -25,7 +26,13 @@ describe("/api/v1/workloads", () => {
     const res = await submit(validBodies(t).submit);
     expect(res.status).toBe(201);
     const view = ZWorkloadView.parse(res.json);
-    expect(view).toMatchObject({ name: "fuzzed", kind: "batch", status: "PENDING", budgetUsd: 100, progress: { completed: 0, total: 1000 } });
+    expect(view).toMatchObject({
+      name: "fuzzed",
+      kind: "batch",
+      status: "PENDING",
+      budgetUsd: 100,
+      progress: { completed: 0, total: 1000 },
+    });
     const row = await prisma.workload.findUniqueOrThrow({ where: { id: view.id } });
     expect(row).toMatchObject({ orgId: t.orgA.id, submittedVia: "api" });
     expect(await prisma.outboxEvent.count({ where: { jobId: `plan-${view.id}` } })).toBe(1);
@@ -46,13 +53,17 @@ describe("/api/v1/workloads", () => {
 
   it("the koi CLI's user agent is recorded as via=cli", async () => {
     const res = await submit(BATCH_SUBMISSION, { "user-agent": "koi-cli/1" });
-    expect((await prisma.workload.findUniqueOrThrow({ where: { id: (res.json as { id: string }).id } })).submittedVia).toBe("cli");
+    expect(
+      (await prisma.workload.findUniqueOrThrow({ where: { id: (res.json as { id: string }).id } })).submittedVia,
+    ).toBe("cli");
   });
 
   it("bad submissions are 400 naming the field; an unknown model suggests close names", async () => {
     const bad = await submit({ ...BATCH_SUBMISSION, avgInputTokens: -3 });
     expect(bad.status).toBe(400);
-    expect(bad.json).toMatchObject({ error: { code: "validation_failed", issues: [expect.objectContaining({ path: "avgInputTokens" })] } });
+    expect(bad.json).toMatchObject({
+      error: { code: "validation_failed", issues: [expect.objectContaining({ path: "avgInputTokens" })] },
+    });
     const extra = await submit({ ...BATCH_SUBMISSION, gpu: "H100" });
     expect(extra.status).toBe(400);
     const model = await submit({ ...BATCH_SUBMISSION, model: "llama-9000" });
@@ -62,8 +73,17 @@ describe("/api/v1/workloads", () => {
 
   it("GET lists newest first with status/kind filters and cursor pages that neither skip nor repeat", async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(((await submit({ ...BATCH_SUBMISSION, name: `page ${i}` })).json as { id: string }).id);
-    await submit({ kind: "online", model: "llama-3.1-8b", requestsPerSecond: 2, avgInputTokens: 500, avgOutputTokens: 100, ttftP95Ms: 1000, tpotP95Ms: 80 });
+    for (let i = 0; i < 5; i++)
+      ids.push(((await submit({ ...BATCH_SUBMISSION, name: `page ${i}` })).json as { id: string }).id);
+    await submit({
+      kind: "online",
+      model: "llama-3.1-8b",
+      requestsPerSecond: 2,
+      avgInputTokens: 500,
+      avgOutputTokens: 100,
+      ttftP95Ms: 1000,
+      tpotP95Ms: 80,
+    });
     const seen: string[] = [];
     let cursor: string | null = "";
     while (cursor !== null) {
@@ -84,7 +104,12 @@ describe("/api/v1/workloads", () => {
   });
 
   it("bad list parameters are 400 naming the parameter", async () => {
-    for (const [query, field] of [["?status=SLEEPING", "status"], ["?kind=both", "kind"], ["?limit=0", "limit"], ["?cursor=bm9wZQ", "cursor"]] as const) {
+    for (const [query, field] of [
+      ["?status=SLEEPING", "status"],
+      ["?kind=both", "kind"],
+      ["?limit=0", "limit"],
+      ["?cursor=bm9wZQ", "cursor"],
+    ] as const) {
       const res = await list(query);
       expect(res.status, query).toBe(400);
       expect((res.json as { error: { issues: { path: string }[] } }).error.issues[0]?.path).toBe(field);
@@ -95,12 +120,16 @@ describe("/api/v1/workloads", () => {
     const res = await call(handlers.getWorkload, { method: "GET", params: { workloadId: t.workloadId }, key });
     expect(res.status).toBe(200);
     expect(ZWorkloadView.parse(res.json)).toMatchObject({ id: t.workloadId, status: "RUNNING" });
-    expect((await call(handlers.getWorkload, { method: "GET", params: { workloadId: "wl_nope" }, key })).status).toBe(404);
+    expect((await call(handlers.getWorkload, { method: "GET", params: { workloadId: "wl_nope" }, key })).status).toBe(
+      404,
+    );
   });
 
   it("POST /{id}/cancel cancels (stop command for a live assignment) and is safe to repeat", async () => {
     const w = ZWorkloadView.parse((await submit(BATCH_SUBMISSION)).json);
-    const assignment = await prisma.assignment.create({ data: { orgId: t.orgA.id, agentId: t.agentId, workloadId: w.id, state: "running", engineRef: "mo-cancel" } });
+    const assignment = await prisma.assignment.create({
+      data: { orgId: t.orgA.id, agentId: t.agentId, workloadId: w.id, state: "running", engineRef: "mo-cancel" },
+    });
     const res = await call(handlers.cancelWorkload, { params: { workloadId: w.id }, body: {}, key });
     expect(res.status).toBe(200);
     expect(ZWorkloadView.parse(res.json)).toMatchObject({ id: w.id, status: "CANCELLED" });

@@ -35,8 +35,14 @@ beforeAll(async () => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       const route = routeTo(req.method ?? "GET", path);
       if (!route) return void res.writeHead(404).end();
-      const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])));
-      const request = new Request(`http://localhost:3000${req.url}`, { method: req.method, headers, body: req.method === "GET" ? undefined : Buffer.concat(chunks) });
+      const headers = new Headers(
+        Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])),
+      );
+      const request = new Request(`http://localhost:3000${req.url}`, {
+        method: req.method,
+        headers,
+        body: req.method === "GET" ? undefined : Buffer.concat(chunks),
+      });
       void route.handler(request, { params: Promise.resolve(route.params) }).then(async (response) => {
         res.writeHead(response.status, Object.fromEntries(response.headers)).end(await response.text());
       });
@@ -53,9 +59,14 @@ afterAll(async () => {
 
 function koi(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, KOI_URL: url, KOI_API_KEY: t.workloadsA.secret }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, KOI_URL: url, KOI_API_KEY: t.workloadsA.secret }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -66,7 +77,11 @@ describe("koi CLI against the real route handlers", () => {
     const submitted = await koi(["submit", "--workload", file, "--json"]);
     expect(submitted.stderr).toBe("");
     const id = (JSON.parse(submitted.stdout) as { id: string }).id;
-    expect(await prisma.workload.findUniqueOrThrow({ where: { id } })).toMatchObject({ orgId: t.orgA.id, name: "cli round trip", submittedVia: "cli" });
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      orgId: t.orgA.id,
+      name: "cli round trip",
+      submittedVia: "cli",
+    });
 
     const status = await koi(["status", id]);
     expect(status.code).toBe(0);
@@ -80,7 +95,9 @@ describe("koi CLI against the real route handlers", () => {
   }, 60_000);
 
   it("another org's workload is a 404 with the server's requestId (exit 2)", async () => {
-    const other = await prisma.workload.create({ data: { orgId: t.orgB.id, name: "b", kind: "batch", model: "llama-3.1-8b", spec: BATCH_SUBMISSION } });
+    const other = await prisma.workload.create({
+      data: { orgId: t.orgB.id, name: "b", kind: "batch", model: "llama-3.1-8b", spec: BATCH_SUBMISSION },
+    });
     const r = await koi(["status", other.id]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/No such workload\. \(HTTP 404 not_found, requestId [0-9a-f-]{36}\)/);

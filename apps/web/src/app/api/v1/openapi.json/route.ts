@@ -4,5 +4,7 @@ import { buildOpenApiDocument } from "@koi/contracts";
 import { env } from "@koi/core/env";
 
 export function GET() {
-  return Response.json(buildOpenApiDocument({ serverUrl: env().APP_URL }), { headers: { "cache-control": "public, max-age=300" } });
+  return Response.json(buildOpenApiDocument({ serverUrl: env().APP_URL }), {
+    headers: { "cache-control": "public, max-age=300" },
+  });
 }

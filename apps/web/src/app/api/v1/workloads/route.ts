@@ -7,7 +7,10 @@ import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
 import { withApiKey } from "@/lib/api-v1/with-api-key";
 import { toWorkloadView } from "@/lib/api-v1/workload-view";
 
-export const GET = withApiKey(async ({ request, key }) => Response.json(await listWorkloads(key.orgId, new URL(request.url))), { scope: "workloads:read" });
+export const GET = withApiKey(
+  async ({ request, key }) => Response.json(await listWorkloads(key.orgId, new URL(request.url))),
+  { scope: "workloads:read" },
+);
 
 export const POST = withApiKey(
   async ({ request, key, log }) => {

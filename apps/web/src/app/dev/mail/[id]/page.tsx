@@ -16,16 +16,23 @@ export default async function DevMailMessagePage({ params }: { params: Promise<{
 
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10 sm:px-6">
-      <Link href="/dev/mail" className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-500">← All mail</Link>
+      <Link href="/dev/mail" className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-500">
+        ← All mail
+      </Link>
       <article className="rounded-lg border border-zinc-200 p-6 dark:border-zinc-800">
         <h1 className="text-xl font-bold tracking-tight">{message.subject}</h1>
         <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-zinc-500">To</dt>
           <dd>{message.to}</dd>
           <dt className="text-zinc-500">Stored</dt>
-          <dd><RelativeTime date={message.createdAt} /></dd>
+          <dd>
+            <RelativeTime date={message.createdAt} />
+          </dd>
           <dt className="text-zinc-500">Transport</dt>
-          <dd>{message.transport}{message.sentAt ? "" : " (not sent)"}</dd>
+          <dd>
+            {message.transport}
+            {message.sentAt ? "" : " (not sent)"}
+          </dd>
         </dl>
         <hr className="my-5 border-zinc-200 dark:border-zinc-800" />
         <LinkifiedText text={message.text} />

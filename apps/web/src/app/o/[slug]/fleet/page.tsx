@@ -11,9 +11,14 @@ export default async function FleetPage({ params }: { params: Promise<{ slug: st
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Fleet</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Clusters, the agents that drive their engines, and the GPUs they report.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Clusters, the agents that drive their engines, and the GPUs they report.
+          </p>
         </div>
-        <Link href={`/o/${slug}/fleet/connect`} className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900">
+        <Link
+          href={`/o/${slug}/fleet/connect`}
+          className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900"
+        >
           Connect an engine
         </Link>
       </div>

@@ -3,7 +3,8 @@ import { ZCostRange } from "@koi/api/routers/costs/costs.schema";
 import { toCsv } from "@koi/core/csv";
 import { serverApi } from "@/trpc/server";
 
-const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+const notFound = () =>
+  new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 /**
  * The org's usage rows as CSV. The slug must be the session's active org (costs procedures read
@@ -24,8 +25,28 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     throw err;
   }
   const csv = toCsv(
-    ["at", "component", "gpu_type", "gpu_seconds", "requests", "cost_usd", "workload_id", "workload_name", "assignment_id"],
-    rows.map((r) => [r.at, r.component, r.gpuType, r.seconds, r.requests, r.costUsd, r.workloadId, r.workloadName, r.assignmentId]),
+    [
+      "at",
+      "component",
+      "gpu_type",
+      "gpu_seconds",
+      "requests",
+      "cost_usd",
+      "workload_id",
+      "workload_name",
+      "assignment_id",
+    ],
+    rows.map((r) => [
+      r.at,
+      r.component,
+      r.gpuType,
+      r.seconds,
+      r.requests,
+      r.costUsd,
+      r.workloadId,
+      r.workloadName,
+      r.assignmentId,
+    ]),
   );
   const day = new Date().toISOString().slice(0, 10);
   return new Response(csv, {

@@ -20,7 +20,8 @@ export default async function ConnectPage({ params }: { params: Promise<{ slug: 
       <div>
         <h1 className="text-2xl font-semibold">Connect an engine</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          The Koi agent runs beside your engine and connects out to Koi — no inbound firewall rules. It needs an API key with the <code>engine</code> scope.
+          The Koi agent runs beside your engine and connects out to Koi — no inbound firewall rules. It needs an API key
+          with the <code>engine</code> scope.
         </p>
       </div>
       <ConnectEngine koiUrl={env().APP_URL} canCreateKeys={roleAtLeast(org.role, "ADMIN")} />

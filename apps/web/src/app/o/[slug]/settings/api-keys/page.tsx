@@ -19,7 +19,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
         <p className="text-sm text-zinc-500">Settings</p>
         <h1 className="text-2xl font-semibold">API keys</h1>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          Engine agents and scripts call Koi with these. Koi stores only a hash: a key is shown once, when you create it.
+          Engine agents and scripts call Koi with these. Koi stores only a hash: a key is shown once, when you create
+          it.
         </p>
       </div>
       {canManage ? (
@@ -32,7 +33,11 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
         <h2 id="keys-heading" className="font-medium">
           Keys
         </h2>
-        {roleAtLeast(org.role, "MEMBER") ? <ApiKeysTable canManage={canManage} /> : <p className="text-sm text-zinc-500">Viewers cannot see API keys.</p>}
+        {roleAtLeast(org.role, "MEMBER") ? (
+          <ApiKeysTable canManage={canManage} />
+        ) : (
+          <p className="text-sm text-zinc-500">Viewers cannot see API keys.</p>
+        )}
       </section>
     </div>
   );

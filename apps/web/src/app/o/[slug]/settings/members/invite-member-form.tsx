@@ -36,17 +36,18 @@ export function InviteMemberForm({ actorRole }: { actorRole: TRole }) {
       await invite.mutateAsync(values);
       form.reset({ email: "", role: values.role });
     } catch (err) {
-      for (const [field, message] of Object.entries(fieldErrorsOf(err))) form.setError(field as keyof TFormInput, { message });
+      for (const [field, message] of Object.entries(fieldErrorsOf(err)))
+        form.setError(field as keyof TFormInput, { message });
     }
   });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
-      {invite.isError && !Object.keys(fieldErrorsOf(invite.error)).length ? <Alert tone="error">{errorMessage(invite.error)}</Alert> : null}
+      {invite.isError && !Object.keys(fieldErrorsOf(invite.error)).length ? (
+        <Alert tone="error">{errorMessage(invite.error)}</Alert>
+      ) : null}
       {invite.isSuccess && !form.formState.isDirty ? (
-        <Alert tone="success">
-          Invitation sent to {invite.data.email}. The link works for 7 days.
-        </Alert>
+        <Alert tone="success">Invitation sent to {invite.data.email}. The link works for 7 days.</Alert>
       ) : null}
       <div className="grid gap-4 sm:grid-cols-[1fr_14rem_auto] sm:items-start">
         <Field id="invite-email" label="Email" error={errors.email?.message}>

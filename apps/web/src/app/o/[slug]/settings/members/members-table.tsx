@@ -14,7 +14,8 @@ import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/react";
 
 // Mirrors the server's rules so the page offers only what would succeed; the server still decides.
-const canEditRole = (actor: TRole, m: TMember) => roleAtLeast(actor, "ADMIN") && (m.role !== "OWNER" || actor === "OWNER");
+const canEditRole = (actor: TRole, m: TMember) =>
+  roleAtLeast(actor, "ADMIN") && (m.role !== "OWNER" || actor === "OWNER");
 const canRemove = (actor: TRole, m: TMember) => m.isYou || canEditRole(actor, m);
 
 export function MembersTable({ actorRole }: { actorRole: TRole }) {
@@ -67,7 +68,8 @@ export function MembersTable({ actorRole }: { actorRole: TRole }) {
       </div>
     );
   }
-  if (members.data.length === 0) return <EmptyState title="No members yet">Invite a teammate to get started.</EmptyState>;
+  if (members.data.length === 0)
+    return <EmptyState title="No members yet">Invite a teammate to get started.</EmptyState>;
 
   const failure = changeRole.error ?? remove.error;
   return (
@@ -77,10 +79,18 @@ export function MembersTable({ actorRole }: { actorRole: TRole }) {
         <table className="w-full text-left text-sm">
           <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">Name</th>
-              <th scope="col" className="px-4 py-2 font-medium">Email</th>
-              <th scope="col" className="px-4 py-2 font-medium">Role</th>
-              <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Email
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Role
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -100,7 +110,9 @@ export function MembersTable({ actorRole }: { actorRole: TRole }) {
                         className="w-36"
                         value={m.role}
                         disabled={changeRole.isPending}
-                        onChange={(e) => changeRole.mutate({ membershipId: m.membershipId, role: e.target.value as TRole })}
+                        onChange={(e) =>
+                          changeRole.mutate({ membershipId: m.membershipId, role: e.target.value as TRole })
+                        }
                       >
                         {roles
                           .filter((r) => r !== "OWNER" || actorRole === "OWNER")
@@ -117,7 +129,12 @@ export function MembersTable({ actorRole }: { actorRole: TRole }) {
                   <td className="px-4 py-3 text-right">
                     {!canRemove(actorRole, m) ? null : confirming === m.membershipId ? (
                       <span className="inline-flex items-center gap-2">
-                        <Button variant="danger" size="sm" disabled={remove.isPending} onClick={() => remove.mutate({ membershipId: m.membershipId })}>
+                        <Button
+                          variant="danger"
+                          size="sm"
+                          disabled={remove.isPending}
+                          onClick={() => remove.mutate({ membershipId: m.membershipId })}
+                        >
                           {m.isYou ? "Yes, leave" : `Yes, remove ${who}`}
                         </Button>
                         <Button variant="ghost" size="sm" onClick={() => setConfirming(null)}>
@@ -125,7 +142,12 @@ export function MembersTable({ actorRole }: { actorRole: TRole }) {
                         </Button>
                       </span>
                     ) : (
-                      <Button variant="ghost" size="sm" onClick={() => setConfirming(m.membershipId)} aria-label={m.isYou ? "Leave this organization" : `Remove ${who}`}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => setConfirming(m.membershipId)}
+                        aria-label={m.isYou ? "Leave this organization" : `Remove ${who}`}
+                      >
                         {m.isYou ? "Leave" : "Remove"}
                       </Button>
                     )}

@@ -18,7 +18,14 @@ export function PendingInvitations() {
     }),
   );
 
-  if (invitations.isPending) return <div aria-busy="true" aria-label="Loading invitations" className="h-12 animate-pulse rounded bg-zinc-100 dark:bg-zinc-900" />;
+  if (invitations.isPending)
+    return (
+      <div
+        aria-busy="true"
+        aria-label="Loading invitations"
+        className="h-12 animate-pulse rounded bg-zinc-100 dark:bg-zinc-900"
+      />
+    );
   if (invitations.isError) {
     return (
       <div className="space-y-3">
@@ -29,7 +36,12 @@ export function PendingInvitations() {
       </div>
     );
   }
-  if (invitations.data.length === 0) return <EmptyState title="No pending invitations">Invite a teammate with the form above; their invitation shows here until they accept.</EmptyState>;
+  if (invitations.data.length === 0)
+    return (
+      <EmptyState title="No pending invitations">
+        Invite a teammate with the form above; their invitation shows here until they accept.
+      </EmptyState>
+    );
 
   return (
     <div className="space-y-3">
@@ -46,7 +58,14 @@ export function PendingInvitations() {
               </time>
               {inv.invitedByName ? ` · invited by ${inv.invitedByName}` : null}
             </span>
-            <Button variant="ghost" size="sm" className="ml-auto" disabled={revoke.isPending} onClick={() => revoke.mutate({ invitationId: inv.id })} aria-label={`Revoke the invitation to ${inv.email}`}>
+            <Button
+              variant="ghost"
+              size="sm"
+              className="ml-auto"
+              disabled={revoke.isPending}
+              onClick={() => revoke.mutate({ invitationId: inv.id })}
+              aria-label={`Revoke the invitation to ${inv.email}`}
+            >
               Revoke
             </Button>
           </li>

@@ -13,7 +13,9 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
       <div>
         <p className="text-sm text-zinc-500">Settings</p>
         <h1 className="text-2xl font-semibold">Notifications</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Koi tells you once per workload when its deadline is at risk or its spend passes the budget.</p>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          Koi tells you once per workload when its deadline is at risk or its spend passes the budget.
+        </p>
       </div>
       <Card className="max-w-2xl">
         <NotificationsForm canEdit={roleAtLeast(org.role, "ADMIN")} />

@@ -16,9 +16,15 @@ export default async function NewWorkloadPage({ params }: { params: Promise<{ sl
           ← Workloads
         </Link>
         <h1 className="mt-1 text-2xl font-semibold">New workload</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">State the model and the SLO; Koi picks the cheapest GPUs that meet it.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          State the model and the SLO; Koi picks the cheapest GPUs that meet it.
+        </p>
       </div>
-      {roleAtLeast(org.role, "MEMBER") ? <NewWorkloadForm slug={org.slug} /> : <Alert tone="info">Viewers can look but not submit. Ask an admin for the member role.</Alert>}
+      {roleAtLeast(org.role, "MEMBER") ? (
+        <NewWorkloadForm slug={org.slug} />
+      ) : (
+        <Alert tone="info">Viewers can look but not submit. Ask an admin for the member role.</Alert>
+      )}
     </div>
   );
 }

@@ -8,7 +8,10 @@ import { withApiKey } from "@/lib/api-v1/with-api-key";
 export const GET = withApiKey(
   async ({ request, key, params }) => {
     const query = ZCommandsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!query.success) throw badRequest("wait must be an integer number of seconds from 0 to 30.", { wait: query.error.issues[0]?.message ?? "invalid" });
+    if (!query.success)
+      throw badRequest("wait must be an integer number of seconds from 0 to 30.", {
+        wait: query.error.issues[0]?.message ?? "invalid",
+      });
     const wait = Math.min(query.data.wait ?? 0, 30);
     const commands = await pollCommands(key.orgId, params.agentId!, wait, request.signal);
     const body: TCommandsResponse = { commands: commands.map(toCommandMessage) };

@@ -9,7 +9,10 @@ export const POST = withApiKey(
     const { data, raw } = await parseJsonBody(request, ZHeartbeatRequest);
     return idempotentPost({ request, orgId: key.orgId, route: "agents.heartbeat", rawBody: raw }, async () => {
       const result = await recordHeartbeat(key.orgId, params.agentId!, data);
-      const body: THeartbeatResponse = { nextHeartbeatSeconds: result.nextHeartbeatSeconds, revokedAssignments: result.revokedAssignments };
+      const body: THeartbeatResponse = {
+        nextHeartbeatSeconds: result.nextHeartbeatSeconds,
+        revokedAssignments: result.revokedAssignments,
+      };
       return { status: 200, body };
     });
   },

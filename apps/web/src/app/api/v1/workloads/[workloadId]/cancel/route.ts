@@ -10,11 +10,14 @@ export const POST = withApiKey(
   async ({ request, key, params, log }) => {
     const { raw } = await parseJsonBody(request, ZCancelWorkloadRequest, 1024);
     const workload = await findOrgWorkload(key.orgId, params.workloadId);
-    return idempotentPost({ request, orgId: key.orgId, route: `workloads.cancel.${workload.id}`, rawBody: raw }, async () => {
-      await cancelWorkload(key.orgId, workload.id, null);
-      log.info({ workloadId: workload.id }, "workload cancelled");
-      return { status: 200, body: toWorkloadView(await findOrgWorkload(key.orgId, workload.id)) };
-    });
+    return idempotentPost(
+      { request, orgId: key.orgId, route: `workloads.cancel.${workload.id}`, rawBody: raw },
+      async () => {
+        await cancelWorkload(key.orgId, workload.id, null);
+        log.info({ workloadId: workload.id }, "workload cancelled");
+        return { status: 200, body: toWorkloadView(await findOrgWorkload(key.orgId, workload.id)) };
+      },
+    );
   },
   { scope: "workloads:write" },
 );
