@@ -1,0 +1,134 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createRandom } from "../random/seeded-random.ts";
+import { generateFleetTrace } from "../sim/generate-fleet-trace.ts";
+import { forecastLoad, normalQuantile, sizingLoad, type TRateSample } from "./forecast-load.ts";
+
+/** Monday 2026-07-06 00:00 UTC. */
+const MONDAY = Date.UTC(2026, 6, 6) / 1000;
+const HOUR = 3600;
+
+/** Per-minute samples of rate(t) (t in seconds from MONDAY), stamped at each minute's end. */
+function series(minutes: number, rate: (t: number) => number): TRateSample[] {
+  return Array.from({ length: minutes }, (_, m) => ({ t: MONDAY + (m + 1) * 60, rps: rate(m * 60 + 30) }));
+}
+const daily = (t: number): number => {
+  const hour = (t % 86400) / HOUR;
+  const weekend = Math.floor(t / 86400) % 7 >= 5;
+  return (weekend ? 0.6 : 1) * 30 * (0.575 + 0.425 * Math.sin(((hour - 9) / 24) * 2 * Math.PI));
+};
+const hourMean = (from: number, rate: (t: number) => number): number => {
+  let s = 0;
+  for (let m = 0; m < 60; m++) s += rate(from - MONDAY + m * 60 + 30);
+  return s / 60;
+};
+
+describe("forecastLoad", () => {
+  it("before any report, forecasts the submitted rate as the peak", () => {
+    const f = forecastLoad({ samples: [], now: MONDAY, expectedRps: 40, hours: 3 });
+    expect(f.basis).toBe("submitted-rate");
+    expect(f.points).toHaveLength(3);
+    for (const p of f.points) {
+      expect(p.p90).toBe(40);
+      expect(p.p10).toBeLessThan(p.p50);
+      expect(p.p50).toBeLessThan(p.p90);
+    }
+    expect(f.explanation).toContain("40 req/s");
+  });
+
+  it.each([
+    { label: "a weekday afternoon", hour: 8 * 24 + 14 },
+    { label: "a weekday night", hour: 9 * 24 + 3 },
+    { label: "the second Saturday morning", hour: 12 * 24 + 10 },
+  ])("learns the daily and weekly shape: $label within 3% one hour ahead", ({ hour }) => {
+    const now = MONDAY + hour * HOUR;
+    const f = forecastLoad({ samples: series(hour * 60, daily), now, expectedRps: 30 });
+    expect(f.basis).toBe("seasonal");
+    const actual = hourMean(now, daily);
+    expect(Math.abs(f.points[0]!.p50 - actual) / actual).toBeLessThan(0.03);
+  });
+
+  it("follows a trend: a service growing 20% a week is forecast ahead of its past weeks", () => {
+    const growing = (t: number) => daily(t) * Math.pow(1.2, t / (7 * 86400));
+    const now = MONDAY + 15 * 24 * HOUR + 14 * HOUR;
+    const f = forecastLoad({ samples: series(15 * 24 * 60 + 14 * 60, growing), now, expectedRps: 30 });
+    const actual = hourMean(now, growing);
+    expect(Math.abs(f.points[0]!.p50 - actual) / actual).toBeLessThan(0.04);
+  });
+
+  it("ignores samples after now and is deterministic", () => {
+    const now = MONDAY + 30 * HOUR;
+    const samples = series(40 * 60, daily);
+    const a = forecastLoad({ samples, now, expectedRps: 30 });
+    const b = forecastLoad({ samples: samples.filter((s) => s.t <= now), now, expectedRps: 30 });
+    expect(a).toEqual(b);
+    expect(forecastLoad({ samples, now, expectedRps: 30 })).toEqual(a);
+  });
+
+  it("measures bursts within the hour from minute reports", () => {
+    const rng = createRandom(3);
+    const bursty = series(3 * 24 * 60, () => 10 * (rng.next() < 0.05 ? 1.8 : 1));
+    const f = forecastLoad({ samples: bursty, now: MONDAY + 72 * HOUR, expectedRps: 10 });
+    expect(f.burst.p99).toBeGreaterThan(1.5);
+    expect(f.burst.logSd).toBeGreaterThan(0.05);
+  });
+
+  it("keeps P10 ≤ P50 ≤ P90 ≥ 0 for any reported series", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 500, noNaN: true }), { minLength: 1, maxLength: 600 }),
+        fc.integer({ min: 1, max: 8 }),
+        (rates, step) => {
+          const samples = rates.map((rps, i) => ({ t: MONDAY + (i + 1) * 60 * step, rps }));
+          const now = samples.at(-1)!.t;
+          const f = forecastLoad({ samples, now, expectedRps: 10, hours: 4 });
+          for (const p of f.points) {
+            expect(p.p10).toBeGreaterThanOrEqual(0);
+            expect(p.p10).toBeLessThanOrEqual(p.p50 + 1e-9);
+            expect(p.p50).toBeLessThanOrEqual(p.p90 + 1e-9);
+            expect(Number.isFinite(p.p90)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("forecasts the fleet trace's hourly rate one hour ahead within the 15% MAPE goal (three days, all services)", () => {
+    const trace = generateFleetTrace({ seed: 11, days: 3 });
+    for (const s of trace.services) {
+      const samples = Array.from(s.loadRps, (rps, m) => ({ t: MONDAY + (m + 1) * 60, rps }));
+      let error = 0;
+      let n = 0;
+      for (let h = 1; h < 72; h++) {
+        const now = MONDAY + h * HOUR;
+        const f = forecastLoad({ samples: samples.slice(0, h * 60), now, expectedRps: s.peakRps, hours: 1 });
+        let actual = 0;
+        for (let m = h * 60; m < h * 60 + 60; m++) actual += s.loadRps[m]! / 60;
+        error += Math.abs(f.points[0]!.p50 - actual) / actual;
+        n++;
+      }
+      expect(error / n).toBeLessThan(0.15);
+    }
+  });
+});
+
+describe("sizingLoad", () => {
+  it("rises with the quantile and with extra noise, and follows the curve inside the window", () => {
+    const now = MONDAY + 8 * 24 * HOUR + 6 * HOUR;
+    const f = forecastLoad({ samples: series(8 * 24 * 60 + 6 * 60, daily), now, expectedRps: 30 });
+    const p50 = sizingLoad(f, now, now + 1800, 0.5);
+    const p90 = sizingLoad(f, now, now + 1800, 0.9);
+    expect(p90).toBeGreaterThan(p50);
+    expect(sizingLoad(f, now, now + 1800, 0.9, 0.1)).toBeGreaterThan(p90);
+    // Morning ramp: the window ending later needs more.
+    expect(sizingLoad(f, now, now + 3 * HOUR, 0.9)).toBeGreaterThan(p90);
+  });
+
+  it("normalQuantile inverts the standard normal", () => {
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
+    expect(normalQuantile(0.9)).toBeCloseTo(1.2815515655, 6);
+    expect(normalQuantile(0.995)).toBeCloseTo(2.5758293035, 6);
+    expect(normalQuantile(0.01)).toBeCloseTo(-2.326347874, 6);
+  });
+});
