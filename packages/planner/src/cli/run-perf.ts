@@ -1,6 +1,6 @@
 import { findGpu, findModel } from "@koi/catalog";
 import { predictPerformance } from "../perf/predict-performance.ts";
-import { ZPrecision } from "../types.ts";
+import { ZPrecision } from "@koi/contracts";
 import { formatTable, numberFlag, parseFlags, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 
 export const PERF_USAGE =

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { parseWorkload, ZMarket } from "../types.ts";
+import { ZMarket, ZWorkload } from "@koi/contracts";
+import { parseWith } from "../types.ts";
 import { numberFlag, parseFlags, readJsonFile, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 import { formatStatus } from "./format-progress.ts";
 import { connectionFrom, KoiClient, TERMINAL_STATUSES, type TRemoteWorkload } from "./koi-http-client.ts";
@@ -33,7 +34,7 @@ export function parseSubmissionFile(io: TCliIo, path: string): Record<string, un
     throw new UsageError(`invalid workload in ${path}: ${issue?.path.join(".")}: ${issue?.message}`);
   }
   try {
-    parseWorkload(workload);
+    parseWith(ZWorkload, "workload", workload);
   } catch (error) {
     throw new UsageError(`${(error as Error).message} (in ${path})`);
   }
