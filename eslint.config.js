@@ -11,7 +11,8 @@ const LAYERS = {
   "packages/core": ["db"],
   "packages/auth": ["core", "db"],
   "packages/planner": ["catalog"],
-  "packages/agent": ["contracts", "catalog"],
+  "packages/sdk": ["contracts"],
+  "packages/agent": ["contracts", "catalog", "sdk"],
   "packages/api": ["contracts", "catalog", "planner", "db", "core", "auth"],
   "apps/engine-sim": ["contracts", "catalog", "planner"],
   "apps/worker": ["api", "db", "core"],
@@ -21,7 +22,7 @@ const LAYERS = {
 // Parts of a workspace that may import more than the rest of it: the agent's tests drive the engine
 // simulator; the `koi` CLI inside the planner reads the public workload schemas.
 const EXTRAS = {
-  "packages/agent/**/*.test.ts": ["contracts", "catalog", "engine-sim"],
+  "packages/agent/**/*.test.ts": ["contracts", "catalog", "sdk", "engine-sim"],
   "packages/planner/src/cli/**/*.ts": ["catalog", "contracts"],
 };
 

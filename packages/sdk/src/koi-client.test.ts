@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ZRegisterResponse } from "@koi/contracts";
-import { silentLogger } from "../logger.ts";
-import { startKoiStandIn, type TKoiStandIn } from "../testing/koi-stand-in.ts";
+import { startKoiStandIn, type TKoiStandIn } from "./testing/koi-stand-in.ts";
 import { KoiClient, KoiHttpError } from "./koi-client.ts";
 
 let koi: TKoiStandIn;
@@ -12,7 +11,6 @@ function client(sleeps: number[]) {
     baseUrl: koi.url,
     apiKey: "koi_live_test",
     userAgent: "test",
-    logger: silentLogger,
     random: () => 0.5,
     backoff: { baseMs: 100, capMs: 1000 },
     sleep: async (ms) => void sleeps.push(ms),

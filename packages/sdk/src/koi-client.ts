@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import type { TLogger } from "../logger.ts";
 import {
   abortableSleep,
   DEFAULT_BACKOFF,
@@ -41,6 +40,9 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
+/** Where the client says it is retrying; the agent passes its JSON-lines logger. */
+export type TClientLogger = { warn: (message: string, fields?: Record<string, unknown>) => void };
+
 export type TKoiClientOptions = {
   baseUrl: string;
   apiKey: string;
@@ -51,7 +53,7 @@ export type TKoiClientOptions = {
   random?: TRandomSource;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   nowMs?: () => number;
-  logger: TLogger;
+  logger?: TClientLogger;
 };
 
 /**
@@ -132,7 +134,7 @@ export class KoiClient {
       }
       if (attempt + 1 >= maxAttempts) throw failure;
       const delay = retryDelayMs(attempt, retryAfterMs, this.backoff, this.random);
-      this.options.logger.warn("koi request failed, retrying", {
+      this.options.logger?.warn("koi request failed, retrying", {
         path: request.path,
         attempt: attempt + 1,
         delayMs: delay,
