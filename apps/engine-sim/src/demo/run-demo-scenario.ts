@@ -4,8 +4,8 @@
 //   node --import tsx src/demo/run-demo-scenario.ts [--koi-url http://localhost:3000] [--keys ../../.koi/demo/keys.json]
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { formatDuration, progressBar } from "@koi/planner/cli/format-progress";
-import { KoiClient, KoiHttpError, type TRemoteWorkload } from "@koi/planner/cli/koi-http-client";
+import { formatDuration, progressBar } from "@koi/cli/format-progress";
+import { KoiClient, KoiHttpError, type TRemoteWorkload } from "@koi/cli/koi-http-client";
 import { DEMO_STORY, type TStoryStep } from "./demo-story.ts";
 
 const arg = (name: string, fallback: string) => {

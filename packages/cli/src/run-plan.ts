@@ -1,6 +1,5 @@
-import { selectGpus, type TSelectOptions } from "../select/select-gpus.ts";
 import { ZMarket, ZWorkload } from "@koi/contracts";
-import { parseCapacity, parseWith, type TPlan } from "../types.ts";
+import { parseCapacity, parseWith, selectGpus, type TPlan, type TSelectOptions } from "@koi/planner";
 import { formatTable, numberFlag, parseFlags, readJsonFile, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 
 export const PLAN_USAGE =

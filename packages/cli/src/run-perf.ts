@@ -1,5 +1,5 @@
 import { findGpu, findModel } from "@koi/catalog";
-import { predictPerformance } from "../perf/predict-performance.ts";
+import { predictPerformance } from "@koi/planner";
 import { ZPrecision } from "@koi/contracts";
 import { formatTable, numberFlag, parseFlags, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 

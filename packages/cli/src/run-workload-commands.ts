@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ZMarket, ZWorkload } from "@koi/contracts";
-import { parseWith } from "../types.ts";
+import { parseWith } from "@koi/planner";
 import { numberFlag, parseFlags, readJsonFile, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 import { formatStatus } from "./format-progress.ts";
 import { connectionFrom, KoiClient, TERMINAL_STATUSES, type TRemoteWorkload } from "./koi-http-client.ts";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatDuration, formatStatus, progressBar } from "./format-progress.ts";
 import type { TRemoteWorkload } from "./koi-http-client.ts";
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "koi.mjs");
+const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "koi.mjs");
 const KEY = "koi_live_testkey";
 const T0 = Date.parse("2026-11-27T10:00:00Z");
 
