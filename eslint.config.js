@@ -13,9 +13,9 @@ const LAYERS = {
   "packages/planner": ["catalog"],
   "packages/sdk": ["contracts"],
   "packages/agent": ["contracts", "catalog", "sdk"],
-  "packages/cli": ["contracts", "catalog", "planner"],
+  "packages/cli": ["contracts", "catalog", "planner", "sdk"],
   "packages/api": ["contracts", "catalog", "planner", "db", "core", "auth"],
-  "apps/engine-sim": ["contracts", "catalog", "planner", "cli"],
+  "apps/engine-sim": ["contracts", "catalog", "planner", "sdk", "cli"],
   "apps/worker": ["api", "db", "core"],
   "apps/web": ["api", "contracts", "catalog", "planner", "db", "core", "auth", "ui"],
 };
