@@ -1,6 +1,4 @@
-import { findGpu, type TGpuSpec } from "../catalog/gpus.ts";
-import { findModel, precisionFromName } from "../catalog/find-model.ts";
-import type { TModelSpec } from "../catalog/model-specs.ts";
+import { findGpu, type TGpuSpec, findModel, precisionFromName, type TModelSpec } from "@koi/catalog";
 import type { TPrecision, TRole } from "../types.ts";
 import { correctionFactor, type TCalibrationTable } from "./calibration.ts";
 import { ENGINE_PROFILES, type TEngineProfile } from "./engine-profiles.ts";

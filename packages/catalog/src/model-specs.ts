@@ -1,4 +1,4 @@
-import type { TModelArchitecture } from "../types.ts";
+import type { TModelArchitecture } from "./model-architecture.ts";
 
 export type TMoeSpec = {
   experts: number;

@@ -1,7 +1,6 @@
-import { findGpu } from "../catalog/gpus.ts";
-import { findModel } from "../catalog/find-model.ts";
-import { predictPerformance } from "../perf/predict-performance.ts";
-import { ZPrecision } from "../types.ts";
+import { findGpu, findModel } from "@koi/catalog";
+import { predictPerformance } from "@koi/planner";
+import { ZPrecision } from "@koi/contracts";
 import { formatTable, numberFlag, parseFlags, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 
 export const PERF_USAGE =
