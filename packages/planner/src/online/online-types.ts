@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TModelSpec } from "../catalog/model-specs.ts";
+import type { TModelSpec } from "@koi/catalog";
 import type { TCapacityPool, TMarket, TPrecision } from "../types.ts";
 import type { TLoadForecast } from "./forecast-load.ts";
 

@@ -1,4 +1,4 @@
-import type { TModelSpec } from "../catalog/model-specs.ts";
+import type { TModelSpec } from "@koi/catalog";
 import { predictPerformance } from "../perf/predict-performance.ts";
 import type { TPrecision } from "../types.ts";
 

@@ -1,4 +1,4 @@
-import { tryFindGpu } from "../catalog/gpus.ts";
+import { tryFindGpu } from "@koi/catalog";
 import { usableGpus } from "../types.ts";
 import { latencyAtRate, sustainedRate, type TLatencyTargets, type TSustainedRate } from "./latency-at-rate.ts";
 import type { TOnlineService, TServerlessOffer, TSpeedTable, TVariant, TVmPool } from "./online-types.ts";
