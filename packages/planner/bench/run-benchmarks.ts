@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runDecisionTimeBenchmark } from "./bench-decision-time.ts";
@@ -35,6 +35,7 @@ const SECTIONS: TSection[] = [
   { name: "optimiser vs brute force", run: () => runBruteForceBenchmark() },
   ...optional("fleet replay", "bench-fleet.ts", "runFleetBenchmark"),
   ...optional("SLO forecaster", "bench-forecaster.ts", "runForecasterBenchmark"),
+  ...optional("online week", "bench-online-week.ts", "runOnlineWeekBenchmark"),
 ];
 
 function machine(): string {
@@ -43,7 +44,7 @@ function machine(): string {
   const load = loadavg()
     .map((l) => l.toFixed(1))
     .join(" / ");
-  return `${list.length} × ${list[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; load average at start ${load}`;
+  return `${list.length} × ${list[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch} (kernel ${release()}, as \`uname -r\`); load average at start ${load}`;
 }
 
 function replaceSection(existing: string, section: string): string {

@@ -24,3 +24,34 @@ export { costTunaTrace, type TTunaTraceCost } from "./tuna/cost-tuna-trace.ts";
 export { simulateTunaRouter, ZTunaTraceInput, type TTunaTraceInput } from "./tuna/simulate-tuna-router.ts";
 export { generateFleetTrace } from "./sim/generate-fleet-trace.ts";
 export { simulateFleet } from "./sim/simulate-fleet.ts";
+export {
+  forecastLoad,
+  sizingLoad,
+  ZRateSample,
+  type TRateSample,
+  type TLoadForecast,
+  type TLoadForecastInput,
+  type TLoadForecastPoint,
+} from "./online/forecast-load.ts";
+export { planOnlineCapacity, ONLINE_DEFAULTS } from "./online/plan-online-capacity.ts";
+export {
+  ZTunaScalingPolicy,
+  type TTunaScalingPolicy,
+  type TOnlinePlan,
+  type TOnlinePlanOptions,
+  type TOnlineScalingState,
+  type TOnlineService,
+  type TPlanOnlineInput,
+  type TServerlessOffer,
+  type TSpeedTable,
+  type TSwitchPlan,
+  type TVariant,
+  type TVmPool,
+} from "./online/online-types.ts";
+export { toOnlineDecisionRow, type TOnlineDecisionRow } from "./online/to-decision-row.ts";
+export { estimateSpeed, summarizeSpeeds } from "./online/estimate-speed.ts";
+export { speedKey } from "./online/size-variants.ts";
+export { profileReplica, type TReplicaShape, type TReplicaProfile } from "./online/profile-replica.ts";
+export { latencyAtRate, sustainedRate, type TRateLatency, type TSustainedRate } from "./online/latency-at-rate.ts";
+export { measureForecastError, type TForecastError } from "./online/measure-forecast-error.ts";
+export { simulateOnlineWeek } from "./sim/simulate-online-week.ts";

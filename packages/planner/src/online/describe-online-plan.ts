@@ -7,6 +7,7 @@ const ALTERNATIVES = 3;
 const rps = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
 const usd = (x: number): string => `$${x.toFixed(2)}`;
 const ms = (x: number): string => (Number.isFinite(x) ? `${Math.round(x)} ms` : "unbounded");
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 /** The reason paragraph and the runners-up, in the shape batch Decisions carry. */
 export function describeOnlinePlan(args: {
@@ -43,11 +44,11 @@ export function describeOnlinePlan(args: {
     );
     if (worker)
       parts.push(
-        `Serverless ${worker.offer.gpuType} TP${worker.tp} (concurrency ${worker.concurrency}, up to ${plan.serverless?.workersMax} workers) takes the traffic while spot is cold — at start and after a preemption of the last replica — since Tuna's router sends everything to spot while it is ready.`,
+        `Serverless ${worker.offer.gpuType} TP${worker.tp} (concurrency ${worker.concurrency}, up to ${count(plan.serverless?.workersMax ?? 0, "worker")}) takes the traffic while spot is cold — at start and after a preemption of the last replica — since Tuna's router sends everything to spot while it is ready.`,
       );
   } else if (worker) {
     parts.push(
-      `Serverless only: ${chosen.replicas} warm ${worker.offer.gpuType} TP${worker.tp} workers (concurrency ${worker.concurrency}) keep ${slo} at ${sizing} for ${usd(chosen.costPerHour)}/h, cheaper than any spot variant.`,
+      `Serverless only: ${count(chosen.replicas, `warm ${worker.offer.gpuType} TP${worker.tp} worker`)} (concurrency ${worker.concurrency}) keep ${slo} at ${sizing} for ${usd(chosen.costPerHour)}/h, cheaper than any spot variant.`,
     );
   }
   const runnerUp = alternatives[0];

@@ -14,7 +14,7 @@ const ms = (x: number): string => `${Math.round(x)} ms`;
  * replica the best variant can get.
  */
 export function explainUnreachable(args: {
-  input: TPlanOnlineInput & { currentReplicas?: number };
+  input: TPlanOnlineInput;
   variants: readonly TSizedVariant[];
   misfits: readonly TMisfit[];
   workers: readonly TSizedWorker[];
@@ -83,7 +83,7 @@ export function explainUnreachable(args: {
 }
 
 function unreachable(
-  input: TPlanOnlineInput & { currentReplicas?: number },
+  input: TPlanOnlineInput,
   binding: NonNullable<TOnlinePlan["binding"]>,
   reason: string,
 ): TOnlinePlan {
@@ -115,6 +115,6 @@ function unreachable(
     binding,
     alternatives: [],
     reason,
-    state: input.state ?? { key: null, variant: null, since: input.now, challenger: null },
+    state: input.state ?? { key: null, variant: null, since: input.now, challenger: null, replicas: 0 },
   };
 }

@@ -38,6 +38,8 @@ export type TOnlineScalingState = {
   variant: TVariant | null;
   /** When the current variant was chosen (epoch seconds). */
   since: number;
+  /** Replicas (or warm workers) the last plan kept: a new plan is a Decision only when it changes them. */
+  replicas: number;
   /** A variant cheaper enough to switch to, and since when it has been: switching waits for it to persist. */
   challenger: { key: string; since: number } | null;
 };
@@ -69,6 +71,8 @@ export type TPlanOnlineInput = {
   currentRps?: number;
   /** Pools' `available` excludes GPUs this service already holds. */
   pools: readonly TVmPool[];
+  /** Replicas the service runs now in its current variant (their GPUs count as available to it). */
+  currentReplicas?: number;
   serverless: readonly TServerlessOffer[];
   now: number;
   state?: TOnlineScalingState;

@@ -5,6 +5,7 @@ import { latencyAtRate, meetsTargets } from "./latency-at-rate.ts";
 import { ZTunaScalingPolicy, type TOnlineService, type TServerlessOffer, type TVmPool } from "./online-types.ts";
 import { planOnlineCapacity } from "./plan-online-capacity.ts";
 import { profileReplica } from "./profile-replica.ts";
+import { toOnlineDecisionRow } from "./to-decision-row.ts";
 
 const NOW = Date.UTC(2026, 6, 6, 12) / 1000;
 const MIN = 60;
@@ -73,6 +74,9 @@ describe("planOnlineCapacity", () => {
     expect(plan.alternatives.length).toBeGreaterThan(0);
     for (const a of plan.alternatives) expect(a.costDelta).toBeCloseTo(a.costPerHour - plan.costPerHour, 9);
     expect(plan.reason).toMatch(/A100-80GB spot TP\d .*TTFT p95 ≤ 1000 ms and TPOT p95 ≤ 50 ms/);
+    const row = toOnlineDecisionRow(plan, flat(30));
+    expect(row).toMatchObject({ kind: "online_start", reason: plan.reason, plan: { tuna: plan.tuna } });
+    expect(row.alternatives).toHaveLength(plan.alternatives.length);
   });
 
   it.each([
@@ -265,6 +269,9 @@ describe("planOnlineCapacity", () => {
       expect(best).toBeGreaterThan(target === "tpot" ? service.tpotP95Ms : service.ttftP95Ms);
       expect(plan.reason).toContain("cannot be met");
       expect(plan.tuna.spot.min_replicas).toBeGreaterThan(0);
+      const row = toOnlineDecisionRow(plan, flat(10));
+      expect(row.kind).toBe("online_unreachable");
+      expect(JSON.parse(JSON.stringify(row))).toEqual(row);
     });
 
     it("a rate no pool can serve: names the most any deployment carries", () => {
@@ -348,5 +355,5 @@ describe("planOnlineCapacity", () => {
       ),
       { numRuns: 40 },
     );
-  });
+  }, 60_000);
 });

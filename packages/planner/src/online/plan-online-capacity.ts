@@ -22,12 +22,12 @@ const HOUR = 3600;
 export const ONLINE_DEFAULTS: Required<TOnlinePlanOptions> = {
   startupSeconds: 600,
   decisionSeconds: 300,
-  holdSeconds: 1800,
-  horizonSeconds: 3 * HOUR,
-  switchSaving: 0.1,
+  holdSeconds: 900,
+  horizonSeconds: 6 * HOUR,
+  switchSaving: 0.15,
   switchPersistSeconds: 1800,
   preemptionRiskBudget: 0.001,
-  sizingQuantile: 0.97,
+  sizingQuantile: 0.95,
   tpChoices: [1, 2, 4, 8],
 };
 /**
@@ -47,7 +47,7 @@ export const TUNA_DELAYS = { upscaleSeconds: 60, downscaleSeconds: 300, scaledow
  * option over the coming hours wins, with hysteresis on changing variant. Impossible targets or
  * a rate nothing can carry give an infeasible plan naming the target and the best achievable.
  */
-export function planOnlineCapacity(input: TPlanOnlineInput & { currentReplicas?: number }): TOnlinePlan {
+export function planOnlineCapacity(input: TPlanOnlineInput): TOnlinePlan {
   const o = { ...ONLINE_DEFAULTS, ...input.options };
   const { service, forecast, now } = input;
   const current = input.state?.variant ?? null;
@@ -178,9 +178,9 @@ export function planOnlineCapacity(input: TPlanOnlineInput & { currentReplicas?:
     ? "online_start"
     : choice.switched
       ? "online_switch"
-      : chosen.replicas > currentReplicas
+      : chosen.replicas > input.state.replicas
         ? "online_scale_up"
-        : chosen.replicas < currentReplicas
+        : chosen.replicas < input.state.replicas
           ? "online_scale_down"
           : "online_hold";
   const plan: Omit<TOnlinePlan, "reason" | "alternatives"> = {

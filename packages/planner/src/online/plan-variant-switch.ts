@@ -48,14 +48,20 @@ export function chooseVariant(args: {
     chosen: option,
     switched: previous !== null && previous !== option.key,
     waiting: null,
-    state: { variant: option.variant, key: option.key, since: now, challenger: null },
+    state: { variant: option.variant, key: option.key, since: now, challenger: null, replicas: option.replicas },
   });
   if (!current) return fresh(best);
   const keep = (waiting: TVariantChoice["waiting"], challenger: TOnlineScalingState["challenger"]): TVariantChoice => ({
     chosen: current,
     switched: false,
     waiting,
-    state: { variant: current.variant, key: current.key, since: args.state?.since ?? now, challenger },
+    state: {
+      variant: current.variant,
+      key: current.key,
+      since: args.state?.since ?? now,
+      challenger,
+      replicas: current.replicas,
+    },
   });
   if (best.key === current.key || best.horizonCost > (1 - args.saving) * current.horizonCost) return keep(null, null);
   const since = args.state?.challenger?.key === best.key ? args.state.challenger.since : now;

@@ -23,7 +23,7 @@ const storm = (trace: TFleetTrace, factor: number): TFleetTrace => ({
   ),
 });
 
-describe("simulateOnlineWeek", () => {
+describe("simulateOnlineWeek", { timeout: 60_000 }, () => {
   const koi = simulateOnlineWeek(DAY, koiOnlinePolicy());
   const od = simulateOnlineWeek(DAY, onDemandAtPeakPolicy());
 
