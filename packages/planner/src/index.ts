@@ -24,9 +24,9 @@ export { costTunaTrace, type TTunaTraceCost } from "./tuna/cost-tuna-trace.ts";
 export { simulateTunaRouter, ZTunaTraceInput, type TTunaTraceInput } from "./tuna/simulate-tuna-router.ts";
 export { generateFleetTrace } from "./sim/generate-fleet-trace.ts";
 export { simulateFleet } from "./sim/simulate-fleet.ts";
+export { sizingLoad } from "./online/sizing-load.ts";
 export {
   forecastLoad,
-  sizingLoad,
   ZRateSample,
   type TRateSample,
   type TLoadForecast,

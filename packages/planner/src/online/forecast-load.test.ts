@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../random/seeded-random.ts";
 import { generateFleetTrace } from "../sim/generate-fleet-trace.ts";
-import { forecastLoad, normalQuantile, sizingLoad, type TRateSample } from "./forecast-load.ts";
+import { forecastLoad, type TRateSample } from "./forecast-load.ts";
+import { normalQuantile, sizingLoad } from "./sizing-load.ts";
 import { measureForecastError } from "./measure-forecast-error.ts";
 
 /** Monday 2026-07-06 00:00 UTC. */

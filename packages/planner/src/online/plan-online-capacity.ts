@@ -1,5 +1,5 @@
 import { describeOnlinePlan } from "./describe-online-plan.ts";
-import { sizingLoad } from "./forecast-load.ts";
+import { sizingLoad } from "./sizing-load.ts";
 import type {
   TOnlineDecisionKind,
   TOnlinePlan,
@@ -26,8 +26,8 @@ export const ONLINE_DEFAULTS: Required<TOnlinePlanOptions> = {
   horizonSeconds: 6 * HOUR,
   switchSaving: 0.15,
   switchPersistSeconds: 1800,
-  preemptionRiskBudget: 0.001,
-  sizingQuantile: 0.95,
+  preemptionRiskBudget: 0.0025,
+  sizingQuantile: 0.97,
   tpChoices: [1, 2, 4, 8],
 };
 /**
@@ -73,7 +73,12 @@ export function planOnlineCapacity(input: TPlanOnlineInput): TOnlinePlan {
   const worker: TSizedWorker | undefined = workers[0];
   const workersFor = (w: TSizedWorker, rps: number): number => Math.max(1, Math.ceil(rps / w.rate.rps - 1e-9));
   const options: (TOption & { sized?: TSizedVariant })[] = [];
-  for (const v of variants) {
+  // Stay on a variant while its pool holds the coming minutes; move only to one whose pool holds the
+  // horizon's peak too, or a filling pool sends the service straight back out.
+  const fits = (v: TSizedVariant): boolean =>
+    replicasFor(v, v.key === input.state?.key ? windowRps : horizonRps) <= v.maxReplicas;
+  const eligible = variants.some(fits) ? variants.filter(fits) : variants;
+  for (const v of eligible) {
     const replicas = replicasFor(v, windowRps);
     if (replicas > v.maxReplicas) continue;
     const horizonCost = hours.reduce(

@@ -90,7 +90,7 @@ export type TServiceResult = {
   decisions: number;
   switches: number;
   /** Minutes missed, by what missed them. */
-  misses: { latency: number; backlog: number; coldStart: number };
+  misses: { latency: number; backlog: number; coldStart: number; reclaim: number };
 };
 
 export type TOnlineWeekResult = {

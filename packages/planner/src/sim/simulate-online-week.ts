@@ -1,4 +1,3 @@
-import { latencyAtRate, meetsTargets } from "../online/latency-at-rate.ts";
 import { profileReplica } from "../online/profile-replica.ts";
 import type { TRateSample } from "../online/forecast-load.ts";
 import { createRandom } from "../random/seeded-random.ts";
@@ -16,11 +15,10 @@ import type {
   TSpotPolicy,
 } from "./online-week-types.ts";
 import { createServerlessPool } from "./serve-serverless-minute.ts";
+import { serveSpotMinute } from "./serve-spot-minute.ts";
 
 /** Monday 2026-07-06 00:00 UTC: the trace's day 0 is a Monday (its weekend is days 5–6). */
 export const ONLINE_WEEK_EPOCH = Date.UTC(2026, 6, 6) / 1000;
-/** Tuna's router: a spot connection error or a newly READY spot backend costs a poke interval on serverless. */
-const POKE_SECONDS = 5;
 /** Latency observations kept for the policy (the last two hours). */
 const LATENCY_MEMORY = 120;
 
@@ -130,7 +128,7 @@ export function simulateOnlineWeek(
         cost: 0,
         decisions: 0,
         switches: 0,
-        misses: { latency: 0, backlog: 0, coldStart: 0 },
+        misses: { latency: 0, backlog: 0, coldStart: 0, reclaim: 0 },
       },
       vmCost: 0,
     };
@@ -251,39 +249,33 @@ export function simulateOnlineWeek(
         }
       }
       const active = s.active ? s.deployments.get(s.active) : undefined;
-      const { readySeconds, replicaSeconds, starts } = unionOf(spans, t);
-      const spotSeconds = Math.max(0, readySeconds - POKE_SECONDS * (starts + reclaimed));
-      const spotShare = spotSeconds / 60;
       const requests = load * 60;
-      let failing = 0;
-      let why: keyof TServiceResult["misses"] | null = null;
-      if (active && spotShare > 0) {
-        const replicas = replicaSeconds / readySeconds;
-        const profile = truth(s.spec, active.gpuType, active.tp, speedOf(s.spec.id, s.spec.model, active.gpuType, t));
-        const perReplica = load / replicas;
-        const capacity = replicas * profile.rps.at(-1)!;
-        s.backlog = Math.max(0, s.backlog + (load - capacity) * spotSeconds);
-        const latency = latencyAtRate(profile, perReplica);
-        const backlogWaitMs = (s.backlog / capacity) * 1000;
-        if (!meetsTargets(latency, targets) || backlogWaitMs + latency.ttftP95Ms > targets.ttftP95Ms) {
-          failing += load * spotSeconds;
-          why = s.backlog > 0 ? "backlog" : "latency";
-        }
-        active.qps = load * spotShare;
+      const spot = serveSpotMinute({
+        t,
+        load,
+        spans,
+        reclaimed,
+        backlog: s.backlog,
+        profile: active
+          ? truth(s.spec, active.gpuType, active.tp, speedOf(s.spec.id, s.spec.model, active.gpuType, t))
+          : null,
+        targets,
+      });
+      const spotSeconds = spot.spotSeconds;
+      s.backlog = spot.backlog;
+      let failing = spot.failing;
+      let why: keyof TServiceResult["misses"] | null = spot.why;
+      for (const d of s.deployments.values()) d.qps = active && d.id === active.id ? (load * spotSeconds) / 60 : 0;
+      if (active && spot.observed) {
         s.latency.push({
           t: epoch + t + 60,
           gpuType: active.gpuType,
           tp: active.tp,
-          rpsPerReplica: perReplica,
-          ttftP95Ms: latency.ttftP95Ms,
-          tpotP95Ms: latency.tpotP95Ms,
+          rpsPerReplica: spot.observed.rpsPerReplica,
+          ttftP95Ms: spot.observed.ttftP95Ms,
+          tpotP95Ms: spot.observed.tpotP95Ms,
         });
         if (s.latency.length > LATENCY_MEMORY) s.latency.shift();
-        // Requests in flight on a reclaimed replica fail over to serverless late.
-        failing += reclaimed * latency.concurrency;
-      } else {
-        s.backlog = 0;
-        for (const d of s.deployments.values()) d.qps = 0;
       }
       const serverlessSeconds = 60 - spotSeconds;
       const sv = s.pool.serve(
@@ -342,25 +334,4 @@ export function simulateOnlineWeek(
     preemptions,
     services: services.map((s) => s.result),
   };
-}
-
-/** Seconds some replica was ready, replica-seconds, and how many times spot came up from none. */
-function unionOf(
-  spans: [number, number][],
-  t: number,
-): { readySeconds: number; replicaSeconds: number; starts: number } {
-  const sorted = spans.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
-  let readySeconds = 0;
-  let replicaSeconds = 0;
-  let starts = 0;
-  let coverEnd = t;
-  for (const [a, b] of sorted) {
-    replicaSeconds += b - a;
-    if (a > coverEnd) {
-      starts++;
-      readySeconds += b - a;
-    } else if (b > coverEnd) readySeconds += b - coverEnd;
-    coverEnd = Math.max(coverEnd, b);
-  }
-  return { readySeconds, replicaSeconds, starts };
 }
