@@ -113,6 +113,7 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
   const mapeLater = mean(errors.map((e) => e.later.mape));
 
   const ref = onDemandAtPeak.cost.total;
+  const laterGap = (koi.cost.total - koiDay.cost.total) / (qpsThreshold.cost.total - qpsDay.cost.total) - 1;
   const goal = (ok: boolean): string => (ok ? "✅ met" : "❌ missed");
   const markdown = [
     "## Online week: Koi's online policy vs baselines",
@@ -175,6 +176,8 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
     `| ≤ 60% of the cost of always-on on-demand at peak | ${pct(koi.cost.total / ref)} | ${goal(koi.cost.total <= 0.6 * ref)} |`,
     `| below QPS-threshold autoscaling | Koi ${usd(koi.cost.total)} vs ${usd(qpsThreshold.cost.total)} (${koi.cost.total < qpsThreshold.cost.total ? "" : "+"}${pct(koi.cost.total / qpsThreshold.cost.total - 1)}) | ${goal(koi.cost.total < qpsThreshold.cost.total)} |`,
     `| forecast MAPE ≤ 15% (hourly rate, one hour ahead) | ${pct(mape, 2)} over the week; ${pct(mapeLater, 2)} after the first day | ${goal(mape <= 0.15)} |`,
+    "",
+    `Where Koi's cost goes against the QPS threshold: its first day (no history: the submitted peak, then a local trend with a wide band) cost ${usd(koiDay.cost.total)} against ${usd(qpsDay.cost.total)}; over days 2–7 it costs ${pct(Math.abs(laterGap))} ${laterGap > 0 ? "more" : "less"}. The threshold baseline is handed each GPU's true in-SLO rate (a load test) and one GPU type chosen with it; Koi learns speeds online and plans each service on its own, so on the 48-GPU A100 spot pool the three services push each other to dearer H100 replicas at peaks (${koi.services.reduce((x, s) => x + s.switches, 0)} variant switches in the week). On a smooth daily curve whose ramps are slower than a VM boots, a reactive threshold that knows the hardware is hard to beat; Koi keeps more minutes (${pct(koi.attainment, 2)} vs ${pct(qpsThreshold.attainment, 2)}) for the extra cost.`,
   ].join("\n");
   return { markdown, koi, onDemandAtPeak, qpsThreshold, serverlessOnly, mape };
 }
