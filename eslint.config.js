@@ -14,10 +14,11 @@ const LAYERS = {
   "packages/sdk": ["contracts"],
   "packages/agent": ["contracts", "catalog", "sdk"],
   "packages/cli": ["contracts", "catalog", "planner", "sdk"],
-  "packages/api": ["contracts", "catalog", "planner", "db", "core", "auth"],
+  "packages/services": ["contracts", "catalog", "planner", "db", "core", "auth"],
+  "packages/api": ["services", "contracts", "db", "core", "auth"],
   "apps/engine-sim": ["contracts", "catalog", "planner", "sdk", "cli"],
-  "apps/worker": ["api", "db", "core"],
-  "apps/web": ["api", "contracts", "catalog", "planner", "db", "core", "auth", "ui"],
+  "apps/worker": ["services", "db", "core"],
+  "apps/web": ["api", "services", "contracts", "catalog", "planner", "db", "core", "auth", "ui"],
 };
 
 // Parts of a workspace that may import more than the rest of it: the agent's tests drive the engine

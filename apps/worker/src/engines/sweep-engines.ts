@@ -1,5 +1,5 @@
-import { announceExpiredLeases } from "@koi/api/engines/announce-expired-leases";
-import { markOfflineAgents } from "@koi/api/engines/mark-offline-agents";
+import { announceExpiredLeases } from "@koi/services/agents/announce-expired-leases";
+import { markOfflineAgents } from "@koi/services/agents/mark-offline-agents";
 import type { TJobHandler } from "../job-handlers.ts";
 
 export const sweepOfflineAgents: TJobHandler<"mark-offline-agents"> = async (_payload, ctx) => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { prisma } from "@koi/db";
 import { orgProcedure } from "../../trpc.ts";
-import { ZApiKeyView } from "./api-key.schema.ts";
+import { ZApiKeyView } from "@koi/services/api-keys/api-key.schema";
 
 export async function findApiKeys(orgId: string) {
   const keys = await prisma.apiKey.findMany({ where: { orgId }, orderBy: { createdAt: "desc" }, take: 200 });

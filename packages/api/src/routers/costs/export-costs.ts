@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { orgProcedure } from "../../trpc.ts";
-import { ZCostExportRow, ZCostsInput } from "./costs.schema.ts";
-import { loadUsage, rangeWindow } from "./load-usage.ts";
+import { ZCostExportRow, ZCostsInput } from "@koi/services/costs/costs.schema";
+import { loadUsage, rangeWindow } from "@koi/services/costs/load-usage";
 
 /** Every usage row of the range, for the CSV download. */
 export const exportCosts = orgProcedure("VIEWER")

@@ -1,8 +1,8 @@
 import { orgProcedure } from "../../trpc.ts";
-import { bucketUsage, chooseBucketSize, USAGE_COMPONENTS } from "../../services/costs/bucket-usage.ts";
-import { computeSavings, SAVINGS_FORMULA } from "../../services/costs/compute-savings.ts";
-import { ZCosts, ZCostsInput } from "./costs.schema.ts";
-import { loadUsage, rangeWindow } from "./load-usage.ts";
+import { bucketUsage, chooseBucketSize, USAGE_COMPONENTS } from "@koi/services/costs/bucket-usage";
+import { computeSavings, SAVINGS_FORMULA } from "@koi/services/costs/compute-savings";
+import { ZCosts, ZCostsInput } from "@koi/services/costs/costs.schema";
+import { loadUsage, rangeWindow } from "@koi/services/costs/load-usage";
 
 export const getCosts = orgProcedure("VIEWER")
   .input(ZCostsInput)

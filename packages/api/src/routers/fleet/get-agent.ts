@@ -2,7 +2,7 @@ import { z } from "zod";
 import { notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
 import { orgProcedure } from "../../trpc.ts";
-import { ZAgentDetailInput, ZAgentView, ZEngineEventView, ZPoolView } from "./fleet.schema.ts";
+import { ZAgentDetailInput, ZAgentView, ZEngineEventView, ZPoolView } from "@koi/services/fleet/fleet.schema";
 
 export const getAgent = orgProcedure("VIEWER")
   .input(ZAgentDetailInput)

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { prisma } from "@koi/db";
 import { orgProcedure } from "../../trpc.ts";
-import { ZClusterView } from "./fleet.schema.ts";
+import { ZClusterView } from "@koi/services/fleet/fleet.schema";
 
 const poolSelect = {
   id: true,

@@ -1,6 +1,6 @@
 import { prisma } from "@koi/db";
 import { orgProcedure } from "../../trpc.ts";
-import { ZNotificationSettingsView } from "./notifications.schema.ts";
+import { ZNotificationSettingsView } from "@koi/services/notifications/notifications.schema";
 
 export const getNotifications = orgProcedure("VIEWER")
   .output(ZNotificationSettingsView)

@@ -1,7 +1,10 @@
 import { recordAudit } from "@koi/core/audit";
 import { prisma } from "@koi/db";
 import { orgProcedure } from "../../trpc.ts";
-import { ZNotificationSettingsInput, ZNotificationSettingsView } from "./notifications.schema.ts";
+import {
+  ZNotificationSettingsInput,
+  ZNotificationSettingsView,
+} from "@koi/services/notifications/notifications.schema";
 
 export const setNotifications = orgProcedure("ADMIN")
   .input(ZNotificationSettingsInput)

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { prisma } from "@koi/db";
 import { orgProcedure } from "../../trpc.ts";
-import { computeSavings, SAVINGS_FORMULA } from "../../services/costs/compute-savings.ts";
-import { findGpusInUse } from "../../services/costs/find-gpus-in-use.ts";
+import { computeSavings, SAVINGS_FORMULA } from "@koi/services/costs/compute-savings";
+import { findGpusInUse } from "@koi/services/costs/find-gpus-in-use";
 
 const ZSavingsView = z.object({
   actualUsd: z.number(),

@@ -2,7 +2,7 @@ import { AppError } from "@koi/core/app-error";
 import { hashSecretToken } from "@koi/core/secret-token";
 import { prisma } from "@koi/db";
 import { publicProcedure } from "../../trpc.ts";
-import { ZConfirmWaitlistInput, ZConfirmWaitlistOutput } from "./confirm-waitlist.schema.ts";
+import { ZConfirmWaitlistInput, ZConfirmWaitlistOutput } from "@koi/services/waitlist/confirm-waitlist.schema";
 
 export const INVALID_CONFIRM_LINK =
   "This confirmation link is not valid. Check that you opened the whole link from the latest email.";

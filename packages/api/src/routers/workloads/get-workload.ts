@@ -1,9 +1,9 @@
 import { notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
 import { orgProcedure } from "../../trpc.ts";
-import { alternativesView, decisionPlanView, metricsView, placementView } from "./json-views.ts";
-import { toWorkloadView } from "./to-workload-view.ts";
-import { ZWorkloadDetail, ZWorkloadIdInput } from "./workloads.schema.ts";
+import { alternativesView, decisionPlanView, metricsView, placementView } from "@koi/services/workloads/json-views";
+import { toWorkloadView } from "@koi/services/workloads/to-workload-view";
+import { ZWorkloadDetail, ZWorkloadIdInput } from "@koi/services/workloads/workloads.schema";
 
 /** Cost so far scaled to the whole job once enough is done to trust the rate; else the plan's figure. */
 function projectCost(w: {

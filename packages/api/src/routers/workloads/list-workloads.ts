@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { prisma, type Prisma } from "@koi/db";
 import { orgProcedure } from "../../trpc.ts";
-import { toWorkloadView } from "./to-workload-view.ts";
-import { ZListWorkloadsInput, ZWorkloadView } from "./workloads.schema.ts";
+import { toWorkloadView } from "@koi/services/workloads/to-workload-view";
+import { ZListWorkloadsInput, ZWorkloadView } from "@koi/services/workloads/workloads.schema";
 
 export const listWorkloads = orgProcedure("VIEWER")
   .input(ZListWorkloadsInput)

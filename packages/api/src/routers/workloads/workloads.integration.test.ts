@@ -4,7 +4,7 @@ import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { prisma, type Role } from "@koi/db";
 import { addTestMember, createTestOrg } from "@koi/db/factories";
 import { callerAs } from "../../testing/callers.ts";
-import { createCapacity, createRunningWorkload } from "../../testing/workload-fixtures.ts";
+import { createCapacity, createRunningWorkload } from "@koi/services/testing/workload-fixtures";
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
   const err = await promise.then(

@@ -3,7 +3,10 @@ import { recordAudit } from "@koi/core/audit";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { prisma } from "@koi/db";
 import { staffProcedure } from "../../../trpc.ts";
-import { ZApproveWaitlistEntryInput, ZApproveWaitlistEntryOutput } from "./approve-waitlist-entry.schema.ts";
+import {
+  ZApproveWaitlistEntryInput,
+  ZApproveWaitlistEntryOutput,
+} from "@koi/services/waitlist/approve-waitlist-entry.schema";
 
 const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
 

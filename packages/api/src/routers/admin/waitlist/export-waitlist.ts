@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { prisma } from "@koi/db";
 import { staffProcedure } from "../../../trpc.ts";
-import { waitlistEntryViewSelect, waitlistWhere } from "./find-waitlist-entries.ts";
-import { ZWaitlistEntryView, ZWaitlistStatus } from "./list-waitlist.schema.ts";
+import { waitlistEntryViewSelect, waitlistWhere } from "@koi/services/waitlist/find-waitlist-entries";
+import { ZWaitlistEntryView, ZWaitlistStatus } from "@koi/services/waitlist/list-waitlist.schema";
 
 // Far above any waitlist we expect; the cap keeps one request from reading an unbounded table.
 const EXPORT_MAX_ROWS = 50_000;

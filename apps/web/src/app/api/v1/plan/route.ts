@@ -1,6 +1,6 @@
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { ZPlanView } from "@koi/contracts/workloads/workloads-api";
-import { previewPlan } from "@koi/api/workloads/preview-plan";
+import { previewPlan } from "@koi/services/workloads/preview-plan";
 import { checkSubmissionModel } from "@/lib/api-v1/check-submission-model";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";

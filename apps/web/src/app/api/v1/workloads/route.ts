@@ -1,5 +1,5 @@
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
-import { submitWorkload } from "@koi/api/workloads/submit-workload";
+import { submitWorkload } from "@koi/services/workloads/submit-workload";
 import { checkSubmissionModel } from "@/lib/api-v1/check-submission-model";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { listWorkloads } from "@/lib/api-v1/list-workloads";

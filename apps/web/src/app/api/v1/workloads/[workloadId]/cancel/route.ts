@@ -1,5 +1,5 @@
 import { ZCancelWorkloadRequest } from "@koi/contracts/workloads/workloads-api";
-import { cancelWorkload } from "@koi/api/workloads/cancel-workload";
+import { cancelWorkload } from "@koi/services/workloads/cancel-workload";
 import { findOrgWorkload } from "@/lib/api-v1/find-org-workload";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
