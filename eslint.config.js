@@ -15,15 +15,17 @@ const LAYERS = {
   "packages/agent": ["contracts", "catalog", "sdk"],
   "packages/cli": ["contracts", "catalog", "planner", "sdk"],
   "packages/services": ["contracts", "catalog", "planner", "db", "core", "auth"],
-  "packages/api": ["services", "contracts", "db", "core", "auth"],
+  "packages/api": ["services", "contracts", "core", "auth"],
   "apps/engine-sim": ["contracts", "catalog", "planner", "sdk", "cli"],
   "apps/worker": ["services", "db", "core"],
   "apps/web": ["api", "services", "contracts", "catalog", "planner", "db", "core", "auth", "ui"],
 };
 
-// Parts of a workspace that may import more than the rest of it: the agent's tests drive the engine
-// simulator.
+// Parts of a workspace that may import more than the rest of it: tests set up rows with the database
+// client; the agent's tests drive the engine simulator.
 const EXTRAS = {
+  "packages/api/src/**/*.integration.test.ts": ["services", "contracts", "core", "auth", "db"],
+  "packages/api/src/testing/**/*.ts": ["services", "contracts", "core", "auth", "db"],
   "packages/agent/**/*.test.ts": ["contracts", "catalog", "sdk", "engine-sim"],
 };
 

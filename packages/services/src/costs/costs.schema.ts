@@ -54,6 +54,8 @@ export const ZCosts = z.object({
   ),
 });
 
+export type TCosts = z.infer<typeof ZCosts>;
+
 export const ZCostExportRow = z.object({
   at: z.date(),
   component: z.string(),
@@ -65,3 +67,4 @@ export const ZCostExportRow = z.object({
   workloadName: z.string().nullable(),
   assignmentId: z.string().nullable(),
 });
+export type TCostExportRow = z.infer<typeof ZCostExportRow>;

@@ -42,3 +42,12 @@ export const ZEngineEventView = z.object({
   engineRef: z.string().nullable(),
   at: z.date(),
 });
+
+export const ZAgentDetail = z.object({
+  agent: ZAgentView.extend({
+    cluster: z.object({ id: z.string(), name: z.string(), kind: z.string(), region: z.string().nullable() }),
+  }),
+  pools: z.array(ZPoolView),
+  events: z.array(ZEngineEventView),
+});
+export type TAgentDetail = z.infer<typeof ZAgentDetail>;

@@ -34,6 +34,7 @@ export const ZNotificationSettingsInput = z
   })
   .strict();
 export type TNotificationSettingsInput = z.input<typeof ZNotificationSettingsInput>;
+export type TNotificationSettings = z.output<typeof ZNotificationSettingsInput>;
 
 export const ZNotificationSettingsView = z.object({
   webhookUrl: z.string().nullable(),
@@ -42,3 +43,4 @@ export const ZNotificationSettingsView = z.object({
   budget: z.boolean(),
   updatedAt: z.date().nullable(),
 });
+export type TNotificationSettingsView = z.infer<typeof ZNotificationSettingsView>;

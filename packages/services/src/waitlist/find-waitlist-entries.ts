@@ -1,7 +1,7 @@
 import { prisma, type Prisma } from "@koi/db";
 import type { TWaitlistEntryView } from "./list-waitlist.schema.ts";
 
-export const waitlistEntryViewSelect = {
+const waitlistEntryViewSelect = {
   id: true,
   email: true,
   name: true,
@@ -14,7 +14,7 @@ export const waitlistEntryViewSelect = {
   approvedAt: true,
 } satisfies Prisma.WaitlistEntrySelect;
 
-export function waitlistWhere(filter: {
+function waitlistWhere(filter: {
   status?: TWaitlistEntryView["status"];
   search?: string;
 }): Prisma.WaitlistEntryWhereInput {
@@ -50,6 +50,19 @@ export async function findWaitlistEntries(filter: {
   const hasMore = rows.length > filter.limit;
   const items = hasMore ? rows.slice(0, filter.limit) : rows;
   return { items, nextCursor: hasMore ? (items.at(-1)?.id ?? null) : null };
+}
+
+// Far above any waitlist we expect; the cap keeps one request from reading an unbounded table.
+const EXPORT_MAX_ROWS = 50_000;
+
+/** Rows for the CSV download (apps/web /admin/waitlist/export.csv), oldest first. */
+export function exportWaitlistEntries(filter: { status?: TWaitlistEntryView["status"]; search?: string }) {
+  return prisma.waitlistEntry.findMany({
+    where: waitlistWhere(filter),
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: EXPORT_MAX_ROWS,
+    select: waitlistEntryViewSelect,
+  });
 }
 
 export async function countWaitlistByStatus() {

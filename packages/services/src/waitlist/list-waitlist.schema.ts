@@ -13,6 +13,10 @@ export const ZListWaitlistInput = z
   .strict();
 export type TListWaitlistInput = z.input<typeof ZListWaitlistInput>;
 
+export const ZExportWaitlistInput = z
+  .object({ status: ZWaitlistStatus.optional(), search: z.string().trim().max(200).optional() })
+  .strict();
+
 export const ZWaitlistEntryView = z.object({
   id: z.string(),
   email: z.string(),

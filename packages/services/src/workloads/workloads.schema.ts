@@ -9,6 +9,7 @@ export const ZListWorkloadsInput = z
   })
   .strict()
   .default({});
+export type TListWorkloadsInput = z.output<typeof ZListWorkloadsInput>;
 
 export const ZWorkloadIdInput = z.object({ workloadId: z.string().min(1).max(64) }).strict();
 
@@ -96,6 +97,7 @@ export const ZWorkloadDetail = z.object({
   forecastPoints: z.array(ZForecastPointView),
   usageByComponent: z.array(z.object({ component: z.string(), costUsd: z.number(), seconds: z.number() })),
 });
+export type TWorkloadDetail = z.infer<typeof ZWorkloadDetail>;
 
 export const ZPlanPreview = z.object({
   feasible: z.boolean(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiKeyScopes } from "@koi/auth/api-keys/api-key-scopes";
+import { apiKeyScopes } from "./api-key-scopes.ts";
 
 export const ZApiKeyView = z.object({
   id: z.string(),
