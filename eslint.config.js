@@ -18,7 +18,7 @@ const LAYERS = {
   "packages/api": ["services", "contracts", "core", "auth"],
   "apps/engine-sim": ["contracts", "catalog", "planner", "sdk", "cli"],
   "apps/worker": ["services", "db", "core"],
-  "apps/web": ["api", "services", "contracts", "catalog", "planner", "db", "core", "auth", "ui"],
+  "apps/web": ["api", "services", "contracts", "catalog", "core", "auth", "ui"],
 };
 
 // Parts of a workspace that may import more than the rest of it: tests set up rows with the database
@@ -26,6 +26,8 @@ const LAYERS = {
 const EXTRAS = {
   "packages/api/src/**/*.integration.test.ts": ["services", "contracts", "core", "auth", "db"],
   "packages/api/src/testing/**/*.ts": ["services", "contracts", "core", "auth", "db"],
+  "apps/web/src/**/__tests__/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
+  "apps/web/{e2e,bench}/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
   "packages/agent/**/*.test.ts": ["contracts", "catalog", "sdk", "engine-sim"],
 };
 

@@ -1,5 +1,5 @@
-import { notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
+import { findOrgWorkload } from "./find-org-workload.ts";
 import { alternativesView, decisionPlanView, metricsView, placementView } from "./json-views.ts";
 import { toWorkloadView } from "./to-workload-view.ts";
 import type { TWorkloadDetail } from "./workloads.schema.ts";
@@ -19,8 +19,7 @@ function projectCost(w: {
 
 /** A workload with its decisions, assignments, forecast history and cost by component; another org's is NOT_FOUND. */
 export async function getWorkload(orgId: string, workloadId: string): Promise<TWorkloadDetail> {
-  const workload = await prisma.workload.findFirst({ where: { id: workloadId, orgId } });
-  if (!workload) throw notFound("No such workload.");
+  const workload = await findOrgWorkload(orgId, workloadId);
   const [decisions, assignments, points] = await Promise.all([
     prisma.decision.findMany({
       where: { orgId, workloadId: workload.id },

@@ -1,17 +1,20 @@
-import type { TWorkloadView } from "@koi/contracts/workloads/workloads";
+import { ZWorkloadView, type TWorkloadView } from "@koi/contracts/workloads/workloads";
 import type { Workload } from "@koi/db";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const str = (v: unknown) => (typeof v === "string" && v ? v : null);
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-/** A Workload row as the dashboard and the public API show it (the stored forecast JSON made safe). */
+/**
+ * A Workload row as the dashboard and the public API show it (the stored forecast JSON made safe),
+ * parsed with `ZWorkloadView` so both answer exactly the documented shape.
+ */
 export function toWorkloadView(w: Workload): TWorkloadView {
   const f = (w.forecast ?? {}) as Record<string, unknown>;
   const hasForecast = ["p10", "p50", "p90", "missProbability", "explanation"].some(
     (k) => f[k] !== undefined && f[k] !== null,
   );
-  return {
+  return ZWorkloadView.parse({
     id: w.id,
     name: w.name,
     kind: w.kind === "online" ? "online" : "batch",
@@ -38,5 +41,5 @@ export function toWorkloadView(w: Workload): TWorkloadView {
     createdAt: w.createdAt.toISOString(),
     startedAt: iso(w.startedAt),
     completedAt: iso(w.completedAt),
-  };
+  });
 }

@@ -3,7 +3,18 @@ import { listWorkloads as findWorkloads } from "@koi/services/workloads/list-wor
 import { ZListWorkloadsInput, ZWorkloadView } from "@koi/services/workloads/workloads.schema";
 import { orgProcedure } from "../../trpc.ts";
 
+/** The dashboard shows the 200 newest that match. */
+const DASHBOARD_LIMIT = 200;
+
 export const listWorkloads = orgProcedure("VIEWER")
   .input(ZListWorkloadsInput)
   .output(z.array(ZWorkloadView))
-  .query(({ ctx, input }) => findWorkloads(ctx.orgId, input));
+  .query(async ({ ctx, input }) => {
+    const { status, ...filter } = input;
+    const page = await findWorkloads(ctx.orgId, {
+      ...filter,
+      ...(status ? { status: [status] } : {}),
+      limit: DASHBOARD_LIMIT,
+    });
+    return page.items;
+  });

@@ -1,7 +1,7 @@
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { ZPlanView } from "@koi/contracts/workloads/workloads-api";
+import { checkSubmissionModel } from "@koi/services/workloads/check-submission-model";
 import { previewPlan } from "@koi/services/workloads/preview-plan";
-import { checkSubmissionModel } from "@/lib/api-v1/check-submission-model";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
 import { withApiKey } from "@/lib/api-v1/with-api-key";
