@@ -2,6 +2,7 @@ import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { routeEngine, selectGpus, type TCapacity, type TPlan, type TWorkload } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
 import { buildOrgCapacity, type TOrgCapacity } from "./build-org-capacity.ts";
+import { checkSubmissionModel } from "./check-submission-model.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { largestGroup, plannerWorkload, selectOptionsFor } from "./workload-inputs.ts";
 
@@ -67,6 +68,7 @@ export async function planOnOrgCapacity(
  * plan, no writes. For the dashboard's live preview and `POST /api/v1/workloads/plan`.
  */
 export async function previewPlan(orgId: string, submission: TWorkloadSubmission) {
+  checkSubmissionModel(submission);
   const { plan, routeReason, org } = await planOnOrgCapacity(
     orgId,
     submission,

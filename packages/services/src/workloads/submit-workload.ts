@@ -2,6 +2,7 @@ import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { recordAudit } from "@koi/core/audit";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { prisma, type Prisma } from "@koi/db";
+import { checkSubmissionModel } from "./check-submission-model.ts";
 
 export function defaultWorkloadName(s: TWorkloadSubmission): string {
   const model = s.model.split("/").at(-1) ?? s.model;
@@ -12,7 +13,8 @@ export function defaultWorkloadName(s: TWorkloadSubmission): string {
 
 /**
  * Records the workload and its `plan-workload` job in one transaction: the worker plans it
- * from the org's live inventory moments later. The deadline is fixed now, at submission.
+ * from the org's live inventory moments later. The deadline is fixed now, at submission. A model
+ * neither the catalog nor the submission's `architecture` describes is refused (BAD_REQUEST) first.
  */
 export async function submitWorkload(input: {
   orgId: string;
@@ -22,6 +24,7 @@ export async function submitWorkload(input: {
   now?: Date;
 }) {
   const { submission: s } = input;
+  checkSubmissionModel(s);
   const now = input.now ?? new Date();
   return prisma.$transaction(async (tx) => {
     const workload = await tx.workload.create({

@@ -122,6 +122,18 @@ describe("workloads.preview / submit", () => {
     await expectCode(w.memberA.caller.workloads.submit({ ...batch, requests: -1 }), "BAD_REQUEST");
   });
 
+  it("refuses an unknown model at once, as /api/v1 does, naming the closest models and writing nothing", async () => {
+    const before = await snapshot(w.orgA.id);
+    const submitted = await w.memberA.caller.workloads
+      .submit({ ...batch, model: "meta-llama/Llama-3.1-8Bx-Instruct-typo" })
+      .catch((e: unknown) => e);
+    expect(submitted).toBeInstanceOf(TRPCError);
+    expect((submitted as TRPCError).code).toBe("BAD_REQUEST");
+    expect((submitted as TRPCError).message).toMatch(/unknown model .*did you mean/);
+    await expectCode(w.viewerA.caller.workloads.preview({ ...batch, model: "no-such-model-xyz" }), "BAD_REQUEST");
+    expect(await snapshot(w.orgA.id)).toEqual(before);
+  });
+
   it("cancels as a member and refuses viewers", async () => {
     const { id } = await w.memberA.caller.workloads.submit(batch);
     await expectCode(w.viewerA.caller.workloads.cancel({ workloadId: id }), "FORBIDDEN");

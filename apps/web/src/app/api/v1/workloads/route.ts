@@ -1,5 +1,4 @@
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
-import { checkSubmissionModel } from "@koi/services/workloads/check-submission-model";
 import { listWorkloads } from "@koi/services/workloads/list-workloads";
 import { submitWorkload } from "@koi/services/workloads/submit-workload";
 import { toWorkloadView } from "@koi/services/workloads/to-workload-view";
@@ -16,7 +15,6 @@ export const GET = withApiKey(
 export const POST = withApiKey(
   async ({ request, key, log }) => {
     const { data, raw } = await parseJsonBody(request, ZWorkloadSubmission);
-    checkSubmissionModel(data);
     // `koi submit` says who it is, so the audit trail and the dashboard can tell CLI from scripts.
     const via = request.headers.get("user-agent")?.startsWith("koi-cli/") ? "cli" : "api";
     return idempotentPost({ request, orgId: key.orgId, route: "workloads.submit", rawBody: raw }, async () => {
