@@ -4,7 +4,7 @@ import { planWorkload } from "@koi/services/workloads/plan-workload";
 import { rebalanceForWorkload } from "@koi/services/workloads/rebalance-for-workload";
 import { reconcileWorkloads } from "@koi/services/workloads/reconcile-workloads";
 import { replanWorkload } from "@koi/services/workloads/replan-workload";
-import type { TJobHandler } from "../job-handlers.ts";
+import type { TJobHandler } from "../job-context.ts";
 
 // Thin: each service locks the workload, re-checks its state and no-ops when the job is stale.
 
