@@ -15,7 +15,7 @@ import { buildCandidates, pruneDominated } from "./build-candidates.ts";
 import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts";
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
 import { findBinding } from "./find-binding.ts";
-import { optimiseWithAlternatives } from "./optimize-selection.ts";
+import { optimizeWithAlternatives } from "./optimize-selection.ts";
 import { buildSelectionMilp, loadHighs, type TSelectionMilp } from "./selection-milp.ts";
 
 export type TSelectOptions = {
@@ -85,7 +85,7 @@ export function selectGpusWith(
   const candidates = pruneDominated(report.candidates);
   const perHourBudget = workload.kind === "online" ? options.budget : undefined;
 
-  let plans = [] as ReturnType<typeof optimiseWithAlternatives>;
+  let plans = [] as ReturnType<typeof optimizeWithAlternatives>;
   if (candidates.length > 0) {
     // Built on first use: colocated-only problems never need the MILP.
     let milp: TSelectionMilp | undefined;
@@ -97,7 +97,7 @@ export function selectGpusWith(
         poolGpus,
       }));
     try {
-      plans = optimiseWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, {
+      plans = optimizeWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, {
         requiredRate: required,
         poolGpus,
         maxGpus: options.maxGpus,
