@@ -1,5 +1,5 @@
 import type { Highs } from "highs";
-import { precisionFromName, resolveModel } from "@koi/catalog";
+import { precisionFromName, resolveModel, TP_DEGREES } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
 import { routeEngine } from "../route/route-engine.ts";
 import {
@@ -35,7 +35,6 @@ export type TSelectOptions = {
 };
 
 export const DEFAULT_SAFETY_MARGIN = 0.15;
-const DEFAULT_TP: readonly number[] = [1, 2, 4, 8];
 
 /** Chooses replica counts per (pool, TP, role) at minimum cost; loads HiGHS on first use. */
 export async function selectGpus(
@@ -57,7 +56,7 @@ export function selectionProblem(workload: TWorkload, capacity: TCapacity, optio
     workload,
     model,
     precision,
-    tpChoices: options.tpChoices ?? DEFAULT_TP,
+    tpChoices: options.tpChoices ?? TP_DEGREES,
     roles,
     calibration: options.calibration,
   };

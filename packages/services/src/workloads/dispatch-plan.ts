@@ -1,4 +1,4 @@
-import { findGpu } from "@koi/catalog";
+import { findGpu, TP_DEGREES } from "@koi/catalog";
 import {
   correctionFactor,
   type TAlternative,
@@ -64,7 +64,7 @@ export function placementFor(
 function alternativesPayload(alternatives: readonly TAlternative[]) {
   return alternatives.slice(0, 8).flatMap((a) => {
     const g = largestGroup(a.replicas);
-    if (!g || ![1, 2, 4, 8].includes(g.tp)) return [];
+    if (!g || !TP_DEGREES.includes(g.tp)) return [];
     return [
       {
         gpuType: g.gpuType,
@@ -110,7 +110,7 @@ export async function dispatchPlan(
   const owner = main ? input.org.owners[main.poolId] : undefined;
   if (!main || !owner) return null;
   const placement = placementFor(input.option, owner.agentId, workload.model, input.calibration);
-  if (!placement || ![1, 2, 4, 8].includes(placement.tp)) return null;
+  if (!placement || !TP_DEGREES.includes(placement.tp)) return null;
   const decision = await tx.decision.create({
     data: {
       orgId: workload.orgId,
