@@ -1,3 +1,4 @@
+import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { createHash } from "node:crypto";
 import { prisma, type Prisma } from "@koi/db";
 import { enqueueReplans } from "../workloads/replan-workload.ts";
@@ -110,7 +111,7 @@ async function applyOrcaEvent(
   const finalState = event === "complete" && payload.status === "failed" ? "failed" : state;
   // Terminal states stick: a late `launching` must not reopen a completed job.
   await prisma.assignment.updateMany({
-    where: { orgId, engineRef: groupId, state: { notIn: ["completed", "failed", "stopped"] } },
+    where: { orgId, engineRef: groupId, state: { notIn: [...TERMINAL_ASSIGNMENT_STATES] } },
     data: { state: finalState },
   });
 }

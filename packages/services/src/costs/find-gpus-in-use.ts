@@ -1,11 +1,11 @@
+import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { prisma } from "@koi/db";
 import { placementView } from "../workloads/json-views.ts";
-import { GPU_FREE_ASSIGNMENT_STATES } from "../workloads/workload-inputs.ts";
 
 /** GPUs held by (paused and ended assignments have given theirs back) the org's live assignments, by GPU type and market, most first. */
 export async function findGpusInUse(orgId: string) {
   const live = await prisma.assignment.findMany({
-    where: { orgId, workloadId: { not: null }, state: { notIn: GPU_FREE_ASSIGNMENT_STATES } },
+    where: { orgId, workloadId: { not: null }, state: { notIn: [...GPU_FREE_ASSIGNMENT_STATES] } },
     select: { placement: true },
   });
   const byKey = new Map<string, { gpuType: string; market: string; gpus: number }>();

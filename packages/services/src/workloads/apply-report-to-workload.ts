@@ -1,3 +1,4 @@
+import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import type { Tx, Workload } from "@koi/db";
@@ -32,7 +33,7 @@ export async function applyReportToWorkload(
         : {}),
     },
   });
-  if (report.state === "completed" && !["COMPLETED", "FAILED", "CANCELLED"].includes(workload.status)) {
+  if (report.state === "completed" && !TERMINAL_WORKLOAD_STATUSES.includes(workload.status)) {
     await enqueueViaOutbox(
       tx,
       "complete-workload",

@@ -1,7 +1,7 @@
+import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { lookupPrice, tryFindGpu, type TPriceMarket } from "@koi/catalog";
 import type { TCapacity, TCapacityPool, TEngine } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
-import { GPU_FREE_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
 /** Who owns a capacity pool: the agent that will run an assignment placed there. */
 export type TPoolOwner = {
@@ -42,7 +42,7 @@ export async function buildOrgCapacity(
     SELECT placement->>'poolId' AS "poolId", SUM(COALESCE((placement->>'gpus')::int, 0))::int AS gpus
     FROM "Assignment" a
     WHERE "orgId" = ${orgId} AND "workloadId" IS NOT NULL AND (
-      NOT (state = ANY(${GPU_FREE_ASSIGNMENT_STATES}::text[]))
+      NOT (state = ANY(${[...GPU_FREE_ASSIGNMENT_STATES]}::text[]))
       OR (state = 'paused' AND EXISTS (
         SELECT 1 FROM "Decision" d JOIN "Workload" u ON u.id = d.inputs->>'urgentWorkloadId'
         WHERE d."orgId" = ${orgId} AND d.kind = 'rebalance_pause' AND d.inputs->>'assignmentId' = a.id

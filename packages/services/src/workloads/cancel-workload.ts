@@ -1,4 +1,5 @@
-import { TERMINAL_WORKLOAD_STATUSES, type TWorkloadStatus } from "@koi/contracts/workloads/workloads";
+import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { recordAudit } from "@koi/core/audit";
 import { notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
@@ -6,7 +7,6 @@ import { publishCommandWakeup } from "../agents/command-wakeups.ts";
 import { writeCommand } from "../agents/issue-command.ts";
 import { lockWorkload } from "./lock-rows.ts";
 import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
-import { ENDED_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
 /**
  * Cancels a workload: a `stop` Command for its live assignment(s), status CANCELLED, and work it
@@ -17,9 +17,10 @@ export async function cancelWorkload(orgId: string, workloadId: string, actorUse
   const { workload, agents } = await prisma.$transaction(async (tx) => {
     const locked = await lockWorkload(tx, workloadId);
     if (!locked || locked.orgId !== orgId) throw notFound("No such workload.");
-    if (TERMINAL_WORKLOAD_STATUSES.includes(locked.status as TWorkloadStatus))
-      return { workload: locked, agents: [] as string[] };
-    const live = await tx.assignment.findMany({ where: { workloadId, state: { notIn: ENDED_ASSIGNMENT_STATES } } });
+    if (TERMINAL_WORKLOAD_STATUSES.includes(locked.status)) return { workload: locked, agents: [] as string[] };
+    const live = await tx.assignment.findMany({
+      where: { workloadId, state: { notIn: [...ENDED_ASSIGNMENT_STATES] } },
+    });
     for (const a of live) {
       await writeCommand(tx, { orgId, assignmentId: a.id, type: "stop", payload: {} });
       await tx.assignment.update({ where: { id: a.id }, data: { state: "stopping" } });

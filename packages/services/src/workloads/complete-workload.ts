@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { TERMINAL_WORKLOAD_STATUSES, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { findGpu } from "@koi/catalog";
 import { calibrationKey, emptyCalibration, recordObservation, type TCalibrationEntry } from "@koi/planner";
 import { prisma, type Assignment, type Prisma, type Tx } from "@koi/db";
@@ -18,7 +18,7 @@ import { tokensPerRequest } from "./workload-inputs.ts";
 export async function completeWorkload(workloadId: string, now = new Date()) {
   const result = await prisma.$transaction(async (tx) => {
     const workload = await lockWorkload(tx, workloadId);
-    if (!workload || ["COMPLETED", "FAILED", "CANCELLED"].includes(workload.status))
+    if (!workload || TERMINAL_WORKLOAD_STATUSES.includes(workload.status))
       return { outcome: "noop" as const, wake: [] };
     const finished = await tx.assignment.findFirst({
       where: { workloadId, state: "completed" },

@@ -9,12 +9,10 @@ import {
   type TWorkload,
 } from "@koi/planner";
 import type { Prisma, Tx, Workload } from "@koi/db";
+import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { writeCommand } from "../agents/issue-command.ts";
 import type { TOrgCapacity } from "./build-org-capacity.ts";
 import { largestGroup, workloadSpecFor } from "./workload-inputs.ts";
-
-export type TDecisionKind =
-  "initial" | "scale_up" | "scale_down" | "swap" | "failover" | "rebalance_pause" | "rebalance_resume" | "replan";
 
 /** What an Assignment runs (Assignment.placement): one replica group on one pool of one agent. */
 export type TPlacementRecord = {

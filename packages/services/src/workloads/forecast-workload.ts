@@ -1,3 +1,4 @@
+import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
@@ -19,7 +20,7 @@ import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { planLocked } from "./plan-workload.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
 import { progressInRequests } from "./progress-in-requests.ts";
-import { GPU_FREE_ASSIGNMENT_STATES, remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
+import { remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
 
 /** Real seconds between two scale decisions of one workload (the sim's progress is in real time too). */
 export const SCALE_COOLDOWN_SECONDS = 60;
@@ -71,7 +72,7 @@ export async function forecastWorkload(workloadId: string, now = new Date()): Pr
 async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TForecastOutcome> {
   const skipped: TForecastOutcome = { workloadId: workload.id, status: "skipped", action: "none" };
   const assignment = await tx.assignment.findFirst({
-    where: { workloadId: workload.id, state: { notIn: GPU_FREE_ASSIGNMENT_STATES } },
+    where: { workloadId: workload.id, state: { notIn: [...GPU_FREE_ASSIGNMENT_STATES] } },
     orderBy: { createdAt: "desc" },
   });
   if (!assignment) return skipped;

@@ -1,3 +1,4 @@
+import { ZDecisionKind } from "@koi/contracts/workloads/workloads";
 import { prisma } from "@koi/db";
 import { findOrgWorkload } from "./find-org-workload.ts";
 import { alternativesView, decisionPlanView, metricsView, placementView } from "./json-views.ts";
@@ -51,7 +52,7 @@ export async function getWorkload(orgId: string, workloadId: string): Promise<TW
     projectedCostUsd: projectCost(workload),
     decisions: decisions.map((d) => ({
       id: d.id,
-      kind: d.kind,
+      kind: ZDecisionKind.parse(d.kind),
       reason: d.reason,
       createdAt: d.createdAt,
       plan: decisionPlanView(d.plan),

@@ -1,3 +1,4 @@
+import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { TAlternative } from "@koi/planner";
 import type { Tx } from "@koi/db";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
@@ -38,7 +39,7 @@ export async function handleDeployAck(
     where: {
       workloadId: workload.id,
       id: { not: assignmentId },
-      state: { notIn: ["completed", "failed", "stopped", "lost"] },
+      state: { notIn: [...ENDED_ASSIGNMENT_STATES] },
     },
   });
   if (live > 0) return [];

@@ -1,3 +1,4 @@
+import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import {
@@ -17,12 +18,7 @@ import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import type { TPauseInputs } from "./resume-paused-workloads.ts";
-import {
-  GPU_FREE_ASSIGNMENT_STATES,
-  remainingWorkload,
-  selectOptionsFor,
-  tokensPerRequest,
-} from "./workload-inputs.ts";
+import { remainingWorkload, selectOptionsFor, tokensPerRequest } from "./workload-inputs.ts";
 
 /**
  * The `rebalance-for-workload` job, for an urgent workload that did not fit: the planner's
@@ -59,7 +55,7 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         },
         include: {
           assignments: {
-            where: { state: { notIn: GPU_FREE_ASSIGNMENT_STATES } },
+            where: { state: { notIn: [...GPU_FREE_ASSIGNMENT_STATES] } },
             orderBy: { createdAt: "desc" },
             take: 1,
           },

@@ -1,10 +1,11 @@
+import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
+import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { prisma } from "@koi/db";
 import { publishCommandWakeup } from "../agents/command-wakeups.ts";
 import { completeWorkload } from "./complete-workload.ts";
 import { lockWorkload } from "./lock-rows.ts";
 import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
-import { ENDED_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
 /** A workload untouched this long while PENDING/PLANNING has lost (or finished) its plan job. */
 export const RECONCILE_GRACE_MS = 10_000;
@@ -27,7 +28,7 @@ export async function reconcileWorkloads(now = new Date()): Promise<TReconcileRe
     where: {
       status: { in: ["PENDING", "PLANNING"] },
       updatedAt: { lt: new Date(now.getTime() - RECONCILE_GRACE_MS) },
-      assignments: { none: { state: { notIn: ENDED_ASSIGNMENT_STATES } } },
+      assignments: { none: { state: { notIn: [...ENDED_ASSIGNMENT_STATES] } } },
     },
     select: { id: true, orgId: true, updatedAt: true },
     orderBy: { updatedAt: "asc" },
@@ -67,7 +68,7 @@ export async function reconcileWorkloads(now = new Date()): Promise<TReconcileRe
     ),
   ];
   const ended = await prisma.workload.findMany({
-    where: { id: { in: urgentIds }, status: { in: ["COMPLETED", "FAILED", "CANCELLED"] } },
+    where: { id: { in: urgentIds }, status: { in: [...TERMINAL_WORKLOAD_STATUSES] } },
     select: { id: true, name: true, status: true },
   });
   let resumed = 0;

@@ -1,10 +1,11 @@
+import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
+import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { prisma, type Prisma, type Tx } from "@koi/db";
 import { publishCommandWakeup } from "../agents/command-wakeups.ts";
 import { writeCommand } from "../agents/issue-command.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { PLAN_TX, planLocked, type TPlanOutcome } from "./plan-workload.ts";
-import { ENDED_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
 /** A workload whose engine jobs failed this many times is FAILED rather than placed again. */
 export const MAX_ENGINE_FAILURES = 3;
@@ -27,10 +28,14 @@ export async function replanWorkload(
   const { outcome, wake } = await prisma.$transaction(async (tx) => {
     await lockOrgPlanning(tx, head.orgId);
     const workload = await lockWorkload(tx, workloadId);
-    if (!workload || ["COMPLETED", "FAILED", "CANCELLED"].includes(workload.status))
+    if (!workload || TERMINAL_WORKLOAD_STATUSES.includes(workload.status))
       return { outcome: { outcome: "noop", detail: "workload finished" } as TPlanOutcome, wake: [] as string[] };
     const lost = await tx.assignment.findFirst({
-      where: { workloadId, state: { notIn: ENDED_ASSIGNMENT_STATES }, ...(assignmentId ? { id: assignmentId } : {}) },
+      where: {
+        workloadId,
+        state: { notIn: [...ENDED_ASSIGNMENT_STATES] },
+        ...(assignmentId ? { id: assignmentId } : {}),
+      },
       include: { agent: { select: { status: true } } },
       orderBy: { createdAt: "desc" },
     });
@@ -52,7 +57,9 @@ export async function replanWorkload(
       const failed = assignmentId
         ? await tx.assignment.findFirst({ where: { id: assignmentId, workloadId, state: "failed" } })
         : null;
-      const newer = await tx.assignment.count({ where: { workloadId, state: { notIn: ENDED_ASSIGNMENT_STATES } } });
+      const newer = await tx.assignment.count({
+        where: { workloadId, state: { notIn: [...ENDED_ASSIGNMENT_STATES] } },
+      });
       if (!failed || newer > 0 || !["DISPATCHING", "RUNNING"].includes(workload.status))
         return { outcome: { outcome: "noop", detail: "no live assignment to replan" } as TPlanOutcome, wake };
       // Fence it too: a late report from the failed job must not bring it back to life.
@@ -90,7 +97,7 @@ export async function replanWorkload(
  */
 export async function enqueueReplans(tx: Tx, where: Prisma.AssignmentWhereInput, reason: string): Promise<number> {
   const live = await tx.assignment.findMany({
-    where: { ...where, workloadId: { not: null }, state: { notIn: ENDED_ASSIGNMENT_STATES } },
+    where: { ...where, workloadId: { not: null }, state: { notIn: [...ENDED_ASSIGNMENT_STATES] } },
     select: { id: true, epoch: true, orgId: true, workloadId: true },
   });
   for (const a of live) {

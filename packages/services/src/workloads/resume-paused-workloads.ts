@@ -1,7 +1,8 @@
+import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
+import { isEndedAssignmentState } from "@koi/contracts/primitives";
 import type { Prisma, Tx } from "@koi/db";
 import { writeCommand } from "../agents/issue-command.ts";
 import { lockWorkload } from "./lock-rows.ts";
-import { ENDED_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 
 export type TPauseInputs = {
   urgentWorkloadId: string;
@@ -37,9 +38,9 @@ export async function resumePausedWorkloads(tx: Tx, urgentWorkloadId: string, wh
     const assignment = await tx.assignment.findUnique({ where: { id: inputs.assignmentId } });
     const alive =
       victim &&
-      !["COMPLETED", "FAILED", "CANCELLED"].includes(victim.status) &&
+      !TERMINAL_WORKLOAD_STATUSES.includes(victim.status) &&
       assignment &&
-      !ENDED_ASSIGNMENT_STATES.includes(assignment.state);
+      !isEndedAssignmentState(assignment.state);
     if (alive) {
       if (inputs.action === "pause") {
         await writeCommand(tx, { orgId: victim.orgId, assignmentId: assignment.id, type: "resume", payload: {} });

@@ -1,3 +1,4 @@
+import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
@@ -75,7 +76,7 @@ export function report(
 
 export async function liveAssignment(workloadId: string) {
   return prisma.assignment.findFirstOrThrow({
-    where: { workloadId, state: { notIn: ["completed", "failed", "stopped", "lost"] } },
+    where: { workloadId, state: { notIn: [...ENDED_ASSIGNMENT_STATES] } },
     orderBy: { createdAt: "desc" },
   });
 }

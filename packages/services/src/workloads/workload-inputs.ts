@@ -3,13 +3,6 @@ import type { TWorkloadSpec } from "@koi/contracts/agent/commands";
 import type { TReplicaGroup, TSelectOptions, TWorkload } from "@koi/planner";
 import type { Workload } from "@koi/db";
 
-/** Statuses in which a workload's live assignment may exist; terminal ones have none. */
-export const ACTIVE_WORKLOAD_STATUSES = ["PENDING", "PLANNING", "DISPATCHING", "RUNNING", "PAUSED"] as const;
-/** Assignment states that no longer hold an engine job (the agent contract's terminal ones plus Koi's `lost`). */
-export const ENDED_ASSIGNMENT_STATES = ["completed", "failed", "stopped", "lost"];
-/** Ended, or paused (Orca pause kills every replica): these hold no GPUs. */
-export const GPU_FREE_ASSIGNMENT_STATES = [...ENDED_ASSIGNMENT_STATES, "paused"];
-
 const HOUR_MS = 3_600_000;
 
 /** The planner's workload: the submission minus name/budget/markets. */

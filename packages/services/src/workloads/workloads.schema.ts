@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZWorkloadHealth, ZWorkloadStatus, ZWorkloadView } from "@koi/contracts/workloads/workloads";
+import { ZDecisionKind, ZWorkloadHealth, ZWorkloadStatus, ZWorkloadView } from "@koi/contracts/workloads/workloads";
 
 export const ZListWorkloadsInput = z
   .object({
@@ -34,7 +34,7 @@ export const ZAlternativeView = z.object({
 
 export const ZDecisionView = z.object({
   id: z.string(),
-  kind: z.string(),
+  kind: ZDecisionKind,
   reason: z.string(),
   createdAt: z.date(),
   plan: z.object({
