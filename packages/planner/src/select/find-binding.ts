@@ -2,7 +2,7 @@ import type { Highs } from "highs";
 import { usableGpus, type TBinding, type TCapacityPool, type TWorkload } from "../types.ts";
 import type { TCandidate, TCandidateReport } from "./build-candidates.ts";
 import { planObjective, predictedHours, servedRate, type TAssignment } from "./evaluate-plan.ts";
-import { optimise } from "./optimize-selection.ts";
+import { optimizeSelection } from "./optimize-selection.ts";
 import { maxColocatedServed } from "./pareto-search.ts";
 import { buildSelectionMilp, type TSelectionMilp } from "./selection-milp.ts";
 import { formatDuration } from "../forecast/format-duration.ts";
@@ -59,7 +59,7 @@ function cheapestIgnoringBudget(input: TBindingInput, poolGpus: ReadonlyMap<stri
       poolGpus,
     }));
   try {
-    return optimise(
+    return optimizeSelection(
       input.workload,
       getMilp,
       candidates,

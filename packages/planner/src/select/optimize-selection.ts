@@ -47,7 +47,7 @@ const MILP_GAP = 2e-3;
  * plan's ratio; when no plan beats λ, λ is optimal. It starts from the best colocated plan, so the
  * MILP only has to look for strictly better split plans (cutoff just below zero).
  */
-function optimiseBatchPairs(
+function optimizeBatchPairs(
   milp: TSelectionMilp,
   candidates: readonly TCandidate[],
   start: TAssignment | undefined,
@@ -70,7 +70,7 @@ function optimiseBatchPairs(
 }
 
 /** Online with prefill/decode pairs: the cheapest $/h, searching only below the colocated optimum. */
-function optimiseOnlinePairs(
+function optimizeOnlinePairs(
   milp: TSelectionMilp,
   candidates: readonly TCandidate[],
   start: TAssignment | undefined,
@@ -93,7 +93,7 @@ export type TOptimiseLimits = {
   perHourBudget?: number;
 };
 
-export function optimise(
+export function optimizeSelection(
   workload: TWorkload,
   milp: () => TSelectionMilp,
   candidates: readonly TCandidate[],
@@ -109,8 +109,8 @@ export function optimise(
   if (!candidates.some((c, j) => allowed[j] && c.role !== "both")) return colocated;
   const model = milp();
   model.setAllowed(allowed);
-  if (workload.kind === "online") return optimiseOnlinePairs(model, candidates, colocated);
-  return optimiseBatchPairs(
+  if (workload.kind === "online") return optimizeOnlinePairs(model, candidates, colocated);
+  return optimizeBatchPairs(
     model,
     candidates.map((c, j) => (allowed[j] ? c : { ...c, maxCount: 0 })),
     colocated,
@@ -131,7 +131,7 @@ export function primaryFamily(assignment: TAssignment): string | undefined {
  * every plan before them, so an alternative is a different kind of plan, not the same plus a replica.
  * Runners-up are colocated plans: the exact split search runs once, for the plan itself.
  */
-export function optimiseWithAlternatives(
+export function optimizeWithAlternatives(
   workload: TWorkload,
   milp: () => TSelectionMilp,
   candidates: readonly TCandidate[],
@@ -141,7 +141,7 @@ export function optimiseWithAlternatives(
   const plans: TAssignment[] = [];
   const banned = new Set<string>();
   for (let i = 0; i <= count; i += 1) {
-    const plan = optimise(
+    const plan = optimizeSelection(
       workload,
       milp,
       candidates,

@@ -1,5 +1,5 @@
 import type { Highs } from "highs";
-import { precisionFromName, resolveModel } from "@koi/catalog";
+import { precisionFromName, resolveModel, TP_DEGREES } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
 import { routeEngine } from "../route/route-engine.ts";
 import {
@@ -15,7 +15,7 @@ import { buildCandidates, pruneDominated } from "./build-candidates.ts";
 import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts";
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
 import { findBinding } from "./find-binding.ts";
-import { optimiseWithAlternatives } from "./optimize-selection.ts";
+import { optimizeWithAlternatives } from "./optimize-selection.ts";
 import { buildSelectionMilp, loadHighs, type TSelectionMilp } from "./selection-milp.ts";
 
 export type TSelectOptions = {
@@ -35,7 +35,6 @@ export type TSelectOptions = {
 };
 
 export const DEFAULT_SAFETY_MARGIN = 0.15;
-const DEFAULT_TP: readonly number[] = [1, 2, 4, 8];
 
 /** Chooses replica counts per (pool, TP, role) at minimum cost; loads HiGHS on first use. */
 export async function selectGpus(
@@ -57,7 +56,7 @@ export function selectionProblem(workload: TWorkload, capacity: TCapacity, optio
     workload,
     model,
     precision,
-    tpChoices: options.tpChoices ?? DEFAULT_TP,
+    tpChoices: options.tpChoices ?? TP_DEGREES,
     roles,
     calibration: options.calibration,
   };
@@ -85,7 +84,7 @@ export function selectGpusWith(
   const candidates = pruneDominated(report.candidates);
   const perHourBudget = workload.kind === "online" ? options.budget : undefined;
 
-  let plans = [] as ReturnType<typeof optimiseWithAlternatives>;
+  let plans = [] as ReturnType<typeof optimizeWithAlternatives>;
   if (candidates.length > 0) {
     // Built on first use: colocated-only problems never need the MILP.
     let milp: TSelectionMilp | undefined;
@@ -97,7 +96,7 @@ export function selectGpusWith(
         poolGpus,
       }));
     try {
-      plans = optimiseWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, {
+      plans = optimizeWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, {
         requiredRate: required,
         poolGpus,
         maxGpus: options.maxGpus,

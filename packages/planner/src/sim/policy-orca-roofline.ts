@@ -1,3 +1,4 @@
+import { TP_DEGREES } from "@koi/catalog";
 import type { TFleetAction, TFleetPolicy, TFleetView, TJobView } from "./fleet-types.ts";
 import { batchTokensPerSecond, bestOnlineShape, peakLoad } from "./replica-throughput.ts";
 
@@ -39,7 +40,7 @@ export function createOrcaRooflinePolicy(): TFleetPolicy {
     for (const instance of INSTANCES) {
       const pool = view.pools.find((p) => p.gpuType === instance.gpuType && p.market === "on-demand");
       if (!pool) continue;
-      for (const tp of [1, 2, 4, 8]) {
+      for (const tp of TP_DEGREES) {
         if (instance.gpus % tp !== 0) continue;
         const perReplica = batchTokensPerSecond(
           job.spec.model,
