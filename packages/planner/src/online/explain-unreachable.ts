@@ -50,7 +50,7 @@ export function explainUnreachable(args: {
     return {
       ...relaxed,
       feasible: false,
-      kind: "online_unreachable",
+      kind: "slo_unreachable",
       binding: { target, detail, bestTtftP95Ms: bestTtft, bestTpotP95Ms: bestTpot },
       reason: `${detail}. Best effort: ${relaxed.reason}`,
     };
@@ -89,7 +89,7 @@ function unreachable(
 ): TOnlinePlan {
   return {
     feasible: false,
-    kind: "online_unreachable",
+    kind: "slo_unreachable",
     variant: null,
     spot: { minReplicas: 0, maxReplicas: 0, ratePerReplica: 0 },
     serverless: null,

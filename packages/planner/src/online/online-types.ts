@@ -129,8 +129,11 @@ export type TOnlineAlternative = {
   summary: string;
 };
 
-export type TOnlineDecisionKind =
-  "online_start" | "online_hold" | "online_scale_up" | "online_scale_down" | "online_switch" | "online_unreachable";
+/**
+ * The Decision kinds batch work already writes (ZDecisionKind in @koi/contracts) where they mean the
+ * same; `hold` is not written, `slo_unreachable` is new.
+ */
+export type TOnlineDecisionKind = "initial" | "hold" | "scale_up" | "scale_down" | "swap" | "slo_unreachable";
 
 export type TOnlinePlan = {
   feasible: boolean;

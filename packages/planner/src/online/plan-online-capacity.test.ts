@@ -1,3 +1,4 @@
+import { TP_DEGREES } from "@koi/catalog";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { TLoadForecast } from "./forecast-load.ts";
@@ -61,7 +62,7 @@ describe("planOnlineCapacity", () => {
   it("keeps enough spot replicas for the load and says so in Tuna's own policy fields", () => {
     const plan = planOnlineCapacity({ service: CHAT, forecast: flat(30), pools: POOLS, serverless: MODAL, now: NOW });
     expect(plan.feasible).toBe(true);
-    expect(plan.kind).toBe("online_start");
+    expect(plan.kind).toBe("initial");
     expect(plan.variant?.market).toBe("spot");
     expect(ZTunaScalingPolicy.parse(plan.tuna)).toEqual(plan.tuna);
     expect(plan.tuna.spot.min_replicas).toBe(Math.ceil(30 / plan.spot.ratePerReplica));
@@ -75,7 +76,7 @@ describe("planOnlineCapacity", () => {
     for (const a of plan.alternatives) expect(a.costDelta).toBeCloseTo(a.costPerHour - plan.costPerHour, 9);
     expect(plan.reason).toMatch(/A100-80GB spot TP\d .*TTFT p95 ≤ 1000 ms and TPOT p95 ≤ 50 ms/);
     const row = toOnlineDecisionRow(plan, flat(30));
-    expect(row).toMatchObject({ kind: "online_start", reason: plan.reason, plan: { tuna: plan.tuna } });
+    expect(row).toMatchObject({ kind: "initial", reason: plan.reason, plan: { tuna: plan.tuna } });
     expect(row.alternatives).toHaveLength(plan.alternatives.length);
   });
 
@@ -135,7 +136,7 @@ describe("planOnlineCapacity", () => {
       state: waiting.state,
       currentReplicas: waiting.spot.minReplicas,
     });
-    expect(switched.kind).toBe("online_switch");
+    expect(switched.kind).toBe("swap");
     expect(switched.variant?.gpuType).toBe("L40S");
     const steps = switched.switchPlan!.steps;
     expect(steps[0]!.action).toMatch(/^deploy .*L40S/);
@@ -157,7 +158,7 @@ describe("planOnlineCapacity", () => {
       currentReplicas: switched.spot.minReplicas,
     });
     expect(wobble.variant?.gpuType).toBe("L40S");
-    expect(wobble.kind).not.toBe("online_switch");
+    expect(wobble.kind).not.toBe("swap");
   });
 
   it("switches at once when the current variant can no longer carry the load", () => {
@@ -178,7 +179,7 @@ describe("planOnlineCapacity", () => {
       state: night.state,
       currentReplicas: night.spot.minReplicas,
     });
-    expect(plan.kind).toBe("online_switch");
+    expect(plan.kind).toBe("swap");
     expect(plan.variant?.gpuType).toBe("L40S");
   });
 
@@ -263,14 +264,14 @@ describe("planOnlineCapacity", () => {
     ])("$label: names the target and the best achievable, and still serves best-effort", ({ service, target }) => {
       const plan = planOnlineCapacity({ service, forecast: flat(10), pools: POOLS, serverless: MODAL, now: NOW });
       expect(plan.feasible).toBe(false);
-      expect(plan.kind).toBe("online_unreachable");
+      expect(plan.kind).toBe("slo_unreachable");
       expect(plan.binding?.target).toBe(target);
       const best = target === "tpot" ? plan.binding!.bestTpotP95Ms! : plan.binding!.bestTtftP95Ms!;
       expect(best).toBeGreaterThan(target === "tpot" ? service.tpotP95Ms : service.ttftP95Ms);
       expect(plan.reason).toContain("cannot be met");
       expect(plan.tuna.spot.min_replicas).toBeGreaterThan(0);
       const row = toOnlineDecisionRow(plan, flat(10));
-      expect(row.kind).toBe("online_unreachable");
+      expect(row.kind).toBe("slo_unreachable");
       expect(JSON.parse(JSON.stringify(row))).toEqual(row);
     });
 
@@ -332,7 +333,7 @@ describe("planOnlineCapacity", () => {
           // Brute force: every single variant (and serverless alone), the fewest replicas that keep the SLO.
           let cheapest = Infinity;
           for (const p of POOLS)
-            for (const tp of [1, 2, 4, 8]) {
+            for (const tp of TP_DEGREES) {
               const profile = profileReplica({ ...shape, gpu: p.gpuType, tp });
               if (!profile.fits) continue;
               for (let n = 1; n * tp <= p.available; n++)
@@ -341,7 +342,7 @@ describe("planOnlineCapacity", () => {
                   break;
                 }
             }
-          for (const tp of [1, 2, 4, 8]) {
+          for (const tp of TP_DEGREES) {
             const profile = profileReplica({ ...shape, gpu: "L40S", tp });
             if (!profile.fits) continue;
             for (let n = 1; n < 1000; n++)

@@ -1,3 +1,4 @@
+import { TP_DEGREES } from "@koi/catalog";
 import { describeOnlinePlan } from "./describe-online-plan.ts";
 import { sizingLoad } from "./sizing-load.ts";
 import type {
@@ -28,7 +29,7 @@ export const ONLINE_DEFAULTS: Required<TOnlinePlanOptions> = {
   switchPersistSeconds: 1800,
   preemptionRiskBudget: 0.0025,
   sizingQuantile: 0.97,
-  tpChoices: [1, 2, 4, 8],
+  tpChoices: TP_DEGREES,
 };
 /**
  * Delays Koi sets on Tuna. SkyServe acts on a QPS excess after a minute (Koi's floor already covers
@@ -180,14 +181,14 @@ export function planOnlineCapacity(input: TPlanOnlineInput): TOnlinePlan {
     ? latencyOfFleet(service, sized.gpuType, sized.tp, chosen.replicas, windowRps, speed)
     : worker!.rate.atRate;
   const kind: TOnlineDecisionKind = !input.state?.key
-    ? "online_start"
+    ? "initial"
     : choice.switched
-      ? "online_switch"
+      ? "swap"
       : chosen.replicas > input.state.replicas
-        ? "online_scale_up"
+        ? "scale_up"
         : chosen.replicas < input.state.replicas
-          ? "online_scale_down"
-          : "online_hold";
+          ? "scale_down"
+          : "hold";
   const plan: Omit<TOnlinePlan, "reason" | "alternatives"> = {
     feasible: true,
     kind,

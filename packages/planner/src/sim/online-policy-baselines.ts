@@ -1,3 +1,4 @@
+import { TP_DEGREES } from "@koi/catalog";
 import { sustainedRate, type TSustainedRate } from "../online/latency-at-rate.ts";
 import { profileReplica } from "../online/profile-replica.ts";
 import type { TFleetTrace, TOnlineServiceSpec, TPoolSpec } from "./fleet-types.ts";
@@ -35,7 +36,7 @@ export function cheapestVariant(
 ): { pool: TPoolSpec; tp: number; rate: TSustainedRate } | null {
   let best: { pool: TPoolSpec; tp: number; rate: TSustainedRate } | null = null;
   for (const pool of trace.pools.filter((p) => p.market === market))
-    for (const tp of [1, 2, 4, 8]) {
+    for (const tp of TP_DEGREES) {
       const rate = measuredRate(spec, trace, pool.gpuType, tp);
       if (!rate) continue;
       const perRequest = (pool.pricePerGpuHour * tp) / rate.rps;
@@ -52,7 +53,7 @@ export function serverlessConfig(
   scaledownWindowSeconds: number,
 ): TServerlessConfig & { rate: number } {
   let best: { tp: number; rate: TSustainedRate } | null = null;
-  for (const tp of [1, 2, 4, 8]) {
+  for (const tp of TP_DEGREES) {
     const rate = measuredRate(spec, trace, spec.serverless.gpuType, tp);
     if (rate && (!best || tp / rate.rps < best.tp / best.rate.rps)) best = { tp, rate };
   }

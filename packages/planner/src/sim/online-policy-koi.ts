@@ -120,8 +120,7 @@ export function koiOnlinePolicy(
         });
         state = plan.state;
         const actions: TOnlineAction[] = [];
-        if (plan.kind !== "online_hold")
-          actions.push({ kind: "decision", decisionKind: plan.kind, reason: plan.reason });
+        if (plan.kind !== "hold") actions.push({ kind: "decision", decisionKind: plan.kind, reason: plan.reason });
         if (plan.serverless)
           actions.push({
             kind: "serverless",

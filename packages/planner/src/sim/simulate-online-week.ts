@@ -223,7 +223,7 @@ export function simulateOnlineWeek(
         if (a.warm && a.config) s.pool.warmUp(a.config.workersMin, a.config.tp, now);
       } else {
         s.result.decisions++;
-        if (a.decisionKind === "online_switch") s.result.switches++;
+        if (a.decisionKind === "swap") s.result.switches++;
       }
     }
   };
