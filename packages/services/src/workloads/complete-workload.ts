@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { TERMINAL_WORKLOAD_STATUSES, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { findGpu } from "@koi/catalog";
-import { calibrationKey, emptyCalibration, recordObservation, type TCalibrationEntry } from "@koi/planner";
+import { calibrationKey, emptyCalibration, recordObservation } from "@koi/planner";
 import { prisma, type Assignment, type Prisma, type Tx } from "@koi/db";
 import { publishCommandWakeup } from "../agents/command-wakeups.ts";
-import type { TPlacementRecord } from "./dispatch-plan.ts";
 import { lockWorkload } from "./lock-rows.ts";
 import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
 import { tokensPerRequest } from "./workload-inputs.ts";
+import { readCalibrationEntry, readPlacement, readReport, readSpec, ZPlacementRecord } from "./read-stored-json.ts";
 
 /**
  * The `complete-workload` job: COMPLETED with the final cost and completedAt, observed vs predicted
@@ -38,7 +37,7 @@ export async function completeWorkload(workloadId: string, now = new Date()) {
         statusDetail: late ? "completed after the deadline" : "completed",
       },
     });
-    await calibrate(tx, workload.orgId, workload.model, workload.spec as unknown as TWorkloadSubmission, finished);
+    await calibrate(tx, workload.orgId, workload.model, readSpec(workload), finished);
     const wake = await resumePausedWorkloads(tx, workloadId, `${workload.name} completed`);
     return { outcome: "completed" as const, wake };
   });
@@ -57,7 +56,7 @@ export async function observedReplicaTps(
     orderBy: { seq: "asc" },
     select: { data: true },
   });
-  const data = reports.map((r) => r.data as unknown as TAssignmentReport);
+  const data = reports.map(readReport);
   const perReplica = data.flatMap((d) =>
     d.state === "running" && d.throughput && d.throughput.tokensPerSecond > 0 && (d.replicas?.live ?? 0) > 0
       ? [d.throughput.tokensPerSecond / d.replicas!.live]
@@ -67,7 +66,7 @@ export async function observedReplicaTps(
   const withProgress = data.filter((d) => d.progress);
   const first = withProgress.find((d) => (d.progress?.completed ?? 0) > 0);
   const last = withProgress.at(-1);
-  const replicas = (assignment.placement as unknown as TPlacementRecord).replicas || 1;
+  const replicas = readPlacement(assignment).replicas || 1;
   if (!first || !last || last === first) return null;
   const seconds = (Date.parse(last.at) - Date.parse(first.at)) / 1000;
   const done = last.progress!.completed - first.progress!.completed;
@@ -81,7 +80,8 @@ async function calibrate(
   submission: TWorkloadSubmission,
   assignment: Assignment,
 ): Promise<void> {
-  const placement = assignment.placement as unknown as Partial<TPlacementRecord>;
+  // Calibration needs the prediction the placement carried; an assignment without one is skipped.
+  const placement = ZPlacementRecord.partial().parse(assignment.placement);
   if (!placement.gpuType || !placement.tp || !placement.rawPredictedTps) return;
   const observed = await observedReplicaTps(tx, assignment, tokensPerRequest(submission));
   if (!observed) return;
@@ -89,12 +89,13 @@ async function calibrate(
   // Insert-or-lock, so two completions of one (model, GPU, TP) both land in the window.
   await tx.$executeRaw`INSERT INTO "CalibrationFactor" (id, "orgId", model, "gpuType", tp, state, "updatedAt")
     VALUES (${randomUUID()}, ${orgId}, ${model}, ${gpu}, ${placement.tp}, '{}'::jsonb, now()) ON CONFLICT ("orgId", model, "gpuType", tp) DO NOTHING`;
-  const [row] = await tx.$queryRaw<{ id: string; state: TCalibrationEntry | Record<string, never> }[]>`
+  const [row] = await tx.$queryRaw<{ id: string; state: unknown }[]>`
     SELECT id, state FROM "CalibrationFactor" WHERE "orgId" = ${orgId} AND model = ${model} AND "gpuType" = ${gpu} AND tp = ${placement.tp} FOR UPDATE`;
   if (!row) return;
   const table = emptyCalibration();
   const key = { model, gpu, tp: placement.tp };
-  if ("logRatios" in row.state) table.entries[calibrationKey(key)] = row.state as TCalibrationEntry;
+  const previous = readCalibrationEntry(row.state);
+  if (previous) table.entries[calibrationKey(key)] = previous;
   const next = recordObservation(table, {
     ...key,
     observedTokensPerSecond: observed,

@@ -1,6 +1,4 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import type { TAssignmentReport } from "@koi/contracts/agent/reports";
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import {
   estimateRate,
@@ -14,7 +12,7 @@ import { prisma, type Assignment, type Prisma, type Tx, type Workload } from "@k
 import { publishCommandWakeup } from "../agents/command-wakeups.ts";
 import { writeCommand } from "../agents/issue-command.ts";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
-import type { TPlacementRecord } from "./dispatch-plan.ts";
+import { readPlacement, readReport, readSpec, type TPlacementRecord } from "./read-stored-json.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { planLocked } from "./plan-workload.ts";
@@ -76,8 +74,8 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
     orderBy: { createdAt: "desc" },
   });
   if (!assignment) return skipped;
-  const placement = assignment.placement as unknown as TPlacementRecord;
-  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const placement = readPlacement(assignment);
+  const submission = readSpec(workload);
   const perRequest = tokensPerRequest(submission);
   const reports = await tx.assignmentReport.findMany({
     where: { assignmentId: assignment.id, epoch: assignment.epoch },
@@ -88,7 +86,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   const base = Math.max(0, workload.progressDone - assignment.progressDone);
   const total = workload.progressTotal;
   const samples: TProgressSample[] = reports.flatMap((r) => {
-    const p = (r.data as unknown as TAssignmentReport).progress;
+    const p = readReport(r).progress;
     return p && total > 0
       ? [
           {
@@ -271,7 +269,7 @@ async function swapLocked(
   why: string,
   now: Date,
 ): Promise<string[] | null> {
-  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const submission = readSpec(workload);
   const elsewhere = await planOnOrgCapacity(workload.orgId, submission, remainingWorkload(workload, now), tx, {
     poolIds: [placement.poolId],
     forWorkloadId: workload.id,

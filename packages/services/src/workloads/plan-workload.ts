@@ -9,6 +9,7 @@ import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
 import { remainingWorkload, selectOptionsFor } from "./workload-inputs.ts";
+import { readSpec } from "./read-stored-json.ts";
 
 export const WAITING_FOR_CAPACITY = "waiting for capacity";
 
@@ -48,7 +49,7 @@ export async function planLocked(
   workload: Workload,
   o: { kind: TDecisionKind; now: Date; inputs?: Record<string, unknown>; excludePoolIds?: string[]; why?: string },
 ): Promise<TPlanOutcome> {
-  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const submission = readSpec(workload);
   const remaining = remainingWorkload(workload, o.now);
   // Every plan (replan, reconcile's retries) keeps away from pools where this workload's engine jobs failed.
   const failed = await tx.assignment.findMany({

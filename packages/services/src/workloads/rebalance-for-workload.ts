@@ -1,5 +1,4 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import {
   formatDuration,
@@ -13,12 +12,12 @@ import { prisma, type Prisma } from "@koi/db";
 import { publishCommandWakeup } from "../agents/command-wakeups.ts";
 import { writeCommand } from "../agents/issue-command.ts";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
-import type { TPlacementRecord } from "./dispatch-plan.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import type { TPauseInputs } from "./resume-paused-workloads.ts";
 import { remainingWorkload, selectOptionsFor, tokensPerRequest } from "./workload-inputs.ts";
+import { readPlacement, readSpec } from "./read-stored-json.ts";
 
 /**
  * The `rebalance-for-workload` job, for an urgent workload that did not fit: the planner's
@@ -65,13 +64,13 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         (w) =>
           PRIORITY_RANK[(w.priority as TPriority) ?? "normal"] < rank &&
           w.assignments[0] &&
-          org.owners[(w.assignments[0].placement as unknown as TPlacementRecord).poolId],
+          org.owners[readPlacement(w.assignments[0]).poolId],
       );
 
       // The urgent job's rate on each pool: size it as if every lender's GPUs were free.
       const heldBy = new Map<string, number>();
       for (const w of lenders) {
-        const p = w.assignments[0]!.placement as unknown as TPlacementRecord;
+        const p = readPlacement(w.assignments[0]!);
         heldBy.set(p.poolId, (heldBy.get(p.poolId) ?? 0) + p.gpus);
       }
       const calibration = await loadOrgCalibration(urgent.orgId, tx);
@@ -84,11 +83,11 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
       };
       // Only pools the urgent job may use (its allowed markets, its budget) count as lendable.
       const sized = await selectGpus(remaining, gross, {
-        ...selectOptionsFor(urgent.spec as unknown as TWorkloadSubmission),
+        ...selectOptionsFor(readSpec(urgent)),
         calibration,
         alternatives: 0,
       });
-      const perRequest = tokensPerRequest(urgent.spec as unknown as TWorkloadSubmission);
+      const perRequest = tokensPerRequest(readSpec(urgent));
       // Nobody can lend: planning decides between waiting for busy GPUs and failing on the binding constraint.
       const decline = async (detail: string) => {
         await tx.workload.update({
@@ -121,8 +120,8 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         },
         running: lenders.map((w) => {
           const a = w.assignments[0]!;
-          const p = a.placement as unknown as TPlacementRecord;
-          const perReq = tokensPerRequest(w.spec as unknown as TWorkloadSubmission);
+          const p = readPlacement(a);
+          const perReq = tokensPerRequest(readSpec(w));
           const remainingWork = Math.max(0, w.progressTotal - w.progressDone);
           const rate = forecastRate(w, remainingWork, now, (p.predictedTps * p.replicas) / perReq);
           return {
@@ -142,7 +141,7 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         if (!lender) continue;
         await lockWorkload(tx, lender.id);
         const a = lender.assignments[0]!;
-        const p = a.placement as unknown as TPlacementRecord;
+        const p = readPlacement(a);
         const slack = `finishes ${formatDuration(action.deadline - action.predictedFinish)} before its deadline`;
         const lent = Math.min(p.replicas, Math.ceil(action.gpus / p.tp));
         const pause = action.kind === "pause" || lent >= p.replicas;
