@@ -2,12 +2,11 @@ import { randomUUID } from "node:crypto";
 import { TERMINAL_WORKLOAD_STATUSES, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { findGpu } from "@koi/catalog";
 import { calibrationKey, emptyCalibration, recordObservation } from "@koi/planner";
-import { prisma, type Assignment, type Prisma, type Tx } from "@koi/db";
-import { publishCommandWakeup } from "../agents/command-wakeups.ts";
-import { lockWorkload } from "./lock-rows.ts";
+import { type Assignment, type Prisma, type Tx } from "@koi/db";
 import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
 import { tokensPerRequest } from "./workload-inputs.ts";
 import { readCalibrationEntry, readPlacement, readReport, readSpec, ZPlacementRecord } from "./read-stored-json.ts";
+import { withWorkloadLock } from "./with-workload-lock.ts";
 
 /**
  * The `complete-workload` job: COMPLETED with the final cost and completedAt, observed vs predicted
@@ -15,15 +14,13 @@ import { readCalibrationEntry, readPlacement, readReport, readSpec, ZPlacementRe
  * workload is unfinished and has a completed assignment, so it is safe to run twice.
  */
 export async function completeWorkload(workloadId: string, now = new Date()) {
-  const result = await prisma.$transaction(async (tx) => {
-    const workload = await lockWorkload(tx, workloadId);
-    if (!workload || TERMINAL_WORKLOAD_STATUSES.includes(workload.status))
-      return { outcome: "noop" as const, wake: [] };
+  const outcome = await withWorkloadLock(workloadId, { planning: false }, async (tx, workload) => {
+    if (!workload || TERMINAL_WORKLOAD_STATUSES.includes(workload.status)) return { result: "noop" as const };
     const finished = await tx.assignment.findFirst({
       where: { workloadId, state: "completed" },
       orderBy: { updatedAt: "desc" },
     });
-    if (!finished) return { outcome: "noop" as const, wake: [] };
+    if (!finished) return { result: "noop" as const };
     const sums = await tx.assignment.aggregate({ where: { workloadId }, _sum: { costUsd: true } });
     const late = workload.deadlineAt !== null && now > workload.deadlineAt;
     await tx.workload.update({
@@ -39,10 +36,9 @@ export async function completeWorkload(workloadId: string, now = new Date()) {
     });
     await calibrate(tx, workload.orgId, workload.model, readSpec(workload), finished);
     const wake = await resumePausedWorkloads(tx, workloadId, `${workload.name} completed`);
-    return { outcome: "completed" as const, wake };
+    return { result: "completed" as const, wake };
   });
-  await Promise.all(result.wake.map((id) => publishCommandWakeup(id)));
-  return { outcome: result.outcome };
+  return { outcome };
 }
 
 /** Observed tokens/s of one replica: the engine's throughput reports, else progress over time. */
