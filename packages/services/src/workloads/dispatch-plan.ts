@@ -64,7 +64,8 @@ function alternativesPayload(alternatives: readonly TAlternative[]) {
   });
 }
 
-export type TDispatchInput = {
+/** A chosen plan and what the Decision records about it. */
+type TPlanToDispatch = {
   workload: Workload;
   remaining: TWorkload;
   kind: TDecisionKind;
@@ -84,7 +85,7 @@ export type TDispatchInput = {
  */
 export async function dispatchPlan(
   tx: Tx,
-  input: TDispatchInput,
+  input: TPlanToDispatch,
 ): Promise<{ agentId: string; decisionId: string; assignmentId: string } | null> {
   const { workload } = input;
   const main = largestGroup(input.option.replicas);
