@@ -5,7 +5,8 @@ import type { TJobContext, TJobHandler } from "./job-context.ts";
 import type { TJobHandlers } from "./job-handlers.ts";
 import { isJobName } from "./job-queues.ts";
 
-export type TDispatchInput = { name: string; data: unknown; jobId: string; attemptsMade: number };
+/** A BullMQ job as the worker reads it back from Redis. */
+type TQueuedJob = { name: string; data: unknown; jobId: string; attemptsMade: number };
 
 /**
  * Runs one BullMQ job through its typed handler. The payload is re-validated here because job data
@@ -14,7 +15,7 @@ export type TDispatchInput = { name: string; data: unknown; jobId: string; attem
  */
 export async function dispatchJob(
   handlers: TJobHandlers,
-  job: TDispatchInput,
+  job: TQueuedJob,
   ctx: Omit<TJobContext, "jobId" | "attemptsMade">,
 ): Promise<void> {
   if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job name "${job.name}"`);
@@ -24,7 +25,7 @@ export async function dispatchJob(
 async function runTyped<N extends TJobName>(
   handlers: TJobHandlers,
   name: N,
-  job: TDispatchInput,
+  job: TQueuedJob,
   ctx: Omit<TJobContext, "jobId" | "attemptsMade">,
 ): Promise<void> {
   const parsed = jobCatalog[name].payload.safeParse(job.data);

@@ -2,11 +2,9 @@ import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { recordAudit } from "@koi/core/audit";
 import { notFound } from "@koi/core/app-error";
-import { prisma } from "@koi/db";
-import { publishCommandWakeup } from "../agents/command-wakeups.ts";
 import { writeCommand } from "../agents/issue-command.ts";
-import { lockWorkload } from "./lock-rows.ts";
 import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
+import { withWorkloadLock } from "./with-workload-lock.ts";
 
 /**
  * Cancels a workload: a `stop` Command for its live assignment(s), status CANCELLED, and work it
@@ -14,10 +12,9 @@ import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
  * a finished workload changes nothing and returns it as it is (safe to retry).
  */
 export async function cancelWorkload(orgId: string, workloadId: string, actorUserId: string | null) {
-  const { workload, agents } = await prisma.$transaction(async (tx) => {
-    const locked = await lockWorkload(tx, workloadId);
+  return withWorkloadLock(workloadId, { planning: false }, async (tx, locked) => {
     if (!locked || locked.orgId !== orgId) throw notFound("No such workload.");
-    if (TERMINAL_WORKLOAD_STATUSES.includes(locked.status)) return { workload: locked, agents: [] as string[] };
+    if (TERMINAL_WORKLOAD_STATUSES.includes(locked.status)) return { result: locked };
     const live = await tx.assignment.findMany({
       where: { workloadId, state: { notIn: [...ENDED_ASSIGNMENT_STATES] } },
     });
@@ -45,8 +42,6 @@ export async function cancelWorkload(orgId: string, workloadId: string, actorUse
     });
     // Work paused to make room for this one gets its GPUs back now.
     const resumed = await resumePausedWorkloads(tx, workloadId, `${locked.name} was cancelled`);
-    return { workload, agents: [...new Set([...live.map((a) => a.agentId), ...resumed])] };
+    return { result: workload, wake: [...live.map((a) => a.agentId), ...resumed] };
   });
-  await Promise.all(agents.map((id) => publishCommandWakeup(id)));
-  return workload;
 }

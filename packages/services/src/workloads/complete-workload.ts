@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { TERMINAL_WORKLOAD_STATUSES, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { findGpu } from "@koi/catalog";
-import { calibrationKey, emptyCalibration, recordObservation, type TCalibrationEntry } from "@koi/planner";
-import { prisma, type Assignment, type Prisma, type Tx } from "@koi/db";
-import { publishCommandWakeup } from "../agents/command-wakeups.ts";
-import type { TPlacementRecord } from "./dispatch-plan.ts";
-import { lockWorkload } from "./lock-rows.ts";
+import { calibrationKey, emptyCalibration, recordObservation } from "@koi/planner";
+import { type Assignment, type Prisma, type Tx } from "@koi/db";
 import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
 import { tokensPerRequest } from "./workload-inputs.ts";
+import { readCalibrationEntry, readPlacement, readReport, readSpec, ZPlacementRecord } from "./read-stored-json.ts";
+import { withWorkloadLock } from "./with-workload-lock.ts";
 
 /**
  * The `complete-workload` job: COMPLETED with the final cost and completedAt, observed vs predicted
@@ -16,15 +14,13 @@ import { tokensPerRequest } from "./workload-inputs.ts";
  * workload is unfinished and has a completed assignment, so it is safe to run twice.
  */
 export async function completeWorkload(workloadId: string, now = new Date()) {
-  const result = await prisma.$transaction(async (tx) => {
-    const workload = await lockWorkload(tx, workloadId);
-    if (!workload || TERMINAL_WORKLOAD_STATUSES.includes(workload.status))
-      return { outcome: "noop" as const, wake: [] };
+  const outcome = await withWorkloadLock(workloadId, { planning: false }, async (tx, workload) => {
+    if (!workload || TERMINAL_WORKLOAD_STATUSES.includes(workload.status)) return { result: "noop" as const };
     const finished = await tx.assignment.findFirst({
       where: { workloadId, state: "completed" },
       orderBy: { updatedAt: "desc" },
     });
-    if (!finished) return { outcome: "noop" as const, wake: [] };
+    if (!finished) return { result: "noop" as const };
     const sums = await tx.assignment.aggregate({ where: { workloadId }, _sum: { costUsd: true } });
     const late = workload.deadlineAt !== null && now > workload.deadlineAt;
     await tx.workload.update({
@@ -38,12 +34,11 @@ export async function completeWorkload(workloadId: string, now = new Date()) {
         statusDetail: late ? "completed after the deadline" : "completed",
       },
     });
-    await calibrate(tx, workload.orgId, workload.model, workload.spec as unknown as TWorkloadSubmission, finished);
+    await calibrate(tx, workload.orgId, workload.model, readSpec(workload), finished);
     const wake = await resumePausedWorkloads(tx, workloadId, `${workload.name} completed`);
-    return { outcome: "completed" as const, wake };
+    return { result: "completed" as const, wake };
   });
-  await Promise.all(result.wake.map((id) => publishCommandWakeup(id)));
-  return { outcome: result.outcome };
+  return { outcome };
 }
 
 /** Observed tokens/s of one replica: the engine's throughput reports, else progress over time. */
@@ -57,7 +52,7 @@ export async function observedReplicaTps(
     orderBy: { seq: "asc" },
     select: { data: true },
   });
-  const data = reports.map((r) => r.data as unknown as TAssignmentReport);
+  const data = reports.map(readReport);
   const perReplica = data.flatMap((d) =>
     d.state === "running" && d.throughput && d.throughput.tokensPerSecond > 0 && (d.replicas?.live ?? 0) > 0
       ? [d.throughput.tokensPerSecond / d.replicas!.live]
@@ -67,7 +62,7 @@ export async function observedReplicaTps(
   const withProgress = data.filter((d) => d.progress);
   const first = withProgress.find((d) => (d.progress?.completed ?? 0) > 0);
   const last = withProgress.at(-1);
-  const replicas = (assignment.placement as unknown as TPlacementRecord).replicas || 1;
+  const replicas = readPlacement(assignment).replicas || 1;
   if (!first || !last || last === first) return null;
   const seconds = (Date.parse(last.at) - Date.parse(first.at)) / 1000;
   const done = last.progress!.completed - first.progress!.completed;
@@ -81,7 +76,8 @@ async function calibrate(
   submission: TWorkloadSubmission,
   assignment: Assignment,
 ): Promise<void> {
-  const placement = assignment.placement as unknown as Partial<TPlacementRecord>;
+  // Calibration needs the prediction the placement carried; an assignment without one is skipped.
+  const placement = ZPlacementRecord.partial().parse(assignment.placement);
   if (!placement.gpuType || !placement.tp || !placement.rawPredictedTps) return;
   const observed = await observedReplicaTps(tx, assignment, tokensPerRequest(submission));
   if (!observed) return;
@@ -89,12 +85,13 @@ async function calibrate(
   // Insert-or-lock, so two completions of one (model, GPU, TP) both land in the window.
   await tx.$executeRaw`INSERT INTO "CalibrationFactor" (id, "orgId", model, "gpuType", tp, state, "updatedAt")
     VALUES (${randomUUID()}, ${orgId}, ${model}, ${gpu}, ${placement.tp}, '{}'::jsonb, now()) ON CONFLICT ("orgId", model, "gpuType", tp) DO NOTHING`;
-  const [row] = await tx.$queryRaw<{ id: string; state: TCalibrationEntry | Record<string, never> }[]>`
+  const [row] = await tx.$queryRaw<{ id: string; state: unknown }[]>`
     SELECT id, state FROM "CalibrationFactor" WHERE "orgId" = ${orgId} AND model = ${model} AND "gpuType" = ${gpu} AND tp = ${placement.tp} FOR UPDATE`;
   if (!row) return;
   const table = emptyCalibration();
   const key = { model, gpu, tp: placement.tp };
-  if ("logRatios" in row.state) table.entries[calibrationKey(key)] = row.state as TCalibrationEntry;
+  const previous = readCalibrationEntry(row.state);
+  if (previous) table.entries[calibrationKey(key)] = previous;
   const next = recordObservation(table, {
     ...key,
     observedTokensPerSecond: observed,

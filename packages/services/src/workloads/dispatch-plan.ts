@@ -5,7 +5,6 @@ import {
   type TCalibrationTable,
   type TPlan,
   type TPlanOption,
-  type TReplicaGroup,
   type TWorkload,
 } from "@koi/planner";
 import type { Prisma, Tx, Workload } from "@koi/db";
@@ -13,23 +12,7 @@ import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { writeCommand } from "../agents/issue-command.ts";
 import type { TOrgCapacity } from "./build-org-capacity.ts";
 import { largestGroup, workloadSpecFor } from "./workload-inputs.ts";
-
-/** What an Assignment runs (Assignment.placement): one replica group on one pool of one agent. */
-export type TPlacementRecord = {
-  poolId: string;
-  agentId: string;
-  gpuType: string;
-  market: TReplicaGroup["market"];
-  tp: number;
-  pp: number;
-  replicas: number;
-  gpus: number;
-  /** Calibrated perf-model tokens/s of one replica; `rawPredictedTps` without the org's calibration. */
-  predictedTps: number;
-  rawPredictedTps: number;
-  /** $/h of one replica. */
-  replicaCostPerHour: number;
-};
+import { type TPlacementRecord } from "./read-stored-json.ts";
 
 export function placementFor(
   option: TPlanOption,
@@ -81,7 +64,8 @@ function alternativesPayload(alternatives: readonly TAlternative[]) {
   });
 }
 
-export type TDispatchInput = {
+/** A chosen plan and what the Decision records about it. */
+type TPlanToDispatch = {
   workload: Workload;
   remaining: TWorkload;
   kind: TDecisionKind;
@@ -101,7 +85,7 @@ export type TDispatchInput = {
  */
 export async function dispatchPlan(
   tx: Tx,
-  input: TDispatchInput,
+  input: TPlanToDispatch,
 ): Promise<{ agentId: string; decisionId: string; assignmentId: string } | null> {
   const { workload } = input;
   const main = largestGroup(input.option.replicas);

@@ -1,26 +1,24 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import type { TAssignmentReport } from "@koi/contracts/agent/reports";
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import {
   estimateRate,
   forecastFinish,
   recommendAction,
   selectGpus,
+  type TCalibrationTable,
   type TFinishForecast,
   type TProgressSample,
 } from "@koi/planner";
 import { prisma, type Assignment, type Prisma, type Tx, type Workload } from "@koi/db";
-import { publishCommandWakeup } from "../agents/command-wakeups.ts";
 import { writeCommand } from "../agents/issue-command.ts";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
-import type { TPlacementRecord } from "./dispatch-plan.ts";
+import { readPlacement, readReport, readSpec, type TPlacementRecord } from "./read-stored-json.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
-import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { planLocked } from "./plan-workload.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
 import { progressInRequests } from "./progress-in-requests.ts";
 import { remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
+import { withWorkloadLock } from "./with-workload-lock.ts";
 
 /** Real seconds between two scale decisions of one workload (the sim's progress is in real time too). */
 export const SCALE_COOLDOWN_SECONDS = 60;
@@ -53,20 +51,12 @@ export async function forecastWorkloads(now = new Date()): Promise<TForecastOutc
  * per workload, and a cooldown); turning AT_RISK → one `notify-org`.
  */
 export async function forecastWorkload(workloadId: string, now = new Date()): Promise<TForecastOutcome> {
-  const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
-  if (!head) return { workloadId, status: "skipped", action: "none" };
-  const out = await prisma.$transaction(
-    async (tx) => {
-      await lockOrgPlanning(tx, head.orgId);
-      const workload = await lockWorkload(tx, workloadId);
-      if (!workload || workload.status !== "RUNNING" || workload.kind !== "batch" || !workload.deadlineAt)
-        return { workloadId, status: "skipped", action: "none" } as TForecastOutcome;
-      return forecastLocked(tx, workload, now);
-    },
-    { maxWait: 20_000, timeout: 60_000 },
-  );
-  await Promise.all((out.wake ?? []).map((id) => publishCommandWakeup(id)));
-  return out;
+  return withWorkloadLock<TForecastOutcome>(workloadId, { planning: true }, async (tx, workload) => {
+    if (!workload || workload.status !== "RUNNING" || workload.kind !== "batch" || !workload.deadlineAt)
+      return { result: { workloadId, status: "skipped", action: "none" } };
+    const result = await forecastLocked(tx, workload, now);
+    return { result, wake: result.wake };
+  });
 }
 
 async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TForecastOutcome> {
@@ -76,8 +66,8 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
     orderBy: { createdAt: "desc" },
   });
   if (!assignment) return skipped;
-  const placement = assignment.placement as unknown as TPlacementRecord;
-  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const placement = readPlacement(assignment);
+  const submission = readSpec(workload);
   const perRequest = tokensPerRequest(submission);
   const reports = await tx.assignmentReport.findMany({
     where: { assignmentId: assignment.id, epoch: assignment.epoch },
@@ -88,7 +78,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   const base = Math.max(0, workload.progressDone - assignment.progressDone);
   const total = workload.progressTotal;
   const samples: TProgressSample[] = reports.flatMap((r) => {
-    const p = (r.data as unknown as TAssignmentReport).progress;
+    const p = readReport(r).progress;
     return p && total > 0
       ? [
           {
@@ -221,7 +211,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   if (rec.kind === "hold" || replicas === placement.replicas) {
     const noRoom = rec.kind === "hold" ? rec.noRoom === true : rec.kind === "add";
     if (!noRoom) return result;
-    const wake = await swapLocked(tx, workload, assignment, placement, rec.explanation, now);
+    const wake = await swapLocked(tx, workload, assignment, placement, rec.explanation, now, calibration);
     return wake ? { ...result, action: "swap", wake } : result;
   }
   const kind = replicas > placement.replicas ? "scale_up" : "scale_down";
@@ -270,11 +260,13 @@ async function swapLocked(
   placement: TPlacementRecord,
   why: string,
   now: Date,
+  calibration: TCalibrationTable,
 ): Promise<string[] | null> {
-  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const submission = readSpec(workload);
   const elsewhere = await planOnOrgCapacity(workload.orgId, submission, remainingWorkload(workload, now), tx, {
     poolIds: [placement.poolId],
     forWorkloadId: workload.id,
+    calibration,
   });
   if (!elsewhere.plan.feasible) return null;
   const fenced = await tx.assignment.update({
@@ -286,6 +278,7 @@ async function swapLocked(
     kind: "swap",
     now,
     excludePoolIds: [placement.poolId],
+    calibration,
     why: `${why} → no free GPUs to add on ${placement.gpuType} (${placement.market}); moving the rest.`,
     inputs: { reason: why, swappedAssignmentId: assignment.id, fencedEpoch: fenced.epoch },
   });

@@ -1,10 +1,10 @@
 import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import type { TAlternative } from "@koi/planner";
 import type { Tx } from "@koi/db";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
 import { dispatchPlan } from "./dispatch-plan.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { remainingWorkload } from "./workload-inputs.ts";
+import { readAlternatives } from "./read-stored-json.ts";
 
 /**
  * The workload side of a deploy ack, inside `ackCommand`'s transaction (which holds the org
@@ -47,7 +47,7 @@ export async function handleDeployAck(
   const decision = assignment.decisionId
     ? await tx.decision.findUnique({ where: { id: assignment.decisionId } })
     : null;
-  const alternatives = (decision?.alternatives ?? []) as unknown as TAlternative[];
+  const alternatives = readAlternatives(decision);
   const org = await buildOrgCapacity(workload.orgId, {
     db: tx,
     engine: (workload.engine as "orca" | "tuna" | null) ?? undefined,

@@ -1,14 +1,13 @@
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { selectGpus, type TCalibrationTable, type TPlan } from "@koi/planner";
-import { prisma, type Tx, type Workload } from "@koi/db";
-import { publishCommandWakeup } from "../agents/command-wakeups.ts";
+import { type Tx, type Workload } from "@koi/db";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { dispatchPlan } from "./dispatch-plan.ts";
-import { loadOrgCalibration } from "./load-calibration.ts";
-import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
 import { remainingWorkload, selectOptionsFor } from "./workload-inputs.ts";
+import { readSpec, ZPlacementRecord } from "./read-stored-json.ts";
+import { withWorkloadLock } from "./with-workload-lock.ts";
 
 export const WAITING_FOR_CAPACITY = "waiting for capacity";
 
@@ -17,26 +16,17 @@ export type TPlanOutcome =
   | { outcome: "waiting" | "rebalancing" | "failed"; detail: string }
   | { outcome: "noop"; detail: string };
 
-/** Generous: the transaction holds the org's planning lock while HiGHS runs. */
-export const PLAN_TX = { maxWait: 20_000, timeout: 60_000 } as const;
-
 /**
  * The `plan-workload` job. Safe to run twice (or from two workers): under the org planning lock
  * and the workload row lock it acts only on a PENDING/PLANNING workload; anything else is a no-op.
  */
 export async function planWorkload(workloadId: string, opts: { now?: Date } = {}): Promise<TPlanOutcome> {
-  const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
-  if (!head) return { outcome: "noop", detail: "no such workload" };
-  const result = await prisma.$transaction(async (tx) => {
-    await lockOrgPlanning(tx, head.orgId);
-    const workload = await lockWorkload(tx, workloadId);
-    if (!workload || (workload.status !== "PENDING" && workload.status !== "PLANNING")) {
-      return { outcome: "noop", detail: `workload is ${workload?.status ?? "gone"}` } as const;
-    }
-    return planLocked(tx, workload, { kind: "initial", now: opts.now ?? new Date() });
-  }, PLAN_TX);
-  if (result.outcome === "dispatched") await publishCommandWakeup(result.agentId);
-  return result;
+  return withWorkloadLock(workloadId, { planning: true }, async (tx, workload) => {
+    if (!workload || (workload.status !== "PENDING" && workload.status !== "PLANNING"))
+      return { result: { outcome: "noop", detail: `workload is ${workload?.status ?? "gone"}` } };
+    const result = await planLocked(tx, workload, { kind: "initial", now: opts.now ?? new Date() });
+    return { result, wake: result.outcome === "dispatched" ? [result.agentId] : [] };
+  });
 }
 
 /**
@@ -46,9 +36,16 @@ export async function planWorkload(workloadId: string, opts: { now?: Date } = {}
 export async function planLocked(
   tx: Tx,
   workload: Workload,
-  o: { kind: TDecisionKind; now: Date; inputs?: Record<string, unknown>; excludePoolIds?: string[]; why?: string },
+  o: {
+    kind: TDecisionKind;
+    now: Date;
+    inputs?: Record<string, unknown>;
+    excludePoolIds?: string[];
+    why?: string;
+    calibration?: TCalibrationTable;
+  },
 ): Promise<TPlanOutcome> {
-  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const submission = readSpec(workload);
   const remaining = remainingWorkload(workload, o.now);
   // Every plan (replan, reconcile's retries) keeps away from pools where this workload's engine jobs failed.
   const failed = await tx.assignment.findMany({
@@ -56,13 +53,13 @@ export async function planLocked(
     select: { placement: true },
   });
   const failedPools = failed
-    .map((f) => (f.placement as { poolId?: string } | null)?.poolId)
+    .map((f) => ZPlacementRecord.partial().parse(f.placement).poolId)
     .filter((id): id is string => !!id);
-  const { plan, routeReason, org } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, {
+  const { plan, routeReason, org, calibration } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, {
     poolIds: [...failedPools, ...(o.excludePoolIds ?? [])],
     forWorkloadId: workload.id,
+    ...(o.calibration ? { calibration: o.calibration } : {}),
   });
-  const calibration = await loadOrgCalibration(workload.orgId, tx);
   const inputs = {
     ...o.inputs,
     at: o.now.toISOString(),

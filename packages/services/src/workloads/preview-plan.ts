@@ -1,5 +1,12 @@
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
-import { routeEngine, selectGpus, type TCapacity, type TPlan, type TWorkload } from "@koi/planner";
+import {
+  routeEngine,
+  selectGpus,
+  type TCalibrationTable,
+  type TCapacity,
+  type TPlan,
+  type TWorkload,
+} from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
 import { buildOrgCapacity, type TOrgCapacity } from "./build-org-capacity.ts";
 import { checkSubmissionModel } from "./check-submission-model.ts";
@@ -9,7 +16,7 @@ import { largestGroup, plannerWorkload, selectOptionsFor } from "./workload-inpu
 /** GPUs per pool the first (fast) search may use; see `planOnOrgCapacity`. */
 export const FIRST_PASS_POOL_GPUS = 64;
 
-export type TPlanResult = { plan: TPlan; routeReason: string; org: TOrgCapacity };
+export type TPlanResult = { plan: TPlan; routeReason: string; org: TOrgCapacity; calibration: TCalibrationTable };
 
 /**
  * Routes and sizes `workload` on the org's live capacity. Routing first (online → Tuna, batch →
@@ -21,9 +28,10 @@ export async function planOnOrgCapacity(
   submission: TWorkloadSubmission,
   workload: TWorkload,
   db: Tx,
-  exclude: { poolIds?: string[]; forWorkloadId?: string } = {},
+  exclude: { poolIds?: string[]; forWorkloadId?: string; calibration?: TCalibrationTable } = {},
 ): Promise<TPlanResult> {
-  const calibration = await loadOrgCalibration(orgId, db);
+  // One read per plan: a caller that already holds the org's calibration passes it in.
+  const calibration = exclude.calibration ?? (await loadOrgCalibration(orgId, db));
   const options = { ...selectOptionsFor(submission), calibration };
   const firstRoute = routeEngine(workload);
   const run = async (engine: TPlan["engine"]) => {
@@ -60,7 +68,7 @@ export async function planOnOrgCapacity(
     const single = pool ? await selectGpus(workload, { pools: [pool] }, { ...options, alternatives: 0 }) : null;
     if (single?.feasible) plan = { ...single, alternatives: plan.alternatives };
   }
-  return { plan: { ...plan, engine: route.engine }, routeReason: route.reason, org };
+  return { plan: { ...plan, engine: route.engine }, routeReason: route.reason, org, calibration };
 }
 
 /**

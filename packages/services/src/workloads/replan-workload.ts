@@ -1,11 +1,10 @@
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { enqueueViaOutbox } from "@koi/core/outbox";
-import { prisma, type Prisma, type Tx } from "@koi/db";
-import { publishCommandWakeup } from "../agents/command-wakeups.ts";
+import { type Prisma, type Tx } from "@koi/db";
 import { writeCommand } from "../agents/issue-command.ts";
-import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
-import { PLAN_TX, planLocked, type TPlanOutcome } from "./plan-workload.ts";
+import { planLocked, type TPlanOutcome } from "./plan-workload.ts";
+import { withWorkloadLock } from "./with-workload-lock.ts";
 
 /** A workload whose engine jobs failed this many times is FAILED rather than placed again. */
 export const MAX_ENGINE_FAILURES = 3;
@@ -23,13 +22,9 @@ export async function replanWorkload(
   assignmentId?: string,
   now = new Date(),
 ): Promise<TPlanOutcome> {
-  const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
-  if (!head) return { outcome: "noop", detail: "no such workload" };
-  const { outcome, wake } = await prisma.$transaction(async (tx) => {
-    await lockOrgPlanning(tx, head.orgId);
-    const workload = await lockWorkload(tx, workloadId);
+  return withWorkloadLock<TPlanOutcome>(workloadId, { planning: true }, async (tx, workload) => {
     if (!workload || TERMINAL_WORKLOAD_STATUSES.includes(workload.status))
-      return { outcome: { outcome: "noop", detail: "workload finished" } as TPlanOutcome, wake: [] as string[] };
+      return { result: { outcome: "noop", detail: "workload finished" } };
     const lost = await tx.assignment.findFirst({
       where: {
         workloadId,
@@ -61,7 +56,7 @@ export async function replanWorkload(
         where: { workloadId, state: { notIn: [...ENDED_ASSIGNMENT_STATES] } },
       });
       if (!failed || newer > 0 || !["DISPATCHING", "RUNNING"].includes(workload.status))
-        return { outcome: { outcome: "noop", detail: "no live assignment to replan" } as TPlanOutcome, wake };
+        return { result: { outcome: "noop", detail: "no live assignment to replan" }, wake };
       // Fence it too: a late report from the failed job must not bring it back to life.
       const fenced = await tx.assignment.update({ where: { id: failed.id }, data: { epoch: { increment: 1 } } });
       inputs = { reason, failedAssignmentId: failed.id, fencedEpoch: fenced.epoch };
@@ -76,7 +71,7 @@ export async function replanWorkload(
           statusDetail: `the engine failed this workload's job ${failures} times; last: ${reason}`.slice(0, 1000),
         },
       });
-      return { outcome: { outcome: "failed", detail: `${failures} engine failures` } as TPlanOutcome, wake };
+      return { result: { outcome: "failed", detail: `${failures} engine failures` }, wake };
     }
     await tx.workload.update({
       where: { id: workloadId },
@@ -85,10 +80,8 @@ export async function replanWorkload(
     const fresh = await tx.workload.findUniqueOrThrow({ where: { id: workloadId } });
     const outcome = await planLocked(tx, fresh, { kind: "replan", now, inputs });
     if (outcome.outcome === "dispatched") wake.push(outcome.agentId);
-    return { outcome, wake };
-  }, PLAN_TX);
-  await Promise.all([...new Set(wake)].map((id) => publishCommandWakeup(id)));
-  return outcome;
+    return { result: outcome, wake };
+  });
 }
 
 /**

@@ -1,17 +1,20 @@
+import { z } from "zod";
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { isEndedAssignmentState } from "@koi/contracts/primitives";
 import type { Prisma, Tx } from "@koi/db";
 import { writeCommand } from "../agents/issue-command.ts";
 import { lockWorkload } from "./lock-rows.ts";
 
-export type TPauseInputs = {
-  urgentWorkloadId: string;
-  urgentName: string;
-  assignmentId: string;
-  action: "pause" | "shrink";
-  replicasBefore: number;
-  replicasAfter: number;
-};
+/** `Decision.inputs` of a `rebalance_pause`: who lent what to which urgent workload. */
+const ZPauseInputs = z.looseObject({
+  urgentWorkloadId: z.string(),
+  urgentName: z.string(),
+  assignmentId: z.string(),
+  action: z.enum(["pause", "shrink"]),
+  replicasBefore: z.number(),
+  replicasAfter: z.number(),
+});
+export type TPauseInputs = z.infer<typeof ZPauseInputs>;
 
 /**
  * Gives back what the urgent workload borrowed: for each `rebalance_pause` Decision naming it and
@@ -33,7 +36,7 @@ export async function resumePausedWorkloads(tx: Tx, urgentWorkloadId: string, wh
       },
     });
     if (resumed) continue;
-    const inputs = pause.inputs as unknown as TPauseInputs;
+    const inputs = ZPauseInputs.parse(pause.inputs);
     const victim = await lockWorkload(tx, pause.workloadId);
     const assignment = await tx.assignment.findUnique({ where: { id: inputs.assignmentId } });
     const alive =

@@ -2,6 +2,7 @@ import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import type { TWorkloadSpec } from "@koi/contracts/agent/commands";
 import type { TReplicaGroup, TSelectOptions, TWorkload } from "@koi/planner";
 import type { Workload } from "@koi/db";
+import { readSpec } from "./read-stored-json.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -16,7 +17,7 @@ export function plannerWorkload(s: TWorkloadSubmission): TWorkload {
  * and the hours left to the (fixed) deadline, so a replan sizes for the remainder.
  */
 export function remainingWorkload(w: Pick<Workload, "spec" | "deadlineAt" | "progressDone">, now: Date): TWorkload {
-  const base = plannerWorkload(w.spec as unknown as TWorkloadSubmission);
+  const base = plannerWorkload(readSpec(w));
   if (base.kind !== "batch") return base;
   const requests = Math.max(1, Math.ceil(base.requests - w.progressDone));
   const hoursLeft = w.deadlineAt ? (w.deadlineAt.getTime() - now.getTime()) / HOUR_MS : base.deadlineHours;
@@ -34,7 +35,7 @@ export function selectOptionsFor(s: TWorkloadSubmission): TSelectOptions {
 /** What the engine is told to run (deploy payload); batch input (where Orca reads it) passes through. */
 export function workloadSpecFor(w: Pick<Workload, "deadlineAt" | "spec">, remaining: TWorkload): TWorkloadSpec {
   if (remaining.kind === "batch") {
-    const input = (w.spec as unknown as TWorkloadSubmission).input;
+    const input = readSpec(w).input;
     return {
       kind: "batch",
       model: remaining.model,
