@@ -17,6 +17,13 @@ export type TGpuSpec = {
   maxTp: number;
   /** GDDR parts reach a lower fraction of their peak bandwidth than HBM in decode kernels. */
   memoryKind: "hbm" | "gddr";
+  /**
+   * Single-thread speed of the host CPU such machines ship with, relative to AMD EPYC Rome (2019):
+   * engine scheduling and eager kernel launches run on one host core. Generation-level estimates
+   * from public single-thread benchmarks: Rome / Cascade Lake 1.0, Milan 1.25, Sapphire Rapids 1.3,
+   * Emerald Rapids 1.35, Genoa 1.5 (est.).
+   */
+  hostCpuSpeed: number;
   source: string;
 };
 
@@ -33,6 +40,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 25, // PCIe4 x16 ≈ 32 GB/s peak, ~25 achieved (est.)
     maxTp: 8,
     memoryKind: "gddr",
+    hostCpuSpeed: 1.0, // g5: EPYC 7R32 (Rome)
     source: "cli99/llm-analysis a10g-pcie-24gb.json; baseten.co/blog/nvidia-a10-vs-a10g (2024)",
   },
   {
@@ -46,6 +54,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 25, // PCIe4 (est.)
     maxTp: 8,
     memoryKind: "gddr",
+    hostCpuSpeed: 1.25, // g6: EPYC 7R13 (Milan)
     source: "yobitel.com/knowledge-base/nvidia-l4 (NVIDIA sheet halves the sparse 242/485)",
   },
   {
@@ -59,6 +68,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 25, // PCIe4, no NVLink (est.)
     maxTp: 8,
     memoryKind: "gddr",
+    hostCpuSpeed: 1.25, // g6e: EPYC 7R13 (Milan)
     source: "NVIDIA L40S datasheet as reproduced at mullet.se; itcreations.com",
   },
   {
@@ -71,6 +81,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 300, // NVLink3 600 GB/s bidirectional
     maxTp: 8,
     memoryKind: "hbm",
+    hostCpuSpeed: 1.0, // p4d: Xeon 8275CL (Cascade Lake)
     source: "cli99/llm-analysis a100-sxm-40gb.json; AWS p4d instance table",
   },
   {
@@ -93,6 +104,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 300,
     maxTp: 8,
     memoryKind: "hbm",
+    hostCpuSpeed: 1.0, // DGX A100: EPYC 7742 (Rome); p4de: Cascade Lake
     source: "hahnyuan/LLM-Viewer hardwares/hardware_params.py",
   },
   {
@@ -116,6 +128,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 450, // NVLink4 900 GB/s bidirectional
     maxTp: 8,
     memoryKind: "hbm",
+    hostCpuSpeed: 1.3, // DGX H100: Xeon 8480C (Sapphire Rapids)
     source: "glennklockwood.com/garden/processors/h100; cli99/llm-analysis h100-sxm-80gb.json",
   },
   {
@@ -129,6 +142,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 50, // PCIe5 x16 ≈ 64 GB/s peak; NVLink bridges only pair two cards (est.)
     maxTp: 8,
     memoryKind: "hbm",
+    hostCpuSpeed: 1.25, // est.: Milan/SPR servers
     source: "cli99/llm-analysis h100-pcie-80gb.json; NVIDIA PB-11133",
   },
   {
@@ -142,6 +156,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 450,
     maxTp: 8,
     memoryKind: "hbm",
+    hostCpuSpeed: 1.3, // DGX H200 / p5en: Sapphire Rapids
     source: "itkb.uw.cz H200-vs-B300 (Jun 2026); haink.org comparison",
   },
   {
@@ -155,6 +170,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 900, // NVLink5 1.8 TB/s bidirectional
     maxTp: 8,
     memoryKind: "hbm",
+    hostCpuSpeed: 1.35, // DGX B200: Xeon 8570 (Emerald Rapids)
     source: "NVIDIA HGX B200 table at zdszero.github.io (dense = half the sparse 9 PF FP8); fridayswithfaraday.com",
   },
   {
@@ -168,6 +184,7 @@ export const GPUS: readonly TGpuSpec[] = [
     interconnectGBs: 448, // Infinity Fabric 896 GB/s aggregate
     maxTp: 8,
     memoryKind: "hbm",
+    hostCpuSpeed: 1.5, // MI300X platforms: EPYC 9004 (Genoa)
     source: "GenZ Systems/system_configs.py; gpu.blog; jaredwatkins.com",
   },
 ];
