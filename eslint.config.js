@@ -28,8 +28,8 @@ export default tseslint.config(
     },
   },
   {
-    // The planner is pure: no database, queue, network or clock.
-    files: ["packages/planner/src/**/*.ts"],
+    // The planner and the catalog it reads are pure: no database, queue, network or clock.
+    files: ["packages/planner/src/**/*.ts", "packages/catalog/src/**/*.ts"],
     ignores: ["packages/planner/src/cli/**"],
     rules: {
       "no-restricted-imports": [
@@ -53,12 +53,15 @@ export default tseslint.config(
                 "node-fetch",
                 "axios",
               ],
-              message: "packages/planner stays pure: no I/O.",
+              message: "packages/planner and packages/catalog stay pure: no I/O.",
             },
           ],
         },
       ],
-      "no-restricted-globals": ["error", { name: "fetch", message: "packages/planner stays pure: no I/O." }],
+      "no-restricted-globals": [
+        "error",
+        { name: "fetch", message: "packages/planner and packages/catalog stay pure: no I/O." },
+      ],
       "no-restricted-properties": [
         "error",
         { object: "Date", property: "now", message: "Pass `now` in: the planner has no clock." },

@@ -2,7 +2,16 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   poweredByHeader: false,
-  transpilePackages: ["@koi/api", "@koi/auth", "@koi/contracts", "@koi/core", "@koi/db", "@koi/ui", "@koi/planner"],
+  transpilePackages: [
+    "@koi/api",
+    "@koi/auth",
+    "@koi/catalog",
+    "@koi/contracts",
+    "@koi/core",
+    "@koi/db",
+    "@koi/ui",
+    "@koi/planner",
+  ],
   serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "ioredis", "bullmq"],
   typedRoutes: false,
   async headers() {

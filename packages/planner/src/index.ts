@@ -1,18 +1,5 @@
 // Public API of @koi/planner.
 export * from "./types.ts";
-export { findGpu, tryFindGpu, GPUS, type TGpuSpec } from "./catalog/gpus.ts";
-export { findModel, resolveModel, precisionFromName } from "./catalog/find-model.ts";
-export { MODELS, modelFromArchitecture, type TModelSpec, type TMoeSpec } from "./catalog/model-specs.ts";
-export {
-  PRICES,
-  applyPriceOverrides,
-  lookupPrice,
-  ZPriceOverride,
-  type TPriceEntry,
-  type TPriceOverride,
-  type TPriceMarket,
-} from "./catalog/prices.ts";
-export { UnknownNameError } from "./catalog/closest-names.ts";
 export { predictPerformance, type TPerfInput, type TPerfResult } from "./perf/predict-performance.ts";
 export { ENGINE_PROFILES, type TEngineProfile, type TEngineProfileName } from "./perf/engine-profiles.ts";
 export {
@@ -35,6 +22,5 @@ export { formatDuration } from "./forecast/format-duration.ts";
 export { rebalanceForUrgent, type TRebalanceInput, type TRebalanceResult } from "./rebalance/rebalance-for-urgent.ts";
 export { costTunaTrace, type TTunaTraceCost } from "./tuna/cost-tuna-trace.ts";
 export { simulateTunaRouter, ZTunaTraceInput, type TTunaTraceInput } from "./tuna/simulate-tuna-router.ts";
-export { tunaCostFromRouteStats, type TTunaCostReport } from "./tuna/tuna-cost-from-route-stats.ts";
 export { generateFleetTrace } from "./sim/generate-fleet-trace.ts";
 export { simulateFleet } from "./sim/simulate-fleet.ts";

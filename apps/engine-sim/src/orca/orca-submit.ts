@@ -1,4 +1,4 @@
-import { findModel, UnknownNameError } from "@koi/planner";
+import { findModel, UnknownNameError } from "@koi/catalog";
 import type { TRandom } from "@koi/planner/random/seeded-random";
 import {
   normalizeOrcaGpuName,

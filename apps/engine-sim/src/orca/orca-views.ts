@@ -1,4 +1,4 @@
-import { lookupPrice } from "@koi/planner";
+import { lookupPrice } from "@koi/catalog";
 import { ORCA_INSTANCES, isResourcesInstance, orcaToKoiGpu } from "@koi/contracts";
 import type { OrcaEngine } from "./orca-engine.ts";
 import { baselineVcpus, usedVcpus } from "./orca-capacity.ts";

@@ -1,4 +1,5 @@
-import { findModel, predictPerformance, UnknownNameError } from "@koi/planner";
+import { findModel, UnknownNameError } from "@koi/catalog";
+import { predictPerformance } from "@koi/planner";
 import { orcaToKoiGpu } from "@koi/contracts";
 import type { TRandom } from "@koi/planner/random/seeded-random";
 

@@ -1,11 +1,5 @@
-import {
-  lookupPrice,
-  tryFindGpu,
-  type TCapacity,
-  type TCapacityPool,
-  type TEngine,
-  type TPriceMarket,
-} from "@koi/planner";
+import { lookupPrice, tryFindGpu, type TPriceMarket } from "@koi/catalog";
+import type { TCapacity, TCapacityPool, TEngine } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
 import { GPU_FREE_ASSIGNMENT_STATES } from "./workload-inputs.ts";
 

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
-import { calibrationKey, emptyCalibration, findGpu, recordObservation, type TCalibrationEntry } from "@koi/planner";
+import { findGpu } from "@koi/catalog";
+import { calibrationKey, emptyCalibration, recordObservation, type TCalibrationEntry } from "@koi/planner";
 import { prisma, type Assignment, type Prisma, type Tx } from "@koi/db";
 import { publishCommandWakeup } from "../engines/command-wakeups.ts";
 import type { TPlacementRecord } from "./dispatch-plan.ts";

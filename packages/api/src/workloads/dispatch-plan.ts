@@ -1,6 +1,6 @@
+import { findGpu } from "@koi/catalog";
 import {
   correctionFactor,
-  findGpu,
   type TAlternative,
   type TCalibrationTable,
   type TPlan,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { PlannerInputError } from "../types.ts";
-import { UnknownNameError } from "../catalog/closest-names.ts";
+import { UnknownNameError } from "@koi/catalog";
 
 export type TCliIo = {
   out: (text: string) => void;

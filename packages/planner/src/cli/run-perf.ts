@@ -1,5 +1,4 @@
-import { findGpu } from "../catalog/gpus.ts";
-import { findModel } from "../catalog/find-model.ts";
+import { findGpu, findModel } from "@koi/catalog";
 import { predictPerformance } from "../perf/predict-performance.ts";
 import { ZPrecision } from "../types.ts";
 import { formatTable, numberFlag, parseFlags, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findModel } from "../catalog/find-model.ts";
+import { findModel } from "@koi/catalog";
 import { ENGINE_PROFILES } from "./engine-profiles.ts";
 import { predictPerformance, type TPerfInput } from "./predict-performance.ts";
 import { kvBytesPerToken, touchedWeightBytesPerGpu } from "./roofline.ts";

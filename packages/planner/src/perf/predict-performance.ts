@@ -1,4 +1,4 @@
-import type { TRole } from "../types.ts";
+import type { TPrecision, TRole } from "../types.ts";
 import { correctionFactor, type TCalibrationTable } from "./calibration.ts";
 import { DEFAULT_COEFFICIENTS, type TPerfCoefficients } from "./perf-coefficients.ts";
 import {
@@ -12,7 +12,6 @@ import {
   type TTimingContext,
 } from "./replica-timing.ts";
 import { resolveDeployment, type TDeploymentInput } from "./resolve-deployment.ts";
-import type { TPrecision } from "../types.ts";
 
 export type TPerfInput = TDeploymentInput & {
   inputTokens: number;

@@ -1,5 +1,4 @@
-import { tryFindGpu } from "../catalog/gpus.ts";
-import { UnknownNameError } from "../catalog/closest-names.ts";
+import { tryFindGpu, UnknownNameError } from "@koi/catalog";
 import { FITTED_COEFFICIENTS } from "./fitted-coefficients.ts";
 import type { TPerfCoefficients, TPerfMetric, TLogErrorQuantiles } from "./perf-coefficients.ts";
 import type { TPerfRow, TPerfRowKind } from "./parse-perf-rows.ts";

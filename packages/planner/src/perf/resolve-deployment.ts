@@ -1,6 +1,4 @@
-import { findGpu, type TGpuSpec } from "../catalog/gpus.ts";
-import { findModel, publishedPrecision } from "../catalog/find-model.ts";
-import type { TModelSpec } from "../catalog/model-specs.ts";
+import { findGpu, findModel, publishedPrecision, type TGpuSpec, type TModelSpec } from "@koi/catalog";
 import type { TPrecision } from "../types.ts";
 import { defaultMaxNumSeqs, ENGINE_PROFILES, engineFromName, type TEngineProfile } from "./engine-profiles.ts";
 import type { TPerfCoefficients } from "./perf-coefficients.ts";

@@ -1,5 +1,4 @@
-import type { TGpuSpec } from "../catalog/gpus.ts";
-import type { TModelSpec } from "../catalog/model-specs.ts";
+import type { TGpuSpec, TModelSpec } from "@koi/catalog";
 import type { TPrecision } from "../types.ts";
 
 // Roofline building blocks (formulas: PERF_MODEL_AND_PRICES.md §3). Units: bytes, FLOPs, seconds.

@@ -1,5 +1,4 @@
-import { tryFindGpu, type TGpuSpec } from "../catalog/gpus.ts";
-import type { TModelSpec } from "../catalog/model-specs.ts";
+import { tryFindGpu, type TGpuSpec, type TModelSpec } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
 import { predictPerformance, type TPerfInput, type TPerfResult } from "../perf/predict-performance.ts";
 import { usableGpus, type TCapacityPool, type TMarket, type TPrecision, type TRole, type TWorkload } from "../types.ts";

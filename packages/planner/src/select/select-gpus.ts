@@ -1,5 +1,5 @@
 import type { Highs } from "highs";
-import { precisionFromName, resolveModel } from "../catalog/find-model.ts";
+import { precisionFromName, resolveModel } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
 import { routeEngine } from "../route/route-engine.ts";
 import {

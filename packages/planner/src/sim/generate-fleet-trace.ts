@@ -1,4 +1,4 @@
-import { lookupPrice } from "../catalog/prices.ts";
+import { lookupPrice } from "@koi/catalog";
 import { createRandom } from "../random/seeded-random.ts";
 import type { TPriority } from "../types.ts";
 import type { TBatchJobSpec, TFleetTrace, TOnlineServiceSpec, TPoolSpec, TServerlessSpec } from "./fleet-types.ts";

@@ -1,4 +1,4 @@
-import { findModel } from "../catalog/find-model.ts";
+import { findModel } from "@koi/catalog";
 import { predictPerformance } from "../perf/predict-performance.ts";
 import { buildCandidates } from "../select/build-candidates.ts";
 

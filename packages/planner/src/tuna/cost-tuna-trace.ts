@@ -5,7 +5,7 @@ import {
   type TTunaRouterRun,
   type TTunaTraceInput,
 } from "./simulate-tuna-router.ts";
-import { tunaCostFromRouteStats } from "./tuna-cost-from-route-stats.ts";
+import { tunaCostFromRouteStats } from "@koi/catalog";
 
 export type TTunaCostMode = "tuna" | "koi";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createServerlessPool } from "./simulate-serverless-pool.ts";
-import type { TTunaRouteStats } from "./tuna-cost-from-route-stats.ts";
+import type { TTunaRouteStats } from "@koi/catalog";
 
 /** Times are seconds since the router started (Tuna's `uptime_seconds` clock). */
 export const ZTunaTraceInput = z.object({

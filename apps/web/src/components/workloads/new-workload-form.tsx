@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
-import { MODELS } from "@koi/planner/catalog/model-specs";
+import { MODELS } from "@koi/catalog";
 import { Button } from "@koi/ui/button";
 import { Alert, Card } from "@koi/ui/card";
 import { Field, Input, Select } from "@koi/ui/field";

@@ -1,4 +1,5 @@
-import { PlannerInputError, resolveModel, UnknownNameError, type TModelArchitecture } from "@koi/planner";
+import { resolveModel, UnknownNameError, type TModelArchitecture } from "@koi/catalog";
+import { PlannerInputError } from "@koi/planner";
 import { badRequest } from "./api-error-response.ts";
 
 /** An unknown model is the caller's mistake, said now (with the closest names) rather than as a FAILED workload later. */

@@ -1,4 +1,4 @@
-import { lookupPrice } from "@koi/planner";
+import { lookupPrice } from "@koi/catalog";
 import {
   KOI_TO_ORCA_GPU,
   ORCA_INSTANCES,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZAssignmentReport } from "@koi/contracts";
 import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
 import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
-import { tunaCostFromRouteStats } from "@koi/planner/tuna/tuna-cost-from-route-stats";
+import { tunaCostFromRouteStats } from "@koi/catalog";
 import { silentLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
 import { command, deployCommand } from "../../testing/commands.ts";

@@ -1,7 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { lookupPrice } from "@koi/planner";
-import { lookupTunaServerlessPrice } from "@koi/planner/tuna/lookup-tuna-serverless-price";
-import { tunaCostFromRouteStats } from "@koi/planner/tuna/tuna-cost-from-route-stats";
+import { lookupPrice, lookupTunaServerlessPrice, tunaCostFromRouteStats } from "@koi/catalog";
 import {
   ZTunaRouterHealth,
   type TCommand,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lookupPrice } from "@koi/planner";
+import { lookupPrice } from "@koi/catalog";
 import { catalogPrice, computeSavings, type TPriceOf } from "./compute-savings.ts";
 
 const prices: TPriceOf = (gpu, market) =>

@@ -1,4 +1,4 @@
-import { lookupPrice } from "@koi/planner";
+import { lookupPrice } from "@koi/catalog";
 
 export type TSavings = {
   actualUsd: number;

@@ -1,4 +1,4 @@
-import type { TModelArchitecture, TPrecision } from "../types.ts";
+import type { TModelArchitecture, TPrecision } from "./model-architecture.ts";
 
 export type TMoeSpec = {
   experts: number;

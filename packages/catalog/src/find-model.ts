@@ -1,4 +1,4 @@
-import type { TModelArchitecture, TPrecision } from "../types.ts";
+import type { TModelArchitecture, TPrecision } from "./model-architecture.ts";
 import { closestNames, normalizeName, UnknownNameError } from "./closest-names.ts";
 import { modelFromArchitecture, MODELS, type TModelSpec } from "./model-specs.ts";
 

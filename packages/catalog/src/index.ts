@@ -1,0 +1,22 @@
+// @koi/catalog: what Koi knows about GPUs, models and prices, and Tuna's cost formula. Pure data
+// and arithmetic (no I/O), so the customer-side agent can price what it reports without the planner.
+export type { TModelArchitecture, TPrecision } from "./model-architecture.ts";
+export { findGpu, tryFindGpu, GPUS, type TGpuSpec } from "./gpus.ts";
+export { findModel, resolveModel, precisionFromName, publishedPrecision } from "./find-model.ts";
+export { MODELS, modelFromArchitecture, type TModelSpec, type TMoeSpec } from "./model-specs.ts";
+export {
+  PRICES,
+  applyPriceOverrides,
+  lookupPrice,
+  ZPriceOverride,
+  type TPriceEntry,
+  type TPriceOverride,
+  type TPriceMarket,
+} from "./prices.ts";
+export { UnknownNameError } from "./closest-names.ts";
+export { lookupTunaServerlessPrice } from "./tuna/lookup-tuna-serverless-price.ts";
+export {
+  tunaCostFromRouteStats,
+  type TTunaCostReport,
+  type TTunaRouteStats,
+} from "./tuna/tuna-cost-from-route-stats.ts";
