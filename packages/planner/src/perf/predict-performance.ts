@@ -32,6 +32,12 @@ export type TPerfResult = {
   fits: boolean;
   /** Why it does not fit, when it does not. */
   reason?: string;
+  /**
+   * What kind of no: "shape" (TP does not divide the heads, more GPUs than machines hold…) and
+   * "context" (prompt + output past the model's context) are impossible requests; "memory" and
+   * "kv-cache" are answers about this hardware.
+   */
+  misfit?: "shape" | "context" | "memory" | "kv-cache";
   model: string;
   gpu: string;
   tp: number;
@@ -106,6 +112,7 @@ export function predictPerformance(input: TPerfInput): TPerfResult {
     return {
       ...empty,
       reason: resolved.reason,
+      misfit: resolved.misfit,
       model,
       gpu,
       tp: input.tp,
@@ -133,11 +140,11 @@ export function predictPerformance(input: TPerfInput): TPerfResult {
     kvBytesPerToken: d.kvPerTokenPerGpu * (d.model.mla ? d.pp : gpus),
     calibrationFactor: factor,
   };
-  const noFit = (reason: string): TPerfResult => ({ ...base, ...empty, reason });
-  if (!(nIn >= 1 && nOut >= 1)) return noFit("input and output tokens must be at least 1");
+  const noFit = (reason: string, misfit: TPerfResult["misfit"]): TPerfResult => ({ ...base, ...empty, reason, misfit });
+  if (!(nIn >= 1 && nOut >= 1)) return noFit("input and output tokens must be at least 1", "shape");
   if (nIn + nOut > d.model.maxContext)
-    return noFit(`${nIn + nOut} tokens exceed ${d.model.id}'s ${d.model.maxContext}-token context`);
-  if (d.kvTokens < nIn + nOut) return noFit(`not enough KV cache for one ${nIn + nOut}-token sequence`);
+    return noFit(`${nIn + nOut} tokens exceed ${d.model.id}'s ${d.model.maxContext}-token context`, "context");
+  if (d.kvTokens < nIn + nOut) return noFit(`not enough KV cache for one ${nIn + nOut}-token sequence`, "kv-cache");
 
   const t: TTimingContext = { d, c, inputTokens: nIn, outputTokens: nOut };
   const maxConcurrency = kvConcurrency(t);

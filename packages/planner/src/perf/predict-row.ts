@@ -50,13 +50,14 @@ export const GPUS_IN_DATA = new Set(["L40S", "A10G", "A100-80GB", "H100-SXM", "H
 /** How much wider the band is for a GPU without measured rows (est.: one more unknown factor). */
 const UNSEEN_GPU_BAND_WIDENING = 1.5;
 
-function band(
-  kind: TPerfRowKind,
+/** P10–P90 around a predicted `metric` from the cross-validated error spread; wider off the data's GPUs. */
+export function errorBand(
+  metric: TPerfMetric,
   value: number,
   gpu: string,
-  quantiles: Partial<Record<TPerfMetric, TLogErrorQuantiles>>,
+  quantiles: Partial<Record<TPerfMetric, TLogErrorQuantiles>> = FITTED_COEFFICIENTS.logErrorQuantiles,
 ): TRowPrediction["band"] {
-  const q = quantiles[MAIN_METRIC[kind]];
+  const q = quantiles[metric];
   if (!q) return null;
   const widen = GPUS_IN_DATA.has(gpu) ? 1 : UNSEEN_GPU_BAND_WIDENING;
   // Quantiles are of ln(measured ÷ predicted); P10 ≤ 0 ≤ P90 always holds once widened around 0.
@@ -106,7 +107,7 @@ export function predictRow(
   const gpu = tryFindGpu(row.gpu)?.id ?? row.gpu;
   const finish = (p: Omit<TRowPrediction, "band">): TRowPrediction => {
     const main = p[MAIN_METRIC[row.kind]];
-    return { ...p, band: main === null ? null : band(row.kind, main, gpu, quantiles) };
+    return { ...p, band: main === null ? null : errorBand(MAIN_METRIC[row.kind], main, gpu, quantiles) };
   };
 
   switch (row.kind) {

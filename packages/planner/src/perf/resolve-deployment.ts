@@ -55,7 +55,9 @@ export type TDeployment = {
   kvTokens: number;
 };
 
-export type TDeploymentResult = { ok: true; deployment: TDeployment } | { ok: false; reason: string };
+/** "shape": the replica cannot exist as asked (TP vs heads, machines); "memory": the weights do not fit. */
+export type TDeploymentResult =
+  { ok: true; deployment: TDeployment } | { ok: false; reason: string; misfit: "shape" | "memory" };
 
 const GB = 1e9;
 const GPUS_PER_MACHINE = 8;
@@ -112,10 +114,14 @@ export function resolveDeployment(input: TDeploymentInput, coefficients: TPerfCo
   const pp = input.pp ?? 1;
   const nodes = input.nodes ?? Math.max(1, Math.ceil((tp * pp) / GPUS_PER_MACHINE));
   const problem = shapeProblem(model, gpu, tp, pp, nodes);
-  if (problem) return { ok: false, reason: problem };
+  if (problem) return { ok: false, reason: problem, misfit: "shape" };
   const engine = resolveEngine(input);
   if (!(engine.memoryUtilization > 0 && engine.memoryUtilization <= 1))
-    return { ok: false, reason: `GPU memory utilisation must be in (0, 1], got ${engine.memoryUtilization}` };
+    return {
+      ok: false,
+      reason: `GPU memory utilisation must be in (0, 1], got ${engine.memoryUtilization}`,
+      misfit: "shape",
+    };
   const precision =
     input.precision ?? (typeof input.model === "string" ? publishedPrecision(input.model) : model.precision);
   const weightBytesPerParam = BYTES_PER_PARAM[precision];
@@ -136,6 +142,7 @@ export function resolveDeployment(input: TDeploymentInput, coefficients: TPerfCo
     return {
       ok: false,
       reason: `weights need ${(weightsPerGpuBytes / GB).toFixed(1)} GB per GPU; ${gpu.id} ${layout} leaves ${(usablePerGpuBytes / GB).toFixed(1)} GB`,
+      misfit: "memory",
     };
   }
   return {
