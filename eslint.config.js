@@ -1,6 +1,97 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// Who may import whom: each workspace lists the @koi packages it may import; any other is an error.
+// Arrows point down (ARCHITECTURE.md draws the layers), so no package imports one above it.
+const LAYERS = {
+  "packages/contracts": [],
+  "packages/catalog": [],
+  "packages/db": [],
+  "packages/ui": [],
+  "packages/core": ["db"],
+  "packages/auth": ["core", "db"],
+  "packages/planner": ["catalog"],
+  "packages/sdk": ["contracts"],
+  "packages/agent": ["contracts", "catalog", "sdk"],
+  "packages/cli": ["contracts", "catalog", "planner", "sdk"],
+  "packages/api": ["contracts", "catalog", "planner", "db", "core", "auth"],
+  "apps/engine-sim": ["contracts", "catalog", "planner", "sdk", "cli"],
+  "apps/worker": ["api", "db", "core"],
+  "apps/web": ["api", "contracts", "catalog", "planner", "db", "core", "auth", "ui"],
+};
+
+// Parts of a workspace that may import more than the rest of it: the agent's tests drive the engine
+// simulator.
+const EXTRAS = {
+  "packages/agent/**/*.test.ts": ["contracts", "catalog", "sdk", "engine-sim"],
+};
+
+// The planner and the catalog are pure: no database, queue, network or clock.
+const PURE = ["packages/planner", "packages/catalog"];
+const IO_MODULES = [
+  "@prisma/*",
+  "ioredis",
+  "bullmq",
+  "pg",
+  "node:fs",
+  "fs",
+  "node:http",
+  "node:https",
+  "node:net",
+  "undici",
+  "node-fetch",
+  "axios",
+];
+const PURE_MESSAGE = "packages/planner and packages/catalog stay pure: no I/O.";
+
+function forbiddenKoi(dir, allowed) {
+  const group = ["@koi/*", ...allowed.flatMap((name) => [`!@koi/${name}`, `!@koi/${name}/*`])];
+  return {
+    group,
+    message: allowed.length
+      ? `${dir} may import only ${allowed.map((n) => `@koi/${n}`).join(", ")}.`
+      : `${dir} imports no @koi package.`,
+  };
+}
+
+function layerRules() {
+  return Object.entries(LAYERS).flatMap(([dir, allowed]) => {
+    const pure = PURE.includes(dir);
+    const restrict = (names, withIo) => [
+      "error",
+      { patterns: [forbiddenKoi(dir, names), ...(withIo ? [{ group: IO_MODULES, message: PURE_MESSAGE }] : [])] },
+    ];
+    const configs = [
+      {
+        files: [`${dir}/**/*.{ts,tsx}`],
+        rules: { "no-restricted-imports": restrict(allowed, false) },
+      },
+    ];
+    if (pure) {
+      configs.push({
+        files: [`${dir}/src/**/*.ts`],
+        rules: {
+          "no-restricted-imports": restrict(allowed, true),
+          "no-restricted-globals": ["error", { name: "fetch", message: PURE_MESSAGE }],
+          "no-restricted-properties": [
+            "error",
+            { object: "Date", property: "now", message: "Pass `now` in: the planner has no clock." },
+            { object: "Math", property: "random", message: "Use the seeded RNG." },
+          ],
+        },
+      });
+    }
+    return configs;
+  });
+}
+
+function extraRules() {
+  return Object.entries(EXTRAS).map(([glob, allowed]) => ({
+    files: [glob],
+    rules: { "no-restricted-imports": ["error", { patterns: [forbiddenKoi(glob, allowed)] }] },
+  }));
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -27,46 +118,6 @@ export default tseslint.config(
       globals: { process: "readonly", console: "readonly", URL: "readonly", WebAssembly: "readonly" },
     },
   },
-  {
-    // The planner and the catalog it reads are pure: no database, queue, network or clock.
-    files: ["packages/planner/src/**/*.ts", "packages/catalog/src/**/*.ts"],
-    ignores: ["packages/planner/src/cli/**"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: [
-                "@prisma/*",
-                "@koi/db",
-                "@koi/db/*",
-                "ioredis",
-                "bullmq",
-                "pg",
-                "node:fs",
-                "fs",
-                "node:http",
-                "node:https",
-                "node:net",
-                "undici",
-                "node-fetch",
-                "axios",
-              ],
-              message: "packages/planner and packages/catalog stay pure: no I/O.",
-            },
-          ],
-        },
-      ],
-      "no-restricted-globals": [
-        "error",
-        { name: "fetch", message: "packages/planner and packages/catalog stay pure: no I/O." },
-      ],
-      "no-restricted-properties": [
-        "error",
-        { object: "Date", property: "now", message: "Pass `now` in: the planner has no clock." },
-        { object: "Math", property: "random", message: "Use the seeded RNG." },
-      ],
-    },
-  },
+  ...layerRules(),
+  ...extraRules(),
 );

@@ -16,6 +16,7 @@ export * from "./orca/orca-instances.ts";
 export * from "./tuna/router.ts";
 export * from "./openapi/paths.ts";
 export { buildOpenApiDocument, type TOpenApiDocument } from "./openapi/build-openapi-document.ts";
+export * from "./workloads/workload-kinds.ts";
 export * from "./workloads/workloads.ts";
 export * from "./workloads/workloads-api.ts";
 export * from "./openapi/workload-paths.ts";

@@ -1,6 +1,8 @@
 // Public API of @koi/planner.
 export * from "./types.ts";
 export { predictPerformance, type TPerfInput, type TPerfResult } from "./perf/predict-performance.ts";
+export { parsePerfRows } from "./perf/parse-perf-rows.ts";
+export { errorBand, predictRow, type TRowResult } from "./perf/predict-row.ts";
 export { ENGINE_PROFILES, type TEngineProfile, type TEngineProfileName } from "./perf/engine-profiles.ts";
 export {
   emptyCalibration,

@@ -1,91 +1,39 @@
 import { z } from "zod";
+import { MARKETS, type TMarket, type TModelArchitecture, type TPrecision } from "@koi/catalog";
 
-// Shared planner types. The JSON file formats (workload, capacity) are zod schemas so the CLI, the
-// API and the worker reject bad input with the same field-naming messages.
+// The planner's own types. Its inputs arrive parsed: services map a submission (the public wire
+// shape in @koi/contracts) to a TWorkload; the capacity file of `koi plan` is a zod schema here so
+// the CLI rejects a bad one with field-naming messages.
 
-export const ZMarket = z.enum(["on-demand", "spot", "reserved", "on-prem", "serverless"]);
-export type TMarket = z.infer<typeof ZMarket>;
+export type { TMarket, TModelArchitecture, TPrecision };
 
-export const ZPrecision = z.enum(["bf16", "fp8", "int4"]);
-export type TPrecision = z.infer<typeof ZPrecision>;
-
-export const ZPriority = z.enum(["low", "normal", "high", "urgent"]);
-export type TPriority = z.infer<typeof ZPriority>;
+export type TPriority = "low" | "normal" | "high" | "urgent";
 
 /** Higher rank = more important; the rebalancer preempts lower ranks first. */
 export const PRIORITY_RANK: Record<TPriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 
-const positive = (what: string) =>
-  z
-    .number({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a number`) })
-    .positive({ error: `${what} must be > 0` });
-
-/**
- * A model given by its architecture numbers instead of a catalog name. Parameter counts are in
- * billions; omit them and they are derived from the shapes.
- */
-export const ZModelArchitecture = z.strictObject({
-  layers: z.number().int().positive(),
-  hiddenSize: z.number().int().positive(),
-  heads: z.number().int().positive(),
-  kvHeads: z.number().int().positive(),
-  headDim: z.number().int().positive().optional(),
-  ffnSize: z.number().int().positive(),
-  vocabSize: z.number().int().positive(),
-  paramsTotalB: z.number().positive().optional(),
-  paramsActiveB: z.number().positive().optional(),
-  maxContext: z.number().int().positive().optional(),
-  moe: z
-    .strictObject({
-      experts: z.number().int().positive(),
-      topK: z.number().int().positive(),
-      sharedExperts: z.number().int().nonnegative().default(0),
-      expertFfnSize: z.number().int().positive(),
-      denseLayers: z.number().int().nonnegative().default(0),
-    })
-    .optional(),
-  mla: z
-    .strictObject({
-      kvLoraRank: z.number().int().positive(),
-      ropeDim: z.number().int().positive(),
-      qLoraRank: z.number().int().positive().optional(),
-    })
-    .optional(),
-});
-export type TModelArchitecture = z.infer<typeof ZModelArchitecture>;
-
-const workloadCommon = {
-  model: z.string({ error: "model must be a model name such as meta-llama/Llama-3.1-70B-Instruct" }).min(1),
+type TWorkloadCommon = {
+  model: string;
   /** Overrides the catalog lookup for models the catalog does not know. */
-  architecture: ZModelArchitecture.optional(),
-  precision: ZPrecision.optional(),
-  avgInputTokens: positive("avgInputTokens"),
-  avgOutputTokens: positive("avgOutputTokens"),
+  architecture?: TModelArchitecture;
+  precision?: TPrecision;
+  avgInputTokens: number;
+  avgOutputTokens: number;
+  priority?: TPriority;
 };
 
-export const ZBatchWorkload = z.strictObject({
-  kind: z.literal("batch"),
-  ...workloadCommon,
-  requests: z.number().int({ error: "requests must be a whole number" }).positive({ error: "requests must be > 0" }),
-  deadlineHours: positive("deadlineHours"),
-  priority: ZPriority.optional(),
-});
-export type TBatchWorkload = z.infer<typeof ZBatchWorkload>;
+export type TBatchWorkload = TWorkloadCommon & { kind: "batch"; requests: number; deadlineHours: number };
 
-export const ZOnlineWorkload = z.strictObject({
-  kind: z.literal("online"),
-  ...workloadCommon,
-  requestsPerSecond: positive("requestsPerSecond"),
-  ttftP95Ms: positive("ttftP95Ms"),
-  tpotP95Ms: positive("tpotP95Ms"),
-  priority: ZPriority.optional(),
-});
-export type TOnlineWorkload = z.infer<typeof ZOnlineWorkload>;
+export type TOnlineWorkload = TWorkloadCommon & {
+  kind: "online";
+  requestsPerSecond: number;
+  ttftP95Ms: number;
+  tpotP95Ms: number;
+};
 
-export const ZWorkload = z.discriminatedUnion("kind", [ZBatchWorkload, ZOnlineWorkload], {
-  error: 'kind must be "batch" or "online"',
-});
-export type TWorkload = z.infer<typeof ZWorkload>;
+export type TWorkload = TBatchWorkload | TOnlineWorkload;
+
+const ZMarket = z.enum(MARKETS);
 
 export const ZCapacityPool = z.strictObject({
   id: z.string().min(1),
@@ -186,14 +134,11 @@ function formatIssues(error: z.ZodError): string[] {
   });
 }
 
-function parseWith<T>(schema: z.ZodType<T>, what: string, value: unknown): T {
+/** Parses `value` or throws a PlannerInputError listing every bad field as `path: message`. */
+export function parseWith<T>(schema: z.ZodType<T>, what: string, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new PlannerInputError(what, formatIssues(parsed.error));
   return parsed.data;
-}
-
-export function parseWorkload(value: unknown): TWorkload {
-  return parseWith(ZWorkload, "workload", value);
 }
 
 export function parseCapacity(value: unknown): TCapacity {

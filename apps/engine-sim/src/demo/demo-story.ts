@@ -1,10 +1,12 @@
+import type { TWorkloadSubmission } from "@koi/contracts";
+
 /** One submission of the demo story, `atSeconds` after the agents' capacity is visible. */
 export type TStoryStep = {
   id: string;
   label: string;
   atSeconds: number;
   expect: string;
-  submission: Record<string, unknown> & { name: string };
+  submission: TWorkloadSubmission & { name: string };
 };
 
 const LLAMA_70B = "meta-llama/Llama-3.1-70B-Instruct";

@@ -4,8 +4,10 @@
 //   node --import tsx src/demo/run-demo-scenario.ts [--koi-url http://localhost:3000] [--keys ../../.koi/demo/keys.json]
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { formatDuration, progressBar } from "@koi/planner/cli/format-progress";
-import { KoiClient, KoiHttpError, type TRemoteWorkload } from "@koi/planner/cli/koi-http-client";
+import { formatDuration, progressBar } from "@koi/cli/format-progress";
+import type { TWorkloadView } from "@koi/contracts";
+import { CLI_USER_AGENT } from "@koi/cli/connect-to-koi";
+import { KoiClient, KoiHttpError } from "@koi/sdk";
 import { DEMO_STORY, type TStoryStep } from "./demo-story.ts";
 
 const arg = (name: string, fallback: string) => {
@@ -17,14 +19,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const keys = JSON.parse(readFileSync(arg("keys", "../../.koi/demo/keys.json"), "utf8")) as { scenario?: string };
 if (!keys.scenario) throw new Error("no scenario key in keys.json: run scripts/lib/demo-agent-keys.ts first");
-const koi = new KoiClient({ url: arg("koi-url", "http://localhost:3000"), apiKey: keys.scenario });
+const koi = new KoiClient({
+  baseUrl: arg("koi-url", "http://localhost:3000"),
+  apiKey: keys.scenario,
+  userAgent: CLI_USER_AGENT,
+  maxAttempts: 1,
+});
 const runId = randomUUID().slice(0, 8);
 
 /** Waits until the agents' inventory makes the first story step plannable. */
 async function waitForCapacity(step: TStoryStep): Promise<void> {
   for (let i = 0; i < 60; i++) {
     try {
-      const plan = await koi.plan(step.submission);
+      const plan = await koi.previewPlan(step.submission);
       if (plan.feasible) {
         say(
           `(a) Koi's dry run for "${step.submission.name}": ${plan.gpus} GPUs at $${plan.costPerHour.toFixed(2)}/h on ${plan.engine}. ${plan.reason}`,
@@ -39,7 +46,7 @@ async function waitForCapacity(step: TStoryStep): Promise<void> {
   say("the agents' capacity never made the plan feasible; submitting anyway");
 }
 
-function line(w: TRemoteWorkload): string {
+function line(w: TWorkloadView): string {
   const bar =
     w.kind === "batch" ? `${progressBar(w.progress.total ? w.progress.completed / w.progress.total : 0, 20)} ` : "";
   const eta =
@@ -48,7 +55,7 @@ function line(w: TRemoteWorkload): string {
 }
 
 const started = Date.now();
-const submitted = new Map<string, { step: TStoryStep; last: TRemoteWorkload }>();
+const submitted = new Map<string, { step: TStoryStep; last: TWorkloadView }>();
 await waitForCapacity(DEMO_STORY[0]!);
 const pending = [...DEMO_STORY];
 let lastTable = 0;
@@ -57,7 +64,7 @@ for (;;) {
   while (pending[0] && pending[0].atSeconds <= elapsed) {
     const step = pending.shift()!;
     try {
-      const w = await koi.submit(step.submission, `demo-${runId}-${step.id}`);
+      const w = await koi.submitWorkload(step.submission, `demo-${runId}-${step.id}`);
       submitted.set(w.id, { step, last: w });
       say(`${step.label}: submitted ${w.id} "${w.name}". ${step.expect}`);
     } catch (error) {
@@ -68,7 +75,7 @@ for (;;) {
   }
   for (const [id, entry] of submitted) {
     try {
-      const w = await koi.get(id);
+      const w = await koi.getWorkload(id);
       const was = entry.last;
       if (w.status !== was.status)
         say(

@@ -1,6 +1,6 @@
 import type { TAckStatus, TLifecycleEvent } from "@koi/contracts";
 import type { TEngineAdapter } from "../adapters/types.ts";
-import type { KoiClient } from "../koi/koi-client.ts";
+import type { KoiClient } from "@koi/sdk";
 import type { TLogger } from "../logger.ts";
 import type { Spool } from "../spool/spool.ts";
 import type { AgentState } from "../state/agent-state.ts";

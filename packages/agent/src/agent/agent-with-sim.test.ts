@@ -10,7 +10,7 @@ import { createTunaAdapter } from "../adapters/tuna/tuna-adapter.ts";
 import { startOrcaWebhookListener } from "../adapters/orca/orca-webhook-listener.ts";
 import { silentLogger } from "../logger.ts";
 import { command, deployCommand } from "../testing/commands.ts";
-import { eventually, startKoiStandIn, type TKoiStandIn } from "../testing/koi-stand-in.ts";
+import { eventually, startKoiStandIn, type TKoiStandIn } from "@koi/sdk/testing/koi-stand-in";
 import { KoiAgent } from "./koi-agent.ts";
 
 /*

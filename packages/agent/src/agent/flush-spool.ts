@@ -1,5 +1,5 @@
 import { fillPath } from "@koi/contracts";
-import { abortableSleep, retryDelayMs } from "../koi/backoff.ts";
+import { abortableSleep, retryDelayMs } from "@koi/sdk";
 import { appendDeadLetter, type TSpoolEntry } from "../spool/spool.ts";
 import type { TAgentContext } from "./agent-context.ts";
 

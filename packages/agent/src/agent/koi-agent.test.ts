@@ -6,7 +6,7 @@ import type { TAckRequest, TAssignmentReport, TCommand } from "@koi/contracts";
 import type { TEngineAdapter } from "../adapters/types.ts";
 import { silentLogger } from "../logger.ts";
 import { command, deployCommand } from "../testing/commands.ts";
-import { eventually, startKoiStandIn, type TKoiStandIn } from "../testing/koi-stand-in.ts";
+import { eventually, startKoiStandIn, type TKoiStandIn } from "@koi/sdk/testing/koi-stand-in";
 import { KoiAgent, type TKoiAgentOptions } from "./koi-agent.ts";
 
 /** An in-memory engine: counts what it was asked to do and reports made-up progress. */

@@ -14,14 +14,8 @@ import {
   type TRegisterRequest,
 } from "@koi/contracts";
 import type { TEngineAdapter } from "../adapters/types.ts";
-import {
-  abortableSleep,
-  heartbeatDelayMs,
-  retryDelayMs,
-  type TBackoffPolicy,
-  type TRandomSource,
-} from "../koi/backoff.ts";
-import { KoiClient, KoiHttpError } from "../koi/koi-client.ts";
+import { abortableSleep, heartbeatDelayMs, retryDelayMs, type TBackoffPolicy, type TRandomSource } from "@koi/sdk";
+import { KoiClient, KoiHttpError } from "@koi/sdk";
 import { silentLogger, type TLogger } from "../logger.ts";
 import { Spool } from "../spool/spool.ts";
 import { AgentState } from "../state/agent-state.ts";

@@ -15,7 +15,7 @@ const HOUR_MS = 3_600_000;
 /** The planner's workload: the submission minus name/budget/markets. */
 export function plannerWorkload(s: TWorkloadSubmission): TWorkload {
   const { name: _name, budgetUsd: _budget, allowedMarkets: _markets, input: _input, ...workload } = s;
-  return workload as TWorkload;
+  return workload;
 }
 
 /**

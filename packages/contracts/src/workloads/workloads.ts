@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { ZBatchWorkload, ZMarket, ZOnlineWorkload } from "@koi/planner/types";
 import { ZInputChunk } from "../agent/commands.ts";
-import { ZId, ZIsoDateTime } from "../primitives.ts";
+import { ZId, ZIsoDateTime, ZMarket } from "../primitives.ts";
 import { named } from "../registry.ts";
+import { ZBatchWorkload, ZOnlineWorkload } from "./workload-kinds.ts";
 
 const submissionExtras = {
   /** Shown in lists; defaults to the model and kind. */
@@ -21,8 +21,8 @@ const submissionExtras = {
 };
 
 /**
- * What a user submits — from the dashboard, `POST /api/v1/workloads` or `koi submit`: the
- * planner's workload (batch or online) plus a name, a budget and market limits.
+ * What a user submits — from the dashboard, `POST /api/v1/workloads` or `koi submit`: a batch or
+ * online workload plus a name, a budget and market limits.
  */
 export const ZWorkloadSubmission = named(
   "WorkloadSubmission",

@@ -5,7 +5,7 @@ import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
 import { silentLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
 import { command, deployCommand } from "../../testing/commands.ts";
-import { eventually } from "../../testing/koi-stand-in.ts";
+import { eventually } from "@koi/sdk/testing/koi-stand-in";
 import type { TEngineAdapter, TExecuteResult } from "../types.ts";
 import { createOrcaAdapter } from "./orca-adapter.ts";
 import { startOrcaWebhookListener } from "./orca-webhook-listener.ts";

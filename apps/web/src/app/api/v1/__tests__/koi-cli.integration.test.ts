@@ -10,7 +10,7 @@ import { commandWakeups } from "@koi/api/engines/command-wakeups";
 import { prisma } from "@koi/db";
 import { BATCH_SUBMISSION, createTenants, handlers } from "./api-v1-harness.ts";
 
-const BIN = join(process.cwd(), "packages/planner/bin/koi.mjs");
+const BIN = join(process.cwd(), "packages/cli/bin/koi.mjs");
 type THandler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** Serves the real /api/v1/workloads route handlers over HTTP, so the spawned `koi` talks to them. */

@@ -7,18 +7,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatDuration, formatStatus, progressBar } from "./format-progress.ts";
-import type { TRemoteWorkload } from "./koi-http-client.ts";
+import type { TWorkloadView } from "@koi/contracts";
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "koi.mjs");
+const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "koi.mjs");
 const KEY = "koi_live_testkey";
 const T0 = Date.parse("2026-11-27T10:00:00Z");
 
-function view(over: Partial<TRemoteWorkload> = {}): TRemoteWorkload {
+function view(over: Partial<TWorkloadView> = {}): TWorkloadView {
   return {
     id: "wl_1",
     name: "Llama-3.1-70B batch · 10,000 requests",
     kind: "batch",
     model: "meta-llama/Llama-3.1-70B-Instruct",
+    priority: "normal",
     status: "PENDING",
     health: "UNKNOWN",
     engine: null,
@@ -41,7 +42,7 @@ type TSeen = { method: string; url: string; headers: IncomingMessage["headers"];
 let server: Server;
 let url: string;
 let seen: TSeen[] = [];
-let statusSequence: TRemoteWorkload[] = [];
+let statusSequence: TWorkloadView[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {

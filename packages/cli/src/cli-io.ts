@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { PlannerInputError } from "../types.ts";
+import { PlannerInputError } from "@koi/planner";
 import { UnknownNameError } from "@koi/catalog";
 
 export type TCliIo = {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "./main.ts";
 import type { TCliIo } from "./cli-io.ts";
 
-const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(PACKAGE, "bin", "koi.mjs");
 const EXAMPLES = join(PACKAGE, "examples");
 

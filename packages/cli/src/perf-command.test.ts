@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 
 // `koi perf` as a user runs it: a spawned process, real files, exit codes and stderr.
 
-const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(PACKAGE, "bin", "koi.mjs");
-const DATA = readFileSync(join(PACKAGE, "data", "llm-perf-measurements.csv"), "utf8")
+const DATA = readFileSync(join(PACKAGE, "..", "planner", "data", "llm-perf-measurements.csv"), "utf8")
   .trim()
   .split("\n");
 const dir = mkdtempSync(join(tmpdir(), "koi-perf-"));
@@ -28,7 +28,9 @@ function file(name: string, lines: readonly string[]): string {
 const header = DATA[0] as string;
 const first = (...parts: string[]) => DATA.find((l) => parts.every((p) => l.includes(p))) as string;
 
-describe("koi perf --rows", () => {
+// Each test spawns `koi` (tsx compiles on start: ~1 s idle, 5 s+ on a loaded machine), so tests get
+// the same 60 s as the spawned process itself.
+describe("koi perf --rows", { timeout: 60_000 }, () => {
   it("prints one JSON object per row, in order, with each kind's fields", () => {
     // decode sweep, prefill sweep, offline batch (PP across machines), static batch, and a
     // Splitwise row that runs past Llama-2-70B's 4096-token context.
@@ -128,7 +130,7 @@ describe("koi perf --rows", () => {
   });
 });
 
-describe("koi perf (one configuration)", () => {
+describe("koi perf (one configuration)", { timeout: 60_000 }, () => {
   const base = ["perf", "--model", "meta-llama/Llama-3.1-70B-Instruct", "--input", "2048", "--output", "512"];
 
   it("models pipeline stages across machines, a finite job, eager mode and the band", () => {

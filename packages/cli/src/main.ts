@@ -1,6 +1,6 @@
 import { isUserError, processIo, type TCliIo } from "./cli-io.ts";
 import { PERF_USAGE, runPerf } from "./run-perf.ts";
-import { KoiHttpError } from "./koi-http-client.ts";
+import { KoiHttpError } from "@koi/sdk";
 import { PLAN_USAGE, runPlan } from "./run-plan.ts";
 import { CANCEL_USAGE, runCancel, runStatus, runSubmit, STATUS_USAGE, SUBMIT_USAGE } from "./run-workload-commands.ts";
 

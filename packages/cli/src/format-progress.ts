@@ -1,4 +1,4 @@
-import type { TRemoteWorkload } from "./koi-http-client.ts";
+import type { TWorkloadView } from "@koi/contracts";
 
 const money = (v: number) => `$${v.toFixed(2)}`;
 
@@ -22,7 +22,7 @@ export function formatDuration(ms: number): string {
 const clock = (iso: string) => new Date(iso).toISOString().slice(11, 16);
 
 /** The lines `koi status` prints for one workload at `nowMs`. */
-export function formatStatus(w: TRemoteWorkload, nowMs: number): string[] {
+export function formatStatus(w: TWorkloadView, nowMs: number): string[] {
   const lines = [
     `${w.id}  ${w.name}`,
     `status ${w.status} · health ${w.health}${w.engine ? ` · engine ${w.engine}` : ""}`,

@@ -1,5 +1,5 @@
-import { selectGpus, type TSelectOptions } from "../select/select-gpus.ts";
-import { parseCapacity, parseWorkload, ZMarket, type TPlan } from "../types.ts";
+import { ZMarket, ZWorkload } from "@koi/contracts";
+import { parseCapacity, parseWith, selectGpus, type TPlan, type TSelectOptions } from "@koi/planner";
 import { formatTable, numberFlag, parseFlags, readJsonFile, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 
 export const PLAN_USAGE =
@@ -66,7 +66,7 @@ export async function runPlan(argv: readonly string[], io: TCliIo): Promise<numb
   );
   const workloadPath = requireFlag(flags, "workload");
   const capacityPath = requireFlag(flags, "capacity");
-  const workload = parseWorkload(readJsonFile(io, workloadPath));
+  const workload = parseWith(ZWorkload, "workload", readJsonFile(io, workloadPath));
   const capacity = parseCapacity(readJsonFile(io, capacityPath));
   const plan = await selectGpus(workload, capacity, options(flags));
   if (flags.switches.has("json")) io.out(JSON.stringify(plan, null, 2));

@@ -1,8 +1,6 @@
 import { findGpu, findModel } from "@koi/catalog";
-import { parsePerfRows } from "../perf/parse-perf-rows.ts";
-import { predictPerformance } from "../perf/predict-performance.ts";
-import { errorBand, predictRow, type TRowResult } from "../perf/predict-row.ts";
-import { ZPrecision } from "../types.ts";
+import { errorBand, parsePerfRows, predictPerformance, predictRow, type TRowResult } from "@koi/planner";
+import { ZPrecision } from "@koi/contracts";
 import { formatTable, numberFlag, parseFlags, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 
 export const PERF_USAGE =

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ZRegisterResponse } from "@koi/contracts";
-import { silentLogger } from "../logger.ts";
-import { startKoiStandIn, type TKoiStandIn } from "../testing/koi-stand-in.ts";
-import { KoiClient, KoiHttpError } from "./koi-client.ts";
+import { startKoiStandIn, type TKoiStandIn } from "./testing/koi-stand-in.ts";
+import { KoiClient } from "./koi-client.ts";
+import { KoiHttpError } from "./koi-http-error.ts";
 
 let koi: TKoiStandIn;
 afterEach(() => koi?.close());
@@ -12,7 +12,6 @@ function client(sleeps: number[]) {
     baseUrl: koi.url,
     apiKey: "koi_live_test",
     userAgent: "test",
-    logger: silentLogger,
     random: () => 0.5,
     backoff: { baseMs: 100, capMs: 1000 },
     sleep: async (ms) => void sleeps.push(ms),
@@ -84,5 +83,51 @@ describe("Koi client", () => {
     expect((error as KoiHttpError).message).toContain("unauthorized: bad key");
     expect(koi.requests).toHaveLength(1);
     await expect(client(sleeps).send({ method: "POST", path: "/x", body: {} })).rejects.toThrow(/Idempotency-Key/);
+  });
+
+  it("previews a plan without an Idempotency-Key and parses the contract's plan view", async () => {
+    koi = await startKoiStandIn();
+    const plan = {
+      replicas: [],
+      gpus: 4,
+      costPerHour: 12,
+      totalCost: 24,
+      tokensPerSecond: 5000,
+      feasible: true,
+      engine: "orca",
+      kind: "batch",
+      alternatives: [],
+      reason: "cheapest",
+    };
+    koi.respond((req) => (req.path === "/api/v1/plan" ? { status: 200, body: plan } : undefined));
+    const answer = await client([]).previewPlan({
+      kind: "batch",
+      model: "llama-3.1-8b",
+      requests: 10,
+      avgInputTokens: 100,
+      avgOutputTokens: 10,
+      deadlineHours: 1,
+    });
+    expect(answer).toMatchObject({ feasible: true, gpus: 4, engine: "orca" });
+    expect(koi.requests[0]?.headers["idempotency-key"]).toBeUndefined();
+  });
+
+  it("a workload call reads Koi's error body: code, message and request id for one line", async () => {
+    koi = await startKoiStandIn();
+    koi.respond(() => ({
+      status: 404,
+      body: { error: { code: "not_found", message: "No such workload.", requestId: "req_9" } },
+    }));
+    const error = await client([])
+      .getWorkload("wl/1")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KoiHttpError);
+    expect((error as KoiHttpError).describe()).toBe("No such workload. (HTTP 404 not_found, requestId req_9)");
+    expect(koi.requests[0]?.path).toBe("/api/v1/workloads/wl%2F1");
+  });
+
+  it("an unreachable Koi is named by its address", async () => {
+    const offline = new KoiClient({ baseUrl: "http://127.0.0.1:9", apiKey: "k", userAgent: "test", maxAttempts: 1 });
+    await expect(offline.getWorkload("wl_1")).rejects.toThrow(/cannot reach Koi at http:\/\/127\.0\.0\.1:9/);
   });
 });

@@ -1,5 +1,13 @@
-import type { z } from "zod";
-import type { TLogger } from "../logger.ts";
+import { z } from "zod";
+import {
+  WORKLOAD_API_PATHS,
+  ZPlanView,
+  ZWorkloadView,
+  fillPath,
+  type TPlanView,
+  type TWorkloadSubmission,
+  type TWorkloadView,
+} from "@koi/contracts";
 import {
   abortableSleep,
   DEFAULT_BACKOFF,
@@ -8,38 +16,31 @@ import {
   type TBackoffPolicy,
   type TRandomSource,
 } from "./backoff.ts";
+import { isRetryableStatus, KoiHttpError } from "./koi-http-error.ts";
 
 export type TKoiRequest = {
   method: "GET" | "POST";
   /** Path under the Koi base URL, e.g. `/api/v1/agents/agt_1/heartbeat`. */
   path: string;
   body?: unknown;
-  /** Required on every POST; reused verbatim by every retry of the same logical request. */
+  /** Required on every POST that writes; reused verbatim by every retry of the same logical request. */
   idempotencyKey?: string;
+  /** A POST that writes nothing (the plan dry run) needs no Idempotency-Key. */
+  readOnly?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
 };
 
-export type TKoiResponse = { status: number; body: unknown; retryAfterMs: number | undefined };
+export type TKoiResponse = {
+  status: number;
+  body: unknown;
+  retryAfterMs: number | undefined;
+  /** `x-request-id`, which Koi sets on every answer. */
+  requestId: string | null;
+};
 
-export class KoiHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly path: string,
-  ) {
-    const detail =
-      body && typeof body === "object" && "error" in body
-        ? (body as { error: { code?: string; message?: string } }).error
-        : undefined;
-    super(`Koi ${path} answered ${status}${detail ? ` ${detail.code}: ${detail.message}` : ""}`);
-  }
-}
-
-/** Statuses worth retrying: timeouts, throttling and server-side trouble. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500;
-}
+/** Where the client says it is retrying; the agent passes its JSON-lines logger. */
+export type TClientLogger = { warn: (message: string, fields?: Record<string, unknown>) => void };
 
 export type TKoiClientOptions = {
   baseUrl: string;
@@ -51,12 +52,16 @@ export type TKoiClientOptions = {
   random?: TRandomSource;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   nowMs?: () => number;
-  logger: TLogger;
+  logger?: TClientLogger;
+  /** Attempts per `call` unless it says otherwise; default: until it succeeds or is aborted. */
+  maxAttempts?: number;
 };
 
 /**
  * Koi's /api/v1 over fetch: Bearer key, Idempotency-Key on POSTs, and one shared gate so that a
- * 429/503 with Retry-After pauses every loop of the agent, not just the call that saw it.
+ * 429/503 with Retry-After pauses every loop of the agent, not just the call that saw it. The agent
+ * speaks its protocol through `call`/`send`; the workload methods are the customer API the `koi`
+ * CLI and scripts use.
  */
 export class KoiClient {
   private blockedUntilMs = 0;
@@ -79,7 +84,7 @@ export class KoiClient {
     const wait = this.blockedUntilMs - this.nowMs();
     if (wait > 0) await this.sleep(wait, request.signal);
     if (request.signal?.aborted) throw new Error("aborted");
-    if (request.method === "POST" && !request.idempotencyKey)
+    if (request.method === "POST" && !request.idempotencyKey && !request.readOnly)
       throw new Error(`POST ${request.path} needs an Idempotency-Key`);
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.apiKey}`,
@@ -90,12 +95,20 @@ export class KoiClient {
     if (request.idempotencyKey) headers["idempotency-key"] = request.idempotencyKey;
     const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const response = await this.fetchImpl(`${this.options.baseUrl.replace(/\/+$/, "")}${request.path}`, {
-      method: request.method,
-      headers,
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal,
-    });
+    const baseUrl = this.options.baseUrl.replace(/\/+$/, "");
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${baseUrl}${request.path}`, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
+    } catch (error) {
+      if (request.signal?.aborted) throw error;
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      throw new Error(`cannot reach Koi at ${baseUrl}: ${cause ?? (error as Error).message}`, { cause: error });
+    }
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -107,7 +120,7 @@ export class KoiClient {
     if ((response.status === 429 || response.status === 503) && retryAfterMs !== undefined) {
       this.blockedUntilMs = Math.max(this.blockedUntilMs, this.nowMs() + retryAfterMs);
     }
-    return { status: response.status, body, retryAfterMs };
+    return { status: response.status, body, retryAfterMs, requestId: response.headers.get("x-request-id") };
   }
 
   /**
@@ -115,14 +128,18 @@ export class KoiClient {
    * errors and retryable statuses back off (Retry-After, else full jitter) with the same
    * Idempotency-Key, up to `maxAttempts` (default: until aborted).
    */
-  async call<T>(request: TKoiRequest, schema: z.ZodType<T>, maxAttempts = Infinity): Promise<T> {
+  async call<T>(
+    request: TKoiRequest,
+    schema: z.ZodType<T>,
+    maxAttempts = this.options.maxAttempts ?? Infinity,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       let retryAfterMs: number | undefined;
       let failure: Error;
       try {
         const response = await this.send(request);
-        if (response.status >= 200 && response.status < 300) return schema.parse(response.body);
-        failure = new KoiHttpError(response.status, response.body, request.path);
+        if (response.status >= 200 && response.status < 300) return parseAnswer(request, schema, response.body);
+        failure = new KoiHttpError(response.status, response.body, request.path, response.requestId);
         if (!isRetryableStatus(response.status)) throw failure;
         retryAfterMs = response.retryAfterMs;
       } catch (error) {
@@ -132,7 +149,7 @@ export class KoiClient {
       }
       if (attempt + 1 >= maxAttempts) throw failure;
       const delay = retryDelayMs(attempt, retryAfterMs, this.backoff, this.random);
-      this.options.logger.warn("koi request failed, retrying", {
+      this.options.logger?.warn("koi request failed, retrying", {
         path: request.path,
         attempt: attempt + 1,
         delayMs: delay,
@@ -142,4 +159,35 @@ export class KoiClient {
       if (request.signal?.aborted) throw failure;
     }
   }
+
+  submitWorkload(submission: TWorkloadSubmission, idempotencyKey: string): Promise<TWorkloadView> {
+    return this.call(
+      { method: "POST", path: WORKLOAD_API_PATHS.workloads, body: submission, idempotencyKey },
+      ZWorkloadView,
+    );
+  }
+
+  getWorkload(workloadId: string): Promise<TWorkloadView> {
+    return this.call({ method: "GET", path: fillPath(WORKLOAD_API_PATHS.workload, { workloadId }) }, ZWorkloadView);
+  }
+
+  cancelWorkload(workloadId: string, idempotencyKey: string): Promise<TWorkloadView> {
+    const path = fillPath(WORKLOAD_API_PATHS.cancel, { workloadId });
+    return this.call({ method: "POST", path, body: {}, idempotencyKey }, ZWorkloadView);
+  }
+
+  /** Dry run: the plan Koi would choose on the org's live capacity now; nothing is submitted. */
+  previewPlan(submission: TWorkloadSubmission): Promise<TPlanView> {
+    return this.call({ method: "POST", path: WORKLOAD_API_PATHS.plan, body: submission, readOnly: true }, ZPlanView);
+  }
+}
+
+/** A 2xx body that is not what the contract says is Koi's fault, said in one line. */
+function parseAnswer<T>(request: TKoiRequest, schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(
+    `Koi answered ${request.method} ${request.path} with an unexpected body${issue ? ` (${issue.path.join(".") || "body"}: ${issue.message})` : ""}`,
+  );
 }
