@@ -14,7 +14,6 @@ export {
   type TCalibrationKey,
 } from "./perf/calibration.ts";
 export { selectGpus, selectGpusWith, DEFAULT_SAFETY_MARGIN, type TSelectOptions } from "./select/select-gpus.ts";
-export { loadHighs } from "./select/selection-milp.ts";
 export { routeEngine, VM_PROVISIONING_HOURS, type TRouteDecision, type TRoutePlan } from "./route/route-engine.ts";
 export { createRandom, type TRandom } from "./random/seeded-random.ts";
 export { estimateRate, ZProgressSample, type TProgressSample, type TRateEstimate } from "./forecast/estimate-rate.ts";

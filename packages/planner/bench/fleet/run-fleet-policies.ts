@@ -1,5 +1,4 @@
 import { selectGpusWith } from "../../src/select/select-gpus.ts";
-import { loadHighs } from "../../src/select/selection-milp.ts";
 import { boundFleetHindsight } from "../../src/sim/bound-fleet-hindsight.ts";
 import { boundOnlineIntegral } from "../../src/sim/bound-online-integral.ts";
 import type { TFleetResult, TFleetTrace } from "../../src/sim/fleet-types.ts";
@@ -41,15 +40,14 @@ function withPoolFor(trace: TFleetTrace, sizing: TStaticFleetSizing): TFleetTrac
   };
 }
 
-export async function createKoiSelect() {
-  const highs = await loadHighs();
+export function createKoiSelect() {
   // Koi's policy applies its own margins, so the optimiser is asked for the exact target.
   return (workload: TWorkload, capacity: TCapacity) =>
-    selectGpusWith(highs, workload, capacity, { safetyMargin: 0, alternatives: 0 });
+    selectGpusWith(workload, capacity, { safetyMargin: 0, alternatives: 0 });
 }
 
 export async function runFleetPolicies(trace: TFleetTrace): Promise<TFleetRuns> {
-  const select = await createKoiSelect();
+  const select = createKoiSelect();
   const started = performance.now();
   const koi = await simulateFleet(trace, createKoiPolicy({ select }));
   const koiSeconds = (performance.now() - started) / 1000;

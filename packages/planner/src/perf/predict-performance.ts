@@ -8,7 +8,6 @@ import {
   kvConcurrency,
   loneTtftSeconds,
   prefillSeconds,
-  waveSeconds,
   type TTimingContext,
 } from "./replica-timing.ts";
 import { resolveDeployment, type TDeploymentInput } from "./resolve-deployment.ts";
@@ -88,6 +87,15 @@ function resolveFactor(input: TPerfInput, model: string, gpu: string): number {
  * steady state at `batch` concurrent sequences, and the whole job when `requests` is given.
  */
 export function predictPerformance(input: TPerfInput): TPerfResult {
+  return createPredictor(input)(input.batch);
+}
+
+/**
+ * The same prediction for one deployment at any batch: the deployment is resolved and the lone
+ * prompt's prefill and the job timed once, so a search over batch sizes (the planner's latency
+ * bisection) pays only for the decode round and the batch's prefill at each size.
+ */
+export function createPredictor(input: TPerfInput): (batch?: number) => TPerfResult {
   const c = input.coefficients ?? DEFAULT_COEFFICIENTS;
   const role = input.role ?? "both";
   const resolved = resolveDeployment(input, c);
@@ -109,7 +117,7 @@ export function predictPerformance(input: TPerfInput): TPerfResult {
   if (!resolved.ok) {
     const model = typeof input.model === "string" ? input.model : input.model.id;
     const gpu = typeof input.gpu === "string" ? input.gpu : input.gpu.id;
-    return {
+    const result: TPerfResult = {
       ...empty,
       reason: resolved.reason,
       misfit: resolved.misfit,
@@ -124,6 +132,7 @@ export function predictPerformance(input: TPerfInput): TPerfResult {
       kvBytesPerToken: 0,
       calibrationFactor: 1,
     };
+    return () => result;
   }
   const d = resolved.deployment;
   const factor = resolveFactor(input, d.model.id, d.gpu.id);
@@ -141,77 +150,84 @@ export function predictPerformance(input: TPerfInput): TPerfResult {
     calibrationFactor: factor,
   };
   const noFit = (reason: string, misfit: TPerfResult["misfit"]): TPerfResult => ({ ...base, ...empty, reason, misfit });
-  if (!(nIn >= 1 && nOut >= 1)) return noFit("input and output tokens must be at least 1", "shape");
+  if (!(nIn >= 1 && nOut >= 1)) return constant(noFit("input and output tokens must be at least 1", "shape"));
   if (nIn + nOut > d.model.maxContext)
-    return noFit(`${nIn + nOut} tokens exceed ${d.model.id}'s ${d.model.maxContext}-token context`, "context");
-  if (d.kvTokens < nIn + nOut) return noFit(`not enough KV cache for one ${nIn + nOut}-token sequence`, "kv-cache");
+    return constant(
+      noFit(`${nIn + nOut} tokens exceed ${d.model.id}'s ${d.model.maxContext}-token context`, "context"),
+    );
+  if (d.kvTokens < nIn + nOut)
+    return constant(noFit(`not enough KV cache for one ${nIn + nOut}-token sequence`, "kv-cache"));
 
   const t: TTimingContext = { d, c, inputTokens: nIn, outputTokens: nOut };
   const maxConcurrency = kvConcurrency(t);
   const lone = loneTtftSeconds(t) / factor;
   const job = input.requests === undefined ? {} : { jobSeconds: jobSeconds(t, input.requests) / factor };
+  const largest = fullBatch(t);
+  return (requested) => {
+    if (role === "prefill") {
+      // Prefill-only replicas pack whole prompts into chunks and hand the KV cache to decode replicas.
+      const perChunk = Math.max(1, Math.floor(PREFILL_CHUNK_TOKENS / nIn));
+      const batch = Math.max(1, Math.min(requested ?? perChunk, perChunk, Math.floor(d.kvTokens / nIn)));
+      const rps = (batch / prefillSeconds(t, batch)) * factor;
+      return {
+        ...base,
+        fits: true,
+        role,
+        maxConcurrency: perChunk,
+        batch,
+        tokensPerSecond: rps * nIn,
+        outputTokensPerSecond: rps,
+        requestsPerSecond: rps,
+        ttftMs: lone * 1000,
+        ttftP95Ms: lone * 1000,
+        tpotMs: 0,
+        tpotP95Ms: 0,
+        ...job,
+        bound: "compute",
+      };
+    }
 
-  if (role === "prefill") {
-    // Prefill-only replicas pack whole prompts into chunks and hand the KV cache to decode replicas.
-    const perChunk = Math.max(1, Math.floor(PREFILL_CHUNK_TOKENS / nIn));
-    const batch = Math.max(1, Math.min(input.batch ?? perChunk, perChunk, Math.floor(d.kvTokens / nIn)));
-    const rps = (batch / prefillSeconds(t, batch)) * factor;
+    const batch = Math.max(1, Math.min(requested ?? largest, largest));
+    const round = decodeRound(t, batch);
+    // Colocated: the batch's prompts are prefilled between (or inside, chunked) its decode steps,
+    // so a mean step carries its share of the prefill (a wave). Decode-only replicas receive KV caches instead.
+    const prefillS = role === "both" ? prefillSeconds(t, batch) : 0;
+    const cycleS = (prefillS + nOut * round.seconds) / factor;
+    const tpotS = cycleS / nOut;
+    let ttftS: number;
+    let ttftP95S: number;
+    if (role === "decode") {
+      const transferS = (nIn * base.kvBytesPerToken) / (KV_TRANSFER_GBS * GB);
+      ttftS = transferS + round.seconds / factor;
+      ttftP95S = ttftS;
+    } else {
+      // Behind the step in flight, queueing (M/D/1) behind the other prompts' prefill work.
+      const prefillShare = Math.min(0.95, prefillS / factor / cycleS);
+      const queueS = batch > 1 ? (prefillShare / (2 * (1 - prefillShare))) * lone : 0;
+      const inFlight = batch > 1 ? tpotS : 0;
+      ttftS = lone + inFlight + queueS;
+      // The wait is roughly exponential, whose 95th percentile is 3× its mean.
+      ttftP95S = lone + inFlight + 3 * queueS;
+    }
+    const outputTps = batch / tpotS;
     return {
       ...base,
       fits: true,
       role,
-      maxConcurrency: perChunk,
+      maxConcurrency,
       batch,
-      tokensPerSecond: rps * nIn,
-      outputTokensPerSecond: rps,
-      requestsPerSecond: rps,
-      ttftMs: lone * 1000,
-      ttftP95Ms: lone * 1000,
-      tpotMs: 0,
-      tpotP95Ms: 0,
+      tokensPerSecond: (outputTps * (nIn + nOut)) / nOut,
+      outputTokensPerSecond: outputTps,
+      requestsPerSecond: outputTps / nOut,
+      ttftMs: ttftS * 1000,
+      ttftP95Ms: ttftP95S * 1000,
+      tpotMs: tpotS * 1000,
+      // Prefill chunks make colocated steps uneven; decode-only steps are steady.
+      tpotP95Ms: tpotS * 1000 * (role === "both" ? TPOT_P95_FACTOR : 1.05),
       ...job,
-      bound: "compute",
+      bound: round.memoryS >= round.computeS ? "memory" : "compute",
     };
-  }
-
-  const batch = Math.max(1, Math.min(input.batch ?? fullBatch(t), fullBatch(t)));
-  const round = decodeRound(t, batch);
-  // Colocated: the batch's prompts are prefilled between (or inside, chunked) its decode steps,
-  // so a mean step carries its share of the prefill. Decode-only replicas receive KV caches instead.
-  const prefillS = role === "both" ? prefillSeconds(t, batch) : 0;
-  const cycleS = (role === "both" ? waveSeconds(t, batch) : nOut * round.seconds) / factor;
-  const tpotS = cycleS / nOut;
-  let ttftS: number;
-  let ttftP95S: number;
-  if (role === "decode") {
-    const transferS = (nIn * base.kvBytesPerToken) / (KV_TRANSFER_GBS * GB);
-    ttftS = transferS + round.seconds / factor;
-    ttftP95S = ttftS;
-  } else {
-    // Behind the step in flight, queueing (M/D/1) behind the other prompts' prefill work.
-    const prefillShare = Math.min(0.95, prefillS / factor / cycleS);
-    const queueS = batch > 1 ? (prefillShare / (2 * (1 - prefillShare))) * lone : 0;
-    const inFlight = batch > 1 ? tpotS : 0;
-    ttftS = lone + inFlight + queueS;
-    // The wait is roughly exponential, whose 95th percentile is 3× its mean.
-    ttftP95S = lone + inFlight + 3 * queueS;
-  }
-  const outputTps = batch / tpotS;
-  return {
-    ...base,
-    fits: true,
-    role,
-    maxConcurrency,
-    batch,
-    tokensPerSecond: (outputTps * (nIn + nOut)) / nOut,
-    outputTokensPerSecond: outputTps,
-    requestsPerSecond: outputTps / nOut,
-    ttftMs: ttftS * 1000,
-    ttftP95Ms: ttftP95S * 1000,
-    tpotMs: tpotS * 1000,
-    // Prefill chunks make colocated steps uneven; decode-only steps are steady.
-    tpotP95Ms: tpotS * 1000 * (role === "both" ? TPOT_P95_FACTOR : 1.05),
-    ...job,
-    bound: round.memoryS >= round.computeS ? "memory" : "compute",
   };
 }
+
+const constant = (result: TPerfResult) => () => result;

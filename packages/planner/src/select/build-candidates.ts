@@ -1,6 +1,6 @@
 import { tryFindGpu, type TGpuSpec, type TModelSpec } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
-import { predictPerformance, type TPerfInput, type TPerfResult } from "../perf/predict-performance.ts";
+import { createPredictor, type TPerfInput, type TPerfResult } from "../perf/predict-performance.ts";
 import { usableGpus, type TCapacityPool, type TMarket, type TPrecision, type TRole, type TWorkload } from "../types.ts";
 
 /** One way to run a replica: a pool, a TP degree and a role, with what one replica delivers. */
@@ -49,20 +49,20 @@ function familyOf(gpu: string, market: TMarket, tp: number): string {
 
 /** Largest batch whose p95 latencies meet the targets, by bisection (both grow with batch). */
 function largestBatchWithin(
-  base: TPerfInput,
+  predict: (batch: number) => TPerfResult,
   maxBatch: number,
   ttftMs: number,
   tpotMs: number,
 ): TPerfResult | undefined {
   const meets = (r: TPerfResult) => r.tpotP95Ms <= tpotMs && r.ttftP95Ms <= ttftMs;
-  const first = predictPerformance({ ...base, batch: 1 });
+  const first = predict(1);
   if (!first.fits || !meets(first)) return undefined;
   let lo = 1;
   let hi = maxBatch;
   let best = first;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    const r = predictPerformance({ ...base, batch: mid });
+    const r = predict(mid);
     if (meets(r)) {
       lo = mid;
       best = r;
@@ -76,7 +76,8 @@ function replicaFigures(
   base: TPerfInput,
   role: TRole,
 ): Pick<TCandidate, "rate" | "ttftP95Ms" | "tpotP95Ms"> | "memory" | "latency" {
-  const full = predictPerformance(base);
+  const predict = createPredictor(base);
+  const full = predict();
   if (!full.fits) return "memory";
   const w = ctx.workload;
   if (w.kind === "batch") return { rate: full.requestsPerSecond, ttftP95Ms: full.ttftP95Ms, tpotP95Ms: full.tpotP95Ms };
@@ -90,7 +91,7 @@ function replicaFigures(
     return "latency";
   }
   const ttftTarget = role === "decode" ? Number.POSITIVE_INFINITY : w.ttftP95Ms;
-  const best = largestBatchWithin(base, full.batch, ttftTarget, w.tpotP95Ms);
+  const best = largestBatchWithin(predict, full.batch, ttftTarget, w.tpotP95Ms);
   if (!best) return "latency";
   return { rate: best.requestsPerSecond, ttftP95Ms: best.ttftP95Ms, tpotP95Ms: best.tpotP95Ms };
 }

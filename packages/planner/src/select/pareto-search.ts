@@ -6,7 +6,7 @@ import type { TAssignment } from "./evaluate-plan.ts";
 // GPUs can give". Pools are merged one at a time keeping only Pareto-optimal partial plans (no
 // other partial plan is cheaper with at least the rate and no more GPUs), and partial plans whose
 // best fractional completion cannot beat the incumbent are dropped. Every optimal plan survives
-// both filters, so the result is exact; it is tested against brute force and against HiGHS.
+// both filters, so the result is exact; it is tested against brute force.
 
 export type TParetoGoal = { kind: "batch" | "online"; requiredRate: number; maxGpus?: number; perHourBudget?: number };
 
@@ -154,6 +154,12 @@ export function paretoSearch(
     // Best value first: good plans appear early and the bounds bite sooner.
     .sort((a, b) => a.pricePerGpu / a.bestRatePerGpu - b.pricePerGpu / b.bestRatePerGpu);
   const rest = relaxations(menus);
+  // Most rate the pools from k on can add (each at its fullest): a partial plan that cannot reach
+  // the target even so is dropped, which ends searches for plans that do not exist quickly.
+  const reachable = menus.map((_, k) =>
+    menus.slice(k).reduce((sum, m) => sum + (m.items[m.items.length - 1]?.rate ?? 0), 0),
+  );
+  reachable.push(0);
   const online = goal.kind === "online";
   const R = goal.requiredRate;
   const trackGpus = goal.maxGpus !== undefined;
@@ -174,6 +180,7 @@ export function paretoSearch(
         if (goal.perHourBudget !== undefined && cost > goal.perHourBudget * (1 + 1e-9)) return;
         // Online: rate past the target buys nothing, so cap it and let the filter merge such plans.
         const rate = online ? Math.min(R, state.rate + item.rate) : state.rate + item.rate;
+        if (state.rate + item.rate + (reachable[k + 1] ?? 0) < R * (1 - 1e-9)) return;
         const candidate = { cost, rate, gpus, parent, item: index };
         const bound = online ? onlineBound(candidate, rest[k + 1], R) : batchBound(candidate, rest[k + 1], R);
         // Strictly worse than a known plan: no completion can win or tie.

@@ -1,4 +1,3 @@
-import type { Highs } from "highs";
 import { precisionFromName, resolveModel } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
 import { routeEngine } from "../route/route-engine.ts";
@@ -16,7 +15,6 @@ import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
 import { findBinding } from "./find-binding.ts";
 import { optimiseWithAlternatives } from "./optimize-selection.ts";
-import { buildSelectionMilp, loadHighs, type TSelectionMilp } from "./selection-milp.ts";
 
 export type TSelectOptions = {
   /** Extra capacity over the target (batch: tokens by the deadline; online: peak rate). Default 0.15. */
@@ -37,13 +35,9 @@ export type TSelectOptions = {
 export const DEFAULT_SAFETY_MARGIN = 0.15;
 const DEFAULT_TP: readonly number[] = [1, 2, 4, 8];
 
-/** Chooses replica counts per (pool, TP, role) at minimum cost; loads HiGHS on first use. */
-export async function selectGpus(
-  workload: TWorkload,
-  capacity: TCapacity,
-  options: TSelectOptions = {},
-): Promise<TPlan> {
-  return selectGpusWith(await loadHighs(), workload, capacity, options);
+/** Chooses replica counts per (pool, TP, role) at minimum cost (a Promise for the services' callers). */
+export function selectGpus(workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): Promise<TPlan> {
+  return Promise.resolve(selectGpusWith(workload, capacity, options));
 }
 
 /** The selection problem before optimisation: every replica option and the limits it lives under. */
@@ -66,13 +60,8 @@ export function selectionProblem(workload: TWorkload, capacity: TCapacity, optio
   return { model, safetyMargin, pools, context, report, poolGpus, requiredRate: requiredRate(workload, safetyMargin) };
 }
 
-/** Synchronous form for callers that hold a loaded solver (simulators, benchmarks). */
-export function selectGpusWith(
-  highs: Highs,
-  workload: TWorkload,
-  capacity: TCapacity,
-  options: TSelectOptions = {},
-): TPlan {
+/** Synchronous form (simulators, benchmarks). */
+export function selectGpusWith(workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): TPlan {
   const {
     model,
     safetyMargin,
@@ -85,28 +74,15 @@ export function selectGpusWith(
   const candidates = pruneDominated(report.candidates);
   const perHourBudget = workload.kind === "online" ? options.budget : undefined;
 
-  let plans = [] as ReturnType<typeof optimiseWithAlternatives>;
-  if (candidates.length > 0) {
-    // Built on first use: colocated-only problems never need the MILP.
-    let milp: TSelectionMilp | undefined;
-    const getMilp = () =>
-      (milp ??= buildSelectionMilp(highs, candidates, {
-        requiredRate: required,
-        maxGpus: options.maxGpus,
-        perHourBudget,
-        poolGpus,
-      }));
-    try {
-      plans = optimiseWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, {
-        requiredRate: required,
-        poolGpus,
-        maxGpus: options.maxGpus,
-        perHourBudget,
-      });
-    } finally {
-      milp?.dispose();
-    }
-  }
+  let plans =
+    candidates.length > 0
+      ? optimiseWithAlternatives(workload, candidates, options.alternatives ?? 2, {
+          requiredRate: required,
+          poolGpus,
+          maxGpus: options.maxGpus,
+          perHourBudget,
+        })
+      : [];
   // A batch budget caps total cost, which is the objective itself: plans over it are infeasible.
   if (workload.kind === "batch" && options.budget !== undefined) {
     const budget = options.budget;
@@ -117,7 +93,6 @@ export function selectGpusWith(
   if (!best) {
     const relaxed = pools.map((p) => ({ ...p, quota: undefined }));
     const { binding, assignment } = findBinding({
-      highs,
       workload,
       pools,
       requiredRate: required,
