@@ -10,6 +10,11 @@ export type TGpuSpec = {
   /** Undefined when the GPU has no FP8 tensor cores: FP8 weights are then dequantised to BF16. */
   fp8Tflops?: number;
   memoryGb: number;
+  /**
+   * Total memory the driver reports (nvidia-smi / rocm-smi), in GB of 10^9 bytes: what vLLM's
+   * gpu_memory_utilization is a fraction of. HBM parts sold as "80 GB" hold 80 GiB (85.9 GB).
+   */
+  deviceMemoryGb: number;
   bandwidthGBs: number;
   /** Per-GPU bandwidth available to a TP all-reduce (NVLink or PCIe), GB/s one direction. */
   interconnectGBs: number;
@@ -36,6 +41,7 @@ export const GPUS: readonly TGpuSpec[] = [
     vendor: "nvidia",
     bf16Tflops: 70,
     memoryGb: 24,
+    deviceMemoryGb: 24.15, // 23,028 MiB
     bandwidthGBs: 600,
     interconnectGBs: 25, // PCIe4 x16 ≈ 32 GB/s peak, ~25 achieved (est.)
     maxTp: 8,
@@ -50,6 +56,7 @@ export const GPUS: readonly TGpuSpec[] = [
     bf16Tflops: 121,
     fp8Tflops: 242,
     memoryGb: 24,
+    deviceMemoryGb: 24.15, // 23,034 MiB
     bandwidthGBs: 300,
     interconnectGBs: 25, // PCIe4 (est.)
     maxTp: 8,
@@ -64,6 +71,7 @@ export const GPUS: readonly TGpuSpec[] = [
     bf16Tflops: 362,
     fp8Tflops: 733,
     memoryGb: 48,
+    deviceMemoryGb: 48.31, // 46,068 MiB
     bandwidthGBs: 864,
     interconnectGBs: 25, // PCIe4, no NVLink (est.)
     maxTp: 8,
@@ -77,6 +85,7 @@ export const GPUS: readonly TGpuSpec[] = [
     vendor: "nvidia",
     bf16Tflops: 312,
     memoryGb: 40,
+    deviceMemoryGb: 42.95, // 40,960 MiB
     bandwidthGBs: 1555,
     interconnectGBs: 300, // NVLink3 600 GB/s bidirectional
     maxTp: 8,
@@ -100,6 +109,7 @@ export const GPUS: readonly TGpuSpec[] = [
     vendor: "nvidia",
     bf16Tflops: 312,
     memoryGb: 80,
+    deviceMemoryGb: 85.9, // 81,920 MiB
     bandwidthGBs: 2039,
     interconnectGBs: 300,
     maxTp: 8,
@@ -124,6 +134,7 @@ export const GPUS: readonly TGpuSpec[] = [
     bf16Tflops: 989,
     fp8Tflops: 1979,
     memoryGb: 80,
+    deviceMemoryGb: 85.52, // 81,559 MiB
     bandwidthGBs: 3350,
     interconnectGBs: 450, // NVLink4 900 GB/s bidirectional
     maxTp: 8,
@@ -138,6 +149,7 @@ export const GPUS: readonly TGpuSpec[] = [
     bf16Tflops: 756,
     fp8Tflops: 1513, // est., 2× BF16
     memoryGb: 80,
+    deviceMemoryGb: 85.52, // 81,559 MiB
     bandwidthGBs: 2000,
     interconnectGBs: 50, // PCIe5 x16 ≈ 64 GB/s peak; NVLink bridges only pair two cards (est.)
     maxTp: 8,
@@ -152,6 +164,7 @@ export const GPUS: readonly TGpuSpec[] = [
     bf16Tflops: 989,
     fp8Tflops: 1979,
     memoryGb: 141,
+    deviceMemoryGb: 150.76, // 143,771 MiB
     bandwidthGBs: 4800,
     interconnectGBs: 450,
     maxTp: 8,
@@ -166,6 +179,7 @@ export const GPUS: readonly TGpuSpec[] = [
     bf16Tflops: 2250,
     fp8Tflops: 4500,
     memoryGb: 180, // usable of 192 physical
+    deviceMemoryGb: 192.3, // ~183,400 MiB (est.)
     bandwidthGBs: 7700,
     interconnectGBs: 900, // NVLink5 1.8 TB/s bidirectional
     maxTp: 8,
@@ -180,6 +194,7 @@ export const GPUS: readonly TGpuSpec[] = [
     bf16Tflops: 1307,
     fp8Tflops: 2615,
     memoryGb: 192,
+    deviceMemoryGb: 206.1, // 192 GiB
     bandwidthGBs: 5300,
     interconnectGBs: 448, // Infinity Fabric 896 GB/s aggregate
     maxTp: 8,

@@ -22,6 +22,11 @@ export type TPerfCoefficients = {
   nvlinkBusEfficiency: number;
   /** Latency of one ring step when GPUs talk through host memory (PCIe without P2P), µs. */
   pcieHopUs: number;
+  /**
+   * Same when the ring spans both CPU sockets of an 8-GPU PCIe machine (g5.48xlarge, g6e.48xlarge:
+   * four GPUs per socket): the ring moves in lockstep, so every step waits for the inter-socket hop.
+   */
+  pcieCrossSocketHopUs: number;
   /** Bus bandwidth of such an all-reduce, GB/s. */
   pcieAllReduceGBs: number;
   /** One pipeline-stage hand-off between machines (NCCL over TCP/EFA, both directions), ms. */
@@ -42,6 +47,8 @@ export type TPerfCoefficients = {
   legacyLayerUs: number;
   /** GPU memory per GPU that is neither weights nor KV cache (activations, CUDA context, NCCL), GB. */
   memoryOverheadGb: number;
+  /** Extra memory per GPU the captured CUDA graphs hold (none in eager mode), GB. */
+  cudaGraphMemoryGb: number;
   /**
    * Share of its output a running sequence holds in KV cache on average: vLLM admits prompts while
    * blocks are free and preempts when they run out, so a full batch is about
@@ -100,6 +107,13 @@ export const COEFFICIENT_PRIORS: Record<TCoefficientName, TCoefficientPrior> = {
     source: "NCCL bus bandwidth ≈ 70% of NVLink peak (est.)",
   },
   pcieHopUs: { prior: 20, logSpread: 0.8, min: 1, max: 1000, source: "NCCL through host memory (est.)" },
+  pcieCrossSocketHopUs: {
+    prior: 40,
+    logSpread: 0.8,
+    min: 1,
+    max: 1000,
+    source: "a UPI/Infinity Fabric hop adds to the host-memory path (est.)",
+  },
   pcieAllReduceGBs: {
     prior: 10,
     logSpread: 0.8,
@@ -151,6 +165,13 @@ export const COEFFICIENT_PRIORS: Record<TCoefficientName, TCoefficientPrior> = {
     min: 0.3,
     max: 12,
     source: "research notes: 2–4 GB per GPU (est.)",
+  },
+  cudaGraphMemoryGb: {
+    prior: 1,
+    logSpread: 0.5,
+    min: 0.05,
+    max: 6,
+    source: "vLLM logs 'Graph capturing finished … took 0.5–1.5 GiB' per GPU (est.)",
   },
   liveOutputShare: {
     prior: 0.5,

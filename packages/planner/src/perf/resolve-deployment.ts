@@ -134,7 +134,9 @@ export function resolveDeployment(input: TDeploymentInput, coefficients: TPerfCo
   const weightsPerGpuBytes =
     ((((model.paramsTotalB * GB - 2 * vocabParams) * stageLayers) / model.layers + vocabParams) * weightBytesPerParam) /
     tp;
-  const usablePerGpuBytes = (gpu.memoryGb * engine.memoryUtilization - coefficients.memoryOverheadGb) * GB;
+  // Without CUDA graphs the engine keeps no captured graphs' memory pools.
+  const overheadGb = coefficients.memoryOverheadGb + (engine.cudaGraphs ? coefficients.cudaGraphMemoryGb : 0);
+  const usablePerGpuBytes = (gpu.deviceMemoryGb * engine.memoryUtilization - overheadGb) * GB;
   const kvPerTokenPerGpu = kvBytesPerTokenPerGpu(model, tp, kvBytesPerValue) * stageShare;
   const kvBudget = usablePerGpuBytes - weightsPerGpuBytes;
   if (kvBudget <= 0) {

@@ -29,6 +29,8 @@ export type TStepTime = {
 
 /** Past this many tokens a step runs outside vLLM's captured CUDA graphs (max capture size). */
 const CUDA_GRAPH_MAX_TOKENS = 512;
+/** GPUs per CPU socket on PCIe machines: 8-GPU machines hang four off each socket. */
+const PCIE_GPUS_PER_SOCKET = 4;
 /** Activations cross the interconnect in 16 bits. */
 const ACTIVATION_BYTES = 2;
 /**
@@ -56,7 +58,8 @@ export function allReduceSeconds(d: TDeployment, c: TPerfCoefficients, bytes: nu
   const volume = ((2 * (n - 1)) / n) * bytes;
   if (d.interconnect === "nvlink")
     return (Math.log2(n) * c.nvlinkHopUs) / 1e6 + volume / (d.gpu.interconnectGBs * c.nvlinkBusEfficiency * 1e9);
-  return (2 * (n - 1) * c.pcieHopUs) / 1e6 + volume / (c.pcieAllReduceGBs * 1e9);
+  const hopUs = n > PCIE_GPUS_PER_SOCKET ? c.pcieCrossSocketHopUs : c.pcieHopUs;
+  return (2 * (n - 1) * hopUs) / 1e6 + volume / (c.pcieAllReduceGBs * 1e9);
 }
 
 /** Host time the scheduler spends on one (micro)batch step of `seqs` sequences. */
