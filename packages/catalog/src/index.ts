@@ -15,6 +15,13 @@ export {
   type TPriceMarket,
 } from "./prices.ts";
 export { UnknownNameError } from "./closest-names.ts";
+export {
+  INSTANCE_SHAPES,
+  findInstanceShape,
+  tryFindInstanceShape,
+  shapesForGpu,
+  type TInstanceShape,
+} from "./instance-shapes.ts";
 export { lookupTunaServerlessPrice } from "./tuna/lookup-tuna-serverless-price.ts";
 export {
   tunaCostFromRouteStats,

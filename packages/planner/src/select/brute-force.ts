@@ -25,7 +25,7 @@ function poolChoices(candidates: readonly TCandidate[], gpus: number): number[][
       return;
     }
     const c = candidates[i] as TCandidate;
-    for (let n = 0; n * c.tp <= left && n <= c.maxCount; n += 1) walk(i + 1, left - n * c.tp, [...counts, n]);
+    for (let n = 0; n * c.gpus <= left && n <= c.maxCount; n += 1) walk(i + 1, left - n * c.gpus, [...counts, n]);
   };
   walk(0, gpus, []);
   return out;

@@ -67,6 +67,15 @@ export function findBinding(input: TBindingInput): TBindingResult {
         assignment: [],
       };
     }
+    if (report.startupMisfits.length > 0) {
+      return {
+        binding: {
+          constraint: "deadline",
+          detail: `start-up (provisioning and model load) takes the whole deadline (${report.startupMisfits.slice(0, 3).join(", ")})`,
+        },
+        assignment: [],
+      };
+    }
     if (report.tooFewGpus.length > 0) {
       return {
         binding: {

@@ -27,7 +27,11 @@ export function optimise(
   allowed: readonly boolean[],
   limits: TOptimiseLimits,
 ): TAssignment | undefined {
-  const goal = { kind: workload.kind, ...limits };
+  const goal = {
+    kind: workload.kind,
+    ...limits,
+    ...(workload.kind === "online" ? { ttftP95Ms: workload.ttftP95Ms } : {}),
+  };
   const colocated = paretoSearch(
     candidates.filter((c, j) => allowed[j] && c.role === "both"),
     limits.poolGpus,

@@ -28,7 +28,7 @@ function poolMenu(members: TCandidate[], gpus: number, pricePerGpu: number): TPo
   for (let g = 1; g <= gpus; g += 1) {
     let choice = best[g - 1] as { rate: number; counts: number[] };
     members.forEach((m, j) => {
-      const before = best[g - m.tp];
+      const before = best[g - m.gpus];
       if (!before || (before.counts[j] ?? 0) >= m.maxCount) return;
       if (before.rate + m.rate > choice.rate + EPS)
         choice = { rate: before.rate + m.rate, counts: before.counts.map((c, k) => (k === j ? c + 1 : c)) };
@@ -39,7 +39,7 @@ function poolMenu(members: TCandidate[], gpus: number, pricePerGpu: number): TPo
   best.forEach((b, g) => {
     if (g > 0 && b.rate > (items[items.length - 1]?.rate ?? 0) + EPS) items.push({ gpus: g, ...b });
   });
-  const bestRatePerGpu = Math.max(0, ...members.map((m) => m.rate / m.tp));
+  const bestRatePerGpu = Math.max(0, ...members.map((m) => m.rate / m.gpus));
   return { members, pricePerGpu, gpus, bestRatePerGpu, items };
 }
 
@@ -147,7 +147,7 @@ export function paretoSearch(
       poolMenu(
         members,
         Math.min(poolGpus.get(poolId) ?? 0, goal.maxGpus ?? Number.POSITIVE_INFINITY),
-        (members[0]?.pricePerHour ?? 0) / (members[0]?.tp ?? 1),
+        (members[0]?.pricePerHour ?? 0) / (members[0]?.gpus ?? 1),
       ),
     )
     .filter((m) => m.items.length > 1)

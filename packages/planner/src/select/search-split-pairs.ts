@@ -1,5 +1,5 @@
 import type { TCandidate } from "./build-candidates.ts";
-import type { TAssignment } from "./evaluate-plan.ts";
+import { kvTransferMs, unitServedRate, type TAssignment } from "./evaluate-plan.ts";
 
 // Exact search for prefill/decode split plans. A split plan runs one kind of prefill replica and
 // one kind of decode replica (a pool, GPU, TP each): the KV cache of every request crosses the
@@ -13,9 +13,19 @@ export type TSplitGoal = {
   requiredRate: number;
   maxGpus?: number;
   perHourBudget?: number;
+  /** Online: the p95 TTFT target, which the KV hand-off must fit in beside the prefill. */
+  ttftP95Ms?: number;
 };
 
 type TPairPlan = { prefill: number; decode: number; served: number; costPerHour: number };
+
+/** The pair as the search sees it: each side at its served rate (capped by its network). */
+function priced(p: TCandidate, d: TCandidate): [TCandidate, TCandidate] {
+  return [
+    { ...p, rate: unitServedRate(p) },
+    { ...d, rate: unitServedRate(d) },
+  ];
+}
 
 /** Most decode replicas that fit beside x prefill replicas (pools, GPU cap, counts). */
 function maxDecodes(
@@ -25,12 +35,12 @@ function maxDecodes(
   poolGpus: ReadonlyMap<string, number>,
   maxGpus: number,
 ): number {
-  const prefillGpus = x * p.tp;
+  const prefillGpus = x * p.gpus;
   if (x > p.maxCount || prefillGpus > maxGpus) return 0;
   if (p.poolId !== d.poolId && prefillGpus > (poolGpus.get(p.poolId) ?? 0)) return 0;
   const decodePool = (poolGpus.get(d.poolId) ?? 0) - (p.poolId === d.poolId ? prefillGpus : 0);
   const room = Math.min(decodePool, maxGpus - prefillGpus);
-  return room < 0 ? 0 : Math.min(d.maxCount, Math.floor(room / d.tp));
+  return room < 0 ? 0 : Math.min(d.maxCount, Math.floor(room / d.gpus));
 }
 
 /**
@@ -85,8 +95,10 @@ export function searchSplitPairs(
   const decodes = candidates.filter((c) => c.role === "decode" && c.maxCount > 0 && c.rate > 0);
   const score = (plan: TPairPlan) => (goal.kind === "online" ? plan.costPerHour : plan.costPerHour / plan.served);
   let best: { plan: TPairPlan; p: TCandidate; d: TCandidate } | undefined;
-  for (const p of prefills)
-    for (const d of decodes) {
+  for (const rawP of prefills)
+    for (const rawD of decodes) {
+      if (goal.ttftP95Ms !== undefined && rawP.ttftP95Ms + kvTransferMs(rawP, rawD) > goal.ttftP95Ms) continue;
+      const [p, d] = priced(rawP, rawD);
       const plan = bestCounts(p, d, goal, poolGpus);
       if (!plan) continue;
       if (
@@ -94,7 +106,7 @@ export function searchSplitPairs(
         score(plan) < score(best.plan) * (1 - 1e-12) ||
         (score(plan) <= score(best.plan) * (1 + 1e-12) && plan.costPerHour < best.plan.costPerHour)
       )
-        best = { plan, p, d };
+        best = { plan, p: rawP, d: rawD };
     }
   if (!best) return undefined;
   return [
@@ -113,8 +125,9 @@ export function maxSplitServed(
   const decodes = candidates.filter((c) => c.role === "decode" && c.maxCount > 0 && c.rate > 0);
   const cap = maxGpus ?? Number.POSITIVE_INFINITY;
   let best: { served: number; assignment: TAssignment } = { served: 0, assignment: [] };
-  for (const p of prefills)
-    for (const d of decodes)
+  for (const rawP of prefills)
+    for (const rawD of decodes) {
+      const [p, d] = priced(rawP, rawD);
       for (let x = 1; x <= p.maxCount; x += 1)
         for (const y of decodeCounts(p, d, x, maxDecodes(p, d, x, poolGpus, cap))) {
           const served = Math.min(x * p.rate, y * d.rate);
@@ -122,10 +135,11 @@ export function maxSplitServed(
             best = {
               served,
               assignment: [
-                { candidate: p, count: x },
-                { candidate: d, count: y },
+                { candidate: rawP, count: x },
+                { candidate: rawD, count: y },
               ],
             };
         }
+    }
   return best.assignment;
 }

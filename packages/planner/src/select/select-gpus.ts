@@ -26,6 +26,13 @@ export type TSelectOptions = {
   /** Allow prefill and decode on separate replicas (possibly different GPU types). */
   allowDisaggregation?: boolean;
   tpChoices?: readonly number[];
+  /** Pipeline stages tried in pools whose machines are known (default 1–4). */
+  ppChoices?: readonly number[];
+  /**
+   * Batch: plan so the job meets its deadline at the model's P90 ("p90", default: throughput at
+   * the 10th percentile of measured ÷ predicted on held-out runs) or at its median ("p50").
+   */
+  risk?: "p50" | "p90";
   calibration?: TCalibrationTable;
   precision?: TPrecision;
   /** Runners-up to return (default 2). */
@@ -34,10 +41,12 @@ export type TSelectOptions = {
 
 export const DEFAULT_SAFETY_MARGIN = 0.15;
 const DEFAULT_TP: readonly number[] = [1, 2, 4, 8];
+const DEFAULT_PP: readonly number[] = [1, 2, 3, 4];
 
 /** Chooses replica counts per (pool, TP, role) at minimum cost (a Promise for the services' callers). */
 export function selectGpus(workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): Promise<TPlan> {
-  return Promise.resolve(selectGpusWith(workload, capacity, options));
+  // A bad capacity (an unknown instance type…) rejects, as it did when the solver loaded first.
+  return new Promise((resolve) => resolve(selectGpusWith(workload, capacity, options)));
 }
 
 /** The selection problem before optimisation: every replica option and the limits it lives under. */
@@ -52,8 +61,10 @@ export function selectionProblem(workload: TWorkload, capacity: TCapacity, optio
     model,
     precision,
     tpChoices: options.tpChoices ?? DEFAULT_TP,
+    ppChoices: options.ppChoices ?? DEFAULT_PP,
     roles,
     calibration: options.calibration,
+    risk: options.risk ?? "p90",
   };
   const report = buildCandidates({ ...context, pools });
   const poolGpus = new Map(pools.map((p) => [p.id, usableGpus(p)]));
@@ -102,6 +113,9 @@ export function selectGpusWith(workload: TWorkload, capacity: TCapacity, options
       candidatesIgnoringQuota: pruneDominated(buildCandidates({ ...context, pools: relaxed }).candidates),
     });
     const option = toPlanOption(workload, assignment);
+    // The earliest finish is reported as the plan would be judged: at P90, start-up included.
+    if (binding.bestAchievableHours !== undefined && option.predictedHoursP90 !== undefined)
+      binding.bestAchievableHours = option.predictedHoursP90;
     const route = routeEngine(workload, option);
     const fallback =
       assignment.length > 0
@@ -121,6 +135,6 @@ export function selectGpusWith(workload: TWorkload, capacity: TCapacity, options
   const option = toPlanOption(workload, best);
   const alternatives = rest.map((a) => toAlternative(workload, a, option));
   const route = routeEngine(workload, option);
-  const reason = `${explainFeasible(workload, model.id, best, option, alternatives, { safetyMargin, options: candidates.length })} Engine: ${route.engine}, because ${route.reason}.`;
+  const reason = `${explainFeasible(workload, model.id, best, option, alternatives, { safetyMargin, options: candidates.length, risk: context.risk })} Engine: ${route.engine}, because ${route.reason}.`;
   return { ...option, feasible: true, engine: route.engine, kind: workload.kind, alternatives, reason };
 }
