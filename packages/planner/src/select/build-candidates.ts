@@ -147,8 +147,18 @@ function replicaFigures(ctx: TCandidateContext, base: TPerfInput, role: TRole): 
     weightsGbPerReplica: full.weightsGbPerGpu * full.tp * full.pp,
     kvBytesPerRequest: full.kvBytesPerToken * w.avgInputTokens,
   };
-  if (w.kind === "batch")
-    return { rate: full.requestsPerSecond, ttftP95Ms: full.ttftP95Ms, tpotP95Ms: full.tpotP95Ms, ...sizes };
+  if (w.kind === "batch") {
+    // A finite job ramps up and ends in a tail at a smaller batch: one replica running the whole
+    // job averages requests ÷ job time, which for small jobs is well below the steady rate.
+    const job =
+      full.jobSeconds !== undefined && full.jobSeconds > 0 ? w.requests / full.jobSeconds : full.requestsPerSecond;
+    return {
+      rate: Math.min(full.requestsPerSecond, job),
+      ttftP95Ms: full.ttftP95Ms,
+      tpotP95Ms: full.tpotP95Ms,
+      ...sizes,
+    };
+  }
   if (role === "prefill") {
     // The decode side spends about one TPOT producing the first token; prefill gets the rest.
     const budgetMs = w.ttftP95Ms - w.tpotP95Ms;
@@ -211,6 +221,7 @@ export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
               calibration: ctx.calibration,
               inputTokens: ctx.workload.avgInputTokens,
               outputTokens: ctx.workload.avgOutputTokens,
+              ...(ctx.workload.kind === "batch" ? { requests: ctx.workload.requests } : {}),
             };
             figures = replicaFigures(ctx, base, role);
             perfCache.set(key, figures);
