@@ -10,7 +10,7 @@ import { simulateFleet } from "./simulate-fleet.ts";
 
 describe("fleet policies on a one-day trace", async () => {
   const select = (w: Parameters<typeof selectGpusWith>[0], c: Parameters<typeof selectGpusWith>[1]) =>
-    selectGpusWith(w, c, { safetyMargin: 0, alternatives: 0 });
+    selectGpusWith(w, c, { safetyMargin: 0, alternatives: 0, risk: "p50" });
   const trace = generateFleetTrace({ seed: 5, days: 1 });
   const sizing = sizeStaticFleet(trace, "H100-SXM")!;
   const odTrace = {
