@@ -47,13 +47,13 @@ function failedGates(c: TPerfCoefficients): string[] {
 
 // Coefficients the data pins down. The others (network hop, eager launch time of modern vLLM,
 // legacy per-step and per-sequence host time, NVLink bandwidth, request overhead, attention
-// occupancy, live output share) move these errors by less than 2 points at ±25%: the rows barely
-// see them, so their priors carry them (docs/planner.md lists them).
+// occupancy, live output share, CUDA-graph memory, and since they are split by socket the two PCIe
+// hop latencies) move these errors by less than 2 points at ±25% in at least one direction: the rows barely see them, so their
+// priors carry them (docs/planner.md lists them).
 const IDENTIFIED: TCoefficientName[] = [
   "hbmEfficiency",
   "gddrEfficiency",
   "flopsEfficiency",
-  "pcieHopUs",
   "memoryOverheadGb",
   "legacyLayerUs",
 ];

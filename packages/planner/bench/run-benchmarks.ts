@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runDecisionTimeBenchmark } from "./bench-decision-time.ts";
@@ -43,7 +43,7 @@ function machine(): string {
   const load = loadavg()
     .map((l) => l.toFixed(1))
     .join(" / ");
-  return `${list.length} × ${list[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; load average at start ${load}`;
+  return `${list.length} × ${list[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}, ${process.platform}/${process.arch}; load average at start ${load}`;
 }
 
 function replaceSection(existing: string, section: string): string {

@@ -117,11 +117,14 @@ function layoutOf(tp: number, pp: number, shape: TMachineShape | undefined): TLa
 /** Largest batch whose p95 latencies meet the targets, by bisection (both grow with batch). */
 function largestBatchWithin(
   predict: (batch: number) => TPerfResult,
-  maxBatch: number,
+  full: TPerfResult,
   ttftMs: number,
   tpotMs: number,
 ): TPerfResult | undefined {
   const meets = (r: TPerfResult) => r.tpotP95Ms <= tpotMs && r.ttftP95Ms <= ttftMs;
+  // The full batch is the largest there is: when it meets the targets there is nothing to search.
+  if (meets(full)) return full;
+  const maxBatch = full.batch;
   const first = predict(1);
   if (!first.fits || !meets(first)) return undefined;
   let lo = 1;
@@ -170,7 +173,7 @@ function replicaFigures(ctx: TCandidateContext, base: TPerfInput, role: TRole): 
     return "latency";
   }
   const ttftTarget = role === "decode" ? Number.POSITIVE_INFINITY : w.ttftP95Ms;
-  const best = largestBatchWithin(predict, full.batch, ttftTarget, w.tpotP95Ms);
+  const best = largestBatchWithin(predict, full, ttftTarget, w.tpotP95Ms);
   if (!best) return "latency";
   return { rate: best.requestsPerSecond, ttftP95Ms: best.ttftP95Ms, tpotP95Ms: best.tpotP95Ms, ...sizes };
 }
