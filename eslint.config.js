@@ -14,15 +14,20 @@ const LAYERS = {
   "packages/sdk": ["contracts"],
   "packages/agent": ["contracts", "catalog", "sdk"],
   "packages/cli": ["contracts", "catalog", "planner", "sdk"],
-  "packages/api": ["contracts", "catalog", "planner", "db", "core", "auth"],
+  "packages/services": ["contracts", "catalog", "planner", "db", "core", "auth"],
+  "packages/api": ["services", "contracts", "core", "auth"],
   "apps/engine-sim": ["contracts", "catalog", "planner", "sdk", "cli"],
-  "apps/worker": ["api", "db", "core"],
-  "apps/web": ["api", "contracts", "catalog", "planner", "db", "core", "auth", "ui"],
+  "apps/worker": ["services", "db", "core"],
+  "apps/web": ["api", "services", "contracts", "catalog", "core", "auth", "ui"],
 };
 
-// Parts of a workspace that may import more than the rest of it: the agent's tests drive the engine
-// simulator.
+// Parts of a workspace that may import more than the rest of it: tests set up rows with the database
+// client; the agent's tests drive the engine simulator.
 const EXTRAS = {
+  "packages/api/src/**/*.integration.test.ts": ["services", "contracts", "core", "auth", "db"],
+  "packages/api/src/testing/**/*.ts": ["services", "contracts", "core", "auth", "db"],
+  "apps/web/src/**/__tests__/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
+  "apps/web/{e2e,bench}/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
   "packages/agent/**/*.test.ts": ["contracts", "catalog", "sdk", "engine-sim"],
 };
 

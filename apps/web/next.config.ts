@@ -11,6 +11,7 @@ const config: NextConfig = {
     "@koi/db",
     "@koi/ui",
     "@koi/planner",
+    "@koi/services",
   ],
   serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "ioredis", "bullmq"],
   typedRoutes: false,

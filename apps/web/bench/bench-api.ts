@@ -86,9 +86,9 @@ async function main() {
   const { prisma } = await import("@koi/db");
   const { createTestOrg } = await import("@koi/db/factories");
   const { createApiKey } = await import("@koi/auth/api-keys/manage-api-keys");
-  const { registerAgent } = await import("@koi/api/engines/register-agent");
-  const { registration } = await import("@koi/api/engines/test-fixtures");
-  const { issueCommand } = await import("@koi/api/engines/issue-command");
+  const { registerAgent } = await import("@koi/services/agents/register-agent");
+  const { registration } = await import("@koi/services/agents/test-fixtures");
+  const { issueCommand } = await import("@koi/services/agents/issue-command");
 
   const server = await startServer(env);
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { issueCommand } from "@koi/api/engines/issue-command";
+import { issueCommand } from "@koi/services/agents/issue-command";
 import { prisma } from "@koi/db";
 import { signInWithForm } from "./helpers/sign-in.ts";
 import { createUserWithOrg } from "./support/db.ts";

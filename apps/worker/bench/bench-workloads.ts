@@ -32,13 +32,13 @@ async function main() {
   const { prisma } = await import("@koi/db");
   const { createTestOrg } = await import("@koi/db/factories");
   const { createRedis } = await import("@koi/core/redis");
-  const { registerAgent } = await import("@koi/api/engines/register-agent");
-  const { recordHeartbeat } = await import("@koi/api/engines/record-heartbeat");
-  const { pollCommands } = await import("@koi/api/engines/lease-commands");
-  const { ackCommand } = await import("@koi/api/engines/ack-command");
-  const { commandWakeups } = await import("@koi/api/engines/command-wakeups");
-  const { registration } = await import("@koi/api/engines/test-fixtures");
-  const { submitWorkload } = await import("@koi/api/workloads/submit-workload");
+  const { registerAgent } = await import("@koi/services/agents/register-agent");
+  const { recordHeartbeat } = await import("@koi/services/agents/record-heartbeat");
+  const { pollCommands } = await import("@koi/services/agents/lease-commands");
+  const { ackCommand } = await import("@koi/services/agents/ack-command");
+  const { commandWakeups } = await import("@koi/services/agents/command-wakeups");
+  const { registration } = await import("@koi/services/agents/test-fixtures");
+  const { submitWorkload } = await import("@koi/services/workloads/submit-workload");
   const { spawnWorker } = await import("../src/testing/spawn-worker.ts");
 
   const org = await createTestOrg();

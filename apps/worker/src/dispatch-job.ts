@@ -1,8 +1,8 @@
 import { jobCatalog, type TJobName, type TJobPayload } from "@koi/core/job-catalog";
 import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
-import type { TJobContext } from "./job-context.ts";
-import type { TJobHandler, TJobHandlers } from "./job-handlers.ts";
+import type { TJobContext, TJobHandler } from "./job-context.ts";
+import type { TJobHandlers } from "./job-handlers.ts";
 import { isJobName } from "./job-queues.ts";
 
 export type TDispatchInput = { name: string; data: unknown; jobId: string; attemptsMade: number };

@@ -1,3 +1,4 @@
+import type { TJobName, TJobPayload } from "@koi/core/job-catalog";
 import type { Logger } from "@koi/core/logger";
 import type { PrismaClient } from "@koi/db";
 import type { TMailer } from "./email/mailer.ts";
@@ -17,3 +18,5 @@ export type TMailConfig = {
   /** null when SMTP_URL is unset: messages are only stored (and shown at /dev/mail). */
   mailer: TMailer | null;
 };
+
+export type TJobHandler<N extends TJobName> = (payload: TJobPayload<N>, ctx: TJobContext) => Promise<void>;

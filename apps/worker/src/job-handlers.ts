@@ -1,9 +1,9 @@
-import type { TJobName, TJobPayload } from "@koi/core/job-catalog";
+import type { TJobName } from "@koi/core/job-catalog";
 import { sendInvitation } from "./email/send-invitation.ts";
 import { sendPasswordReset } from "./email/send-password-reset.ts";
 import { sendWaitlistConfirmation } from "./email/send-waitlist-confirmation.ts";
 import { sweepExpiredLeases, sweepOfflineAgents } from "./engines/sweep-engines.ts";
-import type { TJobContext } from "./job-context.ts";
+import type { TJobHandler } from "./job-context.ts";
 import { notifyOrg } from "./workloads/notify-org.ts";
 import {
   runCompleteWorkload,
@@ -13,8 +13,6 @@ import {
   sweepForecasts,
   sweepReconcile,
 } from "./workloads/workload-jobs.ts";
-
-export type TJobHandler<N extends TJobName> = (payload: TJobPayload<N>, ctx: TJobContext) => Promise<void>;
 
 /** One handler per catalog job: a job added to the catalog without a handler here fails typecheck. */
 export type TJobHandlers = { [N in TJobName]: TJobHandler<N> };

@@ -3,7 +3,9 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import { roleAtLeast } from "@koi/auth/roles";
 import { AppError, appErrorCodes, toAppError } from "@koi/core/app-error";
-import { prisma, type Role } from "@koi/db";
+import type { TRole } from "@koi/services/members/role.schema";
+import { findMembership } from "@koi/services/auth/find-membership";
+import { isStaff } from "@koi/services/auth/is-staff";
 import type { TContext } from "./context.ts";
 
 /** AppErrors (and anything else thrown) become tRPC errors carrying a safe message and our code. */
@@ -67,9 +69,8 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 export const staffProcedure = protectedProcedure.use(async ({ ctx, next }) => {
-  const user = await prisma.user.findUnique({ where: { id: ctx.userId }, select: { isStaff: true } });
   // Not FORBIDDEN: the admin area does not exist for non-staff.
-  if (!user?.isStaff) throw new TRPCError({ code: "NOT_FOUND", message: "Not found" });
+  if (!(await isStaff(ctx.userId))) throw new TRPCError({ code: "NOT_FOUND", message: "Not found" });
   return next();
 });
 
@@ -77,11 +78,11 @@ export const staffProcedure = protectedProcedure.use(async ({ ctx, next }) => {
  * The org comes from the session (never from input) and is re-checked against Membership on
  * every call, so a removed member loses access at once.
  */
-export function orgProcedure(minRole: Role = "VIEWER") {
+export function orgProcedure(minRole: TRole = "VIEWER") {
   return protectedProcedure.use(async ({ ctx, next }) => {
     const orgId = ctx.session?.activeOrgId;
     if (!orgId) throw new TRPCError({ code: "NOT_FOUND", message: "No organization selected." });
-    const membership = await prisma.membership.findUnique({ where: { orgId_userId: { orgId, userId: ctx.userId } } });
+    const membership = await findMembership(orgId, ctx.userId);
     if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Not found" });
     if (!roleAtLeast(membership.role, minRole)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole.toLowerCase()} role or higher.` });

@@ -1,6 +1,7 @@
 // @koi/catalog: what Koi knows about GPUs, models and prices, and Tuna's cost formula. Pure data
 // and arithmetic (no I/O), so the customer-side agent can price what it reports without the planner.
 export { MARKETS, type TMarket } from "./markets.ts";
+export { TP_DEGREES } from "./tensor-parallel.ts";
 export type { TModelArchitecture, TPrecision } from "./model-architecture.ts";
 export { findGpu, tryFindGpu, GPUS, type TGpuSpec } from "./gpus.ts";
 export { findModel, resolveModel, precisionFromName, publishedPrecision } from "./find-model.ts";

@@ -59,7 +59,17 @@ export const ZAssignmentState = named(
 );
 export type TAssignmentState = z.infer<typeof ZAssignmentState>;
 
+/** The engine job finished for good: a late engine event never reopens it. */
 export const TERMINAL_ASSIGNMENT_STATES: readonly TAssignmentState[] = ["completed", "failed", "stopped"];
+/** No engine job runs for it: terminal, or lost (its agent no longer knows the job). */
+export const ENDED_ASSIGNMENT_STATES: readonly TAssignmentState[] = [...TERMINAL_ASSIGNMENT_STATES, "lost"];
+/** Holds no GPUs: ended, or paused (Orca's pause kills every replica). */
+export const GPU_FREE_ASSIGNMENT_STATES: readonly TAssignmentState[] = [...ENDED_ASSIGNMENT_STATES, "paused"];
+
+/** For states read back from the database, where the column is free text. */
+export function isEndedAssignmentState(state: string): boolean {
+  return (ENDED_ASSIGNMENT_STATES as readonly string[]).includes(state);
+}
 
 /** Tensor parallelism Orca accepts (`tp_size` ∈ 1, 2, 4, 8). */
 export const ZTensorParallel = z.literal([1, 2, 4, 8]);

@@ -18,6 +18,7 @@ export const ZServerEnv = z.object({
   KOI_TRUST_PROXY: boolish.default(false),
   KOI_WAITLIST_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
   KOI_AUTH_LIMIT_PER_15_MIN: z.coerce.number().int().positive().default(10),
+  KOI_API_KEY_LIMIT_PER_MIN: z.coerce.number().int().positive().default(6000),
   SMTP_URL: z.string().url().optional(),
   KOI_DEV_MAIL: boolish.default(false),
   MAIL_FROM: z.string().default("Koi <no-reply@koi.local>"),

@@ -1,4 +1,4 @@
-import { findModel, UnknownNameError } from "@koi/catalog";
+import { findModel, UnknownNameError, TP_DEGREES } from "@koi/catalog";
 import type { TRandom } from "@koi/planner/random/seeded-random";
 import {
   normalizeOrcaGpuName,
@@ -44,7 +44,7 @@ function rooflinePlacement(
   let best: { config: TLaunchConfig; score: number } | null = null;
   const gpuTypes = new Set(config.clusters.flatMap((c) => c.pools.filter((p) => p.gpus > 0).map((p) => p.gpuType)));
   for (const gpuType of gpuTypes) {
-    for (const tp of [1, 2, 4, 8]) {
+    for (const tp of TP_DEGREES) {
       const instance = resolveOrcaInstance(gpuType, tp);
       if (!instance) continue;
       const perf = replicaPerf({

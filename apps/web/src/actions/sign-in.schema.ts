@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZEmail } from "@koi/api/routers/auth/credentials.schema";
+import { ZEmail } from "@koi/services/auth/credentials.schema";
 
 export const ZSignInInput = z
   .object({

@@ -1,6 +1,6 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
-import type { TInvitationInfo } from "@koi/api/routers/auth/invitation-info.schema";
+import type { TInvitationInfo } from "@koi/services/auth/invitation-info.schema";
 import { serverApi } from "@/trpc/server";
 
 /** The invitation behind a link, or null when the link is unknown, used, revoked, expired or malformed. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import { prisma } from "@koi/db";
+import { isStaff } from "@koi/services/auth/is-staff";
 import { auth } from "@/auth";
 
 /**
@@ -14,7 +14,6 @@ export const requireStaff = cache(async (returnTo: string): Promise<{ userId: st
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { isStaff: true } });
-  if (!user?.isStaff) notFound();
+  if (!(await isStaff(userId))) notFound();
   return { userId };
 });

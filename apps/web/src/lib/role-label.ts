@@ -1,4 +1,4 @@
-import type { TRole } from "@koi/api/routers/members/role.schema";
+import type { TRole } from "@koi/services/members/role.schema";
 
 export const roleLabel: Record<TRole, string> = { OWNER: "Owner", ADMIN: "Admin", MEMBER: "Member", VIEWER: "Viewer" };
 

@@ -1,5 +1,5 @@
 import { invitationMail } from "@koi/core/mail-templates";
-import type { TJobHandler } from "../job-handlers.ts";
+import type { TJobHandler } from "../job-context.ts";
 import { appLink } from "./app-link.ts";
 import { sendMailOnce } from "./send-mail-once.ts";
 

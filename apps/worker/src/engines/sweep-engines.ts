@@ -1,6 +1,6 @@
-import { announceExpiredLeases } from "@koi/api/engines/announce-expired-leases";
-import { markOfflineAgents } from "@koi/api/engines/mark-offline-agents";
-import type { TJobHandler } from "../job-handlers.ts";
+import { announceExpiredLeases } from "@koi/services/agents/announce-expired-leases";
+import { markOfflineAgents } from "@koi/services/agents/mark-offline-agents";
+import type { TJobHandler } from "../job-context.ts";
 
 export const sweepOfflineAgents: TJobHandler<"mark-offline-agents"> = async (_payload, ctx) => {
   const flipped = await markOfflineAgents();

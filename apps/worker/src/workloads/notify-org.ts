@@ -1,4 +1,4 @@
-import type { TJobHandler } from "../job-handlers.ts";
+import type { TJobHandler } from "../job-context.ts";
 import { deliver } from "../email/send-mail-once.ts";
 
 export const WEBHOOK_TIMEOUT_MS = 5_000;

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { ackCommand } from "@koi/api/engines/ack-command";
-import { commandWakeups } from "@koi/api/engines/command-wakeups";
-import { claimCommands } from "@koi/api/engines/lease-commands";
-import { recordReport } from "@koi/api/engines/record-report";
-import { recordHeartbeat } from "@koi/api/engines/record-heartbeat";
-import { planWorkload } from "@koi/api/workloads/plan-workload";
-import { replanWorkload } from "@koi/api/workloads/replan-workload";
-import { submitWorkload } from "@koi/api/workloads/submit-workload";
+import { ackCommand } from "@koi/services/agents/ack-command";
+import { commandWakeups } from "@koi/services/agents/command-wakeups";
+import { claimCommands } from "@koi/services/agents/lease-commands";
+import { recordReport } from "@koi/services/agents/record-report";
+import { recordHeartbeat } from "@koi/services/agents/record-heartbeat";
+import { planWorkload } from "@koi/services/workloads/plan-workload";
+import { replanWorkload } from "@koi/services/workloads/replan-workload";
+import { submitWorkload } from "@koi/services/workloads/submit-workload";
 import {
   batchSubmission,
   h100Pool,
@@ -14,7 +14,7 @@ import {
   orgWithAgent,
   report,
   dropOutboxRows,
-} from "@koi/api/workloads/test-fixtures";
+} from "@koi/services/workloads/test-fixtures";
 import { createRedis } from "@koi/core/redis";
 import { prisma } from "@koi/db";
 import { afterAll, describe, expect, it } from "vitest";

@@ -1,10 +1,10 @@
-import { completeWorkload } from "@koi/api/workloads/complete-workload";
-import { forecastWorkloads } from "@koi/api/workloads/forecast-workload";
-import { planWorkload } from "@koi/api/workloads/plan-workload";
-import { rebalanceForWorkload } from "@koi/api/workloads/rebalance-for-workload";
-import { reconcileWorkloads } from "@koi/api/workloads/reconcile-workloads";
-import { replanWorkload } from "@koi/api/workloads/replan-workload";
-import type { TJobHandler } from "../job-handlers.ts";
+import { completeWorkload } from "@koi/services/workloads/complete-workload";
+import { forecastWorkloads } from "@koi/services/workloads/forecast-workload";
+import { planWorkload } from "@koi/services/workloads/plan-workload";
+import { rebalanceForWorkload } from "@koi/services/workloads/rebalance-for-workload";
+import { reconcileWorkloads } from "@koi/services/workloads/reconcile-workloads";
+import { replanWorkload } from "@koi/services/workloads/replan-workload";
+import type { TJobHandler } from "../job-context.ts";
 
 // Thin: each service locks the workload, re-checks its state and no-ops when the job is stale.
 

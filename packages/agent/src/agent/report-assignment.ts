@@ -1,4 +1,4 @@
-import { AGENT_PROTOCOL_PATHS, TERMINAL_ASSIGNMENT_STATES, ZAssignmentReport } from "@koi/contracts";
+import { AGENT_PROTOCOL_PATHS, ENDED_ASSIGNMENT_STATES, ZAssignmentReport } from "@koi/contracts";
 import type { TAssignmentRecord } from "../state/agent-state.ts";
 import type { TAgentContext } from "./agent-context.ts";
 
@@ -35,7 +35,7 @@ export async function reportAssignment(
   a.state = report.state;
   a.adapterState = result.adapterState ?? a.adapterState;
   a.updatedAt = report.at;
-  if (TERMINAL_ASSIGNMENT_STATES.includes(report.state) || report.state === "lost") a.finalReported = true;
+  if (ENDED_ASSIGNMENT_STATES.includes(report.state)) a.finalReported = true;
   await ctx.state.save();
   await ctx.spool.append({
     kind: "report",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZTensorParallel } from "../primitives.ts";
 import { named } from "../registry.ts";
 import { ZOrcaMarket } from "./webhooks.ts";
 
@@ -87,7 +88,7 @@ export const ZOrcaBatchedRequest = named(
           path: ["gpu_type"],
           message: "gpu_type is required when placement_solver is user_specified",
         });
-      if (req.tp_size !== undefined && ![1, 2, 4, 8].includes(req.tp_size))
+      if (req.tp_size !== undefined && !ZTensorParallel.safeParse(req.tp_size).success)
         ctx.addIssue({ code: "custom", path: ["tp_size"], message: "tp_size must be 1, 2, 4 or 8" });
       if (req.pp_size !== undefined && ![1, 2, 3, 4].includes(req.pp_size))
         ctx.addIssue({ code: "custom", path: ["pp_size"], message: "pp_size must be 1, 2, 3 or 4" });

@@ -39,6 +39,19 @@ export const ZWorkloadStatus = named(
 export type TWorkloadStatus = z.infer<typeof ZWorkloadStatus>;
 export const TERMINAL_WORKLOAD_STATUSES: readonly TWorkloadStatus[] = ["COMPLETED", "FAILED", "CANCELLED"];
 
+/** Why a Decision was made; the dashboard's timeline labels each one. */
+export const ZDecisionKind = z.enum([
+  "initial",
+  "scale_up",
+  "scale_down",
+  "swap",
+  "failover",
+  "rebalance_pause",
+  "rebalance_resume",
+  "replan",
+]);
+export type TDecisionKind = z.infer<typeof ZDecisionKind>;
+
 export const ZWorkloadHealth = named("WorkloadHealth", z.enum(["UNKNOWN", "ON_TRACK", "AT_RISK", "LATE"]));
 
 export const ZWorkloadView = named(

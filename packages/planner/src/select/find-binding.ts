@@ -1,7 +1,7 @@
 import { usableGpus, type TBinding, type TCapacityPool, type TWorkload } from "../types.ts";
 import type { TCandidate, TCandidateReport } from "./build-candidates.ts";
 import { planObjective, predictedHours, servedRate, type TAssignment } from "./evaluate-plan.ts";
-import { optimise } from "./optimize-selection.ts";
+import { optimizeSelection } from "./optimize-selection.ts";
 import { maxColocatedServed } from "./pareto-search.ts";
 import { maxSplitServed } from "./search-split-pairs.ts";
 import { formatDuration } from "../forecast/format-duration.ts";
@@ -34,7 +34,7 @@ function maxServed(
 
 function cheapestIgnoringBudget(input: TBindingInput, poolGpus: ReadonlyMap<string, number>): TAssignment | undefined {
   const candidates = input.candidatesIgnoringQuota;
-  return optimise(
+  return optimizeSelection(
     input.workload,
     candidates,
     candidates.map(() => true),

@@ -21,7 +21,7 @@ export type TOptimiseLimits = {
  * offered, the best split of one prefill kind and one decode kind, whichever scores lower (a tie
  * keeps the colocated plan, which needs no KV hand-off).
  */
-export function optimise(
+export function optimizeSelection(
   workload: TWorkload,
   candidates: readonly TCandidate[],
   allowed: readonly boolean[],
@@ -58,7 +58,7 @@ export function primaryFamily(assignment: TAssignment): string | undefined {
  * every plan before them, so an alternative is a different kind of plan, not the same plus a replica.
  * Runners-up are colocated plans: the split search runs once, for the plan itself.
  */
-export function optimiseWithAlternatives(
+export function optimizeWithAlternatives(
   workload: TWorkload,
   candidates: readonly TCandidate[],
   count: number,
@@ -67,7 +67,7 @@ export function optimiseWithAlternatives(
   const plans: TAssignment[] = [];
   const banned = new Set<string>();
   for (let i = 0; i <= count; i += 1) {
-    const plan = optimise(
+    const plan = optimizeSelection(
       workload,
       candidates,
       candidates.map((c) => !banned.has(c.family) && (i === 0 || c.role === "both")),

@@ -1,4 +1,4 @@
-import { precisionFromName, resolveModel } from "@koi/catalog";
+import { precisionFromName, resolveModel, TP_DEGREES } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
 import { routeEngine } from "../route/route-engine.ts";
 import {
@@ -14,7 +14,7 @@ import { buildCandidates, pruneDominated } from "./build-candidates.ts";
 import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts";
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
 import { findBinding } from "./find-binding.ts";
-import { optimiseWithAlternatives } from "./optimize-selection.ts";
+import { optimizeWithAlternatives } from "./optimize-selection.ts";
 
 export type TSelectOptions = {
   /** Extra capacity over the target (batch: tokens by the deadline; online: peak rate). Default 0.15. */
@@ -40,7 +40,6 @@ export type TSelectOptions = {
 };
 
 export const DEFAULT_SAFETY_MARGIN = 0.15;
-const DEFAULT_TP: readonly number[] = [1, 2, 4, 8];
 const DEFAULT_PP: readonly number[] = [1, 2, 3, 4];
 
 /** Chooses replica counts per (pool, TP, role) at minimum cost (a Promise for the services' callers). */
@@ -60,7 +59,7 @@ export function selectionProblem(workload: TWorkload, capacity: TCapacity, optio
     workload,
     model,
     precision,
-    tpChoices: options.tpChoices ?? DEFAULT_TP,
+    tpChoices: options.tpChoices ?? TP_DEGREES,
     ppChoices: options.ppChoices ?? DEFAULT_PP,
     roles,
     calibration: options.calibration,
@@ -87,7 +86,7 @@ export function selectGpusWith(workload: TWorkload, capacity: TCapacity, options
 
   let plans =
     candidates.length > 0
-      ? optimiseWithAlternatives(workload, candidates, options.alternatives ?? 2, {
+      ? optimizeWithAlternatives(workload, candidates, options.alternatives ?? 2, {
           requiredRate: required,
           poolGpus,
           maxGpus: options.maxGpus,

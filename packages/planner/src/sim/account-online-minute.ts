@@ -1,9 +1,10 @@
+import { TP_DEGREES } from "@koi/catalog";
 import type { TFleetTrace, TOnlineServiceSpec, TReplica } from "./fleet-types.ts";
 import { onlineReplicaRps } from "./replica-throughput.ts";
 
 /** Smallest TP at which the service's model serves within its SLO on the serverless GPU. */
 export function serverlessWorkerShape(spec: TOnlineServiceSpec): { tp: number; rps: number } {
-  for (const tp of [1, 2, 4, 8]) {
+  for (const tp of TP_DEGREES) {
     const rps = onlineReplicaRps(
       spec.model,
       spec.serverless.gpuType,

@@ -1,3 +1,4 @@
+import { TP_DEGREES } from "@koi/catalog";
 import type { TFleetTrace } from "./fleet-types.ts";
 import { serverlessWorkerShape } from "./account-online-minute.ts";
 import { onlineReplicaRps } from "./replica-throughput.ts";
@@ -17,7 +18,7 @@ export function boundOnlineIntegral(trace: TFleetTrace): { cost: number; gpuHour
   for (const s of trace.services) {
     const items: { cap: number; price: number; gpus: number }[] = [];
     for (const p of trace.pools) {
-      for (const tp of [1, 2, 4, 8]) {
+      for (const tp of TP_DEGREES) {
         const rps = onlineReplicaRps(s.model, p.gpuType, tp, s.inputTokens, s.outputTokens, s.ttftP95Ms, s.tpotP95Ms);
         if (rps > 0) items.push({ cap: Math.ceil(rps / GRID), price: p.pricePerGpuHour * tp, gpus: tp });
       }

@@ -1,3 +1,4 @@
+import { TP_DEGREES } from "@koi/catalog";
 import { forecastFinish } from "../forecast/forecast-finish.ts";
 import { recommendAction, type TCurrentGroup } from "../forecast/recommend-action.ts";
 import { rebalanceForUrgent, type TRunningWorkload } from "../rebalance/rebalance-for-urgent.ts";
@@ -132,7 +133,7 @@ export function createKoiPolicy(options: TKoiPolicyOptions): TFleetPolicy {
     const ratePerGpuByPool: Record<string, number> = {};
     const stepByPool: Record<string, number> = {};
     for (const p of view.pools) {
-      for (const tp of [1, 2, 4, 8]) {
+      for (const tp of TP_DEGREES) {
         const tps = batchTokensPerSecond(job.spec.model, p.gpuType, tp, job.spec.inputTokens, job.spec.outputTokens);
         if (tps > 0 && tps / tp > (ratePerGpuByPool[p.id] ?? 0)) {
           ratePerGpuByPool[p.id] = tps / tp;

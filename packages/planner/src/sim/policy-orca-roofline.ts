@@ -1,3 +1,4 @@
+import { TP_DEGREES } from "@koi/catalog";
 import type { TMarket } from "../types.ts";
 import type { TFleetAction, TFleetPolicy, TFleetView, TJobView } from "./fleet-types.ts";
 import { batchTokensPerSecond, bestOnlineShape, peakLoad } from "./replica-throughput.ts";
@@ -43,7 +44,7 @@ export function createOrcaRooflinePolicy(options: { markets?: readonly TMarket[]
     const out: TConfig[] = [];
     for (const instance of INSTANCES)
       for (const pool of view.pools.filter((p) => p.gpuType === instance.gpuType && markets.includes(p.market)))
-        for (const tp of [1, 2, 4, 8]) {
+        for (const tp of TP_DEGREES) {
           if (instance.gpus % tp !== 0) continue;
           const perReplica = batchTokensPerSecond(
             job.spec.model,

@@ -1,4 +1,4 @@
-import { findModel } from "@koi/catalog";
+import { findModel, TP_DEGREES } from "@koi/catalog";
 import { predictPerformance } from "../perf/predict-performance.ts";
 import { buildCandidates } from "../select/build-candidates.ts";
 
@@ -68,8 +68,6 @@ export function spotHazardPerHour(monthlyReclaimFraction: number): number {
   return -Math.log(1 - monthlyReclaimFraction) / (30 * 24);
 }
 
-const TPS = [1, 2, 4, 8];
-
 /** The TP degree with the most tokens/s per GPU for a batch job on a GPU type, or null. */
 export function bestBatchShape(
   model: string,
@@ -78,7 +76,7 @@ export function bestBatchShape(
   outputTokens: number,
 ): { tp: number; tokensPerSecond: number } | null {
   let best: { tp: number; tokensPerSecond: number } | null = null;
-  for (const tp of TPS) {
+  for (const tp of TP_DEGREES) {
     const tps = batchTokensPerSecond(model, gpu, tp, inputTokens, outputTokens);
     if (tps > 0 && (best === null || tps / tp > best.tokensPerSecond / best.tp)) best = { tp, tokensPerSecond: tps };
   }
@@ -91,7 +89,7 @@ export function bestOnlineShape(
   gpu: string,
 ): { tp: number; rps: number } | null {
   let best: { tp: number; rps: number } | null = null;
-  for (const tp of TPS) {
+  for (const tp of TP_DEGREES) {
     const rps = onlineReplicaRps(
       spec.model,
       gpu,

@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { ZCreateApiKeyInput } from "@koi/api/routers/api-keys/api-key.schema";
+import { ZCreateApiKeyInput } from "@koi/auth/api-keys/api-key.schema";
 import { Button } from "@koi/ui/button";
 import { Alert } from "@koi/ui/card";
 import { Field, Input, Select } from "@koi/ui/field";

@@ -1,4 +1,4 @@
-import type { TInvitationInfo } from "@koi/api/routers/auth/invitation-info.schema";
+import type { TInvitationInfo } from "@koi/services/auth/invitation-info.schema";
 import { roleDescription, roleLabel } from "@/lib/role-label";
 
 /** "Join Acme AI as Member" — or, for a waitlist approval, an org of one's own. */

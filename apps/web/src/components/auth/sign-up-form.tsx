@@ -5,7 +5,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { ZSignUpInput } from "@koi/api/routers/auth/sign-up.schema";
+import { ZSignUpInput } from "@koi/services/auth/sign-up.schema";
 import { Alert } from "@koi/ui/card";
 import { Button } from "@koi/ui/button";
 import { Field, Input } from "@koi/ui/field";

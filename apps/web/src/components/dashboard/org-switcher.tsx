@@ -2,7 +2,7 @@
 
 import { Check, ChevronDown, Plus } from "lucide-react";
 import Link from "next/link";
-import type { TMyOrg } from "@koi/api/routers/org/list-my-orgs.schema";
+import type { TMyOrg } from "@koi/services/org/list-my-orgs.schema";
 import { cn } from "@koi/ui/cn";
 import { roleLabel } from "@/lib/role-label";
 import { useMenu } from "./use-menu";

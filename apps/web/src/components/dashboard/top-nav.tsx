@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { TMyOrg } from "@koi/api/routers/org/list-my-orgs.schema";
+import type { TMyOrg } from "@koi/services/org/list-my-orgs.schema";
 import { KoiLogo } from "@/components/koi-logo";
 import { NavLinks } from "./nav-links";
 import { OrgSwitcher } from "./org-switcher";

@@ -12,7 +12,7 @@ import {
   ZJoinWaitlistInput,
   type TJoinWaitlistInput,
   type TJoinWaitlistValues,
-} from "@koi/api/routers/waitlist/join-waitlist.schema";
+} from "@koi/services/waitlist/join-waitlist.schema";
 import { Alert } from "@koi/ui/card";
 import { Button } from "@koi/ui/button";
 import { Field, Input, Select } from "@koi/ui/field";

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { ZNotificationSettingsInput } from "@koi/api/routers/notifications/notifications.schema";
+import { ZNotificationSettingsInput } from "@koi/services/notifications/notifications.schema";
 import { Button } from "@koi/ui/button";
 import { Alert } from "@koi/ui/card";
 import { Field, Input } from "@koi/ui/field";

@@ -1,11 +1,12 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@koi/api";
+import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { formatHours, formatUsd, formatUsdPerHour } from "@/lib/format";
 import { RelativeTime } from "@/components/relative-time";
 
 type TDecision = inferRouterOutputs<AppRouter>["workloads"]["get"]["decisions"][number];
 
-const kindLabel: Record<string, string> = {
+const kindLabel: Record<TDecisionKind, string> = {
   initial: "Initial plan",
   scale_up: "Scaled up",
   scale_down: "Scaled down",
@@ -24,7 +25,7 @@ export function DecisionTimeline({ decisions, now }: { decisions: TDecision[]; n
         <li key={d.id} className="relative">
           <span aria-hidden className="absolute -left-[1.6rem] top-1.5 size-2.5 rounded-full bg-brand-600" />
           <div className="flex flex-wrap items-baseline justify-between gap-2">
-            <h3 className="font-medium">{kindLabel[d.kind] ?? d.kind.replace(/_/g, " ")}</h3>
+            <h3 className="font-medium">{kindLabel[d.kind]}</h3>
             <RelativeTime className="text-xs text-zinc-500" date={d.createdAt} now={now} />
           </div>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">

@@ -1,8 +1,11 @@
+import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
+
 /** One x position of the forecast chart; ms since the epoch on x, requests completed on y. */
 export type TForecastDatum = { t: number; completed?: number; band?: [number, number]; p50?: number };
-export type TForecastMarker = { t: number; y: number; kind: string; label: string };
+export type TForecastMarker = { t: number; y: number; kind: TDecisionKind; label: string };
 
-const MARKER_LABELS: Record<string, string> = {
+// The initial plan starts the chart; every later decision is a marker on it.
+const MARKER_LABELS: Partial<Record<TDecisionKind, string>> = {
   scale_up: "scaled up",
   scale_down: "scaled down",
   swap: "swapped GPUs",
@@ -26,7 +29,7 @@ function along(t: number, t0: number, c0: number, t1: number, total: number): nu
 export function buildForecastSeries(input: {
   points: readonly { at: Date; completed: number; total: number }[];
   forecast: { p10: string | null; p50: string | null; p90: string | null } | null;
-  decisions: readonly { kind: string; createdAt: Date }[];
+  decisions: readonly { kind: TDecisionKind; createdAt: Date }[];
   steps?: number;
 }): { data: TForecastDatum[]; markers: TForecastMarker[]; total: number } {
   const points = [...input.points].sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -1,4 +1,4 @@
-import type { TPlanPreview } from "@koi/api/routers/workloads/workloads.schema";
+import type { TPlanPreview } from "@koi/services/workloads/workloads.schema";
 import { Alert } from "@koi/ui/card";
 import { formatHours, formatNumber, formatUsd, formatUsdPerHour } from "@/lib/format";
 

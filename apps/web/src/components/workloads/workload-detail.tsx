@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { isEndedAssignmentState } from "@koi/contracts/primitives";
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { Alert, Card, EmptyState } from "@koi/ui/card";
 import { formatGpuHours, formatNumber, formatPct, formatUsd } from "@/lib/format";
@@ -10,8 +11,6 @@ import { CancelWorkloadButton } from "./cancel-workload-button";
 import { DecisionTimeline } from "./decision-timeline";
 import { ForecastChart } from "./forecast-chart";
 import { HealthBadge, ProgressBar, StatusBadge } from "./workload-badges";
-
-const ENDED = ["completed", "failed", "stopped", "lost"];
 
 /** One workload, live: refreshed every 3 s while it runs, every 30 s once it has ended. */
 export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; canCancel: boolean }) {
@@ -36,7 +35,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
     return <RelativeTime date={d} now={now} />;
   };
   const ended = TERMINAL_WORKLOAD_STATUSES.includes(w.status);
-  const live = [...assignments].reverse().find((a) => !ENDED.includes(a.state)) ?? assignments.at(-1);
+  const live = [...assignments].reverse().find((a) => !isEndedAssignmentState(a.state)) ?? assignments.at(-1);
   const m = live?.metrics;
 
   return (

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { AppError } from "@koi/core/app-error";
-import { prisma, type Prisma } from "@koi/db";
+import { findIdempotencyRecord, saveIdempotencyRecord } from "@koi/services/idempotency/idempotency-records";
 
 const ZKEY = /^[\w.:-]{1,200}$/;
 
@@ -25,8 +25,8 @@ export async function idempotentPost(
       "Idempotency-Key must be 1–200 characters of letters, digits, '.', ':', '_' or '-'.",
     );
   const requestHash = createHash("sha256").update(opts.rawBody).digest("hex");
-  const where = { orgId_key_route: { orgId: opts.orgId, key, route: opts.route } };
-  const previous = await prisma.idempotencyRecord.findUnique({ where });
+  const scope = { orgId: opts.orgId, key, route: opts.route };
+  const previous = await findIdempotencyRecord(scope);
   if (previous) {
     if (previous.requestHash !== requestHash)
       throw new AppError("CONFLICT", "This Idempotency-Key was already used with a different body.");
@@ -37,19 +37,7 @@ export async function idempotentPost(
   }
   const result = await run();
   // Server errors and rate limits are not answers worth replaying; everything else is.
-  if (result.status < 500 && result.status !== 429) {
-    await prisma.idempotencyRecord
-      .create({
-        data: {
-          orgId: opts.orgId,
-          key,
-          route: opts.route,
-          requestHash,
-          status: result.status,
-          responseBody: (result.body ?? null) as Prisma.InputJsonValue,
-        },
-      })
-      .catch(() => undefined);
-  }
+  if (result.status < 500 && result.status !== 429)
+    await saveIdempotencyRecord(scope, { requestHash, status: result.status, body: result.body });
   return Response.json(result.body, { status: result.status });
 }

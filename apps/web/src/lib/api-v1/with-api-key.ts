@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { verifyApiKey, type TVerifiedKey } from "@koi/auth/api-keys/verify-api-key";
 import type { TApiKeyScope } from "@koi/auth/api-keys/api-key-scopes";
 import { AppError } from "@koi/core/app-error";
+import { env } from "@koi/core/env";
 import { logger, type Logger } from "@koi/core/logger";
 import { hitRateLimit } from "@koi/core/rate-limit";
 import { getRedis } from "@koi/core/redis";
@@ -18,8 +19,6 @@ export type TApiContext = {
 };
 
 type TRouteContext = { params: Promise<Record<string, string>> };
-
-const RATE_LIMIT_PER_MINUTE = Number(process.env.KOI_API_KEY_LIMIT_PER_MIN ?? 6000);
 
 /**
  * Every /api/v1 route: key check (format → hash → cached lookup → revoked → expired → scope),
@@ -37,7 +36,7 @@ export function withApiKey(
     try {
       const key = await verifyApiKey(readApiKey(request.headers), opts.scope);
       log = log.child({ orgId: key.orgId, apiKeyId: key.id });
-      const limit = await hitRateLimit(getRedis(), "api-key", key.id, RATE_LIMIT_PER_MINUTE, 60_000);
+      const limit = await hitRateLimit(getRedis(), "api-key", key.id, env().KOI_API_KEY_LIMIT_PER_MIN, 60_000);
       headers.set("x-ratelimit-limit", String(limit.limit));
       headers.set("x-ratelimit-remaining", String(limit.remaining));
       headers.set("x-ratelimit-reset", String(Math.ceil(limit.resetAtMs / 1000)));

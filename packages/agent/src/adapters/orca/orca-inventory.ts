@@ -1,3 +1,4 @@
+import { TP_DEGREES } from "@koi/catalog";
 import {
   orcaToKoiGpu,
   resolveOrcaInstance,
@@ -8,8 +9,6 @@ import {
 } from "@koi/contracts";
 
 const KOI_MARKET = { spot: "spot", on_demand: "on-demand" } as const;
-/** The TP degrees Koi's planner considers. */
-const REPLICA_SIZES = [1, 2, 4, 8];
 
 /**
  * Orca's `/resources` + `/quota/status` → GPU pools (ENGINE_CONTRACTS C.5). Quota is vCPU per
@@ -45,7 +44,7 @@ export function inventoryFromOrca(resources: TOrcaResources, quotaStatus: TOrcaQ
 
   const pools: TGpuPool[] = [];
   for (const [gpuType, instance] of [...byGpu.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const replicaSizes = REPLICA_SIZES.filter((tp) => resolveOrcaInstance(instance.gpu_type, tp)?.gpus === tp);
+    const replicaSizes = TP_DEGREES.filter((tp) => resolveOrcaInstance(instance.gpu_type, tp)?.gpus === tp);
     for (const region of [...regions].sort()) {
       for (const market of ["on_demand", "spot"] as const) {
         const row = resources.quotas.find(

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createApiKey as createKey } from "@koi/auth/api-keys/manage-api-keys";
 import { orgProcedure } from "../../trpc.ts";
-import { ZCreateApiKeyInput } from "./api-key.schema.ts";
+import { ZCreateApiKeyInput } from "@koi/auth/api-keys/api-key.schema";
 
 /** The secret is in this response only; it is never stored or shown again. */
 export const createApiKey = orgProcedure("ADMIN")

@@ -1,29 +1,7 @@
 import { z } from "zod";
-import { prisma } from "@koi/db";
+import { ZApiKeyView } from "@koi/auth/api-keys/api-key.schema";
+import { findApiKeys } from "@koi/auth/api-keys/list-api-keys";
 import { orgProcedure } from "../../trpc.ts";
-import { ZApiKeyView } from "./api-key.schema.ts";
-
-export async function findApiKeys(orgId: string) {
-  const keys = await prisma.apiKey.findMany({ where: { orgId }, orderBy: { createdAt: "desc" }, take: 200 });
-  const creatorIds = [...new Set(keys.map((k) => k.createdById).filter((id): id is string => !!id))];
-  const creators = await prisma.user.findMany({
-    where: { id: { in: creatorIds } },
-    select: { id: true, name: true, email: true },
-  });
-  const byId = new Map(creators.map((u) => [u.id, u.name ?? u.email]));
-  return keys.map((k) => ({
-    id: k.id,
-    name: k.name,
-    prefix: k.prefix,
-    lastFour: k.lastFour,
-    scopes: k.scopes,
-    createdAt: k.createdAt,
-    createdBy: k.createdById ? (byId.get(k.createdById) ?? null) : null,
-    lastUsedAt: k.lastUsedAt,
-    expiresAt: k.expiresAt,
-    revokedAt: k.revokedAt,
-  }));
-}
 
 export const listApiKeys = orgProcedure("MEMBER")
   .output(z.array(ZApiKeyView))

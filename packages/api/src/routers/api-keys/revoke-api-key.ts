@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { revokeApiKey as revokeKey } from "@koi/auth/api-keys/manage-api-keys";
 import { orgProcedure } from "../../trpc.ts";
-import { ZRevokeApiKeyInput } from "./api-key.schema.ts";
+import { ZRevokeApiKeyInput } from "@koi/auth/api-keys/api-key.schema";
 
 export const revokeApiKey = orgProcedure("ADMIN")
   .input(ZRevokeApiKeyInput)

@@ -1,6 +1,6 @@
-import { acceptInvitation as acceptInvitationService } from "../../services/auth/accept-invitation.ts";
+import { acceptInvitation as acceptInvitationService } from "@koi/services/auth/accept-invitation";
 import { protectedProcedure } from "../../trpc.ts";
-import { ZAcceptInvitationInput, ZAcceptInvitationOutput } from "./accept-invitation.schema.ts";
+import { ZAcceptInvitationInput, ZAcceptInvitationOutput } from "@koi/services/auth/accept-invitation.schema";
 
 export const acceptInvitation = protectedProcedure
   .input(ZAcceptInvitationInput)

@@ -4,7 +4,7 @@ import { env } from "@koi/core/env";
 import { prisma, type Role } from "@koi/db";
 import { createTestOrg, createTestUser } from "@koi/db/factories";
 import { hashPassword, verifyPassword } from "@koi/db/password";
-import { signUp as signUpService } from "../../services/auth/sign-up.ts";
+import { signUp as signUpService } from "@koi/services/auth/sign-up";
 import {
   anonymousCaller,
   callerAs,

@@ -1,6 +1,6 @@
-import { getInvitationInfo } from "../../services/auth/get-invitation-info.ts";
+import { getInvitationInfo } from "@koi/services/auth/get-invitation-info";
 import { publicProcedure } from "../../trpc.ts";
-import { ZInvitationInfoInput, ZInvitationInfoOutput } from "./invitation-info.schema.ts";
+import { ZInvitationInfoInput, ZInvitationInfoOutput } from "@koi/services/auth/invitation-info.schema";
 
 export const invitationInfo = publicProcedure
   .input(ZInvitationInfoInput)

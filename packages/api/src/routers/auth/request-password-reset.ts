@@ -1,8 +1,11 @@
 import { env } from "@koi/core/env";
 import { enforceRateLimit } from "../../enforce-rate-limit.ts";
-import { requestPasswordReset as requestPasswordResetService } from "../../services/auth/request-password-reset.ts";
+import { requestPasswordReset as requestPasswordResetService } from "@koi/services/auth/request-password-reset";
 import { publicProcedure } from "../../trpc.ts";
-import { ZRequestPasswordResetInput, ZRequestPasswordResetOutput } from "./request-password-reset.schema.ts";
+import {
+  ZRequestPasswordResetInput,
+  ZRequestPasswordResetOutput,
+} from "@koi/services/auth/request-password-reset.schema";
 
 export const requestPasswordReset = publicProcedure
   .input(ZRequestPasswordResetInput)

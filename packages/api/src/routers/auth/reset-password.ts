@@ -1,8 +1,8 @@
 import { env } from "@koi/core/env";
 import { enforceRateLimit } from "../../enforce-rate-limit.ts";
-import { resetPassword as resetPasswordService } from "../../services/auth/reset-password.ts";
+import { resetPassword as resetPasswordService } from "@koi/services/auth/reset-password";
 import { publicProcedure } from "../../trpc.ts";
-import { ZResetPasswordInput, ZResetPasswordOutput } from "./reset-password.schema.ts";
+import { ZResetPasswordInput, ZResetPasswordOutput } from "@koi/services/auth/reset-password.schema";
 
 export const resetPassword = publicProcedure
   .input(ZResetPasswordInput)

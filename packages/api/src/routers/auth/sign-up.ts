@@ -1,8 +1,8 @@
 import { env } from "@koi/core/env";
 import { enforceRateLimit } from "../../enforce-rate-limit.ts";
-import { signUp as signUpService } from "../../services/auth/sign-up.ts";
+import { signUp as signUpService } from "@koi/services/auth/sign-up";
 import { publicProcedure } from "../../trpc.ts";
-import { ZSignUpInput, ZSignUpOutput } from "./sign-up.schema.ts";
+import { ZSignUpInput, ZSignUpOutput } from "@koi/services/auth/sign-up.schema";
 
 export const signUp = publicProcedure
   .input(ZSignUpInput)

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "@koi/db";
 import { addTestMember, createTestOrg } from "@koi/db/factories";
 import { callerAs } from "../../testing/callers.ts";
-import { createCapacity, createRunningWorkload } from "../../testing/workload-fixtures.ts";
+import { createCapacity, createRunningWorkload } from "@koi/services/testing/workload-fixtures";
 
 async function world() {
   const orgA = await createTestOrg();

@@ -1,24 +1,10 @@
 import { z } from "zod";
+import { ZCostExportRow, ZCostsInput } from "@koi/services/costs/costs.schema";
+import { exportCosts as exportCostRows } from "@koi/services/costs/export-costs";
 import { orgProcedure } from "../../trpc.ts";
-import { ZCostExportRow, ZCostsInput } from "./costs.schema.ts";
-import { loadUsage, rangeWindow } from "./load-usage.ts";
 
 /** Every usage row of the range, for the CSV download. */
 export const exportCosts = orgProcedure("VIEWER")
   .input(ZCostsInput)
   .output(z.array(ZCostExportRow))
-  .query(async ({ ctx, input }) => {
-    const { from, to } = rangeWindow(input.range);
-    const rows = await loadUsage(ctx.orgId, from, to);
-    return rows.map((r) => ({
-      at: r.at,
-      component: r.component,
-      gpuType: r.gpuType,
-      seconds: r.seconds,
-      requests: r.requests,
-      costUsd: r.costUsd,
-      workloadId: r.workload?.id ?? null,
-      workloadName: r.workload?.name ?? null,
-      assignmentId: r.assignmentId,
-    }));
-  });
+  .query(({ ctx, input }) => exportCostRows(ctx.orgId, input.range));

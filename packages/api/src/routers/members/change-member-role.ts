@@ -1,6 +1,6 @@
-import { changeMemberRole } from "../../services/members/change-member-role.ts";
+import { changeMemberRole } from "@koi/services/members/change-member-role";
 import { orgProcedure } from "../../trpc.ts";
-import { ZChangeMemberRoleInput, ZChangeMemberRoleOutput } from "./change-member-role.schema.ts";
+import { ZChangeMemberRoleInput, ZChangeMemberRoleOutput } from "@koi/services/members/change-member-role.schema";
 
 export const changeRole = orgProcedure("ADMIN")
   .input(ZChangeMemberRoleInput)

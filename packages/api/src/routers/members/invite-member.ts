@@ -1,7 +1,7 @@
 import { enforceRateLimit } from "../../enforce-rate-limit.ts";
-import { inviteMember } from "../../services/members/invite-member.ts";
+import { inviteMember } from "@koi/services/members/invite-member";
 import { orgProcedure } from "../../trpc.ts";
-import { ZInviteMemberInput, ZPendingInvitation } from "./invite-member.schema.ts";
+import { ZInviteMemberInput, ZPendingInvitation } from "@koi/services/members/invite-member.schema";
 
 export const invite = orgProcedure("ADMIN")
   .input(ZInviteMemberInput)

@@ -1,6 +1,6 @@
-import { listPendingInvitations } from "../../services/members/list-pending-invitations.ts";
+import { listPendingInvitations } from "@koi/services/members/list-pending-invitations";
 import { orgProcedure } from "../../trpc.ts";
-import { ZListInvitationsOutput } from "./list-invitations.schema.ts";
+import { ZListInvitationsOutput } from "@koi/services/members/list-invitations.schema";
 
 export const invitations = orgProcedure("ADMIN")
   .output(ZListInvitationsOutput)

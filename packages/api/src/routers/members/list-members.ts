@@ -1,6 +1,6 @@
-import { listMembers } from "../../services/members/list-members.ts";
+import { listMembers } from "@koi/services/members/list-members";
 import { orgProcedure } from "../../trpc.ts";
-import { ZListMembersOutput } from "./list-members.schema.ts";
+import { ZListMembersOutput } from "@koi/services/members/list-members.schema";
 
 export const list = orgProcedure("VIEWER")
   .output(ZListMembersOutput)

@@ -1,6 +1,6 @@
-import { removeMember } from "../../services/members/remove-member.ts";
+import { removeMember } from "@koi/services/members/remove-member";
 import { orgProcedure } from "../../trpc.ts";
-import { ZRemoveMemberInput, ZRemoveMemberOutput } from "./remove-member.schema.ts";
+import { ZRemoveMemberInput, ZRemoveMemberOutput } from "@koi/services/members/remove-member.schema";
 
 // VIEWER+: anyone may leave; removing someone else needs ADMIN (checked in the service).
 export const remove = orgProcedure("VIEWER")

@@ -1,6 +1,6 @@
-import { revokeInvitation as revokeInvitationService } from "../../services/members/revoke-invitation.ts";
+import { revokeInvitation as revokeInvitationService } from "@koi/services/members/revoke-invitation";
 import { orgProcedure } from "../../trpc.ts";
-import { ZRevokeInvitationInput, ZRevokeInvitationOutput } from "./revoke-invitation.schema.ts";
+import { ZRevokeInvitationInput, ZRevokeInvitationOutput } from "@koi/services/members/revoke-invitation.schema";
 
 export const revokeInvitation = orgProcedure("ADMIN")
   .input(ZRevokeInvitationInput)

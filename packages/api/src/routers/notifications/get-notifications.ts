@@ -1,16 +1,7 @@
-import { prisma } from "@koi/db";
+import { getNotifications as findSettings } from "@koi/services/notifications/get-notifications";
+import { ZNotificationSettingsView } from "@koi/services/notifications/notifications.schema";
 import { orgProcedure } from "../../trpc.ts";
-import { ZNotificationSettingsView } from "./notifications.schema.ts";
 
 export const getNotifications = orgProcedure("VIEWER")
   .output(ZNotificationSettingsView)
-  .query(async ({ ctx }) => {
-    const s = await prisma.notificationSetting.findUnique({ where: { orgId: ctx.orgId } });
-    return {
-      webhookUrl: s?.webhookUrl ?? null,
-      email: s?.email ?? null,
-      sloAtRisk: s?.sloAtRisk ?? true,
-      budget: s?.budget ?? true,
-      updatedAt: s?.updatedAt ?? null,
-    };
-  });
+  .query(({ ctx }) => findSettings(ctx.orgId));

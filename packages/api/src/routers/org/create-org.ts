@@ -1,7 +1,7 @@
 import { enforceRateLimit } from "../../enforce-rate-limit.ts";
-import { createOrg } from "../../services/org/create-org.ts";
+import { createOrg } from "@koi/services/org/create-org";
 import { protectedProcedure } from "../../trpc.ts";
-import { ZCreateOrgInput, ZOrgSummary } from "./create-org.schema.ts";
+import { ZCreateOrgInput, ZOrgSummary } from "@koi/services/org/create-org.schema";
 
 export const create = protectedProcedure
   .input(ZCreateOrgInput)

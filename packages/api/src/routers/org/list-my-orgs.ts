@@ -1,6 +1,6 @@
-import { listUserOrgs } from "../../services/org/list-user-orgs.ts";
+import { listUserOrgs } from "@koi/services/org/list-user-orgs";
 import { protectedProcedure } from "../../trpc.ts";
-import { ZListMyOrgsOutput } from "./list-my-orgs.schema.ts";
+import { ZListMyOrgsOutput } from "@koi/services/org/list-my-orgs.schema";
 
 export const listMine = protectedProcedure
   .output(ZListMyOrgsOutput)

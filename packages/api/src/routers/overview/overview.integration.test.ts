@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { addTestMember, createTestOrg } from "@koi/db/factories";
 import { callerAs } from "../../testing/callers.ts";
-import { createCapacity, createRunningWorkload } from "../../testing/workload-fixtures.ts";
+import { createCapacity, createRunningWorkload } from "@koi/services/testing/workload-fixtures";
 
 describe("overview.get", () => {
   it("shows GPUs in use, spend, savings and health of the caller's org only", async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { env } from "@koi/core/env";
 import { prisma } from "@koi/db";
 import { callerAs, postTrpc, uniqueIp } from "../../test-callers.ts";
-import { addToWaitlist } from "./add-to-waitlist.ts";
+import { addToWaitlist } from "@koi/services/waitlist/add-to-waitlist";
 
 const uniqueEmail = () => `wl-${randomBytes(6).toString("hex")}@example.test`;
 const validInput = (email = uniqueEmail()) => ({

@@ -1,8 +1,8 @@
 import { env } from "@koi/core/env";
 import { enforceRateLimit } from "../../enforce-rate-limit.ts";
 import { publicProcedure } from "../../trpc.ts";
-import { addToWaitlist } from "./add-to-waitlist.ts";
-import { ZJoinWaitlistInput, ZJoinWaitlistOutput } from "./join-waitlist.schema.ts";
+import { addToWaitlist } from "@koi/services/waitlist/add-to-waitlist";
+import { ZJoinWaitlistInput, ZJoinWaitlistOutput } from "@koi/services/waitlist/join-waitlist.schema";
 
 const HOUR_MS = 3_600_000;
 

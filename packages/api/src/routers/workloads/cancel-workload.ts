@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { orgProcedure } from "../../trpc.ts";
-import { cancelWorkload as cancel } from "../../workloads/cancel-workload.ts";
-import { ZWorkloadIdInput } from "./workloads.schema.ts";
+import { cancelWorkload as cancel } from "@koi/services/workloads/cancel-workload";
+import { ZWorkloadIdInput } from "@koi/services/workloads/workloads.schema";
 
 export const cancelWorkload = orgProcedure("MEMBER")
   .input(ZWorkloadIdInput)

@@ -1,23 +1,20 @@
 import { z } from "zod";
-import { prisma, type Prisma } from "@koi/db";
+import { listWorkloads as findWorkloads } from "@koi/services/workloads/list-workloads";
+import { ZListWorkloadsInput, ZWorkloadView } from "@koi/services/workloads/workloads.schema";
 import { orgProcedure } from "../../trpc.ts";
-import { toWorkloadView } from "./to-workload-view.ts";
-import { ZListWorkloadsInput, ZWorkloadView } from "./workloads.schema.ts";
+
+/** The dashboard shows the 200 newest that match. */
+const DASHBOARD_LIMIT = 200;
 
 export const listWorkloads = orgProcedure("VIEWER")
   .input(ZListWorkloadsInput)
   .output(z.array(ZWorkloadView))
   .query(async ({ ctx, input }) => {
-    const where: Prisma.WorkloadWhereInput = { orgId: ctx.orgId };
-    if (input.status) where.status = input.status;
-    if (input.kind) where.kind = input.kind;
-    if (input.search) {
-      where.OR = [
-        { name: { contains: input.search, mode: "insensitive" } },
-        { model: { contains: input.search, mode: "insensitive" } },
-        { id: input.search },
-      ];
-    }
-    const rows = await prisma.workload.findMany({ where, orderBy: { createdAt: "desc" }, take: 200 });
-    return rows.map(toWorkloadView);
+    const { status, ...filter } = input;
+    const page = await findWorkloads(ctx.orgId, {
+      ...filter,
+      ...(status ? { status: [status] } : {}),
+      limit: DASHBOARD_LIMIT,
+    });
+    return page.items;
   });

@@ -1,8 +1,8 @@
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { orgProcedure } from "../../trpc.ts";
-import { previewPlan } from "../../workloads/preview-plan.ts";
-import { toPlanPreview } from "./json-views.ts";
-import { ZPlanPreview } from "./workloads.schema.ts";
+import { previewPlan } from "@koi/services/workloads/preview-plan";
+import { toPlanPreview } from "@koi/services/workloads/json-views";
+import { ZPlanPreview } from "@koi/services/workloads/workloads.schema";
 
 /** What Koi would do with this submission on the org's live inventory right now; writes nothing. */
 export const previewWorkload = orgProcedure("VIEWER")

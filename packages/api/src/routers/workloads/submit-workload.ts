@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { orgProcedure } from "../../trpc.ts";
-import { submitWorkload as submit } from "../../workloads/submit-workload.ts";
+import { submitWorkload as submit } from "@koi/services/workloads/submit-workload";
 
 export const submitWorkload = orgProcedure("MEMBER")
   .input(ZWorkloadSubmission)

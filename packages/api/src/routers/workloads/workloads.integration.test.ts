@@ -4,7 +4,7 @@ import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { prisma, type Role } from "@koi/db";
 import { addTestMember, createTestOrg } from "@koi/db/factories";
 import { callerAs } from "../../testing/callers.ts";
-import { createCapacity, createRunningWorkload } from "../../testing/workload-fixtures.ts";
+import { createCapacity, createRunningWorkload } from "@koi/services/testing/workload-fixtures";
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
   const err = await promise.then(
@@ -120,6 +120,18 @@ describe("workloads.preview / submit", () => {
     });
     await expectCode(w.viewerA.caller.workloads.submit(batch), "FORBIDDEN");
     await expectCode(w.memberA.caller.workloads.submit({ ...batch, requests: -1 }), "BAD_REQUEST");
+  });
+
+  it("refuses an unknown model at once, as /api/v1 does, naming the closest models and writing nothing", async () => {
+    const before = await snapshot(w.orgA.id);
+    const submitted = await w.memberA.caller.workloads
+      .submit({ ...batch, model: "meta-llama/Llama-3.1-8Bx-Instruct-typo" })
+      .catch((e: unknown) => e);
+    expect(submitted).toBeInstanceOf(TRPCError);
+    expect((submitted as TRPCError).code).toBe("BAD_REQUEST");
+    expect((submitted as TRPCError).message).toMatch(/unknown model .*did you mean/);
+    await expectCode(w.viewerA.caller.workloads.preview({ ...batch, model: "no-such-model-xyz" }), "BAD_REQUEST");
+    expect(await snapshot(w.orgA.id)).toEqual(before);
   });
 
   it("cancels as a member and refuses viewers", async () => {

@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { ZRequestPasswordResetInput } from "@koi/api/routers/auth/request-password-reset.schema";
+import { ZRequestPasswordResetInput } from "@koi/services/auth/request-password-reset.schema";
 import { Alert } from "@koi/ui/card";
 import { Button } from "@koi/ui/button";
 import { Field, Input } from "@koi/ui/field";

@@ -5,7 +5,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
-import { ZResetPasswordInput } from "@koi/api/routers/auth/reset-password.schema";
+import { ZResetPasswordInput } from "@koi/services/auth/reset-password.schema";
 import { Alert } from "@koi/ui/card";
 import { Button } from "@koi/ui/button";
 import { Field } from "@koi/ui/field";

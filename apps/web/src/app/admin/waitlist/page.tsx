@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ZWaitlistStatus } from "@koi/api/routers/admin/waitlist/list-waitlist.schema";
+import { ZWaitlistStatus } from "@koi/services/waitlist/list-waitlist.schema";
 import { WaitlistAdmin } from "@/components/admin/waitlist-admin";
 import { requireStaff } from "@/lib/require-staff";
 import { serverApi } from "@/trpc/server";

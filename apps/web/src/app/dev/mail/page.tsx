@@ -1,7 +1,7 @@
 import { Inbox } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { prisma } from "@koi/db";
+import { listMailMessages } from "@koi/services/dev-mail/find-mail-messages";
 import { EmptyState } from "@koi/ui/card";
 import { RelativeTime } from "@/components/relative-time";
 import { assertDevMailEnabled } from "@/lib/dev-mail";
@@ -14,12 +14,7 @@ export default async function DevMailPage({ searchParams }: { searchParams: Prom
   assertDevMailEnabled();
   const { to } = await searchParams;
   const recipient = typeof to === "string" && to.trim() ? to.trim().toLowerCase() : undefined;
-  const messages = await prisma.mailMessage.findMany({
-    where: recipient ? { to: recipient } : {},
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: SHOWN,
-    select: { id: true, to: true, subject: true, createdAt: true, transport: true, sentAt: true },
-  });
+  const messages = await listMailMessages({ to: recipient, limit: SHOWN });
   const now = new Date();
 
   return (

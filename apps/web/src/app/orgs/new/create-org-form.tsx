@@ -5,7 +5,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { ZCreateOrgInput } from "@koi/api/routers/org/create-org.schema";
+import { ZCreateOrgInput } from "@koi/services/org/create-org.schema";
 import { Alert } from "@koi/ui/card";
 import { Button } from "@koi/ui/button";
 import { Field, Input } from "@koi/ui/field";

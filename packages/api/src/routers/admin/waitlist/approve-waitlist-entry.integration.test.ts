@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createTestUser } from "@koi/db/factories";
 import { prisma } from "@koi/db";
 import { callerAs } from "../../../test-callers.ts";
-import { entry } from "./waitlist-test-entries.ts";
+import { entry } from "@koi/services/waitlist/waitlist-test-entries";
 
 const codeOf = (err: unknown) => (err as TRPCError).code;
 

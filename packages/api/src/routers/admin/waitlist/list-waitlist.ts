@@ -1,6 +1,6 @@
 import { staffProcedure } from "../../../trpc.ts";
-import { countWaitlistByStatus, findWaitlistEntries } from "./find-waitlist-entries.ts";
-import { ZListWaitlistInput, ZListWaitlistOutput } from "./list-waitlist.schema.ts";
+import { countWaitlistByStatus, findWaitlistEntries } from "@koi/services/waitlist/find-waitlist-entries";
+import { ZListWaitlistInput, ZListWaitlistOutput } from "@koi/services/waitlist/list-waitlist.schema";
 
 export const listWaitlist = staffProcedure
   .input(ZListWaitlistInput)

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import { ZWaitlistStatus } from "@koi/api/routers/admin/waitlist/list-waitlist.schema";
-import { fleetSizeLabel, workloadTypeLabel } from "@koi/api/routers/waitlist/join-waitlist.schema";
+import { ZWaitlistStatus } from "@koi/services/waitlist/list-waitlist.schema";
+import { fleetSizeLabel, workloadTypeLabel } from "@koi/services/waitlist/join-waitlist.schema";
 import { toCsv } from "@koi/core/csv";
 import { serverApi } from "@/trpc/server";
 

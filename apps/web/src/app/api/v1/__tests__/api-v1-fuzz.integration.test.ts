@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCache } from "@koi/auth/api-keys/api-key-cache";
-import { commandWakeups } from "@koi/api/engines/command-wakeups";
+import { commandWakeups } from "@koi/services/agents/command-wakeups";
 import { call, createTenants, handlers, validBodies, type TRoute } from "./api-v1-harness.ts";
 
 let t: Awaited<ReturnType<typeof createTenants>>;

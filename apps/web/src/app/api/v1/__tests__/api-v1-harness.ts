@@ -1,6 +1,6 @@
 import { createApiKey } from "@koi/auth/api-keys/manage-api-keys";
 import type { TApiKeyScope } from "@koi/auth/api-keys/api-key-scopes";
-import { registration } from "@koi/api/engines/test-fixtures";
+import { registration } from "@koi/services/agents/test-fixtures";
 import { prisma } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
 import { POST as ack } from "../agents/[agentId]/commands/[commandId]/ack/route.ts";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCache } from "@koi/auth/api-keys/api-key-cache";
 import { generateApiKey } from "@koi/auth/api-keys/api-key-format";
 import { revokeApiKey } from "@koi/auth/api-keys/manage-api-keys";
-import { commandWakeups } from "@koi/api/engines/command-wakeups";
+import { commandWakeups } from "@koi/services/agents/command-wakeups";
 import { prisma } from "@koi/db";
 import { call, createTenants, handlers, keyFor, validBodies, type TRoute } from "./api-v1-harness.ts";
 

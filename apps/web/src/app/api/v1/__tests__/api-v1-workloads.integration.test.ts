@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCache } from "@koi/auth/api-keys/api-key-cache";
-import { commandWakeups } from "@koi/api/engines/command-wakeups";
+import { commandWakeups } from "@koi/services/agents/command-wakeups";
 import { ZWorkloadView } from "@koi/contracts/workloads/workloads";
 import { ZPlanView, ZWorkloadList } from "@koi/contracts/workloads/workloads-api";
 import { prisma } from "@koi/db";

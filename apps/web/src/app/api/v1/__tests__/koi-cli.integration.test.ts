@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCache } from "@koi/auth/api-keys/api-key-cache";
-import { commandWakeups } from "@koi/api/engines/command-wakeups";
+import { commandWakeups } from "@koi/services/agents/command-wakeups";
 import { prisma } from "@koi/db";
 import { BATCH_SUBMISSION, createTenants, handlers } from "./api-v1-harness.ts";
 

@@ -1,21 +1,20 @@
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
-import { submitWorkload } from "@koi/api/workloads/submit-workload";
-import { checkSubmissionModel } from "@/lib/api-v1/check-submission-model";
+import { listWorkloads } from "@koi/services/workloads/list-workloads";
+import { submitWorkload } from "@koi/services/workloads/submit-workload";
+import { toWorkloadView } from "@koi/services/workloads/to-workload-view";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
-import { listWorkloads } from "@/lib/api-v1/list-workloads";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
+import { parseListQuery } from "@/lib/api-v1/parse-list-query";
 import { withApiKey } from "@/lib/api-v1/with-api-key";
-import { toWorkloadView } from "@/lib/api-v1/workload-view";
 
 export const GET = withApiKey(
-  async ({ request, key }) => Response.json(await listWorkloads(key.orgId, new URL(request.url))),
+  async ({ request, key }) => Response.json(await listWorkloads(key.orgId, parseListQuery(new URL(request.url)))),
   { scope: "workloads:read" },
 );
 
 export const POST = withApiKey(
   async ({ request, key, log }) => {
     const { data, raw } = await parseJsonBody(request, ZWorkloadSubmission);
-    checkSubmissionModel(data);
     // `koi submit` says who it is, so the audit trail and the dashboard can tell CLI from scripts.
     const via = request.headers.get("user-agent")?.startsWith("koi-cli/") ? "cli" : "api";
     return idempotentPost({ request, orgId: key.orgId, route: "workloads.submit", rawBody: raw }, async () => {

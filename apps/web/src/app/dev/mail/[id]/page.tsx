@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { prisma } from "@koi/db";
+import { findMailMessage } from "@koi/services/dev-mail/find-mail-messages";
 import { LinkifiedText } from "@/components/linkified-text";
 import { RelativeTime } from "@/components/relative-time";
 import { assertDevMailEnabled } from "@/lib/dev-mail";
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Dev mail", robots: { index: false } 
 export default async function DevMailMessagePage({ params }: { params: Promise<{ id: string }> }) {
   assertDevMailEnabled();
   const { id } = await params;
-  const message = await prisma.mailMessage.findUnique({ where: { id: id.slice(0, 64) } });
+  const message = await findMailMessage(id);
   if (!message) notFound();
 
   return (

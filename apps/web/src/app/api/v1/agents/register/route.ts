@@ -1,5 +1,5 @@
 import { ZRegisterRequest, type TRegisterResponse } from "@koi/contracts/agent/register";
-import { registerAgent } from "@koi/api/engines/register-agent";
+import { registerAgent } from "@koi/services/agents/register-agent";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
 import { withApiKey } from "@/lib/api-v1/with-api-key";

@@ -1,6 +1,6 @@
-import { findOrgWorkload } from "@/lib/api-v1/find-org-workload";
+import { findOrgWorkload } from "@koi/services/workloads/find-org-workload";
+import { toWorkloadView } from "@koi/services/workloads/to-workload-view";
 import { withApiKey } from "@/lib/api-v1/with-api-key";
-import { toWorkloadView } from "@/lib/api-v1/workload-view";
 
 export const GET = withApiKey(
   async ({ key, params }) => Response.json(toWorkloadView(await findOrgWorkload(key.orgId, params.workloadId))),

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { ZCostRange } from "@koi/api/routers/costs/costs.schema";
+import { ZCostRange } from "@koi/services/costs/costs.schema";
 import { toCsv } from "@koi/core/csv";
 import { serverApi } from "@/trpc/server";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { roleAtLeast } from "@koi/auth/roles";
-import type { TRole } from "@koi/api/routers/members/role.schema";
+import type { TRole } from "@koi/services/members/role.schema";
 import { Card } from "@koi/ui/card";
 import { roleLabel } from "@/lib/role-label";
 import { InviteMemberForm } from "./invite-member-form";

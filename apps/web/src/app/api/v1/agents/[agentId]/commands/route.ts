@@ -1,6 +1,6 @@
 import { ZCommandsQuery, type TCommandsResponse } from "@koi/contracts/agent/commands";
-import { pollCommands } from "@koi/api/engines/lease-commands";
-import { toCommandMessage } from "@koi/api/engines/to-command-message";
+import { pollCommands } from "@koi/services/agents/lease-commands";
+import { toCommandMessage } from "@koi/services/agents/to-command-message";
 import { badRequest } from "@/lib/api-v1/api-error-response";
 import { withApiKey } from "@/lib/api-v1/with-api-key";
 

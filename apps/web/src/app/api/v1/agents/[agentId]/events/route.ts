@@ -1,5 +1,5 @@
 import { ZEventsRequest, type TEventsResponse } from "@koi/contracts/agent/events";
-import { recordEngineEvents } from "@koi/api/engines/record-engine-events";
+import { recordEngineEvents } from "@koi/services/agents/record-engine-events";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
 import { withApiKey } from "@/lib/api-v1/with-api-key";

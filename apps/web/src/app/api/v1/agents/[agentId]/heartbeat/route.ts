@@ -1,5 +1,5 @@
 import { ZHeartbeatRequest, type THeartbeatResponse } from "@koi/contracts/agent/heartbeat";
-import { recordHeartbeat } from "@koi/api/engines/record-heartbeat";
+import { recordHeartbeat } from "@koi/services/agents/record-heartbeat";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
 import { withApiKey } from "@/lib/api-v1/with-api-key";

@@ -1,5 +1,5 @@
 import { ZAssignmentReport, type TReportResponse } from "@koi/contracts/agent/reports";
-import { recordReport } from "@koi/api/engines/record-report";
+import { recordReport } from "@koi/services/agents/record-report";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
 import { withApiKey } from "@/lib/api-v1/with-api-key";

@@ -1,5 +1,5 @@
 import { ORCA_WEBHOOKS, type TOrcaWebhookPath } from "@koi/contracts/orca/webhooks";
-import { ingestOrcaWebhook, orcaWebhookEvents, type TOrcaWebhookEvent } from "@koi/api/engines/ingest-orca-webhook";
+import { ingestOrcaWebhook, orcaWebhookEvents, type TOrcaWebhookEvent } from "@koi/services/agents/ingest-orca-webhook";
 import { AppError } from "@koi/core/app-error";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
 import { withApiKey } from "@/lib/api-v1/with-api-key";

@@ -1,5 +1,5 @@
 import { ZAckRequest, type TAckResponse } from "@koi/contracts/agent/ack";
-import { ackCommand } from "@koi/api/engines/ack-command";
+import { ackCommand } from "@koi/services/agents/ack-command";
 import { idempotentPost } from "@/lib/api-v1/idempotent-post";
 import { parseJsonBody } from "@/lib/api-v1/parse-json-body";
 import { withApiKey } from "@/lib/api-v1/with-api-key";

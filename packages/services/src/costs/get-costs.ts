@@ -1,0 +1,68 @@
+import { bucketUsage, chooseBucketSize, USAGE_COMPONENTS } from "./bucket-usage.ts";
+import { computeSavings, SAVINGS_FORMULA } from "./compute-savings.ts";
+import type { TCostRange, TCosts } from "./costs.schema.ts";
+import { loadUsage, rangeWindow } from "./load-usage.ts";
+
+/** The org's spend over the range: buckets for the chart, totals by component, savings, per workload. */
+export async function getCosts(orgId: string, range: TCostRange): Promise<TCosts> {
+  const { from, to } = rangeWindow(range);
+  const rows = await loadUsage(orgId, from, to);
+  const bucket = chooseBucketSize(from, to);
+  const byComponent = Object.fromEntries(USAGE_COMPONENTS.map((c) => [c, 0])) as Record<
+    (typeof USAGE_COMPONENTS)[number],
+    number
+  >;
+  const split = { spotUsd: 0, serverlessUsd: 0, spotSeconds: 0, serverlessSeconds: 0 };
+  const perWorkload = new Map<
+    string,
+    {
+      workloadId: string | null;
+      name: string;
+      kind: string | null;
+      status: string | null;
+      costUsd: number;
+      gpuSeconds: number;
+      budgetUsd: number | null;
+      predictedCostUsd: number | null;
+    }
+  >();
+  for (const r of rows) {
+    if (r.component in byComponent) byComponent[r.component as keyof typeof byComponent] += r.costUsd;
+    if (r.component === "spot") {
+      split.spotUsd += r.costUsd;
+      split.spotSeconds += r.seconds;
+    }
+    if (r.component === "serverless") {
+      split.serverlessUsd += r.costUsd;
+      split.serverlessSeconds += r.seconds;
+    }
+    const w = r.workload;
+    const key = w?.id ?? "";
+    const row = perWorkload.get(key) ?? {
+      workloadId: w?.id ?? null,
+      name: w?.name ?? "Not tied to a workload",
+      kind: w?.kind ?? null,
+      status: w?.status ?? null,
+      costUsd: 0,
+      gpuSeconds: 0,
+      budgetUsd: w?.budgetUsd ?? null,
+      predictedCostUsd: w?.predictedCostUsd ?? null,
+    };
+    row.costUsd += r.costUsd;
+    if (r.component !== "router") row.gpuSeconds += r.seconds;
+    perWorkload.set(key, row);
+  }
+  const savings = computeSavings(rows);
+  return {
+    range,
+    from,
+    to,
+    bucket,
+    buckets: bucketUsage(rows, { from, to, size: bucket }),
+    byComponent,
+    totalUsd: savings.actualUsd,
+    split,
+    savings: { ...savings, formula: SAVINGS_FORMULA },
+    workloads: [...perWorkload.values()].sort((a, b) => b.costUsd - a.costUsd),
+  };
+}

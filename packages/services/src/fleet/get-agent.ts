@@ -1,0 +1,42 @@
+import { notFound } from "@koi/core/app-error";
+import { prisma } from "@koi/db";
+import type { TAgentDetail } from "./fleet.schema.ts";
+
+/** One agent of the org with its pools and its 50 latest engine events; another org's is NOT_FOUND. */
+export async function getAgent(orgId: string, agentId: string): Promise<TAgentDetail> {
+  const agent = await prisma.agent.findFirst({
+    where: { id: agentId, orgId },
+    select: {
+      id: true,
+      engine: true,
+      version: true,
+      status: true,
+      lastHeartbeatAt: true,
+      heartbeatIntervalSeconds: true,
+      capabilities: true,
+      registeredAt: true,
+      cluster: { select: { id: true, name: true, kind: true, region: true } },
+      pools: {
+        select: {
+          id: true,
+          gpuType: true,
+          market: true,
+          total: true,
+          available: true,
+          quota: true,
+          pricePerGpuHour: true,
+          updatedAt: true,
+        },
+      },
+    },
+  });
+  if (!agent) throw notFound("No such agent.");
+  const events = await prisma.engineEvent.findMany({
+    where: { orgId, agentId: agent.id },
+    orderBy: { at: "desc" },
+    take: 50,
+    select: { id: true, type: true, reasonCode: true, detail: true, engineRef: true, at: true },
+  });
+  const { pools, ...rest } = agent;
+  return { agent: rest, pools, events };
+}

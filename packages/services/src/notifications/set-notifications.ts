@@ -1,0 +1,36 @@
+import { recordAudit } from "@koi/core/audit";
+import { prisma } from "@koi/db";
+import type { TNotificationSettings, TNotificationSettingsView } from "./notifications.schema.ts";
+
+/** Saves the org's settings and audits the change in one transaction. */
+export async function setNotifications(
+  orgId: string,
+  actorUserId: string,
+  input: TNotificationSettings,
+): Promise<TNotificationSettingsView> {
+  const saved = await prisma.$transaction(async (tx) => {
+    const s = await tx.notificationSetting.upsert({
+      where: { orgId },
+      create: { orgId, ...input },
+      update: input,
+    });
+    // The URL may carry a token in its path: the audit log keeps only the host.
+    const webhookHost = input.webhookUrl ? new URL(input.webhookUrl).host : null;
+    await recordAudit(tx, {
+      orgId,
+      actorUserId,
+      action: "notifications.updated",
+      targetType: "org",
+      targetId: orgId,
+      data: { webhookHost, email: input.email, sloAtRisk: input.sloAtRisk, budget: input.budget },
+    });
+    return s;
+  });
+  return {
+    webhookUrl: saved.webhookUrl,
+    email: saved.email,
+    sloAtRisk: saved.sloAtRisk,
+    budget: saved.budget,
+    updatedAt: saved.updatedAt,
+  };
+}

@@ -1,0 +1,112 @@
+import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import { lookupPrice, tryFindGpu, type TPriceMarket } from "@koi/catalog";
+import type { TCapacity, TCapacityPool, TEngine } from "@koi/planner";
+import { prisma, type Tx } from "@koi/db";
+
+/** Who owns a capacity pool: the agent that will run an assignment placed there. */
+export type TPoolOwner = {
+  poolId: string;
+  agentId: string;
+  engine: string;
+  clusterName: string;
+  gpuType: string;
+  market: string;
+  priceSource: "pool" | "override" | "catalog" | "none";
+  total: number;
+  quota: number | null;
+};
+
+export type TOrgCapacity = { capacity: TCapacity; owners: Record<string, TPoolOwner>; agentsOnline: number };
+
+/** Agent engines that can run what the router picked (the simulator stands in for both). */
+export const ENGINES_FOR: Record<TEngine, string[]> = { orca: ["orca", "sim"], tuna: ["tuna", "sim"] };
+
+const PRICED_MARKETS = new Set<string>(["on-demand", "spot", "serverless", "reserved"]);
+
+/**
+ * The org's live capacity: GPU pools of its ONLINE agents, priced by the pool's own rate, else the
+ * org's PriceOverride, else the catalog; minus the GPUs its live assignments hold there (placement
+ * `poolId` × GPUs), never below zero. Pool ids are GpuPool ids. GPUs a job paused to lend to an
+ * urgent workload stay reserved for that workload (`forWorkloadId` sees them free) until it is placed.
+ */
+export async function buildOrgCapacity(
+  orgId: string,
+  opts: { db?: Tx; engine?: TEngine; forWorkloadId?: string } = {},
+): Promise<TOrgCapacity> {
+  const db = opts.db ?? prisma;
+  const agents = await db.agent.findMany({
+    where: { orgId, status: "ONLINE", ...(opts.engine ? { engine: { in: ENGINES_FOR[opts.engine] } } : {}) },
+    select: { id: true, engine: true, cluster: { select: { name: true, region: true } }, pools: true },
+  });
+  const held = await db.$queryRaw<{ poolId: string; gpus: number }[]>`
+    SELECT placement->>'poolId' AS "poolId", SUM(COALESCE((placement->>'gpus')::int, 0))::int AS gpus
+    FROM "Assignment" a
+    WHERE "orgId" = ${orgId} AND "workloadId" IS NOT NULL AND (
+      NOT (state = ANY(${[...GPU_FREE_ASSIGNMENT_STATES]}::text[]))
+      OR (state = 'paused' AND EXISTS (
+        SELECT 1 FROM "Decision" d JOIN "Workload" u ON u.id = d.inputs->>'urgentWorkloadId'
+        WHERE d."orgId" = ${orgId} AND d.kind = 'rebalance_pause' AND d.inputs->>'assignmentId' = a.id
+          AND u.status IN ('PENDING', 'PLANNING') AND u.id <> ${opts.forWorkloadId ?? ""})))
+    GROUP BY 1`;
+  const heldByPool = new Map(held.map((h) => [h.poolId, Number(h.gpus)]));
+  const overrides = await db.priceOverride.findMany({ where: { orgId } });
+  const overridePrice = new Map(overrides.map((o) => [`${canonicalGpu(o.gpuType)}|${o.market}`, o.pricePerGpuHour]));
+
+  const pools: TCapacityPool[] = [];
+  const owners: Record<string, TPoolOwner> = {};
+  for (const agent of agents) {
+    for (const pool of agent.pools) {
+      const price = priceFor(pool.gpuType, pool.market, pool.pricePerGpuHour, overridePrice);
+      if (!price) continue; // an unknown GPU type the planner cannot model
+      // The engine's "available" already leaves out GPUs its running jobs use, but not GPUs Koi has
+      // just placed that are still launching; total − held covers those. Subtracting held from
+      // "available" would count running jobs twice.
+      const available = Math.max(0, Math.min(pool.available, pool.total - (heldByPool.get(pool.id) ?? 0)));
+      pools.push({
+        id: pool.id,
+        gpuType: pool.gpuType,
+        market: pool.market as TCapacityPool["market"],
+        available,
+        ...(pool.quota !== null ? { quota: Math.max(0, pool.quota - (heldByPool.get(pool.id) ?? 0)) } : {}),
+        pricePerGpuHour: price.value,
+        cluster: agent.cluster.name,
+        ...(pool.replicaSizes.length ? { replicaSizes: pool.replicaSizes } : {}),
+        ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
+      });
+      owners[pool.id] = {
+        poolId: pool.id,
+        agentId: agent.id,
+        engine: agent.engine,
+        clusterName: agent.cluster.name,
+        gpuType: pool.gpuType,
+        market: pool.market,
+        priceSource: price.source,
+        total: pool.total,
+        quota: pool.quota,
+      };
+    }
+  }
+  return { capacity: { pools }, owners, agentsOnline: agents.length };
+}
+
+function canonicalGpu(gpuType: string): string {
+  return tryFindGpu(gpuType)?.id ?? gpuType;
+}
+
+function priceFor(
+  gpuType: string,
+  market: string,
+  poolPrice: number | null,
+  overrides: Map<string, number>,
+): { value: number; source: TPoolOwner["priceSource"] } | null {
+  if (!tryFindGpu(gpuType)) return null;
+  if (poolPrice !== null) return { value: poolPrice, source: "pool" };
+  const override = overrides.get(`${canonicalGpu(gpuType)}|${market}`);
+  if (override !== undefined) return { value: override, source: "override" };
+  if (PRICED_MARKETS.has(market)) {
+    const entry = lookupPrice({ gpuType, market: market as TPriceMarket });
+    if (entry) return { value: entry.pricePerGpuHour, source: "catalog" };
+  }
+  // On-prem GPUs without a rate are already paid for.
+  return { value: 0, source: "none" };
+}

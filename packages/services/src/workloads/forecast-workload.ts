@@ -1,0 +1,306 @@
+import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import type { TAssignmentReport } from "@koi/contracts/agent/reports";
+import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { enqueueViaOutbox } from "@koi/core/outbox";
+import {
+  estimateRate,
+  forecastFinish,
+  recommendAction,
+  selectGpus,
+  type TFinishForecast,
+  type TProgressSample,
+} from "@koi/planner";
+import { prisma, type Assignment, type Prisma, type Tx, type Workload } from "@koi/db";
+import { publishCommandWakeup } from "../agents/command-wakeups.ts";
+import { writeCommand } from "../agents/issue-command.ts";
+import { buildOrgCapacity } from "./build-org-capacity.ts";
+import type { TPlacementRecord } from "./dispatch-plan.ts";
+import { loadOrgCalibration } from "./load-calibration.ts";
+import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
+import { planLocked } from "./plan-workload.ts";
+import { planOnOrgCapacity } from "./preview-plan.ts";
+import { progressInRequests } from "./progress-in-requests.ts";
+import { remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
+
+/** Real seconds between two scale decisions of one workload (the sim's progress is in real time too). */
+export const SCALE_COOLDOWN_SECONDS = 60;
+const SAMPLES = 120;
+
+export type TForecastOutcome = {
+  workloadId: string;
+  status: TFinishForecast["status"] | "skipped";
+  action: "none" | "scale_up" | "scale_down" | "swap";
+  wake?: string[];
+};
+
+/** The `forecast-workloads` sweep: every RUNNING batch workload, each in its own transaction. */
+export async function forecastWorkloads(now = new Date()): Promise<TForecastOutcome[]> {
+  const running = await prisma.workload.findMany({
+    where: { status: "RUNNING", kind: "batch" },
+    select: { id: true, orgId: true },
+    orderBy: { updatedAt: "asc" },
+    take: 500,
+  });
+  const outcomes: TForecastOutcome[] = [];
+  for (const w of running) outcomes.push(await forecastWorkload(w.id, now));
+  return outcomes;
+}
+
+/**
+ * Forecasts one workload from its live assignment's progress reports and the modelled rate:
+ * a ForecastPoint, the workload's forecast and health; at risk → `scale_up`, or `swap` to other
+ * pools when its own has no room to grow; far ahead → `scale_down` (one scale Command in flight
+ * per workload, and a cooldown); turning AT_RISK → one `notify-org`.
+ */
+export async function forecastWorkload(workloadId: string, now = new Date()): Promise<TForecastOutcome> {
+  const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
+  if (!head) return { workloadId, status: "skipped", action: "none" };
+  const out = await prisma.$transaction(
+    async (tx) => {
+      await lockOrgPlanning(tx, head.orgId);
+      const workload = await lockWorkload(tx, workloadId);
+      if (!workload || workload.status !== "RUNNING" || workload.kind !== "batch" || !workload.deadlineAt)
+        return { workloadId, status: "skipped", action: "none" } as TForecastOutcome;
+      return forecastLocked(tx, workload, now);
+    },
+    { maxWait: 20_000, timeout: 60_000 },
+  );
+  await Promise.all((out.wake ?? []).map((id) => publishCommandWakeup(id)));
+  return out;
+}
+
+async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TForecastOutcome> {
+  const skipped: TForecastOutcome = { workloadId: workload.id, status: "skipped", action: "none" };
+  const assignment = await tx.assignment.findFirst({
+    where: { workloadId: workload.id, state: { notIn: [...GPU_FREE_ASSIGNMENT_STATES] } },
+    orderBy: { createdAt: "desc" },
+  });
+  if (!assignment) return skipped;
+  const placement = assignment.placement as unknown as TPlacementRecord;
+  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const perRequest = tokensPerRequest(submission);
+  const reports = await tx.assignmentReport.findMany({
+    where: { assignmentId: assignment.id, epoch: assignment.epoch },
+    orderBy: { seq: "desc" },
+    take: SAMPLES,
+    select: { at: true, data: true },
+  });
+  const base = Math.max(0, workload.progressDone - assignment.progressDone);
+  const total = workload.progressTotal;
+  const samples: TProgressSample[] = reports.flatMap((r) => {
+    const p = (r.data as unknown as TAssignmentReport).progress;
+    return p && total > 0
+      ? [
+          {
+            t: r.at.getTime() / 1000,
+            completed: Math.min(total, base + progressInRequests(p, assignment.progressTotal)),
+            total,
+          },
+        ]
+      : [];
+  });
+  if (samples.length === 0) return skipped;
+  const lastScale = await tx.decision.findFirst({
+    where: { workloadId: workload.id, kind: { in: ["scale_up", "scale_down", "swap"] } },
+    orderBy: { createdAt: "desc" },
+  });
+  const perReplica = placement.predictedTps / perRequest;
+  const scaled =
+    lastScale && lastScale.createdAt > assignment.createdAt
+      ? {
+          at: lastScale.createdAt.getTime() / 1000,
+          from: (lastScale.plan as { from?: number }).from ?? placement.replicas,
+        }
+      : null;
+  // After a scale only newer samples count; until they speak, the model's rate for the new replica
+  // count is corrected by the pace seen before (a job at 30% of the model stays at 30%).
+  const modelledRate =
+    perReplica * placement.replicas * (scaled ? paceBefore(samples, scaled.at, perReplica * scaled.from) : 1);
+  const forecast = forecastFinish({
+    samples,
+    modelledRate,
+    deadline: workload.deadlineAt!.getTime() / 1000,
+    now: now.getTime() / 1000,
+    ...(scaled ? { sinceT: scaled.at } : {}),
+  });
+  const iso = (s: number) => (Number.isFinite(s) ? new Date(s * 1000).toISOString() : null);
+  const health = forecast.status === "at-risk" ? (now > workload.deadlineAt! ? "LATE" : "AT_RISK") : "ON_TRACK";
+  const last = samples[0]!;
+  await tx.forecastPoint.create({
+    data: {
+      orgId: workload.orgId,
+      workloadId: workload.id,
+      at: now,
+      completed: last.completed,
+      total,
+      p10: iso(forecast.finish.p10),
+      p50: iso(forecast.finish.p50),
+      p90: iso(forecast.finish.p90),
+      missProbability: forecast.missProbability,
+    },
+  });
+  await tx.workload.update({
+    where: { id: workload.id },
+    data: {
+      health,
+      forecast: {
+        p10: iso(forecast.finish.p10),
+        p50: iso(forecast.finish.p50),
+        p90: iso(forecast.finish.p90),
+        missProbability: forecast.missProbability,
+        explanation: forecast.explanation,
+      },
+    },
+  });
+  if (health !== "ON_TRACK" && workload.health !== "AT_RISK" && workload.health !== "LATE") {
+    const message = `${workload.name} is at risk of missing its deadline: ${forecast.explanation}.`;
+    await enqueueViaOutbox(
+      tx,
+      "notify-org",
+      {
+        notificationKey: `slo_at_risk-${workload.id}`,
+        orgId: workload.orgId,
+        kind: "slo_at_risk",
+        workloadId: workload.id,
+        message,
+      },
+      { jobId: `notify-slo_at_risk-${workload.id}`, orgId: workload.orgId },
+    );
+  }
+  const result: TForecastOutcome = { workloadId: workload.id, status: forecast.status, action: "none" };
+  if (forecast.status !== "at-risk" && forecast.status !== "ahead") return result;
+  if (lastScale && now.getTime() - lastScale.createdAt.getTime() < SCALE_COOLDOWN_SECONDS * 1000) return result;
+  const inFlight = await tx.command.count({
+    where: { assignmentId: assignment.id, type: "scale", status: { in: ["PENDING", "LEASED"] } },
+  });
+  if (inFlight) return result;
+
+  const org = await buildOrgCapacity(workload.orgId, { db: tx });
+  const calibration = await loadOrgCalibration(workload.orgId, tx);
+  const free = { pools: org.capacity.pools.filter((p) => p.id === placement.poolId) };
+  const rec = await recommendAction({
+    status: forecast.status,
+    observedRate: forecast.rate.mean * perRequest,
+    observedRateSd: forecast.rate.sd * perRequest,
+    remainingTokens: forecast.remaining * perRequest,
+    now: now.getTime() / 1000,
+    deadline: workload.deadlineAt!.getTime() / 1000,
+    job: {
+      model: submission.model,
+      avgInputTokens: submission.avgInputTokens,
+      avgOutputTokens: submission.avgOutputTokens,
+      ...(submission.priority ? { priority: submission.priority } : {}),
+    },
+    current: [
+      {
+        poolId: placement.poolId,
+        gpuType: placement.gpuType,
+        market: placement.market,
+        tp: placement.tp,
+        count: placement.replicas,
+        role: "both",
+        tokensPerSecond: placement.predictedTps,
+        pricePerHour: placement.replicaCostPerHour,
+      },
+    ],
+    free,
+    // Added replicas join the assignment's own group, so only its TP degree is offered.
+    select: (w, c) => selectGpus(w, c, { calibration, tpChoices: [placement.tp], alternatives: 0 }),
+    forecastLine: forecast.explanation,
+  });
+  let replicas = placement.replicas;
+  if (rec.kind === "add")
+    replicas += rec.replicas
+      .filter((g) => g.poolId === placement.poolId && g.tp === placement.tp)
+      .reduce((n, g) => n + g.count, 0);
+  if (rec.kind === "remove")
+    replicas = Math.max(
+      1,
+      replicas - rec.remove.filter((g) => g.poolId === placement.poolId).reduce((n, g) => n + g.count, 0),
+    );
+  if (rec.kind === "hold" || replicas === placement.replicas) {
+    const noRoom = rec.kind === "hold" ? rec.noRoom === true : rec.kind === "add";
+    if (!noRoom) return result;
+    const wake = await swapLocked(tx, workload, assignment, placement, rec.explanation, now);
+    return wake ? { ...result, action: "swap", wake } : result;
+  }
+  const kind = replicas > placement.replicas ? "scale_up" : "scale_down";
+  const next: TPlacementRecord = { ...placement, replicas, gpus: replicas * placement.tp };
+  await tx.decision.create({
+    data: {
+      orgId: workload.orgId,
+      workloadId: workload.id,
+      kind,
+      reason: rec.explanation,
+      alternatives: [],
+      inputs: {
+        at: now.toISOString(),
+        forecast: forecast as unknown as Prisma.InputJsonValue,
+        samples: samples.length,
+        free: free as unknown as Prisma.InputJsonValue,
+        assignmentId: assignment.id,
+      },
+      plan: { from: placement.replicas, to: replicas, placement: next } as unknown as Prisma.InputJsonValue,
+    },
+  });
+  await writeCommand(tx, {
+    orgId: workload.orgId,
+    assignmentId: assignment.id,
+    type: "scale",
+    payload: { count: replicas },
+  });
+  await tx.assignment.update({
+    where: { id: assignment.id },
+    data: { placement: next as unknown as Prisma.InputJsonValue },
+  });
+  const detail = `${kind === "scale_up" ? "Scaled up" : "Scaled down"} from ${placement.replicas} to ${replicas} replicas: ${rec.explanation}`;
+  await tx.workload.update({ where: { id: workload.id }, data: { statusDetail: detail.slice(0, 1000) } });
+  return { ...result, action: kind, wake: [assignment.agentId] };
+}
+
+/**
+ * At risk with no room to grow where it runs: when the org's other pools can finish what is left
+ * by the deadline, the running job is fenced and stopped and the remainder is placed there (a
+ * `swap` Decision). Returns the agents to wake, or null when no other pool can do it.
+ */
+async function swapLocked(
+  tx: Tx,
+  workload: Workload,
+  assignment: Assignment,
+  placement: TPlacementRecord,
+  why: string,
+  now: Date,
+): Promise<string[] | null> {
+  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const elsewhere = await planOnOrgCapacity(workload.orgId, submission, remainingWorkload(workload, now), tx, {
+    poolIds: [placement.poolId],
+    forWorkloadId: workload.id,
+  });
+  if (!elsewhere.plan.feasible) return null;
+  const fenced = await tx.assignment.update({
+    where: { id: assignment.id },
+    data: { epoch: { increment: 1 }, state: "lost" },
+  });
+  await writeCommand(tx, { orgId: workload.orgId, assignmentId: assignment.id, type: "stop", payload: {} });
+  const outcome = await planLocked(tx, workload, {
+    kind: "swap",
+    now,
+    excludePoolIds: [placement.poolId],
+    why: `${why} → no free GPUs to add on ${placement.gpuType} (${placement.market}); moving the rest.`,
+    inputs: { reason: why, swappedAssignmentId: assignment.id, fencedEpoch: fenced.epoch },
+  });
+  // Same locks, same capacity as the check above: the plan dispatches. Anything else rolls back.
+  if (outcome.outcome !== "dispatched")
+    throw new Error(`swap of ${workload.id} planned ${outcome.outcome} after a feasible check`);
+  await tx.workload.update({
+    where: { id: workload.id },
+    data: { statusDetail: `Swapped GPUs: ${why}`.slice(0, 1000) },
+  });
+  return [assignment.agentId, outcome.agentId];
+}
+
+/** Observed ÷ modelled rate over the samples before `t` (1 when they show no progress). */
+function paceBefore(samples: TProgressSample[], t: number, modelledRate: number): number {
+  const observed = estimateRate({ samples: samples.filter((s) => s.t < t), modelledRate }).observed;
+  return observed && modelledRate > 0 ? Math.min(2, Math.max(0.01, observed.mean / modelledRate)) : 1;
+}

@@ -1,0 +1,180 @@
+import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { enqueueViaOutbox } from "@koi/core/outbox";
+import { selectGpus, type TCalibrationTable, type TPlan } from "@koi/planner";
+import { prisma, type Tx, type Workload } from "@koi/db";
+import { publishCommandWakeup } from "../agents/command-wakeups.ts";
+import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
+import { dispatchPlan } from "./dispatch-plan.ts";
+import { loadOrgCalibration } from "./load-calibration.ts";
+import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
+import { planOnOrgCapacity } from "./preview-plan.ts";
+import { remainingWorkload, selectOptionsFor } from "./workload-inputs.ts";
+
+export const WAITING_FOR_CAPACITY = "waiting for capacity";
+
+export type TPlanOutcome =
+  | { outcome: "dispatched"; agentId: string; decisionId: string; assignmentId: string }
+  | { outcome: "waiting" | "rebalancing" | "failed"; detail: string }
+  | { outcome: "noop"; detail: string };
+
+/** Generous: the transaction holds the org's planning lock while HiGHS runs. */
+export const PLAN_TX = { maxWait: 20_000, timeout: 60_000 } as const;
+
+/**
+ * The `plan-workload` job. Safe to run twice (or from two workers): under the org planning lock
+ * and the workload row lock it acts only on a PENDING/PLANNING workload; anything else is a no-op.
+ */
+export async function planWorkload(workloadId: string, opts: { now?: Date } = {}): Promise<TPlanOutcome> {
+  const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
+  if (!head) return { outcome: "noop", detail: "no such workload" };
+  const result = await prisma.$transaction(async (tx) => {
+    await lockOrgPlanning(tx, head.orgId);
+    const workload = await lockWorkload(tx, workloadId);
+    if (!workload || (workload.status !== "PENDING" && workload.status !== "PLANNING")) {
+      return { outcome: "noop", detail: `workload is ${workload?.status ?? "gone"}` } as const;
+    }
+    return planLocked(tx, workload, { kind: "initial", now: opts.now ?? new Date() });
+  }, PLAN_TX);
+  if (result.outcome === "dispatched") await publishCommandWakeup(result.agentId);
+  return result;
+}
+
+/**
+ * Plans what is left of a locked workload and dispatches it (`initial`, `replan`, `swap`); infeasible →
+ * FAILED with the binding constraint, busy capacity → PENDING, an urgent job → rebalance.
+ */
+export async function planLocked(
+  tx: Tx,
+  workload: Workload,
+  o: { kind: TDecisionKind; now: Date; inputs?: Record<string, unknown>; excludePoolIds?: string[]; why?: string },
+): Promise<TPlanOutcome> {
+  const submission = workload.spec as unknown as TWorkloadSubmission;
+  const remaining = remainingWorkload(workload, o.now);
+  // Every plan (replan, reconcile's retries) keeps away from pools where this workload's engine jobs failed.
+  const failed = await tx.assignment.findMany({
+    where: { workloadId: workload.id, state: "failed" },
+    select: { placement: true },
+  });
+  const failedPools = failed
+    .map((f) => (f.placement as { poolId?: string } | null)?.poolId)
+    .filter((id): id is string => !!id);
+  const { plan, routeReason, org } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, {
+    poolIds: [...failedPools, ...(o.excludePoolIds ?? [])],
+    forWorkloadId: workload.id,
+  });
+  const calibration = await loadOrgCalibration(workload.orgId, tx);
+  const inputs = {
+    ...o.inputs,
+    at: o.now.toISOString(),
+    progress: { completed: workload.progressDone, total: workload.progressTotal },
+    workload: remaining,
+    capacity: org.capacity.pools.map((p) => ({
+      ...p,
+      agentId: org.owners[p.id]?.agentId,
+      priceSource: org.owners[p.id]?.priceSource,
+    })),
+  };
+
+  if (org.agentsOnline > 0 && org.capacity.pools.length === 0 && failedPools.length > 0) {
+    const detail = "the engine failed this workload on every pool it may use";
+    await tx.workload.update({
+      where: { id: workload.id },
+      data: { status: "FAILED", statusDetail: detail, completedAt: o.now },
+    });
+    return { outcome: "failed", detail };
+  }
+  if (org.agentsOnline === 0 || org.capacity.pools.length === 0) return wait(tx, workload, WAITING_FOR_CAPACITY);
+  if (!plan.feasible) {
+    if (workload.priority === "urgent" && capacityBound(plan)) {
+      const rebalanced = await tx.decision.count({
+        where: { kind: "rebalance_pause", inputs: { path: ["urgentWorkloadId"], equals: workload.id } },
+      });
+      const tried = await tx.outboxEvent.count({ where: { jobId: `rebalance-${workload.id}` } });
+      if (!rebalanced && !tried) {
+        await enqueueViaOutbox(
+          tx,
+          "rebalance-for-workload",
+          { workloadId: workload.id },
+          { jobId: `rebalance-${workload.id}`, orgId: workload.orgId },
+        );
+        await tx.workload.update({
+          where: { id: workload.id },
+          data: { status: "PENDING", statusDetail: "urgent: looking for GPUs lower-priority work can lend" },
+        });
+        return { outcome: "rebalancing", detail: plan.binding?.detail ?? "" };
+      }
+    }
+    if (await fitsWhenCapacityFrees(plan, org, remaining, submission, calibration))
+      return wait(tx, workload, `${WAITING_FOR_CAPACITY}: ${plan.binding?.detail ?? "GPUs busy"}`);
+    const detail = `${plan.binding?.constraint ?? "infeasible"}: ${plan.binding?.detail ?? plan.reason}`;
+    await tx.workload.update({
+      where: { id: workload.id },
+      data: { status: "FAILED", statusDetail: detail.slice(0, 1000), completedAt: o.now },
+    });
+    await tx.decision.create({
+      data: {
+        orgId: workload.orgId,
+        workloadId: workload.id,
+        kind: o.kind,
+        inputs: inputs as object,
+        plan: plan as unknown as object,
+        alternatives: [],
+        reason: plan.reason,
+      },
+    });
+    return { outcome: "failed", detail };
+  }
+  const dispatched = await dispatchPlan(tx, {
+    workload,
+    remaining,
+    kind: o.kind,
+    option: plan,
+    engine: plan.engine,
+    alternatives: plan.alternatives,
+    // The planner's reason names the engine it sized for; only a re-route needs saying again.
+    reason: `${o.why ? `${o.why} ` : ""}${plan.reason.includes(`Engine: ${plan.engine},`) ? plan.reason : `${plan.reason} Engine: ${routeReason}.`}`,
+    inputs,
+    org,
+    calibration,
+  });
+  if (!dispatched) return wait(tx, workload, `${WAITING_FOR_CAPACITY}: the chosen pool has no agent`);
+  return { outcome: "dispatched", ...dispatched };
+}
+
+async function wait(tx: Tx, workload: Workload, detail: string): Promise<TPlanOutcome> {
+  // Reconcile retries it; the update also moves updatedAt, which names the next retry job.
+  await tx.workload.update({
+    where: { id: workload.id },
+    data: { status: "PENDING", statusDetail: detail.slice(0, 1000) },
+  });
+  return { outcome: "waiting", detail };
+}
+
+/** Infeasible for want of GPUs (more free ones, or more time on them), not for what the job is. */
+function capacityBound(plan: TPlan): boolean {
+  return ["availability", "deadline", "quota", "max-gpus"].includes(plan.binding?.constraint ?? "");
+}
+
+/**
+ * Busy, not impossible: the workload would fit if the pools' GPUs were all free — Koi's own
+ * assignments finish or a paused one's replicas are torn down (the engine reports them busy until
+ * its next heartbeat), or the engine's other jobs end. It waits; once the deadline makes even the
+ * whole pools too small, a retry fails it with the binding constraint.
+ */
+async function fitsWhenCapacityFrees(
+  plan: TPlan,
+  org: Awaited<ReturnType<typeof planOnOrgCapacity>>["org"],
+  remaining: ReturnType<typeof remainingWorkload>,
+  submission: TWorkloadSubmission,
+  calibration: TCalibrationTable,
+): Promise<boolean> {
+  if (!capacityBound(plan)) return false;
+  const whole = {
+    pools: org.capacity.pools.map(({ quota: _quota, ...p }) => {
+      const owner = org.owners[p.id];
+      return { ...p, available: owner?.total ?? p.available, ...(owner?.quota != null ? { quota: owner.quota } : {}) };
+    }),
+  };
+  const freed = await selectGpus(remaining, whole, { ...selectOptionsFor(submission), calibration, alternatives: 0 });
+  return freed.feasible;
+}

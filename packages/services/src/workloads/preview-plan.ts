@@ -1,0 +1,79 @@
+import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { routeEngine, selectGpus, type TCapacity, type TPlan, type TWorkload } from "@koi/planner";
+import { prisma, type Tx } from "@koi/db";
+import { buildOrgCapacity, type TOrgCapacity } from "./build-org-capacity.ts";
+import { checkSubmissionModel } from "./check-submission-model.ts";
+import { loadOrgCalibration } from "./load-calibration.ts";
+import { largestGroup, plannerWorkload, selectOptionsFor } from "./workload-inputs.ts";
+
+/** GPUs per pool the first (fast) search may use; see `planOnOrgCapacity`. */
+export const FIRST_PASS_POOL_GPUS = 64;
+
+export type TPlanResult = { plan: TPlan; routeReason: string; org: TOrgCapacity };
+
+/**
+ * Routes and sizes `workload` on the org's live capacity. Routing first (online → Tuna, batch →
+ * Orca) picks which agents' pools count; if the chosen plan routes elsewhere (e.g. mostly
+ * serverless GPUs → Tuna), it is sized once more on that engine's pools.
+ */
+export async function planOnOrgCapacity(
+  orgId: string,
+  submission: TWorkloadSubmission,
+  workload: TWorkload,
+  db: Tx,
+  exclude: { poolIds?: string[]; forWorkloadId?: string } = {},
+): Promise<TPlanResult> {
+  const calibration = await loadOrgCalibration(orgId, db);
+  const options = { ...selectOptionsFor(submission), calibration };
+  const firstRoute = routeEngine(workload);
+  const run = async (engine: TPlan["engine"]) => {
+    const org = await buildOrgCapacity(orgId, {
+      db,
+      engine,
+      ...(exclude.forWorkloadId ? { forWorkloadId: exclude.forWorkloadId } : {}),
+    });
+    const capacity: TCapacity = { pools: org.capacity.pools.filter((p) => !exclude.poolIds?.includes(p.id)) };
+    // Search time grows with pool size, and almost every workload needs a few replicas: search
+    // pools capped at FIRST_PASS_POOL_GPUS first, and the full pools only when that is infeasible.
+    const capped = {
+      pools: capacity.pools.map((p) => ({ ...p, available: Math.min(p.available, FIRST_PASS_POOL_GPUS) })),
+    };
+    const first = await selectGpus(workload, capped, options);
+    const wasCapped = capacity.pools.some((p) => p.available > FIRST_PASS_POOL_GPUS);
+    return {
+      org: { ...org, capacity },
+      plan: first.feasible || !wasCapped ? first : await selectGpus(workload, capacity, options),
+    };
+  };
+  let { org, plan } = await run(firstRoute.engine);
+  let route = plan.feasible ? routeEngine(workload, plan) : firstRoute;
+  if (route.engine !== firstRoute.engine) {
+    const again = await run(route.engine);
+    if (again.plan.feasible) ({ org, plan } = again);
+    else route = firstRoute;
+  }
+  // One assignment per workload (docs/workloads.md): a plan spread over several pools is re-sized
+  // on its largest group's pool alone when that pool can meet the SLO by itself.
+  const main = largestGroup(plan.replicas);
+  if (plan.feasible && main && new Set(plan.replicas.map((r) => r.poolId)).size > 1) {
+    const pool = org.capacity.pools.find((p) => p.id === main.poolId);
+    const single = pool ? await selectGpus(workload, { pools: [pool] }, { ...options, alternatives: 0 }) : null;
+    if (single?.feasible) plan = { ...single, alternatives: plan.alternatives };
+  }
+  return { plan: { ...plan, engine: route.engine }, routeReason: route.reason, org };
+}
+
+/**
+ * What Koi would do with this submission right now — same capacity and optimiser as the real
+ * plan, no writes. For the dashboard's live preview and `POST /api/v1/workloads/plan`.
+ */
+export async function previewPlan(orgId: string, submission: TWorkloadSubmission) {
+  checkSubmissionModel(submission);
+  const { plan, routeReason, org } = await planOnOrgCapacity(
+    orgId,
+    submission,
+    plannerWorkload(submission),
+    prisma as unknown as Tx,
+  );
+  return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline };
+}

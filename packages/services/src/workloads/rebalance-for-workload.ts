@@ -1,0 +1,213 @@
+import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { enqueueViaOutbox } from "@koi/core/outbox";
+import {
+  formatDuration,
+  PRIORITY_RANK,
+  rebalanceForUrgent,
+  routeEngine,
+  selectGpus,
+  type TPriority,
+} from "@koi/planner";
+import { prisma, type Prisma } from "@koi/db";
+import { publishCommandWakeup } from "../agents/command-wakeups.ts";
+import { writeCommand } from "../agents/issue-command.ts";
+import { buildOrgCapacity } from "./build-org-capacity.ts";
+import type { TPlacementRecord } from "./dispatch-plan.ts";
+import { loadOrgCalibration } from "./load-calibration.ts";
+import { lockOrgPlanning, lockWorkload } from "./lock-rows.ts";
+import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
+import type { TPauseInputs } from "./resume-paused-workloads.ts";
+import { remainingWorkload, selectOptionsFor, tokensPerRequest } from "./workload-inputs.ts";
+
+/**
+ * The `rebalance-for-workload` job, for an urgent workload that did not fit: the planner's
+ * `rebalanceForUrgent` picks strictly lower-priority RUNNING batch workloads with slack (each must
+ * still meet its own deadline) to pause or shrink; then the urgent one is planned again, whether
+ * anyone lent or not. A no-op unless the workload is still PENDING and nothing was lent to it yet.
+ */
+export async function rebalanceForWorkload(workloadId: string, now = new Date()) {
+  const head = await prisma.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
+  if (!head) return { outcome: "noop" as const, detail: "no such workload" };
+  const out = await prisma.$transaction(
+    async (tx) => {
+      await lockOrgPlanning(tx, head.orgId);
+      const urgent = await lockWorkload(tx, workloadId);
+      if (!urgent || urgent.status !== "PENDING")
+        return { outcome: "noop" as const, detail: `workload is ${urgent?.status ?? "gone"}`, wake: [] as string[] };
+      if (
+        await tx.decision.count({
+          where: { kind: "rebalance_pause", inputs: { path: ["urgentWorkloadId"], equals: workloadId } },
+        })
+      ) {
+        return { outcome: "noop" as const, detail: "already rebalanced", wake: [] as string[] };
+      }
+      const remaining = remainingWorkload(urgent, now);
+      const org = await buildOrgCapacity(urgent.orgId, { db: tx, engine: routeEngine(remaining).engine });
+      const rank = PRIORITY_RANK[(urgent.priority as TPriority) ?? "normal"];
+      const candidates = await tx.workload.findMany({
+        where: {
+          orgId: urgent.orgId,
+          status: "RUNNING",
+          kind: "batch",
+          deadlineAt: { not: null },
+          id: { not: urgent.id },
+        },
+        include: {
+          assignments: {
+            where: { state: { notIn: [...GPU_FREE_ASSIGNMENT_STATES] } },
+            orderBy: { createdAt: "desc" },
+            take: 1,
+          },
+        },
+      });
+      const lenders = candidates.filter(
+        (w) =>
+          PRIORITY_RANK[(w.priority as TPriority) ?? "normal"] < rank &&
+          w.assignments[0] &&
+          org.owners[(w.assignments[0].placement as unknown as TPlacementRecord).poolId],
+      );
+
+      // The urgent job's rate on each pool: size it as if every lender's GPUs were free.
+      const heldBy = new Map<string, number>();
+      for (const w of lenders) {
+        const p = w.assignments[0]!.placement as unknown as TPlacementRecord;
+        heldBy.set(p.poolId, (heldBy.get(p.poolId) ?? 0) + p.gpus);
+      }
+      const calibration = await loadOrgCalibration(urgent.orgId, tx);
+      const gross = {
+        pools: org.capacity.pools.map((p) => ({
+          ...p,
+          available: p.available + (heldBy.get(p.id) ?? 0),
+          ...(p.quota !== undefined ? { quota: p.quota + (heldBy.get(p.id) ?? 0) } : {}),
+        })),
+      };
+      // Only pools the urgent job may use (its allowed markets, its budget) count as lendable.
+      const sized = await selectGpus(remaining, gross, {
+        ...selectOptionsFor(urgent.spec as unknown as TWorkloadSubmission),
+        calibration,
+        alternatives: 0,
+      });
+      const perRequest = tokensPerRequest(urgent.spec as unknown as TWorkloadSubmission);
+      // Nobody can lend: planning decides between waiting for busy GPUs and failing on the binding constraint.
+      const decline = async (detail: string) => {
+        await tx.workload.update({
+          where: { id: urgent.id },
+          data: { statusDetail: `${WAITING_FOR_CAPACITY}: ${detail}`.slice(0, 1000) },
+        });
+        await enqueueViaOutbox(
+          tx,
+          "plan-workload",
+          { workloadId: urgent.id },
+          { jobId: `plan-${urgent.id}-not-rebalanced`, orgId: urgent.orgId },
+        );
+        return { outcome: "declined" as const, detail, wake: [] as string[] };
+      };
+      if (!sized.feasible || remaining.kind !== "batch" || !urgent.deadlineAt)
+        return decline(
+          `${sized.binding?.constraint ?? "infeasible"}: ${sized.binding?.detail ?? sized.reason} (even with lower-priority work paused)`,
+        );
+      const ratePerGpu = sized.tokensPerSecond / Math.max(1, sized.gpus) / perRequest;
+      const result = rebalanceForUrgent({
+        now: now.getTime() / 1000,
+        free: org.capacity,
+        urgent: {
+          id: urgent.id,
+          priority: "urgent",
+          deadline: urgent.deadlineAt.getTime() / 1000,
+          remainingWork: remaining.requests,
+          ratePerGpuByPool: Object.fromEntries(sized.replicas.map((g) => [g.poolId, ratePerGpu])),
+          stepByPool: Object.fromEntries(sized.replicas.map((g) => [g.poolId, g.tp])),
+        },
+        running: lenders.map((w) => {
+          const a = w.assignments[0]!;
+          const p = a.placement as unknown as TPlacementRecord;
+          const perReq = tokensPerRequest(w.spec as unknown as TWorkloadSubmission);
+          const remainingWork = Math.max(0, w.progressTotal - w.progressDone);
+          const rate = forecastRate(w, remainingWork, now, (p.predictedTps * p.replicas) / perReq);
+          return {
+            id: w.id,
+            priority: (w.priority as TPriority) ?? "normal",
+            deadline: w.deadlineAt!.getTime() / 1000,
+            remainingWork,
+            allocation: [{ poolId: p.poolId, gpus: p.gpus, ratePerGpu: rate / Math.max(1, p.gpus), step: p.tp }],
+          };
+        }),
+      });
+      if (!result.feasible) return decline(`rebalance: ${result.explanation}`);
+
+      const wake: string[] = [];
+      for (const action of result.actions) {
+        const lender = lenders.find((w) => w.id === action.workloadId);
+        if (!lender) continue;
+        await lockWorkload(tx, lender.id);
+        const a = lender.assignments[0]!;
+        const p = a.placement as unknown as TPlacementRecord;
+        const slack = `finishes ${formatDuration(action.deadline - action.predictedFinish)} before its deadline`;
+        const lent = Math.min(p.replicas, Math.ceil(action.gpus / p.tp));
+        const pause = action.kind === "pause" || lent >= p.replicas;
+        const after = pause ? p.replicas : p.replicas - lent;
+        if (pause) {
+          await writeCommand(tx, { orgId: lender.orgId, assignmentId: a.id, type: "pause", payload: {} });
+          await tx.assignment.update({ where: { id: a.id }, data: { state: "paused" } });
+          await tx.workload.update({
+            where: { id: lender.id },
+            data: { status: "PAUSED", statusDetail: `paused for ${urgent.name}; still meets its SLO: ${slack}` },
+          });
+        } else {
+          await writeCommand(tx, { orgId: lender.orgId, assignmentId: a.id, type: "scale", payload: { count: after } });
+          await tx.assignment.update({
+            where: { id: a.id },
+            data: { placement: { ...p, replicas: after, gpus: after * p.tp } as unknown as Prisma.InputJsonValue },
+          });
+          await tx.workload.update({
+            where: { id: lender.id },
+            data: { statusDetail: `lent ${lent * p.tp} GPUs to ${urgent.name}; still meets its SLO: ${slack}` },
+          });
+        }
+        const inputs: TPauseInputs = {
+          urgentWorkloadId: urgent.id,
+          urgentName: urgent.name,
+          assignmentId: a.id,
+          action: pause ? "pause" : "shrink",
+          replicasBefore: p.replicas,
+          replicasAfter: pause ? 0 : after,
+        };
+        await tx.decision.create({
+          data: {
+            orgId: lender.orgId,
+            workloadId: lender.id,
+            kind: "rebalance_pause",
+            inputs: { ...inputs, action: inputs.action, rebalance: result as unknown as Prisma.InputJsonValue },
+            plan: { ...action } as unknown as Prisma.InputJsonValue,
+            alternatives: [],
+            reason: `${pause ? "Paused" : `Shrunk by ${lent} replicas`} for urgent ${urgent.name}; still meets its SLO: ${slack}. ${result.explanation}`,
+          },
+        });
+        wake.push(a.agentId);
+      }
+      await enqueueViaOutbox(
+        tx,
+        "plan-workload",
+        { workloadId: urgent.id },
+        { jobId: `plan-${urgent.id}-rebalanced`, orgId: urgent.orgId },
+      );
+      return { outcome: "rebalanced" as const, detail: result.explanation, wake };
+    },
+    { maxWait: 20_000, timeout: 60_000 },
+  );
+  await Promise.all(out.wake.map((id) => publishCommandWakeup(id)));
+  return { outcome: out.outcome, detail: out.detail };
+}
+
+/**
+ * Requests/s a lender can be counted on for: the modelled rate, or less when its latest forecast's
+ * median finish says so. A job falling behind must not look like it has slack to lend; one whose
+ * forecast says "never" or a finish already past (stalled) lends nothing.
+ */
+function forecastRate(w: { forecast: Prisma.JsonValue }, remainingWork: number, now: Date, modelled: number): number {
+  const forecast = w.forecast as { p50?: string | null } | null;
+  if (!forecast || !("p50" in forecast)) return modelled; // not forecast yet: no evidence against the model
+  const seconds = forecast.p50 ? (Date.parse(forecast.p50) - now.getTime()) / 1000 : NaN;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(modelled, remainingWork / seconds) : 0;
+}

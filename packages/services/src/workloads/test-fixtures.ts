@@ -1,0 +1,90 @@
+import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
+import type { TAssignmentReport } from "@koi/contracts/agent/reports";
+import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { createTestOrg } from "@koi/db/factories";
+import { prisma } from "@koi/db";
+import { recordHeartbeat } from "../agents/record-heartbeat.ts";
+import { registerAgent } from "../agents/register-agent.ts";
+import { registration } from "../agents/test-fixtures.ts";
+
+const orgIds: string[] = [];
+
+/** Tests only: an org with one ONLINE sim agent reporting `pools`. */
+export async function orgWithAgent(pools: TGpuPool[]) {
+  const org = await createTestOrg();
+  orgIds.push(org.id);
+  const { agentId } = await registerAgent(org.id, "key_test", registration("sim"));
+  await recordHeartbeat(org.id, agentId, { inventory: { pools }, assignments: [] });
+  return { org, agentId };
+}
+
+export const h100Pool = (available = 64, id = "h100-od"): TGpuPool => ({
+  id,
+  gpuType: "H100-SXM",
+  market: "on-demand",
+  total: available,
+  available,
+  quota: null,
+  pricePerGpuHour: 6.88,
+});
+export const a100Pool = (available = 64, id = "a100-od"): TGpuPool => ({
+  id,
+  gpuType: "A100-80GB",
+  market: "on-demand",
+  total: available,
+  available,
+  quota: null,
+  pricePerGpuHour: 4.1,
+});
+
+export function batchSubmission(
+  over: Partial<Extract<TWorkloadSubmission, { kind: "batch" }>> = {},
+): TWorkloadSubmission {
+  return {
+    kind: "batch",
+    model: "meta-llama/Llama-3.1-8B-Instruct",
+    requests: 20_000,
+    avgInputTokens: 1000,
+    avgOutputTokens: 300,
+    deadlineHours: 2,
+    ...over,
+  };
+}
+
+export function report(
+  over: Omit<Partial<TAssignmentReport>, "at"> & {
+    seq: number;
+    completed: number;
+    total: number;
+    at: Date;
+    costUsd?: number;
+  },
+): TAssignmentReport {
+  const { completed, total, at, costUsd, ...rest } = over;
+  return {
+    epoch: 1,
+    state: "running",
+    at: at.toISOString(),
+    progress: { completed, total, unit: "requests" },
+    usage: [
+      { component: "on-demand", gpuType: "H100-SXM", seconds: over.seq * 10, costUsd: costUsd ?? over.seq * 0.1 },
+    ],
+    ...rest,
+  };
+}
+
+export async function liveAssignment(workloadId: string) {
+  return prisma.assignment.findFirstOrThrow({
+    where: { workloadId, state: { notIn: [...ENDED_ASSIGNMENT_STATES] } },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
+/**
+ * Deletes the unpublished outbox rows of the orgs these fixtures made: no worker runs during these
+ * tests, and later test files relay (and count) the shared database's outbox.
+ */
+export async function dropOutboxRows(): Promise<void> {
+  await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
+}

@@ -1,0 +1,69 @@
+import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import type { TWorkloadSpec } from "@koi/contracts/agent/commands";
+import type { TReplicaGroup, TSelectOptions, TWorkload } from "@koi/planner";
+import type { Workload } from "@koi/db";
+
+const HOUR_MS = 3_600_000;
+
+/** The planner's workload: the submission minus name/budget/markets. */
+export function plannerWorkload(s: TWorkloadSubmission): TWorkload {
+  const { name: _name, budgetUsd: _budget, allowedMarkets: _markets, input: _input, ...workload } = s;
+  return workload;
+}
+
+/**
+ * The planner's view of what is left to do now: batch work shrinks to the requests not yet done
+ * and the hours left to the (fixed) deadline, so a replan sizes for the remainder.
+ */
+export function remainingWorkload(w: Pick<Workload, "spec" | "deadlineAt" | "progressDone">, now: Date): TWorkload {
+  const base = plannerWorkload(w.spec as unknown as TWorkloadSubmission);
+  if (base.kind !== "batch") return base;
+  const requests = Math.max(1, Math.ceil(base.requests - w.progressDone));
+  const hoursLeft = w.deadlineAt ? (w.deadlineAt.getTime() - now.getTime()) / HOUR_MS : base.deadlineHours;
+  // The planner needs a positive horizon; a passed deadline becomes "now", which it reports as infeasible.
+  return { ...base, requests, deadlineHours: Math.max(hoursLeft, 1 / 3600) };
+}
+
+export function selectOptionsFor(s: TWorkloadSubmission): TSelectOptions {
+  return {
+    ...(s.allowedMarkets ? { allowedMarkets: s.allowedMarkets } : {}),
+    ...(s.budgetUsd !== undefined ? { budget: s.budgetUsd } : {}),
+  };
+}
+
+/** What the engine is told to run (deploy payload); batch input (where Orca reads it) passes through. */
+export function workloadSpecFor(w: Pick<Workload, "deadlineAt" | "spec">, remaining: TWorkload): TWorkloadSpec {
+  if (remaining.kind === "batch") {
+    const input = (w.spec as unknown as TWorkloadSubmission).input;
+    return {
+      kind: "batch",
+      model: remaining.model,
+      requests: remaining.requests,
+      avgInputTokens: Math.round(remaining.avgInputTokens),
+      avgOutputTokens: Math.round(remaining.avgOutputTokens),
+      ...(w.deadlineAt ? { deadlineAt: w.deadlineAt.toISOString() } : {}),
+      ...(remaining.priority ? { priority: remaining.priority } : {}),
+      ...(input ? { input } : {}),
+    };
+  }
+  return {
+    kind: "online",
+    model: remaining.model,
+    avgInputTokens: Math.round(remaining.avgInputTokens),
+    avgOutputTokens: Math.round(remaining.avgOutputTokens),
+    requestsPerSecond: remaining.requestsPerSecond,
+    ...(remaining.priority ? { priority: remaining.priority } : {}),
+  };
+}
+
+export function tokensPerRequest(s: TWorkloadSubmission): number {
+  return s.avgInputTokens + s.avgOutputTokens;
+}
+
+/** The replica group with the most GPUs: the one a single assignment runs. */
+export function largestGroup(groups: readonly TReplicaGroup[]): TReplicaGroup | undefined {
+  return groups.reduce<TReplicaGroup | undefined>(
+    (best, g) => (!best || g.count * g.tp > best.count * best.tp ? g : best),
+    undefined,
+  );
+}
