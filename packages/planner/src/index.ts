@@ -13,6 +13,14 @@ export {
   type TCalibrationEntry,
   type TCalibrationKey,
 } from "./perf/calibration.ts";
+export {
+  resolvePoolShape,
+  startupHours,
+  PROVISIONING_SECONDS,
+  DEFAULT_LOAD_GBS,
+  type TMachineShape,
+} from "./machines/resolve-pool-shape.ts";
+export { kvTransferMs } from "./select/evaluate-plan.ts";
 export { selectGpus, selectGpusWith, DEFAULT_SAFETY_MARGIN, type TSelectOptions } from "./select/select-gpus.ts";
 export { routeEngine, VM_PROVISIONING_HOURS, type TRouteDecision, type TRoutePlan } from "./route/route-engine.ts";
 export { createRandom, type TRandom } from "./random/seeded-random.ts";
