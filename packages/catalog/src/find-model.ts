@@ -54,7 +54,14 @@ export function resolveModel(input: { model: string; architecture?: TModelArchit
   return findModel(input.model);
 }
 
-/** Quantised checkpoints say so in their name ("…-FP8"); everything else is served in BF16. */
+/** Quantised checkpoints say so in their name ("…-FP8"); otherwise the catalog's published precision, else BF16. */
+export function publishedPrecision(name: string): TPrecision {
+  const fromName = precisionFromName(name);
+  if (fromName !== "bf16") return fromName;
+  return byKey.get(lookupKey(name))?.precision ?? "bf16";
+}
+
+/** What a checkpoint's name says about its weights ("…-FP8", "…-AWQ"); BF16 when it says nothing. */
 export function precisionFromName(name: string): TPrecision {
   const lower = name.toLowerCase();
   if (/(^|[-_/])fp8([-_]|$)/.test(lower) || lower.includes("w8a8")) return "fp8";

@@ -4,7 +4,7 @@ export { MARKETS, type TMarket } from "./markets.ts";
 export { TP_DEGREES } from "./tensor-parallel.ts";
 export type { TModelArchitecture, TPrecision } from "./model-architecture.ts";
 export { findGpu, tryFindGpu, GPUS, type TGpuSpec } from "./gpus.ts";
-export { findModel, resolveModel, precisionFromName } from "./find-model.ts";
+export { findModel, resolveModel, precisionFromName, publishedPrecision } from "./find-model.ts";
 export { MODELS, modelFromArchitecture, type TModelSpec, type TMoeSpec } from "./model-specs.ts";
 export {
   PRICES,
@@ -16,6 +16,13 @@ export {
   type TPriceMarket,
 } from "./prices.ts";
 export { UnknownNameError } from "./closest-names.ts";
+export {
+  INSTANCE_SHAPES,
+  findInstanceShape,
+  tryFindInstanceShape,
+  shapesForGpu,
+  type TInstanceShape,
+} from "./instance-shapes.ts";
 export { lookupTunaServerlessPrice } from "./tuna/lookup-tuna-serverless-price.ts";
 export {
   tunaCostFromRouteStats,

@@ -1,4 +1,4 @@
-import type { TModelArchitecture } from "./model-architecture.ts";
+import type { TModelArchitecture, TPrecision } from "./model-architecture.ts";
 
 export type TMoeSpec = {
   experts: number;
@@ -26,6 +26,8 @@ export type TModelSpec = {
   /** Parameters in routed experts (all of them); 0 for dense models. */
   expertParamsB: number;
   maxContext: number;
+  /** Precision of the published weights (DeepSeek-V3 ships FP8; most others BF16). */
+  precision: TPrecision;
   moe?: TMoeSpec;
   mla?: { kvLoraRank: number; ropeDim: number; qLoraRank?: number };
   source: string;
@@ -34,9 +36,10 @@ export type TModelSpec = {
 const GENZ = "GenZ Models/Model_sets (mirrors HF config.json), via PERF_MODEL_AND_PRICES.md §5 (2026)";
 const HF = "HF config.json of the named repo (not in the research notes; copied from the model card, 2025)";
 
-type TShape = Omit<TModelSpec, "paramsTotalB" | "paramsActiveB" | "expertParamsB"> & {
+type TShape = Omit<TModelSpec, "paramsTotalB" | "paramsActiveB" | "expertParamsB" | "precision"> & {
   paramsTotalB?: number;
   paramsActiveB?: number;
+  precision?: TPrecision;
 };
 
 /** MLA projections: low-rank Q (or full), the shared KV latent, its up-projections, and O. */
@@ -65,7 +68,7 @@ export function withParams(shape: TShape): TModelSpec {
   const expertParamsB = moe ? (routed / 1e9) * (total / derivedTotal) : 0;
   const active =
     shape.paramsActiveB ?? (moe ? total - expertParamsB + (expertParamsB * moe.topK) / moe.experts : total);
-  return { ...shape, paramsTotalB: total, paramsActiveB: active, expertParamsB };
+  return { ...shape, precision: shape.precision ?? "bf16", paramsTotalB: total, paramsActiveB: active, expertParamsB };
 }
 
 /** Builds a spec from user-supplied architecture numbers (the workload's `architecture`). */
@@ -98,6 +101,7 @@ export const MODELS: readonly TModelSpec[] = [
       "meta-llama/Llama-3.1-8B",
       "meta-llama/Meta-Llama-3.1-8B",
       "meta-llama/Meta-Llama-3-8B",
+      "nvidia/Llama-3.1-8B-Instruct-FP8",
       "llama-3-8b",
       "llama3-8b",
     ],
@@ -117,6 +121,7 @@ export const MODELS: readonly TModelSpec[] = [
       "meta-llama/Llama-3.3-70B",
       "meta-llama/Meta-Llama-3-70B",
       "deepseek-ai/DeepSeek-R1-Distill-Llama-70B",
+      "nvidia/Llama-3.3-70B-Instruct-FP8",
       "llama-3.3-70b",
       "llama-3-70b",
       "llama3-70b",
@@ -299,6 +304,8 @@ export const MODELS: readonly TModelSpec[] = [
     maxContext: 131072,
     moe: { experts: 256, topK: 8, sharedExperts: 1, expertFfnSize: 2048, denseLayers: 3 },
     mla: { kvLoraRank: 512, ropeDim: 64, qLoraRank: 1536 },
+    // The published checkpoint is FP8 (block-wise e4m3), 671 GB of weights.
+    precision: "fp8",
     paramsTotalB: 671,
     paramsActiveB: 37,
     source: GENZ,

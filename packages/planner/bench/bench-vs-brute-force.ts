@@ -1,7 +1,6 @@
 import { bruteForceSelect } from "../src/select/brute-force.ts";
 import { randomSmallInstance } from "../src/select/random-instances.ts";
 import { selectGpusWith, selectionProblem } from "../src/select/select-gpus.ts";
-import { loadHighs } from "../src/select/selection-milp.ts";
 
 // The optimiser against exhaustive enumeration on small seeded instances. Goal: equal cost within
 // 0.5%, and never infeasible when brute force finds a plan.
@@ -18,7 +17,6 @@ export type TBruteForceBenchmark = {
 };
 
 export async function runBruteForceBenchmark(instances = 300): Promise<TBruteForceBenchmark> {
-  const highs = await loadHighs();
   const result = {
     instances,
     bothFeasible: 0,
@@ -36,7 +34,7 @@ export async function runBruteForceBenchmark(instances = 300): Promise<TBruteFor
       maxGpus: options.maxGpus,
       budget: options.budget,
     });
-    const plan = selectGpusWith(highs, workload, capacity, { ...options, alternatives: 0 });
+    const plan = selectGpusWith(workload, capacity, { ...options, alternatives: 0 });
     if (!oracle) {
       if (plan.feasible) result.spurious += 1;
       else result.bothInfeasible += 1;

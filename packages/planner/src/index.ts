@@ -1,6 +1,8 @@
 // Public API of @koi/planner.
 export * from "./types.ts";
 export { predictPerformance, type TPerfInput, type TPerfResult } from "./perf/predict-performance.ts";
+export { parsePerfRows } from "./perf/parse-perf-rows.ts";
+export { errorBand, predictRow, type TRowResult } from "./perf/predict-row.ts";
 export { ENGINE_PROFILES, type TEngineProfile, type TEngineProfileName } from "./perf/engine-profiles.ts";
 export {
   emptyCalibration,
@@ -11,8 +13,15 @@ export {
   type TCalibrationEntry,
   type TCalibrationKey,
 } from "./perf/calibration.ts";
+export {
+  resolvePoolShape,
+  startupHours,
+  PROVISIONING_SECONDS,
+  DEFAULT_LOAD_GBS,
+  type TMachineShape,
+} from "./machines/resolve-pool-shape.ts";
+export { kvTransferMs } from "./select/evaluate-plan.ts";
 export { selectGpus, selectGpusWith, DEFAULT_SAFETY_MARGIN, type TSelectOptions } from "./select/select-gpus.ts";
-export { loadHighs } from "./select/selection-milp.ts";
 export { routeEngine, VM_PROVISIONING_HOURS, type TRouteDecision, type TRoutePlan } from "./route/route-engine.ts";
 export { createRandom, type TRandom } from "./random/seeded-random.ts";
 export { estimateRate, ZProgressSample, type TProgressSample, type TRateEstimate } from "./forecast/estimate-rate.ts";

@@ -35,6 +35,29 @@ export type TWorkload = TBatchWorkload | TOnlineWorkload;
 
 const ZMarket = z.enum(MARKETS);
 
+/**
+ * The machines a pool's GPUs come in, as an agent reports them (or the catalog knows them from
+ * `instanceType`): the planner buys whole machines, keeps TP inside one and spans pipeline stages
+ * across several over `networkGbps`. Fields given override the catalog's.
+ */
+export const ZPoolShape = z
+  .strictObject({
+    /** Cloud instance type, e.g. "g6e.12xlarge" (catalog: @koi/catalog INSTANCE_SHAPES). */
+    instanceType: z.string().min(1).optional(),
+    gpusPerMachine: z.number().int().positive().max(16).optional(),
+    interconnect: z.enum(["nvlink", "pcie"]).optional(),
+    /** Network between machines, Gbit/s per machine. */
+    networkGbps: z.number().positive().optional(),
+    /** Weights from storage into GPU memory, GB/s per machine. */
+    loadGBs: z.number().positive().optional(),
+    /** What the cloud bills per machine-hour; default pricePerGpuHour × gpusPerMachine. */
+    pricePerMachineHour: z.number().nonnegative().optional(),
+  })
+  .refine((s) => s.instanceType !== undefined || s.gpusPerMachine !== undefined, {
+    message: "give instanceType or gpusPerMachine",
+  });
+export type TPoolShape = z.infer<typeof ZPoolShape>;
+
 export const ZCapacityPool = z.strictObject({
   id: z.string().min(1),
   gpuType: z.string().min(1),
@@ -48,6 +71,8 @@ export const ZCapacityPool = z.strictObject({
   replicaSizes: z.array(z.number().int().positive()).min(1).optional(),
   region: z.string().optional(),
   cluster: z.string().optional(),
+  /** Whole machines: absent, the pool sells single GPUs (serverless, or shapes not yet reported). */
+  shape: ZPoolShape.optional(),
 });
 export type TCapacityPool = z.infer<typeof ZCapacityPool>;
 
@@ -70,9 +95,14 @@ export type TReplicaGroup = {
   gpuType: string;
   market: TMarket;
   tp: number;
-  /** Replicas in this group; each uses `tp` GPUs. */
+  /** Replicas in this group; each uses `tp` × `pp` GPUs. */
   count: number;
   role: TRole;
+  /** Pipeline stages per replica (1 unless the pool's machines are known). */
+  pp?: number;
+  /** Whole machines the group rents (pools with a shape); the bill is per machine. */
+  machines?: number;
+  instanceType?: string;
 };
 
 export type TLatency = { ttftMs: number; tpotMs: number };
@@ -85,8 +115,12 @@ export type TPlanOption = {
   replicas: TReplicaGroup[];
   gpus: number;
   costPerHour: number;
-  /** Batch: hours to finish all tokens at the predicted throughput. */
+  /** Batch: hours to finish all tokens at the predicted throughput, start-up included. */
   predictedHours?: number;
+  /** Batch: the same at the model's P90 (throughput at the 10th percentile of measured ÷ predicted). */
+  predictedHoursP90?: number;
+  /** Hours from the decision until the slowest replica serves: provisioning plus model load. */
+  startupHours?: number;
   /** Online: predicted p95-ish latency at the planned load. */
   predictedLatency?: TLatency;
   /** Batch: costPerHour × predictedHours. Online: cost of one hour. */

@@ -22,9 +22,8 @@ export type TReplicaPerf = {
 const FALLBACK_MODEL = "llama-3.1-8b";
 
 /**
- * One replica's steady-state numbers from the planner's roofline model, with per-replica noise.
- * PP is folded into the TP group (the GPUs hold the weights either way) with a pipeline-bubble
- * discount; that is an approximation the planner does not make for real plans.
+ * One replica's steady-state numbers from the planner's performance model (TP within a machine,
+ * PP stages across machines, with their bubbles and hand-offs), with per-replica noise.
  */
 export function replicaPerf(args: {
   model: string;
@@ -44,15 +43,15 @@ export function replicaPerf(args: {
     if (!(error instanceof UnknownNameError)) throw error;
     model = FALLBACK_MODEL;
   }
-  const gpus = Math.min(args.tp * args.pp, 8);
   const perf = predictPerformance({
     model,
     gpu: orcaToKoiGpu(args.orcaGpu, args.gpuMemoryGb),
-    tp: gpus,
+    tp: args.tp,
+    pp: args.pp,
     inputTokens: args.avgIn,
     outputTokens: args.avgOut,
   });
-  const factor = args.random.logNormal(1, args.noise) * (args.pp > 1 ? 0.9 ** (args.pp - 1) : 1);
+  const factor = args.random.logNormal(1, args.noise);
   const busy = perf.bound === "compute" ? args.random.uniform(78, 92) : args.random.uniform(55, 75);
   return {
     fits: perf.fits,

@@ -1,5 +1,4 @@
 import { selectGpusWith } from "../../src/select/select-gpus.ts";
-import { loadHighs } from "../../src/select/selection-milp.ts";
 import { boundFleetHindsight } from "../../src/sim/bound-fleet-hindsight.ts";
 import { boundOnlineIntegral } from "../../src/sim/bound-online-integral.ts";
 import type { TFleetResult, TFleetTrace } from "../../src/sim/fleet-types.ts";
@@ -18,10 +17,16 @@ export type TFleetRuns = {
   odPeak: TFleetResult & { sizing: TStaticFleetSizing };
   cheapestSingle: TFleetResult & { sizing: TStaticFleetSizing };
   orca: TFleetResult;
+  /** Orca's rule allowed the markets Koi uses (on-demand and spot). */
+  orcaSameMarkets: TFleetResult;
+  /** Koi on the batch jobs alone and on the online services alone, to split its gap to the bounds. */
+  koiBatchOnly: TFleetResult;
+  koiOnlineOnly: TFleetResult;
   bound: {
     relaxed: number;
     relaxedBatch: number;
     integralOnline: number;
+    relaxedOnline: number;
     tight: number;
     status: string;
     variables: number;
@@ -41,15 +46,15 @@ function withPoolFor(trace: TFleetTrace, sizing: TStaticFleetSizing): TFleetTrac
   };
 }
 
-export async function createKoiSelect() {
-  const highs = await loadHighs();
-  // Koi's policy applies its own margins, so the optimiser is asked for the exact target.
+export function createKoiSelect() {
+  // Koi's policy applies its own margins and re-plans from observed progress, so the optimiser is
+  // asked for the exact target at the model's median rather than sized at P90 up front.
   return (workload: TWorkload, capacity: TCapacity) =>
-    selectGpusWith(highs, workload, capacity, { safetyMargin: 0, alternatives: 0 });
+    selectGpusWith(workload, capacity, { safetyMargin: 0, alternatives: 0, risk: "p50" });
 }
 
 export async function runFleetPolicies(trace: TFleetTrace): Promise<TFleetRuns> {
-  const select = await createKoiSelect();
+  const select = createKoiSelect();
   const started = performance.now();
   const koi = await simulateFleet(trace, createKoiPolicy({ select }));
   const koiSeconds = (performance.now() - started) / 1000;
@@ -75,20 +80,28 @@ export async function runFleetPolicies(trace: TFleetTrace): Promise<TFleetRuns> 
   };
 
   const orca = await simulateFleet(trace, createOrcaRooflinePolicy());
+  const orcaSameMarkets = await simulateFleet(trace, createOrcaRooflinePolicy({ markets: ["on-demand", "spot"] }));
+  const koiBatchOnly = await simulateFleet({ ...trace, services: [] }, createKoiPolicy({ select }));
+  const koiOnlineOnly = await simulateFleet({ ...trace, jobs: [] }, createKoiPolicy({ select }));
 
   const relaxed = await boundFleetHindsight(trace);
   const relaxedBatch = await boundFleetHindsight({ ...trace, services: [] });
   const integralOnline = boundOnlineIntegral(trace).cost;
+  const relaxedOnline = await boundFleetHindsight({ ...trace, jobs: [] });
   return {
     koi,
     odPeak,
     cheapestSingle,
     orca,
+    orcaSameMarkets,
+    koiBatchOnly,
+    koiOnlineOnly,
     koiSeconds,
     bound: {
       relaxed: relaxed.cost.total,
       relaxedBatch: relaxedBatch.cost.total,
       integralOnline,
+      relaxedOnline: relaxedOnline.cost.total,
       tight: relaxedBatch.cost.total + integralOnline,
       status: relaxed.status,
       variables: relaxed.variables,

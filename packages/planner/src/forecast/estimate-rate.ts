@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FITTED_COEFFICIENTS } from "../perf/fitted-coefficients.ts";
 
 /**
  * One progress report. `t` is epoch **seconds** (the unit Orca's webhooks and Koi's reports
@@ -11,6 +12,14 @@ export const ZProgressSample = z.object({
   total: z.number().positive(),
 });
 export type TProgressSample = z.infer<typeof ZProgressSample>;
+
+const band = FITTED_COEFFICIENTS.logErrorQuantiles.tokensPerSecond;
+/**
+ * The prior's spread is the planner's: the performance model's band on held-out measured runs
+ * (ln(measured ÷ predicted) from P10 to P90 spans 2 × 1.28 standard deviations), so a plan sized
+ * at P90 and the forecast before any progress tell the same story.
+ */
+export const MODEL_RELATIVE_SD = band ? (band.p90 - band.p10) / (2 * 1.2815515655446004) : 0.3;
 
 export type TRateEstimate = {
   /** Posterior mean rate, work units per second. */
@@ -27,7 +36,7 @@ export type TEstimateRateInput = {
   samples: readonly TProgressSample[];
   /** What the perf model predicts for the current allocation (work units per second). */
   modelledRate: number;
-  /** Relative standard deviation we give the perf model's prediction. */
+  /** Relative standard deviation we give the perf model's prediction (default: its band). */
   priorRelativeSd?: number;
   /** Recent progress counts more: an increment this old has half the weight. */
   halfLifeSeconds?: number;
@@ -43,7 +52,7 @@ export type TEstimateRateInput = {
  * (launch, model load) are skipped because they say nothing about the serving rate.
  */
 export function estimateRate(input: TEstimateRateInput): TRateEstimate {
-  const priorSd = Math.max(1e-12, input.modelledRate * (input.priorRelativeSd ?? 0.3));
+  const priorSd = Math.max(1e-12, input.modelledRate * (input.priorRelativeSd ?? MODEL_RELATIVE_SD));
   const prior = { mean: input.modelledRate, sd: priorSd };
   const halfLife = input.halfLifeSeconds ?? 3600;
   const samples = [...input.samples]

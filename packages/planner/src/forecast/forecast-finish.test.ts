@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createRandom } from "../random/seeded-random.ts";
-import { estimateRate, type TProgressSample } from "./estimate-rate.ts";
+import { estimateRate, MODEL_RELATIVE_SD, type TProgressSample } from "./estimate-rate.ts";
 import { forecastFinish, normalCdf } from "./forecast-finish.ts";
 import { formatDuration } from "./format-duration.ts";
 
@@ -34,7 +34,10 @@ describe("estimateRate", () => {
       modelledRate: 2,
     });
     expect(e).toMatchObject({ mean: 2, observed: null });
-    expect(e.sd).toBeCloseTo(0.6, 12);
+    // The prior's spread is the performance model's band: P10–P90 of ln(measured ÷ predicted).
+    expect(e.sd).toBeCloseTo(2 * MODEL_RELATIVE_SD, 12);
+    expect(MODEL_RELATIVE_SD).toBeGreaterThan(0.1);
+    expect(MODEL_RELATIVE_SD).toBeLessThan(0.5);
   });
 
   it("follows exact progress and forgets a wrong prior", () => {

@@ -1,44 +1,62 @@
-// Serving-engine behaviour the roofline cannot see: scheduler caps, memory headroom and the CPU
-// time each decode step spends outside the GPU.
+// Serving-engine settings the model takes as inputs. How much host time an engine spends per step
+// is a fitted coefficient per engine generation (perf-coefficients.ts); what is here are the
+// engine's own defaults and switches.
+
+/**
+ * "legacy": vLLM ≤ 0.5 and the 2023 research engines, whose Python scheduler ran between GPU steps;
+ * "modern": vLLM ≥ 0.6 (multi-step, then the V1 engine), TensorRT-LLM, SGLang.
+ */
+export type TEngineGeneration = "modern" | "legacy";
 
 export type TEngineProfile = {
   name: string;
-  /** Scheduler cap on concurrent sequences (vLLM --max-num-seqs). */
-  maxNumSeqs: number;
-  /** Fraction of HBM the engine may use (vLLM --gpu-memory-utilization). */
+  generation: TEngineGeneration;
+  /** Scheduler cap on concurrent sequences (vLLM --max-num-seqs); undefined: the engine's default for the GPU. */
+  maxNumSeqs?: number;
+  /** Fraction of GPU memory the engine may use (vLLM --gpu-memory-utilization). */
   memoryUtilization: number;
-  /** Activations, CUDA graphs and NCCL buffers per GPU, GB (research notes: 2–4 GB, est.). */
-  overheadGbPerGpu: number;
-  /** Host time per decode step that does not overlap the GPU. */
-  stepOverheadMs: number;
-  /** Extra host time per running sequence per step (Python scheduling, detokenisation). */
-  perSequenceOverheadMs: number;
-  /** Extra host time per sequence per step for each additional TP worker (broadcast of inputs). */
-  perSequencePerWorkerMs: number;
+  /** CUDA graphs replay decode steps without per-kernel launches; eager mode (enforce_eager) does not. */
+  cudaGraphs: boolean;
+  /** Most prompt tokens one step prefills (vLLM max_num_batched_tokens, at least one whole prompt). */
+  maxBatchedTokens: number;
 };
 
 export const ENGINE_PROFILES = {
-  // vLLM ≥ 0.6 (multi-step / V1 scheduler) and TensorRT-LLM: host work overlaps the GPU.
-  modern: {
-    name: "modern",
-    maxNumSeqs: 256,
-    memoryUtilization: 0.9,
-    overheadGbPerGpu: 2,
-    stepOverheadMs: 1.5,
-    perSequenceOverheadMs: 0.01,
-    perSequencePerWorkerMs: 0,
-  },
-  // vLLM ≤ 0.5.x: the scheduler ran between steps. The vLLM 0.6 blog (blog.vllm.ai 2024-09-05)
-  // measured the GPU idle for most of each step on 8B/H100; Lambda saw power draw at ~60%.
+  modern: { name: "vllm", generation: "modern", memoryUtilization: 0.9, cudaGraphs: true, maxBatchedTokens: 8192 },
+  // The 2023 engines had no CUDA graphs (vLLM added them in 0.2.x and enabled them later).
   "vllm-0.5": {
-    name: "vllm-0.5",
-    maxNumSeqs: 256,
+    name: "vllm 0.5",
+    generation: "legacy",
     memoryUtilization: 0.9,
-    overheadGbPerGpu: 2,
-    stepOverheadMs: 3,
-    perSequenceOverheadMs: 0.17,
-    perSequencePerWorkerMs: 0.05,
+    cudaGraphs: false,
+    maxBatchedTokens: 4096,
   },
 } as const satisfies Record<string, TEngineProfile>;
 
 export type TEngineProfileName = keyof typeof ENGINE_PROFILES;
+
+/**
+ * Reads an engine column such as "vllm 0.10.0", "vllm", "splitwise profiling (2023)" or
+ * "tensorrt-llm 0.6". vLLM before 0.6 and anything dated 2023 or earlier is legacy; every other
+ * engine (and an unversioned "vllm") is taken as modern.
+ */
+export function engineFromName(name: string): TEngineProfile {
+  const lower = name.trim().toLowerCase();
+  const version = /vllm[\s-]*v?(\d+)\.(\d+)/.exec(lower);
+  const year = /\b(20\d\d)\b/.exec(lower);
+  const legacy =
+    (version !== null && Number(version[1]) === 0 && Number(version[2]) < 6) ||
+    (year !== null && Number(year[1]) <= 2023);
+  const base = legacy ? ENGINE_PROFILES["vllm-0.5"] : ENGINE_PROFILES.modern;
+  return { ...base, name: name.trim() || base.name };
+}
+
+/**
+ * vLLM's default --max-num-seqs: 1024 on GPUs with 70 GB or more except A100, else 256
+ * (vllm/engine/arg_utils.py, V1 defaults); legacy engines used 256 everywhere.
+ */
+export function defaultMaxNumSeqs(engine: TEngineProfile, gpu: { id: string; memoryGb: number }): number {
+  if (engine.maxNumSeqs !== undefined) return engine.maxNumSeqs;
+  if (engine.generation === "legacy") return 256;
+  return gpu.memoryGb >= 70 && !gpu.id.startsWith("A100") ? 1024 : 256;
+}

@@ -17,7 +17,7 @@ import { kvBytesPerToken, touchedWeightBytesPerGpu } from "./roofline.ts";
 // - vLLM 0.6 vs 0.5.3 and Lambda H100 vs A100: ratios without the lengths, TP or batch behind them
 //   (the H100/A100 direction is checked separately below).
 // - "Llama-70B 4×A100 batch 128 → 1,820 tok/s": a pitch claim, not a measurement.
-const SHAREGPT = { inputTokens: 205, outputTokens: 197 };
+const SHAREGPT = { inputTokens: 205, outputTokens: 197, maxNumSeqs: 256 };
 const OLD_VLLM = ENGINE_PROFILES["vllm-0.5"];
 const trt = (batch: number) => ({ ...ENGINE_PROFILES.modern, maxNumSeqs: batch });
 // NIM's FP8 profiles keep the KV cache in FP8; with BF16 KV, 50 × 5.5k-token sequences would not fit.

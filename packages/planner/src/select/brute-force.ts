@@ -25,10 +25,17 @@ function poolChoices(candidates: readonly TCandidate[], gpus: number): number[][
       return;
     }
     const c = candidates[i] as TCandidate;
-    for (let n = 0; n * c.tp <= left && n <= c.maxCount; n += 1) walk(i + 1, left - n * c.tp, [...counts, n]);
+    for (let n = 0; n * c.gpus <= left && n <= c.maxCount; n += 1) walk(i + 1, left - n * c.gpus, [...counts, n]);
   };
   walk(0, gpus, []);
   return out;
+}
+
+/** The plans Koi makes: colocated replicas of any kinds, or one prefill kind with one decode kind. */
+function isPlanShape(assignment: TAssignment): boolean {
+  const roles = assignment.map((a) => a.candidate.role);
+  if (roles.every((r) => r === "both")) return true;
+  return roles.length === 2 && roles.includes("prefill") && roles.includes("decode");
 }
 
 export function bruteForceSelect(
@@ -51,7 +58,7 @@ export function bruteForceSelect(
   const walk = (g: number, assignment: TAssignment) => {
     if (limits.maxGpus !== undefined && planGpus(assignment) > limits.maxGpus) return;
     if (g === groups.length) {
-      if (!isFeasible(workload, assignment, safetyMargin, limits)) return;
+      if (!isPlanShape(assignment) || !isFeasible(workload, assignment, safetyMargin, limits)) return;
       const objective = planObjective(workload, assignment);
       const costPerHour = planCostPerHour(assignment);
       if (

@@ -8,25 +8,52 @@ import {
   type TAssignment,
 } from "./evaluate-plan.ts";
 import { formatDuration } from "../forecast/format-duration.ts";
+import { riskFactor } from "./build-candidates.ts";
+
+/** Served rate with each batch unit at its median throughput (the planned rate is P90 and deadline-adjusted). */
+function medianRate(assignment: TAssignment): number {
+  return servedRate(
+    assignment.map((a) => ({ ...a, candidate: { ...a.candidate, rate: a.candidate.rateP50 ?? a.candidate.rate } })),
+  );
+}
 
 export function toPlanOption(workload: TWorkload, assignment: TAssignment): TPlanOption {
   const rate = servedRate(assignment);
   const costPerHour = planCostPerHour(assignment);
+  const startup = Math.max(0, ...assignment.map((a) => a.candidate.startupHours));
   const option: TPlanOption = {
     replicas: assignment.map(({ candidate: c, count }) => ({
       poolId: c.poolId,
       gpuType: c.gpuType,
       market: c.market,
       tp: c.tp,
-      count,
+      count: count * c.replicasPerUnit,
       role: c.role,
+      ...(c.pp > 1 ? { pp: c.pp } : {}),
+      ...(c.machines !== undefined ? { machines: count * c.machines } : {}),
+      ...(c.instanceType !== undefined ? { instanceType: c.instanceType } : {}),
     })),
     gpus: planGpus(assignment),
     costPerHour: significant(costPerHour),
     totalCost: assignment.length > 0 ? significant(planObjective(workload, assignment)) : 0,
-    tokensPerSecond: round(rate * (workload.avgInputTokens + workload.avgOutputTokens), 1),
+    tokensPerSecond: round(medianRate(assignment) * (workload.avgInputTokens + workload.avgOutputTokens), 1),
   };
-  if (workload.kind === "batch" && rate > 0) option.predictedHours = significant(predictedHours(workload, rate));
+  if (assignment.length > 0) option.startupHours = significant(startup);
+  if (workload.kind === "batch" && rate > 0) {
+    const median = medianRate(assignment);
+    // Reported hours run from the decision: start-up, then the work at the median and at P90.
+    option.predictedHours = significant(startup + predictedHours(workload, median));
+    const p90 = servedRate(
+      assignment.map((a) => ({
+        ...a,
+        candidate: {
+          ...a.candidate,
+          rate: (a.candidate.rateP50 ?? a.candidate.rate) * riskFactor("p90", a.candidate.gpuType),
+        },
+      })),
+    );
+    option.predictedHoursP90 = significant(startup + predictedHours(workload, p90));
+  }
   // The slowest replica kind sets the tail: report the worst p95 in the plan.
   const ttft = Math.max(0, ...assignment.map((a) => a.candidate.ttftP95Ms));
   const tpot = Math.max(0, ...assignment.map((a) => a.candidate.tpotP95Ms));
@@ -48,14 +75,24 @@ export function round(value: number, digits: number): number {
 const money = (v: number) => `$${v.toFixed(2)}`;
 const gpusText = (n: number) => `${n} GPU${n === 1 ? "" : "s"}`;
 
-/** "2 × H100-SXM TP4 on spot (pool use1-h100-spot)" style summary. */
+/**
+ * "2 × H100-SXM TP4 on spot (pool use1-h100-spot)", or with machines "2 × L40S TP4 PP2 on 4 ×
+ * g6e.12xlarge, on-demand (pool …)"; split plans read "Prefill: … Decode: …".
+ */
 export function describeAssignment(assignment: TAssignment): string {
-  return assignment
-    .map(
-      ({ candidate: c, count }) =>
-        `${count} × ${c.gpuType} TP${c.tp}${c.role === "both" ? "" : ` ${c.role}`} on ${c.market} (pool ${c.poolId})`,
-    )
-    .join(" + ");
+  const one = ({ candidate: c, count }: TAssignment[number]) => {
+    const layout = `${c.gpuType} TP${c.tp}${c.pp > 1 ? ` PP${c.pp}` : ""}`;
+    const where =
+      c.machines !== undefined
+        ? `on ${count * c.machines} × ${c.instanceType ?? `${c.gpus / c.machines}-GPU machine`}, ${c.market}`
+        : `on ${c.market}`;
+    return `${count * c.replicasPerUnit} × ${layout} ${where} (pool ${c.poolId})`;
+  };
+  const prefill = assignment.filter((a) => a.candidate.role === "prefill");
+  const decode = assignment.filter((a) => a.candidate.role === "decode");
+  if (prefill.length > 0 && decode.length > 0)
+    return `Prefill: ${prefill.map(one).join(" + ")}; Decode: ${decode.map(one).join(" + ")}`;
+  return assignment.map(one).join(" + ");
 }
 
 export function toAlternative(workload: TWorkload, assignment: TAssignment, best: TPlanOption): TAlternative {
@@ -77,16 +114,24 @@ export function explainFeasible(
   assignment: TAssignment,
   best: TPlanOption,
   alternatives: readonly TAlternative[],
-  context: { safetyMargin: number; options: number },
+  context: { safetyMargin: number; options: number; risk: "p50" | "p90" },
 ): string {
   const chosen = describeAssignment(assignment);
   const margin = `${Math.round(context.safetyMargin * 100)}%`;
   if (workload.kind === "batch") {
     const hours = best.predictedHours ?? 0;
     const tokens = workload.requests * (workload.avgInputTokens + workload.avgOutputTokens);
+    const startup = formatDuration((best.startupHours ?? 0) * 3600);
+    const gpuTypes = [...new Set(assignment.map((a) => a.candidate.gpuType))];
+    const factor = Math.min(...gpuTypes.map((g) => riskFactor("p90", g)));
+    const risk =
+      context.risk === "p90"
+        ? `It is sized to meet the deadline at the model's P90: it plans on ${(factor * 100).toFixed(0)}% of the predicted throughput, the low end of the model's band on measured runs it was not fitted to, so it finishes in time in 9 of 10 such jobs (P90 finish ${(best.predictedHoursP90 ?? hours).toFixed(2)} h), plus a ${margin} safety margin. `
+        : `It is sized at the model's median throughput with a ${margin} safety margin (P90 finish ${(best.predictedHoursP90 ?? hours).toFixed(2)} h). `;
     return (
-      `Run ${chosen}: ${gpusText(best.gpus)} at ${money(best.costPerHour)}/h for a predicted ${hours.toFixed(2)} h, ${money(best.totalCost)} in total, ` +
-      `finishing ${workload.requests.toLocaleString("en-US")} requests (${(tokens / 1e6).toFixed(1)}M tokens of ${modelName}) within the ${formatDuration(workload.deadlineHours * 3600)} deadline with a ${margin} safety margin. ` +
+      `Run ${chosen}: ${gpusText(best.gpus)} at ${money(best.costPerHour)}/h, ${money(best.totalCost)} in total, ` +
+      `finishing ${workload.requests.toLocaleString("en-US")} requests (${(tokens / 1e6).toFixed(1)}M tokens of ${modelName}) in a predicted ${hours.toFixed(2)} h ` +
+      `(${startup} of it start-up: provisioning and model load) within the ${formatDuration(workload.deadlineHours * 3600)} deadline. ${risk}` +
       `Of ${context.options} replica options that fit, this has the lowest cost per token; because every replica runs until the job is done, total cost does not change with the replica count, ` +
       `so the plan uses the fewest GPUs that still meet the deadline. ${runnerUp(workload, best, alternatives)}`
     );

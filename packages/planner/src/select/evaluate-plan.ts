@@ -13,6 +13,21 @@ export type TLimits = {
   budget?: number;
 };
 
+/**
+ * What one unit serves. A prefill or decode unit of a split plan is also capped by its network:
+ * every request's prompt KV cache leaves a prefill machine and arrives at a decode machine.
+ */
+export function unitServedRate(c: TCandidate): number {
+  if (c.role === "both" || c.kvBytesPerRequest <= 0) return c.rate;
+  return Math.min(c.rate, (c.networkGbps * 1e9) / 8 / c.kvBytesPerRequest);
+}
+
+/** Milliseconds to ship one request's KV cache from one prefill machine to one decode machine. */
+export function kvTransferMs(p: TCandidate, d: TCandidate): number {
+  const perMachineGbps = Math.min(p.networkGbps / (p.machines ?? 1), d.networkGbps / (d.machines ?? 1));
+  return ((p.kvBytesPerRequest * 8) / (perMachineGbps * 1e9)) * 1000;
+}
+
 /** Requests per second the plan serves: colocated replicas plus matched prefill/decode pairs. */
 export function servedRate(assignment: TAssignment): number {
   let both = 0;
@@ -20,8 +35,8 @@ export function servedRate(assignment: TAssignment): number {
   let decode = 0;
   for (const { candidate: c, count } of assignment) {
     if (c.role === "both") both += c.rate * count;
-    else if (c.role === "prefill") prefill += c.rate * count;
-    else decode += c.rate * count;
+    else if (c.role === "prefill") prefill += unitServedRate(c) * count;
+    else decode += unitServedRate(c) * count;
   }
   return both + Math.min(prefill, decode);
 }
@@ -31,7 +46,7 @@ export function planCostPerHour(assignment: TAssignment): number {
 }
 
 export function planGpus(assignment: TAssignment): number {
-  return assignment.reduce((sum, a) => sum + a.candidate.tp * a.count, 0);
+  return assignment.reduce((sum, a) => sum + a.candidate.gpus * a.count, 0);
 }
 
 /** Requests per second the plan must serve (safety margin included). */
@@ -66,6 +81,17 @@ export function isFeasible(
 ): boolean {
   const rate = servedRate(assignment);
   if (rate < requiredRate(workload, safetyMargin) * (1 - 1e-9)) return false;
+  if (workload.kind === "online") {
+    // A split plan's first token waits for the KV hand-off after the prefill.
+    for (const p of assignment)
+      for (const d of assignment)
+        if (
+          p.candidate.role === "prefill" &&
+          d.candidate.role === "decode" &&
+          p.candidate.ttftP95Ms + kvTransferMs(p.candidate, d.candidate) > workload.ttftP95Ms
+        )
+          return false;
+  }
   if (limits.maxGpus !== undefined && planGpus(assignment) > limits.maxGpus) return false;
   if (limits.budget !== undefined && planObjective(workload, assignment) > limits.budget * (1 + 1e-9)) return false;
   return true;

@@ -1,14 +1,12 @@
-import type { Highs } from "highs";
 import { usableGpus, type TBinding, type TCapacityPool, type TWorkload } from "../types.ts";
 import type { TCandidate, TCandidateReport } from "./build-candidates.ts";
 import { planObjective, predictedHours, servedRate, type TAssignment } from "./evaluate-plan.ts";
 import { optimizeSelection } from "./optimize-selection.ts";
 import { maxColocatedServed } from "./pareto-search.ts";
-import { buildSelectionMilp, type TSelectionMilp } from "./selection-milp.ts";
+import { maxSplitServed } from "./search-split-pairs.ts";
 import { formatDuration } from "../forecast/format-duration.ts";
 
 export type TBindingInput = {
-  highs: Highs;
   workload: TWorkload;
   pools: readonly TCapacityPool[];
   requiredRate: number;
@@ -21,54 +19,27 @@ export type TBindingInput = {
 
 export type TBindingResult = { binding: TBinding; assignment: TAssignment };
 
-/** Highest rate the candidates can serve under the given pool sizes and GPU cap. */
+/** Highest rate one plan can serve under the given pool sizes and GPU cap: colocated or one split pair. */
 function maxServed(
   input: TBindingInput,
   poolGpus: ReadonlyMap<string, number>,
   maxGpus?: number,
 ): { rate: number; assignment: TAssignment } {
   const candidates = input.candidatesIgnoringQuota;
-  if (candidates.every((c) => c.role === "both")) {
-    const assignment = maxColocatedServed(candidates, poolGpus, maxGpus);
-    return { rate: servedRate(assignment), assignment };
-  }
-  const milp = buildSelectionMilp(input.highs, candidates, { requiredRate: 0, maxGpus, poolGpus });
-  try {
-    const solution = milp.solve(
-      candidates.map(() => 0),
-      1,
-      { relativeGap: 1e-6 },
-    );
-    if (solution.status === "infeasible") return { rate: 0, assignment: [] };
-    const assignment = candidates.flatMap((candidate, j) =>
-      (solution.counts[j] ?? 0) > 0 ? [{ candidate, count: solution.counts[j] ?? 0 }] : [],
-    );
-    return { rate: solution.served, assignment };
-  } finally {
-    milp.dispose();
-  }
+  const colocated = maxColocatedServed(candidates, poolGpus, maxGpus);
+  const split = maxSplitServed(candidates, poolGpus, maxGpus);
+  const best = servedRate(split) > servedRate(colocated) ? split : colocated;
+  return { rate: servedRate(best), assignment: best };
 }
 
 function cheapestIgnoringBudget(input: TBindingInput, poolGpus: ReadonlyMap<string, number>): TAssignment | undefined {
   const candidates = input.candidatesIgnoringQuota;
-  let milp: TSelectionMilp | undefined;
-  const getMilp = () =>
-    (milp ??= buildSelectionMilp(input.highs, candidates, {
-      requiredRate: input.requiredRate,
-      maxGpus: input.maxGpus,
-      poolGpus,
-    }));
-  try {
-    return optimizeSelection(
-      input.workload,
-      getMilp,
-      candidates,
-      candidates.map(() => true),
-      { requiredRate: input.requiredRate, poolGpus, maxGpus: input.maxGpus },
-    );
-  } finally {
-    milp?.dispose();
-  }
+  return optimizeSelection(
+    input.workload,
+    candidates,
+    candidates.map(() => true),
+    { requiredRate: input.requiredRate, poolGpus, maxGpus: input.maxGpus },
+  );
 }
 
 function bestAchievable(
@@ -92,6 +63,15 @@ export function findBinding(input: TBindingInput): TBindingResult {
         binding: {
           constraint: "unknown-gpu",
           detail: `no pool has a GPU type the catalog knows (${[...new Set(report.unknownGpus)].join(", ")})`,
+        },
+        assignment: [],
+      };
+    }
+    if (report.startupMisfits.length > 0) {
+      return {
+        binding: {
+          constraint: "deadline",
+          detail: `start-up (provisioning and model load) takes the whole deadline (${report.startupMisfits.slice(0, 3).join(", ")})`,
         },
         assignment: [],
       };

@@ -6,7 +6,7 @@ import type { TAssignment } from "./evaluate-plan.ts";
 // GPUs can give". Pools are merged one at a time keeping only Pareto-optimal partial plans (no
 // other partial plan is cheaper with at least the rate and no more GPUs), and partial plans whose
 // best fractional completion cannot beat the incumbent are dropped. Every optimal plan survives
-// both filters, so the result is exact; it is tested against brute force and against HiGHS.
+// both filters, so the result is exact; it is tested against brute force.
 
 export type TParetoGoal = { kind: "batch" | "online"; requiredRate: number; maxGpus?: number; perHourBudget?: number };
 
@@ -28,7 +28,7 @@ function poolMenu(members: TCandidate[], gpus: number, pricePerGpu: number): TPo
   for (let g = 1; g <= gpus; g += 1) {
     let choice = best[g - 1] as { rate: number; counts: number[] };
     members.forEach((m, j) => {
-      const before = best[g - m.tp];
+      const before = best[g - m.gpus];
       if (!before || (before.counts[j] ?? 0) >= m.maxCount) return;
       if (before.rate + m.rate > choice.rate + EPS)
         choice = { rate: before.rate + m.rate, counts: before.counts.map((c, k) => (k === j ? c + 1 : c)) };
@@ -39,7 +39,7 @@ function poolMenu(members: TCandidate[], gpus: number, pricePerGpu: number): TPo
   best.forEach((b, g) => {
     if (g > 0 && b.rate > (items[items.length - 1]?.rate ?? 0) + EPS) items.push({ gpus: g, ...b });
   });
-  const bestRatePerGpu = Math.max(0, ...members.map((m) => m.rate / m.tp));
+  const bestRatePerGpu = Math.max(0, ...members.map((m) => m.rate / m.gpus));
   return { members, pricePerGpu, gpus, bestRatePerGpu, items };
 }
 
@@ -147,13 +147,19 @@ export function paretoSearch(
       poolMenu(
         members,
         Math.min(poolGpus.get(poolId) ?? 0, goal.maxGpus ?? Number.POSITIVE_INFINITY),
-        (members[0]?.pricePerHour ?? 0) / (members[0]?.tp ?? 1),
+        (members[0]?.pricePerHour ?? 0) / (members[0]?.gpus ?? 1),
       ),
     )
     .filter((m) => m.items.length > 1)
     // Best value first: good plans appear early and the bounds bite sooner.
     .sort((a, b) => a.pricePerGpu / a.bestRatePerGpu - b.pricePerGpu / b.bestRatePerGpu);
   const rest = relaxations(menus);
+  // Most rate the pools from k on can add (each at its fullest): a partial plan that cannot reach
+  // the target even so is dropped, which ends searches for plans that do not exist quickly.
+  const reachable = menus.map((_, k) =>
+    menus.slice(k).reduce((sum, m) => sum + (m.items[m.items.length - 1]?.rate ?? 0), 0),
+  );
+  reachable.push(0);
   const online = goal.kind === "online";
   const R = goal.requiredRate;
   const trackGpus = goal.maxGpus !== undefined;
@@ -174,6 +180,7 @@ export function paretoSearch(
         if (goal.perHourBudget !== undefined && cost > goal.perHourBudget * (1 + 1e-9)) return;
         // Online: rate past the target buys nothing, so cap it and let the filter merge such plans.
         const rate = online ? Math.min(R, state.rate + item.rate) : state.rate + item.rate;
+        if (state.rate + item.rate + (reachable[k + 1] ?? 0) < R * (1 - 1e-9)) return;
         const candidate = { cost, rate, gpus, parent, item: index };
         const bound = online ? onlineBound(candidate, rest[k + 1], R) : batchBound(candidate, rest[k + 1], R);
         // Strictly worse than a known plan: no completion can win or tie.

@@ -1,4 +1,3 @@
-import type { Highs } from "highs";
 import { precisionFromName, resolveModel, TP_DEGREES } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
 import { routeEngine } from "../route/route-engine.ts";
@@ -16,7 +15,6 @@ import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
 import { findBinding } from "./find-binding.ts";
 import { optimizeWithAlternatives } from "./optimize-selection.ts";
-import { buildSelectionMilp, loadHighs, type TSelectionMilp } from "./selection-milp.ts";
 
 export type TSelectOptions = {
   /** Extra capacity over the target (batch: tokens by the deadline; online: peak rate). Default 0.15. */
@@ -28,6 +26,13 @@ export type TSelectOptions = {
   /** Allow prefill and decode on separate replicas (possibly different GPU types). */
   allowDisaggregation?: boolean;
   tpChoices?: readonly number[];
+  /** Pipeline stages tried in pools whose machines are known (default 1–4). */
+  ppChoices?: readonly number[];
+  /**
+   * Batch: plan so the job meets its deadline at the model's P90 ("p90", default: throughput at
+   * the 10th percentile of measured ÷ predicted on held-out runs) or at its median ("p50").
+   */
+  risk?: "p50" | "p90";
   calibration?: TCalibrationTable;
   precision?: TPrecision;
   /** Runners-up to return (default 2). */
@@ -35,14 +40,12 @@ export type TSelectOptions = {
 };
 
 export const DEFAULT_SAFETY_MARGIN = 0.15;
+const DEFAULT_PP: readonly number[] = [1, 2, 3, 4];
 
-/** Chooses replica counts per (pool, TP, role) at minimum cost; loads HiGHS on first use. */
-export async function selectGpus(
-  workload: TWorkload,
-  capacity: TCapacity,
-  options: TSelectOptions = {},
-): Promise<TPlan> {
-  return selectGpusWith(await loadHighs(), workload, capacity, options);
+/** Chooses replica counts per (pool, TP, role) at minimum cost (a Promise for the services' callers). */
+export function selectGpus(workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): Promise<TPlan> {
+  // A bad capacity (an unknown instance type…) rejects, as it did when the solver loaded first.
+  return new Promise((resolve) => resolve(selectGpusWith(workload, capacity, options)));
 }
 
 /** The selection problem before optimisation: every replica option and the limits it lives under. */
@@ -57,21 +60,18 @@ export function selectionProblem(workload: TWorkload, capacity: TCapacity, optio
     model,
     precision,
     tpChoices: options.tpChoices ?? TP_DEGREES,
+    ppChoices: options.ppChoices ?? DEFAULT_PP,
     roles,
     calibration: options.calibration,
+    risk: options.risk ?? "p90",
   };
   const report = buildCandidates({ ...context, pools });
   const poolGpus = new Map(pools.map((p) => [p.id, usableGpus(p)]));
   return { model, safetyMargin, pools, context, report, poolGpus, requiredRate: requiredRate(workload, safetyMargin) };
 }
 
-/** Synchronous form for callers that hold a loaded solver (simulators, benchmarks). */
-export function selectGpusWith(
-  highs: Highs,
-  workload: TWorkload,
-  capacity: TCapacity,
-  options: TSelectOptions = {},
-): TPlan {
+/** Synchronous form (simulators, benchmarks). */
+export function selectGpusWith(workload: TWorkload, capacity: TCapacity, options: TSelectOptions = {}): TPlan {
   const {
     model,
     safetyMargin,
@@ -84,28 +84,15 @@ export function selectGpusWith(
   const candidates = pruneDominated(report.candidates);
   const perHourBudget = workload.kind === "online" ? options.budget : undefined;
 
-  let plans = [] as ReturnType<typeof optimizeWithAlternatives>;
-  if (candidates.length > 0) {
-    // Built on first use: colocated-only problems never need the MILP.
-    let milp: TSelectionMilp | undefined;
-    const getMilp = () =>
-      (milp ??= buildSelectionMilp(highs, candidates, {
-        requiredRate: required,
-        maxGpus: options.maxGpus,
-        perHourBudget,
-        poolGpus,
-      }));
-    try {
-      plans = optimizeWithAlternatives(workload, getMilp, candidates, options.alternatives ?? 2, {
-        requiredRate: required,
-        poolGpus,
-        maxGpus: options.maxGpus,
-        perHourBudget,
-      });
-    } finally {
-      milp?.dispose();
-    }
-  }
+  let plans =
+    candidates.length > 0
+      ? optimizeWithAlternatives(workload, candidates, options.alternatives ?? 2, {
+          requiredRate: required,
+          poolGpus,
+          maxGpus: options.maxGpus,
+          perHourBudget,
+        })
+      : [];
   // A batch budget caps total cost, which is the objective itself: plans over it are infeasible.
   if (workload.kind === "batch" && options.budget !== undefined) {
     const budget = options.budget;
@@ -116,7 +103,6 @@ export function selectGpusWith(
   if (!best) {
     const relaxed = pools.map((p) => ({ ...p, quota: undefined }));
     const { binding, assignment } = findBinding({
-      highs,
       workload,
       pools,
       requiredRate: required,
@@ -126,6 +112,9 @@ export function selectGpusWith(
       candidatesIgnoringQuota: pruneDominated(buildCandidates({ ...context, pools: relaxed }).candidates),
     });
     const option = toPlanOption(workload, assignment);
+    // The earliest finish is reported as the plan would be judged: at P90, start-up included.
+    if (binding.bestAchievableHours !== undefined && option.predictedHoursP90 !== undefined)
+      binding.bestAchievableHours = option.predictedHoursP90;
     const route = routeEngine(workload, option);
     const fallback =
       assignment.length > 0
@@ -145,6 +134,6 @@ export function selectGpusWith(
   const option = toPlanOption(workload, best);
   const alternatives = rest.map((a) => toAlternative(workload, a, option));
   const route = routeEngine(workload, option);
-  const reason = `${explainFeasible(workload, model.id, best, option, alternatives, { safetyMargin, options: candidates.length })} Engine: ${route.engine}, because ${route.reason}.`;
+  const reason = `${explainFeasible(workload, model.id, best, option, alternatives, { safetyMargin, options: candidates.length, risk: context.risk })} Engine: ${route.engine}, because ${route.reason}.`;
   return { ...option, feasible: true, engine: route.engine, kind: workload.kind, alternatives, reason };
 }

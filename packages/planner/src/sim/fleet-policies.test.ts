@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { selectGpusWith } from "../select/select-gpus.ts";
-import { loadHighs } from "../select/selection-milp.ts";
 import { boundFleetHindsight } from "./bound-fleet-hindsight.ts";
 import { boundOnlineIntegral } from "./bound-online-integral.ts";
 import { generateFleetTrace } from "./generate-fleet-trace.ts";
@@ -10,9 +9,8 @@ import { createStaticFleetPolicy, sizeStaticFleet } from "./policy-static-fleet.
 import { simulateFleet } from "./simulate-fleet.ts";
 
 describe("fleet policies on a one-day trace", async () => {
-  const highs = await loadHighs();
-  const select = (w: Parameters<typeof selectGpusWith>[1], c: Parameters<typeof selectGpusWith>[2]) =>
-    selectGpusWith(highs, w, c, { safetyMargin: 0, alternatives: 0 });
+  const select = (w: Parameters<typeof selectGpusWith>[0], c: Parameters<typeof selectGpusWith>[1]) =>
+    selectGpusWith(w, c, { safetyMargin: 0, alternatives: 0, risk: "p50" });
   const trace = generateFleetTrace({ seed: 5, days: 1 });
   const sizing = sizeStaticFleet(trace, "H100-SXM")!;
   const odTrace = {

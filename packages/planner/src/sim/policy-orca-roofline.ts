@@ -1,4 +1,5 @@
 import { TP_DEGREES } from "@koi/catalog";
+import type { TMarket } from "../types.ts";
 import type { TFleetAction, TFleetPolicy, TFleetView, TJobView } from "./fleet-types.ts";
 import { batchTokensPerSecond, bestOnlineShape, peakLoad } from "./replica-throughput.ts";
 
@@ -17,6 +18,7 @@ const MAX_INSTANCES = 4;
 
 type TConfig = {
   instance: (typeof INSTANCES)[number];
+  market: TMarket;
   tp: number;
   poolId: string;
   tokensPerSecond: number;
@@ -30,35 +32,37 @@ type TConfig = {
  * rescaling, no preemption of others. Throughput comes from Koi's perf model (the same truth for
  * every policy) rather than Orca's own roofline constants. A job that does not fit the free
  * on-demand capacity waits. Online services, which Orca does not serve, run on on-demand replicas
- * sized for their peak all week.
+ * sized for their peak all week. With `markets` it may also buy spot (the markets Koi uses):
+ * the same rule over every allowed market's price, and a job whose spot replicas are all reclaimed
+ * is placed again (the launch time is paid again).
  */
-export function createOrcaRooflinePolicy(): TFleetPolicy {
+export function createOrcaRooflinePolicy(options: { markets?: readonly TMarket[] } = {}): TFleetPolicy {
+  const markets = options.markets ?? ["on-demand"];
   const waiting = new Set<string>();
 
   const configs = (view: TFleetView, job: TJobView): TConfig[] => {
     const out: TConfig[] = [];
-    for (const instance of INSTANCES) {
-      const pool = view.pools.find((p) => p.gpuType === instance.gpuType && p.market === "on-demand");
-      if (!pool) continue;
-      for (const tp of TP_DEGREES) {
-        if (instance.gpus % tp !== 0) continue;
-        const perReplica = batchTokensPerSecond(
-          job.spec.model,
-          instance.gpuType,
-          tp,
-          job.spec.inputTokens,
-          job.spec.outputTokens,
-        );
-        if (perReplica <= 0) continue;
-        out.push({
-          instance,
-          tp,
-          poolId: pool.id,
-          tokensPerSecond: (perReplica * instance.gpus) / tp,
-          costPerHour: pool.pricePerGpuHour * instance.gpus,
-        });
-      }
-    }
+    for (const instance of INSTANCES)
+      for (const pool of view.pools.filter((p) => p.gpuType === instance.gpuType && markets.includes(p.market)))
+        for (const tp of TP_DEGREES) {
+          if (instance.gpus % tp !== 0) continue;
+          const perReplica = batchTokensPerSecond(
+            job.spec.model,
+            instance.gpuType,
+            tp,
+            job.spec.inputTokens,
+            job.spec.outputTokens,
+          );
+          if (perReplica <= 0) continue;
+          out.push({
+            instance,
+            market: pool.market,
+            tp,
+            poolId: pool.id,
+            tokensPerSecond: (perReplica * instance.gpus) / tp,
+            costPerHour: pool.pricePerGpuHour * instance.gpus,
+          });
+        }
     return out;
   };
 
@@ -92,14 +96,15 @@ export function createOrcaRooflinePolicy(): TFleetPolicy {
   };
 
   return {
-    name: "orca-roofline",
+    name:
+      markets.length === 1 && markets[0] === "on-demand" ? "orca-roofline" : `orca-roofline (${markets.join(" + ")})`,
     serverlessFallback: false,
     onEvent(view, event) {
       switch (event.kind) {
         case "start":
           return view.trace.services.flatMap((s): TFleetAction[] => {
             const best = view.pools
-              .filter((p) => p.market === "on-demand")
+              .filter((p) => markets.includes(p.market))
               .map((p) => ({ p, shape: bestOnlineShape(s, p.gpuType) }))
               .filter((x) => x.shape !== null)
               .sort(
@@ -114,6 +119,17 @@ export function createOrcaRooflinePolicy(): TFleetPolicy {
           });
         case "job-arrival":
           return place(view, view.jobs.get(event.jobId)!);
+        case "preemption": {
+          const id = event.replica.workloadId;
+          const job = id === null ? undefined : view.jobs.get(id);
+          if (
+            !job ||
+            job.doneAt !== null ||
+            view.replicas.some((r) => r.workloadId === id && r.id !== event.replica.id)
+          )
+            return [];
+          return place(view, job);
+        }
         case "job-done":
         case "tick": {
           const actions: TFleetAction[] = view.replicas

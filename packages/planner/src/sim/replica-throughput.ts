@@ -53,7 +53,9 @@ export function onlineReplicaRps(
       model: findModel(model),
       pools: [{ id: "probe", gpuType: gpu, market: "spot", available: 8, pricePerGpuHour: 1 }],
       tpChoices: [tp],
+      ppChoices: [1],
       roles: ["both"],
+      risk: "p50",
     });
     v = report.candidates[0]?.rate ?? 0;
     onlineCache.set(key, v);

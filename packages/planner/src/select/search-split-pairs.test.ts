@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { TCandidate } from "./build-candidates.ts";
+import { maxSplitServed, searchSplitPairs } from "./search-split-pairs.ts";
+
+const candidate = (
+  over: Partial<TCandidate> & Pick<TCandidate, "poolId" | "role" | "rate" | "pricePerHour">,
+): TCandidate => ({
+  gpuType: "H100-SXM",
+  market: "on-demand",
+  tp: 1,
+  pp: 1,
+  gpus: 1,
+  replicasPerUnit: 1,
+  startupHours: 0.25,
+  networkGbps: 100,
+  kvBytesPerRequest: 1e6,
+  maxCount: 8,
+  ttftP95Ms: 100,
+  tpotP95Ms: 20,
+  family: `${over.poolId}|${over.role}`,
+  ...over,
+});
+
+describe("searchSplitPairs", () => {
+  const prefillFast = candidate({ poolId: "a", role: "prefill", rate: 10, pricePerHour: 4 });
+  const prefillCheap = candidate({ poolId: "b", role: "prefill", rate: 4, pricePerHour: 1 });
+  const decode = candidate({ poolId: "c", role: "decode", rate: 3, pricePerHour: 2 });
+  const pools = new Map([
+    ["a", 8],
+    ["b", 8],
+    ["c", 8],
+  ]);
+
+  it("online: the cheapest pair, each side sized to carry the whole rate", () => {
+    const plan = searchSplitPairs([prefillFast, prefillCheap, decode], pools, { kind: "online", requiredRate: 12 });
+    // 3 × cheap prefill ($3) beats 2 × fast ($8); 4 decode replicas carry 12 req/s.
+    expect(plan).toEqual([
+      { candidate: prefillCheap, count: 3 },
+      { candidate: decode, count: 4 },
+    ]);
+  });
+
+  it("online: a pair whose decode side does not fit its pool is not a plan", () => {
+    const small = new Map([...pools, ["c", 3]]);
+    expect(searchSplitPairs([prefillCheap, decode], small, { kind: "online", requiredRate: 12 })).toBeUndefined();
+  });
+
+  it("shares one pool's GPUs between the two sides", () => {
+    const sameP = candidate({ poolId: "s", role: "prefill", rate: 4, pricePerHour: 1 });
+    const sameD = candidate({ poolId: "s", role: "decode", rate: 3, pricePerHour: 1 });
+    expect(searchSplitPairs([sameP, sameD], new Map([["s", 6]]), { kind: "online", requiredRate: 12 })).toBeUndefined();
+    expect(searchSplitPairs([sameP, sameD], new Map([["s", 7]]), { kind: "online", requiredRate: 12 })).toHaveLength(2);
+  });
+
+  it("batch: the lowest cost per served request, counts matched to each other", () => {
+    const plan = searchSplitPairs([prefillCheap, decode], pools, { kind: "batch", requiredRate: 5 });
+    const served = Math.min(4 * (plan?.[0]?.count ?? 0), 3 * (plan?.[1]?.count ?? 0));
+    const cost = (plan?.[0]?.count ?? 0) * 1 + (plan?.[1]?.count ?? 0) * 2;
+    expect(served).toBeGreaterThanOrEqual(5);
+    // Brute force over every count pair in the pools.
+    let best = Number.POSITIVE_INFINITY;
+    for (let x = 1; x <= 8; x += 1)
+      for (let y = 1; y <= 8; y += 1) {
+        const s = Math.min(4 * x, 3 * y);
+        if (s >= 5) best = Math.min(best, (x + 2 * y) / s);
+      }
+    expect(cost / served).toBeCloseTo(best, 12);
+  });
+
+  it("maxSplitServed: the most one pair can serve within the pools and the GPU cap", () => {
+    const served = (a: ReturnType<typeof maxSplitServed>) => Math.min(...a.map((x) => x.candidate.rate * x.count));
+    expect(served(maxSplitServed([prefillFast, decode], pools))).toBe(24);
+    // 6 GPUs: 2 prefill (20 req/s) with 4 decode (12 req/s) beats 1 with 5 (10 req/s).
+    expect(served(maxSplitServed([prefillFast, decode], pools, 6))).toBe(12);
+  });
+});
