@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// Route handlers of apps/web are called directly in integration tests: resolve its `@/` alias,
-// and let `server-only` (which throws outside React Server Components) load as an empty module.
+// apps/web's modules import each other through its `@/` alias (unit and integration tests).
+// Route handlers of apps/web are called directly in integration tests: let `server-only` (which throws outside React Server Components) load as an empty module.
 const alias = {
   "@/": fileURLToPath(new URL("./apps/web/src/", import.meta.url)),
   "server-only": fileURLToPath(new URL("./tests/stubs/server-only.ts", import.meta.url)),
@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: { "@/": alias["@/"] } },
         test: {
           name: "unit",
           include: ["{apps,packages}/*/src/**/*.test.{ts,tsx}", "{apps,packages}/*/bench/**/*.test.ts"],

@@ -15,6 +15,11 @@ const config: NextConfig = {
   ],
   serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "ioredis", "bullmq"],
   typedRoutes: false,
+  async rewrites() {
+    // Browsers use the <link rel="icon"> Next.js writes for app/icon.svg; feed readers, bookmarks
+    // and crawlers still ask for /favicon.ico, which gets the PNG of app/apple-icon.tsx.
+    return [{ source: "/favicon.ico", destination: "/apple-icon" }];
+  },
   async headers() {
     // CSP (with a per-request nonce) is set in src/proxy.ts; these apply to every response.
     return [

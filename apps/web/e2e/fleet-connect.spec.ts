@@ -23,7 +23,7 @@ test("an engine key made in the UI connects a sim agent, which shows online with
   await expect(
     page
       .locator("pre")
-      .filter({ hasText: `--api-key ${key}` })
+      .filter({ hasText: `export KOI_API_KEY='${key}'` })
       .first(),
   ).toBeVisible();
 

@@ -40,7 +40,7 @@ test("a workload submitted in the UI runs on the simulated engine, its progress 
     await page.getByLabel("Average input tokens").fill("400");
     await page.getByLabel("Average output tokens").fill("150");
     const preview = page.getByTestId("plan-preview");
-    await expect(preview.getByText("Finishes in")).toBeVisible({ timeout: 20_000 });
+    await expect(preview.getByText("Finishes in", { exact: true })).toBeVisible({ timeout: 20_000 });
     await page.getByRole("button", { name: "Submit workload" }).click();
     // A workload id (not /workloads/new, which the regex would otherwise also match).
     await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/c[a-z0-9]{20,}$`), { timeout: 20_000 });

@@ -72,9 +72,9 @@ test("submit a batch workload with a live plan preview and land on its page", as
 
   const preview = page.getByTestId("plan-preview");
   await expect(preview).toBeVisible({ timeout: 15_000 });
-  await expect(preview.getByText("Cost per hour")).toBeVisible();
+  await expect(preview.getByText("Cost per hour", { exact: true })).toBeVisible();
   await expect(preview.getByText(/^\$[\d,.]+\/h$/)).toBeVisible();
-  await expect(preview.getByText("Finishes in")).toBeVisible();
+  await expect(preview.getByText("Finishes in", { exact: true })).toBeVisible();
   await expect(preview.getByText("Orca (batch)")).toBeVisible();
 
   // An impossible deadline shows the binding constraint instead of a plan.
@@ -83,7 +83,7 @@ test("submit a batch workload with a live plan preview and land on its page", as
   await expect(preview.getByRole("alert")).toBeVisible({ timeout: 15_000 });
   await page.getByLabel("Requests", { exact: true }).fill("2000");
   await page.getByLabel("Deadline (hours from now)").fill("4");
-  await expect(preview.getByText("Finishes in")).toBeVisible({ timeout: 15_000 });
+  await expect(preview.getByText("Finishes in", { exact: true })).toBeVisible({ timeout: 15_000 });
 
   await page.getByRole("button", { name: "Submit workload" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/[a-z0-9]+$`), { timeout: 15_000 });

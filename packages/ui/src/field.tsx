@@ -1,24 +1,41 @@
-import { forwardRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+"use client";
+
+import { createContext, useContext, type ComponentProps, type ReactNode } from "react";
 import { cn } from "./cn.tsx";
 
 const control =
-  "block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
+  "block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-ring focus:outline-none focus:ring-2 focus:ring-ring/30 aria-[invalid=true]:border-red-600 dark:border-zinc-700 dark:bg-zinc-900 dark:aria-[invalid=true]:border-red-400";
 
-export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(function Input(
-  { className, ...props },
-  ref,
-) {
-  return <input ref={ref} className={cn(control, className)} {...props} />;
-});
+/** What a Field tells the control inside it: which texts describe it, and whether it is in error. */
+const FieldContext = createContext<{ describedBy?: string; invalid: boolean } | null>(null);
 
-export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select(
-  { className, ...props },
-  ref,
-) {
-  return <select ref={ref} className={cn(control, className)} {...props} />;
-});
+/**
+ * The control's own aria-describedby/aria-invalid win; inside a Field they default to the field's
+ * error (or hint), so a screen reader reads the error with the field and announces it invalid.
+ */
+function useFieldAria(props: {
+  "aria-describedby"?: string;
+  "aria-invalid"?: ComponentProps<"input">["aria-invalid"];
+}) {
+  const field = useContext(FieldContext);
+  return {
+    "aria-describedby": props["aria-describedby"] ?? field?.describedBy,
+    "aria-invalid": props["aria-invalid"] ?? (field?.invalid || undefined),
+  };
+}
 
-/** A labelled form field; the error is announced and tied to the control by id. */
+export function Input({ className, ...props }: ComponentProps<"input">) {
+  return <input className={cn(control, className)} {...props} {...useFieldAria(props)} />;
+}
+
+export function Select({ className, ...props }: ComponentProps<"select">) {
+  return <select className={cn(control, className)} {...props} {...useFieldAria(props)} />;
+}
+
+/**
+ * A labelled form field. Its error (announced when it appears) or else its hint describes the
+ * Input or Select inside it, which is marked invalid while there is an error.
+ */
 export function Field({
   id,
   label,
@@ -32,15 +49,20 @@ export function Field({
   hint?: string;
   children: ReactNode;
 }) {
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
         {label}
       </label>
-      {children}
-      {hint && !error ? <p className="text-xs text-zinc-500">{hint}</p> : null}
+      <FieldContext.Provider value={{ describedBy, invalid: Boolean(error) }}>{children}</FieldContext.Provider>
+      {hint && !error ? (
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          {hint}
+        </p>
+      ) : null}
       {error ? (
-        <p id={`${id}-error`} role="alert" className="text-xs text-red-600">
+        <p id={`${id}-error`} role="alert" className="text-xs text-danger">
           {error}
         </p>
       ) : null}

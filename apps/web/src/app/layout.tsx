@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
+import { FocusMainOnNavigate } from "@/components/layout/focus-main-on-navigate";
+import { SkipLink } from "@/components/layout/skip-link";
 import { TRPCReactProvider } from "@/trpc/react";
 import "./globals.css";
 
@@ -17,6 +19,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en" suppressHydrationWarning>
       <body className="min-h-screen">
+        <SkipLink />
+        <FocusMainOnNavigate />
         <TRPCReactProvider>{children}</TRPCReactProvider>
       </body>
     </html>

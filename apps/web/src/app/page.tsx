@@ -5,18 +5,19 @@ import { Savings } from "@/components/landing/savings";
 import { SiteFooter } from "@/components/landing/site-footer";
 import { SiteHeader } from "@/components/landing/site-header";
 import { WaitlistSection } from "@/components/landing/waitlist-section";
+import { MainContent } from "@/components/layout/main-content";
 
 export default function LandingPage() {
   return (
     <>
       <SiteHeader />
-      <main>
+      <MainContent>
         <Hero />
         <Engines />
         <HowItWorks />
         <Savings />
         <WaitlistSection />
-      </main>
+      </MainContent>
       <SiteFooter />
     </>
   );

@@ -8,7 +8,7 @@ export function FormulaHint({ formula }: { formula: string }) {
       role="note"
       aria-label={formula}
       title={formula}
-      className="cursor-help rounded focus-visible:outline-2 focus-visible:outline-brand-500"
+      className="cursor-help rounded focus-visible:outline-2 focus-visible:outline-ring"
     >
       <Info aria-hidden className="size-3.5" />
     </span>

@@ -6,7 +6,7 @@ export function LinkifiedText({ text }: { text: string }) {
     <pre className="font-sans text-sm break-words whitespace-pre-wrap">
       {text.split(URL_PATTERN).map((part, i) =>
         i % 2 === 1 ? (
-          <a key={i} href={part} className="font-medium break-all text-brand-700 underline dark:text-brand-500">
+          <a key={i} href={part} className="font-medium break-all text-link underline">
             {part}
           </a>
         ) : (

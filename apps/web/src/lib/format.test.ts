@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatGpuHours, formatHours, formatPct, formatUsd, formatUsdPerHour } from "./format";
+import { formatGpuHours, formatHours, formatPct } from "./format";
 
 describe("format", () => {
-  it("formats dollars with units", () => {
-    expect(formatUsd(1234.5)).toBe("$1,234.50");
-    expect(formatUsd(0.0421)).toBe("$0.042");
-    expect(formatUsd(0)).toBe("$0.00");
-    expect(formatUsdPerHour(4)).toBe("$4.00/h");
-  });
   it("formats durations", () => {
     expect(formatHours(0.5)).toBe("30 min");
     expect(formatHours(2.0833)).toBe("2 h 05 min");

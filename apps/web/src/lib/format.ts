@@ -1,18 +1,5 @@
-/** "$1,234.56"; under a dollar keeps cents' precision ("$0.042"). */
-export function formatUsd(value: number): string {
-  const abs = Math.abs(value);
-  const digits = abs > 0 && abs < 1 ? 3 : 2;
-  return value.toLocaleString("en-US", {
-    style: "currency",
-    currency: "USD",
-    minimumFractionDigits: 2,
-    maximumFractionDigits: digits,
-  });
-}
-
-export function formatUsdPerHour(value: number): string {
-  return `${formatUsd(value)}/h`;
-}
+// Money has one rule, shared with the planner's and the API's sentences: see @koi/catalog/format-usd.
+export { formatUsd, formatUsdPerHour } from "@koi/catalog/format-usd";
 
 /** "45 min", "2 h 05 min", "3.2 days". */
 export function formatHours(hours: number): string {

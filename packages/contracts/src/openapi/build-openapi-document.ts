@@ -36,13 +36,14 @@ export type TOpenApiDocument = {
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string) => ({ "application/json": { schema: ref(id) } });
+// Reference renderers show response descriptions as plain text: no Markdown in them.
 const error = (description: string) => ({ description, content: json("ErrorBody") });
 
 /** Error responses every agent call can produce. */
 const COMMON_ERRORS = {
-  "400": error("Invalid body or parameters; `issues` names each bad field."),
+  "400": error("Invalid body or parameters; the error's issues name each bad field."),
   "401": error("Missing, malformed, revoked or expired API key."),
-  "403": error("The key lacks the `engine` scope."),
+  "403": error("The key lacks the engine scope."),
   "413": error("Body too large."),
   "429": { $ref: "#/components/responses/RateLimited" },
   "503": { $ref: "#/components/responses/Unavailable" },

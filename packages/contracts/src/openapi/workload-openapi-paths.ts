@@ -9,9 +9,9 @@ const error = (description: string) => ({ description, content: json("ErrorBody"
 
 function errors(scope: string): Record<string, TJson> {
   return {
-    "400": error("Invalid body or parameters; `issues` names each bad field."),
+    "400": error("Invalid body or parameters; the error's issues name each bad field."),
     "401": error("Missing, malformed, revoked or expired API key."),
-    "403": error(`The key lacks the \`${scope}\` scope.`),
+    "403": error(`The key lacks the ${scope} scope.`),
     "429": { $ref: "#/components/responses/RateLimited" },
   };
 }

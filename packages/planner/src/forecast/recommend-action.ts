@@ -1,6 +1,7 @@
 import type { TBatchWorkload, TCapacity, TPlan, TPriority, TReplicaGroup } from "../types.ts";
 import { formatDuration } from "./format-duration.ts";
 import type { TForecastStatus } from "./forecast-finish.ts";
+import { formatUsdPerHour } from "@koi/catalog/format-usd";
 
 /** The optimiser (`selectGpus`), injected so callers and tests choose the solver instance. */
 export type TSelectGpus = (workload: TBatchWorkload, capacity: TCapacity) => TPlan | Promise<TPlan>;
@@ -135,7 +136,7 @@ export async function recommendAction(input: TRecommendInput): Promise<TRecommen
       explanation: `${input.forecastLine} → ${describe(
         "−",
         remove.map((r) => ({ ...r, role: "both" as const })),
-      )} (saves $${saved.toFixed(2)}/h) → ${formatDuration(finish - now)} ✓`,
+      )} (saves ${formatUsdPerHour(saved)}) → ${formatDuration(finish - now)} ✓`,
     };
   }
   return { kind: "hold", explanation: `${input.forecastLine} → hold` };

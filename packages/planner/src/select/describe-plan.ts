@@ -16,6 +16,7 @@ function medianRate(assignment: TAssignment): number {
     assignment.map((a) => ({ ...a, candidate: { ...a.candidate, rate: a.candidate.rateP50 ?? a.candidate.rate } })),
   );
 }
+import { formatUsd } from "@koi/catalog/format-usd";
 
 export function toPlanOption(workload: TWorkload, assignment: TAssignment): TPlanOption {
   const rate = servedRate(assignment);
@@ -72,7 +73,6 @@ export function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-const money = (v: number) => `$${v.toFixed(2)}`;
 const gpusText = (n: number) => `${n} GPU${n === 1 ? "" : "s"}`;
 
 /**
@@ -105,7 +105,7 @@ function runnerUp(workload: TWorkload, best: TPlanOption, alternatives: readonly
   if (!next) return "No other kind of replica can meet the target, so there is no runner-up.";
   const pct = best.totalCost > 0 ? ` (+${((next.costDelta / best.totalCost) * 100).toFixed(1)}%)` : "";
   const unit = workload.kind === "batch" ? " in total" : "/h";
-  return `The runner-up, ${next.summary}, would cost ${money(next.totalCost)}${unit}, ${money(next.costDelta)} more${pct}.`;
+  return `The runner-up, ${next.summary}, would cost ${formatUsd(next.totalCost)}${unit}, ${formatUsd(next.costDelta)} more${pct}.`;
 }
 
 export function explainFeasible(
@@ -129,7 +129,7 @@ export function explainFeasible(
         ? `It is sized to meet the deadline at the model's P90: it plans on ${(factor * 100).toFixed(0)}% of the predicted throughput, the low end of the model's band on measured runs it was not fitted to, so it finishes in time in 9 of 10 such jobs (P90 finish ${(best.predictedHoursP90 ?? hours).toFixed(2)} h), plus a ${margin} safety margin. `
         : `It is sized at the model's median throughput with a ${margin} safety margin (P90 finish ${(best.predictedHoursP90 ?? hours).toFixed(2)} h). `;
     return (
-      `Run ${chosen}: ${gpusText(best.gpus)} at ${money(best.costPerHour)}/h, ${money(best.totalCost)} in total, ` +
+      `Run ${chosen}: ${gpusText(best.gpus)} at ${formatUsd(best.costPerHour)}/h, ${formatUsd(best.totalCost)} in total, ` +
       `finishing ${workload.requests.toLocaleString("en-US")} requests (${(tokens / 1e6).toFixed(1)}M tokens of ${modelName}) in a predicted ${hours.toFixed(2)} h ` +
       `(${startup} of it start-up: provisioning and model load) within the ${formatDuration(workload.deadlineHours * 3600)} deadline. ${risk}` +
       `Of ${context.options} replica options that fit, this has the lowest cost per token; because every replica runs until the job is done, total cost does not change with the replica count, ` +
@@ -138,7 +138,7 @@ export function explainFeasible(
   }
   const latency = best.predictedLatency;
   return (
-    `Serve ${workload.requestsPerSecond} req/s of ${modelName} (plus a ${margin} margin) on ${chosen}: ${gpusText(best.gpus)} at ${money(best.costPerHour)}/h. ` +
+    `Serve ${workload.requestsPerSecond} req/s of ${modelName} (plus a ${margin} margin) on ${chosen}: ${gpusText(best.gpus)} at ${formatUsd(best.costPerHour)}/h. ` +
     `Each replica is sized to the load at which its predicted p95 TTFT (${latency?.ttftMs ?? 0} ms) and TPOT (${latency?.tpotMs ?? 0} ms) stay within the ` +
     `${workload.ttftP95Ms} ms / ${workload.tpotP95Ms} ms targets; of ${context.options} replica options that meet them, this mix has the lowest hourly cost. ${runnerUp(workload, best, alternatives)}`
   );

@@ -5,6 +5,7 @@ import { optimizeSelection } from "./optimize-selection.ts";
 import { maxColocatedServed } from "./pareto-search.ts";
 import { maxSplitServed } from "./search-split-pairs.ts";
 import { formatDuration } from "../forecast/format-duration.ts";
+import { formatUsd } from "@koi/catalog/format-usd";
 
 export type TBindingInput = {
   workload: TWorkload;
@@ -152,7 +153,7 @@ export function findBinding(input: TBindingInput): TBindingResult {
   return {
     binding: {
       constraint: "budget",
-      detail: `the cheapest plan that meets the target costs $${needed.toFixed(2)}${unit}, over the $${input.budget ?? 0}${unit} budget`,
+      detail: `the cheapest plan that meets the target costs ${formatUsd(needed)}${unit}, over the ${formatUsd(input.budget ?? 0)}${unit} budget`,
     },
     assignment: cheapest,
   };

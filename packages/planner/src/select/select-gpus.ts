@@ -15,6 +15,7 @@ import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
 import { findBinding } from "./find-binding.ts";
 import { optimizeWithAlternatives } from "./optimize-selection.ts";
+import { formatUsdPerHour } from "@koi/catalog/format-usd";
 
 export type TSelectOptions = {
   /** Extra capacity over the target (batch: tokens by the deadline; online: peak rate). Default 0.15. */
@@ -118,7 +119,7 @@ export function selectGpusWith(workload: TWorkload, capacity: TCapacity, options
     const route = routeEngine(workload, option);
     const fallback =
       assignment.length > 0
-        ? ` The best achievable plan is shown: ${option.gpus} GPUs at $${option.costPerHour.toFixed(2)}/h.`
+        ? ` The best achievable plan is shown: ${option.gpus} GPUs at ${formatUsdPerHour(option.costPerHour)}.`
         : "";
     return {
       ...option,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketStart, bucketUsage, chooseBucketSize } from "./bucket-usage.ts";
+import { bucketStart, bucketUsage, chooseBucketSize, chooseChartWindow } from "./bucket-usage.ts";
 
 const at = (iso: string) => new Date(iso);
 
@@ -37,8 +37,48 @@ describe("bucketUsage", () => {
     expect(bucketStart(at("2026-05-01T23:59:59Z"), "day").toISOString()).toBe("2026-05-01T00:00:00.000Z");
   });
 
-  it("uses hours up to two days and days beyond", () => {
+  it("uses minutes up to two hours, hours up to two days and days beyond", () => {
+    expect(chooseBucketSize(at("2026-05-01T00:00:00Z"), at("2026-05-01T02:00:00Z"))).toBe("minute");
+    expect(chooseBucketSize(at("2026-05-01T00:00:00Z"), at("2026-05-01T02:00:01Z"))).toBe("hour");
     expect(chooseBucketSize(at("2026-05-01T00:00:00Z"), at("2026-05-03T00:00:00Z"))).toBe("hour");
     expect(chooseBucketSize(at("2026-05-01T00:00:00Z"), at("2026-05-03T00:00:01Z"))).toBe("day");
+  });
+
+  it("starts minute buckets on UTC minutes", () => {
+    expect(bucketStart(at("2026-05-01T10:15:42Z"), "minute").toISOString()).toBe("2026-05-01T10:15:00.000Z");
+  });
+});
+
+describe("chooseChartWindow", () => {
+  const week = { from: at("2026-05-01T12:00:00Z"), to: at("2026-05-08T12:00:00Z") };
+
+  it("charts a fresh org's first 40 minutes of spend in minutes over the last hour, not as one bucket at the right edge of a week", () => {
+    const rows = [{ at: at("2026-05-08T11:20:00Z") }, { at: at("2026-05-08T11:55:00Z") }];
+    const w = chooseChartWindow(rows, week);
+    expect(w).toEqual({ from: at("2026-05-08T11:00:00Z"), size: "minute" });
+    const buckets = bucketUsage(
+      rows.map((r) => ({ ...r, component: "spot", costUsd: 1 })),
+      { from: w.from, to: week.to, size: w.size },
+    );
+    expect(buckets).toHaveLength(60);
+    expect(buckets.filter((b) => b.totalUsd > 0).map((b) => b.start.toISOString())).toEqual([
+      "2026-05-08T11:20:00.000Z",
+      "2026-05-08T11:55:00.000Z",
+    ]);
+  });
+
+  it("uses hours when the first spend is a day back, and the whole range when it is at the start", () => {
+    expect(chooseChartWindow([{ at: at("2026-05-07T09:30:00Z") }], week)).toEqual({
+      from: at("2026-05-07T09:00:00Z"),
+      size: "hour",
+    });
+    expect(chooseChartWindow([{ at: at("2026-05-01T12:00:01Z") }], week)).toEqual({
+      from: at("2026-05-01T00:00:00Z"),
+      size: "day",
+    });
+  });
+
+  it("with no spend, charts the whole range", () => {
+    expect(chooseChartWindow([], week)).toEqual({ from: at("2026-05-01T00:00:00Z"), size: "day" });
   });
 });

@@ -1,20 +1,42 @@
 export const USAGE_COMPONENTS = ["spot", "serverless", "on-demand", "reserved", "on-prem", "router"] as const;
 export type TUsageComponentName = (typeof USAGE_COMPONENTS)[number];
-export type TBucketSize = "hour" | "day";
+export type TBucketSize = "minute" | "hour" | "day";
 export type TUsageBucket = { start: Date; totalUsd: number } & Record<TUsageComponentName, number>;
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+const STEP: Record<TBucketSize, number> = { minute: MINUTE, hour: HOUR, day: DAY };
 
-/** Start of the UTC hour or day that holds `at`. */
+/** Start of the UTC minute, hour or day that holds `at`. */
 export function bucketStart(at: Date, size: TBucketSize): Date {
-  const step = size === "hour" ? HOUR : DAY;
+  const step = STEP[size];
   return new Date(Math.floor(at.getTime() / step) * step);
 }
 
-/** Hourly buckets up to two days, daily beyond: enough points for a chart, never thousands. */
+/** Minutes up to two hours, hours up to two days, days beyond: enough points for a chart, never thousands. */
 export function chooseBucketSize(from: Date, to: Date): TBucketSize {
-  return to.getTime() - from.getTime() <= 2 * DAY ? "hour" : "day";
+  const span = to.getTime() - from.getTime();
+  return span <= 2 * HOUR ? "minute" : span <= 2 * DAY ? "hour" : "day";
+}
+
+/** The shortest stretch a chart shows, so a first minute of spend is not the whole chart. */
+const MIN_CHART_SPAN = HOUR;
+
+/**
+ * Where the spend chart starts and how wide its buckets are: from the selected range's start, or
+ * later, from the first spend in it (at least an hour back). A new org's first half hour of spend
+ * is drawn in minutes across the chart, not as one day-wide bucket on the right edge of an empty week.
+ */
+export function chooseChartWindow(
+  records: readonly { at: Date }[],
+  range: { from: Date; to: Date },
+): { from: Date; size: TBucketSize } {
+  let first = records.length ? Number.POSITIVE_INFINITY : range.from.getTime();
+  for (const r of records) first = Math.min(first, r.at.getTime());
+  const start = Math.max(range.from.getTime(), Math.min(first, range.to.getTime() - MIN_CHART_SPAN));
+  const size = chooseBucketSize(new Date(start), range.to);
+  return { from: bucketStart(new Date(start), size), size };
 }
 
 function emptyBucket(start: Date): TUsageBucket {
@@ -31,7 +53,7 @@ export function bucketUsage(
   records: readonly { at: Date; component: string; costUsd: number }[],
   opts: { from: Date; to: Date; size: TBucketSize },
 ): TUsageBucket[] {
-  const step = opts.size === "hour" ? HOUR : DAY;
+  const step = STEP[opts.size];
   const buckets = new Map<number, TUsageBucket>();
   for (let t = bucketStart(opts.from, opts.size).getTime(); t < opts.to.getTime(); t += step)
     buckets.set(t, emptyBucket(new Date(t)));

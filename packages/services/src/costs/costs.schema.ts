@@ -21,7 +21,9 @@ export const ZCosts = z.object({
   range: ZCostRange,
   from: z.date(),
   to: z.date(),
-  bucket: z.enum(["hour", "day"]),
+  bucket: z.enum(["minute", "hour", "day"]),
+  /** Where the chart starts: the range's start, or its first spend (see chooseChartWindow). */
+  chartFrom: z.date(),
   buckets: z.array(z.object({ start: z.date(), totalUsd: z.number(), ...component })),
   byComponent: z.object(component),
   totalUsd: z.number(),

@@ -1,4 +1,4 @@
-import { bucketUsage, chooseBucketSize, USAGE_COMPONENTS } from "./bucket-usage.ts";
+import { bucketUsage, chooseChartWindow, USAGE_COMPONENTS } from "./bucket-usage.ts";
 import { computeSavings, SAVINGS_FORMULA } from "./compute-savings.ts";
 import type { TCostRange, TCosts } from "./costs.schema.ts";
 import { loadUsage, rangeWindow } from "./load-usage.ts";
@@ -7,7 +7,7 @@ import { loadUsage, rangeWindow } from "./load-usage.ts";
 export async function getCosts(orgId: string, range: TCostRange): Promise<TCosts> {
   const { from, to } = rangeWindow(range);
   const rows = await loadUsage(orgId, from, to);
-  const bucket = chooseBucketSize(from, to);
+  const chart = chooseChartWindow(rows, { from, to });
   const byComponent = Object.fromEntries(USAGE_COMPONENTS.map((c) => [c, 0])) as Record<
     (typeof USAGE_COMPONENTS)[number],
     number
@@ -57,8 +57,9 @@ export async function getCosts(orgId: string, range: TCostRange): Promise<TCosts
     range,
     from,
     to,
-    bucket,
-    buckets: bucketUsage(rows, { from, to, size: bucket }),
+    bucket: chart.size,
+    chartFrom: chart.from,
+    buckets: bucketUsage(rows, { from: chart.from, to, size: chart.size }),
     byComponent,
     totalUsd: savings.actualUsd,
     split,

@@ -2,6 +2,7 @@ import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import type { Tx, Workload } from "@koi/db";
+import { formatUsd, formatUsdPerHour } from "@koi/catalog/format-usd";
 
 /**
  * The workload side of an assignment report, inside `recordReport`'s transaction (workload row
@@ -80,7 +81,7 @@ async function overBudget(
 ): Promise<string | null> {
   if (workload.kind === "batch") {
     return costUsd > budget && workload.costUsd <= budget
-      ? `${workload.name} has spent $${costUsd.toFixed(2)}, past its budget of $${budget.toFixed(2)}.`
+      ? `${workload.name} has spent ${formatUsd(costUsd)}, past its budget of ${formatUsd(budget)}.`
       : null;
   }
   if (!workload.startedAt) return null;
@@ -94,6 +95,6 @@ async function overBudget(
   });
   const perHour = (spent._sum.costUsd ?? 0) / (windowMs / HOUR_MS);
   return perHour > budget
-    ? `${workload.name} is spending $${perHour.toFixed(2)}/h, past its budget of $${budget.toFixed(2)}/h.`
+    ? `${workload.name} is spending ${formatUsdPerHour(perHour)}, past its budget of ${formatUsdPerHour(budget)}.`
     : null;
 }

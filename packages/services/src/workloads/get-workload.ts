@@ -1,22 +1,11 @@
+import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { ZDecisionKind } from "@koi/contracts/workloads/workloads";
 import { prisma } from "@koi/db";
 import { findOrgWorkload } from "./find-org-workload.ts";
 import { alternativesView, decisionPlanView, metricsView, placementView } from "./json-views.ts";
+import { currentCostPerHour, projectCost } from "./project-cost.ts";
 import { toWorkloadView } from "./to-workload-view.ts";
 import type { TWorkloadDetail } from "./workloads.schema.ts";
-
-/** Cost so far scaled to the whole job once enough is done to trust the rate; else the plan's figure. */
-function projectCost(w: {
-  kind: string;
-  costUsd: number;
-  progressDone: number;
-  progressTotal: number;
-  predictedCostUsd: number | null;
-}): number | null {
-  if (w.kind === "batch" && w.progressTotal > 0 && w.progressDone / w.progressTotal >= 0.05)
-    return w.costUsd / (w.progressDone / w.progressTotal);
-  return w.predictedCostUsd;
-}
 
 /** A workload with its decisions, assignments, forecast history and cost by component; another org's is NOT_FOUND. */
 export async function getWorkload(orgId: string, workloadId: string): Promise<TWorkloadDetail> {
@@ -45,11 +34,14 @@ export async function getWorkload(orgId: string, workloadId: string): Promise<TW
         _sum: { costUsd: true, seconds: true },
       })
     : [];
+  const gpuFree: readonly string[] = GPU_FREE_ASSIGNMENT_STATES;
+  const perHour = currentCostPerHour(assignments.filter((a) => !gpuFree.includes(a.state)));
   return {
     workload: toWorkloadView(workload),
     submittedVia: workload.submittedVia,
     spec: (workload.spec ?? {}) as Record<string, unknown>,
-    projectedCostUsd: projectCost(workload),
+    projectedCostUsd: projectCost(workload, perHour, new Date()),
+    currentCostPerHour: perHour,
     decisions: decisions.map((d) => ({
       id: d.id,
       kind: ZDecisionKind.parse(d.kind),

@@ -91,7 +91,10 @@ export const ZWorkloadDetail = z.object({
   workload: ZWorkloadView,
   submittedVia: z.string(),
   spec: z.record(z.string(), z.unknown()),
+  /** Batch: spent so far + the current $/h until the P50 finish (see project-cost.ts); online: null. */
   projectedCostUsd: z.number().nullable(),
+  /** What the live placements cost per hour now (after any scaling); null when unknown. */
+  currentCostPerHour: z.number().nullable(),
   decisions: z.array(ZDecisionView),
   assignments: z.array(ZAssignmentView),
   forecastPoints: z.array(ZForecastPointView),

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { KoiLogo } from "@/components/koi-logo";
+import { MainContent } from "@/components/layout/main-content";
 
 export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
@@ -8,11 +9,11 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
       <Link
         href="/"
         aria-label="Koi home"
-        className="rounded-md text-lg focus-visible:outline-2 focus-visible:outline-brand-500"
+        className="rounded-md text-lg focus-visible:outline-2 focus-visible:outline-ring"
       >
         <KoiLogo />
       </Link>
-      <main className="mt-8 w-full max-w-md">{children}</main>
+      <MainContent className="mt-8 w-full max-w-md">{children}</MainContent>
     </div>
   );
 }

@@ -22,7 +22,10 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           >
             Waitlist
           </Link>
-          <Link href="/dashboard" className="ml-auto text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">
+          <Link
+            href="/dashboard"
+            className="ml-auto text-muted-foreground hover:text-zinc-900 dark:hover:text-zinc-100"
+          >
             Your dashboard →
           </Link>
         </nav>

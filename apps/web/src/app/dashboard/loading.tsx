@@ -1,6 +1,6 @@
 export default function DashboardLoading() {
   return (
-    <p role="status" className="p-8 text-sm text-zinc-500">
+    <p role="status" className="p-8 text-sm text-muted-foreground">
       Opening your organization…
     </p>
   );

@@ -7,6 +7,7 @@ import { signOutAction } from "@/actions/sign-out";
 import { auth } from "@/auth";
 import { KoiLogo } from "@/components/koi-logo";
 import { serverApi } from "@/trpc/server";
+import { MainContent } from "@/components/layout/main-content";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -19,7 +20,7 @@ export default async function DashboardPage() {
   if (target) redirect(`/o/${target.slug}`);
 
   return (
-    <main className="mx-auto max-w-lg space-y-6 p-8">
+    <MainContent className="mx-auto max-w-lg space-y-6 p-8">
       <KoiLogo className="text-lg" />
       <EmptyState
         title="You're not in any organization"
@@ -27,7 +28,7 @@ export default async function DashboardPage() {
           <div className="flex flex-col items-center gap-3">
             <Link
               href="/orgs/new"
-              className="inline-flex h-10 items-center gap-2 rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
+              className="inline-flex h-10 items-center gap-2 rounded-md bg-brand-700 px-4 text-sm font-medium text-white hover:bg-brand-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
             >
               <Building2 aria-hidden className="size-4" />
               Create an organization
@@ -46,6 +47,6 @@ export default async function DashboardPage() {
       >
         Create one for your team, or ask a teammate to invite you to theirs.
       </EmptyState>
-    </main>
+    </MainContent>
   );
 }

@@ -27,12 +27,12 @@ export function ApproveButton({ entryId, email }: { entryId: string; email: stri
   const busy = approve.isPending || refreshing;
   return (
     <span className="inline-flex flex-col items-end gap-1">
-      <Button size="sm" disabled={busy} onClick={() => approve.mutate({ entryId })} aria-label={`Approve ${email}`}>
+      <Button size="sm" pending={busy} onClick={() => approve.mutate({ entryId })} aria-label={`Approve ${email}`}>
         {busy ? <LoaderCircle aria-hidden className="size-4 animate-spin" /> : null}
         {busy ? "Approving…" : "Approve"}
       </Button>
       {approve.isError ? (
-        <span role="alert" className="text-xs text-red-600">
+        <span role="alert" className="text-xs text-danger">
           {approve.error.message}
         </span>
       ) : null}

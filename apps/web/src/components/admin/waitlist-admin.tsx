@@ -10,6 +10,8 @@ import { cn } from "@koi/ui/cn";
 import { Input, Select } from "@koi/ui/field";
 import { RelativeTime } from "@/components/relative-time";
 import { ApproveButton } from "./approve-button";
+import { MainContent } from "@/components/layout/main-content";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@koi/ui/table";
 
 type TPage = inferRouterOutputs<AppRouter>["admin"]["waitlist"]["list"];
 type TStatus = (typeof waitlistStatuses)[number];
@@ -46,7 +48,7 @@ function StatusCounts({ counts, active, search }: { counts: TPage["counts"]; act
               : "border-zinc-200 dark:border-zinc-800",
           )}
         >
-          <span className="block text-xs text-zinc-500">{t.label}</span>
+          <span className="block text-xs text-muted-foreground">{t.label}</span>
           <span className="block text-2xl font-semibold tabular-nums">{t.value}</span>
         </Link>
       ))}
@@ -66,10 +68,10 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
   const now = new Date();
   const filtered = !!(filter.status || filter.search);
   return (
-    <main className="mx-auto max-w-6xl space-y-6 px-4 py-10 sm:px-6">
+    <MainContent className="mx-auto max-w-6xl space-y-6 px-4 py-10 sm:px-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <p className="text-sm text-zinc-500">Admin</p>
+          <p className="text-sm text-muted-foreground">Admin</p>
           <h1 className="text-2xl font-bold tracking-tight">Waitlist</h1>
         </div>
         <a
@@ -119,7 +121,7 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
           <EmptyState
             title="No entries match"
             action={
-              <Link href="/admin/waitlist" className="text-sm font-medium text-brand-700 hover:underline">
+              <Link href="/admin/waitlist" className="text-sm font-medium text-link hover:underline">
                 Clear the filters
               </Link>
             }
@@ -132,66 +134,49 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
           </EmptyState>
         )
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Waitlist entries, newest first</caption>
-            <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Person
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Company
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  GPUs
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Workload
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Joined
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Action
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-              {page.items.map((e) => (
-                <tr key={e.id} data-entry-email={e.email}>
-                  <td className="px-4 py-3">
-                    <span className="block font-medium">{e.name}</span>
-                    <span className="block text-zinc-500">{e.email}</span>
-                  </td>
-                  <td className="px-4 py-3">{e.company}</td>
-                  <td className="px-4 py-3 whitespace-nowrap">{fleetSizeLabel(e.fleetSize)}</td>
-                  <td className="px-4 py-3">{workloadTypeLabel(e.workloadType)}</td>
-                  <td className="px-4 py-3">
-                    <StatusBadge status={e.status} />
-                  </td>
-                  <td className="px-4 py-3 whitespace-nowrap text-zinc-500">
-                    <RelativeTime date={e.createdAt} now={now} />
-                  </td>
-                  <td className="px-4 py-3 text-right whitespace-nowrap">
-                    {e.status === "CONFIRMED" ? <ApproveButton entryId={e.id} email={e.email} /> : null}
-                    {e.status === "PENDING" ? (
-                      <span className="text-xs text-zinc-500">Waiting for email confirmation</span>
-                    ) : null}
-                    {e.status === "APPROVED" && e.approvedAt ? (
-                      <span className="text-xs text-zinc-500">
-                        Invited <RelativeTime date={e.approvedAt} now={now} />
-                      </span>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table boxed label="Waitlist entries, newest first">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Person</TableHead>
+              <TableHead>Company</TableHead>
+              <TableHead>GPUs</TableHead>
+              <TableHead>Workload</TableHead>
+              <TableHead>Status</TableHead>
+              <TableHead>Joined</TableHead>
+              <TableHead className="text-right">Action</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {page.items.map((e) => (
+              <TableRow key={e.id} data-entry-email={e.email}>
+                <TableCell>
+                  <span className="block font-medium">{e.name}</span>
+                  <span className="block text-muted-foreground">{e.email}</span>
+                </TableCell>
+                <TableCell>{e.company}</TableCell>
+                <TableCell className="whitespace-nowrap">{fleetSizeLabel(e.fleetSize)}</TableCell>
+                <TableCell>{workloadTypeLabel(e.workloadType)}</TableCell>
+                <TableCell>
+                  <StatusBadge status={e.status} />
+                </TableCell>
+                <TableCell className="whitespace-nowrap text-muted-foreground">
+                  <RelativeTime date={e.createdAt} now={now} />
+                </TableCell>
+                <TableCell className="text-right whitespace-nowrap">
+                  {e.status === "CONFIRMED" ? <ApproveButton entryId={e.id} email={e.email} /> : null}
+                  {e.status === "PENDING" ? (
+                    <span className="text-xs text-muted-foreground">Waiting for email confirmation</span>
+                  ) : null}
+                  {e.status === "APPROVED" && e.approvedAt ? (
+                    <span className="text-xs text-muted-foreground">
+                      Invited <RelativeTime date={e.approvedAt} now={now} />
+                    </span>
+                  ) : null}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
       )}
 
       {filter.cursor || page.nextCursor ? (
@@ -199,7 +184,7 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
           {filter.cursor ? (
             <Link
               href={href("/admin/waitlist", { status: filter.status, q: filter.search })}
-              className="font-medium text-brand-700 hover:underline"
+              className="font-medium text-link hover:underline"
             >
               ← Newest
             </Link>
@@ -209,13 +194,13 @@ export function WaitlistAdmin({ page, filter }: { page: TPage; filter: TFilter }
           {page.nextCursor ? (
             <Link
               href={href("/admin/waitlist", { status: filter.status, q: filter.search, cursor: page.nextCursor })}
-              className="font-medium text-brand-700 hover:underline"
+              className="font-medium text-link hover:underline"
             >
               Older →
             </Link>
           ) : null}
         </nav>
       ) : null}
-    </main>
+    </MainContent>
   );
 }

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@koi/ui/button";
 import { Alert, EmptyState } from "@koi/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@koi/ui/table";
 import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
 
@@ -12,10 +13,13 @@ export function ApiKeysTable({ canManage }: { canManage: boolean }) {
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
   const revoke = useMutation(
     trpc.apiKeys.revoke.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter()),
+      onSuccess: async (_data, { keyId }) => {
+        await queryClient.invalidateQueries(trpc.apiKeys.list.queryFilter());
+        document.getElementById(`revoked-${keyId}`)?.focus();
+      },
     }),
   );
-  if (keys.isPending) return <p className="text-sm text-zinc-500">Loading keys…</p>;
+  if (keys.isPending) return <p className="text-sm text-muted-foreground">Loading keys…</p>;
   if (keys.isError) return <Alert tone="error">Could not load API keys: {keys.error.message}</Alert>;
   if (!keys.data.length)
     return (
@@ -24,56 +28,58 @@ export function ApiKeysTable({ canManage }: { canManage: boolean }) {
   const now = new Date();
   const when = (d: Date | null, none = "never") => (d ? <RelativeTime date={d} now={now} /> : none);
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-zinc-500">
-          <tr>
-            <th className="py-2 pr-4 font-medium">Name</th>
-            <th className="py-2 pr-4 font-medium">Key</th>
-            <th className="py-2 pr-4 font-medium">Scopes</th>
-            <th className="py-2 pr-4 font-medium">Created</th>
-            <th className="py-2 pr-4 font-medium">Last used</th>
-            <th className="py-2 pr-4 font-medium">Expires</th>
-            <th className="py-2 font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-          {keys.data.map((k) => (
-            <tr key={k.id} className={k.revokedAt ? "text-zinc-400" : undefined}>
-              <td className="py-2 pr-4 font-medium">{k.name}</td>
-              <td className="py-2 pr-4 font-mono text-xs">
-                {k.prefix}…{k.lastFour}
-              </td>
-              <td className="py-2 pr-4">{k.scopes.join(", ")}</td>
-              <td className="py-2 pr-4">
-                {when(k.createdAt)}
-                {k.createdBy ? <span className="text-zinc-500"> by {k.createdBy}</span> : null}
-              </td>
-              <td className="py-2 pr-4">{when(k.lastUsedAt)}</td>
-              <td className="py-2 pr-4">{when(k.expiresAt)}</td>
-              <td className="py-2 text-right">
-                {k.revokedAt ? (
-                  <span className="text-xs">revoked {when(k.revokedAt)}</span>
-                ) : canManage ? (
-                  <Button
-                    variant="danger"
-                    size="sm"
-                    disabled={revoke.isPending}
-                    onClick={() => {
-                      if (window.confirm(`Revoke "${k.name}"? Agents using it stop working within seconds.`))
-                        revoke.mutate({ keyId: k.id });
-                    }}
-                  >
-                    Revoke
-                  </Button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table labelledBy="keys-heading">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Name</TableHead>
+          <TableHead>Key</TableHead>
+          <TableHead>Scopes</TableHead>
+          <TableHead>Created</TableHead>
+          <TableHead>Last used</TableHead>
+          <TableHead>Expires</TableHead>
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {keys.data.map((k) => (
+          <TableRow key={k.id} className={k.revokedAt ? "text-muted-foreground" : undefined}>
+            <TableCell className="font-medium">{k.name}</TableCell>
+            <TableCell className="font-mono text-xs">
+              {k.prefix}…{k.lastFour}
+            </TableCell>
+            <TableCell>{k.scopes.join(", ")}</TableCell>
+            <TableCell>
+              {when(k.createdAt)}
+              {k.createdBy ? <span className="text-muted-foreground"> by {k.createdBy}</span> : null}
+            </TableCell>
+            <TableCell>{when(k.lastUsedAt)}</TableCell>
+            <TableCell>{when(k.expiresAt)}</TableCell>
+            <TableCell className="text-right">
+              {k.revokedAt ? (
+                // Focus lands here after revoking, where the button was.
+                <span id={`revoked-${k.id}`} tabIndex={-1} className="text-xs">
+                  revoked {when(k.revokedAt)}
+                </span>
+              ) : canManage ? (
+                <Button
+                  variant="danger"
+                  size="sm"
+                  pending={revoke.isPending}
+                  aria-label={`Revoke ${k.name}`}
+                  onClick={() => {
+                    if (window.confirm(`Revoke "${k.name}"? Agents using it stop working within seconds.`))
+                      revoke.mutate({ keyId: k.id });
+                  }}
+                >
+                  Revoke
+                </Button>
+              ) : null}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
   );
 }

@@ -69,26 +69,32 @@ export function CreateApiKeyForm() {
             <option value="365">In a year</option>
           </Select>
         </Field>
-        <fieldset className="sm:col-span-2">
+        <fieldset className="sm:col-span-2" aria-describedby={errors.scopes?.message ? "key-scopes-error" : undefined}>
           <legend className="text-sm font-medium">Scopes</legend>
           <div className="mt-2 grid gap-2 sm:grid-cols-2">
             {Object.entries(scopeHelp).map(([scope, help]) => (
               <label key={scope} className="flex items-start gap-2 text-sm">
-                <input type="checkbox" value={scope} className="mt-1" {...form.register("scopes")} />
+                <input
+                  type="checkbox"
+                  value={scope}
+                  className="mt-1"
+                  aria-invalid={errors.scopes ? true : undefined}
+                  {...form.register("scopes")}
+                />
                 <span>
-                  <span className="font-mono">{scope}</span> <span className="text-zinc-500">— {help}</span>
+                  <span className="font-mono">{scope}</span> <span className="text-muted-foreground">— {help}</span>
                 </span>
               </label>
             ))}
           </div>
           {errors.scopes?.message ? (
-            <p role="alert" className="mt-1 text-xs text-red-600">
+            <p id="key-scopes-error" role="alert" className="mt-1 text-xs text-danger">
               {errors.scopes.message}
             </p>
           ) : null}
         </fieldset>
         <div className="sm:col-span-2">
-          <Button type="submit" disabled={create.isPending}>
+          <Button type="submit" pending={create.isPending}>
             {create.isPending ? "Creating…" : "Create API key"}
           </Button>
         </div>

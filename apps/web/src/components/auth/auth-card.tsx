@@ -16,7 +16,7 @@ export function AuthCard({
     <Card className="space-y-6">
       <div className="space-y-1">
         <h1 className="text-xl font-semibold">{title}</h1>
-        {description ? <p className="text-sm text-zinc-600 dark:text-zinc-400">{description}</p> : null}
+        {description ? <p className="text-sm text-muted-foreground">{description}</p> : null}
       </div>
       {children}
       {footer ? (

@@ -9,14 +9,14 @@ export function invitationTitle(info: TInvitationInfo): string {
 export function InvitationSummary({ info }: { info: TInvitationInfo }) {
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-md bg-zinc-50 p-4 text-sm dark:bg-zinc-800/50">
-      <dt className="text-zinc-500">Organization</dt>
+      <dt className="text-muted-foreground">Organization</dt>
       <dd className="font-medium">{info.orgName ?? "Your own, created for you"}</dd>
-      <dt className="text-zinc-500">Role</dt>
+      <dt className="text-muted-foreground">Role</dt>
       <dd>
         <span className="font-medium">{roleLabel[info.role]}</span>{" "}
-        <span className="text-zinc-500">— {roleDescription[info.role]}</span>
+        <span className="text-muted-foreground">— {roleDescription[info.role]}</span>
       </dd>
-      <dt className="text-zinc-500">Email</dt>
+      <dt className="text-muted-foreground">Email</dt>
       <dd className="font-medium">{info.email}</dd>
     </dl>
   );

@@ -7,7 +7,7 @@ export function OAuthButtons({ providers, callbackUrl }: { providers: TOAuthProv
   if (providers.length === 0) return null;
   return (
     <div className="space-y-3">
-      <div className="flex items-center gap-3 text-xs text-zinc-500" aria-hidden>
+      <div className="flex items-center gap-3 text-xs text-muted-foreground" aria-hidden>
         <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
         or
         <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />

@@ -96,7 +96,7 @@ export function SignUpForm({ inviteToken, invitedEmail }: { inviteToken?: string
           {...form.register("password")}
         />
       </Field>
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
+      <Button type="submit" className="w-full" pending={isSubmitting}>
         {isSubmitting ? "Creating your account…" : "Create account"}
       </Button>
     </form>

@@ -6,7 +6,7 @@ export function TextLink({ className, ...props }: ComponentProps<typeof Link>) {
   return (
     <Link
       className={cn(
-        "font-medium text-brand-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500 dark:text-brand-500",
+        "font-medium text-link underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-ring",
         className,
       )}
       {...props}

@@ -9,6 +9,7 @@ import { CopyButton } from "@/components/api-keys/copy-button";
 import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/react";
 import { agentCommands, type TEngineChoice } from "./agent-commands";
+import { useFocusOnMount } from "@/lib/use-focus-on-mount";
 
 const engines: { id: TEngineChoice; label: string; blurb: string }[] = [
   { id: "sim", label: "Simulator", blurb: "Try Koi with simulated Orca and Tuna engines on this machine." },
@@ -39,12 +40,12 @@ export function ConnectEngine({ koiUrl, canCreateKeys }: { koiUrl: string; canCr
             aria-checked={engine === e.id}
             onClick={() => setEngine(e.id)}
             className={cn(
-              "rounded-lg border p-4 text-left focus-visible:outline-2 focus-visible:outline-brand-500",
+              "rounded-lg border p-4 text-left focus-visible:outline-2 focus-visible:outline-ring",
               engine === e.id ? "border-brand-500 ring-2 ring-brand-500/30" : "border-zinc-200 dark:border-zinc-800",
             )}
           >
             <span className="font-medium">{e.label}</span>
-            <span className="mt-1 block text-sm text-zinc-500">{e.blurb}</span>
+            <span className="mt-1 block text-sm text-muted-foreground">{e.blurb}</span>
           </button>
         ))}
       </div>
@@ -52,23 +53,16 @@ export function ConnectEngine({ koiUrl, canCreateKeys }: { koiUrl: string; canCr
       <Card className="space-y-3">
         <h2 className="font-medium">1. Create an engine key</h2>
         {secret ? (
-          <Alert tone="success">
-            <p className="font-medium">
-              Key created — it is filled into the commands below. Copy it now; Koi will not show it again.
-            </p>
-            <code data-testid="new-api-key" className="mt-2 block break-all font-mono text-xs">
-              {secret}
-            </code>
-          </Alert>
+          <CreatedKey secret={secret} />
         ) : canCreateKeys ? (
           <Button
-            disabled={create.isPending}
+            pending={create.isPending}
             onClick={() => create.mutate({ name: `${engine} agent`, scopes: ["engine"], expiresInDays: null })}
           >
             {create.isPending ? "Creating…" : "Create an engine key"}
           </Button>
         ) : (
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-muted-foreground">
             Ask an admin of this organization for an API key with the engine scope.
           </p>
         )}
@@ -80,9 +74,9 @@ export function ConnectEngine({ koiUrl, canCreateKeys }: { koiUrl: string; canCr
           <h2 className="font-medium">
             {i + 2}. {step.title}
           </h2>
-          {step.note ? <p className="text-sm text-zinc-500">{step.note}</p> : null}
+          {step.note ? <p className="text-sm text-muted-foreground">{step.note}</p> : null}
           <div className="flex items-start gap-2">
-            <pre className="flex-1 overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs text-zinc-100">
+            <pre className="min-w-0 flex-1 rounded-md bg-zinc-950 p-3 font-mono text-xs break-all whitespace-pre-wrap text-zinc-100">
               {step.command}
             </pre>
             <CopyButton text={step.command} />
@@ -90,5 +84,20 @@ export function ConnectEngine({ koiUrl, canCreateKeys }: { koiUrl: string; canCr
         </Card>
       ))}
     </div>
+  );
+}
+
+/** Replaces the "Create" button, and takes its focus, once the key exists. */
+function CreatedKey({ secret }: { secret: string }) {
+  const ref = useFocusOnMount<HTMLDivElement>();
+  return (
+    <Alert ref={ref} tabIndex={-1} tone="success">
+      <p className="font-medium">
+        Key created — it is filled into the commands below. Copy it now; Koi will not show it again.
+      </p>
+      <code data-testid="new-api-key" className="mt-2 block font-mono text-xs break-all">
+        {secret}
+      </code>
+    </Alert>
   );
 }

@@ -3,17 +3,28 @@
 import { useQuery } from "@tanstack/react-query";
 import { Download } from "lucide-react";
 import Link from "next/link";
+import dynamic from "next/dynamic";
 import { useState } from "react";
-import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Alert, Card, EmptyState } from "@koi/ui/card";
 import { Field, Select } from "@koi/ui/field";
-import { formatGpuHours, formatPct, formatUsd } from "@/lib/format";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@koi/ui/table";
+import { ChartFigure } from "@/components/charts/chart-figure";
+import { MARKET_COLORS } from "@/components/charts/market-colors";
 import { FormulaHint } from "@/components/formula-hint";
+import { describeSavings } from "@/lib/describe-savings";
+import { formatGpuHours, formatPct, formatUsd } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
-import { MARKET_COLORS } from "../overview/overview-cards";
+import { bucketLabel, describeSpend, SPEND_COMPONENTS, spendChartData } from "./spend-series";
 
-const COMPONENTS = ["spot", "serverless", "on-demand", "reserved", "on-prem", "router"] as const;
+// recharts is fetched when the chart scrolls into view (ChartFigure), not with the page.
+const SpendChart = dynamic(() => import("./spend-chart").then((m) => m.SpendChart), { ssr: false });
+
 type TRange = "24h" | "7d" | "30d";
+const PERIOD: Record<TRange, string> = {
+  "24h": "in the last 24 hours",
+  "7d": "in the last 7 days",
+  "30d": "in the last 30 days",
+};
 
 /** Spend over time by component, the spot/serverless split, savings vs baselines and per workload. */
 export function CostsView({ slug }: { slug: string }) {
@@ -37,7 +48,7 @@ export function CostsView({ slug }: { slug: string }) {
       <a
         href={`/o/${slug}/costs/export.csv?range=${range}`}
         download
-        className="inline-flex items-center gap-1.5 rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-brand-500 dark:border-zinc-700 dark:hover:bg-zinc-900"
+        className="inline-flex items-center gap-1.5 rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-ring dark:border-zinc-700 dark:hover:bg-zinc-900"
       >
         <Download aria-hidden className="size-4" />
         Export CSV
@@ -49,7 +60,7 @@ export function CostsView({ slug }: { slug: string }) {
     return (
       <div className="space-y-4">
         {header}
-        <p className="text-sm text-zinc-500" aria-busy="true">
+        <p className="text-sm text-muted-foreground" aria-busy="true">
           Loading costs…
         </p>
       </div>
@@ -62,12 +73,7 @@ export function CostsView({ slug }: { slug: string }) {
       </div>
     );
   const c = q.data;
-  const chartData = c.buckets.map((b) => ({ ...b, t: b.start.getTime() }));
-  const tick = (ms: number) =>
-    c.bucket === "hour"
-      ? new Date(ms).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit" })
-      : new Date(ms).toLocaleDateString("en-US", { month: "short", day: "numeric" });
-  const used = COMPONENTS.filter((k) => c.byComponent[k] > 0);
+  const used = SPEND_COMPONENTS.filter((k) => c.byComponent[k] > 0);
   const splitTotal = c.split.spotUsd + c.split.serverlessUsd;
 
   return (
@@ -79,7 +85,7 @@ export function CostsView({ slug }: { slug: string }) {
           action={
             <Link
               href={`/o/${slug}/workloads/new`}
-              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+              className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
             >
               New workload
             </Link>
@@ -91,24 +97,20 @@ export function CostsView({ slug }: { slug: string }) {
         <>
           <div className="grid gap-4 sm:grid-cols-3">
             <Card className="space-y-1 p-5">
-              <p className="text-sm text-zinc-500">Spend</p>
+              <p className="text-sm text-muted-foreground">Spend</p>
               <p className="text-2xl font-semibold tabular-nums">{formatUsd(c.totalUsd)}</p>
-              <p className="text-xs text-zinc-500">{formatGpuHours(c.savings.gpuSeconds)}</p>
+              <p className="text-xs text-muted-foreground">{formatGpuHours(c.savings.gpuSeconds)}</p>
             </Card>
             <Card className="space-y-1 p-5">
-              <p className="flex items-center gap-1 text-sm text-zinc-500">
+              <p className="flex items-center gap-1 text-sm text-muted-foreground">
                 Saved vs baselines
                 <FormulaHint formula={c.savings.formula} />
               </p>
               <p className="text-2xl font-semibold tabular-nums">{formatUsd(c.savings.savedVsOnDemandUsd)}</p>
-              <p className="text-xs text-zinc-500">
-                vs on-demand always-on ({formatUsd(c.savings.onDemandBaselineUsd)}) ·{" "}
-                {formatUsd(c.savings.savedVsServerlessUsd)} vs serverless always-on (
-                {formatUsd(c.savings.serverlessBaselineUsd)})
-              </p>
+              <p className="text-xs text-muted-foreground">{describeSavings(c.savings, PERIOD[range])}</p>
             </Card>
             <Card className="space-y-2 p-5">
-              <p className="text-sm text-zinc-500">Spot / serverless split</p>
+              <p className="text-sm text-muted-foreground">Spot / serverless split</p>
               {splitTotal > 0 ? (
                 <>
                   <div
@@ -126,93 +128,84 @@ export function CostsView({ slug }: { slug: string }) {
                       }}
                     />
                   </div>
-                  <p className="text-xs text-zinc-500">
+                  <p className="text-xs text-muted-foreground">
                     spot {formatUsd(c.split.spotUsd)} ({formatGpuHours(c.split.spotSeconds)}) · serverless{" "}
                     {formatUsd(c.split.serverlessUsd)} ({formatGpuHours(c.split.serverlessSeconds)})
                   </p>
                 </>
               ) : (
-                <p className="text-sm text-zinc-500">No spot or serverless usage in this period.</p>
+                <p className="text-sm text-muted-foreground">No spot or serverless usage in this period.</p>
               )}
             </Card>
           </div>
           <Card className="space-y-3">
             <h2 className="font-medium">Spend over time</h2>
-            <figure aria-label={`Spend per ${c.bucket} by component`}>
-              <div className="h-72 w-full">
-                <ResponsiveContainer width="100%" height="100%">
-                  <AreaChart data={chartData} margin={{ top: 8, right: 16, left: 8, bottom: 0 }}>
-                    <CartesianGrid strokeDasharray="3 3" />
-                    <XAxis
-                      dataKey="t"
-                      type="number"
-                      scale="time"
-                      domain={["dataMin", "dataMax"]}
-                      tickFormatter={tick}
-                      fontSize={12}
-                    />
-                    <YAxis tickFormatter={(v: number) => `$${v}`} fontSize={12} />
-                    <Tooltip
-                      labelFormatter={(v) => new Date(Number(v)).toLocaleString()}
-                      formatter={(v, name) => [formatUsd(Number(v)), String(name)]}
-                    />
-                    <Legend />
-                    {used.map((k) => (
-                      <Area
-                        key={k}
-                        type="stepAfter"
-                        dataKey={k}
-                        stackId="spend"
-                        stroke={MARKET_COLORS[k]}
-                        fill={MARKET_COLORS[k]}
-                        fillOpacity={0.5}
-                        isAnimationActive={false}
-                      />
-                    ))}
-                  </AreaChart>
-                </ResponsiveContainer>
-              </div>
-              <figcaption className="text-xs text-zinc-500">
-                USD per {c.bucket === "hour" ? "hour" : "day"} (UTC), stacked by where the GPUs ran.
-              </figcaption>
-            </figure>
+            <ChartFigure
+              name={`Spend per ${c.bucket} by component`}
+              summary={describeSpend(c)}
+              chart={
+                <SpendChart
+                  data={spendChartData(c.buckets, c.to)}
+                  components={used}
+                  size={c.bucket}
+                  domain={[c.chartFrom.getTime(), c.to.getTime()]}
+                />
+              }
+              caption={`US dollars per ${c.bucket} (UTC), stacked by where the GPUs ran.`}
+              table={{
+                columns: [
+                  { header: `${c.bucket[0]!.toUpperCase()}${c.bucket.slice(1)} (UTC)` },
+                  ...used.map((k) => ({ header: k, numeric: true })),
+                  { header: "Total", numeric: true },
+                ],
+                rows: c.buckets
+                  .filter((b) => b.totalUsd > 0)
+                  .map((b) => ({
+                    key: String(b.start.getTime()),
+                    cells: [
+                      bucketLabel(b.start.getTime(), c.bucket),
+                      ...used.map((k) => formatUsd(b[k])),
+                      formatUsd(b.totalUsd),
+                    ],
+                  })),
+                note: `Only the ${c.bucket}s with spend.`,
+              }}
+            />
           </Card>
           <Card className="space-y-3">
-            <h2 className="font-medium">By workload</h2>
-            <div className="overflow-x-auto">
-              <table className="w-full text-left text-sm">
-                <thead className="text-xs uppercase tracking-wide text-zinc-500">
-                  <tr>
-                    <th className="py-1 pr-4 font-medium">Workload</th>
-                    <th className="py-1 pr-4 font-medium">Status</th>
-                    <th className="py-1 pr-4 text-right font-medium">GPU time</th>
-                    <th className="py-1 pr-4 text-right font-medium">Spend</th>
-                    <th className="py-1 text-right font-medium">Budget</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                  {c.workloads.map((w) => (
-                    <tr key={w.workloadId ?? "none"}>
-                      <td className="py-2 pr-4">
-                        {w.workloadId ? (
-                          <Link href={`/o/${slug}/workloads/${w.workloadId}`} className="font-medium hover:underline">
-                            {w.name}
-                          </Link>
-                        ) : (
-                          <span className="text-zinc-500">{w.name}</span>
-                        )}
-                      </td>
-                      <td className="py-2 pr-4">{w.status?.toLowerCase() ?? "—"}</td>
-                      <td className="py-2 pr-4 text-right tabular-nums">{formatGpuHours(w.gpuSeconds)}</td>
-                      <td className="py-2 pr-4 text-right tabular-nums">{formatUsd(w.costUsd)}</td>
-                      <td className="py-2 text-right tabular-nums">
-                        {w.budgetUsd !== null ? formatUsd(w.budgetUsd) : "—"}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <h2 id="costs-by-workload" className="font-medium">
+              By workload
+            </h2>
+            <Table labelledBy="costs-by-workload">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Workload</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead numeric>GPU time</TableHead>
+                  <TableHead numeric>Spend</TableHead>
+                  <TableHead numeric>Budget</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {c.workloads.map((w) => (
+                  <TableRow key={w.workloadId ?? "none"}>
+                    <TableCell>
+                      {w.workloadId ? (
+                        <Link href={`/o/${slug}/workloads/${w.workloadId}`} className="font-medium hover:underline">
+                          {w.name}
+                        </Link>
+                      ) : (
+                        <span className="text-muted-foreground">{w.name}</span>
+                      )}
+                    </TableCell>
+                    <TableCell>{w.status?.toLowerCase() ?? "—"}</TableCell>
+                    <TableCell numeric>{formatGpuHours(w.gpuSeconds)}</TableCell>
+                    <TableCell numeric>{formatUsd(w.costUsd)}</TableCell>
+                    <TableCell numeric>{w.budgetUsd !== null ? formatUsd(w.budgetUsd) : "—"}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
           </Card>
         </>
       )}

@@ -16,7 +16,7 @@ export function NavLinks({ slug }: { slug: string }) {
   ];
   const item = "rounded-md px-3 py-1.5 text-sm font-medium";
   return (
-    <ul className="flex items-center gap-1">
+    <ul className="flex flex-wrap items-center gap-1">
       {links.map((link) => (
         <li key={link.href}>
           <NavLink {...link} className={item} />
@@ -43,7 +43,7 @@ function NavLink({
       aria-current={active ? "page" : undefined}
       className={cn(
         className,
-        "focus-visible:outline-2 focus-visible:outline-brand-500",
+        "focus-visible:outline-2 focus-visible:outline-ring",
         active
           ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
           : "text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-900 dark:hover:text-zinc-100",

@@ -14,26 +14,31 @@ export function OrgSwitcher({ current, orgs }: { current: TMyOrg; orgs: TMyOrg[]
       <button
         type="button"
         {...menu.buttonProps}
-        aria-label={`Organization: ${current.name}, your role: ${roleLabel[current.role]}. Switch organization`}
-        className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-zinc-800"
+        className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-ring dark:hover:bg-zinc-800"
       >
-        <span className="max-w-48 truncate font-medium" data-testid="current-org">
+        {/* The name is read from the visible text, with the words a screen reader needs around it. */}
+        <span className="sr-only">Organization: </span>
+        <span className="max-w-32 truncate font-medium sm:max-w-48" data-testid="current-org">
           {current.name}
         </span>
+        <span className="sr-only">, your role: </span>
         <span
           className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400"
           data-testid="current-role"
         >
           {roleLabel[current.role]}
         </span>
-        <ChevronDown aria-hidden className="size-4 text-zinc-500" />
+        <span className="sr-only">. Switch organization</span>
+        <ChevronDown aria-hidden className="size-4 text-muted-foreground" />
       </button>
       {menu.open ? (
         <div
           id={menu.menuId}
           className="absolute left-0 z-20 mt-1 w-72 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
         >
-          <p className="px-3 py-1.5 text-xs font-medium uppercase tracking-wide text-zinc-500">Your organizations</p>
+          <p className="px-3 py-1.5 text-xs font-medium uppercase tracking-wide text-muted-foreground">
+            Your organizations
+          </p>
           <ul>
             {orgs.map((org) => (
               <li key={org.id}>
@@ -42,13 +47,13 @@ export function OrgSwitcher({ current, orgs }: { current: TMyOrg; orgs: TMyOrg[]
                   onClick={menu.close}
                   aria-current={org.id === current.id ? "true" : undefined}
                   className={cn(
-                    "flex items-center gap-2 rounded px-3 py-2 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-zinc-800",
+                    "flex items-center gap-2 rounded px-3 py-2 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-ring dark:hover:bg-zinc-800",
                   )}
                 >
                   <span className="flex-1 truncate">{org.name}</span>
-                  <span className="text-xs text-zinc-500">{roleLabel[org.role]}</span>
+                  <span className="text-xs text-muted-foreground">{roleLabel[org.role]}</span>
                   {org.id === current.id ? (
-                    <Check aria-label="current" className="size-4 text-brand-600" />
+                    <Check aria-label="current" className="size-4 text-link" />
                   ) : (
                     <span className="size-4" />
                   )}
@@ -60,7 +65,7 @@ export function OrgSwitcher({ current, orgs }: { current: TMyOrg; orgs: TMyOrg[]
             <Link
               href="/orgs/new"
               onClick={menu.close}
-              className="flex items-center gap-2 rounded px-3 py-2 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-zinc-800"
+              className="flex items-center gap-2 rounded px-3 py-2 text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-ring dark:hover:bg-zinc-800"
             >
               <Plus aria-hidden className="size-4" />
               New organization

@@ -38,7 +38,7 @@ export function SwitchActiveOrg({ orgId, orgName }: { orgId: string; orgName: st
           </Button>
         </div>
       ) : (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400" role="status">
+        <p className="text-sm text-muted-foreground" role="status">
           Switching to {orgName}…
         </p>
       )}

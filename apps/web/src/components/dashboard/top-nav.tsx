@@ -16,11 +16,11 @@ export function TopNav({
 }) {
   return (
     <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
-      <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
+      <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:gap-4 sm:px-6">
         <Link
           href={`/o/${current.slug}`}
           aria-label="Koi — overview"
-          className="rounded-md focus-visible:outline-2 focus-visible:outline-brand-500"
+          className="rounded-md focus-visible:outline-2 focus-visible:outline-ring"
         >
           <KoiLogo />
         </Link>
@@ -35,9 +35,10 @@ export function TopNav({
           <UserMenu name={user.name} email={user.email} />
         </div>
       </nav>
-      <div className="border-t border-zinc-100 px-4 py-1 md:hidden dark:border-zinc-900">
+      {/* Narrow screens: the sections on a row of their own, wrapping rather than widening the page. */}
+      <nav aria-label="Sections" className="border-t border-zinc-100 px-4 py-1 md:hidden dark:border-zinc-900">
         <NavLinks slug={current.slug} />
-      </div>
+      </nav>
     </header>
   );
 }

@@ -18,10 +18,10 @@ export function UserMenu({ name, email }: { name: string | null; email: string |
       <button
         type="button"
         {...menu.buttonProps}
-        aria-label={`Account menu for ${label}`}
-        className="flex size-8 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-700 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
+        className="flex size-8 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-700 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
       >
-        {initials || "?"}
+        <span aria-hidden>{initials || "?"}</span>
+        <span className="sr-only">Account menu for {label}</span>
       </button>
       {menu.open ? (
         <div
@@ -30,13 +30,13 @@ export function UserMenu({ name, email }: { name: string | null; email: string |
         >
           <div className="px-3 py-2">
             {name ? <p className="truncate text-sm font-medium">{name}</p> : null}
-            {email ? <p className="truncate text-xs text-zinc-500">{email}</p> : null}
+            {email ? <p className="truncate text-xs text-muted-foreground">{email}</p> : null}
           </div>
           <form action={signOutAction} className="border-t border-zinc-200 pt-1 dark:border-zinc-800">
             <input type="hidden" name="redirectTo" value="/sign-in" />
             <button
               type="submit"
-              className="flex w-full items-center gap-2 rounded px-3 py-2 text-left text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-zinc-800"
+              className="flex w-full items-center gap-2 rounded px-3 py-2 text-left text-sm hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-ring dark:hover:bg-zinc-800"
             >
               <LogOut aria-hidden className="size-4" />
               Sign out

@@ -10,7 +10,7 @@ import { GpuPoolsTable } from "./gpu-pools-table";
 export function AgentDetail({ agentId }: { agentId: string }) {
   const trpc = useTRPC();
   const q = useQuery({ ...trpc.fleet.agent.queryOptions({ agentId }), refetchInterval: 5000 });
-  if (q.isPending) return <p className="text-sm text-zinc-500">Loading the agent…</p>;
+  if (q.isPending) return <p className="text-sm text-muted-foreground">Loading the agent…</p>;
   if (q.isError) return <Alert tone="error">Could not load this agent: {q.error.message}</Alert>;
   const { agent, pools, events } = q.data;
   const now = new Date(q.dataUpdatedAt || Date.now());
@@ -26,26 +26,26 @@ export function AgentDetail({ agentId }: { agentId: string }) {
       <Card>
         <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
           <div>
-            <dt className="text-zinc-500">Version</dt>
+            <dt className="text-muted-foreground">Version</dt>
             <dd className="font-medium">{agent.version}</dd>
           </div>
           <div>
-            <dt className="text-zinc-500">Last heartbeat</dt>
+            <dt className="text-muted-foreground">Last heartbeat</dt>
             <dd className="font-medium">{agent.lastHeartbeatAt ? at(agent.lastHeartbeatAt) : "never"}</dd>
           </div>
           <div>
-            <dt className="text-zinc-500">Heartbeat every</dt>
+            <dt className="text-muted-foreground">Heartbeat every</dt>
             <dd className="font-medium">{agent.heartbeatIntervalSeconds} s</dd>
           </div>
           <div>
-            <dt className="text-zinc-500">Capabilities</dt>
+            <dt className="text-muted-foreground">Capabilities</dt>
             <dd className="font-medium">{agent.capabilities.join(", ") || "—"}</dd>
           </div>
         </dl>
       </Card>
       <Card className="space-y-3">
         <h2 className="font-medium">GPU pools</h2>
-        <GpuPoolsTable pools={pools} now={now} />
+        <GpuPoolsTable pools={pools} now={now} label="GPU pools" />
       </Card>
       <Card className="space-y-3">
         <h2 className="font-medium">Recent events</h2>
@@ -64,10 +64,12 @@ export function AgentDetail({ agentId }: { agentId: string }) {
                       {e.reasonCode}
                     </span>
                   ) : null}
-                  {e.detail ? <span className="ml-2 text-zinc-500">{e.detail}</span> : null}
-                  {e.engineRef ? <span className="ml-2 font-mono text-xs text-zinc-500">{e.engineRef}</span> : null}
+                  {e.detail ? <span className="ml-2 text-muted-foreground">{e.detail}</span> : null}
+                  {e.engineRef ? (
+                    <span className="ml-2 font-mono text-xs text-muted-foreground">{e.engineRef}</span>
+                  ) : null}
                 </span>
-                <span className="text-zinc-500">{at(e.at)}</span>
+                <span className="text-muted-foreground">{at(e.at)}</span>
               </li>
             ))}
           </ul>

@@ -15,7 +15,7 @@ export function FleetOverview({ slug }: { slug: string }) {
   const now = new Date(fleet.dataUpdatedAt || Date.now());
   const connectHref = `/o/${slug}/fleet/connect`;
 
-  if (fleet.isPending) return <p className="text-sm text-zinc-500">Loading the fleet…</p>;
+  if (fleet.isPending) return <p className="text-sm text-muted-foreground">Loading the fleet…</p>;
   if (fleet.isError) return <Alert tone="error">Could not load the fleet: {fleet.error.message}</Alert>;
   if (!fleet.data.length) {
     return (
@@ -24,7 +24,7 @@ export function FleetOverview({ slug }: { slug: string }) {
         action={
           <Link
             href={connectHref}
-            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+            className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
           >
             Connect an engine
           </Link>
@@ -40,23 +40,23 @@ export function FleetOverview({ slug }: { slug: string }) {
         <Card key={cluster.id} className="space-y-4">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="text-lg font-semibold">{cluster.name}</h2>
-            <p className="text-sm text-zinc-500">
+            <p className="text-sm text-muted-foreground">
               {cluster.kind}
               {cluster.provider ? ` · ${cluster.provider}` : ""}
               {cluster.region ? ` · ${cluster.region}` : ""}
             </p>
           </div>
           <section aria-label={`Agents of ${cluster.name}`}>
-            <h3 className="mb-2 text-sm font-medium text-zinc-600 dark:text-zinc-400">Agents</h3>
+            <h3 className="mb-2 text-sm font-medium text-muted-foreground">Agents</h3>
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {cluster.agents.map((agent) => (
                 <li key={agent.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                   <Link href={`/o/${slug}/fleet/agents/${agent.id}`} className="font-medium hover:underline">
-                    {agent.engine} agent <span className="text-zinc-500">v{agent.version}</span>
+                    {agent.engine} agent <span className="text-muted-foreground">v{agent.version}</span>
                   </Link>
                   <span className="flex items-center gap-3">
                     <AgentStatusBadge status={agent.status} />
-                    <span className="text-zinc-500">
+                    <span className="text-muted-foreground">
                       {agent.lastHeartbeatAt ? (
                         <>
                           last heartbeat <RelativeTime date={agent.lastHeartbeatAt} now={now} />
@@ -71,8 +71,8 @@ export function FleetOverview({ slug }: { slug: string }) {
             </ul>
           </section>
           <section aria-label={`GPU pools of ${cluster.name}`}>
-            <h3 className="mb-2 text-sm font-medium text-zinc-600 dark:text-zinc-400">GPU pools</h3>
-            <GpuPoolsTable pools={cluster.pools} now={now} />
+            <h3 className="mb-2 text-sm font-medium text-muted-foreground">GPU pools</h3>
+            <GpuPoolsTable pools={cluster.pools} now={now} label={`GPU pools of ${cluster.name}`} />
           </section>
         </Card>
       ))}

@@ -15,12 +15,12 @@ function EngineCard({
   return (
     <div className="rounded-xl border border-zinc-200 bg-white p-6 dark:border-zinc-800 dark:bg-zinc-900">
       <div className="flex items-center gap-3">
-        <span className="flex size-10 items-center justify-center rounded-lg bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-brand-500">
+        <span className="flex size-10 items-center justify-center rounded-lg bg-brand-50 text-link dark:bg-brand-500/15">
           {icon}
         </span>
         <div>
           <h3 className="font-semibold">{name}</h3>
-          <p className="text-sm text-zinc-500">{tagline}</p>
+          <p className="text-sm text-muted-foreground">{tagline}</p>
         </div>
       </div>
       <div className="mt-4 space-y-2 text-sm text-zinc-600 dark:text-zinc-300">{children}</div>

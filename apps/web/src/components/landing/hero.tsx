@@ -5,9 +5,7 @@ export function Hero() {
   return (
     <section className="mx-auto grid max-w-6xl items-center gap-12 px-4 pt-16 pb-20 sm:px-6 lg:grid-cols-[1.1fr_1fr] lg:pt-24">
       <div>
-        <p className="text-sm font-medium text-brand-700 dark:text-brand-500">
-          The control plane for LLM-inference GPUs
-        </p>
+        <p className="text-sm font-medium text-link">The control plane for LLM-inference GPUs</p>
         <h1 className="mt-3 text-5xl font-bold tracking-tight sm:text-6xl">Koi</h1>
         <p className="mt-5 max-w-xl text-lg text-zinc-600 dark:text-zinc-300">
           Tell Koi which model to serve and the SLO it has to meet. Koi finds the cheapest GPUs that will meet it, sees
@@ -30,7 +28,7 @@ export function Hero() {
         <div className="mt-8 flex flex-wrap gap-3">
           <a
             href="#waitlist"
-            className="inline-flex h-11 items-center gap-2 rounded-md bg-brand-600 px-5 text-sm font-medium text-white hover:bg-brand-700"
+            className="inline-flex h-11 items-center gap-2 rounded-md bg-brand-700 px-5 text-sm font-medium text-white hover:bg-brand-800"
           >
             Join the waitlist <ArrowRight aria-hidden className="size-4" />
           </a>

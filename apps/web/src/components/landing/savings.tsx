@@ -2,7 +2,7 @@ import { PiggyBank } from "lucide-react";
 
 const bars = [
   { label: "On-demand, always on", share: 100, tone: "bg-zinc-400 dark:bg-zinc-600" },
-  { label: "Spot with serverless fallback", share: 35, tone: "bg-brand-600" },
+  { label: "Spot with serverless fallback", share: 35, tone: "bg-brand-700" },
 ];
 
 export function Savings() {
@@ -24,7 +24,7 @@ export function Savings() {
           type, region and provider. The catch is that they can disappear. Koi is there to take the discount without
           taking the risk: serverless capacity covers the gaps, and forecasts add GPUs before a deadline slips.
         </p>
-        <p className="mt-4 text-sm text-zinc-500">
+        <p className="mt-4 text-sm text-muted-foreground">
           Your savings depend on your traffic, models and clouds. Koi shows them against an always-on on-demand
           baseline, so you can check the number rather than take ours.
         </p>
@@ -36,7 +36,7 @@ export function Savings() {
             <div key={bar.label}>
               <div className="flex justify-between text-sm">
                 <span>{bar.label}</span>
-                <span className="tabular-nums text-zinc-500">{bar.share}%</span>
+                <span className="tabular-nums text-muted-foreground">{bar.share}%</span>
               </div>
               <div className="mt-1 h-3 rounded-full bg-zinc-100 dark:bg-zinc-800">
                 <div className={`h-3 rounded-full ${bar.tone}`} style={{ width: `${bar.share}%` }} />
@@ -44,7 +44,7 @@ export function Savings() {
             </div>
           ))}
         </div>
-        <p className="mt-4 text-xs text-zinc-500">One example within the 50–80% range; not a quote.</p>
+        <p className="mt-4 text-xs text-muted-foreground">One example within the 50–80% range; not a quote.</p>
       </figure>
     </section>
   );

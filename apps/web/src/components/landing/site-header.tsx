@@ -28,7 +28,7 @@ export function SiteHeader() {
           </Link>
           <a
             href="#waitlist"
-            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+            className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800"
           >
             Join the waitlist
           </a>

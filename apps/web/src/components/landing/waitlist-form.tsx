@@ -18,6 +18,7 @@ import { Button } from "@koi/ui/button";
 import { Field, Input, Select } from "@koi/ui/field";
 import { useTRPC } from "@/trpc/react";
 import { describeRetry } from "./describe-retry";
+import { useFocusOnMount } from "@/lib/use-focus-on-mount";
 
 type TFormState =
   | { kind: "editing" }
@@ -82,21 +83,7 @@ export function WaitlistForm() {
     }),
   );
 
-  if (state.kind === "joined") {
-    return (
-      <div
-        role="status"
-        className="rounded-xl border border-emerald-200 bg-emerald-50 p-6 text-emerald-950 dark:border-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-100"
-      >
-        <MailCheck aria-hidden className="size-8 text-emerald-600" />
-        <h3 className="mt-3 text-lg font-semibold">Check your inbox to confirm</h3>
-        <p className="mt-1 text-sm">
-          We sent a link to <strong>{state.email}</strong>. Open it to confirm your address and keep your place in line.
-          If nothing arrives in a few minutes, look in your spam folder.
-        </p>
-      </div>
-    );
-  }
+  if (state.kind === "joined") return <JoinedNotice email={state.email} />;
 
   const describedBy = (name: string) => (errors[name as keyof typeof errors] ? `waitlist-${name}-error` : undefined);
   const onSubmit = form.handleSubmit((values) => join.mutate(values));
@@ -165,7 +152,7 @@ export function WaitlistForm() {
           ))}
         </div>
         {errors.workloadType?.message ? (
-          <p id="waitlist-workloadType-error" role="alert" className="mt-1 text-xs text-red-600">
+          <p id="waitlist-workloadType-error" role="alert" className="mt-1 text-xs text-danger">
             {errors.workloadType.message}
           </p>
         ) : null}
@@ -186,13 +173,33 @@ export function WaitlistForm() {
         </Alert>
       ) : null}
 
-      <Button type="submit" disabled={!hydrated || join.isPending} className="w-full sm:w-auto">
+      <Button type="submit" disabled={!hydrated} pending={join.isPending} className="w-full sm:w-auto">
         {join.isPending ? <LoaderCircle aria-hidden className="size-4 animate-spin" /> : null}
         {join.isPending ? "Joining…" : "Join the waitlist"}
       </Button>
-      <p className="text-xs text-zinc-500">
+      <p className="text-xs text-muted-foreground">
         We use your details only to get in touch about Koi access. One email to confirm; no newsletter.
       </p>
     </form>
+  );
+}
+
+/** Replaces the form once joined, and takes the focus the submit button had. */
+function JoinedNotice({ email }: { email: string }) {
+  const ref = useFocusOnMount<HTMLDivElement>();
+  return (
+    <div
+      ref={ref}
+      tabIndex={-1}
+      role="status"
+      className="rounded-xl border border-emerald-200 bg-emerald-50 p-6 text-emerald-950 outline-none dark:border-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-100"
+    >
+      <MailCheck aria-hidden className="size-8 text-emerald-700 dark:text-emerald-400" />
+      <h3 className="mt-3 text-lg font-semibold">Check your inbox to confirm</h3>
+      <p className="mt-1 text-sm">
+        We sent a link to <strong>{email}</strong>. Open it to confirm your address and keep your place in line. If
+        nothing arrives in a few minutes, look in your spam folder.
+      </p>
+    </div>
   );
 }

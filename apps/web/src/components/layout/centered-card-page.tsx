@@ -1,11 +1,12 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { KoiLogo } from "@/components/koi-logo";
+import { MainContent } from "./main-content";
 
 /** A single message on its own page: confirmations, invalid links, small forms. */
 export function CenteredCardPage({ icon, title, children }: { icon?: ReactNode; title: string; children: ReactNode }) {
   return (
-    <main className="flex min-h-screen flex-col items-center justify-center px-4 py-16">
+    <MainContent className="flex min-h-screen flex-col items-center justify-center px-4 py-16">
       <Link href="/" aria-label="Koi home" className="mb-8">
         <KoiLogo />
       </Link>
@@ -14,6 +15,6 @@ export function CenteredCardPage({ icon, title, children }: { icon?: ReactNode; 
         <h1 className="text-2xl font-bold tracking-tight">{title}</h1>
         <div className="mt-3 space-y-3 text-sm text-zinc-600 dark:text-zinc-300">{children}</div>
       </div>
-    </main>
+    </MainContent>
   );
 }

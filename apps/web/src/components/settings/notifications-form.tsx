@@ -43,7 +43,7 @@ export function NotificationsForm({ canEdit }: { canEdit: boolean }) {
   );
   if (q.isPending)
     return (
-      <p className="text-sm text-zinc-500" aria-busy="true">
+      <p className="text-sm text-muted-foreground" aria-busy="true">
         Loading notification settings…
       </p>
     );
@@ -95,17 +95,17 @@ export function NotificationsForm({ canEdit }: { canEdit: boolean }) {
           </label>
         </fieldset>
         {canEdit ? (
-          <Button type="submit" disabled={save.isPending}>
+          <Button type="submit" pending={save.isPending}>
             {save.isPending ? "Saving…" : "Save"}
           </Button>
         ) : (
-          <p className="text-sm text-zinc-500">Only admins and owners can change where alerts go.</p>
+          <p className="text-sm text-muted-foreground">Only admins and owners can change where alerts go.</p>
         )}
       </fieldset>
       {save.isSuccess && !form.formState.isDirty ? <Alert tone="success">Saved.</Alert> : null}
       {save.isError && !Object.keys(server).length ? <Alert tone="error">{errorMessage(save.error)}</Alert> : null}
       {q.data.updatedAt ? (
-        <p className="text-xs text-zinc-500">
+        <p className="text-xs text-muted-foreground">
           Last changed <RelativeTime date={q.data.updatedAt} />
         </p>
       ) : null}

@@ -24,7 +24,7 @@ export function SettingsTabs({ slug }: { slug: string }) {
               "-mb-px border-b-2 px-1 pb-2 text-sm font-medium",
               active
                 ? "border-brand-600 text-zinc-900 dark:text-zinc-100"
-                : "border-transparent text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100",
+                : "border-transparent text-muted-foreground hover:text-zinc-900 dark:hover:text-zinc-100",
             )}
           >
             {t.label}

@@ -23,12 +23,12 @@ export function DecisionTimeline({ decisions, now }: { decisions: TDecision[]; n
     <ol className="relative space-y-5 border-l border-zinc-200 pl-5 dark:border-zinc-800">
       {decisions.map((d) => (
         <li key={d.id} className="relative">
-          <span aria-hidden className="absolute -left-[1.6rem] top-1.5 size-2.5 rounded-full bg-brand-600" />
+          <span aria-hidden className="absolute -left-[1.6rem] top-1.5 size-2.5 rounded-full bg-brand-700" />
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h3 className="font-medium">{kindLabel[d.kind]}</h3>
-            <RelativeTime className="text-xs text-zinc-500" date={d.createdAt} now={now} />
+            <RelativeTime className="text-xs text-muted-foreground" date={d.createdAt} now={now} />
           </div>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          <p className="text-sm text-muted-foreground">
             {[
               d.plan.summary,
               d.plan.gpus !== null ? `${d.plan.gpus} GPUs` : null,
@@ -42,14 +42,14 @@ export function DecisionTimeline({ decisions, now }: { decisions: TDecision[]; n
           <p className="mt-1 text-sm">{d.reason}</p>
           {d.alternatives.length ? (
             <details className="mt-1 text-sm">
-              <summary className="cursor-pointer text-zinc-500">
+              <summary className="cursor-pointer text-muted-foreground">
                 {d.alternatives.length} alternatives considered
               </summary>
               <ul className="mt-1 space-y-0.5 pl-4">
                 {d.alternatives.map((a, i) => (
                   <li key={i} className="flex justify-between gap-3">
                     <span>{a.summary}</span>
-                    <span className="tabular-nums text-zinc-500">
+                    <span className="tabular-nums text-muted-foreground">
                       {a.costDelta !== null
                         ? `+${formatUsd(a.costDelta)}`
                         : a.totalCost !== null

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildForecastSeries } from "./forecast-series";
+import { buildForecastSeries, describeForecast, samplePoints } from "./forecast-series";
 
 const t = (min: number) => new Date(Date.UTC(2026, 4, 1, 10, min));
 
@@ -43,5 +43,27 @@ describe("buildForecastSeries", () => {
       { t: t(12).getTime(), y: 200, kind: "scale_up", label: "scaled up" },
       { t: t(5).getTime(), y: 0, kind: "rebalance_pause", label: "paused" },
     ]);
+  });
+});
+
+describe("describeForecast / samplePoints", () => {
+  const points = [
+    { at: t(0), completed: 0, total: 10_000 },
+    { at: t(40), completed: 3_000, total: 10_000 },
+  ];
+  const forecast = { p10: t(95).toISOString(), p50: t(110).toISOString(), p90: t(135).toISOString() };
+
+  it("says progress, the forecast finish with its 80% band, and the deadline", () => {
+    expect(describeForecast({ points, forecast, deadlineAt: t(180).toISOString() }, "UTC")).toBe(
+      "3,000 of 10,000 requests done at 10:40; forecast to finish at 11:50 (80% likely between 11:35 and 12:15); deadline 13:00.",
+    );
+    expect(describeForecast({ points: [], forecast: null, deadlineAt: null }, "UTC")).toBe("No progress reported yet.");
+  });
+
+  it("keeps the first and the latest point and spreads the rest", () => {
+    const many = Array.from({ length: 100 }, (_, i) => i);
+    const picked = samplePoints(many, 5);
+    expect(picked).toEqual([0, 25, 50, 74, 99]);
+    expect(samplePoints([1, 2, 3], 5)).toEqual([1, 2, 3]);
   });
 });

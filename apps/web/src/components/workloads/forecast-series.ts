@@ -1,4 +1,5 @@
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
+import { formatNumber } from "@/lib/format";
 
 /** One x position of the forecast chart; ms since the epoch on x, requests completed on y. */
 export type TForecastDatum = { t: number; completed?: number; band?: [number, number]; p50?: number };
@@ -63,4 +64,42 @@ export function buildForecastSeries(input: {
     markers.push({ t, y: before.completed, kind: d.kind, label });
   }
   return { data, markers, total };
+}
+
+/** A clock time as the forecast chart labels its axis (the viewer's time zone unless given). */
+export function clockTime(ms: number, timeZone?: string): string {
+  return new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone });
+}
+
+/** The forecast chart in one sentence, for people who cannot see it. */
+export function describeForecast(
+  input: {
+    points: readonly { at: Date; completed: number; total: number }[];
+    forecast: { p10: string | null; p50: string | null; p90: string | null } | null;
+    deadlineAt: string | null;
+  },
+  timeZone?: string,
+): string {
+  const last = input.points.at(-1);
+  const clock = (iso: string) => clockTime(Date.parse(iso), timeZone);
+  const parts = [
+    last
+      ? `${formatNumber(last.completed)} of ${formatNumber(last.total)} requests done at ${clockTime(last.at.getTime(), timeZone)}`
+      : "No progress reported yet",
+  ];
+  const f = input.forecast;
+  if (f?.p50 && last && last.completed < last.total)
+    parts.push(
+      `forecast to finish at ${clock(f.p50)}${f.p10 && f.p90 ? ` (80% likely between ${clock(f.p10)} and ${clock(f.p90)})` : ""}`,
+    );
+  if (input.deadlineAt) parts.push(`deadline ${clock(input.deadlineAt)}`);
+  return `${parts.join("; ")}.`;
+}
+
+/** At most `max` of the points, evenly spread and always with the first and the latest, for the chart's table. */
+export function samplePoints<T>(points: readonly T[], max = 24): T[] {
+  if (points.length <= max) return [...points];
+  const picked = new Set<number>();
+  for (let i = 0; i < max; i++) picked.add(Math.round((i * (points.length - 1)) / (max - 1)));
+  return [...picked].map((i) => points[i]!);
 }

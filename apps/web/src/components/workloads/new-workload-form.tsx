@@ -2,7 +2,7 @@
 
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { MODELS } from "@koi/catalog";
@@ -12,6 +12,7 @@ import { Field, Input, Select } from "@koi/ui/field";
 import { errorMessage, fieldErrorsOf } from "@/lib/trpc-errors";
 import { useDebounced } from "@/lib/use-debounced";
 import { useTRPC } from "@/trpc/react";
+import { NoEngineNotice } from "./no-engine-notice";
 import { PlanPreviewPanel } from "./plan-preview-panel";
 import { DEFAULT_FORM_VALUES, MARKETS, toSubmission, type TWorkloadFormValues } from "./to-submission";
 
@@ -33,6 +34,10 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
     placeholderData: (prev) => prev,
     retry: false,
   });
+  // Without an online engine there is nothing to plan on: say that, not "not enough GPUs are free".
+  const fleet = useQuery(trpc.fleet.list.queryOptions());
+  const agents = fleet.data?.flatMap((c) => c.agents) ?? [];
+  const noEngine = fleet.isSuccess && !agents.some((a) => a.status !== "OFFLINE");
   const submit = useMutation(
     trpc.workloads.submit.mutationOptions({ onSuccess: (res) => router.push(`/o/${slug}/workloads/${res.id}`) }),
   );
@@ -47,15 +52,22 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
       : undefined) ?? serverFields[name];
   const num = { valueAsNumber: true } as const;
 
+  // A submit with mistakes (ours or the server's) takes focus to the first field in error.
+  const formRef = useRef<HTMLFormElement>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (attempt) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [attempt, submit.error]);
   const onSubmit = form.handleSubmit(() => {
     setShowErrors(true);
     if (built.ok) submit.mutate(built.submission);
+    else setAttempt((n) => n + 1);
   });
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <Card>
-        <form className="space-y-5" onSubmit={onSubmit} noValidate aria-label="New workload">
+        <form ref={formRef} className="space-y-5" onSubmit={onSubmit} noValidate aria-label="New workload">
           <div className="grid gap-4 sm:grid-cols-2">
             <Field id="wl-name" label="Name (optional)" error={err("name")}>
               <Input id="wl-name" placeholder="e.g. nightly eval" {...form.register("name")} />
@@ -164,17 +176,23 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
               />
             </Field>
           </div>
-          <fieldset>
+          <fieldset aria-describedby={err("allowedMarkets") ? "wl-markets-error" : undefined}>
             <legend className="text-sm font-medium">Allowed markets</legend>
             <div className="mt-2 flex flex-wrap gap-4">
               {MARKETS.map((m) => (
                 <label key={m} className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" value={m} {...form.register("allowedMarkets")} /> {m}
+                  <input
+                    type="checkbox"
+                    value={m}
+                    aria-invalid={err("allowedMarkets") ? true : undefined}
+                    {...form.register("allowedMarkets")}
+                  />{" "}
+                  {m}
                 </label>
               ))}
             </div>
             {err("allowedMarkets") ? (
-              <p role="alert" className="mt-1 text-xs text-red-600">
+              <p id="wl-markets-error" role="alert" className="mt-1 text-xs text-danger">
                 Pick at least one market.
               </p>
             ) : null}
@@ -182,7 +200,7 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
           {submit.isError && !Object.keys(serverFields).length ? (
             <Alert tone="error">{errorMessage(submit.error)}</Alert>
           ) : null}
-          <Button type="submit" disabled={submit.isPending || submit.isSuccess}>
+          <Button type="submit" pending={submit.isPending || submit.isSuccess}>
             {submit.isPending || submit.isSuccess ? "Submitting…" : "Submit workload"}
           </Button>
         </form>
@@ -190,14 +208,16 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
       <Card className="h-fit space-y-3 lg:sticky lg:top-4" aria-live="polite">
         <div className="flex items-center justify-between">
           <h2 className="font-medium">Plan preview</h2>
-          {preview.isFetching ? <span className="text-xs text-zinc-500">updating…</span> : null}
+          {preview.isFetching ? <span className="text-xs text-muted-foreground">updating…</span> : null}
         </div>
-        {!built.ok ? (
-          <p className="text-sm text-zinc-500">
+        {noEngine ? (
+          <NoEngineNotice slug={slug} anyAgents={agents.length > 0} />
+        ) : !built.ok ? (
+          <p className="text-sm text-muted-foreground">
             Complete the form to see which GPUs Koi would pick and what it would cost.
           </p>
         ) : preview.isPending ? (
-          <p className="text-sm text-zinc-500" aria-busy="true">
+          <p className="text-sm text-muted-foreground" aria-busy="true">
             Planning on your live inventory…
           </p>
         ) : preview.isError ? (
@@ -205,7 +225,7 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
         ) : (
           <PlanPreviewPanel plan={preview.data} deadlineHours={kind === "batch" ? values.deadlineHours : undefined} />
         )}
-        <p className="text-xs text-zinc-500">
+        <p className="text-xs text-muted-foreground">
           Planned on the GPUs your agents report right now; the real plan is made the moment you submit.
         </p>
       </Card>

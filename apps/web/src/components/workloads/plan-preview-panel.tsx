@@ -29,7 +29,7 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
             </p>
           ) : null}
         </Alert>
-        <p className="text-sm text-zinc-500">
+        <p className="text-sm text-muted-foreground">
           Relax the deadline, allow more markets or connect more GPUs, then the preview updates.
         </p>
       </div>
@@ -60,7 +60,7 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
         <Stat label="Throughput" value={`${formatNumber(plan.tokensPerSecond)} tok/s`} />
       </dl>
       <div>
-        <h3 className="text-xs font-medium uppercase tracking-wide text-zinc-500">Placement</h3>
+        <h3 className="text-xs font-medium uppercase tracking-wide text-muted-foreground">Placement</h3>
         <ul className="mt-1 text-sm">
           {plan.replicas.map((r, i) => (
             <li key={i}>
@@ -71,17 +71,17 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
         </ul>
       </div>
       <div>
-        <h3 className="text-xs font-medium uppercase tracking-wide text-zinc-500">Why</h3>
+        <h3 className="text-xs font-medium uppercase tracking-wide text-muted-foreground">Why</h3>
         <p className="mt-1 text-sm text-zinc-700 dark:text-zinc-300">{plan.reason}</p>
       </div>
       {plan.alternatives.length ? (
         <div>
-          <h3 className="text-xs font-medium uppercase tracking-wide text-zinc-500">Alternatives</h3>
+          <h3 className="text-xs font-medium uppercase tracking-wide text-muted-foreground">Alternatives</h3>
           <ul className="mt-1 divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
             {plan.alternatives.map((a, i) => (
               <li key={i} className="flex justify-between gap-3 py-1.5">
                 <span>{a.summary}</span>
-                <span className="whitespace-nowrap tabular-nums text-zinc-500">
+                <span className="whitespace-nowrap tabular-nums text-muted-foreground">
                   {a.costDelta !== null
                     ? `+${formatUsd(a.costDelta)}`
                     : a.totalCost !== null
@@ -100,9 +100,9 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
     <div>
-      <dt className="text-zinc-500">{label}</dt>
+      <dt className="text-muted-foreground">{label}</dt>
       <dd className="font-medium tabular-nums">{value}</dd>
-      {hint ? <dd className="text-xs text-zinc-500">{hint}</dd> : null}
+      {hint ? <dd className="text-xs text-muted-foreground">{hint}</dd> : null}
     </div>
   );
 }

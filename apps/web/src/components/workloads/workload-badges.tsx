@@ -9,11 +9,11 @@ const statusTone: Record<TWorkloadView["status"], string> = {
   PAUSED: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
   COMPLETED: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
   FAILED: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
-  CANCELLED: "bg-zinc-100 text-zinc-500 dark:bg-zinc-800 dark:text-zinc-400",
+  CANCELLED: "bg-zinc-100 text-muted-foreground dark:bg-zinc-800 dark:text-zinc-400",
 };
 
 const healthTone: Record<TWorkloadView["health"], { label: string; cls: string }> = {
-  UNKNOWN: { label: "no forecast yet", cls: "text-zinc-500 border-zinc-200 dark:border-zinc-700" },
+  UNKNOWN: { label: "no forecast yet", cls: "text-muted-foreground border-zinc-200 dark:border-zinc-700" },
   ON_TRACK: {
     label: "on track",
     cls: "text-emerald-700 border-emerald-300 dark:text-emerald-400 dark:border-emerald-800",
@@ -57,7 +57,7 @@ export function ProgressBar({
       aria-valuenow={total > 0 ? done : 0}
       className={cn("h-2 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800", className)}
     >
-      <div className="h-full rounded-full bg-brand-600 transition-[width]" style={{ width: `${pct}%` }} />
+      <div className="h-full rounded-full bg-brand-700 transition-[width]" style={{ width: `${pct}%` }} />
     </div>
   );
 }

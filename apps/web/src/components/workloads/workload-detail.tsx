@@ -1,16 +1,22 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { isEndedAssignmentState } from "@koi/contracts/primitives";
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { Alert, Card, EmptyState } from "@koi/ui/card";
-import { formatGpuHours, formatNumber, formatPct, formatUsd } from "@/lib/format";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@koi/ui/table";
+import { ChartFigure } from "@/components/charts/chart-figure";
+import { formatGpuHours, formatNumber, formatPct, formatUsd, formatUsdPerHour } from "@/lib/format";
 import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
-import { CancelWorkloadButton } from "./cancel-workload-button";
+import { CancelWorkloadButton, WORKLOAD_STATUS_ID } from "./cancel-workload-button";
 import { DecisionTimeline } from "./decision-timeline";
-import { ForecastChart } from "./forecast-chart";
+import { clockTime, describeForecast, samplePoints } from "./forecast-series";
 import { HealthBadge, ProgressBar, StatusBadge } from "./workload-badges";
+
+// recharts is fetched when the chart scrolls into view (ChartFigure), not with the page.
+const ForecastChart = dynamic(() => import("./forecast-chart").then((m) => m.ForecastChart), { ssr: false });
 
 /** One workload, live: refreshed every 3 s while it runs, every 30 s once it has ended. */
 export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; canCancel: boolean }) {
@@ -22,12 +28,20 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
   });
   if (q.isPending)
     return (
-      <p className="text-sm text-zinc-500" aria-busy="true">
+      <p className="text-sm text-muted-foreground" aria-busy="true">
         Loading the workload…
       </p>
     );
   if (q.isError) return <Alert tone="error">Could not load this workload: {q.error.message}</Alert>;
-  const { workload: w, decisions, assignments, forecastPoints, usageByComponent, projectedCostUsd } = q.data;
+  const {
+    workload: w,
+    decisions,
+    assignments,
+    forecastPoints,
+    usageByComponent,
+    projectedCostUsd,
+    currentCostPerHour,
+  } = q.data;
   const now = new Date(q.dataUpdatedAt || Date.now());
   const at = (iso: string | Date | null, fallback = "—") => {
     if (!iso) return fallback;
@@ -43,19 +57,23 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="space-y-1">
           <h1 className="text-2xl font-semibold">{w.name}</h1>
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-muted-foreground">
             {w.kind} · {w.model} · {w.priority} priority · submitted {at(w.createdAt)} via {q.data.submittedVia} ·{" "}
             <span className="font-mono">{w.id}</span>
           </p>
-          <div className="flex flex-wrap items-center gap-2">
+          <div
+            id={WORKLOAD_STATUS_ID}
+            tabIndex={-1}
+            className="flex flex-wrap items-center gap-2 rounded-sm focus-visible:outline-2 focus-visible:outline-ring"
+          >
             <StatusBadge status={w.status} />
             {!ended ? <HealthBadge health={w.health} /> : null}
             {w.engine ? (
-              <span className="text-xs text-zinc-500">on {w.engine === "orca" ? "Orca" : "Tuna"}</span>
+              <span className="text-xs text-muted-foreground">on {w.engine === "orca" ? "Orca" : "Tuna"}</span>
             ) : null}
           </div>
           {w.statusDetail && w.statusDetail.toLowerCase() !== w.status.toLowerCase() ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">{w.statusDetail}</p>
+            <p className="text-sm text-muted-foreground">{w.statusDetail}</p>
           ) : null}
         </div>
         {canCancel && !ended ? <CancelWorkloadButton workloadId={w.id} /> : null}
@@ -65,7 +83,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
         <Card className="space-y-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="font-medium">Progress</h2>
-            <span className="text-sm tabular-nums text-zinc-600 dark:text-zinc-400">
+            <span className="text-sm tabular-nums text-muted-foreground">
               {formatNumber(w.progress.completed)} / {formatNumber(w.progress.total)} requests (
               {w.progress.total ? formatPct(w.progress.completed / w.progress.total) : "0%"})
             </span>
@@ -96,9 +114,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
                 : "—"}
             </Stat>
           </dl>
-          {w.forecast?.explanation ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">{w.forecast.explanation}</p>
-          ) : null}
+          {w.forecast?.explanation ? <p className="text-sm text-muted-foreground">{w.forecast.explanation}</p> : null}
         </Card>
       ) : null}
 
@@ -106,11 +122,41 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
         <Card className="space-y-3">
           <h2 className="font-medium">Forecast</h2>
           {forecastPoints.length ? (
-            <ForecastChart
-              points={forecastPoints}
-              forecast={w.forecast}
-              decisions={decisions}
-              deadlineAt={w.deadlineAt}
+            <ChartFigure
+              name="Forecast: requests completed over time, the predicted finish and the deadline"
+              summary={describeForecast({ points: forecastPoints, forecast: w.forecast, deadlineAt: w.deadlineAt })}
+              chart={
+                <ForecastChart
+                  points={forecastPoints}
+                  forecast={w.forecast}
+                  decisions={decisions}
+                  deadlineAt={w.deadlineAt}
+                />
+              }
+              caption="The shaded band is where the finish will land 80% of the time (P10–P90); dots mark where Koi scaled, swapped, paused or replanned."
+              table={{
+                columns: [
+                  { header: "Time" },
+                  { header: "Requests done", numeric: true },
+                  { header: "Forecast finish (P50)" },
+                  { header: "P10–P90" },
+                  { header: "Chance of missing", numeric: true },
+                ],
+                rows: samplePoints(forecastPoints).map((p) => ({
+                  key: String(p.at.getTime()),
+                  cells: [
+                    clockTime(p.at.getTime()),
+                    `${formatNumber(p.completed)} / ${formatNumber(p.total)}`,
+                    p.p50 ? clockTime(p.p50.getTime()) : "—",
+                    p.p10 && p.p90 ? `${clockTime(p.p10.getTime())}–${clockTime(p.p90.getTime())}` : "—",
+                    p.missProbability !== null ? formatPct(p.missProbability) : "—",
+                  ],
+                })),
+                note:
+                  forecastPoints.length > 24
+                    ? `24 of the ${forecastPoints.length} forecast runs, evenly spread.`
+                    : undefined,
+              }}
             />
           ) : (
             <EmptyState title="No forecast yet">
@@ -125,10 +171,19 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
           <h2 className="font-medium">Cost</h2>
           <dl className="grid grid-cols-2 gap-4 text-sm">
             <Stat label={ended ? "Final" : "Accrued"}>{formatUsd(w.costUsd)}</Stat>
-            {ended ? null : (
+            {!ended && w.kind === "batch" ? (
               <Stat label="Projected at finish">{projectedCostUsd !== null ? formatUsd(projectedCostUsd) : "—"}</Stat>
-            )}
-            <Stat label="Planned">{w.predictedCostUsd !== null ? formatUsd(w.predictedCostUsd) : "—"}</Stat>
+            ) : null}
+            {!ended && currentCostPerHour !== null ? (
+              <Stat label="Running at">{formatUsdPerHour(currentCostPerHour)}</Stat>
+            ) : null}
+            <Stat label="Planned">
+              {w.predictedCostUsd === null
+                ? "—"
+                : w.kind === "online"
+                  ? formatUsdPerHour(w.predictedCostUsd)
+                  : formatUsd(w.predictedCostUsd)}
+            </Stat>
             <Stat label="Budget">
               {w.budgetUsd !== null ? `${formatUsd(w.budgetUsd)}${w.kind === "online" ? "/h" : ""}` : "none"}
             </Stat>
@@ -138,7 +193,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
               {usageByComponent.map((u) => (
                 <li key={u.component} className="flex justify-between py-1">
                   <span>{u.component}</span>
-                  <span className="tabular-nums text-zinc-600 dark:text-zinc-400">
+                  <span className="tabular-nums text-muted-foreground">
                     {formatUsd(u.costUsd)} ·{" "}
                     {u.component === "router" ? `${formatNumber(u.seconds / 3600, 1)} h` : formatGpuHours(u.seconds)}
                   </span>
@@ -146,7 +201,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
               ))}
             </ul>
           ) : (
-            <p className="text-sm text-zinc-500">No usage reported yet.</p>
+            <p className="text-sm text-muted-foreground">No usage reported yet.</p>
           )}
         </Card>
         <Card className="space-y-3">
@@ -173,7 +228,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
               {m.pctSpot !== null ? <Stat label="Traffic on spot">{`${formatNumber(m.pctSpot)}%`}</Stat> : null}
             </dl>
           ) : (
-            <p className="text-sm text-zinc-500">
+            <p className="text-sm text-muted-foreground">
               The engine's tokens/s, GPU utilisation, batch size and KV-cache hit rate appear with its first report.
             </p>
           )}
@@ -181,43 +236,43 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
       </div>
 
       <Card className="space-y-3">
-        <h2 className="font-medium">Assignments</h2>
+        <h2 id="assignments-heading" className="font-medium">
+          Assignments
+        </h2>
         {assignments.length ? (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500">
-                <tr>
-                  <th className="py-1 pr-4 font-medium">Placement</th>
-                  <th className="py-1 pr-4 font-medium">State</th>
-                  <th className="py-1 pr-4 font-medium">Engine</th>
-                  <th className="py-1 pr-4 text-right font-medium">Progress</th>
-                  <th className="py-1 pr-4 text-right font-medium">Cost</th>
-                  <th className="py-1 font-medium">Updated</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                {assignments.map((a) => (
-                  <tr key={a.id}>
-                    <td className="py-2 pr-4">
-                      {a.placement
-                        ? `${a.placement.replicas}× ${a.placement.gpuType} · TP${a.placement.tp} · ${a.placement.market} (${a.placement.gpus} GPUs)`
-                        : "—"}
-                      <div className="font-mono text-xs text-zinc-500">epoch {a.epoch}</div>
-                    </td>
-                    <td className="py-2 pr-4">{a.state}</td>
-                    <td className="py-2 pr-4">{a.engine}</td>
-                    <td className="py-2 pr-4 text-right tabular-nums">
-                      {a.progressTotal ? `${formatNumber(a.progressDone)} / ${formatNumber(a.progressTotal)}` : "—"}
-                    </td>
-                    <td className="py-2 pr-4 text-right tabular-nums">{formatUsd(a.costUsd)}</td>
-                    <td className="py-2 text-zinc-500">{at(a.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table labelledBy="assignments-heading">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Placement</TableHead>
+                <TableHead>State</TableHead>
+                <TableHead>Engine</TableHead>
+                <TableHead numeric>Progress</TableHead>
+                <TableHead numeric>Cost</TableHead>
+                <TableHead>Updated</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {assignments.map((a) => (
+                <TableRow key={a.id}>
+                  <TableCell>
+                    {a.placement
+                      ? `${a.placement.replicas}× ${a.placement.gpuType} · TP${a.placement.tp} · ${a.placement.market} (${a.placement.gpus} GPUs)`
+                      : "—"}
+                    <div className="font-mono text-xs text-muted-foreground">epoch {a.epoch}</div>
+                  </TableCell>
+                  <TableCell>{a.state}</TableCell>
+                  <TableCell>{a.engine}</TableCell>
+                  <TableCell numeric>
+                    {a.progressTotal ? `${formatNumber(a.progressDone)} / ${formatNumber(a.progressTotal)}` : "—"}
+                  </TableCell>
+                  <TableCell numeric>{formatUsd(a.costUsd)}</TableCell>
+                  <TableCell className="whitespace-nowrap text-muted-foreground">{at(a.updatedAt)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
         ) : (
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-muted-foreground">
             {ended
               ? "This workload never ran on an engine."
               : "Koi is planning it; the engine job appears here once it is placed."}
@@ -230,7 +285,9 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
         {decisions.length ? (
           <DecisionTimeline decisions={decisions} now={now} />
         ) : (
-          <p className="text-sm text-zinc-500">Koi's choices — the plan, scaling, failovers — and why, appear here.</p>
+          <p className="text-sm text-muted-foreground">
+            Koi's choices — the plan, scaling, failovers — and why, appear here.
+          </p>
         )}
       </Card>
     </div>
@@ -240,7 +297,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
 function Stat({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
-      <dt className="text-zinc-500">{label}</dt>
+      <dt className="text-muted-foreground">{label}</dt>
       <dd className="font-medium tabular-nums">{children}</dd>
     </div>
   );

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { ZWorkloadStatus, type TWorkloadStatus } from "@koi/contracts/workloads/workloads";
 import { Alert, EmptyState } from "@koi/ui/card";
 import { Field, Input, Select } from "@koi/ui/field";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@koi/ui/table";
 import { formatNumber, formatUsd } from "@/lib/format";
 import { RelativeTime } from "@/components/relative-time";
 import { useDebounced } from "@/lib/use-debounced";
@@ -59,7 +60,7 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
         </Field>
       </div>
       {q.isPending ? (
-        <p className="text-sm text-zinc-500" aria-busy="true">
+        <p className="text-sm text-muted-foreground" aria-busy="true">
           Loading workloads…
         </p>
       ) : q.isError ? (
@@ -74,7 +75,7 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
               canSubmit ? (
                 <Link
                   href={`/o/${slug}/workloads/new`}
-                  className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+                  className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
                 >
                   New workload
                 </Link>
@@ -86,70 +87,68 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
           </EmptyState>
         )
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
-              <tr>
-                <th className="px-4 py-2 font-medium">Workload</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="w-48 px-4 py-2 font-medium">Progress</th>
-                <th className="px-4 py-2 text-right font-medium">Cost</th>
-                <th className="px-4 py-2 font-medium">Submitted</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {q.data.map((w) => {
-                const created = new Date(w.createdAt);
-                return (
-                  <tr key={w.id}>
-                    <td className="px-4 py-3">
-                      <Link
-                        href={`/o/${slug}/workloads/${w.id}`}
-                        className="font-medium hover:underline focus-visible:outline-2 focus-visible:outline-brand-500"
-                      >
-                        {w.name}
-                      </Link>
-                      <div className="text-xs text-zinc-500">
-                        {w.kind} · {w.model} · {w.priority}
-                      </div>
-                    </td>
-                    <td className="px-4 py-3">
-                      <div className="flex flex-wrap gap-1">
-                        <StatusBadge status={w.status} />
-                        {w.status === "RUNNING" || w.status === "PAUSED" ? <HealthBadge health={w.health} /> : null}
-                      </div>
-                    </td>
-                    <td className="px-4 py-3">
-                      {w.kind === "batch" ? (
-                        <div className="space-y-1">
-                          <ProgressBar
-                            done={w.progress.completed}
-                            total={w.progress.total}
-                            label={`Progress of ${w.name}`}
-                          />
-                          <div className="text-xs text-zinc-500">
-                            {formatNumber(w.progress.completed)} / {formatNumber(w.progress.total)} requests
-                          </div>
+        <Table boxed label="Workloads">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Workload</TableHead>
+              <TableHead>Status</TableHead>
+              <TableHead className="w-48">Progress</TableHead>
+              <TableHead numeric>Cost</TableHead>
+              <TableHead>Submitted</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {q.data.map((w) => {
+              const created = new Date(w.createdAt);
+              return (
+                <TableRow key={w.id}>
+                  <TableCell>
+                    <Link
+                      href={`/o/${slug}/workloads/${w.id}`}
+                      className="font-medium hover:underline focus-visible:outline-2 focus-visible:outline-ring"
+                    >
+                      {w.name}
+                    </Link>
+                    <div className="text-xs text-muted-foreground">
+                      {w.kind} · {w.model} · {w.priority}
+                    </div>
+                  </TableCell>
+                  <TableCell>
+                    <div className="flex flex-wrap gap-1">
+                      <StatusBadge status={w.status} />
+                      {w.status === "RUNNING" || w.status === "PAUSED" ? <HealthBadge health={w.health} /> : null}
+                    </div>
+                  </TableCell>
+                  <TableCell>
+                    {w.kind === "batch" ? (
+                      <div className="min-w-32 space-y-1">
+                        <ProgressBar
+                          done={w.progress.completed}
+                          total={w.progress.total}
+                          label={`Progress of ${w.name}`}
+                        />
+                        <div className="text-xs text-muted-foreground">
+                          {formatNumber(w.progress.completed)} / {formatNumber(w.progress.total)} requests
                         </div>
-                      ) : (
-                        <span className="text-xs text-zinc-500">online service</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-3 text-right tabular-nums">
-                      {formatUsd(w.costUsd)}
-                      {w.budgetUsd ? (
-                        <div className="text-xs text-zinc-500">of {formatUsd(w.budgetUsd)} budget</div>
-                      ) : null}
-                    </td>
-                    <td className="px-4 py-3 text-zinc-500">
-                      <RelativeTime date={created} now={now} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                      </div>
+                    ) : (
+                      <span className="text-xs text-muted-foreground">online service</span>
+                    )}
+                  </TableCell>
+                  <TableCell numeric>
+                    {formatUsd(w.costUsd)}
+                    {w.budgetUsd ? (
+                      <div className="text-xs text-muted-foreground">of {formatUsd(w.budgetUsd)} budget</div>
+                    ) : null}
+                  </TableCell>
+                  <TableCell className="whitespace-nowrap text-muted-foreground">
+                    <RelativeTime date={created} now={now} />
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
       )}
     </div>
   );

@@ -35,8 +35,11 @@ describe("costs.get / costs.export", () => {
     const w = await world();
     const c = callerAs(w.viewer.id, w.orgA.id);
     const day = await c.costs.get({ range: "24h" });
-    expect(day.bucket).toBe("hour");
-    expect(day.buckets.length).toBeGreaterThanOrEqual(24);
+    // All of the last day's spend is from the last 10 minutes: the chart is the last hour, in minutes.
+    expect(day.bucket).toBe("minute");
+    expect(day.to.getTime() - day.chartFrom.getTime()).toBeGreaterThanOrEqual(3_600_000);
+    expect(day.to.getTime() - day.chartFrom.getTime()).toBeLessThan(3_660_000);
+    expect(day.buckets.length).toBeGreaterThanOrEqual(60);
     expect(day.totalUsd).toBeCloseTo(12.5);
     expect(day.byComponent).toMatchObject({ spot: 10, serverless: 2, router: 0.5 });
     expect(day.buckets.reduce((s, b) => s + b.totalUsd, 0)).toBeCloseTo(12.5);
@@ -45,8 +48,10 @@ describe("costs.get / costs.export", () => {
     expect(day.workloads[0]).toMatchObject({ workloadId: w.run.workload.id, costUsd: 12 });
     expect(day.workloads[1]).toMatchObject({ workloadId: null, costUsd: 0.5 });
 
+    // Spend 3 days back: days, from that day on.
     const week = await c.costs.get({ range: "7d" });
     expect(week.bucket).toBe("day");
+    expect(week.buckets).toHaveLength(4);
     expect(week.totalUsd).toBeCloseTo(17.5);
 
     const rows = await c.costs.export({ range: "7d" });

@@ -86,6 +86,27 @@ describe("workloads.list / get", () => {
       { component: "serverless", costUsd: 2, seconds: 600 },
     ]);
     expect(d.projectedCostUsd).toBeCloseTo(30);
+    expect(d.currentCostPerHour).toBeNull();
+  });
+
+  it("projects the finish cost at the size it runs now: after a scale-up to 2 replicas, not the original plan", async () => {
+    const { assignment, workload } = w.runningA;
+    // What forecast-workload writes when it scales 1 → 2 replicas of $2.50/h each.
+    await prisma.assignment.update({
+      where: { id: assignment.id },
+      data: {
+        placement: { gpuType: "H100-SXM", market: "spot", tp: 1, replicas: 2, gpus: 2, replicaCostPerHour: 2.5 },
+      },
+    });
+    const p50 = Date.parse((workload.forecast as { p50: string }).p50);
+    const before = Date.now();
+    const d = await w.viewerA.caller.workloads.get({ workloadId: workload.id });
+    const after = Date.now();
+    expect(d.currentCostPerHour).toBe(5);
+    // Spent $12 + $5/h until the P50 finish.
+    expect(d.projectedCostUsd!).toBeGreaterThanOrEqual(12 + (5 * (p50 - after)) / 3_600_000);
+    expect(d.projectedCostUsd!).toBeLessThanOrEqual(12 + (5 * (p50 - before)) / 3_600_000);
+    expect(d.projectedCostUsd).not.toBeCloseTo(workload.predictedCostUsd!);
   });
 });
 

@@ -10,6 +10,7 @@ import { Button } from "@koi/ui/button";
 import { Field, Input } from "@koi/ui/field";
 import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/react";
+import { useFocusOnMount } from "@/lib/use-focus-on-mount";
 
 export function ForgotPasswordForm() {
   const trpc = useTRPC();
@@ -24,14 +25,7 @@ export function ForgotPasswordForm() {
   });
   const { errors } = form.formState;
 
-  if (request.isSuccess) {
-    return (
-      <Alert tone="success">
-        If an account exists for {request.variables.email}, we've sent it a link to choose a new password. The link
-        works once, for 1 hour.
-      </Alert>
-    );
-  }
+  if (request.isSuccess) return <SentNotice email={request.variables.email} />;
   return (
     <form
       method="post"
@@ -51,9 +45,19 @@ export function ForgotPasswordForm() {
           {...form.register("email")}
         />
       </Field>
-      <Button type="submit" className="w-full" disabled={request.isPending}>
+      <Button type="submit" className="w-full" pending={request.isPending}>
         {request.isPending ? "Sending…" : "Email me a reset link"}
       </Button>
     </form>
+  );
+}
+
+/** Replaces the form once sent, and takes the focus the submit button had. */
+function SentNotice({ email }: { email: string }) {
+  const ref = useFocusOnMount<HTMLDivElement>();
+  return (
+    <Alert ref={ref} tabIndex={-1} tone="success">
+      If an account exists for {email}, we've sent it a link to choose a new password. The link works once, for 1 hour.
+    </Alert>
   );
 }

@@ -74,7 +74,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
           {...form.register("confirmPassword")}
         />
       </Field>
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
+      <Button type="submit" className="w-full" pending={isSubmitting}>
         {isSubmitting ? "Saving…" : "Set new password"}
       </Button>
     </form>

@@ -48,7 +48,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
           {...form.register("password")}
         />
       </Field>
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
+      <Button type="submit" className="w-full" pending={isSubmitting}>
         {isSubmitting ? "Signing in…" : "Sign in"}
       </Button>
     </form>

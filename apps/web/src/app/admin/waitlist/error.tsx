@@ -2,6 +2,7 @@
 
 import { Alert } from "@koi/ui/card";
 import { Button } from "@koi/ui/button";
+import { MainContent } from "@/components/layout/main-content";
 
 export default function AdminWaitlistError({
   error,
@@ -11,7 +12,7 @@ export default function AdminWaitlistError({
   reset: () => void;
 }) {
   return (
-    <main className="mx-auto max-w-6xl space-y-4 px-4 py-10 sm:px-6">
+    <MainContent className="mx-auto max-w-6xl space-y-4 px-4 py-10 sm:px-6">
       <h1 className="text-2xl font-bold tracking-tight">Waitlist</h1>
       <Alert tone="error">
         The waitlist could not be loaded.{" "}
@@ -20,6 +21,6 @@ export default function AdminWaitlistError({
       <Button variant="secondary" onClick={reset}>
         Try again
       </Button>
-    </main>
+    </MainContent>
   );
 }

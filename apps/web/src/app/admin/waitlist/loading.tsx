@@ -1,6 +1,8 @@
+import { MainContent } from "@/components/layout/main-content";
+
 export default function Loading() {
   return (
-    <main className="mx-auto max-w-6xl px-4 py-10 sm:px-6" aria-busy="true">
+    <MainContent className="mx-auto max-w-6xl px-4 py-10 sm:px-6" aria-busy="true">
       <p className="sr-only">Loading the waitlist…</p>
       <div className="h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
       <div className="mt-6 flex gap-3">
@@ -13,6 +15,6 @@ export default function Loading() {
           <div key={i} className="h-10 animate-pulse rounded bg-zinc-100 dark:bg-zinc-900" />
         ))}
       </div>
-    </main>
+    </MainContent>
   );
 }

@@ -5,6 +5,7 @@ import { listMailMessages } from "@koi/services/dev-mail/find-mail-messages";
 import { EmptyState } from "@koi/ui/card";
 import { RelativeTime } from "@/components/relative-time";
 import { assertDevMailEnabled } from "@/lib/dev-mail";
+import { MainContent } from "@/components/layout/main-content";
 
 export const metadata: Metadata = { title: "Dev mail", robots: { index: false } };
 
@@ -18,13 +19,13 @@ export default async function DevMailPage({ searchParams }: { searchParams: Prom
   const now = new Date();
 
   return (
-    <main className="mx-auto max-w-4xl space-y-6 px-4 py-10 sm:px-6">
+    <MainContent className="mx-auto max-w-4xl space-y-6 px-4 py-10 sm:px-6">
       <div>
-        <p className="text-sm text-zinc-500">Development only</p>
+        <p className="text-sm text-muted-foreground">Development only</p>
         <h1 className="flex items-center gap-2 text-2xl font-bold tracking-tight">
           <Inbox aria-hidden className="size-6" /> Mail
         </h1>
-        <p className="mt-1 text-sm text-zinc-500">
+        <p className="mt-1 text-sm text-muted-foreground">
           Every email Koi stored, newest first (the latest {SHOWN}). Open one to follow its links.
         </p>
       </div>
@@ -58,9 +59,9 @@ export default async function DevMailPage({ searchParams }: { searchParams: Prom
               >
                 <span className="min-w-0">
                   <span className="block truncate font-medium">{m.subject}</span>
-                  <span className="block truncate text-sm text-zinc-500">to {m.to}</span>
+                  <span className="block truncate text-sm text-muted-foreground">to {m.to}</span>
                 </span>
-                <span className="text-xs text-zinc-500">
+                <span className="text-xs text-muted-foreground">
                   <RelativeTime date={m.createdAt} now={now} /> · {m.transport}
                   {m.sentAt ? "" : " · not sent"}
                 </span>
@@ -69,6 +70,6 @@ export default async function DevMailPage({ searchParams }: { searchParams: Prom
           ))}
         </ul>
       )}
-    </main>
+    </MainContent>
   );
 }

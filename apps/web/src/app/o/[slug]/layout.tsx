@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { SwitchActiveOrg } from "@/components/dashboard/switch-active-org";
 import { TopNav } from "@/components/dashboard/top-nav";
 import { loadOrgPage } from "@/lib/load-org-page";
+import { MainContent } from "@/components/layout/main-content";
 
 /**
  * Every org page: signed in, a member of this slug's org (else 404 — another org's pages do not
@@ -23,7 +24,7 @@ export default async function OrgLayout({
         orgs={orgs}
         user={{ name: session.user?.name ?? null, email: session.user?.email ?? null }}
       />
-      <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</main>
+      <MainContent className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</MainContent>
     </div>
   );
 }

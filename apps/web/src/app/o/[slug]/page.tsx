@@ -16,7 +16,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold">Welcome to {org.name}</h1>
-        <p className="mt-1 text-zinc-600 dark:text-zinc-400">Nothing runs here yet. Two things get Koi going:</p>
+        <p className="mt-1 text-muted-foreground">Nothing runs here yet. Two things get Koi going:</p>
       </div>
       <ol className="grid gap-4 md:grid-cols-2">
         <li>
@@ -25,13 +25,13 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
               <Plug aria-hidden className="size-5 text-brand-600" />
               <h2 className="font-medium">1. Connect an engine</h2>
             </div>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            <p className="text-sm text-muted-foreground">
               Koi's agent runs next to your Orca or Tuna engines and reports GPUs, prices and progress. Once one is
               connected, this page shows GPUs in use, spend today and workloads at risk.
             </p>
             <Link
               href={`/o/${org.slug}/fleet/connect`}
-              className="inline-flex items-center gap-1 text-sm font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500 dark:text-brand-500"
+              className="inline-flex items-center gap-1 text-sm font-medium text-link hover:underline focus-visible:outline-2 focus-visible:outline-ring"
             >
               Connect an engine
               <ArrowRight aria-hidden className="size-4" />
@@ -44,14 +44,14 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
               <Users aria-hidden className="size-5 text-brand-600" />
               <h2 className="font-medium">2. Invite your teammates</h2>
             </div>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            <p className="text-sm text-muted-foreground">
               {canInvite
                 ? "Add the people who submit workloads or watch costs. Viewers can look; members can run workloads; admins manage the team."
                 : "Only admins and owners can invite people. Ask one of them, or see who's here."}
             </p>
             <Link
               href={`/o/${org.slug}/settings/members`}
-              className="inline-flex items-center gap-1 text-sm font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500 dark:text-brand-500"
+              className="inline-flex items-center gap-1 text-sm font-medium text-link hover:underline focus-visible:outline-2 focus-visible:outline-ring"
             >
               {canInvite ? "Invite teammates" : "See members"}
               <ArrowRight aria-hidden className="size-4" />

@@ -49,7 +49,7 @@ export function CreateOrgForm() {
           {...form.register("name")}
         />
       </Field>
-      <Button type="submit" disabled={create.isPending || create.isSuccess}>
+      <Button type="submit" pending={create.isPending || create.isSuccess}>
         {create.isPending || create.isSuccess ? "Creating…" : "Create organization"}
       </Button>
     </form>

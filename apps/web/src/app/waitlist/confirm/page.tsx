@@ -52,7 +52,7 @@ export default async function ConfirmWaitlistPage({
               : "Thanks — your place on the Koi waitlist is confirmed. We'll email your invitation as soon as there is room."}
           </p>
           <p>
-            <Link href="/" className="font-medium text-brand-700 hover:underline dark:text-brand-500">
+            <Link href="/" className="font-medium text-link hover:underline">
               Back to the Koi homepage
             </Link>
           </p>
@@ -67,7 +67,7 @@ export default async function ConfirmWaitlistPage({
           <p>{outcome.message}</p>
           <p>
             Not on the list yet?{" "}
-            <Link href="/#waitlist" className="font-medium text-brand-700 hover:underline dark:text-brand-500">
+            <Link href="/#waitlist" className="font-medium text-link hover:underline">
               Join the waitlist
             </Link>
             .

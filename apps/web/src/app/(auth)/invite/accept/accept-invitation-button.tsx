@@ -25,7 +25,7 @@ export function AcceptInvitationButton({ token }: { token: string }) {
       {accept.isError ? <Alert tone="error">{errorMessage(accept.error)}</Alert> : null}
       <Button
         className="w-full"
-        disabled={accept.isPending || accept.isSuccess}
+        pending={accept.isPending || accept.isSuccess}
         onClick={() => accept.mutate({ token })}
       >
         {accept.isPending || accept.isSuccess ? "Joining…" : "Accept invitation"}

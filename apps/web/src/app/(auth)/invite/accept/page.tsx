@@ -50,7 +50,7 @@ export default async function AcceptInvitationPage({
       <InvitationSummary info={info} />
       {signedInAs ? (
         <form action={signOutAction} className="space-y-3">
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">You're signed in as {signedInAs}.</p>
+          <p className="text-sm text-muted-foreground">You're signed in as {signedInAs}.</p>
           <input type="hidden" name="redirectTo" value={signInUrl} />
           <Button type="submit" className="w-full">
             Sign out and sign in as {info.email}

@@ -5,6 +5,7 @@ import { findMailMessage } from "@koi/services/dev-mail/find-mail-messages";
 import { LinkifiedText } from "@/components/linkified-text";
 import { RelativeTime } from "@/components/relative-time";
 import { assertDevMailEnabled } from "@/lib/dev-mail";
+import { MainContent } from "@/components/layout/main-content";
 
 export const metadata: Metadata = { title: "Dev mail", robots: { index: false } };
 
@@ -15,20 +16,20 @@ export default async function DevMailMessagePage({ params }: { params: Promise<{
   if (!message) notFound();
 
   return (
-    <main className="mx-auto max-w-3xl space-y-6 px-4 py-10 sm:px-6">
-      <Link href="/dev/mail" className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-500">
+    <MainContent className="mx-auto max-w-3xl space-y-6 px-4 py-10 sm:px-6">
+      <Link href="/dev/mail" className="text-sm font-medium text-link hover:underline">
         ← All mail
       </Link>
       <article className="rounded-lg border border-zinc-200 p-6 dark:border-zinc-800">
         <h1 className="text-xl font-bold tracking-tight">{message.subject}</h1>
         <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-          <dt className="text-zinc-500">To</dt>
+          <dt className="text-muted-foreground">To</dt>
           <dd>{message.to}</dd>
-          <dt className="text-zinc-500">Stored</dt>
+          <dt className="text-muted-foreground">Stored</dt>
           <dd>
             <RelativeTime date={message.createdAt} />
           </dd>
-          <dt className="text-zinc-500">Transport</dt>
+          <dt className="text-muted-foreground">Transport</dt>
           <dd>
             {message.transport}
             {message.sentAt ? "" : " (not sent)"}
@@ -37,6 +38,6 @@ export default async function DevMailMessagePage({ params }: { params: Promise<{
         <hr className="my-5 border-zinc-200 dark:border-zinc-800" />
         <LinkifiedText text={message.text} />
       </article>
-    </main>
+    </MainContent>
   );
 }

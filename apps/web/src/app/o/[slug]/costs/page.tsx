@@ -10,7 +10,7 @@ export default async function CostsPage({ params }: { params: Promise<{ slug: st
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Costs</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="text-sm text-muted-foreground">
           What your GPUs cost, where they ran, and what Koi saved against running them always-on.
         </p>
       </div>

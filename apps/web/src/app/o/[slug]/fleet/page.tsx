@@ -11,7 +11,7 @@ export default async function FleetPage({ params }: { params: Promise<{ slug: st
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Fleet</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          <p className="text-sm text-muted-foreground">
             Clusters, the agents that drive their engines, and the GPUs they report.
           </p>
         </div>

@@ -15,14 +15,12 @@ export default async function WorkloadsPage({ params }: { params: Promise<{ slug
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Workloads</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Batch jobs and online services Koi plans, places and watches.
-          </p>
+          <p className="text-sm text-muted-foreground">Batch jobs and online services Koi plans, places and watches.</p>
         </div>
         {canSubmit ? (
           <Link
             href={`/o/${org.slug}/workloads/new`}
-            className="inline-flex items-center gap-1.5 rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
+            className="inline-flex items-center gap-1.5 rounded-md bg-brand-700 px-3 py-2 text-sm font-medium text-white hover:bg-brand-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
           >
             <Plus aria-hidden className="size-4" />
             New workload

@@ -14,12 +14,12 @@ export default async function ConnectPage({ params }: { params: Promise<{ slug: 
   if (!org) notFound();
   return (
     <div className="space-y-6">
-      <Link href={`/o/${slug}/fleet`} className="text-sm text-zinc-500 hover:underline">
+      <Link href={`/o/${slug}/fleet`} className="text-sm text-muted-foreground hover:underline">
         ← Fleet
       </Link>
       <div>
         <h1 className="text-2xl font-semibold">Connect an engine</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="text-sm text-muted-foreground">
           The Koi agent runs beside your engine and connects out to Koi — no inbound firewall rules. It needs an API key
           with the <code>engine</code> scope.
         </p>

@@ -16,9 +16,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
   return (
     <div className="space-y-8">
       <div>
-        <p className="text-sm text-zinc-500">Settings</p>
+        <p className="text-sm text-muted-foreground">Settings</p>
         <h1 className="text-2xl font-semibold">API keys</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="mt-1 text-sm text-muted-foreground">
           Engine agents and scripts call Koi with these. Koi stores only a hash: a key is shown once, when you create
           it.
         </p>
@@ -36,7 +36,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
         {roleAtLeast(org.role, "MEMBER") ? (
           <ApiKeysTable canManage={canManage} />
         ) : (
-          <p className="text-sm text-zinc-500">Viewers cannot see API keys.</p>
+          <p className="text-sm text-muted-foreground">Viewers cannot see API keys.</p>
         )}
       </section>
     </div>

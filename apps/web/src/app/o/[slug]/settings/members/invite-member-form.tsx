@@ -70,7 +70,7 @@ export function InviteMemberForm({ actorRole }: { actorRole: TRole }) {
             ))}
           </Select>
         </Field>
-        <Button type="submit" className="sm:mt-6" disabled={invite.isPending}>
+        <Button type="submit" className="sm:mt-6" pending={invite.isPending}>
           {invite.isPending ? "Sending…" : "Send invitation"}
         </Button>
       </div>

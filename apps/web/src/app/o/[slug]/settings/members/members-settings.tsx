@@ -14,10 +14,10 @@ export function MembersSettings({ orgName, role }: { orgName: string; role: TRol
   return (
     <div className="space-y-8">
       <div>
-        <p className="text-sm text-zinc-500">Settings</p>
+        <p className="text-sm text-muted-foreground">Settings</p>
         <h1 className="text-2xl font-semibold">Members of {orgName}</h1>
         {!canManage ? (
-          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          <p className="mt-1 text-sm text-muted-foreground">
             You're a {roleLabel[role].toLowerCase()} here. Only admins and owners can invite people or change roles.
           </p>
         ) : null}

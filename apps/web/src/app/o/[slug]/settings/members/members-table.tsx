@@ -9,6 +9,7 @@ import { roles, type TRole } from "@koi/services/members/role.schema";
 import { Alert, EmptyState } from "@koi/ui/card";
 import { Button } from "@koi/ui/button";
 import { Select } from "@koi/ui/field";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@koi/ui/table";
 import { roleLabel } from "@/lib/role-label";
 import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/react";
@@ -75,89 +76,90 @@ export function MembersTable({ actorRole }: { actorRole: TRole }) {
   return (
     <div className="space-y-3">
       {failure ? <Alert tone="error">{errorMessage(failure)}</Alert> : null}
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Email
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Role
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.data.map((m) => {
-              const who = m.name ?? m.email;
-              return (
-                <tr key={m.membershipId} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800">
-                  <td className="px-4 py-3 font-medium">
-                    {m.name ?? "—"}
-                    {m.isYou ? <span className="ml-2 text-xs font-normal text-zinc-500">(you)</span> : null}
-                  </td>
-                  <td className="px-4 py-3 text-zinc-600 dark:text-zinc-400">{m.email}</td>
-                  <td className="px-4 py-3">
-                    {canEditRole(actorRole, m) ? (
-                      <Select
-                        aria-label={`Role of ${who}`}
-                        className="w-36"
-                        value={m.role}
-                        disabled={changeRole.isPending}
-                        onChange={(e) =>
-                          changeRole.mutate({ membershipId: m.membershipId, role: e.target.value as TRole })
-                        }
+      <Table boxed label="Members">
+        <TableHeader>
+          <TableRow>
+            <TableHead>Name</TableHead>
+            <TableHead>Email</TableHead>
+            <TableHead>Role</TableHead>
+            <TableHead>
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {members.data.map((m) => {
+            const who = m.name ?? m.email;
+            return (
+              <TableRow key={m.membershipId}>
+                <TableCell className="font-medium">
+                  {m.name ?? "—"}
+                  {m.isYou ? <span className="ml-2 text-xs font-normal text-muted-foreground">(you)</span> : null}
+                </TableCell>
+                <TableCell className="text-muted-foreground">{m.email}</TableCell>
+                <TableCell>
+                  {canEditRole(actorRole, m) ? (
+                    <Select
+                      aria-label={`Role of ${who}`}
+                      className="w-36"
+                      value={m.role}
+                      onChange={(e) =>
+                        changeRole.mutate({ membershipId: m.membershipId, role: e.target.value as TRole })
+                      }
+                    >
+                      {roles
+                        .filter((r) => r !== "OWNER" || actorRole === "OWNER")
+                        .map((r) => (
+                          <option key={r} value={r}>
+                            {roleLabel[r]}
+                          </option>
+                        ))}
+                    </Select>
+                  ) : (
+                    <span>{roleLabel[m.role]}</span>
+                  )}
+                </TableCell>
+                <TableCell className="text-right">
+                  {!canRemove(actorRole, m) ? null : confirming === m.membershipId ? (
+                    <span className="inline-flex items-center gap-2">
+                      <Button
+                        variant="danger"
+                        size="sm"
+                        pending={remove.isPending}
+                        onClick={() => remove.mutate({ membershipId: m.membershipId })}
                       >
-                        {roles
-                          .filter((r) => r !== "OWNER" || actorRole === "OWNER")
-                          .map((r) => (
-                            <option key={r} value={r}>
-                              {roleLabel[r]}
-                            </option>
-                          ))}
-                      </Select>
-                    ) : (
-                      <span>{roleLabel[m.role]}</span>
-                    )}
-                  </td>
-                  <td className="px-4 py-3 text-right">
-                    {!canRemove(actorRole, m) ? null : confirming === m.membershipId ? (
-                      <span className="inline-flex items-center gap-2">
-                        <Button
-                          variant="danger"
-                          size="sm"
-                          disabled={remove.isPending}
-                          onClick={() => remove.mutate({ membershipId: m.membershipId })}
-                        >
-                          {m.isYou ? "Yes, leave" : `Yes, remove ${who}`}
-                        </Button>
-                        <Button variant="ghost" size="sm" onClick={() => setConfirming(null)}>
-                          Cancel
-                        </Button>
-                      </span>
-                    ) : (
+                        {m.isYou ? "Yes, leave" : `Yes, remove ${who}`}
+                      </Button>
+                      {/* The safe choice takes focus when the question appears, and gives it back. */}
                       <Button
                         variant="ghost"
                         size="sm"
-                        onClick={() => setConfirming(m.membershipId)}
-                        aria-label={m.isYou ? "Leave this organization" : `Remove ${who}`}
+                        autoFocus
+                        onClick={() => {
+                          setConfirming(null);
+                          requestAnimationFrame(() => document.getElementById(`remove-${m.membershipId}`)?.focus());
+                        }}
                       >
-                        {m.isYou ? "Leave" : "Remove"}
+                        Cancel
                       </Button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                    </span>
+                  ) : (
+                    <Button
+                      id={`remove-${m.membershipId}`}
+                      variant="ghost"
+                      size="sm"
+                      onClick={() => setConfirming(m.membershipId)}
+                      aria-label={m.isYou ? "Leave this organization" : `Remove ${who}`}
+                    >
+                      {m.isYou ? "Leave" : "Remove"}
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
     </div>
   );
 }

@@ -50,8 +50,8 @@ export function PendingInvitations() {
         {invitations.data.map((inv) => (
           <li key={inv.id} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 text-sm">
             <span className="font-medium">{inv.email}</span>
-            <span className="text-zinc-600 dark:text-zinc-400">{roleLabel[inv.role]}</span>
-            <span className="text-zinc-500">
+            <span className="text-muted-foreground">{roleLabel[inv.role]}</span>
+            <span className="text-muted-foreground">
               expires{" "}
               <time dateTime={inv.expiresAt.toISOString()} title={inv.expiresAt.toLocaleString()}>
                 {formatRelative(inv.expiresAt)}
@@ -62,7 +62,7 @@ export function PendingInvitations() {
               variant="ghost"
               size="sm"
               className="ml-auto"
-              disabled={revoke.isPending}
+              pending={revoke.isPending}
               onClick={() => revoke.mutate({ invitationId: inv.id })}
               aria-label={`Revoke the invitation to ${inv.email}`}
             >

@@ -11,9 +11,9 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
   return (
     <div className="space-y-6">
       <div>
-        <p className="text-sm text-zinc-500">Settings</p>
+        <p className="text-sm text-muted-foreground">Settings</p>
         <h1 className="text-2xl font-semibold">Notifications</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="mt-1 text-sm text-muted-foreground">
           Koi tells you once per workload when its deadline is at risk or its spend passes the budget.
         </p>
       </div>

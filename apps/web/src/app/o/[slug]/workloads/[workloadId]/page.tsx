@@ -24,7 +24,7 @@ export default async function WorkloadPage({ params }: { params: Promise<{ slug:
   }
   return (
     <div className="space-y-4">
-      <Link href={`/o/${slug}/workloads`} className="text-sm text-zinc-500 hover:underline">
+      <Link href={`/o/${slug}/workloads`} className="text-sm text-muted-foreground hover:underline">
         ← Workloads
       </Link>
       <WorkloadDetail workloadId={workloadId} canCancel={roleAtLeast(org.role, "MEMBER")} />

@@ -12,11 +12,11 @@ export default async function NewWorkloadPage({ params }: { params: Promise<{ sl
   return (
     <div className="space-y-6">
       <div>
-        <Link href={`/o/${org.slug}/workloads`} className="text-sm text-zinc-500 hover:underline">
+        <Link href={`/o/${org.slug}/workloads`} className="text-sm text-muted-foreground hover:underline">
           ← Workloads
         </Link>
         <h1 className="mt-1 text-2xl font-semibold">New workload</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="text-sm text-muted-foreground">
           State the model and the SLO; Koi picks the cheapest GPUs that meet it.
         </p>
       </div>

@@ -18,7 +18,7 @@ export default async function AgentPage({ params }: { params: Promise<{ slug: st
   }
   return (
     <div className="space-y-4">
-      <Link href={`/o/${slug}/fleet`} className="text-sm text-zinc-500 hover:underline">
+      <Link href={`/o/${slug}/fleet`} className="text-sm text-muted-foreground hover:underline">
         ← Fleet
       </Link>
       <AgentDetail agentId={agentId} />
