@@ -147,6 +147,8 @@ for (const colorScheme of ["light", "dark"] as const) {
 
     for (const p of PAGES) {
       test(`${p.name} has no WCAG 2.1 AA violations`, async ({ browser }) => {
+        // axe walks every node: the API reference alone has thousands, slow on a busy 2-core machine.
+        test.setTimeout(90_000);
         const options: BrowserContextOptions = { colorScheme, extraHTTPHeaders: ipHeaders() };
         if (p.who !== "anonymous") options.storageState = world[p.who];
         const context = await browser.newContext(options);

@@ -17,12 +17,15 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 /** Scrolls to the end and back, so content that loads when it comes into view (charts) is there to check. */
 export async function revealLazyContent(page: Page): Promise<void> {
-  for (let y = 0; ; y += 400) {
-    const height = await page.evaluate((top) => {
+  // One viewport per step: every element crosses the viewport once, so each IntersectionObserver fires,
+  // without thousands of steps on a long page such as the API reference.
+  for (let y = 0; ;) {
+    const { height, step } = await page.evaluate((top) => {
       window.scrollTo(0, top);
-      return document.documentElement.scrollHeight;
+      return { height: document.documentElement.scrollHeight, step: window.innerHeight };
     }, y);
     await page.waitForTimeout(50);
+    y += step;
     if (y > height) break;
   }
   await page.waitForLoadState("networkidle");
