@@ -27,12 +27,22 @@ const ZReplicaGroup = z.object({
   tp: z.number(),
   count: z.number(),
   role: z.enum(["both", "prefill", "decode"]),
+  /** Pipeline stages per replica; each replica uses `tp` × `pp` GPUs. */
+  pp: z.number().optional(),
+  /** Whole machines the group rents when the pool's instance shape is known (billed per machine). */
+  machines: z.number().optional(),
+  instanceType: z.string().optional(),
 });
 const planOption = {
   replicas: z.array(ZReplicaGroup),
   gpus: z.number(),
   costPerHour: z.number(),
+  /** Batch: hours to finish, start-up included, at the model's median. */
   predictedHours: z.number().optional(),
+  /** Batch: the same at the model's P90; the plan meets the deadline at this figure. */
+  predictedHoursP90: z.number().optional(),
+  /** Hours until the slowest replica serves: provisioning plus model load. */
+  startupHours: z.number().optional(),
   predictedLatency: z.object({ ttftMs: z.number(), tpotMs: z.number() }).optional(),
   totalCost: z.number(),
   tokensPerSecond: z.number(),

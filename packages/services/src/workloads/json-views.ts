@@ -1,5 +1,4 @@
-import type { TPlan } from "@koi/planner";
-import type { TMetricsView, TPlacementView, TPlanPreview } from "./workloads.schema.ts";
+import type { TMetricsView, TPlacementView } from "./workloads.schema.ts";
 
 // Decisions, placements and metrics are stored as JSON written by other services; read them
 // defensively so a missing field shows as "—" instead of failing the whole page.
@@ -73,35 +72,4 @@ export function decisionPlanView(value: unknown) {
 
 export function alternativesView(value: unknown) {
   return Array.isArray(value) ? value.slice(0, 10).map(alternativeView) : [];
-}
-
-/** The planner's plan, narrowed to what the new-workload form shows. */
-export function toPlanPreview(plan: TPlan): TPlanPreview {
-  return {
-    feasible: plan.feasible,
-    engine: plan.engine,
-    kind: plan.kind,
-    gpus: plan.gpus,
-    costPerHour: plan.costPerHour,
-    totalCost: plan.totalCost,
-    predictedHours: plan.predictedHours ?? null,
-    predictedLatency: plan.predictedLatency ?? null,
-    tokensPerSecond: plan.tokensPerSecond,
-    replicas: plan.replicas.map((r) => ({
-      gpuType: r.gpuType,
-      market: r.market,
-      tp: r.tp,
-      count: r.count,
-      role: r.role,
-    })),
-    alternatives: plan.alternatives.slice(0, 5).map(alternativeView),
-    reason: plan.reason,
-    binding: plan.binding
-      ? {
-          constraint: plan.binding.constraint,
-          detail: plan.binding.detail,
-          bestAchievableHours: plan.binding.bestAchievableHours ?? null,
-        }
-      : null,
-  };
 }

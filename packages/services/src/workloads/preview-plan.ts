@@ -1,4 +1,5 @@
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { ZPlanView, type TPlanView } from "@koi/contracts/workloads/workloads-api";
 import {
   routeEngine,
   selectGpus,
@@ -84,4 +85,9 @@ export async function previewPlan(orgId: string, submission: TWorkloadSubmission
     prisma as unknown as Tx,
   );
   return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline };
+}
+
+/** The preview as both APIs answer it: the public plan view (tRPC's form preview and `POST /api/v1/workloads/plan`). */
+export async function previewPlanView(orgId: string, submission: TWorkloadSubmission): Promise<TPlanView> {
+  return ZPlanView.parse((await previewPlan(orgId, submission)).plan);
 }

@@ -102,25 +102,4 @@ export const ZWorkloadDetail = z.object({
 });
 export type TWorkloadDetail = z.infer<typeof ZWorkloadDetail>;
 
-export const ZPlanPreview = z.object({
-  feasible: z.boolean(),
-  engine: z.enum(["orca", "tuna"]),
-  kind: z.enum(["batch", "online"]),
-  gpus: z.number(),
-  costPerHour: z.number(),
-  totalCost: z.number(),
-  predictedHours: z.number().nullable(),
-  predictedLatency: z.object({ ttftMs: z.number(), tpotMs: z.number() }).nullable(),
-  tokensPerSecond: z.number(),
-  replicas: z.array(
-    z.object({ gpuType: z.string(), market: z.string(), tp: z.number(), count: z.number(), role: z.string() }),
-  ),
-  alternatives: z.array(ZAlternativeView),
-  reason: z.string(),
-  binding: z
-    .object({ constraint: z.string(), detail: z.string(), bestAchievableHours: z.number().nullable() })
-    .nullable(),
-});
-export type TPlanPreview = z.infer<typeof ZPlanPreview>;
-
 export { ZWorkloadHealth, ZWorkloadStatus, ZWorkloadView };

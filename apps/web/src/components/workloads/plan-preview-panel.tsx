@@ -1,4 +1,4 @@
-import type { TPlanPreview } from "@koi/services/workloads/workloads.schema";
+import type { TPlanView } from "@koi/contracts/workloads/workloads-api";
 import { Alert } from "@koi/ui/card";
 import { formatHours, formatNumber, formatUsd, formatUsdPerHour } from "@/lib/format";
 
@@ -14,7 +14,7 @@ const bindingLabel: Record<string, string> = {
 };
 
 /** The plan Koi would choose right now for the form's workload, with its runners-up. */
-export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; deadlineHours?: number }) {
+export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanView; deadlineHours?: number }) {
   if (!plan.feasible) {
     return (
       <div className="space-y-3" data-testid="plan-preview">
@@ -44,11 +44,11 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
           label={plan.kind === "batch" ? "Total cost" : "Cost per hour of traffic"}
           value={formatUsd(plan.totalCost)}
         />
-        {plan.kind === "batch" && plan.predictedHours !== null ? (
+        {plan.kind === "batch" && plan.predictedHours !== undefined ? (
           <Stat
             label="Finishes in"
             value={formatHours(plan.predictedHours)}
-            hint={deadlineHours ? `deadline ${formatHours(deadlineHours)}` : undefined}
+            hint={finishHint(plan.predictedHoursP90, deadlineHours)}
           />
         ) : plan.predictedLatency ? (
           <Stat
@@ -58,13 +58,22 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
         ) : null}
         <Stat label="Engine" value={plan.engine === "orca" ? "Orca (batch)" : "Tuna (online)"} />
         <Stat label="Throughput" value={`${formatNumber(plan.tokensPerSecond)} tok/s`} />
+        {plan.startupHours !== undefined ? (
+          <Stat
+            label="Start-up"
+            value={formatHours(plan.startupHours)}
+            hint="machines provisioned and the model loaded; counted in the finish time"
+          />
+        ) : null}
       </dl>
       <div>
         <h3 className="text-xs font-medium uppercase tracking-wide text-muted-foreground">Placement</h3>
         <ul className="mt-1 text-sm">
           {plan.replicas.map((r, i) => (
             <li key={i}>
-              {r.count}× {r.gpuType} · TP{r.tp} · {r.market}
+              {r.count}× {r.gpuType} · TP{r.tp}
+              {r.pp && r.pp > 1 ? ` × PP${r.pp}` : ""} · {r.market}
+              {r.machines && r.instanceType ? ` · ${r.machines} × ${r.instanceType}` : ""}
               {r.role !== "both" ? ` · ${r.role}` : ""}
             </li>
           ))}
@@ -81,13 +90,7 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
             {plan.alternatives.map((a, i) => (
               <li key={i} className="flex justify-between gap-3 py-1.5">
                 <span>{a.summary}</span>
-                <span className="whitespace-nowrap tabular-nums text-muted-foreground">
-                  {a.costDelta !== null
-                    ? `+${formatUsd(a.costDelta)}`
-                    : a.totalCost !== null
-                      ? formatUsd(a.totalCost)
-                      : ""}
-                </span>
+                <span className="whitespace-nowrap tabular-nums text-muted-foreground">+{formatUsd(a.costDelta)}</span>
               </li>
             ))}
           </ul>
@@ -95,6 +98,15 @@ export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanPreview; 
       ) : null}
     </div>
   );
+}
+
+/** The P90 finish (what the plan promises against the deadline) under the median one. */
+function finishHint(p90Hours: number | undefined, deadlineHours: number | undefined): string | undefined {
+  const parts = [
+    p90Hours !== undefined ? `P90 ${formatHours(p90Hours)}` : null,
+    deadlineHours ? `deadline ${formatHours(deadlineHours)}` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(" · ") : undefined;
 }
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {

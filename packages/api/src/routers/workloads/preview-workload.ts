@@ -1,11 +1,10 @@
 import { ZWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { ZPlanView } from "@koi/contracts/workloads/workloads-api";
 import { orgProcedure } from "../../trpc.ts";
-import { previewPlan } from "@koi/services/workloads/preview-plan";
-import { toPlanPreview } from "@koi/services/workloads/json-views";
-import { ZPlanPreview } from "@koi/services/workloads/workloads.schema";
+import { previewPlanView } from "@koi/services/workloads/preview-plan";
 
 /** What Koi would do with this submission on the org's live inventory right now; writes nothing. */
 export const previewWorkload = orgProcedure("VIEWER")
   .input(ZWorkloadSubmission)
-  .output(ZPlanPreview)
-  .query(async ({ ctx, input }) => toPlanPreview((await previewPlan(ctx.orgId, input)).plan));
+  .output(ZPlanView)
+  .query(({ ctx, input }) => previewPlanView(ctx.orgId, input));

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { ZPlanView } from "@koi/contracts/workloads/workloads-api";
 import { prisma, type Role } from "@koi/db";
 import { addTestMember, createTestOrg } from "@koi/db/factories";
 import { callerAs } from "../../testing/callers.ts";
@@ -120,6 +121,10 @@ describe("workloads.preview / submit", () => {
     expect(p.costPerHour).toBeGreaterThan(0);
     expect(p.predictedHours).toBeLessThanOrEqual(4);
     expect(p.reason.length).toBeGreaterThan(0);
+    // The same public plan view `POST /api/v1/workloads/plan` answers, with the P90 finish and start-up.
+    expect(ZPlanView.parse(p)).toEqual(p);
+    expect(p.predictedHoursP90).toBeGreaterThanOrEqual(p.predictedHours!);
+    expect(p.startupHours).toBeGreaterThan(0);
     expect(await snapshot(w.orgA.id)).toEqual(before);
   });
 
