@@ -2,7 +2,7 @@ import type { TJobName } from "@koi/core/job-catalog";
 import { sendInvitation } from "./email/send-invitation.ts";
 import { sendPasswordReset } from "./email/send-password-reset.ts";
 import { sendWaitlistConfirmation } from "./email/send-waitlist-confirmation.ts";
-import { sweepExpiredLeases, sweepOfflineAgents } from "./engines/sweep-engines.ts";
+import { sweepExpiredLeases, sweepOfflineAgents } from "./agents/sweep-agents.ts";
 import type { TJobHandler } from "./job-context.ts";
 import { notifyOrg } from "./workloads/notify-org.ts";
 import {
