@@ -11,7 +11,7 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 const require = createRequire(import.meta.url);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const schemaPath = path.join(repoRoot, "prisma/schema.prisma");
-export const migrationsDir = path.join(repoRoot, "prisma/migrations");
+const migrationsDir = path.join(repoRoot, "prisma/migrations");
 const filters = { externalTables: [], externalEnums: [] };
 
 async function loadEngine() {

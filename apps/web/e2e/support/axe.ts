@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
 /** The WCAG 2.1 A and AA rules (axe's tags for them). */
-export const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 /** axe's violations on the page as one line per failing node, so a failed test says what and where. */
 export async function axeViolations(page: Page): Promise<string[]> {

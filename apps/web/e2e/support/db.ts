@@ -8,7 +8,7 @@ import { e2eEnv } from "./state.ts";
  * Fresh users and orgs for a spec, written straight into the e2e run's database (global setup
  * points DATABASE_URL at it). Every call makes new random ones: specs never share accounts.
  */
-export type TSignInUser = {
+type TSignInUser = {
   userId: string;
   orgId: string;
   orgSlug: string;

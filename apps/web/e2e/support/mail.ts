@@ -6,7 +6,7 @@ import { e2eEnv } from "./state.ts";
  * Mail in e2e runs is never sent (SMTP_URL is unset): the worker stores each message as a
  * MailMessage row. These helpers read those rows straight from the run's database.
  */
-export type TStoredMail = {
+type TStoredMail = {
   id: string;
   to: string;
   subject: string;
@@ -52,7 +52,7 @@ export async function latestMailTo(
 }
 
 /** The first http(s) URL in a text or HTML body, with HTML entities in it decoded. */
-export function firstLink(body: string): string | null {
+function firstLink(body: string): string | null {
   const match = /https?:\/\/[^\s"'<>)]+/.exec(body);
   return match ? match[0].replace(/&amp;/g, "&").replace(/[.,;]+$/, "") : null;
 }

@@ -20,7 +20,7 @@ export function startNode(
   return { name, pid: child.pid };
 }
 
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -109,7 +109,7 @@ export async function waitForHttp(
   );
 }
 
-export function logTail(name: string, logDir: string, lines = 40): string {
+function logTail(name: string, logDir: string, lines = 40): string {
   const file = path.join(logDir, `${name}.log`);
   if (!fs.existsSync(file)) return `(no log at ${file})`;
   const tail = fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");

@@ -11,7 +11,7 @@ export const workerDir = path.join(repoRoot, "apps/worker");
  * Each run is keyed by its web port (two runs cannot share one), so runs on different ports in the
  * same checkout never touch each other's servers, databases or logs. `.koi/` is git-ignored.
  */
-export function runDir(port: number): string {
+function runDir(port: number): string {
   return path.join(repoRoot, ".koi/e2e", String(port));
 }
 export const logDirOf = (port: number) => path.join(runDir(port), "logs");

@@ -5,7 +5,7 @@ import { signIn } from "@/auth";
 import { safeCallbackUrl } from "@/lib/safe-callback-url";
 import { ZSignInInput, type TSignInInput } from "./sign-in.schema";
 
-export type TSignInResult = { error: string; rateLimited?: boolean } | undefined;
+type TSignInResult = { error: string; rateLimited?: boolean } | undefined;
 
 const INVALID_CREDENTIALS = "Invalid email or password.";
 

@@ -13,7 +13,3 @@ export function fieldErrorsOf(err: unknown): Record<string, string> {
   const data = (err as TRPCClientError<AppRouter>).data as { fieldErrors?: Record<string, string> } | undefined;
   return data?.fieldErrors ?? {};
 }
-
-export function isRateLimited(err: unknown): boolean {
-  return err instanceof TRPCClientError && (err as TRPCClientError<AppRouter>).data?.code === "TOO_MANY_REQUESTS";
-}

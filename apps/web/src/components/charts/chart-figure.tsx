@@ -5,7 +5,7 @@ import { cn } from "@koi/ui/cn";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@koi/ui/table";
 import { useInView } from "./use-in-view";
 
-export type TChartTable = {
+type TChartTable = {
   columns: { header: string; numeric?: boolean }[];
   rows: { key: string; cells: ReactNode[] }[];
   /** Said under the table, e.g. that empty periods are left out. */

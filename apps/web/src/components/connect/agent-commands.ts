@@ -1,5 +1,5 @@
 export type TEngineChoice = "sim" | "orca" | "tuna";
-export type TAgentStep = { title: string; note?: string; command: string };
+type TAgentStep = { title: string; note?: string; command: string };
 
 /**
  * The simulator's ports on the Connect page: clear of the demo that `scripts/start.sh` runs on the

@@ -2,7 +2,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { RelativeTime } from "@/components/relative-time";
 import { formatUsd } from "@/lib/format";
 
-export type TPoolRow = {
+type TPoolRow = {
   id: string;
   gpuType: string;
   market: string;

@@ -2,8 +2,8 @@ import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { formatNumber } from "@/lib/format";
 
 /** One x position of the forecast chart; ms since the epoch on x, requests completed on y. */
-export type TForecastDatum = { t: number; completed?: number; band?: [number, number]; p50?: number };
-export type TForecastMarker = { t: number; y: number; kind: TDecisionKind; label: string };
+type TForecastDatum = { t: number; completed?: number; band?: [number, number]; p50?: number };
+type TForecastMarker = { t: number; y: number; kind: TDecisionKind; label: string };
 
 // The initial plan starts the chart; every later decision is a marker on it.
 const MARKER_LABELS: Partial<Record<TDecisionKind, string>> = {

@@ -10,7 +10,7 @@ import { getRedis } from "@koi/core/redis";
 import { errorResponse } from "./api-error-response.ts";
 import { readApiKey } from "./read-api-key.ts";
 
-export type TApiContext = {
+type TApiContext = {
   request: Request;
   params: Record<string, string>;
   key: TVerifiedKey;
