@@ -65,8 +65,7 @@ export function engineFromName(name: string): TEngineProfile {
     (year !== null && Number(year[1]) <= 2023);
   const base = legacy ? ENGINE_PROFILES["vllm-0.5"] : ENGINE_PROFILES.modern;
   const v1 =
-    lower === "" ||
-    (lower.includes("vllm") && (version === null || Number(version[1]) > 0 || Number(version[2]) >= 8));
+    lower === "" || (lower.includes("vllm") && (version === null || Number(version[1]) > 0 || Number(version[2]) >= 8));
   return { ...base, name: name.trim() || base.name, pipelineMicrobatches: !v1 };
 }
 
