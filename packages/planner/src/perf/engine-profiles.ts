@@ -19,10 +19,24 @@ export type TEngineProfile = {
   cudaGraphs: boolean;
   /** Most prompt tokens one step prefills (vLLM max_num_batched_tokens, at least one whole prompt). */
   maxBatchedTokens: number;
+  /**
+   * With pipeline stages, whether the engine splits a step into microbatches that fill the stages
+   * together (vLLM V0's virtual engines, TensorRT-LLM, SGLang). vLLM's V1 engine (default from 0.8)
+   * keeps one batch in the pipeline: a decode step needs the tokens the previous one sampled, so
+   * every stage waits for the others (the measured PP rows, vLLM 0.10, agree).
+   */
+  pipelineMicrobatches: boolean;
 };
 
 export const ENGINE_PROFILES = {
-  modern: { name: "vllm", generation: "modern", memoryUtilization: 0.9, cudaGraphs: true, maxBatchedTokens: 8192 },
+  modern: {
+    name: "vllm",
+    generation: "modern",
+    memoryUtilization: 0.9,
+    cudaGraphs: true,
+    maxBatchedTokens: 8192,
+    pipelineMicrobatches: false,
+  },
   // The 2023 engines had no CUDA graphs (vLLM added them in 0.2.x and enabled them later).
   "vllm-0.5": {
     name: "vllm 0.5",
@@ -30,6 +44,7 @@ export const ENGINE_PROFILES = {
     memoryUtilization: 0.9,
     cudaGraphs: false,
     maxBatchedTokens: 4096,
+    pipelineMicrobatches: true,
   },
 } as const satisfies Record<string, TEngineProfile>;
 
@@ -38,7 +53,8 @@ export type TEngineProfileName = keyof typeof ENGINE_PROFILES;
 /**
  * Reads an engine column such as "vllm 0.10.0", "vllm", "splitwise profiling (2023)" or
  * "tensorrt-llm 0.6". vLLM before 0.6 and anything dated 2023 or earlier is legacy; every other
- * engine (and an unversioned "vllm") is taken as modern.
+ * engine (and an unversioned "vllm") is taken as modern. Only vLLM's V1 engine (0.8 on, and an
+ * unversioned "vllm") runs pipeline stages without microbatches.
  */
 export function engineFromName(name: string): TEngineProfile {
   const lower = name.trim().toLowerCase();
@@ -48,7 +64,9 @@ export function engineFromName(name: string): TEngineProfile {
     (version !== null && Number(version[1]) === 0 && Number(version[2]) < 6) ||
     (year !== null && Number(year[1]) <= 2023);
   const base = legacy ? ENGINE_PROFILES["vllm-0.5"] : ENGINE_PROFILES.modern;
-  return { ...base, name: name.trim() || base.name };
+  const v1 =
+    lower === "" || (lower.includes("vllm") && (version === null || Number(version[1]) > 0 || Number(version[2]) >= 8));
+  return { ...base, name: name.trim() || base.name, pipelineMicrobatches: !v1 };
 }
 
 /**

@@ -27,8 +27,10 @@ export type TPerfCoefficients = {
    * four GPUs per socket): the ring moves in lockstep, so every step waits for the inter-socket hop.
    */
   pcieCrossSocketHopUs: number;
-  /** Bus bandwidth of such an all-reduce, GB/s. */
+  /** Bus bandwidth of such an all-reduce within one CPU socket, GB/s. */
   pcieAllReduceGBs: number;
+  /** The same when the ring crosses the socket link: every byte also passes the inter-socket hop. */
+  pcieCrossSocketAllReduceGBs: number;
   /** One pipeline-stage hand-off between machines (NCCL over TCP/EFA, both directions), ms. */
   networkHopMs: number;
   /** Server time per request before its first forward pass (HTTP, tokenising, scheduling), ms. */
@@ -120,6 +122,13 @@ export const COEFFICIENT_PRIORS: Record<TCoefficientName, TCoefficientPrior> = {
     min: 0.5,
     max: 64,
     source: "PCIe4 x16 ≈ 25 GB/s one way, halved by the hop through host memory (est.)",
+  },
+  pcieCrossSocketAllReduceGBs: {
+    prior: 6,
+    logSpread: 0.8,
+    min: 0.3,
+    max: 64,
+    source: "host-memory path plus the UPI/Infinity Fabric link, below the one-socket figure (est.)",
   },
   networkHopMs: { prior: 0.5, logSpread: 1, min: 0.01, max: 50, source: "NCCL over TCP between instances (est.)" },
   requestMs: { prior: 15, logSpread: 0.7, min: 0.5, max: 500, source: "API server + tokenizer per request (est.)" },

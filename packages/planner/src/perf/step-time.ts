@@ -58,8 +58,10 @@ export function allReduceSeconds(d: TDeployment, c: TPerfCoefficients, bytes: nu
   const volume = ((2 * (n - 1)) / n) * bytes;
   if (d.interconnect === "nvlink")
     return (Math.log2(n) * c.nvlinkHopUs) / 1e6 + volume / (d.gpu.interconnectGBs * c.nvlinkBusEfficiency * 1e9);
-  const hopUs = n > PCIE_GPUS_PER_SOCKET ? c.pcieCrossSocketHopUs : c.pcieHopUs;
-  return (2 * (n - 1) * hopUs) / 1e6 + volume / (c.pcieAllReduceGBs * 1e9);
+  const crossSocket = n > PCIE_GPUS_PER_SOCKET;
+  const hopUs = crossSocket ? c.pcieCrossSocketHopUs : c.pcieHopUs;
+  const busGBs = crossSocket ? c.pcieCrossSocketAllReduceGBs : c.pcieAllReduceGBs;
+  return (2 * (n - 1) * hopUs) / 1e6 + volume / (busGBs * 1e9);
 }
 
 /** Host time the scheduler spends on one (micro)batch step of `seqs` sequences. */
@@ -118,7 +120,8 @@ export function handoffSeconds(d: TDeployment, c: TPerfCoefficients, tokens: num
  * Time for `load` to pass through the replica once, split into `microbatches` that follow each
  * other through the pipeline: a microbatch needs every stage in turn, so a decode round (each
  * sequence advancing one token) takes pp stage times however few sequences there are — the bubble —
- * and a prefill of m microbatches takes m + pp − 1.
+ * and a prefill of m microbatches takes m + pp − 1. Engines without microbatches (vLLM V1) pass the
+ * whole load through the stages one after another.
  */
 export function pipelineSeconds(
   d: TDeployment,
@@ -128,7 +131,7 @@ export function pipelineSeconds(
   /** Sequences (decode) or prompts (prefill) the load can be split by. */
   sequences: number,
 ): TStepTime {
-  const microbatches = Math.max(1, Math.min(d.pp, Math.floor(sequences)));
+  const microbatches = d.engine.pipelineMicrobatches ? Math.max(1, Math.min(d.pp, Math.floor(sequences))) : 1;
   const part: TStepLoad = {
     ...load,
     decodeSeqs: load.decodeSeqs / microbatches,
