@@ -46,9 +46,9 @@ const wantsHelp = (args: readonly string[]) => args.includes("--help") || args.i
 
 /** Runs the CLI; returns the exit code (0 ok, 1 unexpected failure or Koi unreachable / 5xx, 2 bad input or a 4xx from Koi). */
 export async function main(argv: readonly string[], io: TCliIo = processIo): Promise<number> {
-  const [first, ...afterFirst] = argv;
   // `koi help plan` reads like `koi plan --help`.
-  const [name, ...rest] = first === "help" && afterFirst.length > 0 ? [afterFirst[0], "--help"] : argv;
+  const topic = argv[0] === "help" ? argv[1] : undefined;
+  const [name, ...rest] = topic !== undefined ? [topic, "--help"] : argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     io.out(usage());
     return name === undefined ? 2 : 0;
