@@ -3,14 +3,18 @@
 #
 #   bash scripts/start.sh
 #
-# Steps: check Node ≥ 20.9 → .env (created from .env.example with a fresh AUTH_SECRET when
+# Steps: check Node ≥ 20.19 → .env (created from .env.example with a fresh AUTH_SECRET when
 # missing) → npm ci → Postgres + Redis (used if they answer, else started) → database `koi`
 # → migrations → demo seed → production build → web on :3000 and worker in the foreground
 # → the demo (simulated engines, three agents, the scenario; KOI_DEMO=0 skips it).
-# Ctrl-C stops both. Safe to run again: every step is idempotent.
+# Each phase says what it does, how long it usually takes and how long it took.
+# Ctrl-C stops everything. Safe to run again: every step is idempotent, and the second run
+# skips npm ci and the build when nothing they depend on changed.
 #
 # Environment knobs: KOI_NPM_CI=auto|always|never (default auto: reinstall only when
-# package-lock.json changed), KOI_SKIP_BUILD=1 (reuse the last build).
+# package-lock.json changed), KOI_BUILD=auto|always|never (default auto: rebuild only when a
+# source file under apps/web or packages/, the lockfile or a root config changed since the last
+# successful build; KOI_SKIP_BUILD=1 is the old spelling of never).
 # The web port is fixed at 3000: session cookies and emailed links use APP_URL
 # (http://localhost:3000); to move it, change both APP_URL and WEB_PORT below.
 set -euo pipefail
@@ -23,6 +27,19 @@ export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 
 WEB_PORT=3000
 LOG_DIR="$KOI_ROOT/.koi/logs"
+# The demo's ports: simulated Orca east/west, their simulators' Tuna routers, the agents' webhook listeners.
+DEMO_PORTS=(26336 26337 8080 8081 8091 8092)
+
+# phase <what> <usual duration>: announces a phase; phase_done prints how long it took.
+PHASE_START=$SECONDS
+phase() {
+  PHASE_START=$SECONDS
+  koi_say "$1${2:+ (usually $2)}"
+}
+phase_done() {
+  local took=$((SECONDS - PHASE_START))
+  printf '    done in %dm %02ds\n' $((took / 60)) $((took % 60))
+}
 
 koi_check_node
 
@@ -50,12 +67,16 @@ WORKER_HEALTH_PORT=${KOI_WORKER_HEALTH_PORT:-3100}
 export APP_URL=${APP_URL:-http://localhost:$WEB_PORT}
 
 # --- dependencies and services -----------------------------------------------------------
+phase "dependencies" "~3 min the first time, a few seconds after"
 koi_npm_install
+phase_done
+phase "Postgres and Redis" "a few seconds; up to a minute when they have to start"
 koi_ensure_services "$DATABASE_URL" "$REDIS_URL"
+phase_done
 
 # --- database --------------------------------------------------------------------------------
+phase "database: creating it if missing, applying migrations" "~10 s"
 node scripts/lib/ensure-database.mjs
-koi_say "applying migrations"
 if ! npm run --silent db:migrate; then
   db_name=${DATABASE_URL##*/}
   koi_err "the migrations did not apply to the database $db_name."
@@ -63,15 +84,37 @@ if ! npm run --silent db:migrate; then
   printf '  start it afresh (its data is lost):\n\n    dropdb -h 127.0.0.1 -U postgres %s && bash scripts/start.sh\n\n' "$db_name" >&2
   exit 1
 fi
-koi_say "seeding the demo organisation"
+phase_done
+phase "seeding the demo organisation" "~10 s"
 npm run --silent db:seed
+phase_done
 
 # --- build -----------------------------------------------------------------------------------
-if [[ ${KOI_SKIP_BUILD:-} == 1 && -f apps/web/.next/BUILD_ID ]]; then
-  koi_say "reusing the last build (KOI_SKIP_BUILD=1)"
+# The web app's production build depends on its own source, the workspace packages it bundles,
+# the installed dependencies and the root configs; the hash of all of them is kept beside the build.
+BUILD_STAMP=apps/web/.next/koi-source-hash
+SHA256=(sha256sum)
+command -v sha256sum >/dev/null 2>&1 || SHA256=(shasum -a 256)
+source_hash() { # names and contents of every file the build reads
+  {
+    find apps/web packages \( -name node_modules -o -name .next -o -name .turbo -o -name test-results -o -name playwright-report \) -prune \
+      -o -type f -print0 | LC_ALL=C sort -z | xargs -0 "${SHA256[@]}" --
+    "${SHA256[@]}" -- package-lock.json package.json turbo.json tsconfig.base.json
+  } | "${SHA256[@]}" | cut -d' ' -f1
+}
+BUILD_MODE=${KOI_BUILD:-auto}
+[[ ${KOI_SKIP_BUILD:-} == 1 ]] && BUILD_MODE=never
+current_hash=$(source_hash)
+if [[ $BUILD_MODE == never && -f apps/web/.next/BUILD_ID ]]; then
+  koi_say "reusing the last build (KOI_BUILD=never)"
+elif [[ $BUILD_MODE == auto && -f apps/web/.next/BUILD_ID && -f $BUILD_STAMP && "$(cat "$BUILD_STAMP")" == "$current_hash" ]]; then
+  koi_say "reusing the last build: no source changed since (KOI_BUILD=always rebuilds)"
 else
-  koi_say "building (npm run build)"
+  phase "building the web app (npm run build)" "~5 min on 2 cores; Next.js prints little until it is done"
+  rm -f "$BUILD_STAMP"
   npm run build
+  printf '%s\n' "$current_hash" >"$BUILD_STAMP"
+  phase_done
 fi
 
 # --- processes -------------------------------------------------------------------------------
@@ -80,21 +123,29 @@ fi
 PIDS=()
 NAMES=()
 
+STOPPING=0
+
 port_busy() { koi_port_open 127.0.0.1 "$1" || koi_port_open ::1 "$1"; }
+
+# Children run in their own session (setsid, where there is one) so that Ctrl-C reaches only this
+# script, which then stops them in order, instead of killing them all at once behind its back.
+SETSID=()
+command -v setsid >/dev/null 2>&1 && SETSID=(setsid)
 
 start_process() { # start_process <name> <dir> <command...>
   local name=$1 dir=$2; shift 2
   mkdir -p "$LOG_DIR"
   : >"$LOG_DIR/$name.log"
   # Output goes to the terminal with a [name] prefix and to .koi/logs/<name>.log.
-  (cd "$dir" && exec "$@") > >(sed -u "s/^/[$name] /" | tee -a "$LOG_DIR/$name.log") 2>&1 &
+  (cd "$dir" && exec "${SETSID[@]}" "$@") > >(sed -u "s/^/[$name] /" | tee -a "$LOG_DIR/$name.log") 2>&1 &
   PIDS+=("$!")
   NAMES+=("$name")
 }
 
 # shellcheck disable=SC2317 # called from the traps below
 stop_all() {
-  trap - EXIT INT TERM
+  STOPPING=1
+  trap - EXIT INT TERM HUP
   local i
   for i in "${!PIDS[@]}"; do
     if kill -0 "${PIDS[$i]}" 2>/dev/null; then kill -TERM "${PIDS[$i]}" 2>/dev/null || true; fi
@@ -114,8 +165,9 @@ stop_all() {
   ((${#PIDS[@]})) && koi_say "stopped ${NAMES[*]}"
   return 0
 }
-trap 'stop_all; exit 130' INT
+trap 'STOPPING=1; echo; koi_say "stopping (Ctrl-C)"; stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
+trap 'stop_all; exit 129' HUP
 trap 'stop_all' EXIT
 
 for port in "$WEB_PORT" "$WORKER_HEALTH_PORT"; do
@@ -125,7 +177,7 @@ for port in "$WEB_PORT" "$WORKER_HEALTH_PORT"; do
   fi
 done
 
-koi_say "starting the web app on http://localhost:$WEB_PORT and the worker"
+phase "starting the web app on http://localhost:$WEB_PORT and the worker" "~15 s until both answer"
 start_process web apps/web node "$KOI_ROOT/node_modules/next/dist/bin/next" start -p "$WEB_PORT"
 start_process worker apps/worker node --import tsx src/main.ts
 if [[ -z ${SMTP_URL:-} ]]; then
@@ -147,7 +199,10 @@ http_up() { # any HTTP answer below 500
 all_alive() {
   local i
   for i in "${!PIDS[@]}"; do
-    kill -0 "${PIDS[$i]}" 2>/dev/null || { koi_err "${NAMES[$i]} exited (log: .koi/logs/${NAMES[$i]}.log)"; return 1; }
+    kill -0 "${PIDS[$i]}" 2>/dev/null && continue
+    # A process that ends because we are stopping is no error.
+    ((STOPPING)) || koi_err "${NAMES[$i]} exited (log: .koi/logs/${NAMES[$i]}.log)"
+    return 1
   done
 }
 wait_http() { # wait_http <label> <url> <seconds>
@@ -168,18 +223,19 @@ if ! command -v curl >/dev/null 2>&1; then
 fi
 wait_http "the web app" "http://localhost:$WEB_PORT/" 120
 wait_http "the worker" "http://localhost:$WORKER_HEALTH_PORT/healthz" 60
+phase_done
 
 # ---- the demo: simulated engines, their agents and the story (README "The demo") ----------
 # KOI_DEMO=0 skips it. Fresh engine keys at every start (previous demo keys are revoked; only
 # hashes are stored); the secrets reach the agents through their environment, never argv.
 DEMO=${KOI_DEMO:-1}
 if [[ $DEMO == 1 ]]; then
-  for port in 26336 26337 8080 8081 8091 8092; do
+  for port in "${DEMO_PORTS[@]}"; do
     if port_busy "$port"; then koi_warn "port $port is in use: skipping the demo engines (KOI_DEMO=0 silences this)"; DEMO=0; break; fi
   done
 fi
 if [[ $DEMO == 1 ]]; then
-  koi_say "demo: creating engine keys for the agents (.koi/demo/keys.json)"
+  phase "demo: engine keys, two simulated Orca clusters, a Tuna router and three agents" "~20 s"
   node --import tsx scripts/lib/demo-agent-keys.ts
   demo_key() { node -p "require('./.koi/demo/keys.json')['$1']"; }
   AGENT_DIR="$KOI_ROOT/.koi/demo/agents"
@@ -202,15 +258,17 @@ if [[ $DEMO == 1 ]]; then
   wait_http "the simulated Orca (east)" "http://127.0.0.1:26336/health" 60
   wait_http "the simulated Orca (west)" "http://127.0.0.1:26337/health" 60
   start_process demo apps/engine-sim node --import tsx src/demo/run-demo-scenario.ts --koi-url "http://localhost:$WEB_PORT" --keys "$KOI_ROOT/.koi/demo/keys.json"
+  phase_done
 fi
 
 read -r pg_host pg_port < <(koi_url_host_port "$DATABASE_URL")
 read -r redis_host redis_port < <(koi_url_host_port "$REDIS_URL")
-rule() { printf '  +%s+\n' "$(printf -- '-%.0s' $(seq 78))"; }
-row() { printf '  | %-76s |\n' "$1"; }
-echo
+# The box is as wide as its longest line (ASCII only, so that ${#line} is its width on screen).
+BOX=()
+row() { BOX+=("$1"); }
+rule() { BOX+=("-"); }
 rule
-row "Koi is running.                                            Ctrl-C stops it."
+row "Koi is running.  Ctrl-C stops it."
 rule
 row "Web app          http://localhost:$WEB_PORT"
 if [[ -z ${SMTP_URL:-} ]]; then
@@ -221,16 +279,31 @@ fi
 row "Worker health    http://localhost:$WORKER_HEALTH_PORT/healthz"
 row "Postgres         $pg_host:$pg_port  database ${DATABASE_URL##*/}"
 row "Redis            $redis_host:$redis_port  key prefix ${KOI_REDIS_PREFIX:-koi}"
+if [[ $DEMO == 1 ]]; then
+  row "Demo engines     Orca sims :26336 (orca-east), :26337 (orca-west)"
+  row "                 Tuna routers :8080 (tuna-chat), :8081 (west sim's, idle)"
+  row "                 agents' webhook listeners :8091, :8092"
+fi
 rule
 row "Demo login       demo@koi.local / koi-demo-2026    owner of Acme AI"
 row "Staff login      staff@koi.local / koi-staff-2026  staff, /admin/waitlist"
 if [[ $DEMO == 1 ]]; then
-  row "Demo             2 Orca clusters + 1 Tuna service (engine-sim), 3 koi-agents; the"
-  row "                 story plays as [demo] lines: Fleet, Workloads and Costs pages"
+  row "Demo             2 Orca clusters + 1 Tuna service (engine-sim), 3 koi-agents;"
+  row "                 the story plays as [demo] lines: Fleet, Workloads and Costs pages"
 fi
 row "Logs             .koi/logs/<name>.log"
 rule
-echo
+print_box() {
+  local line width=0 border
+  for line in "${BOX[@]}"; do ((${#line} > width)) && width=${#line}; done
+  border=$(printf '%*s' $((width + 2)) '' | tr ' ' '-')
+  echo
+  for line in "${BOX[@]}"; do
+    if [[ $line == "-" ]]; then printf '  +%s+\n' "$border"; else printf '  | %-*s |\n' "$width" "$line"; fi
+  done
+  echo
+}
+print_box
 
 # Stay in the foreground until one process exits (or Ctrl-C), then stop the others.
 while all_alive 2>/dev/null; do sleep 1; done

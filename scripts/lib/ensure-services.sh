@@ -191,16 +191,18 @@ koi_npm_install() {
 
 koi_check_node() {
   if ! command -v node >/dev/null 2>&1; then
-    koi_err "Node.js 20.9 or newer is required: https://nodejs.org (or: nvm install 20)"
+    koi_err "Node.js 20.19 or newer is required: https://nodejs.org (or: nvm install 22)"
     return 1
   fi
   local v
   v=$(node -p 'process.versions.node')
   if ! node -e '
+    // Prisma 7 (and Vite/Vitest) need ^20.19 || ^22.12 || >=24, as package.json "engines" says.
     const [maj, min] = process.versions.node.split(".").map(Number);
-    process.exit(maj > 20 || (maj === 20 && min >= 9) ? 0 : 1);
+    const ok = (maj === 20 && min >= 19) || (maj === 22 && min >= 12) || maj >= 24;
+    process.exit(ok ? 0 : 1);
   '; then
-    koi_err "Node.js $v is too old: Koi needs 20.9 or newer (nvm install 20)"
+    koi_err "Node.js $v is not supported: Koi needs 20.19+, 22.12+ or 24+ (nvm install 22)"
     return 1
   fi
   command -v npm >/dev/null 2>&1 || { koi_err "npm is missing (it ships with Node.js)"; return 1; }

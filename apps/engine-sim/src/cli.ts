@@ -1,11 +1,18 @@
 import { configFromArgs } from "./config.ts";
 import { startEngineSim } from "./start-engine-sim.ts";
+import { SIM_USAGE } from "./usage.ts";
 
 // `npm run start -w @koi/engine-sim -- --orca-port 26336 --tuna-port 8080 --speed 60 --seed 1`
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
+const argv = process.argv.slice(2);
+if (argv.includes("--help") || argv.includes("-h")) {
+  process.stdout.write(SIM_USAGE);
+  process.exit(0);
+}
+
 try {
-  const config = configFromArgs(process.argv.slice(2));
+  const config = configFromArgs(argv);
   const sim = await startEngineSim(config, { log });
   log(
     `engine-sim: Orca on ${sim.orcaUrl}, Tuna router on ${sim.tunaUrl} (speed ×${config.speed}, seed ${config.seed})`,

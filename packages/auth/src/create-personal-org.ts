@@ -11,10 +11,15 @@ export function slugify(name: string): string {
   return base || "org";
 }
 
-/** A user who was not invited into an org gets their own, as OWNER. */
-export async function createPersonalOrg(tx: Tx, userId: string, ownerName: string) {
-  const name = `${ownerName.split("@")[0]}'s org`;
-  const slug = `${slugify(ownerName.split("@")[0] ?? "org")}-${randomBytes(3).toString("hex")}`;
+/**
+ * A user who was not invited into an org gets their own, as OWNER: named after the company they
+ * gave (on the waitlist) when there is one, else after them.
+ */
+export async function createPersonalOrg(tx: Tx, userId: string, ownerName: string, company?: string | null) {
+  const owner = ownerName.split("@")[0] ?? "org";
+  const named = company?.trim() || null;
+  const name = named ?? `${owner}'s org`;
+  const slug = `${slugify(named ?? owner)}-${randomBytes(3).toString("hex")}`;
   const org = await tx.organization.create({ data: { name, slug } });
   await tx.membership.create({ data: { orgId: org.id, userId, role: "OWNER" } });
   return org;

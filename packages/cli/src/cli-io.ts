@@ -11,6 +11,8 @@ export type TCliIo = {
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   nowMs?: () => number;
+  /** Set when stdout is a terminal: `koi status --watch` then redraws in place instead of appending. */
+  terminal?: () => { columns: number } | undefined;
 };
 
 export const processIo: TCliIo = {
@@ -20,6 +22,7 @@ export const processIo: TCliIo = {
   env: process.env,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   nowMs: () => Date.now(),
+  terminal: () => (process.stdout.isTTY ? { columns: process.stdout.columns || 80 } : undefined),
 };
 
 /** A mistake in what the user passed: reported in one line, exit code 2, no stack trace. */

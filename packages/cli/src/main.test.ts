@@ -153,10 +153,51 @@ describe("koi CLI (in process)", () => {
     expect(out.join("\n")).toMatch(/does not fit: weights need/);
   });
 
+  it.each(["plan", "perf", "submit", "status", "cancel"])(
+    "koi %s --help explains the flags, points to the docs and shows an example (exit 0)",
+    async (name) => {
+      const { io, out, err } = memoryIo();
+      expect(await main([name, "--help"], io)).toBe(0);
+      const text = out.join("\n");
+      expect(text).toMatch(new RegExp(`^usage: koi ${name}`));
+      expect(text).toMatch(/Flags:\n {2}(--|<)/);
+      expect(text).toMatch(/Example/);
+      expect(text).toMatch(/docs\/planner\.md/);
+      expect(err).toEqual([]);
+    },
+  );
+
+  it("koi plan --help shows both file formats; koi help plan and -h say the same", async () => {
+    const long = memoryIo();
+    await main(["plan", "--help"], long.io);
+    const text = long.out.join("\n");
+    expect(text).toMatch(/Workload file \(JSON[\s\S]*"kind": "batch"[\s\S]*"deadlineHours"/);
+    expect(text).toMatch(/Capacity file \(JSON\)[\s\S]*"pools"[\s\S]*"pricePerGpuHour"/);
+    expect(text).toMatch(/--margin F .*default 0\.15/);
+    for (const argv of [
+      ["help", "plan"],
+      ["plan", "-h"],
+    ]) {
+      const again = memoryIo();
+      expect(await main(argv, again.io)).toBe(0);
+      expect(again.out.join("\n")).toBe(text);
+    }
+  });
+
+  it("an unknown command is one line naming the commands, exit 2", async () => {
+    const { io, err, out } = memoryIo();
+    expect(await main(["launch"], io)).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0]).not.toMatch(/\n/);
+    expect(err[0]).toMatch(/commands: plan, perf, submit, status, cancel/);
+    expect(out).toEqual([]);
+  });
+
   it("lists commands for help and for no command", async () => {
     const help = memoryIo();
     expect(await main(["--help"], help.io)).toBe(0);
     expect(help.out.join("\n")).toMatch(/plan[\s\S]*perf/);
+    expect(help.out.join("\n")).toMatch(/Examples:[\s\S]*npx koi plan --workload[\s\S]*docs\/planner\.md/);
     expect(await main([], memoryIo().io)).toBe(2);
   });
 });

@@ -9,6 +9,7 @@ import { parseWith } from "@koi/planner";
 import { numberFlag, parseFlags, readJsonFile, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 import { connectToKoi } from "./connect-to-koi.ts";
 import { formatStatus } from "./format-progress.ts";
+import { eraseBlock } from "./redraw-in-place.ts";
 
 const CONNECTION = "[--koi-url URL] [--api-key KEY]";
 export const SUBMIT_USAGE = `koi submit --workload W.json ${CONNECTION} [--json]`;
@@ -53,21 +54,36 @@ export async function runStatus(argv: readonly string[], io: TCliIo): Promise<nu
   const intervalMs = (numberFlag(flags, "interval", { min: 0.2 }) ?? 2) * 1000;
   const koi = connectToKoi(flags, io);
   const now = io.nowMs ?? Date.now;
+  const json = flags.switches.has("json");
+  const watch = flags.switches.has("watch");
+  // JSON stays one object per line for scripts; a person at a terminal sees one block updated in place.
+  const terminal = watch && !json ? io.terminal?.() : undefined;
+  let shown: string[] = [];
   const print = (w: TWorkloadView) => {
-    if (flags.switches.has("json")) io.out(JSON.stringify(w));
-    else io.out(formatStatus(w, now()).join("\n"));
+    if (json) return io.out(JSON.stringify(w));
+    const lines = formatStatus(w, now());
+    if (!terminal) {
+      if (shown.length > 0) io.out("");
+      shown = lines;
+      return io.out(lines.join("\n"));
+    }
+    const done = TERMINAL_WORKLOAD_STATUSES.includes(w.status);
+    const block = done
+      ? lines
+      : [...lines, `updated ${new Date(now()).toISOString().slice(11, 19)} UTC · Ctrl-C to stop`];
+    io.out(eraseBlock(shown, terminal.columns) + block.join("\n"));
+    shown = block;
   };
   let workload = await koi.getWorkload(id);
   print(workload);
-  if (!flags.switches.has("watch")) return 0;
+  if (!watch) return 0;
   const sleep = io.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   while (!TERMINAL_WORKLOAD_STATUSES.includes(workload.status)) {
     await sleep(intervalMs);
     workload = await koi.getWorkload(id);
-    if (!flags.switches.has("json")) io.out("");
     print(workload);
   }
-  if (!flags.switches.has("json")) io.out(`${workload.id} finished: ${workload.status}`);
+  if (!json) io.out(`${workload.id} finished: ${workload.status}`);
   return workload.status === "FAILED" ? 1 : 0;
 }
 

@@ -8,10 +8,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatDuration, formatStatus, progressBar } from "./format-progress.ts";
 import type { TWorkloadView } from "@koi/contracts";
+import type { TCliIo } from "./cli-io.ts";
+import { main } from "./main.ts";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "koi.mjs");
 const KEY = "koi_live_testkey";
 const T0 = Date.parse("2026-11-27T10:00:00Z");
+const ESC = "\x1b";
 
 function view(over: Partial<TWorkloadView> = {}): TWorkloadView {
   return {
@@ -197,6 +200,52 @@ describe("koi submit / status / cancel against a stand-in Koi", () => {
     expect(r.stdout).toMatch(/10\.0%[\s\S]*60\.0%[\s\S]*100\.0%/);
     expect(r.stdout).toMatch(/wl_1 finished: COMPLETED/);
     expect(seen.filter((s) => s.method === "GET")).toHaveLength(3);
+  });
+
+  it("status --watch on a terminal redraws one block in place; --json never does", async () => {
+    statusSequence = [
+      view({ status: "RUNNING", progress: { completed: 10, total: 100 } }),
+      view({ status: "RUNNING", progress: { completed: 60, total: 100 } }),
+      view({ status: "COMPLETED", progress: { completed: 100, total: 100 } }),
+    ];
+    const out: string[] = [];
+    const io: TCliIo = {
+      out: (t) => out.push(t),
+      err: (t) => out.push(`ERR ${t}`),
+      readFile: () => "",
+      env: { KOI_URL: url, KOI_API_KEY: KEY },
+      sleep: async () => {},
+      nowMs: () => T0,
+      terminal: () => ({ columns: 40 }),
+    };
+    expect(await main(["status", "wl_1", "--watch"], io)).toBe(0);
+    expect(out).toHaveLength(4);
+    const [first, second, third] = out as [string, string, string];
+    expect(first).not.toContain(ESC);
+    expect(first).toMatch(/10\.0%[\s\S]*Ctrl-C to stop/);
+    // Moves up over every terminal row the previous block took (long lines wrap at 40 columns), then erases.
+    const rows = (block: string) =>
+      block.split("\n").reduce((n, l) => n + Math.max(1, Math.ceil([...l].length / 40)), 0);
+    expect(second.startsWith(`\x1b[${rows(first)}A\r\x1b[0J`)).toBe(true);
+    expect(second).toMatch(/60\.0%/);
+    const secondBlock = second.slice(second.indexOf("J") + 1);
+    expect(third.startsWith(`\x1b[${rows(secondBlock)}A\r\x1b[0J`)).toBe(true);
+    expect(third).toMatch(/100\.0%/);
+    expect(third).not.toMatch(/Ctrl-C/);
+    expect(out[3]).toBe("wl_1 finished: COMPLETED");
+
+    statusSequence = [view({ status: "RUNNING" }), view({ status: "COMPLETED" })];
+    const json: string[] = [];
+    expect(await main(["status", "wl_1", "--watch", "--json"], { ...io, out: (t) => json.push(t) })).toBe(0);
+    expect(json.map((line) => (JSON.parse(line) as TWorkloadView).status)).toEqual(["RUNNING", "COMPLETED"]);
+  });
+
+  it("status --watch without a terminal appends plain blocks with no escape codes", async () => {
+    statusSequence = [view({ status: "RUNNING" }), view({ status: "COMPLETED" })];
+    const r = await koi(["status", "wl_1", "--watch", "--interval", "0.2", "--koi-url", url, "--api-key", KEY]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain(ESC);
+    expect(r.stdout).toMatch(/status RUNNING[\s\S]*\n\n[\s\S]*status COMPLETED/);
   });
 
   it("cancel posts to /cancel and prints the new status", async () => {

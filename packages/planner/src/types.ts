@@ -60,6 +60,8 @@ export type TPoolShape = z.infer<typeof ZPoolShape>;
 
 export const ZCapacityPool = z.strictObject({
   id: z.string().min(1),
+  /** What people call the pool ("orca-east's H100-SXM spot pool"): sentences use it instead of the id. */
+  name: z.string().min(1).optional(),
   gpuType: z.string().min(1),
   market: ZMarket,
   /** GPUs free to use right now. */
@@ -75,6 +77,11 @@ export const ZCapacityPool = z.strictObject({
   shape: ZPoolShape.optional(),
 });
 export type TCapacityPool = z.infer<typeof ZCapacityPool>;
+
+/** How sentences name a pool: its name when the caller gave one, else `pool <id>`. */
+export function poolLabel(pool: { id: string; name?: string }): string {
+  return pool.name ?? `pool ${pool.id}`;
+}
 
 export const ZCapacity = z.strictObject({
   pools: z.array(ZCapacityPool).superRefine((pools, ctx) => {

@@ -6,7 +6,6 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { formatDuration, progressBar } from "@koi/cli/format-progress";
 import type { TWorkloadView } from "@koi/contracts";
-import { CLI_USER_AGENT } from "@koi/cli/connect-to-koi";
 import { KoiClient, KoiHttpError } from "@koi/sdk";
 import { DEMO_STORY, type TStoryStep } from "./demo-story.ts";
 
@@ -22,7 +21,8 @@ if (!keys.scenario) throw new Error("no scenario key in keys.json: run scripts/l
 const koi = new KoiClient({
   baseUrl: arg("koi-url", "http://localhost:3000"),
   apiKey: keys.scenario,
-  userAgent: CLI_USER_AGENT,
+  // A script calling the REST API, not `koi`: Koi labels its workloads "via the API".
+  userAgent: "koi-demo-scenario/1",
   maxAttempts: 1,
 });
 const runId = randomUUID().slice(0, 8);

@@ -1,5 +1,5 @@
 import { findGpu, tryFindInstanceShape } from "@koi/catalog";
-import { PlannerInputError, type TCapacityPool, type TMarket } from "../types.ts";
+import { PlannerInputError, poolLabel, type TCapacityPool, type TMarket } from "../types.ts";
 
 // A pool's machines, with the catalog filling what the agent did not report, and the time a new
 // replica takes before it serves: provisioning by market, then loading the weights.
@@ -37,11 +37,11 @@ export function resolvePoolShape(pool: TCapacityPool): TMachineShape | undefined
   const known = s.instanceType === undefined ? undefined : tryFindInstanceShape(s.instanceType);
   if (s.instanceType !== undefined && !known && s.gpusPerMachine === undefined)
     throw new PlannerInputError("capacity", [
-      `pool ${pool.id}: unknown instance type "${s.instanceType}" (give gpusPerMachine, interconnect and networkGbps)`,
+      `${poolLabel(pool)}: unknown instance type "${s.instanceType}" (give gpusPerMachine, interconnect and networkGbps)`,
     ]);
   if (known && known.gpuType !== findGpu(pool.gpuType).id)
     throw new PlannerInputError("capacity", [
-      `pool ${pool.id}: instance type ${known.id} carries ${known.gpuType}, not ${pool.gpuType}`,
+      `${poolLabel(pool)}: instance type ${known.id} carries ${known.gpuType}, not ${pool.gpuType}`,
     ]);
   const gpusPerMachine = s.gpusPerMachine ?? known?.gpusPerMachine ?? 1;
   const gpu = findGpu(pool.gpuType);

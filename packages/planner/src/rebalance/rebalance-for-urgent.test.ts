@@ -110,6 +110,20 @@ describe("rebalanceForUrgent", () => {
     expect(miss?.lateBySeconds).toBeCloseTo(a.predictedFinish - a.deadline, 6);
   });
 
+  it("names pools in its explanation by their names, not their ids", () => {
+    const r = rebalanceForUrgent({
+      running: [job("a", "low", 24, 8, 8)],
+      free: { pools: [{ ...pool("h100", 0), name: "orca-east's H100-SXM on-demand pool" }] },
+      urgent: urgent(8, 2.5),
+      now: 0,
+    });
+    expect(r.explanation).toMatch(/urgent gets \d+ GPUs of orca-east's H100-SXM on-demand pool \(lent\)/);
+    expect(r.explanation).toMatch(
+      /pause a −\d+ GPUs of orca-east's H100-SXM on-demand pool|a −\d+ GPUs of orca-east's/,
+    );
+    expect(r.explanation).not.toMatch(/h100/);
+  });
+
   it("refuses when the deadline is inside the startup time", () => {
     const r = rebalanceForUrgent({
       running: [job("a", "low", 48, 1, 8)],

@@ -1,4 +1,4 @@
-import { PRIORITY_RANK, usableGpus, type TCapacity, type TPriority } from "../types.ts";
+import { poolLabel, PRIORITY_RANK, usableGpus, type TCapacity, type TPriority } from "../types.ts";
 import { maxLendableRate, predictFinishWithLoan } from "./predict-finish-with-loan.ts";
 
 /** Times are epoch seconds; work is in whatever unit the rates use (tokens, requests). */
@@ -65,6 +65,7 @@ export type TRebalanceInput = {
  */
 export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
   const { running, free, urgent, now } = input;
+  const labels = new Map(free.pools.map((p) => [p.id, poolLabel(p)]));
   const margin = input.safetyMargin ?? 0.1;
   const victimMargin = input.victimMargin ?? 0.05;
   const startup = input.startupSeconds ?? 600;
@@ -217,7 +218,7 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
     urgentPredictedFinish: urgentFinish,
     actions,
     misses,
-    explanation: explain(feasible, urgent.id, chosen.alloc, actions, misses),
+    explanation: explain(feasible, urgent.id, chosen.alloc, actions, misses, labels),
   };
 }
 
@@ -231,12 +232,14 @@ function explain(
   alloc: TRebalanceResult["urgentAllocation"],
   actions: TRebalanceAction[],
   misses: TRebalanceResult["misses"],
+  labels: Map<string, string>,
 ): string {
-  const gpus = alloc.map((a) => `${a.gpus}×${a.poolId} (${a.source})`).join(", ") || "nothing";
+  const pool = (id: string) => labels.get(id) ?? `pool ${id}`;
+  const gpus = alloc.map((a) => `${a.gpus} GPUs of ${pool(a.poolId)} (${a.source})`).join(", ") || "nothing";
   const moves = actions
     .map(
       (a) =>
-        `${a.kind} ${a.workloadId} −${a.gpus} ${a.poolId} (still done ${hours(a.deadline - a.predictedFinish)} early)`,
+        `${a.kind} ${a.workloadId} −${a.gpus} GPUs of ${pool(a.poolId)} (still done ${hours(a.deadline - a.predictedFinish)} early)`,
     )
     .join("; ");
   if (feasible) return `${urgentId} gets ${gpus}${moves ? `; ${moves}` : ""}`;

@@ -8,7 +8,15 @@ import {
   DEFAULT_LOAD_GBS,
   type TMachineShape,
 } from "../machines/resolve-pool-shape.ts";
-import { usableGpus, type TCapacityPool, type TMarket, type TPrecision, type TRole, type TWorkload } from "../types.ts";
+import {
+  poolLabel,
+  usableGpus,
+  type TCapacityPool,
+  type TMarket,
+  type TPrecision,
+  type TRole,
+  type TWorkload,
+} from "../types.ts";
 
 /**
  * One way to run replicas: a pool, a TP × PP layout and a role, bought in units. A unit is what
@@ -18,6 +26,8 @@ import { usableGpus, type TCapacityPool, type TMarket, type TPrecision, type TRo
  */
 export type TCandidate = {
   poolId: string;
+  /** `poolLabel(pool)`: how the plan's sentences name the pool. */
+  poolLabel: string;
   gpuType: string;
   market: TMarket;
   tp: number;
@@ -239,7 +249,7 @@ export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
           }
           const maxCount = Math.floor(usable / layout.gpus);
           if (maxCount < 1 || figures.rate <= 0) {
-            report.tooFewGpus.push(`${name} in pool ${pool.id}`);
+            report.tooFewGpus.push(`${name} in ${poolLabel(pool)}`);
             continue;
           }
           const machines = layout.machines ?? 1;
@@ -257,6 +267,7 @@ export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
           }
           report.candidates.push({
             poolId: pool.id,
+            poolLabel: poolLabel(pool),
             gpuType: gpu.id,
             market: pool.market,
             tp,

@@ -86,7 +86,7 @@ export function describeAssignment(assignment: TAssignment): string {
       c.machines !== undefined
         ? `on ${count * c.machines} × ${c.instanceType ?? `${c.gpus / c.machines}-GPU machine`}, ${c.market}`
         : `on ${c.market}`;
-    return `${count * c.replicasPerUnit} × ${layout} ${where} (pool ${c.poolId})`;
+    return `${count * c.replicasPerUnit} × ${layout} ${where} (${c.poolLabel})`;
   };
   const prefill = assignment.filter((a) => a.candidate.role === "prefill");
   const decode = assignment.filter((a) => a.candidate.role === "decode");

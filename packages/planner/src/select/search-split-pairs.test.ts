@@ -18,6 +18,7 @@ const candidate = (
   ttftP95Ms: 100,
   tpotP95Ms: 20,
   family: `${over.poolId}|${over.role}`,
+  poolLabel: `pool ${over.poolId}`,
   ...over,
 });
 

@@ -83,6 +83,22 @@ describe("selectGpus: feasible plans", () => {
     expect(whole.replicas.every((r) => r.tp === 8)).toBe(true);
   });
 
+  it("names pools in its sentences by the name the caller gave, and by id only when there is none", async () => {
+    const named: TCapacity = {
+      pools: CAPACITY.pools.map((p) => ({
+        ...p,
+        id: `cmx9${p.id}`,
+        name: `orca-east's ${p.gpuType} ${p.market} pool`,
+      })),
+    };
+    const plan = await selectGpus(BATCH, named);
+    const sentences = [plan.reason, ...plan.alternatives.map((a) => a.summary)].join("\n");
+    expect(sentences).toMatch(/\(orca-east's [A-Z0-9-]+ (spot|on-demand) pool\)/);
+    expect(sentences).not.toMatch(/cmx9/);
+    const unnamed = await selectGpus(BATCH, CAPACITY);
+    expect(unnamed.alternatives[0]?.summary).toMatch(/\(pool use1-[a-z0-9-]+\)/);
+  });
+
   it("keeps total cost when the deadline tightens, buying more GPUs instead", async () => {
     const h100s: TCapacity = { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88)] };
     const relaxed = await selectGpus({ ...BATCH, requests: 200_000, deadlineHours: 12 }, h100s);

@@ -2,6 +2,7 @@ import { createPersonalOrg } from "@koi/auth/create-personal-org";
 import { AppError } from "@koi/core/app-error";
 import { recordAudit } from "@koi/core/audit";
 import { prisma } from "@koi/db";
+import { findWaitlistCompany } from "../waitlist/find-waitlist-company.ts";
 import { claimInvitation, findInvitationByToken } from "./find-invitation-by-token.ts";
 
 /** A signed-in user accepts an invitation addressed to their email; returns the org to open. */
@@ -35,7 +36,9 @@ export async function acceptInvitation(
         orderBy: { createdAt: "asc" },
         include: { org: true },
       });
-      org = first?.org ?? (await createPersonalOrg(tx, userId, user.name ?? user.email));
+      org =
+        first?.org ??
+        (await createPersonalOrg(tx, userId, user.name ?? user.email, await findWaitlistCompany(tx, invitation.id)));
     }
     await recordAudit(tx, {
       orgId: org.id,

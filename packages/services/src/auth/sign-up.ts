@@ -4,6 +4,7 @@ import { recordAudit } from "@koi/core/audit";
 import { prisma } from "@koi/db";
 import { hashPassword } from "@koi/db/password";
 import type { TSignUpInput } from "./sign-up.schema.ts";
+import { findWaitlistCompany } from "../waitlist/find-waitlist-company.ts";
 import { claimInvitation, findInvitationByToken } from "./find-invitation-by-token.ts";
 
 export const INVITE_ONLY = "Koi is invite-only — join the waitlist.";
@@ -37,7 +38,7 @@ async function signUpWithInvitation(input: TSignUpInput & { inviteToken: string 
     const orgId = invitation.orgId
       ? (await tx.membership.create({ data: { orgId: invitation.orgId, userId: user.id, role: invitation.role } }))
           .orgId
-      : (await createPersonalOrg(tx, user.id, input.name)).id;
+      : (await createPersonalOrg(tx, user.id, input.name, await findWaitlistCompany(tx, invitation.id))).id;
     await recordAudit(tx, {
       orgId,
       actorUserId: user.id,

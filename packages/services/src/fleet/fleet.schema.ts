@@ -22,15 +22,39 @@ export const ZAgentView = z.object({
   registeredAt: z.date(),
 });
 
+/** A pool as the fleet page shows it: `price` is what the planner charges and where it came from. */
+export const ZFleetPoolView = ZPoolView.extend({
+  price: z.object({ value: z.number(), source: z.enum(["pool", "override", "catalog", "none"]) }).nullable(),
+});
+
 export const ZClusterView = z.object({
   id: z.string(),
   name: z.string(),
   kind: z.string(),
   provider: z.string().nullable(),
   region: z.string().nullable(),
+  /** Agents that are ONLINE or DEGRADED; offline ones are listed apart. */
   agents: z.array(ZAgentView),
-  pools: z.array(ZPoolView),
+  /** Pools of those agents that have GPUs. */
+  pools: z.array(ZFleetPoolView),
+  /** Pools of those agents reporting 0 GPUs: one line, not rows. */
+  emptyPools: z.array(z.object({ gpuType: z.string(), market: z.string() })),
 });
+
+export const ZOfflineAgentView = ZAgentView.extend({
+  clusterName: z.string(),
+  /** GPUs its pools reported when it was last heard from; no longer counted anywhere. */
+  gpus: z.number(),
+});
+
+export const ZFleetView = z.object({
+  /** Clusters with at least one agent that is not offline. */
+  clusters: z.array(ZClusterView),
+  offline: z.array(ZOfflineAgentView),
+  /** Over the agents that are not offline (the GPUs the planner can place on). */
+  totals: z.object({ available: z.number(), total: z.number() }),
+});
+export type TFleetView = z.infer<typeof ZFleetView>;
 
 export const ZAgentDetailInput = z.object({ agentId: z.string().min(1).max(64) }).strict();
 
@@ -47,7 +71,7 @@ export const ZAgentDetail = z.object({
   agent: ZAgentView.extend({
     cluster: z.object({ id: z.string(), name: z.string(), kind: z.string(), region: z.string().nullable() }),
   }),
-  pools: z.array(ZPoolView),
+  pools: z.array(ZFleetPoolView),
   events: z.array(ZEngineEventView),
 });
 export type TAgentDetail = z.infer<typeof ZAgentDetail>;

@@ -1,5 +1,6 @@
 import { notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
+import { overridePriceMap, resolvePoolPrice } from "../workloads/resolve-pool-price.ts";
 import type { TAgentDetail } from "./fleet.schema.ts";
 
 /** One agent of the org with its pools and its 50 latest engine events; another org's is NOT_FOUND. */
@@ -31,12 +32,20 @@ export async function getAgent(orgId: string, agentId: string): Promise<TAgentDe
     },
   });
   if (!agent) throw notFound("No such agent.");
-  const events = await prisma.engineEvent.findMany({
-    where: { orgId, agentId: agent.id },
-    orderBy: { at: "desc" },
-    take: 50,
-    select: { id: true, type: true, reasonCode: true, detail: true, engineRef: true, at: true },
-  });
+  const [events, overrides] = await Promise.all([
+    prisma.engineEvent.findMany({
+      where: { orgId, agentId: agent.id },
+      orderBy: { at: "desc" },
+      take: 50,
+      select: { id: true, type: true, reasonCode: true, detail: true, engineRef: true, at: true },
+    }),
+    prisma.priceOverride.findMany({ where: { orgId } }),
+  ]);
+  const overridePrice = overridePriceMap(overrides);
   const { pools, ...rest } = agent;
-  return { agent: rest, pools, events };
+  const priced = pools.map((p) => ({
+    ...p,
+    price: resolvePoolPrice(p.gpuType, p.market, p.pricePerGpuHour, overridePrice),
+  }));
+  return { agent: rest, pools: priced, events };
 }

@@ -33,6 +33,18 @@ describe("buildOrgCapacity", () => {
     expect((await buildOrgCapacity(org.id)).capacity.pools[0]?.available).toBe(4);
   });
 
+  it("names each pool after its cluster, GPU and market, and leaves out pools of offline agents", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const cluster = await prisma.cluster.findFirstOrThrow({ where: { orgId: org.id } });
+    const [pool] = (await buildOrgCapacity(org.id)).capacity.pools;
+    expect(pool?.name).toBe(`${cluster.name}'s H100-SXM on-demand pool`);
+
+    await prisma.agent.update({ where: { id: agentId }, data: { status: "OFFLINE" } });
+    const offline = await buildOrgCapacity(org.id);
+    expect(offline.capacity.pools).toEqual([]);
+    expect(offline.agentsOnline).toBe(0);
+  });
+
   it("passes the machine sizes an engine reports on to the planner's pools", async () => {
     const { org } = await orgWithAgent([{ ...h100Pool(16), replicaSizes: [8] }, h100Pool(8, "h100-any")]);
     const pools = (await buildOrgCapacity(org.id)).capacity.pools;

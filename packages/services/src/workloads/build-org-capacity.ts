@@ -1,7 +1,7 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import { lookupPrice, tryFindGpu, type TPriceMarket } from "@koi/catalog";
 import type { TCapacity, TCapacityPool, TEngine } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
+import { overridePriceMap, resolvePoolPrice, type TPriceSource } from "./resolve-pool-price.ts";
 
 /** Who owns a capacity pool: the agent that will run an assignment placed there. */
 export type TPoolOwner = {
@@ -11,7 +11,7 @@ export type TPoolOwner = {
   clusterName: string;
   gpuType: string;
   market: string;
-  priceSource: "pool" | "override" | "catalog" | "none";
+  priceSource: TPriceSource;
   total: number;
   quota: number | null;
 };
@@ -20,8 +20,6 @@ export type TOrgCapacity = { capacity: TCapacity; owners: Record<string, TPoolOw
 
 /** Agent engines that can run what the router picked (the simulator stands in for both). */
 export const ENGINES_FOR: Record<TEngine, string[]> = { orca: ["orca", "sim"], tuna: ["tuna", "sim"] };
-
-const PRICED_MARKETS = new Set<string>(["on-demand", "spot", "serverless", "reserved"]);
 
 /**
  * The org's live capacity: GPU pools of its ONLINE agents, priced by the pool's own rate, else the
@@ -50,13 +48,13 @@ export async function buildOrgCapacity(
     GROUP BY 1`;
   const heldByPool = new Map(held.map((h) => [h.poolId, Number(h.gpus)]));
   const overrides = await db.priceOverride.findMany({ where: { orgId } });
-  const overridePrice = new Map(overrides.map((o) => [`${canonicalGpu(o.gpuType)}|${o.market}`, o.pricePerGpuHour]));
+  const overridePrice = overridePriceMap(overrides);
 
   const pools: TCapacityPool[] = [];
   const owners: Record<string, TPoolOwner> = {};
   for (const agent of agents) {
     for (const pool of agent.pools) {
-      const price = priceFor(pool.gpuType, pool.market, pool.pricePerGpuHour, overridePrice);
+      const price = resolvePoolPrice(pool.gpuType, pool.market, pool.pricePerGpuHour, overridePrice);
       if (!price) continue; // an unknown GPU type the planner cannot model
       // The engine's "available" already leaves out GPUs its running jobs use, but not GPUs Koi has
       // just placed that are still launching; total − held covers those. Subtracting held from
@@ -64,6 +62,8 @@ export async function buildOrgCapacity(
       const available = Math.max(0, Math.min(pool.available, pool.total - (heldByPool.get(pool.id) ?? 0)));
       pools.push({
         id: pool.id,
+        // Sentences (plan summaries, waiting messages) name pools this way, never by their cuid.
+        name: `${agent.cluster.name}'s ${pool.gpuType} ${pool.market} pool`,
         gpuType: pool.gpuType,
         market: pool.market as TCapacityPool["market"],
         available,
@@ -87,26 +87,4 @@ export async function buildOrgCapacity(
     }
   }
   return { capacity: { pools }, owners, agentsOnline: agents.length };
-}
-
-function canonicalGpu(gpuType: string): string {
-  return tryFindGpu(gpuType)?.id ?? gpuType;
-}
-
-function priceFor(
-  gpuType: string,
-  market: string,
-  poolPrice: number | null,
-  overrides: Map<string, number>,
-): { value: number; source: TPoolOwner["priceSource"] } | null {
-  if (!tryFindGpu(gpuType)) return null;
-  if (poolPrice !== null) return { value: poolPrice, source: "pool" };
-  const override = overrides.get(`${canonicalGpu(gpuType)}|${market}`);
-  if (override !== undefined) return { value: override, source: "override" };
-  if (PRICED_MARKETS.has(market)) {
-    const entry = lookupPrice({ gpuType, market: market as TPriceMarket });
-    if (entry) return { value: entry.pricePerGpuHour, source: "catalog" };
-  }
-  // On-prem GPUs without a rate are already paid for.
-  return { value: 0, source: "none" };
 }

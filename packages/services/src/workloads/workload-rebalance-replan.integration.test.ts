@@ -213,6 +213,12 @@ describe("rebalance and replan", () => {
       status: "PENDING",
       statusDetail: expect.stringMatching(/^waiting for capacity: rebalance: cannot meet every SLO/),
     });
+    // The waiting message (shown by the workload page and `koi status`) names the pool, not its id.
+    const { statusDetail } = await prisma.workload.findUniqueOrThrow({ where: { id: urgent.id } });
+    const cluster = await prisma.cluster.findFirstOrThrow({ where: { orgId: org.id } });
+    expect(statusDetail).toContain(`GPUs of ${cluster.name}'s H100-SXM on-demand pool`);
+    for (const p of await prisma.gpuPool.findMany({ where: { orgId: org.id } }))
+      expect(statusDetail).not.toContain(p.id);
     expect(await prisma.outboxEvent.count({ where: { jobId: `plan-${urgent.id}-not-rebalanced` } })).toBe(1);
     expect((await planWorkload(urgent.id)).outcome).toBe("waiting");
   });

@@ -45,6 +45,11 @@ export function AgentDetail({ agentId }: { agentId: string }) {
       </Card>
       <Card className="space-y-3">
         <h2 className="font-medium">GPU pools</h2>
+        {agent.status === "OFFLINE" ? (
+          <p className="text-sm text-muted-foreground">
+            As last reported. The agent is offline, so Koi does not plan on these GPUs or count them until it is back.
+          </p>
+        ) : null}
         <GpuPoolsTable pools={pools} now={now} label="GPU pools" />
       </Card>
       <Card className="space-y-3">

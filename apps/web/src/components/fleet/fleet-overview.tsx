@@ -7,6 +7,7 @@ import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
 import { AgentStatusBadge } from "./agent-status-badge";
 import { GpuPoolsTable } from "./gpu-pools-table";
+import { OfflineAgents } from "./offline-agents";
 
 /** Clusters, their agents and GPU pools; refreshed every 5 s so agent status is live. */
 export function FleetOverview({ slug }: { slug: string }) {
@@ -17,7 +18,8 @@ export function FleetOverview({ slug }: { slug: string }) {
 
   if (fleet.isPending) return <p className="text-sm text-muted-foreground">Loading the fleet…</p>;
   if (fleet.isError) return <Alert tone="error">Could not load the fleet: {fleet.error.message}</Alert>;
-  if (!fleet.data.length) {
+  const { clusters, offline, totals } = fleet.data;
+  if (!clusters.length && !offline.length) {
     return (
       <EmptyState
         title="No engines connected yet"
@@ -36,7 +38,19 @@ export function FleetOverview({ slug }: { slug: string }) {
   }
   return (
     <div className="space-y-6">
-      {fleet.data.map((cluster) => (
+      <p className="text-sm" data-testid="fleet-totals">
+        {clusters.length ? (
+          <>
+            <span className="font-semibold">
+              {totals.available} of {totals.total} GPUs
+            </span>{" "}
+            free on {clusters.length} cluster{clusters.length === 1 ? "" : "s"} with an agent online.
+          </>
+        ) : (
+          <>No agent is online: Koi has no GPUs to place workloads on until one is back.</>
+        )}
+      </p>
+      {clusters.map((cluster) => (
         <Card key={cluster.id} className="space-y-4">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="text-lg font-semibold">{cluster.name}</h2>
@@ -72,10 +86,18 @@ export function FleetOverview({ slug }: { slug: string }) {
           </section>
           <section aria-label={`GPU pools of ${cluster.name}`}>
             <h3 className="mb-2 text-sm font-medium text-muted-foreground">GPU pools</h3>
-            <GpuPoolsTable pools={cluster.pools} now={now} label={`GPU pools of ${cluster.name}`} />
+            {cluster.pools.length || !cluster.emptyPools.length ? (
+              <GpuPoolsTable pools={cluster.pools} now={now} label={`GPU pools of ${cluster.name}`} />
+            ) : null}
+            {cluster.emptyPools.length ? (
+              <p className="mt-2 text-sm text-muted-foreground" data-testid="empty-pools">
+                Also reported, with no GPUs now: {cluster.emptyPools.map((p) => `${p.gpuType} ${p.market}`).join(", ")}.
+              </p>
+            ) : null}
           </section>
         </Card>
       ))}
+      {offline.length ? <OfflineAgents agents={offline} slug={slug} now={now} /> : null}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@koi/ui/table";
 import { RelativeTime } from "@/components/relative-time";
-import { formatUsd } from "@/lib/format";
+import { PoolPrice, type TPoolPrice } from "./pool-price";
 
 type TPoolRow = {
   id: string;
@@ -10,6 +10,7 @@ type TPoolRow = {
   available: number;
   quota: number | null;
   pricePerGpuHour: number | null;
+  price: TPoolPrice;
   updatedAt: Date;
 };
 
@@ -42,7 +43,7 @@ export function GpuPoolsTable({ pools, now, label }: { pools: TPoolRow[]; now: D
             </TableCell>
             <TableCell numeric>{p.quota === null ? "—" : `${p.quota} GPUs`}</TableCell>
             <TableCell numeric>
-              {p.pricePerGpuHour === null ? "catalog" : `${formatUsd(p.pricePerGpuHour)}/GPU-h`}
+              <PoolPrice price={p.price} />
             </TableCell>
             <TableCell className="text-muted-foreground">
               <RelativeTime date={p.updatedAt} now={now} />

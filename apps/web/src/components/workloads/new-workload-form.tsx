@@ -36,8 +36,8 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
   });
   // Without an online engine there is nothing to plan on: say that, not "not enough GPUs are free".
   const fleet = useQuery(trpc.fleet.list.queryOptions());
-  const agents = fleet.data?.flatMap((c) => c.agents) ?? [];
-  const noEngine = fleet.isSuccess && !agents.some((a) => a.status !== "OFFLINE");
+  // The fleet lists only clusters with an agent that is not offline.
+  const noEngine = fleet.isSuccess && fleet.data.clusters.length === 0;
   const submit = useMutation(
     trpc.workloads.submit.mutationOptions({ onSuccess: (res) => router.push(`/o/${slug}/workloads/${res.id}`) }),
   );
@@ -211,7 +211,7 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
           {preview.isFetching ? <span className="text-xs text-muted-foreground">updating…</span> : null}
         </div>
         {noEngine ? (
-          <NoEngineNotice slug={slug} anyAgents={agents.length > 0} />
+          <NoEngineNotice slug={slug} anyAgents={(fleet.data?.offline.length ?? 0) > 0} />
         ) : !built.ok ? (
           <p className="text-sm text-muted-foreground">
             Complete the form to see which GPUs Koi would pick and what it would cost.

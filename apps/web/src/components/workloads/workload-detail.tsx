@@ -14,6 +14,7 @@ import { CancelWorkloadButton, WORKLOAD_STATUS_ID } from "./cancel-workload-butt
 import { DecisionTimeline } from "./decision-timeline";
 import { clockTime, describeForecast, samplePoints } from "./forecast-series";
 import { HealthBadge, ProgressBar, StatusBadge } from "./workload-badges";
+import { submittedViaLabel } from "@/lib/submitted-via";
 
 // recharts is fetched when the chart scrolls into view (ChartFigure), not with the page.
 const ForecastChart = dynamic(() => import("./forecast-chart").then((m) => m.ForecastChart), { ssr: false });
@@ -58,8 +59,8 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
         <div className="space-y-1">
           <h1 className="text-2xl font-semibold">{w.name}</h1>
           <p className="text-sm text-muted-foreground">
-            {w.kind} · {w.model} · {w.priority} priority · submitted {at(w.createdAt)} via {q.data.submittedVia} ·{" "}
-            <span className="font-mono">{w.id}</span>
+            {w.kind} · {w.model} · {w.priority} priority · submitted {at(w.createdAt)} via{" "}
+            {submittedViaLabel(q.data.submittedVia)} · <span className="font-mono">{w.id}</span>
           </p>
           <div
             id={WORKLOAD_STATUS_ID}

@@ -92,6 +92,46 @@ describe("auth.signUp with an invitation", () => {
     expect(user.memberships[0]).toMatchObject({ role: "OWNER", org: { name: "Wanda Waitlist's org" } });
   });
 
+  it("names the org of an approved waitlist entry after the company they gave, not after them", async () => {
+    const { email, invitation, token } = await waitlistInvitation();
+    await prisma.waitlistEntry.create({
+      data: {
+        email,
+        name: "Wanda Waitlist",
+        company: "  Analytical Engines Ltd ",
+        fleetSize: "9-64",
+        workloadType: "BOTH",
+        status: "APPROVED",
+        invitationId: invitation.id,
+      },
+    });
+    await anonymousCaller().auth.signUp({ inviteToken: token, name: "Wanda Waitlist", password });
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { email },
+      include: { memberships: { include: { org: true } } },
+    });
+    expect(user.memberships).toHaveLength(1);
+    expect(user.memberships[0]).toMatchObject({ role: "OWNER", org: { name: "Analytical Engines Ltd" } });
+    expect(user.memberships[0]!.org.slug).toMatch(/^analytical-engines-ltd-[0-9a-f]{6}$/);
+  });
+
+  it("names the org after the waitlist company when a signed-in person accepts the approval", async () => {
+    const { email, invitation, token } = await waitlistInvitation();
+    await prisma.waitlistEntry.create({
+      data: {
+        email,
+        name: "Wes",
+        company: "Tensor Barn",
+        fleetSize: "1-8",
+        workloadType: "BATCH",
+        invitationId: invitation.id,
+      },
+    });
+    const user = await createTestUser({ email });
+    const { orgId } = await callerAs(user.id, null).auth.acceptInvitation({ token });
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: orgId } })).name).toBe("Tensor Barn");
+  });
+
   it("refuses revoked, expired and unknown links with NOT_FOUND", async () => {
     const revoked = await invited();
     await callerAs(revoked.owner.id, revoked.org.id).members.revokeInvitation({ invitationId: revoked.invitation.id });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { env } from "@koi/core/env";
 import { prisma } from "@koi/db";
 import { callerAs, postTrpc, uniqueIp } from "../../test-callers.ts";
-import { addToWaitlist } from "@koi/services/waitlist/add-to-waitlist";
+import { addToWaitlist, RESEND_WINDOW_MS } from "@koi/services/waitlist/add-to-waitlist";
 
 const uniqueEmail = () => `wl-${randomBytes(6).toString("hex")}@example.test`;
 const validInput = (email = uniqueEmail()) => ({
@@ -17,8 +17,10 @@ const validInput = (email = uniqueEmail()) => ({
 
 async function rowsFor(email: string) {
   const entries = await prisma.waitlistEntry.findMany({ where: { email } });
+  // The first confirmation and any sent again (`waitlist-confirm-<id>-again-<window>`).
   const outbox = await prisma.outboxEvent.findMany({
-    where: { jobId: { in: entries.map((e) => `waitlist-confirm-${e.id}`) } },
+    where: { OR: entries.map((e) => ({ jobId: { startsWith: `waitlist-confirm-${e.id}` } })) },
+    orderBy: { createdAt: "asc" },
   });
   return { entries, outbox };
 }
@@ -57,6 +59,35 @@ describe("waitlist.join", () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]!.name).toBe("Ada Lovelace");
     expect(outbox).toHaveLength(1);
+  });
+
+  it("joining again sends the link again, at most once per 10 minutes, and only while unconfirmed", async () => {
+    const email = uniqueEmail();
+    const t0 = Date.now();
+    expect(await addToWaitlist(validInput(email), new Date(t0))).toEqual({ created: true, resent: false });
+    // A double-clicked submit a second later mails nothing more.
+    expect(await addToWaitlist(validInput(email), new Date(t0 + 1_000))).toEqual({ created: false, resent: false });
+
+    // The first full window that starts at least a minute after joining, and the one after it.
+    const w1 = Math.ceil((t0 + 60_000) / RESEND_WINDOW_MS);
+    const inWindow = (w: number, seconds: number) => new Date(w * RESEND_WINDOW_MS + seconds * 1000);
+    expect(await addToWaitlist(validInput(email), inWindow(w1, 1))).toEqual({ created: false, resent: true });
+    expect(await addToWaitlist(validInput(email), inWindow(w1, 30))).toEqual({ created: false, resent: false });
+    expect(await addToWaitlist(validInput(email), inWindow(w1 + 1, 1))).toEqual({ created: false, resent: true });
+
+    const { entries, outbox } = await rowsFor(email);
+    expect(entries).toHaveLength(1);
+    const id = entries[0]!.id;
+    expect(outbox.map((o) => o.jobId)).toEqual([
+      `waitlist-confirm-${id}`,
+      `waitlist-confirm-${id}-again-${w1}`,
+      `waitlist-confirm-${id}-again-${w1 + 1}`,
+    ]);
+    expect(outbox.every((o) => o.jobName === "send-waitlist-confirmation")).toBe(true);
+
+    // Once confirmed there is nothing to send again.
+    await prisma.waitlistEntry.update({ where: { id }, data: { status: "CONFIRMED", confirmedAt: new Date() } });
+    expect(await addToWaitlist(validInput(email), inWindow(w1 + 3, 1))).toEqual({ created: false, resent: false });
   });
 
   it("stores one row for 20 concurrent joins with the same email", async () => {

@@ -12,7 +12,7 @@ export const joinWaitlist = publicProcedure
   .output(ZJoinWaitlistOutput)
   .mutation(async ({ ctx, input }) => {
     await enforceRateLimit("waitlist", ctx.ip, env().KOI_WAITLIST_LIMIT_PER_HOUR, HOUR_MS);
-    const { created } = await addToWaitlist(input);
-    ctx.log.info({ created }, "waitlist join");
+    const { created, resent } = await addToWaitlist(input);
+    ctx.log.info({ created, resent }, "waitlist join");
     return { status: "check-inbox" as const };
   });
