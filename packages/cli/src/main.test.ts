@@ -31,7 +31,8 @@ function memoryIo(files: Record<string, string> = {}) {
   return { io, out, err };
 }
 
-describe("koi CLI (spawned)", () => {
+// Each spawned test starts Node and tsx cold: seconds on a busy 2-core machine, well past vitest's 5 s default.
+describe("koi CLI (spawned)", { timeout: 60_000 }, () => {
   it("prints perf figures as JSON", () => {
     const r = koi(
       "perf",
