@@ -15,7 +15,11 @@ export default defineConfig({
         resolve: { alias: { "@/": alias["@/"] } },
         test: {
           name: "unit",
-          include: ["{apps,packages}/*/src/**/*.test.{ts,tsx}", "{apps,packages}/*/bench/**/*.test.ts"],
+          include: [
+            "{apps,packages}/*/src/**/*.test.{ts,tsx}",
+            "{apps,packages}/*/bench/**/*.test.ts",
+            "apps/web/server/**/*.test.ts",
+          ],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
           environment: "node",
         },
