@@ -28,6 +28,17 @@ export const ZServerEnv = z.object({
   SMTP_URL: z.string().url().optional(),
   KOI_DEV_MAIL: boolish.default(false),
   MAIL_FROM: z.string().default("Koi <no-reply@koi.local>"),
+  // Webhook hosts exempt from the public-address rule (SSRF guard), e.g. a relay on your own
+  // network or a test receiver on localhost. Comma-separated host names.
+  KOI_WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   KOI_WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   KOI_WORKER_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isLoopbackAddress, isPublicUnicastAddress } from "./ip-ranges.ts";
+import { isIpAddress, isLoopbackAddress, isPublicUnicastAddress } from "./ip-ranges.ts";
 
 describe("isPublicUnicastAddress", () => {
   it.each([
@@ -36,5 +36,13 @@ describe("isLoopbackAddress", () => {
     for (const ip of ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "[::1]"])
       expect(isLoopbackAddress(ip)).toBe(true);
     for (const ip of ["10.0.0.1", "0.0.0.0", "unknown", ""]) expect(isLoopbackAddress(ip)).toBe(false);
+  });
+});
+
+describe("isIpAddress", () => {
+  it("tells addresses from names", () => {
+    expect(isIpAddress("10.0.0.1")).toBe(true);
+    expect(isIpAddress("[fe80::1]")).toBe(true);
+    expect(isIpAddress("hooks.example.com")).toBe(false);
   });
 });

@@ -6,6 +6,11 @@ function parse(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   return ipaddr.isValid(bare) ? ipaddr.process(bare) : null;
 }
 
+/** Whether `ip` is an IPv4 or IPv6 address (brackets allowed); browser-safe, unlike node:net. */
+export function isIpAddress(ip: string): boolean {
+  return parse(ip) !== null;
+}
+
 /** 127.0.0.0/8 and ::1 (also written as ::ffff:127.0.0.1). */
 export function isLoopbackAddress(ip: string): boolean {
   return parse(ip)?.range() === "loopback";

@@ -20,6 +20,8 @@ export function koiProcessEnv(state: TE2eState): NodeJS.ProcessEnv {
     KOI_WAITLIST_LIMIT_PER_HOUR: "5",
     KOI_AUTH_LIMIT_PER_15_MIN: "10",
     KOI_WORKER_HEALTH_PORT: new URL(state.workerHealthUrl).port,
+    // The notifications spec saves this host; the sandbox has no DNS to resolve it.
+    KOI_WEBHOOK_ALLOWED_HOSTS: "hooks.example.com",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   };
   // Whatever a developer's shell carries must not change what the specs see.
