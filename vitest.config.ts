@@ -28,6 +28,9 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
+          // next-auth imports `next/server` without an extension, which Node's ESM loader refuses:
+          // let Vite resolve it (the session tests run Auth.js's callbacks).
+          server: { deps: { inline: ["next-auth"] } },
           include: ["{apps,packages}/*/src/**/*.integration.test.ts"],
           environment: "node",
           globalSetup: ["./tests/integration-global-setup.ts"],
