@@ -2,12 +2,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { verifyApiKey, type TVerifiedKey } from "@koi/auth/api-keys/verify-api-key";
 import type { TApiKeyScope } from "@koi/auth/api-keys/api-key-scopes";
-import { AppError } from "@koi/core/app-error";
+import { AppError, notFound } from "@koi/core/app-error";
 import { env } from "@koi/core/env";
 import { logger, type Logger } from "@koi/core/logger";
 import { hitRateLimit } from "@koi/core/rate-limit";
 import { getRedis } from "@koi/core/redis";
-import { errorResponse } from "./api-error-response.ts";
+import { badRequest, errorResponse } from "./api-error-response.ts";
 import { readApiKey } from "./read-api-key.ts";
 
 export type TApiContext = {
@@ -45,7 +45,12 @@ export function withApiKey(
           retryAfterSeconds: limit.retryAfterSeconds,
         });
       }
-      const response = await handler({ request, params: await route.params, key, requestId, log });
+      const params = await route.params;
+      // No Koi id holds a control character; Postgres refuses NUL outright (a 500 otherwise).
+      if (Object.values(params).some((v) => /[\u0000-\u001f]/.test(v))) throw notFound();
+      if (/%00/.test(new URL(request.url).search))
+        throw badRequest("The query string must not contain NUL characters.");
+      const response = await handler({ request, params, key, requestId, log });
       headers.forEach((value, name) => response.headers.set(name, value));
       return response;
     } catch (err) {
