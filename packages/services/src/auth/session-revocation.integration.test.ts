@@ -9,10 +9,11 @@ import { resetPassword } from "./reset-password.ts";
 
 // Auth.js runs the jwt callback on every request that reads the session: null ends the session.
 const config = buildAuthConfig();
+type TJwtCallback = NonNullable<NonNullable<typeof config.callbacks>["jwt"]>;
+type TSignOutEvent = NonNullable<NonNullable<typeof config.events>["signOut"]>;
 const jwt = (params: { token: JWT; user?: { id: string } }) =>
-  config.callbacks!.jwt!(params as Parameters<NonNullable<typeof config.callbacks>["jwt"]>[0]);
-const signOutEvent = (token: JWT) =>
-  config.events!.signOut!({ token } as Parameters<NonNullable<typeof config.events>["signOut"]>[0]);
+  config.callbacks!.jwt!(params as Parameters<TJwtCallback>[0]);
+const signOutEvent = (token: JWT) => config.events!.signOut!({ token } as Parameters<TSignOutEvent>[0]);
 
 async function signedIn(userId: string): Promise<JWT> {
   const token = await jwt({ token: { sub: userId }, user: { id: userId } });

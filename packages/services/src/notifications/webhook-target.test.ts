@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { resolveWebhookTarget } from "./webhook-target.ts";
+import { resolveWebhookTarget, type TWebhookPolicy } from "./webhook-target.ts";
 
-const strict = { production: true, allowedHosts: [] };
-const refusal = (url: string, policy = strict) =>
+const strict: TWebhookPolicy = { production: true, allowedHosts: [] };
+const refusal = (url: string, policy: TWebhookPolicy = strict) =>
   resolveWebhookTarget(url, policy).then(
     () => "accepted",
     (e: { publicCode?: string; message: string }) => `${e.publicCode}: ${e.message}`,
