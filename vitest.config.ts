@@ -25,6 +25,19 @@ export default defineConfig({
         },
       },
       {
+        // `npm run test:http`: the built app, started by the global setup, attacked over real HTTP.
+        test: {
+          name: "http",
+          include: ["apps/web/http-tests/**/*.http.test.ts"],
+          environment: "node",
+          globalSetup: ["./apps/web/http-tests/support/global-setup.ts"],
+          setupFiles: ["./tests/integration-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
         resolve: { alias },
         test: {
           name: "integration",

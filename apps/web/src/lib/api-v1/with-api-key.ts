@@ -76,7 +76,8 @@ export function withApiKey(
           retryAfterSeconds: limit.retryAfterSeconds,
         });
       }
-      const params = await route.params;
+      // Next.js resolves `params` to undefined for a route without dynamic segments.
+      const params = (await route.params) ?? {};
       // No Koi id holds a control character; Postgres refuses NUL outright (a 500 otherwise).
       if (Object.values(params).some(hasControlCharacter)) throw notFound();
       if (/%00/.test(new URL(request.url).search))

@@ -58,7 +58,9 @@ export async function call(
   const method = opts.method ?? "POST";
   const body = method === "GET" ? undefined : (opts.rawBody ?? JSON.stringify(opts.body ?? {}));
   const request = new Request(`http://localhost:3000${opts.path ?? "/api/v1/test"}`, { method, headers, body });
-  const response = await handler(request, { params: Promise.resolve(opts.params ?? {}) });
+  // Like Next.js: a route without dynamic segments gets `params` resolving to undefined.
+  const params = (opts.params ?? undefined) as Record<string, string>;
+  const response = await handler(request, { params: Promise.resolve(params) });
   const text = await response.text();
   let json: unknown = null;
   try {
