@@ -120,8 +120,8 @@ describe("send-invitation", () => {
     await jobHandlers["send-invitation"]({ invitationId: invitation.id }, ctx(jobId));
 
     const [message] = await mailsFor(jobId);
-    expect(message).toMatchObject({ to: invitation.email, subject: `You're invited to ${org.name} on Koi` });
-    expect(message!.text).toContain(`Grace Hopper invited you to ${org.name} on Koi as member.`);
+    expect(message).toMatchObject({ to: invitation.email, subject: `You're invited to “${org.name}” on Koi` });
+    expect(message!.text).toContain(`“Grace Hopper” invited you to “${org.name}” on Koi as member.`);
     const token = tokenIn(message!.text, "/invite/accept");
     expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).tokenHash).toBe(
       hashSecretToken(token),
