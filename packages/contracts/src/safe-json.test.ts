@@ -13,6 +13,12 @@ describe("findUnsafeJson", () => {
     expect(findUnsafeJson({ ["k\u0000"]: 1 })?.message).toMatch(/key/);
   });
 
+  it("refuses lone surrogates (Postgres json cannot store them) and keeps proper pairs", () => {
+    expect(findUnsafeJson({ detail: "a\ud800b" })?.message).toMatch(/Unicode/);
+    expect(findUnsafeJson({ detail: "\udc00" })?.message).toMatch(/Unicode/);
+    expect(findUnsafeJson({ detail: "emoji 🐟 ok" })).toBeNull();
+  });
+
   it("refuses numbers beyond ±2^53 and non-finite ones", () => {
     expect(findUnsafeJson({ deadlineHours: 1e308 })?.path).toBe("deadlineHours");
     expect(findUnsafeJson({ n: 2 ** 53 })).not.toBeNull();
