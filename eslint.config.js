@@ -27,7 +27,7 @@ const EXTRAS = {
   "packages/api/src/**/*.integration.test.ts": ["services", "contracts", "core", "auth", "db"],
   "packages/api/src/testing/**/*.ts": ["services", "contracts", "core", "auth", "db"],
   "apps/web/src/**/__tests__/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
-  "apps/web/{e2e,bench}/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
+  "apps/web/{e2e,bench,http-tests}/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
   "packages/agent/**/*.test.ts": ["contracts", "catalog", "sdk", "engine-sim"],
 };
 

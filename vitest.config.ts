@@ -15,15 +15,35 @@ export default defineConfig({
         resolve: { alias: { "@/": alias["@/"] } },
         test: {
           name: "unit",
-          include: ["{apps,packages}/*/src/**/*.test.{ts,tsx}", "{apps,packages}/*/bench/**/*.test.ts"],
+          include: [
+            "{apps,packages}/*/src/**/*.test.{ts,tsx}",
+            "{apps,packages}/*/bench/**/*.test.ts",
+            "apps/web/server/**/*.test.ts",
+          ],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
           environment: "node",
+        },
+      },
+      {
+        // `npm run test:http`: the built app, started by the global setup, attacked over real HTTP.
+        test: {
+          name: "http",
+          include: ["apps/web/http-tests/**/*.http.test.ts"],
+          environment: "node",
+          globalSetup: ["./apps/web/http-tests/support/global-setup.ts"],
+          setupFiles: ["./tests/integration-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
       {
         resolve: { alias },
         test: {
           name: "integration",
+          // next-auth imports `next/server` without an extension, which Node's ESM loader refuses:
+          // let Vite resolve it (the session tests run Auth.js's callbacks).
+          server: { deps: { inline: ["next-auth"] } },
           include: ["{apps,packages}/*/src/**/*.integration.test.ts"],
           environment: "node",
           globalSetup: ["./tests/integration-global-setup.ts"],

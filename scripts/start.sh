@@ -50,8 +50,8 @@ if [[ ! -f .env ]]; then
   else
     secret=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("base64"))')
   fi
-  # A local demo: stored emails are also shown at /dev/mail.
-  sed -e "s|^AUTH_SECRET=.*|AUTH_SECRET=$secret|" -e "s|^KOI_DEV_MAIL=.*|KOI_DEV_MAIL=true|" .env.example >.env
+  # /dev/mail stays off (KOI_DEV_MAIL=false): without SMTP each email is printed below as a [mail] line.
+  sed -e "s|^AUTH_SECRET=.*|AUTH_SECRET=$secret|" .env.example >.env
   chmod 600 .env
   koi_say "created .env from .env.example with a fresh AUTH_SECRET"
 else
@@ -178,7 +178,8 @@ for port in "$WEB_PORT" "$WORKER_HEALTH_PORT"; do
 done
 
 phase "starting the web app on http://localhost:$WEB_PORT and the worker" "~15 s until both answer"
-start_process web apps/web node "$KOI_ROOT/node_modules/next/dist/bin/next" start -p "$WEB_PORT"
+# Loopback only: the quick start's demo passwords and mail must not be reachable from the network.
+start_process web apps/web node --import tsx server/main.ts --port "$WEB_PORT" --hostname 127.0.0.1
 start_process worker apps/worker node --import tsx src/main.ts
 if [[ -z ${SMTP_URL:-} ]]; then
   # No mail server: emails are only stored, and /dev/mail is off in a production build, so

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, the way CI does:
 #
-#   bash scripts/test-all.sh                 # install, lint, typecheck, unit, integration, build, e2e
+#   bash scripts/test-all.sh                 # install, lint, typecheck, unit, integration, build, http, e2e
 #   bash scripts/test-all.sh unit e2e        # only the named steps (install is always checked)
 #
 # Each step is timed; the first failure stops the run with its exit code. Needs Postgres and
@@ -16,7 +16,7 @@ cd "$KOI_ROOT"
 # shellcheck source=scripts/lib/ensure-services.sh
 source "$KOI_ROOT/scripts/lib/ensure-services.sh"
 
-ALL_STEPS=(lint typecheck unit integration build e2e)
+ALL_STEPS=(lint typecheck unit integration build http e2e)
 if (($#)); then
   for s in "$@"; do
     [[ " ${ALL_STEPS[*]} " == *" $s "* ]] || { koi_err "unknown step '$s' (steps: ${ALL_STEPS[*]})"; exit 2; }
@@ -35,7 +35,7 @@ export REDIS_URL=$KOI_TEST_REDIS_URL
 export AUTH_SECRET=${KOI_TEST_AUTH_SECRET:-test-secret-not-for-production-0123456789abcdef}
 export APP_URL=http://localhost:3000
 unset DATABASE_URL NODE_ENV SMTP_URL MAIL_FROM LOG_LEVEL KOI_REDIS_PREFIX KOI_OPEN_SIGNUP KOI_TRUST_PROXY \
-  KOI_WAITLIST_LIMIT_PER_HOUR KOI_AUTH_LIMIT_PER_15_MIN KOI_WORKER_HEALTH_PORT KOI_DEV_MAIL \
+  KOI_WAITLIST_LIMIT_PER_HOUR KOI_AUTH_LIMIT_PER_15_MIN KOI_WORKER_HEALTH_PORT KOI_WORKER_HEALTH_HOST KOI_DEV_MAIL KOI_WEBHOOK_ALLOWED_HOSTS \
   AUTH_URL AUTH_GITHUB_ID AUTH_GITHUB_SECRET AUTH_GOOGLE_ID AUTH_GOOGLE_SECRET
 
 koi_check_node
@@ -77,7 +77,7 @@ summary() {
 
 TOTAL_START=$SECONDS
 run_step install koi_npm_install
-if wants integration || wants e2e; then
+if wants integration || wants http || wants e2e; then
   run_step services koi_ensure_services "$KOI_TEST_DATABASE_URL" "$KOI_TEST_REDIS_URL"
 fi
 wants lint && run_step lint npm run lint
@@ -88,6 +88,8 @@ wants integration && run_step integration npm run test:integration
 # on this placeholder instead of quietly reading the developer's data.
 wants build && run_step build env DATABASE_URL=postgresql://postgres@127.0.0.1:5432/koi_build_has_no_database \
   npm run build
+# The security suite: the build above, started on a throwaway database and attacked over HTTP.
+wants http && run_step http npm run test:http
 wants e2e && run_step e2e npm run e2e
 
 summary

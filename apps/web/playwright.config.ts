@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
 /**
- * End-to-end tests against the built app (`next start`) and the worker, both started by
+ * End-to-end tests against the built app (Koi's server in apps/web/server) and the worker, both started by
  * e2e/support/global-setup.ts on a throwaway database and Redis prefix. Run `npm run build`
  * first; `bash scripts/test-all.sh` does both.
  */

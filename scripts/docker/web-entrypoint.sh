@@ -8,4 +8,5 @@ if [[ ${KOI_SEED_DEMO:-false} == true ]]; then
   npm run --silent db:seed
 fi
 cd apps/web
-exec node ../../node_modules/next/dist/bin/next start -p "${PORT:-3000}"
+# All interfaces inside the container: docker-compose.yml publishes the port on the host's loopback.
+exec node --import tsx server/main.ts --port "${PORT:-3000}" --hostname 0.0.0.0

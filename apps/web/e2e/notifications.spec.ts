@@ -14,7 +14,7 @@ test("an admin sets the org's alert webhook and email; a member can only look", 
 
   await page.getByLabel("Webhook URL").fill("http://hooks.example.com/koi");
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText("Use an https:// URL (http:// only for localhost).")).toBeVisible();
+  await expect(page.getByText("Use an https:// URL to a public host.")).toBeVisible();
 
   await page.getByLabel("Webhook URL").fill("https://hooks.example.com/koi");
   await page.getByLabel("Email").fill("oncall@example.com");

@@ -71,4 +71,13 @@ describe("startHealthServer", () => {
     expect((await fetch(`${url}/`)).status).toBe(404);
     expect((await fetch(`${url}/healthz`, { method: "POST" })).status).toBe(404);
   });
+
+  it("listens on loopback only unless told otherwise", async () => {
+    server = await startHealthServer(
+      0,
+      async () => ({ status: "ok", checks: { redis: "ok", postgres: "ok" }, queues: {}, outbox: null }),
+      logger,
+    );
+    expect(server.address).toBe("127.0.0.1");
+  });
 });

@@ -57,13 +57,17 @@ async function outboxBacklog(db: PrismaClient, now: number) {
   };
 }
 
-export type THealthServer = { port: number; close(): Promise<void> };
+export type THealthServer = { port: number; address: string; close(): Promise<void> };
 
-/** `GET /healthz`: 200 with the report when Redis and Postgres answer, 503 otherwise. */
+/**
+ * `GET /healthz`: 200 with the report when Redis and Postgres answer, 503 otherwise. Loopback by
+ * default (KOI_WORKER_HEALTH_HOST): the report names queues and backlog sizes, nothing for strangers.
+ */
 export async function startHealthServer(
   port: number,
   collect: () => Promise<THealthReport>,
   log: Logger,
+  host = "127.0.0.1",
 ): Promise<THealthServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -86,10 +90,11 @@ export async function startHealthServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
+    address: (server.address() as AddressInfo).address,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

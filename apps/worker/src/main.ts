@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL) : null,
     },
     healthPort: config.KOI_WORKER_HEALTH_PORT === 0 ? null : config.KOI_WORKER_HEALTH_PORT,
+    healthHost: config.KOI_WORKER_HEALTH_HOST,
   });
 
   let signalled = false;

@@ -22,6 +22,8 @@ export type TWorkerRuntimeOptions = {
   mail: TMailConfig;
   /** null: no health endpoint; 0: any free port (tests). */
   healthPort: number | null;
+  /** Interface of the health endpoint (KOI_WORKER_HEALTH_HOST); loopback unless said otherwise. */
+  healthHost?: string;
   handlers?: TJobHandlers;
   relay?: { enabled?: boolean; intervalMs?: number };
   /** Re-publish recent outbox rows when Redis comes back empty (default on, checked every 5 s). */
@@ -66,7 +68,7 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
   // First, so a taken port fails the boot before any job starts.
   const health = () => collectHealth({ db, queues });
   let healthServer: THealthServer | undefined;
-  if (opts.healthPort !== null) healthServer = await startHealthServer(opts.healthPort, health, log);
+  if (opts.healthPort !== null) healthServer = await startHealthServer(opts.healthPort, health, log, opts.healthHost);
 
   const workers = new Map<string, SupervisedWorker>();
   for (const name of catalogQueues) {

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { Session } from "next-auth";
 import "@koi/auth/session-types";
 import { clientIp } from "@koi/auth/client-ip";
-import { env } from "@koi/core/env";
 import { logger, type Logger } from "@koi/core/logger";
 
 export type TContext = {
@@ -20,7 +19,7 @@ export function createContext(opts: { session: Session | null; headers: Headers;
     session: opts.session,
     headers: opts.headers,
     requestId,
-    ip: clientIp(opts.headers, env().KOI_TRUST_PROXY),
+    ip: clientIp(opts.headers),
     log: logger.child({ requestId, userId: opts.session?.user?.id }),
   };
 }

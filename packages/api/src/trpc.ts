@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { roleAtLeast } from "@koi/auth/roles";
+import { findUnsafeJson } from "@koi/contracts/safe-json";
 import { AppError, appErrorCodes, toAppError } from "@koi/core/app-error";
 import type { TRole } from "@koi/services/members/role.schema";
 import { findMembership } from "@koi/services/auth/find-membership";
@@ -60,7 +61,21 @@ const errorMapping = t.middleware(async ({ next, ctx, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(errorMapping);
+/** The floor under every input schema: no NUL characters, out-of-range numbers or deep nesting. */
+const safeInput = t.middleware(async ({ getRawInput, next }) => {
+  const unsafe = findUnsafeJson(await getRawInput());
+  if (unsafe)
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `${unsafe.path}: ${unsafe.message}`,
+      cause: new AppError("BAD_REQUEST", `${unsafe.path}: ${unsafe.message}`, {
+        fields: { [unsafe.path]: unsafe.message },
+      }),
+    });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errorMapping).use(safeInput);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   const userId = ctx.session?.user?.id;

@@ -7,12 +7,15 @@ import { env } from "@koi/core/env";
 import { prisma } from "@koi/db";
 import { authorizeWithPassword } from "./authorize-with-password.ts";
 import { resolveActiveOrgId } from "./resolve-active-org.ts";
+import { currentSessionVersion, endSessions, sessionStillValid } from "./session-version.ts";
 import "./session-types.ts";
 
 /**
  * Auth.js config: email + password always; GitHub/Google only when their env vars are set.
  * Sessions are JWTs (Credentials requires it); the token carries the active org, which every
- * org-scoped procedure re-checks against Membership.
+ * org-scoped procedure re-checks against Membership, and the user's session version, checked on
+ * every request so that sign-out, a password reset or removal from an org ends the session
+ * (session-version.ts). Signing out ends the user's sessions on every device.
  */
 export function buildAuthConfig(): NextAuthConfig {
   const e = env();
@@ -47,7 +50,10 @@ export function buildAuthConfig(): NextAuthConfig {
       async jwt({ token, user, trigger, session }) {
         if (user?.id) {
           token.sub = user.id;
+          token.sv = await currentSessionVersion(user.id);
           token.activeOrgId = await resolveActiveOrgId(user.id, null);
+        } else if (token.sub && !sessionStillValid(token.sv, await currentSessionVersion(token.sub))) {
+          return null;
         }
         if (trigger === "update" && token.sub) {
           const wanted = (session as { activeOrgId?: string } | undefined)?.activeOrgId ?? null;
@@ -62,6 +68,10 @@ export function buildAuthConfig(): NextAuthConfig {
       },
     },
     events: {
+      async signOut(message) {
+        const userId = "token" in message ? message.token?.sub : undefined;
+        if (userId) await endSessions(userId);
+      },
       async createUser({ user }) {
         // OAuth users who were not invited into an org get their own, as OWNER.
         if (user.id)

@@ -25,7 +25,7 @@ export async function authorizeWithPassword(credentials: unknown, request: Reque
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   const e = env();
-  const ip = clientIp(request.headers, e.KOI_TRUST_PROXY);
+  const ip = clientIp(request.headers);
   // Per IP+account and per IP: a stranger cannot lock the owner out from elsewhere.
   const windowMs = 15 * 60_000;
   const [perAccount, perIp] = await Promise.all([

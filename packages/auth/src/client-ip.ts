@@ -1,13 +1,11 @@
 /**
- * The caller's IP for rate limits. Next.js appends the socket address to X-Forwarded-For,
- * so without a trusted proxy only the right-most entry is real; behind one (KOI_TRUST_PROXY=true)
- * the left-most entry is the client the proxy saw.
+ * The header through which Koi's own web server (apps/web/server) hands the client address to
+ * the app. The server removes whatever a client sent under this name and sets it from the socket
+ * (or from the trusted proxies' X-Forwarded-For, see KOI_TRUST_PROXY), so it cannot be forged.
  */
-export function clientIp(headers: Headers, trustProxy: boolean): string {
-  const forwarded = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const ip = trustProxy ? forwarded[0] : forwarded.at(-1);
-  return ip || headers.get("x-real-ip") || "unknown";
+export const CLIENT_IP_HEADER = "x-koi-client-ip";
+
+/** The caller's IP for rate limits, as Koi's web server resolved it; "unknown" outside that server. */
+export function clientIp(headers: Headers): string {
+  return headers.get(CLIENT_IP_HEADER) || "unknown";
 }

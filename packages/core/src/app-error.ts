@@ -40,20 +40,55 @@ export class AppError extends Error {
 
 export const notFound = (what = "Not found") => new AppError("NOT_FOUND", what);
 
-/** Connection failures of Postgres or Redis become 503 so callers retry instead of seeing a 500. */
+// Postgres: admin shutdown / crash shutdown / starting up, too many connections, connection exceptions.
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  // Prisma: cannot reach / timed out / server closed the connection / pool timeout.
+  "P1001",
+  "P1002",
+  "P1017",
+  "P2024",
+]);
+const UNAVAILABLE_TEXT =
+  /Can't reach database|connection terminated|terminating connection|Connection is closed|ECONNREFUSED|DatabaseNotReachable|Stream isn't writeable|enableOfflineQueue|Command timed out|max retries per request|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|server closed the connection/i;
+
+/** The error and what it wraps: `cause` chains and Prisma's driver-adapter error (where the Postgres code sits). */
+function* errorChain(err: unknown): Generator<{ code?: unknown; message?: unknown; name?: unknown }> {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [err];
+  while (queue.length && seen.size < 10) {
+    const e = queue.shift();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const o = e as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    yield e as { code?: unknown; message?: unknown };
+    queue.push(o.cause, o.meta?.driverAdapterError);
+  }
+}
+
+/**
+ * Connection failures of Postgres or Redis become 503 so callers retry instead of seeing a 500:
+ * refused, reset or terminated connections (a restart or failover) and a pool that stayed full.
+ */
 export function isUnavailableError(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  const text = err instanceof Error ? `${err.name} ${err.message}` : "";
-  return (
-    code === "ECONNREFUSED" ||
-    code === "ECONNRESET" ||
-    code === "ETIMEDOUT" ||
-    code === "57P01" ||
-    code === "57P03" ||
-    /Can't reach database|connection terminated|Connection is closed|ECONNREFUSED|DatabaseNotReachable|Stream isn't writeable|enableOfflineQueue|Command timed out|max retries per request/i.test(
-      text,
-    )
-  );
+  for (const e of errorChain(err)) {
+    if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+    const text = `${typeof e.name === "string" ? e.name : ""} ${typeof e.message === "string" ? e.message : ""}`;
+    if (UNAVAILABLE_TEXT.test(text)) return true;
+  }
+  return false;
 }
 
 /** Turns anything thrown into an AppError that is safe to show: no stack, no SQL, no internals. */

@@ -16,4 +16,12 @@ describe("parseEnv", () => {
   it("names a bad value instead of starting with NaN", () => {
     expect(() => parseEnv({ ...base, KOI_API_KEY_LIMIT_PER_MIN: "lots" })).toThrow(/KOI_API_KEY_LIMIT_PER_MIN/);
   });
+
+  it("reads KOI_TRUST_PROXY as a number of proxy hops (0 by default; true/false from older files)", () => {
+    expect(parseEnv(base).KOI_TRUST_PROXY).toBe(0);
+    expect(parseEnv({ ...base, KOI_TRUST_PROXY: "2" }).KOI_TRUST_PROXY).toBe(2);
+    expect(parseEnv({ ...base, KOI_TRUST_PROXY: "true" }).KOI_TRUST_PROXY).toBe(1);
+    expect(parseEnv({ ...base, KOI_TRUST_PROXY: "false" }).KOI_TRUST_PROXY).toBe(0);
+    expect(() => parseEnv({ ...base, KOI_TRUST_PROXY: "yes" })).toThrow(/KOI_TRUST_PROXY/);
+  });
 });

@@ -1,6 +1,12 @@
 import { z } from "zod";
 
 const boolish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+// How many proxies in front of Koi append to X-Forwarded-For. "false"/"true" are read as 0/1 so an
+// older .env keeps its meaning.
+const proxyHops = z
+  .string()
+  .regex(/^(true|false|\d{1,2})$/, "KOI_TRUST_PROXY is the number of trusted proxies (0 when none)")
+  .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v)));
 
 /** Every environment variable Koi reads. `.env.example` documents each one. */
 export const ZServerEnv = z.object({
@@ -15,14 +21,26 @@ export const ZServerEnv = z.object({
   AUTH_GOOGLE_ID: z.string().optional(),
   AUTH_GOOGLE_SECRET: z.string().optional(),
   KOI_OPEN_SIGNUP: boolish.default(false),
-  KOI_TRUST_PROXY: boolish.default(false),
+  KOI_TRUST_PROXY: proxyHops.default(0),
   KOI_WAITLIST_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
   KOI_AUTH_LIMIT_PER_15_MIN: z.coerce.number().int().positive().default(10),
   KOI_API_KEY_LIMIT_PER_MIN: z.coerce.number().int().positive().default(6000),
   SMTP_URL: z.string().url().optional(),
   KOI_DEV_MAIL: boolish.default(false),
   MAIL_FROM: z.string().default("Koi <no-reply@koi.local>"),
+  // Webhook hosts exempt from the public-address rule (SSRF guard), e.g. a relay on your own
+  // network or a test receiver on localhost. Comma-separated host names.
+  KOI_WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   KOI_WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  KOI_WORKER_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type TServerEnv = z.infer<typeof ZServerEnv>;

@@ -4,6 +4,22 @@ export type TMail = { subject: string; text: string; html: string };
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
+/**
+ * A name someone else typed (an org, an inviter), as it may appear in an email from Koi: one line,
+ * at most 60 characters, quoted, and "defanged" so that no part of it reads or auto-links as an
+ * address ("evil.example" → "evil[.]example"): an invitation must not carry a stranger's link.
+ */
+export function plainName(name: string): string {
+  const line = [...name]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? " " : c))
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\//gi, "")
+    .replace(/([\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, "$1[.]");
+  return `“${line.length > 60 ? `${line.slice(0, 59)}…` : line}”`;
+}
+
 function layout(lines: string[], link: { label: string; url: string }): TMail["html"] {
   return `<div style="font-family:system-ui,sans-serif;max-width:520px">${lines.map((l) => `<p>${escape(l)}</p>`).join("")}<p><a href="${escape(link.url)}">${escape(link.label)}</a></p><p style="color:#666">— Koi</p></div>`;
 }
@@ -18,20 +34,23 @@ export function waitlistConfirmationMail(p: { name: string; confirmUrl: string }
 }
 
 export function invitationMail(p: {
-  orgName: string;
+  /** null: the invitee gets an organization of their own. */
+  orgName: string | null;
   inviterName: string | null;
   role: string;
   acceptUrl: string;
   fromWaitlist: boolean;
 }): TMail {
+  const orgName = p.orgName === null ? "your own organization" : plainName(p.orgName);
+  const inviter = p.inviterName ? plainName(p.inviterName) : "A teammate";
   const lines = p.fromWaitlist
     ? [
         "You're in! Your Koi access is ready.",
-        `Create your account to start; you will join ${p.orgName} as ${p.role.toLowerCase()}.`,
+        `Create your account to start; you will join ${orgName} as ${p.role.toLowerCase()}.`,
       ]
-    : [`${p.inviterName ?? "A teammate"} invited you to ${p.orgName} on Koi as ${p.role.toLowerCase()}.`];
+    : [`${inviter} invited you to ${orgName} on Koi as ${p.role.toLowerCase()}.`];
   return {
-    subject: p.fromWaitlist ? "Your Koi access is ready" : `You're invited to ${p.orgName} on Koi`,
+    subject: p.fromWaitlist ? "Your Koi access is ready" : `You're invited to ${orgName} on Koi`,
     text: `${lines.join("\n\n")}\n\n${p.acceptUrl}\n\nThe link expires in 7 days.`,
     html: layout(lines, { label: "Accept invitation", url: p.acceptUrl }),
   };

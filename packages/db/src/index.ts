@@ -5,7 +5,12 @@ export * from "./generated/client.ts";
 
 export function createPrismaClient(url: string): PrismaClient {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max: Number(process.env.KOI_DB_POOL_SIZE ?? 10) }),
+    adapter: new PrismaPg({
+      connectionString: url,
+      max: Number(process.env.KOI_DB_POOL_SIZE ?? 10),
+      // A full pool fails the query after this long (a 503 to the caller) instead of queueing forever.
+      connectionTimeoutMillis: Number(process.env.KOI_DB_POOL_TIMEOUT_MS ?? 5_000),
+    }),
   });
 }
 

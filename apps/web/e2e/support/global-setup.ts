@@ -6,12 +6,12 @@ import { createThrowawayDatabase } from "@koi/db/test-database";
 import { cleanUp } from "./clean-up.ts";
 import { koiProcessEnv } from "./koi-env.ts";
 import { freePort, isRunning, portInUse, startNode, waitForHttp } from "./processes.ts";
-import { baseUrlOf, logDirOf, readState, repoRoot, webDir, workerDir, writeState, type TE2eState } from "./state.ts";
+import { baseUrlOf, logDirOf, readState, webDir, workerDir, writeState, type TE2eState } from "./state.ts";
 
 /**
  * Starts Koi for one e2e run: a throwaway database (migrated), a fresh Redis key prefix, the
- * BUILT web app (`next start`) and the worker, with settings that make specs deterministic:
- * - KOI_TRUST_PROXY=true so each spec can send its own X-Forwarded-For (see ip.ts) and never
+ * BUILT web app (Koi's web server, apps/web/server/main.ts) and the worker, with settings that make specs deterministic:
+ * - KOI_TRUST_PROXY=1 so each spec can send its own X-Forwarded-For (see ip.ts) and never
  *   trips another spec's rate limit;
  * - KOI_WAITLIST_LIMIT_PER_HOUR=5 so the limit itself is quick to reach in a spec;
  * - SMTP_URL unset so mail is stored in the database (read by mail.ts).
@@ -60,8 +60,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   try {
     const env = koiProcessEnv(state);
 
-    const nextBin = path.join(repoRoot, "node_modules/next/dist/bin/next");
-    const web = startNode("web", webDir, [nextBin, "start", "-p", String(port)], env, logDir);
+    const web = startNode("web", webDir, ["--import", "tsx", "server/main.ts", "--port", String(port)], env, logDir);
     state.processes.push(web);
     const worker = startNode("worker", workerDir, ["--import", "tsx", "src/main.ts"], env, logDir);
     state.processes.push(worker);

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import type { Page } from "@playwright/test";
 
 /**
- * Rate limits are per client IP. The e2e server trusts X-Forwarded-For (KOI_TRUST_PROXY=true),
+ * Rate limits are per client IP. The e2e server trusts one proxy hop (KOI_TRUST_PROXY=1),
  * so each test can act from its own fake address and never inherit another test's counters.
  * Addresses come from 198.18.0.0/15 (reserved for benchmarking; never a real client).
  */

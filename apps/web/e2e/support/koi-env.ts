@@ -2,7 +2,7 @@ import type { TE2eState } from "./state.ts";
 
 /**
  * The environment of the run's web app and worker. Settings that make specs deterministic:
- * KOI_TRUST_PROXY=true so each spec can send its own X-Forwarded-For (see ip.ts) and never trips
+ * KOI_TRUST_PROXY=1 (one trusted proxy) so each spec can send its own X-Forwarded-For (see ip.ts) and never trips
  * another spec's rate limit; KOI_WAITLIST_LIMIT_PER_HOUR=5 so that limit is quick to reach;
  * SMTP_URL unset so mail is stored in the database (read by mail.ts).
  */
@@ -16,10 +16,12 @@ export function koiProcessEnv(state: TE2eState): NodeJS.ProcessEnv {
     APP_URL: state.baseUrl,
     AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-not-for-production-0123456789abcdef",
     KOI_OPEN_SIGNUP: "false",
-    KOI_TRUST_PROXY: "true",
+    KOI_TRUST_PROXY: "1",
     KOI_WAITLIST_LIMIT_PER_HOUR: "5",
     KOI_AUTH_LIMIT_PER_15_MIN: "10",
     KOI_WORKER_HEALTH_PORT: new URL(state.workerHealthUrl).port,
+    // The notifications spec saves this host; the sandbox has no DNS to resolve it.
+    KOI_WEBHOOK_ALLOWED_HOSTS: "hooks.example.com",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   };
   // Whatever a developer's shell carries must not change what the specs see.

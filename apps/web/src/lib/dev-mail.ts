@@ -1,13 +1,13 @@
 import "server-only";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { clientIp } from "@koi/auth/client-ip";
 import { env } from "@koi/core/env";
+import { devMailAllowed } from "./dev-mail-access.ts";
 
-/**
- * /dev/mail shows every stored email, invitation links included, to whoever asks: it exists in
- * development and test, and in a production build only when KOI_DEV_MAIL=true (the local demo
- * that scripts/start.sh runs) — never on a server other people can reach.
- */
-export function assertDevMailEnabled(): void {
+/** Renders the not-found page unless this request may see /dev/mail (see devMailAllowed). */
+export async function assertDevMailEnabled(): Promise<void> {
   const e = env();
-  if (e.NODE_ENV === "production" && !e.KOI_DEV_MAIL) notFound();
+  const ip = clientIp(await headers());
+  if (!devMailAllowed({ nodeEnv: e.NODE_ENV, devMailFlag: e.KOI_DEV_MAIL, clientIp: ip })) notFound();
 }

@@ -16,7 +16,12 @@ function makeQueryClient() {
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({
+      links: [
+        // The web server refuses batches of more than 10 (apps/web/server/request-limits.ts).
+        httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: 10 }),
+      ],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>

@@ -23,7 +23,7 @@ export const sendInvitation: TJobHandler<"send-invitation"> = ({ invitationId },
         storeTokenHash: (tx, tokenHash) => tx.invitation.update({ where: { id: invitationId }, data: { tokenHash } }),
         render: (token) =>
           invitationMail({
-            orgName: invitation.org?.name ?? "your own organization",
+            orgName: invitation.org?.name ?? null,
             inviterName: invitation.invitedBy?.name ?? null,
             role: invitation.role,
             acceptUrl: appLink(ctx.mail.appUrl, "/invite/accept", { token }),

@@ -77,7 +77,17 @@ export async function sendMailOnce(ctx: TJobContext, subject: TMailSubject): Pro
   log.info({ mailMessageId: message.id, transport: message.transport }, "email delivered");
 }
 
-/** Sends a stored message (SMTP when it was stored for SMTP) and marks it sent. */
+/** Emailed links carry their secret as `token=`; what stays in the database after sending must not. */
+export function redactTokens<T extends string | null>(body: T): T {
+  return (body?.replace(/([?&](?:amp;)?token=)[A-Za-z0-9_-]+/g, "$1redacted-after-sending") ?? body) as T;
+}
+
+/**
+ * Sends a stored message (SMTP when it was stored for SMTP) and marks it sent. A message that went
+ * out over SMTP keeps no working link: its token is redacted in the stored copy, so the table
+ * (backups, support tools) is no way into an account. Stored-only messages (no SMTP, dev mail)
+ * keep theirs, as the stored copy is then the only one.
+ */
 export async function deliver(ctx: TJobContext, message: MailMessage): Promise<void> {
   if (message.transport === "smtp") {
     // Throwing lets BullMQ retry with backoff; the retry redelivers this same stored message.
@@ -91,7 +101,12 @@ export async function deliver(ctx: TJobContext, message: MailMessage): Promise<v
       messageId: messageIdFor(message.id, ctx.mail.appUrl),
     });
   }
-  await ctx.db.mailMessage.updateMany({ where: { id: message.id, sentAt: null }, data: { sentAt: new Date() } });
+  const redacted =
+    message.transport === "smtp" ? { text: redactTokens(message.text), html: redactTokens(message.html) } : {};
+  await ctx.db.mailMessage.updateMany({
+    where: { id: message.id, sentAt: null },
+    data: { sentAt: new Date(), ...redacted },
+  });
 }
 
 /** A stable Message-ID, so a redelivery after a crash between SMTP and `sentAt` is recognisable as a duplicate. */

@@ -1,3 +1,6 @@
+import { UnrecoverableError } from "bullmq";
+import { AppError } from "@koi/core/app-error";
+import { postWebhook } from "@koi/services/notifications/post-webhook";
 import type { TJobHandler } from "../job-context.ts";
 import { deliver } from "../email/send-mail-once.ts";
 
@@ -7,6 +10,7 @@ export const WEBHOOK_TIMEOUT_MS = 5_000;
  * Tells the org about an SLO at risk or a blown budget: an email (stored, and sent over SMTP when
  * configured) and a JSON POST to its webhook. The mail is keyed by the notification, so a retry
  * (after a webhook failure) never mails twice; a non-2xx webhook answer throws so BullMQ retries.
+ * The webhook goes only to a public address, checked and pinned at send time (post-webhook.ts).
  */
 export const notifyOrg: TJobHandler<"notify-org"> = async (payload, ctx) => {
   const setting = await ctx.db.notificationSetting.findUnique({ where: { orgId: payload.orgId } });
@@ -17,13 +21,15 @@ export const notifyOrg: TJobHandler<"notify-org"> = async (payload, ctx) => {
   }
   const workload = await ctx.db.workload.findFirst({
     where: { id: payload.workloadId, orgId: payload.orgId },
-    select: { id: true, name: true },
+    select: { id: true, name: true, org: { select: { slug: true } } },
   });
   const subject =
     payload.kind === "slo_at_risk"
       ? `SLO at risk: ${workload?.name ?? payload.workloadId}`
       : `Budget exceeded: ${workload?.name ?? payload.workloadId}`;
-  const link = new URL(`/workloads/${payload.workloadId}`, ctx.mail.appUrl).toString();
+  const link = workload
+    ? new URL(`/o/${workload.org.slug}/workloads/${workload.id}`, ctx.mail.appUrl).toString()
+    : new URL("/", ctx.mail.appUrl).toString();
 
   if (setting.email) {
     const dedupKey = `notify-${payload.notificationKey}`;
@@ -43,14 +49,17 @@ export const notifyOrg: TJobHandler<"notify-org"> = async (payload, ctx) => {
     if (!message.sentAt) await deliver(ctx, message);
   }
   if (setting.webhookUrl) {
-    const res = await fetch(setting.webhookUrl, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "koi-notifications/1",
-        "x-koi-notification-key": payload.notificationKey,
-      },
-      body: JSON.stringify({
+    // A target the SSRF guard refuses stays refused: fail the job now instead of retrying it.
+    const refused = (err: unknown) => {
+      if (err instanceof AppError && err.publicCode === "webhook_target_refused") {
+        ctx.log.warn({ notificationKey: payload.notificationKey, reason: err.message }, "webhook target refused");
+        throw new UnrecoverableError(err.message);
+      }
+      throw err;
+    };
+    const status = await postWebhook(
+      setting.webhookUrl,
+      JSON.stringify({
         kind: payload.kind,
         notificationKey: payload.notificationKey,
         workloadId: payload.workloadId,
@@ -59,10 +68,16 @@ export const notifyOrg: TJobHandler<"notify-org"> = async (payload, ctx) => {
         url: link,
         at: new Date().toISOString(),
       }),
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      redirect: "manual",
-    });
-    if (res.status < 200 || res.status >= 300) throw new Error(`webhook answered ${res.status}`);
+      {
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "koi-notifications/1",
+          "x-koi-notification-key": payload.notificationKey,
+        },
+        timeoutMs: WEBHOOK_TIMEOUT_MS,
+      },
+    ).catch(refused);
+    if (status < 200 || status >= 300) throw new Error(`webhook answered ${status}`);
   }
   ctx.log.info(
     { notificationKey: payload.notificationKey, email: Boolean(setting.email), webhook: Boolean(setting.webhookUrl) },

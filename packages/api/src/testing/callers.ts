@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Session } from "next-auth";
+import { CLIENT_IP_HEADER } from "@koi/auth/client-ip";
 import { createSecretToken } from "@koi/core/secret-token";
 import { prisma } from "@koi/db";
 import { createContext } from "../context.ts";
@@ -18,11 +19,11 @@ export function callerAs(userId: string, activeOrgId: string | null, ip = unique
     activeOrgId,
     expires: new Date(Date.now() + 3_600_000).toISOString(),
   } as Session;
-  return createCaller(createContext({ session, headers: new Headers({ "x-forwarded-for": ip }) }));
+  return createCaller(createContext({ session, headers: new Headers({ [CLIENT_IP_HEADER]: ip }) }));
 }
 
 export function anonymousCaller(ip = uniqueIp()) {
-  return createCaller(createContext({ session: null, headers: new Headers({ "x-forwarded-for": ip }) }));
+  return createCaller(createContext({ session: null, headers: new Headers({ [CLIENT_IP_HEADER]: ip }) }));
 }
 
 /** What the worker does when it mails an invitation: makes the token, keeps only its hash. */

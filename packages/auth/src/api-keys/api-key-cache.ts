@@ -22,10 +22,13 @@ export const revocationChannel = () => redisKey("api-key-revoked");
 /**
  * In-process cache of key lookups by hash. Revocations arrive over Redis pub/sub and evict at
  * once; while the subscription is down the cache is bypassed (fail closed), so a revoked key is
- * never served from a cache that might have missed the message.
+ * never served from a cache that might have missed the message. A lookup that read the row before a
+ * revocation arrived must not cache it after: `set` takes the generation seen before the read and
+ * stores nothing if any revocation (or outage) happened since.
  */
 export class ApiKeyCache {
   private entries = new Map<string, TEntry>();
+  private gen = 0;
   private subscriber: Redis | null = null;
   private subscribed = false;
 
@@ -41,9 +44,10 @@ export class ApiKeyCache {
         (err) => logger.warn({ err }, "api-key revocation subscribe failed"),
       );
     });
-    sub.on("message", (_channel, keyHash: string) => this.entries.delete(keyHash));
+    sub.on("message", (_channel, keyHash: string) => this.evict(keyHash));
     const down = () => {
       this.subscribed = false;
+      this.gen++;
       this.entries.clear();
     };
     sub.on("close", down);
@@ -62,18 +66,25 @@ export class ApiKeyCache {
     return entry;
   }
 
-  set(keyHash: string, key: TCachedKey | null, nowMs = Date.now()): void {
-    if (!this.subscribed) return;
+  /** Take this before reading the row, and hand it to `set`. */
+  generation(): number {
+    return this.gen;
+  }
+
+  set(keyHash: string, key: TCachedKey | null, generation: number, nowMs = Date.now()): void {
+    if (!this.subscribed || generation !== this.gen) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(keyHash, { key, storedAt: nowMs });
   }
 
   evict(keyHash: string): void {
+    this.gen++;
     this.entries.delete(keyHash);
   }
 
   async stop(): Promise<void> {
     this.subscribed = false;
+    this.gen++;
     this.entries.clear();
     await this.subscriber?.quit().catch(() => undefined);
     this.subscriber = null;

@@ -79,7 +79,11 @@ describe("verifyApiKey", () => {
     const other = new ApiKeyCache();
     other.start();
     await waitFor(() => {
-      other.set(key.keyHash, { id: key.id, orgId: org.id, scopes: ["engine"], expiresAt: null, revokedAt: null });
+      other.set(
+        key.keyHash,
+        { id: key.id, orgId: org.id, scopes: ["engine"], expiresAt: null, revokedAt: null },
+        other.generation(),
+      );
       return other.get(key.keyHash) !== undefined;
     }, 3000);
     await verifyApiKey(secret, "engine");
@@ -90,6 +94,23 @@ describe("verifyApiKey", () => {
     const audit = await getPrisma().auditEvent.findMany({ where: { orgId: org.id, targetId: key.id } });
     expect(audit.map((a) => a.action).sort()).toEqual(["api_key.created", "api_key.revoked"]);
     await other.stop();
+  });
+
+  it("a lookup that read the row before a revocation arrived does not cache the stale row", async () => {
+    const cache = new ApiKeyCache();
+    cache.start();
+    const row = { id: "k1", orgId: "o1", scopes: ["engine"], expiresAt: null, revokedAt: null };
+    await waitFor(() => {
+      cache.set("probe", null, cache.generation());
+      return cache.get("probe") !== undefined;
+    }, 3000);
+    const before = cache.generation(); // the lookup starts: generation taken, row read from Postgres…
+    cache.evict("hash-1"); // …the revocation message arrives meanwhile…
+    cache.set("hash-1", row, before); // …and the lookup finishes with the row it read.
+    expect(cache.get("hash-1")).toBeUndefined();
+    cache.set("hash-1", row, cache.generation());
+    expect(cache.get("hash-1")?.key).toEqual(row);
+    await cache.stop();
   });
 
   it("another org cannot revoke the key", async () => {

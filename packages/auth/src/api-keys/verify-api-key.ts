@@ -15,11 +15,12 @@ async function lookup(keyHash: string): Promise<TCachedKey | null> {
   const cache = apiKeyCache();
   const hit = cache.get(keyHash);
   if (hit) return hit.key;
+  const generation = cache.generation();
   const row = await prisma.apiKey.findUnique({
     where: { keyHash },
     select: { id: true, orgId: true, scopes: true, expiresAt: true, revokedAt: true },
   });
-  cache.set(keyHash, row);
+  cache.set(keyHash, row, generation);
   return row;
 }
 

@@ -61,7 +61,8 @@ export const ZBatchWorkload = z.strictObject({
   kind: z.literal("batch"),
   ...workloadCommon,
   requests: z.number().int({ error: "requests must be a whole number" }).positive({ error: "requests must be > 0" }),
-  deadlineHours: positive("deadlineHours"),
+  // One year: further out is a typo, and beyond ~2.4e9 hours the deadline is not a valid Date.
+  deadlineHours: positive("deadlineHours").max(8760, { error: "deadlineHours must be at most 8760 (one year)" }),
   priority: ZPriority.optional(),
 });
 export type TBatchWorkload = z.infer<typeof ZBatchWorkload>;

@@ -122,6 +122,25 @@ describe("agent protocol services", () => {
     expect(await prisma.usageRecord.count({ where: { assignmentId: assignment.id } })).toBe(2);
   });
 
+  it("a truly late report (seq 0 → 2 → 1) moves neither progress nor cost backwards", async () => {
+    const { org, assignment } = await setup();
+    const at = new Date().toISOString();
+    const report = (seq: number, completed: number, costUsd: number) => ({
+      epoch: 1,
+      seq,
+      at,
+      state: "running" as const,
+      progress: { completed, total: 100, unit: "requests" as const },
+      usage: [{ component: "spot" as const, gpuType: "H100-SXM", seconds: seq * 60 + 60, costUsd }],
+    });
+    await recordReport(org.id, assignment.id, report(0, 10, 0.5));
+    await recordReport(org.id, assignment.id, report(2, 30, 1.5));
+    await recordReport(org.id, assignment.id, report(1, 20, 1.0));
+    const after = await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } });
+    expect(after.progressDone).toBe(30);
+    expect(after.costUsd).toBeCloseTo(1.5);
+  });
+
   it("a command issued under an older epoch cannot be acked", async () => {
     const { org, agentId, assignment } = await setup();
     const cmd = await issueCommand({ orgId: org.id, assignmentId: assignment.id, type: "pause", payload: {} });

@@ -1,5 +1,7 @@
-import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { createHash } from "node:crypto";
+import { ORCA_WEBHOOKS, type TOrcaWebhookPath } from "@koi/contracts/orca/webhooks";
+import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import type { Logger } from "@koi/core/logger";
 import { prisma, type Prisma } from "@koi/db";
 import { enqueueReplans } from "../workloads/replan-workload.ts";
 import { REPLAN_REASON_CODES } from "./record-engine-events.ts";
@@ -14,6 +16,52 @@ export const orcaWebhookEvents = [
   "complete",
 ] as const;
 export type TOrcaWebhookEvent = (typeof orcaWebhookEvents)[number];
+
+/** Event names Koi stores even when it does not know them: a later Orca may add some. */
+export const ORCA_EVENT_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+
+let unrecognisedTotal = 0;
+/** Orca events stored raw because they fell outside Koi's contract, since this process started. */
+export const unrecognisedOrcaEvents = () => unrecognisedTotal;
+
+/**
+ * Orca retries every non-2xx forever (ENGINE_CONTRACTS A.1): an event Koi refused — a new `phase`
+ * or `failure_category`, a new event type — would wedge Orca's outbox. So any authenticated JSON is
+ * taken: checked against the contract, and when it does not match (or the event is new) stored raw,
+ * logged and counted instead of refused. The ingest itself reads every field defensively.
+ */
+export async function receiveOrcaWebhook(
+  orgId: string,
+  event: string,
+  body: unknown,
+  log: Logger,
+  now = new Date(),
+): Promise<TOrcaIngestResult> {
+  const payload =
+    body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : { body };
+  const contract = (orcaWebhookEvents as readonly string[]).includes(event)
+    ? ORCA_WEBHOOKS[`/job/${event}` as TOrcaWebhookPath].schema
+    : null;
+  const checked = contract?.safeParse(body);
+  if (!checked?.success) {
+    unrecognisedTotal++;
+    log.warn(
+      {
+        event,
+        unrecognisedTotal,
+        issues: checked?.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) ?? ["unknown event"],
+      },
+      "orca event outside Koi's contract: stored raw",
+    );
+  }
+  return ingestOrcaWebhook(orgId, event, payload, now);
+}
+
+/** Orca's epoch seconds as a Date, when they are a plausible time (else `fallback`). */
+function epochSecondsToDate(value: unknown, fallback: Date): Date {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1e11) return fallback;
+  return new Date(value * 1000);
+}
 
 // A claim older than this is presumed dead (its handler crashed) and is taken over.
 const RECLAIM_AFTER_MS = 120_000;
@@ -30,8 +78,8 @@ function stableJson(value: unknown): string {
 }
 
 /** Orca's own id when it sent one; otherwise (outbox disabled) a stable id from the payload, as Koi v2 did. */
-export function orcaEventId(event: TOrcaWebhookEvent, payload: Record<string, unknown>): string {
-  if (typeof payload.event_id === "string" && payload.event_id) return payload.event_id;
+export function orcaEventId(event: string, payload: Record<string, unknown>): string {
+  if (typeof payload.event_id === "string" && payload.event_id) return payload.event_id.slice(0, 256);
   const digest = createHash("sha256").update(stableJson(payload)).digest("hex").slice(0, 16);
   return `legacy:${event.replace(/-/g, "_")}:${String(payload.job_id ?? "")}:${digest}`;
 }
@@ -47,7 +95,7 @@ export type TOrcaIngestResult =
  */
 export async function ingestOrcaWebhook(
   orgId: string,
-  event: TOrcaWebhookEvent,
+  event: string,
   payload: Record<string, unknown>,
   now = new Date(),
 ): Promise<TOrcaIngestResult> {
@@ -67,9 +115,9 @@ export async function ingestOrcaWebhook(
         type: `orca.${event}`,
         reasonCode,
         detail: detail?.slice(0, 1000) ?? null,
-        engineRef: groupId,
+        engineRef: groupId?.slice(0, 256) ?? null,
         payload: payload as Prisma.InputJsonValue,
-        at: typeof payload.emitted_at === "number" ? new Date(payload.emitted_at * 1000) : now,
+        at: epochSecondsToDate(payload.emitted_at, now),
         claimedAt: now,
       },
     ],
@@ -92,7 +140,7 @@ export async function ingestOrcaWebhook(
   return { status: "recorded", eventId, httpStatus: 200 };
 }
 
-const STATE_BY_EVENT: Partial<Record<TOrcaWebhookEvent, string>> = {
+const STATE_BY_EVENT: Partial<Record<string, string>> = {
   launching: "launching",
   started: "running",
   "launch-failed": "failed",
@@ -100,12 +148,7 @@ const STATE_BY_EVENT: Partial<Record<TOrcaWebhookEvent, string>> = {
 };
 
 /** Moves the assignment that Orca knows as `groupId` along; unknown jobs are only recorded. */
-async function applyOrcaEvent(
-  orgId: string,
-  event: TOrcaWebhookEvent,
-  groupId: string | null,
-  payload: Record<string, unknown>,
-) {
+async function applyOrcaEvent(orgId: string, event: string, groupId: string | null, payload: Record<string, unknown>) {
   const state = STATE_BY_EVENT[event];
   if (!state || !groupId) return;
   const finalState = event === "complete" && payload.status === "failed" ? "failed" : state;

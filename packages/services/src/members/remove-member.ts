@@ -1,3 +1,4 @@
+import { endSessions } from "@koi/auth/session-version";
 import { notFound } from "@koi/core/app-error";
 import { recordAudit } from "@koi/core/audit";
 import { prisma } from "@koi/db";
@@ -5,7 +6,10 @@ import type { TRole } from "./role.schema.ts";
 import { countOwners, lockOrg } from "./lock-org.ts";
 import { removalRefusal } from "./membership-rules.ts";
 
-/** Removes a member, or the caller themself (leaving). The org always keeps an owner. */
+/**
+ * Removes a member, or the caller themself (leaving). The org always keeps an owner. A removed
+ * member's sessions end, so nothing they had open keeps acting (leaving keeps the caller signed in).
+ */
 export async function removeMember(actor: { orgId: string; userId: string; role: TRole }, membershipId: string) {
   return prisma.$transaction(async (tx) => {
     await lockOrg(tx, actor.orgId);
@@ -20,6 +24,7 @@ export async function removeMember(actor: { orgId: string; userId: string; role:
     });
     if (refusal) throw refusal;
     await tx.membership.delete({ where: { id: target.id } });
+    if (!isSelf) await endSessions(target.userId, tx);
     await recordAudit(tx, {
       orgId: actor.orgId,
       actorUserId: actor.userId,

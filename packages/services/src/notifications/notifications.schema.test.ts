@@ -5,7 +5,12 @@ describe("isAllowedWebhookUrl", () => {
   it.each([
     ["https://hooks.example.com/koi", true],
     ["http://localhost:4000/hook", true],
-    ["http://127.0.0.1/hook", true],
+    ["http://127.0.0.1/hook", false],
+    ["http://127.0.0.1:6379/", false],
+    ["https://10.0.0.5/", false],
+    ["https://169.254.169.254/latest/meta-data/", false],
+    ["https://[fd00:ec2::254]/", false],
+    ["https://[::1]/", false],
     ["http://hooks.example.com/koi", false],
     ["ftp://example.com", false],
     ["javascript:alert(1)", false],

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { isIpAddress, isPublicUnicastAddress } from "@koi/core/ip-ranges";
 
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/** https anywhere; plain http only to this machine, for local development. */
+/**
+ * The form's quick check: https to a name or a public address (plain http only to `localhost`, for
+ * development with KOI_WEBHOOK_ALLOWED_HOSTS). Saving and sending resolve the host and check every
+ * address (webhook-target.ts); this only spares the round trip for the obvious cases.
+ */
 export function isAllowedWebhookUrl(value: string): boolean {
   let url: URL;
   try {
@@ -11,8 +14,10 @@ export function isAllowedWebhookUrl(value: string): boolean {
     return false;
   }
   if (url.username || url.password) return false;
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (isIpAddress(host) && !isPublicUnicastAddress(host)) return false;
   if (url.protocol === "https:") return true;
-  return url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname);
+  return url.protocol === "http:" && host === "localhost";
 }
 
 const emptyToNull = (v: unknown) =>
@@ -22,11 +27,7 @@ export const ZNotificationSettingsInput = z
   .object({
     webhookUrl: z.preprocess(
       emptyToNull,
-      z
-        .string()
-        .max(2000)
-        .refine(isAllowedWebhookUrl, { message: "Use an https:// URL (http:// only for localhost)." })
-        .nullable(),
+      z.string().max(2000).refine(isAllowedWebhookUrl, { message: "Use an https:// URL to a public host." }).nullable(),
     ),
     email: z.preprocess(emptyToNull, z.email({ message: "Enter a valid email address." }).max(254).nullable()),
     sloAtRisk: z.boolean(),

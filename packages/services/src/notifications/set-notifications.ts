@@ -1,13 +1,18 @@
 import { recordAudit } from "@koi/core/audit";
 import { prisma } from "@koi/db";
 import type { TNotificationSettings, TNotificationSettingsView } from "./notifications.schema.ts";
+import { resolveWebhookTarget } from "./webhook-target.ts";
 
-/** Saves the org's settings and audits the change in one transaction. */
+/**
+ * Saves the org's settings and audits the change in one transaction. A webhook whose host resolves
+ * to an internal address is refused here, with a message, rather than failing silently later.
+ */
 export async function setNotifications(
   orgId: string,
   actorUserId: string,
   input: TNotificationSettings,
 ): Promise<TNotificationSettingsView> {
+  if (input.webhookUrl) await resolveWebhookTarget(input.webhookUrl);
   const saved = await prisma.$transaction(async (tx) => {
     const s = await tx.notificationSetting.upsert({
       where: { orgId },

@@ -1,10 +1,14 @@
 import type { z } from "zod";
+import { findUnsafeJson } from "@koi/contracts/safe-json";
 import { AppError } from "@koi/core/app-error";
 import { badRequest } from "./api-error-response.ts";
 
 const DEFAULT_MAX_BYTES = 256 * 1024;
 
-/** Reads at most `maxBytes`, parses JSON, validates with zod; every failure is a 4xx naming the field. */
+/**
+ * Reads at most `maxBytes`, parses JSON, refuses NUL characters, out-of-range numbers and deep
+ * nesting anywhere (findUnsafeJson), validates with zod; every failure is a 4xx naming the field.
+ */
 export async function parseJsonBody<S extends z.ZodType>(
   request: Request,
   schema: S,
@@ -21,6 +25,9 @@ export async function parseJsonBody<S extends z.ZodType>(
   } catch {
     throw badRequest("Body is not valid JSON.");
   }
+  const unsafe = findUnsafeJson(json);
+  if (unsafe)
+    throw badRequest(`Invalid request body: ${unsafe.path}: ${unsafe.message}`, { [unsafe.path]: unsafe.message });
   const result = schema.safeParse(json);
   if (!result.success) {
     const fields = Object.fromEntries(

@@ -1,13 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { verifyApiKey, type TVerifiedKey } from "@koi/auth/api-keys/verify-api-key";
+import { clientIp } from "@koi/auth/client-ip";
 import type { TApiKeyScope } from "@koi/auth/api-keys/api-key-scopes";
-import { AppError } from "@koi/core/app-error";
+import { AppError, notFound } from "@koi/core/app-error";
 import { env } from "@koi/core/env";
 import { logger, type Logger } from "@koi/core/logger";
 import { hitRateLimit } from "@koi/core/rate-limit";
-import { getRedis } from "@koi/core/redis";
-import { errorResponse } from "./api-error-response.ts";
+import { getRedis, redisKey } from "@koi/core/redis";
+import { badRequest, errorResponse } from "./api-error-response.ts";
 import { readApiKey } from "./read-api-key.ts";
 
 type TApiContext = {
@@ -19,6 +20,31 @@ type TApiContext = {
 };
 
 type TRouteContext = { params: Promise<Record<string, string>> };
+
+const hasControlCharacter = (value: string) => [...value].some((c) => c.charCodeAt(0) < 0x20);
+
+/** Wrong keys allowed per client IP a minute: each one that is well-formed costs a Postgres lookup. */
+export const FAILED_KEY_LIMIT_PER_MIN = 30;
+
+/**
+ * Counts a 401 against the caller's IP; past the limit the IP is blocked for the rest of the window
+ * (a marker checked before any lookup) and gets 429 with Retry-After instead.
+ */
+async function throttleFailedKey(ip: string): Promise<AppError | null> {
+  const redis = getRedis();
+  const hit = await hitRateLimit(redis, "api-key-401", ip, FAILED_KEY_LIMIT_PER_MIN, 60_000);
+  if (hit.allowed) return null;
+  await redis.set(redisKey("rl", "api-key-401-blocked", ip), "1", "EX", hit.retryAfterSeconds);
+  return tooManyFailures(hit.retryAfterSeconds);
+}
+
+const tooManyFailures = (retryAfterSeconds: number) =>
+  new AppError("RATE_LIMITED", "Too many requests with invalid API keys from this address.", { retryAfterSeconds });
+
+async function failedKeyBlock(ip: string): Promise<AppError | null> {
+  const ttl = await getRedis().ttl(redisKey("rl", "api-key-401-blocked", ip));
+  return ttl > 0 ? tooManyFailures(ttl) : null;
+}
 
 /**
  * Every /api/v1 route: key check (format → hash → cached lookup → revoked → expired → scope),
@@ -33,8 +59,13 @@ export function withApiKey(
     const started = performance.now();
     const headers = new Headers({ "x-request-id": requestId });
     let log = logger.child({ requestId, path: new URL(request.url).pathname });
+    const ip = clientIp(request.headers);
     try {
-      const key = await verifyApiKey(readApiKey(request.headers), opts.scope);
+      const blocked = await failedKeyBlock(ip);
+      if (blocked) throw blocked;
+      const key = await verifyApiKey(readApiKey(request.headers), opts.scope).catch(async (err: unknown) => {
+        throw (err instanceof AppError && err.code === "UNAUTHORIZED" && (await throttleFailedKey(ip))) || err;
+      });
       log = log.child({ orgId: key.orgId, apiKeyId: key.id });
       const limit = await hitRateLimit(getRedis(), "api-key", key.id, env().KOI_API_KEY_LIMIT_PER_MIN, 60_000);
       headers.set("x-ratelimit-limit", String(limit.limit));
@@ -45,7 +76,13 @@ export function withApiKey(
           retryAfterSeconds: limit.retryAfterSeconds,
         });
       }
-      const response = await handler({ request, params: await route.params, key, requestId, log });
+      // Next.js resolves `params` to undefined for a route without dynamic segments.
+      const params = (await route.params) ?? {};
+      // No Koi id holds a control character; Postgres refuses NUL outright (a 500 otherwise).
+      if (Object.values(params).some(hasControlCharacter)) throw notFound();
+      if (/%00/.test(new URL(request.url).search))
+        throw badRequest("The query string must not contain NUL characters.");
+      const response = await handler({ request, params, key, requestId, log });
       headers.forEach((value, name) => response.headers.set(name, value));
       return response;
     } catch (err) {

@@ -13,6 +13,9 @@ async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
   expect((err as TRPCError).code).toBe(code);
 }
 
+// No DNS in the test sandbox: hooks.example.com is exempt from the SSRF guard (not resolved).
+process.env.KOI_WEBHOOK_ALLOWED_HOSTS = "hooks.example.com";
+
 const settings = {
   webhookUrl: "https://hooks.example.com/koi/T0KEN",
   email: "ops@example.com",
@@ -38,12 +41,29 @@ describe("notifications", () => {
     });
     expect(JSON.stringify(audit.data)).not.toContain("T0KEN");
     await admin.notifications.set({
-      webhookUrl: "http://localhost:4000/hook",
+      webhookUrl: "https://hooks.example.com/other",
       email: "",
       sloAtRisk: false,
       budget: false,
     });
-    expect(await admin.notifications.get()).toMatchObject({ webhookUrl: "http://localhost:4000/hook", email: null });
+    expect(await admin.notifications.get()).toMatchObject({
+      webhookUrl: "https://hooks.example.com/other",
+      email: null,
+    });
+  });
+
+  it.each([
+    "http://127.0.0.1:6379/",
+    "http://localhost:5432/",
+    "https://localhost/hook",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://10.0.0.5/",
+    "https://[fd00:ec2::254]/",
+  ])("refuses the internal webhook target %s when saving, and saves nothing", async (webhookUrl) => {
+    const org = await createTestOrg();
+    const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
+    await expectCode(admin.notifications.set({ ...settings, webhookUrl }), "BAD_REQUEST");
+    expect(await prisma.notificationSetting.findUnique({ where: { orgId: org.id } })).toBeNull();
   });
 
   it("refuses plain-http webhooks and members", async () => {

@@ -164,4 +164,12 @@ describe("waitlist.join", () => {
     expect(long.status).toBe(400);
     expect(JSON.parse(long.body).error.json.data.fieldErrors.email).toBe("That email is too long");
   });
+
+  it("refuses a NUL character in any field with 400 naming it, and stores nothing", async () => {
+    const email = uniqueEmail();
+    const res = await postTrpc("waitlist.join", { ...validInput(email), company: "Analytical\u0000Engines" });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error.json.data.fieldErrors.company).toMatch(/NUL/);
+    expect(await prisma.waitlistEntry.count({ where: { email } })).toBe(0);
+  });
 });

@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Dev mail", robots: { index: false } 
 const SHOWN = 200;
 
 export default async function DevMailPage({ searchParams }: { searchParams: Promise<{ to?: string | string[] }> }) {
-  assertDevMailEnabled();
+  await assertDevMailEnabled();
   const { to } = await searchParams;
   const recipient = typeof to === "string" && to.trim() ? to.trim().toLowerCase() : undefined;
   const messages = await listMailMessages({ to: recipient, limit: SHOWN });

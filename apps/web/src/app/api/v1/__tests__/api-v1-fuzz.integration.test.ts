@@ -117,6 +117,57 @@ describe("fuzzing every /api/v1 request body never yields a 5xx", () => {
     );
   }, 120_000);
 
+  it("control characters, huge numbers and deep nesting anywhere in a valid body answer < 500", async () => {
+    const controlString = fc.string({
+      unit: fc.constantFrom("\u0000", "\u0001", "\u001f", "\u007f", "\ud800", "a", "é"),
+      minLength: 1,
+      maxLength: 20,
+    });
+    const hugeNumber = fc.oneof(
+      fc.constantFrom(1e308, -1e308, 2 ** 53, -(2 ** 53), 2 ** 63, Number.MAX_VALUE, Number.MIN_VALUE, -0),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    );
+    const deep = fc.integer({ min: 20, max: 200 }).map((depth) => {
+      let v: unknown = "x";
+      for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { v };
+      return v;
+    });
+    for (const r of postRoutes()) {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+          fc.oneof(controlString, hugeNumber, deep),
+          async (path, replacement) => {
+            const body = mutate(r.body, path, replacement, false);
+            const res = await call(r.handler, { params: r.params, body, key: r.key ?? t.engineA.secret });
+            expect(res.status, `${r.name}: ${JSON.stringify(body).slice(0, 300)}`).toBeLessThan(500);
+          },
+        ),
+        { numRuns: RUNS, seed: 13 },
+      );
+    }
+  }, 180_000);
+
+  it("the audit's 500s are 4xx now: NUL in events.detail or a workload id, deadlineHours of 1e308 or 2^53", async () => {
+    const b = validBodies(t);
+    const key = t.workloadsA.secret;
+    for (const deadlineHours of [1e308, 2 ** 53, 8761]) {
+      const res = await call(handlers.submitWorkload, { body: { ...b.submit, deadlineHours }, key });
+      expect(res.status, String(deadlineHours)).toBe(400);
+      expect(res.json).toMatchObject({ error: { code: "validation_failed" } });
+    }
+    const events = b.events as { events: Record<string, unknown>[] };
+    const nul = await call(handlers.events, {
+      params: { agentId: t.agentId },
+      body: { ...events, events: events.events.map((e) => ({ ...e, detail: "bad\u0000byte" })) },
+      key: t.engineA.secret,
+    });
+    expect(nul.status).toBe(400);
+    expect(JSON.stringify(nul.json)).toMatch(/NUL/);
+    const id = await call(handlers.getWorkload, { method: "GET", params: { workloadId: "\u0000" }, key });
+    expect(id.status).toBe(404);
+  });
+
   it("malformed JSON and oversized bodies are 400 / 413", async () => {
     const bad = await call(handlers.heartbeat, {
       params: { agentId: t.agentId },

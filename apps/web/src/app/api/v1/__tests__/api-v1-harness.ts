@@ -1,3 +1,5 @@
+import { randomInt } from "node:crypto";
+import { CLIENT_IP_HEADER } from "@koi/auth/client-ip";
 import { createApiKey } from "@koi/auth/api-keys/manage-api-keys";
 import type { TApiKeyScope } from "@koi/auth/api-keys/api-key-scopes";
 import { registration } from "@koi/services/agents/test-fixtures";
@@ -41,7 +43,13 @@ export async function call(
     headers?: Record<string, string>;
   },
 ) {
-  const headers = new Headers({ "content-type": "application/json", ...opts.headers });
+  // Each call comes from its own address (as Koi's web server would stamp it), so per-IP limits
+  // such as the wrong-key throttle never leak between tests; a test that wants one IP says so.
+  const headers = new Headers({
+    "content-type": "application/json",
+    [CLIENT_IP_HEADER]: `198.18.${randomInt(256)}.${randomInt(256)}`,
+    ...opts.headers,
+  });
   if (opts.key)
     headers.set(
       "authorization",
@@ -50,7 +58,9 @@ export async function call(
   const method = opts.method ?? "POST";
   const body = method === "GET" ? undefined : (opts.rawBody ?? JSON.stringify(opts.body ?? {}));
   const request = new Request(`http://localhost:3000${opts.path ?? "/api/v1/test"}`, { method, headers, body });
-  const response = await handler(request, { params: Promise.resolve(opts.params ?? {}) });
+  // Like Next.js: a route without dynamic segments gets `params` resolving to undefined.
+  const params = (opts.params ?? undefined) as Record<string, string>;
+  const response = await handler(request, { params: Promise.resolve(params) });
   const text = await response.text();
   let json: unknown = null;
   try {

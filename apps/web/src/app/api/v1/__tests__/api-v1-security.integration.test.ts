@@ -4,6 +4,7 @@ import { generateApiKey } from "@koi/auth/api-keys/api-key-format";
 import { revokeApiKey } from "@koi/auth/api-keys/manage-api-keys";
 import { commandWakeups } from "@koi/services/agents/command-wakeups";
 import { prisma } from "@koi/db";
+import { FAILED_KEY_LIMIT_PER_MIN } from "@/lib/api-v1/with-api-key";
 import { call, createTenants, handlers, keyFor, validBodies, type TRoute } from "./api-v1-harness.ts";
 
 let t: Awaited<ReturnType<typeof createTenants>>;
@@ -196,6 +197,24 @@ describe("every /api/v1 route refuses bad credentials", () => {
     const res = await call(r.handler, { ...r, key: t.engineB.secret, basic: true });
     expect(res.status).toBe(200);
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: t.assignmentId } })).state).toBe("running");
+  });
+
+  it("throttles wrong keys per client IP: past the limit 429 with Retry-After, other IPs unaffected", async () => {
+    const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const attempt = (from: string, key = generateApiKey()) =>
+      call(handlers.listWorkloads, {
+        method: "GET",
+        path: "/api/v1/workloads",
+        key,
+        headers: { "x-koi-client-ip": from },
+      });
+    for (let i = 0; i < FAILED_KEY_LIMIT_PER_MIN; i++) expect((await attempt(ip)).status).toBe(401);
+    const blocked = await attempt(ip);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Blocked before any lookup: even a valid key from that address waits.
+    expect((await attempt(ip, t.workloadsA.secret)).status).toBe(429);
+    expect((await attempt("198.19.0.1", t.workloadsA.secret)).status).toBe(200);
   });
 
   it("accepts the key as a Basic password (Orca's KOI_SERVICE_URL userinfo)", async () => {

@@ -51,6 +51,16 @@ describe("/api/v1/workloads", () => {
     expect(other.status).toBe(409);
   });
 
+  it("8 concurrent POSTs with one Idempotency-Key create exactly one workload, and all get its answer", async () => {
+    const headers = { "idempotency-key": `race-${Date.now()}` };
+    const name = `race-${Date.now()}`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => submit({ ...BATCH_SUBMISSION, name }, headers)));
+    expect(await prisma.workload.count({ where: { orgId: t.orgA.id, name } })).toBe(1);
+    const ids = new Set(answers.map((a) => (a.json as { id?: string }).id));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+    expect(ids.size).toBe(1);
+  });
+
   it("the koi CLI's user agent is recorded as via=cli", async () => {
     const res = await submit(BATCH_SUBMISSION, { "user-agent": "koi-cli/1" });
     expect(

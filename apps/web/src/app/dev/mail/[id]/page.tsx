@@ -10,7 +10,7 @@ import { MainContent } from "@/components/layout/main-content";
 export const metadata: Metadata = { title: "Dev mail", robots: { index: false } };
 
 export default async function DevMailMessagePage({ params }: { params: Promise<{ id: string }> }) {
-  assertDevMailEnabled();
+  await assertDevMailEnabled();
   const { id } = await params;
   const message = await findMailMessage(id);
   if (!message) notFound();

@@ -1,0 +1,66 @@
+import { request } from "node:http";
+import { describe, expect, it } from "vitest";
+import { baseUrl, http } from "./support/http.ts";
+
+const errorShape = { error: { code: expect.any(String), message: expect.any(String), requestId: expect.any(String) } };
+
+/** A chunked POST (no Content-Length), which fetch cannot send on purpose. */
+function chunkedPost(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl()}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.write('{"json":');
+    req.end('{"a":1}}');
+  });
+}
+
+describe("body and batch limits, before the app reads a byte", () => {
+  it("a 10 MB anonymous tRPC or Auth.js body is 413 with the error shape", async () => {
+    const big = "x".repeat(10 * 1024 * 1024);
+    for (const path of ["/api/trpc/waitlist.join", "/api/auth/callback/credentials", "/sign-in"]) {
+      const res = await http(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: baseUrl() },
+        body: big,
+      }).catch(() => null);
+      // The server may close the socket while the client is still sending: a refusal too.
+      if (res) {
+        expect(res.status, path).toBe(413);
+        expect(res.json).toMatchObject(errorShape);
+      }
+    }
+  });
+
+  it("a chunked body without Content-Length is 411", async () => {
+    const res = await chunkedPost("/api/trpc/waitlist.join");
+    expect(res.status).toBe(411);
+    expect(JSON.parse(res.body)).toMatchObject(errorShape);
+  });
+
+  it("a tRPC batch of 11 procedures is 400 batch_too_large", async () => {
+    const names = Array.from({ length: 11 }, () => "orgs.list").join(",");
+    const res = await http(`/api/trpc/${names}?batch=1&input=${encodeURIComponent("{}")}`);
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: { code: "batch_too_large" } });
+  });
+
+  it("malformed JSON is a 4xx, never a 500", async () => {
+    for (const body of ["{not json", '{"json":', "\u0000", "[".repeat(100_000)]) {
+      const res = await http("/api/trpc/waitlist.join", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: baseUrl() },
+        body,
+      });
+      expect(res.status, JSON.stringify(body.slice(0, 20))).toBeGreaterThanOrEqual(400);
+      expect(res.status, JSON.stringify(body.slice(0, 20))).toBeLessThan(500);
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { stampClientIp } from "./client-address.ts";
+import { refuseRequest } from "./request-limits.ts";
+
+export type TRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: { code, message, requestId } });
+  // The unread body is not drained: the connection closes after this answer.
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "x-request-id": requestId,
+    connection: "close",
+  });
+  res.end(body);
+}
+
+/**
+ * The HTTP server in front of Next.js: it alone decides the client address (from the socket, or
+ * the trusted proxies' X-Forwarded-For) and refuses oversized bodies and batches before the app
+ * reads them. `handle` is Next's request handler (a test may pass its own).
+ */
+export function createKoiServer(handle: TRequestHandler, opts: { trustedHops: number }): Server {
+  const server = createServer((req, res) => {
+    stampClientIp(req.headers, req.socket.remoteAddress, opts.trustedHops);
+    const refusal = refuseRequest(req);
+    if (refusal) return sendError(res, refusal.status, refusal.code, refusal.message);
+    Promise.resolve(handle(req, res)).catch((err: unknown) => {
+      console.error("request failed", err);
+      if (!res.headersSent) sendError(res, 500, "internal_error", "Something went wrong on our side.");
+      else res.destroy();
+    });
+  });
+  // A client that trickles its headers or body must not hold a socket for minutes (Node: 60 s / 300 s).
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+  return server;
+}

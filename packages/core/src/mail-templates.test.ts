@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { invitationMail, plainName } from "./mail-templates.ts";
+
+describe("plainName", () => {
+  it("keeps an ordinary name, quoted", () => {
+    expect(plainName("Acme AI")).toBe("“Acme AI”");
+  });
+
+  it("makes free text unable to carry a link, a second line or a wall of text", () => {
+    expect(plainName("Acme\r\nBcc: x@evil.example")).toBe("“Acme Bcc: x@evil[.]example”");
+    expect(plainName("Claim your prize at https://evil.example/login")).toBe(
+      "“Claim your prize at evil[.]example/login”",
+    );
+    expect(plainName("x".repeat(200))).toHaveLength(62);
+  });
+});
+
+describe("invitationMail", () => {
+  it("never puts an org name's link into the subject, text or html", () => {
+    const mail = invitationMail({
+      orgName: "Visit https://evil.example now",
+      inviterName: "Mallory\nhttp://phish.example",
+      role: "MEMBER",
+      acceptUrl: "http://localhost:3000/invite/accept?token=abc",
+      fromWaitlist: false,
+    });
+    for (const part of [mail.subject, mail.text, mail.html]) {
+      expect(part).not.toMatch(/evil\.example|phish\.example/);
+      expect(part).not.toContain("\nhttp://phish");
+    }
+    expect(mail.text).toContain("http://localhost:3000/invite/accept?token=abc");
+  });
+});
