@@ -13,7 +13,7 @@ const config: NextConfig = {
     "@koi/planner",
     "@koi/services",
   ],
-  serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "ioredis", "bullmq"],
+  serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "ioredis", "bullmq", "prom-client"],
   typedRoutes: false,
   async rewrites() {
     // Browsers use the <link rel="icon"> Next.js writes for app/icon.svg; feed readers, bookmarks

@@ -2,6 +2,7 @@ import type { Logger } from "@koi/core/logger";
 import type { PrismaClient } from "@koi/db";
 import type { Queue } from "bullmq";
 import { jobCatalog } from "@koi/core/job-catalog";
+import { outboxPublished } from "@koi/core/metrics/koi-metrics";
 import { isJobName, jobOptionsFor } from "./job-queues.ts";
 import { withTimeout } from "./with-timeout.ts";
 
@@ -53,6 +54,8 @@ export async function relayOutboxOnce(opts: TRelayOptions, skipIds: readonly str
           data: { attempts: { increment: 1 }, lastError: f.error.slice(0, 1000) },
         });
       }
+      outboxPublished.inc({ result: "published" }, published.length);
+      outboxPublished.inc({ result: "failed" }, failed.length);
       return { claimed: rows.length, published, failed };
     },
     { maxWait: 5_000, timeout: timeoutMs + 15_000 },

@@ -5,11 +5,15 @@ import { repeatingJobs } from "@koi/core/job-catalog";
 import { createRedis } from "@koi/core/redis";
 import type { PrismaClient } from "@koi/db";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
+import { env, type TServerEnv } from "@koi/core/env";
 import { dispatchJob } from "./dispatch-job.ts";
 import type { TMailConfig } from "./job-context.ts";
 import { jobHandlers, type TJobHandlers } from "./job-handlers.ts";
 import { catalogQueues, queueConcurrency } from "./job-queues.ts";
 import { collectHealth, startHealthServer, type THealthReport, type THealthServer } from "./health-server.ts";
+import { observeJob } from "./metrics/observe-job.ts";
+import { sampleWorkerGauges } from "./metrics/sample-worker-gauges.ts";
+import { metricsHandler } from "./metrics/serve-metrics.ts";
 import { startOutboxRelay, type TOutboxRelay } from "./outbox-relay.ts";
 import { createRedisWipeGuard } from "./redis-wipe-guard.ts";
 import { SupervisedWorker, type TProcessor } from "./supervised-worker.ts";
@@ -29,6 +33,8 @@ export type TWorkerRuntimeOptions = {
   watchdog?: { stuckMs?: number; everyMs?: number };
   /** How long SIGTERM waits for in-flight jobs before force-closing. */
   closeGraceMs?: number;
+  /** Who may scrape `/metrics` (default: the environment's NODE_ENV and KOI_METRICS_TOKEN). */
+  metricsAccess?: Pick<TServerEnv, "NODE_ENV" | "KOI_METRICS_TOKEN">;
 };
 
 export type TWorkerRuntime = {
@@ -66,7 +72,12 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
   // First, so a taken port fails the boot before any job starts.
   const health = () => collectHealth({ db, queues });
   let healthServer: THealthServer | undefined;
-  if (opts.healthPort !== null) healthServer = await startHealthServer(opts.healthPort, health, log);
+  const metrics = metricsHandler(
+    opts.metricsAccess ?? env(),
+    () => sampleWorkerGauges({ db, queues, health }),
+    (err) => log.warn({ err }, "metrics gauges not sampled"),
+  );
+  if (opts.healthPort !== null) healthServer = await startHealthServer(opts.healthPort, health, log, metrics);
 
   const workers = new Map<string, SupervisedWorker>();
   for (const name of catalogQueues) {
@@ -80,14 +91,16 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
         stuckMs: opts.watchdog?.stuckMs ?? 60_000,
         closeGraceMs,
         process: (job) =>
-          dispatchJob(
-            handlers,
-            { name: job.name, data: job.data, jobId: job.id ?? "", attemptsMade: job.attemptsMade },
-            {
-              db,
-              log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
-              mail: opts.mail,
-            },
+          observeJob(name, job.name, () =>
+            dispatchJob(
+              handlers,
+              { name: job.name, data: job.data, jobId: job.id ?? "", attemptsMade: job.attemptsMade },
+              {
+                db,
+                log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
+                mail: opts.mail,
+              },
+            ),
           ),
         create: (processor) => createWorker(name, processor, { connection: workerTemplate, prefix, concurrency, log }),
       }),

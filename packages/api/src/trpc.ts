@@ -7,6 +7,7 @@ import type { TRole } from "@koi/services/members/role.schema";
 import { findMembership } from "@koi/services/auth/find-membership";
 import { isStaff } from "@koi/services/auth/is-staff";
 import type { TContext } from "./context.ts";
+import { recordTrpcCall } from "./record-trpc-call.ts";
 
 /** AppErrors (and anything else thrown) become tRPC errors carrying a safe message and our code. */
 function toTrpcError(err: unknown): TRPCError {
@@ -60,7 +61,15 @@ const errorMapping = t.middleware(async ({ next, ctx, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(errorMapping);
+// Outermost, so it counts the code the caller receives (after errorMapping) and the whole time spent.
+const procedureMetrics = t.middleware(async ({ next, path, type }) => {
+  const started = performance.now();
+  const result = await next();
+  recordTrpcCall(path, type, result.ok ? "OK" : result.error.code, (performance.now() - started) / 1000);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(procedureMetrics).use(errorMapping);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   const userId = ctx.session?.user?.id;

@@ -1,5 +1,6 @@
 import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { createHash } from "node:crypto";
+import { orcaIngest } from "@koi/core/metrics/koi-metrics";
 import { prisma, type Prisma } from "@koi/db";
 import { enqueueReplans } from "../workloads/replan-workload.ts";
 import { REPLAN_REASON_CODES } from "./record-engine-events.ts";
@@ -50,6 +51,22 @@ export async function ingestOrcaWebhook(
   event: TOrcaWebhookEvent,
   payload: Record<string, unknown>,
   now = new Date(),
+): Promise<TOrcaIngestResult> {
+  try {
+    const result = await ingestOnce(orgId, event, payload, now);
+    orcaIngest.inc({ event, result: result.status });
+    return result;
+  } catch (err) {
+    orcaIngest.inc({ event, result: "error" });
+    throw err;
+  }
+}
+
+async function ingestOnce(
+  orgId: string,
+  event: TOrcaWebhookEvent,
+  payload: Record<string, unknown>,
+  now: Date,
 ): Promise<TOrcaIngestResult> {
   const eventId = orcaEventId(event, payload);
   const jobId = typeof payload.job_id === "string" ? payload.job_id : null;

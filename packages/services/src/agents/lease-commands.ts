@@ -1,3 +1,4 @@
+import { longPolls, longPollsHeld } from "@koi/core/metrics/koi-metrics";
 import { prisma, type Command } from "@koi/db";
 import { commandWakeups } from "./command-wakeups.ts";
 import { findAgentInOrg } from "./find-agent.ts";
@@ -33,12 +34,18 @@ export async function pollCommands(
 ): Promise<Command[]> {
   await findAgentInOrg(orgId, agentId);
   const deadline = Date.now() + waitSeconds * 1000;
-  for (;;) {
-    const claimed = await claimCommands(agentId);
-    if (claimed.length || Date.now() >= deadline || signal?.aborted) {
-      return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  longPollsHeld.inc();
+  try {
+    for (;;) {
+      const claimed = await claimCommands(agentId);
+      if (claimed.length || Date.now() >= deadline || signal?.aborted) {
+        longPolls.inc({ outcome: claimed.length ? "commands" : signal?.aborted ? "aborted" : "empty" });
+        return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      }
+      // Expired leases are announced by the worker's redelivery sweep, so idle polls can sleep the whole wait.
+      await commandWakeups().wait(agentId, deadline - Date.now(), signal);
     }
-    // Expired leases are announced by the worker's redelivery sweep, so idle polls can sleep the whole wait.
-    await commandWakeups().wait(agentId, deadline - Date.now(), signal);
+  } finally {
+    longPollsHeld.dec();
   }
 }

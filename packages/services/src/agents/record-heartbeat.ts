@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { TGpuPool, THeartbeatRequest } from "@koi/contracts/agent/heartbeat";
 import { notFound } from "@koi/core/app-error";
+import { heartbeats } from "@koi/core/metrics/koi-metrics";
 import { prisma, type Prisma } from "@koi/db";
 
 export type THeartbeat = Pick<THeartbeatRequest, "assignments"> & {
@@ -34,8 +35,9 @@ export async function recordHeartbeat(orgId: string, agentId: string, input: THe
   const pools = input.inventory?.pools ?? null;
   const inventoryHash = pools ? createHash("sha256").update(JSON.stringify(pools)).digest("hex") : agent.inventoryHash;
   const wasOffline = agent.status !== "ONLINE";
-  if (wasOffline || inventoryHash !== agent.inventoryHash)
-    await applyInventory(orgId, agent, pools, inventoryHash, wasOffline, now);
+  const rewrite = wasOffline || inventoryHash !== agent.inventoryHash;
+  if (rewrite) await applyInventory(orgId, agent, pools, inventoryHash, wasOffline, now);
+  heartbeats.inc({ inventory: rewrite ? "rewritten" : "unchanged" });
 
   let revokedAssignments: { assignmentId: string; epoch: number }[] = [];
   if (input.assignments.length) {

@@ -5,8 +5,10 @@ import type { TApiKeyScope } from "@koi/auth/api-keys/api-key-scopes";
 import { AppError } from "@koi/core/app-error";
 import { env } from "@koi/core/env";
 import { logger, type Logger } from "@koi/core/logger";
+import { routeTemplate } from "@koi/core/metrics/route-template";
 import { hitRateLimit } from "@koi/core/rate-limit";
 import { getRedis } from "@koi/core/redis";
+import { observeHttpRequest } from "../metrics/observe-http-request.ts";
 import { errorResponse } from "./api-error-response.ts";
 import { readApiKey } from "./read-api-key.ts";
 
@@ -32,7 +34,9 @@ export function withApiKey(
     const requestId = randomUUID();
     const started = performance.now();
     const headers = new Headers({ "x-request-id": requestId });
-    let log = logger.child({ requestId, path: new URL(request.url).pathname });
+    const { pathname } = new URL(request.url);
+    let log = logger.child({ requestId, path: pathname });
+    let status = 500;
     try {
       const key = await verifyApiKey(readApiKey(request.headers), opts.scope);
       log = log.child({ orgId: key.orgId, apiKeyId: key.id });
@@ -47,11 +51,15 @@ export function withApiKey(
       }
       const response = await handler({ request, params: await route.params, key, requestId, log });
       headers.forEach((value, name) => response.headers.set(name, value));
+      status = response.status;
       return response;
     } catch (err) {
-      return errorResponse(err, requestId, headers);
+      const response = errorResponse(err, requestId, headers);
+      status = response.status;
+      return response;
     } finally {
       const ms = performance.now() - started;
+      observeHttpRequest(routeTemplate(pathname, await route.params), request.method, status, ms / 1000);
       // A long-poll is slow by design; only other requests are worth a warning.
       if (ms > 1000 && !opts.longPoll) log.warn({ ms: Math.round(ms) }, "slow api request");
     }
