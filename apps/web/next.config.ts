@@ -13,7 +13,20 @@ const config: NextConfig = {
     "@koi/planner",
     "@koi/services",
   ],
-  serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "ioredis", "bullmq", "prom-client"],
+  // Bull Board finds its UI files and templates on disk: it must load from node_modules, not a bundle.
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "pino",
+    "pg",
+    "ioredis",
+    "bullmq",
+    "prom-client",
+    "@bull-board/api",
+    "@bull-board/hono",
+    "@bull-board/ui",
+    "hono",
+    "@hono/node-server",
+  ],
   typedRoutes: false,
   async rewrites() {
     // Browsers use the <link rel="icon"> Next.js writes for app/icon.svg; feed readers, bookmarks
