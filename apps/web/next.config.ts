@@ -26,6 +26,8 @@ const config: NextConfig = {
     "@bull-board/ui",
     "hono",
     "@hono/node-server",
+    "@opentelemetry/sdk-node",
+    "@opentelemetry/exporter-trace-otlp-http",
   ],
   typedRoutes: false,
   async rewrites() {

@@ -7,6 +7,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createThrowawayDatabase, dropDatabase } from "@koi/db/test-database";
@@ -19,6 +20,27 @@ const HEARTBEAT_SECONDS = Number(process.env.BENCH_HEARTBEAT_SECONDS ?? 20);
 const DISPATCHES = 200;
 const IDLE_POLLS = Number(process.env.BENCH_IDLE_POLLS ?? 5000);
 const webDir = path.resolve(import.meta.dirname, "..");
+const RESULTS_FILE = process.env.BENCH_RESULTS_JSON ?? path.join(os.tmpdir(), "koi-bench-api.json");
+
+type TBenchResults = {
+  commit: string;
+  at: string;
+  load: string;
+  heartbeats?: { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+  dispatch?: { p50: number; p99: number; delivered: number; of: number };
+  longPolls?: { ok: number; of: number; rssHeldMb: number; rssBeforeMb: number };
+};
+// A run of an earlier build on this machine, shown beside this one (same session, same load).
+const baseline: TBenchResults | null = process.env.BENCH_BASELINE_JSON
+  ? JSON.parse(fs.readFileSync(process.env.BENCH_BASELINE_JSON, "utf8"))
+  : null;
+const baselineCell = (text: string | undefined) => (baseline ? ` | ${text ?? "—"}` : "");
+const loadLine = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+const gitCommit = () => execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -92,6 +114,7 @@ async function main() {
 
   const server = await startServer(env);
   const lines: string[] = [];
+  const results: TBenchResults = { commit: gitCommit(), at: new Date().toISOString(), load: loadLine() };
   try {
     const org = await createTestOrg({ name: "bench" });
     const { secret } = await createApiKey({
@@ -117,7 +140,14 @@ async function main() {
     const hb = JSON.parse(
       execFileSync(process.execPath, [runner, args], { encoding: "utf8", maxBuffer: 10 * 2 ** 20 }),
     );
-    const hbLine = `| Heartbeats (200 agents, 32 connections, ${HEARTBEAT_SECONDS} s) | ${Math.round(hb.requests.average)} req/s · p50 ${hb.latency.p50} ms · p99 ${hb.latency.p99} ms · non-2xx ${hb.non2xx} · errors ${hb.errors} | ≥ 1,500 req/s at p99 < 50 ms |`;
+    results.heartbeats = {
+      rps: Math.round(hb.requests.average),
+      p50: hb.latency.p50,
+      p99: hb.latency.p99,
+      non2xx: hb.non2xx,
+      errors: hb.errors,
+    };
+    const hbLine = `| Heartbeats (200 agents, 32 connections, ${HEARTBEAT_SECONDS} s) | ${Math.round(hb.requests.average)} req/s · p50 ${hb.latency.p50} ms · p99 ${hb.latency.p99} ms · non-2xx ${hb.non2xx} · errors ${hb.errors}${baselineCell(baseline?.heartbeats && `${baseline.heartbeats.rps} req/s · p50 ${baseline.heartbeats.p50} ms · p99 ${baseline.heartbeats.p99} ms · non-2xx ${baseline.heartbeats.non2xx}`)} | ≥ 1,500 req/s at p99 < 50 ms |`;
     lines.push(hbLine);
     console.log(hbLine);
 
@@ -170,7 +200,13 @@ async function main() {
     }
     stop = true;
     latencies.sort((a, b) => a - b);
-    const dLine = `| Command dispatch, commit → agent receipt (${DISPATCHES} commands, 50 long-polling agents) | p50 ${pct(latencies, 50).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms · delivered ${latencies.length}/${DISPATCHES} | p99 < 250 ms |`;
+    results.dispatch = {
+      p50: Number(pct(latencies, 50).toFixed(1)),
+      p99: Number(pct(latencies, 99).toFixed(1)),
+      delivered: latencies.length,
+      of: DISPATCHES,
+    };
+    const dLine = `| Command dispatch, commit → agent receipt (${DISPATCHES} commands, 50 long-polling agents) | p50 ${pct(latencies, 50).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms · delivered ${latencies.length}/${DISPATCHES}${baselineCell(baseline?.dispatch && `p50 ${baseline.dispatch.p50} ms · p99 ${baseline.dispatch.p99} ms · delivered ${baseline.dispatch.delivered}/${baseline.dispatch.of}`)} | p99 < 250 ms |`;
     lines.push(dLine);
     console.log(dLine);
     await Promise.race([Promise.all(loops), sleep(30_000)]);
@@ -180,22 +216,29 @@ async function main() {
     // Node's fetch opens as many connections per origin as asked, so each poll holds its own socket.
     // Ramped up 250 at a time (as reconnecting agents would arrive) so the listen backlog (511)
     // is not what is measured.
-    const idle: Promise<number>[] = [];
+    const idle: Promise<string>[] = [];
     for (let i = 0; i < IDLE_POLLS; i++) {
       idle.push(
         fetch(`${BASE}/api/v1/agents/${agentIds[i % agentIds.length]}/commands?wait=30`, {
           headers: { authorization: `Bearer ${secret}` },
         })
-          .then((r) => r.status)
-          .catch(() => 0),
+          .then(async (r) => (r.status === 200 ? "200" : `${r.status} ${await r.text().then((t) => t.slice(0, 120))}`))
+          .catch(
+            (err: Error & { cause?: { code?: string; message?: string } }) =>
+              `fetch failed: ${err.cause?.code ?? err.cause?.message ?? err.message}`,
+          ),
       );
       if (i % 250 === 249) await sleep(200);
     }
     await sleep(8_000);
     const rssHeld = treeRssMb(server.pid!);
-    const statuses = await Promise.all(idle);
-    const ok = statuses.filter((s) => s === 200).length;
-    const iLine = `| Idle long-polls (\`?wait=30\`) held at once | ${ok}/${IDLE_POLLS} answered 200 after the wait · server RSS ${Math.round(rssHeld)} MiB while holding them (${Math.round(rssBefore)} MiB before) | 5,000 with < 1 GiB RSS |`;
+    const outcomes = await Promise.all(idle);
+    const ok = outcomes.filter((s) => s === "200").length;
+    const failures = new Map<string, number>();
+    for (const o of outcomes) if (o !== "200") failures.set(o, (failures.get(o) ?? 0) + 1);
+    if (failures.size) console.log("long-polls not answered 200:", Object.fromEntries(failures));
+    results.longPolls = { ok, of: IDLE_POLLS, rssHeldMb: Math.round(rssHeld), rssBeforeMb: Math.round(rssBefore) };
+    const iLine = `| Idle long-polls (\`?wait=30\`) held at once | ${ok}/${IDLE_POLLS} answered 200 after the wait · server RSS ${Math.round(rssHeld)} MiB while holding them (${Math.round(rssBefore)} MiB before)${baselineCell(baseline?.longPolls && `${baseline.longPolls.ok}/${baseline.longPolls.of} answered 200 · RSS ${baseline.longPolls.rssHeldMb} MiB`)} | 5,000 with < 1 GiB RSS |`;
     lines.push(iLine);
     console.log(iLine);
   } finally {
@@ -204,15 +247,23 @@ async function main() {
     await dropDatabase(databaseUrl).catch(() => undefined);
   }
 
+  fs.writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2));
+  console.log(`raw figures in ${RESULTS_FILE} (pass it as BENCH_BASELINE_JSON to compare a later build)`);
   const doc = writeBenchmarkSection(
     "api",
     [
       "## Agent API (`npm run bench:api`)",
       "",
-      `Built web server (\`next start\`, NODE_ENV=production) on ${machineLine()}; load from separate processes on the same machine, so the server had well under 2 cores. Measured ${new Date().toISOString().slice(0, 10)}.`,
+      `Built web server (\`next start\`, NODE_ENV=production) on ${machineLine()}; load from separate processes on the same machine, so the server had well under 2 cores. Commit ${results.commit}, measured ${results.at.slice(0, 16)}Z; load average at start ${results.load}.`,
+      ...(baseline
+        ? [
+            "",
+            `Baseline: commit ${baseline.commit}, same machine, measured ${baseline.at.slice(0, 16)}Z with load average ${baseline.load} (\`BENCH_BASELINE_JSON\`).`,
+          ]
+        : []),
       "",
-      "| What | Measured | Goal |",
-      "|---|---|---|",
+      baseline ? "| What | Measured | Baseline | Goal |" : "| What | Measured | Goal |",
+      baseline ? "|---|---|---|---|" : "|---|---|---|",
       ...lines,
     ].join("\n"),
   );

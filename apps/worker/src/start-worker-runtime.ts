@@ -11,6 +11,7 @@ import type { TMailConfig } from "./job-context.ts";
 import { jobHandlers, type TJobHandlers } from "./job-handlers.ts";
 import { catalogQueues, queueConcurrency } from "./job-queues.ts";
 import { collectHealth, startHealthServer, type THealthReport, type THealthServer } from "./health-server.ts";
+import { splitTraceparent } from "./job-trace.ts";
 import { observeJob } from "./metrics/observe-job.ts";
 import { sampleWorkerGauges } from "./metrics/sample-worker-gauges.ts";
 import { metricsHandler } from "./metrics/serve-metrics.ts";
@@ -90,18 +91,20 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
         log,
         stuckMs: opts.watchdog?.stuckMs ?? 60_000,
         closeGraceMs,
-        process: (job) =>
-          observeJob(name, job.name, () =>
+        process: (job) => {
+          const { payload, traceparent } = splitTraceparent(job.data);
+          return observeJob({ queue: name, jobName: job.name, jobId: job.id ?? "", traceparent }, () =>
             dispatchJob(
               handlers,
-              { name: job.name, data: job.data, jobId: job.id ?? "", attemptsMade: job.attemptsMade },
+              { name: job.name, data: payload, jobId: job.id ?? "", attemptsMade: job.attemptsMade },
               {
                 db,
                 log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
                 mail: opts.mail,
               },
             ),
-          ),
+          );
+        },
         create: (processor) => createWorker(name, processor, { connection: workerTemplate, prefix, concurrency, log }),
       }),
     );

@@ -1,6 +1,7 @@
 import { ZCommand, type TCommand } from "@koi/contracts/agent/commands";
 import { notFound } from "@koi/core/app-error";
 import { commandsIssued } from "@koi/core/metrics/koi-metrics";
+import { currentTraceparent } from "@koi/core/tracing/trace-context";
 import { prisma, type Prisma, type Tx } from "@koi/db";
 import { publishCommandWakeup } from "./command-wakeups.ts";
 
@@ -32,6 +33,7 @@ export async function writeCommand(tx: Tx, input: { orgId: string; assignmentId:
       type: input.type,
       payload: input.payload as Prisma.InputJsonValue,
       epoch: assignment.epoch,
+      traceparent: currentTraceparent(),
     },
   });
   commandsIssued.inc({ type: input.type });

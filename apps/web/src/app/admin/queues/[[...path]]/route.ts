@@ -38,6 +38,9 @@ async function handle(request: Request): Promise<Response> {
   }
   if (!(await isStaff(userId))) return new Response("Not found", { status: 404 });
 
+  const site = request.headers.get("sec-fetch-site");
+  if (request.method !== "GET" && site && site !== "same-origin")
+    return json(403, "FORBIDDEN", "Cross-site changes to the queues are refused.");
   const retriesConfirmed = (await cookies()).get(RETRY_COOKIE)?.value === userId;
   if (request.method !== "GET" && !(retriesConfirmed && isRetryRequest(request.method, url.pathname)))
     return json(
