@@ -24,7 +24,11 @@ describe("ops queries", () => {
     expect(used.size).toBeGreaterThan(3);
     for (const name of used) {
       // Prose may name a family by its prefix (`koi_queue_*`).
-      if (name.endsWith("_")) expect([...known].some((k) => k.startsWith(name)), name).toBe(true);
+      if (name.endsWith("_"))
+        expect(
+          [...known].some((k) => k.startsWith(name)),
+          name,
+        ).toBe(true);
       else expect(known, name).toContain(name);
     }
   });
