@@ -26,7 +26,7 @@ type TBenchResults = {
   commit: string;
   at: string;
   load: string;
-  heartbeats?: { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+  heartbeats?: { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuMsPerHeartbeat?: number };
   dispatch?: { p50: number; p99: number; delivered: number; of: number };
   longPolls?: { ok: number; of: number; rssHeldMb: number; rssBeforeMb: number };
 };
@@ -46,7 +46,8 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function treeRssMb(rootPid: number): number {
+/** The server and every process it started, with their resident memory in KiB. */
+function processTree(rootPid: number): { pid: number; rssKb: number }[] {
   const out = execFileSync("ps", ["-eo", "pid=,ppid=,rss="], { encoding: "utf8" });
   const rows = out
     .trim()
@@ -62,7 +63,24 @@ function treeRssMb(rootPid: number): number {
       }
     }
   }
-  return rows.filter(([pid]) => pids.has(pid)).reduce((s, [, , rss]) => s + rss, 0) / 1024;
+  return rows.filter(([pid]) => pids.has(pid)).map(([pid, , rssKb]) => ({ pid, rssKb }));
+}
+
+const treeRssMb = (rootPid: number) => processTree(rootPid).reduce((s, p) => s + p.rssKb, 0) / 1024;
+
+/** CPU seconds (user + system) the server's processes have used: their share of a busy machine, measured. */
+function treeCpuSeconds(rootPid: number): number {
+  let ticks = 0;
+  for (const { pid } of processTree(rootPid)) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      // utime and stime: fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return ticks / 100;
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -137,17 +155,21 @@ async function main() {
         { stdio: "ignore" },
       ).on("exit", resolve),
     ); // warm-up
+    const cpuBefore = treeCpuSeconds(server.pid!);
     const hb = JSON.parse(
       execFileSync(process.execPath, [runner, args], { encoding: "utf8", maxBuffer: 10 * 2 ** 20 }),
     );
+    // CPU per answered heartbeat is what the path costs, whatever else the machine was doing.
+    const cpuMsPerHeartbeat = ((treeCpuSeconds(server.pid!) - cpuBefore) * 1000) / Math.max(1, hb.requests.total);
     results.heartbeats = {
       rps: Math.round(hb.requests.average),
       p50: hb.latency.p50,
       p99: hb.latency.p99,
       non2xx: hb.non2xx,
       errors: hb.errors,
+      cpuMsPerHeartbeat: Number(cpuMsPerHeartbeat.toFixed(2)),
     };
-    const hbLine = `| Heartbeats (200 agents, 32 connections, ${HEARTBEAT_SECONDS} s) | ${Math.round(hb.requests.average)} req/s · p50 ${hb.latency.p50} ms · p99 ${hb.latency.p99} ms · non-2xx ${hb.non2xx} · errors ${hb.errors}${baselineCell(baseline?.heartbeats && `${baseline.heartbeats.rps} req/s · p50 ${baseline.heartbeats.p50} ms · p99 ${baseline.heartbeats.p99} ms · non-2xx ${baseline.heartbeats.non2xx}`)} | ≥ 1,500 req/s at p99 < 50 ms |`;
+    const hbLine = `| Heartbeats (200 agents, 32 connections, ${HEARTBEAT_SECONDS} s) | ${Math.round(hb.requests.average)} req/s · p50 ${hb.latency.p50} ms · p99 ${hb.latency.p99} ms · non-2xx ${hb.non2xx} · errors ${hb.errors} · server CPU ${cpuMsPerHeartbeat.toFixed(2)} ms per heartbeat${baselineCell(baseline?.heartbeats && `${baseline.heartbeats.rps} req/s · p50 ${baseline.heartbeats.p50} ms · p99 ${baseline.heartbeats.p99} ms · non-2xx ${baseline.heartbeats.non2xx}`)} | ≥ 1,500 req/s at p99 < 50 ms |`;
     lines.push(hbLine);
     console.log(hbLine);
 

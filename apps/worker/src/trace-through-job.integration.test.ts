@@ -59,6 +59,12 @@ describe("one trace from the request to the agent", () => {
       "the deploy command",
     );
     expect(command.traceparent).toMatch(/^00-/);
+    // The job's span ends when its handler returns, a moment after the command committed.
+    await waitFor(
+      async () => exporter.getFinishedSpans().find((s) => s.name === "job plan-workload"),
+      10_000,
+      "the job's span",
+    );
     const received = await pollCommands(org.id, agentId, 0);
     expect(received.map((c) => c.id)).toContain(command.id);
 
@@ -68,7 +74,8 @@ describe("one trace from the request to the agent", () => {
     const publish = named("outbox publish plan-workload")!;
     const job = named("job plan-workload")!;
     const delivered = named("command deploy received")!;
-    for (const span of [request, publish, job, delivered]) expect(span, "span").toBeDefined();
+    const names = spans.map((s) => s.name);
+    for (const span of [request, publish, job, delivered]) expect(span, names.join(", ")).toBeDefined();
     const traceId = request.spanContext().traceId;
     expect(new Set([publish, job, delivered].map((s) => s.spanContext().traceId))).toEqual(new Set([traceId]));
     // Each hop is the child of the one before it.
