@@ -24,6 +24,8 @@ test("visitors are sent to sign in", async ({ page }) => {
 });
 
 test("staff see the queues read-only, and may retry — only retry — after confirming", async ({ page }) => {
+  // Four page loads of Bull Board's own bundle plus a sign-in: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   await useUniqueIp(page);
   const staff = await createStaffUser();
   await page.goto("/sign-in?callbackUrl=%2Fadmin%2Fqueues");
