@@ -13,7 +13,22 @@ const config: NextConfig = {
     "@koi/planner",
     "@koi/services",
   ],
-  serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "ioredis", "bullmq"],
+  // Bull Board finds its UI files and templates on disk: it must load from node_modules, not a bundle.
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "pino",
+    "pg",
+    "ioredis",
+    "bullmq",
+    "prom-client",
+    "@bull-board/api",
+    "@bull-board/hono",
+    "@bull-board/ui",
+    "hono",
+    "@hono/node-server",
+    "@opentelemetry/sdk-node",
+    "@opentelemetry/exporter-trace-otlp-http",
+  ],
   typedRoutes: false,
   async rewrites() {
     // Browsers use the <link rel="icon"> Next.js writes for app/icon.svg; feed readers, bookmarks

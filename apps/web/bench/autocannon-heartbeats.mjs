@@ -5,6 +5,7 @@ import autocannon from "autocannon";
 const { url, key, agentIds, duration, connections } = JSON.parse(process.argv[2]);
 const ids = agentIds;
 let i = 0;
+const run = Date.now();
 const body = () =>
   JSON.stringify({
     sentAt: new Date().toISOString(),
@@ -43,7 +44,12 @@ const result = await autocannon({
         return {
           ...req,
           path: `/api/v1/agents/${id}/heartbeat`,
-          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          // As koi-agent sends it: a fresh Idempotency-Key on every heartbeat.
+          headers: {
+            authorization: `Bearer ${key}`,
+            "content-type": "application/json",
+            "idempotency-key": `heartbeat:${id}:${run}:${i}`,
+          },
           body: body(),
         };
       },

@@ -7,6 +7,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createThrowawayDatabase, dropDatabase } from "@koi/db/test-database";
@@ -19,12 +20,34 @@ const HEARTBEAT_SECONDS = Number(process.env.BENCH_HEARTBEAT_SECONDS ?? 20);
 const DISPATCHES = 200;
 const IDLE_POLLS = Number(process.env.BENCH_IDLE_POLLS ?? 5000);
 const webDir = path.resolve(import.meta.dirname, "..");
+const RESULTS_FILE = process.env.BENCH_RESULTS_JSON ?? path.join(os.tmpdir(), "koi-bench-api.json");
+
+type TBenchResults = {
+  commit: string;
+  at: string;
+  load: string;
+  heartbeats?: { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuMsPerHeartbeat?: number };
+  dispatch?: { p50: number; p99: number; delivered: number; of: number };
+  longPolls?: { ok: number; of: number; rssHeldMb: number; rssBeforeMb: number };
+};
+// A run of an earlier build on this machine, shown beside this one (same session, same load).
+const baseline: TBenchResults | null = process.env.BENCH_BASELINE_JSON
+  ? JSON.parse(fs.readFileSync(process.env.BENCH_BASELINE_JSON, "utf8"))
+  : null;
+const baselineCell = (text: string | undefined) => (baseline ? ` | ${text ?? "—"}` : "");
+const loadLine = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+const gitCommit = () => execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function treeRssMb(rootPid: number): number {
+/** The server and every process it started, with their resident memory in KiB. */
+function processTree(rootPid: number): { pid: number; rssKb: number }[] {
   const out = execFileSync("ps", ["-eo", "pid=,ppid=,rss="], { encoding: "utf8" });
   const rows = out
     .trim()
@@ -40,7 +63,24 @@ function treeRssMb(rootPid: number): number {
       }
     }
   }
-  return rows.filter(([pid]) => pids.has(pid)).reduce((s, [, , rss]) => s + rss, 0) / 1024;
+  return rows.filter(([pid]) => pids.has(pid)).map(([pid, , rssKb]) => ({ pid, rssKb }));
+}
+
+const treeRssMb = (rootPid: number) => processTree(rootPid).reduce((s, p) => s + p.rssKb, 0) / 1024;
+
+/** CPU seconds (user + system) the server's processes have used: their share of a busy machine, measured. */
+function treeCpuSeconds(rootPid: number): number {
+  let ticks = 0;
+  for (const { pid } of processTree(rootPid)) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      // utime and stime: fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return ticks / 100;
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -92,6 +132,7 @@ async function main() {
 
   const server = await startServer(env);
   const lines: string[] = [];
+  const results: TBenchResults = { commit: gitCommit(), at: new Date().toISOString(), load: loadLine() };
   try {
     const org = await createTestOrg({ name: "bench" });
     const { secret } = await createApiKey({
@@ -114,10 +155,21 @@ async function main() {
         { stdio: "ignore" },
       ).on("exit", resolve),
     ); // warm-up
+    const cpuBefore = treeCpuSeconds(server.pid!);
     const hb = JSON.parse(
       execFileSync(process.execPath, [runner, args], { encoding: "utf8", maxBuffer: 10 * 2 ** 20 }),
     );
-    const hbLine = `| Heartbeats (200 agents, 32 connections, ${HEARTBEAT_SECONDS} s) | ${Math.round(hb.requests.average)} req/s · p50 ${hb.latency.p50} ms · p99 ${hb.latency.p99} ms · non-2xx ${hb.non2xx} · errors ${hb.errors} | ≥ 1,500 req/s at p99 < 50 ms |`;
+    // CPU per answered heartbeat is what the path costs, whatever else the machine was doing.
+    const cpuMsPerHeartbeat = ((treeCpuSeconds(server.pid!) - cpuBefore) * 1000) / Math.max(1, hb.requests.total);
+    results.heartbeats = {
+      rps: Math.round(hb.requests.average),
+      p50: hb.latency.p50,
+      p99: hb.latency.p99,
+      non2xx: hb.non2xx,
+      errors: hb.errors,
+      cpuMsPerHeartbeat: Number(cpuMsPerHeartbeat.toFixed(2)),
+    };
+    const hbLine = `| Heartbeats (200 agents, 32 connections, ${HEARTBEAT_SECONDS} s) | ${Math.round(hb.requests.average)} req/s · p50 ${hb.latency.p50} ms · p99 ${hb.latency.p99} ms · non-2xx ${hb.non2xx} · errors ${hb.errors} · server CPU ${cpuMsPerHeartbeat.toFixed(2)} ms per heartbeat${baselineCell(baseline?.heartbeats && `${baseline.heartbeats.rps} req/s · p50 ${baseline.heartbeats.p50} ms · p99 ${baseline.heartbeats.p99} ms · non-2xx ${baseline.heartbeats.non2xx}`)} | ≥ 1,500 req/s at p99 < 50 ms |`;
     lines.push(hbLine);
     console.log(hbLine);
 
@@ -170,7 +222,13 @@ async function main() {
     }
     stop = true;
     latencies.sort((a, b) => a - b);
-    const dLine = `| Command dispatch, commit → agent receipt (${DISPATCHES} commands, 50 long-polling agents) | p50 ${pct(latencies, 50).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms · delivered ${latencies.length}/${DISPATCHES} | p99 < 250 ms |`;
+    results.dispatch = {
+      p50: Number(pct(latencies, 50).toFixed(1)),
+      p99: Number(pct(latencies, 99).toFixed(1)),
+      delivered: latencies.length,
+      of: DISPATCHES,
+    };
+    const dLine = `| Command dispatch, commit → agent receipt (${DISPATCHES} commands, 50 long-polling agents) | p50 ${pct(latencies, 50).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms · delivered ${latencies.length}/${DISPATCHES}${baselineCell(baseline?.dispatch && `p50 ${baseline.dispatch.p50} ms · p99 ${baseline.dispatch.p99} ms · delivered ${baseline.dispatch.delivered}/${baseline.dispatch.of}`)} | p99 < 250 ms |`;
     lines.push(dLine);
     console.log(dLine);
     await Promise.race([Promise.all(loops), sleep(30_000)]);
@@ -180,22 +238,29 @@ async function main() {
     // Node's fetch opens as many connections per origin as asked, so each poll holds its own socket.
     // Ramped up 250 at a time (as reconnecting agents would arrive) so the listen backlog (511)
     // is not what is measured.
-    const idle: Promise<number>[] = [];
+    const idle: Promise<string>[] = [];
     for (let i = 0; i < IDLE_POLLS; i++) {
       idle.push(
         fetch(`${BASE}/api/v1/agents/${agentIds[i % agentIds.length]}/commands?wait=30`, {
           headers: { authorization: `Bearer ${secret}` },
         })
-          .then((r) => r.status)
-          .catch(() => 0),
+          .then(async (r) => (r.status === 200 ? "200" : `${r.status} ${await r.text().then((t) => t.slice(0, 120))}`))
+          .catch(
+            (err: Error & { cause?: { code?: string; message?: string } }) =>
+              `fetch failed: ${err.cause?.code ?? err.cause?.message ?? err.message}`,
+          ),
       );
       if (i % 250 === 249) await sleep(200);
     }
     await sleep(8_000);
     const rssHeld = treeRssMb(server.pid!);
-    const statuses = await Promise.all(idle);
-    const ok = statuses.filter((s) => s === 200).length;
-    const iLine = `| Idle long-polls (\`?wait=30\`) held at once | ${ok}/${IDLE_POLLS} answered 200 after the wait · server RSS ${Math.round(rssHeld)} MiB while holding them (${Math.round(rssBefore)} MiB before) | 5,000 with < 1 GiB RSS |`;
+    const outcomes = await Promise.all(idle);
+    const ok = outcomes.filter((s) => s === "200").length;
+    const failures = new Map<string, number>();
+    for (const o of outcomes) if (o !== "200") failures.set(o, (failures.get(o) ?? 0) + 1);
+    if (failures.size) console.log("long-polls not answered 200:", Object.fromEntries(failures));
+    results.longPolls = { ok, of: IDLE_POLLS, rssHeldMb: Math.round(rssHeld), rssBeforeMb: Math.round(rssBefore) };
+    const iLine = `| Idle long-polls (\`?wait=30\`) held at once | ${ok}/${IDLE_POLLS} answered 200 after the wait · server RSS ${Math.round(rssHeld)} MiB while holding them (${Math.round(rssBefore)} MiB before)${baselineCell(baseline?.longPolls && `${baseline.longPolls.ok}/${baseline.longPolls.of} answered 200 · RSS ${baseline.longPolls.rssHeldMb} MiB`)} | 5,000 with < 1 GiB RSS |`;
     lines.push(iLine);
     console.log(iLine);
   } finally {
@@ -204,15 +269,23 @@ async function main() {
     await dropDatabase(databaseUrl).catch(() => undefined);
   }
 
+  fs.writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2));
+  console.log(`raw figures in ${RESULTS_FILE} (pass it as BENCH_BASELINE_JSON to compare a later build)`);
   const doc = writeBenchmarkSection(
     "api",
     [
       "## Agent API (`npm run bench:api`)",
       "",
-      `Built web server (\`next start\`, NODE_ENV=production) on ${machineLine()}; load from separate processes on the same machine, so the server had well under 2 cores. Measured ${new Date().toISOString().slice(0, 10)}.`,
+      `Built web server (\`next start\`, NODE_ENV=production) on ${machineLine()}; load from separate processes on the same machine, so the server had well under 2 cores. Commit ${results.commit}, measured ${results.at.slice(0, 16)}Z; load average at start ${results.load}.`,
+      ...(baseline
+        ? [
+            "",
+            `Baseline: commit ${baseline.commit}, same machine, measured ${baseline.at.slice(0, 16)}Z with load average ${baseline.load} (\`BENCH_BASELINE_JSON\`).`,
+          ]
+        : []),
       "",
-      "| What | Measured | Goal |",
-      "|---|---|---|",
+      baseline ? "| What | Measured | Baseline | Goal |" : "| What | Measured | Goal |",
+      baseline ? "|---|---|---|---|" : "|---|---|---|",
       ...lines,
     ].join("\n"),
   );

@@ -31,7 +31,9 @@ const app = next({
 });
 await app.prepare();
 const server = createKoiServer(app.getRequestHandler(), { trustedHops });
-server.listen(port, hostname, () => {
+// Thousands of agents reconnect their long-polls at once after a restart; Node's default backlog (511)
+// refuses connections past it before they are accepted.
+server.listen(port, hostname, 4096, () => {
   logger.info({ port, hostname, trustedHops, dev: values.dev }, `web app listening on http://${hostname}:${port}`);
 });
 

@@ -30,6 +30,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // The JSON API needs no CSP, and the agent protocol is the hot path.
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/v1/).*)" }],
+  // The JSON API needs no CSP, and the agent protocol is the hot path; the queue console (Bull
+  // Board) sets a CSP of its own (src/app/admin/queues).
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/v1/|admin/queues).*)" }],
 };

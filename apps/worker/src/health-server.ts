@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "@koi/core/logger";
 import type { PrismaClient } from "@koi/db";
 import type { Queue } from "bullmq";
+import type { TMetricsHandler } from "./metrics/serve-metrics.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 export type TQueueCounts = { waiting: number; active: number; failed: number; delayed: number };
@@ -60,17 +61,28 @@ async function outboxBacklog(db: PrismaClient, now: number) {
 export type THealthServer = { port: number; address: string; close(): Promise<void> };
 
 /**
- * `GET /healthz`: 200 with the report when Redis and Postgres answer, 503 otherwise. Loopback by
- * default (KOI_WORKER_HEALTH_HOST): the report names queues and backlog sizes, nothing for strangers.
+ * `GET /healthz`: 200 with the report when Redis and Postgres answer, 503 otherwise; `GET /metrics`
+ * (Prometheus) when a metrics handler is given. Loopback by default (KOI_WORKER_HEALTH_HOST): the
+ * report names queues and backlog sizes, nothing for strangers.
  */
 export async function startHealthServer(
   port: number,
   collect: () => Promise<THealthReport>,
   log: Logger,
   host = "127.0.0.1",
+  metrics?: TMetricsHandler,
 ): Promise<THealthServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    if (metrics && req.method === "GET" && path === "/metrics") {
+      metrics(req)
+        .then((answer) => res.writeHead(answer.status, answer.headers).end(answer.body))
+        .catch((err: unknown) => {
+          log.error({ err }, "metrics scrape crashed");
+          res.writeHead(500).end();
+        });
+      return;
+    }
     if (req.method !== "GET" || path !== "/healthz") {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
       return;

@@ -1,6 +1,7 @@
 import { env, type TServerEnv } from "@koi/core/env";
 import { logger } from "@koi/core/logger";
 import { redisPrefix } from "@koi/core/redis";
+import { startTracing } from "@koi/core/tracing/start-tracing";
 import { getPrisma } from "@koi/db";
 import { createSmtpMailer } from "./email/mailer.ts";
 import { catalogQueues, queueConcurrency } from "./job-queues.ts";
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   }
 
   const log = logger.child({ app: "worker" });
+  const tracing = startTracing(process.env.OTEL_SERVICE_NAME ?? "koi-worker");
   const db = getPrisma();
   const runtime = await startWorkerRuntime({
     db,
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     runtime
       .stop()
       .then(() => db.$disconnect())
+      .then(() => tracing?.shutdown())
       .then(() => {
         log.info("worker stopped");
         process.exit(0);

@@ -2,7 +2,10 @@ import type { Logger } from "@koi/core/logger";
 import type { PrismaClient } from "@koi/db";
 import type { Queue } from "bullmq";
 import { jobCatalog } from "@koi/core/job-catalog";
+import { outboxPublished } from "@koi/core/metrics/koi-metrics";
+import { currentTraceparent, inSpan, SpanKind } from "@koi/core/tracing/trace-context";
 import { isJobName, jobOptionsFor } from "./job-queues.ts";
+import { withTraceparent } from "./job-trace.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 export type TRelayQueues = ReadonlyMap<string, Pick<Queue, "add">>;
@@ -18,7 +21,7 @@ export type TRelayOptions = {
 
 export type TRelayResult = { claimed: number; published: string[]; failed: { id: string; error: string }[] };
 
-type TClaimedRow = { id: string; jobName: string; jobId: string; payload: unknown };
+type TClaimedRow = { id: string; jobName: string; jobId: string; payload: unknown; traceparent: string | null };
 
 /** Per-row retry delay after failed enqueues, so a poison row neither blocks the batch nor hammers Postgres. */
 export function rowRetryDelayMs(failures: number): number {
@@ -37,7 +40,7 @@ export async function relayOutboxOnce(opts: TRelayOptions, skipIds: readonly str
   return opts.db.$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<TClaimedRow[]>`
-        SELECT "id", "jobName", "jobId", "payload" FROM "OutboxEvent"
+        SELECT "id", "jobName", "jobId", "payload", "traceparent" FROM "OutboxEvent"
         WHERE "publishedAt" IS NULL AND NOT ("id" = ANY(${[...skipIds]}::text[]))
         ORDER BY "createdAt" LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED`;
@@ -53,6 +56,8 @@ export async function relayOutboxOnce(opts: TRelayOptions, skipIds: readonly str
           data: { attempts: { increment: 1 }, lastError: f.error.slice(0, 1000) },
         });
       }
+      outboxPublished.inc({ result: "published" }, published.length);
+      outboxPublished.inc({ result: "failed" }, failed.length);
       return { claimed: rows.length, published, failed };
     },
     { maxWait: 5_000, timeout: timeoutMs + 15_000 },
@@ -64,12 +69,25 @@ async function publishRow(queues: TRelayQueues, row: TClaimedRow, timeoutMs: num
   if (!isJobName(row.jobName)) return `unknown job name "${row.jobName}"`;
   const queue = queues.get(jobCatalog[row.jobName].queue);
   if (!queue) return `no queue "${jobCatalog[row.jobName].queue}" in this worker`;
-  try {
-    await withTimeout(queue.add(row.jobName, row.payload, jobOptionsFor(row.jobName, row.jobId)), timeoutMs, "enqueue");
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
+  const jobName = row.jobName;
+  // The publish continues the trace of the request that wrote the row; the job carries it on.
+  return inSpan(
+    `outbox publish ${jobName}`,
+    {
+      kind: SpanKind.PRODUCER,
+      parent: row.traceparent,
+      attributes: { "koi.job.name": jobName, "koi.job.id": row.jobId },
+    },
+    async () => {
+      try {
+        const data = withTraceparent(row.payload, currentTraceparent());
+        await withTimeout(queue.add(jobName, data, jobOptionsFor(jobName, row.jobId)), timeoutMs, "enqueue");
+        return null;
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+    },
+  );
 }
 
 /** Deletes published rows past the retention (7 days by default): they are history, not work. */

@@ -5,11 +5,16 @@ import { repeatingJobs } from "@koi/core/job-catalog";
 import { createRedis } from "@koi/core/redis";
 import type { PrismaClient } from "@koi/db";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
+import { env, type TServerEnv } from "@koi/core/env";
 import { dispatchJob } from "./dispatch-job.ts";
 import type { TMailConfig } from "./job-context.ts";
 import { jobHandlers, type TJobHandlers } from "./job-handlers.ts";
 import { catalogQueues, queueConcurrency } from "./job-queues.ts";
 import { collectHealth, startHealthServer, type THealthReport, type THealthServer } from "./health-server.ts";
+import { splitTraceparent } from "./job-trace.ts";
+import { observeJob } from "./metrics/observe-job.ts";
+import { sampleWorkerGauges } from "./metrics/sample-worker-gauges.ts";
+import { metricsHandler } from "./metrics/serve-metrics.ts";
 import { startOutboxRelay, type TOutboxRelay } from "./outbox-relay.ts";
 import { createRedisWipeGuard } from "./redis-wipe-guard.ts";
 import { SupervisedWorker, type TProcessor } from "./supervised-worker.ts";
@@ -31,6 +36,8 @@ export type TWorkerRuntimeOptions = {
   watchdog?: { stuckMs?: number; everyMs?: number };
   /** How long SIGTERM waits for in-flight jobs before force-closing. */
   closeGraceMs?: number;
+  /** Who may scrape `/metrics` (default: the environment's NODE_ENV and KOI_METRICS_TOKEN). */
+  metricsAccess?: Pick<TServerEnv, "NODE_ENV" | "KOI_METRICS_TOKEN">;
 };
 
 export type TWorkerRuntime = {
@@ -68,7 +75,13 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
   // First, so a taken port fails the boot before any job starts.
   const health = () => collectHealth({ db, queues });
   let healthServer: THealthServer | undefined;
-  if (opts.healthPort !== null) healthServer = await startHealthServer(opts.healthPort, health, log, opts.healthHost);
+  const metrics = metricsHandler(
+    opts.metricsAccess ?? env(),
+    () => sampleWorkerGauges({ db, queues, health }),
+    (err) => log.warn({ err }, "metrics gauges not sampled"),
+  );
+  if (opts.healthPort !== null)
+    healthServer = await startHealthServer(opts.healthPort, health, log, opts.healthHost, metrics);
 
   const workers = new Map<string, SupervisedWorker>();
   for (const name of catalogQueues) {
@@ -81,16 +94,20 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
         log,
         stuckMs: opts.watchdog?.stuckMs ?? 60_000,
         closeGraceMs,
-        process: (job) =>
-          dispatchJob(
-            handlers,
-            { name: job.name, data: job.data, jobId: job.id ?? "", attemptsMade: job.attemptsMade },
-            {
-              db,
-              log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
-              mail: opts.mail,
-            },
-          ),
+        process: (job) => {
+          const { payload, traceparent } = splitTraceparent(job.data);
+          return observeJob({ queue: name, jobName: job.name, jobId: job.id ?? "", traceparent }, () =>
+            dispatchJob(
+              handlers,
+              { name: job.name, data: payload, jobId: job.id ?? "", attemptsMade: job.attemptsMade },
+              {
+                db,
+                log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
+                mail: opts.mail,
+              },
+            ),
+          );
+        },
         create: (processor) => createWorker(name, processor, { connection: workerTemplate, prefix, concurrency, log }),
       }),
     );

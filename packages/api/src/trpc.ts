@@ -8,6 +8,7 @@ import type { TRole } from "@koi/services/members/role.schema";
 import { findMembership } from "@koi/services/auth/find-membership";
 import { isStaff } from "@koi/services/auth/is-staff";
 import type { TContext } from "./context.ts";
+import { recordTrpcCall } from "./record-trpc-call.ts";
 
 /** AppErrors (and anything else thrown) become tRPC errors carrying a safe message and our code. */
 function toTrpcError(err: unknown): TRPCError {
@@ -61,6 +62,14 @@ const errorMapping = t.middleware(async ({ next, ctx, path }) => {
   return result;
 });
 
+// Outermost, so it counts the code the caller receives (after errorMapping) and the whole time spent.
+const procedureMetrics = t.middleware(async ({ next, path, type }) => {
+  const started = performance.now();
+  const result = await next();
+  recordTrpcCall(path, type, result.ok ? "OK" : result.error.code, (performance.now() - started) / 1000);
+  return result;
+});
+
 /** The floor under every input schema: no NUL characters, out-of-range numbers or deep nesting. */
 const safeInput = t.middleware(async ({ getRawInput, next }) => {
   const unsafe = findUnsafeJson(await getRawInput());
@@ -75,7 +84,7 @@ const safeInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(errorMapping).use(safeInput);
+export const publicProcedure = t.procedure.use(procedureMetrics).use(errorMapping).use(safeInput);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   const userId = ctx.session?.user?.id;

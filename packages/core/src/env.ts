@@ -41,6 +41,11 @@ export const ZServerEnv = z.object({
     ),
   KOI_WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   KOI_WORKER_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+  // Bearer token Prometheus sends to GET /api/metrics and the worker's /metrics. Unset in production:
+  // both answer 404; unset elsewhere: open to loopback only.
+  KOI_METRICS_TOKEN: z.string().min(16, "KOI_METRICS_TOKEN must be at least 16 characters").optional(),
+  // Traces are exported by OTLP/HTTP only when this is set (e.g. http://localhost:4318).
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type TServerEnv = z.infer<typeof ZServerEnv>;

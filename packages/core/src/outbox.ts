@@ -1,4 +1,5 @@
 import type { Prisma, Tx } from "@koi/db";
+import { currentTraceparent } from "./tracing/trace-context.ts";
 import { assertValidJobId, jobCatalog, type TJobName, type TJobPayload } from "./job-catalog.ts";
 
 /**
@@ -16,7 +17,13 @@ export async function enqueueViaOutbox<N extends TJobName>(
   const parsed = jobCatalog[jobName].payload.parse(payload) as Prisma.InputJsonValue;
   await tx.outboxEvent.upsert({
     where: { jobId: opts.jobId },
-    create: { jobName, jobId: opts.jobId, payload: parsed, orgId: opts.orgId ?? null },
+    create: {
+      jobName,
+      jobId: opts.jobId,
+      payload: parsed,
+      orgId: opts.orgId ?? null,
+      traceparent: currentTraceparent(),
+    },
     update: {},
   });
 }

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { rateLimitRefusals } from "./metrics/koi-metrics.ts";
 import { redisKey, whenRedisReady } from "./redis.ts";
 
 export type TRateLimitResult = {
@@ -51,6 +52,7 @@ export async function hitRateLimit(
     member,
   )) as [number, number, number];
   const resetAtMs = oldest + windowMs;
+  if (allowed !== 1) rateLimitRefusals.inc({ bucket });
   return {
     allowed: allowed === 1,
     limit,

@@ -1,4 +1,5 @@
 import { AppError } from "@koi/core/app-error";
+import { apiKeyAuth } from "@koi/core/metrics/koi-metrics";
 import { prisma } from "@koi/db";
 import { apiKeyCache, type TCachedKey } from "./api-key-cache.ts";
 import { hashApiKey, isWellFormedApiKey } from "./api-key-format.ts";
@@ -47,10 +48,25 @@ export async function verifyApiKey(
   scope: TApiKeyScope,
   nowMs = Date.now(),
 ): Promise<TVerifiedKey> {
-  if (!presented || !isWellFormedApiKey(presented)) throw unauthorized();
-  const key = await lookup(hashApiKey(presented));
-  if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= nowMs)) throw unauthorized();
-  if (!hasScope(key.scopes, scope)) throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`);
+  // The caller hears one 401 for all of these; operators see which it was.
+  const refuse = (outcome: string, err: unknown = unauthorized()) => {
+    apiKeyAuth.inc({ outcome });
+    return err;
+  };
+  if (!presented) throw refuse("missing");
+  if (!isWellFormedApiKey(presented)) throw refuse("malformed");
+  let key: TCachedKey | null;
+  try {
+    key = await lookup(hashApiKey(presented));
+  } catch (err) {
+    throw refuse("unavailable", err);
+  }
+  if (!key) throw refuse("unknown");
+  if (key.revokedAt) throw refuse("revoked");
+  if (key.expiresAt && key.expiresAt.getTime() <= nowMs) throw refuse("expired");
+  if (!hasScope(key.scopes, scope))
+    throw refuse("forbidden_scope", new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`));
+  apiKeyAuth.inc({ outcome: "ok" });
   touchLastUsed(key.id, nowMs);
   return { id: key.id, orgId: key.orgId, scopes: key.scopes };
 }

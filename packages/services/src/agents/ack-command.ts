@@ -1,5 +1,6 @@
 import type { TAckRequest } from "@koi/contracts/agent/ack";
 import { AppError, notFound } from "@koi/core/app-error";
+import { commandAcks } from "@koi/core/metrics/koi-metrics";
 import { prisma } from "@koi/db";
 import { handleDeployAck } from "../workloads/handle-deploy-ack.ts";
 import { lockOrgPlanning, lockWorkload } from "../workloads/lock-rows.ts";
@@ -64,6 +65,7 @@ export async function ackCommand(orgId: string, agentId: string, commandId: stri
         : [];
     return { result: { commandId, status: updated.status, duplicate: false }, wake };
   });
+  if (!result.duplicate) commandAcks.inc({ status: result.status.toLowerCase() });
   await Promise.all(wake.map((id) => publishCommandWakeup(id)));
   return result;
 }

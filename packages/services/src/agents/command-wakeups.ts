@@ -30,21 +30,27 @@ class CommandWakeups {
     for (const resolve of set) resolve();
   }
 
-  /** Resolves when a wake-up for `agentId` arrives, or after `ms`, or when `signal` aborts. */
-  async wait(agentId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when a wake-up for `agentId` arrives (true), or after `ms` or when `signal` aborts
+   * (false).
+   */
+  async wait(agentId: string, ms: number, signal?: AbortSignal): Promise<boolean> {
     await this.start();
-    await new Promise<void>((resolve) => {
+    return new Promise<boolean>((resolve) => {
       const set = this.waiters.get(agentId) ?? new Set();
       this.waiters.set(agentId, set);
-      const done = () => {
+      const finish = (woken: boolean) => {
         clearTimeout(timer);
-        set.delete(done);
+        set.delete(wake);
+        signal?.removeEventListener("abort", quiet);
         if (set.size === 0 && this.waiters.get(agentId) === set) this.waiters.delete(agentId);
-        resolve();
+        resolve(woken);
       };
-      const timer = setTimeout(done, ms);
-      set.add(done);
-      signal?.addEventListener("abort", done, { once: true });
+      const wake = () => finish(true);
+      const quiet = () => finish(false);
+      const timer = setTimeout(quiet, ms);
+      set.add(wake);
+      signal?.addEventListener("abort", quiet, { once: true });
     });
   }
 

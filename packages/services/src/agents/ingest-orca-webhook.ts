@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ORCA_WEBHOOKS, type TOrcaWebhookPath } from "@koi/contracts/orca/webhooks";
 import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { Logger } from "@koi/core/logger";
+import { orcaIngest } from "@koi/core/metrics/koi-metrics";
 import { prisma, type Prisma } from "@koi/db";
 import { enqueueReplans } from "../workloads/replan-workload.ts";
 import { REPLAN_REASON_CODES } from "./record-engine-events.ts";
@@ -98,6 +99,25 @@ export async function ingestOrcaWebhook(
   event: string,
   payload: Record<string, unknown>,
   now = new Date(),
+): Promise<TOrcaIngestResult> {
+  // Event names Orca may add later are stored, but counted as "other": a label per free-text name
+  // would let any sender grow the metric without bound.
+  const label = (orcaWebhookEvents as readonly string[]).includes(event) ? event : "other";
+  try {
+    const result = await ingestOnce(orgId, event, payload, now);
+    orcaIngest.inc({ event: label, result: result.status });
+    return result;
+  } catch (err) {
+    orcaIngest.inc({ event: label, result: "error" });
+    throw err;
+  }
+}
+
+async function ingestOnce(
+  orgId: string,
+  event: string,
+  payload: Record<string, unknown>,
+  now: Date,
 ): Promise<TOrcaIngestResult> {
   const eventId = orcaEventId(event, payload);
   const jobId = typeof payload.job_id === "string" ? payload.job_id : null;

@@ -1,5 +1,7 @@
 import { ZCommand, type TCommand } from "@koi/contracts/agent/commands";
 import { notFound } from "@koi/core/app-error";
+import { commandsIssued } from "@koi/core/metrics/koi-metrics";
+import { currentTraceparent } from "@koi/core/tracing/trace-context";
 import { prisma, type Prisma, type Tx } from "@koi/db";
 import { publishCommandWakeup } from "./command-wakeups.ts";
 
@@ -23,7 +25,7 @@ export async function writeCommand(tx: Tx, input: { orgId: string; assignmentId:
     leaseExpiresAt: new Date().toISOString(),
     payload: input.payload,
   });
-  return tx.command.create({
+  const command = await tx.command.create({
     data: {
       orgId: input.orgId,
       agentId: assignment.agentId,
@@ -31,8 +33,11 @@ export async function writeCommand(tx: Tx, input: { orgId: string; assignmentId:
       type: input.type,
       payload: input.payload as Prisma.InputJsonValue,
       epoch: assignment.epoch,
+      traceparent: currentTraceparent(),
     },
   });
+  commandsIssued.inc({ type: input.type });
+  return command;
 }
 
 export async function issueCommand(input: Parameters<typeof writeCommand>[1]) {

@@ -1,3 +1,5 @@
+import { longPolls, longPollsHeld } from "@koi/core/metrics/koi-metrics";
+import { markInTrace } from "@koi/core/tracing/trace-context";
 import { prisma, type Command } from "@koi/db";
 import { commandWakeups } from "./command-wakeups.ts";
 import { findAgentInOrg } from "./find-agent.ts";
@@ -33,12 +35,34 @@ export async function pollCommands(
 ): Promise<Command[]> {
   await findAgentInOrg(orgId, agentId);
   const deadline = Date.now() + waitSeconds * 1000;
-  for (;;) {
-    const claimed = await claimCommands(agentId);
-    if (claimed.length || Date.now() >= deadline || signal?.aborted) {
-      return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  longPollsHeld.inc();
+  try {
+    for (;;) {
+      const claimed = await claimCommands(agentId);
+      if (claimed.length || Date.now() >= deadline || signal?.aborted) {
+        longPolls.inc({ outcome: claimed.length ? "commands" : signal?.aborted ? "aborted" : "empty" });
+        // The end of each command's trace: the request or job that wrote it → its agent has it.
+        for (const c of claimed)
+          if (c.traceparent)
+            markInTrace(`command ${c.type} received`, c.traceparent, {
+              "koi.command.id": c.id,
+              "koi.command.type": c.type,
+              "koi.agent.id": agentId,
+              "koi.command.attempt": c.attempts,
+            });
+        return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      }
+      // Expired leases are announced by the worker's redelivery sweep, so idle polls can sleep the whole wait.
+      const woken = await commandWakeups().wait(agentId, deadline - Date.now(), signal);
+      // Nothing was announced for this agent: answer empty without one more claim. Thousands of idle
+      // polls ending together would otherwise queue for the database pool at once; a command whose
+      // wake-up was lost (Redis blip) is claimed by the agent's next poll, which follows at once.
+      if (!woken) {
+        longPolls.inc({ outcome: signal?.aborted ? "aborted" : "empty" });
+        return [];
+      }
     }
-    // Expired leases are announced by the worker's redelivery sweep, so idle polls can sleep the whole wait.
-    await commandWakeups().wait(agentId, deadline - Date.now(), signal);
+  } finally {
+    longPollsHeld.dec();
   }
 }

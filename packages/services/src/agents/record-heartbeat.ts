@@ -1,41 +1,34 @@
 import { createHash } from "node:crypto";
 import type { TGpuPool, THeartbeatRequest } from "@koi/contracts/agent/heartbeat";
 import { notFound } from "@koi/core/app-error";
+import { heartbeats } from "@koi/core/metrics/koi-metrics";
 import { prisma, type Prisma } from "@koi/db";
+import { touchAgent, type TTouchedAgent } from "./touch-agents.ts";
 
 export type THeartbeat = Pick<THeartbeatRequest, "assignments"> & {
   inventory: { pools: TGpuPool[] } | null;
   metrics?: THeartbeatRequest["metrics"];
 };
 
-type TTouched = {
-  id: string;
-  status: "ONLINE" | "DEGRADED" | "OFFLINE";
-  inventoryHash: string | null;
-  heartbeatIntervalSeconds: number;
-  clusterId: string;
-};
-
 /**
  * Marks the agent alive, rewrites its GPU pools only when the inventory changed, and tells it
  * which of its assignments are stale (an epoch older than ours) so it can abort them.
- * The common case — same inventory, agent already online — is one UPDATE (this is the hot path:
- * every agent, every interval).
+ * The common case — same inventory, agent already online — is one row of a shared UPDATE
+ * (touchAgent writes concurrent heartbeats together; this is the hot path: every agent, every
+ * interval).
  */
 export async function recordHeartbeat(orgId: string, agentId: string, input: THeartbeat, now = new Date()) {
   const metrics = input.metrics ? JSON.stringify(input.metrics) : null;
-  const [agent] = await prisma.$queryRaw<TTouched[]>`
-    UPDATE "Agent" SET "lastHeartbeatAt" = ${now}, "updatedAt" = ${now}, metrics = COALESCE(${metrics}::jsonb, metrics)
-    WHERE id = ${agentId} AND "orgId" = ${orgId}
-    RETURNING id, status, "inventoryHash", "heartbeatIntervalSeconds", "clusterId"`;
+  const agent = await touchAgent({ orgId, agentId, at: now, metrics });
   if (!agent) throw notFound("No such agent.");
 
   // No inventory this time (engine unreadable): keep the last one.
   const pools = input.inventory?.pools ?? null;
   const inventoryHash = pools ? createHash("sha256").update(JSON.stringify(pools)).digest("hex") : agent.inventoryHash;
   const wasOffline = agent.status !== "ONLINE";
-  if (wasOffline || inventoryHash !== agent.inventoryHash)
-    await applyInventory(orgId, agent, pools, inventoryHash, wasOffline, now);
+  const rewrite = wasOffline || inventoryHash !== agent.inventoryHash;
+  if (rewrite) await applyInventory(orgId, agent, pools, inventoryHash, wasOffline, now);
+  heartbeats.inc({ inventory: rewrite ? "rewritten" : "unchanged" });
 
   let revokedAssignments: { assignmentId: string; epoch: number }[] = [];
   if (input.assignments.length) {
@@ -54,7 +47,7 @@ export async function recordHeartbeat(orgId: string, agentId: string, input: THe
 
 async function applyInventory(
   orgId: string,
-  agent: TTouched,
+  agent: TTouchedAgent,
   pools: TGpuPool[] | null,
   inventoryHash: string | null,
   wasOffline: boolean,

@@ -4,6 +4,7 @@ import { prisma, type Prisma } from "@koi/db";
 import { applyReportToWorkload } from "../workloads/apply-report-to-workload.ts";
 import { progressInRequests } from "../workloads/progress-in-requests.ts";
 import { lockWorkload } from "../workloads/lock-rows.ts";
+import { usageDollars } from "@koi/core/metrics/koi-metrics";
 
 const usageKey = (u: Pick<TUsageLine, "component" | "gpuType">) => `${u.component}|${u.gpuType ?? ""}`;
 
@@ -90,6 +91,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
       await tx.usageRecord.createMany({
         data: deltas.map((d) => ({ orgId, agentId: assignment.agentId, assignmentId, at, ...d })),
       });
+      usageDollars.inc(deltas.reduce((sum, d) => sum + d.costUsd, 0));
     }
     const { usage: _usage, ...metrics } = report;
     await tx.assignment.update({

@@ -13,6 +13,7 @@ import { writeCommand } from "../agents/issue-command.ts";
 import type { TOrgCapacity } from "./build-org-capacity.ts";
 import { largestGroup, workloadSpecFor } from "./workload-inputs.ts";
 import { type TPlacementRecord } from "./read-stored-json.ts";
+import { decisions } from "@koi/core/metrics/koi-metrics";
 
 export function placementFor(
   option: TPlanOption,
@@ -104,6 +105,7 @@ export async function dispatchPlan(
       alternatives: input.alternatives as unknown as Prisma.InputJsonValue,
     },
   });
+  decisions.inc({ kind: input.kind });
   const assignment = await tx.assignment.create({
     data: {
       orgId: workload.orgId,

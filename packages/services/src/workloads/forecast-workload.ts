@@ -19,6 +19,7 @@ import { planOnOrgCapacity } from "./preview-plan.ts";
 import { progressInRequests } from "./progress-in-requests.ts";
 import { remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
 import { withWorkloadLock } from "./with-workload-lock.ts";
+import { decisions, forecasts } from "@koi/core/metrics/koi-metrics";
 
 /** Real seconds between two scale decisions of one workload (the sim's progress is in real time too). */
 export const SCALE_COOLDOWN_SECONDS = 60;
@@ -115,6 +116,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   });
   const iso = (s: number) => (Number.isFinite(s) ? new Date(s * 1000).toISOString() : null);
   const health = forecast.status === "at-risk" ? (now > workload.deadlineAt! ? "LATE" : "AT_RISK") : "ON_TRACK";
+  forecasts.inc({ health: health.toLowerCase() });
   const last = samples[0]!;
   await tx.forecastPoint.create({
     data: {
@@ -233,6 +235,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
       plan: { from: placement.replicas, to: replicas, placement: next } as unknown as Prisma.InputJsonValue,
     },
   });
+  decisions.inc({ kind: kind });
   await writeCommand(tx, {
     orgId: workload.orgId,
     assignmentId: assignment.id,

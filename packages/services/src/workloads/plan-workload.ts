@@ -8,6 +8,7 @@ import { planOnOrgCapacity } from "./preview-plan.ts";
 import { remainingWorkload, selectOptionsFor } from "./workload-inputs.ts";
 import { readSpec, ZPlacementRecord } from "./read-stored-json.ts";
 import { withWorkloadLock } from "./with-workload-lock.ts";
+import { decisions, planningDuration } from "@koi/core/metrics/koi-metrics";
 
 export const WAITING_FOR_CAPACITY = "waiting for capacity";
 
@@ -55,11 +56,13 @@ export async function planLocked(
   const failedPools = failed
     .map((f) => ZPlacementRecord.partial().parse(f.placement).poolId)
     .filter((id): id is string => !!id);
+  const endPlanningTimer = planningDuration.startTimer({ kind: o.kind });
   const { plan, routeReason, org, calibration } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, {
     poolIds: [...failedPools, ...(o.excludePoolIds ?? [])],
     forWorkloadId: workload.id,
     ...(o.calibration ? { calibration: o.calibration } : {}),
   });
+  endPlanningTimer();
   const inputs = {
     ...o.inputs,
     at: o.now.toISOString(),
@@ -119,6 +122,7 @@ export async function planLocked(
         reason: plan.reason,
       },
     });
+    decisions.inc({ kind: o.kind });
     return { outcome: "failed", detail };
   }
   const dispatched = await dispatchPlan(tx, {

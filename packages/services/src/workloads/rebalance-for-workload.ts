@@ -18,6 +18,7 @@ import type { TPauseInputs } from "./resume-paused-workloads.ts";
 import { remainingWorkload, selectOptionsFor, tokensPerRequest } from "./workload-inputs.ts";
 import { readPlacement, readSpec } from "./read-stored-json.ts";
 import { withWorkloadLock } from "./with-workload-lock.ts";
+import { decisions } from "@koi/core/metrics/koi-metrics";
 
 export type TRebalanceOutcome = { outcome: "noop" | "declined" | "rebalanced"; detail: string };
 
@@ -180,6 +181,7 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
           reason: `${pause ? "Paused" : `Shrunk by ${lent} replicas`} for urgent ${urgent.name}; still meets its SLO: ${slack}. ${result.explanation}`,
         },
       });
+      decisions.inc({ kind: "rebalance_pause" });
       wake.push(a.agentId);
     }
     await enqueueViaOutbox(

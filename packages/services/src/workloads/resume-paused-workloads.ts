@@ -4,6 +4,7 @@ import { isEndedAssignmentState } from "@koi/contracts/primitives";
 import type { Prisma, Tx } from "@koi/db";
 import { writeCommand } from "../agents/issue-command.ts";
 import { lockWorkload } from "./lock-rows.ts";
+import { decisions } from "@koi/core/metrics/koi-metrics";
 
 /** `Decision.inputs` of a `rebalance_pause`: who lent what to which urgent workload. */
 const ZPauseInputs = z.looseObject({
@@ -85,6 +86,7 @@ export async function resumePausedWorkloads(tx: Tx, urgentWorkloadId: string, wh
           : `${why}; nothing to resume (the workload or its assignment has ended).`,
       },
     });
+    decisions.inc({ kind: "rebalance_resume" });
   }
   return wake;
 }

@@ -22,6 +22,12 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           >
             Waitlist
           </Link>
+          <a
+            href="/admin/queues"
+            className="font-medium text-zinc-700 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100"
+          >
+            Queues
+          </a>
           <Link
             href="/dashboard"
             className="ml-auto text-muted-foreground hover:text-zinc-900 dark:hover:text-zinc-100"
