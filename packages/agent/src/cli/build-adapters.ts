@@ -44,6 +44,7 @@ export function buildAdapters(config: TAgentCliConfig, logger: TLogger): TEngine
         ? {}
         : { serverlessWorkersMax: config.tuna.serverlessWorkersMax }),
       colocated: config.tuna.colocated,
+      ...(config.tuna.scalingPolicyCommand ? { scalingPolicyCommand: config.tuna.scalingPolicyCommand } : {}),
       ...(config.region ? { region: config.region } : {}),
       logger,
     });
