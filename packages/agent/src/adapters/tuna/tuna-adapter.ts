@@ -35,6 +35,8 @@ export type TTunaAdapterOptions = {
   onDemandPricePerGpuHour?: number;
   serverlessPricePerGpuHour?: number;
   serverlessWorkersMax?: number;
+  /** Most spot replicas the SkyServe service may run (Tuna's default `spot.max_replicas` is 5). */
+  spotMaxReplicas?: number;
   /** Router on the SkyServe controller VM (Tuna bills it nothing) or on its own VM ($0.04/h). */
   colocated?: boolean;
   region?: string;
@@ -291,8 +293,8 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           gpuType: options.gpuType,
           market: "spot",
           ...(options.region ? { region: options.region } : {}),
-          total: options.gpuCount,
-          available: options.gpuCount,
+          total: options.gpuCount * (options.spotMaxReplicas ?? 5),
+          available: options.gpuCount * (options.spotMaxReplicas ?? 5),
           quota: null,
           pricePerGpuHour: prices.spotPerGpuHour || null,
         },
