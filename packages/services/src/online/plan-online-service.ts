@@ -133,7 +133,12 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
         reason: row.reason,
         alternatives: row.alternatives as Prisma.InputJsonValue,
         inputs: { ...row.inputs, assignmentId: assignment.id, samples: rows.length } as Prisma.InputJsonValue,
-        plan: { ...row.plan, policy, from: prev?.policy ?? null } as Prisma.InputJsonValue,
+        plan: {
+          ...row.plan,
+          policy,
+          from: prev?.policy ?? null,
+          summary: describeOnlinePolicy(policy, plan.variant?.gpuType ?? null, plan.serverless?.gpuType ?? null),
+        } as Prisma.InputJsonValue,
       },
     });
     await writeCommand(tx, {
@@ -268,4 +273,16 @@ function engineClockRate(rows: readonly { at: Date; engineAt: Date }[]): number 
 function finiteLatency(l: { ttftP95Ms: number; tpotP95Ms: number }) {
   const f = (x: number) => (Number.isFinite(x) ? x : null);
   return { ttftP95Ms: f(l.ttftP95Ms), tpotP95Ms: f(l.tpotP95Ms) };
+}
+
+/** One line for the decision timeline: what Tuna is told to keep. */
+function describeOnlinePolicy(p: TTunaScalingPolicyWire, spotGpu: string | null, serverlessGpu: string | null): string {
+  const spot =
+    spotGpu && p.spot.max_replicas > 0
+      ? `spot ${p.spot.min_replicas}–${p.spot.max_replicas} × ${spotGpu} at ${p.spot.target_qps} req/s each`
+      : "no spot replicas";
+  const serverless = serverlessGpu
+    ? `serverless ${serverlessGpu} ${p.serverless.workers_min}–${p.serverless.workers_max} workers × ${p.serverless.concurrency} in flight`
+    : "no serverless";
+  return `${spot}; ${serverless}`;
 }
