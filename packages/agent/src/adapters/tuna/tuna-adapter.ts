@@ -295,6 +295,8 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           ...(options.region ? { region: options.region } : {}),
           total: options.gpuCount * (options.spotMaxReplicas ?? 5),
           available: options.gpuCount * (options.spotMaxReplicas ?? 5),
+          // A Tuna deployment serves with one tensor-parallel size: its GPUs per replica.
+          replicaSizes: [options.gpuCount],
           quota: null,
           pricePerGpuHour: prices.spotPerGpuHour || null,
         },
