@@ -118,7 +118,7 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     unmeasuredSpeed: UNMEASURED_SPEED,
   });
 
-  const policy = keepHeadroom(plan.tuna, plan.kind, prev?.policy ?? null);
+  const policy = stabilisePolicy(plan.tuna, plan.kind, prev?.policy ?? null);
   const changed = JSON.stringify(policy) !== JSON.stringify(prev?.policy ?? null);
   const wake: string[] = [];
   let kind: TDecisionKind | undefined;
@@ -231,23 +231,42 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
   };
 }
 
+/** A serverless concurrency within this fraction of the one in force is not worth a command. */
+const CONCURRENCY_TOLERANCE = 0.25;
+
 /**
- * While the planner holds the replicas, a lower ceiling is not worth a command: SkyServe only uses
- * the headroom under a surprise. A higher one is applied at once.
+ * The policy to send, damped so that noise in the speed estimate and the forecast's horizon does
+ * not become a command every minute: while the planner holds the replicas a lower ceiling is kept
+ * (SkyServe only uses the headroom under a surprise; a higher one applies at once), and a small
+ * change of serverless concurrency keeps the one in force.
  */
-function keepHeadroom(
+export function stabilisePolicy(
   next: TTunaScalingPolicyWire,
   kind: string,
   prev: TTunaScalingPolicyWire | null,
 ): TTunaScalingPolicyWire {
-  if (!prev || kind !== "hold") return next;
+  if (!prev) return next;
+  const hold = kind === "hold";
+  const near =
+    Math.abs(next.serverless.concurrency - prev.serverless.concurrency) <=
+    CONCURRENCY_TOLERANCE * prev.serverless.concurrency;
   return {
-    spot: { ...next.spot, max_replicas: Math.max(next.spot.max_replicas, prev.spot.max_replicas) },
-    serverless: { ...next.serverless, workers_max: Math.max(next.serverless.workers_max, prev.serverless.workers_max) },
+    spot: {
+      ...next.spot,
+      max_replicas: hold ? Math.max(next.spot.max_replicas, prev.spot.max_replicas) : next.spot.max_replicas,
+    },
+    serverless: {
+      ...next.serverless,
+      concurrency: near ? prev.serverless.concurrency : next.serverless.concurrency,
+      workers_max: hold
+        ? Math.max(next.serverless.workers_max, prev.serverless.workers_max)
+        : next.serverless.workers_max,
+    },
   };
 }
 
-function decisionKind(
+/** The Decision's kind: the planner's, or for a policy change it called a hold, the direction of capacity. */
+export function decisionKind(
   planned: string,
   feasible: boolean,
   policy: TTunaScalingPolicyWire,
@@ -256,7 +275,14 @@ function decisionKind(
   if (!feasible) return "slo_unreachable";
   if (planned === "initial" || planned === "scale_up" || planned === "scale_down" || planned === "swap") return planned;
   if (!prev) return "initial";
-  return policy.spot.max_replicas >= prev.spot.max_replicas ? "scale_up" : "scale_down";
+  const order: [number, number][] = [
+    [policy.spot.min_replicas, prev.spot.min_replicas],
+    [policy.spot.max_replicas, prev.spot.max_replicas],
+    [policy.serverless.workers_max, prev.serverless.workers_max],
+    [policy.serverless.concurrency, prev.serverless.concurrency],
+  ];
+  const changed = order.find(([a, b]) => a !== b);
+  return changed && changed[0] < changed[1] ? "scale_down" : "scale_up";
 }
 
 /** Engine seconds per real second over the samples (a simulator may run faster than real time). */
