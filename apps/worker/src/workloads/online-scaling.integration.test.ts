@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const pools: TGpuPool[] = [
-  { id: "tuna:spot:L4", gpuType: "L4", market: "spot", total: 6, available: 6, quota: null, pricePerGpuHour: 0.4 },
+  { id: "tuna:spot:L4", gpuType: "L4", market: "spot", total: 24, available: 24, quota: null, pricePerGpuHour: 0.4 },
   {
     id: "tuna:serverless:modal:L4",
     gpuType: "L4",
@@ -83,6 +83,8 @@ describe("online service scaling through the worker", () => {
   it("samples → plan-online-services → Decision + set_scaling; a sustained breach → scale up, AT_RISK, notification", async () => {
     const { org, agentId } = await orgWithAgent(pools);
     orgsMade.push(org.id);
+    // This test sends no heartbeats: a long interval keeps the liveness sweep from taking the agent offline.
+    await prisma.agent.update({ where: { id: agentId }, data: { heartbeatIntervalSeconds: 3600 } });
     const w = await submitWorkload({
       orgId: org.id,
       actorUserId: null,
@@ -170,7 +172,13 @@ describe("online service scaling through the worker", () => {
       () => prisma.decision.findFirst({ where: { workloadId: w.id, kind: "scale_up" } }),
       30_000,
       "a scale-up decision",
-    );
+    ).catch(async (error: unknown) => {
+      const seen = await prisma.decision.findMany({
+        where: { workloadId: w.id },
+        select: { kind: true, reason: true },
+      });
+      throw new Error(`${String(error)}; decisions: ${JSON.stringify(seen)}`);
+    });
     const commands = await prisma.command.findMany({
       where: { assignmentId: assignment.id, type: "set_scaling" },
       orderBy: { createdAt: "asc" },

@@ -10,21 +10,29 @@ const SERVERLESS_COLD_START_SECONDS = 30;
 
 /**
  * The pools an online service's Tuna deployment can scale on: the VM and serverless pools of the
- * agent that runs it, with the GPUs the service already holds counted as its own.
+ * agent that runs it. The planner counts the service's running replicas as its own, so its pool's
+ * `available` leaves them out; the org's capacity left out the placement's GPUs instead, which
+ * are given back first. Replicas beyond the pool (SkyServe ran more than it may) are capped.
  */
 export async function onlineCapacity(
   tx: Tx,
   orgId: string,
   agentId: string,
   placement: TPlacementRecord,
-): Promise<{ pools: TVmPool[]; serverless: TServerlessOffer[]; spotGpu: string | null }> {
+  runningReplicas: number,
+): Promise<{ pools: TVmPool[]; serverless: TServerlessOffer[]; spotGpu: string | null; currentReplicas: number }> {
   const org = await buildOrgCapacity(orgId, { db: tx, engine: "tuna" });
-  const mine = org.capacity.pools
-    .filter((p) => org.owners[p.id]?.agentId === agentId)
-    .map((p) => (p.id === placement.poolId ? { ...p, available: p.available + placement.gpus } : p));
+  const mine = org.capacity.pools.filter((p) => org.owners[p.id]?.agentId === agentId);
+  const own = mine.find((p) => p.id === placement.poolId);
+  const ownGpus = own ? own.available + placement.gpus : 0;
+  const currentReplicas = Math.min(runningReplicas, Math.floor(ownGpus / Math.max(1, placement.tp)));
   const pools: TVmPool[] = mine
     .filter((p) => p.market !== "serverless")
-    .map((p) => ({ ...p, ...(p.market === "spot" ? { preemptionRatePerHour: SPOT_PREEMPTION_PER_HOUR } : {}) }));
+    .map((p) => ({
+      ...p,
+      ...(p === own ? { available: Math.max(0, ownGpus - currentReplicas * placement.tp) } : {}),
+      ...(p.market === "spot" ? { preemptionRatePerHour: SPOT_PREEMPTION_PER_HOUR } : {}),
+    }));
   const serverless: TServerlessOffer[] = mine
     .filter((p) => p.market === "serverless")
     .map((p) => ({
@@ -32,7 +40,12 @@ export async function onlineCapacity(
       gpuType: p.gpuType,
       pricePerGpuHour: p.pricePerGpuHour,
       coldStartSeconds: SERVERLESS_COLD_START_SECONDS,
-      maxWorkers: Math.max(1, p.available),
+      maxWorkers: Math.max(1, p === own ? ownGpus : p.available),
     }));
-  return { pools, serverless, spotGpu: pools.find((p) => p.market === "spot")?.gpuType ?? null };
+  return {
+    pools,
+    serverless,
+    spotGpu: pools.find((p) => p.market === "spot")?.gpuType ?? null,
+    currentReplicas: own && own.market !== "serverless" ? currentReplicas : 0,
+  };
 }

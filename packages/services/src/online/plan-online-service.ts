@@ -87,7 +87,13 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     expectedRps: spec.requestsPerSecond,
   });
   const placement = readPlacement(assignment);
-  const { pools, serverless, spotGpu } = await onlineCapacity(tx, workload.orgId, assignment.agentId, placement);
+  const { pools, serverless, spotGpu, currentReplicas } = await onlineCapacity(
+    tx,
+    workload.orgId,
+    assignment.agentId,
+    placement,
+    latest?.spotReplicas ?? (prev?.state?.replicas as number | undefined) ?? 0,
+  );
   const service = {
     model: spec.model,
     ...(spec.precision ? { precision: spec.precision } : {}),
@@ -112,7 +118,7 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     serverless,
     now: engineNow,
     ...(state ? { state } : {}),
-    currentReplicas: latest?.spotReplicas ?? state?.replicas ?? 0,
+    currentReplicas,
     speed: speed.table,
     speedSd: speed.logSd,
     unmeasuredSpeed: UNMEASURED_SPEED,
@@ -141,6 +147,14 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
         } as Prisma.InputJsonValue,
       },
     });
+    // Koi's view of the GPUs the service holds: what SkyServe may run under the new policy.
+    if (plan.variant?.poolId === placement.poolId) {
+      const replicas = Math.max(1, policy.spot.max_replicas);
+      await tx.assignment.update({
+        where: { id: assignment.id },
+        data: { placement: { ...placement, replicas, gpus: replicas * placement.tp } as Prisma.InputJsonValue },
+      });
+    }
     await writeCommand(tx, {
       orgId: workload.orgId,
       assignmentId: assignment.id,
