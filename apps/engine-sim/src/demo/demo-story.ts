@@ -57,7 +57,7 @@ export const DEMO_STORY: TStoryStep[] = [
     label: "(d)",
     atSeconds: 10,
     expect:
-      "An online chat service on Tuna whose day runs in ten minutes: Koi forecasts its load and sets Tuna's scaling policy, down to one spot L4 for the night and up to five or six for the afternoon peak (its workload page: rate and forecast band, p95s against the targets, replicas, decisions).",
+      "An online chat service on Tuna whose day runs in ten minutes: Koi forecasts its load and sets Tuna's scaling policy, down to two or three spot L4s for the night and up to seven or eight for the afternoon peak (its workload page: rate and forecast band, p95s against the targets, replicas, decisions).",
     submission: {
       name: "Support chat (online)",
       kind: "online",
