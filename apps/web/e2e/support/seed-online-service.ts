@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { prisma } from "@koi/db";
+import { seedAgent } from "./seed-agent.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -12,27 +12,11 @@ const HOUR = 60 * MIN;
  * so the worker's online sweep leaves it as it is.
  */
 export async function seedOnlineService(orgId: string, now = new Date()) {
-  const cluster = await prisma.cluster.create({
-    data: {
-      orgId,
-      name: `tuna-${randomBytes(3).toString("hex")}`,
-      kind: "cloud",
-      provider: "aws",
-      region: "us-east-1",
-    },
-  });
-  const agent = await prisma.agent.create({
-    data: {
-      orgId,
-      clusterId: cluster.id,
-      instanceId: `e2e-${randomBytes(6).toString("hex")}`,
-      engine: "tuna",
-      version: "0.1.0",
-      capabilities: ["spot", "serverless", "routing"],
-      status: "ONLINE",
-      lastHeartbeatAt: now,
-      heartbeatIntervalSeconds: 3600,
-    },
+  const { cluster, agent } = await seedAgent(orgId, {
+    engine: "tuna",
+    capabilities: ["spot", "serverless", "routing"],
+    clusterPrefix: "tuna",
+    now,
   });
   const pool = await prisma.gpuPool.create({
     data: {

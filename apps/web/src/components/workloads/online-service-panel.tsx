@@ -6,6 +6,7 @@ import { ChartFigure } from "@/components/charts/chart-figure";
 import { formatNumber, formatUsd, formatUsdPerHour } from "@/lib/format";
 import { clockTime } from "./forecast-series";
 import { describeService, tableRows, type TOnlineView } from "./online-series";
+import { Stat } from "./stat";
 
 // recharts is fetched when a chart scrolls into view (ChartFigure), not with the page.
 const RateChart = dynamic(() => import("./online-charts").then((m) => m.RateChart), { ssr: false });
@@ -162,15 +163,6 @@ export function OnlineServicePanel({ view }: { view: TOnlineView }) {
           </EmptyState>
         </Card>
       )}
-    </div>
-  );
-}
-
-function Stat({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-muted-foreground">{label}</dt>
-      <dd className="font-medium tabular-nums">{children}</dd>
     </div>
   );
 }

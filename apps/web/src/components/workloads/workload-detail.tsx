@@ -14,6 +14,7 @@ import { CancelWorkloadButton, WORKLOAD_STATUS_ID } from "./cancel-workload-butt
 import { DecisionTimeline } from "./decision-timeline";
 import { clockTime, describeForecast, samplePoints } from "./forecast-series";
 import { OnlineServicePanel } from "./online-service-panel";
+import { Stat } from "./stat";
 import { HealthBadge, ProgressBar, StatusBadge } from "./workload-badges";
 
 // recharts is fetched when the chart scrolls into view (ChartFigure), not with the page.
@@ -295,15 +296,6 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
           </p>
         )}
       </Card>
-    </div>
-  );
-}
-
-function Stat({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-muted-foreground">{label}</dt>
-      <dd className="font-medium tabular-nums">{children}</dd>
     </div>
   );
 }
