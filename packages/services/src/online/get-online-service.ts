@@ -13,6 +13,8 @@ const MAX_ROWS = 6_000;
  * million tokens cost over the window. null for batch work.
  */
 export async function getOnlineService(workload: Workload, now = new Date()) {
+  // Only an online workload's spec is read: a batch page must not depend on this view.
+  if (workload.kind !== "online") return null;
   const spec = readSpec(workload);
   if (spec.kind !== "online") return null;
   const rows = (
