@@ -242,10 +242,12 @@ if [[ $DEMO == 1 ]]; then
   AGENT_DIR="$KOI_ROOT/.koi/demo/agents"
   mkdir -p "$AGENT_DIR"
   # Two Orca clusters (orca-east: 16 H100 spot, running at 0.3× the perf model; orca-west: 8 A100
-  # on-demand) and one Tuna service (on orca-east's simulator port 8080).
+  # on-demand) and one Tuna chat service (:8080) whose day of traffic runs 144× real time, so a
+  # night and an afternoon peak pass in ten minutes.
   # A fresh seed per start: the simulators' Orca job and event ids must not repeat the previous
   # run's, which Koi (event dedup, idempotency keys) and the agents' saved state still know.
   start_process sim-east apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-east@127.0.0.1:8091" node --import tsx src/cli.ts --config demo/orca-east.json --seed "$RANDOM"
+  start_process sim-tuna apps/engine-sim node --import tsx src/cli.ts --config demo/tuna-chat.json --seed "$RANDOM"
   start_process sim-west apps/engine-sim env KOI_SERVICE_URL="http://orca:demo-west@127.0.0.1:8092" node --import tsx src/cli.ts --config demo/orca-west.json --seed "$RANDOM"
   start_process agent-east "$KOI_ROOT" env KOI_API_KEY="$(demo_key orca-east)" KOI_WEBHOOK_SECRET=demo-east \
     node packages/agent/bin/koi-agent.mjs --koi-url "http://localhost:$WEB_PORT" --engine orca --engine-url http://127.0.0.1:26336 \
@@ -255,7 +257,8 @@ if [[ $DEMO == 1 ]]; then
     --webhook-port 8092 --cluster-name orca-west --region us-west-2 --spool-dir "$AGENT_DIR/orca-west"
   start_process agent-tuna "$KOI_ROOT" env KOI_API_KEY="$(demo_key tuna)" \
     node packages/agent/bin/koi-agent.mjs --koi-url "http://localhost:$WEB_PORT" --engine tuna --engine-url http://127.0.0.1:8080 \
-    --tuna-gpu L4 --tuna-gpu-count 1 --tuna-serverless-provider modal --cluster-name tuna-chat --region us-east-1 --spool-dir "$AGENT_DIR/tuna"
+    --tuna-gpu L4 --tuna-gpu-count 1 --tuna-serverless-provider modal --tuna-spot-max-replicas 8 --report-interval 5 \
+    --cluster-name tuna-chat --region us-east-1 --spool-dir "$AGENT_DIR/tuna"
   wait_http "the simulated Orca (east)" "http://127.0.0.1:26336/health" 60
   wait_http "the simulated Orca (west)" "http://127.0.0.1:26337/health" 60
   start_process demo apps/engine-sim node --import tsx src/demo/run-demo-scenario.ts --koi-url "http://localhost:$WEB_PORT" --keys "$KOI_ROOT/.koi/demo/keys.json"
@@ -289,7 +292,7 @@ rule
 row "Demo login       demo@koi.local / koi-demo-2026    owner of Acme AI"
 row "Staff login      staff@koi.local / koi-staff-2026  staff, /admin/waitlist"
 if [[ $DEMO == 1 ]]; then
-  row "Demo             2 Orca clusters + 1 Tuna service (engine-sim), 3 koi-agents;"
+  row "Demo             2 Orca clusters + 1 Tuna chat service (engine-sim), 3 koi-agents;"
   row "                 the story plays as [demo] lines: Fleet, Workloads and Costs pages"
 fi
 row "Logs             .koi/logs/<name>.log"

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { ZTunaScalingPolicy } from "@koi/contracts";
 
 const range = z
   .tuple([z.number().min(0), z.number().min(0)])
@@ -96,6 +97,28 @@ export const ZTunaSimConfig = z.strictObject({
   maxConcurrentRequests: z.number().int().min(1).default(100),
   /** In-process Poisson load through the router (requests per simulated second); 0 = none. */
   syntheticRequestsPerSecond: z.number().min(0).default(0),
+  /**
+   * A day of chat traffic served inside the simulator (not over HTTP, so a compressed day stays
+   * cheap): Poisson arrivals at a rate that follows a cosine from `troughRps` to `peakRps` at
+   * `peakHour`, the curve starting at `startHour` when the simulator starts.
+   */
+  dailyLoad: z
+    .strictObject({
+      peakRps: z.number().positive().max(10_000),
+      troughRps: z.number().min(0).max(10_000),
+      peakHour: z.number().min(0).max(24).default(14),
+      startHour: z.number().min(0).max(24).default(20),
+      avgInputTokens: z.number().int().min(1).max(1_000_000).default(800),
+      avgOutputTokens: z.number().int().min(1).max(100_000).default(200),
+    })
+    .refine((d) => d.troughRps <= d.peakRps, { error: "troughRps must be <= peakRps" })
+    .nullable()
+    .default(null),
+  /**
+   * Tuna's scaling policy at start; null = `tuna deploy`'s defaults (spot 0–5 replicas at 10 QPS,
+   * serverless concurrency 32 on one worker) with the delays above.
+   */
+  scalingPolicy: ZTunaScalingPolicy.nullable().default(null),
 });
 export type TTunaSimConfig = z.infer<typeof ZTunaSimConfig>;
 

@@ -7,6 +7,7 @@ import { OrcaEngine } from "./orca/orca-engine.ts";
 import { createOrcaOutbox } from "./orca/orca-outbox.ts";
 import { TunaBackends } from "./tuna/tuna-backends.ts";
 import { createTunaHandler } from "./tuna/tuna-http.ts";
+import { TunaDailyLoad } from "./tuna/tuna-daily-load.ts";
 import { TunaRouter } from "./tuna/tuna-router.ts";
 
 export type TEngineSim = {
@@ -15,7 +16,7 @@ export type TEngineSim = {
   orcaUrl: string;
   tunaUrl: string;
   orca: OrcaEngine;
-  tuna: { router: TunaRouter; backends: TunaBackends };
+  tuna: { router: TunaRouter; backends: TunaBackends; dailyLoad: TunaDailyLoad | null };
   close: () => Promise<void>;
 };
 
@@ -61,7 +62,20 @@ export async function startEngineSim(
     allowHealthNoAuth: config.tuna.allowHealthNoAuth,
   });
 
-  const tick = setInterval(() => orca.advanceTo(clock.now()), config.tickMs);
+  const dailyLoad = config.tuna.dailyLoad
+    ? new TunaDailyLoad(config.tuna.dailyLoad, router, backends, random.fork("tuna-daily-load"), clock.now())
+    : null;
+  let watchedReady = 0;
+  const tick = setInterval(() => {
+    const now = clock.now();
+    orca.advanceTo(now);
+    dailyLoad?.advance(now);
+    backends.pool.autoscale(now);
+    // replica_watcher.sh: the controller pushes SkyServe's READY count to the router (here when it changes).
+    const ready = backends.pool.ready(now);
+    if (ready !== watchedReady) router!.setSpotReplicas(ready);
+    watchedReady = ready;
+  }, config.tickMs);
   tick.unref?.();
 
   let load: NodeJS.Timeout | null = null;
@@ -100,7 +114,7 @@ export async function startEngineSim(
     orcaUrl: orcaServer.url,
     tunaUrl: tunaServer.url,
     orca,
-    tuna: { router, backends },
+    tuna: { router, backends, dailyLoad },
     async close() {
       clearInterval(tick);
       if (load) clearTimeout(load);

@@ -25,6 +25,7 @@ function fakeHandlers() {
     "notify-org": vi.fn(async () => undefined),
     "forecast-workloads": vi.fn(async () => undefined),
     "reconcile-workloads": vi.fn(async () => undefined),
+    "plan-online-services": vi.fn(async () => undefined),
   } satisfies TJobHandlers;
 }
 

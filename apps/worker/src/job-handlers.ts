@@ -5,6 +5,7 @@ import { sendWaitlistConfirmation } from "./email/send-waitlist-confirmation.ts"
 import { sweepExpiredLeases, sweepOfflineAgents } from "./agents/sweep-agents.ts";
 import type { TJobHandler } from "./job-context.ts";
 import { notifyOrg } from "./workloads/notify-org.ts";
+import { sweepOnlineServices } from "./workloads/online-jobs.ts";
 import {
   runCompleteWorkload,
   runPlanWorkload,
@@ -30,4 +31,5 @@ export const jobHandlers: TJobHandlers = {
   "notify-org": notifyOrg,
   "forecast-workloads": sweepForecasts,
   "reconcile-workloads": sweepReconcile,
+  "plan-online-services": sweepOnlineServices,
 };

@@ -97,6 +97,15 @@ export const jobCatalog = {
     concurrency: 1,
     repeatEveryMs: 5_000,
   },
+  // Online services: a capacity decision per service with a report since its last one.
+  "plan-online-services": {
+    queue: "system",
+    payload: z.object({}).strict(),
+    attempts: 1,
+    backoffMs: 1_000,
+    concurrency: 1,
+    repeatEveryMs: 10_000,
+  },
   "reconcile-workloads": {
     queue: "system",
     payload: z.object({}).strict(),

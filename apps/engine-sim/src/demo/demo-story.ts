@@ -57,16 +57,17 @@ export const DEMO_STORY: TStoryStep[] = [
     label: "(d)",
     atSeconds: 10,
     expect:
-      "An online service on Tuna: serverless serves while spot boots, then spot carries the load (Costs page: spot/serverless split and savings).",
+      "An online chat service on Tuna whose day runs in ten minutes: Koi forecasts its load and sets Tuna's scaling policy, down to two or three spot L4s for the night and up to seven or eight for the afternoon peak (its workload page: rate and forecast band, p95s against the targets, replicas, decisions).",
     submission: {
       name: "Support chat (online)",
       kind: "online",
       model: "meta-llama/Llama-3.1-8B-Instruct",
-      requestsPerSecond: 0.4,
-      avgInputTokens: 800,
-      avgOutputTokens: 200,
+      // The afternoon peak of the simulator's daily curve (demo/tuna-chat.json).
+      requestsPerSecond: 8,
+      avgInputTokens: 400,
+      avgOutputTokens: 150,
       ttftP95Ms: 2000,
-      tpotP95Ms: 100,
+      tpotP95Ms: 150,
     },
   },
   {

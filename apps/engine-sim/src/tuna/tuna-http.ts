@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ZTunaScalingPolicy } from "@koi/contracts";
 import { readJson, sendJson, sendText } from "../http-kit.ts";
 import type { TunaBackends } from "./tuna-backends.ts";
 import type { TunaRouter } from "./tuna-router.ts";
@@ -67,6 +68,21 @@ export function createTunaHandler(
       }
       router.setSpotReplicas(body.replicas);
       return sendJson(res, 200, { ok: true });
+    }
+    if (path === "/router/scaling-policy") {
+      // Not a Tuna endpoint: Tuna takes its scaling policy at `tuna deploy --scaling-policy`. The
+      // simulator accepts the same policy here (Tuna's keys, integers, no unknown keys) so Koi's
+      // agent can change it on a running service, as it would through the command it is given.
+      if (!authorised(req)) return sendText(res, 401, "unauthorized");
+      if (method === "GET") return sendJson(res, 200, backends.policy());
+      if (method !== "POST") return sendText(res, 405, "Method Not Allowed");
+      const parsed = ZTunaScalingPolicy.safeParse(await readJson(req).catch(() => undefined));
+      if (!parsed.success)
+        return sendJson(res, 422, {
+          detail: parsed.error.issues.map((i) => ({ loc: ["body", ...i.path.map(String)], msg: i.message })),
+        });
+      backends.setPolicy(parsed.data);
+      return sendJson(res, 200, { status: "ok", policy: backends.policy() });
     }
     return router.proxy(req, res, authorised(req));
   };

@@ -29,6 +29,7 @@ export class TunaRouter {
   serverlessUrl: string;
   spotUrl: string;
   serverlessToken = "";
+  spotReplicas = 0;
   lastProbeTs: number | null = null;
   lastProbeErr = false;
   readonly startedAt: number;
@@ -99,7 +100,38 @@ export class TunaRouter {
     this.schedulePoke();
   }
 
+  /**
+   * The backend a request arriving now goes to, as `proxy` chooses it (idle timeout first; a
+   * request sent to serverless while spot is cold starts warming); null when none is configured.
+   */
+  choose(now: number, traffic: boolean): "spot" | "serverless" | null {
+    if (!traffic) return this.state === "ready" && this.spotUrl ? "spot" : this.serverlessUrl ? "serverless" : null;
+    if (
+      this.state === "ready" &&
+      this.lastTraffic !== null &&
+      now - this.lastTraffic > this.config.downscaleDelaySeconds
+    )
+      this.transition("cold", "idle timeout");
+    this.lastTraffic = now;
+    if (this.state === "ready" && this.spotUrl) return "spot";
+    if (!this.serverlessUrl) return null;
+    if (this.state === "cold" && this.spotUrl) this.transition("warming", "request routed to serverless");
+    return "serverless";
+  }
+
+  spotFailed(why: string): void {
+    this.transition("cold", why, true);
+  }
+
+  /** Requests served by the simulator's own load (not proxied): counted as routed ones are. */
+  counted(backend: "spot" | "serverless", n: number, busySeconds: number): void {
+    for (let i = 0; i < n; i++) this.count(backend);
+    if (backend === "spot") this.stats.gpuSecondsSpot += busySeconds;
+    else this.stats.gpuSecondsServerless += busySeconds;
+  }
+
   setSpotReplicas(replicas: number): void {
+    this.spotReplicas = replicas;
     if (replicas === 0 && this.state === "ready") this.transition("cold", "spot-replicas reported 0");
     else if (replicas > 0 && this.state !== "ready") this.transition("ready", `spot-replicas reported ${replicas}`);
   }
@@ -135,6 +167,9 @@ export class TunaRouter {
       serverless_base_url: this.serverlessUrl,
       skyserve_base_url: this.spotUrl,
       route_stats: this.routeStats(),
+      // Not in Tuna's /router/health: the READY count replica_watcher.sh last pushed to
+      // /router/spot-replicas, exposed by the simulator so reports can show the replicas.
+      spot_replicas: this.spotReplicas,
     };
   }
 
@@ -188,17 +223,10 @@ export class TunaRouter {
     }
     this.inFlight += 1;
     try {
-      const now = this.clock.now();
-      if (
-        this.state === "ready" &&
-        this.lastTraffic !== null &&
-        now - this.lastTraffic > this.config.downscaleDelaySeconds
-      )
-        this.transition("cold", "idle timeout");
-      this.lastTraffic = now;
+      const backend = this.choose(this.clock.now(), true);
       const body = await readBody(req);
       const pathAndQuery = sanitize(req.url ?? "/");
-      if (this.state === "ready" && this.spotUrl) {
+      if (backend === "spot") {
         this.count("spot");
         try {
           const response = await this.forward(req, body, "spot", pathAndQuery);

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { prisma } from "@koi/db";
+import { seedAgent } from "./seed-agent.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -11,22 +11,11 @@ const HOUR = 60 * MIN;
  * costs, fleet and workload pages have charts and tables to show.
  */
 export async function seedRunningWorkload(orgId: string, now = new Date()) {
-  const cluster = await prisma.cluster.create({
-    data: { orgId, name: `e2e-${randomBytes(3).toString("hex")}`, kind: "cloud", provider: "aws", region: "us-east-1" },
-  });
-  const agent = await prisma.agent.create({
-    data: {
-      orgId,
-      clusterId: cluster.id,
-      instanceId: `e2e-${randomBytes(6).toString("hex")}`,
-      engine: "sim",
-      version: "0.1.0",
-      capabilities: ["spot"],
-      status: "ONLINE",
-      lastHeartbeatAt: now,
-      // Long, so the liveness sweep does not mark it offline mid-test.
-      heartbeatIntervalSeconds: 3600,
-    },
+  const { cluster, agent } = await seedAgent(orgId, {
+    engine: "sim",
+    capabilities: ["spot"],
+    clusterPrefix: "e2e",
+    now,
   });
   const pool = await prisma.gpuPool.create({
     data: {

@@ -43,7 +43,9 @@ export function buildAdapters(config: TAgentCliConfig, logger: TLogger): TEngine
       ...(config.tuna.serverlessWorkersMax === undefined
         ? {}
         : { serverlessWorkersMax: config.tuna.serverlessWorkersMax }),
+      ...(config.tuna.spotMaxReplicas === undefined ? {} : { spotMaxReplicas: config.tuna.spotMaxReplicas }),
       colocated: config.tuna.colocated,
+      ...(config.tuna.scalingPolicyCommand ? { scalingPolicyCommand: config.tuna.scalingPolicyCommand } : {}),
       ...(config.region ? { region: config.region } : {}),
       logger,
     });

@@ -11,7 +11,14 @@ const ZTuna = z.strictObject({
   onDemandPricePerGpuHour: z.coerce.number().min(0).optional(),
   serverlessPricePerGpuHour: z.coerce.number().min(0).optional(),
   serverlessWorkersMax: z.coerce.number().int().min(1).optional(),
+  spotMaxReplicas: z.coerce.number().int().min(1).optional(),
   colocated: z.boolean().default(true),
+  /** Command that re-applies Tuna's scaling policy from a file, `{file}` where the path goes (split on spaces). */
+  scalingPolicyCommand: z
+    .string()
+    .min(1)
+    .transform((s) => s.trim().split(/\s+/))
+    .optional(),
 });
 
 export const ZAgentCliConfig = z.strictObject({
@@ -62,6 +69,8 @@ const FLAGS: Record<string, string> = {
   "--tuna-on-demand-price": "tuna.onDemandPricePerGpuHour",
   "--tuna-serverless-price": "tuna.serverlessPricePerGpuHour",
   "--tuna-workers-max": "tuna.serverlessWorkersMax",
+  "--tuna-spot-max-replicas": "tuna.spotMaxReplicas",
+  "--tuna-scaling-policy-command": "tuna.scalingPolicyCommand",
 };
 
 export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|sim --engine-url URL [options]
@@ -74,6 +83,8 @@ export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|s
   --cluster-name/--cluster-kind/--provider/--region   how Koi labels this cluster
   --tuna-url URL --tuna-key KEY   (engine sim) the simulated Tuna router
   --tuna-gpu, --tuna-gpu-count, --tuna-serverless-provider, --tuna-spot-price, --tuna-serverless-price
+  --tuna-spot-max-replicas N   most spot replicas Koi may ask SkyServe for (default 5)
+  --tuna-scaling-policy-command "CMD {file}"   how set_scaling reaches Tuna (re-applies a scaling-policy file)
   --config FILE             JSON with the same settings (camelCase), flags win
   --log-level debug|info|warn|error`;
 

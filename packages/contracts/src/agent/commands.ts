@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZEpoch, ZGpuType, ZId, ZIsoDateTime, ZMarket, ZPipelineParallel, ZTensorParallel } from "../primitives.ts";
 import { named } from "../registry.ts";
+import { ZTunaScalingPolicy } from "../tuna/scaling-policy.ts";
 
 const tokens = z.number().int().min(1).max(10_000_000);
 
@@ -113,6 +114,13 @@ const ZSetRoutingPayload = z
     error: "set_routing needs at least one of serverlessUrl, spotUrl, serverlessAuthTokenRef",
   });
 
+const ZSetScalingPayload = z.strictObject({
+  /** Tuna's scaling policy as Koi planned it; applied whole (declarative, so redelivery is harmless). */
+  policy: ZTunaScalingPolicy,
+  /** The Decision that chose it. */
+  decisionId: ZId,
+});
+
 const ZEmptyPayload = z.strictObject({});
 
 const commandBase = {
@@ -139,6 +147,10 @@ export const ZSetRoutingCommand = named(
   "SetRoutingCommand",
   z.strictObject({ type: z.literal("set_routing"), ...commandBase, payload: ZSetRoutingPayload }),
 );
+export const ZSetScalingCommand = named(
+  "SetScalingCommand",
+  z.strictObject({ type: z.literal("set_scaling"), ...commandBase, payload: ZSetScalingPayload }),
+);
 export const ZPauseCommand = named(
   "PauseCommand",
   z.strictObject({ type: z.literal("pause"), ...commandBase, payload: ZEmptyPayload }),
@@ -159,6 +171,7 @@ export const ZCommand = named(
     ZScaleCommand,
     ZSwapCommand,
     ZSetRoutingCommand,
+    ZSetScalingCommand,
     ZPauseCommand,
     ZResumeCommand,
     ZStopCommand,
@@ -170,11 +183,13 @@ export type TDeployCommand = z.infer<typeof ZDeployCommand>;
 export type TScaleCommand = z.infer<typeof ZScaleCommand>;
 export type TSwapCommand = z.infer<typeof ZSwapCommand>;
 export type TSetRoutingCommand = z.infer<typeof ZSetRoutingCommand>;
+export type TSetScalingCommand = z.infer<typeof ZSetScalingCommand>;
 export const COMMAND_TYPES = [
   "deploy",
   "scale",
   "swap",
   "set_routing",
+  "set_scaling",
   "pause",
   "resume",
   "stop",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZAssignmentState, ZEpoch, ZGpuType, ZIsoDateTime } from "../primitives.ts";
 import { named } from "../registry.ts";
+import { ZOnlineSample } from "./online-sample.ts";
 
 const nonNegative = z.number().min(0).max(1e15);
 const latencyMs = z.number().min(0).max(86_400_000);
@@ -68,6 +69,8 @@ export const ZAssignmentReport = named(
     routing: z
       .strictObject({ spotState: z.enum(["cold", "warming", "ready"]), pctSpot: z.number().min(0).max(100) })
       .optional(),
+    /** Online services: what the service did since the previous report. */
+    online: ZOnlineSample.optional(),
     usage: z.array(ZUsageLine).max(64),
   }),
 );

@@ -44,6 +44,8 @@ export const ZTunaRouterHealth = named(
     serverless_base_url: z.string(),
     skyserve_base_url: z.string(),
     route_stats: ZTunaRouteStatsFull,
+    /** Koi's simulator only: the READY spot replicas the controller last pushed to /router/spot-replicas. */
+    spot_replicas: count.optional(),
   }),
 );
 export type TTunaRouterHealth = z.infer<typeof ZTunaRouterHealth>;

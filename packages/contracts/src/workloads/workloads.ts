@@ -49,6 +49,8 @@ export const ZDecisionKind = z.enum([
   "rebalance_pause",
   "rebalance_resume",
   "replan",
+  // Online services: no pool can meet a target; the plan names it and the best achievable.
+  "slo_unreachable",
 ]);
 export type TDecisionKind = z.infer<typeof ZDecisionKind>;
 

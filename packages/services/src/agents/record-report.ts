@@ -1,6 +1,7 @@
 import type { TAssignmentReport, TUsageLine } from "@koi/contracts/agent/reports";
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma, type Prisma } from "@koi/db";
+import { recordOnlineSample } from "../online/record-online-sample.ts";
 import { applyReportToWorkload } from "../workloads/apply-report-to-workload.ts";
 import { progressInRequests } from "../workloads/progress-in-requests.ts";
 import { lockWorkload } from "../workloads/lock-rows.ts";
@@ -104,6 +105,15 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         latestMetrics: metrics as unknown as Prisma.InputJsonValue,
       },
     });
+    if (owner?.workloadId && report.online)
+      await recordOnlineSample(tx, {
+        orgId,
+        workloadId: owner.workloadId,
+        assignmentId,
+        at,
+        sample: report.online,
+        costUsd: deltas.reduce((sum, d) => sum + d.costUsd, 0),
+      });
     if (owner?.workloadId) await applyReportToWorkload(tx, owner.workloadId, assignmentId, report);
     return { accepted: true, duplicate: false };
   });

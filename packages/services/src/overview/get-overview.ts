@@ -27,6 +27,8 @@ export const ZOverview = z.object({
     late: z.number(),
     unknown: z.number(),
     active: z.number(),
+    /** Online services among the active workloads, judged against their latency SLO. */
+    services: z.object({ active: z.number(), withinSlo: z.number(), atRisk: z.number() }),
   }),
   asOf: z.date(),
 });
@@ -52,7 +54,7 @@ export async function getOverview(orgId: string, now = new Date()): Promise<TOve
       _sum: { costUsd: true, seconds: true },
     }),
     prisma.workload.groupBy({
-      by: ["health"],
+      by: ["health", "kind"],
       where: { orgId, status: { notIn: [...TERMINAL_WORKLOAD_STATUSES] } },
       _count: { _all: true },
     }),
@@ -67,7 +69,8 @@ export async function getOverview(orgId: string, now = new Date()): Promise<TOve
       costUsd: g._sum.costUsd ?? 0,
     })),
   );
-  const count = (h: string) => health.find((x) => x.health === h)?._count._all ?? 0;
+  const count = (h: string, kind?: string) =>
+    health.filter((x) => x.health === h && (!kind || x.kind === kind)).reduce((s, x) => s + x._count._all, 0);
   return {
     hasData: agents > 0 || workloads > 0 || monthGroups.length > 0,
     gpusInUse,
@@ -81,6 +84,11 @@ export async function getOverview(orgId: string, now = new Date()): Promise<TOve
       late: count("LATE"),
       unknown: count("UNKNOWN"),
       active: health.reduce((s, h) => s + h._count._all, 0),
+      services: {
+        active: health.filter((h) => h.kind === "online").reduce((s, h) => s + h._count._all, 0),
+        withinSlo: count("ON_TRACK", "online"),
+        atRisk: count("AT_RISK", "online"),
+      },
     },
     asOf: now,
   };

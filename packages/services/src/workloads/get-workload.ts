@@ -1,6 +1,7 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { ZDecisionKind } from "@koi/contracts/workloads/workloads";
 import { prisma } from "@koi/db";
+import { getOnlineService } from "../online/get-online-service.ts";
 import { findOrgWorkload } from "./find-org-workload.ts";
 import { alternativesView, decisionPlanView, metricsView, placementView } from "./json-views.ts";
 import { currentCostPerHour, projectCost } from "./project-cost.ts";
@@ -10,7 +11,7 @@ import type { TWorkloadDetail } from "./workloads.schema.ts";
 /** A workload with its decisions, assignments, forecast history and cost by component; another org's is NOT_FOUND. */
 export async function getWorkload(orgId: string, workloadId: string): Promise<TWorkloadDetail> {
   const workload = await findOrgWorkload(orgId, workloadId);
-  const [decisions, assignments, points] = await Promise.all([
+  const [decisions, assignments, points, online] = await Promise.all([
     prisma.decision.findMany({
       where: { orgId, workloadId: workload.id },
       orderBy: { createdAt: "asc" },
@@ -26,6 +27,7 @@ export async function getWorkload(orgId: string, workloadId: string): Promise<TW
       orderBy: { at: "desc" },
       take: 720,
     }),
+    getOnlineService(workload),
   ]);
   const usage = assignments.length
     ? await prisma.usageRecord.groupBy({
@@ -76,5 +78,6 @@ export async function getWorkload(orgId: string, workloadId: string): Promise<TW
     usageByComponent: usage
       .map((u) => ({ component: u.component, costUsd: u._sum.costUsd ?? 0, seconds: u._sum.seconds ?? 0 }))
       .sort((a, b) => b.costUsd - a.costUsd),
+    online,
   };
 }

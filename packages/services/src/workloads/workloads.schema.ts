@@ -87,6 +87,55 @@ export const ZForecastPointView = z.object({
   missProbability: z.number().nullable(),
 });
 
+const ZPolicyView = z.object({
+  spot: z.object({ min_replicas: z.number(), max_replicas: z.number(), target_qps: z.number() }).passthrough(),
+  serverless: z.object({ concurrency: z.number(), workers_min: z.number(), workers_max: z.number() }).passthrough(),
+});
+
+/** An online service's page: samples, forecast band, SLO health and the policy in force (see services/online). */
+export const ZOnlineServiceView = z.object({
+  targets: z.object({ ttftP95Ms: z.number(), tpotP95Ms: z.number() }),
+  expectedRps: z.number(),
+  policy: ZPolicyView.nullable(),
+  health: z.object({ status: z.enum(["ON_TRACK", "AT_RISK"]), reasons: z.array(z.string()) }).nullable(),
+  plan: z
+    .object({
+      feasible: z.boolean(),
+      costPerHour: z.number(),
+      ratePerReplica: z.number(),
+      gpuType: z.string().nullable(),
+      predictedLatency: z.object({ ttftP95Ms: z.number().nullable(), tpotP95Ms: z.number().nullable() }),
+      binding: z.string().nullable(),
+    })
+    .nullable(),
+  /** Engine seconds per real second (a fast simulator's compressed day shows here). */
+  clockRate: z.number(),
+  plannedAt: z.date().nullable(),
+  forecast: z
+    .object({
+      basis: z.string(),
+      explanation: z.string(),
+      points: z.array(z.object({ start: z.date(), end: z.date(), p10: z.number(), p50: z.number(), p90: z.number() })),
+    })
+    .nullable(),
+  samples: z.array(
+    z.object({
+      at: z.date(),
+      requestsPerSecond: z.number(),
+      tokensPerSecond: z.number(),
+      ttftP95Ms: z.number().nullable(),
+      tpotP95Ms: z.number().nullable(),
+      spotReplicas: z.number().nullable(),
+      pctSpot: z.number(),
+      serverlessConcurrency: z.number().nullable(),
+      costPerHour: z.number(),
+    }),
+  ),
+  costPerHour: z.number().nullable(),
+  costPerMillionTokens: z.number().nullable(),
+});
+export type TOnlineServiceView = z.infer<typeof ZOnlineServiceView>;
+
 export const ZWorkloadDetail = z.object({
   workload: ZWorkloadView,
   submittedVia: z.string(),
@@ -99,6 +148,7 @@ export const ZWorkloadDetail = z.object({
   assignments: z.array(ZAssignmentView),
   forecastPoints: z.array(ZForecastPointView),
   usageByComponent: z.array(z.object({ component: z.string(), costUsd: z.number(), seconds: z.number() })),
+  online: ZOnlineServiceView.nullable(),
 });
 export type TWorkloadDetail = z.infer<typeof ZWorkloadDetail>;
 

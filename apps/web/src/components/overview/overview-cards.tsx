@@ -61,6 +61,13 @@ export function OverviewCards({ slug, empty }: { slug: string; empty: ReactNode 
             <span className="text-amber-700 dark:text-amber-400">{o.health.atRisk} at risk</span> ·{" "}
             <span className="text-red-700 dark:text-red-400">{o.health.late} late</span>
           </p>
+          {o.health.services.active ? (
+            <p className="text-xs">
+              {o.health.services.active} online {o.health.services.active === 1 ? "service" : "services"}:{" "}
+              <span className="text-emerald-700 dark:text-emerald-400">{o.health.services.withinSlo} within SLO</span> ·{" "}
+              <span className="text-amber-700 dark:text-amber-400">{o.health.services.atRisk} at risk</span>
+            </p>
+          ) : null}
           <Link href={`/o/${slug}/workloads`} className="text-xs font-medium text-link hover:underline">
             See workloads
           </Link>

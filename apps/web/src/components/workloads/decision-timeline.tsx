@@ -15,6 +15,7 @@ const kindLabel: Record<TDecisionKind, string> = {
   rebalance_pause: "Paused for urgent work",
   rebalance_resume: "Resumed",
   replan: "Replanned",
+  slo_unreachable: "SLO unreachable",
 };
 
 /** Every choice Koi made for this workload, oldest first, with why and what it passed over. */

@@ -30,8 +30,22 @@ export function StatusBadge({ status }: { status: TWorkloadView["status"] }) {
   );
 }
 
-export function HealthBadge({ health }: { health: TWorkloadView["health"] }) {
-  const h = healthTone[health];
+/** An online service is judged against its latency SLO, not a finish forecast. */
+const serviceLabel: Record<TWorkloadView["health"], string> = {
+  UNKNOWN: "SLO not judged yet",
+  ON_TRACK: "within SLO",
+  AT_RISK: "SLO at risk",
+  LATE: "SLO missed",
+};
+
+export function HealthBadge({
+  health,
+  kind = "batch",
+}: {
+  health: TWorkloadView["health"];
+  kind?: TWorkloadView["kind"];
+}) {
+  const h = kind === "online" ? { ...healthTone[health], label: serviceLabel[health] } : healthTone[health];
   return <span className={cn("inline-flex rounded border px-2 py-0.5 text-xs font-medium", h.cls)}>{h.label}</span>;
 }
 

@@ -13,6 +13,8 @@ import { useTRPC } from "@/trpc/react";
 import { CancelWorkloadButton, WORKLOAD_STATUS_ID } from "./cancel-workload-button";
 import { DecisionTimeline } from "./decision-timeline";
 import { clockTime, describeForecast, samplePoints } from "./forecast-series";
+import { OnlineServicePanel } from "./online-service-panel";
+import { Stat } from "./stat";
 import { HealthBadge, ProgressBar, StatusBadge } from "./workload-badges";
 import { submittedViaLabel } from "@/lib/submitted-via";
 
@@ -68,7 +70,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
             className="flex flex-wrap items-center gap-2 rounded-sm focus-visible:outline-2 focus-visible:outline-ring"
           >
             <StatusBadge status={w.status} />
-            {!ended ? <HealthBadge health={w.health} /> : null}
+            {!ended ? <HealthBadge health={w.health} kind={w.kind} /> : null}
             {w.engine ? (
               <span className="text-xs text-muted-foreground">on {w.engine === "orca" ? "Orca" : "Tuna"}</span>
             ) : null}
@@ -79,6 +81,8 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
         </div>
         {canCancel && !ended ? <CancelWorkloadButton workloadId={w.id} /> : null}
       </div>
+
+      {w.kind === "online" && q.data.online ? <OnlineServicePanel view={q.data.online} /> : null}
 
       {w.kind === "batch" ? (
         <Card className="space-y-3">
@@ -205,35 +209,37 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
             <p className="text-sm text-muted-foreground">No usage reported yet.</p>
           )}
         </Card>
-        <Card className="space-y-3">
-          <h2 className="font-medium">Engine metrics</h2>
-          {m && (m.tokensPerSecond !== null || m.gpuUtilPct !== null) ? (
-            <dl className="grid grid-cols-2 gap-4 text-sm">
-              <Stat label="Throughput">
-                {m.tokensPerSecond !== null ? `${formatNumber(m.tokensPerSecond)} tok/s` : "—"}
-              </Stat>
-              <Stat label="Output">
-                {m.outputTokensPerSecond !== null ? `${formatNumber(m.outputTokensPerSecond)} tok/s` : "—"}
-              </Stat>
-              <Stat label="GPU utilisation">{m.gpuUtilPct !== null ? `${formatNumber(m.gpuUtilPct)}%` : "—"}</Stat>
-              <Stat label="Batch size">{m.batchSize !== null ? `${formatNumber(m.batchSize)} seqs` : "—"}</Stat>
-              <Stat label="KV-cache hit rate">{m.kvCacheHitRate !== null ? formatPct(m.kvCacheHitRate) : "—"}</Stat>
-              <Stat label="TTFT / TPOT p95">
-                {m.ttftMsP95 !== null || m.tpotMsP95 !== null
-                  ? `${m.ttftMsP95 !== null ? formatNumber(m.ttftMsP95) : "—"} ms / ${m.tpotMsP95 !== null ? formatNumber(m.tpotMsP95, 1) : "—"} ms`
-                  : "—"}
-              </Stat>
-              {m.replicasTotal !== null ? (
-                <Stat label="Replicas live">{`${m.replicasLive ?? 0} / ${m.replicasTotal}`}</Stat>
-              ) : null}
-              {m.pctSpot !== null ? <Stat label="Traffic on spot">{`${formatNumber(m.pctSpot)}%`}</Stat> : null}
-            </dl>
-          ) : (
-            <p className="text-sm text-muted-foreground">
-              The engine's tokens/s, GPU utilisation, batch size and KV-cache hit rate appear with its first report.
-            </p>
-          )}
-        </Card>
+        {w.kind === "batch" ? (
+          <Card className="space-y-3">
+            <h2 className="font-medium">Engine metrics</h2>
+            {m && (m.tokensPerSecond !== null || m.gpuUtilPct !== null) ? (
+              <dl className="grid grid-cols-2 gap-4 text-sm">
+                <Stat label="Throughput">
+                  {m.tokensPerSecond !== null ? `${formatNumber(m.tokensPerSecond)} tok/s` : "—"}
+                </Stat>
+                <Stat label="Output">
+                  {m.outputTokensPerSecond !== null ? `${formatNumber(m.outputTokensPerSecond)} tok/s` : "—"}
+                </Stat>
+                <Stat label="GPU utilisation">{m.gpuUtilPct !== null ? `${formatNumber(m.gpuUtilPct)}%` : "—"}</Stat>
+                <Stat label="Batch size">{m.batchSize !== null ? `${formatNumber(m.batchSize)} seqs` : "—"}</Stat>
+                <Stat label="KV-cache hit rate">{m.kvCacheHitRate !== null ? formatPct(m.kvCacheHitRate) : "—"}</Stat>
+                <Stat label="TTFT / TPOT p95">
+                  {m.ttftMsP95 !== null || m.tpotMsP95 !== null
+                    ? `${m.ttftMsP95 !== null ? formatNumber(m.ttftMsP95) : "—"} ms / ${m.tpotMsP95 !== null ? formatNumber(m.tpotMsP95, 1) : "—"} ms`
+                    : "—"}
+                </Stat>
+                {m.replicasTotal !== null ? (
+                  <Stat label="Replicas live">{`${m.replicasLive ?? 0} / ${m.replicasTotal}`}</Stat>
+                ) : null}
+                {m.pctSpot !== null ? <Stat label="Traffic on spot">{`${formatNumber(m.pctSpot)}%`}</Stat> : null}
+              </dl>
+            ) : (
+              <p className="text-sm text-muted-foreground">
+                The engine's tokens/s, GPU utilisation, batch size and KV-cache hit rate appear with its first report.
+              </p>
+            )}
+          </Card>
+        ) : null}
       </div>
 
       <Card className="space-y-3">
@@ -291,15 +297,6 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
           </p>
         )}
       </Card>
-    </div>
-  );
-}
-
-function Stat({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-muted-foreground">{label}</dt>
-      <dd className="font-medium tabular-nums">{children}</dd>
     </div>
   );
 }

@@ -116,7 +116,9 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
                   <TableCell>
                     <div className="flex flex-wrap gap-1">
                       <StatusBadge status={w.status} />
-                      {w.status === "RUNNING" || w.status === "PAUSED" ? <HealthBadge health={w.health} /> : null}
+                      {w.status === "RUNNING" || w.status === "PAUSED" ? (
+                        <HealthBadge health={w.health} kind={w.kind} />
+                      ) : null}
                     </div>
                   </TableCell>
                   <TableCell>

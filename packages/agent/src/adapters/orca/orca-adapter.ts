@@ -245,7 +245,8 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
           return { status: "completed", detail, state: "stopped", adapterState: { ...s, stopped: true } };
         }
         case "set_routing":
-          return { status: "rejected", detail: "set_routing is a Tuna command" };
+        case "set_scaling":
+          return { status: "rejected", detail: `${command.type} is a Tuna command` };
       }
     } catch (error) {
       const status = error instanceof EngineHttpError && error.status === 404 ? "rejected" : "failed";

@@ -42,7 +42,16 @@ const completions = (n: number) =>
 describe("Tuna adapter over HTTP against engine-sim", () => {
   it("inventory: a spot and a serverless pool priced from config and Tuna's table", async () => {
     expect(await adapter.inventory()).toEqual([
-      { id: "tuna:spot:L4", gpuType: "L4", market: "spot", total: 1, available: 1, quota: null, pricePerGpuHour: 0.4 },
+      {
+        id: "tuna:spot:L4",
+        gpuType: "L4",
+        market: "spot",
+        total: 5,
+        available: 5,
+        replicaSizes: [1],
+        quota: null,
+        pricePerGpuHour: 0.4,
+      },
       {
         id: "tuna:serverless:modal:L4",
         gpuType: "L4",

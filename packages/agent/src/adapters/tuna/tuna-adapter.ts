@@ -17,6 +17,9 @@ import {
   type TPollResult,
 } from "../types.ts";
 import { advanceBaseline, attachBaseline, type TRouterBaseline } from "./tuna-usage.ts";
+import { describePolicy, runScalingPolicyCommand } from "./apply-scaling-policy.ts";
+import { observeInterval, startObserver, type TOnlineObserver, type TScrapeResult } from "./tuna-online-sample.ts";
+import { readVllmMetrics } from "./vllm-scrape.ts";
 
 export type TTunaAdapterOptions = {
   /** The router, e.g. http://controller:8080. */
@@ -32,15 +35,29 @@ export type TTunaAdapterOptions = {
   onDemandPricePerGpuHour?: number;
   serverlessPricePerGpuHour?: number;
   serverlessWorkersMax?: number;
+  /** Most spot replicas the SkyServe service may run (Tuna's default `spot.max_replicas` is 5). */
+  spotMaxReplicas?: number;
   /** Router on the SkyServe controller VM (Tuna bills it nothing) or on its own VM ($0.04/h). */
   colocated?: boolean;
   region?: string;
+  /**
+   * How a new scaling policy reaches Tuna: the command that re-applies a policy file, with `{file}`
+   * where its path goes. Without it the agent POSTs the policy to /router/scaling-policy, which
+   * only Koi's engine simulator serves (Tuna's router has no such endpoint).
+   */
+  scalingPolicyCommand?: readonly string[];
   logger: TLogger;
   fetchImpl?: typeof fetch;
   env?: NodeJS.ProcessEnv;
 };
 
-type TTunaAdapterState = { router: TRouterBaseline; spotState: TTunaSpotState; stopped?: boolean };
+type TTunaAdapterState = {
+  router: TRouterBaseline;
+  spotState: TTunaSpotState;
+  stopped?: boolean;
+  /** Absent in state saved by an older agent: observation starts at the next poll. */
+  online?: TOnlineObserver;
+};
 
 /** Koi catalog name → the key of Tuna's serverless price table (`tuna/catalog.py`). */
 const TUNA_GPU_NAME: Record<string, string> = {
@@ -60,8 +77,9 @@ function catalogPrice(gpuType: string, market: "spot" | "on-demand"): number {
 
 /**
  * Tuna's router (ENGINE_CONTRACTS D): route_stats → usage and cost via the planner's reproduction
- * of `tuna cost`; set_routing → POST /router/config. Tuna's replica counts are set by its own
- * scaling policy, so scale/swap/pause are refused rather than faked.
+ * of `tuna cost`, plus an online sample per poll from the route stats and the backends' vLLM
+ * /metrics; set_routing → POST /router/config; set_scaling → Tuna's scaling policy. Replica counts
+ * follow that policy, so scale/swap/pause are refused rather than faked.
  */
 export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter {
   const doFetch = options.fetchImpl ?? fetch;
@@ -99,7 +117,11 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
             return { status: "rejected", detail: "Tuna serves online workloads; batch goes to Orca" };
           // Tuna services are created with `tuna deploy`; the agent attaches the assignment to the running router.
           const h = await health();
-          const state: TTunaAdapterState = { router: attachBaseline(h.route_stats), spotState: h.spot_state };
+          const state: TTunaAdapterState = {
+            router: attachBaseline(h.route_stats),
+            spotState: h.spot_state,
+            online: startObserver(h, Date.now()),
+          };
           return {
             status: "completed",
             detail: `attached to the Tuna router at ${options.url} (spot ${h.spot_state})`,
@@ -123,6 +145,25 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           return {
             status: "completed",
             detail: `router now routes to ${[body.spot_url && "spot " + body.spot_url, body.serverless_url && "serverless " + body.serverless_url, body.serverless_auth_token && "new serverless token"].filter(Boolean).join(", ")}`,
+          };
+        }
+        case "set_scaling": {
+          if (!assignment) return { status: "rejected", detail: "unknown assignment" };
+          const policy = command.payload.policy;
+          const said = options.scalingPolicyCommand
+            ? await runScalingPolicyCommand(options.scalingPolicyCommand, policy)
+            : (await engineRequest(
+                doFetch,
+                url("/router/scaling-policy"),
+                { method: "POST", body: policy, headers: headers() },
+                "Tuna /router/scaling-policy (Koi's engine simulator; give real Tuna --tuna-scaling-policy-command)",
+              ),
+              "");
+          const s = assignment.adapterState as TTunaAdapterState;
+          return {
+            status: "completed",
+            detail: `scaling policy applied: ${describePolicy(policy)}${said ? ` (${said})` : ""}`,
+            adapterState: { ...s, ...(s.online ? { online: { ...s.online, policy } } : {}) },
           };
         }
         case "stop":
@@ -152,14 +193,47 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     }
   }
 
+  /** The vLLM /metrics of the backends the router names; a backend that does not answer is named in `errors`. */
+  async function scrapeBackends(h: { skyserve_base_url: string; serverless_base_url: string }): Promise<TScrapeResult> {
+    const result: TScrapeResult = { errors: [] };
+    const targets = [
+      ["spot", h.skyserve_base_url],
+      ["serverless", h.serverless_base_url],
+    ] as const;
+    await Promise.all(
+      targets.map(async ([name, base]) => {
+        if (!base) return;
+        try {
+          const response = await doFetch(`${base.replace(/\/+$/, "")}/metrics`, { signal: AbortSignal.timeout(3000) });
+          if (!response.ok) throw new Error(`answered ${response.status}`);
+          result[name] = readVllmMetrics(await response.text());
+        } catch (error) {
+          result.errors.push(`${name} ${base}/metrics: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+    return result;
+  }
+
   async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
     const s = assignment.adapterState as TTunaAdapterState;
     const h = await health();
     const { baseline, since } = advanceBaseline(s.router, h.route_stats);
+    const nowMs = Date.now();
+    const observed = s.online
+      ? observeInterval(s.online, h, since, await scrapeBackends(h), nowMs)
+      : { observer: startObserver(h, nowMs), sample: null };
     const cost = tunaCostFromRouteStats(since, prices, {
       gpuCount: options.gpuCount,
       colocated: options.colocated ?? true,
     });
+    // Tuna's formula bills one replica while spot is ready; when the router says how many replicas
+    // run, spot is billed per replica-second instead.
+    const spotSeconds =
+      h.spot_replicas === undefined
+        ? since.spot_ready_seconds * options.gpuCount
+        : observed.observer.spotReplicaSeconds * options.gpuCount;
+    const spotCost = h.spot_replicas === undefined ? cost.actualSpot : (spotSeconds / 3600) * prices.spotPerGpuHour;
     const events: TLifecycleEvent[] = [];
     if (h.spot_state !== s.spotState) {
       events.push({
@@ -180,13 +254,14 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         state: s.stopped ? "stopped" : "running",
         progress: { completed: since.total, total: null, unit: "requests" },
         routing: { spotState: h.spot_state, pctSpot },
+        ...(observed.sample ? { online: observed.sample } : {}),
         usage: [
           {
             component: "spot",
             gpuType: options.gpuType,
-            seconds: since.spot_ready_seconds * options.gpuCount,
+            seconds: spotSeconds,
             requests: since.spot,
-            costUsd: cost.actualSpot,
+            costUsd: spotCost,
           },
           // Tuna's own estimate: serverless requests × the mean spot compute per request (D.2).
           {
@@ -200,7 +275,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           { component: "router", seconds: since.uptime_seconds, requests: since.total, costUsd: cost.actualRouter },
         ],
       },
-      adapterState: { ...s, router: baseline, spotState: h.spot_state },
+      adapterState: { ...s, router: baseline, spotState: h.spot_state, online: observed.observer },
       events,
     };
   }
@@ -218,8 +293,10 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           gpuType: options.gpuType,
           market: "spot",
           ...(options.region ? { region: options.region } : {}),
-          total: options.gpuCount,
-          available: options.gpuCount,
+          total: options.gpuCount * (options.spotMaxReplicas ?? 5),
+          available: options.gpuCount * (options.spotMaxReplicas ?? 5),
+          // A Tuna deployment serves with one tensor-parallel size: its GPUs per replica.
+          replicaSizes: [options.gpuCount],
           quota: null,
           pricePerGpuHour: prices.spotPerGpuHour || null,
         },

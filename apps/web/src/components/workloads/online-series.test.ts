@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { buildRateSeries, describeService, tableRows, type TOnlineView } from "./online-series";
+
+const view = (over: Partial<TOnlineView> = {}): TOnlineView => ({
+  targets: { ttftP95Ms: 2000, tpotP95Ms: 100 },
+  expectedRps: 4,
+  policy: null,
+  health: null,
+  plan: null,
+  clockRate: 1,
+  plannedAt: null,
+  forecast: {
+    basis: "recent-level",
+    explanation: "",
+    points: [{ start: new Date(3000), end: new Date(5000), p10: 1, p50: 2, p90: 3 }],
+  },
+  samples: [
+    {
+      at: new Date(1000),
+      requestsPerSecond: 2.5,
+      tokensPerSecond: 2500,
+      ttftP95Ms: 400,
+      tpotP95Ms: 40,
+      spotReplicas: 2,
+      pctSpot: 90,
+      serverlessConcurrency: 8,
+      costPerHour: 0.8,
+    },
+  ],
+  costPerHour: 0.8,
+  costPerMillionTokens: 0.09,
+  ...over,
+});
+
+describe("online service series", () => {
+  it("observed rate, then the forecast hour by hour", () => {
+    expect(buildRateSeries(view())).toEqual([
+      { t: 1000, observed: 2.5 },
+      { t: 3000, p50: 2, band: [1, 3] },
+      { t: 4999, p50: 2, band: [1, 3] },
+    ]);
+  });
+  it("says the service's state in one sentence", () => {
+    expect(describeService(view())).toBe(
+      "2.5 req/s now; forecast next hour 2 req/s (P10–P90 1–3); TTFT p95 400 ms (target 2,000), TPOT p95 40 ms (target 100); 2 spot replicas, 10% of requests on serverless.",
+    );
+    expect(describeService(view({ samples: [] }))).toMatch(/No reports yet/);
+  });
+  it("table rows keep the newest", () => {
+    const rows = Array.from({ length: 100 }, (_, i) => i);
+    const picked = tableRows(rows, 10);
+    expect(picked).toHaveLength(10);
+    expect(picked.at(-1)).toBe(99);
+  });
+});

@@ -1,0 +1,57 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@koi/api";
+import { formatNumber } from "@/lib/format";
+
+export type TOnlineView = NonNullable<inferRouterOutputs<AppRouter>["workloads"]["get"]["online"]>;
+
+/** One x position of the request-rate chart: observed rate, or the forecast's P50 and P10–P90 band. */
+export type TRateDatum = { t: number; observed?: number; p50?: number; band?: [number, number] };
+
+/**
+ * Observed request rate (one point per sample) followed by the forecast: each forecast hour drawn
+ * at its start and end, so the band steps hour by hour from where the reports stop.
+ */
+export function buildRateSeries(view: Pick<TOnlineView, "samples" | "forecast">): TRateDatum[] {
+  const data: TRateDatum[] = view.samples.map((s) => ({ t: s.at.getTime(), observed: s.requestsPerSecond }));
+  for (const p of view.forecast?.points ?? []) {
+    for (const t of [p.start.getTime(), p.end.getTime() - 1]) data.push({ t, p50: p.p50, band: [p.p10, p.p90] });
+  }
+  return data.sort((a, b) => a.t - b.t);
+}
+
+/** The service in one sentence, for people who cannot see the charts. */
+export function describeService(view: TOnlineView): string {
+  const last = view.samples.at(-1);
+  if (!last)
+    return `No reports yet: Koi sized the service for the submitted ${formatNumber(view.expectedRps, 1)} req/s.`;
+  const next = view.forecast?.points[0];
+  const latency = [
+    last.ttftP95Ms !== null
+      ? `TTFT p95 ${formatNumber(last.ttftP95Ms)} ms (target ${formatNumber(view.targets.ttftP95Ms)})`
+      : null,
+    last.tpotP95Ms !== null
+      ? `TPOT p95 ${formatNumber(last.tpotP95Ms)} ms (target ${formatNumber(view.targets.tpotP95Ms)})`
+      : null,
+  ].filter(Boolean);
+  return [
+    `${formatNumber(last.requestsPerSecond, 1)} req/s now`,
+    next
+      ? `forecast next hour ${formatNumber(next.p50, 1)} req/s (P10–P90 ${formatNumber(next.p10, 1)}–${formatNumber(next.p90, 1)})`
+      : null,
+    latency.length ? latency.join(", ") : null,
+    last.spotReplicas !== null
+      ? `${last.spotReplicas} spot replicas, ${formatNumber(100 - last.pctSpot)}% of requests on serverless`
+      : null,
+  ]
+    .filter(Boolean)
+    .join("; ")
+    .concat(".");
+}
+
+/** Every `n`-th sample for the data tables (the newest always in). */
+export function tableRows<T>(rows: readonly T[], max = 24): T[] {
+  if (rows.length <= max) return [...rows];
+  const step = rows.length / max;
+  const picked = Array.from({ length: max - 1 }, (_, i) => rows[Math.floor(i * step)]!);
+  return [...picked, rows.at(-1)!];
+}

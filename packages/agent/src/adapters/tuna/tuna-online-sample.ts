@@ -1,0 +1,120 @@
+import type { TOnlineSample, TTunaRouterHealth, TTunaScalingPolicyWire } from "@koi/contracts";
+import type { TStatsVector } from "./tuna-usage.ts";
+import { histogramDelta, histogramQuantile, histogramSum, type TVllmScrape } from "./vllm-scrape.ts";
+
+export type TBackendName = "spot" | "serverless";
+
+/** What the adapter remembers between polls to turn cumulative counters into a sample. */
+export type TOnlineObserver = {
+  /** Engine clock: the agent's time when the router's uptime was `uptime` (re-anchored on restart). */
+  anchor: { atMs: number; uptime: number };
+  lastUptime: number;
+  last: { total: number; spot: number; rejected: number };
+  scrapes: Partial<Record<TBackendName, TVllmScrape>>;
+  /** Spot replica-seconds since attach (replicas × engine seconds), when the router tells the count. */
+  spotReplicaSeconds: number;
+  lastSpotReplicas: number | null;
+  /** The scaling policy Koi last applied (null: whatever `tuna deploy` set). */
+  policy: TTunaScalingPolicyWire | null;
+};
+
+export function startObserver(health: TTunaRouterHealth, nowMs: number): TOnlineObserver {
+  const uptime = health.route_stats.uptime_seconds;
+  return {
+    anchor: { atMs: nowMs, uptime },
+    lastUptime: uptime,
+    last: { total: 0, spot: 0, rejected: 0 },
+    scrapes: {},
+    spotReplicaSeconds: 0,
+    lastSpotReplicas: health.spot_replicas ?? null,
+    policy: null,
+  };
+}
+
+export type TScrapeResult = Partial<Record<TBackendName, TVllmScrape>> & { errors: string[] };
+
+const ms = (s: number | null): number | null => (s === null ? null : Math.round(s * 10_000) / 10);
+
+/**
+ * One interval's sample from the router's counters since attach (`since`) and the backends'
+ * /metrics. The interval is measured on the router's uptime, so rates are per engine second
+ * (a simulator running faster than real time reports its own seconds). null on the first poll
+ * after an attach or a router restart: there is no interval to divide by yet.
+ */
+export function observeInterval(
+  observer: TOnlineObserver,
+  health: TTunaRouterHealth,
+  since: TStatsVector,
+  scrape: TScrapeResult,
+  nowMs: number,
+): { observer: TOnlineObserver; sample: TOnlineSample | null } {
+  const uptime = health.route_stats.uptime_seconds;
+  const restarted = uptime < observer.lastUptime;
+  const anchor = restarted ? { atMs: nowMs, uptime } : observer.anchor;
+  const interval = restarted ? 0 : uptime - observer.lastUptime;
+  const replicas = health.spot_replicas ?? null;
+  const next: TOnlineObserver = {
+    ...observer,
+    anchor,
+    lastUptime: uptime,
+    last: { total: since.total, spot: since.spot, rejected: since.rejected },
+    scrapes: {
+      ...observer.scrapes,
+      ...(scrape.spot ? { spot: scrape.spot } : {}),
+      ...(scrape.serverless ? { serverless: scrape.serverless } : {}),
+    },
+    spotReplicaSeconds: observer.spotReplicaSeconds + (observer.lastSpotReplicas ?? 0) * Math.max(0, interval),
+    lastSpotReplicas: replicas,
+  };
+  if (interval <= 0) return { observer: next, sample: null };
+
+  const backends = (["spot", "serverless"] as const).filter((b) => scrape[b]);
+  const delta = (pick: (s: TVllmScrape) => number): number =>
+    backends.reduce((sum, b) => {
+      const now = pick(scrape[b]!);
+      const before = observer.scrapes[b] ? pick(observer.scrapes[b]) : now;
+      return sum + (now >= before ? now - before : now);
+    }, 0);
+  const hist = (pick: (s: TVllmScrape) => TVllmScrape["ttft"]) =>
+    histogramSum(
+      backends.map((b) => histogramDelta(observer.scrapes[b] && pick(observer.scrapes[b]), pick(scrape[b]!))),
+    );
+  const requests = Math.max(0, since.total - observer.last.total);
+  const kv = backends.map((b) => scrape[b]!.kvCacheUsage).filter((v): v is number => v !== null);
+  return {
+    observer: next,
+    sample: {
+      t: new Date(anchor.atMs + (uptime - anchor.uptime) * 1000).toISOString(),
+      intervalSeconds: interval,
+      requestsPerSecond: requests / interval,
+      inputTokensPerSecond: delta((s) => s.promptTokens) / interval,
+      outputTokensPerSecond: delta((s) => s.generationTokens) / interval,
+      ttftP95Ms: ms(
+        histogramQuantile(
+          0.95,
+          hist((s) => s.ttft),
+        ),
+      ),
+      tpotP95Ms: ms(
+        histogramQuantile(
+          0.95,
+          hist((s) => s.tpot),
+        ),
+      ),
+      e2eP95Ms: ms(
+        histogramQuantile(
+          0.95,
+          hist((s) => s.e2e),
+        ),
+      ),
+      running: backends.reduce((s, b) => s + scrape[b]!.running, 0),
+      waiting: backends.reduce((s, b) => s + scrape[b]!.waiting, 0),
+      kvCacheUsage: kv.length ? Math.max(...kv) : null,
+      pctSpot: requests > 0 ? (100 * Math.max(0, since.spot - observer.last.spot)) / requests : 0,
+      rejected: Math.max(0, since.rejected - observer.last.rejected),
+      spotReplicas: replicas,
+      serverlessConcurrency: observer.policy?.serverless.concurrency ?? null,
+      scrapeErrors: scrape.errors.slice(0, 8),
+    },
+  };
+}

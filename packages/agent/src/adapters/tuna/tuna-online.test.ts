@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZAssignmentReport, type TOnlineSample } from "@koi/contracts";
+import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
+import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
+import { silentLogger } from "../../logger.ts";
+import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { command, deployCommand } from "../../testing/commands.ts";
+import { createTunaAdapter } from "./tuna-adapter.ts";
+
+/*
+ * The Tuna adapter against the engine simulator serving a chat day: it reports what the service
+ * does (route stats + vLLM /metrics) and a set_scaling command changes what the simulator runs,
+ * which the next reports show.
+ */
+
+let sim: TEngineSim;
+const adapter = () =>
+  createTunaAdapter({
+    url: sim.tunaUrl,
+    apiKey: "k",
+    gpuType: "L4",
+    gpuCount: 1,
+    serverlessProvider: "modal",
+    spotPricePerGpuHour: 0.4,
+    logger: silentLogger,
+  });
+
+beforeAll(async () => {
+  sim = await startEngineSim(
+    fastSimConfig({
+      speed: 300,
+      tuna: {
+        apiKey: "k",
+        spotProvisionSeconds: 60,
+        spotPreemptionPerHour: 0,
+        dailyLoad: { peakRps: 4, troughRps: 2, peakHour: 14, startHour: 14 },
+      },
+    }),
+  );
+});
+afterAll(() => sim.close());
+
+async function pollUntil(a: TAssignmentRecord, ok: (s: TOnlineSample) => boolean, ms = 15_000): Promise<TOnlineSample> {
+  const tuna = adapter();
+  const end = Date.now() + ms;
+  let last: TOnlineSample | undefined;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    const { report, adapterState } = await tuna.poll(a);
+    a.adapterState = adapterState ?? a.adapterState;
+    expect(
+      ZAssignmentReport.safeParse({ epoch: 1, seq: 0, at: new Date().toISOString(), ...report }).error,
+    ).toBeUndefined();
+    if (report.online) {
+      last = report.online;
+      if (ok(last)) return last;
+    }
+  }
+  throw new Error(`no matching sample; last ${JSON.stringify(last)}`);
+}
+
+describe("Tuna adapter: online samples and set_scaling against engine-sim", () => {
+  it("reports rate, tokens, latency percentiles, queue and replicas; set_scaling changes the replicas the simulator runs", async () => {
+    const tuna = adapter();
+    const deploy = deployCommand({ workload: { kind: "online", requestsPerSecond: 4 } });
+    const attached = await tuna.execute(deploy, undefined);
+    expect(attached.status).toBe("completed");
+    const a: TAssignmentRecord = {
+      assignmentId: deploy.assignmentId,
+      epoch: 1,
+      adapter: "tuna",
+      engineRef: attached.engineRef!,
+      state: "running",
+      adapterState: attached.adapterState!,
+      nextSeq: 0,
+      finalReported: false,
+      updatedAt: "",
+    };
+    const first = await pollUntil(a, (s) => s.requestsPerSecond > 0 && s.ttftP95Ms !== null && s.spotReplicas === 1);
+    // 2–4 req/s of 800-token prompts and 200-token answers (Poisson: a wide margin).
+    expect(first.requestsPerSecond).toBeGreaterThan(0.5);
+    expect(first.requestsPerSecond).toBeLessThan(10);
+    expect(first.inputTokensPerSecond / first.requestsPerSecond).toBeGreaterThan(400);
+    expect(first.outputTokensPerSecond / first.requestsPerSecond).toBeGreaterThan(100);
+    expect(first.tpotP95Ms).toBeGreaterThan(0);
+    expect(first.serverlessConcurrency).toBeNull();
+    expect(first.scrapeErrors).toEqual([]);
+
+    const policy = {
+      spot: { min_replicas: 3, max_replicas: 4, target_qps: 2, upscale_delay: 60, downscale_delay: 300 },
+      serverless: { concurrency: 8, scaledown_window: 60, workers_min: 0, workers_max: 2 },
+    };
+    const applied = await tuna.execute(command("set_scaling", a.assignmentId, { policy, decisionId: "dec_1" }), a);
+    expect(applied.status, applied.detail).toBe("completed");
+    expect(applied.detail).toContain("spot 3–4 replicas at 2 QPS each, serverless concurrency 8");
+    a.adapterState = applied.adapterState!;
+    expect(sim.tuna.backends.policy()).toEqual(policy);
+    const after = await pollUntil(a, (s) => (s.spotReplicas ?? 0) >= 3);
+    expect(after.serverlessConcurrency).toBe(8);
+    expect(after.pctSpot).toBeGreaterThan(0);
+  });
+
+  it("a policy the simulator refuses fails the command with its reason", async () => {
+    const bad = await adapter().execute(
+      command("set_scaling", "asg_x", {
+        policy: {
+          spot: { min_replicas: 1, max_replicas: 1, target_qps: 0, upscale_delay: 1, downscale_delay: 1 },
+          serverless: { concurrency: 1, scaledown_window: 1, workers_min: 0, workers_max: 1 },
+        },
+        decisionId: "dec_2",
+      }),
+      {
+        assignmentId: "asg_x",
+        epoch: 1,
+        adapter: "tuna",
+        engineRef: null,
+        state: "running",
+        adapterState: {},
+        nextSeq: 0,
+        finalReported: false,
+        updatedAt: "",
+      },
+    );
+    expect(bad).toMatchObject({ status: "rejected", detail: expect.stringContaining("422") });
+  });
+});
