@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { TGpuPool, THeartbeatRequest } from "@koi/contracts/agent/heartbeat";
 import { notFound } from "@koi/core/app-error";
-import { prisma, type Prisma } from "@koi/db";
+import { prisma, Prisma } from "@koi/db";
 
 export type THeartbeat = Pick<THeartbeatRequest, "assignments"> & {
   inventory: { pools: TGpuPool[] } | null;
@@ -73,6 +73,7 @@ async function applyInventory(
           quota: pool.quota ?? null,
           pricePerGpuHour: pool.pricePerGpuHour,
           replicaSizes: pool.replicaSizes ?? [],
+          shape: pool.shape ?? Prisma.DbNull,
         };
         await tx.gpuPool.upsert({
           where: { agentId_externalId: { agentId: agent.id, externalId: pool.id } },

@@ -1,7 +1,8 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { lookupPrice, tryFindGpu, type TPriceMarket } from "@koi/catalog";
-import type { TCapacity, TCapacityPool, TEngine } from "@koi/planner";
+import { PlannerInputError, resolvePoolShape, type TCapacity, type TCapacityPool, type TEngine } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
+import { readPoolShape } from "./read-stored-json.ts";
 
 /** Who owns a capacity pool: the agent that will run an assignment placed there. */
 export type TPoolOwner = {
@@ -61,8 +62,9 @@ export async function buildOrgCapacity(
       // The engine's "available" already leaves out GPUs its running jobs use, but not GPUs Koi has
       // just placed that are still launching; total − held covers those. Subtracting held from
       // "available" would count running jobs twice.
+      const shape = readPoolShape(pool);
       const available = Math.max(0, Math.min(pool.available, pool.total - (heldByPool.get(pool.id) ?? 0)));
-      pools.push({
+      const planned: TCapacityPool = {
         id: pool.id,
         gpuType: pool.gpuType,
         market: pool.market as TCapacityPool["market"],
@@ -72,7 +74,10 @@ export async function buildOrgCapacity(
         cluster: agent.cluster.name,
         ...(pool.replicaSizes.length ? { replicaSizes: pool.replicaSizes } : {}),
         ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
-      });
+        ...(shape ? { shape } : {}),
+      };
+      if (!knownShape(planned)) continue; // machines the planner cannot model, as for unknown GPUs
+      pools.push(planned);
       owners[pool.id] = {
         poolId: pool.id,
         agentId: agent.id,
@@ -87,6 +92,17 @@ export async function buildOrgCapacity(
     }
   }
   return { capacity: { pools }, owners, agentsOnline: agents.length };
+}
+
+/** Machines the planner can model: an unknown instance type without its GPU count, or one of another GPU, are not. */
+function knownShape(pool: TCapacityPool): boolean {
+  try {
+    resolvePoolShape(pool);
+    return true;
+  } catch (error) {
+    if (error instanceof PlannerInputError) return false;
+    throw error;
+  }
 }
 
 function canonicalGpu(gpuType: string): string {
