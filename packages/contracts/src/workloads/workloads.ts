@@ -11,6 +11,11 @@ const submissionExtras = {
   budgetUsd: z.number().positive().max(10_000_000).optional(),
   /** Markets Koi may place this workload on; default all. */
   allowedMarkets: z.array(ZMarket).min(1).max(5).optional(),
+  /**
+   * Let Koi run prefill and decode on separate replicas, possibly of different GPU types, on
+   * engines that declare `pd_disaggregation`; default false (every replica does both).
+   */
+  allowDisaggregation: z.boolean().optional(),
   /** Batch input in the customer's storage (Orca reads OpenAI-batch JSONL chunks from S3). */
   input: z
     .strictObject({

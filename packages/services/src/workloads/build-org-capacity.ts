@@ -15,9 +15,18 @@ export type TPoolOwner = {
   priceSource: "pool" | "override" | "catalog" | "none";
   total: number;
   quota: number | null;
+  /** The agent declares `pd_disaggregation`: it can run prefill and decode replicas apart. */
+  splitsRoles: boolean;
 };
 
 export type TOrgCapacity = { capacity: TCapacity; owners: Record<string, TPoolOwner>; agentsOnline: number };
+
+/** Pools whose agent can run prefill and decode replicas apart (see selectOptionsFor). */
+export function splitPoolIds(org: Pick<TOrgCapacity, "owners">): string[] {
+  return Object.values(org.owners)
+    .filter((o) => o.splitsRoles)
+    .map((o) => o.poolId);
+}
 
 /** Agent engines that can run what the router picked (the simulator stands in for both). */
 export const ENGINES_FOR: Record<TEngine, string[]> = { orca: ["orca", "sim"], tuna: ["tuna", "sim"] };
@@ -37,7 +46,13 @@ export async function buildOrgCapacity(
   const db = opts.db ?? prisma;
   const agents = await db.agent.findMany({
     where: { orgId, status: "ONLINE", ...(opts.engine ? { engine: { in: ENGINES_FOR[opts.engine] } } : {}) },
-    select: { id: true, engine: true, cluster: { select: { name: true, region: true } }, pools: true },
+    select: {
+      id: true,
+      engine: true,
+      capabilities: true,
+      cluster: { select: { name: true, region: true } },
+      pools: true,
+    },
   });
   const held = await db.$queryRaw<{ poolId: string; gpus: number }[]>`
     SELECT placement->>'poolId' AS "poolId", SUM(COALESCE((placement->>'gpus')::int, 0))::int AS gpus
@@ -88,6 +103,7 @@ export async function buildOrgCapacity(
         priceSource: price.source,
         total: pool.total,
         quota: pool.quota,
+        splitsRoles: agent.capabilities.includes("pd_disaggregation"),
       };
     }
   }

@@ -6,9 +6,16 @@ import { readSpec } from "./read-stored-json.ts";
 
 const HOUR_MS = 3_600_000;
 
-/** The planner's workload: the submission minus name/budget/markets. */
+/** The planner's workload: the submission minus name/budget/markets/disaggregation (those are options). */
 export function plannerWorkload(s: TWorkloadSubmission): TWorkload {
-  const { name: _name, budgetUsd: _budget, allowedMarkets: _markets, input: _input, ...workload } = s;
+  const {
+    name: _name,
+    budgetUsd: _budget,
+    allowedMarkets: _markets,
+    allowDisaggregation: _split,
+    input: _input,
+    ...workload
+  } = s;
   return workload;
 }
 
@@ -25,10 +32,17 @@ export function remainingWorkload(w: Pick<Workload, "spec" | "deadlineAt" | "pro
   return { ...base, requests, deadlineHours: Math.max(hoursLeft, 1 / 3600) };
 }
 
-export function selectOptionsFor(s: TWorkloadSubmission): TSelectOptions {
+/**
+ * The planner's options for a submission. Prefill/decode splits are offered only when the
+ * submission allows them, and only on pools whose agent declares `pd_disaggregation`
+ * (`splitPoolIds`, from buildOrgCapacity's owners): other engines cannot run role-tagged replicas.
+ */
+export function selectOptionsFor(s: TWorkloadSubmission, splitPoolIds: readonly string[] = []): TSelectOptions {
+  const split = s.allowDisaggregation === true && splitPoolIds.length > 0;
   return {
     ...(s.allowedMarkets ? { allowedMarkets: s.allowedMarkets } : {}),
     ...(s.budgetUsd !== undefined ? { budget: s.budgetUsd } : {}),
+    ...(split ? { allowDisaggregation: true, disaggregationPoolIds: splitPoolIds } : {}),
   };
 }
 
