@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ZInputChunk } from "../agent/commands.ts";
 import { ZId, ZIsoDateTime, ZMarket } from "../primitives.ts";
 import { named } from "../registry.ts";
-import { ZBatchWorkload, ZOnlineWorkload } from "./workload-kinds.ts";
+import { ZBatchWorkload, ZOnlineWorkload, type TWorkload } from "./workload-kinds.ts";
 
 const submissionExtras = {
   /** Shown in lists; defaults to the model and kind. */
@@ -36,6 +36,19 @@ export const ZWorkloadSubmission = named(
   }),
 );
 export type TWorkloadSubmission = z.infer<typeof ZWorkloadSubmission>;
+
+/** What there is to run: the submission minus its name, limits, disaggregation switch and input (the planner's options). */
+export function workloadOf(s: TWorkloadSubmission): TWorkload {
+  const {
+    name: _name,
+    budgetUsd: _budget,
+    allowedMarkets: _markets,
+    allowDisaggregation: _split,
+    input: _input,
+    ...workload
+  } = s;
+  return workload;
+}
 
 export const ZWorkloadStatus = named(
   "WorkloadStatus",

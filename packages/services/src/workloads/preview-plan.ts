@@ -1,4 +1,4 @@
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { workloadOf, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { ZPlanView, type TPlanView } from "@koi/contracts/workloads/workloads-api";
 import {
   routeEngine,
@@ -12,7 +12,7 @@ import { prisma, type Tx } from "@koi/db";
 import { buildOrgCapacity, splitPoolIds, type TOrgCapacity } from "./build-org-capacity.ts";
 import { checkSubmissionModel } from "./check-submission-model.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
-import { largestGroup, plannerWorkload, selectOptionsFor } from "./workload-inputs.ts";
+import { largestGroup, selectOptionsFor } from "./workload-inputs.ts";
 
 /** GPUs per pool the first (fast) search may use; see `planOnOrgCapacity`. */
 export const FIRST_PASS_POOL_GPUS = 64;
@@ -82,7 +82,7 @@ export async function previewPlan(orgId: string, submission: TWorkloadSubmission
   const { plan, routeReason, org } = await planOnOrgCapacity(
     orgId,
     submission,
-    plannerWorkload(submission),
+    workloadOf(submission),
     prisma as unknown as Tx,
   );
   return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline };

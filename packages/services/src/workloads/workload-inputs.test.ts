@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
-import { plannerWorkload, selectOptionsFor } from "./workload-inputs.ts";
+import { workloadOf, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { selectOptionsFor } from "./workload-inputs.ts";
 
 const online: TWorkloadSubmission = {
   kind: "online",
@@ -15,7 +15,7 @@ const online: TWorkloadSubmission = {
 
 describe("submission → planner", () => {
   it("keeps allowDisaggregation out of the planner's workload (it is an option)", () => {
-    expect(plannerWorkload({ ...online, allowDisaggregation: true })).not.toHaveProperty("allowDisaggregation");
+    expect(workloadOf({ ...online, allowDisaggregation: true })).not.toHaveProperty("allowDisaggregation");
   });
 
   it("offers prefill/decode splits only when the submission allows them and some pool's engine can run them", () => {

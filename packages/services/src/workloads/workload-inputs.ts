@@ -1,4 +1,4 @@
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { workloadOf, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import type { TWorkloadSpec } from "@koi/contracts/agent/commands";
 import type { TReplicaGroup, TSelectOptions, TWorkload } from "@koi/planner";
 import type { Workload } from "@koi/db";
@@ -6,25 +6,12 @@ import { readSpec } from "./read-stored-json.ts";
 
 const HOUR_MS = 3_600_000;
 
-/** The planner's workload: the submission minus name/budget/markets/disaggregation (those are options). */
-export function plannerWorkload(s: TWorkloadSubmission): TWorkload {
-  const {
-    name: _name,
-    budgetUsd: _budget,
-    allowedMarkets: _markets,
-    allowDisaggregation: _split,
-    input: _input,
-    ...workload
-  } = s;
-  return workload;
-}
-
 /**
  * The planner's view of what is left to do now: batch work shrinks to the requests not yet done
  * and the hours left to the (fixed) deadline, so a replan sizes for the remainder.
  */
 export function remainingWorkload(w: Pick<Workload, "spec" | "deadlineAt" | "progressDone">, now: Date): TWorkload {
-  const base = plannerWorkload(readSpec(w));
+  const base = workloadOf(readSpec(w));
   if (base.kind !== "batch") return base;
   const requests = Math.max(1, Math.ceil(base.requests - w.progressDone));
   const hoursLeft = w.deadlineAt ? (w.deadlineAt.getTime() - now.getTime()) / HOUR_MS : base.deadlineHours;
