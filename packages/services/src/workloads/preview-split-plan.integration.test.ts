@@ -1,4 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { ZDeployCommand } from "@koi/contracts/agent/commands";
+import { prisma } from "@koi/db";
+import { commandWakeups } from "../agents/command-wakeups.ts";
+import { planWorkload } from "./plan-workload.ts";
+import { submitWorkload } from "./submit-workload.ts";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { previewPlan } from "./preview-plan.ts";
@@ -6,6 +11,7 @@ import { dropOutboxRows, orgWithAgent } from "./test-fixtures.ts";
 
 afterAll(async () => {
   await dropOutboxRows();
+  await commandWakeups().stop();
 });
 
 // Long prompts, a tight TPOT: on L40S machines prefill wants TP1 and decode TP2, and the
@@ -52,5 +58,21 @@ describe("prefill/decode plans from a submission", () => {
     const plan = (await previewPlan(org.id, { ...submission, allowDisaggregation: true })).plan;
     expect(plan.feasible).toBe(true);
     expect(roles(plan)).toEqual(new Set(["both"]));
+  });
+
+  it("sends the engine each replica group with its role, pipeline stages and machines", async () => {
+    const { org } = await orgWithAgent([g6e], ["spot", "pd_disaggregation"]);
+    const w = await submitWorkload({
+      orgId: org.id,
+      actorUserId: null,
+      via: "api",
+      submission: { ...submission, allowDisaggregation: true },
+    });
+    expect((await planWorkload(w.id)).outcome).toBe("dispatched");
+    const row = await prisma.command.findFirstOrThrow({ where: { orgId: org.id, type: "deploy" } });
+    const groups = ZDeployCommand.shape.payload.parse(row.payload).groups ?? [];
+    expect(groups.map((g) => g.role).sort()).toEqual(["decode", "prefill"]);
+    for (const g of groups) expect(g).toMatchObject({ gpuType: "L40S", instanceType: "g6e.48xlarge", pp: 1 });
+    expect(groups.every((g) => (g.machines ?? 0) >= 1)).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ export function tokensPerRequest(s: TWorkloadSubmission): number {
 /** The replica group with the most GPUs: the one a single assignment runs. */
 export function largestGroup(groups: readonly TReplicaGroup[]): TReplicaGroup | undefined {
   return groups.reduce<TReplicaGroup | undefined>(
-    (best, g) => (!best || g.count * g.tp > best.count * best.tp ? g : best),
+    (best, g) => (!best || g.count * g.tp * (g.pp ?? 1) > best.count * best.tp * (best.pp ?? 1) ? g : best),
     undefined,
   );
 }
