@@ -51,7 +51,7 @@ test("allowing prefill/decode on different GPUs shows a split plan with its reas
 
   await page.getByLabel("Name (optional)").fill("e2e long prompts");
   await page.getByLabel("Model").fill("meta-llama/Llama-3.1-8B-Instruct");
-  await page.getByLabel(/^Online \(Tuna\)/).check();
+  await page.getByRole("radio", { name: /Online \(Tuna\)/ }).check();
   await page.getByLabel("Requests per second").fill("2");
   await page.getByLabel("TTFT p95 (ms)").fill("3000");
   await page.getByLabel("TPOT p95 (ms)").fill("20");
