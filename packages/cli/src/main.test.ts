@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "./main.ts";
 import type { TCliIo } from "./cli-io.ts";
+import type { TPlan } from "@koi/planner";
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(PACKAGE, "bin", "koi.mjs");
@@ -144,6 +145,41 @@ describe("koi CLI (in process)", () => {
     expect(plan.feasible).toBe(true);
     expect(plan.engine).toBe("tuna");
     expect(plan.predictedLatency.tpotMs).toBeLessThanOrEqual(80);
+  });
+
+  it("plans the file `koi submit` sends: its allowDisaggregation splits prefill from decode", async () => {
+    const longPrompts = {
+      kind: "online",
+      name: "chat",
+      model: "meta-llama/Llama-3.1-8B-Instruct",
+      requestsPerSecond: 2,
+      avgInputTokens: 8000,
+      avgOutputTokens: 200,
+      ttftP95Ms: 3000,
+      tpotP95Ms: 20,
+    };
+    const machines = JSON.stringify({
+      pools: [
+        {
+          id: "g6e",
+          gpuType: "L40S",
+          market: "on-demand",
+          available: 32,
+          pricePerGpuHour: 3.766,
+          shape: { instanceType: "g6e.48xlarge" },
+        },
+      ],
+    });
+    const split = memoryIo({
+      "w.json": JSON.stringify({ ...longPrompts, allowDisaggregation: true }),
+      "c.json": machines,
+    });
+    expect(await main(["plan", "--workload", "w.json", "--capacity", "c.json", "--json"], split.io)).toBe(0);
+    const roles = (out: string[]) => new Set((JSON.parse(out.join("\n")) as TPlan).replicas.map((r) => r.role));
+    expect(roles(split.out)).toEqual(new Set(["prefill", "decode"]));
+    const colocated = memoryIo({ "w.json": JSON.stringify(longPrompts), "c.json": machines });
+    expect(await main(["plan", "--workload", "w.json", "--capacity", "c.json", "--json"], colocated.io)).toBe(0);
+    expect(roles(colocated.out)).toEqual(new Set(["both"]));
   });
 
   it("explains a model that does not fit", async () => {

@@ -1,13 +1,17 @@
-import { ZMarket, ZWorkload } from "@koi/contracts";
+import { ZMarket, ZWorkloadSubmission, workloadOf, type TWorkloadSubmission } from "@koi/contracts";
 import { parseCapacity, parseWith, selectGpus, type TPlan, type TSelectOptions } from "@koi/planner";
 import { formatTable, numberFlag, parseFlags, readJsonFile, requireFlag, UsageError, type TCliIo } from "./cli-io.ts";
 
 export const PLAN_USAGE =
-  "koi plan --workload W.json --capacity C.json [--margin 0.15] [--max-gpus N] [--budget $] [--markets spot,on-demand] [--disaggregate] [--json]";
+  "koi plan --workload W.json --capacity C.json [--margin 0.15] [--max-gpus N] [--budget $] [--markets spot,on-demand] [--disaggregate] [--json]\n  W.json is what `koi submit` sends; its budgetUsd, allowedMarkets and allowDisaggregation apply unless a flag says otherwise";
 
 const money = (v: number) => `$${v.toFixed(2)}`;
 
-function options(flags: ReturnType<typeof parseFlags>): TSelectOptions {
+/**
+ * The planner's options: flags, else what the workload file says (the file `koi submit` sends, so
+ * its budgetUsd, allowedMarkets and allowDisaggregation plan as they would in Koi).
+ */
+function options(flags: ReturnType<typeof parseFlags>, file: TWorkloadSubmission): TSelectOptions {
   const markets = flags.values.get("markets");
   const allowedMarkets = markets?.split(",").map((m) => {
     const parsed = ZMarket.safeParse(m.trim());
@@ -17,9 +21,9 @@ function options(flags: ReturnType<typeof parseFlags>): TSelectOptions {
   return {
     safetyMargin: numberFlag(flags, "margin", { min: 0 }),
     maxGpus: numberFlag(flags, "max-gpus", { integer: true, min: 1 }),
-    budget: numberFlag(flags, "budget", { min: 0 }),
-    allowedMarkets,
-    allowDisaggregation: flags.switches.has("disaggregate"),
+    budget: numberFlag(flags, "budget", { min: 0 }) ?? file.budgetUsd,
+    allowedMarkets: allowedMarkets ?? file.allowedMarkets,
+    allowDisaggregation: flags.switches.has("disaggregate") || file.allowDisaggregation === true,
   };
 }
 
@@ -66,9 +70,9 @@ export async function runPlan(argv: readonly string[], io: TCliIo): Promise<numb
   );
   const workloadPath = requireFlag(flags, "workload");
   const capacityPath = requireFlag(flags, "capacity");
-  const workload = parseWith(ZWorkload, "workload", readJsonFile(io, workloadPath));
+  const file = parseWith(ZWorkloadSubmission, "workload", readJsonFile(io, workloadPath));
   const capacity = parseCapacity(readJsonFile(io, capacityPath));
-  const plan = await selectGpus(workload, capacity, options(flags));
+  const plan = await selectGpus(workloadOf(file), capacity, options(flags, file));
   if (flags.switches.has("json")) io.out(JSON.stringify(plan, null, 2));
   else printPlan(plan, io);
   return 0;

@@ -1,4 +1,4 @@
-import type { TGpuPool } from "@koi/contracts";
+import type { TGpuPool, TMachineShape } from "@koi/contracts";
 import type { TEngineAdapter } from "../adapters/types.ts";
 import type { TAgentContext } from "./agent-context.ts";
 
@@ -15,13 +15,14 @@ export class EngineWatch {
     private readonly ctx: TAgentContext,
     private readonly adapters: readonly TEngineAdapter[],
     private readonly maxAgeMs: number,
+    private readonly machineShapes: Readonly<Record<string, TMachineShape>> = {},
   ) {}
 
   /** Pools from every adapter, or null when an engine could not be read. */
   async inventory(): Promise<{ pools: TGpuPool[]; collectedAt: string } | null> {
     if (!this.cache || this.ctx.nowMs() - this.cache.at >= this.maxAgeMs) {
       try {
-        const pools = (await Promise.all(this.adapters.map((a) => a.inventory()))).flat();
+        const pools = (await Promise.all(this.adapters.map((a) => a.inventory()))).flat().map((p) => this.withShape(p));
         this.cache = { pools, at: this.ctx.nowMs() };
         await this.observe(true, null);
       } catch (error) {
@@ -30,6 +31,12 @@ export class EngineWatch {
       }
     }
     return { pools: this.cache.pools, collectedAt: new Date(this.cache.at).toISOString() };
+  }
+
+  /** The configured machines of the pool's GPU type; serverless GPUs are sold one by one, and an engine's own shape wins. */
+  private withShape(pool: TGpuPool): TGpuPool {
+    const shape = this.machineShapes[pool.gpuType];
+    return shape && !pool.shape && pool.market !== "serverless" ? { ...pool, shape } : pool;
   }
 
   async observe(reachable: boolean, error: string | null): Promise<void> {

@@ -111,6 +111,19 @@ describe("koi-agent against a stand-in Koi", () => {
     expect(koi.requests.find((r) => r.path.endsWith("/commands"))!.query.get("wait")).toBe("1");
   });
 
+  it("reports the configured machine shape with each pool of that GPU type (on contract)", async () => {
+    const { koi, dir } = await setup({ heartbeatIntervalSeconds: 10 });
+    await startAgent(koi, dir, fakeEngine().adapter, {
+      machineShapes: { L4: { instanceType: "g6.12xlarge", networkGbps: 40 }, H100: { gpusPerMachine: 8 } },
+    });
+    await eventually("a heartbeat", () => koi.requests.some((r) => r.path.endsWith("/heartbeat")));
+    const heartbeat = koi.requests.find((r) => r.path.endsWith("/heartbeat"))!;
+    expect(heartbeat.body).toMatchObject({
+      inventory: { pools: [{ id: "fake:spot:L4", shape: { instanceType: "g6.12xlarge", networkGbps: 40 } }] },
+    });
+    expect(heartbeat.issues).toEqual([]);
+  });
+
   it("acks accepted then completed; a redelivered command is re-acked with the same key, not re-run", async () => {
     const { koi, dir } = await setup();
     const engine = fakeEngine();

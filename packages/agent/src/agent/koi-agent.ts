@@ -11,6 +11,7 @@ import {
   type TEngineKind,
   type THeartbeatRequest,
   type TLifecycleEvent,
+  type TMachineShape,
   type TRegisterRequest,
 } from "@koi/contracts";
 import type { TEngineAdapter } from "../adapters/types.ts";
@@ -40,6 +41,8 @@ export type TKoiAgentOptions = {
   commandWaitSeconds?: number;
   /** Inventory is re-read from the engine at most this often. */
   inventoryMaxAgeSeconds?: number;
+  /** Machine shapes by GPU type (from the agent's config), reported with every non-serverless pool. */
+  machineShapes?: Readonly<Record<string, TMachineShape>>;
   logger?: TLogger;
   fetchImpl?: typeof fetch;
   random?: TRandomSource;
@@ -103,7 +106,12 @@ export class KoiAgent {
       enqueueAck: (command, status, detail, engineRef) => this.enqueueAck(command, status, detail, engineRef),
       enqueueEvents: (events) => this.enqueueEvents(events),
     };
-    this.engines = new EngineWatch(this.ctx, options.adapters, (options.inventoryMaxAgeSeconds ?? 60) * 1000);
+    this.engines = new EngineWatch(
+      this.ctx,
+      options.adapters,
+      (options.inventoryMaxAgeSeconds ?? 60) * 1000,
+      options.machineShapes ?? {},
+    );
     spool.onAppend(() => this.wakeFlusher());
   }
 

@@ -30,6 +30,7 @@ const agent = await KoiAgent.create({
     ...(config.region ? { region: config.region } : {}),
   },
   reportIntervalSeconds: config.reportIntervalSeconds,
+  machineShapes: config.machineShapes,
   logger,
 });
 const { webhookUrls } = await agent.start();

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { ZMachineShape } from "@koi/contracts/agent/heartbeat";
 
 const ZTuna = z.strictObject({
   url: z.string().url().optional(),
@@ -40,6 +41,11 @@ export const ZAgentCliConfig = z.strictObject({
   reportIntervalSeconds: z.coerce.number().positive().default(15),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   tuna: ZTuna.default(ZTuna.parse({})),
+  /**
+   * The machines this cluster's GPUs come in, by GPU type (e.g. {"L40S": {"instanceType":
+   * "g6e.12xlarge"}}): reported with each pool of that GPU so Koi buys whole machines.
+   */
+  machineShapes: z.record(z.string().min(1), ZMachineShape).default({}),
 });
 export type TAgentCliConfig = z.infer<typeof ZAgentCliConfig>;
 
@@ -85,7 +91,8 @@ export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|s
   --tuna-gpu, --tuna-gpu-count, --tuna-serverless-provider, --tuna-spot-price, --tuna-serverless-price
   --tuna-spot-max-replicas N   most spot replicas Koi may ask SkyServe for (default 5)
   --tuna-scaling-policy-command "CMD {file}"   how set_scaling reaches Tuna (re-applies a scaling-policy file)
-  --config FILE             JSON with the same settings (camelCase), flags win
+  --config FILE             JSON with the same settings (camelCase), flags win; "machineShapes":
+                            {"L40S": {"instanceType": "g6e.12xlarge"}} tells Koi the machines per GPU type
   --log-level debug|info|warn|error`;
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

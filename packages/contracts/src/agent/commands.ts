@@ -57,6 +57,25 @@ export const ZPlacement = named(
 );
 export type TPlacement = z.infer<typeof ZPlacement>;
 
+export const ZReplicaGroupPlacement = named(
+  "ReplicaGroupPlacement",
+  z.strictObject({
+    gpuType: ZGpuType,
+    tp: ZTensorParallel,
+    /** Pipeline stages per replica: TP within a machine, stages across machines. */
+    pp: ZPipelineParallel,
+    replicas: z.number().int().min(1).max(1024),
+    market: ZMarket,
+    /** What the replicas do: both (colocated), or prefill / decode of a split plan. */
+    role: z.enum(["both", "prefill", "decode"]),
+    /** Whole machines the group rents, when the pool's machines are known. */
+    machines: z.number().int().min(1).max(4096).optional(),
+    instanceType: z.string().min(1).max(64).optional(),
+  }),
+  "One kind of replica of a plan. A split plan has a prefill group and a decode group; the engine hands each request's KV cache from the first to the second.",
+);
+export type TReplicaGroupPlacement = z.infer<typeof ZReplicaGroupPlacement>;
+
 export const ZPlacementAlternative = named(
   "PlacementAlternative",
   z.strictObject({
@@ -77,6 +96,11 @@ const ZDeployPayload = z.strictObject({
   decisionId: ZId,
   /** Predicted tokens/s (input + output) of one replica of the primary placement. */
   predictedTps: z.number().min(0).nullable(),
+  /**
+   * Every replica group of the plan this agent runs, with its role, pipeline stages and machines;
+   * `placement` is the largest of them. Absent from agents' older commands: one colocated group.
+   */
+  groups: z.array(ZReplicaGroupPlacement).min(1).max(16).optional(),
 });
 
 const ZScalePayload = z.strictObject({

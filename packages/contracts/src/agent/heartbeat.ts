@@ -4,6 +4,28 @@ import { named } from "../registry.ts";
 
 const gpuCount = z.number().int().min(0).max(1_000_000);
 
+export const ZMachineShape = named(
+  "MachineShape",
+  z
+    .strictObject({
+      /** Cloud instance type, e.g. "g6e.12xlarge"; Koi's catalog fills what is not given. */
+      instanceType: z.string().min(1).max(64).optional(),
+      gpusPerMachine: z.number().int().min(1).max(16).optional(),
+      interconnect: z.enum(["nvlink", "pcie"]).optional(),
+      /** Network between machines, Gbit/s per machine. */
+      networkGbps: z.number().positive().max(100_000).optional(),
+      /** Weights from storage into GPU memory, GB/s per machine. */
+      loadGBs: z.number().positive().max(10_000).optional(),
+      /** What the cloud bills per machine-hour; absent: price per GPU-hour × GPUs per machine. */
+      pricePerMachineHour: z.number().min(0).max(100_000).optional(),
+    })
+    .refine((s) => s.instanceType !== undefined || s.gpusPerMachine !== undefined, {
+      error: "give instanceType or gpusPerMachine",
+    }),
+  "The machines a pool's GPUs come in: Koi buys whole machines, TP within one, pipeline stages across several.",
+);
+export type TMachineShape = z.infer<typeof ZMachineShape>;
+
 export const ZGpuPool = named(
   "GpuPool",
   z
@@ -23,6 +45,8 @@ export const ZGpuPool = named(
       pricePerGpuHour: z.number().min(0).max(10_000).nullable(),
       /** GPUs per replica the engine can launch without idle GPUs (its machine sizes); absent: any. */
       replicaSizes: z.array(z.number().int().min(1).max(64)).min(1).max(16).optional(),
+      /** The pool's machines, when the agent knows them; absent: the pool sells single GPUs. */
+      shape: ZMachineShape.optional(),
     })
     .refine((p) => p.available <= p.total, { error: "available must be <= total", path: ["available"] }),
 );

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ZInputChunk } from "../agent/commands.ts";
 import { ZId, ZIsoDateTime, ZMarket } from "../primitives.ts";
 import { named } from "../registry.ts";
-import { ZBatchWorkload, ZOnlineWorkload } from "./workload-kinds.ts";
+import { ZBatchWorkload, ZOnlineWorkload, type TWorkload } from "./workload-kinds.ts";
 
 const submissionExtras = {
   /** Shown in lists; defaults to the model and kind. */
@@ -11,6 +11,11 @@ const submissionExtras = {
   budgetUsd: z.number().positive().max(10_000_000).optional(),
   /** Markets Koi may place this workload on; default all. */
   allowedMarkets: z.array(ZMarket).min(1).max(5).optional(),
+  /**
+   * Let Koi run prefill and decode on separate replicas, possibly of different GPU types, on
+   * engines that declare `pd_disaggregation`; default false (every replica does both).
+   */
+  allowDisaggregation: z.boolean().optional(),
   /** Batch input in the customer's storage (Orca reads OpenAI-batch JSONL chunks from S3). */
   input: z
     .strictObject({
@@ -31,6 +36,19 @@ export const ZWorkloadSubmission = named(
   }),
 );
 export type TWorkloadSubmission = z.infer<typeof ZWorkloadSubmission>;
+
+/** What there is to run: the submission minus its name, limits, disaggregation switch and input (the planner's options). */
+export function workloadOf(s: TWorkloadSubmission): TWorkload {
+  const {
+    name: _name,
+    budgetUsd: _budget,
+    allowedMarkets: _markets,
+    allowDisaggregation: _split,
+    input: _input,
+    ...workload
+  } = s;
+  return workload;
+}
 
 export const ZWorkloadStatus = named(
   "WorkloadStatus",

@@ -1,5 +1,6 @@
 import type { TAlternative, TPlanOption, TWorkload } from "../types.ts";
 import {
+  kvTransferMs,
   planCostPerHour,
   planGpus,
   planObjective,
@@ -100,6 +101,24 @@ export function toAlternative(workload: TWorkload, assignment: TAssignment, best
   return { ...option, costDelta: round(option.totalCost - best.totalCost, 2), summary: describeAssignment(assignment) };
 }
 
+/**
+ * Why a split plan splits, with what it pays for it: the KV cache of every prompt crosses the
+ * network from a prefill machine to a decode machine. Empty for colocated plans.
+ */
+function explainSplit(workload: TWorkload, assignment: TAssignment): string {
+  const p = assignment.find((a) => a.candidate.role === "prefill")?.candidate;
+  const d = assignment.find((a) => a.candidate.role === "decode")?.candidate;
+  if (!p || !d) return "";
+  const ms = kvTransferMs(p, d);
+  const gbps = Math.min(p.networkGbps / (p.machines ?? 1), d.networkGbps / (d.machines ?? 1));
+  const within = workload.kind === "online" ? ` within the ${workload.ttftP95Ms} ms TTFT target` : "";
+  return (
+    `Prefill and decode run on separate replicas because that costs less than any plan where every replica does both: ` +
+    `each request's KV cache (${(p.kvBytesPerRequest / 1e6).toFixed(1)} MB) moves from prefill to decode in ${ms.toFixed(1)} ms ` +
+    `over ${gbps} Gbit/s${within}. `
+  );
+}
+
 function runnerUp(workload: TWorkload, best: TPlanOption, alternatives: readonly TAlternative[]): string {
   const next = alternatives[0];
   if (!next) return "No other kind of replica can meet the target, so there is no runner-up.";
@@ -133,13 +152,13 @@ export function explainFeasible(
       `finishing ${workload.requests.toLocaleString("en-US")} requests (${(tokens / 1e6).toFixed(1)}M tokens of ${modelName}) in a predicted ${hours.toFixed(2)} h ` +
       `(${startup} of it start-up: provisioning and model load) within the ${formatDuration(workload.deadlineHours * 3600)} deadline. ${risk}` +
       `Of ${context.options} replica options that fit, this has the lowest cost per token; because every replica runs until the job is done, total cost does not change with the replica count, ` +
-      `so the plan uses the fewest GPUs that still meet the deadline. ${runnerUp(workload, best, alternatives)}`
+      `so the plan uses the fewest GPUs that still meet the deadline. ${explainSplit(workload, assignment)}${runnerUp(workload, best, alternatives)}`
     );
   }
   const latency = best.predictedLatency;
   return (
     `Serve ${workload.requestsPerSecond} req/s of ${modelName} (plus a ${margin} margin) on ${chosen}: ${gpusText(best.gpus)} at ${formatUsd(best.costPerHour)}/h. ` +
     `Each replica is sized to the load at which its predicted p95 TTFT (${latency?.ttftMs ?? 0} ms) and TPOT (${latency?.tpotMs ?? 0} ms) stay within the ` +
-    `${workload.ttftP95Ms} ms / ${workload.tpotP95Ms} ms targets; of ${context.options} replica options that meet them, this mix has the lowest hourly cost. ${runnerUp(workload, best, alternatives)}`
+    `${workload.ttftP95Ms} ms / ${workload.tpotP95Ms} ms targets; of ${context.options} replica options that meet them, this mix has the lowest hourly cost. ${explainSplit(workload, assignment)}${runnerUp(workload, best, alternatives)}`
   );
 }

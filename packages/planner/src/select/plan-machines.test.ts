@@ -143,7 +143,28 @@ describe("prefill/decode plans price the KV hand-off by the network", () => {
     expect(fast.feasible && slow.feasible).toBe(true);
     expect(fast.replicas.some((r) => r.role === "prefill")).toBe(true);
     expect(fast.reason).toMatch(/Prefill: .*; Decode: /);
+    // …and says why, with what the hand-off costs.
+    expect(fast.reason).toMatch(
+      /KV cache \([\d.]+ MB\) moves from prefill to decode in [\d.]+ ms over 3200 Gbit\/s within the 3000 ms TTFT target/,
+    );
+    expect(slow.reason).not.toMatch(/KV cache/);
     expect(slow.replicas.every((r) => r.role === "both")).toBe(true);
     expect(fast.costPerHour).toBeLessThan(slow.costPerHour);
+  });
+
+  it("splits roles only on the pools allowed to (engines that declare pd_disaggregation)", async () => {
+    const all = pools(3200);
+    const split = await selectGpus(online, { pools: all }, { allowDisaggregation: true });
+    const splitPools = new Set(split.replicas.filter((r) => r.role !== "both").map((r) => r.poolId));
+    expect(splitPools.size).toBeGreaterThan(0);
+    const others = all.filter((p) => !splitPools.has(p.id)).map((p) => p.id);
+    const elsewhere = await selectGpus(
+      online,
+      { pools: all },
+      { allowDisaggregation: true, disaggregationPoolIds: others },
+    );
+    expect(elsewhere.replicas.filter((r) => r.role !== "both").every((r) => others.includes(r.poolId))).toBe(true);
+    const nowhere = await selectGpus(online, { pools: all }, { allowDisaggregation: true, disaggregationPoolIds: [] });
+    expect(nowhere.replicas.every((r) => r.role === "both")).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ import {
   type TRole,
   type TWorkload,
 } from "../types.ts";
-import { buildCandidates, pruneDominated } from "./build-candidates.ts";
+import { buildCandidates, pruneDominated, type TCandidateReport } from "./build-candidates.ts";
 import { explainFeasible, toAlternative, toPlanOption } from "./describe-plan.ts";
 import { planObjective, requiredRate } from "./evaluate-plan.ts";
 import { findBinding } from "./find-binding.ts";
@@ -26,6 +26,8 @@ export type TSelectOptions = {
   budget?: number;
   /** Allow prefill and decode on separate replicas (possibly different GPU types). */
   allowDisaggregation?: boolean;
+  /** With allowDisaggregation: the only pools that may run prefill or decode replicas (default all). */
+  disaggregationPoolIds?: readonly string[];
   tpChoices?: readonly number[];
   /** Pipeline stages tried in pools whose machines are known (default 1–4). */
   ppChoices?: readonly number[];
@@ -66,9 +68,16 @@ export function selectionProblem(workload: TWorkload, capacity: TCapacity, optio
     calibration: options.calibration,
     risk: options.risk ?? "p90",
   };
-  const report = buildCandidates({ ...context, pools });
+  const report = onlySplitPools(buildCandidates({ ...context, pools }), options.disaggregationPoolIds);
   const poolGpus = new Map(pools.map((p) => [p.id, usableGpus(p)]));
   return { model, safetyMargin, pools, context, report, poolGpus, requiredRate: requiredRate(workload, safetyMargin) };
+}
+
+/** Prefill and decode replicas only where the engine can run them (its agent declares pd_disaggregation). */
+function onlySplitPools(report: TCandidateReport, poolIds: readonly string[] | undefined): TCandidateReport {
+  if (!poolIds) return report;
+  const allowed = new Set(poolIds);
+  return { ...report, candidates: report.candidates.filter((c) => c.role === "both" || allowed.has(c.poolId)) };
 }
 
 /** Synchronous form (simulators, benchmarks). */
@@ -110,7 +119,9 @@ export function selectGpusWith(workload: TWorkload, capacity: TCapacity, options
       maxGpus: options.maxGpus,
       budget: options.budget,
       report,
-      candidatesIgnoringQuota: pruneDominated(buildCandidates({ ...context, pools: relaxed }).candidates),
+      candidatesIgnoringQuota: pruneDominated(
+        onlySplitPools(buildCandidates({ ...context, pools: relaxed }), options.disaggregationPoolIds).candidates,
+      ),
     });
     const option = toPlanOption(workload, assignment);
     // The earliest finish is reported as the plan would be judged: at P90, start-up included.

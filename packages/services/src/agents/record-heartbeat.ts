@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { TGpuPool, THeartbeatRequest } from "@koi/contracts/agent/heartbeat";
 import { notFound } from "@koi/core/app-error";
 import { heartbeats } from "@koi/core/metrics/koi-metrics";
-import { prisma, type Prisma } from "@koi/db";
+import { prisma, Prisma } from "@koi/db";
 import { touchAgent, type TTouchedAgent } from "./touch-agents.ts";
 
 export type THeartbeat = Pick<THeartbeatRequest, "assignments"> & {
@@ -66,6 +66,7 @@ async function applyInventory(
           quota: pool.quota ?? null,
           pricePerGpuHour: pool.pricePerGpuHour,
           replicaSizes: pool.replicaSizes ?? [],
+          shape: pool.shape ?? Prisma.DbNull,
         };
         await tx.gpuPool.upsert({
           where: { agentId_externalId: { agentId: agent.id, externalId: pool.id } },

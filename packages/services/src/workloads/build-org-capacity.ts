@@ -1,7 +1,8 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import type { TCapacity, TCapacityPool, TEngine } from "@koi/planner";
+import { PlannerInputError, resolvePoolShape, type TCapacity, type TCapacityPool, type TEngine } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
 import { overridePriceMap, resolvePoolPrice, type TPriceSource } from "./resolve-pool-price.ts";
+import { readPoolShape } from "./read-stored-json.ts";
 
 /** Who owns a capacity pool: the agent that will run an assignment placed there. */
 export type TPoolOwner = {
@@ -14,9 +15,18 @@ export type TPoolOwner = {
   priceSource: TPriceSource;
   total: number;
   quota: number | null;
+  /** The agent declares `pd_disaggregation`: it can run prefill and decode replicas apart. */
+  splitsRoles: boolean;
 };
 
 export type TOrgCapacity = { capacity: TCapacity; owners: Record<string, TPoolOwner>; agentsOnline: number };
+
+/** Pools whose agent can run prefill and decode replicas apart (see selectOptionsFor). */
+export function splitPoolIds(org: Pick<TOrgCapacity, "owners">): string[] {
+  return Object.values(org.owners)
+    .filter((o) => o.splitsRoles)
+    .map((o) => o.poolId);
+}
 
 /** Agent engines that can run what the router picked (the simulator stands in for both). */
 export const ENGINES_FOR: Record<TEngine, string[]> = { orca: ["orca", "sim"], tuna: ["tuna", "sim"] };
@@ -34,7 +44,13 @@ export async function buildOrgCapacity(
   const db = opts.db ?? prisma;
   const agents = await db.agent.findMany({
     where: { orgId, status: "ONLINE", ...(opts.engine ? { engine: { in: ENGINES_FOR[opts.engine] } } : {}) },
-    select: { id: true, engine: true, cluster: { select: { name: true, region: true } }, pools: true },
+    select: {
+      id: true,
+      engine: true,
+      capabilities: true,
+      cluster: { select: { name: true, region: true } },
+      pools: true,
+    },
   });
   const held = await db.$queryRaw<{ poolId: string; gpus: number }[]>`
     SELECT placement->>'poolId' AS "poolId", SUM(COALESCE((placement->>'gpus')::int, 0))::int AS gpus
@@ -59,8 +75,9 @@ export async function buildOrgCapacity(
       // The engine's "available" already leaves out GPUs its running jobs use, but not GPUs Koi has
       // just placed that are still launching; total − held covers those. Subtracting held from
       // "available" would count running jobs twice.
+      const shape = readPoolShape(pool);
       const available = Math.max(0, Math.min(pool.available, pool.total - (heldByPool.get(pool.id) ?? 0)));
-      pools.push({
+      const planned: TCapacityPool = {
         id: pool.id,
         // Sentences (plan summaries, waiting messages) name pools this way, never by their cuid.
         name: `${agent.cluster.name}'s ${pool.gpuType} ${pool.market} pool`,
@@ -72,7 +89,10 @@ export async function buildOrgCapacity(
         cluster: agent.cluster.name,
         ...(pool.replicaSizes.length ? { replicaSizes: pool.replicaSizes } : {}),
         ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
-      });
+        ...(shape ? { shape } : {}),
+      };
+      if (!knownShape(planned)) continue; // machines the planner cannot model, as for unknown GPUs
+      pools.push(planned);
       owners[pool.id] = {
         poolId: pool.id,
         agentId: agent.id,
@@ -83,8 +103,20 @@ export async function buildOrgCapacity(
         priceSource: price.source,
         total: pool.total,
         quota: pool.quota,
+        splitsRoles: agent.capabilities.includes("pd_disaggregation"),
       };
     }
   }
   return { capacity: { pools }, owners, agentsOnline: agents.length };
+}
+
+/** Machines the planner can model: an unknown instance type without its GPU count, or one of another GPU, are not. */
+function knownShape(pool: TCapacityPool): boolean {
+  try {
+    resolvePoolShape(pool);
+    return true;
+  } catch (error) {
+    if (error instanceof PlannerInputError) return false;
+    throw error;
+  }
 }

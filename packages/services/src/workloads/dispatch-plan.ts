@@ -5,8 +5,10 @@ import {
   type TCalibrationTable,
   type TPlan,
   type TPlanOption,
+  type TReplicaGroup,
   type TWorkload,
 } from "@koi/planner";
+import type { TReplicaGroupPlacement } from "@koi/contracts/agent/commands";
 import type { Prisma, Tx, Workload } from "@koi/db";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { writeCommand } from "../agents/issue-command.ts";
@@ -23,7 +25,7 @@ export function placementFor(
 ): TPlacementRecord | null {
   const group = largestGroup(option.replicas);
   if (!group) return null;
-  const groupGpus = group.count * group.tp;
+  const groupGpus = group.count * group.tp * (group.pp ?? 1);
   // The optimiser reports plan totals; a group's share is proportional to its GPUs (exact for one group).
   const share = option.gpus > 0 ? groupGpus / option.gpus : 1;
   const predictedTps = (option.tokensPerSecond * share) / group.count;
@@ -34,13 +36,33 @@ export function placementFor(
     gpuType: group.gpuType,
     market: group.market,
     tp: group.tp,
-    pp: 1,
+    pp: group.pp ?? 1,
     replicas: group.count,
     gpus: groupGpus,
     predictedTps,
     rawPredictedTps: predictedTps / factor,
     replicaCostPerHour: (option.costPerHour * share) / group.count,
   };
+}
+
+/** The plan's replica groups on this agent's pools, as the engine runs them (role, stages, machines). */
+function groupsFor(
+  replicas: readonly TReplicaGroup[],
+  agentId: string,
+  owners: TOrgCapacity["owners"],
+): TReplicaGroupPlacement[] {
+  return replicas
+    .filter((g) => owners[g.poolId]?.agentId === agentId && TP_DEGREES.includes(g.tp))
+    .map((g) => ({
+      gpuType: g.gpuType,
+      tp: g.tp as 1 | 2 | 4 | 8,
+      pp: g.pp ?? 1,
+      replicas: g.count,
+      market: g.market,
+      role: g.role,
+      ...(g.machines !== undefined ? { machines: g.machines } : {}),
+      ...(g.instanceType !== undefined ? { instanceType: g.instanceType } : {}),
+    }));
 }
 
 function alternativesPayload(alternatives: readonly TAlternative[]) {
@@ -126,13 +148,14 @@ export async function dispatchPlan(
       placement: {
         gpuType: placement.gpuType,
         tp: placement.tp as 1 | 2 | 4 | 8,
-        pp: 1,
+        pp: placement.pp,
         replicas: placement.replicas,
         market: placement.market,
       },
       alternatives: alternativesPayload(input.alternatives),
       decisionId: decision.id,
       predictedTps: placement.predictedTps,
+      groups: groupsFor(input.option.replicas, owner.agentId, input.org.owners),
     },
   });
   const predictedCostUsd =

@@ -4,6 +4,7 @@ import { selectGpus, type TCalibrationTable, type TPlan } from "@koi/planner";
 import { type Tx, type Workload } from "@koi/db";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { dispatchPlan } from "./dispatch-plan.ts";
+import { splitPoolIds } from "./build-org-capacity.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
 import { remainingWorkload, selectOptionsFor } from "./workload-inputs.ts";
 import { readSpec, ZPlacementRecord } from "./read-stored-json.ts";
@@ -176,6 +177,10 @@ async function fitsWhenCapacityFrees(
       return { ...p, available: owner?.total ?? p.available, ...(owner?.quota != null ? { quota: owner.quota } : {}) };
     }),
   };
-  const freed = await selectGpus(remaining, whole, { ...selectOptionsFor(submission), calibration, alternatives: 0 });
+  const freed = await selectGpus(remaining, whole, {
+    ...selectOptionsFor(submission, splitPoolIds(org)),
+    calibration,
+    alternatives: 0,
+  });
   return freed.feasible;
 }

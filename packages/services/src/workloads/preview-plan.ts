@@ -1,4 +1,4 @@
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { workloadOf, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { ZPlanView, type TPlanView } from "@koi/contracts/workloads/workloads-api";
 import {
   routeEngine,
@@ -9,10 +9,10 @@ import {
   type TWorkload,
 } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
-import { buildOrgCapacity, type TOrgCapacity } from "./build-org-capacity.ts";
+import { buildOrgCapacity, splitPoolIds, type TOrgCapacity } from "./build-org-capacity.ts";
 import { checkSubmissionModel } from "./check-submission-model.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
-import { largestGroup, plannerWorkload, selectOptionsFor } from "./workload-inputs.ts";
+import { largestGroup, selectOptionsFor } from "./workload-inputs.ts";
 
 /** GPUs per pool the first (fast) search may use; see `planOnOrgCapacity`. */
 export const FIRST_PASS_POOL_GPUS = 64;
@@ -33,7 +33,6 @@ export async function planOnOrgCapacity(
 ): Promise<TPlanResult> {
   // One read per plan: a caller that already holds the org's calibration passes it in.
   const calibration = exclude.calibration ?? (await loadOrgCalibration(orgId, db));
-  const options = { ...selectOptionsFor(submission), calibration };
   const firstRoute = routeEngine(workload);
   const run = async (engine: TPlan["engine"]) => {
     const org = await buildOrgCapacity(orgId, {
@@ -42,6 +41,7 @@ export async function planOnOrgCapacity(
       ...(exclude.forWorkloadId ? { forWorkloadId: exclude.forWorkloadId } : {}),
     });
     const capacity: TCapacity = { pools: org.capacity.pools.filter((p) => !exclude.poolIds?.includes(p.id)) };
+    const options = { ...selectOptionsFor(submission, splitPoolIds(org)), calibration };
     // Search time grows with pool size, and almost every workload needs a few replicas: search
     // pools capped at FIRST_PASS_POOL_GPUS first, and the full pools only when that is infeasible.
     const capped = {
@@ -51,14 +51,15 @@ export async function planOnOrgCapacity(
     const wasCapped = capacity.pools.some((p) => p.available > FIRST_PASS_POOL_GPUS);
     return {
       org: { ...org, capacity },
+      options,
       plan: first.feasible || !wasCapped ? first : await selectGpus(workload, capacity, options),
     };
   };
-  let { org, plan } = await run(firstRoute.engine);
+  let { org, plan, options } = await run(firstRoute.engine);
   let route = plan.feasible ? routeEngine(workload, plan) : firstRoute;
   if (route.engine !== firstRoute.engine) {
     const again = await run(route.engine);
-    if (again.plan.feasible) ({ org, plan } = again);
+    if (again.plan.feasible) ({ org, plan, options } = again);
     else route = firstRoute;
   }
   // One assignment per workload (docs/workloads.md): a plan spread over several pools is re-sized
@@ -81,7 +82,7 @@ export async function previewPlan(orgId: string, submission: TWorkloadSubmission
   const { plan, routeReason, org } = await planOnOrgCapacity(
     orgId,
     submission,
-    plannerWorkload(submission),
+    workloadOf(submission),
     prisma as unknown as Tx,
   );
   return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline };

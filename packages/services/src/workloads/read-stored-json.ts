@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZMachineShape, type TMachineShape } from "@koi/contracts/agent/heartbeat";
 import { ZAssignmentReport, type TAssignmentReport } from "@koi/contracts/agent/reports";
 import { ZMarket } from "@koi/contracts/primitives";
 import { ZWorkloadSubmission, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
@@ -33,6 +34,11 @@ export function readSpec(workload: { spec: unknown }): TWorkloadSubmission {
 
 export function readPlacement(assignment: { placement: unknown }): TPlacementRecord {
   return ZPlacementRecord.parse(assignment.placement);
+}
+
+/** `GpuPool.shape`: the machines the agent reported, or undefined for a pool of single GPUs. */
+export function readPoolShape(pool: { shape: unknown }): TMachineShape | undefined {
+  return pool.shape === null ? undefined : ZMachineShape.parse(pool.shape);
 }
 
 /** `AssignmentReport.data`: the agent's report as it was accepted. */

@@ -1,5 +1,6 @@
 import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
+import type { TCapability } from "@koi/contracts/agent/register";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { createTestOrg } from "@koi/db/factories";
@@ -10,11 +11,15 @@ import { registration } from "../agents/test-fixtures.ts";
 
 const orgIds: string[] = [];
 
-/** Tests only: an org with one ONLINE sim agent reporting `pools`. */
-export async function orgWithAgent(pools: TGpuPool[]) {
+/** Tests only: an org with one ONLINE sim agent reporting `pools` (and declaring `capabilities`). */
+export async function orgWithAgent(pools: TGpuPool[], capabilities?: TCapability[]) {
   const org = await createTestOrg();
   orgIds.push(org.id);
-  const { agentId } = await registerAgent(org.id, "key_test", registration("sim"));
+  const base = registration("sim");
+  const { agentId } = await registerAgent(org.id, "key_test", {
+    ...base,
+    capabilities: capabilities ?? base.capabilities,
+  });
   await recordHeartbeat(org.id, agentId, { inventory: { pools }, assignments: [] });
   return { org, agentId };
 }

@@ -22,7 +22,7 @@ describe("agentCommands", () => {
 
   it("starts the simulator on ports the demo of scripts/start.sh does not use", () => {
     const startSh = readFileSync(new URL("../../../../../scripts/start.sh", import.meta.url), "utf8");
-    const demoPorts = /for port in ([\d ]+); do/.exec(startSh)![1]!.trim().split(/\s+/).map(Number);
+    const demoPorts = /^DEMO_PORTS=\(([\d ]+)\)/m.exec(startSh)![1]!.trim().split(/\s+/).map(Number);
     expect(demoPorts).toContain(26336);
     for (const port of Object.values(SIM_PORTS)) expect(demoPorts).not.toContain(port);
     const commands = agentCommands({ engine: "sim", koiUrl: "http://localhost:3000", apiKey: KEY })

@@ -197,6 +197,16 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
               </p>
             ) : null}
           </fieldset>
+          <div>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" aria-describedby="wl-split-hint" {...form.register("allowDisaggregation")} /> Allow
+              prefill/decode on different GPUs
+            </label>
+            <p id="wl-split-hint" className="mt-1 text-xs text-muted-foreground">
+              Koi may run prompt processing and token generation on separate replicas, even of different GPU types, when
+              that is cheaper and the KV cache moves between them fast enough. Only on engines that support it.
+            </p>
+          </div>
           {submit.isError && !Object.keys(serverFields).length ? (
             <Alert tone="error">{errorMessage(submit.error)}</Alert>
           ) : null}

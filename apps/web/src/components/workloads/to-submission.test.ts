@@ -37,6 +37,13 @@ describe("toSubmission", () => {
     expect(r.ok && "requests" in r.submission).toBe(false);
   });
 
+  it("sends allowDisaggregation only when the box is ticked", () => {
+    const on = toSubmission({ ...DEFAULT_FORM_VALUES, kind: "online", allowDisaggregation: true });
+    expect(on.ok && on.submission).toMatchObject({ kind: "online", allowDisaggregation: true });
+    const off = toSubmission({ ...DEFAULT_FORM_VALUES, kind: "online" });
+    expect(off.ok && "allowDisaggregation" in off.submission).toBe(false);
+  });
+
   it("names the field that is wrong", () => {
     const r = toSubmission({ ...DEFAULT_FORM_VALUES, requests: Number.NaN, deadlineHours: -1, allowedMarkets: [] });
     expect(r.ok).toBe(false);

@@ -18,6 +18,8 @@ export type TWorkloadFormValues = {
   avgOutputTokens: number;
   budgetUsd: number;
   allowedMarkets: string[];
+  /** Prefill and decode may run on different GPUs (engines that declare pd_disaggregation). */
+  allowDisaggregation: boolean;
 };
 
 export const DEFAULT_FORM_VALUES: TWorkloadFormValues = {
@@ -35,6 +37,7 @@ export const DEFAULT_FORM_VALUES: TWorkloadFormValues = {
   avgOutputTokens: 256,
   budgetUsd: Number.NaN,
   allowedMarkets: [...MARKETS],
+  allowDisaggregation: false,
 };
 
 const opt = (n: number) => (Number.isFinite(n) ? n : undefined);
@@ -50,6 +53,8 @@ export function toSubmission(v: TWorkloadFormValues) {
     ...(opt(v.budgetUsd) !== undefined ? { budgetUsd: v.budgetUsd } : {}),
     // All markets is the default; only send a restriction.
     ...(v.allowedMarkets.length < MARKETS.length ? { allowedMarkets: v.allowedMarkets } : {}),
+    // Off is the default; only send it when on.
+    ...(v.allowDisaggregation ? { allowDisaggregation: true } : {}),
   };
   const raw =
     v.kind === "batch"

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "GpuPool" ADD COLUMN     "shape" JSONB;
