@@ -61,7 +61,10 @@ describe("one trace from the request to the agent", () => {
     expect(command.traceparent).toMatch(/^00-/);
     // The job's span ends when its handler returns, a moment after the command committed.
     await waitFor(
-      async () => exporter.getFinishedSpans().find((s) => s.name === "job plan-workload"),
+      async () =>
+        exporter
+          .getFinishedSpans()
+          .find((s) => s.name === "job plan-workload" && s.attributes["koi.job.id"] === row.jobId),
       10_000,
       "the job's span",
     );
@@ -69,11 +72,13 @@ describe("one trace from the request to the agent", () => {
     expect(received.map((c) => c.id)).toContain(command.id);
 
     const spans = exporter.getFinishedSpans();
-    const named = (name: string) => spans.find((s) => s.name === name);
+    // Ours, by job and command id: the relay also publishes rows other test files left in the outbox.
+    const named = (name: string, attribute?: [string, string]) =>
+      spans.find((s) => s.name === name && (!attribute || s.attributes[attribute[0]] === attribute[1]));
     const request = named("POST /api/v1/workloads")!;
-    const publish = named("outbox publish plan-workload")!;
-    const job = named("job plan-workload")!;
-    const delivered = named("command deploy received")!;
+    const publish = named("outbox publish plan-workload", ["koi.job.id", row.jobId])!;
+    const job = named("job plan-workload", ["koi.job.id", row.jobId])!;
+    const delivered = named("command deploy received", ["koi.command.id", command.id])!;
     const names = spans.map((s) => s.name);
     for (const span of [request, publish, job, delivered]) expect(span, names.join(", ")).toBeDefined();
     const traceId = request.spanContext().traceId;
