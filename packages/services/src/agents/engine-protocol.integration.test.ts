@@ -141,6 +141,35 @@ describe("agent protocol services", () => {
     expect(after.costUsd).toBeCloseTo(1.5);
   });
 
+  it("a usage component left out of one report and sent again is not counted twice ($4 → missing → $5 is $5)", async () => {
+    const { org, assignment } = await setup();
+    const at = new Date().toISOString();
+    const report = (seq: number, usage: { component: "spot" | "router"; seconds: number; costUsd: number }[]) => ({
+      epoch: 1,
+      seq,
+      at,
+      state: "running" as const,
+      usage: usage.map((u) => (u.component === "spot" ? { ...u, gpuType: "H100-SXM" } : u)),
+    });
+    await recordReport(org.id, assignment.id, report(0, [{ component: "spot", seconds: 400, costUsd: 4 }]));
+    await recordReport(org.id, assignment.id, report(1, [{ component: "router", seconds: 60, costUsd: 0.1 }]));
+    await recordReport(
+      org.id,
+      assignment.id,
+      report(2, [
+        { component: "spot", seconds: 500, costUsd: 5 },
+        { component: "router", seconds: 120, costUsd: 0.2 },
+      ]),
+    );
+    const after = await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } });
+    expect(after.costUsd).toBeCloseTo(5.2);
+    const stored = await prisma.usageRecord.aggregate({
+      where: { assignmentId: assignment.id },
+      _sum: { costUsd: true },
+    });
+    expect(stored._sum.costUsd).toBeCloseTo(5.2);
+  });
+
   it("a command issued under an older epoch cannot be acked", async () => {
     const { org, agentId, assignment } = await setup();
     const cmd = await issueCommand({ orgId: org.id, assignmentId: assignment.id, type: "pause", payload: {} });

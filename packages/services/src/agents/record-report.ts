@@ -1,4 +1,4 @@
-import type { TAssignmentReport, TUsageLine } from "@koi/contracts/agent/reports";
+import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma, type Prisma } from "@koi/db";
 import { recordOnlineSample } from "../online/record-online-sample.ts";
@@ -6,25 +6,7 @@ import { applyReportToWorkload } from "../workloads/apply-report-to-workload.ts"
 import { progressInRequests } from "../workloads/progress-in-requests.ts";
 import { lockWorkload } from "../workloads/lock-rows.ts";
 import { usageDollars } from "@koi/core/metrics/koi-metrics";
-
-const usageKey = (u: Pick<TUsageLine, "component" | "gpuType">) => `${u.component}|${u.gpuType ?? ""}`;
-
-/** Reports carry cumulative usage per (assignment, epoch); we store the increase since the last one. */
-export function usageDeltas(previous: TUsageLine[], current: TUsageLine[]) {
-  const before = new Map(previous.map((u) => [usageKey(u), u]));
-  return current
-    .map((u) => {
-      const p = before.get(usageKey(u));
-      return {
-        component: u.component,
-        gpuType: u.gpuType ?? null,
-        seconds: Math.max(0, u.seconds - (p?.seconds ?? 0)),
-        requests: u.requests === undefined ? null : Math.max(0, u.requests - (p?.requests ?? 0)),
-        costUsd: Math.max(0, u.costUsd - (p?.costUsd ?? 0)),
-      };
-    })
-    .filter((d) => d.seconds > 0 || d.costUsd > 0 || (d.requests ?? 0) > 0);
-}
+import { countersForEpoch, usageDeltas } from "./usage-counters.ts";
 
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
 function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
@@ -47,9 +29,9 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
     if (owner?.workloadId) await lockWorkload(tx, owner.workloadId);
     // Row lock: reports of one assignment are applied one after the other.
     const rows = await tx.$queryRaw<
-      { id: string; epoch: number; agentId: string; lastSeq: number; progressTotal: number }[]
+      { id: string; epoch: number; agentId: string; lastSeq: number; progressTotal: number; usageCounters: unknown }[]
     >`
-      SELECT id, epoch, "agentId", "lastSeq", "progressTotal" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
+      SELECT id, epoch, "agentId", "lastSeq", "progressTotal", "usageCounters" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
     const assignment = rows[0];
     if (!assignment) throw notFound("No such assignment.");
     if (report.epoch < assignment.epoch) {
@@ -80,14 +62,8 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
     });
     if (report.seq < assignment.lastSeq) return { accepted: true, duplicate: false };
 
-    const previous =
-      assignment.lastSeq >= 0
-        ? await tx.assignmentReport.findUnique({
-            where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: assignment.lastSeq } },
-            select: { data: true },
-          })
-        : null;
-    const deltas = usageDeltas((previous?.data as TAssignmentReport | undefined)?.usage ?? [], report.usage);
+    const counters = usageDeltas(countersForEpoch(assignment.usageCounters, report.epoch), report.usage);
+    const deltas = counters.deltas;
     if (deltas.length) {
       await tx.usageRecord.createMany({
         data: deltas.map((d) => ({ orgId, agentId: assignment.agentId, assignmentId, at, ...d })),
@@ -99,6 +75,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
       where: { id: assignmentId },
       data: {
         lastSeq: report.seq,
+        usageCounters: { epoch: report.epoch, lines: counters.next } as unknown as Prisma.InputJsonValue,
         state: report.state,
         costUsd: { increment: deltas.reduce((sum, d) => sum + d.costUsd, 0) },
         ...progressUpdate(report.progress, assignment.progressTotal),

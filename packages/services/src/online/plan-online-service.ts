@@ -3,9 +3,10 @@ import type { TTunaScalingPolicyWire } from "@koi/contracts/tuna/scaling-policy"
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { forecastLoad, planOnlineCapacity, toOnlineDecisionRow, type TOnlineScalingState } from "@koi/planner";
-import { prisma, type Prisma, type Tx, type Workload } from "@koi/db";
+import type { Prisma, Tx, Workload } from "@koi/db";
 import { writeCommand } from "../agents/issue-command.ts";
 import { readPlacement, readSpec } from "../workloads/read-stored-json.ts";
+import { forEachRunningWorkload } from "../workloads/for-each-running-workload.ts";
 import { withWorkloadLock } from "../workloads/with-workload-lock.ts";
 import { judgeSlo } from "./judge-slo.ts";
 import { learnSpeed } from "./learn-speed.ts";
@@ -31,16 +32,8 @@ export type TOnlineOutcome = {
 };
 
 /** The online sweep: every RUNNING online service with a report since its last plan. */
-export async function planOnlineServices(now = new Date()): Promise<TOnlineOutcome[]> {
-  const running = await prisma.workload.findMany({
-    where: { status: "RUNNING", kind: "online" },
-    select: { id: true },
-    orderBy: { updatedAt: "asc" },
-    take: 500,
-  });
-  const outcomes: TOnlineOutcome[] = [];
-  for (const w of running) outcomes.push(await planOnlineService(w.id, now));
-  return outcomes;
+export function planOnlineServices(now = new Date()): Promise<TOnlineOutcome[]> {
+  return forEachRunningWorkload("online", (id) => planOnlineService(id, now));
 }
 
 /**

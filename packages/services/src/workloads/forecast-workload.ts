@@ -9,7 +9,7 @@ import {
   type TFinishForecast,
   type TProgressSample,
 } from "@koi/planner";
-import { prisma, type Assignment, type Prisma, type Tx, type Workload } from "@koi/db";
+import type { Assignment, Prisma, Tx, Workload } from "@koi/db";
 import { writeCommand } from "../agents/issue-command.ts";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
 import { readPlacement, readReport, readSpec, type TPlacementRecord } from "./read-stored-json.ts";
@@ -18,6 +18,7 @@ import { planLocked } from "./plan-workload.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
 import { progressInRequests } from "./progress-in-requests.ts";
 import { remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
+import { forEachRunningWorkload } from "./for-each-running-workload.ts";
 import { withWorkloadLock } from "./with-workload-lock.ts";
 import { decisions, forecasts } from "@koi/core/metrics/koi-metrics";
 
@@ -33,16 +34,8 @@ export type TForecastOutcome = {
 };
 
 /** The `forecast-workloads` sweep: every RUNNING batch workload, each in its own transaction. */
-export async function forecastWorkloads(now = new Date()): Promise<TForecastOutcome[]> {
-  const running = await prisma.workload.findMany({
-    where: { status: "RUNNING", kind: "batch" },
-    select: { id: true, orgId: true },
-    orderBy: { updatedAt: "asc" },
-    take: 500,
-  });
-  const outcomes: TForecastOutcome[] = [];
-  for (const w of running) outcomes.push(await forecastWorkload(w.id, now));
-  return outcomes;
+export function forecastWorkloads(now = new Date()): Promise<TForecastOutcome[]> {
+  return forEachRunningWorkload("batch", (id) => forecastWorkload(id, now));
 }
 
 /**

@@ -1,54 +1,15 @@
 "use client";
 
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
-import type { ReactNode } from "react";
-import { AXIS_TICK, GRID_OPACITY, GRID_STROKE } from "@/components/charts/chart-theme";
-import { timeTicks } from "@/components/charts/time-ticks";
+import { Area, Line, ReferenceLine, YAxis } from "recharts";
+import { AXIS_TICK } from "@/components/charts/chart-theme";
+import { TimeChart } from "@/components/charts/time-chart";
 import { formatNumber, formatUsdPerHour } from "@/lib/format";
-import { clockTime } from "./forecast-series";
 import { buildRateSeries, type TOnlineView } from "./online-series";
 
 const BRAND = "#f26b1d";
 const TEAL = "#0f766e";
 const BLUE = "#2563eb";
 const RED = "#dc2626";
-
-/** The time axis, grid and tooltip every online chart shares. */
-function TimeChart({ data, children }: { data: { t: number }[]; children: ReactNode }) {
-  const xs = data.map((d) => d.t);
-  const { domain, ticks } = timeTicks(Math.min(...xs), Math.max(...xs));
-  return (
-    <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart data={data} margin={{ top: 16, right: 16, bottom: 0, left: 8 }} accessibilityLayer={false}>
-        <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} strokeOpacity={GRID_OPACITY} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={domain}
-          ticks={ticks}
-          interval={0}
-          tickFormatter={(ms: number) => clockTime(ms)}
-          tick={AXIS_TICK}
-        />
-        <Tooltip labelFormatter={(v) => new Date(Number(v)).toLocaleString()} />
-        <Legend />
-        {children}
-      </ComposedChart>
-    </ResponsiveContainer>
-  );
-}
 
 const yLabel = (value: string, position: "insideLeft" | "insideRight" = "insideLeft") => ({
   value,

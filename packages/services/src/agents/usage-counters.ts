@@ -1,0 +1,50 @@
+import type { TUsageLine } from "@koi/contracts/agent/reports";
+
+/**
+ * The highest cumulative usage seen per component in an assignment's current epoch (stored on the
+ * assignment). Deltas are taken against it, not against the previous report, so a report that
+ * leaves a component out and a later one that brings it back do not count it twice.
+ */
+export type TUsageCounters = { epoch: number; lines: TUsageLine[] };
+
+export type TUsageDelta = {
+  component: TUsageLine["component"];
+  gpuType: string | null;
+  seconds: number;
+  requests: number | null;
+  costUsd: number;
+};
+
+const usageKey = (u: Pick<TUsageLine, "component" | "gpuType">) => `${u.component}|${u.gpuType ?? ""}`;
+
+/** The stored counters when they belong to `epoch`; a new epoch restarts every counter from zero. */
+export function countersForEpoch(stored: unknown, epoch: number): TUsageLine[] {
+  const value = stored as Partial<TUsageCounters> | null;
+  return value && value.epoch === epoch && Array.isArray(value.lines) ? value.lines : [];
+}
+
+/**
+ * What `current` adds to `seen`, and the counters after it. A component absent from `current`
+ * keeps its last value. A counter that went down means the engine restarted and counts from zero
+ * again (Prometheus' counter-reset rule), so its whole current value is new usage.
+ */
+export function usageDeltas(seen: TUsageLine[], current: TUsageLine[]): { deltas: TUsageDelta[]; next: TUsageLine[] } {
+  const counters = new Map(seen.map((u) => [usageKey(u), u]));
+  const deltas: TUsageDelta[] = [];
+  for (const u of current) {
+    const key = usageKey(u);
+    const p = counters.get(key);
+    const reset = p !== undefined && (u.seconds < p.seconds || u.costUsd < p.costUsd);
+    const base = p && !reset ? p : undefined;
+    const delta: TUsageDelta = {
+      component: u.component,
+      gpuType: u.gpuType ?? null,
+      seconds: Math.max(0, u.seconds - (base?.seconds ?? 0)),
+      requests: u.requests === undefined ? null : Math.max(0, u.requests - (base?.requests ?? 0)),
+      costUsd: Math.max(0, u.costUsd - (base?.costUsd ?? 0)),
+    };
+    if (delta.seconds > 0 || delta.costUsd > 0 || (delta.requests ?? 0) > 0) deltas.push(delta);
+    counters.set(key, u);
+  }
+  return { deltas, next: [...counters.values()] };
+}
