@@ -52,14 +52,9 @@ export function speedOf(speed: TSpeedLookup, gpuType: string, tp: number): numbe
   return nearest?.value ?? speed.unmeasured ?? 1;
 }
 
-function rateOf(
-  service: TOnlineService,
-  gpuType: string,
-  tp: number,
-  targets: TLatencyTargets,
-  speed: TSpeedLookup,
-): TSustainedRate | string {
-  const profile = profileReplica({
+/** One replica of the service on `tp` × `gpuType`, at the speed learned for it. */
+function profileFor(service: TOnlineService, gpuType: string, tp: number, speed: TSpeedLookup) {
+  return profileReplica({
     model: service.model,
     precision: service.precision,
     gpu: gpuType,
@@ -68,6 +63,16 @@ function rateOf(
     outputTokens: service.avgOutputTokens,
     speed: speedOf(speed, gpuType, tp),
   });
+}
+
+function rateOf(
+  service: TOnlineService,
+  gpuType: string,
+  tp: number,
+  targets: TLatencyTargets,
+  speed: TSpeedLookup,
+): TSustainedRate | string {
+  const profile = profileFor(service, gpuType, tp, speed);
   return profile.fits ? sustainedRate(profile, targets) : (profile.reason ?? "does not fit");
 }
 
@@ -162,14 +167,6 @@ export function latencyOfFleet(
   rps: number,
   speed: TSpeedLookup,
 ) {
-  const profile = profileReplica({
-    model: service.model,
-    precision: service.precision,
-    gpu: gpuType,
-    tp,
-    inputTokens: service.avgInputTokens,
-    outputTokens: service.avgOutputTokens,
-    speed: speedOf(speed, gpuType, tp),
-  });
+  const profile = profileFor(service, gpuType, tp, speed);
   return latencyAtRate(profile, rps / Math.max(1, replicas));
 }
