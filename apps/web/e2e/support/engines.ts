@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { koiProcessEnv } from "./koi-env.ts";
 import { freePort, startNode, stopProcess, waitForHttp } from "./processes.ts";
-import { e2eEnv, logDirOf, readState, repoRoot, webDir, writeState, type TE2eProcess } from "./state.ts";
+import { startWeb } from "./start-web.ts";
+import { e2eEnv, logDirOf, readState, repoRoot, writeState, type TE2eProcess } from "./state.ts";
 
 /** The run's state, from the port of its base URL. */
 function currentState() {
@@ -92,13 +92,7 @@ export async function restartWeb(downMs: number): Promise<void> {
   const old = state.processes.find((p) => p.name === "web");
   if (old) await stopProcess(old);
   await new Promise((r) => setTimeout(r, downMs));
-  const web = startNode(
-    "web",
-    webDir,
-    [path.join(repoRoot, "node_modules/next/dist/bin/next"), "start", "-p", String(state.port)],
-    koiProcessEnv(state),
-    logDir,
-  );
+  const web = startWeb(state);
   state.processes = [...state.processes.filter((p) => p.name !== "web"), web];
   writeState(state);
   await waitForHttp(web, `${state.baseUrl}/`, { timeoutMs: 90_000, ready: () => true, logDir });

@@ -6,6 +6,7 @@ import { createThrowawayDatabase } from "@koi/db/test-database";
 import { cleanUp } from "./clean-up.ts";
 import { koiProcessEnv } from "./koi-env.ts";
 import { freePort, isRunning, portInUse, startNode, waitForHttp } from "./processes.ts";
+import { startWeb } from "./start-web.ts";
 import { baseUrlOf, logDirOf, readState, webDir, workerDir, writeState, type TE2eState } from "./state.ts";
 
 /**
@@ -60,7 +61,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   try {
     const env = koiProcessEnv(state);
 
-    const web = startNode("web", webDir, ["--import", "tsx", "server/main.ts", "--port", String(port)], env, logDir);
+    const web = startWeb(state);
     state.processes.push(web);
     const worker = startNode("worker", workerDir, ["--import", "tsx", "src/main.ts"], env, logDir);
     state.processes.push(worker);
