@@ -68,7 +68,8 @@ test("allowing prefill/decode on different GPUs shows a split plan with its reas
   await expect(preview.getByText(/Prefill: .*; Decode: .*moves from prefill to decode in [\d.]+ ms/)).toBeVisible();
 
   await page.getByRole("button", { name: "Submit workload" }).click();
-  await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/[a-z0-9]+$`), { timeout: 15_000 });
+  await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/(?!new$)[a-z0-9]+$`), { timeout: 15_000 });
+  await expect(page.getByRole("heading", { name: "e2e long prompts", level: 1 })).toBeVisible();
   const workload = await prisma.workload.findFirstOrThrow({ where: { orgId: user.orgId } });
   expect(workload.spec).toMatchObject({ kind: "online", allowDisaggregation: true });
 });

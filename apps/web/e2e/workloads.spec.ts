@@ -86,7 +86,7 @@ test("submit a batch workload with a live plan preview and land on its page", as
   await expect(preview.getByText("Finishes in", { exact: true })).toBeVisible({ timeout: 15_000 });
 
   await page.getByRole("button", { name: "Submit workload" }).click();
-  await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/[a-z0-9]+$`), { timeout: 15_000 });
+  await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/(?!new$)[a-z0-9]+$`), { timeout: 15_000 });
   await expect(page.getByRole("heading", { name: "e2e nightly eval", level: 1 })).toBeVisible();
   await expect(page.getByRole("progressbar", { name: "Requests completed" })).toBeVisible();
   const workload = await prisma.workload.findFirstOrThrow({ where: { orgId: user.orgId } });
