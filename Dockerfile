@@ -23,5 +23,5 @@ ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 COPY --from=build --chown=node:node /app /app
 USER node
 EXPOSE 3000 3100
-# Web: apply migrations, optionally seed the demo org, then `next start` (see the script).
+# Web: apply migrations, optionally seed the demo org, then Koi's web server (see the script).
 CMD ["bash", "scripts/docker/web-entrypoint.sh"]

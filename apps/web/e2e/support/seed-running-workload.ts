@@ -59,14 +59,18 @@ export async function seedRunningWorkload(orgId: string, now = new Date()) {
       },
     },
   });
+  // Every field the worker's reader requires (ZPlacementRecord): the forecast sweep reads it.
   const placement = {
     poolId: pool.id,
+    agentId: agent.id,
     gpuType: "H100-SXM",
     market: "spot",
     tp: 8,
+    pp: 1,
     replicas: 2,
     gpus: 16,
     predictedTps: 6000,
+    rawPredictedTps: 6000,
     replicaCostPerHour: 16.35,
   };
   const assignment = await prisma.assignment.create({

@@ -109,6 +109,11 @@ export const planningDuration = histogram(
   WORK_BUCKETS,
 );
 export const forecasts = counter("koi_forecasts_total", "Workload forecasts computed, by health.", ["health"]);
+export const sweepFailures = counter(
+  "koi_sweep_workload_failures_total",
+  "Workloads a sweep (batch forecasts, online plans) could not handle and passed over, by sweep.",
+  ["sweep"],
+);
 export const workloadsByForecastHealth = gauge(
   "koi_workloads_by_forecast_health",
   "Running batch workloads by the health of their latest forecast (sampled at scrape).",

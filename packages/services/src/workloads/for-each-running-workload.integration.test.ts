@@ -1,0 +1,70 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { prisma } from "@koi/db";
+import { sweepFailures } from "@koi/core/metrics/koi-metrics";
+import { ackCommand } from "../agents/ack-command.ts";
+import { commandWakeups } from "../agents/command-wakeups.ts";
+import { claimCommands } from "../agents/lease-commands.ts";
+import { recordReport } from "../agents/record-report.ts";
+import { forEachRunningWorkload } from "./for-each-running-workload.ts";
+import { forecastWorkload } from "./forecast-workload.ts";
+import { planWorkload } from "./plan-workload.ts";
+import { submitWorkload } from "./submit-workload.ts";
+import { batchSubmission, dropOutboxRows, h100Pool, liveAssignment, orgWithAgent, report } from "./test-fixtures.ts";
+
+afterAll(async () => {
+  await dropOutboxRows();
+  await commandWakeups().stop();
+});
+
+/** A RUNNING batch workload of the org's agent, with `reports` progress reports. */
+async function runningWorkload(orgId: string, agentId: string, reports: number) {
+  const w = await submitWorkload({ orgId, actorUserId: null, via: "api", submission: batchSubmission() });
+  await planWorkload(w.id);
+  const assignment = await liveAssignment(w.id);
+  const [deploy] = await claimCommands(agentId);
+  await ackCommand(orgId, agentId, deploy!.id, { status: "accepted", engineRef: `orca-${w.id}` });
+  // 100 requests every 30 s: 3.3 req/s against the 2.8 req/s the deadline needs.
+  const t0 = Date.now() - 300_000;
+  for (let i = 0; i < reports; i++)
+    await recordReport(
+      orgId,
+      assignment.id,
+      report({ seq: i, completed: i * 100, total: 20_000, at: new Date(t0 + i * 30_000) }),
+    );
+  return { workload: w, assignment };
+}
+
+const failuresOf = async (sweep: string) =>
+  (await sweepFailures.get()).values.find((v) => v.labels.sweep === sweep)?.value ?? 0;
+
+describe("forEachRunningWorkload", () => {
+  it("passes over a workload that throws, so the workloads after it still get their forecasts", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    const broken = await runningWorkload(org.id, agentId, 3);
+    const healthy = await runningWorkload(org.id, agentId, 3);
+    // A stored placement the reader rejects, on the workload every pass visits first.
+    await prisma.assignment.update({ where: { id: broken.assignment.id }, data: { placement: { poolId: "x" } } });
+    await prisma.$executeRaw`UPDATE "Workload" SET "updatedAt" = now() - interval '1 day' WHERE id = ${broken.workload.id}`;
+    const ours = new Set([broken.workload.id, healthy.workload.id]);
+    const before = await failuresOf("batch");
+
+    const outcomes = await forEachRunningWorkload("batch", async (id) =>
+      ours.has(id) ? forecastWorkload(id) : { workloadId: id, status: "skipped" as const, action: "none" as const },
+    );
+
+    expect(outcomes.find((o) => o.workloadId === healthy.workload.id)).toMatchObject({ status: "on-track" });
+    expect(outcomes.find((o) => o.workloadId === broken.workload.id)).toBeUndefined();
+    expect(await prisma.forecastPoint.count({ where: { workloadId: healthy.workload.id } })).toBe(1);
+    expect(await failuresOf("batch")).toBe(before + 1);
+  });
+
+  it("fails the pass when every workload throws (the database is down, say), so the job is retried", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    await runningWorkload(org.id, agentId, 1);
+    await expect(
+      forEachRunningWorkload("batch", async () => {
+        throw new Error("connection refused");
+      }),
+    ).rejects.toThrow("connection refused");
+  });
+});
