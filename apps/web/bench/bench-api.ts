@@ -14,7 +14,11 @@ import { createThrowawayDatabase, dropDatabase } from "@koi/db/test-database";
 import { machineLine, writeBenchmarkSection } from "../../../tests/bench/update-benchmarks-doc.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3300);
-const BASE = `http://localhost:${PORT}`;
+// Koi's server listens on loopback IPv4 by default; "localhost" may resolve to ::1 first.
+const BASE = `http://127.0.0.1:${PORT}`;
+// "koi": Koi's web server (apps/web/server: client address, body limits, listen backlog 4096), as
+// deployed. "next": bare `next start`, as earlier rounds measured, for a baseline in the same session.
+const SERVER = process.env.BENCH_SERVER === "next" ? "next" : "koi";
 const AGENTS = 200;
 const HEARTBEAT_SECONDS = Number(process.env.BENCH_HEARTBEAT_SECONDS ?? 20);
 const DISPATCHES = 200;
@@ -24,6 +28,7 @@ const RESULTS_FILE = process.env.BENCH_RESULTS_JSON ?? path.join(os.tmpdir(), "k
 
 type TBenchResults = {
   commit: string;
+  server?: "koi" | "next";
   at: string;
   load: string;
   heartbeats?: { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuMsPerHeartbeat?: number };
@@ -40,6 +45,8 @@ const loadLine = () =>
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(" / ");
+const serverName = (server: "koi" | "next") =>
+  server === "koi" ? "Koi's server (`apps/web/server`)" : "bare `next start` (`BENCH_SERVER=next`)";
 const gitCommit = () => execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 
 const pct = (sorted: number[], p: number) =>
@@ -86,11 +93,11 @@ function treeCpuSeconds(rootPid: number): number {
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   if (!fs.existsSync(path.join(webDir, ".next", "BUILD_ID")))
     throw new Error("apps/web is not built: run `npm run build` first.");
-  const child = spawn(
-    process.execPath,
-    [path.resolve(webDir, "../../node_modules/next/dist/bin/next"), "start", "-p", String(PORT)],
-    { cwd: webDir, env, stdio: ["ignore", "ignore", "inherit"] },
-  );
+  const args =
+    SERVER === "koi"
+      ? ["--import", "tsx", "server/main.ts", "--port", String(PORT), "--hostname", "127.0.0.1"]
+      : [path.resolve(webDir, "../../node_modules/next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"];
+  const child = spawn(process.execPath, args, { cwd: webDir, env, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; i < 120; i++) {
     try {
       const res = await fetch(`${BASE}/api/v1/openapi.json`);
@@ -132,7 +139,12 @@ async function main() {
 
   const server = await startServer(env);
   const lines: string[] = [];
-  const results: TBenchResults = { commit: gitCommit(), at: new Date().toISOString(), load: loadLine() };
+  const results: TBenchResults = {
+    commit: gitCommit(),
+    server: SERVER,
+    at: new Date().toISOString(),
+    load: loadLine(),
+  };
   try {
     const org = await createTestOrg({ name: "bench" });
     const { secret } = await createApiKey({
@@ -236,8 +248,8 @@ async function main() {
     // 3. Idle long-polls held at once.
     const rssBefore = treeRssMb(server.pid!);
     // Node's fetch opens as many connections per origin as asked, so each poll holds its own socket.
-    // Ramped up 250 at a time (as reconnecting agents would arrive) so the listen backlog (511)
-    // is not what is measured.
+    // Ramped up 250 at a time (as reconnecting agents would arrive) so bare Next's listen backlog
+    // (511) is not all that the baseline measures.
     const idle: Promise<string>[] = [];
     for (let i = 0; i < IDLE_POLLS; i++) {
       idle.push(
@@ -276,11 +288,11 @@ async function main() {
     [
       "## Agent API (`npm run bench:api`)",
       "",
-      `Built web server (\`next start\`, NODE_ENV=production) on ${machineLine()}; load from separate processes on the same machine, so the server had well under 2 cores. Commit ${results.commit}, measured ${results.at.slice(0, 16)}Z; load average at start ${results.load}.`,
+      `Built web app, NODE_ENV=production, served by ${serverName(SERVER)} on ${machineLine()}; load from separate processes on the same machine, so the server had well under 2 cores. Commit ${results.commit}, measured ${results.at.slice(0, 16)}Z; load average at start ${results.load}.`,
       ...(baseline
         ? [
             "",
-            `Baseline: commit ${baseline.commit}, same machine, measured ${baseline.at.slice(0, 16)}Z with load average ${baseline.load} (\`BENCH_BASELINE_JSON\`).`,
+            `Baseline: commit ${baseline.commit} served by ${serverName(baseline.server ?? "next")}, same machine, measured ${baseline.at.slice(0, 16)}Z with load average ${baseline.load} (\`BENCH_BASELINE_JSON\`).`,
           ]
         : []),
       "",
