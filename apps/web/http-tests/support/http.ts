@@ -88,3 +88,19 @@ export async function signOut(cookie: string): Promise<void> {
 }
 
 export { prisma };
+
+/** A well-formed agent heartbeat body reporting `pools` (or keeping the last inventory when null). */
+export function heartbeatBody(pools: unknown[] | null = null) {
+  return {
+    sentAt: new Date().toISOString(),
+    inventory: pools === null ? null : { collectedAt: new Date().toISOString(), pools },
+    assignments: [],
+    metrics: {
+      uptimeSeconds: 1,
+      spoolPending: 0,
+      spoolOldestAgeSeconds: null,
+      engineReachable: true,
+      lastEngineError: null,
+    },
+  };
+}

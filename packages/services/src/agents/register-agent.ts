@@ -1,6 +1,8 @@
 import type { TRegisterRequest } from "@koi/contracts/agent/register";
+import { AppError } from "@koi/core/app-error";
 import { recordAudit } from "@koi/core/audit";
-import { prisma } from "@koi/db";
+import { prisma, type Tx } from "@koi/db";
+import { forgetAgentOwner } from "./key-acts-for.ts";
 
 export const DEFAULT_HEARTBEAT_SECONDS = 15;
 export const COMMAND_WAIT_SECONDS = 30;
@@ -8,9 +10,12 @@ export const COMMAND_WAIT_SECONDS = 30;
 /**
  * Registers an agent under the key's org. Idempotent by `instanceId`: a restarted agent gets
  * its old id back (and comes back ONLINE). Its cluster is found, or created, by name.
+ * The agent then answers only to this key (key-acts-for.ts). Registering again with another key
+ * moves it to that key when the key is newer or the old one no longer works (rotation);
+ * an older key of the same org cannot take an agent away from a newer, live one (409).
  */
 export async function registerAgent(orgId: string, apiKeyId: string, input: TRegisterRequest, now = new Date()) {
-  return prisma.$transaction(async (tx) => {
+  const registered = await prisma.$transaction(async (tx) => {
     const cluster = await tx.cluster.upsert({
       where: { orgId_name: { orgId, name: input.cluster.name } },
       create: {
@@ -36,6 +41,8 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
     const existing = await tx.agent.findUnique({
       where: { orgId_instanceId: { orgId, instanceId: input.instanceId } },
     });
+    const rekeyed = existing?.apiKeyId != null && existing.apiKeyId !== apiKeyId;
+    if (rekeyed) await assertKeyMayTakeOver(tx, existing.apiKeyId!, apiKeyId, now);
     const agent = existing
       ? await tx.agent.update({ where: { id: existing.id }, data: fields })
       : await tx.agent.create({
@@ -52,13 +59,13 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
         processedAt: now,
       },
     });
-    if (!existing)
+    if (!existing || rekeyed)
       await recordAudit(tx, {
         orgId,
-        action: "agent.registered",
+        action: existing ? "agent.rekeyed" : "agent.registered",
         targetType: "agent",
         targetId: agent.id,
-        data: { apiKeyId, engine: input.engine },
+        data: { apiKeyId, engine: input.engine, ...(existing ? { previousApiKeyId: existing.apiKeyId } : {}) },
       });
     return {
       agentId: agent.id,
@@ -66,4 +73,23 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
       commandWaitSeconds: COMMAND_WAIT_SECONDS,
     };
   });
+  forgetAgentOwner(registered.agentId);
+  return registered;
+}
+
+/** 409 when the agent's current key still works and is newer than the one registering now. */
+async function assertKeyMayTakeOver(tx: Tx, previousKeyId: string, apiKeyId: string, now: Date) {
+  const [previous, next] = await Promise.all([
+    tx.apiKey.findUnique({
+      where: { id: previousKeyId },
+      select: { createdAt: true, revokedAt: true, expiresAt: true },
+    }),
+    tx.apiKey.findUnique({ where: { id: apiKeyId }, select: { createdAt: true } }),
+  ]);
+  const previousWorks = previous && !previous.revokedAt && (!previous.expiresAt || previous.expiresAt > now);
+  if (previousWorks && next && previous.createdAt > next.createdAt)
+    throw new AppError(
+      "CONFLICT",
+      "This agent instance is registered with a newer engine key. Start it with that key, or revoke that key first.",
+    );
 }

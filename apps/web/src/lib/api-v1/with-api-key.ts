@@ -13,6 +13,7 @@ import { getRedis, redisKey } from "@koi/core/redis";
 import { observeHttpRequest } from "../metrics/observe-http-request.ts";
 import { badRequest, errorResponse } from "./api-error-response.ts";
 import { readApiKey } from "./read-api-key.ts";
+import { assertKeyActsForAgent, assertKeyActsForAssignment } from "@koi/services/agents/key-acts-for";
 
 export type TApiContext = {
   request: Request;
@@ -112,6 +113,9 @@ async function answer(
     }
     // No Koi id holds a control character; Postgres refuses NUL outright (a 500 otherwise).
     if (Object.values(params).some(hasControlCharacter)) throw notFound();
+    // An engine key acts only for the agents that registered with it (and their assignments).
+    if (params.agentId !== undefined) await assertKeyActsForAgent(key, params.agentId);
+    if (params.assignmentId !== undefined) await assertKeyActsForAssignment(key, params.assignmentId);
     if (/%00/.test(new URL(request.url).search)) throw badRequest("The query string must not contain NUL characters.");
     const response = await handler({ request, params, key, requestId, log });
     headers.forEach((value, name) => response.headers.set(name, value));

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { createTestOrg } from "@koi/db/factories";
+import { prisma } from "@koi/db";
+import { assertKeyActsForAgent, assertKeyActsForAssignment } from "./key-acts-for.ts";
+import { registerAgent } from "./register-agent.ts";
+import { registration } from "./test-fixtures.ts";
+
+describe("assertKeyActsForAgent", () => {
+  it("lets the agent's own key through and answers NOT_FOUND to another key or another org", async () => {
+    const org = await createTestOrg();
+    const other = await createTestOrg();
+    const { agentId } = await registerAgent(org.id, "key_a", registration());
+    const assignment = await prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } });
+
+    await expect(assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId)).resolves.toBeUndefined();
+    await expect(assertKeyActsForAgent({ id: "key_b", orgId: org.id }, agentId)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(assertKeyActsForAgent({ id: "key_a", orgId: other.id }, agentId)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(assertKeyActsForAgent({ id: "key_a", orgId: org.id }, "no-such-agent")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(assertKeyActsForAssignment({ id: "key_a", orgId: org.id }, assignment.id)).resolves.toBeUndefined();
+    await expect(assertKeyActsForAssignment({ id: "key_b", orgId: org.id }, assignment.id)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No such assignment.",
+    });
+  });
+
+  it("an agent written before keys were recorded answers to any key of its org, and only its org", async () => {
+    const org = await createTestOrg();
+    const cluster = await prisma.cluster.create({
+      data: { orgId: org.id, name: "legacy", kind: "cloud", provider: "aws" },
+    });
+    const agent = await prisma.agent.create({
+      data: { orgId: org.id, clusterId: cluster.id, instanceId: "legacy-1", engine: "sim", version: "0.1.0" },
+    });
+    await expect(assertKeyActsForAgent({ id: "any", orgId: org.id }, agent.id)).resolves.toBeUndefined();
+    await expect(assertKeyActsForAgent({ id: "any", orgId: "another-org" }, agent.id)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+
+  it("trusts what it read for 5 s, then reads again (another process may have moved the agent to a newer key)", async () => {
+    const org = await createTestOrg();
+    const { agentId } = await registerAgent(org.id, "key_a", registration());
+    const t0 = Date.now();
+    await assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId, t0);
+    await prisma.agent.update({ where: { id: agentId }, data: { apiKeyId: "key_b" } });
+    await expect(assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId, t0 + 4_000)).resolves.toBeUndefined();
+    await expect(assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId, t0 + 5_000)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});
