@@ -29,9 +29,11 @@ export function formatStatus(w: TWorkloadView, nowMs: number): string[] {
   ];
   if (w.statusDetail) lines.push(`  ${w.statusDetail}`);
   if (w.kind === "batch") {
-    const { completed, total } = w.progress;
+    const { completed, total, estimated } = w.progress;
+    // Between Orca's chunk counts Koi estimates progress from the tokens generated: marked with ≈.
+    const done = estimated ?? completed;
     lines.push(
-      `${progressBar(total > 0 ? completed / total : 0)}  ${Math.round(completed).toLocaleString("en-US")}/${Math.round(total).toLocaleString("en-US")} requests`,
+      `${progressBar(total > 0 ? done / total : 0)}  ${estimated === null ? "" : "≈ "}${Math.round(done).toLocaleString("en-US")}/${Math.round(total).toLocaleString("en-US")} requests`,
     );
   }
   const eta: string[] = [];

@@ -27,7 +27,7 @@ function view(over: Partial<TWorkloadView> = {}): TWorkloadView {
     health: "UNKNOWN",
     engine: null,
     statusDetail: null,
-    progress: { completed: 0, total: 10_000 },
+    progress: { completed: 0, total: 10_000, estimated: null },
     costUsd: 0,
     predictedCostUsd: null,
     budgetUsd: null,
@@ -174,7 +174,7 @@ describe("koi submit / status / cancel against a stand-in Koi", () => {
         status: "RUNNING",
         health: "AT_RISK",
         engine: "orca",
-        progress: { completed: 3450, total: 10_000 },
+        progress: { completed: 3450, total: 10_000, estimated: null },
         costUsd: 12.3456,
         predictedCostUsd: 40,
         forecast: { p10: p50, p50, p90: p50, missProbability: 0.4, explanation: "behind: +2 GPUs" },
@@ -191,9 +191,9 @@ describe("koi submit / status / cancel against a stand-in Koi", () => {
 
   it("status --watch polls until the workload finishes", async () => {
     statusSequence = [
-      view({ status: "RUNNING", progress: { completed: 10, total: 100 } }),
-      view({ status: "RUNNING", progress: { completed: 60, total: 100 } }),
-      view({ status: "COMPLETED", progress: { completed: 100, total: 100 } }),
+      view({ status: "RUNNING", progress: { completed: 10, total: 100, estimated: null } }),
+      view({ status: "RUNNING", progress: { completed: 60, total: 100, estimated: null } }),
+      view({ status: "COMPLETED", progress: { completed: 100, total: 100, estimated: null } }),
     ];
     const r = await koi(["status", "wl_1", "--watch", "--interval", "0.2", "--koi-url", url, "--api-key", KEY]);
     expect(r.code).toBe(0);
@@ -204,9 +204,9 @@ describe("koi submit / status / cancel against a stand-in Koi", () => {
 
   it("status --watch on a terminal redraws one block in place; --json never does", async () => {
     statusSequence = [
-      view({ status: "RUNNING", progress: { completed: 10, total: 100 } }),
-      view({ status: "RUNNING", progress: { completed: 60, total: 100 } }),
-      view({ status: "COMPLETED", progress: { completed: 100, total: 100 } }),
+      view({ status: "RUNNING", progress: { completed: 10, total: 100, estimated: null } }),
+      view({ status: "RUNNING", progress: { completed: 60, total: 100, estimated: null } }),
+      view({ status: "COMPLETED", progress: { completed: 100, total: 100, estimated: null } }),
     ];
     const out: string[] = [];
     const io: TCliIo = {

@@ -86,7 +86,15 @@ export const ZWorkloadView = named(
     health: ZWorkloadHealth,
     engine: z.enum(["orca", "tuna"]).nullable(),
     statusDetail: z.string().nullable(),
-    progress: z.strictObject({ completed: z.number(), total: z.number() }),
+    progress: z.strictObject({
+      completed: z.number(),
+      total: z.number(),
+      /**
+       * Requests done as estimated from the tokens the engine generated since it last counted (Orca
+       * counts whole chunks); null when `completed` is current.
+       */
+      estimated: z.number().nullable(),
+    }),
     costUsd: z.number(),
     predictedCostUsd: z.number().nullable(),
     budgetUsd: z.number().nullable(),

@@ -3,11 +3,13 @@ import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import type { Tx, Workload } from "@koi/db";
 import { formatUsd, formatUsdPerHour } from "@koi/catalog/format-usd";
+import { requestsSinceCount } from "./requests-since-count.ts";
 
 /**
  * The workload side of an assignment report, inside `recordReport`'s transaction (workload row
  * already locked): progress and cost are the sums over the workload's assignments (a replan's
- * new assignment starts from the remainder). `completed` asks for `complete-workload`; `failed`
+ * new assignment starts from the remainder); between Orca's chunk counts, progress is also
+ * estimated from the tokens generated since the last count (`progressEstimate`). `completed` asks for `complete-workload`; `failed`
  * asks for a replan of what is left; spend past the budget (a batch job's USD, an online
  * service's USD per hour) asks for one notification.
  */
@@ -24,10 +26,13 @@ export async function applyReportToWorkload(
   const costUsd = sums._sum.costUsd ?? 0;
   const progressDone = workload.progressTotal > 0 ? Math.min(workload.progressTotal, done) : done;
   const running = workload.status === "DISPATCHING" && report.state === "running";
+  const estimatedExtra = await requestsSinceCount(tx, workload, assignmentId, report);
   await tx.workload.update({
     where: { id: workloadId },
     data: {
       progressDone,
+      progressEstimate:
+        estimatedExtra > 0 ? Math.min(workload.progressTotal || Infinity, progressDone + estimatedExtra) : null,
       costUsd,
       ...(running
         ? { status: "RUNNING", startedAt: workload.startedAt ?? new Date(report.at), statusDetail: null }

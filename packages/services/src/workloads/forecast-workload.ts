@@ -16,6 +16,7 @@ import { readPlacement, readReport, readSpec, type TPlacementRecord } from "./re
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { planLocked } from "./plan-workload.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
+import { estimateBetweenChunks, secondsSinceCounts } from "./estimate-between-chunks.ts";
 import { progressInRequests } from "./progress-in-requests.ts";
 import { remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
 import { forEachRunningWorkload } from "./for-each-running-workload.ts";
@@ -71,18 +72,29 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   });
   const base = Math.max(0, workload.progressDone - assignment.progressDone);
   const total = workload.progressTotal;
-  const samples: TProgressSample[] = reports.flatMap((r) => {
-    const p = readReport(r).progress;
-    return p && total > 0
-      ? [
-          {
-            t: r.at.getTime() / 1000,
-            completed: Math.min(total, base + progressInRequests(p, assignment.progressTotal)),
-            total,
-          },
-        ]
-      : [];
-  });
+  // Oldest first, so each report knows how long the engine has worked past its chunk count.
+  const chrono = reports
+    .map((r) => ({ t: r.at.getTime() / 1000, report: readReport(r) }))
+    .filter((r) => r.report.progress && total > 0)
+    .reverse();
+  const since = secondsSinceCounts(chrono.map((r) => ({ t: r.t, count: r.report.progress!.completed })));
+  const samples: TProgressSample[] = chrono
+    .map(({ t, report }, i) => {
+      const p = report.progress!;
+      const counted = progressInRequests(p, assignment.progressTotal);
+      const done =
+        p.unit === "chunks" && p.total
+          ? estimateBetweenChunks({
+              countedRequests: counted,
+              chunkRequests: assignment.progressTotal / p.total,
+              secondsSinceCount: since[i]!,
+              outputTokensPerSecond: report.throughput?.outputTokensPerSecond ?? 0,
+              avgOutputTokens: submission.kind === "batch" ? submission.avgOutputTokens : 0,
+            })
+          : counted;
+      return { t, completed: Math.min(total, base + done), total };
+    })
+    .reverse();
   if (samples.length === 0) return skipped;
   const lastScale = await tx.decision.findFirst({
     where: { workloadId: workload.id, kind: { in: ["scale_up", "scale_down", "swap"] } },

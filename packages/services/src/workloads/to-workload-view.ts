@@ -24,7 +24,7 @@ export function toWorkloadView(w: Workload): TWorkloadView {
     health: w.health,
     engine: w.engine === "orca" || w.engine === "tuna" ? w.engine : null,
     statusDetail: w.statusDetail,
-    progress: { completed: w.progressDone, total: w.progressTotal },
+    progress: { completed: w.progressDone, total: w.progressTotal, estimated: w.progressEstimate },
     costUsd: w.costUsd,
     predictedCostUsd: w.predictedCostUsd,
     budgetUsd: w.budgetUsd,

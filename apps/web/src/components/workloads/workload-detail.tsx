@@ -52,6 +52,9 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
     return <RelativeTime date={d} now={now} />;
   };
   const ended = TERMINAL_WORKLOAD_STATUSES.includes(w.status);
+  // Between Orca's chunk counts the server estimates progress from tokens generated (marked ≈).
+  const estimated = ended ? null : w.progress.estimated;
+  const done = estimated ?? w.progress.completed;
   const live = [...assignments].reverse().find((a) => !isEndedAssignmentState(a.state)) ?? assignments.at(-1);
   const m = live?.metrics;
 
@@ -89,16 +92,18 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="font-medium">Progress</h2>
             <span className="text-sm tabular-nums text-muted-foreground">
-              {formatNumber(w.progress.completed)} / {formatNumber(w.progress.total)} requests (
-              {w.progress.total ? formatPct(w.progress.completed / w.progress.total) : "0%"})
+              {estimated === null ? "" : "≈ "}
+              {formatNumber(done)} / {formatNumber(w.progress.total)} requests (
+              {w.progress.total ? formatPct(done / w.progress.total) : "0%"})
             </span>
           </div>
-          <ProgressBar
-            done={w.progress.completed}
-            total={w.progress.total}
-            label="Requests completed"
-            className="h-3"
-          />
+          <ProgressBar done={done} total={w.progress.total} label="Requests completed" className="h-3" />
+          {estimated === null ? null : (
+            <p className="text-sm text-muted-foreground">
+              Estimated from the tokens the engine generated since it last counted: it reports whole chunks, and has
+              counted {formatNumber(w.progress.completed)} requests.
+            </p>
+          )}
           <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
             <Stat label="Deadline">{at(w.deadlineAt)}</Stat>
             <Stat label="Forecast finish (P50)">

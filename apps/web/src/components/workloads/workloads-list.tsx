@@ -125,12 +125,14 @@ export function WorkloadsList({ slug, canSubmit }: { slug: string; canSubmit: bo
                     {w.kind === "batch" ? (
                       <div className="min-w-32 space-y-1">
                         <ProgressBar
-                          done={w.progress.completed}
+                          done={w.progress.estimated ?? w.progress.completed}
                           total={w.progress.total}
                           label={`Progress of ${w.name}`}
                         />
                         <div className="text-xs text-muted-foreground">
-                          {formatNumber(w.progress.completed)} / {formatNumber(w.progress.total)} requests
+                          {w.progress.estimated === null ? "" : "≈ "}
+                          {formatNumber(w.progress.estimated ?? w.progress.completed)} /{" "}
+                          {formatNumber(w.progress.total)} requests
                         </div>
                       </div>
                     ) : (

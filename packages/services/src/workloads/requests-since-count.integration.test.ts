@@ -1,0 +1,77 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { prisma } from "@koi/db";
+import { ackCommand } from "../agents/ack-command.ts";
+import { commandWakeups } from "../agents/command-wakeups.ts";
+import { claimCommands } from "../agents/lease-commands.ts";
+import { recordReport } from "../agents/record-report.ts";
+import { forecastWorkload } from "./forecast-workload.ts";
+import { planWorkload } from "./plan-workload.ts";
+import { submitWorkload } from "./submit-workload.ts";
+import { batchSubmission, dropOutboxRows, h100Pool, liveAssignment, orgWithAgent, report } from "./test-fixtures.ts";
+
+afterAll(async () => {
+  await dropOutboxRows();
+  await commandWakeups().stop();
+});
+
+describe("progress between Orca's chunk counts", () => {
+  it("is estimated from the output tokens generated since the count changed, marked, and used by the forecast", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    // 20,000 requests of 300 output tokens, in 100 chunks of 200.
+    const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
+    await planWorkload(w.id);
+    const assignment = await liveAssignment(w.id);
+    const [deploy] = await claimCommands(agentId);
+    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted", engineRef: "orca-job-estimate" });
+    const t0 = Date.now() - 600_000;
+    const chunkReport = (seq: number, chunks: number, seconds: number) =>
+      recordReport(org.id, assignment.id, {
+        ...report({ seq, completed: 0, total: 0, at: new Date(t0 + seconds * 1000) }),
+        progress: { completed: chunks, total: 100, unit: "chunks" },
+        // 1,500 output tokens/s: 5 requests a second.
+        throughput: { tokensPerSecond: 6_500, outputTokensPerSecond: 1_500 },
+      });
+    const workload = () => prisma.workload.findUniqueOrThrow({ where: { id: w.id } });
+
+    await chunkReport(0, 0, 0);
+    expect((await workload()).progressEstimate).toBeNull(); // no time past the count yet
+    await chunkReport(1, 0, 20);
+    expect(await workload()).toMatchObject({ progressDone: 0, progressEstimate: 100 }); // 20 s × 5 req/s
+    await chunkReport(2, 1, 40); // the engine counts the first chunk: 200 requests
+    expect(await workload()).toMatchObject({ progressDone: 200, progressEstimate: null });
+    await chunkReport(3, 1, 60);
+    expect(await workload()).toMatchObject({ progressDone: 200, progressEstimate: 300 });
+    await chunkReport(4, 1, 300); // 260 s past the count: capped short of the next chunk
+    expect((await workload()).progressEstimate).toBeCloseTo(390, 6);
+
+    expect(await forecastWorkload(w.id)).toMatchObject({ status: expect.any(String) });
+    const [point] = await prisma.forecastPoint.findMany({ where: { workloadId: w.id } });
+    expect(point!.completed).toBeCloseTo(390, 6);
+  });
+
+  it("is null for an engine that counts requests itself", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
+    await planWorkload(w.id);
+    const assignment = await liveAssignment(w.id);
+    const [deploy] = await claimCommands(agentId);
+    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted", engineRef: "orca-job-requests" });
+    const t0 = Date.now() - 60_000;
+    for (let i = 0; i < 3; i++)
+      await recordReport(
+        org.id,
+        assignment.id,
+        report({
+          seq: i,
+          completed: i * 50,
+          total: 20_000,
+          at: new Date(t0 + i * 20_000),
+          throughput: { tokensPerSecond: 6_500, outputTokensPerSecond: 1_500 },
+        }),
+      );
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({
+      progressDone: 100,
+      progressEstimate: null,
+    });
+  });
+});
