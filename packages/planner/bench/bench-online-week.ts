@@ -1,4 +1,5 @@
 import { measureForecastError } from "../src/online/measure-forecast-error.ts";
+import { ONLINE_DEFAULTS } from "../src/online/plan-online-capacity.ts";
 import type { TFleetTrace } from "../src/sim/fleet-types.ts";
 import { onDemandAtPeakPolicy, qpsThresholdPolicy, serverlessOnlyPolicy } from "../src/sim/online-policy-baselines.ts";
 import { koiOnlinePolicy } from "../src/sim/online-policy-koi.ts";
@@ -24,6 +25,11 @@ export type TOnlineWeekBenchmark = {
 const usd = (x: number): string => `$${Math.round(x).toLocaleString("en-US")}`;
 const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
 const worst = (r: TOnlineWeekResult): number => Math.min(...r.services.map((s) => s.met / s.minutes));
+/** Issue 12: every service keeps ≥ 99.5% of its minutes, at a total below the other policy's. */
+const beats = (koi: TOnlineWeekResult, other: TOnlineWeekResult): boolean =>
+  worst(koi) >= SLO_GOAL && koi.cost.total < other.cost.total;
+const koiSetting = (s: { sizingQuantile: number; switchSaving: number }): string =>
+  `P${Math.round(s.sizingQuantile * 100)}, switch at ≥ ${pct(s.switchSaving, 0)} saving`;
 
 function stormOf(trace: TFleetTrace): TFleetTrace {
   return {
@@ -65,11 +71,16 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
   const scored = onlineTrace(SCORED_SEED);
   const tuning = onlineTrace(TUNING_SEED);
 
+  // One knob, the sizing quantile; the switch saving stays the product's (ONLINE_DEFAULTS), so the
+  // Koi row is what the worker runs. ONLINE_DEFAULTS.sizingQuantile is the quantile chosen here.
   const koiTuning = tune(
     tuning,
-    [0.94, 0.95, 0.96, 0.97],
-    (q) => `P${Math.round(q * 100)}`,
-    (q) => koiOnlinePolicy({ plan: { sizingQuantile: q } }),
+    [0.95, 0.96, 0.97, 0.98, 0.99].map((sizingQuantile) => ({
+      sizingQuantile,
+      switchSaving: ONLINE_DEFAULTS.switchSaving,
+    })),
+    koiSetting,
+    (plan) => koiOnlinePolicy({ plan }),
   );
   const qpsTuning = tune(
     tuning,
@@ -88,7 +99,7 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
     (s) => serverlessOnlyPolicy(s),
   );
 
-  const koiFactory = koiOnlinePolicy({ plan: { sizingQuantile: koiTuning.chosen } });
+  const koiFactory = koiOnlinePolicy({ plan: koiTuning.chosen });
   const qpsFactory = qpsThresholdPolicy(qpsTuning.chosen);
   const koi = simulateOnlineWeek(scored, koiFactory);
   const koiDay = simulateOnlineWeek(scored, koiFactory, { minutes: 1440 });
@@ -114,6 +125,7 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
 
   const ref = onDemandAtPeak.cost.total;
   const laterGap = (koi.cost.total - koiDay.cost.total) / (qpsThreshold.cost.total - qpsDay.cost.total) - 1;
+  const switches = koi.services.reduce((x, s) => x + s.switches, 0);
   const goal = (ok: boolean): string => (ok ? "✅ met" : "❌ missed");
   const markdown = [
     "## Online week: Koi's online policy vs baselines",
@@ -122,9 +134,9 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
     "",
     "**How each policy was tuned** (each knob chosen on a different week, seed " +
       TUNING_SEED +
-      ", as the cheapest setting keeping every service ≥ 99.5% of its minutes, then scored here): *Koi* learns each GPU's speed from the TPOT it reports (Dynamo's correction factor) and sizes replicas for a quantile of the per-minute rate (forecast band, bursts within the hour and the replicas' speed noise combined); the quantile is its one knob. *QPS threshold* is what Tuna does on its own: one GPU type and TP (the spot variant cheapest per request at its **true** speed — an operator's load test), `min_replicas` 1, `target_qps` a fraction of the measured in-SLO rate (fractional, which SkyServe accepts and Tuna's integer cast would not), Tuna's 5 s upscale delay and a tuned downscale delay, Tuna's serverless fallback. *Serverless only*: every request to the service's serverless GPU at the TP cheapest per request, workers capped at a tuned fraction of the in-SLO concurrency, tuned scale-down window. *Always-on on-demand at peak*: the on-demand variant cheapest per request at true speed, with enough replicas for the week's busiest minute, warm all week.",
+      ", as the cheapest setting keeping every service ≥ 99.5% of its minutes, then scored here): *Koi* learns each GPU's speed from the TPOT it reports (Dynamo's correction factor) and sizes replicas for a quantile of the per-minute rate (forecast band, bursts within the hour and the replicas' speed noise combined); its knobs are that quantile and how much cheaper over the horizon another variant must be before Koi switches to it. *QPS threshold* is what Tuna does on its own: one GPU type and TP (the spot variant cheapest per request at its **true** speed — an operator's load test), `min_replicas` 1, `target_qps` a fraction of the measured in-SLO rate (fractional, which SkyServe accepts and Tuna's integer cast would not), Tuna's 5 s upscale delay and a tuned downscale delay, Tuna's serverless fallback. *Serverless only*: every request to the service's serverless GPU at the TP cheapest per request, workers capped at a tuned fraction of the in-SLO concurrency, tuned scale-down window. *Always-on on-demand at peak*: the on-demand variant cheapest per request at true speed, with enough replicas for the week's busiest minute, warm all week.",
     "",
-    ...sweepTable("Koi, sizing quantile", koiTuning.rows, `P${Math.round(koiTuning.chosen * 100)}`),
+    ...sweepTable("Koi, sizing quantile × switch saving", koiTuning.rows, koiSetting(koiTuning.chosen)),
     ...sweepTable(
       "QPS threshold",
       qpsTuning.rows,
@@ -139,7 +151,7 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
     "",
     "| policy | spot | on-demand | serverless | router | total | days 2–7 | of OD at peak | minutes met | worst service | GPU-hours | spot reclaims | decisions / variant switches |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    row(`Koi (P${Math.round(koiTuning.chosen * 100)})`, koi, ref, koiDay),
+    row(`Koi (${koiSetting(koiTuning.chosen)})`, koi, ref, koiDay),
     row("always-on on-demand at peak", onDemandAtPeak, ref),
     row("serverless only (tuned)", serverlessOnly, ref),
     row("QPS threshold, one GPU type (tuned)", qpsThreshold, ref, qpsDay),
@@ -172,12 +184,14 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
     "",
     "| goal | figure | |",
     "|---|---|---|",
-    `| ≥ 99.5% of online minutes within SLO | ${pct(koi.attainment, 2)} (worst service ${pct(worst(koi), 2)}) | ${goal(koi.attainment >= SLO_GOAL)} |`,
+    `| ≥ 99.5% of minutes within SLO, every service | ${pct(koi.attainment, 2)} (worst service ${pct(worst(koi), 2)}) | ${goal(worst(koi) >= SLO_GOAL)} |`,
     `| ≤ 60% of the cost of always-on on-demand at peak | ${pct(koi.cost.total / ref)} | ${goal(koi.cost.total <= 0.6 * ref)} |`,
-    `| below QPS-threshold autoscaling | Koi ${usd(koi.cost.total)} vs ${usd(qpsThreshold.cost.total)} (${koi.cost.total < qpsThreshold.cost.total ? "" : "+"}${pct(koi.cost.total / qpsThreshold.cost.total - 1)}) | ${goal(koi.cost.total < qpsThreshold.cost.total)} |`,
+    `| below QPS-threshold autoscaling, every service ≥ 99.5% (issue 12) | Koi ${usd(koi.cost.total)} vs ${usd(qpsThreshold.cost.total)} (${koi.cost.total < qpsThreshold.cost.total ? "" : "+"}${pct(koi.cost.total / qpsThreshold.cost.total - 1)}); held out ${usd(koiHeldOut.cost.total)} vs ${usd(qpsHeldOut.cost.total)} | ${goal(beats(koi, qpsThreshold))} |`,
     `| forecast MAPE ≤ 15% (hourly rate, one hour ahead) | ${pct(mape, 2)} over the week; ${pct(mapeLater, 2)} after the first day | ${goal(mape <= 0.15)} |`,
     "",
-    `Where Koi's cost goes against the QPS threshold: its first day (no history: the submitted peak, then a local trend with a wide band) cost ${usd(koiDay.cost.total)} against ${usd(qpsDay.cost.total)}; over days 2–7 it costs ${pct(Math.abs(laterGap))} ${laterGap > 0 ? "more" : "less"}. The threshold baseline is handed each GPU's true in-SLO rate (a load test) and one GPU type chosen with it; Koi learns speeds online and plans each service on its own, so on the 48-GPU A100 spot pool the three services push each other to dearer H100 replicas at peaks (${koi.services.reduce((x, s) => x + s.switches, 0)} variant switches in the week). On a smooth daily curve whose ramps are slower than a VM boots, a reactive threshold that knows the hardware is hard to beat; Koi keeps more minutes (${pct(koi.attainment, 2)} vs ${pct(qpsThreshold.attainment, 2)}) for the extra cost.`,
+    `Issue 12's goal, every service ≥ 99.5% of its minutes at a cost below the tuned QPS threshold, is **${beats(koi, qpsThreshold) ? "met" : "MISSED"}** on the scored week (Koi ${usd(koi.cost.total)}, worst service ${pct(worst(koi), 2)}; QPS threshold ${usd(qpsThreshold.cost.total)}, worst service ${pct(worst(qpsThreshold), 2)}) and **${beats(koiHeldOut, qpsHeldOut) ? "met" : "MISSED"}** on the held-out week.`,
+    "",
+    `Where Koi's cost goes against the QPS threshold: its first day (no history: the submitted peak, then a local trend with a wide band) cost ${usd(koiDay.cost.total)} against ${usd(qpsDay.cost.total)}; over days 2–7 it costs ${pct(Math.abs(laterGap))} ${laterGap > 0 ? "more" : "less"}. The threshold baseline is handed each GPU's true in-SLO rate (a load test) and one GPU type chosen with it: for all three services that is the 48-GPU A100 spot pool, which cannot hold all of them at the daily peak, so ${qpsTuning.rows.some((r) => r.meetsGoal) ? "only some of its settings keep" : "none of its settings keeps"} every service ≥ 99.5% on the tuning week (the setting kept is the one with the most minutes met) and its replicas run past their in-SLO rate when the pool is full. Koi learns speeds online and plans each service on its own; ${switches > 0 ? `when the A100 pool is full it moves a service to H100 replicas, dearer per request at assistant-70b's size (${switches} variant switches in the week)` : "with the switch saving chosen it made no variant switch: each service stays on the variant its first plan chose from the submitted peak rate, however cheaper another becomes once the real load is known"}. Misses that remain come in 10-minute blocks, one slow speed draw of a GPU (σ 0.08) under replicas sized for the forecast: only headroom covers them, since a replica ordered then boots for as long as the draw lasts.`,
   ].join("\n");
   return { markdown, koi, onDemandAtPeak, qpsThreshold, serverlessOnly, mape };
 }

@@ -4,9 +4,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runDecisionTimeBenchmark } from "./bench-decision-time.ts";
 import { runBruteForceBenchmark } from "./bench-vs-brute-force.ts";
+import { replaceSubsection } from "./replace-subsection.ts";
 
 // `npm run bench:planner`: runs every planner benchmark section, prints the markdown and replaces
 // the Planner section of docs/benchmarks.md (other sections of that file are left alone).
+// `npm run bench -w @koi/planner -- --only "online week"` runs one section and replaces only its
+// subsection, stamped with its own command and date (the Planner header keeps the full run's).
 
 type TSection = { name: string; run: () => Promise<{ markdown: string }> | { markdown: string } };
 
@@ -54,6 +57,21 @@ function replaceSection(existing: string, section: string): string {
   return `${existing.trimEnd()}${existing.trim() ? "\n\n" : ""}${section}\n`;
 }
 
+async function runOnly(name: string): Promise<void> {
+  const section = SECTIONS.find((s) => s.name === name);
+  if (!section) throw new Error(`no section "${name}"; sections: ${SECTIONS.map((s) => s.name).join(", ")}`);
+  const t0 = performance.now();
+  const { markdown } = await section.run();
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(`${markdown}\n\n`);
+  const nested = markdown.replace(/^(#+) /gm, "#$1 ");
+  const firstBreak = nested.indexOf("\n");
+  const stamp = `*This subsection alone: \`npm run bench -w @koi/planner -- --only "${name}"\`, ${new Date().toISOString()}, ${seconds.toFixed(1)} s; ${machine()}.*`;
+  const stamped = `${nested.slice(0, firstBreak)}\n\n${stamp}${nested.slice(firstBreak)}`;
+  writeFileSync(DOC, replaceSubsection(readFileSync(DOC, "utf8"), stamped, END));
+  process.stderr.write(`[bench] ${name}: replaced its subsection of ${DOC} in ${seconds.toFixed(1)} s\n`);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const parts: string[] = [];
@@ -81,4 +99,6 @@ async function main(): Promise<void> {
   process.stderr.write(`[bench] wrote ${DOC} in ${seconds.toFixed(1)} s\n`);
 }
 
-await main();
+const onlyAt = process.argv.indexOf("--only");
+if (onlyAt >= 0) await runOnly(process.argv[onlyAt + 1] ?? "");
+else await main();
