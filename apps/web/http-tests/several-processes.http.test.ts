@@ -1,9 +1,17 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@koi/auth/api-keys/manage-api-keys";
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { createTestOrg } from "@koi/db/factories";
-import { createOwner, heartbeatBody, prisma, signIn, trpcMutation } from "./support/http.ts";
+import {
+  agentRegistration,
+  createOwner,
+  heartbeatBody,
+  keyCall,
+  prisma,
+  signIn,
+  trpcMutation,
+} from "./support/http.ts";
 import { freePort, koiEnv, startWeb, startWorker, type TKoiProcess } from "./support/koi-processes.ts";
 
 // Two web processes (the suite's own, A, and a second one, B) and two workers behind the same
@@ -27,22 +35,6 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function call(base: string, secret: string, path: string, body?: unknown, signal?: AbortSignal) {
-  const res = await fetch(`${base}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: {
-      authorization: `Bearer ${secret}`,
-      "content-type": "application/json",
-      // koi-agent and the SDK send one on every POST; the API refuses a POST without one.
-      ...(body === undefined ? {} : { "idempotency-key": randomUUID() }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as unknown) : null };
-}
-
 async function key(orgId: string, scopes: ("engine" | "workloads:read" | "workloads:write")[]) {
   return createApiKey({
     orgId,
@@ -56,14 +48,9 @@ async function key(orgId: string, scopes: ("engine" | "workloads:read" | "worklo
 /** An agent registered through web A whose heartbeat reports one pool of `gpus` L40S. */
 async function agentWithPool(orgId: string, gpus: number) {
   const { secret } = await key(orgId, ["engine"]);
-  const registered = await call(webA, secret, "/api/v1/agents/register", {
-    instanceId: `multi-${randomBytes(6).toString("hex")}`,
-    engine: "sim",
-    engineVersion: null,
-    agentVersion: "0.1.0",
-    protocolVersion: 1,
-    cluster: { name: "multi", kind: "cloud", provider: "aws", region: "us-east-1" },
-    capabilities: ["spot"],
+  const registered = await keyCall(secret, "/api/v1/agents/register", {
+    base: webA,
+    body: agentRegistration(`multi-${randomBytes(6).toString("hex")}`, "multi"),
   });
   const agentId = (registered.json as { agentId: string }).agentId;
   const pool = {
@@ -75,7 +62,10 @@ async function agentWithPool(orgId: string, gpus: number) {
     quota: null,
     pricePerGpuHour: 1.861,
   };
-  const beat = await call(webA, secret, `/api/v1/agents/${agentId}/heartbeat`, heartbeatBody([pool]));
+  const beat = await keyCall(secret, `/api/v1/agents/${agentId}/heartbeat`, {
+    base: webA,
+    body: heartbeatBody([pool]),
+  });
   expect(beat.status, JSON.stringify(beat.json)).toBe(200);
   return { agentId, secret };
 }
@@ -95,8 +85,8 @@ describe("two web processes and two workers, one truth", () => {
     const owner = await createOwner();
     const { key: created, secret } = await key(owner.org.id, ["workloads:read"]);
     // Both processes have verified (and cached) the key.
-    expect((await call(webA, secret, "/api/v1/workloads")).status).toBe(200);
-    expect((await call(webB, secret, "/api/v1/workloads")).status).toBe(200);
+    expect((await keyCall(secret, "/api/v1/workloads", { base: webA })).status).toBe(200);
+    expect((await keyCall(secret, "/api/v1/workloads", { base: webB })).status).toBe(200);
 
     const { cookie } = await signIn(owner.user.email, owner.password);
     expect(cookie).not.toBeNull();
@@ -104,7 +94,7 @@ describe("two web processes and two workers, one truth", () => {
     const revokedAt = Date.now();
     let status = 0;
     while (Date.now() - revokedAt < 5_000) {
-      status = (await call(webB, secret, "/api/v1/workloads")).status;
+      status = (await keyCall(secret, "/api/v1/workloads", { base: webB })).status;
       if (status === 401) break;
       await sleep(100);
     }
@@ -116,16 +106,13 @@ describe("two web processes and two workers, one truth", () => {
     const org = await createTestOrg();
     const { agentId, secret: engine } = await agentWithPool(org.id, 8);
     const { secret: workloads } = await key(org.id, ["workloads:write", "workloads:read"]);
-    const poll = call(
-      webB,
-      engine,
-      `/api/v1/agents/${agentId}/commands?wait=30`,
-      undefined,
-      AbortSignal.timeout(40_000),
-    );
+    const poll = keyCall(engine, `/api/v1/agents/${agentId}/commands?wait=30`, {
+      base: webB,
+      signal: AbortSignal.timeout(40_000),
+    });
     await sleep(500); // the poll is held before anything is written
     const submittedAt = Date.now();
-    expect((await call(webA, workloads, "/api/v1/workloads", submission("woken"))).status).toBe(201);
+    expect((await keyCall(workloads, "/api/v1/workloads", { base: webA, body: submission("woken") })).status).toBe(201);
     const answer = await poll;
     expect(answer.status).toBe(200);
     expect((answer.json as { commands: { type: string }[] }).commands.map((c) => c.type)).toContain("deploy");
@@ -139,7 +126,7 @@ describe("two web processes and two workers, one truth", () => {
     const { secret } = await key(org.id, ["workloads:write", "workloads:read"]);
     const answers = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        call(i % 2 ? webB : webA, secret, "/api/v1/workloads", submission(`race-${i}`)),
+        keyCall(secret, "/api/v1/workloads", { base: i % 2 ? webB : webA, body: submission(`race-${i}`) }),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(201));

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createApiKey } from "@koi/auth/api-keys/manage-api-keys";
 import { prisma } from "@koi/db";
 import { createTestOrg, createTestUser } from "@koi/db/factories";
@@ -7,9 +8,9 @@ export const baseUrl = () => process.env.KOI_HTTP_BASE_URL!;
 
 export type TAnswer = { status: number; headers: Headers; text: string; json: unknown };
 
-/** One real HTTP request to the running server; never follows redirects. */
-export async function http(path: string, init: RequestInit = {}): Promise<TAnswer> {
-  const res = await fetch(`${baseUrl()}${path}`, { redirect: "manual", ...init });
+/** One real HTTP request to the running server (or another at `base`); never follows redirects. */
+export async function http(path: string, init: RequestInit = {}, base = baseUrl()): Promise<TAnswer> {
+  const res = await fetch(`${base}${path}`, { redirect: "manual", ...init });
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -102,5 +103,42 @@ export function heartbeatBody(pools: unknown[] | null = null) {
       engineReachable: true,
       lastEngineError: null,
     },
+  };
+}
+
+/** A REST call with an API key: GET without `body`, else a JSON POST with a fresh Idempotency-Key. */
+export function keyCall(
+  secret: string,
+  path: string,
+  opts: { body?: unknown; base?: string; signal?: AbortSignal } = {},
+): Promise<TAnswer> {
+  const post = opts.body !== undefined;
+  return http(
+    path,
+    {
+      method: post ? "POST" : "GET",
+      headers: {
+        authorization: `Bearer ${secret}`,
+        "content-type": "application/json",
+        // koi-agent and the SDK send one on every POST; the API refuses a POST without one.
+        ...(post ? { "idempotency-key": randomUUID() } : {}),
+      },
+      ...(post ? { body: JSON.stringify(opts.body) } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+    opts.base,
+  );
+}
+
+/** A well-formed agent registration for `instanceId`. */
+export function agentRegistration(instanceId: string, cluster = "http-cluster") {
+  return {
+    instanceId,
+    engine: "sim",
+    engineVersion: null,
+    agentVersion: "0.1.0",
+    protocolVersion: 1,
+    cluster: { name: cluster, kind: "cloud", provider: "aws", region: "us-east-1" },
+    capabilities: ["spot"],
   };
 }

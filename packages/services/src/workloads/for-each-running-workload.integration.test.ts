@@ -1,15 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "@koi/db";
 import { sweepFailures } from "@koi/core/metrics/koi-metrics";
-import { ackCommand } from "../agents/ack-command.ts";
 import { commandWakeups } from "../agents/command-wakeups.ts";
-import { claimCommands } from "../agents/lease-commands.ts";
 import { recordReport } from "../agents/record-report.ts";
 import { forEachRunningWorkload } from "./for-each-running-workload.ts";
 import { forecastWorkload } from "./forecast-workload.ts";
-import { planWorkload } from "./plan-workload.ts";
-import { submitWorkload } from "./submit-workload.ts";
-import { batchSubmission, dropOutboxRows, h100Pool, liveAssignment, orgWithAgent, report } from "./test-fixtures.ts";
+import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent, report } from "./test-fixtures.ts";
 
 afterAll(async () => {
   await dropOutboxRows();
@@ -18,11 +14,7 @@ afterAll(async () => {
 
 /** A RUNNING batch workload of the org's agent, with `reports` progress reports. */
 async function runningWorkload(orgId: string, agentId: string, reports: number) {
-  const w = await submitWorkload({ orgId, actorUserId: null, via: "api", submission: batchSubmission() });
-  await planWorkload(w.id);
-  const assignment = await liveAssignment(w.id);
-  const [deploy] = await claimCommands(agentId);
-  await ackCommand(orgId, agentId, deploy!.id, { status: "accepted", engineRef: `orca-${w.id}` });
+  const { workload, assignment } = await deployedWorkload(orgId, agentId);
   // 100 requests every 30 s: 3.3 req/s against the 2.8 req/s the deadline needs.
   const t0 = Date.now() - 300_000;
   for (let i = 0; i < reports; i++)
@@ -31,7 +23,7 @@ async function runningWorkload(orgId: string, agentId: string, reports: number) 
       assignment.id,
       report({ seq: i, completed: i * 100, total: 20_000, at: new Date(t0 + i * 30_000) }),
     );
-  return { workload: w, assignment };
+  return { workload, assignment };
 }
 
 const failuresOf = async (sweep: string) =>

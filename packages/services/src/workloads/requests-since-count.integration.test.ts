@@ -1,13 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "@koi/db";
-import { ackCommand } from "../agents/ack-command.ts";
 import { commandWakeups } from "../agents/command-wakeups.ts";
-import { claimCommands } from "../agents/lease-commands.ts";
 import { recordReport } from "../agents/record-report.ts";
 import { forecastWorkload } from "./forecast-workload.ts";
-import { planWorkload } from "./plan-workload.ts";
-import { submitWorkload } from "./submit-workload.ts";
-import { batchSubmission, dropOutboxRows, h100Pool, liveAssignment, orgWithAgent, report } from "./test-fixtures.ts";
+import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent, report } from "./test-fixtures.ts";
 
 afterAll(async () => {
   await dropOutboxRows();
@@ -18,11 +14,7 @@ describe("progress between Orca's chunk counts", () => {
   it("is estimated from the output tokens generated since the count changed, marked, and used by the forecast", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(64)]);
     // 20,000 requests of 300 output tokens, in 100 chunks of 200.
-    const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
-    await planWorkload(w.id);
-    const assignment = await liveAssignment(w.id);
-    const [deploy] = await claimCommands(agentId);
-    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted", engineRef: "orca-job-estimate" });
+    const { workload: w, assignment } = await deployedWorkload(org.id, agentId);
     const t0 = Date.now() - 600_000;
     const chunkReport = (seq: number, chunks: number, seconds: number) =>
       recordReport(org.id, assignment.id, {
@@ -51,11 +43,7 @@ describe("progress between Orca's chunk counts", () => {
 
   it("is null for an engine that counts requests itself", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(64)]);
-    const w = await submitWorkload({ orgId: org.id, actorUserId: null, via: "api", submission: batchSubmission() });
-    await planWorkload(w.id);
-    const assignment = await liveAssignment(w.id);
-    const [deploy] = await claimCommands(agentId);
-    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted", engineRef: "orca-job-requests" });
+    const { workload: w, assignment } = await deployedWorkload(org.id, agentId);
     const t0 = Date.now() - 60_000;
     for (let i = 0; i < 3; i++)
       await recordReport(

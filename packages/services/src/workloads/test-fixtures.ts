@@ -5,9 +5,13 @@ import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { createTestOrg } from "@koi/db/factories";
 import { prisma } from "@koi/db";
+import { ackCommand } from "../agents/ack-command.ts";
+import { claimCommands } from "../agents/lease-commands.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
 import { registration } from "../agents/test-fixtures.ts";
+import { planWorkload } from "./plan-workload.ts";
+import { submitWorkload } from "./submit-workload.ts";
 
 const orgIds: string[] = [];
 
@@ -92,4 +96,14 @@ export async function liveAssignment(workloadId: string) {
  */
 export async function dropOutboxRows(): Promise<void> {
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
+}
+
+/** Tests only: a batch workload submitted, planned, and accepted by the org's agent (RUNNING). */
+export async function deployedWorkload(orgId: string, agentId: string) {
+  const workload = await submitWorkload({ orgId, actorUserId: null, via: "api", submission: batchSubmission() });
+  await planWorkload(workload.id);
+  const assignment = await liveAssignment(workload.id);
+  const [deploy] = await claimCommands(agentId);
+  await ackCommand(orgId, agentId, deploy!.id, { status: "accepted", engineRef: `orca-${workload.id}` });
+  return { workload, assignment };
 }
