@@ -1,6 +1,7 @@
 /**
  * Starts Koi's web app: Next.js behind Koi's own HTTP server (koi-server.ts), which fixes the
- * client address and the request limits. `npm run start -w @koi/web` runs the production build;
+ * client address and the request limits, and answers agents' heartbeats itself (heartbeat-path.ts).
+ * `npm run start -w @koi/web` runs the production build;
  * `--dev` runs `next dev` behind the same server.
  *
  *   node --import tsx server/main.ts [--port 3000] [--hostname 127.0.0.1] [--dev]
@@ -14,6 +15,8 @@ import { parseArgs } from "node:util";
 import next from "next";
 import { env } from "@koi/core/env";
 import { logger } from "@koi/core/logger";
+import { POST as heartbeat } from "../src/app/api/v1/agents/[agentId]/heartbeat/route.ts";
+import { withHeartbeatPath } from "./heartbeat-path.ts";
 import { createKoiServer } from "./koi-server.ts";
 
 const { values } = parseArgs({
@@ -30,7 +33,7 @@ const app = next({
   port,
 });
 await app.prepare();
-const server = createKoiServer(app.getRequestHandler(), { trustedHops });
+const server = createKoiServer(withHeartbeatPath(app.getRequestHandler(), heartbeat), { trustedHops });
 // Thousands of agents reconnect their long-polls at once after a restart; Node's default backlog (511)
 // refuses connections past it before they are accepted.
 server.listen(port, hostname, 4096, () => {

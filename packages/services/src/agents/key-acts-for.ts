@@ -11,9 +11,15 @@ type TOwner = { orgId: string; apiKeyId: string | null; at: number };
  */
 const OWNER_TTL_MS = 5_000;
 const MAX_CACHED = 20_000;
-const agentOwners = new Map<string, TOwner>();
+// On globalThis: Koi's server loads this module for the heartbeat path and Next.js loads its own
+// copy for the other routes; a registration forgetting an owner must reach both.
+const holder = globalThis as unknown as {
+  koiAgentOwners?: Map<string, TOwner>;
+  koiAssignmentAgents?: Map<string, string>;
+};
+const agentOwners = (holder.koiAgentOwners ??= new Map<string, TOwner>());
 /** An assignment never moves to another agent: its agent id is cached for good (bounded). */
-const assignmentAgents = new Map<string, string>();
+const assignmentAgents = (holder.koiAssignmentAgents ??= new Map<string, string>());
 
 function remember<V>(cache: Map<string, V>, id: string, value: V) {
   if (cache.size >= MAX_CACHED) cache.clear();

@@ -1,4 +1,3 @@
-import "server-only";
 import { randomUUID } from "node:crypto";
 import { verifyApiKey, type TVerifiedKey } from "@koi/auth/api-keys/verify-api-key";
 import { clientIp } from "@koi/auth/client-ip";

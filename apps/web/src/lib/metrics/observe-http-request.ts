@@ -1,4 +1,3 @@
-import "server-only";
 import { httpRequestDuration, httpRequests } from "@koi/core/metrics/koi-metrics";
 
 /** One answered request into the request counter and the latency histogram. */
