@@ -15,6 +15,7 @@ function fakeHandlers() {
   return {
     "send-waitlist-confirmation": vi.fn(async () => undefined),
     "send-invitation": vi.fn(async () => undefined),
+    "start-password-reset": vi.fn(async () => undefined),
     "send-password-reset": vi.fn(async () => undefined),
     "mark-offline-agents": vi.fn(async () => undefined),
     "announce-expired-leases": vi.fn(async () => undefined),

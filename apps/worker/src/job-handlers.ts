@@ -1,6 +1,7 @@
 import type { TJobName } from "@koi/core/job-catalog";
 import { sendInvitation } from "./email/send-invitation.ts";
 import { sendPasswordReset } from "./email/send-password-reset.ts";
+import { runStartPasswordReset } from "./email/start-password-reset.ts";
 import { sendWaitlistConfirmation } from "./email/send-waitlist-confirmation.ts";
 import { sweepExpiredLeases, sweepOfflineAgents } from "./agents/sweep-agents.ts";
 import type { TJobHandler } from "./job-context.ts";
@@ -21,6 +22,7 @@ export type TJobHandlers = { [N in TJobName]: TJobHandler<N> };
 export const jobHandlers: TJobHandlers = {
   "send-waitlist-confirmation": sendWaitlistConfirmation,
   "send-invitation": sendInvitation,
+  "start-password-reset": runStartPasswordReset,
   "send-password-reset": sendPasswordReset,
   "mark-offline-agents": sweepOfflineAgents,
   "announce-expired-leases": sweepExpiredLeases,

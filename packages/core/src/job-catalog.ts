@@ -20,6 +20,15 @@ export const jobCatalog = {
     backoffMs: 2_000,
     concurrency: 4,
   },
+  // A reset request as the web app takes it: whether the address has an account is decided here,
+  // in the worker, so the request does the same work (this one row) for every address.
+  "start-password-reset": {
+    queue: "email",
+    payload: z.object({ email: z.string().min(3).max(320), requestedAt: z.iso.datetime() }).strict(),
+    attempts: 8,
+    backoffMs: 2_000,
+    concurrency: 4,
+  },
   "send-password-reset": {
     queue: "email",
     payload: z.object({ resetId: z.string().min(1) }).strict(),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { recordAudit } from "@koi/core/audit";
 import { enqueueViaOutbox } from "@koi/core/outbox";
 import { hitRateLimit } from "@koi/core/rate-limit";
@@ -9,8 +10,9 @@ const PER_EMAIL_LIMIT = 3;
 const WINDOW_MS = 15 * 60_000;
 
 /**
- * Creates a reset row and queues its email in one transaction; the worker makes the token.
- * Returns nothing either way, so callers cannot tell whether the account exists.
+ * Queues the request and returns nothing either way, so callers cannot tell whether the account
+ * exists — not from the answer, and not from its timing: every address costs the same one outbox
+ * row, and the account lookup happens in the worker (`startPasswordReset`).
  */
 export async function requestPasswordReset(email: string, now = new Date()): Promise<void> {
   // Past a few per inbox we stay silent instead of answering 429: mail-bombing one inbox stops,
@@ -24,11 +26,33 @@ export async function requestPasswordReset(email: string, now = new Date()): Pro
     now.getTime(),
   );
   if (!perEmail.allowed) return;
+  await prisma.$transaction((tx) =>
+    enqueueViaOutbox(
+      tx,
+      "start-password-reset",
+      { email, requestedAt: now.toISOString() },
+      { jobId: `start-password-reset-${randomUUID()}` },
+    ),
+  );
+}
+
+/**
+ * The worker's half of a request: for an account, a reset row (valid from the request) whose email
+ * is queued in the same transaction; the worker makes the token. Safe to run twice: a request makes
+ * one row (matched by its time). Null when no account has that address.
+ */
+export async function startPasswordReset(email: string, requestedAt: Date): Promise<{ resetId: string } | null> {
   const user = await prisma.user.findUnique({ where: { email }, select: { id: true } });
-  if (!user) return;
-  await prisma.$transaction(async (tx) => {
+  if (!user) return null;
+  return prisma.$transaction(async (tx) => {
+    const done = await tx.passwordResetToken.findFirst({ where: { userId: user.id, createdAt: requestedAt } });
+    if (done) return { resetId: done.id };
     const reset = await tx.passwordResetToken.create({
-      data: { userId: user.id, expiresAt: new Date(now.getTime() + PASSWORD_RESET_TTL_MS) },
+      data: {
+        userId: user.id,
+        createdAt: requestedAt,
+        expiresAt: new Date(requestedAt.getTime() + PASSWORD_RESET_TTL_MS),
+      },
     });
     await enqueueViaOutbox(
       tx,
@@ -42,5 +66,6 @@ export async function requestPasswordReset(email: string, now = new Date()): Pro
       targetType: "user",
       targetId: user.id,
     });
+    return { resetId: reset.id };
   });
 }

@@ -4,6 +4,7 @@ import { env } from "@koi/core/env";
 import { prisma, type Role } from "@koi/db";
 import { createTestOrg, createTestUser } from "@koi/db/factories";
 import { hashPassword, verifyPassword } from "@koi/db/password";
+import { startPasswordReset } from "@koi/services/auth/request-password-reset";
 import { signUp as signUpService } from "@koi/services/auth/sign-up";
 import {
   anonymousCaller,
@@ -266,12 +267,26 @@ describe("auth.acceptInvitation", () => {
   });
 });
 
+/** What the worker's `start-password-reset` jobs do for the requests queued for `email`. */
+async function startResets(email: string) {
+  const rows = await prisma.outboxEvent.findMany({ where: { jobName: "start-password-reset" } });
+  const mine = rows.map((r) => r.payload as { email: string; requestedAt: string }).filter((p) => p.email === email);
+  for (const p of mine) await startPasswordReset(p.email, new Date(p.requestedAt));
+  return mine.length;
+}
+
 describe("auth.requestPasswordReset", () => {
-  it("answers identically whether or not the account exists", async () => {
+  it("answers identically whether or not the account exists, and does the same work: one queued request", async () => {
     const user = await createTestUser({ passwordHash: await hashPassword(password) });
+    const nobody = uniqueEmail("nobody");
     const known = await anonymousCaller().auth.requestPasswordReset({ email: user.email.toUpperCase() });
-    const unknown = await anonymousCaller().auth.requestPasswordReset({ email: uniqueEmail("nobody") });
+    const unknown = await anonymousCaller().auth.requestPasswordReset({ email: nobody });
     expect(JSON.stringify(known)).toBe(JSON.stringify(unknown));
+    // Nothing about the account is looked at while answering.
+    expect(await prisma.passwordResetToken.count({ where: { userId: user.id } })).toBe(0);
+    expect(await startResets(user.email)).toBe(1);
+    expect(await startResets(nobody)).toBe(1);
+
     const resets = await prisma.passwordResetToken.findMany({ where: { userId: user.id } });
     expect(resets).toHaveLength(1);
     const minutes = (resets[0]!.expiresAt.getTime() - Date.now()) / 60_000;
@@ -281,6 +296,9 @@ describe("auth.requestPasswordReset", () => {
       where: { jobId: `send-password-reset-${resets[0]!.id}` },
     });
     expect(outbox).toMatchObject({ jobName: "send-password-reset", payload: { resetId: resets[0]!.id } });
+    // The worker may run a job twice: still one reset.
+    await startResets(user.email);
+    expect(await prisma.passwordResetToken.count({ where: { userId: user.id } })).toBe(1);
   });
 
   it("stays silent (same answer, no more emails) past a few requests for one inbox", async () => {
@@ -288,6 +306,7 @@ describe("auth.requestPasswordReset", () => {
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await anonymousCaller().auth.requestPasswordReset({ email: user.email }));
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(await startResets(user.email)).toBe(3);
     expect(await prisma.passwordResetToken.count({ where: { userId: user.id } })).toBe(3);
   });
 
@@ -303,6 +322,7 @@ describe("auth.resetPassword", () => {
   async function resetFor(userEmail?: string) {
     const user = await createTestUser({ email: userEmail, passwordHash: await hashPassword("the-old-password") });
     await anonymousCaller().auth.requestPasswordReset({ email: user.email });
+    await startResets(user.email);
     const [reset] = await prisma.passwordResetToken.findMany({
       where: { userId: user.id },
       orderBy: { createdAt: "desc" },
