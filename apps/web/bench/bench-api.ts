@@ -147,7 +147,7 @@ async function main() {
   };
   try {
     const org = await createTestOrg({ name: "bench" });
-    const { secret } = await createApiKey({
+    const { key, secret } = await createApiKey({
       orgId: org.id,
       actorUserId: null,
       name: "bench",
@@ -155,7 +155,8 @@ async function main() {
       expiresAt: null,
     });
     const agentIds: string[] = [];
-    for (let i = 0; i < AGENTS; i++) agentIds.push((await registerAgent(org.id, "bench", registration())).agentId);
+    // Registered with the key the load uses: an engine key acts only for its own agents.
+    for (let i = 0; i < AGENTS; i++) agentIds.push((await registerAgent(org.id, key.id, registration())).agentId);
 
     // 1. Heartbeats, from a second process.
     const runner = path.join(import.meta.dirname, "autocannon-heartbeats.mjs");
