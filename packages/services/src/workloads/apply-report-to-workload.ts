@@ -9,9 +9,9 @@ import { requestsSinceCount } from "./requests-since-count.ts";
  * The workload side of an assignment report, inside `recordReport`'s transaction (workload row
  * already locked): progress and cost are the sums over the workload's assignments (a replan's
  * new assignment starts from the remainder); between Orca's chunk counts, progress is also
- * estimated from the tokens generated since the last count (`progressEstimate`). `completed` asks for `complete-workload`; `failed`
- * asks for a replan of what is left; spend past the budget (a batch job's USD, an online
- * service's USD per hour) asks for one notification.
+ * estimated from the tokens generated since the last count (`progressEstimate`). `completed`
+ * asks for `complete-workload`; `failed` asks for a replan of what is left; spend past the budget
+ * (a batch job's USD, an online service's USD per hour) asks for one notification.
  */
 export async function applyReportToWorkload(
   tx: Tx,
