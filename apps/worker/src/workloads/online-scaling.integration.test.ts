@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ZCommand, type TAssignmentReport, type TGpuPool, type TOnlineSample } from "@koi/contracts";
+import { ZCommand } from "@koi/contracts";
 import { ackCommand } from "@koi/services/agents/ack-command";
 import { commandWakeups } from "@koi/services/agents/command-wakeups";
 import { claimCommands } from "@koi/services/agents/lease-commands";
@@ -7,6 +7,7 @@ import { recordReport } from "@koi/services/agents/record-report";
 import { planWorkload } from "@koi/services/workloads/plan-workload";
 import { submitWorkload } from "@koi/services/workloads/submit-workload";
 import { dropOutboxRows, liveAssignment, orgWithAgent } from "@koi/services/workloads/test-fixtures";
+import { onlineReport, onlineSample, tunaL4Pools } from "@koi/services/online/test-fixtures";
 import { createRedis } from "@koi/core/redis";
 import { prisma } from "@koi/db";
 import { afterAll, describe, expect, it } from "vitest";
@@ -32,56 +33,9 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const pools: TGpuPool[] = [
-  { id: "tuna:spot:L4", gpuType: "L4", market: "spot", total: 24, available: 24, quota: null, pricePerGpuHour: 0.4 },
-  {
-    id: "tuna:serverless:modal:L4",
-    gpuType: "L4",
-    market: "serverless",
-    total: 4,
-    available: 4,
-    quota: null,
-    pricePerGpuHour: 0.8,
-  },
-];
-
-function sample(t: Date, over: Partial<TOnlineSample> = {}): TOnlineSample {
-  return {
-    t: t.toISOString(),
-    intervalSeconds: 60,
-    requestsPerSecond: 2,
-    inputTokensPerSecond: 1600,
-    outputTokensPerSecond: 400,
-    ttftP95Ms: 400,
-    tpotP95Ms: 40,
-    e2eP95Ms: 8400,
-    running: 6,
-    waiting: 0,
-    kvCacheUsage: 0.2,
-    pctSpot: 100,
-    rejected: 0,
-    spotReplicas: 1,
-    serverlessConcurrency: null,
-    scrapeErrors: [],
-    ...over,
-  };
-}
-
-function onlineReport(seq: number, at: Date, online: TOnlineSample): TAssignmentReport {
-  return {
-    epoch: 1,
-    seq,
-    at: at.toISOString(),
-    state: "running",
-    progress: { completed: seq * 120, total: null, unit: "requests" },
-    online,
-    usage: [{ component: "spot", gpuType: "L4", seconds: seq * 60, costUsd: seq * 0.0067 }],
-  };
-}
-
 describe("online service scaling through the worker", () => {
   it("samples → plan-online-services → Decision + set_scaling; a sustained breach → scale up, AT_RISK, notification", async () => {
-    const { org, agentId } = await orgWithAgent(pools);
+    const { org, agentId } = await orgWithAgent(tunaL4Pools);
     orgsMade.push(org.id);
     // This test sends no heartbeats: a long interval keeps the liveness sweep from taking the agent offline.
     await prisma.agent.update({ where: { id: agentId }, data: { heartbeatIntervalSeconds: 3600 } });
@@ -111,7 +65,7 @@ describe("online service scaling through the worker", () => {
     let seq = 0;
     for (let i = 0; i < 30; i++) {
       const at = new Date(t0 + i * 60_000);
-      await recordReport(org.id, assignment.id, onlineReport(seq++, at, sample(at)));
+      await recordReport(org.id, assignment.id, onlineReport(seq++, at, onlineSample(at)));
     }
     expect(await prisma.onlineSample.count({ where: { workloadId: w.id } })).toBe(30);
 
@@ -165,7 +119,11 @@ describe("online service scaling through the worker", () => {
       await recordReport(
         org.id,
         assignment.id,
-        onlineReport(seq++, at, sample(at, { requestsPerSecond: 9, tpotP95Ms: 160, ttftP95Ms: 1500, waiting: 12 })),
+        onlineReport(
+          seq++,
+          at,
+          onlineSample(at, { requestsPerSecond: 9, tpotP95Ms: 160, ttftP95Ms: 1500, waiting: 12 }),
+        ),
       );
     }
     const up = await waitFor(
