@@ -43,7 +43,9 @@ async function serveRoute(
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers))
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+  // The handler reads only the path and query; a client's Host header must not be able to make
+  // this URL invalid (a 500).
+  const request = new Request(`http://localhost${req.url}`, {
     method: req.method,
     headers,
     body: Buffer.concat(chunks),
