@@ -63,4 +63,22 @@ describe("body and batch limits, before the app reads a byte", () => {
       expect(res.status, JSON.stringify(body.slice(0, 20))).toBeLessThan(500);
     }
   });
+
+  it("a Host header that is no host is 400 with the error shape, not a 500 from a page", async () => {
+    const { port } = new URL(baseUrl());
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: "127.0.0.1", port, path: "/o/acme/workloads", headers: { host: "a b@c:x" } },
+        (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject(errorShape);
+  });
 });

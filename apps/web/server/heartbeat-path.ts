@@ -43,8 +43,7 @@ async function serveRoute(
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers))
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  // The handler reads only the path and query; a client's Host header must not be able to make
-  // this URL invalid (a 500).
+  // The handler reads only the path and query: the origin is fixed rather than taken from Host.
   const request = new Request(`http://localhost${req.url}`, {
     method: req.method,
     headers,

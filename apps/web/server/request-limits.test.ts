@@ -25,4 +25,12 @@ describe("refuseRequest", () => {
       400,
     );
   });
+
+  it("refuses a Host header that is no host with 400, and takes every real one", () => {
+    const get = (host: string) => refuseRequest({ method: "GET", url: "/o/acme/workloads", headers: { host } });
+    for (const host of ["a b@c:x", "[::1", "evil.example/path", "host:99999", ""])
+      expect(get(host), host).toMatchObject({ status: 400, code: "bad_request" });
+    for (const host of ["localhost:3000", "Koi.Example.COM", "127.0.0.1", "[::1]:3000", "koi.example:80"])
+      expect(get(host), host).toBeNull();
+  });
 });

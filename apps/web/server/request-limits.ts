@@ -27,8 +27,12 @@ export type TLimitRefusal = { status: 400 | 411 | 413; code: string; message: st
 export function refuseRequest(req: {
   method?: string;
   url?: string;
-  headers: { "content-length"?: string; "transfer-encoding"?: string };
+  headers: { "content-length"?: string; "transfer-encoding"?: string; host?: string };
 }): TLimitRefusal | null {
+  // Pages build absolute URLs from Host (redirects, Auth.js): one that is no host made them fail
+  // with a 500. Node already refuses an HTTP/1.1 request without one.
+  if (req.headers.host !== undefined && !isHost(req.headers.host))
+    return { status: 400, code: "bad_request", message: "The Host header is not a host name." };
   const url = req.url ?? "/";
   const pathname = url.split("?")[0]!;
   const limit = bodyLimitFor(pathname);
@@ -51,4 +55,13 @@ export function refuseRequest(req: {
     }
   }
   return null;
+}
+
+/** `name`, `name:port`, `[v6]` or `[v6]:port`, as a URL's authority would read it back. */
+function isHost(value: string): boolean {
+  try {
+    return new URL(`http://${value}`).host === value.toLowerCase().replace(/:80$/, "");
+  } catch {
+    return false;
+  }
 }
