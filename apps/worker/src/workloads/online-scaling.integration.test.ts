@@ -1,13 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { ZCommand } from "@koi/contracts";
-import { ackCommand } from "@koi/services/agents/ack-command";
 import { commandWakeups } from "@koi/services/agents/command-wakeups";
 import { claimCommands } from "@koi/services/agents/lease-commands";
 import { recordReport } from "@koi/services/agents/record-report";
-import { planWorkload } from "@koi/services/workloads/plan-workload";
-import { submitWorkload } from "@koi/services/workloads/submit-workload";
-import { dropOutboxRows, liveAssignment, orgWithAgent } from "@koi/services/workloads/test-fixtures";
-import { onlineReport, onlineSample, tunaL4Pools } from "@koi/services/online/test-fixtures";
+import { dropOutboxRows, orgWithAgent } from "@koi/services/workloads/test-fixtures";
+import { onlineReport, onlineSample, runningChatService, tunaL4Pools } from "@koi/services/online/test-fixtures";
 import { createRedis } from "@koi/core/redis";
 import { prisma } from "@koi/db";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,26 +36,7 @@ describe("online service scaling through the worker", () => {
     orgsMade.push(org.id);
     // This test sends no heartbeats: a long interval keeps the liveness sweep from taking the agent offline.
     await prisma.agent.update({ where: { id: agentId }, data: { heartbeatIntervalSeconds: 3600 } });
-    const w = await submitWorkload({
-      orgId: org.id,
-      actorUserId: null,
-      via: "api",
-      submission: {
-        kind: "online",
-        name: "chat",
-        model: "meta-llama/Llama-3.1-8B-Instruct",
-        requestsPerSecond: 3,
-        avgInputTokens: 800,
-        avgOutputTokens: 200,
-        ttftP95Ms: 2000,
-        tpotP95Ms: 100,
-      },
-    });
-    expect((await planWorkload(w.id)).outcome).toBe("dispatched");
-    const assignment = await liveAssignment(w.id);
-    const [deploy] = await claimCommands(agentId);
-    await ackCommand(org.id, agentId, deploy!.id, { status: "accepted", engineRef: "tuna:router" });
-    await prisma.assignment.update({ where: { id: assignment.id }, data: { state: "running" } });
+    const { workload: w, assignment } = await runningChatService(org.id, agentId);
 
     // Half an hour of a steady 2 req/s inside the SLO.
     const t0 = Date.now() - 40 * 60_000;
