@@ -1,11 +1,11 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { TTunaScalingPolicyWire } from "@koi/contracts/tuna/scaling-policy";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
-import { enqueueViaOutbox } from "@koi/core/outbox";
 import { forecastLoad, planOnlineCapacity, toOnlineDecisionRow, type TOnlineScalingState } from "@koi/planner";
 import type { Prisma, Tx, Workload } from "@koi/db";
 import { writeCommand } from "../agents/issue-command.ts";
 import { readPlacement, readSpec } from "../workloads/read-stored-json.ts";
+import { notifyAtRisk } from "../workloads/notify-at-risk.ts";
 import { forEachRunningWorkload } from "../workloads/for-each-running-workload.ts";
 import { withWorkloadLock } from "../workloads/with-workload-lock.ts";
 import { judgeSlo } from "./judge-slo.ts";
@@ -215,18 +215,12 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
   });
   if (health.status === "AT_RISK" && workload.health !== "AT_RISK") {
     const hour = Math.floor(now.getTime() / 3_600_000);
-    await enqueueViaOutbox(
+    await notifyAtRisk(
       tx,
-      "notify-org",
-      {
-        notificationKey: `slo_at_risk-${workload.id}`,
-        orgId: workload.orgId,
-        kind: "slo_at_risk",
-        workloadId: workload.id,
-        message: `${workload.name} is at risk of missing its latency SLO: ${health.reasons.join("; ")}.`.slice(0, 2000),
-      },
+      workload,
+      `${workload.name} is at risk of missing its latency SLO: ${health.reasons.join("; ")}.`.slice(0, 2000),
       // At most one alert an hour per service: a flapping SLO does not flood the inbox.
-      { jobId: `notify-slo_at_risk-${workload.id}-${hour}`, orgId: workload.orgId },
+      `notify-slo_at_risk-${workload.id}-${hour}`,
     );
   }
   return {

@@ -1,5 +1,4 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import { enqueueViaOutbox } from "@koi/core/outbox";
 import {
   estimateRate,
   forecastFinish,
@@ -20,6 +19,7 @@ import { estimateBetweenChunks, secondsSinceCounts } from "./estimate-between-ch
 import { progressInRequests } from "./progress-in-requests.ts";
 import { remainingWorkload, tokensPerRequest } from "./workload-inputs.ts";
 import { forEachRunningWorkload } from "./for-each-running-workload.ts";
+import { notifyAtRisk } from "./notify-at-risk.ts";
 import { withWorkloadLock } from "./with-workload-lock.ts";
 import { decisions, forecasts } from "@koi/core/metrics/koi-metrics";
 
@@ -150,18 +150,11 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
     },
   });
   if (health !== "ON_TRACK" && workload.health !== "AT_RISK" && workload.health !== "LATE") {
-    const message = `${workload.name} is at risk of missing its deadline: ${forecast.explanation}.`;
-    await enqueueViaOutbox(
+    await notifyAtRisk(
       tx,
-      "notify-org",
-      {
-        notificationKey: `slo_at_risk-${workload.id}`,
-        orgId: workload.orgId,
-        kind: "slo_at_risk",
-        workloadId: workload.id,
-        message,
-      },
-      { jobId: `notify-slo_at_risk-${workload.id}`, orgId: workload.orgId },
+      workload,
+      `${workload.name} is at risk of missing its deadline: ${forecast.explanation}.`,
+      `notify-slo_at_risk-${workload.id}`,
     );
   }
   const result: TForecastOutcome = { workloadId: workload.id, status: forecast.status, action: "none" };
