@@ -96,4 +96,25 @@ describe("an engine key acts only for its own agents (through the running server
       await prisma.auditEvent.count({ where: { orgId: owner.org.id, action: "agent.rekeyed", targetId: agentId! } }),
     ).toBe(2);
   });
+
+  it("Orca's webhooks move only the key's own assignments, and another key cannot claim an event id first", async () => {
+    const a = await engineKey(`orca-a-${randomBytes(3).toString("hex")}`);
+    const b = await engineKey(`orca-b-${randomBytes(3).toString("hex")}`);
+    const { agentId } = await register(a.secret, `inst-${randomBytes(6).toString("hex")}`);
+    const group = `mo-${randomBytes(4).toString("hex")}`;
+    const assignment = await prisma.assignment.create({
+      data: { orgId: owner.org.id, agentId: agentId!, engineRef: group, state: "launching", placement: {} },
+    });
+    const started = { event_id: `job_started:${group}-r0`, job_id: `${group}-r0`, group_id: group };
+    const stateNow = async () => (await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).state;
+
+    // Key b is answered 200 (Orca retries anything else forever), and nothing of key a's moves.
+    const foreign = await keyCall(b.secret, "/api/v1/orca/job/started", { body: started });
+    expect(foreign.status).toBe(200);
+    expect(await stateNow()).toBe("launching");
+    // Key a's own event with the same id is not taken for a duplicate of key b's.
+    const own = await keyCall(a.secret, "/api/v1/orca/job/started", { body: started });
+    expect(own.json).toMatchObject({ status: "recorded" });
+    expect(await stateNow()).toBe("running");
+  });
 });

@@ -30,25 +30,26 @@ const started = {
 describe("Orca webhook ingest", () => {
   it("moves the assignment along and ignores a redelivery", async () => {
     const org = await createTestOrg();
-    const { agentId } = await registerAgent(org.id, "key", registration("orca"));
+    const key = { id: "key", orgId: org.id };
+    const { agentId } = await registerAgent(org.id, key.id, registration("orca"));
     const a = await prisma.assignment.create({
       data: { orgId: org.id, agentId, engineRef: "mo-llama70b-a3f7", state: "launching" },
     });
-    expect(await ingestOrcaWebhook(org.id, "started", started)).toMatchObject({ status: "recorded", httpStatus: 200 });
+    expect(await ingestOrcaWebhook(key, "started", started)).toMatchObject({ status: "recorded", httpStatus: 200 });
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).state).toBe("running");
-    expect(await ingestOrcaWebhook(org.id, "started", started)).toMatchObject({
+    expect(await ingestOrcaWebhook(key, "started", started)).toMatchObject({
       status: "duplicate_ignored",
       httpStatus: 200,
     });
     // Unordered delivery: a late `launching` does not reopen a completed job.
-    await ingestOrcaWebhook(org.id, "complete", {
+    await ingestOrcaWebhook(key, "complete", {
       event_id: "job_complete:mo-llama70b-a3f7",
       job_id: "mo-llama70b-a3f7",
       group_id: "mo-llama70b-a3f7",
       status: "succeeded",
       metrics: {},
     });
-    await ingestOrcaWebhook(org.id, "launching", {
+    await ingestOrcaWebhook(key, "launching", {
       event_id: "job_launching:mo-llama70b-a3f7-r0:0",
       job_id: "mo-llama70b-a3f7-r0",
       group_id: "mo-llama70b-a3f7",
@@ -66,6 +67,7 @@ describe("Orca webhook ingest", () => {
 
   it("answers 503 to a duplicate that arrives while the first is in flight", async () => {
     const org = await createTestOrg();
+    const key = { id: "key", orgId: org.id };
     const payload = {
       event_id: "replica_failed:x-r0",
       job_id: "x-r0",
@@ -75,14 +77,14 @@ describe("Orca webhook ingest", () => {
       reason: "Heartbeat timeout (45s)",
     };
     await prisma.engineEvent.create({
-      data: { orgId: org.id, eventId: "replica_failed:x-r0", type: "orca.replica-failed", payload, at: new Date() },
+      data: { orgId: org.id, eventId: "key:replica_failed:x-r0", type: "orca.replica-failed", payload, at: new Date() },
     });
-    expect(await ingestOrcaWebhook(org.id, "replica-failed", payload)).toMatchObject({
+    expect(await ingestOrcaWebhook(key, "replica-failed", payload)).toMatchObject({
       status: "in_flight",
       httpStatus: 503,
     });
     // A claim older than 120 s is taken over.
-    expect(await ingestOrcaWebhook(org.id, "replica-failed", payload, new Date(Date.now() + 121_000))).toMatchObject({
+    expect(await ingestOrcaWebhook(key, "replica-failed", payload, new Date(Date.now() + 121_000))).toMatchObject({
       status: "recorded",
     });
   });

@@ -32,7 +32,7 @@ export const unrecognisedOrcaEvents = () => unrecognisedTotal;
  * logged and counted instead of refused. The ingest itself reads every field defensively.
  */
 export async function receiveOrcaWebhook(
-  orgId: string,
+  key: TOrcaKey,
   event: string,
   body: unknown,
   log: Logger,
@@ -55,7 +55,7 @@ export async function receiveOrcaWebhook(
       "orca event outside Koi's contract: stored raw",
     );
   }
-  return ingestOrcaWebhook(orgId, event, payload, now);
+  return ingestOrcaWebhook(key, event, payload, now);
 }
 
 /** Orca's epoch seconds as a Date, when they are a plausible time (else `fallback`). */
@@ -85,6 +85,9 @@ export function orcaEventId(event: string, payload: Record<string, unknown>): st
   return `legacy:${event.replace(/-/g, "_")}:${String(payload.job_id ?? "")}:${digest}`;
 }
 
+/** The engine key Orca sent with the event: it scopes the event's dedup and its effects. */
+export type TOrcaKey = { id: string; orgId: string };
+
 export type TOrcaIngestResult =
   | { status: "recorded" | "duplicate_ignored"; eventId: string; httpStatus: 200 }
   | { status: "in_flight"; eventId: string; httpStatus: 503 };
@@ -95,7 +98,7 @@ export type TOrcaIngestResult =
  * it later) and one that arrives after gets 200 `duplicate_ignored`.
  */
 export async function ingestOrcaWebhook(
-  orgId: string,
+  key: TOrcaKey,
   event: string,
   payload: Record<string, unknown>,
   now = new Date(),
@@ -104,7 +107,7 @@ export async function ingestOrcaWebhook(
   // would let any sender grow the metric without bound.
   const label = (orcaWebhookEvents as readonly string[]).includes(event) ? event : "other";
   try {
-    const result = await ingestOnce(orgId, event, payload, now);
+    const result = await ingestOnce(key, event, payload, now);
     orcaIngest.inc({ event: label, result: result.status });
     return result;
   } catch (err) {
@@ -114,12 +117,16 @@ export async function ingestOrcaWebhook(
 }
 
 async function ingestOnce(
-  orgId: string,
+  key: TOrcaKey,
   event: string,
   payload: Record<string, unknown>,
   now: Date,
 ): Promise<TOrcaIngestResult> {
+  const { orgId } = key;
   const eventId = orcaEventId(event, payload);
+  // Orca's event ids are predictable (`job_started:<job id>`): deduplicated per key, so one
+  // cluster's key cannot claim an id first and have another cluster's real event ignored.
+  const storedId = `${key.id}:${eventId}`;
   const jobId = typeof payload.job_id === "string" ? payload.job_id : null;
   const groupId = typeof payload.group_id === "string" ? payload.group_id : jobId;
   const reasonCode = typeof payload.reason_code === "string" ? payload.reason_code : null;
@@ -131,7 +138,7 @@ async function ingestOnce(
     data: [
       {
         orgId,
-        eventId,
+        eventId: storedId,
         type: `orca.${event}`,
         reasonCode,
         detail: detail?.slice(0, 1000) ?? null,
@@ -144,18 +151,23 @@ async function ingestOnce(
     skipDuplicates: true,
   });
   if (claimed.count === 0) {
-    const existing = await prisma.engineEvent.findUniqueOrThrow({ where: { orgId_eventId: { orgId, eventId } } });
+    const existing = await prisma.engineEvent.findUniqueOrThrow({
+      where: { orgId_eventId: { orgId, eventId: storedId } },
+    });
     if (existing.processedAt) return { status: "duplicate_ignored", eventId, httpStatus: 200 };
     if (now.getTime() - existing.claimedAt.getTime() < RECLAIM_AFTER_MS)
       return { status: "in_flight", eventId, httpStatus: 503 };
     await prisma.engineEvent.update({ where: { id: existing.id }, data: { claimedAt: now } });
   }
-  await applyOrcaEvent(orgId, event, groupId, payload);
+  await applyOrcaEvent(key, event, groupId, payload);
   await prisma.$transaction(async (tx) => {
     if (reasonCode && REPLAN_REASON_CODES.has(reasonCode) && groupId) {
-      await enqueueReplans(tx, { orgId, engineRef: groupId }, `${reasonCode}${detail ? `: ${detail}` : ""}`);
+      await enqueueReplans(tx, keysAssignments(key, groupId), `${reasonCode}${detail ? `: ${detail}` : ""}`);
     }
-    await tx.engineEvent.update({ where: { orgId_eventId: { orgId, eventId } }, data: { processedAt: new Date() } });
+    await tx.engineEvent.update({
+      where: { orgId_eventId: { orgId, eventId: storedId } },
+      data: { processedAt: new Date() },
+    });
   });
   return { status: "recorded", eventId, httpStatus: 200 };
 }
@@ -167,14 +179,22 @@ const STATE_BY_EVENT: Partial<Record<string, string>> = {
   complete: "completed",
 };
 
+/**
+ * The assignments Orca knows as `groupId` that this key may speak for: those of agents registered
+ * with it (key-acts-for.ts holds the same rule for the agent routes), or with no recorded key.
+ */
+function keysAssignments(key: TOrcaKey, groupId: string): Prisma.AssignmentWhereInput {
+  return { orgId: key.orgId, engineRef: groupId, agent: { OR: [{ apiKeyId: key.id }, { apiKeyId: null }] } };
+}
+
 /** Moves the assignment that Orca knows as `groupId` along; unknown jobs are only recorded. */
-async function applyOrcaEvent(orgId: string, event: string, groupId: string | null, payload: Record<string, unknown>) {
+async function applyOrcaEvent(key: TOrcaKey, event: string, groupId: string | null, payload: Record<string, unknown>) {
   const state = STATE_BY_EVENT[event];
   if (!state || !groupId) return;
   const finalState = event === "complete" && payload.status === "failed" ? "failed" : state;
   // Terminal states stick: a late `launching` must not reopen a completed job.
   await prisma.assignment.updateMany({
-    where: { orgId, engineRef: groupId, state: { notIn: [...TERMINAL_ASSIGNMENT_STATES] } },
+    where: { ...keysAssignments(key, groupId), state: { notIn: [...TERMINAL_ASSIGNMENT_STATES] } },
     data: { state: finalState },
   });
 }

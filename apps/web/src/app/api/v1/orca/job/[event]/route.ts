@@ -14,7 +14,7 @@ export const POST = withApiKey(
     if (!ORCA_EVENT_NAME.test(params.event ?? ""))
       throw new AppError("NOT_FOUND", `Unknown Orca event ${params.event}.`);
     const { data } = await parseJsonBody(request, z.unknown());
-    const result = await receiveOrcaWebhook(key.orgId, params.event!, data, log);
+    const result = await receiveOrcaWebhook(key, params.event!, data, log);
     return Response.json({ status: result.status, event_id: result.eventId }, { status: result.httpStatus });
   },
   { scope: "engine" },
