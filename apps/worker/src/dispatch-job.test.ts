@@ -27,6 +27,7 @@ function fakeHandlers() {
     "forecast-workloads": vi.fn(async () => undefined),
     "reconcile-workloads": vi.fn(async () => undefined),
     "plan-online-services": vi.fn(async () => undefined),
+    "purge-mail-messages": vi.fn(async () => undefined),
   } satisfies TJobHandlers;
 }
 

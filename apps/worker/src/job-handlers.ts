@@ -1,4 +1,5 @@
 import type { TJobName } from "@koi/core/job-catalog";
+import { sweepMailMessages } from "./email/purge-mail-messages.ts";
 import { sendInvitation } from "./email/send-invitation.ts";
 import { sendPasswordReset } from "./email/send-password-reset.ts";
 import { runStartPasswordReset } from "./email/start-password-reset.ts";
@@ -34,4 +35,5 @@ export const jobHandlers: TJobHandlers = {
   "forecast-workloads": sweepForecasts,
   "reconcile-workloads": sweepReconcile,
   "plan-online-services": sweepOnlineServices,
+  "purge-mail-messages": sweepMailMessages,
 };

@@ -131,6 +131,15 @@ export const jobCatalog = {
     concurrency: 1,
     repeatEveryMs: 5_000,
   },
+  // Stored mail (links included) is deleted once its longest link has expired.
+  "purge-mail-messages": {
+    queue: "system",
+    payload: z.object({}).strict(),
+    attempts: 1,
+    backoffMs: 1_000,
+    concurrency: 1,
+    repeatEveryMs: 3_600_000,
+  },
 } as const;
 
 export type TJobName = keyof typeof jobCatalog;
