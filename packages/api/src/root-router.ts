@@ -3,6 +3,7 @@ import { apiKeysRouter } from "./routers/api-keys/router.ts";
 import { authRouter } from "./routers/auth/router.ts";
 import { costsRouter } from "./routers/costs/router.ts";
 import { fleetRouter } from "./routers/fleet/router.ts";
+import { liveRouter } from "./routers/live/router.ts";
 import { membersRouter } from "./routers/members/router.ts";
 import { notificationsRouter } from "./routers/notifications/router.ts";
 import { orgRouter } from "./routers/org/router.ts";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   overview: overviewRouter,
   costs: costsRouter,
   notifications: notificationsRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

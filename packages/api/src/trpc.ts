@@ -19,6 +19,14 @@ function toTrpcError(err: unknown): TRPCError {
 
 const t = initTRPC.context<TContext>().create({
   transformer: superjson,
+  // Subscriptions (server-sent events): a ping keeps proxies from closing an idle stream, and a
+  // stream lasts at most five minutes, after which the client reconnects through the session and
+  // membership checks again.
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+    maxDurationMs: 5 * 60_000,
+  },
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const app = cause instanceof AppError ? cause : null;

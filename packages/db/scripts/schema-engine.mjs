@@ -72,10 +72,30 @@ function migrationsList() {
   };
 }
 
+/**
+ * adapter-pg's `executeScript` splits a migration at every ";", inside comments and function bodies
+ * too, which breaks any plpgsql (the live-change triggers). Postgres runs a multi-statement script
+ * itself (simple query protocol, as one implicit transaction), so the script is sent whole.
+ */
+function sendScriptsWhole(factory) {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    adapter.executeScript = async (script) => {
+      await adapter
+        .underlyingDriver()
+        .query(script)
+        .catch((error) => adapter.onError(error));
+    };
+    return adapter;
+  };
+  return factory;
+}
+
 async function openEngine(databaseUrl) {
   const schemaContent = fs.readFileSync(schemaPath, "utf8");
   const SchemaEngine = await loadEngine();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pgConfig(databaseUrl)));
+  const adapter = bindMigrationAwareSqlAdapterFactory(sendScriptsWhole(new PrismaPg(pgConfig(databaseUrl))));
   const engine = await SchemaEngine.new(
     { datamodels: [[schemaPath, schemaContent]] },
     (log) => process.env.DEBUG && console.error(log),

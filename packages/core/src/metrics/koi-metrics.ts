@@ -57,6 +57,11 @@ export const heartbeats = counter(
   ["inventory"],
 );
 export const longPollsHeld = gauge("koi_long_polls_held", "Command long-polls this process is holding open now.");
+export const livePagesOpen = gauge(
+  "koi_live_pages_open",
+  "Pages this process is pushing changes to (server-sent events), by topic kind.",
+  ["topic"],
+);
 export const longPolls = counter(
   "koi_long_polls_total",
   "Command long-polls answered, by outcome (commands, empty, aborted).",

@@ -4,12 +4,15 @@ import { useQuery } from "@tanstack/react-query";
 import { Alert, Card, EmptyState } from "@koi/ui/card";
 import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
+import { useLiveTopic } from "@/components/live/use-live-topic";
 import { AgentStatusBadge } from "./agent-status-badge";
 import { GpuPoolsTable } from "./gpu-pools-table";
 
+/** One agent, live like the fleet page (fleet-overview.tsx). */
 export function AgentDetail({ agentId }: { agentId: string }) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.fleet.agent.queryOptions({ agentId }), refetchInterval: 5000 });
+  const live = useLiveTopic("fleet", [trpc.fleet.pathKey()]);
+  const q = useQuery({ ...trpc.fleet.agent.queryOptions({ agentId }), refetchInterval: live ? 15_000 : 5000 });
   if (q.isPending) return <p className="text-sm text-muted-foreground">Loading the agent…</p>;
   if (q.isError) return <Alert tone="error">Could not load this agent: {q.error.message}</Alert>;
   const { agent, pools, events } = q.data;

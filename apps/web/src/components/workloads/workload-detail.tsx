@@ -10,6 +10,8 @@ import { ChartFigure } from "@/components/charts/chart-figure";
 import { formatGpuHours, formatNumber, formatPct, formatUsd, formatUsdPerHour } from "@/lib/format";
 import { RelativeTime } from "@/components/relative-time";
 import { useTRPC } from "@/trpc/react";
+import { LiveIndicator } from "@/components/live/live-indicator";
+import { useLiveTopic } from "@/components/live/use-live-topic";
 import { CancelWorkloadButton, WORKLOAD_STATUS_ID } from "./cancel-workload-button";
 import { DecisionTimeline } from "./decision-timeline";
 import { clockTime, describeForecast, samplePoints } from "./forecast-series";
@@ -21,13 +23,19 @@ import { submittedViaLabel } from "@/lib/submitted-via";
 // recharts is fetched when the chart scrolls into view (ChartFigure), not with the page.
 const ForecastChart = dynamic(() => import("./forecast-chart").then((m) => m.ForecastChart), { ssr: false });
 
-/** One workload, live: refreshed every 3 s while it runs, every 30 s once it has ended. */
+/**
+ * One workload, live: refetched when the server says it changed (server-sent events); polled
+ * every 3 s while it runs only when that stream is down, every 30 s otherwise.
+ */
 export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; canCancel: boolean }) {
   const trpc = useTRPC();
+  const streaming = useLiveTopic(`workload:${workloadId}`, [trpc.workloads.pathKey()]);
   const q = useQuery({
     ...trpc.workloads.get.queryOptions({ workloadId }),
     refetchInterval: (query) =>
-      query.state.data && TERMINAL_WORKLOAD_STATUSES.includes(query.state.data.workload.status) ? 30_000 : 3000,
+      streaming || (query.state.data && TERMINAL_WORKLOAD_STATUSES.includes(query.state.data.workload.status))
+        ? 30_000
+        : 3000,
   });
   if (q.isPending)
     return (
@@ -77,6 +85,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
             {w.engine ? (
               <span className="text-xs text-muted-foreground">on {w.engine === "orca" ? "Orca" : "Tuna"}</span>
             ) : null}
+            {!ended ? <LiveIndicator streaming={streaming} pollSeconds={3} /> : null}
           </div>
           {w.statusDetail && w.statusDetail.toLowerCase() !== w.status.toLowerCase() ? (
             <p className="text-sm text-muted-foreground">{w.statusDetail}</p>
