@@ -26,7 +26,9 @@ source "$KOI_ROOT/scripts/lib/ensure-services.sh"
 export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 
 WEB_PORT=3000
-LOG_DIR="$KOI_ROOT/.koi/logs"
+# Logs, demo keys and the demo agents' state (KOI_STATE_DIR: the quick-start test keeps its own).
+STATE_DIR=${KOI_STATE_DIR:-$KOI_ROOT/.koi}
+LOG_DIR="$STATE_DIR/logs"
 # The demo's ports: simulated Orca east/west, their simulators' Tuna routers, the agents' webhook listeners.
 DEMO_PORTS=(26336 26337 8080 8081 8091 8092)
 
@@ -44,25 +46,27 @@ phase_done() {
 koi_check_node
 
 # --- configuration -------------------------------------------------------------------------
-if [[ ! -f .env ]]; then
+# KOI_ENV_FILE points at another settings file (the quick-start test uses a throwaway database).
+ENV_FILE=${KOI_ENV_FILE:-.env}
+if [[ ! -f $ENV_FILE ]]; then
   if command -v openssl >/dev/null 2>&1; then
     secret=$(openssl rand -base64 32 | tr -d '\n')
   else
     secret=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("base64"))')
   fi
   # /dev/mail stays off (KOI_DEV_MAIL=false): without SMTP each email is printed below as a [mail] line.
-  sed -e "s|^AUTH_SECRET=.*|AUTH_SECRET=$secret|" .env.example >.env
-  chmod 600 .env
-  koi_say "created .env from .env.example with a fresh AUTH_SECRET"
+  sed -e "s|^AUTH_SECRET=.*|AUTH_SECRET=$secret|" .env.example >"$ENV_FILE"
+  chmod 600 "$ENV_FILE"
+  koi_say "created $ENV_FILE from .env.example with a fresh AUTH_SECRET"
 else
-  koi_say "using the existing .env"
+  koi_say "using the existing $ENV_FILE"
 fi
 set -a
-# shellcheck disable=SC1091
-source .env
+# shellcheck disable=SC1090
+source "$ENV_FILE"
 set +a
-: "${DATABASE_URL:?DATABASE_URL is not set in .env}"
-: "${REDIS_URL:?REDIS_URL is not set in .env}"
+: "${DATABASE_URL:?DATABASE_URL is not set in $ENV_FILE}"
+: "${REDIS_URL:?REDIS_URL is not set in $ENV_FILE}"
 WORKER_HEALTH_PORT=${KOI_WORKER_HEALTH_PORT:-3100}
 export APP_URL=${APP_URL:-http://localhost:$WEB_PORT}
 
@@ -136,7 +140,7 @@ start_process() { # start_process <name> <dir> <command...>
   local name=$1 dir=$2; shift 2
   mkdir -p "$LOG_DIR"
   : >"$LOG_DIR/$name.log"
-  # Output goes to the terminal with a [name] prefix and to .koi/logs/<name>.log.
+  # Output goes to the terminal with a [name] prefix and to $LOG_DIR/<name>.log.
   (cd "$dir" && exec "${SETSID[@]}" "$@") > >(sed -u "s/^/[$name] /" | tee -a "$LOG_DIR/$name.log") 2>&1 &
   PIDS+=("$!")
   NAMES+=("$name")
@@ -202,7 +206,7 @@ all_alive() {
   for i in "${!PIDS[@]}"; do
     kill -0 "${PIDS[$i]}" 2>/dev/null && continue
     # A process that ends because we are stopping is no error.
-    ((STOPPING)) || koi_err "${NAMES[$i]} exited (log: .koi/logs/${NAMES[$i]}.log)"
+    ((STOPPING)) || koi_err "${NAMES[$i]} exited (log: $LOG_DIR/${NAMES[$i]}.log)"
     return 1
   done
 }
@@ -237,9 +241,10 @@ if [[ $DEMO == 1 ]]; then
 fi
 if [[ $DEMO == 1 ]]; then
   phase "demo: engine keys, two simulated Orca clusters, a Tuna router and three agents" "~20 s"
+  export KOI_DEMO_KEYS_FILE="$STATE_DIR/demo/keys.json"
   node --import tsx scripts/lib/demo-agent-keys.ts
-  demo_key() { node -p "require('./.koi/demo/keys.json')['$1']"; }
-  AGENT_DIR="$KOI_ROOT/.koi/demo/agents"
+  demo_key() { node -p "require(process.argv[1])['$1']" "$KOI_DEMO_KEYS_FILE"; }
+  AGENT_DIR="$STATE_DIR/demo/agents"
   mkdir -p "$AGENT_DIR"
   # Two Orca clusters (orca-east: 16 H100 spot, running at 0.3× the perf model; orca-west: 8 A100
   # on-demand) and one Tuna chat service (:8080) whose day of traffic runs 144× real time, so a
@@ -261,7 +266,7 @@ if [[ $DEMO == 1 ]]; then
     --cluster-name tuna-chat --region us-east-1 --spool-dir "$AGENT_DIR/tuna"
   wait_http "the simulated Orca (east)" "http://127.0.0.1:26336/health" 60
   wait_http "the simulated Orca (west)" "http://127.0.0.1:26337/health" 60
-  start_process demo apps/engine-sim node --import tsx src/demo/run-demo-scenario.ts --koi-url "http://localhost:$WEB_PORT" --keys "$KOI_ROOT/.koi/demo/keys.json"
+  start_process demo apps/engine-sim node --import tsx src/demo/run-demo-scenario.ts --koi-url "http://localhost:$WEB_PORT" --keys "$KOI_DEMO_KEYS_FILE"
   phase_done
 fi
 
@@ -295,7 +300,7 @@ if [[ $DEMO == 1 ]]; then
   row "Demo             2 Orca clusters + 1 Tuna chat service (engine-sim), 3 koi-agents;"
   row "                 the story plays as [demo] lines: Fleet, Workloads and Costs pages"
 fi
-row "Logs             .koi/logs/<name>.log"
+row "Logs             ${LOG_DIR#"$KOI_ROOT"/}/<name>.log"
 rule
 print_box() {
   local line width=0 border

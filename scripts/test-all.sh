@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, the way CI does:
 #
-#   bash scripts/test-all.sh                 # install, lint, typecheck, unit, integration, build, http, e2e
+#   bash scripts/test-all.sh                 # install, lint, typecheck, unit, integration, build, quickstart, http, e2e
 #   bash scripts/test-all.sh unit e2e        # only the named steps (install is always checked)
 #
 # Each step is timed; the first failure stops the run with its exit code. Needs Postgres and
@@ -16,7 +16,7 @@ cd "$KOI_ROOT"
 # shellcheck source=scripts/lib/ensure-services.sh
 source "$KOI_ROOT/scripts/lib/ensure-services.sh"
 
-ALL_STEPS=(lint typecheck unit integration build http e2e)
+ALL_STEPS=(lint typecheck unit integration build quickstart http e2e)
 if (($#)); then
   for s in "$@"; do
     [[ " ${ALL_STEPS[*]} " == *" $s "* ]] || { koi_err "unknown step '$s' (steps: ${ALL_STEPS[*]})"; exit 2; }
@@ -77,7 +77,7 @@ summary() {
 
 TOTAL_START=$SECONDS
 run_step install koi_npm_install
-if wants integration || wants http || wants e2e; then
+if wants integration || wants quickstart || wants http || wants e2e; then
   run_step services koi_ensure_services "$KOI_TEST_DATABASE_URL" "$KOI_TEST_REDIS_URL"
 fi
 wants lint && run_step lint npm run lint
@@ -88,6 +88,8 @@ wants integration && run_step integration npm run test:integration
 # on this placeholder instead of quietly reading the developer's data.
 wants build && run_step build env DATABASE_URL=postgresql://postgres@127.0.0.1:5432/koi_build_has_no_database \
   npm run build
+# The README's first command on the build above (its own database and state), checked and stopped.
+wants quickstart && run_step quickstart bash scripts/test-quickstart.sh
 # The security suite: the build above, started on a throwaway database and attacked over HTTP.
 wants http && run_step http npm run test:http
 wants e2e && run_step e2e npm run e2e

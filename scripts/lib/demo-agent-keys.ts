@@ -1,7 +1,7 @@
 // Fresh API keys for the local demo (start.sh): one engine key per demo agent and one
 // workloads key for the scenario, for the demo organisation. The previous demo keys are
 // revoked first, so a key printed by an earlier run stops working. Postgres stores only
-// hashes; the secrets go to .koi/demo/keys.json (mode 600), which start.sh reads.
+// hashes; the secrets go to .koi/demo/keys.json (mode 600, or KOI_DEMO_KEYS_FILE), which start.sh reads.
 //
 //   node --import tsx scripts/lib/demo-agent-keys.ts
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { getRedis } from "@koi/core/redis";
 import { prisma } from "@koi/db";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const OUT = join(ROOT, ".koi", "demo", "keys.json");
+const OUT = process.env.KOI_DEMO_KEYS_FILE ?? join(ROOT, ".koi", "demo", "keys.json");
 
 const org = await prisma.organization.findUnique({ where: { slug: "acme" }, select: { id: true } });
 if (!org) {
@@ -58,8 +58,6 @@ mkdirSync(dirname(OUT), { recursive: true, mode: 0o700 });
 const byName = Object.fromEntries(created.map((k) => [k.name.replace(/^agent /, ""), k.secret]));
 writeFileSync(OUT, `${JSON.stringify(byName, null, 2)}\n`, { mode: 0o600 });
 chmodSync(OUT, 0o600);
-process.stdout.write(
-  `demo keys: ${created.length} created, ${revokedIds.length} previous revoked → .koi/demo/keys.json\n`,
-);
+process.stdout.write(`demo keys: ${created.length} created, ${revokedIds.length} previous revoked → ${OUT}\n`);
 await prisma.$disconnect();
 await getRedis().quit();
