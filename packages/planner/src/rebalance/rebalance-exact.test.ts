@@ -1,0 +1,241 @@
+import { describe, expect, it } from "vitest";
+import type { TCapacity } from "../types.ts";
+import { rebalanceForUrgent, type TRunningWorkload, type TUrgentWorkload } from "./rebalance-for-urgent.ts";
+
+// Whole results for small cases worked out by hand (rebalance-for-urgent.test.ts checks the
+// decisions and properties on random fleets). Defaults: safety margin 10%, victim margin 5%,
+// startup 600 s. The urgent job below has 8 GPU-hours (28 800 units) due in 2.5 h, so it needs
+// 28 800 × 1.1 / (9 000 − 600) = 3.77 units/s: 4 GPUs at 1 unit/s each.
+
+const H = 3600;
+const pool = (id: string, available: number, price = 2, name?: string): TCapacity["pools"][number] => ({
+  id,
+  gpuType: "H100-SXM",
+  market: "on-demand",
+  available,
+  pricePerGpuHour: price,
+  ...(name ? { name } : {}),
+});
+const job = (id: string, deadline: number, work: number, gpus: number, step?: number): TRunningWorkload => ({
+  id,
+  priority: "low",
+  deadline,
+  remainingWork: work,
+  allocation: [{ poolId: "h100", gpus, ratePerGpu: 1, ...(step ? { step } : {}) }],
+});
+const urgent = (deadline = 2.5 * H, ratePerGpuByPool: Record<string, number> = { h100: 1 }): TUrgentWorkload => ({
+  id: "urgent",
+  priority: "urgent",
+  deadline,
+  remainingWork: 8 * H,
+  ratePerGpuByPool,
+});
+
+describe("rebalanceForUrgent: exact results", () => {
+  it("a slack victim lends 4 of its 8 GPUs and finishes on the 4 it keeps", () => {
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 8 * H, 8)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r).toEqual({
+      feasible: true,
+      urgentAllocation: [{ poolId: "h100", gpus: 4, source: "lent" }],
+      // 600 s startup + 28 800 units at 4/s.
+      urgentPredictedFinish: 7800,
+      // Back when the urgent job is done; the victim's 28 800 units at 4/s take 7 200 s.
+      actions: [
+        {
+          workloadId: "a",
+          kind: "shrink",
+          poolId: "h100",
+          gpus: 4,
+          returnAt: 7800,
+          predictedFinish: 7200,
+          deadline: 24 * H,
+        },
+      ],
+      misses: [],
+      explanation: "urgent gets 4 GPUs of pool h100 (lent); shrink a −4 GPUs of pool h100 (still done 22h00m early)",
+    });
+  });
+
+  it("gives the same answer shifted in time when the clock is not at zero", () => {
+    const T = 1_000_000;
+    const r = rebalanceForUrgent({
+      running: [job("a", T + 24 * H, 8 * H, 8)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(T + 2.5 * H),
+      now: T,
+    });
+    expect(r.urgentPredictedFinish).toBe(T + 7800);
+    expect(r.actions).toEqual([
+      {
+        workloadId: "a",
+        kind: "shrink",
+        poolId: "h100",
+        gpus: 4,
+        returnAt: T + 7800,
+        predictedFinish: T + 7200,
+        deadline: T + 24 * H,
+      },
+    ]);
+    expect(r.explanation).toBe(
+      "urgent gets 4 GPUs of pool h100 (lent); shrink a −4 GPUs of pool h100 (still done 22h00m early)",
+    );
+  });
+
+  it("pauses a victim that lends every GPU it has", () => {
+    // 2 GPU-hours on 4 GPUs: all 4 lent for 7 800 s, back 600 s later, then 7 200 units at 4/s.
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 2 * H, 4)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.actions).toEqual([
+      {
+        workloadId: "a",
+        kind: "pause",
+        poolId: "h100",
+        gpus: 4,
+        returnAt: 7800,
+        predictedFinish: 10_200,
+        deadline: 24 * H,
+      },
+    ]);
+    expect(r.explanation).toBe(
+      "urgent gets 4 GPUs of pool h100 (lent); pause a −4 GPUs of pool h100 (still done 21h10m early)",
+    );
+  });
+
+  it("best effort when no victim can spare GPUs: takes them anyway and names who is late by how much", () => {
+    // 30 GPU-hours due in 4 h on 8 GPUs: 1 800 units of surplus, not one GPU's worth over the loan.
+    // Lending 4 anyway: 33 600 units by 8 400 s, the other 74 400 at 8/s → 17 700 s, 3 300 s late.
+    const r = rebalanceForUrgent({
+      running: [job("a", 4 * H, 30 * H, 8)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r).toMatchObject({
+      feasible: false,
+      urgentAllocation: [{ poolId: "h100", gpus: 4, source: "lent" }],
+      urgentPredictedFinish: 7800,
+      actions: [{ workloadId: "a", kind: "shrink", gpus: 4, predictedFinish: 17_700 }],
+      misses: [{ workloadId: "a", lateBySeconds: 3300 }],
+      explanation: "cannot meet every SLO: a late by 0h55m; best effort gives urgent 4 GPUs of pool h100 (lent)",
+    });
+  });
+
+  it("takes free GPUs from the pool that is cheapest per unit of the urgent job's work", () => {
+    // fast: $3 for 2 units/s (1.5 per unit); cheap: $2 for 1 unit/s (2 per unit).
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 8 * H, 8)],
+      free: { pools: [pool("cheap", 8, 2), pool("fast", 8, 3, "the fast pool")] },
+      urgent: urgent(2.5 * H, { cheap: 1, fast: 2 }),
+      now: 0,
+    });
+    expect(r).toEqual({
+      feasible: true,
+      urgentAllocation: [{ poolId: "fast", gpus: 2, source: "free" }],
+      urgentPredictedFinish: 7800,
+      actions: [],
+      misses: [],
+      explanation: "urgent gets 2 GPUs of the fast pool (free)",
+    });
+  });
+
+  it("tops up free GPUs with lent ones, only as many as are missing", () => {
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 8 * H, 8)],
+      free: { pools: [pool("h100", 1)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([
+      { poolId: "h100", gpus: 1, source: "free" },
+      { poolId: "h100", gpus: 3, source: "lent" },
+    ]);
+    expect(r.actions).toMatchObject([{ workloadId: "a", gpus: 3 }]);
+  });
+
+  it("lends whole replicas only and hands back GPUs short of one urgent replica", () => {
+    // The victim's replicas are 2 GPUs; the urgent job runs 4 GPUs a replica and needs one.
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 8 * H, 8, 2)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: { ...urgent(), stepByPool: { h100: 4 } },
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([{ poolId: "h100", gpus: 4, source: "lent" }]);
+    expect(r.actions).toMatchObject([{ workloadId: "a", gpus: 4, kind: "shrink" }]);
+  });
+
+  it("cannot plan without a pool the urgent job runs on: it would never finish", () => {
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 8 * H, 8)],
+      free: { pools: [pool("h100", 8)] },
+      urgent: urgent(2.5 * H, { l4: 1 }),
+      now: 0,
+    });
+    expect(r).toEqual({
+      feasible: false,
+      urgentAllocation: [],
+      urgentPredictedFinish: Infinity,
+      actions: [],
+      misses: [{ workloadId: "urgent", lateBySeconds: Infinity }],
+      explanation: "cannot meet every SLO: urgent late by ∞; best effort gives urgent nothing",
+    });
+  });
+
+  it("refuses outright when the deadline is no later than the startup time", () => {
+    for (const deadline of [600, 300]) {
+      expect(
+        rebalanceForUrgent({
+          running: [job("a", 24 * H, 8 * H, 8)],
+          free: { pools: [pool("h100", 8)] },
+          urgent: urgent(deadline),
+          now: 0,
+        }),
+      ).toEqual({
+        feasible: false,
+        urgentAllocation: [],
+        urgentPredictedFinish: Infinity,
+        actions: [],
+        misses: [{ workloadId: "urgent", lateBySeconds: Infinity }],
+        explanation: "urgent: the deadline is closer than the 10 min it takes to start any GPU",
+      });
+    }
+  });
+
+  it("honours the margins and startup it is given", () => {
+    // No safety margin and a 0 s startup: 28 800 units over 9 000 s is 3.2/s, still 4 GPUs, done at 7 200 s.
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 8 * H, 8)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+      safetyMargin: 0,
+      startupSeconds: 0,
+    });
+    expect(r.urgentPredictedFinish).toBe(7200);
+  });
+
+  it("spreads the loan over victims so each keeps its own margin, which is 5% unless given", () => {
+    // a (most slack) keeps 5% over its 637 000 units with 2 GPUs lent (2.5/s of surplus over the
+    // 8 836 s loan and restart); b can spare the other 2.
+    const victims = [job("a", 24 * H, 637_000, 8), job("b", 4 * H, 80_000, 8)];
+    const input = { running: victims, free: { pools: [pool("h100", 0)] }, urgent: urgent(), now: 0 };
+    const r = rebalanceForUrgent(input);
+    expect(r.feasible).toBe(true);
+    expect(r.actions.map((a) => [a.workloadId, a.gpus])).toEqual([
+      ["a", 2],
+      ["b", 2],
+    ]);
+    // Without a margin, a alone can lend all 4.
+    const noMargin = rebalanceForUrgent({ ...input, victimMargin: 0 });
+    expect(noMargin.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["a", 4]]);
+  });
+});
