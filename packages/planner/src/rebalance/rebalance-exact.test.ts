@@ -238,4 +238,64 @@ describe("rebalanceForUrgent: exact results", () => {
     const noMargin = rebalanceForUrgent({ ...input, victimMargin: 0 });
     expect(noMargin.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["a", 4]]);
   });
+  it("asks the victim with the most slack first, whatever the ids' order", () => {
+    // "a-tight" has 4 h of slack, "z-loose" 22 h: z-loose lends.
+    const r = rebalanceForUrgent({
+      running: [job("a-tight", 8 * H, 32 * H, 8), job("z-loose", 24 * H, 16 * H, 8)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.actions.map((a) => a.workloadId)).toEqual(["z-loose"]);
+  });
+
+  it("collects GPUs from several victims until they make a whole urgent replica", () => {
+    // The urgent job runs 4 GPUs a replica; each victim has one replica of 2 GPUs.
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 1 * H, 2, 2), job("b", 20 * H, 1 * H, 2, 2)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: { ...urgent(), stepByPool: { h100: 4 } },
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([{ poolId: "h100", gpus: 4, source: "lent" }]);
+    expect(r.actions.map((a) => [a.workloadId, a.gpus, a.kind])).toEqual([
+      ["a", 2, "pause"],
+      ["b", 2, "pause"],
+    ]);
+  });
+
+  it("hands back GPUs that make no whole urgent replica", () => {
+    // Alone, the victim's 2 GPUs are half an urgent replica: nothing is taken, and the urgent job
+    // cannot run.
+    const alone = rebalanceForUrgent({
+      running: [job("a", 24 * H, 1 * H, 2, 2)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: { ...urgent(), stepByPool: { h100: 4 } },
+      now: 0,
+    });
+    expect(alone).toMatchObject({
+      feasible: false,
+      urgentAllocation: [],
+      actions: [],
+      urgentPredictedFinish: Infinity,
+    });
+    // 12 GPU-hours need 8 GPUs (two replicas of 4); the victim has 6: it lends 4 and keeps 2, on
+    // which its 3 600 units take 1 800 s.
+    const short = rebalanceForUrgent({
+      running: [job("a", 48 * H, 1 * H, 6, 2)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: { ...urgent(), remainingWork: 12 * H, stepByPool: { h100: 4 } },
+      now: 0,
+    });
+    expect(short.urgentAllocation).toEqual([{ poolId: "h100", gpus: 4, source: "lent" }]);
+    expect(short.actions).toEqual([
+      // Back when the urgent job would have finished at its target rate (8 236 s): it is late anyway.
+      expect.objectContaining({ workloadId: "a", kind: "shrink", gpus: 4, predictedFinish: 1800 }),
+    ]);
+    // 600 s + 43 200 units at 4/s = 11 400 s, 2 400 s after the deadline.
+    expect(short.misses).toEqual([{ workloadId: "urgent", lateBySeconds: 2400 }]);
+    expect(short.explanation).toBe(
+      "cannot meet every SLO: urgent late by 0h40m; best effort gives urgent 4 GPUs of pool h100 (lent)",
+    );
+  });
 });
