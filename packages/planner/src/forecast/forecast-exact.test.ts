@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TBatchWorkload, TPlan } from "../types.ts";
 import { forecastFinish } from "./forecast-finish.ts";
+import { formatDuration } from "./format-duration.ts";
 import { recommendAction, type TCurrentGroup, type TRecommendInput } from "./recommend-action.ts";
 
 // Whole answers for small cases worked out by hand, with the clock far from zero so that every
@@ -72,6 +73,13 @@ describe("forecastFinish: exact answers", () => {
     });
     const late = forecastFinish({ samples, modelledRate: 10, now: T + 300, deadline: T + 239 });
     expect(late).toMatchObject({ status: "done", missProbability: 1, explanation: "done after the deadline" });
+  });
+});
+
+describe("formatDuration", () => {
+  it("gives no sign to zero", () => {
+    expect(formatDuration(0)).toBe("0m");
+    expect(formatDuration(-90)).toBe("−2m");
   });
 });
 

@@ -298,4 +298,15 @@ describe("rebalanceForUrgent: exact results", () => {
       "cannot meet every SLO: urgent late by 0h40m; best effort gives urgent 4 GPUs of pool h100 (lent)",
     );
   });
+  it("skips a victim that cannot spare a GPU and takes them from the next one", () => {
+    // "tight" (low priority, asked first) has 1 800 units of surplus: not one GPU over the loan.
+    const r = rebalanceForUrgent({
+      running: [job("tight", 4 * H, 30 * H, 8), { ...job("spare", 24 * H, 8 * H, 8), priority: "normal" }],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.feasible).toBe(true);
+    expect(r.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["spare", 4]]);
+  });
 });
