@@ -106,6 +106,7 @@ describe("ackCommand", () => {
     const other = await setup();
     await expect(ackCommand(org.id, agentId, "no-such-command", { status: "completed" })).rejects.toMatchObject({
       code: "NOT_FOUND",
+      message: "No such command.",
     });
     await expect(ackCommand(org.id, other.agentId, command.id, { status: "completed" })).rejects.toMatchObject({
       code: "NOT_FOUND",
@@ -114,6 +115,16 @@ describe("ackCommand", () => {
       code: "NOT_FOUND",
     });
     expect((await prisma.command.findUniqueOrThrow({ where: { id: command.id } })).status).toBe("PENDING");
+  });
+
+  it("a command of an older epoch than its assignment's is refused with the stale_epoch code", async () => {
+    const { org, agentId, assignment, command } = await setup();
+    await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 3 } });
+    await expect(ackCommand(org.id, agentId, command.id, { status: "completed" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      publicCode: "stale_epoch",
+      message: "Stale epoch 1; the assignment is at epoch 3.",
+    });
   });
 });
 

@@ -84,6 +84,28 @@ describe("usageDeltas: each delta", () => {
     ]);
   });
 
+  it("keeps each GPU type's counters apart when one report carries several", () => {
+    const h100 = (seconds: number, costUsd: number): TUsageLine => ({
+      component: "spot",
+      gpuType: "H100",
+      seconds,
+      costUsd,
+    });
+    expect(
+      storedDollars([
+        [gpu(10, 1), h100(5, 2)],
+        [gpu(20, 2), h100(10, 4)],
+      ]),
+    ).toBe(6);
+  });
+
+  it("dollars going down alone is a restart too", () => {
+    const { next } = usageDeltas([], [gpu(40, 4)]);
+    expect(usageDeltas(next, [gpu(41, 1)]).deltas).toEqual([
+      { component: "spot", gpuType: "L40S", seconds: 41, requests: null, costUsd: 1 },
+    ]);
+  });
+
   it("keeps the last counters of components a report left out, and takes the new ones", () => {
     const { next } = usageDeltas([gpu(10, 1), router(4, 0.2)], [router(6, 0.3)]);
     expect(next).toEqual([gpu(10, 1), router(6, 0.3)]);
