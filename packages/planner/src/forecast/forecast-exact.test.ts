@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TBatchWorkload, TPlan } from "../types.ts";
+import type { TBatchWorkload, TMarket, TPlan } from "../types.ts";
 import { forecastFinish } from "./forecast-finish.ts";
 import { formatDuration } from "./format-duration.ts";
 import { recommendAction, type TCurrentGroup, type TRecommendInput } from "./recommend-action.ts";
@@ -102,7 +102,12 @@ describe("recommendAction: exact answers", () => {
     calls.push(w);
     return plan(Math.ceil((w.requests * (w.avgInputTokens + w.avgOutputTokens)) / (w.deadlineHours * H) / 1000));
   };
-  const group = (poolId: string, count: number, pricePerHour: number, market = "on-demand"): TCurrentGroup => ({
+  const group = (
+    poolId: string,
+    count: number,
+    pricePerHour: number,
+    market: TMarket = "on-demand",
+  ): TCurrentGroup => ({
     poolId,
     gpuType: poolId,
     market,
