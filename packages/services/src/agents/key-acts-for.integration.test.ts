@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTestOrg } from "@koi/db/factories";
 import { prisma } from "@koi/db";
-import { assertKeyActsForAgent, assertKeyActsForAssignment } from "./key-acts-for.ts";
+import { assertKeyActsForAgent, assertKeyActsForAssignment, forgetAgentOwner } from "./key-acts-for.ts";
 import { registerAgent } from "./register-agent.ts";
 import { registration } from "./test-fixtures.ts";
 
@@ -52,6 +52,47 @@ describe("assertKeyActsForAgent", () => {
     await expect(assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId, t0 + 4_000)).resolves.toBeUndefined();
     await expect(assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId, t0 + 5_000)).rejects.toMatchObject({
       code: "NOT_FOUND",
+    });
+  });
+});
+
+describe("what this process remembers", () => {
+  it("forgets an agent's owner when told, so a newer key is seen at once", async () => {
+    const org = await createTestOrg();
+    const { agentId } = await registerAgent(org.id, "key_a", registration());
+    const t0 = Date.now();
+    await assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId, t0);
+    await prisma.agent.update({ where: { id: agentId }, data: { apiKeyId: "key_b" } });
+    forgetAgentOwner(agentId);
+    await expect(assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId, t0 + 1)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(assertKeyActsForAgent({ id: "key_b", orgId: org.id }, agentId, t0 + 2)).resolves.toBeUndefined();
+  });
+
+  it("keeps an assignment's agent for good: an assignment never moves", async () => {
+    const org = await createTestOrg();
+    const { agentId } = await registerAgent(org.id, "key_a", registration());
+    const assignment = await prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } });
+    const key = { id: "key_a", orgId: org.id };
+    await assertKeyActsForAssignment(key, assignment.id);
+    await prisma.assignment.delete({ where: { id: assignment.id } });
+    await expect(assertKeyActsForAssignment(key, assignment.id)).resolves.toBeUndefined();
+    await expect(assertKeyActsForAssignment(key, "no-such-assignment")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No such assignment.",
+    });
+  });
+
+  it("answers NOT_FOUND for an agent whose owner it read before another org's key asked", async () => {
+    const org = await createTestOrg();
+    const { agentId } = await registerAgent(org.id, "key_a", registration());
+    const t0 = Date.now();
+    await assertKeyActsForAgent({ id: "key_a", orgId: org.id }, agentId, t0);
+    // Cached, and still checked: the same key id from another org is refused.
+    await expect(assertKeyActsForAgent({ id: "key_a", orgId: "another-org" }, agentId, t0 + 1)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No such agent.",
     });
   });
 });

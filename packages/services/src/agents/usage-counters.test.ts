@@ -49,3 +49,73 @@ describe("countersForEpoch", () => {
     expect(countersForEpoch({}, 0)).toEqual([]);
   });
 });
+
+describe("usageDeltas: each delta", () => {
+  it("carries its component, GPU type (null when none), seconds, requests and dollars", () => {
+    const first = usageDeltas([], [{ ...gpu(10, 1), requests: 100 }, router(4, 0.2)]);
+    expect(first.deltas).toEqual([
+      { component: "spot", gpuType: "L40S", seconds: 10, requests: 100, costUsd: 1 },
+      { component: "router", gpuType: null, seconds: 4, requests: null, costUsd: 0.2 },
+    ]);
+    const second = usageDeltas(first.next, [{ ...gpu(25, 2.5), requests: 160 }]);
+    expect(second.deltas).toEqual([{ component: "spot", gpuType: "L40S", seconds: 15, requests: 60, costUsd: 1.5 }]);
+  });
+
+  it("a report that repeats the counters adds nothing", () => {
+    const { next } = usageDeltas([], [{ ...gpu(10, 1), requests: 5 }]);
+    expect(usageDeltas(next, [{ ...gpu(10, 1), requests: 5 }]).deltas).toEqual([]);
+  });
+
+  it("a counter that moved alone is still usage: seconds, dollars or requests", () => {
+    const { next } = usageDeltas([], [{ ...gpu(10, 1), requests: 5 }]);
+    expect(usageDeltas(next, [{ ...gpu(11, 1), requests: 5 }]).deltas).toMatchObject([{ seconds: 1, costUsd: 0 }]);
+    expect(usageDeltas(next, [{ ...gpu(10, 1.5), requests: 5 }]).deltas).toMatchObject([{ seconds: 0, costUsd: 0.5 }]);
+    expect(usageDeltas(next, [{ ...gpu(10, 1), requests: 9 }]).deltas).toMatchObject([{ seconds: 0, requests: 4 }]);
+  });
+
+  it("seconds going down alone is a restart too; requests going down alone is not", () => {
+    const { next } = usageDeltas([], [{ ...gpu(40, 4), requests: 50 }]);
+    expect(usageDeltas(next, [{ ...gpu(30, 4), requests: 50 }]).deltas).toEqual([
+      { component: "spot", gpuType: "L40S", seconds: 30, requests: 50, costUsd: 4 },
+    ]);
+    // Not a restart: the requests delta is floored at zero, the rest moved on from the stored counters.
+    expect(usageDeltas(next, [{ ...gpu(41, 4.1), requests: 20 }]).deltas).toEqual([
+      { component: "spot", gpuType: "L40S", seconds: 1, requests: 0, costUsd: expect.closeTo(0.1, 12) },
+    ]);
+  });
+
+  it("keeps each GPU type's counters apart when one report carries several", () => {
+    const h100 = (seconds: number, costUsd: number): TUsageLine => ({
+      component: "spot",
+      gpuType: "H100",
+      seconds,
+      costUsd,
+    });
+    expect(
+      storedDollars([
+        [gpu(10, 1), h100(5, 2)],
+        [gpu(20, 2), h100(10, 4)],
+      ]),
+    ).toBe(6);
+  });
+
+  it("dollars going down alone is a restart too", () => {
+    const { next } = usageDeltas([], [gpu(40, 4)]);
+    expect(usageDeltas(next, [gpu(41, 1)]).deltas).toEqual([
+      { component: "spot", gpuType: "L40S", seconds: 41, requests: null, costUsd: 1 },
+    ]);
+  });
+
+  it("keeps the last counters of components a report left out, and takes the new ones", () => {
+    const { next } = usageDeltas([gpu(10, 1), router(4, 0.2)], [router(6, 0.3)]);
+    expect(next).toEqual([gpu(10, 1), router(6, 0.3)]);
+  });
+});
+
+describe("countersForEpoch: what is not counters", () => {
+  it("reads nothing from no row, or from counters without lines", () => {
+    expect(countersForEpoch(null, 0)).toEqual([]);
+    expect(countersForEpoch({ epoch: 1, lines: "x" }, 1)).toEqual([]);
+    expect(countersForEpoch({ epoch: 1 }, 1)).toEqual([]);
+  });
+});
