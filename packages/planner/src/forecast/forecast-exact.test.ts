@@ -3,6 +3,7 @@ import type { TBatchWorkload, TMarket, TPlan } from "../types.ts";
 import { forecastFinish } from "./forecast-finish.ts";
 import { formatDuration } from "./format-duration.ts";
 import { recommendAction, type TCurrentGroup, type TRecommendInput } from "./recommend-action.ts";
+import { fakeH100Plan } from "./test-plans.ts";
 
 // Whole answers for small cases worked out by hand, with the clock far from zero so that every
 // "time since now" is really taken from now (forecast-finish.test.ts and recommend-action.test.ts
@@ -35,28 +36,26 @@ describe("forecastFinish: exact answers", () => {
     expect(f.explanation).toBe("predicted 2h42m (P10 2h41m, P90 2h43m) vs target 5h33m ✓");
   });
 
-  it("says by how much it is at risk", () => {
-    const f = forecastFinish({
+  /** The steady job 5,000 s before a deadline it cannot meet. */
+  const tooLate = (riskThreshold?: number) =>
+    forecastFinish({
       samples: steady,
       modelledRate: 10,
       priorRelativeSd: 0.01,
       now: T + 300,
       deadline: T + 5300,
+      ...(riskThreshold === undefined ? {} : { riskThreshold }),
     });
+
+  it("says by how much it is at risk", () => {
+    const f = tooLate();
     expect(f.status).toBe("at-risk");
     expect(f.missProbability).toBeCloseTo(1, 9);
     expect(f.explanation).toBe("predicted 2h42m (P10 2h41m, P90 2h43m) vs target 1h23m 100% risk of missing");
   });
 
   it("marks a median past the deadline ✗ when the risk threshold lets it stay on track", () => {
-    const f = forecastFinish({
-      samples: steady,
-      modelledRate: 10,
-      priorRelativeSd: 0.01,
-      now: T + 300,
-      deadline: T + 5300,
-      riskThreshold: 1,
-    });
+    const f = tooLate(1);
     expect(f.status).toBe("on-track");
     expect(f.explanation).toMatch(/vs target 1h23m ✗$/);
   });
@@ -84,23 +83,13 @@ describe("formatDuration", () => {
 });
 
 describe("recommendAction: exact answers", () => {
-  /** A fake optimiser: H100 spot replicas of 1 000 tokens/s, as many as the workload asks for. */
+  /** A fake optimiser: as many H100 replicas (test-plans.ts) as the workload asks for. */
   const calls: TBatchWorkload[] = [];
-  const plan = (count: number): TPlan => ({
-    feasible: true,
-    engine: "orca",
-    kind: "batch",
-    alternatives: [],
-    reason: "fake",
-    replicas: [{ poolId: "h100", gpuType: "H100-SXM", market: "spot", tp: 1, count, role: "both" }],
-    gpus: count,
-    costPerHour: 3 * count,
-    totalCost: 0,
-    tokensPerSecond: 1000 * count,
-  });
   const select = (w: TBatchWorkload): TPlan => {
     calls.push(w);
-    return plan(Math.ceil((w.requests * (w.avgInputTokens + w.avgOutputTokens)) / (w.deadlineHours * H) / 1000));
+    return fakeH100Plan(
+      Math.ceil((w.requests * (w.avgInputTokens + w.avgOutputTokens)) / (w.deadlineHours * H) / 1000),
+    );
   };
   const group = (
     poolId: string,
@@ -162,7 +151,7 @@ describe("recommendAction: exact answers", () => {
   });
 
   it("at risk: says when the best available addition still misses", async () => {
-    const r = await recommendAction(input({ select: () => plan(1) }));
+    const r = await recommendAction(input({ select: () => fakeH100Plan(1) }));
     // 21 M at 1 500/s after the startup: 14 600 s > 14 400 s.
     expect(r).toMatchObject({
       predictedFinish: T + 14_600,

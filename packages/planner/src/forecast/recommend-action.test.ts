@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TBatchWorkload, TCapacity, TPlan } from "../types.ts";
 import { recommendAction, type TCurrentGroup, type TRecommendInput } from "./recommend-action.ts";
+import { fakeH100Plan } from "./test-plans.ts";
 
 const H = 3600;
 const free: TCapacity = {
@@ -11,19 +12,7 @@ const calls: TBatchWorkload[] = [];
 const select = (w: TBatchWorkload): TPlan => {
   calls.push(w);
   const need = (w.requests * (w.avgInputTokens + w.avgOutputTokens)) / (w.deadlineHours * H);
-  const count = Math.ceil(need / 1000);
-  return {
-    feasible: true,
-    engine: "orca",
-    kind: "batch",
-    alternatives: [],
-    reason: "fake",
-    replicas: [{ poolId: "h100", gpuType: "H100-SXM", market: "spot", tp: 1, count, role: "both" }],
-    gpus: count,
-    costPerHour: 3 * count,
-    totalCost: 0,
-    tokensPerSecond: 1000 * count,
-  };
+  return fakeH100Plan(Math.ceil(need / 1000));
 };
 const group = (poolId: string, count: number, tokensPerSecond: number, pricePerHour: number): TCurrentGroup => ({
   poolId,

@@ -1,13 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { commandAcks, longPolls, longPollsHeld } from "@koi/core/metrics/koi-metrics";
-import { createTestOrg } from "@koi/db/factories";
 import { prisma } from "@koi/db";
 import { ackCommand } from "./ack-command.ts";
 import { commandWakeups } from "./command-wakeups.ts";
 import { issueCommand } from "./issue-command.ts";
 import { claimCommands, COMMAND_LEASE_SECONDS, pollCommands } from "./lease-commands.ts";
-import { registerAgent } from "./register-agent.ts";
-import { registration } from "./test-fixtures.ts";
+import { agentWithAssignment } from "./test-fixtures.ts";
 
 // What an ack and a lease write, field by field (engine-protocol.integration.test.ts covers the
 // protocol's round trips: stale epochs, redelivery, wake-ups).
@@ -17,9 +15,7 @@ afterAll(async () => {
 });
 
 async function setup() {
-  const org = await createTestOrg();
-  const { agentId } = await registerAgent(org.id, "key_test", registration());
-  const assignment = await prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } });
+  const { org, agentId, assignment } = await agentWithAssignment();
   const command = await issueCommand({ orgId: org.id, assignmentId: assignment.id, type: "stop", payload: {} });
   return { org, agentId, assignment, command };
 }

@@ -9,19 +9,11 @@ import { claimCommands, pollCommands } from "./lease-commands.ts";
 import { recordEngineEvents } from "./record-engine-events.ts";
 import { recordHeartbeat } from "./record-heartbeat.ts";
 import { recordReport } from "./record-report.ts";
-import { registerAgent } from "./register-agent.ts";
-import { registration } from "./test-fixtures.ts";
+import { agentWithAssignment } from "./test-fixtures.ts";
 
 afterAll(async () => {
   await commandWakeups().stop();
 });
-
-async function setup() {
-  const org = await createTestOrg();
-  const { agentId } = await registerAgent(org.id, "key_test", registration());
-  const assignment = await prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } });
-  return { org, agentId, assignment };
-}
 
 const pools: TGpuPool[] = [
   {
@@ -38,7 +30,7 @@ const pools: TGpuPool[] = [
 
 describe("agent protocol services", () => {
   it("heartbeat writes pools once per distinct inventory and reports stale assignments", async () => {
-    const { org, agentId, assignment } = await setup();
+    const { org, agentId, assignment } = await agentWithAssignment();
     await recordHeartbeat(org.id, agentId, { inventory: { pools }, assignments: [] });
     expect(await prisma.gpuPool.count({ where: { agentId } })).toBe(2);
     await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 3 } });
@@ -51,7 +43,7 @@ describe("agent protocol services", () => {
   });
 
   it("another org's agent is NOT_FOUND everywhere", async () => {
-    const { agentId } = await setup();
+    const { agentId } = await agentWithAssignment();
     const other = await createTestOrg();
     await expect(recordHeartbeat(other.id, agentId, { inventory: { pools }, assignments: [] })).rejects.toMatchObject({
       code: "NOT_FOUND",
@@ -62,7 +54,7 @@ describe("agent protocol services", () => {
   });
 
   it("a long-poll is woken within milliseconds when a command is written", async () => {
-    const { org, agentId, assignment } = await setup();
+    const { org, agentId, assignment } = await agentWithAssignment();
     const started = Date.now();
     const poll = pollCommands(org.id, agentId, 10);
     await new Promise((r) => setTimeout(r, 300));
@@ -75,7 +67,7 @@ describe("agent protocol services", () => {
   });
 
   it("leases are exclusive and an unacked command is redelivered after its lease", async () => {
-    const { org, agentId, assignment } = await setup();
+    const { org, agentId, assignment } = await agentWithAssignment();
     const cmd = await issueCommand({ orgId: org.id, assignmentId: assignment.id, type: "stop", payload: {} });
     const [a, b] = await Promise.all([claimCommands(agentId), claimCommands(agentId)]);
     expect(a.length + b.length).toBe(1);
@@ -92,7 +84,7 @@ describe("agent protocol services", () => {
   });
 
   it("stale epochs get 409 with nothing written; replayed reports are no-ops", async () => {
-    const { org, assignment } = await setup();
+    const { org, assignment } = await agentWithAssignment();
     const report = {
       epoch: 1,
       seq: 0,
@@ -123,7 +115,7 @@ describe("agent protocol services", () => {
   });
 
   it("a truly late report (seq 0 → 2 → 1) moves neither progress nor cost backwards", async () => {
-    const { org, assignment } = await setup();
+    const { org, assignment } = await agentWithAssignment();
     const at = new Date().toISOString();
     const report = (seq: number, completed: number, costUsd: number) => ({
       epoch: 1,
@@ -142,7 +134,7 @@ describe("agent protocol services", () => {
   });
 
   it("a usage component left out of one report and sent again is not counted twice ($4 → missing → $5 is $5)", async () => {
-    const { org, assignment } = await setup();
+    const { org, assignment } = await agentWithAssignment();
     const at = new Date().toISOString();
     const report = (seq: number, usage: { component: "spot" | "router"; seconds: number; costUsd: number }[]) => ({
       epoch: 1,
@@ -171,7 +163,7 @@ describe("agent protocol services", () => {
   });
 
   it("a command issued under an older epoch cannot be acked", async () => {
-    const { org, agentId, assignment } = await setup();
+    const { org, agentId, assignment } = await agentWithAssignment();
     const cmd = await issueCommand({ orgId: org.id, assignmentId: assignment.id, type: "pause", payload: {} });
     await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 2 } });
     await expect(ackCommand(org.id, agentId, cmd.id, { status: "accepted" })).rejects.toMatchObject({
@@ -181,7 +173,7 @@ describe("agent protocol services", () => {
   });
 
   it("events are deduplicated by event id", async () => {
-    const { org, agentId } = await setup();
+    const { org, agentId } = await agentWithAssignment();
     const ev = {
       eventId: "ev-1",
       at: new Date().toISOString(),
@@ -200,7 +192,7 @@ describe("agent protocol services", () => {
 
 describe("report progress units", () => {
   it("scales Orca's chunk progress to the requests a workload's assignment runs", async () => {
-    const { org, assignment } = await setup();
+    const { org, assignment } = await agentWithAssignment();
     await prisma.assignment.update({ where: { id: assignment.id }, data: { progressTotal: 10_000 } });
     const at = new Date().toISOString();
     await recordReport(org.id, assignment.id, {

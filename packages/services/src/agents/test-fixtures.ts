@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { TRegisterRequest } from "@koi/contracts/agent/register";
+import { prisma } from "@koi/db";
+import { createTestOrg } from "@koi/db/factories";
+import { registerAgent } from "./register-agent.ts";
 
 /** A valid registration with a fresh instance id (tests only). */
 export function registration(engine: TRegisterRequest["engine"] = "sim"): TRegisterRequest {
@@ -12,4 +15,12 @@ export function registration(engine: TRegisterRequest["engine"] = "sim"): TRegis
     cluster: { name: "us-east", kind: "cloud", provider: "aws", region: "us-east-1" },
     capabilities: ["spot"],
   };
+}
+
+/** A fresh org with a registered agent and one running assignment on it (tests only). */
+export async function agentWithAssignment() {
+  const org = await createTestOrg();
+  const { agentId } = await registerAgent(org.id, "key_test", registration());
+  const assignment = await prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } });
+  return { org, agentId, assignment };
 }
