@@ -4,6 +4,10 @@
 //
 //   node --import tsx scripts/lib/check-quickstart.ts
 const WEB = "http://localhost:3000";
+// The HTTP suite's request and sign-in helpers, pointed at the quick start.
+process.env.KOI_HTTP_BASE_URL = WEB;
+const { http, signIn: signInWithForm } = await import("../../apps/web/http-tests/support/http.ts");
+
 const failures: string[] = [];
 const check = (ok: boolean, what: string) => {
   console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
@@ -12,33 +16,18 @@ const check = (ok: boolean, what: string) => {
 
 async function status(url: string): Promise<number> {
   try {
-    const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
-    await res.arrayBuffer();
-    return res.status;
+    return (await http(url, { signal: AbortSignal.timeout(10_000) }, "")).status;
   } catch {
     return 0;
   }
 }
 
-const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]);
-
 /** Signs in through Auth.js's credentials form as the sign-in page does; the cookie, or null. */
 async function signIn(email: string, password: string): Promise<string | null> {
-  const csrf = await fetch(`${WEB}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = cookiesOf(csrf);
-  const res = await fetch(`${WEB}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
-    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${WEB}/` }).toString(),
-  });
-  const session = cookiesOf(res).find((c) => c.startsWith("authjs.session-token="));
-  if (!session) return null;
-  const who = (await fetch(`${WEB}/api/auth/session`, { headers: { cookie: session } }).then((r) => r.json())) as {
-    user?: { email?: string };
-  } | null;
-  return who?.user?.email === email ? session : null;
+  const { cookie } = await signInWithForm(email, password);
+  if (!cookie) return null;
+  const who = (await http("/api/auth/session", { headers: { cookie } })).json as { user?: { email?: string } } | null;
+  return who?.user?.email === email ? cookie : null;
 }
 
 check((await status(`${WEB}/`)) === 200, `web app answers at ${WEB}/`);
@@ -70,9 +59,9 @@ if (demo) {
   let online = 0;
   const until = Date.now() + 90_000;
   while (Date.now() < until) {
-    const res = await fetch(`${WEB}/api/trpc/fleet.list`, { headers: { cookie: demo } });
+    const res = await http("/api/trpc/fleet.list", { headers: { cookie: demo } });
     type TFleet = { result?: { data?: { json?: { clusters: { agents: { status: string }[] }[] } } } };
-    const body = res.ok ? ((await res.json()) as TFleet) : null;
+    const body = res.status === 200 ? (res.json as TFleet) : null;
     const clusters = body?.result?.data?.json?.clusters ?? [];
     online = clusters.flatMap((c) => c.agents).filter((a) => a.status === "ONLINE").length;
     if (online >= 3) break;
