@@ -20,11 +20,11 @@ sed -e "s|^DATABASE_URL=.*|DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$DB
   -e "s|^AUTH_SECRET=.*|AUTH_SECRET=quickstart-test-$RANDOM$RANDOM$RANDOM$RANDOM|" .env.example >"$STATE/.env"
 LOG="$STATE/start.log"
 
-drop_database() { node -e '
-  const pg = require("pg");
-  const c = new pg.Client({ connectionString: "postgresql://postgres@127.0.0.1:5432/postgres" });
-  c.connect().then(() => c.query(`DROP DATABASE IF EXISTS "${process.argv[1]}" WITH (FORCE)`)).finally(() => c.end());
-' "$DB" || true; }
+drop_database() {
+  node --import tsx --input-type=module \
+    -e 'const { dropDatabase } = await import("@koi/db/test-database"); await dropDatabase(process.argv[1]);' \
+    "postgresql://postgres@127.0.0.1:5432/$DB" || true
+}
 
 # Job control: the background start.sh gets its own process group and keeps SIGINT (a
 # non-interactive shell would start it with SIGINT ignored), so the Ctrl-C below reaches it.
