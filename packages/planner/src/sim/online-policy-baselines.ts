@@ -1,32 +1,10 @@
 import { TP_DEGREES } from "@koi/catalog";
-import { sustainedRate, type TSustainedRate } from "../online/latency-at-rate.ts";
-import { profileReplica } from "../online/profile-replica.ts";
+import type { TSustainedRate } from "../online/latency-at-rate.ts";
 import type { TFleetTrace, TOnlineServiceSpec, TPoolSpec } from "./fleet-types.ts";
 import type { TOnlinePolicyFactory, TServerlessConfig, TSpotPolicy } from "./online-week-types.ts";
+import { fitSpotVariants } from "./fit-spot-variants.ts";
+import { measuredRate } from "./measured-rate.ts";
 import { peakLoad } from "./replica-throughput.ts";
-
-/**
- * What an operator's load test of one replica finds: the rate it sustains inside the SLO at the
- * hardware's real (hidden) speed. Baselines get this truth; Koi starts from the model and learns it.
- */
-export function measuredRate(
-  spec: TOnlineServiceSpec,
-  trace: TFleetTrace,
-  gpu: string,
-  tp: number,
-): TSustainedRate | null {
-  const profile = profileReplica({
-    model: spec.model,
-    gpu,
-    tp,
-    inputTokens: spec.inputTokens,
-    outputTokens: spec.outputTokens,
-    speed: Math.round(trace.trueFactor(spec.model, gpu) * 200) / 200,
-  });
-  if (!profile.fits) return null;
-  const rate = sustainedRate(profile, { ttftP95Ms: spec.ttftP95Ms, tpotP95Ms: spec.tpotP95Ms });
-  return rate.rps > 0 ? rate : null;
-}
 
 /** The pool and TP with the lowest $ per in-SLO request/s among pools of `market`. */
 export function cheapestVariant(
@@ -121,21 +99,35 @@ export function serverlessOnlyPolicy(tuning: {
 }
 
 /**
- * SkyServe's own QPS autoscaling behind Tuna, on one GPU type: the spot variant cheapest per
- * request, `target_qps` at a tuned fraction of the measured in-SLO rate, min 1 replica, Tuna's
- * 5 s upscale delay and a tuned downscale delay; serverless catches cold spot as it does for Koi.
+ * Where the QPS-threshold operator puts each service: on its own cheapest spot variant, or with
+ * every service placed at once so that their replicas at the busiest minute fit the pools together.
  */
-export function qpsThresholdPolicy(tuning: { fraction: number; downscaleDelaySeconds: number }): TOnlinePolicyFactory {
+export type TQpsPlacement = "cheapest" | "fit-pools";
+
+/**
+ * SkyServe's own QPS autoscaling behind Tuna, on one GPU type per service: `target_qps` at a tuned
+ * fraction of the measured in-SLO rate, min 1 replica, Tuna's 5 s upscale delay and a tuned
+ * downscale delay; serverless catches cold spot as it does for Koi. With "cheapest" each service
+ * takes the spot variant cheapest per request and may grow to its whole pool; with "fit-pools"
+ * (fitSpotVariants) it takes its share of the placement that fits, capped at its peak replicas.
+ */
+export function qpsThresholdPolicy(tuning: {
+  fraction: number;
+  downscaleDelaySeconds: number;
+  placement: TQpsPlacement;
+}): TOnlinePolicyFactory {
   return {
     name: "QPS-threshold autoscaling, one GPU type",
     router: true,
     create: (spec, trace) => {
-      const best = cheapestVariant(spec, trace, "spot");
+      const fitted = tuning.placement === "fit-pools" ? fitSpotVariants(trace, tuning.fraction)?.get(spec.id) : null;
+      if (tuning.placement === "fit-pools" && !fitted) throw new Error("no spot placement fits the pools at peak");
+      const best = fitted ?? cheapestVariant(spec, trace, "spot");
       if (!best) throw new Error(`${spec.model} has no spot variant inside its SLO`);
       const targetQps = best.rate.rps * tuning.fraction;
       const policy: TSpotPolicy = {
         minReplicas: 1,
-        maxReplicas: Math.floor(best.pool.capacity / best.tp),
+        maxReplicas: fitted ? fitted.peakReplicas : Math.floor(best.pool.capacity / best.tp),
         targetQps,
         upscaleDelaySeconds: 5,
         downscaleDelaySeconds: tuning.downscaleDelaySeconds,
@@ -149,7 +141,7 @@ export function qpsThresholdPolicy(tuning: { fraction: number; downscaleDelaySec
             id: `${spec.id}-qps`,
             poolId: best.pool.id,
             tp: best.tp,
-            policy: { ...policy, minReplicas: initial },
+            policy: { ...policy, minReplicas: Math.min(initial, policy.maxReplicas) },
             warm: true,
           },
           { kind: "set-policy", id: `${spec.id}-qps`, policy },
