@@ -156,11 +156,7 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
       ", as the cheapest setting keeping every service ≥ 99.5% of its minutes, then scored here): *Koi* learns each GPU's speed from the TPOT it reports (Dynamo's correction factor) and sizes replicas for a quantile of the per-minute rate (forecast band, bursts within the hour and the replicas' speed noise combined); its knobs are that quantile and how much cheaper over the horizon another variant must be before Koi switches to it. *QPS threshold* is what Tuna does on its own: one GPU type and TP per service, either the spot variant cheapest per request at its **true** speed (an operator's load test) or, with every service placed at once, the combination cheapest per request whose replicas at the week's busiest minute fit the pools together (`fitSpotVariants`, `max_replicas` its peak replicas), `min_replicas` 1, `target_qps` a fraction of the measured in-SLO rate (fractional, which SkyServe accepts and Tuna's integer cast would not), Tuna's 5 s upscale delay and a tuned downscale delay, Tuna's serverless fallback. *Serverless only*: every request to the service's serverless GPU at the TP cheapest per request, workers capped at a tuned fraction of the in-SLO concurrency, tuned scale-down window. *Always-on on-demand at peak*: the on-demand variant cheapest per request at true speed, with enough replicas for the week's busiest minute, warm all week.",
     "",
     ...sweepTable("Koi, sizing quantile × switch saving", koiTuning.rows, koiSetting(koiTuning.chosen)),
-    ...sweepTable(
-      "QPS threshold",
-      qpsTuning.rows,
-      qpsSetting(qpsTuning.chosen),
-    ),
+    ...sweepTable("QPS threshold", qpsTuning.rows, qpsSetting(qpsTuning.chosen)),
     ...sweepTable(
       "Serverless only",
       serverlessTuning.rows,

@@ -55,7 +55,10 @@ describe("simulateOnlineWeek", { timeout: 60_000 }, () => {
   });
 
   it("spot reclaims happen, cost minutes to cold starts, and serverless carries the load meanwhile", () => {
-    const calm = simulateOnlineWeek(DAY, qpsThresholdPolicy({ fraction: 0.8, downscaleDelaySeconds: 300, placement: "cheapest" }));
+    const calm = simulateOnlineWeek(
+      DAY,
+      qpsThresholdPolicy({ fraction: 0.8, downscaleDelaySeconds: 300, placement: "cheapest" }),
+    );
     const stormy = simulateOnlineWeek(
       storm(DAY, 300),
       qpsThresholdPolicy({ fraction: 0.8, downscaleDelaySeconds: 300, placement: "cheapest" }),
