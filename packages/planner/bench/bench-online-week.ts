@@ -99,16 +99,13 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
     koiSetting,
     (plan) => koiOnlinePolicy({ plan }),
   );
-  const qpsTuning = tune(
-    tuning,
-    (["cheapest", "fit-pools"] as const).flatMap((placement) =>
+  const qpsSettings = (placements: readonly TQpsPlacement[]) =>
+    placements.flatMap((placement) =>
       [0.7, 0.75, 0.8, 0.85, 0.9].flatMap((fraction) =>
         [60, 300, 1200].map((downscaleDelaySeconds) => ({ placement, fraction, downscaleDelaySeconds })),
       ),
-    ),
-    qpsSetting,
-    (s) => qpsThresholdPolicy(s),
-  );
+    );
+  const qpsTuning = tune(tuning, qpsSettings(["cheapest", "fit-pools"]), qpsSetting, (s) => qpsThresholdPolicy(s));
   const serverlessTuning = tune(
     tuning,
     [0.6, 0.7, 0.8, 0.9, 1].flatMap((fraction) =>
@@ -132,6 +129,18 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
   const koiHeldOut = simulateOnlineWeek(heldOut, koiFactory);
   const qpsHeldOut = simulateOnlineWeek(heldOut, qpsFactory);
   const odHeldOut = simulateOnlineWeek(heldOut, onDemandAtPeakPolicy());
+  // The same SLO at the least cost the threshold can reach: tuned on the very week it is scored on
+  // (hindsight no operator has), over the placement that fits the pools (the other never meets it).
+  const hindsight = (trace: TFleetTrace): TSweepRow | undefined => {
+    const { rows, chosen } = tune(trace, qpsSettings(["fit-pools"]), qpsSetting, (s) => qpsThresholdPolicy(s));
+    return rows.find((r) => r.meetsGoal && r.setting === qpsSetting(chosen));
+  };
+  const qpsHindsight = hindsight(scored);
+  const qpsHindsightHeldOut = hindsight(heldOut);
+  const hindsightText = (r: TSweepRow | undefined): string =>
+    r ? `${usd(r.result.cost.total)} (${r.setting}, worst service ${pct(worst(r.result), 2)})` : "no setting meets it";
+  const beatsHindsight = (k: TOnlineWeekResult, r: TSweepRow | undefined): boolean =>
+    worst(k) >= SLO_GOAL && (!r || k.cost.total < r.result.cost.total);
 
   const errors = scored.services.map((s) => ({
     id: s.id,
@@ -202,11 +211,12 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
     `| ≥ 99.5% of minutes within SLO, every service | ${pct(koi.attainment, 2)} (worst service ${pct(worst(koi), 2)}) | ${goal(worst(koi) >= SLO_GOAL)} |`,
     `| ≤ 60% of the cost of always-on on-demand at peak | ${pct(koi.cost.total / ref)} | ${goal(koi.cost.total <= 0.6 * ref)} |`,
     `| below QPS-threshold autoscaling, every service ≥ 99.5% (issue 12) | Koi ${usd(koi.cost.total)} vs ${usd(qpsThreshold.cost.total)} (${koi.cost.total < qpsThreshold.cost.total ? "" : "+"}${pct(koi.cost.total / qpsThreshold.cost.total - 1)}); held out ${usd(koiHeldOut.cost.total)} vs ${usd(qpsHeldOut.cost.total)} | ${goal(beats(koi, qpsThreshold))} |`,
+    `| below QPS-threshold autoscaling at the same SLO (the threshold tuned in hindsight on the week scored) | Koi ${usd(koi.cost.total)} vs ${hindsightText(qpsHindsight)}; held out ${usd(koiHeldOut.cost.total)} vs ${hindsightText(qpsHindsightHeldOut)} | scored week ${goal(beatsHindsight(koi, qpsHindsight))}, held out ${goal(beatsHindsight(koiHeldOut, qpsHindsightHeldOut))} |`,
     `| forecast MAPE ≤ 15% (hourly rate, one hour ahead) | ${pct(mape, 2)} over the week; ${pct(mapeLater, 2)} after the first day | ${goal(mape <= 0.15)} |`,
     "",
-    `Issue 12's goal, every service ≥ 99.5% of its minutes at a cost below the tuned QPS threshold, is **${beats(koi, qpsThreshold) ? "met" : "MISSED"}** on the scored week (Koi ${usd(koi.cost.total)}, worst service ${pct(worst(koi), 2)}; QPS threshold ${usd(qpsThreshold.cost.total)}, worst service ${pct(worst(qpsThreshold), 2)}) and **${beats(koiHeldOut, qpsHeldOut) ? "met" : "MISSED"}** on the held-out week.`,
+    `Issue 12's goal, every service ≥ 99.5% of its minutes at a cost below the tuned QPS threshold, is **${beats(koi, qpsThreshold) ? "met" : "MISSED"}** on the scored week (Koi ${usd(koi.cost.total)}, worst service ${pct(worst(koi), 2)}; QPS threshold ${usd(qpsThreshold.cost.total)}, worst service ${pct(worst(qpsThreshold), 2)}) and **${beats(koiHeldOut, qpsHeldOut) ? "met" : "MISSED"}** on the held-out week: the tuned threshold is cheaper only while it misses the SLO. Held to the same SLO (tuned in hindsight on the week it is scored on, which no operator can do), the threshold costs ${hindsightText(qpsHindsight)} on the scored week and ${hindsightText(qpsHindsightHeldOut)} on the held-out one, so Koi is ${qpsHindsight ? pct(Math.abs(koi.cost.total / qpsHindsight.result.cost.total - 1)) + (koi.cost.total < qpsHindsight.result.cost.total ? " cheaper" : " dearer") : "alone in meeting it"} on the first and ${qpsHindsightHeldOut ? pct(Math.abs(koiHeldOut.cost.total / qpsHindsightHeldOut.result.cost.total - 1)) + (koiHeldOut.cost.total < qpsHindsightHeldOut.result.cost.total ? " cheaper" : " dearer") : "alone in meeting it"} on the second.`,
     "",
-    `Where Koi's cost goes against the QPS threshold: its first day (no history: the submitted peak, then a local trend with a wide band) cost ${usd(koiDay.cost.total)} against ${usd(qpsDay.cost.total)}; over days 2–7 it costs ${pct(Math.abs(laterGap))} ${laterGap > 0 ? "more" : "less"}. The threshold baseline is handed each GPU's true in-SLO rate (a load test) and the week's busiest minute. Its cheapest spot type is the 48-GPU A100 pool for all three services, which cannot hold them at the daily peak: placed there, ${qpsTuning.rows.some((r) => r.meetsGoal && r.setting.startsWith(PLACEMENT.cheapest)) ? "only some of its settings keep" : "none of its settings keeps"} every service ≥ 99.5% on the tuning week, since its replicas run past their in-SLO rate when the pool is full. Placed to fit the pools at peak (${placementText(tuning, qpsTuning.chosen.fraction)}), ${qpsTuning.rows.filter((r) => r.meetsGoal).length} of its settings meet the goal on the tuning week and the cheapest of them is the one scored; its target_qps is fractional, which Tuna's integer cast would not allow Koi (a 70B replica serves 2–4 req/s). Koi learns speeds online and plans each service on its own; ${switches > 0 ? `it switches variants with the load (${switches} switches in the week; assistant-70b runs on A100 TP8 at night and moves to H100 TP4 when the daily peak fills the A100 pool)` : "with the switch saving chosen it made no variant switch: each service stays on the variant its first plan chose from the submitted peak rate, however cheaper another becomes once the real load is known"}. Misses that remain come in 10-minute blocks, one slow speed draw of a GPU (σ 0.08) under replicas sized for the forecast: only headroom covers them, since a replica ordered then boots for as long as the draw lasts.`,
+    `Where Koi's cost goes against the QPS threshold: its first day (no history: the submitted peak, then a local trend with a wide band, kept under the submitted peak until a whole day is seen) cost ${usd(koiDay.cost.total)} against ${usd(qpsDay.cost.total)}; over days 2–7 it costs ${pct(Math.abs(laterGap))} ${laterGap > 0 ? "more" : "less"}. The threshold baseline is handed each GPU's true in-SLO rate (a load test) and the week's busiest minute. Its cheapest spot type is the 48-GPU A100 pool for all three services, which cannot hold them at the daily peak: placed there, ${qpsTuning.rows.some((r) => r.meetsGoal && r.setting.startsWith(PLACEMENT.cheapest)) ? "only some of its settings keep" : "none of its settings keeps"} every service ≥ 99.5% on the tuning week, since its replicas run past their in-SLO rate when the pool is full. Placed to fit the pools at peak (${placementText(tuning, qpsTuning.chosen.fraction)}), ${qpsTuning.rows.filter((r) => r.meetsGoal).length} of its settings meet the goal on the tuning week and the cheapest of them is the one scored; its target_qps is fractional, which Tuna's integer cast would not allow Koi (a 70B replica serves 2–4 req/s). Koi learns speeds online and plans each service on its own; ${switches > 0 ? `it switches variants with the load (${switches} switches in the week; assistant-70b runs on A100 TP8 at night and moves to H100 TP4 when the daily peak fills the A100 pool)` : "with the switch saving chosen it made no variant switch: each service stays on the variant its first plan chose from the submitted peak rate, however cheaper another becomes once the real load is known"}. Misses that remain come in 10-minute blocks, one slow speed draw of a GPU (σ 0.08) under replicas sized for the forecast: only headroom covers them, since a replica ordered then boots for as long as the draw lasts.`,
   ].join("\n");
   return { markdown, koi, onDemandAtPeak, qpsThreshold, serverlessOnly, mape };
 }

@@ -38,6 +38,28 @@ describe("forecastLoad", () => {
     expect(f.explanation).toContain("40 req/s");
   });
 
+  it("before a whole day is seen, keeps the hourly forecast under the submitted peak or the busiest hour seen", () => {
+    // A morning ramp: 2 → 20 req/s over eight hours, which a local trend would carry far past 30.
+    const ramp = (t: number): number => 2 + (18 * t) / (8 * HOUR);
+    const now = MONDAY + 8 * HOUR;
+    const f = forecastLoad({ samples: series(8 * 60, ramp), now, expectedRps: 30, hours: 6 });
+    expect(f.basis).toBe("recent-level");
+    expect(Math.max(...f.points.map((p) => p.p90))).toBe(30);
+    for (const p of f.points) expect(p.p10).toBeLessThanOrEqual(p.p50);
+    // Submitted too low: the load has already run above it, so the busiest hour seen is the ceiling.
+    const low = forecastLoad({ samples: series(8 * 60, ramp), now, expectedRps: 5, hours: 6 });
+    const busiest = hourMean(now - HOUR, ramp);
+    expect(Math.max(...low.points.map((p) => p.p90))).toBeCloseTo(busiest, 6);
+    // With a whole day seen the seasonal fit is not capped.
+    const later = forecastLoad({
+      samples: series(48 * 60, (t) => 3 * daily(t)),
+      now: MONDAY + 48 * HOUR,
+      expectedRps: 5,
+    });
+    expect(later.basis).toBe("seasonal");
+    expect(Math.max(...later.points.map((p) => p.p90))).toBeGreaterThan(5 * 3);
+  });
+
   it.each([
     { label: "a weekday afternoon", hour: 8 * 24 + 14 },
     { label: "a weekday night", hour: 9 * 24 + 3 },

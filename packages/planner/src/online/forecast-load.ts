@@ -122,6 +122,10 @@ export function forecastLoad(input: TLoadForecastInput): TLoadForecast {
       residualSd = Math.max(0.02, Math.sqrt(errors.reduce((x, e) => x + e * e, 0) / errors.length));
   }
   const anchorResidual = log(anchorMean) - model(anchorMid);
+  // Before a whole day is seen a local trend can climb past any real peak: the submitted rate is
+  // the service's planned peak, so the hourly forecast stays under it (or under the busiest hour
+  // seen, once the load has gone higher). Bursts within the hour still come on top (sizingLoad).
+  const ceiling = Math.max(expectedRps, ...hours.map((h) => h.mean));
   const points = windows.map((w) => {
     const mid = (w.start + w.end) / 2;
     const k = (mid - anchorMid) / HOUR;
@@ -131,7 +135,8 @@ export function forecastLoad(input: TLoadForecastInput): TLoadForecast {
     const sd = Math.sqrt(arVariance + fitVariance);
     const mu = model(mid) + carried;
     const rate = (z: number): number => Math.max(0, Math.exp(mu + z * sd) - floor);
-    return { ...w, p10: rate(-Z90), p50: rate(0), p90: rate(Z90) };
+    const point = { ...w, p10: rate(-Z90), p50: rate(0), p90: rate(Z90) };
+    return basis === "seasonal" ? point : underCeiling(point, ceiling);
   });
   const first = points[0]!;
   return {
@@ -148,8 +153,14 @@ export function forecastLoad(input: TLoadForecastInput): TLoadForecast {
     explanation:
       basis === "seasonal"
         ? `seasonal fit of ${hours.length} h (daily shape, weekdays, trend); the last hour ran ${pct(Math.exp(anchorResidual) - 1)} vs the fit: next hour ${fmt(first.p50)} req/s (P10–P90 ${fmt(first.p10)}–${fmt(first.p90)})`
-        : `only ${hours.length} h reported: the last hour's ${fmt(anchorMean)} req/s carried forward, band widened (next hour P10–P90 ${fmt(first.p10)}–${fmt(first.p90)} req/s)`,
+        : `only ${hours.length} h reported: the last hour's ${fmt(anchorMean)} req/s carried forward, band widened and kept under ${fmt(ceiling)} req/s (the submitted peak or the busiest hour seen; next hour P10–P90 ${fmt(first.p10)}–${fmt(first.p90)} req/s)`,
   };
+}
+
+function underCeiling(p: TLoadForecastPoint, ceiling: number): TLoadForecastPoint {
+  const p90 = Math.min(p.p90, ceiling);
+  const p50 = Math.min(p.p50, p90);
+  return { ...p, p10: Math.min(p.p10, p50), p50, p90 };
 }
 
 function mean(xs: readonly number[]): number | undefined {
