@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_LIVE_STREAMS_PER_MEMBER } from "@koi/services/live/live-stream-slots";
 import { baseUrl, createOwner, prisma, signIn } from "./support/http.ts";
 
 type TSseEvent = { event: string; data: string };
@@ -98,5 +99,34 @@ describe("live pages: server-sent events through the running server", () => {
     const answer = await anonymous.next(5_000);
     expect(answer?.event).toBe("serialized-error");
     expect(answer?.data).toContain(`"code":"UNAUTHORIZED"`);
+  });
+
+  it("one member holds at most a dozen streams: the next is refused until one closes", async () => {
+    const c = await createOwner();
+    const cookie = (await signIn(c.user.email, c.password)).cookie!;
+    const held = [];
+    for (let i = 0; i < MAX_LIVE_STREAMS_PER_MEMBER; i++) {
+      const live = await openLive("fleet", cookie);
+      opened.push(live);
+      expect((await live.next(5_000))?.data).toContain("fleet");
+      held.push(live);
+    }
+    const refused = await openLive("fleet", cookie);
+    opened.push(refused);
+    const answer = await refused.next(5_000);
+    expect(answer?.event).toBe("serialized-error");
+    expect(answer?.data).toContain(`"code":"TOO_MANY_REQUESTS"`);
+
+    held[0]!.close();
+    // The server sees the closed socket and gives the slot back.
+    let reopened: TSseEvent | null = null;
+    for (let attempt = 0; attempt < 10 && reopened?.event !== "message"; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const live = await openLive("fleet", cookie);
+      opened.push(live);
+      reopened = await live.next(5_000);
+      if (reopened?.event !== "message") live.close();
+    }
+    expect(reopened?.data).toContain("fleet");
   });
 });
