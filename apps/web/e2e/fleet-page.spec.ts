@@ -8,7 +8,14 @@ import { createUserWithOrg } from "./support/db.ts";
 async function seedCluster(
   orgId: string,
   status: "ONLINE" | "OFFLINE",
-  pools: { gpuType: string; market: string; total: number; available: number; price: number | null }[],
+  pools: {
+    gpuType: string;
+    market: string;
+    total: number;
+    available: number;
+    price: number | null;
+    shape?: { instanceType: string };
+  }[],
 ) {
   const name = `${status === "ONLINE" ? "live" : "gone"}-${randomBytes(3).toString("hex")}`;
   const cluster = await prisma.cluster.create({ data: { orgId, name, kind: "cloud", region: "us-east-1" } });
@@ -36,6 +43,7 @@ async function seedCluster(
         total: p.total,
         available: p.available,
         pricePerGpuHour: p.price,
+        ...(p.shape ? { shape: p.shape } : {}),
       },
     });
   return name;
@@ -78,4 +86,24 @@ test("the fleet collapses empty pools, calls a catalog price the list price, and
   await expect(offline).toContainText("32 GPUs not counted");
   await expect(page.getByRole("heading", { name: gone, exact: true })).toHaveCount(0);
   await expect(page.getByRole("table", { name: `GPU pools of ${gone}` })).toHaveCount(0);
+});
+
+test("a pool the planner cannot use says why: an unknown machine type, an unknown GPU", async ({ page }) => {
+  const user = await createUserWithOrg({ role: "OWNER" });
+  const live = await seedCluster(user.orgId, "ONLINE", [
+    { gpuType: "H100-SXM", market: "spot", total: 8, available: 8, price: 3.2, shape: { instanceType: "p5.48xlarge" } },
+    { gpuType: "L40S", market: "spot", total: 4, available: 4, price: 1, shape: { instanceType: "x9.mystery" } },
+    { gpuType: "Z9000", market: "on-demand", total: 8, available: 8, price: 2 },
+  ]);
+  await signInWithForm(page, user);
+  await page.goto(`/o/${user.orgSlug}/fleet`);
+
+  const pools = page.getByRole("table", { name: `GPU pools of ${live}` });
+  await expect(pools.getByRole("row").filter({ hasText: "H100-SXM" })).not.toContainText("Not used in plans");
+  await expect(pools.getByRole("row").filter({ hasText: "L40S" })).toContainText(
+    'Not used in plans: L40S spot pool: unknown instance type "x9.mystery" (give gpusPerMachine, interconnect and networkGbps)',
+  );
+  await expect(pools.getByRole("row").filter({ hasText: "Z9000" })).toContainText(
+    "Not used in plans: Koi has no performance model for this GPU type",
+  );
 });

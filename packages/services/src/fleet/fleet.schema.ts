@@ -25,6 +25,8 @@ export const ZAgentView = z.object({
 /** A pool as the fleet page shows it: `price` is what the planner charges and where it came from. */
 export const ZFleetPoolView = ZPoolView.extend({
   price: z.object({ value: z.number(), source: z.enum(["pool", "override", "catalog", "none"]) }).nullable(),
+  /** Why the planner leaves the pool out (unknown GPU or machine type), or null when it plans there. */
+  notPlanned: z.string().nullable(),
 });
 
 export const ZClusterView = z.object({

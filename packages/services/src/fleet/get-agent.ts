@@ -1,6 +1,7 @@
 import { notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
-import { overridePriceMap, resolvePoolPrice } from "../workloads/resolve-pool-price.ts";
+import { overridePriceMap } from "../workloads/resolve-pool-price.ts";
+import { fleetPool } from "./fleet-pool.ts";
 import type { TAgentDetail } from "./fleet.schema.ts";
 
 /** One agent of the org with its pools and its 50 latest engine events; another org's is NOT_FOUND. */
@@ -26,6 +27,7 @@ export async function getAgent(orgId: string, agentId: string): Promise<TAgentDe
           available: true,
           quota: true,
           pricePerGpuHour: true,
+          shape: true,
           updatedAt: true,
         },
       },
@@ -43,9 +45,6 @@ export async function getAgent(orgId: string, agentId: string): Promise<TAgentDe
   ]);
   const overridePrice = overridePriceMap(overrides);
   const { pools, ...rest } = agent;
-  const priced = pools.map((p) => ({
-    ...p,
-    price: resolvePoolPrice(p.gpuType, p.market, p.pricePerGpuHour, overridePrice),
-  }));
+  const priced = pools.map((p) => fleetPool(p, overridePrice));
   return { agent: rest, pools: priced, events };
 }

@@ -1,5 +1,6 @@
 import { prisma } from "@koi/db";
-import { overridePriceMap, resolvePoolPrice } from "../workloads/resolve-pool-price.ts";
+import { overridePriceMap } from "../workloads/resolve-pool-price.ts";
+import { fleetPool } from "./fleet-pool.ts";
 import type { TFleetView } from "./fleet.schema.ts";
 
 const poolSelect = {
@@ -11,6 +12,7 @@ const poolSelect = {
   available: true,
   quota: true,
   pricePerGpuHour: true,
+  shape: true,
   updatedAt: true,
 } as const;
 const agentSelect = {
@@ -65,10 +67,7 @@ export async function findFleet(orgId: string): Promise<TFleetView> {
     view.clusters.push({
       ...cluster,
       agents: live,
-      pools: withGpus.map(({ agentId: _agentId, ...p }) => ({
-        ...p,
-        price: resolvePoolPrice(p.gpuType, p.market, p.pricePerGpuHour, overridePrice),
-      })),
+      pools: withGpus.map(({ agentId: _agentId, ...p }) => fleetPool(p, overridePrice)),
       emptyPools: livePools.filter((p) => p.total === 0).map((p) => ({ gpuType: p.gpuType, market: p.market })),
     });
   }

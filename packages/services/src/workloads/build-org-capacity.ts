@@ -1,7 +1,8 @@
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import { PlannerInputError, resolvePoolShape, type TCapacity, type TCapacityPool, type TEngine } from "@koi/planner";
+import type { TCapacity, TCapacityPool, TEngine } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
 import { overridePriceMap, resolvePoolPrice, type TPriceSource } from "./resolve-pool-price.ts";
+import { poolShapeProblem } from "./pool-shape-problem.ts";
 import { readPoolShape } from "./read-stored-json.ts";
 
 /** Who owns a capacity pool: the agent that will run an assignment placed there. */
@@ -91,7 +92,7 @@ export async function buildOrgCapacity(
         ...(agent.cluster.region ? { region: agent.cluster.region } : {}),
         ...(shape ? { shape } : {}),
       };
-      if (!knownShape(planned)) continue; // machines the planner cannot model, as for unknown GPUs
+      if (poolShapeProblem(planned)) continue; // machines the planner cannot model (the fleet pages say why)
       pools.push(planned);
       owners[pool.id] = {
         poolId: pool.id,
@@ -108,15 +109,4 @@ export async function buildOrgCapacity(
     }
   }
   return { capacity: { pools }, owners, agentsOnline: agents.length };
-}
-
-/** Machines the planner can model: an unknown instance type without its GPU count, or one of another GPU, are not. */
-function knownShape(pool: TCapacityPool): boolean {
-  try {
-    resolvePoolShape(pool);
-    return true;
-  } catch (error) {
-    if (error instanceof PlannerInputError) return false;
-    throw error;
-  }
 }

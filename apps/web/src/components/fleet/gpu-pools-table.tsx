@@ -11,6 +11,8 @@ type TPoolRow = {
   quota: number | null;
   pricePerGpuHour: number | null;
   price: TPoolPrice;
+  /** Why the planner leaves the pool out, or null. */
+  notPlanned: string | null;
   updatedAt: Date;
 };
 
@@ -36,7 +38,12 @@ export function GpuPoolsTable({ pools, now, label }: { pools: TPoolRow[]; now: D
       <TableBody>
         {pools.map((p) => (
           <TableRow key={p.id}>
-            <TableCell className="font-medium">{p.gpuType}</TableCell>
+            <TableCell>
+              <span className="font-medium">{p.gpuType}</span>
+              {p.notPlanned ? (
+                <p className="max-w-md text-xs text-amber-700 dark:text-amber-400">Not used in plans: {p.notPlanned}</p>
+              ) : null}
+            </TableCell>
             <TableCell>{p.market}</TableCell>
             <TableCell numeric>
               {p.available} / {p.total} GPUs
