@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TCandidate } from "./build-candidates.ts";
 import { maxSplitServed, searchSplitPairs } from "./search-split-pairs.ts";
-
-const candidate = (
-  over: Partial<TCandidate> & Pick<TCandidate, "poolId" | "role" | "rate" | "pricePerHour">,
-): TCandidate => ({
-  gpuType: "H100-SXM",
-  market: "on-demand",
-  tp: 1,
-  pp: 1,
-  gpus: 1,
-  replicasPerUnit: 1,
-  startupHours: 0.25,
-  networkGbps: 100,
-  kvBytesPerRequest: 1e6,
-  maxCount: 8,
-  ttftP95Ms: 100,
-  tpotP95Ms: 20,
-  family: `${over.poolId}|${over.role}`,
-  poolLabel: `pool ${over.poolId}`,
-  ...over,
-});
+import { testCandidate as candidate } from "./test-inputs.ts";
 
 describe("searchSplitPairs", () => {
   const prefillFast = candidate({ poolId: "a", role: "prefill", rate: 10, pricePerHour: 4 });

@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { emptyCalibration, recordObservation } from "../perf/calibration.ts";
-import type { TBatchWorkload, TCapacity, TCapacityPool, TOnlineWorkload, TWorkload } from "../types.ts";
+import type { TBatchWorkload, TCapacity, TOnlineWorkload, TWorkload } from "../types.ts";
 import { selectGpus, type TSelectOptions } from "./select-gpus.ts";
-
-const pool = (
-  id: string,
-  gpuType: string,
-  market: TCapacityPool["market"],
-  available: number,
-  pricePerGpuHour: number,
-  quota?: number,
-): TCapacityPool => ({
-  id,
-  gpuType,
-  market,
-  available,
-  pricePerGpuHour,
-  ...(quota === undefined ? {} : { quota }),
-});
+import { testPool as pool } from "./test-inputs.ts";
 
 const CAPACITY: TCapacity = {
   pools: [
