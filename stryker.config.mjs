@@ -17,6 +17,8 @@ const TARGETS = {
       // brute-force oracle that the optimiser is checked against.
       "!packages/planner/src/select/random-instances.ts",
       "!packages/planner/src/select/brute-force.ts",
+      // Inputs that tests build by hand (select/test-inputs.ts, forecast/test-plans.ts).
+      "!packages/planner/src/**/test-*.ts",
     ],
   },
   services: {

@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TCandidate } from "./build-candidates.ts";
 import { maxSplitServed, searchSplitPairs } from "./search-split-pairs.ts";
-
-const candidate = (
-  over: Partial<TCandidate> & Pick<TCandidate, "poolId" | "role" | "rate" | "pricePerHour">,
-): TCandidate => ({
-  gpuType: "H100-SXM",
-  market: "on-demand",
-  tp: 1,
-  pp: 1,
-  gpus: 1,
-  replicasPerUnit: 1,
-  startupHours: 0.25,
-  networkGbps: 100,
-  kvBytesPerRequest: 1e6,
-  maxCount: 8,
-  ttftP95Ms: 100,
-  tpotP95Ms: 20,
-  family: `${over.poolId}|${over.role}`,
-  poolLabel: `pool ${over.poolId}`,
-  ...over,
-});
+import { testCandidate as candidate } from "./test-inputs.ts";
 
 describe("searchSplitPairs", () => {
   const prefillFast = candidate({ poolId: "a", role: "prefill", rate: 10, pricePerHour: 4 });
@@ -66,6 +46,45 @@ describe("searchSplitPairs", () => {
         if (s >= 5) best = Math.min(best, (x + 2 * y) / s);
       }
     expect(cost / served).toBeCloseTo(best, 12);
+  });
+
+  it("online: keeps to the hourly budget, the GPU cap, each side's pool and count, and the TTFT target", () => {
+    // The cheapest plan for 12 req/s: 3 prefill ($3/h) and 4 decode ($8/h) replicas, 7 GPUs.
+    const online = { kind: "online" as const, requiredRate: 12 };
+    const both = [prefillCheap, decode];
+    expect(searchSplitPairs(both, pools, { ...online, perHourBudget: 11 })).toHaveLength(2);
+    expect(searchSplitPairs(both, pools, { ...online, perHourBudget: 10.99 })).toBeUndefined();
+    expect(searchSplitPairs(both, pools, { ...online, maxGpus: 7 })).toHaveLength(2);
+    expect(searchSplitPairs(both, pools, { ...online, maxGpus: 6 })).toBeUndefined();
+    expect(searchSplitPairs(both, new Map([...pools, ["b", 2]]), online)).toBeUndefined();
+    expect(searchSplitPairs([{ ...prefillCheap, maxCount: 2 }, decode], pools, online)).toBeUndefined();
+    // 1 MB of KV over 100 Gbit/s takes 0.08 ms after the prefill's 100 ms.
+    expect(searchSplitPairs(both, pools, { ...online, ttftP95Ms: 100.1 })).toHaveLength(2);
+    expect(searchSplitPairs(both, pools, { ...online, ttftP95Ms: 100.05 })).toBeUndefined();
+  });
+
+  it("prices each side at what its network can ship", () => {
+    // 1 GB of KV a prompt over 100 Gbit/s: 12.5 prompts a second whatever the prefill could do.
+    const shipping = { ...prefillFast, rate: 40, kvBytesPerRequest: 1e9 };
+    expect(searchSplitPairs([shipping, decode], pools, { kind: "online", requiredRate: 24 })).toEqual([
+      { candidate: shipping, count: 2 },
+      { candidate: decode, count: 8 },
+    ]);
+  });
+
+  it("batch: on equal cost per request, the fewest replicas, then the pair that costs less per hour", () => {
+    const even = candidate({ poolId: "c", role: "decode", rate: 4, pricePerHour: 1 });
+    // 1 + 1 replicas serve 4 req/s for $2/h, as 8 + 8 serve 32 for $16/h.
+    expect(searchSplitPairs([prefillCheap, even], pools, { kind: "batch", requiredRate: 3 })).toEqual([
+      { candidate: prefillCheap, count: 1 },
+      { candidate: even, count: 1 },
+    ]);
+    // A prefill twice as fast at twice the price ties on $ per request ($4/h for 8 req/s), found first.
+    const double = candidate({ poolId: "a", role: "prefill", rate: 8, pricePerHour: 2 });
+    expect(searchSplitPairs([double, prefillCheap, even], pools, { kind: "batch", requiredRate: 3 })).toEqual([
+      { candidate: prefillCheap, count: 1 },
+      { candidate: even, count: 1 },
+    ]);
   });
 
   it("maxSplitServed: the most one pair can serve within the pools and the GPU cap", () => {

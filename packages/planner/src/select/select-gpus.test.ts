@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { emptyCalibration, recordObservation } from "../perf/calibration.ts";
-import type { TBatchWorkload, TCapacity, TCapacityPool, TOnlineWorkload, TWorkload } from "../types.ts";
+import type { TBatchWorkload, TCapacity, TOnlineWorkload, TWorkload } from "../types.ts";
+import { formatUsdPerHour } from "@koi/catalog/format-usd";
 import { selectGpus, type TSelectOptions } from "./select-gpus.ts";
-
-const pool = (
-  id: string,
-  gpuType: string,
-  market: TCapacityPool["market"],
-  available: number,
-  pricePerGpuHour: number,
-  quota?: number,
-): TCapacityPool => ({
-  id,
-  gpuType,
-  market,
-  available,
-  pricePerGpuHour,
-  ...(quota === undefined ? {} : { quota }),
-});
+import { testPool as pool } from "./test-inputs.ts";
 
 const CAPACITY: TCapacity = {
   pools: [
@@ -233,5 +219,51 @@ describe("selectGpus: infeasible plans name the binding constraint", () => {
     expect(plan.binding?.bestAchievableHours).toBeGreaterThan(1);
     expect(plan.gpus).toBe(8);
     expect(plan.predictedHoursP90).toBeCloseTo(plan.binding?.bestAchievableHours ?? 0, 4);
+  });
+});
+
+describe("selectGpus: the plan's own sentences and limits", () => {
+  it("ends a feasible reason with the engine and why", async () => {
+    const plan = await selectGpus(ONLINE, CAPACITY, { alternatives: 0 });
+    expect(plan.reason).toMatch(
+      /no runner-up\. Engine: tuna, because online traffic \(20 req\/s, p95 TTFT 1000 ms\) needs Tuna's router, [^.]+\.$/,
+    );
+    expect(plan.reason).toMatch(/^Serve 20 req\/s of llama-3\.1-8b \(plus a 15% margin\) on /);
+    expect(plan.alternatives).toEqual([]);
+  });
+
+  it("states the binding constraint and shows the best achievable plan when there is one", async () => {
+    const quota = await selectGpus(
+      { ...BATCH, requests: 100_000 },
+      { pools: [pool("h100", "H100-SXM", "on-demand", 64, 6.88, 4)] },
+    );
+    expect(quota).toMatchObject({ feasible: false, kind: "batch", engine: "orca", alternatives: [] });
+    expect(quota.gpus).toBe(4);
+    expect(quota.reason).toBe(
+      "No plan for llama-3.1-70b meets every constraint: the binding one is quota: enough GPUs are free, but the " +
+        `pools' quotas stop the plan from using them. The best achievable plan is shown: 4 GPUs at ${formatUsdPerHour(quota.costPerHour)}.`,
+    );
+    const unknown = await selectGpus(BATCH, { pools: [pool("tpu", "TPU-v5e", "on-demand", 8, 1.2)] });
+    expect(unknown.reason).toBe(
+      "No plan for llama-3.1-70b meets every constraint: the binding one is unknown-gpu: no pool has a GPU type the catalog knows (TPU-v5e).",
+    );
+    expect(unknown).toMatchObject({ gpus: 0, costPerHour: 0, totalCost: 0, replicas: [] });
+  });
+
+  it("keeps a batch plan that costs exactly its budget, and refuses one a little over", async () => {
+    const free = await selectGpus(BATCH, CAPACITY, { alternatives: 0 });
+    const atBudget = await selectGpus(BATCH, CAPACITY, { alternatives: 0, budget: free.totalCost * (1 + 1e-6) });
+    expect(atBudget.feasible).toBe(true);
+    expect(atBudget.totalCost).toBe(free.totalCost);
+    const under = await selectGpus(BATCH, CAPACITY, { alternatives: 0, budget: free.totalCost * 0.999 });
+    expect(under.binding?.constraint).toBe("budget");
+  });
+
+  it("plans with a 15% safety margin unless told otherwise", async () => {
+    const byDefault = await selectGpus(ONLINE, CAPACITY, { alternatives: 0 });
+    const explicit = await selectGpus(ONLINE, CAPACITY, { alternatives: 0, safetyMargin: 0.15 });
+    const none = await selectGpus(ONLINE, CAPACITY, { alternatives: 0, safetyMargin: 0 });
+    expect(explicit).toEqual(byDefault);
+    expect(none.reason).toMatch(/\(plus a 0% margin\)/);
   });
 });
