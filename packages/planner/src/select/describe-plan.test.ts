@@ -45,7 +45,8 @@ describe("toPlanOption", () => {
   it("batch: cost, GPUs, the median and P90 finish from the decision, start-up included", () => {
     // 2 units at 1 req/s planned, 1.25 at the median: 7,200 requests take 0.8 h at the median.
     const option = toPlanOption(TWO_PER_SECOND_BATCH, [{ candidate: h100, count: 2 }]);
-    expect(option).toEqual({
+    // Strict: a replica without machines has no machines or instanceType key at all.
+    expect(option).toStrictEqual({
       replicas: [{ poolId: "a", gpuType: "H100-SXM", market: "spot", tp: 1, count: 2, role: "both" }],
       gpus: 2,
       costPerHour: 6,
@@ -133,6 +134,19 @@ describe("describeAssignment", () => {
         { candidate: a100, count: 1 },
       ]),
     ).toBe("2 × H100-SXM TP1 on spot (pool a) + 1 × A100-80GB TP1 on on-demand (pool b)");
+  });
+
+  it("joins several replica kinds of one role with +", () => {
+    const p = { ...h100, role: "prefill" as const };
+    expect(
+      describeAssignment([
+        { candidate: p, count: 1 },
+        { candidate: { ...p, poolLabel: "pool c" }, count: 2 },
+        { candidate: { ...a100, role: "decode" }, count: 1 },
+      ]),
+    ).toBe(
+      "Prefill: 1 × H100-SXM TP1 on spot (pool a) + 2 × H100-SXM TP1 on spot (pool c); Decode: 1 × A100-80GB TP1 on on-demand (pool b)",
+    );
   });
 
   it("splits prefill from decode", () => {
@@ -223,6 +237,48 @@ describe("explainFeasible", () => {
         context,
       ),
     ).toContain("(2.5 MB) moves from prefill to decode in 0.2 ms over 100 Gbit/s. No other kind");
+  });
+
+  it("finds the prefill and decode sides wherever they are listed, and the slower network per machine", () => {
+    // The decode side is the slower one: 50 Gbit/s over 2 machines, 25 each; 2.5 MB (20 Mbit) of
+    // KV cache take 0.8 ms at 25 Gbit/s. Either order of the two sides reads the same.
+    const p = { ...h100, role: "prefill" as const, kvBytesPerRequest: 2.5e6, networkGbps: 100 };
+    const d = { ...a100, role: "decode" as const, kvBytesPerRequest: 9e6, networkGbps: 50, machines: 2 };
+    for (const assignment of [
+      [
+        { candidate: d, count: 1 },
+        { candidate: p, count: 1 },
+      ],
+      [
+        { candidate: p, count: 1 },
+        { candidate: d, count: 1 },
+      ],
+    ]) {
+      const best = toPlanOption(TWO_PER_SECOND_BATCH, assignment);
+      expect(explainFeasible(TWO_PER_SECOND_BATCH, "llama-3.1-8b", assignment, best, [], context)).toContain(
+        "each request's KV cache (2.5 MB) moves from prefill to decode in 0.8 ms over 25 Gbit/s. No other kind",
+      );
+    }
+  });
+
+  it("batch: a plan of several GPU types is sized on the lowest P90 factor among them", () => {
+    // L4 has no measured rows: its band is wider than the H100's.
+    const l4 = { ...a100, gpuType: "L4", rateP50: 1 };
+    const assignment = [
+      { candidate: h100, count: 1 },
+      { candidate: l4, count: 1 },
+    ];
+    const factor = riskFactor("p90", "L4");
+    expect(factor).toBeLessThan(h100P90());
+    const text = explainFeasible(
+      TWO_PER_SECOND_BATCH,
+      "llama-3.1-8b",
+      assignment,
+      toPlanOption(TWO_PER_SECOND_BATCH, assignment),
+      [],
+      context,
+    );
+    expect(text).toContain(`it plans on ${(factor * 100).toFixed(0)}% of the predicted throughput`);
   });
 
   it("online: one GPU, and a runner-up against a free plan has no percentage", () => {

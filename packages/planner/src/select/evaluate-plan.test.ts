@@ -97,6 +97,7 @@ describe("planObjective", () => {
 
   it("online: dollars per hour", () => {
     expect(planObjective(TEN_PER_SECOND_ONLINE, [{ candidate: unit, count: 4 }])).toBe(12);
+    expect(planObjective(TEN_PER_SECOND_ONLINE, [])).toBe(0);
   });
 
   it("batch: dollars per hour × hours to finish, the same for any count of one kind", () => {
@@ -113,7 +114,8 @@ describe("isFeasible", () => {
 
   it("needs the required rate, within float noise", () => {
     expect(isFeasible(TWO_PER_SECOND_BATCH, two, 0, {})).toBe(true);
-    expect(isFeasible(TWO_PER_SECOND_BATCH, [{ candidate: { ...unit, rate: 1 - 1e-12 }, count: 2 }], 0, {})).toBe(true);
+    // Exactly on the tolerance: 2 × (1 − 1e-9) is the required 2 req/s less its float allowance.
+    expect(isFeasible(TWO_PER_SECOND_BATCH, [{ candidate: { ...unit, rate: 1 - 1e-9 }, count: 2 }], 0, {})).toBe(true);
     expect(isFeasible(TWO_PER_SECOND_BATCH, [{ candidate: { ...unit, rate: 0.999 }, count: 2 }], 0, {})).toBe(false);
     expect(isFeasible(TWO_PER_SECOND_BATCH, two, 0.01, {})).toBe(false);
   });
@@ -123,6 +125,9 @@ describe("isFeasible", () => {
     expect(isFeasible(TWO_PER_SECOND_BATCH, two, 0, { maxGpus: 3 })).toBe(false);
     expect(isFeasible(TWO_PER_SECOND_BATCH, two, 0, { budget: 6 })).toBe(true);
     expect(isFeasible(TWO_PER_SECOND_BATCH, two, 0, { budget: 5.99 })).toBe(false);
+    // The budget's float allowance is inclusive too: $6 × (1 + 1e-9) an hour against a $6 budget.
+    const atAllowance = [{ candidate: { ...unit, rate: 10, pricePerHour: 6 * (1 + 1e-9) }, count: 1 }];
+    expect(isFeasible(TEN_PER_SECOND_ONLINE, atAllowance, 0, { budget: 6 })).toBe(true);
   });
 
   it("online: a split plan's prefill TTFT plus the KV hand-off must fit the target", () => {
@@ -135,6 +140,12 @@ describe("isFeasible", () => {
     ];
     expect(isFeasible(TEN_PER_SECOND_ONLINE, plan, 0, {})).toBe(true);
     expect(isFeasible({ ...TEN_PER_SECOND_ONLINE, ttftP95Ms: 499.97 }, plan, 0, {})).toBe(false);
+    // The hand-off runs at the slower side: a decode side at 50 Gbit/s takes 0.16 ms, over 500 ms.
+    const slowDecode = [plan[0]!, { candidate: { ...d, networkGbps: 50 }, count: 1 }];
+    expect(isFeasible(TEN_PER_SECOND_ONLINE, slowDecode, 0, {})).toBe(false);
+    // A first token exactly on the target meets it.
+    const noKv = [{ candidate: { ...p, ttftP95Ms: 500, kvBytesPerRequest: 0 }, count: 1 }, plan[1]!];
+    expect(isFeasible(TEN_PER_SECOND_ONLINE, noKv, 0, {})).toBe(true);
     // Colocated replicas hand nothing off: only the split pair is checked.
     const both = testCandidate({ poolId: "c", role: "both", rate: 10, pricePerHour: 1, ttftP95Ms: 900 });
     expect(isFeasible(TEN_PER_SECOND_ONLINE, [{ candidate: both, count: 1 }], 0, {})).toBe(true);

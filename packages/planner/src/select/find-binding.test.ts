@@ -38,6 +38,10 @@ describe("findBinding without a single candidate", () => {
       constraint: "unknown-gpu",
       detail: "no pool has a GPU type the catalog knows (TPU-v5e)",
     });
+    const two = [tpus[0]!, { ...tpus[1]!, gpuType: "TPU-v4" }];
+    expect(bindingOf({ unknownGpus: ["TPU-v5e", "TPU-v4"] }, two).detail).toBe(
+      "no pool has a GPU type the catalog knows (TPU-v5e, TPU-v4)",
+    );
     expect(bindingOf({ unknownGpus: ["TPU-v5e"], memoryMisfits: ["H100-SXM TP1"] }, [tpus[0]!, pool("a", 4)])).toEqual({
       constraint: "memory-fit",
       detail: "the model does not fit any offered GPU and TP degree (tried H100-SXM TP1)",
@@ -70,6 +74,11 @@ describe("findBinding without a single candidate", () => {
       detail: "the model does not fit any offered GPU and TP degree (tried L4 TP1, L4 TP2)",
     });
     expect(bindingOf({})).toEqual({ constraint: "availability", detail: "no pool offers GPUs in the allowed markets" });
+    // No pool left in the allowed markets is not an unknown GPU.
+    expect(findBinding(input({ requiredRate: 1, pools: [] }))).toEqual({
+      binding: { constraint: "availability", detail: "no pool offers GPUs in the allowed markets" },
+      assignment: [],
+    });
   });
 });
 
@@ -124,6 +133,24 @@ describe("findBinding with candidates", () => {
       },
       assignment: [{ candidate: unit, count: 2 }],
     });
+  });
+
+  it("quota: a quota of nothing has no earliest finish", () => {
+    const none = findBinding(input({ requiredRate: 1, pools: [pool("a", 8, 0)], candidatesIgnoringQuota: [unit] }));
+    expect(none.binding.constraint).toBe("quota");
+    expect(none.binding).not.toHaveProperty("bestAchievableHours");
+    expect(none.assignment).toEqual([]);
+  });
+
+  it("a fleet, quota or cap that serves exactly the required rate, or less only by float noise, is enough", () => {
+    for (const rate of [1, 1 - 1e-9]) {
+      const exact = { ...unit, rate };
+      const limits = [{ pools: [pool("a", 2)] }, { pools: [pool("a", 8, 2)] }, { pools: [pool("a", 8)], maxGpus: 2 }];
+      for (const limit of limits)
+        expect(
+          findBinding(input({ requiredRate: 2, candidatesIgnoringQuota: [exact], ...limit })).binding.constraint,
+        ).toBe("budget");
+    }
   });
 
   it("max-gpus: the cap is too small; a cap large enough moves on to the budget", () => {

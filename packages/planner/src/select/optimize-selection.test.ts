@@ -29,6 +29,16 @@ describe("optimizeSelection", () => {
   it("online: a tie on dollars per hour keeps the colocated plan ($2/h each), which needs no KV hand-off", () => {
     const plan = optimizeSelection(TEN_PER_SECOND_ONLINE, [colocated, prefill, decode], [true, true, true], limits(2));
     expect(plan).toEqual([{ candidate: colocated, count: 2 }]);
+    // Cheaper only by the float allowance (2 × (1 − 1e-9) $/h) is still a tie.
+    const allowance = 1 - 1e-9;
+    expect(
+      optimizeSelection(
+        TEN_PER_SECOND_ONLINE,
+        [colocated, { ...prefill, pricePerHour: allowance }, { ...decode, pricePerHour: allowance }],
+        [true, true, true],
+        limits(2),
+      ),
+    ).toEqual([{ candidate: colocated, count: 2 }]);
     const cheaperDecode = { ...decode, pricePerHour: 0.99 };
     expect(
       optimizeSelection(TEN_PER_SECOND_ONLINE, [colocated, prefill, cheaperDecode], [true, true, true], limits(2)),
