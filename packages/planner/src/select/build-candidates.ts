@@ -192,16 +192,14 @@ type TFigures = Pick<TCandidate, "rate" | "ttftP95Ms" | "tpotP95Ms" | "kvBytesPe
   weightsGbPerReplica: number;
 };
 
+/** A report with no candidate and nothing left out. */
+export function emptyCandidateReport(): TCandidateReport {
+  return { candidates: [], unknownGpus: [], memoryMisfits: [], latencyMisfits: [], tooFewGpus: [], startupMisfits: [] };
+}
+
 /** Every (pool, TP × PP, role) unit that fits and meets the SLO, with its rate and price. */
 export function buildCandidates(ctx: TCandidateContext): TCandidateReport {
-  const report: TCandidateReport = {
-    candidates: [],
-    unknownGpus: [],
-    memoryMisfits: [],
-    latencyMisfits: [],
-    tooFewGpus: [],
-    startupMisfits: [],
-  };
+  const report = emptyCandidateReport();
   const perfCache = new Map<string, ReturnType<typeof replicaFigures>>();
   for (const pool of ctx.pools) {
     const gpu: TGpuSpec | undefined = tryFindGpu(pool.gpuType);

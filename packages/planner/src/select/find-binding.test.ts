@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TCandidate, TCandidateReport } from "./build-candidates.ts";
+import { emptyCandidateReport, type TCandidate, type TCandidateReport } from "./build-candidates.ts";
 import { findBinding, type TBindingInput } from "./find-binding.ts";
 import { TEN_PER_SECOND_ONLINE, testCandidate, testPool, TWO_PER_SECOND_BATCH } from "./test-inputs.ts";
 
@@ -7,14 +7,7 @@ import { TEN_PER_SECOND_ONLINE, testCandidate, testPool, TWO_PER_SECOND_BATCH } 
 
 const pool = (id: string, available: number, quota?: number) =>
   testPool(id, "H100-SXM", "on-demand", available, 3, quota);
-const noReport: TCandidateReport = {
-  candidates: [],
-  unknownGpus: [],
-  memoryMisfits: [],
-  latencyMisfits: [],
-  tooFewGpus: [],
-  startupMisfits: [],
-};
+const noReport: TCandidateReport = emptyCandidateReport();
 const input = (over: Partial<TBindingInput> & Pick<TBindingInput, "requiredRate">): TBindingInput => ({
   workload: TWO_PER_SECOND_BATCH,
   pools: [pool("a", 4)],
