@@ -155,6 +155,38 @@ describe("graceful stop", () => {
       redis.disconnect();
     }
   });
+
+  it("stops after the grace period when a job never finishes", async () => {
+    let started = false;
+    const runtime = await startWorkerRuntime({
+      db: prisma,
+      log: testLog.child({}, { level: "fatal" }),
+      prefix: newPrefix(),
+      mail,
+      healthPort: null,
+      relay: { intervalMs: 50 },
+      redisWipeRecovery: false,
+      closeGraceMs: 500,
+      handlers: {
+        ...jobHandlers,
+        "send-password-reset": () => {
+          started = true;
+          return new Promise<void>(() => undefined);
+        },
+      },
+    });
+    await prisma.outboxEvent.create({
+      data: {
+        jobName: "send-password-reset",
+        jobId: `hung-${randomBytes(4).toString("hex")}`,
+        payload: { resetId: "pr_hung" },
+      },
+    });
+    await waitFor(async () => started, 10_000, "the job to start");
+    const stopAt = Date.now();
+    await runtime.stop();
+    expect(Date.now() - stopAt).toBeLessThan(5_000);
+  });
 });
 
 describe("watchdog", () => {

@@ -71,7 +71,7 @@ export class SupervisedWorker {
     this.retiring.add(retiring);
   }
 
-  /** Lets in-flight jobs finish (BullMQ `close()`); force-closes after the grace period. */
+  /** Lets in-flight jobs finish (BullMQ `close()`); drops the connections after the grace period. */
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all([this.closeWorker(this.worker), ...this.retiring]);
@@ -81,8 +81,13 @@ export class SupervisedWorker {
     try {
       await withTimeout(worker.close(), this.opts.closeGraceMs, "worker close");
     } catch (err) {
-      this.opts.log.error({ queue: this.opts.queueName, err }, "worker did not close in time; forcing");
-      await worker.close(true).catch(() => undefined);
+      this.opts.log.error(
+        { queue: this.opts.queueName, err },
+        "worker did not close in time; dropping its connections",
+      );
+      // Not `close(true)`: after a `close()` BullMQ returns that first close, which still waits for
+      // the job. With the connections gone the job's lock lapses and a stalled check re-queues it.
+      await withTimeout(worker.disconnect(), 2_000, "worker disconnect").catch(() => undefined);
     }
   }
 }
