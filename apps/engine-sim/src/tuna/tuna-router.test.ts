@@ -29,14 +29,16 @@ describe("simulated Tuna router", () => {
   it("serves from serverless while spot warms, then from spot; route_stats count both", async () => {
     sim = await startEngineSim(
       fastSimConfig({
-        speed: 200,
+        // 60 simulated seconds of warm-up take 2 s: long enough that a loaded machine still sees
+        // "warming" right after the first request (at 200× it took 0.3 s and the check flaked).
+        speed: 30,
         tuna: { apiKey: KEY, spotProvisionSeconds: 60, upscaleDelaySeconds: 2, downscaleDelaySeconds: 3600 },
       }),
     );
     const first = await complete(sim.tunaUrl);
     expect(first).toMatchObject({ status: 200, backend: "serverless" });
     expect((await health(sim.tunaUrl)).spot_state).toBe("warming");
-    const end = Date.now() + 5000;
+    const end = Date.now() + 15_000;
     while ((await health(sim.tunaUrl)).spot_state !== "ready") {
       if (Date.now() > end) throw new Error("spot never became ready");
       await new Promise((r) => setTimeout(r, 20));
@@ -48,7 +50,7 @@ describe("simulated Tuna router", () => {
     expect(h.route_stats.gpu_seconds_spot).toBeGreaterThan(0);
     expect(h.route_stats.spot_ready_seconds).toBeGreaterThan(0);
     expect(h.route_stats.uptime_seconds).toBeGreaterThan(60);
-  });
+  }, 20_000);
 
   it("auth: 401 plain text without the key (x-api-key or Bearer); spot-replicas 0 turns ready into cold", async () => {
     sim = await startEngineSim(fastSimConfig({ tuna: { apiKey: KEY } }));

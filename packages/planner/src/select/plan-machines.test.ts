@@ -157,6 +157,13 @@ describe("prefill/decode plans price the KV hand-off by the network", () => {
     const split = await selectGpus(online, { pools: all }, { allowDisaggregation: true });
     const splitPools = new Set(split.replicas.filter((r) => r.role !== "both").map((r) => r.poolId));
     expect(splitPools.size).toBeGreaterThan(0);
+    // Allowing just the pools the split used keeps the same plan: allowed pools are not dropped.
+    const same = await selectGpus(
+      online,
+      { pools: all },
+      { allowDisaggregation: true, disaggregationPoolIds: [...splitPools] },
+    );
+    expect(same.replicas).toEqual(split.replicas);
     const others = all.filter((p) => !splitPools.has(p.id)).map((p) => p.id);
     const elsewhere = await selectGpus(
       online,

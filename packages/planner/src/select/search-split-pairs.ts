@@ -12,6 +12,7 @@ export type TSplitGoal = {
   kind: "batch" | "online";
   requiredRate: number;
   maxGpus?: number;
+  /** Online only: a batch job's budget is on its whole cost, which the caller checks. */
   perHourBudget?: number;
   /** Online: the p95 TTFT target, which the KV hand-off must fit in beside the prefill. */
   ttftP95Ms?: number;
