@@ -68,11 +68,15 @@ async function poll(a: TAssignmentRecord) {
   return report;
 }
 
-async function liveReplicaIds(jobId: string) {
+async function replicas(jobId: string) {
   const body = (await (await fetch(`${sim.orcaUrl}/job/${jobId}/replicas`)).json()) as {
     replicas: { replica_id: string; phase: string }[];
   };
-  return body.replicas
+  return body.replicas;
+}
+
+async function liveReplicaIds(jobId: string) {
+  return (await replicas(jobId))
     .filter((r) => ["launching", "provisioned", "running"].includes(r.phase))
     .map((r) => r.replica_id);
 }
@@ -133,6 +137,12 @@ describe("Orca adapter over HTTP against engine-sim", () => {
       force: true,
     });
     expect(await liveReplicaIds(jobId)).toHaveLength(3);
+    // All serving first: launching replicas are removed before serving ones, whatever their age, and
+    // on a loaded machine the first replica can still be launching when the new ones are up.
+    await eventually(
+      "three running replicas",
+      async () => (await replicas(jobId)).filter((r) => r.phase === "running").length === 3,
+    );
     const down = await adapter.execute(command("scale", a.assignmentId, { count: 1 }), a);
     expect(down.status).toBe("completed");
     expect(await liveReplicaIds(jobId)).toEqual([`${jobId}-r0`]);
