@@ -7,12 +7,25 @@ import { createTestOrg, createTestUser } from "@koi/db/factories";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobHandlers } from "./job-handlers.ts";
-import { startWorkerRuntime, type TWorkerRuntime } from "./start-worker-runtime.ts";
+import { startWorkerRuntime, type TWorkerRuntime, type TWorkerRuntimeOptions } from "./start-worker-runtime.ts";
 import { testLog } from "./testing/test-log.ts";
 import { waitFor } from "./testing/wait-for.ts";
 
 const mail = { appUrl: "http://localhost:3000", from: "Koi <no-reply@koi.test>", mailer: null };
 const newPrefix = () => `${redisPrefix()}-rt-${randomBytes(3).toString("hex")}`;
+
+/** A runtime on its own Redis prefix, relaying every 50 ms, without the wipe guard. */
+const startRuntime = (over: Partial<TWorkerRuntimeOptions> = {}) =>
+  startWorkerRuntime({
+    db: prisma,
+    log: testLog,
+    prefix: newPrefix(),
+    mail,
+    healthPort: null,
+    relay: { intervalMs: 50 },
+    redisWipeRecovery: false,
+    ...over,
+  });
 
 async function createInvitation() {
   const owner = await createTestUser();
@@ -31,15 +44,7 @@ async function createInvitation() {
 describe("worker runtime", () => {
   let runtime: TWorkerRuntime;
   beforeAll(async () => {
-    runtime = await startWorkerRuntime({
-      db: prisma,
-      log: testLog,
-      prefix: newPrefix(),
-      mail,
-      healthPort: 0,
-      relay: { intervalMs: 50 },
-      redisWipeRecovery: false,
-    });
+    runtime = await startRuntime({ healthPort: 0 });
   });
   afterAll(async () => runtime.stop());
 
@@ -120,14 +125,7 @@ describe("graceful stop", () => {
   it("lets an in-flight job finish before closing", async () => {
     let started = false;
     let finished = false;
-    const runtime = await startWorkerRuntime({
-      db: prisma,
-      log: testLog,
-      prefix: newPrefix(),
-      mail,
-      healthPort: null,
-      relay: { intervalMs: 50 },
-      redisWipeRecovery: false,
+    const runtime = await startRuntime({
       handlers: {
         ...jobHandlers,
         "send-password-reset": async () => {
@@ -158,14 +156,8 @@ describe("graceful stop", () => {
 
   it("stops after the grace period when a job never finishes", async () => {
     let started = false;
-    const runtime = await startWorkerRuntime({
-      db: prisma,
+    const runtime = await startRuntime({
       log: testLog.child({}, { level: "fatal" }),
-      prefix: newPrefix(),
-      mail,
-      healthPort: null,
-      relay: { intervalMs: 50 },
-      redisWipeRecovery: false,
       closeGraceMs: 500,
       handlers: {
         ...jobHandlers,
@@ -191,14 +183,8 @@ describe("graceful stop", () => {
 
 describe("watchdog", () => {
   it("replaces a worker that stopped taking jobs while they wait", async () => {
-    const runtime = await startWorkerRuntime({
-      db: prisma,
+    const runtime = await startRuntime({
       log: testLog.child({}, { level: "fatal" }),
-      prefix: newPrefix(),
-      mail,
-      healthPort: null,
-      relay: { intervalMs: 50 },
-      redisWipeRecovery: false,
       watchdog: { stuckMs: 1_000, everyMs: 200 },
     });
     try {
