@@ -90,16 +90,19 @@ function* everyFittingAssignment(
 const objective = (goal: TParetoGoal, t: { cost: number; rate: number }) =>
   goal.kind === "online" ? t.cost : t.cost / t.rate;
 
-function enumeratedBest({ candidates, poolGpus, goal }: TInstance): number | undefined {
-  let best: number | undefined;
+/** The best objective, and the lowest hourly cost among the plans that reach it (the tie rule). */
+function enumeratedBest({ candidates, poolGpus, goal }: TInstance): { value: number; cost: number } | undefined {
+  const plans: { value: number; cost: number }[] = [];
   for (const assignment of everyFittingAssignment(candidates, poolGpus, goal.maxGpus)) {
     const t = totals(assignment);
     if (t.rate < goal.requiredRate * (1 - 1e-9)) continue;
     if (goal.perHourBudget !== undefined && t.cost > goal.perHourBudget * (1 + 1e-9)) continue;
-    const value = objective(goal, t);
-    if (best === undefined || value < best) best = value;
+    plans.push({ value: objective(goal, t), cost: t.cost });
   }
-  return best;
+  if (plans.length === 0) return undefined;
+  const value = Math.min(...plans.map((p) => p.value));
+  const cost = Math.min(...plans.filter((p) => p.value <= value * (1 + 1e-9)).map((p) => p.cost));
+  return { value, cost };
 }
 
 /** Holds the pools' GPUs, each kind's maxCount, the cap and the budget, and carries the rate. */
@@ -130,9 +133,11 @@ describe("paretoSearch against enumeration", () => {
           outcomes.none += 1;
           return;
         }
-        expect(plan, `enumeration found ${best}`).toBeDefined();
+        expect(plan, `enumeration found ${best.value}`).toBeDefined();
         expectAllowed(plan!, inst);
-        expect(objective(inst.goal, totals(plan!))).toBeCloseTo(best, 9);
+        expect(objective(inst.goal, totals(plan!))).toBeCloseTo(best.value, 9);
+        // Batch: of plans with the same cost per request, the one that costs least per hour.
+        expect(totals(plan!).cost).toBeCloseTo(best.cost, 9);
         outcomes.found += 1;
       }),
       { seed: 20_261_205, numRuns: 3_000 },

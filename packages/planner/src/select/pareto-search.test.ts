@@ -50,8 +50,10 @@ describe("paretoSearch", () => {
   });
 
   it("uses colocated candidates with room only", () => {
-    const prefill = { ...a2, role: "prefill" as const, pricePerHour: 0.1 };
-    expect(paretoSearch([a1, prefill, { ...b1, maxCount: 0 }], pools, { kind: "online", requiredRate: 1 })).toEqual([
+    // A prefill replica in a pool of its own, far cheaper than a1: it is not a colocated replica.
+    const prefill = testCandidate({ poolId: "c", role: "prefill", rate: 5, pricePerHour: 0.1 });
+    const withC = new Map([...pools, ["c", 4]]);
+    expect(paretoSearch([a1, prefill, { ...b1, maxCount: 0 }], withC, { kind: "online", requiredRate: 1 })).toEqual([
       { candidate: a1, count: 1 },
     ]);
     expect(paretoSearch([a1], new Map(), { kind: "online", requiredRate: 1 })).toBeUndefined();

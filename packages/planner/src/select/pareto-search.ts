@@ -1,5 +1,7 @@
 import type { TCandidate } from "./build-candidates.ts";
 import type { TAssignment } from "./evaluate-plan.ts";
+import { batchBound, greedyScore, onlineBound, paretoFilter, relaxations, type TState } from "./pareto-pruning.ts";
+import { poolMenu, type TMenuItem, type TPoolMenu } from "./pool-menu.ts";
 
 // Exact search for colocated plans (every replica serves prefill and decode). Within a pool every
 // replica costs the pool's price per GPU, so a pool is a menu of "use g GPUs for the best rate g
@@ -9,130 +11,6 @@ import type { TAssignment } from "./evaluate-plan.ts";
 // both filters, so the result is exact; it is tested against brute force.
 
 export type TParetoGoal = { kind: "batch" | "online"; requiredRate: number; maxGpus?: number; perHourBudget?: number };
-
-type TMenuItem = { gpus: number; rate: number; counts: number[] };
-type TPoolMenu = {
-  members: TCandidate[];
-  pricePerGpu: number;
-  gpus: number;
-  bestRatePerGpu: number;
-  items: TMenuItem[];
-};
-type TState = { cost: number; rate: number; gpus: number; parent: number; item: number };
-
-const EPS = 1e-12;
-
-/** For g = 0..G GPUs, the most rate the pool's replica kinds can give; only strict improvements. */
-function poolMenu(members: TCandidate[], gpus: number, pricePerGpu: number): TPoolMenu {
-  const best: { rate: number; counts: number[] }[] = [{ rate: 0, counts: members.map(() => 0) }];
-  for (let g = 1; g <= gpus; g += 1) {
-    let choice = best[g - 1] as { rate: number; counts: number[] };
-    members.forEach((m, j) => {
-      const before = best[g - m.gpus];
-      if (!before || (before.counts[j] ?? 0) >= m.maxCount) return;
-      if (before.rate + m.rate > choice.rate + EPS)
-        choice = { rate: before.rate + m.rate, counts: before.counts.map((c, k) => (k === j ? c + 1 : c)) };
-    });
-    best.push(choice);
-  }
-  const items: TMenuItem[] = [{ gpus: 0, rate: 0, counts: members.map(() => 0) }];
-  best.forEach((b, g) => {
-    if (g > 0 && b.rate > (items[items.length - 1]?.rate ?? 0) + EPS) items.push({ gpus: g, ...b });
-  });
-  const bestRatePerGpu = Math.max(0, ...members.map((m) => m.rate / m.gpus));
-  return { members, pricePerGpu, gpus, bestRatePerGpu, items };
-}
-
-/** Fractional completion over pools[from..]: cheapest cost per unit rate first. */
-type TRelaxation = { unitCost: number; capacity: number }[][];
-
-function relaxations(menus: readonly TPoolMenu[]): TRelaxation {
-  return menus.map((_, k) =>
-    menus
-      .slice(k)
-      .filter((m) => m.bestRatePerGpu > 0)
-      .map((m) => ({ unitCost: m.pricePerGpu / m.bestRatePerGpu, capacity: m.gpus * m.bestRatePerGpu }))
-      .sort((a, b) => a.unitCost - b.unitCost),
-  );
-}
-
-/** Online bound: cost of the state plus the cheapest fractional cover of the missing rate. */
-function onlineBound(state: TState, rest: TRelaxation[number] | undefined, required: number): number {
-  let missing = required - state.rate;
-  let cost = state.cost;
-  for (const r of rest ?? []) {
-    if (missing <= EPS) break;
-    const take = Math.min(missing, r.capacity);
-    cost += take * r.unitCost;
-    missing -= take;
-  }
-  return missing > EPS * Math.max(1, required) ? Number.POSITIVE_INFINITY : cost;
-}
-
-/**
- * Batch bound: the lowest cost/rate any fractional completion can reach. Cost along the cheapest-
- * first fill is convex, so the ratio falls while the next unit is cheaper than the ratio so far:
- * fill to the required rate, then keep adding whole pools while they pull the ratio down.
- */
-function batchBound(state: TState, rest: TRelaxation[number] | undefined, required: number): number {
-  let cost = state.cost;
-  let rate = state.rate;
-  for (const r of rest ?? []) {
-    let capacity = r.capacity;
-    if (rate < required) {
-      const take = Math.min(capacity, required - rate);
-      cost += take * r.unitCost;
-      rate += take;
-      capacity -= take;
-    }
-    if (rate < required * (1 - 1e-9)) continue;
-    if (r.unitCost >= cost / rate) break;
-    cost += capacity * r.unitCost;
-    rate += capacity;
-  }
-  return rate >= required * (1 - 1e-9) && rate > 0 ? cost / rate : Number.POSITIVE_INFINITY;
-}
-
-/** Keeps states no other state beats on cost, rate and (when capped) GPUs. */
-function paretoFilter(states: TState[], trackGpus: boolean): TState[] {
-  states.sort((a, b) => a.cost - b.cost || b.rate - a.rate || a.gpus - b.gpus);
-  const kept: TState[] = [];
-  let bestRate = Number.NEGATIVE_INFINITY;
-  for (const s of states) {
-    if (!trackGpus) {
-      if (s.rate > bestRate + EPS) {
-        kept.push(s);
-        bestRate = s.rate;
-      }
-      continue;
-    }
-    if (!kept.some((k) => k.rate >= s.rate - EPS && k.gpus <= s.gpus)) kept.push(s);
-  }
-  return kept;
-}
-
-/**
- * A quick feasible plan whose score seeds the incumbent, so pruning starts at the first pool:
- * cheapest-per-rate pools first, each filled up to what is still missing.
- */
-function greedyScore(menus: readonly TPoolMenu[], goal: TParetoGoal): number | undefined {
-  let cost = 0;
-  let rate = 0;
-  let gpusLeft = goal.maxGpus ?? Number.POSITIVE_INFINITY;
-  for (const menu of menus) {
-    if (rate >= goal.requiredRate * (1 - 1e-9)) break;
-    const fits = menu.items.filter((i) => i.gpus <= gpusLeft);
-    const enough = fits.find((i) => rate + i.rate >= goal.requiredRate * (1 - 1e-9));
-    const item = enough ?? fits[fits.length - 1];
-    if (!item) continue;
-    cost += item.gpus * menu.pricePerGpu;
-    rate += item.rate;
-    gpusLeft -= item.gpus;
-  }
-  if (rate < goal.requiredRate * (1 - 1e-9)) return undefined;
-  if (goal.perHourBudget !== undefined && cost > goal.perHourBudget) return undefined;
-  return goal.kind === "online" ? cost : cost / rate;
-}
 
 export function paretoSearch(
   candidates: readonly TCandidate[],

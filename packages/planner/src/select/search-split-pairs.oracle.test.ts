@@ -100,9 +100,8 @@ describe("searchSplitPairs against enumeration", () => {
     const outcomes = { found: 0, none: 0 };
     fc.assert(
       fc.property(instance, (inst) => {
-        let best: number | undefined;
-        for (const plan of everyFittingPair(inst))
-          if (meetsGoal(inst.goal, plan)) best = Math.min(best ?? Infinity, objective(inst.goal, plan));
+        const meeting = [...everyFittingPair(inst)].filter((plan) => meetsGoal(inst.goal, plan));
+        const best = meeting.length ? Math.min(...meeting.map((plan) => objective(inst.goal, plan))) : undefined;
         const found = searchSplitPairs(inst.candidates, inst.poolGpus, inst.goal);
         if (best === undefined) {
           expect(found).toBeUndefined();
@@ -120,6 +119,9 @@ describe("searchSplitPairs against enumeration", () => {
         expect(fitting, "the plan fits the pools, the counts and the GPU cap").toBe(true);
         expect(meetsGoal(inst.goal, found!)).toBe(true);
         expect(objective(inst.goal, found!)).toBeCloseTo(best, 9);
+        // Of plans with the same cost per request (batch), the one that costs least per hour.
+        const tied = meeting.filter((plan) => objective(inst.goal, plan) <= best * (1 + 1e-9));
+        expect(planCostPerHour(found!)).toBeCloseTo(Math.min(...tied.map(planCostPerHour)), 9);
         outcomes.found += 1;
       }),
       { seed: 20_261_205, numRuns: 5_000 },

@@ -47,10 +47,11 @@ function maxDecodes(
 /**
  * Decode counts worth trying beside x prefill replicas. Prefill-bound plans want just enough decode
  * replicas to match; decode-bound ones as many as fit below that (more amortise the prefill side).
+ * The smaller count first, so that on equal cost per request the plan with fewer replicas is kept.
  */
 function decodeCounts(p: TCandidate, d: TCandidate, x: number, most: number): number[] {
   const matched = Math.max(1, Math.ceil((x * p.rate) / d.rate - 1e-9));
-  return [...new Set([Math.min(matched, most), Math.min(matched - 1, most)])].filter((y) => y >= 1);
+  return [...new Set([Math.min(matched - 1, most), Math.min(matched, most)])].filter((y) => y >= 1);
 }
 
 /** The pair's best counts under the goal: online the cheapest $/h, batch the lowest $/served rate. */
