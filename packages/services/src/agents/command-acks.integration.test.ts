@@ -6,12 +6,14 @@ import { commandWakeups } from "./command-wakeups.ts";
 import { issueCommand } from "./issue-command.ts";
 import { claimCommands, COMMAND_LEASE_SECONDS, pollCommands } from "./lease-commands.ts";
 import { agentWithAssignment } from "./test-fixtures.ts";
+import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent } from "../workloads/test-fixtures.ts";
 
 // What an ack and a lease write, field by field (engine-protocol.integration.test.ts covers the
 // protocol's round trips: stale epochs, redelivery, wake-ups).
 
 afterAll(async () => {
   await commandWakeups().stop();
+  await dropOutboxRows();
 });
 
 async function setup() {
@@ -26,6 +28,17 @@ const polls = async (outcome: string) =>
   (await longPolls.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
 
 describe("ackCommand", () => {
+  it("only a deploy's ack moves its workload: a failed stop of a running workload leaves it running", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const { workload, assignment } = await deployedWorkload(org.id, agentId);
+    expect((await prisma.workload.findUniqueOrThrow({ where: { id: workload.id } })).status).toBe("RUNNING");
+    const stop = await issueCommand({ orgId: org.id, assignmentId: assignment.id, type: "stop", payload: {} });
+    await ackCommand(org.id, agentId, stop.id, { status: "failed", detail: "engine said no" });
+    expect((await prisma.workload.findUniqueOrThrow({ where: { id: workload.id } })).status).toBe("RUNNING");
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).state).toBe("running");
+    expect(await prisma.assignment.count({ where: { workloadId: workload.id } })).toBe(1);
+  });
+
   it("stores the status, detail and engine ref, clears the lease, and gives the assignment the engine ref", async () => {
     const { org, agentId, assignment, command } = await setup();
     await claimCommands(agentId);

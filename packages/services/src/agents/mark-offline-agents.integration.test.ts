@@ -1,12 +1,21 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
 import { markOfflineAgents } from "./mark-offline-agents.ts";
 import { recordHeartbeat } from "./record-heartbeat.ts";
 import { registerAgent } from "./register-agent.ts";
 import { registration } from "./test-fixtures.ts";
+import {
+  deployedWorkload,
+  dropOutboxRows,
+  h100Pool,
+  liveAssignment,
+  orgWithAgent,
+} from "../workloads/test-fixtures.ts";
 
 describe("markOfflineAgents", () => {
+  afterAll(dropOutboxRows);
+
   it("flips an agent after 3 missed heartbeats, once, records an event, and a heartbeat brings it back", async () => {
     const org = await createTestOrg();
     const { agentId, heartbeatIntervalSeconds } = await registerAgent(org.id, "k", registration());
@@ -25,5 +34,37 @@ describe("markOfflineAgents", () => {
     await recordHeartbeat(org.id, agentId, { inventory: { pools: [] }, assignments: [] });
     expect((await prisma.agent.findUniqueOrThrow({ where: { id: agentId } })).status).toBe("ONLINE");
     expect(await prisma.engineEvent.count({ where: { agentId, type: "agent_online" } })).toBe(1);
+  });
+
+  it("the event says since when, and each workload the agent ran is queued for a replan saying why", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const { workload } = await deployedWorkload(org.id, agentId);
+    const assignment = await liveAssignment(workload.id);
+    const seen = new Date(Date.now() - 3_600_000);
+    await prisma.agent.update({ where: { id: agentId }, data: { lastHeartbeatAt: seen } });
+    const now = new Date();
+
+    expect(await markOfflineAgents(now)).toContainEqual({ agentId, orgId: org.id });
+    expect(await prisma.engineEvent.findFirstOrThrow({ where: { agentId, type: "agent_offline" } })).toMatchObject({
+      orgId: org.id,
+      eventId: `agent-offline-${agentId}-${now.getTime()}`,
+      reasonCode: "heartbeat_timeout",
+      detail: `No heartbeat since ${seen.toISOString()} (3 missed).`,
+      payload: {},
+      at: now,
+      processedAt: now,
+    });
+    const replan = await prisma.outboxEvent.findUniqueOrThrow({
+      where: { jobId: `replan-${assignment.id}-${assignment.epoch}` },
+    });
+    expect(replan).toMatchObject({
+      jobName: "replan-workload",
+      orgId: org.id,
+      payload: {
+        workloadId: workload.id,
+        assignmentId: assignment.id,
+        reason: `agent went offline (no heartbeat since ${seen.toISOString()})`,
+      },
+    });
   });
 });
