@@ -3,9 +3,11 @@ import { commandAcks, longPolls, longPollsHeld } from "@koi/core/metrics/koi-met
 import { prisma } from "@koi/db";
 import { ackCommand } from "./ack-command.ts";
 import { commandWakeups } from "./command-wakeups.ts";
+import { announceExpiredLeases } from "./announce-expired-leases.ts";
 import { issueCommand } from "./issue-command.ts";
 import { claimCommands, COMMAND_LEASE_SECONDS, pollCommands } from "./lease-commands.ts";
 import { agentWithAssignment } from "./test-fixtures.ts";
+import { toCommandMessage } from "./to-command-message.ts";
 import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent } from "../workloads/test-fixtures.ts";
 
 // What an ack and a lease write, field by field (engine-protocol.integration.test.ts covers the
@@ -189,5 +191,34 @@ describe("claimCommands / pollCommands", () => {
     const before = await polls("commands");
     expect(await pollCommands(org.id, agentId, 5)).toHaveLength(1);
     expect(await polls("commands")).toBe(before + 1);
+  });
+});
+
+describe("announceExpiredLeases / toCommandMessage", () => {
+  it("wakes a waiting poll when a lease it holds runs out, which then redelivers the command", async () => {
+    const { org, agentId, command } = await setup();
+    // Leased 59 s ago: the lease runs out a second into the poll below, which nothing else wakes.
+    await claimCommands(agentId, new Date(Date.now() - (COMMAND_LEASE_SECONDS - 1) * 1000));
+    const started = Date.now();
+    const polled = pollCommands(org.id, agentId, 20);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await announceExpiredLeases()).toBeGreaterThanOrEqual(1);
+    const [redelivered] = await polled;
+    expect(redelivered).toMatchObject({ id: command.id, attempts: 2 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("sends a command row as the protocol's message", async () => {
+    const { assignment, command } = await setup();
+    expect(toCommandMessage(command)).toEqual({
+      type: "stop",
+      commandId: command.id,
+      assignmentId: assignment.id,
+      epoch: assignment.epoch,
+      leaseExpiresAt: expect.any(String),
+      payload: {},
+    });
+    const [leased] = await claimCommands(command.agentId, new Date("2030-01-01T00:00:00Z"));
+    expect(toCommandMessage(leased!).leaseExpiresAt).toBe("2030-01-01T00:01:00.000Z");
   });
 });

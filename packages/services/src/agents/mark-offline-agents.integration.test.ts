@@ -40,6 +40,10 @@ describe("markOfflineAgents", () => {
     const { org, agentId } = await orgWithAgent([h100Pool(8)]);
     const { workload } = await deployedWorkload(org.id, agentId);
     const assignment = await liveAssignment(workload.id);
+    // An agent that keeps heartbeating, whose workload must not be replanned.
+    const healthy = await orgWithAgent([h100Pool(8)]);
+    await deployedWorkload(healthy.org.id, healthy.agentId);
+    await prisma.agent.update({ where: { id: healthy.agentId }, data: { lastHeartbeatAt: new Date() } });
     const seen = new Date(Date.now() - 3_600_000);
     await prisma.agent.update({ where: { id: agentId }, data: { lastHeartbeatAt: seen } });
     const now = new Date();
@@ -66,5 +70,6 @@ describe("markOfflineAgents", () => {
         reason: `agent went offline (no heartbeat since ${seen.toISOString()})`,
       },
     });
+    expect(await prisma.outboxEvent.count({ where: { jobName: "replan-workload", orgId: healthy.org.id } })).toBe(0);
   });
 });
