@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { TCandidate } from "./build-candidates.ts";
-import type { TAssignment } from "./evaluate-plan.ts";
+import { planCostPerHour, planGpus, servedRate, type TAssignment } from "./evaluate-plan.ts";
 import { maxColocatedServed, paretoSearch, type TParetoGoal } from "./pareto-search.ts";
 import { testCandidate } from "./test-inputs.ts";
 
@@ -55,9 +55,9 @@ const instance: fc.Arbitrary<TInstance> = fc
   }));
 
 const totals = (assignment: TAssignment) => ({
-  cost: assignment.reduce((s, a) => s + a.count * a.candidate.pricePerHour, 0),
-  rate: assignment.reduce((s, a) => s + a.count * a.candidate.rate, 0),
-  gpus: assignment.reduce((s, a) => s + a.count * a.candidate.gpus, 0),
+  cost: planCostPerHour(assignment),
+  rate: servedRate(assignment),
+  gpus: planGpus(assignment),
 });
 
 /** Every assignment of counts that fits each pool's GPUs, each kind's maxCount and the GPU cap. */
