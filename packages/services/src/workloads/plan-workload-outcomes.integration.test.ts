@@ -1,0 +1,94 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { prisma } from "@koi/db";
+import { commandWakeups } from "../agents/command-wakeups.ts";
+import { recordHeartbeat } from "../agents/record-heartbeat.ts";
+import { planWorkload, WAITING_FOR_CAPACITY } from "./plan-workload.ts";
+import { submitWorkload } from "./submit-workload.ts";
+import { batchSubmission, dropOutboxRows, h100Pool, orgWithAgent } from "./test-fixtures.ts";
+
+// What planWorkload leaves behind for each outcome, word for word: the status line the workload
+// page and `koi status` show, the Decision kept for an infeasible plan, and the jobs it asks for.
+
+afterAll(async () => {
+  await dropOutboxRows();
+  await commandWakeups().stop();
+});
+
+const submitted = (orgId: string, over: Parameters<typeof batchSubmission>[0] = {}) =>
+  submitWorkload({ orgId, actorUserId: null, via: "api", submission: batchSubmission(over) });
+const reload = (id: string) => prisma.workload.findUniqueOrThrow({ where: { id } });
+
+/** The agent reports its pool with every GPU busy (the engine's own jobs). */
+async function busyPool(orgId: string, agentId: string, total: number) {
+  await recordHeartbeat(orgId, agentId, {
+    inventory: { pools: [{ ...h100Pool(total), available: 0 }] },
+    assignments: [],
+  });
+}
+
+describe("planWorkload's outcomes", () => {
+  it("leaves a workload it should not plan alone, and says why", async () => {
+    const { org } = await orgWithAgent([h100Pool(8)]);
+    const w = await submitted(org.id);
+    await prisma.workload.update({ where: { id: w.id }, data: { status: "RUNNING" } });
+    expect(await planWorkload(w.id)).toEqual({ outcome: "noop", detail: "workload is RUNNING" });
+    expect(await planWorkload("no-such-workload")).toEqual({ outcome: "noop", detail: "workload is gone" });
+  });
+
+  it("fails an impossible job with its binding constraint, and keeps the Decision that says so", async () => {
+    const { org } = await orgWithAgent([h100Pool(1)]);
+    const w = await submitted(org.id, { model: "meta-llama/Llama-3.1-405B-Instruct", requests: 1_000_000 });
+    const now = new Date("2026-11-02T12:00:00.000Z");
+    const outcome = await planWorkload(w.id, { now });
+    const [decision] = await prisma.decision.findMany({ where: { workloadId: w.id } });
+    const plan = decision!.plan as { reason: string; binding: { constraint: string; detail: string } };
+    const detail = `${plan.binding.constraint}: ${plan.binding.detail}`;
+    expect(outcome).toEqual({ outcome: "failed", detail });
+    expect(await reload(w.id)).toMatchObject({ status: "FAILED", statusDetail: detail, completedAt: now });
+    expect(decision).toMatchObject({ kind: "initial", alternatives: [], reason: plan.reason });
+    expect(plan.reason.length).toBeGreaterThan(0);
+  });
+
+  it("waits, naming what binds, when the job would fit once the pool's busy GPUs free up", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    await busyPool(org.id, agentId, 8);
+    const w = await submitted(org.id);
+    const outcome = await planWorkload(w.id);
+    expect(outcome.outcome).toBe("waiting");
+    const detail = (outcome as { detail: string }).detail;
+    expect(detail.startsWith(`${WAITING_FOR_CAPACITY}: `)).toBe(true);
+    expect(detail).not.toBe(`${WAITING_FOR_CAPACITY}: GPUs busy`);
+    expect(await reload(w.id)).toMatchObject({ status: "PENDING", statusDetail: detail });
+    expect(await prisma.decision.count({ where: { workloadId: w.id } })).toBe(0);
+  });
+
+  it("asks an urgent job's lenders once: a job that already borrowed (its pause Decision) waits instead", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    await busyPool(org.id, agentId, 8);
+    const first = await submitted(org.id, { priority: "urgent" });
+    const outcome = await planWorkload(first.id);
+    expect(outcome.outcome).toBe("rebalancing");
+    expect((outcome as { detail: string }).detail.length).toBeGreaterThan(0);
+    expect(await reload(first.id)).toMatchObject({
+      status: "PENDING",
+      statusDetail: "urgent: looking for GPUs lower-priority work can lend",
+    });
+    const job = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobId: `rebalance-${first.id}` } });
+    expect(job).toMatchObject({ jobName: "rebalance-for-workload", orgId: org.id, payload: { workloadId: first.id } });
+
+    // Published outbox rows may be gone; the rebalancer's own Decision still says it has been tried.
+    const second = await submitted(org.id, { priority: "urgent" });
+    await prisma.decision.create({
+      data: {
+        orgId: org.id,
+        workloadId: second.id,
+        kind: "rebalance_pause",
+        inputs: { urgentWorkloadId: second.id },
+        plan: {},
+        reason: "lent",
+      },
+    });
+    expect((await planWorkload(second.id)).outcome).toBe("waiting");
+    expect(await prisma.outboxEvent.count({ where: { jobId: `rebalance-${second.id}` } })).toBe(0);
+  });
+});
