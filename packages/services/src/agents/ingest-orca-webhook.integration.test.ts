@@ -463,6 +463,29 @@ describe("receiveOrcaWebhook", () => {
     expect(warnings).toHaveLength(4);
   });
 
+  it("stores text holding U+0000 (which Postgres cannot store) with U+FFFD in its place, rather than failing forever", async () => {
+    const { org, key } = await orgWithKey();
+    const { log } = recordingLogger();
+    const a = await assignmentOn(org.id, await agentOf(org.id, key.id), "grp");
+    const body = {
+      event_id: "nul\u0000id",
+      group_id: "grp",
+      status: "failed",
+      metrics: { "odd\u0000key": ["a\u0000b", 1, null, true] },
+      reason: "stderr: \u0000\u0000",
+    };
+    const result = await receiveOrcaWebhook(key, "complete", body, log, now);
+    expect(result).toEqual({ status: "recorded", eventId: "nul\ufffdid", httpStatus: 200 });
+    expect(await storedEvent(key, "nul\ufffdid")).toMatchObject({ detail: "stderr: \ufffd\ufffd", engineRef: "grp" });
+    expect((await storedEvent(key, "nul\ufffdid")).payload).toEqual({
+      ...body,
+      event_id: "nul\ufffdid",
+      metrics: { "odd\ufffdkey": ["a\ufffdb", 1, null, true] },
+      reason: "stderr: \ufffd\ufffd",
+    });
+    expect(await stateOf(a.id)).toBe("failed");
+  });
+
   it("counts an ingest that fails as an error, and lets the error through", async () => {
     const before = await ingestCount("started", "error");
     // No such org: the event cannot be stored.

@@ -85,6 +85,18 @@ export function orcaEventId(event: string, payload: Record<string, unknown>): st
   return `legacy:${event.replace(/-/g, "_")}:${String(payload.job_id ?? "")}:${digest}`;
 }
 
+/**
+ * Postgres text and jsonb cannot hold U+0000, which is valid JSON: an event carrying it (in a
+ * stderr excerpt, say) would fail on every retry and wedge Orca's outbox. It is stored as U+FFFD.
+ */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.replaceAll("\0", "\uFFFD");
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)]));
+  return value;
+}
+
 /** The engine key Orca sent with the event: it scopes the event's dedup and its effects. */
 export type TOrcaKey = { id: string; orgId: string };
 
@@ -107,7 +119,7 @@ export async function ingestOrcaWebhook(
   // would let any sender grow the metric without bound.
   const label = (orcaWebhookEvents as readonly string[]).includes(event) ? event : "other";
   try {
-    const result = await ingestOnce(key, event, payload, now);
+    const result = await ingestOnce(key, event, withoutNul(payload) as Record<string, unknown>, now);
     orcaIngest.inc({ event: label, result: result.status });
     return result;
   } catch (err) {
