@@ -18,13 +18,14 @@ const submitted = (orgId: string, over: Parameters<typeof batchSubmission>[0] = 
   submitWorkload({ orgId, actorUserId: null, via: "api", submission: batchSubmission(over) });
 const reload = (id: string) => prisma.workload.findUniqueOrThrow({ where: { id } });
 
-/** The agent reports its pool with every GPU busy (the engine's own jobs). */
-async function busyPool(orgId: string, agentId: string, total: number) {
+/** The agent reports its pool with all but `available` GPUs busy (the engine's own jobs). */
+async function busyPool(orgId: string, agentId: string, total: number, available = 0, quota: number | null = null) {
   await recordHeartbeat(orgId, agentId, {
-    inventory: { pools: [{ ...h100Pool(total), available: 0 }] },
+    inventory: { pools: [{ ...h100Pool(total), available, quota }] },
     assignments: [],
   });
 }
+const seventyB = { model: "meta-llama/Llama-3.1-70B-Instruct", deadlineHours: 1 };
 
 describe("planWorkload's outcomes", () => {
   it("leaves a workload it should not plan alone, and says why", async () => {
@@ -60,6 +61,28 @@ describe("planWorkload's outcomes", () => {
     expect(detail).not.toBe(`${WAITING_FOR_CAPACITY}: GPUs busy`);
     expect(await reload(w.id)).toMatchObject({ status: "PENDING", statusDetail: detail });
     expect(await prisma.decision.count({ where: { workloadId: w.id } })).toBe(0);
+    // Reconcile plans a waiting (PENDING) workload again.
+    expect((await planWorkload(w.id)).outcome).toBe("waiting");
+  });
+
+  it("waits when only the deadline binds on the free GPUs but the pool's busy ones would meet it", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    await busyPool(org.id, agentId, 64, 4);
+    // ~3.5 h on the 4 free H100s; well inside the hour on the pool's 64.
+    const w = await submitted(org.id, { ...seventyB, requests: 50_000 });
+    const outcome = await planWorkload(w.id);
+    expect(outcome).toMatchObject({ outcome: "waiting", detail: expect.stringContaining("past the 1h deadline") });
+  });
+
+  it("fails rather than waits when even the freed pool is too small under its quota", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    // The job needs two TP4 replicas (8 GPUs); the org may use 4 of the pool's 8.
+    await busyPool(org.id, agentId, 8, 0, 4);
+    const w = await submitted(org.id, { ...seventyB, requests: 20_000 });
+    expect((await planWorkload(w.id)).outcome).toBe("failed");
+    await busyPool(org.id, agentId, 8, 0, null);
+    const unbounded = await submitted(org.id, { ...seventyB, requests: 20_000 });
+    expect((await planWorkload(unbounded.id)).outcome).toBe("waiting");
   });
 
   it("asks an urgent job's lenders once: a job that already borrowed (its pause Decision) waits instead", async () => {
