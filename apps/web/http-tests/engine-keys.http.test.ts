@@ -117,4 +117,17 @@ describe("an engine key acts only for its own agents (through the running server
     expect(own.json).toMatchObject({ status: "recorded" });
     expect(await stateNow()).toBe("running");
   });
+
+  it("an Orca event holding a NUL or half a surrogate pair is 200 and stored with U+FFFD (Orca retries a 4xx forever)", async () => {
+    const a = await engineKey(`orca-odd-${randomBytes(3).toString("hex")}`);
+    const id = `replica_failed:odd-${randomBytes(4).toString("hex")}`;
+    const res = await keyCall(a.secret, "/api/v1/orca/job/replica-failed", {
+      body: { event_id: id, job_id: "odd-r0", group_id: "odd", reason: "stderr: \u0000 then \ud800" },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const row = await prisma.engineEvent.findUniqueOrThrow({
+      where: { orgId_eventId: { orgId: owner.org.id, eventId: `${a.id}:${id}` } },
+    });
+    expect(row.detail).toBe("stderr: \ufffd then \ufffd");
+  });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findUnsafeJson, MAX_JSON_DEPTH } from "./safe-json.ts";
+import { findUnsafeJson, MAX_JSON_DEPTH, toStorableText } from "./safe-json.ts";
 
 const nest = (depth: number): unknown => (depth === 0 ? 1 : { a: nest(depth - 1) });
 
@@ -36,6 +36,30 @@ describe("findUnsafeJson", () => {
       fc.property(fc.jsonValue({ maxDepth: 6 }), fc.string(), fc.string(), (json, before, after) => {
         const poisoned = { wrapper: [json, `${before}\u0000${after}`] };
         expect(findUnsafeJson(poisoned)).not.toBeNull();
+      }),
+    );
+  });
+
+  it("skips the text or the number checks when asked, never the nesting", () => {
+    expect(findUnsafeJson({ detail: "a\u0000b", ["k\ud800"]: 1 }, { text: false })).toBeNull();
+    expect(findUnsafeJson({ n: 1e308, m: Infinity }, { numbers: false })).toBeNull();
+    expect(findUnsafeJson({ n: 1e308 }, { text: false })?.path).toBe("n");
+    expect(findUnsafeJson(nest(MAX_JSON_DEPTH + 1), { text: false, numbers: false })?.message).toMatch(/deeper/);
+  });
+});
+
+describe("toStorableText", () => {
+  it("writes U+FFFD for NUL characters and half surrogate pairs, in values and keys, and keeps the rest", () => {
+    expect(
+      toStorableText({ ["k\u0000"]: ["a\u0000b", "x\ud800y", "\udc00", "🐟", 1.5, null, true], n: { d: "\ud83d" } }),
+    ).toEqual({ ["k\ufffd"]: ["a\ufffdb", "x\ufffdy", "\ufffd", "🐟", 1.5, null, true], n: { d: "\ufffd" } });
+  });
+
+  it("leaves nothing findUnsafeJson refuses as text, and changes clean JSON not at all", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), fc.string({ unit: "binary" }), (json, odd) => {
+        expect(findUnsafeJson(toStorableText({ json, [odd]: odd }), { numbers: false })).toBeNull();
+        expect(toStorableText(json)).toEqual(findUnsafeJson(json, { numbers: false }) ? expect.anything() : json);
       }),
     );
   });

@@ -463,7 +463,7 @@ describe("receiveOrcaWebhook", () => {
     expect(warnings).toHaveLength(4);
   });
 
-  it("stores text holding U+0000 (which Postgres cannot store) with U+FFFD in its place, rather than failing forever", async () => {
+  it("stores text holding U+0000 or half a surrogate pair (which Postgres cannot store) with U+FFFD in its place, rather than failing forever", async () => {
     const { org, key } = await orgWithKey();
     const { log } = recordingLogger();
     const a = await assignmentOn(org.id, await agentOf(org.id, key.id), "grp");
@@ -472,7 +472,7 @@ describe("receiveOrcaWebhook", () => {
       group_id: "grp",
       status: "failed",
       metrics: { "odd\u0000key": ["a\u0000b", 1, null, true] },
-      reason: "stderr: \u0000\u0000",
+      reason: "stderr: \u0000\ud800",
     };
     const result = await receiveOrcaWebhook(key, "complete", body, log, now);
     expect(result).toEqual({ status: "recorded", eventId: "nul\ufffdid", httpStatus: 200 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ORCA_WEBHOOKS, type TOrcaWebhookPath } from "@koi/contracts/orca/webhooks";
 import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import { toStorableText } from "@koi/contracts/safe-json";
 import type { Logger } from "@koi/core/logger";
 import { orcaIngest } from "@koi/core/metrics/koi-metrics";
 import { prisma, type Prisma } from "@koi/db";
@@ -85,18 +86,6 @@ export function orcaEventId(event: string, payload: Record<string, unknown>): st
   return `legacy:${event.replace(/-/g, "_")}:${String(payload.job_id ?? "")}:${digest}`;
 }
 
-/**
- * Postgres text and jsonb cannot hold U+0000, which is valid JSON: an event carrying it (in a
- * stderr excerpt, say) would fail on every retry and wedge Orca's outbox. It is stored as U+FFFD.
- */
-function withoutNul(value: unknown): unknown {
-  if (typeof value === "string") return value.replaceAll("\0", "\uFFFD");
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)]));
-  return value;
-}
-
 /** The engine key Orca sent with the event: it scopes the event's dedup and its effects. */
 export type TOrcaKey = { id: string; orgId: string };
 
@@ -119,7 +108,9 @@ export async function ingestOrcaWebhook(
   // would let any sender grow the metric without bound.
   const label = (orcaWebhookEvents as readonly string[]).includes(event) ? event : "other";
   try {
-    const result = await ingestOnce(key, event, withoutNul(payload) as Record<string, unknown>, now);
+    // A NUL or half a surrogate pair (in a stderr excerpt, say) cannot go into Postgres, and an
+    // event refused is retried forever: stored as U+FFFD instead.
+    const result = await ingestOnce(key, event, toStorableText(payload) as Record<string, unknown>, now);
     orcaIngest.inc({ event: label, result: result.status });
     return result;
   } catch (err) {

@@ -71,6 +71,29 @@ describe("Orca ingest tolerates what a newer Orca sends (it retries every non-2x
     expect((await send("complete", { emitted_at: 1e15, job_id: 42 })).status).toBe(200);
   });
 
+  it("text Postgres cannot hold and numbers beyond 2^53 are 200 as well: stored with U+FFFD, numbers as sent", async () => {
+    const id = `odd:${Date.now()}`;
+    // JSON.stringify cannot write these (a lone surrogate, 1e400), so the body is written by hand.
+    const rawBody = `{"event_id":"${id}","job_id":"mo-\\u0000x","reason":"stderr \\ud800 tail","metrics":{"k\\u0000":1e400,"big":18014398509481984}}`;
+    const res = await call(handlers.orca, {
+      params: { event: "complete" },
+      rawBody,
+      key: t.engineA.secret,
+      basic: true,
+    });
+    expect(res.status).toBe(200);
+    const row = await prisma.engineEvent.findUniqueOrThrow({
+      where: { orgId_eventId: { orgId: t.orgA.id, eventId: `${t.engineA.id}:${id}` } },
+    });
+    expect(row.detail).toBe("stderr \ufffd tail");
+    expect(row.payload).toEqual({
+      event_id: id,
+      job_id: "mo-\ufffdx",
+      reason: "stderr \ufffd tail",
+      metrics: { "k\ufffd": null, big: 18014398509481984 },
+    });
+  });
+
   it("still refuses what is not JSON, or no key", async () => {
     expect(
       (await call(handlers.orca, { params: { event: "complete" }, rawBody: "{nope", key: t.engineA.secret })).status,

@@ -8,7 +8,7 @@ import { withApiKey } from "@/lib/api-v1/with-api-key";
 
 export const POST = withApiKey(
   async ({ request, key, params, log }) => {
-    const { raw } = await parseJsonBody(request, ZCancelWorkloadRequest, 1024);
+    const { raw } = await parseJsonBody(request, ZCancelWorkloadRequest, { maxBytes: 1024 });
     const workload = await findOrgWorkload(key.orgId, params.workloadId);
     return idempotentPost(
       { request, orgId: key.orgId, route: `workloads.cancel.${workload.id}`, rawBody: raw },
