@@ -1,0 +1,211 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { TAssignmentReport } from "@koi/contracts/agent/reports";
+import { createTestOrg } from "@koi/db/factories";
+import { createPrismaClient, prisma } from "@koi/db";
+import { commandWakeups } from "./command-wakeups.ts";
+import { recordReport } from "./record-report.ts";
+import { agentWithAssignment } from "./test-fixtures.ts";
+import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent } from "../workloads/test-fixtures.ts";
+
+// recordReport called directly: what it answers, and what it writes (engine-protocol.integration.test.ts
+// covers the cumulative usage and late-report round trips).
+
+afterAll(async () => {
+  await commandWakeups().stop();
+  await dropOutboxRows();
+});
+
+const at = () => new Date().toISOString();
+const base = (over: Partial<TAssignmentReport> = {}): TAssignmentReport => ({
+  epoch: 1,
+  seq: 0,
+  at: at(),
+  state: "running",
+  usage: [],
+  ...over,
+});
+
+describe("recordReport progress", () => {
+  it.each([
+    { progress: { completed: 5, total: 100, unit: "chunks" }, requests: 10_000, done: 500, total: 10_000 },
+    { progress: { completed: 5, total: 100, unit: "requests" }, requests: 10_000, done: 5, total: 100 },
+    { progress: { completed: 5, total: 100, unit: "tokens" }, requests: 10_000, done: 5, total: 100 },
+    { progress: { completed: 5, total: null, unit: "chunks" }, requests: 10_000, done: 5, total: 0 },
+    { progress: { completed: 5, total: 100, unit: "chunks" }, requests: 0, done: 5, total: 100 },
+  ] as const)(
+    "$progress.completed/$progress.total $progress.unit on an assignment of $requests requests is $done/$total",
+    async ({ progress, requests, done, total }) => {
+      const { org, assignment } = await agentWithAssignment();
+      await prisma.assignment.update({ where: { id: assignment.id }, data: { progressTotal: requests } });
+      await recordReport(org.id, assignment.id, base({ progress: { ...progress } }));
+      expect(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).toMatchObject({
+        progressDone: done,
+        progressTotal: total,
+      });
+    },
+  );
+
+  it("a report without progress leaves the assignment's progress alone", async () => {
+    const { org, assignment } = await agentWithAssignment();
+    await prisma.assignment.update({ where: { id: assignment.id }, data: { progressDone: 7, progressTotal: 70 } });
+    await recordReport(org.id, assignment.id, base());
+    expect(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).toMatchObject({
+      progressDone: 7,
+      progressTotal: 70,
+      lastSeq: 0,
+    });
+  });
+});
+
+describe("recordReport answers", () => {
+  it("a first report is accepted, its replay is a duplicate, and a late one is accepted but moves no totals", async () => {
+    const { org, assignment } = await agentWithAssignment();
+    const usage = (costUsd: number) => [{ component: "spot" as const, gpuType: "H100-SXM", seconds: 60, costUsd }];
+    const first = base({ seq: 0, progress: { completed: 10, total: 100, unit: "requests" }, usage: usage(1) });
+    await expect(recordReport(org.id, assignment.id, first)).resolves.toEqual({ accepted: true, duplicate: false });
+    await expect(recordReport(org.id, assignment.id, first)).resolves.toEqual({ accepted: true, duplicate: true });
+    await recordReport(org.id, assignment.id, {
+      ...first,
+      seq: 2,
+      progress: { completed: 30, total: 100, unit: "requests" },
+      usage: usage(3),
+    });
+    const late = {
+      ...first,
+      seq: 1,
+      state: "paused" as const,
+      progress: { completed: 20, total: 100, unit: "requests" as const },
+      usage: usage(2),
+    };
+    await expect(recordReport(org.id, assignment.id, late)).resolves.toEqual({ accepted: true, duplicate: false });
+    expect(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).toMatchObject({
+      lastSeq: 2,
+      state: "running",
+      progressDone: 30,
+      costUsd: 3,
+    });
+    // Kept for the record, but no usage taken from it.
+    expect(await prisma.assignmentReport.count({ where: { assignmentId: assignment.id } })).toBe(3);
+    expect(await prisma.usageRecord.count({ where: { assignmentId: assignment.id } })).toBe(2);
+  });
+
+  it("the cost added is the sum of the report's usage deltas over its components", async () => {
+    const { org, assignment } = await agentWithAssignment();
+    await recordReport(
+      org.id,
+      assignment.id,
+      base({
+        usage: [
+          { component: "spot", gpuType: "H100-SXM", seconds: 60, costUsd: 1.5 },
+          { component: "router", seconds: 60, costUsd: 0.25 },
+        ],
+      }),
+    );
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).costUsd).toBeCloseTo(1.75);
+  });
+
+  it("another org's assignment and an unknown one are NOT_FOUND, with nothing written", async () => {
+    const { assignment } = await agentWithAssignment();
+    const other = await createTestOrg();
+    for (const [orgId, id] of [
+      [other.id, assignment.id],
+      [assignment.orgId, "no-such-assignment"],
+    ] as const) {
+      await expect(recordReport(orgId, id, base())).rejects.toMatchObject({
+        code: "NOT_FOUND",
+        message: "No such assignment.",
+      });
+    }
+    expect(await prisma.assignmentReport.count({ where: { assignmentId: assignment.id } })).toBe(0);
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).lastSeq).toBe(-1);
+  });
+
+  it("another org's workload assignment is NOT_FOUND and its workload is untouched", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const { workload, assignment } = await deployedWorkload(org.id, agentId);
+    const other = await createTestOrg();
+    await expect(
+      recordReport(other.id, assignment.id, base({ progress: { completed: 10, total: 100, unit: "requests" } })),
+    ).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such assignment." });
+    expect((await prisma.workload.findUniqueOrThrow({ where: { id: workload.id } })).progressDone).toBe(0);
+  });
+
+  it("a stale epoch is a CONFLICT (stale_epoch) saying both epochs, with nothing written", async () => {
+    const { org, assignment } = await agentWithAssignment();
+    await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: 2 } });
+    await expect(recordReport(org.id, assignment.id, base({ epoch: 1 }))).rejects.toMatchObject({
+      code: "CONFLICT",
+      publicCode: "stale_epoch",
+      message: "Stale epoch 1; the assignment is at epoch 2.",
+    });
+    expect(await prisma.assignmentReport.count({ where: { assignmentId: assignment.id } })).toBe(0);
+  });
+
+  it("an epoch ahead of the assignment's is a BAD_REQUEST saying both epochs, with nothing written", async () => {
+    const { org, assignment } = await agentWithAssignment();
+    await expect(
+      recordReport(
+        org.id,
+        assignment.id,
+        base({ epoch: 3, usage: [{ component: "spot", gpuType: "H100-SXM", seconds: 60, costUsd: 1 }] }),
+      ),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown epoch 3; the assignment is at epoch 1." });
+    expect(await prisma.assignmentReport.count({ where: { assignmentId: assignment.id } })).toBe(0);
+    expect(await prisma.usageRecord.count({ where: { assignmentId: assignment.id } })).toBe(0);
+    expect(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).toMatchObject({
+      lastSeq: -1,
+      costUsd: 0,
+    });
+  });
+});
+
+describe("recordReport on a workload", () => {
+  it("reports of two assignments of one workload, applied at once, both count in the workload's totals", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const { workload, assignment: first } = await deployedWorkload(org.id, agentId);
+    const second = await prisma.assignment.create({
+      data: { orgId: org.id, agentId, workloadId: workload.id, state: "running" },
+    });
+    const report = (completed: number, costUsd: number) =>
+      base({
+        progress: { completed, total: 1000, unit: "requests" },
+        usage: [{ component: "on-demand", gpuType: "H100-SXM", seconds: 60, costUsd }],
+      });
+    // Hold the workload row from a connection of its own, so both reports are in flight together;
+    // release it once both wait on a lock (behind it, or behind each other).
+    const holder = createPrismaClient(process.env.DATABASE_URL!);
+    const { reports } = await holder
+      .$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT id FROM "Workload" WHERE id = ${workload.id} FOR UPDATE`;
+          const [{ pid }] = (await tx.$queryRaw`SELECT pg_backend_pid() AS pid`) as [{ pid: number }];
+          const reports = Promise.allSettled([
+            recordReport(org.id, first.id, report(100, 1)),
+            recordReport(org.id, second.id, report(50, 2)),
+          ]);
+          await expect
+            .poll(
+              async () => {
+                // From outside the transaction: pg_stat_activity is a snapshot within one.
+                const [{ n }] = (await holder.$queryRaw`
+                  SELECT count(*)::int AS n FROM pg_stat_activity a
+                  WHERE ${pid}::int = ANY(pg_blocking_pids(a.pid))
+                     OR EXISTS (SELECT 1 FROM unnest(pg_blocking_pids(a.pid)) b WHERE ${pid}::int = ANY(pg_blocking_pids(b)))`) as [
+                  { n: number },
+                ];
+                return n;
+              },
+              { timeout: 4_000, interval: 20 },
+            )
+            .toBe(2);
+          return { reports }; // not awaited here: they finish once this commits
+        },
+        { timeout: 10_000 },
+      )
+      .finally(() => holder.$disconnect());
+    for (const r of await reports) expect(r.status).toBe("fulfilled");
+    const after = await prisma.workload.findUniqueOrThrow({ where: { id: workload.id } });
+    expect(after.progressDone).toBe(150);
+    expect(after.costUsd).toBeCloseTo(3);
+  });
+});
