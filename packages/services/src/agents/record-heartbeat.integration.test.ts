@@ -64,6 +64,41 @@ describe("recordHeartbeat inventory", () => {
     expect(await counted("rewritten")).toBe(rewritten + 1);
   });
 
+  it("a rewrite stores each pool's quota, replica sizes and shape (null or empty when there are none)", async () => {
+    const { org, agentId } = await onlineAgent();
+    const shaped: TGpuPool = {
+      ...pool("h100-a", 8),
+      quota: 16,
+      replicaSizes: [2, 8],
+      shape: { instanceType: "p5.48xlarge", gpusPerMachine: 8 },
+    };
+    const plain = pool("h100-b", 4);
+    await recordHeartbeat(org.id, agentId, { inventory: { pools: [shaped, plain] }, assignments: [] });
+    const stored = await prisma.gpuPool.findMany({ where: { agentId }, orderBy: { externalId: "asc" } });
+    expect(stored).toMatchObject([
+      {
+        externalId: "h100-a",
+        quota: 16,
+        replicaSizes: [2, 8],
+        shape: { instanceType: "p5.48xlarge", gpusPerMachine: 8 },
+      },
+      { externalId: "h100-b", quota: null, replicaSizes: [], shape: null },
+    ]);
+  });
+
+  it("a rewrite keeps the rows of pools still reported and touches no other agent's pools", async () => {
+    const { org, agentId } = await onlineAgent();
+    const other = await onlineAgent();
+    const kept = await prisma.gpuPool.findUniqueOrThrow({
+      where: { agentId_externalId: { agentId, externalId: "h100-a" } },
+    });
+    await recordHeartbeat(org.id, agentId, { inventory: { pools: [pool("h100-a", 1)] }, assignments: [] });
+    expect(await prisma.gpuPool.findMany({ where: { agentId } })).toMatchObject([
+      { id: kept.id, externalId: "h100-a", available: 1 },
+    ]);
+    expect(await available(other.agentId)).toEqual({ "h100-a": 8, "h100-b": 4 });
+  });
+
   it("no inventory (engine unreadable) keeps the pools and their hash", async () => {
     const { org, agentId } = await onlineAgent();
     const { inventoryHash } = await prisma.agent.findUniqueOrThrow({ where: { id: agentId } });

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { createTestOrg } from "@koi/db/factories";
+import type { TOnlineSample } from "@koi/contracts/agent/online-sample";
+import { usageDollars } from "@koi/core/metrics/koi-metrics";
 import { createPrismaClient, prisma } from "@koi/db";
 import { commandWakeups } from "./command-wakeups.ts";
 import { recordReport } from "./record-report.ts";
@@ -16,6 +18,7 @@ afterAll(async () => {
 });
 
 const at = () => new Date().toISOString();
+const usd = async () => (await usageDollars.get()).values.reduce((sum, v) => sum + v.value, 0);
 const base = (over: Partial<TAssignmentReport> = {}): TAssignmentReport => ({
   epoch: 1,
   seq: 0,
@@ -89,8 +92,9 @@ describe("recordReport answers", () => {
     expect(await prisma.usageRecord.count({ where: { assignmentId: assignment.id } })).toBe(2);
   });
 
-  it("the cost added is the sum of the report's usage deltas over its components", async () => {
+  it("the cost added (and counted in koi_usage_dollars) is the sum of the report's usage deltas over its components", async () => {
     const { org, assignment } = await agentWithAssignment();
+    const dollars = await usd();
     await recordReport(
       org.id,
       assignment.id,
@@ -102,6 +106,7 @@ describe("recordReport answers", () => {
       }),
     );
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).costUsd).toBeCloseTo(1.75);
+    expect((await usd()) - dollars).toBeCloseTo(1.75);
   });
 
   it("another org's assignment and an unknown one are NOT_FOUND, with nothing written", async () => {
@@ -160,6 +165,52 @@ describe("recordReport answers", () => {
 });
 
 describe("recordReport on a workload", () => {
+  it("an online sample is stored for a workload's assignment, its cost per hour from the report's usage deltas", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const { workload, assignment } = await deployedWorkload(org.id, agentId);
+    const plain = await agentWithAssignment();
+    const sample: TOnlineSample = {
+      t: "2026-03-01T12:00:00.000Z",
+      intervalSeconds: 60,
+      requestsPerSecond: 12,
+      inputTokensPerSecond: 1200,
+      outputTokensPerSecond: 300,
+      ttftP95Ms: 250,
+      tpotP95Ms: 20,
+      e2eP95Ms: 4000,
+      running: 8,
+      waiting: 1,
+      kvCacheUsage: 0.4,
+      pctSpot: 50,
+      rejected: 0,
+      spotReplicas: 1,
+      serverlessConcurrency: null,
+      scrapeErrors: [],
+    };
+    const online = base({
+      online: sample,
+      usage: [
+        { component: "spot", gpuType: "H100-SXM", seconds: 60, costUsd: 1.5 },
+        { component: "router", seconds: 60, costUsd: 0.25 },
+      ],
+    });
+    await recordReport(org.id, assignment.id, online);
+    // An assignment of no workload has no service to chart.
+    await recordReport(plain.org.id, plain.assignment.id, online);
+    const rows = await prisma.onlineSample.findMany({
+      where: { assignmentId: { in: [assignment.id, plain.assignment.id] } },
+    });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      orgId: org.id,
+      workloadId: workload.id,
+      assignmentId: assignment.id,
+      engineAt: new Date(sample.t),
+      requestsPerSecond: 12,
+    });
+    expect(rows[0]!.costPerHour).toBeCloseTo((1.75 / 60) * 3600);
+  });
+
   it("reports of two assignments of one workload, applied at once, both count in the workload's totals", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(8)]);
     const { workload, assignment: first } = await deployedWorkload(org.id, agentId);
