@@ -15,14 +15,19 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
  * otherwise), a number
  * that is not finite or beyond ±2^53 (integers lose precision, dates overflow), or nesting deeper
  * than MAX_JSON_DEPTH. Schemas add tighter bounds per field; this is the floor under all of them.
- * `numbers: false` skips the number checks, for a body whose numbers are only stored.
+ * `text: false` and `numbers: false` skip those checks, for a body whose receiver makes its text
+ * storable itself (`toStorableText`) and only stores its numbers.
  */
-export function findUnsafeJson(value: unknown, { numbers = true }: { numbers?: boolean } = {}): TUnsafeJson | null {
+export function findUnsafeJson(
+  value: unknown,
+  { text = true, numbers = true }: { text?: boolean; numbers?: boolean } = {},
+): TUnsafeJson | null {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: "", depth: 0 }];
   while (stack.length) {
     const { value: v, path, depth } = stack.pop()!;
     const at = path || "(body)";
     if (typeof v === "string") {
+      if (!text) continue;
       if (v.includes("\u0000")) return { path: at, message: "must not contain a NUL character" };
       if (LONE_SURROGATE.test(v)) return { path: at, message: "must be valid Unicode (a lone surrogate)" };
     } else if (typeof v === "number") {
@@ -31,7 +36,7 @@ export function findUnsafeJson(value: unknown, { numbers = true }: { numbers?: b
     } else if (v !== null && typeof v === "object" && !(v instanceof Date)) {
       if (depth >= MAX_JSON_DEPTH) return { path: at, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
       for (const [k, child] of Object.entries(v)) {
-        if (k.includes("\u0000") || LONE_SURROGATE.test(k))
+        if (text && (k.includes("\u0000") || LONE_SURROGATE.test(k)))
           return { path: at, message: "has a key with a NUL character or invalid Unicode" };
         stack.push({ value: child, path: path ? `${path}.${k}` : k, depth: depth + 1 });
       }

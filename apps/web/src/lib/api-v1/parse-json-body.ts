@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { findUnsafeJson, toStorableText } from "@koi/contracts/safe-json";
+import { findUnsafeJson } from "@koi/contracts/safe-json";
 import { AppError } from "@koi/core/app-error";
 import { badRequest } from "./api-error-response.ts";
 
@@ -8,13 +8,13 @@ const DEFAULT_MAX_BYTES = 256 * 1024;
 /**
  * Reads at most `maxBytes`, parses JSON, refuses NUL characters, out-of-range numbers and deep
  * nesting anywhere (findUnsafeJson), validates with zod; every failure is a 4xx naming the field.
- * `storable`: for a sender that retries every 4xx forever (Orca), text Postgres cannot hold is
- * stored as U+FFFD (toStorableText) and numbers as sent; only size, nesting and non-JSON are refused.
+ * `anyJson`: for a sender that retries every 4xx forever (Orca): only size, nesting and non-JSON are
+ * refused; the receiver makes the text storable (ingestOrcaWebhook's toStorableText).
  */
 export async function parseJsonBody<S extends z.ZodType>(
   request: Request,
   schema: S,
-  { maxBytes = DEFAULT_MAX_BYTES, storable = false }: { maxBytes?: number; storable?: boolean } = {},
+  { maxBytes = DEFAULT_MAX_BYTES, anyJson = false }: { maxBytes?: number; anyJson?: boolean } = {},
 ): Promise<{ data: z.infer<S>; raw: string }> {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Body is larger than ${maxBytes} bytes.`);
@@ -27,8 +27,7 @@ export async function parseJsonBody<S extends z.ZodType>(
   } catch {
     throw badRequest("Body is not valid JSON.");
   }
-  if (storable) json = toStorableText(json);
-  const unsafe = findUnsafeJson(json, { numbers: !storable });
+  const unsafe = findUnsafeJson(json, { text: !anyJson, numbers: !anyJson });
   if (unsafe)
     throw badRequest(`Invalid request body: ${unsafe.path}: ${unsafe.message}`, { [unsafe.path]: unsafe.message });
   const result = schema.safeParse(json);

@@ -13,7 +13,7 @@ export const POST = withApiKey(
   async ({ request, key, params, log }) => {
     if (!ORCA_EVENT_NAME.test(params.event ?? ""))
       throw new AppError("NOT_FOUND", `Unknown Orca event ${params.event}.`);
-    const { data } = await parseJsonBody(request, z.unknown(), { storable: true });
+    const { data } = await parseJsonBody(request, z.unknown(), { anyJson: true });
     const result = await receiveOrcaWebhook(key, params.event!, data, log);
     return Response.json({ status: result.status, event_id: result.eventId }, { status: result.httpStatus });
   },
