@@ -73,12 +73,8 @@ export async function replanWorkload(
       });
       return { result: { outcome: "failed", detail: `${failures} engine failures` }, wake };
     }
-    await tx.workload.update({
-      where: { id: workloadId },
-      data: { status: "PENDING", statusDetail: `replanning: ${reason}`.slice(0, 1000) },
-    });
-    const fresh = await tx.workload.findUniqueOrThrow({ where: { id: workloadId } });
-    const outcome = await planLocked(tx, fresh, { kind: "replan", now, inputs });
+    // planLocked writes the workload's status and status line on every path it takes.
+    const outcome = await planLocked(tx, workload, { kind: "replan", now, inputs });
     if (outcome.outcome === "dispatched") wake.push(outcome.agentId);
     return { result: outcome, wake };
   });
