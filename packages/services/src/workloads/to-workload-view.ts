@@ -3,6 +3,9 @@ import type { Workload } from "@koi/db";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const str = (v: unknown) => (typeof v === "string" && v ? v : null);
+// A stored time that is not a date (a drifted or hand-edited row) shows as unknown rather than
+// failing the view's parse, which would take the whole list page down with it.
+const time = (v: unknown) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null);
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /**
@@ -31,9 +34,9 @@ export function toWorkloadView(w: Workload): TWorkloadView {
     deadlineAt: iso(w.deadlineAt),
     forecast: hasForecast
       ? {
-          p10: str(f.p10),
-          p50: str(f.p50),
-          p90: str(f.p90),
+          p10: time(f.p10),
+          p50: time(f.p50),
+          p90: time(f.p90),
           missProbability: num(f.missProbability),
           explanation: str(f.explanation),
         }
