@@ -73,7 +73,7 @@ function alternativesPayload(alternatives: readonly TAlternative[]) {
       {
         gpuType: g.gpuType,
         tp: g.tp as 1 | 2 | 4 | 8,
-        pp: 1,
+        pp: g.pp ?? 1,
         market: g.market,
         predictedTps:
           a.tokensPerSecond /
