@@ -86,6 +86,11 @@ describe("findGpu", () => {
     expect(() => findGpu("H10")).toThrow(/unknown GPU "H10".*H100/);
   });
 
+  it("suggests each GPU once, however many of its aliases are near", () => {
+    // "A10G" and its alias "NVIDIA A10G" were two suggestions of one GPU: "A10G", "A10G", "L4".
+    expect(() => findGpu("Nope-GPU")).toThrow('unknown GPU "Nope-GPU"; did you mean "A10G", "L4", "L40S"?');
+  });
+
   it("covers the required GPUs", () => {
     const ids = GPUS.map((g) => g.id);
     for (const id of [

@@ -19,10 +19,18 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
-/** The `limit` candidates nearest to `query` by edit distance on normalised names. */
-export function closestNames(query: string, candidates: readonly string[], limit = 3): string[] {
+/**
+ * The `limit` names nearest to `query` by edit distance on normalised names, each given as
+ * `canonical` names it, once: two aliases of one GPU are one suggestion.
+ */
+export function closestNames(
+  query: string,
+  candidates: readonly string[],
+  limit = 3,
+  canonical: (name: string) => string = (name) => name,
+): string[] {
   const q = normalizeName(query);
-  return [...new Set(candidates)]
+  const nearest = candidates
     .map((name) => {
       const n = normalizeName(name);
       // A substring hit is a better suggestion than an equally short edit.
@@ -30,8 +38,8 @@ export function closestNames(query: string, candidates: readonly string[], limit
       return { name, distance };
     })
     .sort((x, y) => x.distance - y.distance || x.name.localeCompare(y.name))
-    .slice(0, limit)
-    .map((x) => x.name);
+    .map((x) => canonical(x.name));
+  return [...new Set(nearest)].slice(0, limit);
 }
 
 export class UnknownNameError extends Error {

@@ -219,7 +219,9 @@ export function findGpu(name: string): TGpuSpec {
     closestNames(
       name,
       GPUS.flatMap((g) => [g.id, ...g.aliases]),
-    ).map((n) => canonicalGpuId(n)),
+      3,
+      canonicalGpuId,
+    ),
   );
 }
 
