@@ -5,7 +5,8 @@ import { calibrationKey, emptyCalibration, recordObservation } from "@koi/planne
 import { type Assignment, type Prisma, type Tx } from "@koi/db";
 import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
 import { tokensPerRequest } from "./workload-inputs.ts";
-import { readCalibrationEntry, readPlacement, readReport, readSpec, ZPlacementRecord } from "./read-stored-json.ts";
+import { progressInRequests } from "./progress-in-requests.ts";
+import { readCalibrationEntry, readReport, readSpec, ZPlacementRecord } from "./read-stored-json.ts";
 import { withWorkloadLock } from "./with-workload-lock.ts";
 
 /**
@@ -59,13 +60,16 @@ export async function observedReplicaTps(
       : [],
   );
   if (perReplica.length) return perReplica.sort((a, b) => a - b)[Math.floor(perReplica.length / 2)]!;
-  const withProgress = data.filter((d) => d.progress);
-  const first = withProgress.find((d) => (d.progress?.completed ?? 0) > 0);
+  const withProgress = data.flatMap((d) =>
+    d.progress ? [{ at: d.at, requests: progressInRequests(d.progress, assignment.progressTotal) }] : [],
+  );
+  const first = withProgress.find((d) => d.requests > 0);
   const last = withProgress.at(-1);
-  const replicas = readPlacement(assignment).replicas || 1;
   if (!first || !last || last === first) return null;
+  // Partial, as calibrate reads it: a placement without a pool must not fail the completion.
+  const replicas = ZPlacementRecord.partial().parse(assignment.placement).replicas || 1;
   const seconds = (Date.parse(last.at) - Date.parse(first.at)) / 1000;
-  const done = last.progress!.completed - first.progress!.completed;
+  const done = last.requests - first.requests;
   return seconds > 0 && done > 0 ? (done * perRequestTokens) / seconds / replicas : null;
 }
 
