@@ -178,68 +178,69 @@ describe("replanWorkload with a live assignment", () => {
     ]);
   });
 
-  it.each(["OFFLINE", "DEGRADED"] as const)(
-    "sends no stop to a %s agent and does not wake it; the replan dispatches to an ONLINE agent with room",
-    async (status) => {
-      const org = await newOrg();
-      const gone = await addAgent(org.id, [], status);
-      const spare = await addAgent(org.id, [h100Pool(16)]);
-      const w = await addWorkload(org.id);
-      const a = await addAssignment(org.id, gone, w.id, "running");
-
-      const outcome = await replanWorkload(w.id, "agent offline", a.id, T);
-      expect(outcome).toEqual({
-        outcome: "dispatched",
-        agentId: spare,
-        decisionId: expect.any(String),
-        assignmentId: expect.any(String),
-      });
-      if (outcome.outcome !== "dispatched") return;
-      expect(await reloadAssignment(a.id)).toMatchObject({ epoch: 2, state: "lost" });
-      // Only the new placement's deploy: nothing for the unreachable agent.
-      expect(await commandsOf(org.id)).toEqual([
-        expect.objectContaining({ agentId: spare, assignmentId: outcome.assignmentId, type: "deploy", epoch: 1 }),
-      ]);
-      expect(woken).toEqual([spare]);
-      expect(await reloadAssignment(outcome.assignmentId)).toMatchObject({
-        agentId: spare,
-        workloadId: w.id,
-        decisionId: outcome.decisionId,
-        state: "deploying",
-      });
-      expect(await reloadWorkload(w.id)).toMatchObject({
-        status: "DISPATCHING",
-        statusDetail: expect.stringMatching(/^deploying /),
-      });
-
-      const inputs = await replanInputs(outcome.decisionId);
-      expect(Object.keys(inputs).sort()).toEqual(
-        [...PLAN_INPUT_KEYS, "reason", "lostAssignmentId", "fencedEpoch"].sort(),
-      );
-      expect(inputs).toMatchObject({
-        reason: "agent offline",
-        lostAssignmentId: a.id,
-        fencedEpoch: 2,
-        at: T.toISOString(),
-      });
-    },
-  );
-
-  it("wakes both the lost assignment's ONLINE agent (to stop) and the agent the replan dispatches to", async () => {
+  it("sends no stop to an OFFLINE agent and does not wake it; the replan dispatches to an ONLINE agent with room", async () => {
     const org = await newOrg();
-    const preempted = await addAgent(org.id);
+    const gone = await addAgent(org.id, [], "OFFLINE");
     const spare = await addAgent(org.id, [h100Pool(16)]);
     const w = await addWorkload(org.id);
-    const a = await addAssignment(org.id, preempted, w.id, "running");
+    const a = await addAssignment(org.id, gone, w.id, "running");
 
-    const outcome = await replanWorkload(w.id, "spot_preemption", a.id, T);
-    expect(outcome).toMatchObject({ outcome: "dispatched", agentId: spare });
-    expect(woken).toEqual([preempted, spare]);
-    expect((await commandsOf(org.id)).map((c) => [c.agentId, c.type])).toEqual([
-      [preempted, "stop"],
-      [spare, "deploy"],
+    const outcome = await replanWorkload(w.id, "agent offline", a.id, T);
+    expect(outcome).toEqual({
+      outcome: "dispatched",
+      agentId: spare,
+      decisionId: expect.any(String),
+      assignmentId: expect.any(String),
+    });
+    if (outcome.outcome !== "dispatched") return;
+    expect(await reloadAssignment(a.id)).toMatchObject({ epoch: 2, state: "lost" });
+    // Only the new placement's deploy: nothing for the unreachable agent.
+    expect(await commandsOf(org.id)).toEqual([
+      expect.objectContaining({ agentId: spare, assignmentId: outcome.assignmentId, type: "deploy", epoch: 1 }),
     ]);
+    expect(woken).toEqual([spare]);
+    expect(await reloadAssignment(outcome.assignmentId)).toMatchObject({
+      agentId: spare,
+      workloadId: w.id,
+      decisionId: outcome.decisionId,
+      state: "deploying",
+    });
+    expect(await reloadWorkload(w.id)).toMatchObject({
+      status: "DISPATCHING",
+      statusDetail: expect.stringMatching(/^deploying /),
+    });
+
+    const inputs = await replanInputs(outcome.decisionId);
+    expect(Object.keys(inputs).sort()).toEqual(
+      [...PLAN_INPUT_KEYS, "reason", "lostAssignmentId", "fencedEpoch"].sort(),
+    );
+    expect(inputs).toMatchObject({
+      reason: "agent offline",
+      lostAssignmentId: a.id,
+      fencedEpoch: 2,
+      at: T.toISOString(),
+    });
   });
+
+  it.each(["ONLINE", "DEGRADED"] as const)(
+    "wakes both the lost assignment's %s agent (to stop) and the agent the replan dispatches to",
+    async (status) => {
+      // A DEGRADED agent still polls: the rest of its old job must be stopped too (it was left running).
+      const org = await newOrg();
+      const preempted = await addAgent(org.id, [], status);
+      const spare = await addAgent(org.id, [h100Pool(16)]);
+      const w = await addWorkload(org.id);
+      const a = await addAssignment(org.id, preempted, w.id, "running");
+
+      const outcome = await replanWorkload(w.id, "spot_preemption", a.id, T);
+      expect(outcome).toMatchObject({ outcome: "dispatched", agentId: spare });
+      expect(woken).toEqual([preempted, spare]);
+      expect((await commandsOf(org.id)).map((c) => [c.agentId, c.type])).toEqual([
+        [preempted, "stop"],
+        [spare, "deploy"],
+      ]);
+    },
+  );
 
   it("never touches another workload's assignments", async () => {
     const org = await newOrg();

@@ -41,8 +41,9 @@ export async function replanWorkload(
         where: { id: lost.id },
         data: { epoch: { increment: 1 }, state: "lost" },
       });
-      // A reachable agent is told to stop what is left of the old job (under the new epoch, so it obeys).
-      if (lost.agent.status === "ONLINE") {
+      // A reachable agent (ONLINE or DEGRADED) is told to stop what is left of the old job, under the
+      // new epoch so it obeys.
+      if (lost.agent.status !== "OFFLINE") {
         await writeCommand(tx, { orgId: lost.orgId, assignmentId: lost.id, type: "stop", payload: {} });
         wake.push(lost.agentId);
       }
