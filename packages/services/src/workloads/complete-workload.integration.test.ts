@@ -130,7 +130,14 @@ describe("observedReplicaTps", () => {
     const { orgId, agentId } = await newOrg();
     const { poolId: _p, ...noPool } = placement({ replicas: 1 });
     const a = await prisma.assignment.create({
-      data: { orgId, agentId, workloadId: null, state: "completed", progressTotal: 20_000, placement: noPool },
+      data: {
+        orgId,
+        agentId,
+        workloadId: null,
+        state: "completed",
+        progressTotal: 20_000,
+        placement: noPool as Prisma.InputJsonValue,
+      },
     });
     const chunks = (completed: number) => ({ progress: { completed, total: 10, unit: "chunks" as const } });
     await store(a, [running(0, chunks(1)), running(6, chunks(3))]);

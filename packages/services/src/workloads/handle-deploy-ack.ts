@@ -1,4 +1,5 @@
 import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import type { TCapacityPool, TReplicaGroup } from "@koi/planner";
 import type { Tx } from "@koi/db";
 import { buildOrgCapacity } from "./build-org-capacity.ts";
 import { dispatchPlan } from "./dispatch-plan.ts";
@@ -56,11 +57,7 @@ export async function handleDeployAck(
   const remaining = remainingWorkload(workload, now);
   const why = `deploy ${status.toLowerCase()}${detail ? `: ${detail}` : ""}`;
   for (const [i, alt] of alternatives.entries()) {
-    const fits = alt.replicas.every((r) => {
-      const pool = org.capacity.pools.find((p) => p.id === r.poolId);
-      return pool && Math.min(pool.available, pool.quota ?? Infinity) >= r.count * r.tp;
-    });
-    if (!fits) continue;
+    if (!fitsFreeGpus(alt.replicas, org.capacity.pools)) continue;
     const dispatched = await dispatchPlan(tx, {
       workload,
       remaining,
@@ -85,4 +82,14 @@ export async function handleDeployAck(
     data: { status: "FAILED", completedAt: now, statusDetail: `${why}; no alternative placement left`.slice(0, 1000) },
   });
   return [];
+}
+
+/** Every pool the groups use has the GPUs they need together (count × TP × PP each, summed per pool). */
+function fitsFreeGpus(groups: readonly TReplicaGroup[], pools: readonly TCapacityPool[]): boolean {
+  const need = new Map<string, number>();
+  for (const g of groups) need.set(g.poolId, (need.get(g.poolId) ?? 0) + g.count * g.tp * (g.pp ?? 1));
+  return [...need].every(([poolId, gpus]) => {
+    const pool = pools.find((p) => p.id === poolId);
+    return pool !== undefined && Math.min(pool.available, pool.quota ?? Infinity) >= gpus;
+  });
 }
