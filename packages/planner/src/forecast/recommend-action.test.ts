@@ -105,4 +105,14 @@ describe("recommendAction", () => {
     expect(rec.savedCostPerHour).toBeGreaterThanOrEqual(8);
     expect(rec.explanation).toMatch(/→ −\d+ dear.*saves \$\d+\.\d\d\/h/);
   });
+
+  it("counts a removed replica's GPUs as TP × PP", async () => {
+    // Two TP2 × PP2 replicas, one of them surplus: it frees 4 GPUs (the explanation said 2).
+    const current = [{ ...group("h100", 2, 1000, 8), tp: 2, pp: 2 }];
+    const rec = await recommendAction(
+      input({ status: "ahead", observedRate: 2000, observedRateSd: 20, remainingTokens: 1000 * H, current }),
+    );
+    expect(rec.kind).toBe("remove");
+    expect(rec.explanation).toContain("→ −4 h100 (saves $8.00/h)");
+  });
 });

@@ -122,6 +122,7 @@ export async function recommendAction(input: TRecommendInput): Promise<TRecommen
     const remove = [...removed].map(([g, count]) => ({
       poolId: g.poolId,
       tp: g.tp,
+      ...(g.pp !== undefined ? { pp: g.pp } : {}),
       count,
       gpuType: g.gpuType,
       market: g.market,
@@ -147,8 +148,13 @@ function finishWithAddition(now: number, remaining: number, current: number, add
   return now + startup + (remaining - current * startup) / (current + added);
 }
 
-function describe(sign: string, groups: readonly Pick<TReplicaGroup, "gpuType" | "market" | "tp" | "count">[]): string {
+function describe(
+  sign: string,
+  groups: readonly Pick<TReplicaGroup, "gpuType" | "market" | "tp" | "pp" | "count">[],
+): string {
   return groups
-    .map((g) => `${sign}${g.count * g.tp} ${g.gpuType}${g.market === "on-demand" ? "" : ` (${g.market})`}`)
+    .map(
+      (g) => `${sign}${g.count * g.tp * (g.pp ?? 1)} ${g.gpuType}${g.market === "on-demand" ? "" : ` (${g.market})`}`,
+    )
     .join(", ");
 }

@@ -98,18 +98,19 @@ async function addWorkload(orgId: string, over: Partial<Prisma.WorkloadUnchecked
 function placement(poolId: string, agentId: string, over: Partial<TPlacementRecord> = {}): TPlacementRecord {
   const replicas = over.replicas ?? 1;
   const tp = over.tp ?? 1;
+  const pp = over.pp ?? 1;
   return {
     poolId,
     agentId,
     gpuType: "H100-SXM",
     market: "on-demand",
     tp,
-    pp: 1,
+    pp,
     replicas,
-    gpus: replicas * tp,
+    gpus: replicas * tp * pp,
     predictedTps: TOKENS_PER_REQUEST,
     rawPredictedTps: TOKENS_PER_REQUEST,
-    replicaCostPerHour: 6.88 * tp,
+    replicaCostPerHour: 6.88 * tp * pp,
     ...over,
   };
 }
@@ -592,6 +593,26 @@ describe("forecastWorkload scaling", () => {
     ).toEqual([{ agentId, type: "scale", payload: { count: 3 }, epoch: 1 }]);
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).placement).toEqual(next);
     expect((await reload(w.id)).statusDetail).toBe(`Scaled up from 1 to 3 replicas: ${decision!.reason}`);
+  });
+
+  it("at risk on TP2 × PP2 replicas: adds replicas of that shape and records 4 GPUs for each", async () => {
+    // Pipeline stages run only on a pool of machines: three 4-GPU machines, one of them the
+    // workload's one TP2 × PP2 replica. Counting TP alone would record 2 GPUs a replica, and the
+    // planner would take the GPUs the PP job holds as free.
+    const { w, a, agentId, poolId } = await running({
+      pools: [{ ...h100Pool(12, "h100"), shape: { gpusPerMachine: 4 } }],
+      placement: { tp: 2, pp: 2 },
+    });
+
+    expect(await forecastWorkload(w.id, T)).toMatchObject({ status: "at-risk", action: "scale_up" });
+    const next = placement(poolId.h100!, agentId, { tp: 2, pp: 2, replicas: 3, gpus: 12 });
+    const [decision] = await decisionsOf(w);
+    expect(decision).toMatchObject({ kind: "scale_up", plan: { from: 1, to: 3, placement: next } });
+    expect((decision!.inputs as { free: { pools: { id: string; available: number }[] } }).free.pools).toMatchObject([
+      { id: poolId.h100, available: 8 },
+    ]);
+    expect((await commandsOf(a)).map((c) => [c.type, c.payload])).toEqual([["scale", { count: 3 }]]);
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).placement).toEqual(next);
   });
 
   it("far ahead: scales down to the one replica that still finishes with margin, never to none", async () => {

@@ -187,6 +187,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
         gpuType: placement.gpuType,
         market: placement.market,
         tp: placement.tp,
+        pp: placement.pp,
         count: placement.replicas,
         role: "both",
         tokensPerSecond: placement.predictedTps,
@@ -194,14 +195,15 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
       },
     ],
     free,
-    // Added replicas join the assignment's own group, so only its TP degree is offered.
-    select: (w, c) => selectGpus(w, c, { calibration, tpChoices: [placement.tp], alternatives: 0 }),
+    // Added replicas join the assignment's own group, so only its TP and PP degrees are offered.
+    select: (w, c) =>
+      selectGpus(w, c, { calibration, tpChoices: [placement.tp], ppChoices: [placement.pp], alternatives: 0 }),
     forecastLine: forecast.explanation,
   });
   let replicas = placement.replicas;
   if (rec.kind === "add")
     replicas += rec.replicas
-      .filter((g) => g.poolId === placement.poolId && g.tp === placement.tp)
+      .filter((g) => g.poolId === placement.poolId && g.tp === placement.tp && (g.pp ?? 1) === placement.pp)
       .reduce((n, g) => n + g.count, 0);
   if (rec.kind === "remove")
     replicas = Math.max(
@@ -215,7 +217,7 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
     return wake ? { ...result, action: "swap", wake } : result;
   }
   const kind = replicas > placement.replicas ? "scale_up" : "scale_down";
-  const next: TPlacementRecord = { ...placement, replicas, gpus: replicas * placement.tp };
+  const next: TPlacementRecord = { ...placement, replicas, gpus: replicas * placement.tp * placement.pp };
   await tx.decision.create({
     data: {
       orgId: workload.orgId,

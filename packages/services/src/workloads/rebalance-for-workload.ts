@@ -114,7 +114,7 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         deadline: urgent.deadlineAt.getTime() / 1000,
         remainingWork: remaining.requests,
         ratePerGpuByPool: Object.fromEntries(sized.replicas.map((g) => [g.poolId, ratePerGpu])),
-        stepByPool: Object.fromEntries(sized.replicas.map((g) => [g.poolId, g.tp])),
+        stepByPool: Object.fromEntries(sized.replicas.map((g) => [g.poolId, g.tp * (g.pp ?? 1)])),
       },
       running: lenders.map((w) => {
         const a = w.assignments[0]!;
@@ -127,7 +127,7 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
           priority: (w.priority as TPriority) ?? "normal",
           deadline: w.deadlineAt!.getTime() / 1000,
           remainingWork,
-          allocation: [{ poolId: p.poolId, gpus: p.gpus, ratePerGpu: rate / Math.max(1, p.gpus), step: p.tp }],
+          allocation: [{ poolId: p.poolId, gpus: p.gpus, ratePerGpu: rate / Math.max(1, p.gpus), step: p.tp * p.pp }],
         };
       }),
     });
@@ -141,7 +141,8 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
       const a = lender.assignments[0]!;
       const p = readPlacement(a);
       const slack = `finishes ${formatDuration(action.deadline - action.predictedFinish)} before its deadline`;
-      const lent = Math.min(p.replicas, Math.ceil(action.gpus / p.tp));
+      const perReplica = p.tp * p.pp;
+      const lent = Math.min(p.replicas, Math.ceil(action.gpus / perReplica));
       const pause = action.kind === "pause" || lent >= p.replicas;
       const after = pause ? p.replicas : p.replicas - lent;
       if (pause) {
@@ -155,11 +156,11 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         await writeCommand(tx, { orgId: lender.orgId, assignmentId: a.id, type: "scale", payload: { count: after } });
         await tx.assignment.update({
           where: { id: a.id },
-          data: { placement: { ...p, replicas: after, gpus: after * p.tp } as unknown as Prisma.InputJsonValue },
+          data: { placement: { ...p, replicas: after, gpus: after * perReplica } as unknown as Prisma.InputJsonValue },
         });
         await tx.workload.update({
           where: { id: lender.id },
-          data: { statusDetail: `lent ${lent * p.tp} GPUs to ${urgent.name}; still meets its SLO: ${slack}` },
+          data: { statusDetail: `lent ${lent * perReplica} GPUs to ${urgent.name}; still meets its SLO: ${slack}` },
         });
       }
       const inputs: TPauseInputs = {

@@ -254,6 +254,19 @@ describe("resumePausedWorkloads: a shrunk lender", () => {
     });
   });
 
+  it("counts TP × PP GPUs a replica when the placement has pipeline stages", async () => {
+    // A replica of TP2 × PP2 holds 4 GPUs. Counting TP alone would record 2 of them per replica,
+    // and the planner would take the GPUs the PP job holds as free.
+    const orgId = await newOrg();
+    const agentId = await newAgent(orgId);
+    const urgent = await newUrgent(orgId);
+    const shrunk = { ...placementOf(1), pp: 2, gpus: 4 };
+    const { assignment } = await lent(orgId, agentId, urgent, "shrink", { assignment: { placement: shrunk } });
+
+    await resume(urgent.id);
+    expect((await reloadAssignment(assignment.id)).placement).toEqual({ ...shrunk, replicas: 3, gpus: 12 });
+  });
+
   it("brings a PAUSED lender that was shrunk back to RUNNING with its status line cleared", async () => {
     const orgId = await newOrg();
     const agentId = await newAgent(orgId);

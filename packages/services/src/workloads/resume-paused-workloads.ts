@@ -57,14 +57,14 @@ export async function resumePausedWorkloads(tx: Tx, urgentWorkloadId: string, wh
           payload: { count: inputs.replicasBefore },
         });
         const placement = assignment.placement as Record<string, number>;
-        const tp = placement.tp ?? 1;
+        const perReplica = (placement.tp ?? 1) * (placement.pp ?? 1);
         await tx.assignment.update({
           where: { id: assignment.id },
           data: {
             placement: {
               ...placement,
               replicas: inputs.replicasBefore,
-              gpus: inputs.replicasBefore * tp,
+              gpus: inputs.replicasBefore * perReplica,
             } as Prisma.InputJsonValue,
           },
         });

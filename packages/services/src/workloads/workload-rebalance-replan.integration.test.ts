@@ -28,7 +28,7 @@ afterAll(async () => {
   await commandWakeups().stop();
 });
 
-/** A RUNNING workload holding `gpus` H100s of the agent's pool, due in `deadlineSeconds`. */
+/** A RUNNING workload holding `gpus` H100s of the agent's pool (replicas of TP × PP), due in `deadlineSeconds`. */
 async function runningWorkload(
   orgId: string,
   agentId: string,
@@ -37,6 +37,7 @@ async function runningWorkload(
   deadlineSeconds: number,
   poolExternalId?: string,
   tp = 1,
+  pp = 1,
 ) {
   const pool = await prisma.gpuPool.findFirstOrThrow({
     where: { agentId, ...(poolExternalId ? { externalId: poolExternalId } : {}) },
@@ -63,8 +64,8 @@ async function runningWorkload(
     gpuType: "H100-SXM",
     market: pool.market,
     tp,
-    pp: 1,
-    replicas: gpus / tp,
+    pp,
+    replicas: gpus / (tp * pp),
     gpus,
     predictedTps: 10_000,
     rawPredictedTps: 10_000,
@@ -195,6 +196,38 @@ describe("rebalance and replan", () => {
     });
     expect((await planWorkload(other.id)).outcome).toBe("waiting");
     expect((await planWorkload(urgent.id)).outcome).toBe("dispatched");
+  });
+
+  it("a lender of TP2 × PP2 replicas lends whole 4-GPU replicas, and its shrunk placement counts 4 GPUs each", async () => {
+    // Four replicas of TP2 × PP2 fill the pool's 4-GPU machines. Counting TP alone, the shrunk
+    // placement would record 2 GPUs for each replica it keeps (and say "lent 2 GPUs"), and the
+    // planner would take the GPUs the PP job holds as free.
+    const { org, agentId } = await orgWithAgent([{ ...h100Pool(16), shape: { gpusPerMachine: 4 } }]);
+    const low = await runningWorkload(org.id, agentId, "low", 16, 48 * 3600, undefined, 2, 2);
+    const urgent = await submitWorkload({
+      orgId: org.id,
+      actorUserId: null,
+      via: "api",
+      submission: batchSubmission({ priority: "urgent", requests: 5_000 }),
+    });
+    expect((await planWorkload(urgent.id)).outcome).toBe("rebalancing");
+    expect((await rebalanceForWorkload(urgent.id)).outcome).toBe("rebalanced");
+
+    // One replica lent: 3 of the 4 keep running, on 12 GPUs.
+    expect(await prisma.command.findFirstOrThrow({ where: { assignmentId: low.a.id } })).toMatchObject({
+      type: "scale",
+      payload: { count: 3 },
+    });
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: low.a.id } })).placement).toEqual({
+      ...(low.a.placement as object),
+      replicas: 3,
+      gpus: 12,
+    });
+    expect((await prisma.workload.findUniqueOrThrow({ where: { id: low.w.id } })).statusDetail).toMatch(
+      /^lent 4 GPUs to .*; still meets its SLO/,
+    );
+    const pause = await prisma.decision.findFirstOrThrow({ where: { workloadId: low.w.id, kind: "rebalance_pause" } });
+    expect(pause.inputs).toMatchObject({ action: "shrink", replicasBefore: 4, replicasAfter: 3 });
   });
 
   it("an urgent job nobody can lend to waits for capacity while its deadline still fits the pools", async () => {
