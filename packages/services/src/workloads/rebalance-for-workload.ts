@@ -58,12 +58,22 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         },
       },
     });
-    const lenders = candidates.filter(
-      (w) =>
-        PRIORITY_RANK[(w.priority as TPriority) ?? "normal"] < rank &&
-        w.assignments[0] &&
-        org.owners[readPlacement(w.assignments[0]).poolId],
-    );
+    // Requests/s each lender can be counted on for. A stalled one (rate 0) is left out: the planner
+    // would take its GPUs first, as idle, and then find it can never finish, declining the whole
+    // rebalance even when a healthy lender could have lent.
+    const rates = new Map<string, number>();
+    for (const w of candidates) {
+      const a = w.assignments[0];
+      if (!a || PRIORITY_RANK[(w.priority as TPriority) ?? "normal"] >= rank) continue;
+      const p = readPlacement(a);
+      if (!org.owners[p.poolId]) continue;
+      const remainingWork = Math.max(0, w.progressTotal - w.progressDone);
+      rates.set(
+        w.id,
+        forecastRate(w, remainingWork, now, (p.predictedTps * p.replicas) / tokensPerRequest(readSpec(w))),
+      );
+    }
+    const lenders = candidates.filter((w) => (rates.get(w.id) ?? 0) > 0);
 
     // The urgent job's rate on each pool: size it as if every lender's GPUs were free.
     const heldBy = new Map<string, number>();
@@ -117,11 +127,9 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
         stepByPool: Object.fromEntries(sized.replicas.map((g) => [g.poolId, g.tp * (g.pp ?? 1)])),
       },
       running: lenders.map((w) => {
-        const a = w.assignments[0]!;
-        const p = readPlacement(a);
-        const perReq = tokensPerRequest(readSpec(w));
+        const p = readPlacement(w.assignments[0]!);
         const remainingWork = Math.max(0, w.progressTotal - w.progressDone);
-        const rate = forecastRate(w, remainingWork, now, (p.predictedTps * p.replicas) / perReq);
+        const rate = rates.get(w.id)!;
         return {
           id: w.id,
           priority: (w.priority as TPriority) ?? "normal",
