@@ -2,7 +2,8 @@ import type { Redis } from "ioredis";
 import { createRedis, getRedis, redisKey } from "@koi/core/redis";
 import { logger } from "@koi/core/logger";
 
-const channel = () => redisKey("agent-commands");
+/** The Redis channel a written command is announced on (the agent id as the message). */
+export const commandWakeupChannel = () => redisKey("agent-commands");
 
 /**
  * One Redis subscription per process fans "a command was written for agent X" out to that
@@ -19,7 +20,7 @@ class CommandWakeups {
     this.subscriber = sub;
     sub.on("message", (_channel, agentId: string) => this.wake(agentId));
     sub.on("error", (err) => logger.warn({ err }, "command wake-up subscriber error"));
-    this.ready = sub.subscribe(channel()).then(() => undefined);
+    this.ready = sub.subscribe(commandWakeupChannel()).then(() => undefined);
     return this.ready;
   }
 
@@ -75,5 +76,5 @@ export function commandWakeups(): CommandWakeups {
 }
 
 export async function publishCommandWakeup(agentId: string): Promise<void> {
-  await getRedis().publish(channel(), agentId);
+  await getRedis().publish(commandWakeupChannel(), agentId);
 }

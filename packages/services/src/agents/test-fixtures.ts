@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { TRegisterRequest } from "@koi/contracts/agent/register";
 import { prisma } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
+import { createRedis } from "@koi/core/redis";
+import { commandWakeupChannel } from "./command-wakeups.ts";
 import { registerAgent } from "./register-agent.ts";
 
 /** A valid registration with a fresh instance id (tests only). */
@@ -23,4 +25,24 @@ export async function agentWithAssignment() {
   const { agentId } = await registerAgent(org.id, "key_test", registration());
   const assignment = await prisma.assignment.create({ data: { orgId: org.id, agentId, state: "running" } });
   return { org, agentId, assignment };
+}
+
+/**
+ * The agents woken from now on, as the web processes' long-polls hear it: a subscription of its own
+ * to the wake-up channel (tests only; integration files run one at a time, so the wake-ups are
+ * this file's).
+ */
+export async function recordWakeups() {
+  const subscriber = createRedis({ maxRetriesPerRequest: null });
+  const woken: string[] = [];
+  subscriber.on("message", (_channel, agentId: string) => woken.push(agentId));
+  await subscriber.subscribe(commandWakeupChannel());
+  return {
+    /** The agent ids published since the last call; the PING answers after every message published before it. */
+    async take(): Promise<string[]> {
+      await subscriber.ping();
+      return woken.splice(0);
+    },
+    close: () => subscriber.quit().then(() => undefined),
+  };
 }

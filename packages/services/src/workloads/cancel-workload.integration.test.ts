@@ -1,11 +1,11 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { calibrationKey, type TCalibrationEntry } from "@koi/planner";
 import { AppError } from "@koi/core/app-error";
 import { prisma, type Prisma, type WorkloadStatus } from "@koi/db";
 import { createTestOrg, createTestUser } from "@koi/db/factories";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { registerAgent } from "../agents/register-agent.ts";
-import { registration } from "../agents/test-fixtures.ts";
+import { recordWakeups, registration } from "../agents/test-fixtures.ts";
 import { cancelWorkload } from "./cancel-workload.ts";
 import { lockOrgPlanning } from "./lock-rows.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
@@ -15,18 +15,10 @@ import { notifyAtRisk } from "./notify-at-risk.ts";
 // the state each rule reads: what a cancel stops, records and gives back, which outbox row an
 // "at risk" notice is, and which CalibrationFactor rows make an org's calibration table.
 
-// The agents woken after commit (the `wake` list), recorded on the way to Redis: the only place the
-// list is visible from outside.
-const woken = vi.hoisted(() => [] as string[]);
-vi.mock("../agents/command-wakeups.ts", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../agents/command-wakeups.ts")>();
-  return {
-    ...real,
-    publishCommandWakeup: async (agentId: string) => {
-      woken.push(agentId);
-      await real.publishCommandWakeup(agentId);
-    },
-  };
+// The agents each call wakes after commit (its `wake` list), heard on the wake-up channel.
+let wakeups: Awaited<ReturnType<typeof recordWakeups>>;
+beforeAll(async () => {
+  wakeups = await recordWakeups();
 });
 
 const orgIds: string[] = [];
@@ -34,9 +26,10 @@ afterAll(async () => {
   // No worker relays these rows here; later test files count the shared database's outbox.
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
   await commandWakeups().stop();
+  await wakeups.close();
 });
-beforeEach(() => {
-  woken.length = 0;
+beforeEach(async () => {
+  await wakeups.take();
 });
 
 async function newOrg() {
@@ -176,7 +169,7 @@ describe("cancelWorkload", () => {
     expect(resume.reason).toBe("nightly-eval was cancelled: resuming after lending GPUs to nightly-eval.");
 
     // Woken: the agents told to stop and the agent told to resume, never the ended assignment's.
-    expect([...woken].sort()).toEqual([agentA, agentB, agentC].sort());
+    expect((await wakeups.take()).sort()).toEqual([agentA, agentB, agentC].sort());
   });
 
   it("keeps the workload's own cost when it has no assignments, and audits a cancel without an actor", async () => {
@@ -189,7 +182,7 @@ describe("cancelWorkload", () => {
     expect(await auditOf(orgId)).toEqual([
       { actorUserId: null, action: "workload.cancelled", targetType: "workload", targetId: w.id, data: { stopped: 0 } },
     ]);
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 
   it("returns a workload that has already ended as it is: no stop, no audit, nothing resumed", async () => {
@@ -210,7 +203,7 @@ describe("cancelWorkload", () => {
     expect(await commandsOf(orgId)).toEqual([]);
     expect(await auditOf(orgId)).toEqual([]);
     expect(await prisma.decision.count({ where: { orgId, kind: "rebalance_resume" } })).toBe(0);
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 
   it("does not find another org's workload, and changes nothing of it", async () => {
@@ -228,7 +221,7 @@ describe("cancelWorkload", () => {
     expect(await commandsOf(orgId)).toEqual([]);
     expect(await auditOf(orgId)).toEqual([]);
     expect(await auditOf(otherOrgId)).toEqual([]);
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 
   it("cancels without waiting for a planning run that holds the org's planning lock", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { forecastFinish, type TFinishForecast, type TProgressSample } from "@koi/planner";
@@ -8,7 +8,7 @@ import { decisions, forecasts } from "@koi/core/metrics/koi-metrics";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
-import { registration } from "../agents/test-fixtures.ts";
+import { recordWakeups, registration } from "../agents/test-fixtures.ts";
 import { forecastWorkload, forecastWorkloads } from "./forecast-workload.ts";
 import type { TPlacementRecord } from "./read-stored-json.ts";
 import { a100Pool, batchSubmission, h100Pool } from "./test-fixtures.ts";
@@ -17,17 +17,10 @@ import { a100Pool, batchSubmission, h100Pool } from "./test-fixtures.ts";
 // assignments, report rows, scale Decisions and Commands), at a fixed clock, so every forecast is
 // checked against the value the rule must produce rather than a range.
 
-// The agents woken after commit (the `wake` list), recorded on the way to Redis.
-const woken = vi.hoisted(() => [] as string[]);
-vi.mock("../agents/command-wakeups.ts", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../agents/command-wakeups.ts")>();
-  return {
-    ...real,
-    publishCommandWakeup: async (agentId: string) => {
-      woken.push(agentId);
-      await real.publishCommandWakeup(agentId);
-    },
-  };
+// The agents each call wakes after commit (its `wake` list), heard on the wake-up channel.
+let wakeups: Awaited<ReturnType<typeof recordWakeups>>;
+beforeAll(async () => {
+  wakeups = await recordWakeups();
 });
 
 // The sweep visits every RUNNING workload of the shared database: it runs the real loop, but hands
@@ -47,9 +40,10 @@ afterAll(async () => {
   // No worker relays these rows here; later test files count the shared database's outbox.
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
   await commandWakeups().stop();
+  await wakeups.close();
 });
-beforeEach(() => {
-  woken.length = 0;
+beforeEach(async () => {
+  await wakeups.take();
 });
 
 const T = new Date("2026-11-02T12:00:00.000Z");
@@ -565,7 +559,7 @@ describe("forecastWorkload scaling", () => {
       action: "scale_up",
       wake: [agentId],
     });
-    expect(woken).toEqual([agentId]);
+    expect(await wakeups.take()).toEqual([agentId]);
     const f = expected(samplesOf(steady(30)), 1);
     await expectStored(w, f, 270);
 
@@ -720,7 +714,7 @@ describe("forecastWorkload scaling", () => {
     expect(outcome).toEqual({ workloadId: w.id, status: "at-risk", action: "swap", wake: [agentId, other.agentId] });
     expect(fresh).toMatchObject({ agentId: other.agentId, state: "deploying" });
     expect((fresh.placement as TPlacementRecord).poolId).toBe(other.poolId["a100-od"]);
-    expect(woken.sort()).toEqual([agentId, other.agentId].sort());
+    expect((await wakeups.take()).sort()).toEqual([agentId, other.agentId].sort());
     expect(await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({
       state: "lost",
       epoch: 2,
@@ -767,7 +761,7 @@ describe("forecastWorkload scaling", () => {
     expect(await commandsOf(a)).toEqual([]);
     expect(await decisionsOf(w)).toEqual([]);
     expect((await reload(w.id)).statusDetail).toBe("as it was");
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { prisma, type AgentStatus, type Prisma, type WorkloadStatus } from "@koi/db";
@@ -7,7 +7,7 @@ import { formatDuration } from "@koi/planner";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
-import { registration } from "../agents/test-fixtures.ts";
+import { recordWakeups, registration } from "../agents/test-fixtures.ts";
 import { lockOrgPlanning } from "./lock-rows.ts";
 import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import type { TPlacementRecord } from "./read-stored-json.ts";
@@ -23,17 +23,10 @@ import { batchSubmission } from "./test-fixtures.ts";
 // 50,000 × 1.1 / (3,600 − 600 s start-up) ≈ 18.3 requests/s: 2 GPUs; one of 100,000 needs 36.7: 3.
 // Lenders' placements claim 10,000 tokens/s a replica: 7.7 requests/s per GPU.
 
-// The agents woken after commit (the `wake` list), recorded on the way to Redis.
-const woken = vi.hoisted(() => [] as string[]);
-vi.mock("../agents/command-wakeups.ts", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../agents/command-wakeups.ts")>();
-  return {
-    ...real,
-    publishCommandWakeup: async (agentId: string) => {
-      woken.push(agentId);
-      await real.publishCommandWakeup(agentId);
-    },
-  };
+// The agents each call wakes after commit (its `wake` list), heard on the wake-up channel.
+let wakeups: Awaited<ReturnType<typeof recordWakeups>>;
+beforeAll(async () => {
+  wakeups = await recordWakeups();
 });
 
 const orgIds: string[] = [];
@@ -41,9 +34,10 @@ afterAll(async () => {
   // No worker relays these rows here; later test files count the shared database's outbox.
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
   await commandWakeups().stop();
+  await wakeups.close();
 });
-beforeEach(() => {
-  woken.length = 0;
+beforeEach(async () => {
+  await wakeups.take();
 });
 
 const T = new Date("2026-11-02T12:00:00.000Z");
@@ -253,7 +247,7 @@ async function expectDeclined(orgId: string, urgentId: string, detail: string) {
     decisions: 0,
     outbox: [{ jobName: "plan-workload", jobId: `plan-${urgentId}-not-rebalanced`, payload: { workloadId: urgentId } }],
   });
-  expect(woken).toEqual([]);
+  expect(await wakeups.take()).toEqual([]);
 }
 
 /** The planner's explanation when lending `gpus` of the pool would make `lenderId` late by `late`. */
@@ -267,7 +261,7 @@ const lateBySome = (urgentId: string, lenderId: string) =>
 describe("rebalanceForWorkload when there is nothing to do", () => {
   it("is a no-op for a workload that does not exist", async () => {
     expect(await rebalanceForWorkload("no-such-workload", T)).toEqual({ outcome: "noop", detail: "workload is gone" });
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 
   it.each(["PLANNING", "DISPATCHING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CANCELLED"] as const)(
@@ -281,7 +275,7 @@ describe("rebalanceForWorkload when there is nothing to do", () => {
       expect(await reload(urgent.id)).toMatchObject({ status, statusDetail: URGENT_DETAIL });
       expect(await reload(lender.w.id)).toMatchObject({ status: "RUNNING", statusDetail: "running" });
       expect(await writesOf(orgId)).toEqual({ commands: [], decisions: 0, outbox: [] });
-      expect(woken).toEqual([]);
+      expect(await wakeups.take()).toEqual([]);
     },
   );
 
@@ -303,7 +297,7 @@ describe("rebalanceForWorkload when there is nothing to do", () => {
     expect(await rebalanceForWorkload(urgent.id, T)).toEqual({ outcome: "noop", detail: "already rebalanced" });
     expect(await reload(urgent.id)).toMatchObject({ status: "PENDING", statusDetail: URGENT_DETAIL });
     expect(await writesOf(orgId)).toEqual({ commands: [], decisions: 1, outbox: [] });
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 
   it("waits for the org's planning lock, since it hands out GPUs", async () => {
@@ -624,7 +618,7 @@ describe("rebalanceForWorkload pauses or shrinks lenders", () => {
     expect(await outboxOf(orgId)).toEqual([
       { jobName: "plan-workload", jobId: `plan-${urgent.id}-rebalanced`, payload: { workloadId: urgent.id } },
     ]);
-    expect(woken).toEqual([agentId]);
+    expect(await wakeups.take()).toEqual([agentId]);
   });
 
   it("shrinks a lender of TP2 replicas by the whole replicas it gives", async () => {
@@ -680,7 +674,7 @@ describe("rebalanceForWorkload pauses or shrinks lenders", () => {
     expect(await outboxOf(orgId)).toEqual([
       { jobName: "plan-workload", jobId: `plan-${urgent.id}-rebalanced`, payload: { workloadId: urgent.id } },
     ]);
-    expect(woken).toEqual([agentId]);
+    expect(await wakeups.take()).toEqual([agentId]);
   });
 
   it("takes from the lowest priority first, then the next: each lender gets its own command", async () => {
@@ -719,7 +713,7 @@ describe("rebalanceForWorkload pauses or shrinks lenders", () => {
       replicasBefore: 6,
       replicasAfter: 5,
     });
-    expect(woken).toEqual([agentId]);
+    expect(await wakeups.take()).toEqual([agentId]);
   });
 });
 

@@ -1,11 +1,11 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import { prisma, type AgentStatus, type Prisma, type WorkloadStatus } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
-import { registration } from "../agents/test-fixtures.ts";
+import { recordWakeups, registration } from "../agents/test-fixtures.ts";
 import { enqueueReplans, replanWorkload } from "./replan-workload.ts";
 import { batchSubmission, h100Pool } from "./test-fixtures.ts";
 
@@ -13,18 +13,10 @@ import { batchSubmission, h100Pool } from "./test-fixtures.ts";
 // reads: which assignment is fenced (and how), who is told to stop and woken, when a failed engine
 // job is replanned or fails the workload, and which replan jobs an OFFLINE agent queues.
 
-// The agents woken after commit (the `wake` list), recorded on the way to Redis: the only place the
-// list is visible from outside.
-const woken = vi.hoisted(() => [] as string[]);
-vi.mock("../agents/command-wakeups.ts", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../agents/command-wakeups.ts")>();
-  return {
-    ...real,
-    publishCommandWakeup: async (agentId: string) => {
-      woken.push(agentId);
-      await real.publishCommandWakeup(agentId);
-    },
-  };
+// The agents each call wakes after commit (its `wake` list), heard on the wake-up channel.
+let wakeups: Awaited<ReturnType<typeof recordWakeups>>;
+beforeAll(async () => {
+  wakeups = await recordWakeups();
 });
 
 const orgIds: string[] = [];
@@ -32,9 +24,10 @@ afterAll(async () => {
   // No worker relays these rows here; later test files count the shared database's outbox.
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
   await commandWakeups().stop();
+  await wakeups.close();
 });
-beforeEach(() => {
-  woken.length = 0;
+beforeEach(async () => {
+  await wakeups.take();
 });
 
 const T = new Date("2026-11-02T12:00:00.000Z");
@@ -113,7 +106,7 @@ describe("replanWorkload on a finished workload", () => {
       outcome: "noop",
       detail: "workload finished",
     });
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 
   it.each(["COMPLETED", "FAILED", "CANCELLED"] as const)(
@@ -132,7 +125,7 @@ describe("replanWorkload on a finished workload", () => {
       expect(await reloadWorkload(w.id)).toMatchObject({ status, statusDetail: "as it was", completedAt: null });
       expect(await commandsOf(org.id)).toEqual([]);
       expect(await prisma.decision.count({ where: { workloadId: w.id } })).toBe(0);
-      expect(woken).toEqual([]);
+      expect(await wakeups.take()).toEqual([]);
     },
   );
 });
@@ -162,7 +155,7 @@ describe("replanWorkload with a live assignment", () => {
     expect(await commandsOf(org.id)).toEqual([
       { agentId, assignmentId: newer.id, type: "stop", payload: {}, epoch: 4, status: "PENDING" },
     ]);
-    expect(woken).toEqual([agentId]);
+    expect(await wakeups.take()).toEqual([agentId]);
     expect(await reloadWorkload(w.id)).toMatchObject({ status: "PENDING", statusDetail: "waiting for capacity" });
     expect(await prisma.decision.count({ where: { workloadId: w.id } })).toBe(0);
   });
@@ -198,7 +191,7 @@ describe("replanWorkload with a live assignment", () => {
     expect(await commandsOf(org.id)).toEqual([
       expect.objectContaining({ agentId: spare, assignmentId: outcome.assignmentId, type: "deploy", epoch: 1 }),
     ]);
-    expect(woken).toEqual([spare]);
+    expect(await wakeups.take()).toEqual([spare]);
     expect(await reloadAssignment(outcome.assignmentId)).toMatchObject({
       agentId: spare,
       workloadId: w.id,
@@ -234,7 +227,7 @@ describe("replanWorkload with a live assignment", () => {
 
       const outcome = await replanWorkload(w.id, "spot_preemption", a.id, T);
       expect(outcome).toMatchObject({ outcome: "dispatched", agentId: spare });
-      expect(woken).toEqual([preempted, spare]);
+      expect(await wakeups.take()).toEqual([preempted, spare]);
       expect((await commandsOf(org.id)).map((c) => [c.agentId, c.type])).toEqual([
         [preempted, "stop"],
         [spare, "deploy"],
@@ -258,7 +251,7 @@ describe("replanWorkload with a live assignment", () => {
     expect(await reloadAssignment(othersFailed.id)).toMatchObject({ epoch: 1, state: "failed" });
     expect(await reloadWorkload(w.id)).toMatchObject({ status: "RUNNING", statusDetail: "as it was" });
     expect(await commandsOf(org.id)).toEqual([]);
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 });
 
@@ -279,7 +272,7 @@ describe("replanWorkload after the engine failed the job", () => {
     expect(await reloadWorkload(s.w.id)).toMatchObject({ status: s.w.status, statusDetail: "as it was" });
     expect(await prisma.decision.count({ where: { workloadId: s.w.id } })).toBe(0);
     expect(await commandsOf(s.org.id)).toEqual([]);
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   }
 
   it.each(["DISPATCHING", "RUNNING"] as const)(
@@ -300,7 +293,7 @@ describe("replanWorkload after the engine failed the job", () => {
       expect((await commandsOf(org.id)).map((c) => [c.assignmentId, c.type])).toEqual([
         [outcome.assignmentId, "deploy"],
       ]);
-      expect(woken).toEqual([agentId]);
+      expect(await wakeups.take()).toEqual([agentId]);
       expect((await reloadWorkload(w.id)).status).toBe("DISPATCHING");
 
       const inputs = await replanInputs(outcome.decisionId);
@@ -388,7 +381,7 @@ describe("replanWorkload's engine-failure limit", () => {
     expect(await prisma.assignment.count({ where: { workloadId: w.id } })).toBe(3);
     expect(await prisma.decision.count({ where: { workloadId: w.id } })).toBe(0);
     expect(await commandsOf(org.id)).toEqual([]);
-    expect(woken).toEqual([]);
+    expect(await wakeups.take()).toEqual([]);
   });
 
   it("fails a workload with three past failures when a live assignment is lost too, after telling its agent to stop", async () => {
@@ -404,7 +397,7 @@ describe("replanWorkload's engine-failure limit", () => {
     });
     expect(await reloadAssignment(live.id)).toMatchObject({ epoch: 2, state: "lost" });
     expect((await commandsOf(org.id)).map((c) => [c.assignmentId, c.type])).toEqual([[live.id, "stop"]]);
-    expect(woken).toEqual([agentId]);
+    expect(await wakeups.take()).toEqual([agentId]);
     expect(await reloadWorkload(w.id)).toMatchObject({
       status: "FAILED",
       completedAt: T,
