@@ -110,7 +110,9 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
       );
       return { result: { outcome: "declined" as const, detail } };
     };
-    if (!sized.feasible || remaining.kind !== "batch" || !urgent.deadlineAt)
+    if (remaining.kind !== "batch" || !urgent.deadlineAt)
+      return decline("only batch work with a deadline can borrow GPUs from lower-priority work");
+    if (!sized.feasible)
       return decline(
         `${sized.binding?.constraint ?? "infeasible"}: ${sized.binding?.detail ?? sized.reason} (even with lower-priority work paused)`,
       );
