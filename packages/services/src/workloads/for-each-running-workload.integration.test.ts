@@ -59,4 +59,45 @@ describe("forEachRunningWorkload", () => {
       }),
     ).rejects.toThrow("connection refused");
   });
+
+  it("visits the least recently updated workloads first", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    const first = await runningWorkload(org.id, agentId, 0);
+    const second = await runningWorkload(org.id, agentId, 0);
+    const third = await runningWorkload(org.id, agentId, 0);
+    // Created first, updated last: the visit order is the reverse of the creation order.
+    await prisma.$executeRaw`UPDATE "Workload" SET "updatedAt" = now() - interval '30 days' WHERE id = ${first.workload.id}`;
+    await prisma.$executeRaw`UPDATE "Workload" SET "updatedAt" = now() - interval '31 days' WHERE id = ${second.workload.id}`;
+    await prisma.$executeRaw`UPDATE "Workload" SET "updatedAt" = now() - interval '32 days' WHERE id = ${third.workload.id}`;
+    const ours = new Set([first.workload.id, second.workload.id, third.workload.id]);
+
+    const visited = await forEachRunningWorkload("batch", async (id) => id);
+
+    expect(visited.filter((id) => ours.has(id))).toEqual([third.workload.id, second.workload.id, first.workload.id]);
+  });
+
+  it("rethrows the error of the last workload it visited when every one throws", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    await runningWorkload(org.id, agentId, 0);
+    await runningWorkload(org.id, agentId, 0);
+    const visited: string[] = [];
+    const pass = forEachRunningWorkload("batch", async (id) => {
+      visited.push(id);
+      throw new Error(`failed ${id}`);
+    });
+    await expect(pass).rejects.toThrow(Error);
+    expect(visited.length).toBeGreaterThanOrEqual(2);
+    await expect(pass).rejects.toThrow(`failed ${visited.at(-1)}`);
+  });
+
+  it("does not fail a pass with no workload to visit", async () => {
+    let calls = 0;
+    // No workload is of this kind: the pass finds none.
+    const outcomes = await forEachRunningWorkload("none" as "batch", async (id) => {
+      calls++;
+      return id;
+    });
+    expect(outcomes).toEqual([]);
+    expect(calls).toBe(0);
+  });
 });

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { prisma } from "@koi/db";
+import type { TAssignmentReport } from "@koi/contracts/agent/reports";
+import { prisma, type Workload } from "@koi/db";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordReport } from "../agents/record-report.ts";
 import { forecastWorkload } from "./forecast-workload.ts";
+import { requestsSinceCount } from "./requests-since-count.ts";
 import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent, report } from "./test-fixtures.ts";
 
 afterAll(async () => {
@@ -60,6 +62,60 @@ describe("progress between Orca's chunk counts", () => {
     expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({
       progressDone: 100,
       progressEstimate: null,
+    });
+  });
+
+  describe("requestsSinceCount's guards", () => {
+    /** A deployed batch job with one chunk report (chunk 0 of 100, at t0) and a later report to estimate from. */
+    async function counted() {
+      const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+      const { workload, assignment } = await deployedWorkload(org.id, agentId);
+      const t0 = Date.now() - 600_000;
+      const later = (over: Partial<TAssignmentReport> = {}): TAssignmentReport => ({
+        ...report({ seq: 1, completed: 0, total: 0, at: new Date(t0 + 20_000) }),
+        progress: { completed: 0, total: 100, unit: "chunks" },
+        throughput: { tokensPerSecond: 6_500, outputTokensPerSecond: 1_500 },
+        ...over,
+      });
+      await recordReport(org.id, assignment.id, { ...later(), seq: 0, at: new Date(t0).toISOString() });
+      const estimate = (r: TAssignmentReport, w: Workload = workload, assignmentId = assignment.id) =>
+        prisma.$transaction((tx) => requestsSinceCount(tx, w, assignmentId, r));
+      return { workload, assignment, later, estimate };
+    }
+
+    it("estimates 20 s × 5 req/s past the count, and 0 whenever a guard fails", async () => {
+      const { workload, later, estimate } = await counted();
+      expect(await estimate(later())).toBe(100);
+      // Not running.
+      expect(await estimate(later({ state: "paused" }))).toBe(0);
+      // The engine counts requests itself.
+      expect(await estimate(later({ progress: { completed: 0, total: 100, unit: "requests" } }))).toBe(0);
+      // No chunk total.
+      expect(await estimate(later({ progress: { completed: 0, total: 0, unit: "chunks" } }))).toBe(0);
+      expect(await estimate(later({ progress: { completed: 0, total: null, unit: "chunks" } }))).toBe(0);
+      // No throughput.
+      expect(await estimate(later({ throughput: undefined }))).toBe(0);
+      // Not a batch job (an online spec on the same assignment).
+      const online = {
+        ...workload,
+        spec: {
+          kind: "online",
+          model: workload.model,
+          requestsPerSecond: 3,
+          avgInputTokens: 800,
+          avgOutputTokens: 300,
+          ttftP95Ms: 2000,
+          tpotP95Ms: 100,
+        },
+      };
+      expect(await estimate(later(), online)).toBe(0);
+    });
+
+    it("is 0 for an unknown assignment or a count never reported before", async () => {
+      const { later, estimate } = await counted();
+      expect(await estimate(later(), undefined, "no-such-assignment")).toBe(0);
+      // Chunk 5 was never reported: no time since the count changed.
+      expect(await estimate(later({ progress: { completed: 5, total: 100, unit: "chunks" } }))).toBe(0);
     });
   });
 });
