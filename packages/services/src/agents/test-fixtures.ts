@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { TRegisterRequest } from "@koi/contracts/agent/register";
 import { prisma } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
@@ -45,4 +46,19 @@ export async function recordWakeups() {
     },
     close: () => subscriber.quit().then(() => undefined),
   };
+}
+
+/** recordWakeups for a test file: subscribed before its tests, forgotten before each, closed after. */
+export function recordWakeupsPerTest(): { take: () => Promise<string[]> } {
+  let wakeups: Awaited<ReturnType<typeof recordWakeups>> | undefined;
+  beforeAll(async () => {
+    wakeups = await recordWakeups();
+  });
+  beforeEach(async () => {
+    await wakeups!.take();
+  });
+  afterAll(async () => {
+    await wakeups!.close();
+  });
+  return { take: () => wakeups!.take() };
 }

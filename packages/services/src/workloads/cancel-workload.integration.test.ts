@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { calibrationKey, type TCalibrationEntry } from "@koi/planner";
 import { AppError } from "@koi/core/app-error";
 import { prisma, type Prisma, type WorkloadStatus } from "@koi/db";
 import { createTestOrg, createTestUser } from "@koi/db/factories";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { registerAgent } from "../agents/register-agent.ts";
-import { recordWakeups, registration } from "../agents/test-fixtures.ts";
+import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { cancelWorkload } from "./cancel-workload.ts";
 import { lockOrgPlanning } from "./lock-rows.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
@@ -16,20 +16,13 @@ import { notifyAtRisk } from "./notify-at-risk.ts";
 // "at risk" notice is, and which CalibrationFactor rows make an org's calibration table.
 
 // The agents each call wakes after commit (its `wake` list), heard on the wake-up channel.
-let wakeups: Awaited<ReturnType<typeof recordWakeups>>;
-beforeAll(async () => {
-  wakeups = await recordWakeups();
-});
+const wakeups = recordWakeupsPerTest();
 
 const orgIds: string[] = [];
 afterAll(async () => {
   // No worker relays these rows here; later test files count the shared database's outbox.
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
   await commandWakeups().stop();
-  await wakeups.close();
-});
-beforeEach(async () => {
-  await wakeups.take();
 });
 
 async function newOrg() {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { forecastFinish, type TFinishForecast, type TProgressSample } from "@koi/planner";
@@ -8,7 +8,7 @@ import { decisions, forecasts } from "@koi/core/metrics/koi-metrics";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
-import { recordWakeups, registration } from "../agents/test-fixtures.ts";
+import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { forecastWorkload, forecastWorkloads } from "./forecast-workload.ts";
 import type { TPlacementRecord } from "./read-stored-json.ts";
 import { a100Pool, batchSubmission, h100Pool } from "./test-fixtures.ts";
@@ -18,10 +18,7 @@ import { a100Pool, batchSubmission, h100Pool } from "./test-fixtures.ts";
 // checked against the value the rule must produce rather than a range.
 
 // The agents each call wakes after commit (its `wake` list), heard on the wake-up channel.
-let wakeups: Awaited<ReturnType<typeof recordWakeups>>;
-beforeAll(async () => {
-  wakeups = await recordWakeups();
-});
+const wakeups = recordWakeupsPerTest();
 
 // The sweep visits every RUNNING workload of the shared database: it runs the real loop, but hands
 // only this file's workloads to forecastWorkload, so earlier files' leftovers get no forecasts,
@@ -40,10 +37,6 @@ afterAll(async () => {
   // No worker relays these rows here; later test files count the shared database's outbox.
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
   await commandWakeups().stop();
-  await wakeups.close();
-});
-beforeEach(async () => {
-  await wakeups.take();
 });
 
 const T = new Date("2026-11-02T12:00:00.000Z");

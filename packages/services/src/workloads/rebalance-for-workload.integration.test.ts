@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { prisma, type AgentStatus, type Prisma, type WorkloadStatus } from "@koi/db";
@@ -7,7 +7,7 @@ import { formatDuration } from "@koi/planner";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
-import { recordWakeups, registration } from "../agents/test-fixtures.ts";
+import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { lockOrgPlanning } from "./lock-rows.ts";
 import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import type { TPlacementRecord } from "./read-stored-json.ts";
@@ -24,20 +24,13 @@ import { batchSubmission } from "./test-fixtures.ts";
 // Lenders' placements claim 10,000 tokens/s a replica: 7.7 requests/s per GPU.
 
 // The agents each call wakes after commit (its `wake` list), heard on the wake-up channel.
-let wakeups: Awaited<ReturnType<typeof recordWakeups>>;
-beforeAll(async () => {
-  wakeups = await recordWakeups();
-});
+const wakeups = recordWakeupsPerTest();
 
 const orgIds: string[] = [];
 afterAll(async () => {
   // No worker relays these rows here; later test files count the shared database's outbox.
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
   await commandWakeups().stop();
-  await wakeups.close();
-});
-beforeEach(async () => {
-  await wakeups.take();
 });
 
 const T = new Date("2026-11-02T12:00:00.000Z");

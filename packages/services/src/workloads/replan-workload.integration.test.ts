@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import { prisma, type AgentStatus, type Prisma, type WorkloadStatus } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
-import { recordWakeups, registration } from "../agents/test-fixtures.ts";
+import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { enqueueReplans, replanWorkload } from "./replan-workload.ts";
 import { batchSubmission, h100Pool } from "./test-fixtures.ts";
 
@@ -14,20 +14,13 @@ import { batchSubmission, h100Pool } from "./test-fixtures.ts";
 // job is replanned or fails the workload, and which replan jobs an OFFLINE agent queues.
 
 // The agents each call wakes after commit (its `wake` list), heard on the wake-up channel.
-let wakeups: Awaited<ReturnType<typeof recordWakeups>>;
-beforeAll(async () => {
-  wakeups = await recordWakeups();
-});
+const wakeups = recordWakeupsPerTest();
 
 const orgIds: string[] = [];
 afterAll(async () => {
   // No worker relays these rows here; later test files count the shared database's outbox.
   await prisma.outboxEvent.deleteMany({ where: { orgId: { in: orgIds }, publishedAt: null } });
   await commandWakeups().stop();
-  await wakeups.close();
-});
-beforeEach(async () => {
-  await wakeups.take();
 });
 
 const T = new Date("2026-11-02T12:00:00.000Z");
