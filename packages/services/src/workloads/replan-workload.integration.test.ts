@@ -7,7 +7,7 @@ import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
 import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { enqueueReplans, replanWorkload } from "./replan-workload.ts";
-import { batchSubmission, h100Pool } from "./test-fixtures.ts";
+import { batchSubmission, commandsOf, h100Pool } from "./test-fixtures.ts";
 
 // replanWorkload and enqueueReplans called directly, on rows set up in exactly the state each rule
 // reads: which assignment is fenced (and how), who is told to stop and woken, when a failed engine
@@ -73,17 +73,6 @@ async function addAssignment(
 
 const reloadWorkload = (id: string) => prisma.workload.findUniqueOrThrow({ where: { id } });
 const reloadAssignment = (id: string) => prisma.assignment.findUniqueOrThrow({ where: { id } });
-const commandsOf = (orgId: string) =>
-  prisma.command.findMany({ where: { orgId }, orderBy: { createdAt: "asc" } }).then((rows) =>
-    rows.map((c) => ({
-      agentId: c.agentId,
-      assignmentId: c.assignmentId,
-      type: c.type,
-      payload: c.payload,
-      epoch: c.epoch,
-      status: c.status,
-    })),
-  );
 
 /** The replan Decision's inputs: what replanWorkload passes, plus what planLocked always adds. */
 async function replanInputs(decisionId: string) {

@@ -5,7 +5,7 @@ import { createTestOrg } from "@koi/db/factories";
 import { registerAgent } from "../agents/register-agent.ts";
 import { registration } from "../agents/test-fixtures.ts";
 import { resumePausedWorkloads, type TPauseInputs } from "./resume-paused-workloads.ts";
-import { batchSubmission } from "./test-fixtures.ts";
+import { batchSubmission, commandsOf } from "./test-fixtures.ts";
 
 // resumePausedWorkloads called directly inside a transaction, on rows set up the way
 // rebalanceForWorkload leaves them: which `rebalance_pause` Decisions it answers (and in what
@@ -124,17 +124,6 @@ const resume = (urgentWorkloadId: string, why = WHY) =>
 
 const reloadWorkload = (id: string) => prisma.workload.findUniqueOrThrow({ where: { id } });
 const reloadAssignment = (id: string) => prisma.assignment.findUniqueOrThrow({ where: { id } });
-const commandsOf = (orgId: string) =>
-  prisma.command.findMany({ where: { orgId }, orderBy: { createdAt: "asc" } }).then((rows) =>
-    rows.map((c) => ({
-      agentId: c.agentId,
-      assignmentId: c.assignmentId,
-      type: c.type,
-      payload: c.payload,
-      epoch: c.epoch,
-      status: c.status,
-    })),
-  );
 const resumesOf = (workloadId: string) =>
   prisma.decision.findMany({ where: { workloadId, kind: "rebalance_resume" }, orderBy: { createdAt: "asc" } });
 

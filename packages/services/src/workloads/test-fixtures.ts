@@ -107,3 +107,16 @@ export async function deployedWorkload(orgId: string, agentId: string) {
   await ackCommand(orgId, agentId, deploy!.id, { status: "accepted", engineRef: `orca-${workload.id}` });
   return { workload, assignment };
 }
+
+/** The org's commands, oldest first, as the tests compare them. */
+export const commandsOf = (orgId: string) =>
+  prisma.command.findMany({ where: { orgId }, orderBy: { createdAt: "asc" } }).then((rows) =>
+    rows.map((c) => ({
+      agentId: c.agentId,
+      assignmentId: c.assignmentId,
+      type: c.type,
+      payload: c.payload,
+      epoch: c.epoch,
+      status: c.status,
+    })),
+  );
