@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TBatchWorkload, TMarket, TPlan } from "../types.ts";
+import { estimateRate } from "./estimate-rate.ts";
 import { forecastFinish } from "./forecast-finish.ts";
 import { formatDuration } from "./format-duration.ts";
 import { recommendAction, type TCurrentGroup, type TRecommendInput } from "./recommend-action.ts";
@@ -58,6 +59,47 @@ describe("forecastFinish: exact answers", () => {
     const f = tooLate(1);
     expect(f.status).toBe("on-track");
     expect(f.explanation).toMatch(/vs target 1h23m ✗$/);
+  });
+
+  it("marks a median exactly on the deadline ✓", () => {
+    // 97 600 units at 10/s from T + 240 end at T + 10 000; a threshold of 1 keeps it on track.
+    const f = forecastFinish({
+      samples: steady,
+      modelledRate: 10,
+      priorRelativeSd: 0.01,
+      now: T + 300,
+      deadline: T + 10_000,
+      riskThreshold: 1,
+    });
+    expect(f.finish.p50).toBe(T + 10_000);
+    expect(f.status).toBe("on-track");
+    expect(f.explanation).toMatch(/ ✓$/);
+  });
+
+  it("counts a P90 exactly on the ahead threshold as ahead", () => {
+    const base = { samples: steady, modelledRate: 10, priorRelativeSd: 0.01, now: T + 300, riskThreshold: 0.5 };
+    const p90 = forecastFinish({ ...base, deadline: T + 20_300 }).finish.p90;
+    // aheadFraction 0 puts the threshold at the deadline itself.
+    const f = forecastFinish({ ...base, deadline: p90, aheadFraction: 0 });
+    expect(T + 300 + (p90 - (T + 300))).toBe(p90);
+    expect(f.status).toBe("ahead");
+  });
+
+  it("widens the band by the progress noise averaged over the time left", () => {
+    // Uneven progress: 10/s on average, increments alternating 5 and 15 a second.
+    const samples = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => at(T + 60 * i, 600 * i + (i % 2 === 1 ? -300 : 0)));
+    const input = { samples, modelledRate: 10, priorRelativeSd: 0.01, now: T + 480, deadline: T + 20_000 };
+    const f = forecastFinish(input);
+    const rate = estimateRate(input);
+    expect(rate.processVariance).toBeGreaterThan(0);
+    const remaining = 100_000 - 4800;
+    const tau = remaining / rate.mean;
+    const sd = Math.sqrt(rate.sd ** 2 + rate.processVariance / tau);
+    const z90 = 1.2815515655446004;
+    expect(f.finish.p10).toBeCloseTo(T + 480 + remaining / (rate.mean + z90 * sd), 6);
+    expect(f.finish.p90).toBeCloseTo(T + 480 + remaining / (rate.mean - z90 * sd), 6);
+    // The noise alone is worth more than the estimate's own spread here: without it the band narrows.
+    expect(f.finish.p90 - (T + 480 + remaining / (rate.mean - z90 * rate.sd))).toBeGreaterThan(1);
   });
 
   it("is done when the latest sample has everything, before or after the deadline (on it counts as before)", () => {
@@ -176,6 +218,43 @@ describe("recommendAction: exact answers", () => {
     });
   });
 
+  it("at risk: plans a startup of 10 minutes when none is given", async () => {
+    calls.length = 0;
+    await recommendAction(input({ startupSeconds: undefined }));
+    expect(calls[0]!.deadlineHours).toBe(13_800 / H);
+  });
+
+  it("at risk: takes the job as running at the model's rate when the ratio cannot be measured", async () => {
+    calls.length = 0;
+    // A stalled job (nothing observed): 21.6 M × 1.25 left, at the model's rate.
+    await recommendAction(input({ observedRate: 0, margin: 0.25 }));
+    // No GPUs held (nothing modelled): 27 M − 1 000/s × 14 400 s, at the model's rate.
+    await recommendAction(input({ current: [], margin: 0.25 }));
+    expect(calls.map((w) => w.requests)).toEqual([21_600, 10_080]);
+  });
+
+  it("at risk: says why no free GPU can help", async () => {
+    const none = (): TPlan => ({ ...fakeH100Plan(0), feasible: false, replicas: [], reason: "no free GPUs" });
+    expect(await recommendAction(input({ select: none }))).toEqual({
+      kind: "hold",
+      explanation: "F → no free GPUs can help (no free GPUs)",
+      noRoom: true,
+    });
+  });
+
+  it("at risk: an addition that finishes exactly at the deadline meets it, and each group is named", async () => {
+    // 0.6 M during the startup, then 27.6 M at 1 000 + 2 × 500 per second: 13 800 s, on the deadline.
+    const twoKinds = (): TPlan => {
+      const plan = fakeH100Plan(2);
+      return { ...plan, replicas: [...plan.replicas, { ...plan.replicas[0]!, gpuType: "L40S", count: 0 }] };
+    };
+    const r = await recommendAction(input({ remainingTokens: 28_200_000, select: twoKinds }));
+    expect(r).toMatchObject({
+      predictedFinish: T + 4 * H,
+      explanation: "F → +2 H100-SXM (spot), +0 L40S (spot) → 4h ✓",
+    });
+  });
+
   it("ahead: drops the replicas that cost most per token while the lower bound keeps the margin", async () => {
     // Calibration 0.5: each replica really gives 500/s. Needed: 7.2 M × 1.1 / 14 400 s = 550/s; the
     // lower 90% bound keeps (2 000 − 1.2816 × 100) / 2 000 of a rate. Both $6 replicas go (1 000/s
@@ -196,6 +275,59 @@ describe("recommendAction: exact answers", () => {
       predictedFinish: T + 7200,
       explanation: "F → −2 B (spot) (saves $12.00/h) → 2h ✓",
     });
+  });
+
+  it("ahead: orders by cost per token whatever order the replicas come in", async () => {
+    const r = await recommendAction(
+      input({
+        status: "ahead",
+        observedRate: 2000,
+        observedRateSd: 100,
+        remainingTokens: 7_200_000,
+        current: [group("B", 2, 6, "spot"), group("A", 2, 2)],
+      }),
+    );
+    expect(r).toMatchObject({ kind: "remove", remove: [{ poolId: "B", tp: 1, count: 2 }] });
+  });
+
+  it("ahead: a kept rate exactly at what the deadline needs is enough", async () => {
+    // Each replica gives 500/s; 14.4 M tokens in 14 400 s with no margin and no spread need 1 000/s.
+    const r = await recommendAction(
+      input({
+        status: "ahead",
+        observedRate: 2000,
+        observedRateSd: 0,
+        margin: 0,
+        remainingTokens: 14_400_000,
+        current: [group("A", 4, 2)],
+      }),
+    );
+    expect(r).toMatchObject({ kind: "remove", remove: [{ poolId: "A", count: 2 }] });
+  });
+
+  it("ahead: the rate's spread keeps a replica that its mean alone would let go", async () => {
+    // Needed: 19 M × 1.1 / 14 400 s ≈ 1 451/s. Three replicas give 1 500/s, 1 404/s at the lower bound.
+    const r = await recommendAction(
+      input({
+        status: "ahead",
+        observedRate: 2000,
+        observedRateSd: 100,
+        remainingTokens: 19_000_000,
+        current: [group("A", 2, 2), group("B", 2, 6)],
+      }),
+    );
+    expect(r).toMatchObject({ kind: "hold" });
+  });
+
+  it("ahead: removes nothing without a measured rate, and never the last replica", async () => {
+    const ahead = { status: "ahead" as const, current: [group("A", 4, 2)] };
+    expect(await recommendAction(input({ ...ahead, observedRate: 0, observedRateSd: 0 }))).toMatchObject({
+      kind: "hold",
+    });
+    // No work left at all: every replica but one may go.
+    expect(
+      await recommendAction(input({ ...ahead, observedRate: 2000, observedRateSd: 0, remainingTokens: 0 })),
+    ).toMatchObject({ kind: "remove", remove: [{ poolId: "A", count: 3 }] });
   });
 
   it("ahead: holds when every replica is needed, and on track it holds", async () => {
