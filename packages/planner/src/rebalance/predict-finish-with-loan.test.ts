@@ -8,6 +8,8 @@ describe("predictFinishWithLoan", () => {
   it("is now when no work is left", () => {
     expect(predictFinishWithLoan({ ...loan, work: 0 })).toBe(1000);
     expect(predictFinishWithLoan({ ...loan, work: -5 })).toBe(1000);
+    // Even with the whole rate lent: no work ÷ no kept rate is no time, not NaN.
+    expect(predictFinishWithLoan({ ...loan, lentRate: 10, work: 0 })).toBe(1000);
   });
 
   it("finishes during the loan on the kept rate when that is enough", () => {
@@ -26,6 +28,8 @@ describe("predictFinishWithLoan", () => {
 
   it("never finishes without a rate", () => {
     expect(predictFinishWithLoan({ ...loan, fullRate: 0, lentRate: 0, work: 1 })).toBe(Infinity);
+    // Nor with a negative one (the full-rate formula would give a time before the loan ends).
+    expect(predictFinishWithLoan({ ...loan, fullRate: -1, lentRate: 0, work: 1 })).toBe(Infinity);
   });
 });
 
@@ -35,15 +39,26 @@ describe("maxLendableRate", () => {
   it("lends nothing past the deadline or without a surplus", () => {
     expect(maxLendableRate({ ...base, deadline: 0, work: 0 })).toBe(0);
     expect(maxLendableRate({ ...base, deadline: -10, work: -1000 })).toBe(0);
+    // At the deadline itself, even a job with nothing left to do (no time to spread a surplus over).
+    expect(maxLendableRate({ ...base, deadline: 0, work: -1000 })).toBe(0);
     // 10 000 units possible, 10 000 × 1.1 needed.
     expect(maxLendableRate({ ...base, deadline: 1000, work: 10_000 })).toBe(0);
     // Exactly no surplus: 10 000 possible, 9 090.9… × 1.1 = 10 000 needed.
     expect(maxLendableRate({ ...base, margin: 0, deadline: 1000, work: 10_000 })).toBe(0);
+    // The same over a loan that takes no time at all: 0, not 0 ÷ 0.
+    expect(
+      maxLendableRate({ ...base, margin: 0, deadline: 1000, work: 10_000, loanSeconds: 0, restartSeconds: 0 }),
+    ).toBe(0);
   });
 
   it("spreads the surplus over the loan and restart time", () => {
     // Surplus 10 000 − 8 800 = 1 200 units over 300 s.
     expect(maxLendableRate({ ...base, deadline: 1000, work: 8000 })).toBeCloseTo(4, 12);
+  });
+
+  it("measures the time left from now, not from the epoch", () => {
+    // The case above an hour later: 1 000 s left, surplus 1 200 units over 300 s.
+    expect(maxLendableRate({ ...base, now: 3600, deadline: 4600, work: 8000 })).toBeCloseTo(4, 12);
   });
 
   it("over the time left when the deadline comes first", () => {

@@ -147,6 +147,47 @@ describe("rebalanceForUrgent: exact results", () => {
     });
   });
 
+  it("a pool whose GPUs are cheap but slow is not cheap per unit of work", () => {
+    // slow: $4 for 0.5 units/s ($8 per unit/s); fast: $6 for 2 units/s ($3 per unit/s).
+    const r = rebalanceForUrgent({
+      running: [],
+      free: { pools: [pool("slow", 8, 4), pool("fast", 8, 6)] },
+      urgent: urgent(2.5 * H, { slow: 0.5, fast: 2 }),
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([{ poolId: "fast", gpus: 2, source: "free" }]);
+  });
+
+  it("sizes the urgent job for its work plus the 10% safety margin", () => {
+    // 38 000 units over the 10 000 s left after startup: 3.8/s bare, 4.18/s with the margin, so 5 GPUs.
+    const r = rebalanceForUrgent({
+      running: [],
+      free: { pools: [pool("h100", 8)] },
+      urgent: { ...urgent(10_600), remainingWork: 38_000 },
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([{ poolId: "h100", gpus: 5, source: "free" }]);
+    // 600 s + 38 000 units at 5/s.
+    expect(r.urgentPredictedFinish).toBe(8200);
+  });
+
+  it("takes free GPUs in whole urgent replicas and borrows the rest", () => {
+    // The urgent job runs 2 GPUs a replica and needs two replicas: 3 free GPUs make one.
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 8 * H, 8, 2)],
+      free: { pools: [pool("h100", 3)] },
+      urgent: { ...urgent(), stepByPool: { h100: 2 } },
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([
+      { poolId: "h100", gpus: 2, source: "free" },
+      { poolId: "h100", gpus: 2, source: "lent" },
+    ]);
+    expect(r.explanation).toBe(
+      "urgent gets 2 GPUs of pool h100 (free), 2 GPUs of pool h100 (lent); shrink a −2 GPUs of pool h100 (still done 22h40m early)",
+    );
+  });
+
   it("tops up free GPUs with lent ones, only as many as are missing", () => {
     const r = rebalanceForUrgent({
       running: [job("a", 24 * H, 8 * H, 8)],
@@ -210,6 +251,26 @@ describe("rebalanceForUrgent: exact results", () => {
     }
   });
 
+  it("an urgent job with no work left needs no GPUs and is on time, whatever its deadline", () => {
+    for (const deadline of [2.5 * H, 300]) {
+      expect(
+        rebalanceForUrgent({
+          running: [job("a", 24 * H, 8 * H, 8)],
+          free: { pools: [pool("h100", 8)] },
+          urgent: { ...urgent(deadline), remainingWork: 0 },
+          now: 0,
+        }),
+      ).toEqual({
+        feasible: true,
+        urgentAllocation: [],
+        urgentPredictedFinish: 0,
+        actions: [],
+        misses: [],
+        explanation: "urgent: no work left; nothing to rebalance",
+      });
+    }
+  });
+
   it("honours the margins and startup it is given", () => {
     // No safety margin and a 0 s startup: 28 800 units over 9 000 s is 3.2/s, still 4 GPUs, done at 7 200 s.
     const r = rebalanceForUrgent({
@@ -221,6 +282,112 @@ describe("rebalanceForUrgent: exact results", () => {
       startupSeconds: 0,
     });
     expect(r.urgentPredictedFinish).toBe(7200);
+  });
+
+  it("a rate exactly on target is enough, and finishing exactly at a deadline is on time", () => {
+    // No margins. 33 600 units over the 8 400 s after startup is 4/s exactly: 4 GPUs, done at 9 000 s,
+    // lent until then and back 600 s later. a: 8 GPUs, 57 600 units due at 9 600 s: a surplus of
+    // 76 800 − 57 600 = 19 200 units over 9 600 s is 2/s, so it lends exactly 2 and does
+    // 6 × 9 600 = 57 600 units by its deadline on the dot. b (asked after a) lends the other 2.
+    const r = rebalanceForUrgent({
+      running: [job("a", 9600, 57_600, 8), { ...job("b", 24 * H, 8 * H, 8), priority: "normal" }],
+      free: { pools: [pool("h100", 0)] },
+      urgent: { ...urgent(9000), remainingWork: 33_600 },
+      now: 0,
+      safetyMargin: 0,
+      victimMargin: 0,
+    });
+    const shrink = { kind: "shrink", poolId: "h100", gpus: 2, returnAt: 9000 };
+    expect(r).toEqual({
+      feasible: true,
+      urgentAllocation: [
+        { poolId: "h100", gpus: 2, source: "lent" },
+        { poolId: "h100", gpus: 2, source: "lent" },
+      ],
+      urgentPredictedFinish: 9000,
+      actions: [
+        { ...shrink, workloadId: "a", predictedFinish: 9600, deadline: 9600 },
+        // b's 28 800 units at the 6/s it keeps.
+        { ...shrink, workloadId: "b", predictedFinish: 4800, deadline: 24 * H },
+      ],
+      misses: [],
+      explanation:
+        "urgent gets 2 GPUs of pool h100 (lent), 2 GPUs of pool h100 (lent); shrink a −2 GPUs of pool h100 (still done 0h00m early); shrink b −2 GPUs of pool h100 (still done 22h40m early)",
+    });
+  });
+
+  it("counts rates in units of work, for victims and the urgent job alike", () => {
+    // The clock is at T, which the loan is measured from. v: 8 GPUs in 2-GPU replicas at 0.5 units/s each (4/s), 320 000 units due
+    // in 24 h: a surplus of 345 600 − 336 000 = 9 600 units over the 8 836 s loan and restart is
+    // 1.09/s, one replica (1/s). The urgent job does 0.5/s per GPU and needs 3.77/s: 2 GPUs from v,
+    // 6 from n, 4/s in all.
+    const T = 1_000_000;
+    const a100 = (gpus: number) => [{ poolId: "a100", gpus, ratePerGpu: 0.5, step: 2 }];
+    const r = rebalanceForUrgent({
+      running: [
+        { ...job("v", T + 24 * H, 320_000, 8), allocation: a100(8) },
+        { ...job("n", T + 24 * H, 8 * H, 8), priority: "normal", allocation: a100(8) },
+      ],
+      free: { pools: [pool("a100", 0)] },
+      urgent: urgent(T + 2.5 * H, { a100: 0.5 }),
+      now: T,
+    });
+    // 600 s + 28 800 units at 4/s.
+    expect(r.urgentPredictedFinish).toBe(T + 7800);
+    expect(r.actions).toEqual([
+      // 3/s for the 8 400 s until its replica is back (25 200 units), then 294 800 at 4/s.
+      {
+        workloadId: "v",
+        kind: "shrink",
+        poolId: "a100",
+        gpus: 2,
+        returnAt: T + 7800,
+        predictedFinish: T + 82_100,
+        deadline: T + 24 * H,
+      },
+      // 1/s for 8 400 s, then 20 400 units at 4/s.
+      {
+        workloadId: "n",
+        kind: "shrink",
+        poolId: "a100",
+        gpus: 6,
+        returnAt: T + 7800,
+        predictedFinish: T + 13_500,
+        deadline: T + 24 * H,
+      },
+    ]);
+  });
+
+  it("lends first from the victim's pool where the urgent job is fastest, within one budget for all its pools", () => {
+    // m: 4 GPUs of "slow" at 1 unit/s and 1 of "fast" at 2 (6/s); 466 200 units due in 24 h leave
+    // 28 890 units of surplus, 3.27/s over the 8 836 s loan and restart. The urgent job does 2/s per
+    // fast GPU: m's fast GPU (2/s of m's budget) and then one slow one (1.27/s left); n lends the last.
+    const r = rebalanceForUrgent({
+      running: [
+        {
+          ...job("m", 24 * H, 466_200, 5),
+          allocation: [
+            { poolId: "slow", gpus: 4, ratePerGpu: 1 },
+            { poolId: "fast", gpus: 1, ratePerGpu: 2 },
+          ],
+        },
+        { ...job("n", 24 * H, 8 * H, 8), priority: "normal", allocation: [{ poolId: "slow", gpus: 8, ratePerGpu: 1 }] },
+      ],
+      free: { pools: [pool("slow", 0), pool("fast", 0)] },
+      urgent: urgent(2.5 * H, { slow: 1, fast: 2 }),
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([
+      { poolId: "fast", gpus: 1, source: "lent" },
+      { poolId: "slow", gpus: 1, source: "lent" },
+      { poolId: "slow", gpus: 1, source: "lent" },
+    ]);
+    // m keeps 3/s for 8 400 s (25 200 units), then 441 000 at 6/s.
+    expect(r.actions.map((a) => [a.workloadId, a.poolId, a.gpus, a.predictedFinish])).toEqual([
+      ["m", "fast", 1, 81_900],
+      ["m", "slow", 1, 81_900],
+      ["n", "slow", 1, expect.any(Number)],
+    ]);
   });
 
   it("spreads the loan over victims so each keeps its own margin, which is 5% unless given", () => {
@@ -249,10 +416,49 @@ describe("rebalanceForUrgent: exact results", () => {
     expect(r.actions.map((a) => a.workloadId)).toEqual(["z-loose"]);
   });
 
-  it("collects GPUs from several victims until they make a whole urgent replica", () => {
-    // The urgent job runs 4 GPUs a replica; each victim has one replica of 2 GPUs.
+  it("ranks victims by slack, not by deadline", () => {
+    // "later" is due in 12 h with 8 h of work left (4 h of slack); "sooner" in 10 h with 1 h (9 h).
     const r = rebalanceForUrgent({
-      running: [job("a", 24 * H, 1 * H, 2, 2), job("b", 20 * H, 1 * H, 2, 2)],
+      running: [job("later", 12 * H, 64 * H, 8), job("sooner", 10 * H, 8 * H, 8)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["sooner", 4]]);
+  });
+
+  // A victim with no rate never finishes, lending or not; its GPUs are idle.
+  const stalled = { ...job("stalled", 24 * H, 8 * H, 8), allocation: [{ poolId: "h100", gpus: 8, ratePerGpu: 0 }] };
+
+  it("asks a victim that produces nothing last among its priority", () => {
+    const r = rebalanceForUrgent({
+      running: [stalled, job("busy", 24 * H, 8 * H, 8)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.feasible).toBe(true);
+    expect(r.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["busy", 4]]);
+  });
+
+  it("takes a stalled victim's idle GPUs but names it as never finishing", () => {
+    // Its margin allows lending no rate at all, which costs nothing on GPUs that produce none; the
+    // miss is why rebalance-for-workload leaves stalled lenders out.
+    const r = rebalanceForUrgent({ running: [stalled], free: { pools: [pool("h100", 0)] }, urgent: urgent(), now: 0 });
+    expect(r).toMatchObject({
+      feasible: false,
+      urgentAllocation: [{ poolId: "h100", gpus: 4, source: "lent" }],
+      actions: [{ workloadId: "stalled", gpus: 4, predictedFinish: Infinity }],
+      misses: [{ workloadId: "stalled", lateBySeconds: Infinity }],
+      explanation: "cannot meet every SLO: stalled late by ∞; best effort gives urgent 4 GPUs of pool h100 (lent)",
+    });
+  });
+
+  it("collects GPUs from several victims until they make a whole urgent replica, taking only what is missing", () => {
+    // The urgent job runs 4 GPUs a replica; each victim's replicas are 2 GPUs. a has one, b four:
+    // b tops a's 2 up to one urgent replica.
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 1 * H, 2, 2), job("b", 20 * H, 1 * H, 8, 2)],
       free: { pools: [pool("h100", 0)] },
       urgent: { ...urgent(), stepByPool: { h100: 4 } },
       now: 0,
@@ -260,7 +466,7 @@ describe("rebalanceForUrgent: exact results", () => {
     expect(r.urgentAllocation).toEqual([{ poolId: "h100", gpus: 4, source: "lent" }]);
     expect(r.actions.map((a) => [a.workloadId, a.gpus, a.kind])).toEqual([
       ["a", 2, "pause"],
-      ["b", 2, "pause"],
+      ["b", 2, "shrink"],
     ]);
   });
 
@@ -298,6 +504,72 @@ describe("rebalanceForUrgent: exact results", () => {
       "cannot meet every SLO: urgent late by 0h40m; best effort gives urgent 4 GPUs of pool h100 (lent)",
     );
   });
+
+  it("hands back a spare GPU from a lender it does not split", () => {
+    // The urgent job runs 4 GPUs a replica. a lends its 1 GPU; b (2-GPU replicas, after an l4 slice
+    // the urgent job cannot use) tops up with two replicas: 5 GPUs, one urgent replica and 1 spare.
+    // Handing the spare back from b would split one of its replicas: a gets its GPU back instead.
+    const r = rebalanceForUrgent({
+      running: [
+        job("a", 24 * H, 1 * H, 1),
+        {
+          ...job("b", 24 * H, 8 * H, 10),
+          priority: "normal",
+          allocation: [
+            { poolId: "l4", gpus: 2, ratePerGpu: 1 },
+            { poolId: "h100", gpus: 8, ratePerGpu: 1, step: 2 },
+          ],
+        },
+      ],
+      free: { pools: [pool("h100", 0)] },
+      urgent: { ...urgent(), stepByPool: { h100: 4 } },
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([{ poolId: "h100", gpus: 4, source: "lent" }]);
+    expect(r.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["b", 4]]);
+  });
+
+  it("hands back GPUs short of an urgent replica from every lender that has them", () => {
+    // 16 GPU-hours need two urgent replicas of 4. a lends its 5 (one replica and 1 over), c its 2:
+    // 3 GPUs short of a second replica. c takes its 2 back, then a its 1.
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 1 * H, 5), { ...job("c", 24 * H, 1 * H, 2, 2), priority: "normal" }],
+      free: { pools: [pool("h100", 0)] },
+      urgent: { ...urgent(), remainingWork: 16 * H, stepByPool: { h100: 4 } },
+      now: 0,
+    });
+    expect(r.urgentAllocation).toEqual([{ poolId: "h100", gpus: 4, source: "lent" }]);
+    expect(r.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["a", 4]]);
+    // 600 s + 57 600 units at 4/s, 6 000 s after the deadline.
+    expect(r.misses).toEqual([{ workloadId: "urgent", lateBySeconds: 6000 }]);
+  });
+
+  it("names every miss in its explanation, the urgent job first", () => {
+    // a's 2 GPUs are all there is: the urgent job gets 2/s instead of 3.77 and is done at 15 000 s.
+    // a (3 h of work on its 2 GPUs, due in 4 h) has none until 8 836 s and is done at 19 636 s.
+    const r = rebalanceForUrgent({
+      running: [job("a", 4 * H, 6 * H, 2)],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.explanation).toBe(
+      "cannot meet every SLO: urgent late by 1h40m, a late by 1h27m; best effort gives urgent 2 GPUs of pool h100 (lent)",
+    );
+  });
+
+  it("names a pool it has no free-capacity entry for by its id", () => {
+    const r = rebalanceForUrgent({
+      running: [job("a", 24 * H, 8 * H, 8)],
+      free: { pools: [] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.explanation).toBe(
+      "urgent gets 4 GPUs of pool h100 (lent); shrink a −4 GPUs of pool h100 (still done 22h00m early)",
+    );
+  });
+
   it("skips a victim that cannot spare a GPU and takes them from the next one", () => {
     // "tight" (low priority, asked first) has 1 800 units of surplus: not one GPU over the loan.
     const r = rebalanceForUrgent({

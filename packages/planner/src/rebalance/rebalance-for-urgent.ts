@@ -77,6 +77,17 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
   const urgentRate = (poolId: string): number => urgent.ratePerGpuByPool[poolId] ?? 0;
   const urgentStep = (poolId: string): number => urgent.stepByPool?.[poolId] ?? 1;
 
+  // A job with nothing left to do is on time now (it would otherwise read as "late by ∞" at rate 0).
+  if (urgent.remainingWork <= 0) {
+    return {
+      feasible: true,
+      urgentAllocation: [],
+      urgentPredictedFinish: now,
+      actions: [],
+      misses: [],
+      explanation: `${urgent.id}: no work left; nothing to rebalance`,
+    };
+  }
   if (window <= 0) {
     return {
       feasible: false,
