@@ -162,6 +162,14 @@ describe("describeAssignment", () => {
       "Prefill: 1 × H100-SXM TP1 on spot (pool a); Decode: 3 × A100-80GB TP1 on on-demand (pool b) + 1 × A100-80GB TP1 on on-demand (pool c)",
     );
   });
+
+  it("labels the two sides only when the plan has both: one side alone reads as a plain list", () => {
+    // A "Prefill: …; Decode: …" sentence with one side empty would name replicas that do not exist.
+    const p = { ...h100, role: "prefill" as const };
+    const d = { ...a100, role: "decode" as const };
+    expect(describeAssignment([{ candidate: p, count: 2 }])).toBe("2 × H100-SXM TP1 on spot (pool a)");
+    expect(describeAssignment([{ candidate: d, count: 1 }])).toBe("1 × A100-80GB TP1 on on-demand (pool b)");
+  });
 });
 
 describe("toAlternative and round", () => {
@@ -289,6 +297,35 @@ describe("explainFeasible", () => {
     expect(text).toContain("on 1 × H100-SXM TP1 on spot (pool a): 1 GPU at $0.00/h.");
     expect(text).toMatch(
       /lowest hourly cost\. The runner-up, 1 × A100-80GB TP1 on on-demand \(pool b\), would cost \$4\.00\/h, \$4\.00 more\.$/,
+    );
+  });
+
+  it("explains the prefill-to-decode hand-off only for a plan with both sides", () => {
+    // Only a prefill side: no KV cache crosses to a decode replica, so no split paragraph.
+    const prefillOnly = [{ candidate: { ...h100, role: "prefill" as const }, count: 1 }];
+    const text = explainFeasible(
+      TEN_PER_SECOND_ONLINE,
+      "llama-3.1-8b",
+      prefillOnly,
+      toPlanOption(TEN_PER_SECOND_ONLINE, prefillOnly),
+      [],
+      context,
+    );
+    expect(text).toContain("this mix has the lowest hourly cost. No other kind of replica can meet the target");
+    expect(text).not.toContain("separate replicas");
+  });
+
+  it("online: a plan with no replicas predicts no latency and reads 0 ms for both", () => {
+    const text = explainFeasible(
+      TEN_PER_SECOND_ONLINE,
+      "llama-3.1-8b",
+      [],
+      toPlanOption(TEN_PER_SECOND_ONLINE, []),
+      [],
+      context,
+    );
+    expect(text).toContain(
+      "0 GPUs at $0.00/h. Each replica is sized to the load at which its predicted p95 TTFT (0 ms) and TPOT (0 ms) stay within the 500 ms / 50 ms targets",
     );
   });
 });

@@ -150,4 +150,19 @@ describe("isFeasible", () => {
     const both = testCandidate({ poolId: "c", role: "both", rate: 10, pricePerHour: 1, ttftP95Ms: 900 });
     expect(isFeasible(TEN_PER_SECOND_ONLINE, [{ candidate: both, count: 1 }], 0, {})).toBe(true);
   });
+
+  it("online: only a prefill replica's hand-off to a decode replica counts, not to a colocated one beside them", () => {
+    // The pair hands 1 MB over 100 Gbit/s (0.08 ms) after a 499.9 ms prefill: inside 500 ms. A
+    // colocated replica on a 10 Gbit/s machine would take 0.8 ms, but no KV cache goes to it.
+    const p = testCandidate({ poolId: "a", role: "prefill", rate: 10, pricePerHour: 1, ttftP95Ms: 499.9 });
+    const d = testCandidate({ poolId: "b", role: "decode", rate: 10, pricePerHour: 1 });
+    const slowColocated = testCandidate({ poolId: "c", role: "both", rate: 1, pricePerHour: 1, networkGbps: 10 });
+    const plan = [
+      { candidate: slowColocated, count: 1 },
+      { candidate: p, count: 1 },
+      { candidate: d, count: 1 },
+    ];
+    expect(servedRate(plan)).toBe(11);
+    expect(isFeasible(TEN_PER_SECOND_ONLINE, plan, 0, {})).toBe(true);
+  });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { emptyCalibration, recordObservation } from "../perf/calibration.ts";
 import type { TBatchWorkload, TCapacity, TOnlineWorkload, TWorkload } from "../types.ts";
 import { formatUsdPerHour } from "@koi/catalog/format-usd";
-import { selectGpus, type TSelectOptions } from "./select-gpus.ts";
+import { planObjective } from "./evaluate-plan.ts";
+import { selectGpus, selectionProblem, type TSelectOptions } from "./select-gpus.ts";
 import { testPool as pool } from "./test-inputs.ts";
 
 const CAPACITY: TCapacity = {
@@ -265,5 +266,82 @@ describe("selectGpus: the plan's own sentences and limits", () => {
     const none = await selectGpus(ONLINE, CAPACITY, { alternatives: 0, safetyMargin: 0 });
     expect(explicit).toEqual(byDefault);
     expect(none.reason).toMatch(/\(plus a 0% margin\)/);
+  });
+});
+
+/** x and the doubles just below and above it. */
+const budgetsNear = (x: number): number[] => {
+  const bits = new BigInt64Array(new Float64Array([x]).buffer);
+  const at = (delta: bigint) => new Float64Array(new BigInt64Array([bits[0]! + delta]).buffer)[0]!;
+  return [-2n, -1n, 0n, 1n, 2n].map(at);
+};
+
+describe("selectGpus: precision, split pools and the batch budget's edge", () => {
+  const h100s: TCapacity = { pools: [pool("h100", "H100-SXM", "on-demand", 16, 6.88)] };
+  const layout = (p: { gpus: number; replicas: { tp: number; count: number }[] }) =>
+    `${p.gpus} GPUs: ${p.replicas.map((r) => `${r.count} × TP${r.tp}`).join(" + ")}`;
+
+  it("plans at the option's precision, else the workload's, else the one the model's name says", async () => {
+    // The 70B model in BF16 needs a TP4 replica on H100s; in FP8 its weights fit in TP2.
+    const bf16 = await selectGpus(BATCH, h100s, { alternatives: 0 });
+    expect(layout(bf16)).toBe("4 GPUs: 1 × TP4");
+    const fp8 = "2 GPUs: 1 × TP2";
+    expect(layout(await selectGpus({ ...BATCH, precision: "fp8" }, h100s, { alternatives: 0 }))).toBe(fp8);
+    expect(
+      layout(await selectGpus({ ...BATCH, precision: "bf16" }, h100s, { alternatives: 0, precision: "fp8" })),
+    ).toBe(fp8);
+    expect(
+      layout(await selectGpus({ ...BATCH, precision: "fp8" }, h100s, { alternatives: 0, precision: "bf16" })),
+    ).toBe(layout(bf16));
+    const named = { ...BATCH, model: "neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8" };
+    expect(selectionProblem(named, h100s).context.precision).toBe("fp8");
+    expect(selectionProblem({ ...named, precision: "int4" }, h100s).context.precision).toBe("int4");
+    expect(selectionProblem(BATCH, h100s).context.precision).toBe("bf16");
+  });
+
+  it("offers prefill and decode replicas only in the split pools, and colocated replicas in every pool", () => {
+    const capacity: TCapacity = {
+      pools: [pool("a", "H100-SXM", "on-demand", 8, 6.88), pool("b", "L40S", "on-demand", 8, 1.86)],
+    };
+    const { report } = selectionProblem(BATCH, capacity, { allowDisaggregation: true, disaggregationPoolIds: ["a"] });
+    const rolesIn = (poolId: string) => [
+      ...new Set(report.candidates.filter((c) => c.poolId === poolId).map((c) => c.role)),
+    ];
+    expect(rolesIn("a")).toEqual(["both", "prefill", "decode"]);
+    expect(rolesIn("b")).toEqual(["both"]);
+  });
+
+  it("keeps a batch plan that costs its budget to the last bit, or exactly its 1e-9 float allowance over it", async () => {
+    // One replica kind (TP4 only), so the plan is one TP4 replica and its exact cost can be computed.
+    const options = { alternatives: 0, tpChoices: [4] };
+    const [candidate] = selectionProblem(BATCH, h100s, options).report.candidates;
+    const plan = await selectGpus(BATCH, h100s, options);
+    expect(layout(plan)).toBe("4 GPUs: 1 × TP4");
+    const cost = planObjective(BATCH, [{ candidate: candidate!, count: 1 }]);
+    expect(plan.totalCost).toBe(Number(cost.toPrecision(7)));
+    // The budget whose allowance, budget × (1 + 1e-9), is the plan's cost to the last bit.
+    const onAllowance = budgetsNear(cost / (1 + 1e-9)).find((b) => b * (1 + 1e-9) === cost);
+    expect(onAllowance).toBeLessThan(cost);
+    for (const budget of [cost, onAllowance]) {
+      const kept = await selectGpus(BATCH, h100s, { ...options, budget });
+      expect(kept.feasible).toBe(true);
+      expect(kept.totalCost).toBe(plan.totalCost);
+    }
+    const over = await selectGpus(BATCH, h100s, { ...options, budget: cost / (1 + 2e-9) });
+    expect(over.feasible).toBe(false);
+    expect(over.binding?.constraint).toBe("budget");
+  });
+
+  it("gives an earliest finish only when time binds, not for a plan that only costs too much", async () => {
+    const overBudget = await selectGpus(BATCH, h100s, { alternatives: 0, tpChoices: [4], budget: 1 });
+    expect(overBudget.feasible).toBe(false);
+    // The plan shown meets the deadline: only its cost is over.
+    expect(overBudget.predictedHoursP90).toBeLessThanOrEqual(BATCH.deadlineHours);
+    expect(overBudget.binding).toStrictEqual({
+      constraint: "budget",
+      detail: expect.stringMatching(
+        /^the cheapest plan that meets the target costs \$[\d.]+, over the \$1\.00 budget$/,
+      ),
+    });
   });
 });
