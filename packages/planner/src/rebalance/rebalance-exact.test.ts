@@ -441,6 +441,19 @@ describe("rebalanceForUrgent: exact results", () => {
     expect(r.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["busy", 4]]);
   });
 
+  it("asks a victim with nothing left to do first, whatever its rate and deadline", () => {
+    // "busy" has 23 h of slack; "done" is due in an hour but has nothing left to lose.
+    const done = { ...stalled, id: "done", deadline: H, remainingWork: 0 };
+    const r = rebalanceForUrgent({
+      running: [job("busy", 24 * H, H, 8), done],
+      free: { pools: [pool("h100", 0)] },
+      urgent: urgent(),
+      now: 0,
+    });
+    expect(r.feasible).toBe(true);
+    expect(r.actions.map((a) => [a.workloadId, a.gpus])).toEqual([["done", 4]]);
+  });
+
   it("takes a stalled victim's idle GPUs but names it as never finishing", () => {
     // Its margin allows lending no rate at all, which costs nothing on GPUs that produce none; the
     // miss is why rebalance-for-workload leaves stalled lenders out.

@@ -233,7 +233,9 @@ export function rebalanceForUrgent(input: TRebalanceInput): TRebalanceResult {
   };
 }
 
+/** Time to spare at the full rate: unbounded for a job with nothing left to do, none for one that never finishes. */
 function slack(w: TRunningWorkload, fullRate: number, now: number): number {
+  if (w.remainingWork <= 0) return Infinity;
   return fullRate > 0 ? w.deadline - now - w.remainingWork / fullRate : -Infinity;
 }
 
