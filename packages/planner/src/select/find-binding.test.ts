@@ -117,6 +117,28 @@ describe("findBinding with candidates", () => {
     expect(tie.assignment).toEqual([{ candidate: unit, count: 4 }]);
   });
 
+  it("online: a split whose KV hand-off breaks the TTFT target serves nothing within the targets", () => {
+    // The pair would serve 20 req/s, but 499.99 ms of prefill plus the 1 MB hand-off at 100 Gbit/s
+    // is past the 500 ms target; pool a's colocated GPU serves 1 req/s. Without a budget, the answer
+    // was "budget: the cheapest plan costs $0.00/h, over the $0.00/h budget".
+    const p = testCandidate({ poolId: "a", role: "prefill", rate: 20, pricePerHour: 1, ttftP95Ms: 499.99 });
+    const d = testCandidate({ poolId: "a", role: "decode", rate: 20, pricePerHour: 1 });
+    const r = findBinding(
+      input({
+        workload: TEN_PER_SECOND_ONLINE,
+        requiredRate: 10,
+        pools: [pool("a", 8)],
+        candidatesIgnoringQuota: [{ ...unit, maxCount: 1 }, p, d],
+      }),
+    );
+    expect(r.binding).toEqual({
+      constraint: "availability",
+      detail:
+        "every available GPU together serves 1.00 req/s within the latency targets, short of the 10.00 req/s needed (with margin)",
+      bestAchievableRequestsPerSecond: 1,
+    });
+  });
+
   it("quota: enough GPUs are free but the quota holds back", () => {
     expect(findBinding(input({ requiredRate: 3, pools: [pool("a", 8, 2)], candidatesIgnoringQuota: [unit] }))).toEqual({
       binding: {

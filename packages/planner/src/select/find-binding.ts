@@ -28,7 +28,8 @@ function maxServed(
 ): { rate: number; assignment: TAssignment } {
   const candidates = input.candidatesIgnoringQuota;
   const colocated = maxColocatedServed(candidates, poolGpus, maxGpus);
-  const split = maxSplitServed(candidates, poolGpus, maxGpus);
+  const ttft = input.workload.kind === "online" ? input.workload.ttftP95Ms : undefined;
+  const split = maxSplitServed(candidates, poolGpus, maxGpus, ttft);
   const best = servedRate(split) > servedRate(colocated) ? split : colocated;
   return { rate: servedRate(best), assignment: best };
 }

@@ -111,6 +111,11 @@ describe("optimizeWithAlternatives", () => {
     expect(optimizeWithAlternatives(TEN_PER_SECOND_ONLINE, [colocated, b], 5, limits(2))).toHaveLength(2);
   });
 
+  it("a service that needs no rate gets the empty plan once, with no runners-up repeating it", () => {
+    // An empty plan has no family to avoid, so the search would only find it again.
+    expect(optimizeWithAlternatives(TEN_PER_SECOND_ONLINE, [colocated, b, c], 2, limits(0))).toEqual([[]]);
+  });
+
   it("offers split plans for the plan itself only: runners-up are colocated", () => {
     // The first plan bans the decode family (its larger spend); a second decode kind would still
     // make a split cheaper than any colocated runner-up.

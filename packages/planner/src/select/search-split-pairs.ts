@@ -28,6 +28,11 @@ function priced(p: TCandidate, d: TCandidate): [TCandidate, TCandidate] {
   ];
 }
 
+/** Online: the prefill's p95 TTFT plus the KV hand-off to the decode side fits the target. */
+function handOffFits(p: TCandidate, d: TCandidate, ttftP95Ms: number | undefined): boolean {
+  return ttftP95Ms === undefined || p.ttftP95Ms + kvTransferMs(p, d) <= ttftP95Ms;
+}
+
 /** Most decode replicas that fit beside x prefill replicas (pools, GPU cap, counts). */
 function maxDecodes(
   p: TCandidate,
@@ -99,7 +104,7 @@ export function searchSplitPairs(
   let best: { plan: TPairPlan; p: TCandidate; d: TCandidate } | undefined;
   for (const rawP of prefills)
     for (const rawD of decodes) {
-      if (goal.ttftP95Ms !== undefined && rawP.ttftP95Ms + kvTransferMs(rawP, rawD) > goal.ttftP95Ms) continue;
+      if (!handOffFits(rawP, rawD, goal.ttftP95Ms)) continue;
       const [p, d] = priced(rawP, rawD);
       const plan = bestCounts(p, d, goal, poolGpus);
       if (!plan) continue;
@@ -117,11 +122,15 @@ export function searchSplitPairs(
   ];
 }
 
-/** The most rate one prefill kind and one decode kind can serve together from the pools. */
+/**
+ * The most rate one prefill kind and one decode kind can serve together from the pools, counting
+ * only pairs whose hand-off fits the TTFT target (as `searchSplitPairs` does).
+ */
 export function maxSplitServed(
   candidates: readonly TCandidate[],
   poolGpus: ReadonlyMap<string, number>,
   maxGpus?: number,
+  ttftP95Ms?: number,
 ): TAssignment {
   const prefills = candidates.filter((c) => c.role === "prefill" && c.maxCount > 0 && c.rate > 0);
   const decodes = candidates.filter((c) => c.role === "decode" && c.maxCount > 0 && c.rate > 0);
@@ -129,6 +138,7 @@ export function maxSplitServed(
   let best: { served: number; assignment: TAssignment } = { served: 0, assignment: [] };
   for (const rawP of prefills)
     for (const rawD of decodes) {
+      if (!handOffFits(rawP, rawD, ttftP95Ms)) continue;
       const [p, d] = priced(rawP, rawD);
       for (let x = 1; x <= p.maxCount; x += 1)
         for (const y of decodeCounts(p, d, x, maxDecodes(p, d, x, poolGpus, cap))) {

@@ -344,4 +344,21 @@ describe("selectGpus: precision, split pools and the batch budget's edge", () =>
       ),
     });
   });
+
+  it("says what rate the GPUs serve within the latency targets, not a budget nobody set, when only splits that break TTFT would serve", async () => {
+    const service: TOnlineWorkload = {
+      kind: "online",
+      model: "llama-3.1-8b",
+      requestsPerSecond: 1,
+      avgInputTokens: 2000,
+      avgOutputTokens: 200,
+      ttftP95Ms: 400,
+      tpotP95Ms: 30,
+    };
+    const l4s: TCapacity = { pools: [pool("l4", "L4", "on-demand", 16, 2)] };
+    const plan = await selectGpus(service, l4s, { allowDisaggregation: true, alternatives: 0 });
+    expect(plan.feasible).toBe(false);
+    expect(plan.binding?.constraint).toBe("availability");
+    expect(plan.binding?.detail).toMatch(/within the latency targets, short of the/);
+  });
 });
