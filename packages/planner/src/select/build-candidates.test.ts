@@ -1,7 +1,13 @@
 import { resolveModel } from "@koi/catalog";
 import { describe, expect, it } from "vitest";
 import type { TCapacityPool, TWorkload } from "../types.ts";
-import { buildCandidates, pruneDominated, riskFactor, type TCandidateContext } from "./build-candidates.ts";
+import {
+  buildCandidates,
+  emptyCandidateReport,
+  pruneDominated,
+  riskFactor,
+  type TCandidateContext,
+} from "./build-candidates.ts";
 import { TEN_PER_SECOND_ONLINE, testCandidate, TWO_PER_SECOND_BATCH } from "./test-inputs.ts";
 
 // Units, prices, counts and names of the options a pool offers; the rates come from the perf model
@@ -141,6 +147,35 @@ describe("buildCandidates", () => {
     expect(buildCandidates(context(relaxed, [machinePool], { tpChoices: [8] })).candidates).toEqual([]);
   });
 
+  it("fills a machine with stages before the next, and names the stages of a unit that does not fit", () => {
+    // TP2 leaves room for two stages per 4-GPU machine: four stages take two machines, not more.
+    const [deep] = buildCandidates(context(relaxed, [machinePool], { tpChoices: [2], ppChoices: [4] })).candidates;
+    expect(deep && unitOf(deep)).toEqual({
+      tp: 2,
+      pp: 4,
+      gpus: 8,
+      replicasPerUnit: 1,
+      machines: 2,
+      maxCount: 1,
+      pricePerHour: 20,
+      networkGbps: 100,
+      family: "L40S|on-demand|tp2|pp4",
+    });
+    const oneMachine = buildCandidates(
+      context(relaxed, [{ ...machinePool, available: 4 }], { tpChoices: [4], ppChoices: [1, 2] }),
+    );
+    expect(oneMachine.candidates.map((c) => `TP${c.tp} PP${c.pp}`)).toEqual(["TP4 PP1"]);
+    expect(oneMachine.tooFewGpus).toEqual(["L40S TP4 PP2 in pool g"]);
+  });
+
+  it("passes over a TP the machine or the GPU cannot hold without reporting it as a misfit", () => {
+    expect(buildCandidates(context(relaxed, [machinePool], { tpChoices: [8] }))).toEqual(emptyCandidateReport());
+    // Every GPU in the catalog runs TP8 at most.
+    const sixteen = buildCandidates(context(relaxed, [{ ...singleGpus, available: 16 }], { tpChoices: [8, 16] }));
+    expect(sixteen.candidates.map((c) => c.tp)).toEqual([8]);
+    expect({ ...sixteen, candidates: [] }).toEqual(emptyCandidateReport());
+  });
+
   it("batch: plans each unit at P90 on the share of the deadline left after start-up", () => {
     const batch = { ...TWO_PER_SECOND_BATCH, deadlineHours: 2 };
     const [p90] = buildCandidates(context(batch, [singleGpus], { tpChoices: [1] })).candidates;
@@ -189,6 +224,13 @@ describe("pruneDominated", () => {
       pruneDominated([
         { ...one, gpus: 2 },
         { ...two, gpus: 3 },
+      ]),
+    ).toHaveLength(2);
+    // Only whole smaller units replace a bigger one: 3 GPUs are not a number of 2-GPU units.
+    expect(
+      pruneDominated([
+        { ...one, gpus: 2, rate: 1 },
+        { ...two, gpus: 3, rate: 1.4 },
       ]),
     ).toHaveLength(2);
     // Two units of the same size never drop each other.
