@@ -50,6 +50,11 @@ describe("onlineBound", () => {
   it("forgives a shortfall within float error of a large rate", () => {
     expect(onlineBound(state(7, 1e6 - 1e-7), [], 1e6)).toBe(7);
   });
+
+  it("treats a shortfall of at most 1e-12 req/s as met: nothing is bought and the bound stays finite", () => {
+    expect(onlineBound(state(5, 0), rest, 1e-12)).toBe(5);
+    expect(onlineBound(state(7, 0), [], 1e-12)).toBe(7);
+  });
 });
 
 describe("batchBound", () => {
@@ -70,6 +75,15 @@ describe("batchBound", () => {
     expect(batchBound(state(0, 0), rest, 3)).toBeCloseTo(5 / 3, 12);
   });
 
+  it("counts a rate within the 1e-9 allowance of the target as reached: the dearer pool is not touched", () => {
+    // The first pool holds 1 - 1e-9 req/s at $1: the ratio is exactly 1, not pulled up by a sliver at $2.
+    const rest = [
+      { unitCost: 1, capacity: 1 - 1e-9 },
+      { unitCost: 2, capacity: 10 },
+    ];
+    expect(batchBound(state(0, 0), rest, 1)).toBe(1);
+  });
+
   it("is infinite when the rate cannot be reached or nothing is served", () => {
     expect(batchBound(state(0, 0), [{ unitCost: 1, capacity: 1 }], 3)).toBe(Number.POSITIVE_INFINITY);
     expect(batchBound(state(0, 0), [], 0)).toBe(Number.POSITIVE_INFINITY);
@@ -86,6 +100,17 @@ describe("paretoFilter", () => {
   it("under a GPU cap, also keeps states that use fewer GPUs", () => {
     expect(paretoFilter(states(), true)).toEqual([state(1, 2, 3), state(1, 1, 2), state(2, 2, 1)]);
   });
+
+  it("of states equal in cost and rate keeps the one with the fewest GPUs, with or without a cap", () => {
+    expect(paretoFilter([state(1, 1, 3), state(1, 1, 2)], false)).toEqual([state(1, 1, 2)]);
+    expect(paretoFilter([state(1, 1, 3), state(1, 1, 2)], true)).toEqual([state(1, 1, 2)]);
+  });
+
+  it("drops a dearer state whose extra rate is float noise (1e-12), with or without a cap", () => {
+    expect(paretoFilter([state(1, 1, 1), state(2, 1 + 1e-12, 1)], false)).toEqual([state(1, 1, 1)]);
+    expect(paretoFilter([state(1, 1, 1), state(2, 1 + 1e-12, 1)], true)).toEqual([state(1, 1, 1)]);
+    expect(paretoFilter([state(1, 2, 1), state(2, 2, 1)], true)).toEqual([state(1, 2, 1)]);
+  });
 });
 
 describe("greedyScore", () => {
@@ -94,6 +119,13 @@ describe("greedyScore", () => {
     expect(greedyScore([a, b], { kind: "batch", requiredRate: 2 })).toBeCloseTo(4 / 2.5, 12);
     // Pool a's 3 GPUs (3.5 req/s) leave one GPU of the cap: one of b tops it up to 4.7.
     expect(greedyScore([a, b], { kind: "online", requiredRate: 4.5, maxGpus: 4 })).toBe(9);
+  });
+
+  it("takes an item within the 1e-9 allowance of the rate as enough, and its plan as meeting it", () => {
+    // Each GPU serves 1 - 1e-9 req/s: one GPU ($2/h) carries 1 req/s, a second is not bought.
+    const short = poolMenu([testCandidate({ poolId: "s", role: "both", rate: 1 - 1e-9, pricePerHour: 2 })], 2, 2);
+    expect(greedyScore([short], { kind: "online", requiredRate: 1 })).toBe(2);
+    expect(greedyScore([short], { kind: "batch", requiredRate: 1 })).toBe(2 / (1 - 1e-9));
   });
 
   it("finds nothing when its plan falls short or costs more than the budget", () => {

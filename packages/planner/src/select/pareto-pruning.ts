@@ -21,17 +21,22 @@ export function relaxations(menus: readonly TPoolMenu[]): TRelaxation {
   );
 }
 
-/** Online bound: cost of the state plus the cheapest fractional cover of the missing rate. */
+/**
+ * Online bound: cost of the state plus the cheapest fractional cover of the missing rate. A plan
+ * short by the search's own allowance (1e-9 of the rate) counts as meeting it, so the bound may
+ * never call such a completion impossible.
+ */
 export function onlineBound(state: TState, rest: TRelaxation[number] | undefined, required: number): number {
+  const allowance = Math.max(EPS, required * 1e-9);
   let missing = required - state.rate;
   let cost = state.cost;
   for (const r of rest ?? []) {
-    if (missing <= EPS) break;
+    if (missing <= allowance) break;
     const take = Math.min(missing, r.capacity);
     cost += take * r.unitCost;
     missing -= take;
   }
-  return missing > EPS * Math.max(1, required) ? Number.POSITIVE_INFINITY : cost;
+  return missing > allowance ? Number.POSITIVE_INFINITY : cost;
 }
 
 /**

@@ -34,4 +34,13 @@ describe("poolMenu", () => {
     const even = { ...pair, rate: 2 };
     expect(poolMenu([twice, even], 2, 2).items.at(-1)).toEqual({ gpus: 2, rate: 2, counts: [2, 0] });
   });
+
+  it("counts a rate higher by no more than float noise (1e-12) as no improvement", () => {
+    // The second kind is better by 1e-12 req/s only: the kind listed first keeps the GPU.
+    const noise = { ...one, rate: 1 + 1e-12 };
+    expect(poolMenu([one, noise], 1, 2).items).toEqual([
+      { gpus: 0, rate: 0, counts: [0, 0] },
+      { gpus: 1, rate: 1, counts: [1, 0] },
+    ]);
+  });
 });
