@@ -2,27 +2,13 @@ import { findGpu, resolveModel } from "@koi/catalog";
 import { describe, expect, it } from "vitest";
 import { predictPerformance, type TPerfInput } from "../perf/predict-performance.ts";
 import type { TCapacityPool, TRole, TWorkload } from "../types.ts";
-import { buildCandidates, type TCandidateContext } from "./build-candidates.ts";
-import { TEN_PER_SECOND_ONLINE, TWO_PER_SECOND_BATCH } from "./test-inputs.ts";
+import { buildCandidates } from "./build-candidates.ts";
+import { TEN_PER_SECOND_ONLINE, testContext as context, TWO_PER_SECOND_BATCH } from "./test-inputs.ts";
 
 // The figures a unit is planned at, checked against the perf model for the same deployment: which
 // batch the latency targets allow, what a prefill or decode replica is rated at, what a finite job
 // averages, and that each pool's machines get figures of their own.
 
-const context = (
-  workload: TWorkload,
-  pools: TCapacityPool[],
-  over: Partial<TCandidateContext> = {},
-): TCandidateContext => ({
-  workload,
-  model: resolveModel(workload),
-  pools,
-  tpChoices: [1],
-  ppChoices: [1],
-  roles: ["both"],
-  risk: "p50",
-  ...over,
-});
 const h100s: TCapacityPool = { id: "h", gpuType: "H100-SXM", market: "spot", available: 8, pricePerGpuHour: 2 };
 
 /** The perf model's figures for one H100 running llama-3.1-8b on 900-token prompts and 100-token answers. */

@@ -1,4 +1,3 @@
-import { resolveModel } from "@koi/catalog";
 import { describe, expect, it } from "vitest";
 import type { TCapacityPool, TWorkload } from "../types.ts";
 import {
@@ -8,26 +7,14 @@ import {
   riskFactor,
   type TCandidateContext,
 } from "./build-candidates.ts";
-import { TEN_PER_SECOND_ONLINE, testCandidate, TWO_PER_SECOND_BATCH } from "./test-inputs.ts";
+import { TEN_PER_SECOND_ONLINE, testCandidate, testContext, TWO_PER_SECOND_BATCH } from "./test-inputs.ts";
 
 // Units, prices, counts and names of the options a pool offers; the rates come from the perf model
 // and are checked only through how the unit scales them.
 
 const relaxed: TWorkload = { ...TEN_PER_SECOND_ONLINE, ttftP95Ms: 20_000, tpotP95Ms: 500 };
-const context = (
-  workload: TWorkload,
-  pools: TCapacityPool[],
-  over: Partial<TCandidateContext> = {},
-): TCandidateContext => ({
-  workload,
-  model: resolveModel(workload),
-  pools,
-  tpChoices: [1, 2, 4, 8],
-  ppChoices: [1, 2],
-  roles: ["both"],
-  risk: "p90",
-  ...over,
-});
+const context = (workload: TWorkload, pools: TCapacityPool[], over: Partial<TCandidateContext> = {}) =>
+  testContext(workload, pools, { tpChoices: [1, 2, 4, 8], ppChoices: [1, 2], risk: "p90", ...over });
 const singleGpus: TCapacityPool = { id: "h", gpuType: "H100-SXM", market: "spot", available: 5, pricePerGpuHour: 2 };
 // 9 GPUs in 4-GPU machines at $10 a machine-hour: two whole machines.
 const machinePool: TCapacityPool = {

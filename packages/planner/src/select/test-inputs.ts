@@ -1,5 +1,6 @@
-import type { TCandidate } from "./build-candidates.ts";
-import type { TBatchWorkload, TCapacityPool, TOnlineWorkload } from "../types.ts";
+import { resolveModel } from "@koi/catalog";
+import type { TCandidate, TCandidateContext } from "./build-candidates.ts";
+import type { TBatchWorkload, TCapacityPool, TOnlineWorkload, TWorkload } from "../types.ts";
 
 /**
  * A replica option as the optimisers see it, for tests that pick rates and prices by hand: one
@@ -61,4 +62,20 @@ export const testPool = (
   available,
   pricePerGpuHour,
   ...(quota === undefined ? {} : { quota }),
+});
+
+/** What `buildCandidates` is given: colocated TP1 replicas planned at P50 unless `over` says otherwise (tests only). */
+export const testContext = (
+  workload: TWorkload,
+  pools: TCapacityPool[],
+  over: Partial<TCandidateContext> = {},
+): TCandidateContext => ({
+  workload,
+  model: resolveModel(workload),
+  pools,
+  tpChoices: [1],
+  ppChoices: [1],
+  roles: ["both"],
+  risk: "p50",
+  ...over,
 });
