@@ -76,7 +76,12 @@ describe("Tuna adapter: online samples and set_scaling against engine-sim", () =
       finalReported: false,
       updatedAt: "",
     };
-    const first = await pollUntil(a, (s) => s.requestsPerSecond > 0 && s.ttftP95Ms !== null && s.spotReplicas === 1);
+    // Requests are counted by the router as they arrive and tokens by the backends as they finish, so
+    // a first short interval under load can hold requests without tokens yet: wait for both.
+    const first = await pollUntil(
+      a,
+      (s) => s.requestsPerSecond > 0 && s.inputTokensPerSecond > 0 && s.ttftP95Ms !== null && s.spotReplicas === 1,
+    );
     // 2–4 req/s of 800-token prompts and 200-token answers (Poisson: a wide margin).
     expect(first.requestsPerSecond).toBeGreaterThan(0.5);
     expect(first.requestsPerSecond).toBeLessThan(10);
