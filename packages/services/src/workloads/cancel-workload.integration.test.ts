@@ -7,9 +7,9 @@ import { commandWakeups } from "../agents/command-wakeups.ts";
 import { registerAgent } from "../agents/register-agent.ts";
 import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { cancelWorkload } from "./cancel-workload.ts";
-import { lockOrgPlanning } from "./lock-rows.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { notifyAtRisk } from "./notify-at-risk.ts";
+import { holdOrgPlanningLock } from "./test-fixtures.ts";
 
 // cancelWorkload, notifyAtRisk and loadOrgCalibration called directly, on rows set up in exactly
 // the state each rule reads: what a cancel stops, records and gives back, which outbox row an
@@ -221,26 +221,13 @@ describe("cancelWorkload", () => {
     // Cancelling hands out no GPUs, so a long HiGHS run in the same org must not hold it up.
     const orgId = await newOrg();
     const w = await newWorkload(orgId);
-    let holding!: () => void;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const planner = prisma.$transaction(
-      async (tx) => {
-        await lockOrgPlanning(tx, orgId);
-        holding();
-        await released;
-      },
-      { timeout: 20_000 },
-    );
-    await held;
+    const planner = await holdOrgPlanningLock(orgId);
     const cancel = cancelWorkload(orgId, w.id, null);
     const first = await Promise.race([
       cancel.then(() => "cancelled"),
       new Promise((resolve) => setTimeout(() => resolve("waited for the planner"), 3_000)),
     ]);
-    release();
-    await planner;
+    await planner.release();
     await cancel;
     expect(first).toBe("cancelled");
   });

@@ -8,11 +8,10 @@ import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
 import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
-import { lockOrgPlanning } from "./lock-rows.ts";
 import { WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import type { TPlacementRecord } from "./read-stored-json.ts";
 import { rebalanceForWorkload } from "./rebalance-for-workload.ts";
-import { batchSubmission } from "./test-fixtures.ts";
+import { batchSubmission, holdOrgPlanningLock } from "./test-fixtures.ts";
 
 // rebalanceForWorkload called directly on rows set up in exactly the state it reads: when it does
 // nothing, which workloads lend, how a lender's rate is judged, when it declines (and what the
@@ -298,26 +297,13 @@ describe("rebalanceForWorkload when there is nothing to do", () => {
     // taken meanwhile.
     const orgId = await newOrg();
     const urgent = await addUrgent(orgId, { status: "RUNNING" });
-    let holding!: () => void;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const planner = prisma.$transaction(
-      async (tx) => {
-        await lockOrgPlanning(tx, orgId);
-        holding();
-        await released;
-      },
-      { timeout: 20_000 },
-    );
-    await held;
+    const planner = await holdOrgPlanningLock(orgId);
     const rebalance = rebalanceForWorkload(urgent.id, T);
     const first = await Promise.race([
       rebalance.then(() => "answered"),
       new Promise((resolve) => setTimeout(() => resolve("waited for the planner"), 1_500)),
     ]);
-    release();
-    await planner;
+    await planner.release();
     expect(await rebalance).toEqual({ outcome: "noop", detail: "workload is RUNNING" });
     expect(first).toBe("waited for the planner");
   });

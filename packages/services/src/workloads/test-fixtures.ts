@@ -10,6 +10,7 @@ import { claimCommands } from "../agents/lease-commands.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
 import { registration } from "../agents/test-fixtures.ts";
+import { lockOrgPlanning } from "./lock-rows.ts";
 import { planWorkload } from "./plan-workload.ts";
 import { submitWorkload } from "./submit-workload.ts";
 
@@ -120,3 +121,29 @@ export const commandsOf = (orgId: string) =>
       status: c.status,
     })),
   );
+
+/**
+ * Tests only: a planning run stand-in that holds the org's planning lock in a transaction of its own
+ * until `release()` (which waits for that transaction to end); resolves once the lock is held.
+ */
+export async function holdOrgPlanningLock(orgId: string): Promise<{ release: () => Promise<void> }> {
+  let holding!: () => void;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const planner = prisma.$transaction(
+    async (tx) => {
+      await lockOrgPlanning(tx, orgId);
+      holding();
+      await released;
+    },
+    { timeout: 20_000 },
+  );
+  await Promise.race([held, planner]);
+  return {
+    release: async () => {
+      release();
+      await planner;
+    },
+  };
+}
