@@ -92,6 +92,39 @@ describe("recordReport answers", () => {
     expect(await prisma.usageRecord.count({ where: { assignmentId: assignment.id } })).toBe(2);
   });
 
+  it("after the epoch rises (a fenced job being stopped), reports count from seq 0 again, add only the usage beyond what was counted, and can end the assignment but not revive it", async () => {
+    // The agent starts its report sequence again under a new epoch (handle-command.ts) and the engine
+    // job is the same one, so its usage stays cumulative across the fence.
+    const { org, assignment } = await agentWithAssignment();
+    const usage = (costUsd: number) => [{ component: "spot" as const, gpuType: "H100-SXM", seconds: 60, costUsd }];
+    const progress = (completed: number) => ({ completed, total: 100, unit: "requests" as const });
+    for (const seq of [0, 1, 2, 3])
+      await recordReport(org.id, assignment.id, base({ seq, usage: usage(seq + 1), progress: progress(seq * 10) }));
+    await prisma.assignment.update({ where: { id: assignment.id }, data: { epoch: { increment: 1 }, state: "lost" } });
+    const row = () => prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } });
+
+    await recordReport(org.id, assignment.id, base({ epoch: 2, seq: 0, state: "stopping", usage: usage(4.5) }));
+    expect(await row()).toMatchObject({ lastSeq: 0, state: "lost", costUsd: 4.5 });
+    for (const seq of [1, 2, 4])
+      await recordReport(
+        org.id,
+        assignment.id,
+        base({ epoch: 2, seq, state: "running", usage: usage(4.5 + seq / 10), progress: progress(90) }),
+      );
+    expect(await row()).toMatchObject({ lastSeq: 4, state: "lost", progressDone: 30 });
+    // Inside the new epoch a lower seq is late again: kept, and it moves nothing.
+    await recordReport(org.id, assignment.id, base({ epoch: 2, seq: 3, state: "stopped", usage: usage(9) }));
+    expect(await row()).toMatchObject({ lastSeq: 4, state: "lost" });
+    expect((await row()).costUsd).toBeCloseTo(4.9);
+    await recordReport(org.id, assignment.id, base({ epoch: 2, seq: 5, state: "stopped", usage: usage(5) }));
+    expect(await row()).toMatchObject({ lastSeq: 5, state: "stopped", costUsd: 5, progressDone: 30 });
+    const recorded = await prisma.usageRecord.aggregate({
+      where: { assignmentId: assignment.id },
+      _sum: { costUsd: true },
+    });
+    expect(recorded._sum.costUsd).toBeCloseTo(5);
+  });
+
   it("the cost added (and counted in koi_usage_dollars) is the sum of the report's usage deltas over its components", async () => {
     const { org, assignment } = await agentWithAssignment();
     const dollars = await usd();

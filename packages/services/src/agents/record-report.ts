@@ -6,7 +6,8 @@ import { applyReportToWorkload } from "../workloads/apply-report-to-workload.ts"
 import { progressInRequests } from "../workloads/progress-in-requests.ts";
 import { lockWorkload } from "../workloads/lock-rows.ts";
 import { usageDollars } from "@koi/core/metrics/koi-metrics";
-import { countersForEpoch, usageDeltas } from "./usage-counters.ts";
+import { ENDED_ASSIGNMENT_STATES, TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import { lastCounters, usageDeltas } from "./usage-counters.ts";
 
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
 function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
@@ -19,8 +20,12 @@ function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: 
 /**
  * Idempotent by (assignment, epoch, seq): a replay returns `duplicate` and changes nothing.
  * A report from an older epoch than the assignment's is refused with 409 before any write.
- * A late report (seq below the newest) is kept for the record but moves no totals, since the
- * newer cumulative figures already include it.
+ * A late report (seq below the newest of its epoch) is kept for the record but moves no totals,
+ * since the newer cumulative figures already include it; the agent starts its sequence again when
+ * the epoch rises (a fence), so the first report of a new epoch is never late.
+ * A fenced assignment (lost, or ended) is being stopped: its reports still bring the cost the
+ * engine ran up, and may end it (stopped, completed, failed), but no longer move its progress, bring
+ * it back to a live state, or move the workload's state: a replan owns the rest of the work.
  */
 export async function recordReport(orgId: string, assignmentId: string, report: TAssignmentReport) {
   return prisma.$transaction(async (tx) => {
@@ -29,9 +34,17 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
     if (owner?.workloadId) await lockWorkload(tx, owner.workloadId);
     // Row lock: reports of one assignment are applied one after the other.
     const rows = await tx.$queryRaw<
-      { id: string; epoch: number; agentId: string; lastSeq: number; progressTotal: number; usageCounters: unknown }[]
+      {
+        id: string;
+        epoch: number;
+        agentId: string;
+        state: TAssignmentReport["state"];
+        lastSeq: number;
+        progressTotal: number;
+        usageCounters: unknown;
+      }[]
     >`
-      SELECT id, epoch, "agentId", "lastSeq", "progressTotal", "usageCounters" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
+      SELECT id, epoch, "agentId", state, "lastSeq", "progressTotal", "usageCounters" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
     const assignment = rows[0];
     if (!assignment) throw notFound("No such assignment.");
     if (report.epoch < assignment.epoch) {
@@ -60,9 +73,12 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         data: report as unknown as Prisma.InputJsonValue,
       },
     });
-    if (report.seq < assignment.lastSeq) return { accepted: true, duplicate: false };
+    const last = lastCounters(assignment.usageCounters);
+    if ((last.epoch ?? report.epoch) === report.epoch && report.seq < assignment.lastSeq)
+      return { accepted: true, duplicate: false };
 
-    const counters = usageDeltas(countersForEpoch(assignment.usageCounters, report.epoch), report.usage);
+    const fenced = ENDED_ASSIGNMENT_STATES.includes(assignment.state);
+    const counters = usageDeltas(last.lines, report.usage);
     const deltas = counters.deltas;
     if (deltas.length) {
       await tx.usageRecord.createMany({
@@ -76,13 +92,13 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
       data: {
         lastSeq: report.seq,
         usageCounters: { epoch: report.epoch, lines: counters.next } as unknown as Prisma.InputJsonValue,
-        state: report.state,
+        ...(!fenced || TERMINAL_ASSIGNMENT_STATES.includes(report.state) ? { state: report.state } : {}),
         costUsd: { increment: deltas.reduce((sum, d) => sum + d.costUsd, 0) },
-        ...progressUpdate(report.progress, assignment.progressTotal),
+        ...(fenced ? {} : progressUpdate(report.progress, assignment.progressTotal)),
         latestMetrics: metrics as unknown as Prisma.InputJsonValue,
       },
     });
-    if (owner?.workloadId && report.online)
+    if (owner?.workloadId && report.online && !fenced)
       await recordOnlineSample(tx, {
         orgId,
         workloadId: owner.workloadId,
@@ -91,7 +107,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         sample: report.online,
         costUsd: deltas.reduce((sum, d) => sum + d.costUsd, 0),
       });
-    if (owner?.workloadId) await applyReportToWorkload(tx, owner.workloadId, assignmentId, report);
+    if (owner?.workloadId) await applyReportToWorkload(tx, owner.workloadId, assignmentId, report, { fenced });
     return { accepted: true, duplicate: false };
   });
 }

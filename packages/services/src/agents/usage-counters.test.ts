@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TUsageLine } from "@koi/contracts/agent/reports";
-import { countersForEpoch, usageDeltas } from "./usage-counters.ts";
+import { lastCounters, usageDeltas } from "./usage-counters.ts";
 
 const gpu = (seconds: number, costUsd: number): TUsageLine => ({
   component: "spot",
@@ -41,12 +41,11 @@ describe("usageDeltas", () => {
   });
 });
 
-describe("countersForEpoch", () => {
-  it("starts a new epoch from zero and reads the current one", () => {
+describe("lastCounters", () => {
+  it("reads the counters and the epoch that wrote them; a fence (a later epoch) keeps counting from them", () => {
     const stored = { epoch: 2, lines: [gpu(10, 1)] };
-    expect(countersForEpoch(stored, 2)).toEqual([gpu(10, 1)]);
-    expect(countersForEpoch(stored, 3)).toEqual([]);
-    expect(countersForEpoch({}, 0)).toEqual([]);
+    expect(lastCounters(stored)).toEqual({ epoch: 2, lines: [gpu(10, 1)] });
+    expect(lastCounters({})).toEqual({ epoch: undefined, lines: [] });
   });
 });
 
@@ -112,10 +111,10 @@ describe("usageDeltas: each delta", () => {
   });
 });
 
-describe("countersForEpoch: what is not counters", () => {
-  it("reads nothing from no row, or from counters without lines", () => {
-    expect(countersForEpoch(null, 0)).toEqual([]);
-    expect(countersForEpoch({ epoch: 1, lines: "x" }, 1)).toEqual([]);
-    expect(countersForEpoch({ epoch: 1 }, 1)).toEqual([]);
+describe("lastCounters: what is not counters", () => {
+  it("reads no lines from no row, or from counters without lines, and no epoch that is not a number", () => {
+    expect(lastCounters(null)).toEqual({ epoch: undefined, lines: [] });
+    expect(lastCounters({ epoch: 1, lines: "x" })).toEqual({ epoch: 1, lines: [] });
+    expect(lastCounters({ epoch: "1" })).toEqual({ epoch: undefined, lines: [] });
   });
 });

@@ -1,9 +1,11 @@
 import type { TUsageLine } from "@koi/contracts/agent/reports";
 
 /**
- * The highest cumulative usage seen per component in an assignment's current epoch (stored on the
- * assignment). Deltas are taken against it, not against the previous report, so a report that
- * leaves a component out and a later one that brings it back do not count it twice.
+ * The highest cumulative usage seen per component of an assignment's engine job, and the epoch of
+ * the last report applied (stored on the assignment). Deltas are taken against it, not against the
+ * previous report, so a report that leaves a component out and a later one that brings it back do
+ * not count it twice. The counters outlive an epoch: a fence raises the epoch of the same engine
+ * job, whose usage stays cumulative.
  */
 export type TUsageCounters = { epoch: number; lines: TUsageLine[] };
 
@@ -17,10 +19,13 @@ export type TUsageDelta = {
 
 const usageKey = (u: Pick<TUsageLine, "component" | "gpuType">) => `${u.component}|${u.gpuType ?? ""}`;
 
-/** The stored counters when they belong to `epoch`; a new epoch restarts every counter from zero. */
-export function countersForEpoch(stored: unknown, epoch: number): TUsageLine[] {
+/** The stored counters, and the epoch of the report that wrote them (none before the first report). */
+export function lastCounters(stored: unknown): { epoch: number | undefined; lines: TUsageLine[] } {
   const value = stored as Partial<TUsageCounters> | null;
-  return value && value.epoch === epoch && Array.isArray(value.lines) ? value.lines : [];
+  return {
+    epoch: typeof value?.epoch === "number" ? value.epoch : undefined,
+    lines: value && Array.isArray(value.lines) ? value.lines : [],
+  };
 }
 
 /**

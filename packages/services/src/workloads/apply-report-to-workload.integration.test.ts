@@ -127,6 +127,15 @@ describe("the jobs a report asks for", () => {
     }
   });
 
+  it("a fenced assignment's report asks for nothing and starts nothing, but its cost still counts", async () => {
+    const { org, workload, assignment } = await setUp({ status: "DISPATCHING" }, [2]);
+    const fenced = (r: TAssignmentReport) =>
+      prisma.$transaction((tx) => applyReportToWorkload(tx, workload.id, assignment.id, r, { fenced: true }));
+    for (const state of ["running", "completed", "failed"] as const) await fenced(report(state));
+    expect(await jobsOf(org.id)).toEqual([]);
+    expect(await reload(workload.id)).toMatchObject({ status: "DISPATCHING", startedAt: null, costUsd: 2 });
+  });
+
   it("asks to replan what is left when a dispatching or running job fails, and only then", async () => {
     for (const status of ["DISPATCHING", "RUNNING"] as const) {
       const { org, workload, assignment } = await setUp({ status });

@@ -11,13 +11,16 @@ import { requestsSinceCount } from "./requests-since-count.ts";
  * new assignment starts from the remainder); between Orca's chunk counts, progress is also
  * estimated from the tokens generated since the last count (`progressEstimate`). `completed`
  * asks for `complete-workload`; `failed` asks for a replan of what is left; spend past the budget
- * (a batch job's USD, an online service's USD per hour) asks for one notification.
+ * (a batch job's USD, an online service's USD per hour) asks for one notification. A fenced
+ * assignment's report (`fenced`: lost, being stopped) moves only the sums: the workload's state is
+ * the replan's.
  */
 export async function applyReportToWorkload(
   tx: Tx,
   workloadId: string,
   assignmentId: string,
   report: TAssignmentReport,
+  { fenced = false }: { fenced?: boolean } = {},
 ): Promise<void> {
   const workload = await tx.workload.findUnique({ where: { id: workloadId } });
   if (!workload) return;
@@ -25,7 +28,7 @@ export async function applyReportToWorkload(
   const done = sums._sum.progressDone ?? 0;
   const costUsd = sums._sum.costUsd ?? 0;
   const progressDone = workload.progressTotal > 0 ? Math.min(workload.progressTotal, done) : done;
-  const running = workload.status === "DISPATCHING" && report.state === "running";
+  const running = !fenced && workload.status === "DISPATCHING" && report.state === "running";
   const estimatedExtra = await requestsSinceCount(tx, workload, assignmentId, report);
   await tx.workload.update({
     where: { id: workloadId },
@@ -39,7 +42,7 @@ export async function applyReportToWorkload(
         : {}),
     },
   });
-  if (report.state === "completed" && !TERMINAL_WORKLOAD_STATUSES.includes(workload.status)) {
+  if (!fenced && report.state === "completed" && !TERMINAL_WORKLOAD_STATUSES.includes(workload.status)) {
     await enqueueViaOutbox(
       tx,
       "complete-workload",
@@ -47,7 +50,7 @@ export async function applyReportToWorkload(
       { jobId: `complete-${workloadId}`, orgId: workload.orgId },
     );
   }
-  if (report.state === "failed" && ["DISPATCHING", "RUNNING"].includes(workload.status)) {
+  if (!fenced && report.state === "failed" && ["DISPATCHING", "RUNNING"].includes(workload.status)) {
     await enqueueViaOutbox(
       tx,
       "replan-workload",
