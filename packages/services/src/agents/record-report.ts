@@ -6,7 +6,7 @@ import { applyReportToWorkload } from "../workloads/apply-report-to-workload.ts"
 import { progressInRequests } from "../workloads/progress-in-requests.ts";
 import { lockWorkload } from "../workloads/lock-rows.ts";
 import { usageDollars } from "@koi/core/metrics/koi-metrics";
-import { ENDED_ASSIGNMENT_STATES, TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { lastCounters, usageDeltas } from "./usage-counters.ts";
 
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
@@ -23,9 +23,10 @@ function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: 
  * A late report (seq below the newest of its epoch) is kept for the record but moves no totals,
  * since the newer cumulative figures already include it; the agent starts its sequence again when
  * the epoch rises (a fence), so the first report of a new epoch is never late.
- * A fenced assignment (lost, or ended) is being stopped: its reports still bring the cost the
- * engine ran up, and may end it (stopped, completed, failed), but no longer move its progress, bring
- * it back to a live state, or move the workload's state: a replan owns the rest of the work.
+ * A lost assignment was fenced (a replan or a swap raised its epoch and sent a stop): its reports
+ * still bring the cost the engine ran up, and may end it (stopped, completed, failed), but no longer
+ * move its progress, bring it back to a live state, or move the workload's state: the replan owns
+ * the rest of the work.
  */
 export async function recordReport(orgId: string, assignmentId: string, report: TAssignmentReport) {
   return prisma.$transaction(async (tx) => {
@@ -77,7 +78,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
     if ((last.epoch ?? report.epoch) === report.epoch && report.seq < assignment.lastSeq)
       return { accepted: true, duplicate: false };
 
-    const fenced = ENDED_ASSIGNMENT_STATES.includes(assignment.state);
+    const fenced = assignment.state === "lost";
     const counters = usageDeltas(last.lines, report.usage);
     const deltas = counters.deltas;
     if (deltas.length) {
