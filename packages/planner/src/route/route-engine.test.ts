@@ -38,6 +38,20 @@ describe("routeEngine", () => {
     expect(decision.reason).toMatch(reason);
   });
 
+  it("counts a replica's GPUs as TP × PP: 4 serverless GPUs beside one TP 2 × PP 2 spot replica are half, not most", () => {
+    const mixed: TRoutePlan = {
+      replicas: [
+        { market: "serverless", count: 1, tp: 4 },
+        { market: "spot", count: 1, tp: 2, pp: 2 },
+      ],
+      costPerHour: 4,
+    };
+    expect(routeEngine(batch(4), mixed).engine).toBe("orca");
+    expect(
+      routeEngine(batch(4), { ...mixed, replicas: [mixed.replicas[0]!, { ...mixed.replicas[1]!, pp: 1 }] }).engine,
+    ).toBe("tuna");
+  });
+
   it("states a deadline measured from a moment ago in hours and minutes, not 1.9999711 h", () => {
     expect(routeEngine(batch(1.9999711)).reason).toContain("a 2h deadline");
     expect(routeEngine(batch(0.25)).reason).toContain("the 15m deadline");

@@ -9,13 +9,16 @@ export const VM_PROVISIONING_HOURS = 0.5;
 
 export type TRouteDecision = { engine: TEngine; reason: string };
 
-export type TRoutePlan = { replicas: readonly { market: TMarket; count: number; tp: number }[]; costPerHour: number };
+export type TRoutePlan = {
+  replicas: readonly { market: TMarket; count: number; tp: number; pp?: number }[];
+  costPerHour: number;
+};
 
-/** Share of the plan's GPUs that are serverless. */
+/** Share of the plan's GPUs that are serverless (a replica holds TP × PP GPUs). */
 function serverlessShare(plan: TRoutePlan): number {
-  const gpus = plan.replicas.reduce((n, r) => n + r.count * r.tp, 0);
-  const serverless = plan.replicas.filter((r) => r.market === "serverless").reduce((n, r) => n + r.count * r.tp, 0);
-  return gpus > 0 ? serverless / gpus : 0;
+  const gpusOf = (rs: TRoutePlan["replicas"]) => rs.reduce((n, r) => n + r.count * r.tp * (r.pp ?? 1), 0);
+  const gpus = gpusOf(plan.replicas);
+  return gpus > 0 ? gpusOf(plan.replicas.filter((r) => r.market === "serverless")) / gpus : 0;
 }
 
 /**
