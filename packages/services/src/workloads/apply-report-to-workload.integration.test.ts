@@ -5,6 +5,7 @@ import { createTestOrg } from "@koi/db/factories";
 import { registerAgent } from "../agents/register-agent.ts";
 import { registration } from "../agents/test-fixtures.ts";
 import { applyReportToWorkload } from "./apply-report-to-workload.ts";
+import { batchSubmission } from "./test-fixtures.ts";
 
 // The workload side of a report, called as recordReport calls it (inside a transaction), on rows
 // set up in exactly the state each rule reads: which status a report moves, which jobs it asks
@@ -107,6 +108,28 @@ describe("a report's totals", () => {
     await prisma.assignment.update({ where: { id: assignments[1]!.id }, data: { progressDone: 500 } });
     await apply(workload.id, assignments[0]!.id, report("running"));
     expect((await reload(workload.id)).progressDone).toBe(800);
+  });
+
+  it("estimates progress between chunk counts up to the workload's total, and without a cap when it has none", async () => {
+    // 20,000 requests of 300 output tokens in 100 chunks; 1,500 output tokens/s for the 20 s since
+    // chunk 0 was first reported: 100 requests past the count.
+    const estimated = async (progressTotal: number) => {
+      const { org, workload, assignment } = await setUp({ spec: batchSubmission(), progressTotal });
+      await prisma.assignment.update({ where: { id: assignment.id }, data: { progressTotal: 20_000 } });
+      const chunks = (at: Date): TAssignmentReport => ({
+        ...report("running", at),
+        progress: { completed: 0, total: 100, unit: "chunks" },
+        throughput: { tokensPerSecond: 6_500, outputTokensPerSecond: 1_500 },
+      });
+      await prisma.assignmentReport.create({
+        data: { orgId: org.id, assignmentId: assignment.id, epoch: 1, seq: 0, at: T, data: chunks(T) },
+      });
+      await apply(workload.id, assignment.id, { ...chunks(new Date(T.getTime() + 20_000)), seq: 1 });
+      return (await reload(workload.id)).progressEstimate;
+    };
+    expect(await estimated(20_000)).toBe(100);
+    expect(await estimated(60)).toBe(60);
+    expect(await estimated(0)).toBe(100);
   });
 });
 

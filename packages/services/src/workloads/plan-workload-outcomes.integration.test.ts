@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "@koi/db";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
+import { recordWakeupsPerTest } from "../agents/test-fixtures.ts";
 import { planWorkload, WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import { submitWorkload } from "./submit-workload.ts";
 import { batchSubmission, dropOutboxRows, h100Pool, orgWithAgent } from "./test-fixtures.ts";
@@ -48,6 +49,30 @@ describe("planWorkload's outcomes", () => {
     expect(await reload(w.id)).toMatchObject({ status: "FAILED", statusDetail: detail, completedAt: now });
     expect(decision).toMatchObject({ kind: "initial", alternatives: [], reason: plan.reason });
     expect(plan.reason.length).toBeGreaterThan(0);
+  });
+
+  it("keeps the first 1,000 characters of a long reason as the status line, and answers it whole", async () => {
+    // Forty pools, none of whose replicas can reach a 1 ms TPOT: the reason lists every one it tried.
+    const { org } = await orgWithAgent(Array.from({ length: 40 }, (_, i) => h100Pool(8, `h100-${i}`)));
+    const w = await submitWorkload({
+      orgId: org.id,
+      actorUserId: null,
+      via: "api",
+      submission: {
+        kind: "online",
+        model: "meta-llama/Llama-3.1-8B-Instruct",
+        requestsPerSecond: 2,
+        avgInputTokens: 500,
+        avgOutputTokens: 200,
+        ttftP95Ms: 1,
+        tpotP95Ms: 1,
+      },
+    });
+    const outcome = await planWorkload(w.id);
+    expect(outcome).toMatchObject({ outcome: "failed", detail: expect.stringMatching(/^latency: no replica meets/) });
+    const detail = (outcome as { detail: string }).detail;
+    expect(detail.length).toBeGreaterThan(1000);
+    expect(await reload(w.id)).toMatchObject({ status: "FAILED", statusDetail: detail.slice(0, 1000) });
   });
 
   it("waits, naming what binds, when the job would fit once the pool's busy GPUs free up", async () => {
@@ -113,5 +138,33 @@ describe("planWorkload's outcomes", () => {
     });
     expect((await planWorkload(second.id)).outcome).toBe("waiting");
     expect(await prisma.outboxEvent.count({ where: { jobId: `rebalance-${second.id}` } })).toBe(0);
+  });
+
+  it("asks lower-priority work to lend when an urgent job is held back by its pool's quota", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(16)]);
+    // All 16 GPUs are free, but the org may use 4; the job needs two TP4 replicas (8 GPUs).
+    await busyPool(org.id, agentId, 16, 16, 4);
+    const w = await submitted(org.id, { ...seventyB, requests: 20_000, priority: "urgent" });
+    expect(await planWorkload(w.id)).toEqual({
+      outcome: "rebalancing",
+      detail: "enough GPUs are free, but the pools' quotas stop the plan from using them",
+    });
+    expect(await prisma.outboxEvent.count({ where: { jobId: `rebalance-${w.id}` } })).toBe(1);
+  });
+});
+
+describe("planWorkload's wake-ups", () => {
+  const wakeups = recordWakeupsPerTest();
+
+  it("wakes the agent it dispatched to, and no agent when it dispatched nothing", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    expect((await planWorkload((await submitted(org.id)).id)).outcome).toBe("dispatched");
+    expect(await wakeups.take()).toEqual([agentId]);
+
+    await busyPool(org.id, agentId, 8);
+    expect((await planWorkload((await submitted(org.id)).id)).outcome).toBe("waiting");
+    const impossible = await submitted(org.id, { model: "meta-llama/Llama-3.1-405B-Instruct", requests: 1_000_000 });
+    expect((await planWorkload(impossible.id)).outcome).toBe("failed");
+    expect(await wakeups.take()).toEqual([]);
   });
 });
