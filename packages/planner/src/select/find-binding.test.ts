@@ -45,7 +45,8 @@ describe("findBinding without a single candidate", () => {
     const all = {
       startupMisfits: ["A (20 min)", "B (21 min)", "C (22 min)", "D (23 min)"],
       tooFewGpus: ["H100-SXM TP8 in pool a", "H100-SXM TP4 in pool a", "L4 TP1 in pool b", "L4 TP2 in pool b"],
-      latencyMisfits: ["H100-SXM TP1", "H100-SXM TP2 prefill"],
+      // Each replica is named once however many pools offer it.
+      latencyMisfits: ["H100-SXM TP1", "H100-SXM TP2 prefill", "H100-SXM TP1"],
       memoryMisfits: ["L4 TP1", "L4 TP1", "L4 TP2"],
     };
     expect(bindingOf(all)).toEqual({

@@ -91,7 +91,7 @@ export function findBinding(input: TBindingInput): TBindingResult {
       return {
         binding: {
           constraint: "latency",
-          detail: `no replica meets the latency targets even one request at a time (tried ${report.latencyMisfits.join(", ")})`,
+          detail: `no replica meets the latency targets even one request at a time (tried ${[...new Set(report.latencyMisfits)].join(", ")})`,
         },
         assignment: [],
       };

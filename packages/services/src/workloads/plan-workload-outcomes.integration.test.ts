@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "@koi/db";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
-import { recordWakeupsPerTest } from "../agents/test-fixtures.ts";
+import { GPUS } from "@koi/catalog";
+import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { planWorkload, WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import { submitWorkload } from "./submit-workload.ts";
 import { batchSubmission, dropOutboxRows, h100Pool, orgWithAgent } from "./test-fixtures.ts";
@@ -52,8 +53,13 @@ describe("planWorkload's outcomes", () => {
   });
 
   it("keeps the first 1,000 characters of a long reason as the status line, and answers it whole", async () => {
-    // Forty pools, none of whose replicas can reach a 1 ms TPOT: the reason lists every one it tried.
-    const { org } = await orgWithAgent(Array.from({ length: 40 }, (_, i) => h100Pool(8, `h100-${i}`)));
+    // A pool of every catalog GPU, split roles allowed, and no replica reaches a 1 ms TPOT: the reason
+    // names every GPU, TP degree and role it tried (each once, however many pools offer it).
+    const pools = GPUS.map((g, i) => ({ ...h100Pool(8, `pool-${i}`), gpuType: g.id }));
+    const { org } = await orgWithAgent(
+      [...pools, h100Pool(8, "second-h100")],
+      [...registration("sim").capabilities, "pd_disaggregation"],
+    );
     const w = await submitWorkload({
       orgId: org.id,
       actorUserId: null,
@@ -66,11 +72,13 @@ describe("planWorkload's outcomes", () => {
         avgOutputTokens: 200,
         ttftP95Ms: 1,
         tpotP95Ms: 1,
+        allowDisaggregation: true,
       },
     });
     const outcome = await planWorkload(w.id);
     expect(outcome).toMatchObject({ outcome: "failed", detail: expect.stringMatching(/^latency: no replica meets/) });
     const detail = (outcome as { detail: string }).detail;
+    expect(detail.match(/H100-SXM TP1,/g)).toHaveLength(1);
     expect(detail.length).toBeGreaterThan(1000);
     expect(await reload(w.id)).toMatchObject({ status: "FAILED", statusDetail: detail.slice(0, 1000) });
   });
