@@ -25,6 +25,11 @@ describe("currentCostPerHour", () => {
     expect(currentCostPerHour([{ placement: { replicas: 2 } }, { placement: null }])).toBeNull();
     expect(currentCostPerHour([])).toBeNull();
   });
+
+  it("takes a price or replica count that is not a finite number as absent", () => {
+    expect(currentCostPerHour([{ placement: { replicas: 2, replicaCostPerHour: Number.NaN } }])).toBeNull();
+    expect(currentCostPerHour([{ placement: { replicas: Infinity, count: 3, replicaCostPerHour: 2 } }])).toBe(6);
+  });
 });
 
 describe("projectCost", () => {
@@ -45,6 +50,14 @@ describe("projectCost", () => {
     expect(projectCost({ ...batch, forecast: {} }, 32.7, now)).toBeCloseTo(11 / 0.3);
     expect(projectCost(batch, null, now)).toBeCloseTo(11 / 0.3);
     expect(projectCost({ ...batch, progressDone: 100 }, null, now)).toBe(12.6);
+  });
+
+  it("scales the spend from exactly 5% done", () => {
+    expect(projectCost({ ...batch, progressDone: 500 }, null, now)).toBeCloseTo(11 / 0.05);
+  });
+
+  it("keeps the plan's figure when the total is 0, however much is counted done", () => {
+    expect(projectCost({ ...batch, progressTotal: 0, progressDone: 500 }, null, now)).toBe(12.6);
   });
 
   it("is null for an online service, which has no finish", () => {
