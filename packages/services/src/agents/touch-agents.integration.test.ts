@@ -48,4 +48,41 @@ describe("touchAgent (heartbeats written together)", () => {
     expect(known?.id).toBe(agentId);
     expect(unknown).toBeNull();
   });
+
+  it("writes at most 500 heartbeats a statement: the ones queued past 500 wait for the next", async () => {
+    const org = await createTestOrg();
+    const { agentId: a } = await registerAgent(org.id, "key_test", registration());
+    const { agentId: b } = await registerAgent(org.id, "key_test", registration());
+    const at = new Date();
+    // The first heartbeat is written at once, alone; the 500 after it fill the next statement, and
+    // b's, queued behind them, is left for a third.
+    const calls = Array.from({ length: 501 }, () => touchAgent({ orgId: org.id, agentId: a, at, metrics: null }));
+    calls.push(touchAgent({ orgId: org.id, agentId: b, at, metrics: null }));
+    expect((await Promise.all(calls)).map((t) => t?.id)).toEqual([...Array<string>(501).fill(a), b]);
+    // Each statement commits on its own: a row's xmin is the transaction that last wrote it.
+    const rows = await prisma.$queryRaw<{ xmin: string }[]>`
+      SELECT xmin::text AS xmin FROM "Agent" WHERE id IN (${a}, ${b})`;
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.xmin).not.toBe(rows[1]!.xmin);
+  });
+
+  it("a statement that fails rejects every heartbeat written in it, and later heartbeats are written", async () => {
+    const org = await createTestOrg();
+    const { agentId: a } = await registerAgent(org.id, "key_test", registration());
+    const { agentId: b } = await registerAgent(org.id, "key_test", registration());
+    const at = new Date(Date.now() + 60_000);
+    const [first, bad, other] = await Promise.allSettled([
+      touchAgent({ orgId: org.id, agentId: a, at, metrics: null }),
+      // Written together in the next statement, which fails on metrics that are not JSON.
+      touchAgent({ orgId: org.id, agentId: a, at, metrics: "not json" }),
+      touchAgent({ orgId: org.id, agentId: b, at, metrics: null }),
+    ]);
+    expect(first.status).toBe("fulfilled");
+    expect(bad.status).toBe("rejected");
+    expect(other.status).toBe("rejected");
+    const heartbeatOf = async (id: string) => (await prisma.agent.findUniqueOrThrow({ where: { id } })).lastHeartbeatAt;
+    expect(await heartbeatOf(b)).not.toEqual(at);
+    await expect(touchAgent({ orgId: org.id, agentId: b, at, metrics: null })).resolves.toMatchObject({ id: b });
+    expect(await heartbeatOf(b)).toEqual(at);
+  }, 10_000);
 });
