@@ -499,6 +499,23 @@ describe("handleDeployAck REJECTED: which alternative fits", () => {
     ).toBe("fallback");
   });
 
+  it("every pool the alternative uses must have room: one with room does not make up for one without", async () => {
+    const orgId = await newOrg();
+    const agentId = await addAgent(orgId, [a100Pool(64), h100Pool(7)]);
+    const a100 = await poolIdOf(agentId, "a100-od");
+    const h100 = await poolIdOf(agentId, "h100-od");
+    const w = await addWorkload(orgId);
+    // 1 A100 of 64 free fits; 2 × TP4 H100 (8 GPUs) on 7 free does not.
+    const initial = await addDecision(orgId, w.id, [
+      alternative("A100 and H100", [group(a100, "A100-80GB", 1, 1), group(h100, "H100-SXM", 2, 4)]),
+      alternative("A100 alone", [group(a100, "A100-80GB", 2, 4)]),
+    ]);
+    const failed = await addAssignment(orgId, agentId, w.id, "deploying", { decisionId: initial.id });
+
+    expect(await ack(failed.id, "REJECTED")).toEqual([agentId]);
+    expect((await failoverOf(w.id)).reason).toMatch(/Next alternative: A100 alone\.$/);
+  });
+
   it("counts a replica's pipeline stages: count × TP × PP", async () => {
     // Before, 1 × TP4 PP2 (8 GPUs) was taken to need 4 and dispatched onto 7 free GPUs.
     expect(await chosen(h100(7, null), [{ count: 1, tp: 4, pp: 2 }])).toBe("fallback");

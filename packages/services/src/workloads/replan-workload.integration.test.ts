@@ -7,7 +7,7 @@ import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { registerAgent } from "../agents/register-agent.ts";
 import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { enqueueReplans, replanWorkload } from "./replan-workload.ts";
-import { batchSubmission, commandsOf, h100Pool } from "./test-fixtures.ts";
+import { batchSubmission, commandsOf, h100Pool, holdOrgPlanningLock } from "./test-fixtures.ts";
 
 // replanWorkload and enqueueReplans called directly, on rows set up in exactly the state each rule
 // reads: which assignment is fenced (and how), who is told to stop and woken, when a failed engine
@@ -400,6 +400,24 @@ describe("replanWorkload's engine-failure limit", () => {
     const { statusDetail } = await reloadWorkload(w.id);
     expect(statusDetail).toBe(`the engine failed this workload's job 3 times; last: ${reason}`.slice(0, 1000));
     expect(statusDetail).toHaveLength(1000);
+  });
+});
+
+describe("replanWorkload and the org's planning lock", () => {
+  it("waits for a planning run in the same org before it places the work again, since it hands out GPUs", async () => {
+    const org = await newOrg();
+    const agentId = await addAgent(org.id, [h100Pool(16)]);
+    const w = await addWorkload(org.id);
+    const a = await addAssignment(org.id, agentId, w.id, "running");
+    const planner = await holdOrgPlanningLock(org.id);
+    const replan = replanWorkload(w.id, "agent offline", a.id, T);
+    const first = await Promise.race([
+      replan.then(() => "answered"),
+      new Promise((resolve) => setTimeout(() => resolve("waited for the planner"), 1_500)),
+    ]);
+    await planner.release();
+    expect(await replan).toMatchObject({ outcome: "dispatched", agentId });
+    expect(first).toBe("waited for the planner");
   });
 });
 
