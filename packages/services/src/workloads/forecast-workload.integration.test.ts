@@ -625,6 +625,47 @@ describe("forecastWorkload scaling", () => {
     expect((await reload(w.id)).statusDetail).toBe(`Scaled down from 3 to 1 replicas: ${decision!.reason}`);
   });
 
+  it("far ahead: scales down only the replicas it can spare, keeping two of three", async () => {
+    // Three TP-2 replicas doing 3 requests/s with 18,380 left and 12,000 s to go: 1.1 × 18,380 ÷ 12,000
+    // = 1.68 requests/s are needed, which two replicas (2/s) give and one (1/s) does not.
+    const { w, a, agentId, poolId } = await running({
+      pools: [h100Pool(8, "h100")],
+      placement: { tp: 2, replicas: 3 },
+      workload: { deadlineAt: at(12_000) },
+      reports: steady(180),
+    });
+
+    expect(await forecastWorkload(w.id, T)).toMatchObject({ status: "ahead", action: "scale_down" });
+    const next = placement(poolId.h100!, agentId, { tp: 2, replicas: 2, gpus: 4 });
+    const [decision, ...others] = await decisionsOf(w);
+    expect(others).toEqual([]);
+    expect(decision).toMatchObject({ kind: "scale_down", plan: { from: 3, to: 2, placement: next } });
+    expect((await commandsOf(a)).map((c) => [c.type, c.payload])).toEqual([["scale", { count: 2 }]]);
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).placement).toEqual(next);
+  });
+
+  it("far ahead: keeps a replica whose removal would leave the rate's lower 90% bound short of the deadline", async () => {
+    // Three replicas doing 3 requests/s. The deadline is set where two replicas' mean rate (2/s)
+    // would finish 18,380 requests with 10% margin, but their rate's lower 90% bound (mean − 1.28 sd)
+    // would not: the forecast's rate sd, in the same units as its mean, decides it and nothing is removed.
+    const rows = steady(180);
+    const rate = expected(samplesOf(rows), 3).rate;
+    const lowerRatio = (rate.mean - 1.2816 * rate.sd) / rate.mean;
+    expect(lowerRatio).toBeLessThan(1);
+    const needed = ((2 / 3) * rate.mean * (1 + lowerRatio)) / 2;
+    const left = ((TOTAL - 1_620) * 1.1) / needed;
+    const { w, a } = await running({
+      pools: [h100Pool(8, "h100")],
+      placement: { tp: 2, replicas: 3 },
+      workload: { deadlineAt: at(left) },
+      reports: rows,
+    });
+
+    expect(await forecastWorkload(w.id, T)).toEqual({ workloadId: w.id, status: "ahead", action: "none" });
+    expect(await decisionsOf(w)).toEqual([]);
+    expect(await commandsOf(a)).toEqual([]);
+  });
+
   it("far ahead on one replica: holds, and does not swap though another pool is free", async () => {
     const { w, a, org } = await running({
       placement: { replicas: 1 },
@@ -763,14 +804,18 @@ describe("forecastWorkload after a scale", () => {
    * Two replicas since a scale from one at T−600 s, in a full pool. Before it: 20 reports a minute
    * apart at `perMinute` requests; then one report at the moment of the scale, 300 requests on.
    */
-  async function scaledAt600(perMinute: number) {
+  async function scaledAt600(perMinute: number, scale = { from: 1, to: 2 }) {
     const before = steady(perMinute, 20, { end: -660 });
     const rows = [
       ...before,
       { seq: 20, at: at(-600), progress: { completed: 19 * perMinute + 300, total: TOTAL, unit: "requests" as const } },
     ];
-    const ctx = await running({ pools: [h100Pool(2, "h100")], placement: { replicas: 2 }, reports: rows });
-    await addScaleDecision(ctx.w, "scale_up", at(-600), { from: 1, to: 2 });
+    const ctx = await running({
+      pools: [h100Pool(scale.to, "h100")],
+      placement: { replicas: scale.to },
+      reports: rows,
+    });
+    await addScaleDecision(ctx.w, "scale_up", at(-600), scale);
     return { ...ctx, last: rows.at(-1)! };
   }
 
@@ -787,6 +832,13 @@ describe("forecastWorkload after a scale", () => {
     // 0.3 requests/s on a replica the model puts at 1/s: two replicas make 0.6/s, not 2/s. The
     // report at the scale's instant (300 requests in a minute) is after it, not part of that pace.
     const { w, last } = await scaledAt600(18);
+    await expectP50(w, last, 0.6);
+  });
+
+  it("measures the pace before the scale against the replicas it had then (2 → 4: 30% of 2/s stays 30% of 4/s)", async () => {
+    // 0.3 requests/s on two replicas the model puts at 2/s is a pace of 15%: four replicas make
+    // 0.6/s. Pace taken against one replica's rate (or as observed × model) would make it 2.4/s.
+    const { w, last } = await scaledAt600(18, { from: 2, to: 4 });
     await expectP50(w, last, 0.6);
   });
 
