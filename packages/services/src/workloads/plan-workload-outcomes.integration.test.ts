@@ -6,7 +6,7 @@ import { GPUS } from "@koi/catalog";
 import { recordWakeupsPerTest, registration } from "../agents/test-fixtures.ts";
 import { planWorkload, WAITING_FOR_CAPACITY } from "./plan-workload.ts";
 import { submitWorkload } from "./submit-workload.ts";
-import { batchSubmission, dropOutboxRows, h100Pool, orgWithAgent } from "./test-fixtures.ts";
+import { batchSubmission, dropOutboxRows, h100Pool, onlineSubmission, orgWithAgent } from "./test-fixtures.ts";
 
 // What planWorkload leaves behind for each outcome, word for word: the status line the workload
 // page and `koi status` show, the Decision kept for an infeasible plan, and the jobs it asks for.
@@ -64,16 +64,7 @@ describe("planWorkload's outcomes", () => {
       orgId: org.id,
       actorUserId: null,
       via: "api",
-      submission: {
-        kind: "online",
-        model: "meta-llama/Llama-3.1-8B-Instruct",
-        requestsPerSecond: 2,
-        avgInputTokens: 500,
-        avgOutputTokens: 200,
-        ttftP95Ms: 1,
-        tpotP95Ms: 1,
-        allowDisaggregation: true,
-      },
+      submission: onlineSubmission({ avgOutputTokens: 200, ttftP95Ms: 1, tpotP95Ms: 1, allowDisaggregation: true }),
     });
     const outcome = await planWorkload(w.id);
     expect(outcome).toMatchObject({ outcome: "failed", detail: expect.stringMatching(/^latency: no replica meets/) });

@@ -62,6 +62,21 @@ export function batchSubmission(
   };
 }
 
+export function onlineSubmission(
+  over: Partial<Extract<TWorkloadSubmission, { kind: "online" }>> = {},
+): TWorkloadSubmission {
+  return {
+    kind: "online",
+    model: "meta-llama/Llama-3.1-8B-Instruct",
+    requestsPerSecond: 2,
+    avgInputTokens: 500,
+    avgOutputTokens: 100,
+    ttftP95Ms: 2000,
+    tpotP95Ms: 100,
+    ...over,
+  };
+}
+
 export function report(
   over: Omit<Partial<TAssignmentReport>, "at"> & {
     seq: number;

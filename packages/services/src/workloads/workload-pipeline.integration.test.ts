@@ -16,6 +16,7 @@ import {
   batchSubmission,
   h100Pool,
   liveAssignment,
+  onlineSubmission,
   orgWithAgent,
   report,
   dropOutboxRows,
@@ -258,16 +259,7 @@ describe("workload pipeline", () => {
       orgId: org.id,
       actorUserId: null,
       via: "api",
-      submission: {
-        kind: "online",
-        model: "meta-llama/Llama-3.1-8B-Instruct",
-        requestsPerSecond: 2,
-        avgInputTokens: 500,
-        avgOutputTokens: 100,
-        ttftP95Ms: 2000,
-        tpotP95Ms: 100,
-        budgetUsd: 10,
-      },
+      submission: onlineSubmission({ budgetUsd: 10 }),
     });
     await planWorkload(online.id);
     const oa = await liveAssignment(online.id);
