@@ -81,11 +81,12 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
     const fenced = assignment.state === "lost";
     const counters = usageDeltas(last.lines, report.usage);
     const deltas = counters.deltas;
+    const costUsd = deltas.reduce((sum, d) => sum + d.costUsd, 0);
     if (deltas.length) {
       await tx.usageRecord.createMany({
         data: deltas.map((d) => ({ orgId, agentId: assignment.agentId, assignmentId, at, ...d })),
       });
-      usageDollars.inc(deltas.reduce((sum, d) => sum + d.costUsd, 0));
+      usageDollars.inc(costUsd);
     }
     const { usage: _usage, ...metrics } = report;
     await tx.assignment.update({
@@ -94,7 +95,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         lastSeq: report.seq,
         usageCounters: { epoch: report.epoch, lines: counters.next } as unknown as Prisma.InputJsonValue,
         ...(!fenced || TERMINAL_ASSIGNMENT_STATES.includes(report.state) ? { state: report.state } : {}),
-        costUsd: { increment: deltas.reduce((sum, d) => sum + d.costUsd, 0) },
+        costUsd: { increment: costUsd },
         ...(fenced ? {} : progressUpdate(report.progress, assignment.progressTotal)),
         latestMetrics: metrics as unknown as Prisma.InputJsonValue,
       },
@@ -106,7 +107,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         assignmentId,
         at,
         sample: report.online,
-        costUsd: deltas.reduce((sum, d) => sum + d.costUsd, 0),
+        costUsd,
       });
     if (owner?.workloadId) await applyReportToWorkload(tx, owner.workloadId, assignmentId, report, { fenced });
     return { accepted: true, duplicate: false };
