@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { context, propagation, trace } from "@opentelemetry/api";
-import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
 import { commandWakeups } from "@koi/services/agents/command-wakeups";
 import { pollCommands } from "@koi/services/agents/lease-commands";
 import { submitWorkload } from "@koi/services/workloads/submit-workload";
 import { batchSubmission, dropOutboxRows, h100Pool, orgWithAgent } from "@koi/services/workloads/test-fixtures";
 import { redisPrefix } from "@koi/core/redis";
-import { startTracing, type TTracing } from "@koi/core/tracing/start-tracing";
+import { startTestTracing, type TTestTracing } from "@koi/core/tracing/test-tracing";
 import { inSpan, SpanKind } from "@koi/core/tracing/trace-context";
 import { prisma } from "@koi/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,12 +12,11 @@ import { startWorkerRuntime, type TWorkerRuntime } from "./start-worker-runtime.
 import { testLog } from "./testing/test-log.ts";
 import { waitFor } from "./testing/wait-for.ts";
 
-const exporter = new InMemorySpanExporter();
-let tracing: TTracing | null;
+let tracing: TTestTracing;
 let runtime: TWorkerRuntime;
 
 beforeAll(async () => {
-  tracing = startTracing("koi-test", { spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  tracing = startTestTracing();
   runtime = await startWorkerRuntime({
     db: prisma,
     log: testLog,
@@ -35,11 +32,7 @@ afterAll(async () => {
   await runtime.stop();
   await dropOutboxRows();
   await commandWakeups().stop();
-  await tracing?.shutdown();
-  // This process may run other test files next: leave the OpenTelemetry API as it was (off).
-  trace.disable();
-  context.disable();
-  propagation.disable();
+  await tracing.stop();
 });
 
 describe("one trace from the request to the agent", () => {
@@ -62,7 +55,7 @@ describe("one trace from the request to the agent", () => {
     // The job's span ends when its handler returns, a moment after the command committed.
     await waitFor(
       async () =>
-        exporter
+        tracing.exporter
           .getFinishedSpans()
           .find((s) => s.name === "job plan-workload" && s.attributes["koi.job.id"] === row.jobId),
       10_000,
@@ -71,7 +64,7 @@ describe("one trace from the request to the agent", () => {
     const received = await pollCommands(org.id, agentId, 0);
     expect(received.map((c) => c.id)).toContain(command.id);
 
-    const spans = exporter.getFinishedSpans();
+    const spans = tracing.exporter.getFinishedSpans();
     // Ours, by job and command id: the relay also publishes rows other test files left in the outbox.
     const named = (name: string, attribute?: [string, string]) =>
       spans.find((s) => s.name === name && (!attribute || s.attributes[attribute[0]] === attribute[1]));

@@ -1,7 +1,5 @@
-import { context, propagation, trace } from "@opentelemetry/api";
-import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startTracing, type TTracing } from "@koi/core/tracing/start-tracing";
+import { startTestTracing, type TTestTracing } from "@koi/core/tracing/test-tracing";
 import { inSpan } from "@koi/core/tracing/trace-context";
 import { commandWakeups } from "./command-wakeups.ts";
 import { issueCommand } from "./issue-command.ts";
@@ -11,22 +9,17 @@ import { agentWithAssignment } from "./test-fixtures.ts";
 // With tracing on (spans kept in memory): a command continues the trace of whatever wrote it, up
 // to its agent's poll (apps/worker's trace-through-job test follows a whole request this way).
 
-const exporter = new InMemorySpanExporter();
-let tracing: TTracing | null;
+let tracing: TTestTracing;
 
 beforeAll(() => {
-  tracing = startTracing("koi-test", { spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  tracing = startTestTracing();
 });
 
-beforeEach(() => exporter.reset());
+beforeEach(() => tracing.exporter.reset());
 
 afterAll(async () => {
   await commandWakeups().stop();
-  await tracing?.shutdown();
-  // This process may run other test files next: leave the OpenTelemetry API as it was (off).
-  trace.disable();
-  context.disable();
-  propagation.disable();
+  await tracing.stop();
 });
 
 describe("a command's trace", () => {
@@ -41,7 +34,7 @@ describe("a command's trace", () => {
 
     expect((await pollCommands(org.id, agentId, 0)).map((c) => c.id)).toEqual([command.id]);
     expect(
-      exporter
+      tracing.exporter
         .getFinishedSpans()
         .filter((s) => s.name !== request)
         .map((s) => ({
@@ -70,6 +63,6 @@ describe("a command's trace", () => {
     const command = await issueCommand({ orgId: org.id, assignmentId: assignment.id, type: "stop", payload: {} });
     expect(command.traceparent).toBeNull();
     expect((await pollCommands(org.id, agentId, 0)).map((c) => c.id)).toEqual([command.id]);
-    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(tracing.exporter.getFinishedSpans()).toEqual([]);
   });
 });
