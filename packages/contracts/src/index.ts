@@ -11,6 +11,7 @@ export * from "./agent/events.ts";
 export * from "./agent/errors.ts";
 export * from "./orca/webhooks.ts";
 export * from "./orca/batched-request.ts";
+export * from "./orca/pd-extension.ts";
 export * from "./orca/rest.ts";
 export * from "./orca/ingest.ts";
 export * from "./orca/orca-instances.ts";

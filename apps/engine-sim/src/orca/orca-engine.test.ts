@@ -1,34 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ORCA_WEBHOOKS, type TOrcaWebhookPath } from "@koi/contracts";
-import { createRandom } from "@koi/planner/random/seeded-random";
-import { parseSimConfig } from "../config.ts";
-import { batchedRequest, fastSimConfig } from "../testing/sim-fixtures.ts";
+import { engine, run, type TEmitted } from "../testing/orca-test-engine.ts";
+import { batchedRequest } from "../testing/sim-fixtures.ts";
 import { scaleJob, swapJob } from "./orca-control.ts";
-import { OrcaEngine, orcaJobIdPrefix } from "./orca-engine.ts";
-import type { TOrcaOutbox } from "./orca-outbox.ts";
-
-type TEmitted = { path: string; payload: Record<string, unknown>; id: string | undefined; at: number };
-
-/** The engine on manual simulated time, with an outbox that records instead of sending. */
-function engine(seed: number, orca: Record<string, unknown> = {}) {
-  const emitted: TEmitted[] = [];
-  const config = parseSimConfig(fastSimConfig({ seed, orca })).orca;
-  const holder: { engine?: OrcaEngine } = {};
-  const outbox: TOrcaOutbox = {
-    enabled: true,
-    attempts: [],
-    emit: (path, payload, id) => emitted.push({ path, payload, id, at: holder.engine!.now }),
-    pending: () => 0,
-    oldestUndeliveredAgeSeconds: () => null,
-    close: () => {},
-  };
-  holder.engine = new OrcaEngine(config, createRandom(seed).fork("orca"), outbox, 1_767_225_600);
-  return { engine: holder.engine, emitted };
-}
-
-function run(e: OrcaEngine, seconds: number, step = 7) {
-  for (let t = 0; t < seconds; t += step) e.advanceTo(e.now + step);
-}
+import { orcaJobIdPrefix } from "./orca-engine.ts";
 
 describe("simulated Orca lifecycle", () => {
   it("names jobs like Orca", () => {

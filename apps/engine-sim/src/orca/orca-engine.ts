@@ -1,5 +1,5 @@
 import type { TRandom } from "@koi/planner/random/seeded-random";
-import type { TOrcaBatchedRequest } from "@koi/contracts";
+import type { TOrcaPdBatchedRequest } from "@koi/contracts";
 import { TimerQueue, type TTimer } from "../timer-queue.ts";
 import type { TOrcaSimConfig } from "../config.ts";
 import type { TOrcaOutbox } from "./orca-outbox.ts";
@@ -77,10 +77,10 @@ export class OrcaEngine {
 
   // ---- submit ----------------------------------------------------------------------------
 
-  submit(req: TOrcaBatchedRequest): Record<string, unknown> {
+  submit(req: TOrcaPdBatchedRequest): Record<string, unknown> {
     const plan = planSubmit(this.config, this.random, req);
     if (!plan.ok) return plan.response;
-    const { primary, alternatives, instance, avgIn, avgOut, market, model } = plan;
+    const { primary, alternatives, instance, avgIn, avgOut, market, model, pdGroups } = plan;
     const id = `${orcaJobIdPrefix(model)}-${this.jobIds.int(0, 0xffff).toString(16).padStart(4, "0")}`;
     const chunks: TChunk[] = req.chunks!.map((c) => ({
       id: c.chunk_id,
@@ -89,11 +89,19 @@ export class OrcaEngine {
       retries: 0,
       replicaId: null,
     }));
-    const replicas = req.replicas ?? chunks.length;
+    const replicas = pdGroups ? pdGroups.reduce((n, g) => n + g.replicas, 0) : (req.replicas ?? chunks.length);
     const job = newJob({ id, req, model, avgIn, avgOut, market, primary, chunks, replicas, now: this.now });
     this.jobs.set(id, job);
-    for (let i = 0; i < replicas; i++)
-      startReplica(this, job, `${id}-r${i}`, [primary, ...alternatives], this.now, false);
+    if (pdGroups) {
+      // Each side launches with its own config only: a split has no colocated fallback.
+      let i = 0;
+      for (const group of pdGroups)
+        for (let k = 0; k < group.replicas; k++)
+          startReplica(this, job, `${id}-r${i++}`, [group.config], this.now, false, group.role);
+    } else {
+      for (let i = 0; i < replicas; i++)
+        startReplica(this, job, `${id}-r${i}`, [primary, ...alternatives], this.now, false);
+    }
     return {
       status: "launched",
       job_id: id,
@@ -116,7 +124,22 @@ export class OrcaEngine {
   beginServing(job: TJob, r: TReplica): void {
     this.scheduleFailures(job, r);
     this.swapProgress(job, r);
-    this.pullNext(job, r);
+    // Decode replicas wait for prefill capacity; a prefill replica that comes up lets them start.
+    if (r.role === "prefill") this.wakeIdle(job);
+    else this.pullNext(job, r);
+  }
+
+  /**
+   * Input + output tokens/s a replica would run its next chunk at. Colocated: its own. Decode: its
+   * own request rate, capped by its share of the prompts the running prefill replicas hand over
+   * (the split's pipeline runs at its slower side; 0 while no prefill replica serves).
+   */
+  private chunkTps(job: TJob, r: TReplica): number {
+    if (r.role === "both") return r.perf!.tps;
+    const running = [...job.replicas.values()].filter((x) => x.phase === "running");
+    const prefill = running.filter((x) => x.role === "prefill").reduce((sum, x) => sum + x.perf!.requestsPerSecond, 0);
+    const decoders = running.filter((x) => x.role === "decode").length;
+    return Math.min(r.perf!.requestsPerSecond, prefill / Math.max(1, decoders)) * (job.avgIn + job.avgOut);
   }
 
   private scheduleFailures(job: TJob, r: TReplica): void {
@@ -203,7 +226,10 @@ export class OrcaEngine {
   }
 
   private pullNext(job: TJob, r: TReplica): void {
-    if (r.phase !== "running") return;
+    // Prefill replicas hold no chunks: they serve the prompts of the decode replicas' chunks.
+    if (r.phase !== "running" || r.role === "prefill") return;
+    const tps = this.chunkTps(job, r);
+    if (tps <= 0 && job.pending.length > 0) return;
     const chunk = job.pending.shift();
     if (!chunk) {
       r.current = null;
@@ -214,9 +240,9 @@ export class OrcaEngine {
     }
     chunk.state = "inflight";
     chunk.replicaId = r.id;
-    const seconds = (chunk.lines * (job.avgIn + job.avgOut)) / r.perf!.tps;
+    const seconds = (chunk.lines * (job.avgIn + job.avgOut)) / tps;
     const timer = this.at(seconds, () => this.finishChunk(job, r, chunk));
-    r.current = { chunk, startedAt: this.now, timer };
+    r.current = { chunk, startedAt: this.now, timer, tps };
   }
 
   private finishChunk(job: TJob, r: TReplica, chunk: TChunk): void {

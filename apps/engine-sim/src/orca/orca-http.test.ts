@@ -73,6 +73,26 @@ describe("simulated Orca REST API", () => {
     expect((await call("/job/mo-nope-0000")).status).toBe(404);
   });
 
+  it("declares Koi's prefill/decode extension and launches each group of a split with its role", async () => {
+    expect(await call("/koi/capabilities")).toEqual({ status: 200, body: { capabilities: ["pd_disaggregation"] } });
+    const groups = [
+      { role: "prefill", gpu_type: "H100", tp_size: 1, pp_size: 1, replicas: 1, planned_market: "on_demand" },
+      { role: "decode", gpu_type: "L40S", tp_size: 1, pp_size: 1, replicas: 2, planned_market: "spot" },
+    ];
+    const jobId = await submit({ koi_pd_groups: groups });
+    const replicas = ZOrcaReplicas.parse((await call(`/job/${jobId}/replicas`)).body).replicas;
+    expect(replicas.map((r) => [r.koi_role, r.instance_type])).toEqual([
+      ["prefill", "p5.48xlarge"],
+      ["decode", "g6e.xlarge"],
+      ["decode", "g6e.xlarge"],
+    ]);
+    const oneSided = await call("/submit/batch", {
+      method: "POST",
+      body: batchedRequest({ koi_pd_groups: [groups[1], groups[1]] as never }),
+    });
+    expect(oneSided.status).toBe(422);
+  });
+
   it("Bearer ORCA_API_KEY guards chunks/progress, scale, kill and swap only", async () => {
     const jobId = await submit();
     expect((await call(`/job/${jobId}/chunks/progress`)).status).toBe(401);

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ZOrcaBatchedRequest, ZOrcaKillRequest, ZOrcaScaleRequest, ZOrcaSwapRequest } from "@koi/contracts";
+import {
+  KOI_CAPABILITIES_PATH,
+  ZOrcaKillRequest,
+  ZOrcaPdBatchedRequest,
+  ZOrcaScaleRequest,
+  ZOrcaSwapRequest,
+} from "@koi/contracts";
 import { bearerMatches, readJson, sendJson, sendText } from "../http-kit.ts";
 import { killReplicas, scaleJob, swapJob } from "./orca-control.ts";
 import { OrcaApiError, type OrcaEngine } from "./orca-engine.ts";
@@ -35,7 +41,8 @@ function localIso(epochSeconds: number): string {
 /**
  * The subset of Orca's REST API (C.1–C.5) that Koi's agent uses, with Orca's status codes: 422 for
  * a bad submit, 500 for unknown keys in scale/swap bodies and for swap without force, 401 on the
- * Bearer-protected routes when ORCA_API_KEY is set.
+ * Bearer-protected routes when ORCA_API_KEY is set. Beyond Orca: Koi's prefill/decode extension
+ * (`GET /koi/capabilities`, `koi_pd_groups` on submit; contracts `orca/pd-extension.ts`).
  */
 export function createOrcaHandler(engine: OrcaEngine, options: { apiKey: string | null; simNow: () => number }) {
   const requireAuth = (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -68,6 +75,8 @@ export function createOrcaHandler(engine: OrcaEngine, options: { apiKey: string 
       if (method === "GET" && path === "/resources")
         return sendJson(res, 200, resourcesView(engine, localIso(engine.now)));
       if (method === "GET" && path === "/quota/status") return sendJson(res, 200, quotaStatusView(engine));
+      if (method === "GET" && path === KOI_CAPABILITIES_PATH)
+        return sendJson(res, 200, { capabilities: ["pd_disaggregation"] });
       if (method === "GET" && path === "/jobs") {
         return sendJson(res, 200, {
           jobs: [...engine.jobs.values()].map((j) => ({
@@ -87,7 +96,7 @@ export function createOrcaHandler(engine: OrcaEngine, options: { apiKey: string 
         } catch {
           return sendJson(res, 422, { detail: [{ type: "json_invalid", loc: ["body"], msg: "JSON decode error" }] });
         }
-        const parsed = ZOrcaBatchedRequest.safeParse(body);
+        const parsed = ZOrcaPdBatchedRequest.safeParse(body);
         if (!parsed.success) return sendJson(res, 422, validationDetail(parsed.error.issues as never));
         return sendJson(res, 200, engine.submit(parsed.data));
       }

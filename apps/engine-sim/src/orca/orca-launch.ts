@@ -3,7 +3,7 @@ import type { OrcaEngine } from "./orca-engine.ts";
 import { freeCapacity, reserve } from "./orca-capacity.ts";
 import { failedIdentity, LAUNCH_MESSAGES, launchIdentity, startedPayload } from "./orca-payloads.ts";
 import { replicaPerf } from "./replica-perf.ts";
-import { TERMINAL_PHASES, type TJob, type TLaunchConfig, type TReplica } from "./orca-state.ts";
+import { TERMINAL_PHASES, type TJob, type TLaunchConfig, type TReplica, type TReplicaRole } from "./orca-state.ts";
 
 /*
  * A replica's launch, per ENGINE_CONTRACTS A.4: heartbeat every 45 s while launching, walk the
@@ -22,10 +22,12 @@ export function startReplica(
   configs: TLaunchConfig[],
   sloClockStart: number,
   isScaled: boolean,
+  role: TReplicaRole = "both",
 ): TReplica {
   const replica: TReplica = {
     id,
     jobId: job.id,
+    role,
     configs,
     attempt: 0,
     instanceType: "unknown",
@@ -204,6 +206,7 @@ export function clusterUp(e: OrcaEngine, job: TJob, r: TReplica, index: number, 
     avgOut: job.avgOut,
     random: r.random,
     noise: e.config.throughputNoise,
+    role: r.role,
   });
   const slow = e.config.throughputFactor;
   if (slow !== 1)
@@ -211,6 +214,7 @@ export function clusterUp(e: OrcaEngine, job: TJob, r: TReplica, index: number, 
       ...r.perf,
       tps: r.perf.tps * slow,
       outputTps: r.perf.outputTps * slow,
+      requestsPerSecond: r.perf.requestsPerSecond * slow,
       ttftMs: r.perf.ttftMs / slow,
       tpotMs: r.perf.tpotMs / slow,
     };

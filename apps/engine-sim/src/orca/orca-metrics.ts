@@ -41,14 +41,18 @@ export function replicaSnapshot(engine: TEngineLike, job: TJob, r: TReplica): TS
   const perf = r.perf!;
   const busy = r.current !== null;
   const partial = busy ? Math.max(0, engine.now - r.current!.startedAt) : 0;
-  const generation = r.counters.generation + partial * perf.outputTps;
-  const prompt = r.counters.prompt + partial * (perf.tps - perf.outputTps);
+  // The chunk's rate: a decode replica of a split runs below its own when prefill is the slower side.
+  const scale = busy ? r.current!.tps / perf.tps : 1;
+  const outputTps = perf.outputTps * scale;
+  const promptTps = (perf.tps - perf.outputTps) * scale;
+  const generation = r.counters.generation + partial * outputTps;
+  const prompt = r.counters.prompt + partial * promptTps;
   return {
     job_id: job.id,
     replica_id: r.id,
     timestamp: engine.now,
-    avg_generation_throughput_toks_per_s: busy ? perf.outputTps : 0,
-    avg_prompt_throughput_toks_per_s: busy ? perf.tps - perf.outputTps : 0,
+    avg_generation_throughput_toks_per_s: busy ? outputTps : 0,
+    avg_prompt_throughput_toks_per_s: busy ? promptTps : 0,
     gpu_cache_usage_perc: busy ? perf.kvCacheUsage : 0,
     num_requests_running: busy ? perf.batch : 0,
     num_requests_waiting: busy ? Math.round(perf.batch * 0.1) : 0,

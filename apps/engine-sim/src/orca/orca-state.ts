@@ -1,10 +1,12 @@
-import type { TOrcaBatchedRequest, TOrcaJobStatus } from "@koi/contracts";
+import type { TOrcaJobStatus, TOrcaPdBatchedRequest } from "@koi/contracts";
 import type { TRandom } from "@koi/planner/random/seeded-random";
 import type { TTimer } from "../timer-queue.ts";
 import type { TReplicaPerf } from "./replica-perf.ts";
 
 export type TOrcaMarket = "spot" | "on_demand";
 export type TLaunchConfig = { gpuType: string; tp: number; pp: number; market: TOrcaMarket };
+/** What a replica does: colocated (both), or one side of a prefill/decode split (Koi's extension). */
+export type TReplicaRole = "both" | "prefill" | "decode";
 export type TReplicaPhase =
   "launching" | "provisioned" | "running" | "completed" | "failed" | "dead" | "killed" | "swapped_out";
 export type TLaunchPhase = "searching_capacity" | "provisioning" | "bootstrapping" | "waiting_model_ready";
@@ -39,6 +41,7 @@ export type TSnapshot = Record<string, number | string | null>;
 export type TReplica = {
   id: string;
   jobId: string;
+  role: TReplicaRole;
   configs: TLaunchConfig[];
   attempt: number;
   instanceType: string;
@@ -53,7 +56,8 @@ export type TReplica = {
   /** Start of this replica's SLO clock: the job's deploy time, or the scale call for added replicas. */
   sloClockStart: number;
   perf: TReplicaPerf | null;
-  current: { chunk: TChunk; startedAt: number; timer: TTimer } | null;
+  /** The chunk in flight and the input + output tokens/s it runs at. */
+  current: { chunk: TChunk; startedAt: number; timer: TTimer; tps: number } | null;
   timers: TTimer[];
   random: TRandom;
   hasMetrics: boolean;
@@ -65,7 +69,7 @@ export type TReplica = {
 
 export type TJob = {
   id: string;
-  request: TOrcaBatchedRequest;
+  request: TOrcaPdBatchedRequest;
   model: string;
   avgIn: number;
   avgOut: number;

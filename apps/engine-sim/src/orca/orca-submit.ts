@@ -3,12 +3,15 @@ import type { TRandom } from "@koi/planner/random/seeded-random";
 import {
   normalizeOrcaGpuName,
   resolveOrcaInstance,
-  type TOrcaBatchedRequest,
   type TOrcaInstanceSpec,
+  type TOrcaPdBatchedRequest,
 } from "@koi/contracts";
 import type { TOrcaSimConfig } from "../config.ts";
 import { replicaPerf } from "./replica-perf.ts";
 import type { TChunk, TJob, TLaunchConfig, TOrcaMarket } from "./orca-state.ts";
+
+/** One side of a prefill/decode split (`koi_pd_groups`): its replicas launch with this config only. */
+export type TPdGroup = { role: "prefill" | "decode"; config: TLaunchConfig; replicas: number };
 
 export type TSubmitPlan =
   | { ok: false; response: Record<string, unknown> }
@@ -21,6 +24,8 @@ export type TSubmitPlan =
       avgIn: number;
       avgOut: number;
       market: TOrcaMarket;
+      /** Koi's prefill/decode extension: replaces `replicas` of the primary config when present. */
+      pdGroups: TPdGroup[] | null;
     };
 
 function maxContext(model: string): number {
@@ -73,7 +78,7 @@ function rooflinePlacement(
  * stop unless `force`. The simulator needs chunks, num_lines and avg_input_tokens because it
  * cannot download the input file.
  */
-export function planSubmit(config: TOrcaSimConfig, random: TRandom, req: TOrcaBatchedRequest): TSubmitPlan {
+export function planSubmit(config: TOrcaSimConfig, random: TRandom, req: TOrcaPdBatchedRequest): TSubmitPlan {
   const fail = (response: Record<string, unknown>): TSubmitPlan => ({ ok: false, response });
   const solver = req.placement_solver ?? "roofline";
   if (solver === "llm")
@@ -164,13 +169,32 @@ export function planSubmit(config: TOrcaSimConfig, random: TRandom, req: TOrcaBa
           }))
           .filter((alt) => resolveOrcaInstance(alt.gpuType, alt.tp) !== undefined)
       : [];
-  return { ok: true, model, primary, alternatives, instance, avgIn, avgOut, market };
+  const pdGroups = req.koi_pd_groups ? pdGroupsOf(req.koi_pd_groups) : null;
+  if (typeof pdGroups === "string")
+    return fail({ status: "error", error_type: "invalid_placement", message: pdGroups });
+  return { ok: true, model, primary, alternatives, instance, avgIn, avgOut, market, pdGroups };
+}
+
+/** The split's groups as launch configs, or why one cannot launch. */
+function pdGroupsOf(groups: NonNullable<TOrcaPdBatchedRequest["koi_pd_groups"]>): TPdGroup[] | string {
+  const out: TPdGroup[] = [];
+  for (const g of groups) {
+    const gpuType = normalizeOrcaGpuName(g.gpu_type);
+    if (!resolveOrcaInstance(gpuType, g.tp_size))
+      return `Cannot resolve the ${g.role} group's ${g.gpu_type} with ${g.tp_size} GPUs to an instance`;
+    out.push({
+      role: g.role,
+      config: { gpuType, tp: g.tp_size, pp: g.pp_size, market: g.planned_market },
+      replicas: g.replicas,
+    });
+  }
+  return out;
 }
 
 /** A freshly submitted chunked job, every chunk pending. */
 export function newJob(args: {
   id: string;
-  req: TOrcaBatchedRequest;
+  req: TOrcaPdBatchedRequest;
   model: string;
   avgIn: number;
   avgOut: number;

@@ -46,6 +46,8 @@ export function replicasView(job: TJob | undefined) {
       market: r.market,
       instance_type: r.instanceType,
       has_metrics: r.hasMetrics,
+      // Koi's prefill/decode extension names each side; Orca's colocated replicas carry no role.
+      ...(r.role === "both" ? {} : { koi_role: r.role }),
     })),
   };
 }

@@ -2,6 +2,7 @@ import { findModel, UnknownNameError } from "@koi/catalog";
 import { predictPerformance } from "@koi/planner";
 import { orcaToKoiGpu } from "@koi/contracts";
 import type { TRandom } from "@koi/planner/random/seeded-random";
+import type { TReplicaRole } from "./orca-state.ts";
 
 export type TReplicaPerf = {
   fits: boolean;
@@ -9,6 +10,8 @@ export type TReplicaPerf = {
   /** Input + output tokens per second of this replica. */
   tps: number;
   outputTps: number;
+  /** Requests per second this replica completes (a prefill replica: prompts it hands on). */
+  requestsPerSecond: number;
   ttftMs: number;
   tpotMs: number;
   batch: number;
@@ -35,6 +38,7 @@ export function replicaPerf(args: {
   avgOut: number;
   random: TRandom;
   noise: number;
+  role?: TReplicaRole;
 }): TReplicaPerf {
   let model: string = args.model;
   try {
@@ -50,6 +54,7 @@ export function replicaPerf(args: {
     pp: args.pp,
     inputTokens: args.avgIn,
     outputTokens: args.avgOut,
+    role: args.role ?? "both",
   });
   const factor = args.random.logNormal(1, args.noise);
   const busy = perf.bound === "compute" ? args.random.uniform(78, 92) : args.random.uniform(55, 75);
@@ -58,6 +63,7 @@ export function replicaPerf(args: {
     ...(perf.reason ? { reason: perf.reason } : {}),
     tps: perf.tokensPerSecond * factor,
     outputTps: perf.outputTokensPerSecond * factor,
+    requestsPerSecond: perf.requestsPerSecond * factor,
     ttftMs: perf.ttftMs / factor,
     tpotMs: perf.tpotMs / factor,
     batch: perf.batch,

@@ -1,4 +1,4 @@
-import type { TOrcaBatchedRequest } from "@koi/contracts";
+import type { TOrcaPdBatchedRequest } from "@koi/contracts";
 import type { TSimConfigInput } from "../config.ts";
 
 /** A fast, failure-free simulator for tests: minutes of launch become milliseconds. */
@@ -24,8 +24,8 @@ export function fastSimConfig(overrides: TSimConfigInput = {}): TSimConfigInput 
   };
 }
 
-/** A real BatchedRequest (C.2) with every required key. */
-export function batchedRequest(overrides: Partial<TOrcaBatchedRequest> = {}): TOrcaBatchedRequest {
+/** A real BatchedRequest (C.2) with every required key; overrides may add Koi's prefill/decode groups. */
+export function batchedRequest(overrides: Partial<TOrcaPdBatchedRequest> = {}): TOrcaPdBatchedRequest {
   return {
     user_id: "u",
     input_file: "s3://bucket/in.jsonl",
