@@ -36,6 +36,8 @@ export type TEventSink = (events: TLifecycleEvent[]) => Promise<void>;
 export type TEngineAdapter = {
   kind: "orca" | "tuna";
   capabilities: readonly TCapability[];
+  /** Capabilities only the engine can tell (asked at registration), beyond the adapter's own. */
+  detectCapabilities?: () => Promise<readonly TCapability[]>;
   /** Whether this adapter runs a command for an assignment it does not hold yet (deploys). */
   acceptsDeploy: (command: TDeployCommand) => boolean;
   inventory: () => Promise<TGpuPool[]>;

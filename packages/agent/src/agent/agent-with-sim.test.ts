@@ -2,7 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TAckRequest, TAssignmentReport, TEventsRequest } from "@koi/contracts";
+import {
+  AGENT_PROTOCOL_PATHS,
+  type TAckRequest,
+  type TAssignmentReport,
+  type TEventsRequest,
+  type TRegisterRequest,
+} from "@koi/contracts";
 import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
 import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
 import { createOrcaAdapter } from "../adapters/orca/orca-adapter.ts";
@@ -75,6 +81,23 @@ const reportsOf = (assignmentId: string) =>
     .map((r) => r.body as TAssignmentReport);
 
 describe("koi-agent + engine-sim + stand-in Koi", () => {
+  it("registers what the adapters do and what the engine declares: the simulator runs prefill/decode splits", () => {
+    const register = koi.requests.find((r) => r.path === AGENT_PROTOCOL_PATHS.register)!.body as TRegisterRequest;
+    expect([...register.capabilities].sort()).toEqual(
+      [
+        "chunked_batch",
+        "pause",
+        "pd_disaggregation",
+        "routing",
+        "scale",
+        "serverless",
+        "spot",
+        "swap",
+        "webhooks",
+      ].sort(),
+    );
+  });
+
   it("deploys a batch job on simulated Orca and reports it to completion, with its lifecycle events", async () => {
     const deploy = deployCommand({ assignmentId: "asg_batch", placement: { replicas: 2 } });
     koi.queueCommands(deploy);

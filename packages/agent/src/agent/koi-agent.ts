@@ -188,7 +188,20 @@ export class KoiAgent {
   }
 
   private async register(): Promise<void> {
-    const capabilities = [...new Set(this.options.adapters.flatMap((a) => a.capabilities))] as TCapability[];
+    const detected = await Promise.all(
+      this.options.adapters.map((a) =>
+        (a.detectCapabilities?.() ?? Promise.resolve([])).catch((error: unknown) => {
+          this.logger.warn("could not ask the engine what it supports; registering without its optional capabilities", {
+            engine: a.kind,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          return [];
+        }),
+      ),
+    );
+    const capabilities = [
+      ...new Set(this.options.adapters.flatMap((a, i) => [...a.capabilities, ...detected[i]!])),
+    ] as TCapability[];
     const body: TRegisterRequest = {
       instanceId: this.state.data.instanceId,
       engine: this.options.engine,

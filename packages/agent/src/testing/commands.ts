@@ -11,6 +11,7 @@ export function deployCommand(
     workload?: Partial<TWorkloadSpec>;
     placement?: Partial<TDeployCommand["payload"]["placement"]>;
     alternatives?: TDeployCommand["payload"]["alternatives"];
+    groups?: TDeployCommand["payload"]["groups"];
   } = {},
 ): TDeployCommand {
   return {
@@ -32,6 +33,7 @@ export function deployCommand(
       alternatives: overrides.alternatives ?? [],
       decisionId: `dec_${counter}`,
       predictedTps: 3000,
+      ...(overrides.groups ? { groups: overrides.groups } : {}),
     },
   };
 }

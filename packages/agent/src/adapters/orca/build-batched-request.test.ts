@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ORCA_BATCHED_REQUEST_REQUIRED_KEYS, ZOrcaBatchedRequest } from "@koi/contracts";
+import { ORCA_BATCHED_REQUEST_REQUIRED_KEYS, ZOrcaBatchedRequest, ZOrcaPdBatchedRequest } from "@koi/contracts";
 import { deployCommand } from "../../testing/commands.ts";
 import { buildBatchedRequest } from "./build-batched-request.ts";
 
@@ -87,5 +87,54 @@ describe("deploy → Orca BatchedRequest", () => {
       expect.stringMatching(/pp_size/),
       expect.stringMatching(/input is required/),
     ]);
+  });
+
+  it("a prefill/decode split adds its groups in Orca's names, only for an engine that takes them", () => {
+    const group = (role: "both" | "prefill" | "decode", over = {}) => ({
+      gpuType: "H100-SXM" as const,
+      tp: 2 as const,
+      pp: 1,
+      replicas: 1,
+      market: "spot" as const,
+      role,
+      ...over,
+    });
+    const split = (groups: ReturnType<typeof group>[]) =>
+      deployCommand({ workload: { input: { uri: "s3://b/x" } }, groups });
+    const taken = buildBatchedRequest(
+      split([group("prefill"), group("decode", { gpuType: "A100-80GB", replicas: 3 })]),
+      {
+        ...opts,
+        splitRoles: true,
+      },
+    );
+    if (!taken.ok) throw new Error(taken.reason);
+    expect(ZOrcaPdBatchedRequest.parse(taken.body)).toEqual(taken.body);
+    expect(taken.body).toMatchObject({
+      is_PD_disaggregation: true,
+      koi_pd_groups: [
+        { role: "prefill", gpu_type: "H100", tp_size: 2, pp_size: 1, replicas: 1, planned_market: "spot" },
+        { role: "decode", gpu_type: "A100", tp_size: 2, pp_size: 1, replicas: 3, planned_market: "spot" },
+      ],
+    });
+    const reasons = [
+      buildBatchedRequest(split([group("prefill"), group("decode")]), opts),
+      buildBatchedRequest(split([group("both"), group("prefill"), group("decode")]), { ...opts, splitRoles: true }),
+      buildBatchedRequest(split([group("prefill", { pp: 6 }), group("decode")]), { ...opts, splitRoles: true }),
+      buildBatchedRequest(split([group("prefill"), group("decode", { market: "serverless" })]), {
+        ...opts,
+        splitRoles: true,
+      }),
+    ].map((built) => (built.ok ? "ok" : built.reason));
+    expect(reasons).toEqual([
+      expect.stringMatching(/colocated replicas only/),
+      expect.stringMatching(/mixing colocated and prefill\/decode/),
+      expect.stringMatching(/prefill group \(H100-SXM TP2 PP6, spot\)/),
+      expect.stringMatching(/decode group \(H100-SXM TP2 PP1, serverless\)/),
+    ]);
+    // A colocated plan's groups change nothing: Orca as published gets its strict request.
+    const colocated = buildBatchedRequest(split([group("both")]), opts);
+    if (!colocated.ok) throw new Error(colocated.reason);
+    expect(ZOrcaBatchedRequest.parse(colocated.body)).toEqual(colocated.body);
   });
 });

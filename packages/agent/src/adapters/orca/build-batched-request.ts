@@ -3,10 +3,38 @@ import {
   KOI_TO_ORCA_WARNINGS,
   koiToOrcaMarket,
   type TDeployCommand,
-  type TOrcaBatchedRequest,
+  type TKoiPdGroup,
+  type TOrcaPdBatchedRequest,
 } from "@koi/contracts";
 
-export type TBuildResult = { ok: true; body: TOrcaBatchedRequest; warnings: string[] } | { ok: false; reason: string };
+export type TBuildResult =
+  { ok: true; body: TOrcaPdBatchedRequest; warnings: string[] } | { ok: false; reason: string };
+
+/** Whether the deploy is a prefill/decode split (some group has a role other than colocated). */
+export function isSplitDeploy(command: TDeployCommand): boolean {
+  return (command.payload.groups ?? []).some((g) => g.role !== "both");
+}
+
+/** The split's groups in Orca's names (Koi's extension), or why Orca cannot launch one. */
+function pdGroupsOf(command: TDeployCommand): TKoiPdGroup[] | string {
+  const groups: TKoiPdGroup[] = [];
+  for (const g of command.payload.groups ?? []) {
+    if (g.role === "both") return "a plan mixing colocated and prefill/decode replicas cannot run as one Orca job";
+    const gpu = KOI_TO_ORCA_GPU[g.gpuType];
+    const market = koiToOrcaMarket(g.market);
+    if (!gpu || !market || g.pp > 4)
+      return `Orca cannot launch the ${g.role} group (${g.gpuType} TP${g.tp} PP${g.pp}, ${g.market})`;
+    groups.push({
+      role: g.role,
+      gpu_type: gpu,
+      tp_size: g.tp,
+      pp_size: g.pp,
+      replicas: g.replicas,
+      planned_market: market,
+    });
+  }
+  return groups;
+}
 
 /** Synthetic chunks for the simulator: enough of them that progress moves smoothly. */
 function syntheticChunks(assignmentId: string, requests: number, replicas: number) {
@@ -22,11 +50,17 @@ function syntheticChunks(assignmentId: string, requests: number, replicas: numbe
 /**
  * A Koi deploy → Orca's BatchedRequest (C.2, B.3): user-specified placement with Koi's GPU, TP,
  * PP, replicas and market, the Koi decision fields, every required key, and `force: true` — Koi's
- * planner already checked the fit, and Orca's own check mis-sizes g6e.12xlarge (E.3).
+ * planner already checked the fit, and Orca's own check mis-sizes g6e.12xlarge (E.3). A
+ * prefill/decode split adds its groups (`koi_pd_groups`), only for an engine that takes them.
  */
 export function buildBatchedRequest(
   command: TDeployCommand,
-  options: { userId: string; allowSyntheticInput: boolean },
+  options: {
+    userId: string;
+    allowSyntheticInput: boolean;
+    /** The engine declared `pd_disaggregation`: it takes `koi_pd_groups`. */
+    splitRoles?: boolean;
+  },
 ): TBuildResult {
   const { workload, placement, alternatives, decisionId, predictedTps } = command.payload;
   if (workload.kind !== "batch") return { ok: false, reason: "Orca runs batch workloads; online workloads go to Tuna" };
@@ -40,8 +74,20 @@ export function buildBatchedRequest(
   if (!market) return { ok: false, reason: `Orca launches spot or on-demand AWS capacity, not ${placement.market}` };
   if (placement.pp > 4) return { ok: false, reason: `Orca accepts pp_size 1–4, not ${placement.pp}` };
   const requests = workload.requests!;
+  let pdGroups: TKoiPdGroup[] | null = null;
+  if (isSplitDeploy(command)) {
+    if (!options.splitRoles)
+      return {
+        ok: false,
+        reason:
+          "this Orca runs colocated replicas only: a prefill/decode plan needs an engine that declares pd_disaggregation",
+      };
+    const groups = pdGroupsOf(command);
+    if (typeof groups === "string") return { ok: false, reason: groups };
+    pdGroups = groups;
+  }
 
-  let chunks: TOrcaBatchedRequest["chunks"];
+  let chunks: TOrcaPdBatchedRequest["chunks"];
   if (workload.input?.chunks)
     chunks = workload.input.chunks.map((c) => ({ chunk_id: c.chunkId, s3_input_path: c.uri, num_lines: c.lines }));
   else if (workload.input) chunks = [{ chunk_id: "c0000", s3_input_path: workload.input.uri, num_lines: requests }];
@@ -64,7 +110,7 @@ export function buildBatchedRequest(
     ? Math.max(0.1, (Date.parse(workload.deadlineAt) - Date.now()) / 3_600_000)
     : undefined;
 
-  const body: TOrcaBatchedRequest = {
+  const body: TOrcaPdBatchedRequest = {
     user_id: options.userId,
     input_file: workload.input?.uri ?? chunks[0]!.s3_input_path,
     output_file: "output.jsonl",
@@ -93,6 +139,7 @@ export function buildBatchedRequest(
     koi_alternatives: koiAlternatives.length > 0 ? koiAlternatives : null,
     koi_decision_id: decisionId,
     koi_predicted_tps: predictedTps,
+    ...(pdGroups ? { koi_pd_groups: pdGroups, is_PD_disaggregation: true } : {}),
   };
   return { ok: true, body, warnings };
 }

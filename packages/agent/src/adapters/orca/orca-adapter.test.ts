@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZAssignmentReport, type TLifecycleEvent } from "@koi/contracts";
 import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
@@ -187,6 +189,90 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     expect((await adapter.execute(deployCommand({ placement: { market: "serverless" } }), undefined)).status).toBe(
       "rejected",
     );
+  });
+});
+
+describe("prefill/decode splits (Koi's extension, which the simulator declares)", () => {
+  const groups = [
+    { gpuType: "H100-SXM", tp: 1, pp: 1, replicas: 1, market: "on-demand", role: "prefill" },
+    { gpuType: "L40S", tp: 1, pp: 1, replicas: 2, market: "spot", role: "decode" },
+  ] as const;
+  const splitDeploy = () =>
+    deployCommand({
+      workload: { requests: 4000 },
+      placement: { gpuType: "L40S", replicas: 2, market: "spot" },
+      groups: groups.map((g) => ({ ...g })),
+    });
+
+  it("the engine's capability is detected; a split deploy sends its role-tagged groups and runs to completion", async () => {
+    expect(await adapter.detectCapabilities!()).toEqual(["pd_disaggregation"]);
+    const cmd = splitDeploy();
+    const result = await adapter.execute(cmd, undefined);
+    expect(result.status, result.detail).toBe("completed");
+    const submit = sent.filter((s) => s.url.endsWith("/submit/batch")).at(-1)!;
+    expect(submit.body).toMatchObject({
+      is_PD_disaggregation: true,
+      koi_pd_groups: [
+        { role: "prefill", gpu_type: "H100", tp_size: 1, pp_size: 1, replicas: 1, planned_market: "on_demand" },
+        { role: "decode", gpu_type: "L40S", tp_size: 1, pp_size: 1, replicas: 2, planned_market: "spot" },
+      ],
+    });
+    const a = record(cmd.assignmentId, result);
+    const roles = (await replicas(a.engineRef!)).map((r) => (r as { koi_role?: string }).koi_role);
+    expect(roles).toEqual(["prefill", "decode", "decode"]);
+    const final = await eventually("completion", async () => {
+      const report = await poll(a);
+      return report.state === "completed" ? report : undefined;
+    });
+    expect(final.progress).toMatchObject({ completed: 8, total: 8 });
+    // Both sides are billed: the prefill GPUs run (and cost) while the decode side generates.
+    expect(final.usage.map((u) => `${u.component} ${u.gpuType}`).sort()).toEqual(["on-demand H100-SXM", "spot L40S"]);
+    expect(final.usage.every((u) => u.costUsd > 0)).toBe(true);
+  });
+
+  it("a split job is not scaled, swapped or paused with colocated replicas", async () => {
+    const cmd = splitDeploy();
+    const a = record(cmd.assignmentId, await adapter.execute(cmd, undefined));
+    for (const next of [
+      command("scale", a.assignmentId, { count: 4 }),
+      command("swap", a.assignmentId, { gpuType: "H100-SXM", tp: 1, pp: 1, market: "on-demand" }),
+      command("pause", a.assignmentId, {}),
+    ])
+      expect(await adapter.execute(next, a)).toMatchObject({
+        status: "rejected",
+        detail: expect.stringContaining("Koi replans it instead"),
+      });
+    expect(await liveReplicaIds(a.engineRef!)).toHaveLength(3);
+    expect(await adapter.execute(command("stop", a.assignmentId, {}), a)).toMatchObject({ status: "completed" });
+    expect(await liveReplicaIds(a.engineRef!)).toEqual([]);
+  });
+
+  it("an engine without the extension (Orca answers 404) gets no split: the deploy is refused before any submit", async () => {
+    const orca = createServer((_req, res) => {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ detail: "Not Found" }));
+    });
+    await new Promise<void>((resolve) => orca.listen(0, "127.0.0.1", resolve));
+    const seen: string[] = [];
+    const plain = createOrcaAdapter({
+      url: `http://127.0.0.1:${(orca.address() as AddressInfo).port}`,
+      apiKey: null,
+      logger: silentLogger,
+      allowSyntheticInput: true,
+      fetchImpl: (input, init) => {
+        seen.push(new URL(String(input)).pathname);
+        return fetch(input, init);
+      },
+    });
+    try {
+      expect(await plain.detectCapabilities!()).toEqual([]);
+      expect(await plain.execute(splitDeploy(), undefined)).toMatchObject({
+        status: "rejected",
+        detail: expect.stringContaining("colocated replicas only"),
+      });
+      expect(seen).toEqual(["/koi/capabilities"]);
+    } finally {
+      await new Promise((resolve) => orca.close(resolve));
+    }
   });
 });
 

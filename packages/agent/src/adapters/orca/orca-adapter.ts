@@ -14,7 +14,7 @@ import {
 import type { TLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
 import { EngineHttpError, type TEngineAdapter, type TExecuteResult, type TPollResult } from "../types.ts";
-import { buildBatchedRequest } from "./build-batched-request.ts";
+import { buildBatchedRequest, isSplitDeploy } from "./build-batched-request.ts";
 import { OrcaApi } from "./orca-api.ts";
 import { inventoryFromOrca } from "./orca-inventory.ts";
 import { startOrcaWebhookListener, type TWebhookListenerOptions } from "./orca-webhook-listener.ts";
@@ -26,6 +26,8 @@ type TOrcaAdapterState = {
   config: TOrcaConfig;
   paused?: { count: number; config: TOrcaConfig } | null;
   stopped?: boolean;
+  /** A prefill/decode split: its replicas carry roles that Orca's scale and swap cannot give new ones. */
+  split?: boolean;
   usage: Record<string, TUsageAccumulator>;
   lastPollAt?: string;
 };
@@ -105,6 +107,13 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
 
   const orcaState = (a: TAssignmentRecord) => a.adapterState as TOrcaAdapterState;
 
+  // Whether the engine takes prefill/decode splits, asked once it answers (Orca as published: no).
+  let splitsRoles: boolean | null = null;
+  async function engineSplitsRoles(): Promise<boolean> {
+    splitsRoles ??= (await api.koiCapabilities()).includes("pd_disaggregation");
+    return splitsRoles;
+  }
+
   async function liveReplicas(jobId: string) {
     return (await api.replicas(jobId)).replicas.filter((r) => LIVE_PHASES.has(r.phase));
   }
@@ -150,9 +159,17 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
 
   async function execute(command: TCommand, assignment: TAssignmentRecord | undefined): Promise<TExecuteResult> {
     if (command.type === "deploy") {
+      const split = isSplitDeploy(command);
+      let splitRoles = false;
+      try {
+        splitRoles = split && (await engineSplitsRoles());
+      } catch (error) {
+        return { status: "failed", detail: `could not ask Orca about splits: ${describeError(error)}` };
+      }
       const built = buildBatchedRequest(command, {
         userId: options.userId ?? "koi-agent",
         allowSyntheticInput: options.allowSyntheticInput ?? false,
+        splitRoles,
       });
       if (!built.ok) return { status: "rejected", detail: built.reason };
       let response;
@@ -182,6 +199,7 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
           pp: placement.pp,
           market: built.body.planned_market!,
         },
+        ...(split ? { split: true } : {}),
         usage: {},
       };
       const warnings = built.warnings.length > 0 ? `; ${built.warnings.join("; ")}` : "";
@@ -195,6 +213,11 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     }
     if (!assignment) return { status: "rejected", detail: "unknown assignment" };
     const s = orcaState(assignment);
+    if (s.split && ["scale", "swap", "pause", "resume"].includes(command.type))
+      return {
+        status: "rejected",
+        detail: `a prefill/decode job cannot ${command.type}: Orca's scale and swap launch colocated replicas; Koi replans it instead`,
+      };
     try {
       switch (command.type) {
         case "scale": {
@@ -356,6 +379,7 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     kind: "orca",
     capabilities: ["swap", "spot", "scale", "pause", "chunked_batch", "webhooks"],
     acceptsDeploy: (command: TDeployCommand) => command.payload.workload.kind === "batch",
+    detectCapabilities: async () => ((await engineSplitsRoles()) ? ["pd_disaggregation"] : []),
     async inventory() {
       const [resources, quota] = await Promise.all([api.resources(), api.quotaStatus().catch(() => null)]);
       return inventoryFromOrca(resources, quota);
@@ -364,9 +388,11 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     poll,
     async recoverInterruptedDeploy(command, startedAt, isOwned) {
       const { workload, placement } = command.payload;
+      const split = isSplitDeploy(command);
       const built = buildBatchedRequest(command, {
         userId: options.userId ?? "koi-agent",
         allowSyntheticInput: options.allowSyntheticInput ?? false,
+        splitRoles: split,
       });
       if (!built.ok) return null;
       const since = Date.parse(startedAt) / 1000 - 60;
@@ -389,6 +415,7 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
           pp: placement.pp,
           market: built.body.planned_market!,
         },
+        ...(split ? { split: true } : {}),
         usage: {},
       };
       return {

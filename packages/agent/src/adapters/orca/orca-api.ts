@@ -1,4 +1,6 @@
 import {
+  KOI_CAPABILITIES_PATH,
+  ZKoiCapabilities,
   ZOrcaChunksProgress,
   ZOrcaJob,
   ZOrcaJobsList,
@@ -10,7 +12,7 @@ import {
   ZOrcaScaleResponse,
   ZOrcaSubmitResponse,
   ZOrcaSwapResponse,
-  type TOrcaBatchedRequest,
+  type TOrcaPdBatchedRequest,
   type TOrcaScaleRequest,
   type TOrcaSwapRequest,
 } from "@koi/contracts";
@@ -39,7 +41,23 @@ export class OrcaApi {
     return this.url(`/job/${encodeURIComponent(id)}${rest}`);
   }
 
-  async submit(body: TOrcaBatchedRequest) {
+  /**
+   * What the engine declares beyond Orca's API (Koi's extensions, contracts `orca/pd-extension.ts`):
+   * Orca as published has no such route and answers an HTTP error, which means none. A network
+   * failure is thrown: it says nothing about the engine.
+   */
+  async koiCapabilities(): Promise<string[]> {
+    try {
+      return ZKoiCapabilities.parse(
+        await engineRequest(this.fetchImpl, this.url(KOI_CAPABILITIES_PATH), {}, "Orca /koi/capabilities"),
+      ).capabilities;
+    } catch (error) {
+      if (error instanceof EngineHttpError) return [];
+      throw error;
+    }
+  }
+
+  async submit(body: TOrcaPdBatchedRequest) {
     return ZOrcaSubmitResponse.parse(
       await engineRequest(
         this.fetchImpl,
