@@ -69,6 +69,15 @@ describe("placementFor", () => {
     });
   });
 
+  it("marks a prefill/decode plan's placement as a split, which the forecaster does not scale", () => {
+    const replicas = [
+      group({ poolId: "prefill", gpuType: "H100-SXM", count: 1, tp: 2, role: "prefill" }),
+      group({ poolId: "decode", count: 3, tp: 2, role: "decode" }),
+    ];
+    const placement = placementFor(option(replicas, { gpus: 8 }), AGENT, MODEL, emptyCalibration());
+    expect(placement).toMatchObject({ poolId: "decode", replicas: 3, split: true });
+  });
+
   it("runs the group with the most GPUs (count × TP × PP), not the most replicas or the widest TP", () => {
     const replicas = [
       group({ poolId: "many-small", gpuType: "A100-80GB", market: "on-demand", count: 6, tp: 1 }), // 6 GPUs

@@ -42,6 +42,7 @@ export function placementFor(
     predictedTps,
     rawPredictedTps: predictedTps / factor,
     replicaCostPerHour: (option.costPerHour * share) / group.count,
+    ...(option.replicas.some((g) => g.role !== "both") ? { split: true } : {}),
   };
 }
 

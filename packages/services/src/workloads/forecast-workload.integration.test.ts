@@ -769,6 +769,35 @@ describe("forecastWorkload scaling", () => {
     expect((await reload(w.id)).statusDetail).toBe(`Swapped GPUs: ${why}`);
   });
 
+  it("a prefill/decode split at risk with room in its pool: not scaled (it cannot take colocated replicas) but moved whole", async () => {
+    const { w, a, agentId, org } = await running({ pools: [h100Pool(64, "h100")], placement: { split: true } });
+    const other = await addAgent(org.id, [a100Pool(64)]);
+
+    const outcome = await forecastWorkload(w.id, T);
+    expect(outcome).toEqual({ workloadId: w.id, status: "at-risk", action: "swap", wake: [agentId, other.agentId] });
+    expect(
+      (await commandsOf(a)).map((c) => ({ agentId: c.agentId, type: c.type, payload: c.payload, epoch: c.epoch })),
+    ).toEqual([{ agentId, type: "stop", payload: {}, epoch: 2 }]);
+    const [swap, ...others] = await decisionsOf(w);
+    expect(others).toEqual([]);
+    expect(swap!.kind).toBe("swap");
+    expect(swap!.reason).toContain("→ a prefill/decode split cannot take added replicas; moving the rest.");
+    await wakeups.take();
+  });
+
+  it("a prefill/decode split far ahead runs as planned: no replica is taken from it", async () => {
+    const { w, a } = await running({
+      pools: [h100Pool(8, "h100")],
+      placement: { tp: 2, replicas: 3, split: true },
+      workload: { deadlineAt: at(36_000) },
+      reports: steady(180),
+    });
+
+    expect(await forecastWorkload(w.id, T)).toEqual({ workloadId: w.id, status: "ahead", action: "none" });
+    expect(await commandsOf(a)).toEqual([]);
+    expect(await decisionsOf(w)).toEqual([]);
+  });
+
   it("at risk where its pool's free GPUs cannot take its TP degree, and no other pool: nothing changes", async () => {
     // One TP-2 replica in a 3-GPU pool: the one free H100 could run a TP-1 replica, but replicas
     // join the assignment's own group; and a swap only looks at the other pools, which there are none of.

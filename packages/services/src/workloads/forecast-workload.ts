@@ -165,8 +165,17 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
   });
   if (inFlight) return result;
 
-  const org = await buildOrgCapacity(workload.orgId, { db: tx });
   const calibration = await loadOrgCalibration(workload.orgId, tx);
+  if (placement.split) {
+    // Added or removed replicas would be colocated ones, which a prefill/decode job cannot take
+    // (the agent refuses to scale it): at risk, it moves as a whole; ahead, it runs as planned.
+    if (forecast.status !== "at-risk") return result;
+    const wake = await swapLocked(tx, workload, assignment, placement, forecast.explanation, now, calibration, {
+      blocker: "a prefill/decode split cannot take added replicas",
+    });
+    return wake ? { ...result, action: "swap", wake } : result;
+  }
+  const org = await buildOrgCapacity(workload.orgId, { db: tx });
   const free = { pools: org.capacity.pools.filter((p) => p.id === placement.poolId) };
   const rec = await recommendAction({
     status: forecast.status,
@@ -252,8 +261,8 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
 }
 
 /**
- * At risk with no room to grow where it runs: when the org's other pools can finish what is left
- * by the deadline, the running job is fenced and stopped and the remainder is placed there (a
+ * At risk with no room to grow where it runs (or, for a prefill/decode split, no way to grow at
+ * all): when the org's other pools can finish what is left by the deadline, the running job is fenced and stopped and the remainder is placed there (a
  * `swap` Decision). Returns the agents to wake, or null when no other pool can do it.
  */
 async function swapLocked(
@@ -264,6 +273,7 @@ async function swapLocked(
   why: string,
   now: Date,
   calibration: TCalibrationTable,
+  opts: { blocker?: string } = {},
 ): Promise<string[] | null> {
   const submission = readSpec(workload);
   const elsewhere = await planOnOrgCapacity(workload.orgId, submission, remainingWorkload(workload, now), tx, {
@@ -282,7 +292,7 @@ async function swapLocked(
     now,
     excludePoolIds: [placement.poolId],
     calibration,
-    why: `${why} → no free GPUs to add on ${placement.gpuType} (${placement.market}); moving the rest.`,
+    why: `${why} → ${opts.blocker ?? `no free GPUs to add on ${placement.gpuType} (${placement.market})`}; moving the rest.`,
     inputs: { reason: why, swappedAssignmentId: assignment.id, fencedEpoch: fenced.epoch },
   });
   // Same locks, same capacity as the check above: the plan dispatches. Anything else rolls back.

@@ -24,6 +24,11 @@ export const ZPlacementRecord = z.looseObject({
   rawPredictedTps: z.number(),
   /** $/h of one replica. */
   replicaCostPerHour: z.number(),
+  /**
+   * The plan splits prefill and decode across groups: the engine cannot add, swap or pause
+   * colocated replicas of it, so Koi moves it as a whole instead.
+   */
+  split: z.boolean().optional(),
 });
 export type TPlacementRecord = z.infer<typeof ZPlacementRecord>;
 

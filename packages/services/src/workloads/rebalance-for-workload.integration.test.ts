@@ -368,6 +368,21 @@ describe("rebalanceForWorkload: which workloads lend", () => {
     await expectDeclined(orgId, urgent.id, NO_FREE_GPUS);
   });
 
+  it("a prefill/decode split never lends: its engine cannot pause or shrink it", async () => {
+    const orgId = await newOrg();
+    const { agentId, poolId } = await addAgent(orgId, [h100(8, 0)]);
+    const split = await addLender(orgId, agentId, poolId(), { priority: "low", replicas: 8 });
+    await prisma.assignment.update({
+      where: { id: split.a!.id },
+      data: { placement: { ...(split.a!.placement as Prisma.JsonObject), split: true } },
+    });
+    const urgent = await addUrgent(orgId);
+
+    expect(await rebalanceForWorkload(urgent.id, T)).toEqual({ outcome: "declined", detail: NO_FREE_GPUS });
+    await expectDeclined(orgId, urgent.id, NO_FREE_GPUS);
+    expect((await reload(split.w.id)).statusDetail).toBe("running");
+  });
+
   it("lends from its newest live assignment: not an older live one, nor a newer one that ended", async () => {
     const orgId = await newOrg();
     const { agentId, poolId } = await addAgent(orgId, [h100(16, 0)]);

@@ -66,7 +66,8 @@ export async function rebalanceForWorkload(workloadId: string, now = new Date())
       const a = w.assignments[0];
       if (!a || PRIORITY_RANK[(w.priority as TPriority) ?? "normal"] >= rank) continue;
       const p = readPlacement(a);
-      if (!org.owners[p.poolId]) continue;
+      // The engine cannot pause or shrink a prefill/decode split: it lends nothing.
+      if (!org.owners[p.poolId] || p.split) continue;
       const remainingWork = Math.max(0, w.progressTotal - w.progressDone);
       rates.set(
         w.id,
