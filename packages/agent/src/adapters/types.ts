@@ -36,7 +36,10 @@ export type TEventSink = (events: TLifecycleEvent[]) => Promise<void>;
 export type TEngineAdapter = {
   kind: "orca" | "tuna";
   capabilities: readonly TCapability[];
-  /** Capabilities only the engine can tell (asked at registration), beyond the adapter's own. */
+  /**
+   * Capabilities only the engine can tell (asked at registration), beyond the adapter's own. The
+   * agent declares one only when each of its adapters detects it (see KoiAgent.register).
+   */
   detectCapabilities?: () => Promise<readonly TCapability[]>;
   /** Whether this adapter runs a command for an assignment it does not hold yet (deploys). */
   acceptsDeploy: (command: TDeployCommand) => boolean;

@@ -81,20 +81,11 @@ const reportsOf = (assignmentId: string) =>
     .map((r) => r.body as TAssignmentReport);
 
 describe("koi-agent + engine-sim + stand-in Koi", () => {
-  it("registers what the adapters do and what the engine declares: the simulator runs prefill/decode splits", () => {
+  it("registers what its adapters do, but not the simulated Orca's splits: its Tuna side cannot run them", () => {
+    // Koi would offer prefill/decode plans on every pool of the agent, online ones (Tuna) too.
     const register = koi.requests.find((r) => r.path === AGENT_PROTOCOL_PATHS.register)!.body as TRegisterRequest;
     expect([...register.capabilities].sort()).toEqual(
-      [
-        "chunked_batch",
-        "pause",
-        "pd_disaggregation",
-        "routing",
-        "scale",
-        "serverless",
-        "spot",
-        "swap",
-        "webhooks",
-      ].sort(),
+      ["chunked_batch", "pause", "routing", "scale", "serverless", "spot", "swap", "webhooks"].sort(),
     );
   });
 

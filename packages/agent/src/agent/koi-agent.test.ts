@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { TAckRequest, TAssignmentReport, TCommand } from "@koi/contracts";
+import type { TAckRequest, TAssignmentReport, TCapability, TCommand, TRegisterRequest } from "@koi/contracts";
 import type { TEngineAdapter } from "../adapters/types.ts";
 import { silentLogger } from "../logger.ts";
 import { command, deployCommand } from "../testing/commands.ts";
@@ -109,6 +109,24 @@ describe("koi-agent against a stand-in Koi", () => {
     expect(koi.requests.filter((r) => r.method === "POST" && !r.headers["idempotency-key"])).toEqual([]);
     expect(koi.requests.flatMap((r) => r.issues)).toEqual([]);
     expect(koi.requests.find((r) => r.path.endsWith("/commands"))!.query.get("wait")).toBe("1");
+  });
+
+  it("declares an engine-detected capability only when every engine of the agent detects it", async () => {
+    const registered = async (...detects: (() => Promise<readonly TCapability[]>)[]) => {
+      const { koi, dir } = await setup();
+      const adapters = detects.map((detect) => ({ ...fakeEngine().adapter, detectCapabilities: detect }));
+      await startAgent(koi, dir, adapters[0]!, { adapters });
+      return (koi.requests.find((r) => r.path.endsWith("/register"))!.body as TRegisterRequest).capabilities;
+    };
+    const splits = async () => ["pd_disaggregation"] as const;
+    expect(await registered(splits)).toEqual(["scale", "pd_disaggregation"]);
+    expect(await registered(splits, async () => [])).toEqual(["scale"]);
+    // An engine that cannot be asked: the agent registers anyway, without what it could not learn.
+    expect(
+      await registered(splits, async () => {
+        throw new Error("connect ECONNREFUSED");
+      }),
+    ).toEqual(["scale"]);
   });
 
   it("reports the configured machine shape with each pool of that GPU type (on contract)", async () => {

@@ -188,7 +188,7 @@ export class KoiAgent {
   }
 
   private async register(): Promise<void> {
-    const detected = await Promise.all(
+    const detected: (readonly TCapability[])[] = await Promise.all(
       this.options.adapters.map((a) =>
         (a.detectCapabilities?.() ?? Promise.resolve([])).catch((error: unknown) => {
           this.logger.warn("could not ask the engine what it supports; registering without its optional capabilities", {
@@ -199,8 +199,11 @@ export class KoiAgent {
         }),
       ),
     );
+    // Koi offers what an engine declares (prefill/decode splits) on every pool of the agent,
+    // whichever of its engines runs the plan: so only what all of its engines declare counts.
+    const everyEngine = detected.reduce((common, caps) => common.filter((c) => caps.includes(c)), detected[0] ?? []);
     const capabilities = [
-      ...new Set(this.options.adapters.flatMap((a, i) => [...a.capabilities, ...detected[i]!])),
+      ...new Set([...this.options.adapters.flatMap((a) => a.capabilities), ...everyEngine]),
     ] as TCapability[];
     const body: TRegisterRequest = {
       instanceId: this.state.data.instanceId,
