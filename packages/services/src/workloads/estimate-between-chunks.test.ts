@@ -23,6 +23,15 @@ describe("estimateBetweenChunks", () => {
       estimateBetweenChunks({ ...base, avgOutputTokens: 0, secondsSinceCount: 30, outputTokensPerSecond: 2_000 }),
     ).toBe(1_000);
   });
+
+  it("never takes requests away: a negative time, throughput or chunk size adds nothing", () => {
+    // A clock set back between two reports, or figures from a broken report.
+    expect(estimateBetweenChunks({ ...base, secondsSinceCount: -30, outputTokensPerSecond: 2_000 })).toBe(1_000);
+    expect(estimateBetweenChunks({ ...base, secondsSinceCount: 30, outputTokensPerSecond: -2_000 })).toBe(1_000);
+    expect(
+      estimateBetweenChunks({ ...base, chunkRequests: -500, secondsSinceCount: 30, outputTokensPerSecond: 2_000 }),
+    ).toBe(1_000);
+  });
 });
 
 describe("secondsSinceCounts", () => {
