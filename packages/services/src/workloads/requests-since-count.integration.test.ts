@@ -90,6 +90,8 @@ describe("progress between Orca's chunk counts", () => {
       expect(await estimate(later({ state: "paused" }))).toBe(0);
       // The engine counts requests itself.
       expect(await estimate(later({ progress: { completed: 0, total: 100, unit: "requests" } }))).toBe(0);
+      // No progress at all (the engine has not counted anything yet).
+      expect(await estimate(later({ progress: undefined }))).toBe(0);
       // No chunk total.
       expect(await estimate(later({ progress: { completed: 0, total: 0, unit: "chunks" } }))).toBe(0);
       expect(await estimate(later({ progress: { completed: 0, total: null, unit: "chunks" } }))).toBe(0);
