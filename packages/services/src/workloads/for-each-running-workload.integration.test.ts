@@ -1,5 +1,6 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "@koi/db";
+import { logger } from "@koi/core/logger";
 import { sweepFailures } from "@koi/core/metrics/koi-metrics";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordReport } from "../agents/record-report.ts";
@@ -48,6 +49,26 @@ describe("forEachRunningWorkload", () => {
     expect(outcomes.find((o) => o.workloadId === broken.workload.id)).toBeUndefined();
     expect(await prisma.forecastPoint.count({ where: { workloadId: healthy.workload.id } })).toBe(1);
     expect(await failuresOf("batch")).toBe(before + 1);
+  });
+
+  it("logs the workload it passed over with its error and sweep, so an operator can find it", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    const broken = await runningWorkload(org.id, agentId, 0);
+    await runningWorkload(org.id, agentId, 0); // one that passes, so the pass itself succeeds
+    const failure = new Error("stored placement drifted");
+    const logged = vi.spyOn(logger, "error");
+    try {
+      await forEachRunningWorkload("batch", async (id) => {
+        if (id === broken.workload.id) throw failure;
+        return id;
+      });
+      expect(logged).toHaveBeenCalledWith(
+        { err: failure, workloadId: broken.workload.id, sweep: "batch" },
+        "sweep passed over a workload it could not handle",
+      );
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it("fails the pass when every workload throws (the database is down, say), so the job is retried", async () => {
