@@ -173,7 +173,11 @@ describe("listWorkloads cursor checks", () => {
     const org = await newOrg();
     const err = await listWorkloads(org.id, { limit: 10, cursor }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ code: "BAD_REQUEST", fields: { cursor: "invalid cursor" } });
+    expect(err).toMatchObject({
+      code: "BAD_REQUEST",
+      message: "cursor is not a cursor this API returned.",
+      fields: { cursor: "invalid cursor" },
+    });
   });
 
   it("accepts a cursor it did not hand out when it reads as a time and an id", async () => {
@@ -319,6 +323,14 @@ describe("findOrgWorkload", () => {
     const id = `wl${suffix()}`.padEnd(128, "0");
     const w = await addWorkload(org.id, { id });
     expect(await findOrgWorkload(org.id, id)).toEqual(w);
+  });
+
+  it("treats an id over 128 characters as malformed, even when a row has that id", async () => {
+    const org = await newOrg();
+    const id = `wl${suffix()}`.padEnd(129, "0");
+    await addWorkload(org.id, { id });
+    const err = await findOrgWorkload(org.id, id).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "NOT_FOUND", message: "No such workload." });
   });
 });
 
