@@ -194,6 +194,10 @@ describe("toWorkloadView", () => {
       toWorkloadView(row({ forecast: { p10: 1_700_000_000_000, p50: { at: "x" }, p90: ["x"], explanation: 42 } }))
         .forecast,
     ).toEqual(NO_FORECAST);
+    // Not strings, though each would read as a date once turned into one.
+    expect(
+      toWorkloadView(row({ forecast: { p10: ["2026-03-01T22:00:00.000Z"], p50: 2026, p90: 0 } })).forecast,
+    ).toEqual(NO_FORECAST);
   });
 
   it("shows a stored time that is not a date as null, and one with an offset in UTC, rather than failing", () => {
