@@ -603,9 +603,10 @@ describe("getWorkload", () => {
       p90: i % 5 ? minutes(800 + i) : null,
       missProbability: i % 2 ? i / 1000 : null,
     });
-    // 722 points, written newest first: the two oldest fall outside the window.
+    // 722 points, the two oldest outside the window, written in a scrambled order (7k mod 722 visits
+    // each once): the query's order, not the order rows happen to come back in, must pick the newest.
     await prisma.forecastPoint.createMany({
-      data: Array.from({ length: 722 }, (_, k) => ({ orgId: org.id, workloadId: w.id, ...point(721 - k) })),
+      data: Array.from({ length: 722 }, (_, k) => ({ orgId: org.id, workloadId: w.id, ...point((k * 7) % 722) })),
     });
     // Another workload's history is not this one's.
     await prisma.forecastPoint.create({
