@@ -1,5 +1,9 @@
+import { getEventListeners } from "node:events";
+import { connect, createServer, type Socket } from "node:net";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { commandWakeups, publishCommandWakeup } from "./command-wakeups.ts";
+import { logger } from "@koi/core/logger";
+import { getRedis } from "@koi/core/redis";
+import { commandWakeupChannel, commandWakeups, publishCommandWakeup } from "./command-wakeups.ts";
 
 // The per-process wake-up fan-out on its own (engine-protocol.integration.test.ts covers a long-poll
 // woken by a written command). Agent ids are made up: no database rows are needed.
@@ -13,6 +17,41 @@ const agent = () => `agent-${Math.random().toString(36).slice(2)}`;
 const HOUR = 3_600_000;
 /** Resolves once `n` waiters are registered (wait() subscribes first). */
 const registered = (n: number) => vi.waitFor(() => expect(wakeups.waiting).toBe(n));
+/** How many connections are subscribed to the wake-up channel (the key prefix is this run's own). */
+const subscribers = async () => {
+  const [, count] = (await getRedis().pubsub("NUMSUB", commandWakeupChannel())) as [string, number];
+  return count;
+};
+
+/**
+ * A TCP relay in front of Redis, so a test can reset the connections made through it as a network
+ * fault would.
+ */
+async function startRelay() {
+  const upstream = new URL(process.env.REDIS_URL!);
+  const clients = new Set<Socket>();
+  const relay = createServer((client) => {
+    const server = connect(Number(upstream.port || 6379), upstream.hostname);
+    clients.add(client);
+    client.pipe(server).pipe(client);
+    client.on("close", () => {
+      clients.delete(client);
+      server.destroy();
+    });
+    server.on("close", () => client.destroy());
+    client.on("error", () => server.destroy());
+    server.on("error", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  const { port } = relay.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}${upstream.pathname}`,
+    reset: () => {
+      for (const client of clients) client.resetAndDestroy();
+    },
+    close: () => new Promise<void>((resolve) => relay.close(() => resolve())),
+  };
+}
 
 describe("commandWakeups", () => {
   it("an aborted wait resolves false and is no longer counted", async () => {
@@ -56,5 +95,92 @@ describe("commandWakeups", () => {
     await publishCommandWakeup(a);
     await expect(staying).resolves.toBe(true);
     expect(wakeups.waiting).toBe(0);
+  });
+
+  it("waits share one Redis subscription, however many are made", async () => {
+    const abort = new AbortController();
+    const waits = [agent(), agent(), agent(), agent()].map((a) => wakeups.wait(a, HOUR, abort.signal));
+    await registered(4);
+    await expect(wakeups.wait(agent(), 1)).resolves.toBe(false);
+    expect(await subscribers()).toBe(1);
+    abort.abort();
+    await expect(Promise.all(waits)).resolves.toEqual([false, false, false, false]);
+  });
+
+  it("a wake-up from another Koi sharing this Redis (another key prefix) wakes no one here", async () => {
+    const [a, b] = [agent(), agent()];
+    const abort = new AbortController();
+    const elsewhere = wakeups.wait(a, HOUR, abort.signal);
+    const here = wakeups.wait(b, HOUR);
+    await registered(2);
+    const prefix = process.env.KOI_REDIS_PREFIX;
+    process.env.KOI_REDIS_PREFIX = `${prefix}-other`;
+    try {
+      await publishCommandWakeup(a);
+    } finally {
+      process.env.KOI_REDIS_PREFIX = prefix;
+    }
+    // Published after the other Koi's on the same connection, so delivered after it.
+    await publishCommandWakeup(b);
+    await expect(here).resolves.toBe(true);
+    expect(wakeups.waiting).toBe(1);
+    abort.abort();
+    await expect(elsewhere).resolves.toBe(false);
+  });
+
+  it("a wait, woken or timed out, stops listening to its abort signal", async () => {
+    // A poll's signal may outlive the wait (one request, several waits): it must not collect listeners.
+    const a = agent();
+    const signal = new AbortController().signal;
+    const woken = wakeups.wait(a, HOUR, signal);
+    await registered(1);
+    await publishCommandWakeup(a);
+    await expect(woken).resolves.toBe(true);
+    await expect(wakeups.wait(a, 1, signal)).resolves.toBe(false);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+  });
+
+  it("stop wakes the waits still pending, and stopping again is harmless", async () => {
+    const pending = wakeups.wait(agent(), HOUR);
+    await registered(1);
+    await wakeups.stop();
+    await expect(pending).resolves.toBe(true);
+    expect(wakeups.waiting).toBe(0);
+    await expect(wakeups.stop()).resolves.toBeUndefined();
+  });
+
+  it("a dropped subscriber connection is logged as a warning, and waits are woken again once it reconnects", async () => {
+    const relay = await startRelay();
+    const warn = vi.spyOn(logger, "warn");
+    const redisUrl = process.env.REDIS_URL;
+    await wakeups.stop();
+    const a = agent();
+    let settled = false;
+    process.env.REDIS_URL = relay.url;
+    const waited = wakeups.wait(a, HOUR).then((woken) => {
+      settled = true;
+      return woken;
+    });
+    try {
+      await registered(1);
+    } finally {
+      process.env.REDIS_URL = redisUrl;
+    }
+    relay.reset();
+    await vi.waitFor(() =>
+      expect(warn).toHaveBeenCalledWith(
+        { err: expect.objectContaining({ code: "ECONNRESET" }) },
+        "command wake-up subscriber error",
+      ),
+    );
+    // A wake-up published before the subscriber is back is lost, as in production: publish until heard.
+    await vi.waitFor(async () => {
+      await publishCommandWakeup(a);
+      expect(settled).toBe(true);
+    });
+    await expect(waited).resolves.toBe(true);
+    warn.mockRestore();
+    await wakeups.stop();
+    await relay.close();
   });
 });
