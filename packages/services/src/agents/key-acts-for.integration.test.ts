@@ -84,6 +84,45 @@ describe("what this process remembers", () => {
     });
   });
 
+  it("keeps every assignment it has read, not only the latest", async () => {
+    const org = await createTestOrg();
+    const { agentId } = await registerAgent(org.id, "key_a", registration());
+    const [first, second] = await prisma.assignment.createManyAndReturn({
+      data: [0, 1].map(() => ({ orgId: org.id, agentId, state: "running" })),
+    });
+    const key = { id: "key_a", orgId: org.id };
+    await assertKeyActsForAssignment(key, first!.id);
+    await assertKeyActsForAssignment(key, second!.id);
+    await prisma.assignment.deleteMany({ where: { orgId: org.id } });
+    await expect(assertKeyActsForAssignment(key, first!.id)).resolves.toBeUndefined();
+    await expect(assertKeyActsForAssignment(key, second!.id)).resolves.toBeUndefined();
+  });
+
+  it("remembers at most 20,000 assignments: the next one read starts afresh", async () => {
+    const org = await createTestOrg();
+    const { agentId } = await registerAgent(org.id, "key_a", registration());
+    const [kept, next] = await prisma.assignment.createManyAndReturn({
+      data: [0, 1].map(() => ({ orgId: org.id, agentId, state: "running" })),
+    });
+    const key = { id: "key_a", orgId: org.id };
+    // Misses are not remembered, so a caller fills the cache only with 20,000 real assignments (a
+    // minute of inserts here): the test fills the process-wide map itself, up to one short of full.
+    const cache = (globalThis as { koiAssignmentAgents?: Map<string, string> }).koiAssignmentAgents!;
+    for (let i = 0; cache.size < 19_999; i++) cache.set(`filler-${i}`, agentId);
+    try {
+      await assertKeyActsForAssignment(key, kept!.id);
+      await prisma.assignment.delete({ where: { id: kept!.id } });
+      await expect(assertKeyActsForAssignment(key, kept!.id)).resolves.toBeUndefined();
+      await assertKeyActsForAssignment(key, next!.id);
+      await expect(assertKeyActsForAssignment(key, kept!.id)).rejects.toMatchObject({
+        code: "NOT_FOUND",
+        message: "No such assignment.",
+      });
+    } finally {
+      cache.clear();
+    }
+  });
+
   it("answers NOT_FOUND for an agent whose owner it read before another org's key asked", async () => {
     const org = await createTestOrg();
     const { agentId } = await registerAgent(org.id, "key_a", registration());
