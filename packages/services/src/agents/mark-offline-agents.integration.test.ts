@@ -36,6 +36,20 @@ describe("markOfflineAgents", () => {
     expect(await prisma.engineEvent.count({ where: { agentId, type: "agent_online" } })).toBe(1);
   });
 
+  it("an agent flipped again at the same instant, after a heartbeat stamped by a clock behind, is OFFLINE with one event", async () => {
+    const org = await createTestOrg();
+    const { agentId } = await registerAgent(org.id, "k", registration());
+    const seen = new Date(Date.now() - 3_600_000);
+    await prisma.agent.update({ where: { id: agentId }, data: { lastHeartbeatAt: seen } });
+    const now = new Date();
+    expect(await markOfflineAgents(now)).toContainEqual({ agentId, orgId: org.id });
+    // Web and worker hosts' clocks disagree: the heartbeat is stamped an hour before the sweep.
+    await recordHeartbeat(org.id, agentId, { inventory: { pools: [] }, assignments: [] }, seen);
+    expect(await markOfflineAgents(now)).toContainEqual({ agentId, orgId: org.id });
+    expect((await prisma.agent.findUniqueOrThrow({ where: { id: agentId } })).status).toBe("OFFLINE");
+    expect(await prisma.engineEvent.count({ where: { agentId, type: "agent_offline" } })).toBe(1);
+  });
+
   it("the event says since when, and each workload the agent ran is queued for a replan saying why", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(8)]);
     const { workload } = await deployedWorkload(org.id, agentId);
