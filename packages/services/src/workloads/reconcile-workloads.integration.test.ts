@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma, type Prisma, type WorkloadStatus } from "@koi/db";
 import { commandWakeups } from "../agents/command-wakeups.ts";
+import { recordWakeupsPerTest } from "../agents/test-fixtures.ts";
 import { RECONCILE_GRACE_MS, reconcileWorkloads } from "./reconcile-workloads.ts";
 import { batchSubmission, dropOutboxRows, h100Pool, orgWithAgent } from "./test-fixtures.ts";
 
@@ -9,6 +10,7 @@ import { batchSubmission, dropOutboxRows, h100Pool, orgWithAgent } from "./test-
 // counts it returns at least include them.
 
 const started = new Date();
+const wakeups = recordWakeupsPerTest();
 afterAll(async () => {
   await dropOutboxRows();
   // The sweep also asked plans for workloads earlier files left PENDING: nothing relays them here,
@@ -150,5 +152,125 @@ describe("reconcileWorkloads", () => {
     // Answered: a second sweep resumes nothing more of this org.
     await reconcileWorkloads();
     expect(await prisma.decision.count({ where: { workloadId: done.lender.id, kind: "rebalance_resume" } })).toBe(1);
+  });
+
+  it("plans the longest-waiting workloads first when more are stale than one sweep takes", async () => {
+    const { org } = await orgWithAgent([h100Pool(8)]);
+    const submission = batchSubmission();
+    const row = { orgId: org.id, kind: "batch", model: submission.model, progressTotal: 20_000 };
+    const spec = submission as unknown as Prisma.InputJsonValue;
+    // A full sweep's worth (500) quiet for a day, and one PLANNING row quiet for two, written last:
+    // neither the table's order nor the (status, updatedAt) index puts it first.
+    await prisma.workload.createMany({
+      data: Array.from({ length: 500 }, (_, i) => ({ ...row, spec, name: `backlog-${i}`, status: "PENDING" as const })),
+    });
+    await prisma.$executeRaw`UPDATE "Workload" SET "updatedAt" = now() - interval '1 day' WHERE "orgId" = ${org.id}`;
+    const oldest = await addWorkload(org.id, "PLANNING", 2 * 86_400_000, "oldest");
+
+    try {
+      await reconcileWorkloads();
+      const jobs = await planJobsOf(org.id);
+      expect(jobs).toHaveLength(500);
+      expect(jobs).toContainEqual({
+        jobId: `plan-${oldest.id}-${oldest.updatedAt.getTime()}`,
+        payload: { workloadId: oldest.id },
+      });
+    } finally {
+      // Later sweeps (here and in later files) would plan the backlog again.
+      await prisma.workload.deleteMany({ where: { orgId: org.id } });
+    }
+  });
+
+  it("completes every finished workload in one sweep, however many completed assignments one of them has", async () => {
+    // The sweep takes 500 workloads at a time, not 500 assignments: one workload's many rows must
+    // not crowd out the next.
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const many = await addWorkload(org.id, "RUNNING", 0);
+    await prisma.assignment.createMany({
+      data: Array.from({ length: 500 }, () => ({ orgId: org.id, agentId, workloadId: many.id, state: "completed" })),
+    });
+    const next = await addWorkload(org.id, "RUNNING", 0);
+    await prisma.assignment.create({ data: { orgId: org.id, agentId, workloadId: next.id, state: "completed" } });
+
+    await reconcileWorkloads();
+    const statuses = await prisma.workload.findMany({ where: { orgId: org.id }, select: { status: true } });
+    expect(statuses).toEqual([{ status: "COMPLETED" }, { status: "COMPLETED" }]);
+  });
+
+  it("leaves a workload waiting for a plan to its plan job, though an assignment of it completed", async () => {
+    // PENDING and PLANNING belong to planning: completing one here would race the plan job.
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const w = await addWorkload(org.id, "PENDING", 0);
+    await prisma.assignment.create({ data: { orgId: org.id, agentId, workloadId: w.id, state: "completed" } });
+
+    await reconcileWorkloads();
+    expect((await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).status).toBe("PENDING");
+  });
+
+  it("scales a shrunk lender (still RUNNING) back up once the urgent workload it lent to has ended, and wakes its agent", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const urgent = await addWorkload(org.id, "FAILED", 0, "urgent-failed");
+    const lender = await addWorkload(org.id, "RUNNING", 0, "shrunk-lender");
+    const placement = { poolId: "p", agentId, tp: 2, pp: 1, replicas: 1, gpus: 2 };
+    const a = await prisma.assignment.create({
+      data: { orgId: org.id, agentId, workloadId: lender.id, state: "running", placement },
+    });
+    await prisma.decision.create({
+      data: {
+        orgId: org.id,
+        workloadId: lender.id,
+        kind: "rebalance_pause",
+        reason: "shrunk",
+        plan: {},
+        inputs: {
+          urgentWorkloadId: urgent.id,
+          urgentName: "urgent-failed",
+          assignmentId: a.id,
+          action: "shrink",
+          replicasBefore: 3,
+          replicasAfter: 1,
+        },
+      },
+    });
+
+    expect((await reconcileWorkloads()).resumed).toBeGreaterThanOrEqual(1);
+    expect(
+      await prisma.command.findMany({ where: { assignmentId: a.id }, select: { type: true, payload: true } }),
+    ).toEqual([{ type: "scale", payload: { count: 3 } }]);
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).placement).toMatchObject({
+      replicas: 3,
+      gpus: 6,
+    });
+    expect(await wakeups.take()).toContain(agentId);
+  });
+
+  it("leaves a loan alone whose lender has itself ended", async () => {
+    // Only loans of PAUSED or RUNNING lenders are given back: an ended lender has nothing to resume.
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const urgent = await addWorkload(org.id, "COMPLETED", 0, "urgent-done");
+    const lender = await addWorkload(org.id, "CANCELLED", 0, "cancelled-lender");
+    const a = await prisma.assignment.create({
+      data: { orgId: org.id, agentId, workloadId: lender.id, state: "stopped" },
+    });
+    await prisma.decision.create({
+      data: {
+        orgId: org.id,
+        workloadId: lender.id,
+        kind: "rebalance_pause",
+        reason: "paused",
+        plan: {},
+        inputs: {
+          urgentWorkloadId: urgent.id,
+          urgentName: "urgent-done",
+          assignmentId: a.id,
+          action: "pause",
+          replicasBefore: 1,
+          replicasAfter: 0,
+        },
+      },
+    });
+
+    await reconcileWorkloads();
+    expect(await prisma.decision.count({ where: { workloadId: lender.id, kind: "rebalance_resume" } })).toBe(0);
   });
 });
