@@ -3,6 +3,7 @@ import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { prisma, type AgentStatus, type Prisma, type WorkloadStatus } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
+import { decisions } from "@koi/core/metrics/koi-metrics";
 import { formatDuration } from "@koi/planner";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
@@ -216,6 +217,10 @@ const outboxOf = (orgId: string) =>
   prisma.outboxEvent
     .findMany({ where: { orgId }, orderBy: { createdAt: "asc" } })
     .then((rows) => rows.map((e) => ({ jobName: e.jobName, jobId: e.jobId, payload: e.payload })));
+async function pausesCounted(): Promise<number> {
+  const { values } = await decisions.get();
+  return values.find((v) => v.labels.kind === "rebalance_pause")?.value ?? 0;
+}
 const pausesOf = (orgId: string) =>
   prisma.decision.findMany({ where: { orgId, kind: "rebalance_pause" }, orderBy: { createdAt: "asc" } });
 
@@ -427,6 +432,20 @@ describe("rebalanceForWorkload: which workloads lend", () => {
     expect(outcome.detail).toMatch(new RegExp(`^${urgent.id} gets 4 GPUs of ${POOL} \\(lent\\); shrink `));
     expect(await commandsOf(orgId)).toEqual([{ assignmentId: lender.a!.id, type: "scale", payload: { count: 4 } }]);
   });
+
+  it("counts pipeline stages in the urgent job's replicas: a TP2 × PP2 replica of a 70B model takes 4 GPUs", async () => {
+    // On machines of 2 GPUs a 70B replica spans two (TP2 × PP2); one replica covers the 2,000
+    // requests' rate, which one GPU's worth of that rate would suggest.
+    const orgId = await newOrg();
+    const { agentId, poolId } = await addAgent(orgId, [h100(8, 0, { shape: { gpusPerMachine: 2 } })]);
+    const { a } = await addLender(orgId, agentId, poolId(), { priority: "low", replicas: 8 });
+    const spec = batchSubmission({ model: "meta-llama/Llama-3.1-70B-Instruct", priority: "urgent", requests: 2_000 });
+    const urgent = await addUrgent(orgId, { spec });
+
+    const outcome = await rebalanceForWorkload(urgent.id, T);
+    expect(outcome.detail).toMatch(new RegExp(`^${urgent.id} gets 4 GPUs of ${POOL} \\(lent\\); shrink `));
+    expect(await commandsOf(orgId)).toEqual([{ assignmentId: a!.id, type: "scale", payload: { count: 4 } }]);
+  });
 });
 
 describe("rebalanceForWorkload declines", () => {
@@ -455,6 +474,31 @@ describe("rebalanceForWorkload declines", () => {
     const detail = "only batch work with a deadline can borrow GPUs from lower-priority work";
     expect(await rebalanceForWorkload(urgent.id, T)).toEqual({ outcome: "declined", detail });
     await expectDeclined(orgId, urgent.id, detail);
+  });
+
+  it("cuts the waiting line at 1,000 characters, though the outcome keeps the whole reason", async () => {
+    // Eight one-GPU lenders due in 1.5 h, each late if paused for the loan: the planner's best
+    // effort names the pool (on a cluster with the longest name registration allows) once per
+    // lender, and every lender that would be late, well past 1,000 characters.
+    const orgId = await newOrg();
+    const base = registration("sim");
+    const { agentId } = await registerAgent(orgId, "key_test", {
+      ...base,
+      cluster: { ...base.cluster, name: "c".repeat(128) },
+    });
+    await recordHeartbeat(orgId, agentId, { inventory: { pools: [h100(8, 0)] }, assignments: [] });
+    const [pool] = await prisma.gpuPool.findMany({ where: { agentId } });
+    for (let i = 0; i < 8; i++)
+      await addLender(orgId, agentId, pool!.id, { priority: "low", replicas: 1, deadline: 5_400 });
+    const urgent = await addUrgent(orgId, { requests: 200_000 });
+
+    const outcome = await rebalanceForWorkload(urgent.id, T);
+    expect(outcome).toMatchObject({
+      outcome: "declined",
+      detail: expect.stringMatching(/^rebalance: cannot meet every SLO/),
+    });
+    expect(outcome.detail.length).toBeGreaterThan(1000);
+    expect((await reload(urgent.id)).statusDetail).toBe(`${WAITING_FOR_CAPACITY}: ${outcome.detail}`.slice(0, 1000));
   });
 
   it("when lending would make the lender miss its own deadline, with the planner's explanation", async () => {
@@ -495,6 +539,21 @@ describe("rebalanceForWorkload: a lender's rate from its latest forecast", () =>
 
     expect(await rebalanceForWorkload(urgent.id, T)).toMatchObject({ outcome: "rebalanced" });
     expect(await commandsOf(orgId)).toEqual([{ assignmentId: lender.a!.id, type: "scale", payload: { count: 6 } }]);
+  });
+
+  it("a half-done lender's forecast rate counts the requests it has left: due just before its deadline, it lends nothing", async () => {
+    // 10,000 of 20,000 left by T + 7,000 s: 1.4 requests/s, no slack before T + 2 h. Counting all
+    // 20,000 (or 30,000) would make it look two or three times faster.
+    const { orgId, lender } = await orgWithLender({
+      deadline: TWO_HOURS,
+      done: 10_000,
+      forecast: { p50: at(7_000).toISOString() },
+    });
+    const urgent = await addUrgent(orgId);
+
+    const outcome = await rebalanceForWorkload(urgent.id, T);
+    expect(outcome.detail).toMatch(lateBySome(urgent.id, lender.w.id));
+    await expectDeclined(orgId, urgent.id, outcome.detail);
   });
 
   it("a forecast finishing later than modelled means the slower rate: a lender falling behind lends nothing", async () => {
@@ -550,9 +609,11 @@ describe("rebalanceForWorkload pauses or shrinks lenders", () => {
     const { agentId, poolId } = await addAgent(orgId, [h100(8, 0)]);
     const { w, a } = await addLender(orgId, agentId, poolId(), { priority: "normal", replicas: 2 });
     const urgent = await addUrgent(orgId);
+    const counted = await pausesCounted();
 
     const outcome = await rebalanceForWorkload(urgent.id, T);
     expect(outcome.outcome).toBe("rebalanced");
+    expect(await pausesCounted()).toBe(counted + 1);
     expect(outcome.detail).toMatch(
       new RegExp(`^${urgent.id} gets 2 GPUs of ${POOL} \\(lent\\); pause ${w.id} −2 GPUs of ${POOL} \\(${EARLY}\\)$`),
     );
@@ -584,6 +645,7 @@ describe("rebalanceForWorkload pauses or shrinks lenders", () => {
       rebalance: expect.objectContaining({ feasible: true, explanation: outcome.detail }),
     });
     expect(pause!.reason).toBe(`Paused for urgent ${URGENT_NAME}; still meets its SLO: ${slack}. ${outcome.detail}`);
+    expect(pause!.alternatives).toEqual([]);
 
     expect(await commandsOf(orgId)).toEqual([{ assignmentId: a!.id, type: "pause", payload: {} }]);
     expect(await prisma.assignment.findUniqueOrThrow({ where: { id: a!.id } })).toMatchObject({
@@ -656,6 +718,21 @@ describe("rebalanceForWorkload pauses or shrinks lenders", () => {
       { jobName: "plan-workload", jobId: `plan-${urgent.id}-rebalanced`, payload: { workloadId: urgent.id } },
     ]);
     expect(await wakeups.take()).toEqual([agentId]);
+  });
+
+  it("lends a pipelined lender's GPUs in whole replicas: TP1 × PP2 replicas give 4 GPUs where 3 are needed", async () => {
+    // The urgent job needs 3 GPUs; the lender's replicas span 2 GPUs each, so 2 of its 4 go.
+    const orgId = await newOrg();
+    const { agentId, poolId } = await addAgent(orgId, [h100(8, 0)]);
+    const { w } = await addLender(orgId, agentId, poolId(), { priority: "low", replicas: 4, state: null });
+    const a = await addAssignment(orgId, agentId, w.id, { ...placement(agentId, poolId(), 4), pp: 2, gpus: 8 });
+    const urgent = await addUrgent(orgId, { requests: 100_000 });
+
+    const outcome = await rebalanceForWorkload(urgent.id, T);
+    expect(outcome.detail).toMatch(
+      new RegExp(`^${urgent.id} gets 4 GPUs of ${POOL} \\(lent\\); shrink ${w.id} −4 GPUs of ${POOL} \\(${EARLY}\\)$`),
+    );
+    expect(await commandsOf(orgId)).toEqual([{ assignmentId: a.id, type: "scale", payload: { count: 2 } }]);
   });
 
   it("takes from the lowest priority first, then the next: each lender gets its own command", async () => {
