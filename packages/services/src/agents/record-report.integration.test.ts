@@ -197,29 +197,30 @@ describe("recordReport answers", () => {
   });
 });
 
+const sample: TOnlineSample = {
+  t: "2026-03-01T12:00:00.000Z",
+  intervalSeconds: 60,
+  requestsPerSecond: 12,
+  inputTokensPerSecond: 1200,
+  outputTokensPerSecond: 300,
+  ttftP95Ms: 250,
+  tpotP95Ms: 20,
+  e2eP95Ms: 4000,
+  running: 8,
+  waiting: 1,
+  kvCacheUsage: 0.4,
+  pctSpot: 50,
+  rejected: 0,
+  spotReplicas: 1,
+  serverlessConcurrency: null,
+  scrapeErrors: [],
+};
+
 describe("recordReport on a workload", () => {
   it("an online sample is stored for a workload's assignment, its cost per hour from the report's usage deltas", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(8)]);
     const { workload, assignment } = await deployedWorkload(org.id, agentId);
     const plain = await agentWithAssignment();
-    const sample: TOnlineSample = {
-      t: "2026-03-01T12:00:00.000Z",
-      intervalSeconds: 60,
-      requestsPerSecond: 12,
-      inputTokensPerSecond: 1200,
-      outputTokensPerSecond: 300,
-      ttftP95Ms: 250,
-      tpotP95Ms: 20,
-      e2eP95Ms: 4000,
-      running: 8,
-      waiting: 1,
-      kvCacheUsage: 0.4,
-      pctSpot: 50,
-      rejected: 0,
-      spotReplicas: 1,
-      serverlessConcurrency: null,
-      scrapeErrors: [],
-    };
     const online = base({
       online: sample,
       usage: [
@@ -242,6 +243,41 @@ describe("recordReport on a workload", () => {
       requestsPerSecond: 12,
     });
     expect(rows[0]!.costPerHour).toBeCloseTo((1.75 / 60) * 3600);
+  });
+
+  it("a lost assignment's reports add their cost to the workload but chart nothing, move no progress, start nothing and ask for nothing", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    const { workload, assignment } = await deployedWorkload(org.id, agentId);
+    // A replan fenced the assignment before the engine reported it started.
+    await prisma.workload.update({ where: { id: workload.id }, data: { status: "DISPATCHING", startedAt: null } });
+    const fenced = await prisma.assignment.update({
+      where: { id: assignment.id },
+      data: { epoch: { increment: 1 }, state: "lost" },
+    });
+    for (const [seq, state] of [
+      [0, "running"],
+      [1, "completed"],
+    ] as const)
+      await recordReport(
+        org.id,
+        assignment.id,
+        base({
+          epoch: fenced.epoch,
+          seq,
+          state,
+          online: sample,
+          progress: { completed: 100 * (seq + 1), total: 1000, unit: "requests" },
+          usage: [{ component: "on-demand", gpuType: "H100-SXM", seconds: 60, costUsd: seq + 1 }],
+        }),
+      );
+    expect(await prisma.workload.findUniqueOrThrow({ where: { id: workload.id } })).toMatchObject({
+      status: "DISPATCHING",
+      startedAt: null,
+      progressDone: 0,
+      costUsd: 2,
+    });
+    expect(await prisma.onlineSample.count({ where: { assignmentId: assignment.id } })).toBe(0);
+    expect(await prisma.outboxEvent.count({ where: { orgId: org.id, jobName: "complete-workload" } })).toBe(0);
   });
 
   it("reports of two assignments of one workload, applied at once, both count in the workload's totals", async () => {
