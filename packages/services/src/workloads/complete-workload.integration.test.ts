@@ -3,12 +3,14 @@ import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { prisma, type Assignment, type Prisma } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
+import { predictPerformance } from "@koi/planner";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { registerAgent } from "../agents/register-agent.ts";
 import { registration } from "../agents/test-fixtures.ts";
 import { completeWorkload, observedReplicaTps } from "./complete-workload.ts";
+import { loadOrgCalibration } from "./load-calibration.ts";
 import type { TPlacementRecord } from "./read-stored-json.ts";
-import { batchSubmission } from "./test-fixtures.ts";
+import { batchSubmission, holdOrgPlanningLock } from "./test-fixtures.ts";
 
 // completeWorkload and observedReplicaTps called directly on rows set up in exactly the state each
 // rule reads: when completing is a no-op, what the COMPLETED row holds, which assignment's
@@ -126,6 +128,21 @@ describe("observedReplicaTps", () => {
     expect(await observe(a, 100)).toBe(1500);
   });
 
+  it("reads the reports in seq order, whatever order Postgres scans them in", async () => {
+    const { orgId, agentId } = await newOrg();
+    const a = await newAssignment(orgId, agentId, null, { placement: placement({ replicas: 1 }) });
+    await store(a, [running(3, progress(700)), running(1, progress(100))]);
+    // With no index to walk, the rows come back as stored: seq 3 before seq 1.
+    const observed = await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL enable_indexscan = off`;
+      await tx.$executeRaw`SET LOCAL enable_indexonlyscan = off`;
+      await tx.$executeRaw`SET LOCAL enable_bitmapscan = off`;
+      return observedReplicaTps(tx, a, 1300);
+    });
+    // 600 requests × 1300 tokens over the 20 s from seq 1 to seq 3, on one replica.
+    expect(observed).toBe(39_000);
+  });
+
   it("counts an Orca job's chunk progress as requests, and needs no pool in the placement", async () => {
     const { orgId, agentId } = await newOrg();
     const { poolId: _p, ...noPool } = placement({ replicas: 1 });
@@ -236,8 +253,8 @@ describe("completeWorkload", () => {
     await completeWorkload(w.id, T);
     const [row, ...rest] = await factorsOf(orgId);
     expect(rest).toEqual([]);
-    // Stored under the catalog's id for "H100"; the prior "model is right" halves the first ratio.
-    expect(row).toMatchObject({ orgId, model: MODEL, gpuType: "H100-SXM", tp: 2 });
+    // Stored under the catalog's ids for MODEL and "H100"; the prior "model is right" halves the first ratio.
+    expect(row).toMatchObject({ orgId, model: "llama-3.1-8b", gpuType: "H100-SXM", tp: 2 });
     expect(row!.state).toEqual({ logRatios: [Math.log(2)], reports: 1, factor: Math.exp(Math.log(2) / 2) });
   });
 
@@ -258,6 +275,18 @@ describe("completeWorkload", () => {
       reports: 2,
       factor: Math.exp(Math.log(2)),
     });
+  });
+
+  it("calibrates the predictions the planner makes next for that model, GPU and TP", async () => {
+    const { orgId, agentId } = await newOrg();
+    const w = await newWorkload(orgId);
+    await store(await newAssignment(orgId, agentId, w.id), [running(0, tps(4000, 2))]);
+    await completeWorkload(w.id, T);
+    // Before, the row was keyed by the submitted name, which the planner never looks up: no plan
+    // after a completion used what it measured.
+    const next = { model: MODEL, gpu: "H100", tp: 2, inputTokens: 1000, outputTokens: 300 };
+    const perf = predictPerformance({ ...next, calibration: await loadOrgCalibration(orgId) });
+    expect(perf.calibrationFactor).toBeCloseTo(Math.exp(Math.log(2) / 2), 12);
   });
 
   it("completes without calibrating when the placement carries no prediction or nothing was observed", async () => {
@@ -303,5 +332,23 @@ describe("completeWorkload", () => {
       where: { workloadId: lender.id, kind: "rebalance_resume" },
     });
     expect(resume.reason).toBe("urgent-eval completed: resuming after lending GPUs to urgent-eval.");
+  });
+
+  it("does not wait for a planning run in its org", async () => {
+    const { orgId, agentId } = await newOrg();
+    const w = await newWorkload(orgId);
+    await newAssignment(orgId, agentId, w.id);
+    const planner = await holdOrgPlanningLock(orgId);
+    try {
+      // A plan holds the org's lock while the solver runs; completing a workload need not queue behind it.
+      const settled = await Promise.race([
+        completeWorkload(w.id, T).then(() => true),
+        new Promise((resolve) => setTimeout(() => resolve(false), 5_000)),
+      ]);
+      expect(settled).toBe(true);
+    } finally {
+      await planner.release();
+    }
+    expect((await reload(w.id)).status).toBe("COMPLETED");
   });
 });

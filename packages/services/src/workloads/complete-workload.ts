@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TERMINAL_WORKLOAD_STATUSES, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
-import { findGpu } from "@koi/catalog";
+import { findGpu, resolveModel } from "@koi/catalog";
 import { calibrationKey, emptyCalibration, recordObservation } from "@koi/planner";
 import { type Assignment, type Prisma, type Tx } from "@koi/db";
 import { resumePausedWorkloads } from "./resume-paused-workloads.ts";
@@ -35,7 +35,7 @@ export async function completeWorkload(workloadId: string, now = new Date()) {
         statusDetail: late ? "completed after the deadline" : "completed",
       },
     });
-    await calibrate(tx, workload.orgId, workload.model, readSpec(workload), finished);
+    await calibrate(tx, workload.orgId, readSpec(workload), finished);
     const wake = await resumePausedWorkloads(tx, workloadId, `${workload.name} completed`);
     return { result: "completed" as const, wake };
   });
@@ -76,7 +76,6 @@ export async function observedReplicaTps(
 async function calibrate(
   tx: Tx,
   orgId: string,
-  model: string,
   submission: TWorkloadSubmission,
   assignment: Assignment,
 ): Promise<void> {
@@ -85,6 +84,8 @@ async function calibrate(
   if (!placement.gpuType || !placement.tp || !placement.rawPredictedTps) return;
   const observed = await observedReplicaTps(tx, assignment, tokensPerRequest(submission));
   if (!observed) return;
+  // Keyed as the planner looks factors up: by the catalog's model and GPU ids, not the names submitted.
+  const model = resolveModel(submission).id;
   const gpu = findGpu(placement.gpuType).id;
   // Insert-or-lock, so two completions of one (model, GPU, TP) both land in the window.
   await tx.$executeRaw`INSERT INTO "CalibrationFactor" (id, "orgId", model, "gpuType", tp, state, "updatedAt")
