@@ -83,17 +83,18 @@ describe("submitWorkload", () => {
     expect(audits[0]!.data).toEqual({ via: "cli", kind: "batch", model: "meta-llama/Llama-3.1-8B-Instruct" });
   });
 
-  it("keeps a given name and priority", async () => {
+  it("keeps a given name, priority and budget", async () => {
     const org = await testOrg();
     const w = await submitWorkload({
       orgId: org.id,
       actorUserId: null,
       via: "api",
-      submission: batchSubmission({ name: "nightly", priority: "high" }),
+      submission: batchSubmission({ name: "nightly", priority: "high", budgetUsd: 120 }),
     });
     expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({
       name: "nightly",
       priority: "high",
+      budgetUsd: 120,
       progressTotal: 20_000,
     });
   });
