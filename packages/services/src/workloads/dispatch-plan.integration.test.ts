@@ -4,6 +4,7 @@ import { workloadOf, type TDecisionKind, type TWorkloadSubmission } from "@koi/c
 import { decisions } from "@koi/core/metrics/koi-metrics";
 import { prisma } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
+import { resolveModel } from "@koi/catalog";
 import {
   correctionFactor,
   emptyCalibration,
@@ -128,9 +129,12 @@ async function workloadIn(orgId: string, spec: TWorkloadSubmission, costUsd: num
   });
 }
 
-/** Two reports of twice the predicted throughput on L40S TP4: the factor is exactly 2. */
+/**
+ * Two reports of twice the predicted throughput on L40S TP4: the factor is exactly 2. Keyed as
+ * completeWorkload stores factors and the planner reads them: by the catalog's model id.
+ */
 function calibrationL40sTp4(): TCalibrationTable {
-  const key = { model: MODEL, gpu: "L40S", tp: 4 };
+  const key = { model: resolveModel({ model: MODEL }).id, gpu: "L40S", tp: 4 };
   const once = recordObservation(emptyCalibration(), {
     ...key,
     observedTokensPerSecond: 2000,
@@ -174,7 +178,7 @@ describe("dispatchPlan of a batch plan", () => {
     const { org, east, owners, l40s, h100, a100 } = await setUp();
     const workload = await workloadIn(org.id, batchSpec, 12.5);
     const calibration = calibrationL40sTp4();
-    expect(correctionFactor(calibration, { model: MODEL, gpu: "L40S", tp: 4 })).toBe(2);
+    expect(correctionFactor(calibration, { model: "llama-3.1-70b", gpu: "L40S", tp: 4 })).toBe(2);
 
     const option: TPlanOption = {
       replicas: [
@@ -268,6 +272,7 @@ describe("dispatchPlan of a batch plan", () => {
       predictedTps: 1000, // 4000 tok/s × 8/16 GPUs over 2 replicas
       rawPredictedTps: 500, // ÷ the calibration factor 2
       replicaCostPerHour: 7.5, // $30/h × 8/16 over 2 replicas
+      split: true, // the plan has prefill and decode groups
     };
     const decision = await prisma.decision.findFirstOrThrow({ where: { orgId: org.id } });
     expect(decision).toMatchObject({

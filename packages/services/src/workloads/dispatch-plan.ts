@@ -1,4 +1,4 @@
-import { findGpu, TP_DEGREES } from "@koi/catalog";
+import { findGpu, resolveModel, TP_DEGREES } from "@koi/catalog";
 import {
   correctionFactor,
   type TAlternative,
@@ -14,9 +14,10 @@ import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { writeCommand } from "../agents/issue-command.ts";
 import type { TOrgCapacity } from "./build-org-capacity.ts";
 import { largestGroup, workloadSpecFor } from "./workload-inputs.ts";
-import { type TPlacementRecord } from "./read-stored-json.ts";
+import { readSpec, type TPlacementRecord } from "./read-stored-json.ts";
 import { decisions } from "@koi/core/metrics/koi-metrics";
 
+/** `model` is the catalog's model id: the key calibration factors are stored and looked up under. */
 export function placementFor(
   option: TPlanOption,
   agentId: string,
@@ -115,7 +116,8 @@ export async function dispatchPlan(
   const main = largestGroup(input.option.replicas);
   const owner = main ? input.org.owners[main.poolId] : undefined;
   if (!main || !owner) return null;
-  const placement = placementFor(input.option, owner.agentId, workload.model, input.calibration);
+  const model = resolveModel(readSpec(workload)).id;
+  const placement = placementFor(input.option, owner.agentId, model, input.calibration);
   if (!placement || !TP_DEGREES.includes(placement.tp)) return null;
   const decision = await tx.decision.create({
     data: {
