@@ -124,7 +124,7 @@ describe("workload pipeline", () => {
     expect(done).toMatchObject({ status: "COMPLETED", costUsd: expect.closeTo(42, 5), progressDone: total });
     expect(done.completedAt).not.toBeNull();
     const factor = await prisma.calibrationFactor.findFirstOrThrow({ where: { orgId: org.id } });
-    expect(factor).toMatchObject({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "H100-SXM" });
+    expect(factor).toMatchObject({ model: "llama-3.1-8b", gpuType: "H100-SXM" });
     expect((factor.state as { factor: number; reports: number }).reports).toBe(1);
     expect((factor.state as { factor: number }).factor).toBeLessThan(1);
   });
