@@ -41,6 +41,26 @@ async function addWorkload(orgId: string, status: WorkloadStatus, quietMs: numbe
   return { ...w, updatedAt };
 }
 
+/** The rebalance_pause Decision that records a loan: `lender`'s assignment `assignmentId` lent to `urgent`. */
+async function recordLoan(
+  orgId: string,
+  lenderId: string,
+  assignmentId: string,
+  urgent: { id: string; name: string },
+  loan: { action: "pause" | "shrink"; replicasBefore: number; replicasAfter: number },
+) {
+  await prisma.decision.create({
+    data: {
+      orgId,
+      workloadId: lenderId,
+      kind: "rebalance_pause",
+      reason: loan.action === "pause" ? "paused" : "shrunk",
+      plan: {},
+      inputs: { urgentWorkloadId: urgent.id, urgentName: urgent.name, assignmentId, ...loan },
+    },
+  });
+}
+
 const planJobsOf = (orgId: string) =>
   prisma.outboxEvent
     .findMany({ where: { orgId, jobName: "plan-workload" } })
@@ -110,23 +130,17 @@ describe("reconcileWorkloads", () => {
       const a = await prisma.assignment.create({
         data: { orgId: org.id, agentId, workloadId: lender.id, state: "paused" },
       });
-      await prisma.decision.create({
-        data: {
-          orgId: org.id,
-          workloadId: lender.id,
-          kind: "rebalance_pause",
-          reason: "paused",
-          plan: {},
-          inputs: {
-            urgentWorkloadId: urgent.id,
-            urgentName,
-            assignmentId: a.id,
-            action: "pause",
-            replicasBefore: 1,
-            replicasAfter: 0,
-          },
+      await recordLoan(
+        org.id,
+        lender.id,
+        a.id,
+        { id: urgent.id, name: urgentName },
+        {
+          action: "pause",
+          replicasBefore: 1,
+          replicasAfter: 0,
         },
-      });
+      );
       return { lender, a };
     };
     const done = await lend("COMPLETED", "urgent-done");
@@ -215,23 +229,17 @@ describe("reconcileWorkloads", () => {
     const a = await prisma.assignment.create({
       data: { orgId: org.id, agentId, workloadId: lender.id, state: "running", placement },
     });
-    await prisma.decision.create({
-      data: {
-        orgId: org.id,
-        workloadId: lender.id,
-        kind: "rebalance_pause",
-        reason: "shrunk",
-        plan: {},
-        inputs: {
-          urgentWorkloadId: urgent.id,
-          urgentName: "urgent-failed",
-          assignmentId: a.id,
-          action: "shrink",
-          replicasBefore: 3,
-          replicasAfter: 1,
-        },
+    await recordLoan(
+      org.id,
+      lender.id,
+      a.id,
+      { id: urgent.id, name: "urgent-failed" },
+      {
+        action: "shrink",
+        replicasBefore: 3,
+        replicasAfter: 1,
       },
-    });
+    );
 
     expect((await reconcileWorkloads()).resumed).toBeGreaterThanOrEqual(1);
     expect(
@@ -252,23 +260,17 @@ describe("reconcileWorkloads", () => {
     const a = await prisma.assignment.create({
       data: { orgId: org.id, agentId, workloadId: lender.id, state: "stopped" },
     });
-    await prisma.decision.create({
-      data: {
-        orgId: org.id,
-        workloadId: lender.id,
-        kind: "rebalance_pause",
-        reason: "paused",
-        plan: {},
-        inputs: {
-          urgentWorkloadId: urgent.id,
-          urgentName: "urgent-done",
-          assignmentId: a.id,
-          action: "pause",
-          replicasBefore: 1,
-          replicasAfter: 0,
-        },
+    await recordLoan(
+      org.id,
+      lender.id,
+      a.id,
+      { id: urgent.id, name: "urgent-done" },
+      {
+        action: "pause",
+        replicasBefore: 1,
+        replicasAfter: 0,
       },
-    });
+    );
 
     await reconcileWorkloads();
     expect(await prisma.decision.count({ where: { workloadId: lender.id, kind: "rebalance_resume" } })).toBe(0);
