@@ -21,6 +21,7 @@ export {
   type TMachineShape,
 } from "./machines/resolve-pool-shape.ts";
 export { kvTransferMs } from "./select/evaluate-plan.ts";
+export { rebaseAlternatives } from "./select/describe-plan.ts";
 export { selectGpus, selectGpusWith, DEFAULT_SAFETY_MARGIN, type TSelectOptions } from "./select/select-gpus.ts";
 export { routeEngine, VM_PROVISIONING_HOURS, type TRouteDecision, type TRoutePlan } from "./route/route-engine.ts";
 export { createRandom, type TRandom } from "./random/seeded-random.ts";

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { riskFactor } from "./build-candidates.ts";
-import { describeAssignment, explainFeasible, round, toAlternative, toPlanOption } from "./describe-plan.ts";
+import {
+  describeAssignment,
+  explainFeasible,
+  rebaseAlternatives,
+  round,
+  toAlternative,
+  toPlanOption,
+} from "./describe-plan.ts";
 import { TEN_PER_SECOND_ONLINE, testCandidate, TWO_PER_SECOND_BATCH } from "./test-inputs.ts";
 
 // Exact plans and sentences for hand-made assignments: the numbers and words a user reads.
@@ -184,6 +191,32 @@ describe("toAlternative and round", () => {
     expect(alternative.summary).toBe("2 × A100-80GB TP1 on on-demand (pool b)");
     expect(round(2.345, 1)).toBe(2.3);
     expect(round(-1.25, 1)).toBe(-1.2);
+  });
+});
+
+describe("rebaseAlternatives", () => {
+  it("prices another search's runners-up against the plan, drops the cheaper ones and rewrites the runner-up sentence", () => {
+    const context = { safetyMargin: 0.15, options: 5, risk: "p90" as const };
+    const assignment = [{ candidate: h100, count: 2 }];
+    const best = toPlanOption(TWO_PER_SECOND_BATCH, assignment);
+    const plan = {
+      ...best,
+      alternatives: [],
+      reason: `${explainFeasible(TWO_PER_SECOND_BATCH, "llama-3.1-8b", assignment, best, [], context)} Engine: orca.`,
+    };
+    const elsewhere = toPlanOption(TWO_PER_SECOND_BATCH, [{ candidate: { ...h100, pricePerHour: 2 }, count: 2 }]);
+    const found = [
+      toAlternative(TWO_PER_SECOND_BATCH, [{ candidate: a100, count: 2 }], elsewhere),
+      toAlternative(TWO_PER_SECOND_BATCH, [{ candidate: { ...h100, pricePerHour: 2.5 }, count: 2 }], elsewhere),
+    ];
+    const rebased = rebaseAlternatives(TWO_PER_SECOND_BATCH, plan, found);
+    expect(rebased.alternatives.map((a) => [a.summary, a.costDelta])).toEqual([
+      ["2 × A100-80GB TP1 on on-demand (pool b)", 2],
+    ]);
+    expect(rebased.reason).not.toContain("there is no runner-up");
+    expect(rebased.reason).toMatch(
+      /The runner-up, 2 × A100-80GB TP1 on on-demand \(pool b\), would cost \$8\.00 in total, \$2\.00 more \(\+33\.3%\)\. Engine: orca\.$/,
+    );
   });
 });
 

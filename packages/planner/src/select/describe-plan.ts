@@ -162,3 +162,22 @@ export function explainFeasible(
     `${workload.ttftP95Ms} ms / ${workload.tpotP95Ms} ms targets; of ${context.options} replica options that meet them, this mix has the lowest hourly cost. ${explainSplit(workload, assignment)}${runnerUp(workload, best, alternatives)}`
   );
 }
+
+/**
+ * `plan` with runners-up another search found (the search over every pool, before its plan was
+ * re-sized onto one pool): priced against `plan`, the dearer ones only, cheapest first, and the
+ * reason's runner-up sentence rewritten to match them.
+ */
+export function rebaseAlternatives<P extends TPlanOption & { alternatives: TAlternative[]; reason: string }>(
+  workload: TWorkload,
+  plan: P,
+  found: readonly TAlternative[],
+): P {
+  const alternatives = found
+    .map((a) => ({ ...a, costDelta: round(a.totalCost - plan.totalCost, 2) }))
+    .filter((a) => a.costDelta >= 0)
+    .sort((a, b) => a.totalCost - b.totalCost);
+  const said = runnerUp(workload, plan, plan.alternatives);
+  // A function, so the dollar signs of the new sentence are not read as replacement patterns.
+  return { ...plan, alternatives, reason: plan.reason.replace(said, () => runnerUp(workload, plan, alternatives)) };
+}

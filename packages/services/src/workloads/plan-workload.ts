@@ -58,7 +58,7 @@ export async function planLocked(
     .map((f) => ZPlacementRecord.partial().parse(f.placement).poolId)
     .filter((id): id is string => !!id);
   const endPlanningTimer = planningDuration.startTimer({ kind: o.kind });
-  const { plan, routeReason, org, calibration } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, {
+  const { plan, org, calibration } = await planOnOrgCapacity(workload.orgId, submission, remaining, tx, {
     poolIds: [...failedPools, ...(o.excludePoolIds ?? [])],
     forWorkloadId: workload.id,
     ...(o.calibration ? { calibration: o.calibration } : {}),
@@ -133,8 +133,8 @@ export async function planLocked(
     option: plan,
     engine: plan.engine,
     alternatives: plan.alternatives,
-    // The planner's reason names the engine it sized for; only a re-route needs saying again.
-    reason: `${o.why ? `${o.why} ` : ""}${plan.reason.includes(`Engine: ${plan.engine},`) ? plan.reason : `${plan.reason} Engine: ${routeReason}.`}`,
+    // planOnOrgCapacity's reason names the engine the plan goes to, and why.
+    reason: `${o.why ? `${o.why} ` : ""}${plan.reason}`,
     inputs,
     org,
     calibration,

@@ -58,6 +58,9 @@ describe("planOnOrgCapacity, through previewPlan", () => {
     expect(p).toMatchObject({ engine: "orca", plan: { feasible: true, engine: "orca" }, agentsOnline: 1 });
     expect(p.routeReason).toMatch(/^it is a batch job with a 2h deadline/);
     expect(groups(p)).toEqual(["16-GPU 1/h pool × 4 TP1"]);
+    // The reason names the engine the plan goes to, once: not Tuna, which the first search pointed at.
+    expect(p.plan.reason).toMatch(/ Engine: orca, because it is a batch job with a 2h deadline.*\.$/);
+    expect(p.plan.reason.match(/Engine: /g)).toHaveLength(1);
   });
 
   it("says nothing fits in an org without agents", async () => {
@@ -97,6 +100,16 @@ describe("planOnOrgCapacity, through previewPlan", () => {
     expect(p.plan.feasible).toBe(true);
     expect(groups(p)).toEqual(["16-GPU 6.88/h pool × 4 TP1"]);
     expect(p.plan.costPerHour).toBeCloseTo(4 * 6.88, 6);
+  });
+
+  it("prices the runner-up of a plan moved onto one pool against the plan it became", async () => {
+    const { org } = await orgWithAgent([cheapH100(1), h100Pool(16), a100Pool(16)]);
+    const p = await previewPlan(org.id, job);
+    expect(groups(p)).toEqual(["16-GPU 6.88/h pool × 4 TP1"]);
+    expect(p.plan.alternatives.length).toBeGreaterThan(0);
+    for (const a of p.plan.alternatives) expect(a.costDelta).toBeCloseTo(a.totalCost - p.plan.totalCost, 2);
+    const next = p.plan.alternatives[0]!;
+    expect(p.plan.reason).toContain(`The runner-up, ${next.summary}, would cost $`);
   });
 
   it("keeps a plan spread over pools when the largest group's pool cannot meet the deadline alone", async () => {

@@ -1,6 +1,7 @@
 import { workloadOf, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { ZPlanView, type TPlanView } from "@koi/contracts/workloads/workloads-api";
 import {
+  rebaseAlternatives,
   routeEngine,
   selectGpus,
   type TCalibrationTable,
@@ -64,13 +65,30 @@ export async function planOnOrgCapacity(
   }
   // One assignment per workload (docs/workloads.md): a plan spread over several pools is re-sized
   // on its largest group's pool alone when that pool can meet the SLO by itself.
+  // The search's runners-up stay, priced against the plan it became.
   const main = largestGroup(plan.replicas);
   if (plan.feasible && main && new Set(plan.replicas.map((r) => r.poolId)).size > 1) {
     const pool = org.capacity.pools.find((p) => p.id === main.poolId);
     const single = pool ? await selectGpus(workload, { pools: [pool] }, { ...options, alternatives: 0 }) : null;
-    if (single?.feasible) plan = { ...single, alternatives: plan.alternatives };
+    if (single?.feasible) plan = rebaseAlternatives(workload, single, plan.alternatives);
   }
-  return { plan: { ...plan, engine: route.engine }, routeReason: route.reason, org, calibration };
+  return {
+    plan: { ...plan, engine: route.engine, reason: namingEngine(plan, workload, route) },
+    routeReason: route.reason,
+    org,
+    calibration,
+  };
+}
+
+/**
+ * The planner's reason ends by naming the engine its plan would route to; when the plan goes to
+ * another one (the engine it would route to has no capacity for it), that sentence names the engine it goes to.
+ */
+function namingEngine(plan: TPlan, workload: TWorkload, route: { engine: TPlan["engine"]; reason: string }): string {
+  const planned = routeEngine(workload, plan);
+  const said = ` Engine: ${planned.engine}, because ${planned.reason}.`;
+  if (planned.engine === route.engine || !plan.reason.endsWith(said)) return plan.reason;
+  return `${plan.reason.slice(0, -said.length)} Engine: ${route.engine}, because ${route.reason} (${planned.engine}, which the plan's shape points to, has no capacity for it).`;
 }
 
 /**
