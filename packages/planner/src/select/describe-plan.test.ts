@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { TAlternative } from "../types.ts";
 import { riskFactor } from "./build-candidates.ts";
 import {
   describeAssignment,
@@ -201,7 +202,7 @@ describe("rebaseAlternatives", () => {
     const best = toPlanOption(TWO_PER_SECOND_BATCH, assignment);
     const plan = {
       ...best,
-      alternatives: [],
+      alternatives: [] as TAlternative[],
       reason: `${explainFeasible(TWO_PER_SECOND_BATCH, "llama-3.1-8b", assignment, best, [], context)} Engine: orca.`,
     };
     const elsewhere = toPlanOption(TWO_PER_SECOND_BATCH, [{ candidate: { ...h100, pricePerHour: 2 }, count: 2 }]);
