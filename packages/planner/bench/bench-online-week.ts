@@ -125,6 +125,11 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
   const qpsDay = simulateOnlineWeek(scored, qpsFactory, { minutes: 1440 });
   const koiStorm = simulateOnlineWeek(stormOf(scored), koiFactory);
   const qpsStorm = simulateOnlineWeek(stormOf(scored), qpsFactory);
+  // Each service alone with every pool to itself: what Koi's sizing costs at this SLO when no other
+  // service competes for a pool (the cost of planning each service on its own shows against it).
+  const alone = scored.services.map((s) => simulateOnlineWeek({ ...scored, services: [s] }, koiFactory));
+  const aloneCost = alone.reduce((x, r) => x + r.cost.total, 0);
+  const aloneWorst = Math.min(...alone.map(worst));
   const heldOut = onlineTrace(HELD_OUT_SEED);
   const koiHeldOut = simulateOnlineWeek(heldOut, koiFactory);
   const qpsHeldOut = simulateOnlineWeek(heldOut, qpsFactory);
@@ -181,6 +186,8 @@ export async function runOnlineWeekBenchmark(): Promise<TOnlineWeekBenchmark> {
     row("QPS threshold, one GPU type (tuned)", qpsThreshold, ref, qpsDay),
     row(`Koi, spot reclaimed ${STORM}× as often`, koiStorm, ref),
     row(`QPS threshold, spot reclaimed ${STORM}× as often`, qpsStorm, ref),
+    "",
+    `Koi with each service alone, every pool to itself (the same week and settings, three runs): ${usd(aloneCost)} in all, worst service ${pct(aloneWorst, 2)} (${alone.map((r) => `${r.services[0]!.id} ${usd(r.cost.total)} at ${pct(worst(r), 2)}`).join(", ")}). This is what Koi's sizing costs at the SLO with no competition for a pool: ${aloneCost < qpsThreshold.cost.total ? "below" : "above"} the QPS threshold's ${usd(qpsThreshold.cost.total)}, so sharing the pools better ${aloneCost < qpsThreshold.cost.total ? "could close the gap" : "could not close the gap on its own"}.`,
     "",
     `Held-out week (seed ${HELD_OUT_SEED}, same settings): Koi ${usd(koiHeldOut.cost.total)} at ${pct(koiHeldOut.attainment, 2)} of minutes (worst service ${pct(worst(koiHeldOut), 2)}); QPS threshold ${usd(qpsHeldOut.cost.total)} at ${pct(qpsHeldOut.attainment, 2)} (worst ${pct(worst(qpsHeldOut), 2)}); on-demand at peak ${usd(odHeldOut.cost.total)}.`,
     "",
