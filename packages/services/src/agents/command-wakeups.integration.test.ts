@@ -27,7 +27,7 @@ const subscribers = async () => {
  * A TCP relay in front of Redis, so a test can reset the connections made through it as a network
  * fault would.
  */
-async function startRelay() {
+async function startRelay(port = 0) {
   const upstream = new URL(process.env.REDIS_URL!);
   const clients = new Set<Socket>();
   const relay = createServer((client) => {
@@ -42,10 +42,11 @@ async function startRelay() {
     client.on("error", () => server.destroy());
     server.on("error", () => client.destroy());
   });
-  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
-  const { port } = relay.address() as { port: number };
+  await new Promise<void>((resolve) => relay.listen(port, "127.0.0.1", resolve));
+  const bound = (relay.address() as { port: number }).port;
   return {
-    url: `redis://127.0.0.1:${port}${upstream.pathname}`,
+    port: bound,
+    url: `redis://127.0.0.1:${bound}${upstream.pathname}`,
     reset: () => {
       for (const client of clients) client.resetAndDestroy();
     },
@@ -183,4 +184,35 @@ describe("commandWakeups", () => {
     await wakeups.stop();
     await relay.close();
   });
+
+  it("a wait made while Redis cannot be reached is woken once it can, its subscription kept through the outage", async () => {
+    // The subscriber retries its SUBSCRIBE through reconnects (maxRetriesPerRequest null), or every
+    // later wait of the process would reject. ioredis's own default gives up after 20 reconnects,
+    // about 71 s with its backoff; this outage is shorter, so it pins that the subscription waits at all.
+    const down = await startRelay();
+    await down.close();
+    const redisUrl = process.env.REDIS_URL;
+    await wakeups.stop();
+    const a = agent();
+    let settled: boolean | Error | null = null;
+    process.env.REDIS_URL = down.url;
+    const waited = wakeups.wait(a, HOUR).then(
+      (woken) => (settled = woken),
+      (err: Error) => (settled = err),
+    );
+    process.env.REDIS_URL = redisUrl;
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(settled).toBeNull();
+    const back = await startRelay(down.port);
+    await vi.waitFor(
+      async () => {
+        await publishCommandWakeup(a);
+        expect(settled).toBe(true);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    await expect(waited).resolves.toBe(true);
+    await wakeups.stop();
+    await back.close();
+  }, 30_000);
 });
