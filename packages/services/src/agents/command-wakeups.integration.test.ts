@@ -54,6 +54,32 @@ async function startRelay(port = 0) {
   };
 }
 
+/**
+ * A server that answers like Redis but refuses every command after the connection handshake, so a
+ * SUBSCRIBE made through it fails with an error reply.
+ */
+async function startRefusingRedis() {
+  const server = createServer((socket) => {
+    socket.on("data", (data) => {
+      // One reply per command, in order: each command is an array whose first bulk string is its name.
+      for (const command of data
+        .toString()
+        .split(/\*\d+\r\n/)
+        .slice(1)) {
+        const name = command.split("\r\n")[1]?.toUpperCase();
+        socket.write(name === "INFO" ? "$9\r\nloading:0\r\n" : "-ERR refused\r\n");
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe("commandWakeups", () => {
   it("an aborted wait resolves false and is no longer counted", async () => {
     const abort = new AbortController();
@@ -183,6 +209,25 @@ describe("commandWakeups", () => {
     warn.mockRestore();
     await wakeups.stop();
     await relay.close();
+  });
+
+  it("a subscription that failed is made again by the next wait, instead of failing every later wait", async () => {
+    const refusing = await startRefusingRedis();
+    const redisUrl = process.env.REDIS_URL;
+    await wakeups.stop();
+    process.env.REDIS_URL = refusing.url;
+    try {
+      await expect(wakeups.wait(agent(), HOUR)).rejects.toThrow(/refused/);
+    } finally {
+      process.env.REDIS_URL = redisUrl;
+    }
+    const a = agent();
+    const waited = wakeups.wait(a, HOUR);
+    await registered(1);
+    await publishCommandWakeup(a);
+    await expect(waited).resolves.toBe(true);
+    await wakeups.stop();
+    await refusing.close();
   });
 
   it("a wait made while Redis cannot be reached is woken once it can, its subscription kept through the outage", async () => {

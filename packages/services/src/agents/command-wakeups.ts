@@ -20,7 +20,19 @@ class CommandWakeups {
     this.subscriber = sub;
     sub.on("message", (_channel, agentId: string) => this.wake(agentId));
     sub.on("error", (err) => logger.warn({ err }, "command wake-up subscriber error"));
-    this.ready = sub.subscribe(commandWakeupChannel()).then(() => undefined);
+    // A subscription that fails (an error reply; outages are waited out) is made afresh by the next
+    // wait, instead of leaving every later wait of the process to reject.
+    this.ready = sub.subscribe(commandWakeupChannel()).then(
+      () => undefined,
+      (err: unknown) => {
+        if (this.subscriber === sub) {
+          this.subscriber = null;
+          this.ready = null;
+        }
+        sub.disconnect();
+        throw err;
+      },
+    );
     return this.ready;
   }
 
