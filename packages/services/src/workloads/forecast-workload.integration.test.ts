@@ -900,6 +900,30 @@ describe("forecastWorkloads", () => {
 });
 
 /** `s` as a literal in a RegExp. */
+describe("forecastWorkload under contention", () => {
+  it("four jobs at risk on one 8-GPU pool, forecast at once, scale into its 4 free GPUs and never past them", async () => {
+    // Each forecast reads the pool's free GPUs and writes a bigger placement in one transaction; only
+    // the org planning lock keeps two of them from both taking the same free GPUs.
+    const org = await newOrg();
+    const { agentId, poolId } = await addAgent(org.id, [h100Pool(8, "h100")]);
+    const jobs = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const w = await addWorkload(org.id);
+        const a = await addAssignment(w, agentId, placement(poolId.h100!, agentId));
+        await addReports(a, steady(30));
+        return a;
+      }),
+    );
+
+    const outcomes = await Promise.all(jobs.map((a) => forecastWorkload(a.workloadId, T)));
+
+    const held = await prisma.assignment.findMany({ where: { id: { in: jobs.map((a) => a.id) } } });
+    expect(held.reduce((n, a) => n + (a.placement as unknown as TPlacementRecord).gpus, 0)).toBe(8);
+    expect(outcomes.some((o) => o.action === "scale_up")).toBe(true);
+    expect(outcomes.every((o) => o.status === "at-risk")).toBe(true);
+  });
+});
+
 function literal(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
