@@ -899,7 +899,6 @@ describe("forecastWorkloads", () => {
   });
 });
 
-/** `s` as a literal in a RegExp. */
 describe("forecastWorkload under contention", () => {
   it("four jobs at risk on one 8-GPU pool, forecast at once, scale into its 4 free GPUs and never past them", async () => {
     // Each forecast reads the pool's free GPUs and writes a bigger placement in one transaction; only
@@ -924,6 +923,7 @@ describe("forecastWorkload under contention", () => {
   });
 });
 
+/** `s` as a literal in a RegExp. */
 function literal(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
