@@ -50,6 +50,20 @@ describe("markOfflineAgents", () => {
     expect(await prisma.engineEvent.count({ where: { agentId, type: "agent_offline" } })).toBe(1);
   });
 
+  it("an agent that never heartbeated goes OFFLINE 3 intervals after it registered, and the event says since registration", async () => {
+    const org = await createTestOrg();
+    const { agentId, heartbeatIntervalSeconds } = await registerAgent(org.id, "k", registration());
+    const registeredAt = new Date(Date.now() - 3_600_000);
+    await prisma.agent.update({ where: { id: agentId }, data: { lastHeartbeatAt: null, registeredAt } });
+    const now = new Date(registeredAt.getTime() + 3.5 * heartbeatIntervalSeconds * 1000);
+
+    expect(await markOfflineAgents(now)).toContainEqual({ agentId, orgId: org.id });
+    expect((await prisma.agent.findUniqueOrThrow({ where: { id: agentId } })).status).toBe("OFFLINE");
+    expect(await prisma.engineEvent.findFirstOrThrow({ where: { agentId, type: "agent_offline" } })).toMatchObject({
+      detail: "No heartbeat since registration (3 missed).",
+    });
+  });
+
   it("the event says since when, and each workload the agent ran is queued for a replan saying why", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(8)]);
     const { workload } = await deployedWorkload(org.id, agentId);

@@ -5,16 +5,17 @@ import { enqueueReplans } from "../workloads/replan-workload.ts";
 export const MISSED_HEARTBEATS_FOR_OFFLINE = 3;
 
 /**
- * One statement flips every agent whose last heartbeat is older than 3 of its own intervals, so
- * two workers running this at once cannot both record the transition; each flip gets an event
- * and, in the same transaction, a replan for each workload assignment the agent was running.
+ * One statement flips every agent whose last heartbeat (or, before any, its registration) is older
+ * than 3 of its own intervals, so two workers running this at once cannot both record the
+ * transition; each flip gets an event and, in the same transaction, a replan for each workload
+ * assignment the agent was running.
  */
 export async function markOfflineAgents(now = new Date()): Promise<{ agentId: string; orgId: string }[]> {
   return prisma.$transaction(async (tx) => {
     const flipped = await tx.$queryRaw<{ id: string; orgId: string; lastHeartbeatAt: Date | null }[]>`
       UPDATE "Agent" SET status = 'OFFLINE', "updatedAt" = ${now}
       WHERE status <> 'OFFLINE'
-        AND "lastHeartbeatAt" < ${now}::timestamp - make_interval(secs => ${MISSED_HEARTBEATS_FOR_OFFLINE} * "heartbeatIntervalSeconds")
+        AND COALESCE("lastHeartbeatAt", "registeredAt") < ${now}::timestamp - make_interval(secs => ${MISSED_HEARTBEATS_FOR_OFFLINE} * "heartbeatIntervalSeconds")
       RETURNING id, "orgId", "lastHeartbeatAt"`;
     if (flipped.length) {
       await tx.engineEvent.createMany({
