@@ -182,6 +182,15 @@ describe("observedReplicaTps", () => {
       expect(await observe({ ...a, epoch: i + 1 })).toBeNull();
     }
   });
+
+  it("has no observation from one report without reading the placement at all", async () => {
+    const { orgId, agentId } = await newOrg();
+    // Not a placement record (replicas is not a number): reading it would throw a ZodError.
+    const a = await newAssignment(orgId, agentId, null, { placement: { replicas: "two" } });
+    await store(a, [running(0, progress(100))]);
+    // One report is both the first with work done and the last: nothing spans time, so no parse.
+    expect(await observe(a)).toBeNull();
+  });
 });
 
 describe("completeWorkload", () => {
