@@ -426,6 +426,31 @@ describe("handleDeployAck REJECTED: the failover", () => {
     expect(failover.alternatives).toEqual([]);
     expect(await prisma.decision.count({ where: { workloadId: w.id, kind: "failover" } })).toBe(1);
   });
+
+  it("counts the GPUs the failed assignment held as free again: capacity is read inside the ack's transaction", async () => {
+    const orgId = await newOrg();
+    const agentId = await addAgent(orgId, [h100Pool(8)]);
+    const h100 = await poolIdOf(agentId, "h100-od");
+    const w = await addWorkload(orgId);
+    const initial = await addDecision(orgId, w.id, [alternative("1× H100-SXM TP8", [group(h100, "H100-SXM", 1, 8)])]);
+    // Until this ack marks it failed, the deploying assignment holds all 8 GPUs of the pool.
+    const failed = await addAssignment(orgId, agentId, w.id, "deploying", {
+      decisionId: initial.id,
+      placement: {
+        poolId: h100,
+        agentId,
+        gpuType: "H100-SXM",
+        market: "on-demand",
+        tp: 8,
+        pp: 1,
+        replicas: 1,
+        gpus: 8,
+      },
+    });
+
+    expect(await ack(failed.id, "REJECTED", "oom")).toEqual([agentId]);
+    expect((await failoverOf(w.id)).reason).toBe("Failover: deploy rejected: oom. Next alternative: 1× H100-SXM TP8.");
+  });
 });
 
 describe("handleDeployAck REJECTED: which alternative fits", () => {
