@@ -910,13 +910,13 @@ describe("forecastWorkload under contention", () => {
         const w = await addWorkload(org.id);
         const a = await addAssignment(w, agentId, placement(poolId.h100!, agentId));
         await addReports(a, steady(30));
-        return a;
+        return { w, a };
       }),
     );
 
-    const outcomes = await Promise.all(jobs.map((a) => forecastWorkload(a.workloadId, T)));
+    const outcomes = await Promise.all(jobs.map(({ w }) => forecastWorkload(w.id, T)));
 
-    const held = await prisma.assignment.findMany({ where: { id: { in: jobs.map((a) => a.id) } } });
+    const held = await prisma.assignment.findMany({ where: { id: { in: jobs.map(({ a }) => a.id) } } });
     expect(held.reduce((n, a) => n + (a.placement as unknown as TPlacementRecord).gpus, 0)).toBe(8);
     expect(outcomes.some((o) => o.action === "scale_up")).toBe(true);
     expect(outcomes.every((o) => o.status === "at-risk")).toBe(true);
