@@ -23,7 +23,13 @@ export {
 export { kvTransferMs } from "./select/evaluate-plan.ts";
 export { rebaseAlternatives } from "./select/describe-plan.ts";
 export { selectGpus, selectGpusWith, DEFAULT_SAFETY_MARGIN, type TSelectOptions } from "./select/select-gpus.ts";
-export { routeEngine, VM_PROVISIONING_HOURS, type TRouteDecision, type TRoutePlan } from "./route/route-engine.ts";
+export {
+  engineSentence,
+  routeEngine,
+  VM_PROVISIONING_HOURS,
+  type TRouteDecision,
+  type TRoutePlan,
+} from "./route/route-engine.ts";
 export { createRandom, type TRandom } from "./random/seeded-random.ts";
 export { estimateRate, ZProgressSample, type TProgressSample, type TRateEstimate } from "./forecast/estimate-rate.ts";
 export { forecastFinish, type TFinishForecast, type TForecastInput } from "./forecast/forecast-finish.ts";

@@ -9,6 +9,11 @@ export const VM_PROVISIONING_HOURS = 0.5;
 
 export type TRouteDecision = { engine: TEngine; reason: string };
 
+/** The sentence a plan's reason ends with: which engine runs it, and why. */
+export function engineSentence(route: TRouteDecision): string {
+  return `Engine: ${route.engine}, because ${route.reason}.`;
+}
+
 export type TRoutePlan = {
   replicas: readonly { market: TMarket; count: number; tp: number; pp?: number }[];
   costPerHour: number;

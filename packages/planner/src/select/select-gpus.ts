@@ -1,6 +1,6 @@
 import { precisionFromName, resolveModel, TP_DEGREES } from "@koi/catalog";
 import type { TCalibrationTable } from "../perf/calibration.ts";
-import { routeEngine } from "../route/route-engine.ts";
+import { engineSentence, routeEngine } from "../route/route-engine.ts";
 import {
   usableGpus,
   type TCapacity,
@@ -146,6 +146,6 @@ export function selectGpusWith(workload: TWorkload, capacity: TCapacity, options
   const option = toPlanOption(workload, best);
   const alternatives = rest.map((a) => toAlternative(workload, a, option));
   const route = routeEngine(workload, option);
-  const reason = `${explainFeasible(workload, model.id, best, option, alternatives, { safetyMargin, options: candidates.length, risk: context.risk })} Engine: ${route.engine}, because ${route.reason}.`;
+  const reason = `${explainFeasible(workload, model.id, best, option, alternatives, { safetyMargin, options: candidates.length, risk: context.risk })} ${engineSentence(route)}`;
   return { ...option, feasible: true, engine: route.engine, kind: workload.kind, alternatives, reason };
 }

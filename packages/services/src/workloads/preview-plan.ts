@@ -1,12 +1,14 @@
 import { workloadOf, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { ZPlanView, type TPlanView } from "@koi/contracts/workloads/workloads-api";
 import {
+  engineSentence,
   rebaseAlternatives,
   routeEngine,
   selectGpus,
   type TCalibrationTable,
   type TCapacity,
   type TPlan,
+  type TRouteDecision,
   type TWorkload,
 } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
@@ -84,11 +86,12 @@ export async function planOnOrgCapacity(
  * The planner's reason ends by naming the engine its plan would route to; when the plan goes to
  * another one (the engine it would route to has no capacity for it), that sentence names the engine it goes to.
  */
-function namingEngine(plan: TPlan, workload: TWorkload, route: { engine: TPlan["engine"]; reason: string }): string {
+function namingEngine(plan: TPlan, workload: TWorkload, route: TRouteDecision): string {
   const planned = routeEngine(workload, plan);
-  const said = ` Engine: ${planned.engine}, because ${planned.reason}.`;
+  const said = ` ${engineSentence(planned)}`;
   if (planned.engine === route.engine || !plan.reason.endsWith(said)) return plan.reason;
-  return `${plan.reason.slice(0, -said.length)} Engine: ${route.engine}, because ${route.reason} (${planned.engine}, which the plan's shape points to, has no capacity for it).`;
+  const why = `${route.reason} (${planned.engine}, which the plan's shape points to, has no capacity for it)`;
+  return `${plan.reason.slice(0, -said.length)} ${engineSentence({ engine: route.engine, reason: why })}`;
 }
 
 /**
