@@ -5,6 +5,16 @@ import { assertKeyActsForAgent, assertKeyActsForAssignment, forgetAgentOwner } f
 import { registerAgent } from "./register-agent.ts";
 import { registration } from "./test-fixtures.ts";
 
+/** Two running assignments of one agent, and the key that agent registered with. */
+async function twoAssignments() {
+  const org = await createTestOrg();
+  const { agentId } = await registerAgent(org.id, "key_a", registration());
+  const [first, second] = await prisma.assignment.createManyAndReturn({
+    data: [0, 1].map(() => ({ orgId: org.id, agentId, state: "running" })),
+  });
+  return { org, agentId, first: first!, second: second!, key: { id: "key_a", orgId: org.id } };
+}
+
 describe("assertKeyActsForAgent", () => {
   it("lets the agent's own key through and answers NOT_FOUND to another key or another org", async () => {
     const org = await createTestOrg();
@@ -85,36 +95,26 @@ describe("what this process remembers", () => {
   });
 
   it("keeps every assignment it has read, not only the latest", async () => {
-    const org = await createTestOrg();
-    const { agentId } = await registerAgent(org.id, "key_a", registration());
-    const [first, second] = await prisma.assignment.createManyAndReturn({
-      data: [0, 1].map(() => ({ orgId: org.id, agentId, state: "running" })),
-    });
-    const key = { id: "key_a", orgId: org.id };
-    await assertKeyActsForAssignment(key, first!.id);
-    await assertKeyActsForAssignment(key, second!.id);
+    const { org, first, second, key } = await twoAssignments();
+    await assertKeyActsForAssignment(key, first.id);
+    await assertKeyActsForAssignment(key, second.id);
     await prisma.assignment.deleteMany({ where: { orgId: org.id } });
-    await expect(assertKeyActsForAssignment(key, first!.id)).resolves.toBeUndefined();
-    await expect(assertKeyActsForAssignment(key, second!.id)).resolves.toBeUndefined();
+    await expect(assertKeyActsForAssignment(key, first.id)).resolves.toBeUndefined();
+    await expect(assertKeyActsForAssignment(key, second.id)).resolves.toBeUndefined();
   });
 
   it("remembers at most 20,000 assignments: the next one read starts afresh", async () => {
-    const org = await createTestOrg();
-    const { agentId } = await registerAgent(org.id, "key_a", registration());
-    const [kept, next] = await prisma.assignment.createManyAndReturn({
-      data: [0, 1].map(() => ({ orgId: org.id, agentId, state: "running" })),
-    });
-    const key = { id: "key_a", orgId: org.id };
+    const { agentId, first: kept, second: next, key } = await twoAssignments();
     // Misses are not remembered, so a caller fills the cache only with 20,000 real assignments (a
     // minute of inserts here): the test fills the process-wide map itself, up to one short of full.
     const cache = (globalThis as { koiAssignmentAgents?: Map<string, string> }).koiAssignmentAgents!;
     for (let i = 0; cache.size < 19_999; i++) cache.set(`filler-${i}`, agentId);
     try {
-      await assertKeyActsForAssignment(key, kept!.id);
-      await prisma.assignment.delete({ where: { id: kept!.id } });
-      await expect(assertKeyActsForAssignment(key, kept!.id)).resolves.toBeUndefined();
-      await assertKeyActsForAssignment(key, next!.id);
-      await expect(assertKeyActsForAssignment(key, kept!.id)).rejects.toMatchObject({
+      await assertKeyActsForAssignment(key, kept.id);
+      await prisma.assignment.delete({ where: { id: kept.id } });
+      await expect(assertKeyActsForAssignment(key, kept.id)).resolves.toBeUndefined();
+      await assertKeyActsForAssignment(key, next.id);
+      await expect(assertKeyActsForAssignment(key, kept.id)).rejects.toMatchObject({
         code: "NOT_FOUND",
         message: "No such assignment.",
       });

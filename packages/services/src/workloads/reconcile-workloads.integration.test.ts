@@ -135,11 +135,7 @@ describe("reconcileWorkloads", () => {
         lender.id,
         a.id,
         { id: urgent.id, name: urgentName },
-        {
-          action: "pause",
-          replicasBefore: 1,
-          replicasAfter: 0,
-        },
+        { action: "pause", replicasBefore: 1, replicasAfter: 0 },
       );
       return { lender, a };
     };
@@ -234,11 +230,7 @@ describe("reconcileWorkloads", () => {
       lender.id,
       a.id,
       { id: urgent.id, name: "urgent-failed" },
-      {
-        action: "shrink",
-        replicasBefore: 3,
-        replicasAfter: 1,
-      },
+      { action: "shrink", replicasBefore: 3, replicasAfter: 1 },
     );
 
     expect((await reconcileWorkloads()).resumed).toBeGreaterThanOrEqual(1);
@@ -265,11 +257,7 @@ describe("reconcileWorkloads", () => {
       lender.id,
       a.id,
       { id: urgent.id, name: "urgent-done" },
-      {
-        action: "pause",
-        replicasBefore: 1,
-        replicasAfter: 0,
-      },
+      { action: "pause", replicasBefore: 1, replicasAfter: 0 },
     );
 
     await reconcileWorkloads();
