@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { estimateRate, type TProgressSample } from "./estimate-rate.ts";
+import { studentTQuantile } from "./student-t.ts";
 
 // Exact figures for the estimator's arithmetic (the property tests in forecast-finish.test.ts check
 // its behaviour on random runs). Expected values are worked out by hand in the comments, or for the
 // noisy trace by an independent re-implementation of the formulas in the doc comment.
 
+const Z90 = 1.2815515655446004;
 const at = (t: number, completed: number): TProgressSample => ({ t, completed, total: 1e6 });
 /** Four increments of 60 s at exactly 10 units/s. */
 const steady = [at(0, 0), at(60, 600), at(120, 1200), at(180, 1800), at(240, 2400)];
@@ -103,14 +105,18 @@ describe("estimateRate: the observed rate", () => {
     const e = estimateRate({ samples: noisy, modelledRate: 10, priorRelativeSd: 0.2 });
     expect(e.observed?.mean).toBeCloseTo(10.251460818389727, 9);
     expect(e.processVariance).toBeCloseTo(55.289698453603265, 6);
-    expect(e.observed?.sd).toBeCloseTo(0.4800126806002333, 9);
-    expect(e.mean).toBeCloseTo(10.237764839996178, 9);
-    expect(e.sd).toBeCloseTo(0.466757563827385, 9);
+    // The normal's spread of the observed mean, 0.4800, widened to Student's t at P90: four
+    // increments of nearly equal weight leave nEff − 1 ≈ 3 degrees of freedom (1.638 ÷ 1.282).
+    expect(e.observed?.sd).toBeCloseTo(0.6130921260060321, 9);
+    expect((e.observed?.sd ?? 0) / 0.4800126806002333).toBeCloseTo(studentTQuantile(Z90, 3) / Z90, 3);
+    expect(e.mean).toBeCloseTo(10.229860696405753, 9);
+    expect(e.sd).toBeCloseTo(0.5861691194746786, 9);
 
     const shortHalfLife = estimateRate({ samples: noisy, modelledRate: 10, priorRelativeSd: 0.2, halfLifeSeconds: 60 });
     expect(shortHalfLife.observed?.mean).toBeCloseTo(10.4, 9);
     expect(shortHalfLife.processVariance).toBeCloseTo(74.57142857142857, 6);
-    expect(shortHalfLife.sd).toBeCloseTo(0.6482285849271395, 9);
+    // Weights halving every increment leave fewer effective increments, so t widens more.
+    expect(shortHalfLife.sd).toBeCloseTo(0.966187007442418, 9);
   });
 
   it("leans on the prior less as it gets tighter observations", () => {

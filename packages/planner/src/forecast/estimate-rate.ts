@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FITTED_COEFFICIENTS } from "../perf/fitted-coefficients.ts";
+import { studentTQuantile } from "./student-t.ts";
 
 /**
  * One progress report. `t` is epoch **seconds** (the unit Orca's webhooks and Koi's reports
@@ -19,7 +20,8 @@ const band = FITTED_COEFFICIENTS.logErrorQuantiles.tokensPerSecond;
  * (ln(measured ÷ predicted) from P10 to P90 spans 2 × 1.28 standard deviations), so a plan sized
  * at P90 and the forecast before any progress tell the same story.
  */
-export const MODEL_RELATIVE_SD = band ? (band.p90 - band.p10) / (2 * 1.2815515655446004) : 0.3;
+const Z90 = 1.2815515655446004;
+export const MODEL_RELATIVE_SD = band ? (band.p90 - band.p10) / (2 * Z90) : 0.3;
 
 export type TRateEstimate = {
   /** Posterior mean rate, work units per second. */
@@ -86,6 +88,7 @@ export function estimateRate(input: TEstimateRateInput): TRateEstimate {
   }
   const obsMean = swdc / swdt;
   let sigma2: number;
+  let tWidening = 1;
   if (inc.length >= 3) {
     let ss = 0;
     let sw2 = 0;
@@ -97,12 +100,16 @@ export function estimateRate(input: TEstimateRateInput): TRateEstimate {
     // Effective sample size corrects the weighted variance for the one fitted parameter.
     const nEff = (sw * sw) / sw2;
     sigma2 = (ss / sw) * (nEff / Math.max(1, nEff - 1));
+    // The noise is itself estimated from few increments: the observed mean's P10–P90 is Student's
+    // t's, not the normal's, carried here as a normal widened to the same P90.
+    const df = Math.max(1, nEff - 1);
+    tWidening = (studentTQuantile(Z90, df) / Z90) ** 2;
   } else {
     // Too few increments to see the noise: assume 10% of the rate over a minute.
     sigma2 = (0.1 * Math.max(obsMean, prior.mean)) ** 2 * 60;
   }
   // A floor keeps a perfectly regular trace from claiming certainty the future cannot have.
-  const obsVar = Math.max((sigma2 * sw2dt) / (swdt * swdt), (0.005 * Math.abs(obsMean)) ** 2, 1e-24);
+  const obsVar = Math.max((tWidening * sigma2 * sw2dt) / (swdt * swdt), (0.005 * Math.abs(obsMean)) ** 2, 1e-24);
   const precision = 1 / (prior.sd * prior.sd) + 1 / obsVar;
   const mean = (prior.mean / (prior.sd * prior.sd) + obsMean / obsVar) / precision;
   return {
