@@ -135,7 +135,8 @@ export function quotaStatusView(engine: OrcaEngine) {
       Baseline: baseline,
       Used: used,
       Available: baseline - used,
-      "Usage %": baseline > 0 ? round((used / baseline) * 100, 1) : 0,
+      // As Orca's tracker formats it (f"{used / baseline * 100:.1f}%", or "N/A").
+      "Usage %": baseline > 0 ? `${((used / baseline) * 100).toFixed(1)}%` : "N/A",
     };
   });
   const active_reservations = engine.reservations.map((r) => ({

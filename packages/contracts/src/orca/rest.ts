@@ -60,14 +60,25 @@ export const ORCA_JOB_STATUSES = [
 ] as const;
 export const ZOrcaJobStatus = z.enum(ORCA_JOB_STATUSES);
 export type TOrcaJobStatus = z.infer<typeof ZOrcaJobStatus>;
+/**
+ * A job's status as Orca serves it: the statuses above, but its `/job/{id}/phase` route writes any
+ * runner phase into the job (the `Literal` on `JobRecord.status` is not enforced at runtime), so an
+ * unknown word must not make every poll fail.
+ */
+const ZOrcaServedJobStatus = z.string().min(1);
+/** Replicas' done ÷ total as their ingest sends it; rounding can put it a hair above 1. */
+const ZOrcaProgress = z
+  .number()
+  .min(0)
+  .transform((p) => Math.min(1, p));
 
 export const ZOrcaJob = named(
   "OrcaJob",
   z.looseObject({
     job_id: z.string().min(1),
-    status: ZOrcaJobStatus,
+    status: ZOrcaServedJobStatus,
     /** 0–1, 4 dp. */
-    progress: z.number().min(0).max(1),
+    progress: ZOrcaProgress,
     num_lines: nullableNumber.optional(),
     model_name: str.nullable().optional(),
     head_ip: str.nullable().optional(),
@@ -82,7 +93,7 @@ export const ZOrcaJobsList = z.looseObject({
   jobs: z.array(
     z.looseObject({
       job_id: z.string(),
-      status: ZOrcaJobStatus,
+      status: ZOrcaServedJobStatus,
       progress: z.number(),
       model_name: str.nullable().optional(),
       num_lines: nullableNumber.optional(),
@@ -136,16 +147,6 @@ export const ZOrcaChunksProgress = named(
 );
 export type TOrcaChunksProgress = z.infer<typeof ZOrcaChunksProgress>;
 
-export const ORCA_REPLICA_PHASES = [
-  "launching",
-  "provisioned",
-  "running",
-  "completed",
-  "failed",
-  "dead",
-  "killed",
-  "swapped_out",
-] as const;
 export const ORCA_TERMINAL_REPLICA_PHASES: readonly string[] = ["completed", "failed", "dead", "killed", "swapped_out"];
 export const ZOrcaReplicas = named(
   "OrcaReplicas",
@@ -153,7 +154,11 @@ export const ZOrcaReplicas = named(
     replicas: z.array(
       z.looseObject({
         replica_id: z.string().min(1),
-        phase: z.enum(ORCA_REPLICA_PHASES),
+        /**
+         * launching, provisioned, running, completed, failed, dead, killed or swapped_out; Orca
+         * answers "unknown" for a replica with no phase yet.
+         */
+        phase: z.string(),
         region: str.nullable().optional(),
         market: str.nullable().optional(),
         instance_type: str.nullable().optional(),
@@ -277,7 +282,8 @@ export const ZOrcaQuotaStatus = named(
         Baseline: z.number(),
         Used: z.number(),
         Available: z.number(),
-        "Usage %": z.number(),
+        /** Orca formats it for people: "50.0%", or "N/A" without a baseline. */
+        "Usage %": z.union([z.number(), z.string()]).optional(),
       }),
     ),
     active_reservations: z.array(

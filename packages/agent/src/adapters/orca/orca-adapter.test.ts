@@ -182,6 +182,22 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     expect(await liveReplicaIds(a.engineRef!)).toHaveLength(2);
   });
 
+  it("keeps reporting when Orca's job status is a word outside its list (runner phases land there)", async () => {
+    const a = await deploy(200_000);
+    // Orca's /job/{id}/phase route stores whatever phase a runner posts as the job's status.
+    const rewriting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).endsWith(`/job/${a.engineRef}`)) return response;
+      const body = (await response.json()) as Record<string, unknown>;
+      return Response.json({ ...body, status: "warming_up" }, { status: response.status });
+    };
+    const lenient = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, fetchImpl: rewriting });
+    const report = await eventually("a running replica", async () =>
+      (await replicas(a.engineRef!)).some((r) => r.phase === "running") ? (await lenient.poll(a)).report : undefined,
+    );
+    expect(report.state).toBe("running");
+  });
+
   it("refuses what Orca cannot do", async () => {
     expect((await adapter.execute(deployCommand({ placement: { gpuType: "MI300X" } }), undefined)).status).toBe(
       "rejected",

@@ -50,8 +50,9 @@ const LIVE_PHASES = new Set(["launching", "provisioned", "running"]);
 /** A gap longer than this between polls (agent down) is not billed blindly. */
 const MAX_BILLED_GAP_SECONDS = 3600;
 
-function stateFromOrca(status: TOrcaJobStatus): TAssignmentState {
-  switch (status) {
+/** Koi's state of a job from Orca's status, or from its replicas when the status is a runner phase. */
+function stateFromOrca(status: string, runningReplicas: number): TAssignmentState {
+  switch (status as TOrcaJobStatus) {
     case "queued":
     case "launching":
     case "loading_model":
@@ -65,6 +66,10 @@ function stateFromOrca(status: TOrcaJobStatus): TAssignmentState {
     case "failed":
     case "cancelled":
       return "failed";
+    default:
+      // A replica's phase Orca wrote into the job: the job fails or ends through its webhooks and
+      // the statuses above; until then it runs while a replica does.
+      return runningReplicas > 0 ? "running" : "deploying";
   }
 }
 
@@ -320,7 +325,7 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       line.costUsd += (elapsed / 3600) * spec.gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
     }
     const nextState: TOrcaAdapterState = { ...s, usage, lastPollAt: new Date(now).toISOString() };
-    let state = stateFromOrca(job.status);
+    let state = stateFromOrca(job.status, running.length);
     if (s.stopped) state = "stopped";
     else if (s.paused && state !== "completed" && state !== "failed") state = "paused";
     const live = replicas.replicas.filter((r) => !ORCA_TERMINAL_REPLICA_PHASES.includes(r.phase)).length;
