@@ -40,6 +40,17 @@ function envelope<T extends TOrcaEventType>(eventType: T) {
   };
 }
 
+/**
+ * The id Koi deduplicates an Orca event by. Orca's own ids repeat across jobs: they are built from
+ * job ids (`job_started:<replica>`) that carry 16 random bits per model, so a later job can reuse
+ * an earlier one's. The envelope's `emitted_at` (enqueue time, unchanged on retries) tells two
+ * emissions apart while keeping every retry of one the same.
+ */
+export function orcaEmissionId(eventId: string, emittedAt: unknown): string {
+  const at = typeof emittedAt === "number" && Number.isFinite(emittedAt) ? `@${emittedAt}` : "";
+  return `${eventId}${at}`.slice(0, 256);
+}
+
 export const ZOrcaMarket = z.enum(["spot", "on_demand"]);
 export const ZOrcaFailureCategory = z.enum(["oom", "no_capacity", "spot_preemption", "quota", "unknown"]);
 

@@ -165,10 +165,10 @@ describe("Orca webhook ingest: the stored event", () => {
     const before = Date.now();
     expect(await ingestOrcaWebhook(key, "replica-failed", replicaFailed, now)).toEqual({
       status: "recorded",
-      eventId: "replica_failed:grp-r0",
+      eventId: "replica_failed:grp-r0@1764201600.5",
       httpStatus: 200,
     });
-    const row = await storedEvent(key, "replica_failed:grp-r0");
+    const row = await storedEvent(key, "replica_failed:grp-r0@1764201600.5");
     expect(row).toMatchObject({
       orgId: org.id,
       agentId: null,
@@ -232,9 +232,20 @@ describe("Orca webhook ingest: the stored event", () => {
       [undefined, now],
     ];
     for (const [i, [emitted, at]] of cases.entries()) {
-      await ingestOrcaWebhook(key, "launch-heartbeat", { event_id: `at-${i}`, emitted_at: emitted }, now);
-      expect([i, (await storedEvent(key, `at-${i}`)).at]).toEqual([i, at]);
+      const payload = { event_id: `at-${i}`, emitted_at: emitted };
+      await ingestOrcaWebhook(key, "launch-heartbeat", payload, now);
+      expect([i, (await storedEvent(key, orcaEventId("launch-heartbeat", payload))).at]).toEqual([i, at]);
     }
+  });
+
+  it("records a later job's event that reuses an earlier job's Orca id, and still ignores a retry", async () => {
+    // Orca's job ids carry 16 random bits per model (`mo-llama70b-a3f7`) and its event ids are
+    // built from them, so a later job of the same model can send `job_started:<same replica>`.
+    const { key } = await orgWithKey();
+    const later = { ...started, emitted_at: started.emitted_at + 86_400 };
+    expect((await ingestOrcaWebhook(key, "started", started, now)).status).toBe("recorded");
+    expect((await ingestOrcaWebhook(key, "started", later, now)).status).toBe("recorded");
+    expect((await ingestOrcaWebhook(key, "started", { ...later }, now)).status).toBe("duplicate_ignored");
   });
 });
 
@@ -368,7 +379,7 @@ describe("receiveOrcaWebhook", () => {
     const before = [unrecognisedOrcaEvents(), await ingestCount("started", "recorded")];
     expect(await receiveOrcaWebhook(key, "started", started, log, now)).toEqual({
       status: "recorded",
-      eventId: started.event_id,
+      eventId: `${started.event_id}@${started.emitted_at}`,
       httpStatus: 200,
     });
     expect(warnings).toEqual([]);

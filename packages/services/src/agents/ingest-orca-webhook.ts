@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ORCA_WEBHOOKS, type TOrcaWebhookPath } from "@koi/contracts/orca/webhooks";
+import { ORCA_WEBHOOKS, orcaEmissionId, type TOrcaWebhookPath } from "@koi/contracts/orca/webhooks";
 import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { toStorableText } from "@koi/contracts/safe-json";
 import type { Logger } from "@koi/core/logger";
@@ -81,7 +81,8 @@ function stableJson(value: unknown): string {
 
 /** Orca's own id when it sent one; otherwise (outbox disabled) a stable id from the payload, as Koi v2 did. */
 export function orcaEventId(event: string, payload: Record<string, unknown>): string {
-  if (typeof payload.event_id === "string" && payload.event_id) return payload.event_id.slice(0, 256);
+  if (typeof payload.event_id === "string" && payload.event_id)
+    return orcaEmissionId(payload.event_id, payload.emitted_at);
   const digest = createHash("sha256").update(stableJson(payload)).digest("hex").slice(0, 16);
   return `legacy:${event.replace(/-/g, "_")}:${String(payload.job_id ?? "")}:${digest}`;
 }

@@ -323,7 +323,7 @@ describe("Orca webhooks through the agent's listener", () => {
       expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
       const started = events.find((e) => e.type === "job_started")!;
       expect(started).toMatchObject({
-        eventId: `job_started:${jobId}-r0`,
+        eventId: expect.stringMatching(new RegExp(`^job_started:${jobId}-r0@[\\d.]+$`)),
         engineRef: jobId,
         replicaId: `${jobId}-r0`,
         source: "orca-webhook",

@@ -20,7 +20,7 @@ describe("Orca webhook → lifecycle event", () => {
   it("keeps Orca's event id, infers heartbeat_timeout for the watchdog, keeps the monitor's reason_code", () => {
     const watchdog = ORCA_WEBHOOK_FIXTURES.find((f) => f.name.startsWith("replica-failed from the watchdog"))!;
     expect(orcaWebhookToEvent(watchdog.path, watchdog.body, RECEIVED)).toMatchObject({
-      eventId: "replica_failed:mo-qwen72b-a3f7-v2-r0",
+      eventId: "replica_failed:mo-qwen72b-a3f7-v2-r0@1767225600.125",
       reasonCode: "heartbeat_timeout",
       reasonCodeInferred: true,
       replicaId: "mo-qwen72b-a3f7-v2-r0",
@@ -35,6 +35,17 @@ describe("Orca webhook → lifecycle event", () => {
       reasonCode: "launch_capacity_exhausted",
       engineRef: "mo-qwen72b-a3f7",
     });
+  });
+
+  it("tells a later job's event from an earlier one's with the same Orca id, and keeps retries one event", () => {
+    // Orca's job ids carry 16 random bits per model, and its event ids are built from them.
+    const started = ORCA_WEBHOOK_FIXTURES.find((f) => f.path === "/job/started")!;
+    const first = orcaWebhookToEvent(started.path, started.body, RECEIVED);
+    const retry = orcaWebhookToEvent(started.path, { ...started.body }, new Date(RECEIVED.getTime() + 60_000));
+    const later = orcaWebhookToEvent(started.path, { ...started.body, emitted_at: 1767312000.5 }, RECEIVED);
+    expect(retry.eventId).toBe(first.eventId);
+    expect(later.eventId).not.toBe(first.eventId);
+    expect(later.eventId).toBe(`${String(started.body.event_id)}@1767312000.5`);
   });
 
   it("the envelope-less rollback form gets Koi v2's stable legacy id and the arrival time", () => {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   ORCA_WEBHOOKS,
+  orcaEmissionId,
   ZReasonCode,
   type TLifecycleEvent,
   type TOrcaWebhookPath,
@@ -97,7 +98,7 @@ export function orcaWebhookToEvent(path: TOrcaWebhookPath, body: unknown, receiv
   const payloadText = JSON.stringify(raw);
   const { reasonCode, inferred } = reasonFor(eventType, raw);
   return {
-    eventId: (str(raw.event_id) ?? legacyEventId(eventType, raw)).slice(0, 256),
+    eventId: orcaEmissionId(str(raw.event_id) ?? legacyEventId(eventType, raw), raw.emitted_at),
     at: new Date(emitted !== undefined ? emitted * 1000 : receivedAt.getTime()).toISOString(),
     type: eventType,
     ...(reasonCode ? { reasonCode } : {}),

@@ -40,9 +40,9 @@ describe("Orca ingest tolerates what a newer Orca sends (it retries every non-2x
     const id = `launch_heartbeat:${Date.now()}`;
     const res = await send("launch-heartbeat", heartbeat(id, "loading_weights"));
     expect(res.status).toBe(200);
-    // Stored under the sending key: Orca's ids are deduplicated per key.
+    // Stored under the sending key (Orca's ids are deduplicated per key) and the time Orca enqueued it.
     const row = await prisma.engineEvent.findUniqueOrThrow({
-      where: { orgId_eventId: { orgId: t.orgA.id, eventId: `${t.engineA.id}:${id}` } },
+      where: { orgId_eventId: { orgId: t.orgA.id, eventId: `${t.engineA.id}:${id}@1764201600` } },
     });
     expect(row.payload).toMatchObject({ phase: "loading_weights" });
   });
