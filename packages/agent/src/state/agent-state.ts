@@ -88,8 +88,13 @@ export class AgentState {
     return run;
   }
 
+  /**
+   * The assignment an engine knows as `engineRef`: the live one first, since Orca's job ids repeat
+   * across jobs (16 random bits per model) and a finished job may hold the same id.
+   */
   assignmentByEngineRef(engineRef: string): TAssignmentRecord | undefined {
-    return Object.values(this.data.assignments).find((a) => a.engineRef === engineRef);
+    const holders = Object.values(this.data.assignments).filter((a) => a.engineRef === engineRef);
+    return holders.find((a) => !a.finalReported) ?? holders[0];
   }
 
   assignmentByDecision(decisionId: string): TAssignmentRecord | undefined {
