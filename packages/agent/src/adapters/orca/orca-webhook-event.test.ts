@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZLifecycleEvent } from "@koi/contracts";
 import { ORCA_WEBHOOK_FIXTURES } from "@koi/contracts/orca/fixtures/orca-webhook-fixtures";
+import { findUnsafeJson } from "@koi/contracts/safe-json";
 import { legacyEventId, orcaWebhookToEvent } from "./orca-webhook-event.ts";
 
 const RECEIVED = new Date("2026-01-01T12:00:00Z");
@@ -46,6 +47,30 @@ describe("Orca webhook → lifecycle event", () => {
     expect(retry.eventId).toBe(first.eventId);
     expect(later.eventId).not.toBe(first.eventId);
     expect(later.eventId).toBe(`${String(started.body.event_id)}@1767312000.5`);
+  });
+
+  it("makes text Koi cannot store storable, and leaves out a payload Koi would refuse whole", () => {
+    // Koi answers 400 to either, and the event would be dead-lettered after Orca was told 2xx.
+    const event = orcaWebhookToEvent(
+      "/job/replica-failed",
+      {
+        event_id: "replica_failed:x-r0",
+        job_id: "x-r0",
+        group_id: "x",
+        reason: "exit",
+        reason_detail: "a\u0000b\ud800",
+      },
+      RECEIVED,
+    );
+    expect(event.detail).toMatch(/exit: a\ufffdb\ufffd$/);
+    expect(findUnsafeJson(event)).toBeNull();
+    const huge = orcaWebhookToEvent(
+      "/job/complete",
+      { event_id: "job_complete:x", job_id: "x", tokens: 1e300 },
+      RECEIVED,
+    );
+    expect(huge.payload).toBeUndefined();
+    expect(findUnsafeJson(huge)).toBeNull();
   });
 
   it("the envelope-less rollback form gets Koi v2's stable legacy id and the arrival time", () => {

@@ -7,6 +7,7 @@ import {
   type TOrcaWebhookPath,
   type TReasonCode,
 } from "@koi/contracts";
+import { findUnsafeJson, toStorableText } from "@koi/contracts/safe-json";
 
 const MAX_PAYLOAD_CHARS = 64 * 1024;
 const PER_REPLICA: readonly string[] = ["launch_heartbeat", "launching", "job_started", "replica_failed"];
@@ -83,7 +84,11 @@ function describe(eventType: string, r: TRaw): string {
  */
 export function orcaWebhookToEvent(path: TOrcaWebhookPath, body: unknown, receivedAt: Date): TLifecycleEvent {
   const { eventType, schema } = ORCA_WEBHOOKS[path];
-  const raw: TRaw = body && typeof body === "object" && !Array.isArray(body) ? (body as TRaw) : { value: body };
+  // Koi refuses text Postgres cannot store (a NUL or half a surrogate pair, say in a stderr
+  // excerpt), and a refused event would be lost after Orca was told 2xx: stored as U+FFFD instead.
+  const storable = toStorableText(body);
+  const raw: TRaw =
+    storable && typeof storable === "object" && !Array.isArray(storable) ? (storable as TRaw) : { value: storable };
   const parsed = schema.safeParse(raw);
   const candidate =
     typeof raw.emitted_at === "number" ? raw.emitted_at : typeof raw.timestamp === "number" ? raw.timestamp : undefined;
@@ -107,6 +112,7 @@ export function orcaWebhookToEvent(path: TOrcaWebhookPath, body: unknown, receiv
     engineRef: (perReplica ? str(raw.group_id) : jobId)?.slice(0, 256) ?? null,
     ...(perReplica && jobId ? { replicaId: jobId.slice(0, 256) } : {}),
     source: "orca-webhook",
-    ...(payloadText.length <= MAX_PAYLOAD_CHARS ? { payload: raw } : {}),
+    // A payload Koi would refuse whole (numbers past ±2^53, nesting past its depth) is left out.
+    ...(payloadText.length <= MAX_PAYLOAD_CHARS && findUnsafeJson(raw) === null ? { payload: raw } : {}),
   };
 }
