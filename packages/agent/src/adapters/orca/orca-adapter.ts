@@ -73,6 +73,16 @@ function stateFromOrca(status: string, runningReplicas: number): TAssignmentStat
   }
 }
 
+/** Orca numbers replicas as it adds them (`-r1`, `-v2-r0`, … `-v10-r0`): numeric order is age. */
+const olderFirst = new Intl.Collator("en", { numeric: true }).compare;
+
+/** Which replicas a scale-down removes first: launching ones (they hold no chunks), then the newest. */
+export function killOrder<T extends { replica_id: string; phase: string }>(live: readonly T[]): T[] {
+  return [...live].sort(
+    (a, b) => Number(a.phase === "running") - Number(b.phase === "running") || olderFirst(b.replica_id, a.replica_id),
+  );
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -150,12 +160,9 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       return `added ${result.new_replicas.length} replica(s): ${result.new_replicas.join(", ")}`;
     }
     if (count < live.length) {
-      // Launching replicas hold no chunks: remove them first, then the newest serving ones.
-      const order = [...live].sort(
-        (a, b) =>
-          Number(a.phase === "running") - Number(b.phase === "running") || b.replica_id.localeCompare(a.replica_id),
-      );
-      const victims = order.slice(0, live.length - count).map((r) => r.replica_id);
+      const victims = killOrder(live)
+        .slice(0, live.length - count)
+        .map((r) => r.replica_id);
       const result = await api.kill(jobId, victims);
       return `killed ${result.killed.length} replica(s) (${result.reclaimed} chunk(s) back to pending): ${result.killed.join(", ")}`;
     }
