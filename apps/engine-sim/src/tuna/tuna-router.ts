@@ -170,6 +170,8 @@ export class TunaRouter {
       // Not in Tuna's /router/health: the READY count replica_watcher.sh last pushed to
       // /router/spot-replicas, exposed by the simulator so reports can show the replicas.
       spot_replicas: this.spotReplicas,
+      // Not in Tuna's either: says POST /router/scaling-policy is served (tuna-http.ts).
+      koi_scaling_policy: true as const,
     };
   }
 

@@ -46,6 +46,11 @@ export const ZTunaRouterHealth = named(
     route_stats: ZTunaRouteStatsFull,
     /** Koi's simulator only: the READY spot replicas the controller last pushed to /router/spot-replicas. */
     spot_replicas: count.optional(),
+    /**
+     * Koi's simulator only: the router takes a scaling policy at POST /router/scaling-policy. Tuna's
+     * router has no such route, and any path it does not know is proxied to vLLM as traffic.
+     */
+    koi_scaling_policy: z.literal(true).optional(),
   }),
 );
 export type TTunaRouterHealth = z.infer<typeof ZTunaRouterHealth>;

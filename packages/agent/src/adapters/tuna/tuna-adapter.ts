@@ -42,8 +42,8 @@ export type TTunaAdapterOptions = {
   region?: string;
   /**
    * How a new scaling policy reaches Tuna: the command that re-applies a policy file, with `{file}`
-   * where its path goes. Without it the agent POSTs the policy to /router/scaling-policy, which
-   * only Koi's engine simulator serves (Tuna's router has no such endpoint).
+   * where its path goes. Without it the agent POSTs the policy to /router/scaling-policy when the
+   * router's health says it takes one (only Koi's engine simulator does), and refuses otherwise.
    */
   scalingPolicyCommand?: readonly string[];
   logger: TLogger;
@@ -150,13 +150,21 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         case "set_scaling": {
           if (!assignment) return { status: "rejected", detail: "unknown assignment" };
           const policy = command.payload.policy;
+          // Tuna's router proxies any path it does not know to vLLM, counted as traffic (and waking
+          // spot or a serverless worker): POST the policy only to a router that says it takes one.
+          if (!options.scalingPolicyCommand && !(await health()).koi_scaling_policy)
+            return {
+              status: "rejected",
+              detail:
+                "this Tuna router takes no scaling policy while it runs (Tuna applies one at `tuna deploy --scaling-policy`): start the agent with --tuna-scaling-policy-command to apply it",
+            };
           const said = options.scalingPolicyCommand
             ? await runScalingPolicyCommand(options.scalingPolicyCommand, policy)
             : (await engineRequest(
                 doFetch,
                 url("/router/scaling-policy"),
                 { method: "POST", body: policy, headers: headers() },
-                "Tuna /router/scaling-policy (Koi's engine simulator; give real Tuna --tuna-scaling-policy-command)",
+                "Tuna /router/scaling-policy (Koi's engine simulator)",
               ),
               "");
           const s = assignment.adapterState as TTunaAdapterState;

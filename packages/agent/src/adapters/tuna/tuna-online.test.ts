@@ -105,6 +105,46 @@ describe("Tuna adapter: online samples and set_scaling against engine-sim", () =
     expect(after.pctSpot).toBeGreaterThan(0);
   });
 
+  it("sends no policy to a router that does not say it takes one (Tuna's would proxy it to vLLM as traffic)", async () => {
+    const sent: string[] = [];
+    const likeTuna: typeof fetch = async (input, init) => {
+      sent.push(`${init?.method ?? "GET"} ${new URL(String(input)).pathname}`);
+      const response = await fetch(input, init);
+      if (!String(input).endsWith("/router/health")) return response;
+      const { koi_scaling_policy: _, ...health } = (await response.json()) as Record<string, unknown>;
+      return Response.json(health);
+    };
+    const tuna = createTunaAdapter({
+      url: sim.tunaUrl,
+      apiKey: "k",
+      gpuType: "L4",
+      gpuCount: 1,
+      serverlessProvider: "modal",
+      logger: silentLogger,
+      fetchImpl: likeTuna,
+    });
+    const policy = {
+      spot: { min_replicas: 1, max_replicas: 2, target_qps: 2, upscale_delay: 60, downscale_delay: 300 },
+      serverless: { concurrency: 4, scaledown_window: 60, workers_min: 0, workers_max: 1 },
+    };
+    const refused = await tuna.execute(command("set_scaling", "asg_y", { policy, decisionId: "dec_3" }), {
+      assignmentId: "asg_y",
+      epoch: 1,
+      adapter: "tuna",
+      engineRef: null,
+      state: "running",
+      adapterState: {},
+      nextSeq: 0,
+      finalReported: false,
+      updatedAt: "",
+    });
+    expect(refused).toMatchObject({
+      status: "rejected",
+      detail: expect.stringContaining("--tuna-scaling-policy-command"),
+    });
+    expect(sent).toEqual(["GET /router/health"]);
+  });
+
   it("a policy the simulator refuses fails the command with its reason", async () => {
     const bad = await adapter().execute(
       command("set_scaling", "asg_x", {
