@@ -18,7 +18,13 @@ import {
 } from "../types.ts";
 import { advanceBaseline, attachBaseline, type TRouterBaseline } from "./tuna-usage.ts";
 import { describePolicy, runScalingPolicyCommand } from "./apply-scaling-policy.ts";
-import { observeInterval, startObserver, type TOnlineObserver, type TScrapeResult } from "./tuna-online-sample.ts";
+import {
+  observeInterval,
+  startObserver,
+  type TBackendName,
+  type TOnlineObserver,
+  type TScrapeResult,
+} from "./tuna-online-sample.ts";
 import { readVllmMetrics } from "./vllm-scrape.ts";
 
 export type TTunaAdapterOptions = {
@@ -66,6 +72,12 @@ const TUNA_GPU_NAME: Record<string, string> = {
   "H100-SXM": "H100",
   "H100-PCIe": "H100",
 };
+
+/** A URL on the host it is read from (Tuna names SkyServe's load balancer http://127.0.0.1:30001 on the controller). */
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+}
 
 function catalogPrice(gpuType: string, market: "spot" | "on-demand"): number {
   try {
@@ -201,8 +213,19 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     }
   }
 
-  /** The vLLM /metrics of the backends the router names; a backend that does not answer is named in `errors`. */
-  async function scrapeBackends(h: { skyserve_base_url: string; serverless_base_url: string }): Promise<TScrapeResult> {
+  /**
+   * The vLLM /metrics of the backends the router names, read only from a backend the router sent
+   * requests to since the last poll: a GET through SkyServe's load balancer counts as traffic to its
+   * autoscaler, and one to a serverless endpoint wakes a GPU worker, so scraping an idle backend
+   * would keep paid GPUs up (one poll interval past the last real request is the most it adds;
+   * a backend is also read once when first seen, for a baseline). A
+   * backend that does not answer, or that the router names by its own loopback address while the
+   * agent runs elsewhere, is named in `errors`.
+   */
+  async function scrapeBackends(
+    h: { skyserve_base_url: string; serverless_base_url: string },
+    routed: Record<TBackendName, number>,
+  ): Promise<TScrapeResult> {
     const result: TScrapeResult = { errors: [] };
     const targets = [
       ["spot", h.skyserve_base_url],
@@ -210,7 +233,13 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     ] as const;
     await Promise.all(
       targets.map(async ([name, base]) => {
-        if (!base) return;
+        if (!base || routed[name] <= 0) return;
+        if (isLoopback(base) && !isLoopback(options.url)) {
+          result.errors.push(
+            `${name} ${base}/metrics: the router's own loopback address, unreachable from this agent (run it on the router's host to read it)`,
+          );
+          return;
+        }
         try {
           const response = await doFetch(`${base.replace(/\/+$/, "")}/metrics`, { signal: AbortSignal.timeout(3000) });
           if (!response.ok) throw new Error(`answered ${response.status}`);
@@ -228,8 +257,16 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     const h = await health();
     const { baseline, since } = advanceBaseline(s.router, h.route_stats);
     const nowMs = Date.now();
+    // A backend never read yet is read once, so later intervals have a baseline to count from.
+    const routed = (b: TBackendName) => (s.online?.scrapes[b] === undefined ? 1 : since[b] - (s.online.last[b] ?? 0));
     const observed = s.online
-      ? observeInterval(s.online, h, since, await scrapeBackends(h), nowMs)
+      ? observeInterval(
+          s.online,
+          h,
+          since,
+          await scrapeBackends(h, { spot: routed("spot"), serverless: routed("serverless") }),
+          nowMs,
+        )
       : { observer: startObserver(h, nowMs), sample: null };
     const cost = tunaCostFromRouteStats(since, prices, {
       gpuCount: options.gpuCount,

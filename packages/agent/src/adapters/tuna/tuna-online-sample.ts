@@ -9,7 +9,8 @@ export type TOnlineObserver = {
   /** Engine clock: the agent's time when the router's uptime was `uptime` (re-anchored on restart). */
   anchor: { atMs: number; uptime: number };
   lastUptime: number;
-  last: { total: number; spot: number; rejected: number };
+  /** Router counters at the last poll (`serverless` is absent in state saved by an older agent). */
+  last: { total: number; spot: number; serverless?: number; rejected: number };
   scrapes: Partial<Record<TBackendName, TVllmScrape>>;
   /** Spot replica-seconds since attach (replicas × engine seconds), when the router tells the count. */
   spotReplicaSeconds: number;
@@ -23,7 +24,7 @@ export function startObserver(health: TTunaRouterHealth, nowMs: number): TOnline
   return {
     anchor: { atMs: nowMs, uptime },
     lastUptime: uptime,
-    last: { total: 0, spot: 0, rejected: 0 },
+    last: { total: 0, spot: 0, serverless: 0, rejected: 0 },
     scrapes: {},
     spotReplicaSeconds: 0,
     lastSpotReplicas: health.spot_replicas ?? null,
@@ -57,7 +58,7 @@ export function observeInterval(
     ...observer,
     anchor,
     lastUptime: uptime,
-    last: { total: since.total, spot: since.spot, rejected: since.rejected },
+    last: { total: since.total, spot: since.spot, serverless: since.serverless, rejected: since.rejected },
     scrapes: {
       ...observer.scrapes,
       ...(scrape.spot ? { spot: scrape.spot } : {}),

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../logger.ts";
+import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { deployCommand } from "../../testing/commands.ts";
+import { createTunaAdapter } from "./tuna-adapter.ts";
+
+/*
+ * Which backends the adapter reads /metrics from, against a router stand-in shaped like Tuna's
+ * (ENGINE_CONTRACTS D.1): SkyServe's load balancer named by the controller's loopback address, and
+ * a serverless endpoint that a GET would wake. Only the requests the adapter sends are looked at.
+ */
+
+const stats = (serverless: number, uptime: number) => ({
+  total: serverless,
+  spot: 0,
+  serverless,
+  rejected: 0,
+  pct_spot: 0,
+  pct_serverless: serverless > 0 ? 100 : 0,
+  window_total: serverless,
+  window_spot: 0,
+  window_serverless: serverless,
+  gpu_seconds_spot: 0,
+  gpu_seconds_serverless: serverless,
+  uptime_seconds: uptime,
+  spot_ready_seconds: 0,
+});
+
+function tunaLike() {
+  const requested: string[] = [];
+  let served = 0;
+  let uptime = 100;
+  const fetchImpl: typeof fetch = async (input) => {
+    const url = new URL(String(input));
+    requested.push(`${url.host}${url.pathname}`);
+    if (url.pathname === "/router/health") {
+      uptime += 15;
+      return Response.json({
+        skyserve_ready: false,
+        spot_state: "cold",
+        last_probe_ts: null,
+        last_probe_err: false,
+        serverless_base_url: "https://acme--vllm.modal.run",
+        skyserve_base_url: "http://127.0.0.1:30001",
+        route_stats: stats(served, uptime),
+      });
+    }
+    if (url.pathname === "/metrics") return new Response("vllm:num_requests_running 0\n");
+    return new Response("not found", { status: 404 });
+  };
+  return { fetchImpl, requested, serve: (n: number) => (served += n) };
+}
+
+describe("Tuna adapter: which backends it reads", () => {
+  it("reads a backend only while the router sends it requests, and never the router host's loopback", async () => {
+    const router = tunaLike();
+    const tuna = createTunaAdapter({
+      url: "http://tuna-controller.internal:8080",
+      apiKey: null,
+      gpuType: "L4",
+      gpuCount: 1,
+      serverlessProvider: "modal",
+      logger: silentLogger,
+      fetchImpl: router.fetchImpl,
+    });
+    const deploy = deployCommand({ workload: { kind: "online", requestsPerSecond: 1 } });
+    const attached = await tuna.execute(deploy, undefined);
+    const a: TAssignmentRecord = {
+      assignmentId: deploy.assignmentId,
+      epoch: 1,
+      adapter: "tuna",
+      engineRef: attached.engineRef!,
+      state: "running",
+      adapterState: attached.adapterState!,
+      nextSeq: 0,
+      finalReported: false,
+      updatedAt: "",
+    };
+    const poll = async () => {
+      router.requested.length = 0;
+      const { report, adapterState } = await tuna.poll(a);
+      a.adapterState = adapterState ?? a.adapterState;
+      return { report, requested: [...router.requested] };
+    };
+    const serverlessMetrics = "acme--vllm.modal.run/metrics";
+
+    // First poll: the serverless backend is read once for a baseline; the loopback is not read.
+    const first = await poll();
+    expect(first.requested).toEqual(["tuna-controller.internal:8080/router/health", serverlessMetrics]);
+    // Idle: nothing routed, so the serverless worker is left to scale to zero.
+    const idle = await poll();
+    expect(idle.requested).toEqual(["tuna-controller.internal:8080/router/health"]);
+    // SkyServe's load balancer is the controller's own 127.0.0.1: each sample says so, unread.
+    expect(idle.report.online?.scrapeErrors).toEqual([
+      expect.stringContaining("http://127.0.0.1:30001/metrics: the router's own loopback address"),
+    ]);
+    // Requests routed to serverless: it is awake anyway, and its metrics are read.
+    router.serve(5);
+    const busy = await poll();
+    expect(busy.requested).toEqual(["tuna-controller.internal:8080/router/health", serverlessMetrics]);
+    expect(busy.report.online?.requestsPerSecond).toBeCloseTo(5 / 15, 9);
+  });
+});
