@@ -182,6 +182,22 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     expect(await liveReplicaIds(a.engineRef!)).toHaveLength(2);
   });
 
+  it("bills a replica that spans machines for every machine, not for the one instance type Orca names", async () => {
+    // TP 8 × PP 2 on H100: Orca launches two 8-GPU p5.48xlarge per replica.
+    const a = await deploy(200_000, { gpuType: "H100-SXM", tp: 8, pp: 2, market: "spot", replicas: 1 });
+    let clock = Date.now();
+    const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
+    await eventually("a running replica", async () =>
+      (await replicas(a.engineRef!)).some((r) => r.phase === "running") ? true : undefined,
+    );
+    const first = await timed.poll(a);
+    a.adapterState = first.adapterState ?? a.adapterState;
+    clock += 3600_000;
+    const { report } = await timed.poll(a);
+    const line = report.usage.find((u) => u.component === "spot" && u.gpuType === "H100-SXM");
+    expect(line?.seconds).toBeCloseTo(16 * 3600, 0);
+  });
+
   it("keeps reporting when Orca's job status is a word outside its list (runner phases land there)", async () => {
     const a = await deploy(200_000);
     // Orca's /job/{id}/phase route stores whatever phase a runner posts as the job's status.

@@ -4,6 +4,7 @@ import {
   ORCA_INSTANCES,
   ORCA_TERMINAL_REPLICA_PHASES,
   koiToOrcaMarket,
+  normalizeOrcaGpuName,
   orcaToKoiGpu,
   type TAssignmentState,
   type TCommand,
@@ -71,6 +72,16 @@ function stateFromOrca(status: string, runningReplicas: number): TAssignmentStat
       // the statuses above; until then it runs while a replica does.
       return runningReplicas > 0 ? "running" : "deploying";
   }
+}
+
+/**
+ * Machines one replica of the job's config holds: Orca launches `tp × pp ÷ GPUs per instance` of
+ * them (at least one), and `/job/{id}/replicas` names only the instance type. A replica on another
+ * GPU type (the old side of a swap) is counted as one machine.
+ */
+function machinesPerReplica(config: TOrcaConfig, spec: { gpuType: string; gpus: number }): number {
+  if (normalizeOrcaGpuName(config.gpuType) !== spec.gpuType) return 1;
+  return Math.max(1, Math.ceil((config.tp * config.pp) / spec.gpus));
 }
 
 /** Orca numbers replicas as it adds them (`-r1`, `-v2-r0`, … `-v10-r0`): numeric order is age. */
@@ -328,8 +339,9 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       const gpuType = orcaToKoiGpu(spec.gpuType, spec.gpuMemoryGb);
       const key = `${component}|${gpuType}`;
       const line = (usage[key] ??= { component, gpuType, seconds: 0, costUsd: 0 });
-      line.seconds += elapsed * spec.gpus;
-      line.costUsd += (elapsed / 3600) * spec.gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
+      const gpus = spec.gpus * machinesPerReplica(s.config, spec);
+      line.seconds += elapsed * gpus;
+      line.costUsd += (elapsed / 3600) * gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
     }
     const nextState: TOrcaAdapterState = { ...s, usage, lastPollAt: new Date(now).toISOString() };
     let state = stateFromOrca(job.status, running.length);
