@@ -18,7 +18,7 @@ describe("deploy → Orca BatchedRequest", () => {
         },
         deadlineAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
       },
-      placement: { gpuType: "H100-SXM", tp: 8, pp: 2, replicas: 3, market: "on-demand" },
+      placement: { gpuType: "H100-SXM", tp: 8, pp: 2, replicas: 2, market: "on-demand" },
       alternatives: [
         { gpuType: "A100-40GB", tp: 8, pp: 1, market: "spot" },
         { gpuType: "MI300X", tp: 8, pp: 1, market: "spot" },
@@ -33,7 +33,7 @@ describe("deploy → Orca BatchedRequest", () => {
       gpu_type: "H100",
       tp_size: 8,
       pp_size: 2,
-      replicas: 3,
+      replicas: 2,
       planned_market: "on_demand",
       prefer_spot: false,
       force: true,
@@ -53,10 +53,23 @@ describe("deploy → Orca BatchedRequest", () => {
     expect(built.warnings).toEqual(["alternative MI300X tp8 pp1 spot dropped: Orca cannot launch it"]);
   });
 
+  it("asks for no more replicas than there are input chunks to feed, and says so", () => {
+    // Orca launches `replicas` against a queue of chunks: one more than the chunks would sit idle.
+    const single = buildBatchedRequest(
+      deployCommand({ workload: { input: { uri: "s3://data/in.jsonl" } }, placement: { replicas: 3 } }),
+      opts,
+    );
+    if (!single.ok) throw new Error(single.reason);
+    expect(single.body).toMatchObject({ replicas: 1, chunks: [{ s3_input_path: "s3://data/in.jsonl" }] });
+    expect(single.warnings).toEqual([
+      "1 input chunk(s) feed 1 replica(s), not the 3 planned: list the input's chunks (workload.input.chunks) to run more",
+    ]);
+  });
+
   it("maps Koi GPU names to Orca's and warns that A100-80GB lands on p4d (40 GB)", () => {
     const names = ["H100-SXM", "A100-80GB", "A100-40GB", "L40S", "L4", "A10G"].map((gpuType) => {
       const built = buildBatchedRequest(
-        deployCommand({ workload: { input: { uri: "s3://b/x" } }, placement: { gpuType } }),
+        deployCommand({ workload: { input: { uri: "s3://b/x" } }, placement: { gpuType, replicas: 1 } }),
         opts,
       );
       return built.ok ? [built.body.gpu_type, built.warnings.length] : built.reason;

@@ -95,6 +95,13 @@ export function buildBatchedRequest(
   else return { ok: false, reason: "workload.input is required: Orca reads chunked input from S3" };
 
   const warnings: string[] = [];
+  // Orca feeds replicas from a queue of chunks: a replica past the chunk count boots, finds the
+  // queue empty and sits idle, paid for.
+  const replicas = Math.min(placement.replicas, chunks.length);
+  if (replicas < placement.replicas)
+    warnings.push(
+      `${chunks.length} input chunk(s) feed ${replicas} replica(s), not the ${placement.replicas} planned: list the input's chunks (workload.input.chunks) to run more`,
+    );
   const warning = KOI_TO_ORCA_WARNINGS[placement.gpuType];
   if (warning) warnings.push(warning);
   const koiAlternatives = alternatives.flatMap((alt) => {
@@ -134,7 +141,7 @@ export function buildBatchedRequest(
     force: true,
     prefer_spot: market === "spot",
     planned_market: market,
-    replicas: placement.replicas,
+    replicas,
     chunks,
     koi_alternatives: koiAlternatives.length > 0 ? koiAlternatives : null,
     koi_decision_id: decisionId,

@@ -198,6 +198,20 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     expect(line?.seconds).toBeCloseTo(16 * 3600, 0);
   });
 
+  it("launches and scales to no more replicas than the input has chunks (the rest would sit idle)", async () => {
+    const cmd = deployCommand({
+      workload: { requests: 200_000, input: { uri: "s3://data/whole.jsonl" } },
+      placement: { replicas: 2 },
+    });
+    const result = await adapter.execute(cmd, undefined);
+    expect(result.detail).toContain("1 replica(s)");
+    expect(result.detail).toContain("1 input chunk(s) feed 1 replica(s), not the 2 planned");
+    const a = record(cmd.assignmentId, result);
+    const scaled = await adapter.execute(command("scale", a.assignmentId, { count: 3 }), a);
+    expect(scaled.detail).toBe("already at 1 live replica(s); 1 input chunk(s) feed at most 1 replica(s)");
+    expect(await liveReplicaIds(a.engineRef!)).toHaveLength(1);
+  });
+
   it("keeps reporting when Orca's job status is a word outside its list (runner phases land there)", async () => {
     const a = await deploy(200_000);
     // Orca's /job/{id}/phase route stores whatever phase a runner posts as the job's status.

@@ -29,6 +29,8 @@ type TOrcaAdapterState = {
   stopped?: boolean;
   /** A prefill/decode split: its replicas carry roles that Orca's scale and swap cannot give new ones. */
   split?: boolean;
+  /** Input chunks the job was submitted with: more replicas than this would sit idle. */
+  chunks?: number;
   usage: Record<string, TUsageAccumulator>;
   lastPollAt?: string;
 };
@@ -223,6 +225,7 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
           market: built.body.planned_market!,
         },
         ...(split ? { split: true } : {}),
+        ...(built.body.chunks ? { chunks: built.body.chunks.length } : {}),
         usage: {},
       };
       const warnings = built.warnings.length > 0 ? `; ${built.warnings.join("; ")}` : "";
@@ -246,7 +249,10 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
         case "scale": {
           const config = configFrom(command.payload, s.config);
           if (typeof config === "string") return { status: "rejected", detail: config };
-          const detail = await setReplicaCount(s.jobId, command.payload.count, config);
+          const wanted = command.payload.count;
+          const count = s.chunks === undefined ? wanted : Math.min(wanted, s.chunks);
+          const capped = count < wanted ? `; ${s.chunks} input chunk(s) feed at most ${count} replica(s)` : "";
+          const detail = `${await setReplicaCount(s.jobId, count, config)}${capped}`;
           return { status: "completed", detail, adapterState: { ...s, config, paused: null } };
         }
         case "swap": {
