@@ -136,6 +136,7 @@ describe("Orca adapter over HTTP against engine-sim", () => {
       tp_size: 1,
       pp_size: 1,
       planned_market: "spot",
+      on_demand: false,
       force: true,
     });
     expect(await liveReplicaIds(jobId)).toHaveLength(3);

@@ -167,6 +167,8 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
         tp_size: config.tp,
         pp_size: config.pp,
         planned_market: config.market,
+        // An Orca older than planned_market reads only this; a newer one takes planned_market first.
+        on_demand: config.market === "on_demand",
         force: true,
       });
       if (result.status === "confirm") throw new Error(`Orca asks to confirm the scale: ${result.message}`);
