@@ -1,4 +1,4 @@
-import { usableGpus, type TBinding, type TCapacityPool, type TWorkload } from "../types.ts";
+import { MAX_PLAN_GPUS_PER_POOL, usableGpus, type TBinding, type TCapacityPool, type TWorkload } from "../types.ts";
 import type { TCandidate, TCandidateReport } from "./build-candidates.ts";
 import { planObjective, predictedHours, servedRate, type TAssignment } from "./evaluate-plan.ts";
 import { optimizeSelection } from "./optimize-selection.ts";
@@ -110,14 +110,17 @@ export function findBinding(input: TBindingInput): TBindingResult {
       assignment: [],
     };
   }
-  const all = new Map(pools.map((p) => [p.id, p.available]));
+  const all = new Map(pools.map((p) => [p.id, Math.min(p.available, MAX_PLAN_GPUS_PER_POOL)]));
   const everything = maxServed(input, all);
   if (everything.rate < input.requiredRate * (1 - 1e-9)) {
     const achievable = bestAchievable(workload, everything.rate);
+    const ceiling = pools.some((p) => p.available > MAX_PLAN_GPUS_PER_POOL)
+      ? ` (one plan takes at most ${MAX_PLAN_GPUS_PER_POOL.toLocaleString("en-US")} GPUs from a pool)`
+      : "";
     const detail =
       workload.kind === "batch"
-        ? `with every available GPU the job needs ${achievable.bestAchievableHours?.toFixed(2)} h, past the ${formatDuration(workload.deadlineHours * 3600)} deadline (after the safety margin)`
-        : `every available GPU together serves ${everything.rate.toFixed(2)} req/s within the latency targets, short of the ${input.requiredRate.toFixed(2)} req/s needed (with margin)`;
+        ? `with every available GPU${ceiling} the job needs ${achievable.bestAchievableHours?.toFixed(2)} h, past the ${formatDuration(workload.deadlineHours * 3600)} deadline (after the safety margin)`
+        : `every available GPU${ceiling} together serves ${everything.rate.toFixed(2)} req/s within the latency targets, short of the ${input.requiredRate.toFixed(2)} req/s needed (with margin)`;
     return {
       binding: { constraint: workload.kind === "batch" ? "deadline" : "availability", detail, ...achievable },
       assignment: everything.assignment,

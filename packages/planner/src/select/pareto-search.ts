@@ -1,14 +1,37 @@
 import type { TCandidate } from "./build-candidates.ts";
 import type { TAssignment } from "./evaluate-plan.ts";
 import { batchBound, greedyScore, onlineBound, paretoFilter, relaxations, type TState } from "./pareto-pruning.ts";
-import { poolMenu, type TMenuItem, type TPoolMenu } from "./pool-menu.ts";
+import { poolMenu, thinMenu, type TMenuItem, type TPoolMenu } from "./pool-menu.ts";
 
 // Exact search for colocated plans (every replica serves prefill and decode). Within a pool every
 // replica costs the pool's price per GPU, so a pool is a menu of "use g GPUs for the best rate g
 // GPUs can give". Pools are merged one at a time keeping only Pareto-optimal partial plans (no
 // other partial plan is cheaper with at least the rate and no more GPUs), and partial plans whose
 // best fractional completion cannot beat the incumbent are dropped. Every optimal plan survives
-// both filters, so the result is exact; it is tested against brute force.
+// both filters, so the result is exact; it is tested against brute force. Tenants report the
+// capacity, so the work is bounded: past MAX_POOLS_SEARCHED pools, MAX_MENU_ITEMS entries of a
+// pool's menu or MAX_LAYER_STATES partial plans the search is no longer exact (docs/planner.md).
+
+/**
+ * Pools one search weighs, the best value first. Partial plans multiply with every pool added, and
+ * tenants' agents report up to 500 pools each (measured: 500 pools of 1,024 GPUs took 209 s); in
+ * 32 pools of up to 1,024 GPUs (MAX_PLAN_GPUS_PER_POOL) a plan has 32,768 GPUs to choose from.
+ */
+export const MAX_POOLS_SEARCHED = 32;
+
+/**
+ * Partial plans kept per pool merged. Below it the search is exact; many large pools of nearly the
+ * same value (measured: 500 H100 pools at $1.00–1.06, 170 s) keep thousands of plans that no
+ * bound separates, and past it an evenly spread subset goes on, so the plan found may cost a
+ * little more than the best one.
+ */
+export const MAX_LAYER_STATES = 256;
+
+/** At most `max` of `states` (sorted by cost), evenly spread and keeping the first and last. */
+function keepSpread<T>(states: T[], max: number): T[] {
+  if (states.length <= max) return states;
+  return Array.from({ length: max }, (_, i) => states[Math.round((i * (states.length - 1)) / (max - 1))] as T);
+}
 
 export type TParetoGoal = { kind: "batch" | "online"; requiredRate: number; maxGpus?: number; perHourBudget?: number };
 
@@ -20,17 +43,18 @@ export function paretoSearch(
   const usable = candidates.filter((c) => c.role === "both" && c.maxCount > 0);
   const byPool = new Map<string, TCandidate[]>();
   for (const c of usable) byPool.set(c.poolId, [...(byPool.get(c.poolId) ?? []), c]);
+  const valueOf = (members: TCandidate[]) =>
+    (members[0]?.pricePerHour ?? 0) / (members[0]?.gpus ?? 1) / Math.max(0, ...members.map((m) => m.rate / m.gpus));
+  const gpusOf = (poolId: string) => Math.min(poolGpus.get(poolId) ?? 0, goal.maxGpus ?? Number.POSITIVE_INFINITY);
   const menus = [...byPool.entries()]
+    .filter(([poolId, members]) => members.some((m) => m.gpus <= gpusOf(poolId)))
+    // Best value first: good plans appear early and the bounds bite sooner. Ranked before the menus
+    // are built, so pools past MAX_POOLS_SEARCHED cost nothing.
+    .sort(([, a], [, b]) => valueOf(a) - valueOf(b))
+    .slice(0, MAX_POOLS_SEARCHED)
     .map(([poolId, members]) =>
-      poolMenu(
-        members,
-        Math.min(poolGpus.get(poolId) ?? 0, goal.maxGpus ?? Number.POSITIVE_INFINITY),
-        (members[0]?.pricePerHour ?? 0) / (members[0]?.gpus ?? 1),
-      ),
-    )
-    .filter((m) => m.items.length > 1)
-    // Best value first: good plans appear early and the bounds bite sooner.
-    .sort((a, b) => a.pricePerGpu / a.bestRatePerGpu - b.pricePerGpu / b.bestRatePerGpu);
+      thinMenu(poolMenu(members, gpusOf(poolId), (members[0]?.pricePerHour ?? 0) / (members[0]?.gpus ?? 1))),
+    );
   const rest = relaxations(menus);
   // Most rate the pools from k on can add (each at its fullest): a partial plan that cannot reach
   // the target even so is dropped, which ends searches for plans that do not exist quickly.
@@ -66,7 +90,7 @@ export function paretoSearch(
         next.push(candidate);
       });
     });
-    const layer = paretoFilter(next, trackGpus);
+    const layer = keepSpread(paretoFilter(next, trackGpus), MAX_LAYER_STATES);
     layer.forEach((s, index) => {
       if (s.rate < R * (1 - 1e-9)) return;
       const value = score(s);
@@ -116,7 +140,16 @@ export function maxColocatedServed(
     poolMenu(members, Math.min(poolGpus.get(poolId) ?? 0, cap), 0),
   );
   const total = menus.reduce((n, m) => n + m.gpus, 0);
-  const budget = Math.min(cap, total);
+  const fullest = (menu: TPoolMenu): TMenuItem => menu.items[menu.items.length - 1] as TMenuItem;
+  const served = (items: readonly TMenuItem[]): TAssignment =>
+    menus.flatMap((menu, k) =>
+      (items[k] as TMenuItem).counts.flatMap((count, j) =>
+        count > 0 ? [{ candidate: menu.members[j] as TCandidate, count }] : [],
+      ),
+    );
+  // No cap binds: every pool at its fullest, without the knapsack (quadratic in GPUs).
+  if (cap >= total) return served(menus.map(fullest));
+  const budget = cap;
   // best[m] = most rate using at most m GPUs over the pools so far, with the item chosen per pool.
   let best: { rate: number; picks: number[] }[] = Array.from({ length: budget + 1 }, () => ({ rate: 0, picks: [] }));
   for (const menu of menus) {
@@ -131,8 +164,5 @@ export function maxColocatedServed(
     });
   }
   const picks = best[budget]?.picks ?? [];
-  return menus.flatMap((menu, k) => {
-    const item = menu.items[picks[k] ?? 0] as TMenuItem;
-    return item.counts.flatMap((count, j) => (count > 0 ? [{ candidate: menu.members[j] as TCandidate, count }] : []));
-  });
+  return served(menus.map((menu, k) => menu.items[picks[k] ?? 0] as TMenuItem));
 }

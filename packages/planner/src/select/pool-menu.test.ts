@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { poolMenu } from "./pool-menu.ts";
+import { MAX_MENU_ITEMS, poolMenu, thinMenu } from "./pool-menu.ts";
 import { testCandidate } from "./test-inputs.ts";
 
 const one = testCandidate({ poolId: "a", role: "both", rate: 1, pricePerHour: 2, maxCount: 1 });
@@ -42,5 +42,24 @@ describe("poolMenu", () => {
       { gpus: 0, rate: 0, counts: [0, 0] },
       { gpus: 1, rate: 1, counts: [1, 0] },
     ]);
+  });
+});
+
+describe("thinMenu", () => {
+  const menu = (gpus: number) =>
+    poolMenu([testCandidate({ poolId: "p", role: "both", rate: 1, pricePerHour: 2, maxCount: gpus })], gpus, 2);
+
+  it("leaves a menu of at most MAX_MENU_ITEMS entries as it is", () => {
+    const small = menu(MAX_MENU_ITEMS - 1);
+    expect(thinMenu(small)).toBe(small);
+  });
+
+  it("keeps a large pool's first half of entries, then steps evenly to its fullest", () => {
+    const thinned = thinMenu(menu(1024)).items.map((i) => i.gpus);
+    expect(thinned).toHaveLength(MAX_MENU_ITEMS);
+    expect(thinned.slice(0, 32)).toEqual(Array.from({ length: 32 }, (_, g) => g));
+    expect(thinned.at(-1)).toBe(1024);
+    const steps = thinned.slice(32).map((g, i) => g - (thinned[31 + i] ?? 0));
+    expect(Math.max(...steps) - Math.min(...steps)).toBeLessThanOrEqual(1);
   });
 });

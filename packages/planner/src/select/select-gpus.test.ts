@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { emptyCalibration, recordObservation } from "../perf/calibration.ts";
-import type { TBatchWorkload, TCapacity, TOnlineWorkload, TWorkload } from "../types.ts";
+import {
+  MAX_PLAN_GPUS_PER_POOL,
+  type TBatchWorkload,
+  type TCapacity,
+  type TOnlineWorkload,
+  type TWorkload,
+} from "../types.ts";
 import { formatUsdPerHour } from "@koi/catalog/format-usd";
 import { planObjective } from "./evaluate-plan.ts";
+import { MAX_POOLS_SEARCHED } from "./pareto-search.ts";
 import { selectGpus, selectionProblem, type TSelectOptions } from "./select-gpus.ts";
 import { testPool as pool } from "./test-inputs.ts";
 
@@ -220,6 +227,32 @@ describe("selectGpus: infeasible plans name the binding constraint", () => {
     expect(plan.binding?.bestAchievableHours).toBeGreaterThan(1);
     expect(plan.gpus).toBe(8);
     expect(plan.predictedHoursP90).toBeCloseTo(plan.binding?.bestAchievableHours ?? 0, 4);
+  });
+});
+
+describe("selectGpus: capacity a tenant reports is searched within bounds", () => {
+  // Pools come from tenants' agents (up to 500 pools of 1,000,000 GPUs): one plan must not hold
+  // the process that serves every tenant (docs/benchmarks.md, "decision time", has the timings).
+  it("takes at most MAX_PLAN_GPUS_PER_POOL GPUs from a pool, and says so when that binds", async () => {
+    const plan = await selectGpus(
+      { ...BATCH, requests: Number.MAX_SAFE_INTEGER, deadlineHours: 24 },
+      { pools: [pool("huge", "H100-SXM", "spot", 1_000_000, 1)] },
+    );
+    expect(plan.feasible).toBe(false);
+    expect(plan.gpus).toBe(MAX_PLAN_GPUS_PER_POOL);
+    expect(plan.binding?.detail).toContain("(one plan takes at most 1,024 GPUs from a pool)");
+  });
+
+  it("plans on the best-value pools when a tenant reports more than the search weighs", async () => {
+    const pools = Array.from({ length: MAX_POOLS_SEARCHED + 8 }, (_, i) =>
+      pool(`p${i}`, "H100-SXM", "spot", 1_000_000, 2 - i * 0.01),
+    );
+    const plan = await selectGpus({ ...BATCH, model: "llama-3.1-8b", requests: 1e10, deadlineHours: 24 }, { pools });
+    expect(plan.feasible).toBe(true);
+    // The cheapest pools come last in the list: the plan uses them, and no pool past the best 32.
+    const used = new Set(plan.replicas.map((g) => g.poolId));
+    expect(used.has(`p${MAX_POOLS_SEARCHED + 7}`)).toBe(true);
+    expect([...used].every((id) => Number(id.slice(1)) >= 8)).toBe(true);
   });
 });
 
