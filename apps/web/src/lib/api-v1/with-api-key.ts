@@ -31,7 +31,7 @@ export const FAILED_KEY_LIMIT_PER_MIN = 30;
 
 /**
  * Counts a 401 against the caller's IP; past the limit the IP is blocked for the rest of the window
- * (a marker checked before any lookup) and gets 429 with Retry-After instead.
+ * and its wrong keys get 429 with Retry-After instead (keys that verify still pass).
  */
 async function throttleFailedKey(ip: string): Promise<AppError | null> {
   const redis = getRedis();
@@ -96,9 +96,11 @@ async function answer(
   const ip = clientIp(request.headers);
   try {
     const blocked = await failedKeyBlock(ip);
-    if (blocked) throw blocked;
     const key = await verifyApiKey(readApiKey(request.headers), opts.scope).catch(async (err: unknown) => {
-      throw (err instanceof AppError && err.code === "UNAUTHORIZED" && (await throttleFailedKey(ip))) || err;
+      if (!(err instanceof AppError && err.code === "UNAUTHORIZED")) throw err;
+      // A blocked address keeps getting 429 for wrong keys, but a key that verifies still passes:
+      // the address may be shared (a NAT, the host of a customer's agents) with whoever sent them.
+      throw blocked ?? (await throttleFailedKey(ip)) ?? err;
     });
     log = log.child({ orgId: key.orgId, apiKeyId: key.id });
     const limit = await hitRateLimit(getRedis(), "api-key", key.id, env().KOI_API_KEY_LIMIT_PER_MIN, 60_000);
