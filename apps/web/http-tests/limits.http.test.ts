@@ -81,4 +81,18 @@ describe("body and batch limits, before the app reads a byte", () => {
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject(errorShape);
   });
+
+  it("a path with a malformed percent-escape is 400 with the error shape, signed in or not", async () => {
+    for (const path of [
+      "/api/v1/workloads/%FF",
+      "/api/v1/orca/job/%FF",
+      "/api/trpc/%FF",
+      "/o/%FF",
+      "/admin/queues/%FF",
+    ]) {
+      const res = await http(path);
+      expect([path, res.status]).toEqual([path, 400]);
+      expect(res.json).toMatchObject(errorShape);
+    }
+  });
 });

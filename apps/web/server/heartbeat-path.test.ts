@@ -50,13 +50,13 @@ describe("withHeartbeatPath", () => {
     expect((await fetch(`${base}/api/v1/agents/ag_1/heartbeat/x`, { method: "POST", body: "{}" })).status).toBe(299);
   });
 
-  it("passes a malformed escape through as sent", async () => {
-    let agentId = "";
-    const base = await serve(async (_request, { params }) => {
-      agentId = (await params).agentId!;
+  it("never sees a malformed escape: the server refuses it with 400 first", async () => {
+    let called = false;
+    const base = await serve(async () => {
+      called = true;
       return new Response(null, { status: 404 });
     });
-    expect((await fetch(`${base}/api/v1/agents/%E0%A4%A/heartbeat`, { method: "POST", body: "{}" })).status).toBe(404);
-    expect(agentId).toBe("%E0%A4%A");
+    expect((await fetch(`${base}/api/v1/agents/%E0%A4%A/heartbeat`, { method: "POST", body: "{}" })).status).toBe(400);
+    expect(called).toBe(false);
   });
 });

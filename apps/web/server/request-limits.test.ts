@@ -11,6 +11,15 @@ describe("refuseRequest", () => {
     expect(post("/api/v1/workloads", { "content-length": "1000" })).toBeNull();
   });
 
+  it("refuses a path Next.js cannot decode into its parameters with 400 (it answered a bare 500)", () => {
+    expect(refuseRequest({ method: "GET", url: "/api/v1/workloads/%FF", headers: {} })).toMatchObject({
+      status: 400,
+      code: "bad_request",
+    });
+    expect(refuseRequest({ method: "GET", url: "/o/%E0%A4%A", headers: {} })?.status).toBe(400);
+    expect(refuseRequest({ method: "GET", url: "/o/acme%20corp/workloads?q=%FF", headers: {} })).toBeNull();
+  });
+
   it("asks for a Content-Length when the body is chunked (411)", () => {
     expect(post("/api/trpc/waitlist.join", { "transfer-encoding": "chunked" })?.status).toBe(411);
   });

@@ -35,6 +35,9 @@ export function refuseRequest(req: {
     return { status: 400, code: "bad_request", message: "The Host header is not a host name." };
   const url = req.url ?? "/";
   const pathname = url.split("?")[0]!;
+  // Next.js fails to decode such a path into its route parameters and answers a bare 500.
+  if (!decodes(pathname))
+    return { status: 400, code: "bad_request", message: "The path holds a malformed percent-escape." };
   const limit = bodyLimitFor(pathname);
   const declared = req.headers["content-length"];
   if (req.headers["transfer-encoding"] !== undefined && declared === undefined) {
@@ -55,6 +58,15 @@ export function refuseRequest(req: {
     }
   }
   return null;
+}
+
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `name`, `name:port`, `[v6]` or `[v6]:port`, as a URL's authority would read it back. */
