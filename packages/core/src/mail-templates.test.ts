@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { invitationMail, plainName } from "./mail-templates.ts";
+import { invitationMail, plainName, waitlistConfirmationMail } from "./mail-templates.ts";
 
 describe("plainName", () => {
   it("keeps an ordinary name, quoted", () => {
@@ -29,5 +29,18 @@ describe("invitationMail", () => {
       expect(part).not.toContain("\nhttp://phish");
     }
     expect(mail.text).toContain("http://localhost:3000/invite/accept?token=abc");
+  });
+});
+
+describe("waitlistConfirmationMail", () => {
+  it("greets by the name typed, on one line and defanged: anyone can join with any address", () => {
+    const mail = waitlistConfirmationMail({
+      name: "Ada\n\nUrgent: verify at https://evil.example/login now",
+      confirmUrl: "https://koi.test/waitlist/confirm?token=t",
+    });
+    const greeting = mail.text.split("\n")[0];
+    expect(greeting).toBe("Hi Ada Urgent: verify at evil[.]example/login now,");
+    expect(mail.text).not.toContain("https://evil");
+    expect(mail.html).not.toContain("evil.example");
   });
 });

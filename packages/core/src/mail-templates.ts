@@ -10,6 +10,11 @@ const escape = (s: string) =>
  * address ("evil.example" → "evil[.]example"): an invitation must not carry a stranger's link.
  */
 export function plainName(name: string): string {
+  return `“${defangedLine(name)}”`;
+}
+
+/** The same line, unquoted: for a greeting, where anyone may type the name for any address. */
+export function defangedLine(name: string): string {
   const line = [...name]
     .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? " " : c))
     .join("")
@@ -17,7 +22,7 @@ export function plainName(name: string): string {
     .trim()
     .replace(/\b[a-z][a-z0-9+.-]*:\/\//gi, "")
     .replace(/([\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, "$1[.]");
-  return `“${line.length > 60 ? `${line.slice(0, 59)}…` : line}”`;
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
 function layout(lines: string[], link: { label: string; url: string }): TMail["html"] {
@@ -25,7 +30,11 @@ function layout(lines: string[], link: { label: string; url: string }): TMail["h
 }
 
 export function waitlistConfirmationMail(p: { name: string; confirmUrl: string }): TMail {
-  const lines = [`Hi ${p.name},`, "Thanks for joining the Koi waitlist. Please confirm your email address:"];
+  // Anyone can join the waitlist with any address: the name they typed must not carry a link.
+  const lines = [
+    `Hi ${defangedLine(p.name)},`,
+    "Thanks for joining the Koi waitlist. Please confirm your email address:",
+  ];
   return {
     subject: "Confirm your place on the Koi waitlist",
     text: `${lines.join("\n\n")}\n\n${p.confirmUrl}\n\nIf you did not sign up, ignore this email.`,
