@@ -95,4 +95,15 @@ describe("body and batch limits, before the app reads a byte", () => {
       expect(res.json).toMatchObject(errorShape);
     }
   });
+
+  it("a path no /api/v1 route serves is 404 with the error shape, not an HTML page", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/v1/nonexistent"],
+      ["POST", "/api/v1/agents/x/unknown"],
+    ] as const) {
+      const res = await http(path, { method });
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(res.json).toMatchObject({ error: { ...errorShape.error, code: "not_found" } });
+    }
+  });
 });

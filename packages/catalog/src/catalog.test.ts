@@ -89,6 +89,11 @@ describe("findGpu", () => {
   it("suggests each GPU once, however many of its aliases are near", () => {
     // "A10G" and its alias "NVIDIA A10G" were two suggestions of one GPU: "A10G", "A10G", "L4".
     expect(() => findGpu("Nope-GPU")).toThrow('unknown GPU "Nope-GPU"; did you mean "A10G", "L4", "L40S"?');
+    // A name of any length is quoted back in at most 80 characters, without suggestions past 200
+    // (the edit distance would cost its length times every catalog name's).
+    const long = "a".repeat(250_000);
+    expect(() => findModel(long)).toThrow(`unknown model "${"a".repeat(79)}…"`);
+    expect(() => findModel(long)).not.toThrow(/did you mean/);
   });
 
   it("covers the required GPUs", () => {

@@ -30,6 +30,8 @@ export function closestNames(
   canonical: (name: string) => string = (name) => name,
 ): string[] {
   const q = normalizeName(query);
+  // Edit distance costs |q| × |name| per candidate: a name this long resembles none of them.
+  if (q.length > MAX_SUGGESTED_QUERY) return [];
   const nearest = candidates
     .map((name) => {
       const n = normalizeName(name);
@@ -42,11 +44,17 @@ export function closestNames(
   return [...new Set(nearest)].slice(0, limit);
 }
 
+/** Longest query `closestNames` compares: catalog names are under 60 characters. */
+const MAX_SUGGESTED_QUERY = 200;
+/** Most of an unknown name an error message quotes back. */
+const MAX_QUOTED_NAME = 80;
+
 export class UnknownNameError extends Error {
   readonly suggestions: string[];
   constructor(kind: string, name: string, suggestions: string[]) {
+    const quoted = name.length > MAX_QUOTED_NAME ? `${name.slice(0, MAX_QUOTED_NAME - 1)}…` : name;
     super(
-      `unknown ${kind} "${name}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : ""}`,
+      `unknown ${kind} "${quoted}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : ""}`,
     );
     this.name = "UnknownNameError";
     this.suggestions = suggestions;

@@ -57,7 +57,9 @@ export async function runIdempotent(
     // Released (the first request failed) while we waited: this one may run after all.
     if (!first) return runIdempotent(scope, requestHash, run, new Date());
     if (first.requestHash !== requestHash)
-      throw new AppError("CONFLICT", "This Idempotency-Key was already used with a different body.");
+      throw new AppError("CONFLICT", "This Idempotency-Key was already used with a different body.", {
+        publicCode: "idempotency_conflict",
+      });
     if (first.status !== null) return { status: first.status, body: first.responseBody, replayed: true };
     if (Date.now() >= deadline)
       throw new AppError("CONFLICT", "A request with this Idempotency-Key is still running; retry shortly.", {

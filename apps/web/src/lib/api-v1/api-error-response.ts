@@ -24,7 +24,11 @@ export function errorResponse(err: unknown, requestId: string, headers: Headers 
     (app.publicCode as TErrorCode | undefined) ??
     (app.code === "BAD_REQUEST" && app.fields ? "validation_failed" : PUBLIC_CODE[app.code]);
   const body: TErrorBody = { error: { code, message: app.message.slice(0, 1000), requestId } };
-  if (app.fields) body.error.issues = Object.entries(app.fields).map(([path, message]) => ({ path, message }));
+  // Within ErrorBody's bounds whatever a message quotes back (a 250 KB model name, say).
+  if (app.fields)
+    body.error.issues = Object.entries(app.fields)
+      .slice(0, 50)
+      .map(([path, message]) => ({ path: path.slice(0, 512), message: message.slice(0, 500) }));
   return Response.json(body, { status: app.httpStatus, headers });
 }
 

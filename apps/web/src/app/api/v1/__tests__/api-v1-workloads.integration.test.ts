@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCache } from "@koi/auth/api-keys/api-key-cache";
 import { commandWakeups } from "@koi/services/agents/command-wakeups";
+import { ZErrorBody } from "@koi/contracts/agent/errors";
 import { ZWorkloadView } from "@koi/contracts/workloads/workloads";
 import { ZPlanView, ZWorkloadList } from "@koi/contracts/workloads/workloads-api";
 import { prisma } from "@koi/db";
@@ -49,6 +50,8 @@ describe("/api/v1/workloads", () => {
     expect(await prisma.workload.count({ where: { id: (first.json as { id: string }).id } })).toBe(1);
     const other = await submit({ ...BATCH_SUBMISSION, requests: 5 }, headers);
     expect(other.status).toBe(409);
+    // The published code for it (it said the generic "conflict").
+    expect(ZErrorBody.parse(other.json).error.code).toBe("idempotency_conflict");
   });
 
   it("8 concurrent POSTs with one Idempotency-Key create exactly one workload, and all get its answer", async () => {
