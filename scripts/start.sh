@@ -99,9 +99,9 @@ phase_done
 BUILD_STAMP=apps/web/.next/koi-source-hash
 SHA256=(sha256sum)
 command -v sha256sum >/dev/null 2>&1 || SHA256=(shasum -a 256)
-source_hash() { # names and contents of every file the build reads
+source_hash() { # names and contents of every file the build reads (next-env.d.ts it writes itself)
   {
-    find apps/web packages \( -name node_modules -o -name .next -o -name .turbo -o -name test-results -o -name playwright-report \) -prune \
+    find apps/web packages \( -name node_modules -o -name .next -o -name .turbo -o -name test-results -o -name playwright-report -o -name next-env.d.ts \) -prune \
       -o -type f -print0 | LC_ALL=C sort -z | xargs -0 "${SHA256[@]}" --
     "${SHA256[@]}" -- package-lock.json package.json turbo.json tsconfig.base.json
   } | "${SHA256[@]}" | cut -d' ' -f1
@@ -184,7 +184,9 @@ done
 phase "starting the web app on http://localhost:$WEB_PORT and the worker" "~15 s until both answer"
 # Loopback only: the quick start's demo passwords and mail must not be reachable from the network.
 start_process web apps/web node --import tsx server/main.ts --port "$WEB_PORT" --hostname 127.0.0.1
-start_process worker apps/worker node --import tsx src/main.ts
+# The worker, like the production web build, runs as production: its /metrics then answers only
+# with KOI_METRICS_TOKEN (README, "Addresses and ports").
+start_process worker apps/worker env NODE_ENV=production node --import tsx src/main.ts
 if [[ -z ${SMTP_URL:-} ]]; then
   # No mail server: emails are only stored, and /dev/mail is off in a production build, so
   # print each one (with its link) here.
