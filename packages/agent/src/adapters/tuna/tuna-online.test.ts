@@ -4,6 +4,7 @@ import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
 import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
 import { silentLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { assignmentRecord } from "../../testing/assignment-record.ts";
 import { command, deployCommand } from "../../testing/commands.ts";
 import { createTunaAdapter } from "./tuna-adapter.ts";
 
@@ -65,17 +66,10 @@ describe("Tuna adapter: online samples and set_scaling against engine-sim", () =
     const deploy = deployCommand({ workload: { kind: "online", requestsPerSecond: 4 } });
     const attached = await tuna.execute(deploy, undefined);
     expect(attached.status).toBe("completed");
-    const a: TAssignmentRecord = {
-      assignmentId: deploy.assignmentId,
-      epoch: 1,
-      adapter: "tuna",
+    const a = assignmentRecord("tuna", deploy.assignmentId, {
       engineRef: attached.engineRef!,
-      state: "running",
       adapterState: attached.adapterState!,
-      nextSeq: 0,
-      finalReported: false,
-      updatedAt: "",
-    };
+    });
     // Requests are counted by the router as they arrive and tokens by the backends as they finish, so
     // a first short interval under load can hold requests without tokens yet: wait for both.
     const first = await pollUntil(
@@ -127,17 +121,10 @@ describe("Tuna adapter: online samples and set_scaling against engine-sim", () =
       spot: { min_replicas: 1, max_replicas: 2, target_qps: 2, upscale_delay: 60, downscale_delay: 300 },
       serverless: { concurrency: 4, scaledown_window: 60, workers_min: 0, workers_max: 1 },
     };
-    const refused = await tuna.execute(command("set_scaling", "asg_y", { policy, decisionId: "dec_3" }), {
-      assignmentId: "asg_y",
-      epoch: 1,
-      adapter: "tuna",
-      engineRef: null,
-      state: "running",
-      adapterState: {},
-      nextSeq: 0,
-      finalReported: false,
-      updatedAt: "",
-    });
+    const refused = await tuna.execute(
+      command("set_scaling", "asg_y", { policy, decisionId: "dec_3" }),
+      assignmentRecord("tuna", "asg_y"),
+    );
     expect(refused).toMatchObject({
       status: "rejected",
       detail: expect.stringContaining("--tuna-scaling-policy-command"),
@@ -154,17 +141,7 @@ describe("Tuna adapter: online samples and set_scaling against engine-sim", () =
         },
         decisionId: "dec_2",
       }),
-      {
-        assignmentId: "asg_x",
-        epoch: 1,
-        adapter: "tuna",
-        engineRef: null,
-        state: "running",
-        adapterState: {},
-        nextSeq: 0,
-        finalReported: false,
-        updatedAt: "",
-      },
+      assignmentRecord("tuna", "asg_x"),
     );
     expect(bad).toMatchObject({ status: "rejected", detail: expect.stringContaining("422") });
   });

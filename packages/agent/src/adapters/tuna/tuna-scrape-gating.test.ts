@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../logger.ts";
-import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { assignmentRecord } from "../../testing/assignment-record.ts";
 import { deployCommand } from "../../testing/commands.ts";
 import { createTunaAdapter } from "./tuna-adapter.ts";
 
@@ -65,17 +65,10 @@ describe("Tuna adapter: which backends it reads", () => {
     });
     const deploy = deployCommand({ workload: { kind: "online", requestsPerSecond: 1 } });
     const attached = await tuna.execute(deploy, undefined);
-    const a: TAssignmentRecord = {
-      assignmentId: deploy.assignmentId,
-      epoch: 1,
-      adapter: "tuna",
+    const a = assignmentRecord("tuna", deploy.assignmentId, {
       engineRef: attached.engineRef!,
-      state: "running",
       adapterState: attached.adapterState!,
-      nextSeq: 0,
-      finalReported: false,
-      updatedAt: "",
-    };
+    });
     const poll = async () => {
       router.requested.length = 0;
       const { report, adapterState } = await tuna.poll(a);
