@@ -106,4 +106,15 @@ describe("body and batch limits, before the app reads a byte", () => {
       expect(res.json).toMatchObject({ error: { ...errorShape.error, code: "not_found" } });
     }
   });
+
+  it("a method an /api/v1 route does not take is 405 with the error shape, not an empty body", async () => {
+    for (const [method, path] of [
+      ["PUT", "/api/v1/workloads"],
+      ["DELETE", "/api/v1/plan"],
+    ] as const) {
+      const res = await http(path, { method });
+      expect([path, res.status]).toEqual([path, 405]);
+      expect(res.json).toMatchObject(errorShape);
+    }
+  });
 });

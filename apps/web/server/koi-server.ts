@@ -19,6 +19,38 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 }
 
 /**
+ * Next.js answers a method a route does not export with an empty 405; the JSON API's callers read
+ * the error shape instead.
+ */
+function answerMethodNotAllowedAsJson(req: IncomingMessage, res: ServerResponse): void {
+  let body: string | null = null;
+  // Headers go out at writeHead (Node calls it for an implicit header too), so they are set there.
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((statusCode: number, ...rest: unknown[]) => {
+    if (statusCode === 405 && !res.getHeader("content-type")) {
+      const requestId = randomUUID();
+      body = JSON.stringify({
+        error: {
+          code: "bad_request",
+          message: `${req.method ?? "This method"} is not allowed on this route.`,
+          requestId,
+        },
+      });
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.setHeader("content-length", Buffer.byteLength(body));
+      res.setHeader("x-request-id", requestId);
+    }
+    return writeHead(statusCode, ...rest);
+  }) as ServerResponse["writeHead"];
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    const empty = args[0] === undefined || typeof args[0] === "function";
+    if (body === null || !empty) return end(...args);
+    return typeof args[0] === "function" ? end(body, args[0]) : end(body, ...args.slice(1));
+  }) as ServerResponse["end"];
+}
+
+/**
  * The HTTP server in front of Next.js: it alone decides the client address (from the socket, or
  * the trusted proxies' X-Forwarded-For) and refuses oversized bodies and batches before the app
  * reads them. `handle` is Next's request handler (a test may pass its own).
@@ -28,6 +60,7 @@ export function createKoiServer(handle: TRequestHandler, opts: { trustedHops: nu
     stampClientIp(req.headers, req.socket.remoteAddress, opts.trustedHops);
     const refusal = refuseRequest(req);
     if (refusal) return sendError(res, refusal.status, refusal.code, refusal.message);
+    if (req.url?.startsWith("/api/v1/")) answerMethodNotAllowedAsJson(req, res);
     Promise.resolve(handle(req, res)).catch((err: unknown) => {
       console.error("request failed", err);
       if (!res.headersSent) sendError(res, 500, "internal_error", "Something went wrong on our side.");
