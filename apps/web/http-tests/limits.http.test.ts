@@ -96,25 +96,16 @@ describe("body and batch limits, before the app reads a byte", () => {
     }
   });
 
-  it("a path no /api/v1 route serves is 404 with the error shape, not an HTML page", async () => {
-    for (const [method, path] of [
-      ["GET", "/api/v1/nonexistent"],
-      ["POST", "/api/v1/agents/x/unknown"],
-    ] as const) {
-      const res = await http(path, { method });
-      expect([path, res.status]).toEqual([path, 404]);
-      expect(res.json).toMatchObject({ error: { ...errorShape.error, code: "not_found" } });
-    }
-  });
-
-  it("a method an /api/v1 route does not take is 405 with the error shape, not an empty body", async () => {
-    for (const [method, path] of [
-      ["PUT", "/api/v1/workloads"],
-      ["DELETE", "/api/v1/plan"],
-    ] as const) {
-      const res = await http(path, { method });
-      expect([path, res.status]).toEqual([path, 405]);
-      expect(res.json).toMatchObject(errorShape);
-    }
+  // A path no route serves (404), or a method the route does not take (405): JSON, not Next.js's
+  // HTML page or empty body.
+  it.each([
+    ["GET", "/api/v1/nonexistent", 404, "not_found"],
+    ["POST", "/api/v1/agents/x/unknown", 404, "not_found"],
+    ["PUT", "/api/v1/workloads", 405, "bad_request"],
+    ["DELETE", "/api/v1/plan", 405, "bad_request"],
+  ])("%s %s is %i with the error shape (%s)", async (method, path, status, code) => {
+    const res = await http(path, { method });
+    expect(res.status).toBe(status);
+    expect(res.json).toMatchObject({ error: { ...errorShape.error, code } });
   });
 });
