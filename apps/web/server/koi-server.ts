@@ -5,16 +5,22 @@ import { refuseRequest } from "./request-limits.ts";
 
 export type TRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-function sendError(res: ServerResponse, status: number, code: string, message: string) {
+/** The error shape of the JSON API, with the headers that go with it. */
+function errorAnswer(code: string, message: string) {
   const requestId = randomUUID();
   const body = JSON.stringify({ error: { code, message, requestId } });
-  // The unread body is not drained: the connection closes after this answer.
-  res.writeHead(status, {
+  const headers = {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(body),
     "x-request-id": requestId,
-    connection: "close",
-  });
+  };
+  return { body, headers };
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  const { body, headers } = errorAnswer(code, message);
+  // The unread body is not drained: the connection closes after this answer.
+  res.writeHead(status, { ...headers, connection: "close" });
   res.end(body);
 }
 
@@ -28,17 +34,9 @@ function answerMethodNotAllowedAsJson(req: IncomingMessage, res: ServerResponse)
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((statusCode: number, ...rest: unknown[]) => {
     if (statusCode === 405 && !res.getHeader("content-type")) {
-      const requestId = randomUUID();
-      body = JSON.stringify({
-        error: {
-          code: "bad_request",
-          message: `${req.method ?? "This method"} is not allowed on this route.`,
-          requestId,
-        },
-      });
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.setHeader("content-length", Buffer.byteLength(body));
-      res.setHeader("x-request-id", requestId);
+      const answer = errorAnswer("bad_request", `${req.method ?? "This method"} is not allowed on this route.`);
+      body = answer.body;
+      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     }
     return writeHead(statusCode, ...rest);
   }) as ServerResponse["writeHead"];

@@ -43,18 +43,17 @@ export function paretoSearch(
   const usable = candidates.filter((c) => c.role === "both" && c.maxCount > 0);
   const byPool = new Map<string, TCandidate[]>();
   for (const c of usable) byPool.set(c.poolId, [...(byPool.get(c.poolId) ?? []), c]);
-  const valueOf = (members: TCandidate[]) =>
-    (members[0]?.pricePerHour ?? 0) / (members[0]?.gpus ?? 1) / Math.max(0, ...members.map((m) => m.rate / m.gpus));
+  const pricePerGpu = (members: TCandidate[]) => (members[0]?.pricePerHour ?? 0) / (members[0]?.gpus ?? 1);
+  const valueOf = (members: TCandidate[]) => pricePerGpu(members) / Math.max(0, ...members.map((m) => m.rate / m.gpus));
   const gpusOf = (poolId: string) => Math.min(poolGpus.get(poolId) ?? 0, goal.maxGpus ?? Number.POSITIVE_INFINITY);
   const menus = [...byPool.entries()]
     .filter(([poolId, members]) => members.some((m) => m.gpus <= gpusOf(poolId)))
     // Best value first: good plans appear early and the bounds bite sooner. Ranked before the menus
     // are built, so pools past MAX_POOLS_SEARCHED cost nothing.
-    .sort(([, a], [, b]) => valueOf(a) - valueOf(b))
+    .map(([poolId, members]) => ({ poolId, members, value: valueOf(members) }))
+    .sort((a, b) => a.value - b.value)
     .slice(0, MAX_POOLS_SEARCHED)
-    .map(([poolId, members]) =>
-      thinMenu(poolMenu(members, gpusOf(poolId), (members[0]?.pricePerHour ?? 0) / (members[0]?.gpus ?? 1))),
-    );
+    .map(({ poolId, members }) => thinMenu(poolMenu(members, gpusOf(poolId), pricePerGpu(members))));
   const rest = relaxations(menus);
   // Most rate the pools from k on can add (each at its fullest): a partial plan that cannot reach
   // the target even so is dropped, which ends searches for plans that do not exist quickly.
