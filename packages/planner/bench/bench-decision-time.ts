@@ -159,6 +159,9 @@ function adversarialCases(): { label: string; workload: TWorkload; pools: TCapac
   ];
 }
 
+/** One decision on the largest capacity a tenant may report must not hold the server for long. */
+const ADVERSARIAL_GOAL_MS = 1000;
+
 function timeAdversarial(): string[] {
   return adversarialCases().map(({ label, workload, pools }) => {
     const start = performance.now();
@@ -166,7 +169,9 @@ function timeAdversarial(): string[] {
     const plan = selectGpusWith(workload, { pools }, { allowDisaggregation: false });
     const used = process.cpuUsage(cpuStart);
     const cpuMs = (used.user + used.system) / 1000;
-    return `| ${label} | ${plan.feasible ? "feasible" : "infeasible"} | ${(performance.now() - start).toFixed(0)} ms | ${cpuMs.toFixed(0)} ms |`;
+    const wallMs = performance.now() - start;
+    const goal = wallMs < ADVERSARIAL_GOAL_MS ? "met" : "**missed**";
+    return `| ${label} | ${plan.feasible ? "feasible" : "infeasible"} | ${wallMs.toFixed(0)} ms | ${cpuMs.toFixed(0)} ms | wall < 1 s: ${goal} |`;
   });
 }
 
@@ -196,8 +201,8 @@ export async function runDecisionTimeBenchmark(instances = 300): Promise<TDecisi
       "one infeasible batch on one pool of 8,000 GPUs took 6.5 s, on 500 pools of one type at $1.00–1.06 170 s; an outside " +
       "review's plan on a million-GPU pool was still running after 10 minutes.",
     "",
-    "| capacity and workload | plan | wall | CPU |",
-    "|---|---|---|---|",
+    "| capacity and workload | plan | wall | CPU | goal |",
+    "|---|---|---|---|---|",
     ...adversarial,
   ].join("\n");
   return { markdown, colocated, disaggregated };
