@@ -25,6 +25,8 @@ export const ZServerEnv = z.object({
   KOI_WAITLIST_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
   KOI_AUTH_LIMIT_PER_15_MIN: z.coerce.number().int().positive().default(10),
   KOI_API_KEY_LIMIT_PER_MIN: z.coerce.number().int().positive().default(6000),
+  // Planner time an organisation's plan previews may take per minute (they run on the web process).
+  KOI_PLAN_PREVIEW_MS_PER_MIN: z.coerce.number().int().positive().default(6000),
   SMTP_URL: z.string().url().optional(),
   KOI_DEV_MAIL: boolish.default(false),
   MAIL_FROM: z.string().default("Koi <no-reply@koi.local>"),

@@ -124,6 +124,8 @@ export function workloadOpenApiPaths(): Record<string, Record<string, TJson>> {
       post: {
         operationId: "previewPlan",
         summary: "Dry run: the plan Koi would choose now on the org's live capacity (nothing is submitted)",
+        description:
+          "An organisation's dry runs (here and in the dashboard) may take 6 s of planner time a minute (`KOI_PLAN_PREVIEW_MS_PER_MIN`); past it they are 429 with Retry-After until the minute ends.",
         tags,
         parameters: [idempotencyKey],
         requestBody: { required: true, content: json("WorkloadSubmission") },

@@ -47,7 +47,7 @@ export const apiKeyAuth = counter(
 );
 export const rateLimitRefusals = counter(
   "koi_rate_limit_refusals_total",
-  "Requests refused by a sliding-window rate limit, by bucket.",
+  "Requests refused by a rate limit or a time budget, by bucket.",
   ["bucket"],
 );
 

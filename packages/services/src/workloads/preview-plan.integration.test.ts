@@ -2,6 +2,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { TGpuPool } from "@koi/contracts/agent/heartbeat";
 import type { TRegisterRequest } from "@koi/contracts/agent/register";
 import { workloadOf } from "@koi/contracts/workloads/workloads";
+import { AppError } from "@koi/core/app-error";
+import { env } from "@koi/core/env";
+import { getRedis } from "@koi/core/redis";
+import { chargeTimeBudget, checkTimeBudget, type TTimeBudget } from "@koi/core/time-budget";
 import { prisma, type Tx } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
@@ -188,5 +192,31 @@ describe("previewPlanView", () => {
     const view = await previewPlanView(org.id, job);
     expect(view).toMatchObject({ feasible: true, engine: "orca", gpus: 4 });
     expect(view.reason).toBe((await previewPlan(org.id, job)).plan.reason);
+  });
+});
+
+describe("the planning budget of an organisation's previews", () => {
+  const budgetOf = (orgId: string): TTimeBudget => ({
+    bucket: "plan-preview-ms",
+    identity: orgId,
+    budgetMs: env().KOI_PLAN_PREVIEW_MS_PER_MIN,
+    windowMs: 60_000,
+  });
+
+  it("charges each preview's planner time, and refuses previews once the minute's budget is spent", async () => {
+    const { org } = await orgWithAgent([h100Pool(16)]);
+    await previewPlanView(org.id, job);
+    const spent = (await checkTimeBudget(getRedis(), budgetOf(org.id))).spentMs;
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThan(env().KOI_PLAN_PREVIEW_MS_PER_MIN);
+
+    await chargeTimeBudget(getRedis(), budgetOf(org.id), env().KOI_PLAN_PREVIEW_MS_PER_MIN);
+    const refused = await previewPlanView(org.id, job).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
+    expect((refused as AppError).message).toMatch(/planning time for this minute/);
+
+    const { org: other } = await orgWithAgent([h100Pool(16)]);
+    expect((await previewPlanView(other.id, job)).feasible).toBe(true);
   });
 });

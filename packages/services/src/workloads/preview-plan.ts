@@ -9,12 +9,14 @@ import {
   type TCapacity,
   type TPlan,
   type TRouteDecision,
+  type TSelectOptions,
   type TWorkload,
 } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
 import { buildOrgCapacity, splitPoolIds, type TOrgCapacity } from "./build-org-capacity.ts";
 import { checkSubmissionModel } from "./check-submission-model.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
+import { withinPreviewBudget, type TPlanningClock } from "./preview-budget.ts";
 import { largestGroup, selectOptionsFor } from "./workload-inputs.ts";
 
 /** GPUs per pool the first (fast) search may use; see `planOnOrgCapacity`. */
@@ -32,8 +34,10 @@ export async function planOnOrgCapacity(
   submission: TWorkloadSubmission,
   workload: TWorkload,
   db: Tx,
-  exclude: { poolIds?: string[]; forWorkloadId?: string; calibration?: TCalibrationTable } = {},
+  exclude: { poolIds?: string[]; forWorkloadId?: string; calibration?: TCalibrationTable; clock?: TPlanningClock } = {},
 ): Promise<TPlanResult> {
+  const search = (w: TWorkload, c: TCapacity, o: TSelectOptions) =>
+    exclude.clock ? exclude.clock.time(() => selectGpus(w, c, o)) : selectGpus(w, c, o);
   // One read per plan: a caller that already holds the org's calibration passes it in.
   const calibration = exclude.calibration ?? (await loadOrgCalibration(orgId, db));
   const firstRoute = routeEngine(workload);
@@ -50,12 +54,12 @@ export async function planOnOrgCapacity(
     const capped = {
       pools: capacity.pools.map((p) => ({ ...p, available: Math.min(p.available, FIRST_PASS_POOL_GPUS) })),
     };
-    const first = await selectGpus(workload, capped, options);
+    const first = await search(workload, capped, options);
     const wasCapped = capacity.pools.some((p) => p.available > FIRST_PASS_POOL_GPUS);
     return {
       org: { ...org, capacity },
       options,
-      plan: first.feasible || !wasCapped ? first : await selectGpus(workload, capacity, options),
+      plan: first.feasible || !wasCapped ? first : await search(workload, capacity, options),
     };
   };
   let { org, plan, options } = await run(firstRoute.engine);
@@ -71,7 +75,7 @@ export async function planOnOrgCapacity(
   const main = largestGroup(plan.replicas);
   if (plan.feasible && main && new Set(plan.replicas.map((r) => r.poolId)).size > 1) {
     const pool = org.capacity.pools.find((p) => p.id === main.poolId);
-    const single = pool ? await selectGpus(workload, { pools: [pool] }, { ...options, alternatives: 0 }) : null;
+    const single = pool ? await search(workload, { pools: [pool] }, { ...options, alternatives: 0 }) : null;
     if (single?.feasible) plan = rebaseAlternatives(workload, single, plan.alternatives);
   }
   return {
@@ -100,11 +104,8 @@ function namingEngine(plan: TPlan, workload: TWorkload, route: TRouteDecision): 
  */
 export async function previewPlan(orgId: string, submission: TWorkloadSubmission) {
   checkSubmissionModel(submission);
-  const { plan, routeReason, org } = await planOnOrgCapacity(
-    orgId,
-    submission,
-    workloadOf(submission),
-    prisma as unknown as Tx,
+  const { plan, routeReason, org } = await withinPreviewBudget(orgId, (clock) =>
+    planOnOrgCapacity(orgId, submission, workloadOf(submission), prisma as unknown as Tx, { clock }),
   );
   return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline };
 }
