@@ -82,6 +82,27 @@ describe("koi perf --rows", { timeout: 60_000 }, () => {
     expect(prefill.ttftMs).toBeGreaterThan(0);
   });
 
+  it("reads the precision names engines write: vLLM's dtypes and 4-bit weight-only schemes", () => {
+    const rows = ["bf16", "bfloat16", "float16", "int4", "AWQ", "gptq"].map(
+      (p) => `meta-llama/Llama-3.1-70B,H100-SXM,4,decode_sweep,1000,4,${p}`,
+    );
+    const r = koi(
+      "perf",
+      "--rows",
+      file("dtypes.csv", ["model,gpu,tp,kind,input_tokens,concurrency,precision", ...rows]),
+      "--json",
+    );
+    expect(r.stderr).toBe("");
+    const tpot = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).tpotMs as number);
+    expect(new Set(tpot.slice(0, 3)).size).toBe(1);
+    // 4-bit weights are read in a quarter of the bytes: decode is faster than at 16 bits.
+    expect(tpot.slice(3)).toEqual([tpot[3], tpot[3], tpot[3]]);
+    expect(tpot[3]).toBeLessThan(tpot[0]!);
+  });
+
   it("answers {error} for a row it cannot model and carries on", () => {
     const path = file("unknown.csv", [
       "model,gpu,tp,kind,input_tokens,concurrency",

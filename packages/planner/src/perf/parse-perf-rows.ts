@@ -95,7 +95,20 @@ class CellReader {
   }
 }
 
-const PRECISIONS = { bf16: "bf16", fp16: "bf16", fp8: "fp8", int4: "int4" } as const;
+// Also the names engines and model cards use: vLLM's `--dtype` values, and 4-bit weight-only schemes
+// (AWQ, GPTQ) that the model treats as int4 weights with 16-bit activations.
+const PRECISIONS = {
+  bf16: "bf16",
+  fp16: "bf16",
+  bfloat16: "bf16",
+  float16: "bf16",
+  half: "bf16",
+  fp8: "fp8",
+  int4: "int4",
+  awq: "int4",
+  gptq: "int4",
+  w4a16: "int4",
+} as const;
 const INTERCONNECTS = { nvlink: "nvlink", pcie: "pcie", "infinity fabric": "nvlink", xgmi: "nvlink" } as const;
 const SWITCH = { on: true, off: false, true: true, false: false, yes: true, no: false, "1": true, "0": false } as const;
 const KINDS = Object.fromEntries(ZPerfRowKind.options.map((k) => [k, k])) as Record<string, TPerfRowKind>;
