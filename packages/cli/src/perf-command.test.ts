@@ -82,14 +82,14 @@ describe("koi perf --rows", { timeout: 60_000 }, () => {
     expect(prefill.ttftMs).toBeGreaterThan(0);
   });
 
-  it("reads the precision names engines write: vLLM's dtypes and 4-bit weight-only schemes", () => {
+  it("reads the names engines and spec sheets write: vLLM's dtypes, 4-bit weight-only schemes, NVSwitch", () => {
     const rows = ["bf16", "bfloat16", "float16", "int4", "AWQ", "gptq"].map(
-      (p) => `meta-llama/Llama-3.1-70B,H100-SXM,4,decode_sweep,1000,4,${p}`,
+      (p, i) => `meta-llama/Llama-3.1-70B,H100-SXM,4,decode_sweep,1000,4,${p},${i % 2 ? "NVSwitch" : "NVLink"}`,
     );
     const r = koi(
       "perf",
       "--rows",
-      file("dtypes.csv", ["model,gpu,tp,kind,input_tokens,concurrency,precision", ...rows]),
+      file("dtypes.csv", ["model,gpu,tp,kind,input_tokens,concurrency,precision,interconnect", ...rows]),
       "--json",
     );
     expect(r.stderr).toBe("");

@@ -109,7 +109,14 @@ const PRECISIONS = {
   gptq: "int4",
   w4a16: "int4",
 } as const;
-const INTERCONNECTS = { nvlink: "nvlink", pcie: "pcie", "infinity fabric": "nvlink", xgmi: "nvlink" } as const;
+const INTERCONNECTS = {
+  nvlink: "nvlink",
+  nvswitch: "nvlink",
+  sxm: "nvlink",
+  pcie: "pcie",
+  "infinity fabric": "nvlink",
+  xgmi: "nvlink",
+} as const;
 const SWITCH = { on: true, off: false, true: true, false: false, yes: true, no: false, "1": true, "0": false } as const;
 const KINDS = Object.fromEntries(ZPerfRowKind.options.map((k) => [k, k])) as Record<string, TPerfRowKind>;
 
