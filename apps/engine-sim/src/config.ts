@@ -95,6 +95,11 @@ export const ZTunaSimConfig = z.strictObject({
   downscaleDelaySeconds: z.number().positive().default(60),
   warmupTimeoutSeconds: z.number().positive().default(1200),
   maxConcurrentRequests: z.number().int().min(1).default(100),
+  /**
+   * The unit of `gpu_seconds_*`: seconds, as Tuna documents them, or nanoseconds, as Tuna's FastAPI
+   * router (meta_lb.py) really sums them (`time.perf_counter_ns()` differences).
+   */
+  gpuSecondsUnit: z.enum(["seconds", "nanoseconds"]).default("seconds"),
   /** In-process Poisson load through the router (requests per simulated second); 0 = none. */
   syntheticRequestsPerSecond: z.number().min(0).default(0),
   /**

@@ -139,6 +139,7 @@ export class TunaRouter {
   routeStats() {
     const now = this.clock.now();
     const { total, spot, serverless } = this.stats;
+    const gpuSecondsScale = this.config.gpuSecondsUnit === "nanoseconds" ? 1e9 : 1;
     const pct = (n: number) => (total > 0 ? (100 * n) / total : 0);
     return {
       total,
@@ -150,8 +151,8 @@ export class TunaRouter {
       window_total: this.window.length,
       window_spot: this.window.filter((b) => b === "spot").length,
       window_serverless: this.window.filter((b) => b === "serverless").length,
-      gpu_seconds_spot: this.stats.gpuSecondsSpot,
-      gpu_seconds_serverless: this.stats.gpuSecondsServerless,
+      gpu_seconds_spot: this.stats.gpuSecondsSpot * gpuSecondsScale,
+      gpu_seconds_serverless: this.stats.gpuSecondsServerless * gpuSecondsScale,
       uptime_seconds: now - this.startedAt,
       spot_ready_seconds:
         this.readyAccumulated + (this.state === "ready" && this.readySince !== null ? now - this.readySince : 0),

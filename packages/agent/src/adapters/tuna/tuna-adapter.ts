@@ -16,7 +16,7 @@ import {
   type TExecuteResult,
   type TPollResult,
 } from "../types.ts";
-import { advanceBaseline, attachBaseline, type TRouterBaseline } from "./tuna-usage.ts";
+import { advanceBaseline, attachBaseline, inSeconds, type TRouterBaseline } from "./tuna-usage.ts";
 import { describePolicy, runScalingPolicyCommand } from "./apply-scaling-policy.ts";
 import {
   observeInterval,
@@ -255,7 +255,9 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
   async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
     const s = assignment.adapterState as TTunaAdapterState;
     const h = await health();
-    const { baseline, since } = advanceBaseline(s.router, h.route_stats);
+    const advanced = advanceBaseline(s.router, h.route_stats);
+    const { baseline } = advanced;
+    const since = inSeconds(advanced.since);
     const nowMs = Date.now();
     // A backend never read yet is read once, so later intervals have a baseline to count from.
     const routed = (b: TBackendName) => (s.online?.scrapes[b] === undefined ? 1 : since[b] - (s.online.last[b] ?? 0));

@@ -55,3 +55,24 @@ export function advanceBaseline(
   ) as TStatsVector;
   return { baseline: { base, carry, last: raw }, since };
 }
+
+/**
+ * The longest mean time a routed request can plausibly take. Tuna's router reads upstream with a
+ * 210 s timeout; in nanoseconds, a mean under this would mean requests shorter than 4 µs.
+ */
+const MAX_SECONDS_PER_REQUEST = 3600;
+
+/**
+ * `gpu_seconds_*` in seconds. Tuna documents them as seconds, but its FastAPI router sums
+ * `time.perf_counter_ns()` differences, i.e. nanoseconds, so billed as seconds one minute of chat
+ * traffic costs millions. Per backend, a mean beyond any request's length can only be nanoseconds.
+ */
+export function inSeconds(v: TStatsVector): TStatsVector {
+  const scaled = (sum: number, requests: number) =>
+    requests > 0 && sum / requests > MAX_SECONDS_PER_REQUEST ? sum / 1e9 : sum;
+  return {
+    ...v,
+    gpu_seconds_spot: scaled(v.gpu_seconds_spot, v.spot),
+    gpu_seconds_serverless: scaled(v.gpu_seconds_serverless, v.serverless),
+  };
+}
