@@ -43,6 +43,11 @@ export type TEngineAdapter = {
   detectCapabilities?: () => Promise<readonly TCapability[]>;
   /** Whether this adapter runs a command for an assignment it does not hold yet (deploys). */
   acceptsDeploy: (command: TDeployCommand) => boolean;
+  /**
+   * The engine object every deploy attaches to, when the engine holds one service only (a Tuna
+   * router fronts one vLLM deployment): a deploy while another live assignment holds it is refused.
+   */
+  exclusiveEngineRef?: string;
   inventory: () => Promise<TGpuPool[]>;
   execute: (command: TCommand, assignment: TAssignmentRecord | undefined) => Promise<TExecuteResult>;
   poll: (assignment: TAssignmentRecord) => Promise<TPollResult>;

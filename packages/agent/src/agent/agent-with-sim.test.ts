@@ -151,6 +151,31 @@ describe("koi-agent + engine-sim + stand-in Koi", () => {
     );
   });
 
+  it("attaches one online workload to a router at a time: a second deploy waits for the first to stop", async () => {
+    const ackOf = (commandId: string) =>
+      koi.requests
+        .filter((r) => r.path.includes(commandId))
+        .map((r) => r.body as TAckRequest)
+        .find((b) => b.status !== "accepted");
+    const second = deployCommand({ assignmentId: "asg_online_2", workload: { kind: "online", requestsPerSecond: 1 } });
+    koi.queueCommands(second);
+    const refused = await eventually("second deploy answered", () => ackOf(second.commandId));
+    expect(refused).toMatchObject({
+      status: "rejected",
+      detail: expect.stringContaining("already serves assignment asg_online"),
+    });
+    expect(reportsOf("asg_online_2")).toEqual([]);
+
+    const stop = command("stop", "asg_online", {});
+    koi.queueCommands(stop);
+    await eventually("stop done", () => ackOf(stop.commandId)?.status === "completed");
+    const third = deployCommand({ assignmentId: "asg_online_3", workload: { kind: "online", requestsPerSecond: 1 } });
+    koi.queueCommands(third);
+    expect(await eventually("third deploy answered", () => ackOf(third.commandId))).toMatchObject({
+      status: "completed",
+    });
+  });
+
   it("a submit that times out after Orca accepted it is recovered on redelivery, not launched twice", async () => {
     const koi2 = await startKoiStandIn();
     const dir2 = await mkdtemp(join(tmpdir(), "koi-agent-sim2-"));

@@ -1,7 +1,10 @@
 import { ZCommand, ZId, type TCommand } from "@koi/contracts";
+import { isEndedAssignmentState } from "@koi/contracts/primitives";
 import type { TExecuteResult } from "../adapters/types.ts";
 import type { TAssignmentRecord } from "../state/agent-state.ts";
 import type { TAgentContext } from "./agent-context.ts";
+
+const isEnded = (a: TAssignmentRecord) => isEndedAssignmentState(a.state);
 
 /** Leases are compared with the agent's clock; allow a little skew before calling one expired. */
 const LEASE_GRACE_MS = 5_000;
@@ -49,6 +52,12 @@ async function execute(
         : command.type === "deploy"
           ? `no adapter here runs ${command.payload.workload.kind} workloads`
           : "unknown assignment",
+    };
+  const holder = adapter.exclusiveEngineRef ? ctx.state.assignmentByEngineRef(adapter.exclusiveEngineRef) : undefined;
+  if (command.type === "deploy" && holder && holder.assignmentId !== command.assignmentId && !isEnded(holder))
+    return {
+      status: "rejected",
+      detail: `${holder.engineRef} already serves assignment ${holder.assignmentId}${holder.workload ? ` (${holder.workload.model})` : ""}; it fronts one deployment: run another engine and agent for this workload`,
     };
   const prior = ctx.state.data.commands[command.commandId];
   if (command.type === "deploy" && prior?.status === "executing" && adapter.recoverInterruptedDeploy) {

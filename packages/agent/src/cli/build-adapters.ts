@@ -28,6 +28,7 @@ export function buildAdapters(config: TAgentCliConfig, logger: TLogger): TEngine
     createTunaAdapter({
       url,
       apiKey: apiKey ?? null,
+      ...(config.tuna.model ? { model: config.tuna.model } : {}),
       gpuType: config.tuna.gpuType,
       gpuCount: config.tuna.gpuCount,
       serverlessProvider: config.tuna.serverlessProvider,

@@ -5,6 +5,7 @@ import { ZMachineShape } from "@koi/contracts/agent/heartbeat";
 const ZTuna = z.strictObject({
   url: z.string().url().optional(),
   apiKey: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
   gpuType: z.string().min(1).default("L4"),
   gpuCount: z.coerce.number().int().min(1).default(1),
   serverlessProvider: z.string().min(1).default("modal"),
@@ -68,6 +69,7 @@ const FLAGS: Record<string, string> = {
   "--log-level": "logLevel",
   "--tuna-url": "tuna.url",
   "--tuna-key": "tuna.apiKey",
+  "--tuna-model": "tuna.model",
   "--tuna-gpu": "tuna.gpuType",
   "--tuna-gpu-count": "tuna.gpuCount",
   "--tuna-serverless-provider": "tuna.serverlessProvider",
@@ -88,6 +90,7 @@ export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|s
   --webhook-secret S        require it as the Basic-auth password (KOI_SERVICE_URL=http://orca:S@host:port)
   --cluster-name/--cluster-kind/--provider/--region   how Koi labels this cluster
   --tuna-url URL --tuna-key KEY   (engine sim) the simulated Tuna router
+  --tuna-model ID            the model the Tuna deployment serves (tuna deploy --model); deploys of others are refused
   --tuna-gpu, --tuna-gpu-count, --tuna-serverless-provider, --tuna-spot-price, --tuna-serverless-price
   --tuna-spot-max-replicas N   most spot replicas Koi may ask SkyServe for (default 5)
   --tuna-scaling-policy-command "CMD {file}"   how set_scaling reaches Tuna (re-applies a scaling-policy file)

@@ -134,6 +134,27 @@ describe("Tuna adapter over HTTP against engine-sim", () => {
     ).toMatchObject({ status: "failed", detail: expect.stringContaining("401") });
   });
 
+  it("with the model its deployment serves, attaches that model under any of its names and refuses others", async () => {
+    const serving = createTunaAdapter({
+      url: sim.tunaUrl,
+      apiKey: KEY,
+      model: "meta-llama/Llama-3.1-8B-Instruct",
+      gpuType: "L4",
+      gpuCount: 1,
+      serverlessProvider: "modal",
+      logger: silentLogger,
+    });
+    const deploy = (model: string) =>
+      serving.execute(deployCommand({ workload: { kind: "online", model, requestsPerSecond: 1 } }), undefined);
+    expect((await deploy("META-LLAMA/Llama-3.1-8B-Instruct")).status).toBe("completed");
+    expect((await deploy("llama-3.1-8b")).status).toBe("completed");
+    expect(await deploy("Qwen/Qwen2.5-7B-Instruct")).toEqual({
+      status: "rejected",
+      detail:
+        "this Tuna router serves meta-llama/Llama-3.1-8B-Instruct, not Qwen/Qwen2.5-7B-Instruct: a Tuna deployment serves one model (tuna deploy --model)",
+    });
+  });
+
   it("refuses scale, swap and pause: Tuna follows its own scaling policy", async () => {
     for (const type of ["scale", "pause"] as const) {
       const result = await adapter.execute(

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { lookupPrice, lookupTunaServerlessPrice, tunaCostFromRouteStats } from "@koi/catalog";
+import { findModel, lookupPrice, lookupTunaServerlessPrice, tunaCostFromRouteStats } from "@koi/catalog";
 import {
   ZTunaRouterHealth,
   type TCommand,
@@ -32,6 +32,11 @@ export type TTunaAdapterOptions = {
   url: string;
   /** The router's API_KEY (sent as x-api-key, like Tuna's own calls). */
   apiKey: string | null;
+  /**
+   * The model the deployment serves (`tuna deploy --model`): a router fronts one vLLM deployment,
+   * so deploys of another model are refused. Unset: any online workload may attach.
+   */
+  model?: string;
   /** Koi catalog GPU of the spot and serverless workers. */
   gpuType: string;
   gpuCount: number;
@@ -77,6 +82,16 @@ const TUNA_GPU_NAME: Record<string, string> = {
 function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
   return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+}
+
+/** The same Hugging Face id (any case), or two names of the same catalog model. */
+function sameModel(a: string, b: string): boolean {
+  if (a.trim().toLowerCase() === b.trim().toLowerCase()) return true;
+  try {
+    return findModel(a).id === findModel(b).id;
+  } catch {
+    return false;
+  }
 }
 
 function catalogPrice(gpuType: string, market: "spot" | "on-demand"): number {
@@ -127,6 +142,12 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         case "deploy": {
           if (command.payload.workload.kind !== "online")
             return { status: "rejected", detail: "Tuna serves online workloads; batch goes to Orca" };
+          const model = command.payload.workload.model;
+          if (options.model && !sameModel(options.model, model))
+            return {
+              status: "rejected",
+              detail: `this Tuna router serves ${options.model}, not ${model}: a Tuna deployment serves one model (tuna deploy --model)`,
+            };
           // Tuna services are created with `tuna deploy`; the agent attaches the assignment to the running router.
           const h = await health();
           const state: TTunaAdapterState = {
@@ -331,6 +352,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     kind: "tuna",
     capabilities: ["spot", "serverless", "routing"],
     acceptsDeploy: (command) => command.payload.workload.kind === "online",
+    exclusiveEngineRef: engineRef,
     async inventory(): Promise<TGpuPool[]> {
       await health(); // the pools come from config, but an unreachable router should show as such
       const workers = options.gpuCount * (options.serverlessWorkersMax ?? 1);

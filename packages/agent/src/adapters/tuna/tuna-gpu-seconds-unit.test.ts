@@ -58,7 +58,7 @@ describe("Tuna adapter against a router that reports nanoseconds", () => {
     });
     // Serverless serves while spot boots (60 simulated seconds), then spot takes the traffic.
     const end = Date.now() + 15_000;
-    let usage: Record<string, { seconds: number; requests: number; costUsd: number }> = {};
+    let usage: Record<string, { seconds: number; requests?: number; costUsd: number }> = {};
     while (Date.now() < end && !(usage.spot?.requests && usage.serverless?.requests)) {
       await new Promise((r) => setTimeout(r, 100));
       const { report, adapterState } = await tuna.poll(a);
@@ -69,7 +69,7 @@ describe("Tuna adapter against a router that reports nanoseconds", () => {
     expect(usage.serverless?.requests, JSON.stringify(usage)).toBeGreaterThan(0);
     const stats = sim.tuna.router.routeStats();
     expect(stats.gpu_seconds_spot / stats.spot).toBeGreaterThan(1e6); // what the router says
-    const perRequest = usage.serverless!.seconds / usage.serverless!.requests;
+    const perRequest = usage.serverless!.seconds / usage.serverless!.requests!;
     expect(perRequest).toBeGreaterThan(0.01);
     expect(perRequest).toBeLessThan(600);
     // Modal's L4 at $0.80/GPU-h for a few hundred chat requests: dollars, not billions.
