@@ -151,7 +151,7 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     expect(await liveReplicaIds(jobId)).toEqual([`${jobId}-r0`]);
   });
 
-  it("swap sends force:true (Orca 500s without it); stop kills the live replicas from /replicas", async () => {
+  it("swap sends force:true (Orca 500s without it) and the market both ways; stop kills the live replicas from /replicas", async () => {
     const a = await deploy(200_000);
     const jobId = a.engineRef!;
     const swapped = await adapter.execute(command("swap", a.assignmentId, { gpuType: "A10G", tp: 1 }), a);
@@ -161,6 +161,8 @@ describe("Orca adapter over HTTP against engine-sim", () => {
       gpu_type: "A10G",
       force: true,
       num_replicas: 2,
+      planned_market: "spot",
+      on_demand: false,
     });
     const stopped = await adapter.execute(command("stop", a.assignmentId, {}), a);
     expect(stopped).toMatchObject({ status: "completed", state: "stopped" });

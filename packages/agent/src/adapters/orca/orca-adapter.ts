@@ -269,6 +269,8 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
             pp_size: config.pp,
             num_replicas: command.payload.replicas ?? Math.max(1, live.length),
             planned_market: config.market,
+            // As for scale: an Orca older than planned_market reads only this.
+            on_demand: config.market === "on_demand",
             force: true,
           });
           return {
