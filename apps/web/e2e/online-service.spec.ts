@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { prisma } from "@koi/db";
 import { signInWithForm } from "./helpers/sign-in.ts";
 import { axeViolations, revealLazyContent } from "./support/axe.ts";
 import { createUserWithOrg } from "./support/db.ts";
@@ -52,4 +53,31 @@ test("an online service's page: SLO, load and forecast, latency against targets,
   await revealLazyContent(page);
   expect(await axeViolations(page)).toEqual([]);
   expect(workload.id).toBeTruthy();
+});
+
+test("a service whose Tuna refused Koi's scaling policy says so instead of showing it as in force", async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  await useUniqueIp(page);
+  const user = await createUserWithOrg({ orgName: "Refused Policy Org" });
+  const { agent, workload, assignment } = await seedOnlineService(user.orgId);
+  await prisma.command.create({
+    data: {
+      orgId: user.orgId,
+      agentId: agent.id,
+      assignmentId: assignment.id,
+      type: "set_scaling",
+      payload: {},
+      epoch: assignment.epoch,
+      status: "REJECTED",
+      ackDetail: "this Tuna router takes no scaling policy while it runs",
+    },
+  });
+  await signInWithForm(page, user);
+  await page.goto(`/o/${user.orgSlug}/workloads/${workload.id}`);
+  await expect(page.getByRole("alert").filter({ hasText: "Tuna has not taken Koi's scaling policy" })).toContainText(
+    "this Tuna router takes no scaling policy while it runs",
+  );
+  await expect(page.getByText("(Koi would keep 4–5)")).toBeVisible();
 });

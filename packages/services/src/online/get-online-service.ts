@@ -25,6 +25,13 @@ export async function getOnlineService(workload: Workload, now = new Date()) {
     })
   ).reverse();
   const scaling = readOnlineScaling(workload);
+  // The policy Koi decided is only in force once Tuna took it: a router that cannot take one
+  // (Tuna applies its policy at deploy) refuses set_scaling, and the page must not claim it runs.
+  const lastSetScaling = await prisma.command.findFirst({
+    where: { orgId: workload.orgId, type: "set_scaling", assignment: { workloadId: workload.id } },
+    orderBy: { createdAt: "desc" },
+    select: { status: true, ackDetail: true, updatedAt: true },
+  });
   let cost = 0;
   let tokens = 0;
   for (const r of rows) {
@@ -36,6 +43,10 @@ export async function getOnlineService(workload: Workload, now = new Date()) {
     targets: { ttftP95Ms: spec.ttftP95Ms, tpotP95Ms: spec.tpotP95Ms },
     expectedRps: spec.requestsPerSecond,
     policy: scaling?.policy ?? null,
+    policyRefused:
+      lastSetScaling && (lastSetScaling.status === "REJECTED" || lastSetScaling.status === "FAILED")
+        ? { detail: lastSetScaling.ackDetail ?? "no reason given", at: lastSetScaling.updatedAt }
+        : null,
     health: scaling?.health ?? null,
     plan: scaling?.plan ?? null,
     clockRate: scaling?.clockRate ?? 1,

@@ -97,6 +97,8 @@ export const ZOnlineServiceView = z.object({
   targets: z.object({ ttftP95Ms: z.number(), tpotP95Ms: z.number() }),
   expectedRps: z.number(),
   policy: ZPolicyView.nullable(),
+  /** The engine refused the newest scaling policy Koi sent (it runs the one it was deployed with). */
+  policyRefused: z.object({ detail: z.string(), at: z.date() }).nullable(),
   health: z.object({ status: z.enum(["ON_TRACK", "AT_RISK"]), reasons: z.array(z.string()) }).nullable(),
   plan: z
     .object({

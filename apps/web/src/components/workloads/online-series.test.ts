@@ -5,6 +5,7 @@ const view = (over: Partial<TOnlineView> = {}): TOnlineView => ({
   targets: { ttftP95Ms: 2000, tpotP95Ms: 100 },
   expectedRps: 4,
   policy: null,
+  policyRefused: null,
   health: null,
   plan: null,
   clockRate: 1,

@@ -34,6 +34,12 @@ export function OnlineServicePanel({ view }: { view: TOnlineView }) {
         {view.health?.status === "AT_RISK" ? (
           <Alert tone="error">SLO at risk: {view.health.reasons.join("; ")}.</Alert>
         ) : null}
+        {view.policyRefused ? (
+          <Alert tone="error">
+            Tuna has not taken Koi&apos;s scaling policy, so the service runs the policy it was deployed with:{" "}
+            {view.policyRefused.detail}.
+          </Alert>
+        ) : null}
         <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
           <Stat label="Request rate">{last ? `${formatNumber(last.requestsPerSecond, 1)} req/s` : "—"}</Stat>
           <Stat label="TTFT / TPOT p95">{last ? `${ms(last.ttftP95Ms)} / ${ms(last.tpotP95Ms)}` : "—"}</Stat>
@@ -42,7 +48,7 @@ export function OnlineServicePanel({ view }: { view: TOnlineView }) {
             {p ? (
               <span className="text-muted-foreground">
                 {" "}
-                (Koi keeps {p.spot.min_replicas}–{p.spot.max_replicas})
+                ({view.policyRefused ? "Koi would keep" : "Koi keeps"} {p.spot.min_replicas}–{p.spot.max_replicas})
               </span>
             ) : null}
           </Stat>
