@@ -75,8 +75,10 @@ export const ZOrcaSimConfig = z.strictObject({
 export type TOrcaSimConfig = z.infer<typeof ZOrcaSimConfig>;
 
 export const ZTunaSimConfig = z.strictObject({
-  /** Router API_KEY (x-api-key or Bearer); null = open. */
+  /** Router API_KEY (in `apiKeyHeader` or as Bearer); null = open. */
   apiKey: z.string().min(1).nullable().default(null),
+  /** Tuna's API_KEY_HEADER: the header the key may come in besides `Authorization: Bearer`. */
+  apiKeyHeader: z.string().min(1).default("x-api-key"),
   allowHealthNoAuth: z.boolean().default(false),
   model: z.string().min(1).default("meta-llama/Llama-3.1-8B-Instruct"),
   /** Planner GPU name of the spot and serverless workers. */

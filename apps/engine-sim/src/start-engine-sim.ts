@@ -59,6 +59,7 @@ export async function startEngineSim(
   });
   handler = createTunaHandler(router, backends, {
     apiKey: config.tuna.apiKey,
+    apiKeyHeader: config.tuna.apiKeyHeader,
     allowHealthNoAuth: config.tuna.allowHealthNoAuth,
   });
 

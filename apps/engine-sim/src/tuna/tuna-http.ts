@@ -25,11 +25,11 @@ function validUrl(value: unknown): value is string {
 export function createTunaHandler(
   router: TunaRouter,
   backends: TunaBackends,
-  options: { apiKey: string | null; allowHealthNoAuth: boolean },
+  options: { apiKey: string | null; apiKeyHeader: string; allowHealthNoAuth: boolean },
 ) {
   const authorised = (req: IncomingMessage): boolean => {
     if (!options.apiKey) return true;
-    const header = req.headers["x-api-key"];
+    const header = req.headers[options.apiKeyHeader.toLowerCase()];
     if (typeof header === "string" && safeEqual(header, options.apiKey)) return true;
     const auth = req.headers.authorization;
     return typeof auth === "string" && auth.startsWith("Bearer ") && safeEqual(auth.slice(7), options.apiKey);

@@ -191,7 +191,7 @@ export class TunaRouter {
   ): Promise<Response> {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined || HOP_BY_HOP.has(name) || name === "x-api-key") continue;
+      if (value === undefined || HOP_BY_HOP.has(name) || name === this.config.apiKeyHeader.toLowerCase()) continue;
       if (name === "authorization" && backend === "serverless") continue;
       headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }

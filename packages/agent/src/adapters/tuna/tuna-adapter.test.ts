@@ -155,6 +155,32 @@ describe("Tuna adapter over HTTP against engine-sim", () => {
     });
   });
 
+  it("reaches a router whose operator renamed its key header (Tuna's API_KEY_HEADER)", async () => {
+    const renamed = await startEngineSim(fastSimConfig({ tuna: { apiKey: KEY, apiKeyHeader: "x-router-key" } }));
+    try {
+      const tuna = createTunaAdapter({
+        url: renamed.tunaUrl,
+        apiKey: KEY,
+        gpuType: "L4",
+        gpuCount: 1,
+        serverlessProvider: "modal",
+        logger: silentLogger,
+      });
+      expect(await tuna.inventory()).toHaveLength(2);
+      const wrong = createTunaAdapter({
+        url: renamed.tunaUrl,
+        apiKey: "not-the-key",
+        gpuType: "L4",
+        gpuCount: 1,
+        serverlessProvider: "modal",
+        logger: silentLogger,
+      });
+      await expect(wrong.inventory()).rejects.toThrow(/401/);
+    } finally {
+      await renamed.close();
+    }
+  });
+
   it("refuses scale, swap and pause: Tuna follows its own scaling policy", async () => {
     for (const type of ["scale", "pause"] as const) {
       const result = await adapter.execute(

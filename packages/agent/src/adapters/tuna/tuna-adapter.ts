@@ -30,7 +30,7 @@ import { readVllmMetrics } from "./vllm-scrape.ts";
 export type TTunaAdapterOptions = {
   /** The router, e.g. http://controller:8080. */
   url: string;
-  /** The router's API_KEY (sent as x-api-key, like Tuna's own calls). */
+  /** The router's API_KEY (sent as x-api-key, like Tuna's own calls, and as a Bearer token). */
   apiKey: string | null;
   /**
    * The model the deployment serves (`tuna deploy --model`): a router fronts one vLLM deployment,
@@ -110,7 +110,11 @@ function catalogPrice(gpuType: string, market: "spot" | "on-demand"): number {
  */
 export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter {
   const doFetch = options.fetchImpl ?? fetch;
-  const headers = (): Record<string, string> => (options.apiKey ? { "x-api-key": options.apiKey } : {});
+  // The router takes its key in API_KEY_HEADER (x-api-key unless the operator renamed it) or as a
+  // Bearer token: sending both works whatever that header is. The agent only calls /router/*,
+  // which the router answers itself, so the Authorization header never reaches a backend.
+  const headers = (): Record<string, string> =>
+    options.apiKey ? { "x-api-key": options.apiKey, authorization: `Bearer ${options.apiKey}` } : {};
   const url = (path: string) => `${options.url.replace(/\/+$/, "")}${path}`;
   const prices = {
     spotPerGpuHour: options.spotPricePerGpuHour ?? catalogPrice(options.gpuType, "spot"),
