@@ -371,4 +371,20 @@ describe("Orca webhooks through the agent's listener", () => {
       await listener.close();
     }
   });
+
+  it("takes a webhook whose path has a doubled slash (KOI_SERVICE_URL ending in /)", async () => {
+    const events: TLifecycleEvent[] = [];
+    const listener = await startOrcaWebhookListener(
+      { host: "127.0.0.1", port: 0, pathPrefix: "/orca", logger: silentLogger },
+      async (batch) => void events.push(...batch),
+    );
+    try {
+      const body = JSON.stringify({ job_id: "mo-1", event_id: "job_complete:mo-1", emitted_at: 1.5 });
+      const answer = await fetch(`${listener.url}//job/complete`, { method: "POST", body });
+      expect(answer.status).toBe(200);
+      expect(events.map((e) => [e.type, e.engineRef])).toEqual([["job_complete", "mo-1"]]);
+    } finally {
+      await listener.close();
+    }
+  });
 });

@@ -45,7 +45,8 @@ export async function startOrcaWebhookListener(
   const prefix = (options.pathPrefix ?? "").replace(/\/+$/, "");
   const server = createServer((req, res) => {
     void (async () => {
-      const path = (req.url ?? "/").split("?")[0]!;
+      // Orca joins KOI_SERVICE_URL and the path as strings: a URL ending in "/" posts to "//job/…".
+      const path = (req.url ?? "/").split("?")[0]!.replace(/\/{2,}/g, "/");
       const webhook = path.startsWith(prefix) ? (path.slice(prefix.length) as TOrcaWebhookPath) : undefined;
       if (req.method !== "POST" || !webhook || !ORCA_WEBHOOK_PATHS.includes(webhook))
         return reply(res, 404, { detail: "Not Found" });
