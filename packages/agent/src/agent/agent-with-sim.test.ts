@@ -174,6 +174,26 @@ describe("koi-agent + engine-sim + stand-in Koi", () => {
     expect(await eventually("third deploy answered", () => ackOf(third.commandId))).toMatchObject({
       status: "completed",
     });
+
+    // Koi fenced the third (its reports get 409, e.g. replanned while this agent was offline): the
+    // router is free again.
+    koi.respond((req) =>
+      req.path === "/api/v1/assignments/asg_online_3/reports"
+        ? { status: 409, body: { error: { code: "stale_epoch", message: "old", requestId: "r" } } }
+        : undefined,
+    );
+    const fourth = deployCommand({ assignmentId: "asg_online_4", workload: { kind: "online", requestsPerSecond: 1 } });
+    const thirdReports = () => reportsOf("asg_online_3").length;
+    await eventually("the third revoked: its reports stop", async () => {
+      const before = thirdReports();
+      await new Promise((r) => setTimeout(r, 250));
+      return before > 0 && thirdReports() === before;
+    });
+    koi.queueCommands(fourth);
+    expect(await eventually("fourth deploy answered", () => ackOf(fourth.commandId))).toMatchObject({
+      status: "completed",
+    });
+    koi.respond(null);
   });
 
   it("a submit that times out after Orca accepted it is recovered on redelivery, not launched twice", async () => {

@@ -4,7 +4,8 @@ import type { TExecuteResult } from "../adapters/types.ts";
 import type { TAssignmentRecord } from "../state/agent-state.ts";
 import type { TAgentContext } from "./agent-context.ts";
 
-const isEnded = (a: TAssignmentRecord) => isEndedAssignmentState(a.state);
+/** Still holds its engine object: not ended here, and not revoked by Koi (a stale epoch). */
+const isLive = (a: TAssignmentRecord) => !a.finalReported && !isEndedAssignmentState(a.state);
 
 /** Leases are compared with the agent's clock; allow a little skew before calling one expired. */
 const LEASE_GRACE_MS = 5_000;
@@ -53,8 +54,13 @@ async function execute(
           ? `no adapter here runs ${command.payload.workload.kind} workloads`
           : "unknown assignment",
     };
-  const holder = adapter.exclusiveEngineRef ? ctx.state.assignmentByEngineRef(adapter.exclusiveEngineRef) : undefined;
-  if (command.type === "deploy" && holder && holder.assignmentId !== command.assignmentId && !isEnded(holder))
+  const exclusive = command.type === "deploy" ? adapter.exclusiveEngineRef : undefined;
+  const holder = exclusive
+    ? Object.values(ctx.state.data.assignments).find(
+        (a) => a.engineRef === exclusive && a.assignmentId !== command.assignmentId && isLive(a),
+      )
+    : undefined;
+  if (holder)
     return {
       status: "rejected",
       detail: `${holder.engineRef} already serves assignment ${holder.assignmentId}${holder.workload ? ` (${holder.workload.model})` : ""}; it fronts one deployment: run another engine and agent for this workload`,
