@@ -181,6 +181,27 @@ describe("Tuna adapter over HTTP against engine-sim", () => {
     }
   });
 
+  it("says so when it attaches to a router that has no backends yet", async () => {
+    const bare = createTunaAdapter({
+      url: "http://tuna.internal:8080",
+      apiKey: null,
+      gpuType: "L4",
+      gpuCount: 1,
+      serverlessProvider: "modal",
+      logger: silentLogger,
+      fetchImpl: async () =>
+        Response.json({ ...sim.tuna.router.health(), serverless_base_url: "", skyserve_base_url: "" }),
+    });
+    const attached = await bare.execute(
+      deployCommand({ workload: { kind: "online", requestsPerSecond: 1 } }),
+      undefined,
+    );
+    expect(attached).toMatchObject({
+      status: "completed",
+      detail: expect.stringContaining("it has no backends yet and answers every request 503"),
+    });
+  });
+
   it("refuses scale, swap and pause: Tuna follows its own scaling policy", async () => {
     for (const type of ["scale", "pause"] as const) {
       const result = await adapter.execute(

@@ -159,9 +159,14 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
             spotState: h.spot_state,
             online: startObserver(h, Date.now()),
           };
+          // Tuna pushes the backends after it deploys them; until then every request gets 503.
+          const noBackends =
+            !h.serverless_base_url && !h.skyserve_base_url
+              ? "; it has no backends yet and answers every request 503"
+              : "";
           return {
             status: "completed",
-            detail: `attached to the Tuna router at ${options.url} (spot ${h.spot_state})`,
+            detail: `attached to the Tuna router at ${options.url} (spot ${h.spot_state})${noBackends}`,
             engineRef,
             state: "running",
             adapterState: state,
