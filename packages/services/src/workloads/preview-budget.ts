@@ -1,9 +1,11 @@
 import { AppError } from "@koi/core/app-error";
 import { env } from "@koi/core/env";
 import { getRedis } from "@koi/core/redis";
-import { chargeTimeBudget, checkTimeBudget, type TTimeBudget } from "@koi/core/time-budget";
+import { reserveTimeBudget, settleTimeBudget, type TTimeBudget } from "@koi/core/time-budget";
 
 const WINDOW_MS = 60_000;
+/** A tenth of the budget, about the longest one preview takes within the planner's bounds. */
+const RESERVE_SHARE = 0.1;
 
 /** Milliseconds spent in the planner's search, summed over the calls it times. */
 export type TPlanningClock = { time: <T>(search: () => Promise<T>) => Promise<T>; spentMs: () => number };
@@ -29,17 +31,20 @@ export function planningClock(): TPlanningClock {
  * are (the capacity its agents report, the size of its workloads): one heavy preview takes up to
  * half a second of CPU, and the per-key request limit alone would let one key keep the process busy.
  * Each organisation's previews may spend `KOI_PLAN_PREVIEW_MS_PER_MIN` of planner time per minute;
- * past it they are 429 with Retry-After until the minute ends. Submitted workloads are planned by
- * the worker and are not counted.
+ * past it they are 429 with Retry-After until the minute ends. Each preview holds a tenth of the
+ * budget while it runs, so a burst of concurrent previews cannot all start before any is counted.
+ * Submitted workloads are planned by the worker and are not counted.
  */
 export async function withinPreviewBudget<T>(orgId: string, preview: (clock: TPlanningClock) => Promise<T>) {
+  const budgetMs = env().KOI_PLAN_PREVIEW_MS_PER_MIN;
   const budget: TTimeBudget = {
     bucket: "plan-preview-ms",
     identity: orgId,
-    budgetMs: env().KOI_PLAN_PREVIEW_MS_PER_MIN,
+    budgetMs,
     windowMs: WINDOW_MS,
+    reserveMs: Math.max(1, Math.round(budgetMs * RESERVE_SHARE)),
   };
-  const check = await checkTimeBudget(getRedis(), budget);
+  const check = await reserveTimeBudget(getRedis(), budget);
   if (!check.allowed) {
     throw new AppError(
       "RATE_LIMITED",
@@ -51,6 +56,6 @@ export async function withinPreviewBudget<T>(orgId: string, preview: (clock: TPl
   try {
     return await preview(clock);
   } finally {
-    if (clock.spentMs() > 0) await chargeTimeBudget(getRedis(), budget, clock.spentMs());
+    await settleTimeBudget(getRedis(), budget, clock.spentMs());
   }
 }

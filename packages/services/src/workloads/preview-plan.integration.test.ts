@@ -5,7 +5,7 @@ import { workloadOf } from "@koi/contracts/workloads/workloads";
 import { AppError } from "@koi/core/app-error";
 import { env } from "@koi/core/env";
 import { getRedis } from "@koi/core/redis";
-import { chargeTimeBudget, checkTimeBudget, type TTimeBudget } from "@koi/core/time-budget";
+import { reserveTimeBudget, settleTimeBudget, type TTimeBudget } from "@koi/core/time-budget";
 import { prisma, type Tx } from "@koi/db";
 import { createTestOrg } from "@koi/db/factories";
 import { recordHeartbeat } from "../agents/record-heartbeat.ts";
@@ -201,16 +201,19 @@ describe("the planning budget of an organisation's previews", () => {
     identity: orgId,
     budgetMs: env().KOI_PLAN_PREVIEW_MS_PER_MIN,
     windowMs: 60_000,
+    reserveMs: env().KOI_PLAN_PREVIEW_MS_PER_MIN / 10,
   });
 
   it("charges each preview's planner time, and refuses previews once the minute's budget is spent", async () => {
     const { org } = await orgWithAgent([h100Pool(16)]);
+    const budget = budgetOf(org.id);
     await previewPlanView(org.id, job);
-    const spent = (await checkTimeBudget(getRedis(), budgetOf(org.id))).spentMs;
+    // What the preview took, read by holding (and then settling) one more reservation.
+    const spent = (await reserveTimeBudget(getRedis(), budget)).spentMs - budget.reserveMs;
     expect(spent).toBeGreaterThan(0);
-    expect(spent).toBeLessThan(env().KOI_PLAN_PREVIEW_MS_PER_MIN);
+    expect(spent).toBeLessThan(budget.reserveMs);
 
-    await chargeTimeBudget(getRedis(), budgetOf(org.id), env().KOI_PLAN_PREVIEW_MS_PER_MIN);
+    await settleTimeBudget(getRedis(), budget, budget.budgetMs);
     const refused = await previewPlanView(org.id, job).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
