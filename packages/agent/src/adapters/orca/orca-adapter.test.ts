@@ -372,6 +372,42 @@ describe("Orca webhooks through the agent's listener", () => {
     }
   });
 
+  it("a job whose job_complete webhook arrived is completed, not lost, when a restarted Orca no longer knows it", async () => {
+    // The listener's port first: the simulator's KOI_SERVICE_URL points at it.
+    const probe = await startOrcaWebhookListener({ host: "127.0.0.1", port: 0, logger: silentLogger }, async () => {});
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const hooked = await startEngineSim(fastSimConfig({ orca: { koiServiceUrl: `http://127.0.0.1:${port}` } }));
+    const options = { url: hooked.orcaUrl, apiKey: null, logger: silentLogger, allowSyntheticInput: true };
+    const a = createOrcaAdapter({ ...options, webhook: { host: "127.0.0.1", port } });
+    const events: TLifecycleEvent[] = [];
+    const listener = await a.startWebhookListener!(async (batch) => void events.push(...batch));
+    try {
+      const cmd = deployCommand({ placement: { replicas: 1 } });
+      const result = await a.execute(cmd, undefined);
+      const jobId = result.engineRef!;
+      await eventually("job_complete", () => events.some((e) => e.type === "job_complete" && e.engineRef === jobId));
+      const record: TAssignmentRecord = {
+        assignmentId: cmd.assignmentId,
+        epoch: 1,
+        adapter: "orca",
+        engineRef: jobId,
+        state: "running",
+        adapterState: result.adapterState!,
+        nextSeq: 0,
+        finalReported: false,
+        updatedAt: "",
+      };
+      hooked.orca.jobs.delete(jobId); // Orca restarted: its jobs lived in memory
+      expect((await a.poll(record)).report.state).toBe("completed");
+      // An agent that never got the webhook cannot tell: the job is lost.
+      expect((await createOrcaAdapter(options).poll(record)).report.state).toBe("lost");
+    } finally {
+      await hooked.close();
+      await listener.close();
+    }
+  });
+
   it("takes a webhook whose path has a doubled slash (KOI_SERVICE_URL ending in /)", async () => {
     const events: TLifecycleEvent[] = [];
     const listener = await startOrcaWebhookListener(

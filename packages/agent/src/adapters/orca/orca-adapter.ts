@@ -33,6 +33,8 @@ type TOrcaAdapterState = {
   chunks?: number;
   usage: Record<string, TUsageAccumulator>;
   lastPollAt?: string;
+  /** Orca's job_complete webhook arrived for this job. */
+  completeSeen?: boolean;
 };
 
 export type TOrcaAdapterOptions = {
@@ -106,6 +108,8 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
   const nowMs = options.nowMs ?? Date.now;
   const prices = new Map<string, number>();
   let pricesAt = 0;
+  /** Jobs whose job_complete webhook this agent spooled (kept in each assignment's state at its next poll). */
+  const completedJobs = new Set<string>();
 
   async function instancePrices(): Promise<Map<string, number>> {
     if (nowMs() - pricesAt > 10 * 60_000) {
@@ -316,8 +320,11 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     try {
       job = await api.getJob(s.jobId);
     } catch (error) {
+      // Orca keeps jobs in memory: after a restart it answers 404 for a job that finished before it.
       if (error instanceof EngineHttpError && error.status === 404)
-        return { report: { state: "lost", usage: usageLines(s) } };
+        return {
+          report: { state: s.completeSeen || completedJobs.has(s.jobId) ? "completed" : "lost", usage: usageLines(s) },
+        };
       throw error;
     }
     const [progress, replicas, aggregate, onDemand] = await Promise.all([
@@ -353,7 +360,12 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       line.seconds += elapsed * gpus;
       line.costUsd += (elapsed / 3600) * gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
     }
-    const nextState: TOrcaAdapterState = { ...s, usage, lastPollAt: new Date(now).toISOString() };
+    const nextState: TOrcaAdapterState = {
+      ...s,
+      usage,
+      lastPollAt: new Date(now).toISOString(),
+      ...(completedJobs.has(s.jobId) ? { completeSeen: true } : {}),
+    };
     let state = stateFromOrca(job.status, running.length);
     if (s.stopped) state = "stopped";
     else if (s.paused && state !== "completed" && state !== "failed") state = "paused";
@@ -461,7 +473,11 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       };
     },
     startWebhookListener: options.webhook
-      ? (sink) => startOrcaWebhookListener({ ...options.webhook!, logger: options.logger }, sink)
+      ? (sink) =>
+          startOrcaWebhookListener({ ...options.webhook!, logger: options.logger }, async (events) => {
+            await sink(events);
+            for (const e of events) if (e.type === "job_complete" && e.engineRef) completedJobs.add(e.engineRef);
+          })
       : undefined,
   };
 }
