@@ -29,6 +29,7 @@ const EXTRAS = {
   "apps/web/src/**/__tests__/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
   "apps/web/{e2e,bench,http-tests}/**/*.ts": ["api", "services", "contracts", "catalog", "core", "auth", "db"],
   "packages/agent/**/*.test.ts": ["contracts", "catalog", "sdk", "engine-sim"],
+  "packages/agent/src/testing/**/*.ts": ["contracts", "catalog", "sdk", "engine-sim"],
   // The worker's integration tests check that what it writes is what the wire promises agents.
   "apps/worker/src/**/*.integration.test.ts": ["services", "db", "core", "contracts"],
 };

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
-import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
-import { silentLogger } from "../../logger.ts";
 import { assignmentRecord } from "../../testing/assignment-record.ts";
 import { deployCommand } from "../../testing/commands.ts";
+import { chatDayAdapterOptions, chatDaySimConfig } from "../../testing/tuna-chat-day.ts";
 import { createTunaAdapter } from "./tuna-adapter.ts";
 import { inSeconds, ZERO_STATS } from "./tuna-usage.ts";
 
@@ -25,31 +24,12 @@ describe("gpu_seconds in the unit the router really uses", () => {
 describe("Tuna adapter against a router that reports nanoseconds", () => {
   let sim: TEngineSim;
   beforeAll(async () => {
-    sim = await startEngineSim(
-      fastSimConfig({
-        speed: 300,
-        tuna: {
-          apiKey: "k",
-          gpuSecondsUnit: "nanoseconds",
-          spotProvisionSeconds: 60,
-          spotPreemptionPerHour: 0,
-          dailyLoad: { peakRps: 4, troughRps: 2, peakHour: 14, startHour: 14 },
-        },
-      }),
-    );
+    sim = await startEngineSim(chatDaySimConfig({ gpuSecondsUnit: "nanoseconds" }));
   });
   afterAll(() => sim.close());
 
   it("bills serverless from the mean spot request in seconds, as `tuna cost` means to", async () => {
-    const tuna = createTunaAdapter({
-      url: sim.tunaUrl,
-      apiKey: "k",
-      gpuType: "L4",
-      gpuCount: 1,
-      serverlessProvider: "modal",
-      spotPricePerGpuHour: 0.4,
-      logger: silentLogger,
-    });
+    const tuna = createTunaAdapter(chatDayAdapterOptions(sim));
     const deploy = deployCommand({ workload: { kind: "online", requestsPerSecond: 4 } });
     const attached = await tuna.execute(deploy, undefined);
     const a = assignmentRecord("tuna", deploy.assignmentId, {

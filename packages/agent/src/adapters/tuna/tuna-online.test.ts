@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZAssignmentReport, type TOnlineSample } from "@koi/contracts";
 import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
-import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
 import { silentLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
 import { assignmentRecord } from "../../testing/assignment-record.ts";
 import { command, deployCommand } from "../../testing/commands.ts";
+import { chatDayAdapterOptions, chatDaySimConfig } from "../../testing/tuna-chat-day.ts";
 import { createTunaAdapter } from "./tuna-adapter.ts";
 
 /*
@@ -15,29 +15,10 @@ import { createTunaAdapter } from "./tuna-adapter.ts";
  */
 
 let sim: TEngineSim;
-const adapter = () =>
-  createTunaAdapter({
-    url: sim.tunaUrl,
-    apiKey: "k",
-    gpuType: "L4",
-    gpuCount: 1,
-    serverlessProvider: "modal",
-    spotPricePerGpuHour: 0.4,
-    logger: silentLogger,
-  });
+const adapter = () => createTunaAdapter(chatDayAdapterOptions(sim));
 
 beforeAll(async () => {
-  sim = await startEngineSim(
-    fastSimConfig({
-      speed: 300,
-      tuna: {
-        apiKey: "k",
-        spotProvisionSeconds: 60,
-        spotPreemptionPerHour: 0,
-        dailyLoad: { peakRps: 4, troughRps: 2, peakHour: 14, startHour: 14 },
-      },
-    }),
-  );
+  sim = await startEngineSim(chatDaySimConfig());
 });
 afterAll(() => sim.close());
 
