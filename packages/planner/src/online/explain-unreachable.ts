@@ -1,4 +1,5 @@
-import type { TOnlinePlan, TPlanOnlineInput } from "./online-types.ts";
+import type { TOnlinePlan, TOnlineScalingState, TPlanOnlineInput, TVariant } from "./online-types.ts";
+import { SERVERLESS_KEY } from "./plan-variant-switch.ts";
 import { planOnlineCapacity, TUNA_DELAYS } from "./plan-online-capacity.ts";
 import { variantLabel, type TMisfit, type TSizedVariant, type TSizedWorker } from "./size-variants.ts";
 
@@ -63,10 +64,42 @@ export function explainUnreachable(args: {
   const bestRps = Math.max(best ? capacityOf(best) : 0, workerCap);
   const detail = `${windowRps.toFixed(1)} req/s is more than any single deployment can serve inside the SLO: the most is ${bestRps.toFixed(1)} req/s (${best && capacityOf(best) >= workerCap ? `${best.maxReplicas} × ${variantLabel(best)}` : `${worker?.offer.maxWorkers ?? 0} serverless ${worker?.offer.gpuType ?? ""} workers`})`;
   const plan = unreachable(input, { target: "rate", detail, bestRps }, detail);
-  if (!best || capacityOf(best) < workerCap) return plan;
+  if (!best || capacityOf(best) < workerCap) {
+    if (!worker) return plan;
+    // Every serverless worker there is, kept warm (a cold start breaks TTFT), each as busy as the SLO allows.
+    const workers = Math.max(1, worker.offer.maxWorkers ?? 1);
+    return {
+      ...plan,
+      serverless: {
+        offerId: worker.offer.id,
+        gpuType: worker.offer.gpuType,
+        tp: worker.tp,
+        concurrency: worker.concurrency,
+        workersMin: workers,
+        workersMax: workers,
+        ratePerWorker: worker.rate.rps,
+      },
+      tuna: {
+        ...plan.tuna,
+        serverless: {
+          ...plan.tuna.serverless,
+          concurrency: worker.concurrency,
+          workers_min: workers,
+          workers_max: workers,
+        },
+      },
+      costPerHour: workers * worker.pricePerHour,
+      state: keeping(input, SERVERLESS_KEY, null, workers),
+      reason: `${detail}. Best effort: all ${workers} serverless ${worker.offer.gpuType} TP${worker.tp} workers, kept warm (${(workers * worker.pricePerHour).toFixed(2)} $/h); the rest queues.`,
+    };
+  }
+  const variant = { poolId: best.poolId, gpuType: best.gpuType, market: best.market, tp: best.tp };
   return {
     ...plan,
-    variant: { poolId: best.poolId, gpuType: best.gpuType, market: best.market, tp: best.tp },
+    // The next plan must count these replicas as the service's own: a state that did not name
+    // them made the pool look full, the plan went serverless, the replicas went, and back again.
+    state: keeping(input, best.key, variant, best.maxReplicas),
+    variant,
     spot: { minReplicas: best.maxReplicas, maxReplicas: best.maxReplicas, ratePerReplica: best.rate.rps },
     tuna: {
       ...plan.tuna,
@@ -80,6 +113,17 @@ export function explainUnreachable(args: {
     costPerHour: best.maxReplicas * best.pricePerHour,
     reason: `${detail}. Best effort: all ${best.maxReplicas} replicas of ${variantLabel(best)} (${(best.maxReplicas * best.pricePerHour).toFixed(2)} $/h); the rest queues.`,
   };
+}
+
+/** The state of a best-effort plan that serves `key`: kept since whenever it was first chosen. */
+function keeping(
+  input: TPlanOnlineInput,
+  key: string,
+  variant: TVariant | null,
+  replicas: number,
+): TOnlineScalingState {
+  const since = input.state?.key === key ? input.state.since : input.now;
+  return { key, variant, since, challenger: null, replicas };
 }
 
 function unreachable(

@@ -291,6 +291,51 @@ describe("planOnlineCapacity", () => {
       expect(plan.reason).toMatch(/more than any single deployment can serve/);
     });
 
+    it("planned again while its best-effort replicas run, keeps them instead of flapping to serverless", () => {
+      const serverless = [{ ...MODAL[0]!, maxWorkers: 1 }];
+      const first = planOnlineCapacity({
+        service: CHAT,
+        forecast: flat(500),
+        pools: [pool("l40s-spot", "L40S", "spot", 4, 1.0)],
+        serverless,
+        now: NOW,
+      });
+      const n = first.tuna.spot.min_replicas;
+      expect(n * first.variant!.tp).toBe(4); // every GPU of the pool
+      expect(first.state).toMatchObject({ key: expect.stringContaining("l40s-spot"), replicas: n });
+      // As the service plans it next: its running replicas are its own, the pool has none left.
+      const next = planOnlineCapacity({
+        service: CHAT,
+        forecast: flat(500),
+        pools: [pool("l40s-spot", "L40S", "spot", 0, 1.0)],
+        serverless,
+        now: NOW + 300,
+        state: first.state,
+        currentReplicas: n,
+      });
+      expect(next.kind).toBe("slo_unreachable");
+      expect(next.variant?.poolId).toBe("l40s-spot");
+      expect(next.tuna.spot).toMatchObject({ min_replicas: n, max_replicas: n });
+      expect(next.state.since).toBe(NOW);
+    });
+
+    it("a rate only serverless comes closest to: every worker kept warm, as busy as the SLO allows", () => {
+      const plan = planOnlineCapacity({
+        service: RELAXED,
+        forecast: flat(500),
+        pools: [],
+        serverless: [{ ...MODAL[0]!, maxWorkers: 2 }],
+        now: NOW,
+      });
+      expect(plan.binding?.target).toBe("rate");
+      expect(plan.tuna.spot).toMatchObject({ min_replicas: 0, max_replicas: 0 });
+      expect(plan.tuna.serverless).toMatchObject({ workers_min: 2, workers_max: 2 });
+      expect(plan.tuna.serverless.concurrency).toBe(plan.serverless!.concurrency);
+      expect(plan.tuna.serverless.concurrency).toBeGreaterThan(1);
+      expect(plan.state).toMatchObject({ key: "serverless", replicas: 2 });
+      expect(plan.reason).toMatch(/Best effort: all 2 serverless L40S TP\d workers, kept warm/);
+    });
+
     it("a model that fits on no offered GPU", () => {
       const plan = planOnlineCapacity({
         service: { ...CHAT, model: "llama-3.1-405b" },
