@@ -5,6 +5,7 @@ import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
 import { tunaCostFromRouteStats } from "@koi/catalog";
 import { silentLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { assignmentRecord } from "../../testing/assignment-record.ts";
 import { command, deployCommand } from "../../testing/commands.ts";
 import { createTunaAdapter } from "./tuna-adapter.ts";
 import type { TEngineAdapter } from "../types.ts";
@@ -200,6 +201,55 @@ describe("Tuna adapter over HTTP against engine-sim", () => {
       status: "completed",
       detail: expect.stringContaining("it has no backends yet and answers every request 503"),
     });
+  });
+
+  it("reports serverless usage as a counter that only grows while the mean spot request falls", async () => {
+    // Serverless served 100 requests while spot requests took 10 s each; then spot served 990 more of 1 s.
+    const routed = [
+      { spot: 10, serverless: 100, gpu_seconds_spot: 100 },
+      { spot: 1000, serverless: 100, gpu_seconds_spot: 1090 },
+    ];
+    let polls = 0;
+    const stats = sim.tuna.router.routeStats();
+    const moving = createTunaAdapter({
+      url: "http://tuna.internal:8080",
+      apiKey: null,
+      gpuType: "L4",
+      gpuCount: 1,
+      serverlessProvider: "modal",
+      logger: silentLogger,
+      fetchImpl: async () => {
+        const r = polls === 0 ? { spot: 0, serverless: 0, gpu_seconds_spot: 0 } : routed[Math.min(polls, 2) - 1]!;
+        polls++;
+        return Response.json({
+          ...sim.tuna.router.health(),
+          route_stats: {
+            ...stats,
+            ...r,
+            total: r.spot + r.serverless,
+            gpu_seconds_serverless: 0,
+            uptime_seconds: polls,
+          },
+        });
+      },
+    });
+    const attached = await moving.execute(
+      deployCommand({ workload: { kind: "online", requestsPerSecond: 1 } }),
+      undefined,
+    );
+    const a = assignmentRecord("tuna", "asg_moving", {
+      engineRef: attached.engineRef!,
+      adapterState: attached.adapterState!,
+    });
+    const serverlessCost = async () => {
+      const { report, adapterState } = await moving.poll(a);
+      a.adapterState = adapterState!;
+      return report.usage.find((u) => u.component === "serverless")!.costUsd;
+    };
+    const first = await serverlessCost(); // 100 requests × 10 s on Modal's L4 ($0.80/GPU-h)
+    expect(first).toBeCloseTo((1000 / 3600) * 0.8, 9);
+    // Tuna's formula now says 100 × 1.09 s; Koi would read the fall as a restart and bill it again.
+    expect(await serverlessCost()).toBe(first);
   });
 
   it("refuses scale, swap and pause: Tuna follows its own scaling policy", async () => {

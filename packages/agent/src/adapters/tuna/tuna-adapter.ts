@@ -16,7 +16,15 @@ import {
   type TExecuteResult,
   type TPollResult,
 } from "../types.ts";
-import { advanceBaseline, attachBaseline, inSeconds, type TRouterBaseline } from "./tuna-usage.ts";
+import {
+  accrueServerless,
+  advanceBaseline,
+  attachBaseline,
+  inSeconds,
+  NO_SERVERLESS,
+  type TRouterBaseline,
+  type TServerlessAccrual,
+} from "./tuna-usage.ts";
 import { describePolicy, runScalingPolicyCommand } from "./apply-scaling-policy.ts";
 import {
   observeInterval,
@@ -64,6 +72,8 @@ export type TTunaAdapterOptions = {
 
 type TTunaAdapterState = {
   router: TRouterBaseline;
+  /** Absent in state saved by an older agent: serverless usage accrues from the next poll. */
+  serverless?: TServerlessAccrual;
   spotState: TTunaSpotState;
   stopped?: boolean;
   /** Absent in state saved by an older agent: observation starts at the next poll. */
@@ -156,6 +166,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           const h = await health();
           const state: TTunaAdapterState = {
             router: attachBaseline(h.route_stats),
+            serverless: NO_SERVERLESS,
             spotState: h.spot_state,
             online: startObserver(h, Date.now()),
           };
@@ -304,6 +315,12 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       gpuCount: options.gpuCount,
       colocated: options.colocated ?? true,
     });
+    const serverless = accrueServerless(
+      s.serverless ?? { ...NO_SERVERLESS, requests: since.serverless },
+      since.serverless,
+      cost.avgComputePerReq,
+      prices.serverlessPerGpuHour,
+    );
     // Tuna's formula bills one replica while spot is ready; when the router says how many replicas
     // run, spot is billed per replica-second instead.
     const spotSeconds =
@@ -340,19 +357,19 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
             requests: since.spot,
             costUsd: spotCost,
           },
-          // Tuna's own estimate: serverless requests × the mean spot compute per request (D.2).
+          // Tuna's own estimate (D.2), priced interval by interval so it only grows.
           {
             component: "serverless",
             gpuType: options.gpuType,
-            seconds: since.serverless * cost.avgComputePerReq,
-            requests: since.serverless,
-            costUsd: cost.actualServerless,
+            seconds: serverless.seconds,
+            requests: serverless.requests,
+            costUsd: serverless.costUsd,
             estimated: true,
           },
           { component: "router", seconds: since.uptime_seconds, requests: since.total, costUsd: cost.actualRouter },
         ],
       },
-      adapterState: { ...s, router: baseline, spotState: h.spot_state, online: observed.observer },
+      adapterState: { ...s, router: baseline, serverless, spotState: h.spot_state, online: observed.observer },
       events,
     };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TTunaRouteStatsFull } from "@koi/contracts";
-import { advanceBaseline, attachBaseline } from "./tuna-usage.ts";
+import { accrueServerless, advanceBaseline, attachBaseline, NO_SERVERLESS } from "./tuna-usage.ts";
 
 const stats = (total: number, spot: number, uptime: number, ready = 0): TTunaRouteStatsFull => ({
   total,
@@ -40,5 +40,30 @@ describe("route_stats since attach", () => {
       spot: 8,
       uptime_seconds: 160,
     });
+  });
+});
+
+describe("serverless usage, priced interval by interval", () => {
+  it("only grows while Tuna's own estimate falls with the mean spot request", () => {
+    // 100 serverless requests while spot requests averaged 10 s, then spot traffic brings the mean to 2 s.
+    const first = accrueServerless(NO_SERVERLESS, 100, 10, 3.6);
+    expect(first).toEqual({ requests: 100, unpriced: 0, seconds: 1000, costUsd: 1 });
+    const later = accrueServerless(first, 100, 2, 3.6);
+    expect(later).toEqual(first); // Tuna's formula would now say 100 × 2 s: $0.20, less than before
+    const more = accrueServerless(later, 150, 2, 3.6);
+    expect(more).toMatchObject({ requests: 150, seconds: 1100, costUsd: 1.1 });
+  });
+
+  it("prices requests seen before any spot request once a mean exists", () => {
+    const waiting = accrueServerless(NO_SERVERLESS, 40, 0, 3.6);
+    expect(waiting).toEqual({ requests: 40, unpriced: 40, seconds: 0, costUsd: 0 });
+    expect(accrueServerless(waiting, 50, 5, 3.6)).toEqual({ requests: 50, unpriced: 0, seconds: 250, costUsd: 0.25 });
+  });
+
+  it("equals Tuna's formula while the mean holds still", () => {
+    let acc = NO_SERVERLESS;
+    for (const n of [3, 7, 7, 20]) acc = accrueServerless(acc, n, 4, 1.8);
+    expect(acc.seconds).toBe(20 * 4);
+    expect(acc.costUsd).toBeCloseTo(((20 * 4) / 3600) * 1.8, 12);
   });
 });

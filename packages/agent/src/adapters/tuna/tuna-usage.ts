@@ -76,3 +76,31 @@ export function inSeconds(v: TStatsVector): TStatsVector {
     gpu_seconds_serverless: scaled(v.gpu_seconds_serverless, v.serverless),
   };
 }
+
+/**
+ * Serverless usage as a counter that only grows. Tuna estimates it as serverless requests × the mean
+ * spot request so far (`tuna cost`, D.2); that mean moves, so the product can fall, and Koi reads a
+ * falling counter as a restart and counts it all again. Each poll's new serverless requests are
+ * priced at the mean of that moment instead; requests seen before any spot request (no mean yet)
+ * wait, unpriced, for the first one.
+ */
+export type TServerlessAccrual = { requests: number; unpriced: number; seconds: number; costUsd: number };
+
+export const NO_SERVERLESS: TServerlessAccrual = { requests: 0, unpriced: 0, seconds: 0, costUsd: 0 };
+
+export function accrueServerless(
+  prev: TServerlessAccrual,
+  serverlessRequests: number,
+  secondsPerRequest: number,
+  pricePerGpuHour: number,
+): TServerlessAccrual {
+  const pending = prev.unpriced + Math.max(0, serverlessRequests - prev.requests);
+  if (secondsPerRequest <= 0) return { ...prev, requests: serverlessRequests, unpriced: pending };
+  const seconds = pending * secondsPerRequest;
+  return {
+    requests: serverlessRequests,
+    unpriced: 0,
+    seconds: prev.seconds + seconds,
+    costUsd: prev.costUsd + (seconds / 3600) * pricePerGpuHour,
+  };
+}
