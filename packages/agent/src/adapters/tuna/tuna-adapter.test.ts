@@ -40,6 +40,18 @@ const completions = (n: number) =>
     ),
   );
 
+/** The adapter against a router stand-in that answers every request with `answer`. */
+const adapterOnRouter = (answer: typeof fetch) =>
+  createTunaAdapter({
+    url: "http://tuna.internal:8080",
+    apiKey: null,
+    gpuType: "L4",
+    gpuCount: 1,
+    serverlessProvider: "modal",
+    logger: silentLogger,
+    fetchImpl: answer,
+  });
+
 describe("Tuna adapter over HTTP against engine-sim", () => {
   it("inventory: a spot and a serverless pool priced from config and Tuna's table", async () => {
     expect(await adapter.inventory()).toEqual([
@@ -183,16 +195,9 @@ describe("Tuna adapter over HTTP against engine-sim", () => {
   });
 
   it("says so when it attaches to a router that has no backends yet", async () => {
-    const bare = createTunaAdapter({
-      url: "http://tuna.internal:8080",
-      apiKey: null,
-      gpuType: "L4",
-      gpuCount: 1,
-      serverlessProvider: "modal",
-      logger: silentLogger,
-      fetchImpl: async () =>
-        Response.json({ ...sim.tuna.router.health(), serverless_base_url: "", skyserve_base_url: "" }),
-    });
+    const bare = adapterOnRouter(async () =>
+      Response.json({ ...sim.tuna.router.health(), serverless_base_url: "", skyserve_base_url: "" }),
+    );
     const attached = await bare.execute(
       deployCommand({ workload: { kind: "online", requestsPerSecond: 1 } }),
       undefined,
@@ -211,27 +216,19 @@ describe("Tuna adapter over HTTP against engine-sim", () => {
     ];
     let polls = 0;
     const stats = sim.tuna.router.routeStats();
-    const moving = createTunaAdapter({
-      url: "http://tuna.internal:8080",
-      apiKey: null,
-      gpuType: "L4",
-      gpuCount: 1,
-      serverlessProvider: "modal",
-      logger: silentLogger,
-      fetchImpl: async () => {
-        const r = polls === 0 ? { spot: 0, serverless: 0, gpu_seconds_spot: 0 } : routed[Math.min(polls, 2) - 1]!;
-        polls++;
-        return Response.json({
-          ...sim.tuna.router.health(),
-          route_stats: {
-            ...stats,
-            ...r,
-            total: r.spot + r.serverless,
-            gpu_seconds_serverless: 0,
-            uptime_seconds: polls,
-          },
-        });
-      },
+    const moving = adapterOnRouter(async () => {
+      const r = polls === 0 ? { spot: 0, serverless: 0, gpu_seconds_spot: 0 } : routed[Math.min(polls, 2) - 1]!;
+      polls++;
+      return Response.json({
+        ...sim.tuna.router.health(),
+        route_stats: {
+          ...stats,
+          ...r,
+          total: r.spot + r.serverless,
+          gpu_seconds_serverless: 0,
+          uptime_seconds: polls,
+        },
+      });
     });
     const attached = await moving.execute(
       deployCommand({ workload: { kind: "online", requestsPerSecond: 1 } }),
