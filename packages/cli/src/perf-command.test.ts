@@ -82,14 +82,15 @@ describe("koi perf --rows", { timeout: 60_000 }, () => {
     expect(prefill.ttftMs).toBeGreaterThan(0);
   });
 
-  it("reads the names engines and spec sheets write: vLLM's dtypes, 4-bit weight-only schemes, NVSwitch", () => {
+  it("reads the names engines and spec sheets write: vLLM's dtypes, 4-bit weight-only schemes, NVSwitch, enabled", () => {
     const rows = ["bf16", "bfloat16", "float16", "int4", "AWQ", "gptq"].map(
-      (p, i) => `meta-llama/Llama-3.1-70B,H100-SXM,4,decode_sweep,1000,4,${p},${i % 2 ? "NVSwitch" : "NVLink"}`,
+      (p, i) =>
+        `meta-llama/Llama-3.1-70B,H100-SXM,4,decode_sweep,1000,4,${p},${i % 2 ? "NVSwitch" : "NVLink"},${i % 2 ? "enabled" : "on"}`,
     );
     const r = koi(
       "perf",
       "--rows",
-      file("dtypes.csv", ["model,gpu,tp,kind,input_tokens,concurrency,precision,interconnect", ...rows]),
+      file("dtypes.csv", ["model,gpu,tp,kind,input_tokens,concurrency,precision,interconnect,cuda_graphs", ...rows]),
       "--json",
     );
     expect(r.stderr).toBe("");

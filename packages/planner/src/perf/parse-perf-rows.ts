@@ -117,7 +117,18 @@ const INTERCONNECTS = {
   "infinity fabric": "nvlink",
   xgmi: "nvlink",
 } as const;
-const SWITCH = { on: true, off: false, true: true, false: false, yes: true, no: false, "1": true, "0": false } as const;
+const SWITCH = {
+  on: true,
+  off: false,
+  true: true,
+  false: false,
+  yes: true,
+  no: false,
+  "1": true,
+  "0": false,
+  enabled: true,
+  disabled: false,
+} as const;
 const KINDS = Object.fromEntries(ZPerfRowKind.options.map((k) => [k, k])) as Record<string, TPerfRowKind>;
 
 function readRow(cells: TCells, line: number): TPerfRow {
