@@ -1,7 +1,7 @@
 import type { TOnlinePlan, TOnlineScalingState, TPlanOnlineInput, TVariant } from "./online-types.ts";
 import { SERVERLESS_KEY } from "./plan-variant-switch.ts";
 import { planOnlineCapacity, TUNA_DELAYS } from "./plan-online-capacity.ts";
-import { variantLabel, type TMisfit, type TSizedVariant, type TSizedWorker } from "./size-variants.ts";
+import { serverlessSide, variantLabel, type TMisfit, type TSizedVariant, type TSizedWorker } from "./size-variants.ts";
 
 /** Relaxed targets sit this far above the best achievable, so the best-effort plan has room to batch. */
 const RELAX = 1.25;
@@ -70,15 +70,7 @@ export function explainUnreachable(args: {
     const workers = Math.max(1, worker.offer.maxWorkers ?? 1);
     return {
       ...plan,
-      serverless: {
-        offerId: worker.offer.id,
-        gpuType: worker.offer.gpuType,
-        tp: worker.tp,
-        concurrency: worker.concurrency,
-        workersMin: workers,
-        workersMax: workers,
-        ratePerWorker: worker.rate.rps,
-      },
+      serverless: serverlessSide(worker, workers, workers),
       tuna: {
         ...plan.tuna,
         serverless: {

@@ -12,6 +12,7 @@ import { chooseVariant, planSwitch, SERVERLESS_KEY, type TOption } from "./plan-
 import { explainUnreachable } from "./explain-unreachable.ts";
 import {
   latencyOfFleet,
+  serverlessSide,
   sizeServerlessWorkers,
   sizeVmVariants,
   variantLabel,
@@ -151,16 +152,12 @@ export function planOnlineCapacity(input: TPlanOnlineInput): TOnlinePlan {
     ? Math.min(sized.maxReplicas, Math.max(chosen.replicas, replicasFor(sized, horizonRps)))
     : 0;
   const serverless = worker
-    ? {
-        offerId: worker.offer.id,
-        gpuType: worker.offer.gpuType,
-        tp: worker.tp,
-        concurrency: worker.concurrency,
+    ? serverlessSide(
+        worker,
         // Serverless only: warm workers for the load (a cold start breaks TTFT); as fallback: none kept warm.
-        workersMin: sized ? 0 : chosen.replicas,
-        workersMax: Math.min(worker.offer.maxWorkers ?? Infinity, workersFor(worker, horizonRps)),
-        ratePerWorker: worker.rate.rps,
-      }
+        sized ? 0 : chosen.replicas,
+        Math.min(worker.offer.maxWorkers ?? Infinity, workersFor(worker, horizonRps)),
+      )
     : null;
   const tuna: TTunaScalingPolicy = {
     spot: {

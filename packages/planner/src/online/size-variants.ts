@@ -1,7 +1,7 @@
 import { tryFindGpu } from "@koi/catalog";
 import { usableGpus } from "../types.ts";
 import { latencyAtRate, sustainedRate, type TLatencyTargets, type TSustainedRate } from "./latency-at-rate.ts";
-import type { TOnlineService, TServerlessOffer, TSpeedTable, TVariant, TVmPool } from "./online-types.ts";
+import type { TOnlinePlan, TOnlineService, TServerlessOffer, TSpeedTable, TVariant, TVmPool } from "./online-types.ts";
 import { profileReplica } from "./profile-replica.ts";
 
 export type TSizedVariant = TVariant & {
@@ -156,6 +156,23 @@ export function sizeServerlessWorkers(
     if (best) workers.push(best);
   }
   return workers.sort((a, b) => a.pricePerHour / a.rate.rps - b.pricePerHour / b.rate.rps);
+}
+
+/** A plan's serverless side on `worker`: `workersMin` kept warm, at most `workersMax`. */
+export function serverlessSide(
+  worker: TSizedWorker,
+  workersMin: number,
+  workersMax: number,
+): NonNullable<TOnlinePlan["serverless"]> {
+  return {
+    offerId: worker.offer.id,
+    gpuType: worker.offer.gpuType,
+    tp: worker.tp,
+    concurrency: worker.concurrency,
+    workersMin,
+    workersMax,
+    ratePerWorker: worker.rate.rps,
+  };
 }
 
 /** p95 latencies of a variant's replicas when `replicas` of them share `rps`. */
