@@ -108,7 +108,7 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
   const nowMs = options.nowMs ?? Date.now;
   const prices = new Map<string, number>();
   let pricesAt = 0;
-  /** Jobs whose job_complete webhook this agent spooled (kept in each assignment's state at its next poll). */
+  /** Jobs whose job_complete webhook this agent spooled, until their assignment's next poll keeps it. */
   const completedJobs = new Set<string>();
 
   async function instancePrices(): Promise<Map<string, number>> {
@@ -364,7 +364,8 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       ...s,
       usage,
       lastPollAt: new Date(now).toISOString(),
-      ...(completedJobs.has(s.jobId) ? { completeSeen: true } : {}),
+      // Once in the assignment's state the job needs no place here: the set stays small in a long-lived agent.
+      ...(completedJobs.delete(s.jobId) ? { completeSeen: true } : {}),
     };
     let state = stateFromOrca(job.status, running.length);
     if (s.stopped) state = "stopped";
