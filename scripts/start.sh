@@ -181,6 +181,9 @@ for port in "$WEB_PORT" "$WORKER_HEALTH_PORT"; do
   fi
 done
 
+# The demo's simulated Tuna runs a day in ten minutes (144 times real time) and bills GPU-seconds
+# as fast; real engines keep the .env figure (KOI_USAGE_TIME_SCALE, agents/usage-plausibility.ts).
+if [[ ${KOI_DEMO:-1} != 0 ]]; then export KOI_USAGE_TIME_SCALE=200; fi
 phase "starting the web app on http://localhost:$WEB_PORT and the worker" "~15 s until both answer"
 # Loopback only: the quick start's demo passwords and mail must not be reachable from the network.
 start_process web apps/web node --import tsx server/main.ts --port "$WEB_PORT" --hostname 127.0.0.1

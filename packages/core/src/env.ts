@@ -27,6 +27,9 @@ export const ZServerEnv = z.object({
   KOI_API_KEY_LIMIT_PER_MIN: z.coerce.number().int().positive().default(6000),
   // Planner time an organisation's plan previews may take per minute (they run on the web process).
   KOI_PLAN_PREVIEW_MS_PER_MIN: z.coerce.number().int().positive().default(6000),
+  // How many times faster than real time engines may accrue GPU-seconds: 1 for real engines; the
+  // simulated engines of the demo and the end-to-end tests run their clocks faster (agents/usage-plausibility.ts).
+  KOI_USAGE_TIME_SCALE: z.coerce.number().positive().max(100_000).default(1),
   SMTP_URL: z.string().url().optional(),
   KOI_DEV_MAIL: boolish.default(false),
   MAIL_FROM: z.string().default("Koi <no-reply@koi.local>"),

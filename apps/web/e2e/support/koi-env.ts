@@ -22,6 +22,8 @@ export function koiProcessEnv(state: TE2eState): NodeJS.ProcessEnv {
     KOI_WORKER_HEALTH_PORT: new URL(state.workerHealthUrl).port,
     // The notifications spec saves this host; the sandbox has no DNS to resolve it.
     KOI_WEBHOOK_ALLOWED_HOSTS: "hooks.example.com",
+    // The specs' simulated engines run up to 60 times faster than real time, and bill as fast.
+    KOI_USAGE_TIME_SCALE: "100",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   };
   // Whatever a developer's shell carries must not change what the specs see.

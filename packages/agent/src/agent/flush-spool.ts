@@ -59,6 +59,12 @@ export async function flushSpool(
       outcome = "retry";
     }
     if (outcome === "delivered") {
+      const refused = (body as { usageRefused?: unknown } | undefined)?.usageRefused;
+      if (entry.kind === "report" && Array.isArray(refused))
+        ctx.logger.error("Koi did not bill usage this agent reported: the figures cannot be true", {
+          assignmentId: entry.params.assignmentId,
+          refused,
+        });
       await ctx.spool.remove(entry.seq);
       attempt = 0;
       continue;

@@ -234,6 +234,34 @@ describe("koi-agent against a stand-in Koi", () => {
     expect(second.state.data.assignments.asg_c!.finalReported).toBe(true);
   });
 
+  it("logs as an error the usage Koi answered it did not bill, and does not send the report again", async () => {
+    const { koi, dir } = await setup();
+    const errors: { message: string; fields?: Record<string, unknown> }[] = [];
+    const logger = {
+      ...silentLogger,
+      error: (message: string, fields?: Record<string, unknown>) => errors.push({ message, fields }),
+    };
+    const engine = fakeEngine();
+    const agent = await startAgent(koi, dir, engine.adapter, { logger });
+    koi.queueCommands(deployCommand({ assignmentId: "asg_u" }));
+    await eventually("deploy acked", () => acks(koi).some((r) => ackBody(r).status === "completed"));
+    const refused = [{ component: "spot", gpuType: "L4", reason: "6,080,000,000,000 spot seconds within 660 s …" }];
+    koi.respond((req) =>
+      req.path.endsWith("/reports")
+        ? { status: 200, body: { accepted: true, duplicate: false, usageRefused: refused } }
+        : undefined,
+    );
+    await agent.reportOnce();
+    await eventually("spool drained", () => agent.spool.pending().length === 0);
+    expect(errors).toEqual([
+      {
+        message: "Koi did not bill usage this agent reported: the figures cannot be true",
+        fields: { assignmentId: "asg_u", refused },
+      },
+    ]);
+    expect(koi.requests.filter((r) => r.path.endsWith("/asg_u/reports"))).toHaveLength(1);
+  });
+
   it("stops promptly even when Koi never answered", async () => {
     const { koi, dir } = await setup();
     await koi.close();

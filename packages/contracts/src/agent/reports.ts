@@ -76,12 +76,28 @@ export const ZAssignmentReport = named(
 );
 export type TAssignmentReport = z.infer<typeof ZAssignmentReport>;
 
+export const ZUsageRefusal = named(
+  "UsageRefusal",
+  z.strictObject({
+    component: ZUsageComponent,
+    gpuType: ZGpuType.optional(),
+    /** Why the figure cannot be true (more GPU-seconds than the agent's pools could run, a price per GPU-hour beyond any cloud's). */
+    reason: z.string(),
+  }),
+);
+export type TUsageRefusal = z.infer<typeof ZUsageRefusal>;
+
 export const ZReportResponse = named(
   "ReportResponse",
   z.strictObject({
     accepted: z.boolean(),
     /** True when (assignment, epoch, seq) was already recorded. */
     duplicate: z.boolean(),
+    /**
+     * Usage lines Koi did not bill because they cannot be true; the rest of the report was applied.
+     * The line's counter stays at the last figure billed.
+     */
+    usageRefused: z.array(ZUsageRefusal).optional(),
   }),
 );
 export type TReportResponse = z.infer<typeof ZReportResponse>;

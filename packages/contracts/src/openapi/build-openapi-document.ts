@@ -203,7 +203,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): TOpe
       [P.reports]: {
         post: post(
           "reportAssignment",
-          "Progress, metrics and cumulative usage; idempotent by (assignment, epoch, seq)",
+          "Progress, metrics and cumulative usage; idempotent by (assignment, epoch, seq). Usage that cannot be true is not billed and is named in `usageRefused`",
           "AssignmentReport",
           "ReportResponse",
           {

@@ -133,3 +133,9 @@ export const usageDollars = counter(
   "koi_usage_dollars_total",
   "US dollars of engine usage recorded from agent reports.",
 );
+
+export const usageRefusals = counter(
+  "koi_usage_refused_total",
+  "Usage lines of agent reports not billed because they cannot be true, by component.",
+  ["component"],
+);

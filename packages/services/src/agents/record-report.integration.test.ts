@@ -329,3 +329,85 @@ describe("recordReport on a workload", () => {
     expect(after.costUsd).toBeCloseTo(3);
   });
 });
+
+describe("recordReport usage that cannot be true", () => {
+  // What the real Tuna router's nanosecond GPU time looked like to Koi before the agent read it right.
+  const nanoseconds = { component: "serverless" as const, gpuType: "L40S", seconds: 6.08e12, costUsd: 2.8e9 };
+  const spot = (seconds: number, costUsd: number) => ({
+    component: "spot" as const,
+    gpuType: "H100-SXM",
+    seconds,
+    costUsd,
+  });
+
+  it("bills the believable lines, applies the rest of the report, and says which line it refused and why", async () => {
+    const { org, agentId, assignment } = await agentWithAssignment();
+    const answer = await recordReport(
+      org.id,
+      assignment.id,
+      base({ progress: { completed: 40, total: 100, unit: "requests" }, usage: [spot(60, 0.05), nanoseconds] }),
+    );
+    expect(answer).toEqual({
+      accepted: true,
+      duplicate: false,
+      usageRefused: [
+        {
+          component: "serverless",
+          gpuType: "L40S",
+          reason: expect.stringMatching(
+            /^6,080,000,000,000 serverless seconds within 6\d\d s of the assignment's start is more than 64 GPUs/,
+          ),
+        },
+      ],
+    });
+    const row = await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } });
+    expect(row).toMatchObject({ progressDone: 40, lastSeq: 0 });
+    expect(row.costUsd).toBeCloseTo(0.05);
+    const billed = await prisma.usageRecord.findMany({ where: { assignmentId: assignment.id } });
+    expect(billed.map((u) => u.component)).toEqual(["spot"]);
+    const audit = await prisma.auditEvent.findMany({ where: { orgId: org.id, action: "usage.refused" } });
+    expect(audit).toMatchObject([
+      { targetType: "assignment", targetId: assignment.id, data: { agentId, refused: [{ component: "serverless" }] } },
+    ]);
+  });
+
+  it("keeps a refused line's counter at the last figure billed, so believable figures later bill only what is new", async () => {
+    const { org, assignment } = await agentWithAssignment();
+    await recordReport(org.id, assignment.id, base({ seq: 0, usage: [spot(60, 0.05)] }));
+    await recordReport(org.id, assignment.id, base({ seq: 1, usage: [spot(9e12, 0.1)] }));
+    await recordReport(org.id, assignment.id, base({ seq: 2, usage: [spot(180, 0.15)] }));
+    const row = await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } });
+    expect(row.costUsd).toBeCloseTo(0.15);
+    const seconds = await prisma.usageRecord.aggregate({
+      where: { assignmentId: assignment.id },
+      _sum: { seconds: true },
+    });
+    expect(seconds._sum.seconds).toBe(180);
+  });
+
+  it("refuses a price per GPU-hour beyond any cloud's, and allows a dearer one the agent's pools declare", async () => {
+    const { org, agentId, assignment } = await agentWithAssignment();
+    const dear = spot(3600, 500);
+    await expect(recordReport(org.id, assignment.id, base({ seq: 0, usage: [dear] }))).resolves.toMatchObject({
+      usageRefused: [{ reason: "$500 for 3,600 spot seconds is more than $100 per GPU-hour" }],
+    });
+    const agent = await prisma.agent.findUniqueOrThrow({ where: { id: agentId } });
+    await prisma.gpuPool.create({
+      data: {
+        orgId: org.id,
+        clusterId: agent.clusterId,
+        agentId,
+        externalId: "on-prem:dear",
+        gpuType: "H100-SXM",
+        market: "on-demand",
+        total: 8,
+        available: 8,
+        pricePerGpuHour: 300,
+      },
+    });
+    await expect(recordReport(org.id, assignment.id, base({ seq: 1, usage: [dear] }))).resolves.toEqual({
+      accepted: true,
+      duplicate: false,
+    });
+  });
+});

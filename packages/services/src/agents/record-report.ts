@@ -1,13 +1,17 @@
-import type { TAssignmentReport } from "@koi/contracts/agent/reports";
+import type { TAssignmentReport, TUsageRefusal } from "@koi/contracts/agent/reports";
 import { AppError, notFound } from "@koi/core/app-error";
-import { prisma, type Prisma } from "@koi/db";
+import { prisma, type Prisma, type Tx } from "@koi/db";
 import { recordOnlineSample } from "../online/record-online-sample.ts";
 import { applyReportToWorkload } from "../workloads/apply-report-to-workload.ts";
 import { progressInRequests } from "../workloads/progress-in-requests.ts";
 import { lockWorkload } from "../workloads/lock-rows.ts";
-import { usageDollars } from "@koi/core/metrics/koi-metrics";
+import { usageDollars, usageRefusals } from "@koi/core/metrics/koi-metrics";
 import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import { recordAudit } from "@koi/core/audit";
+import { env } from "@koi/core/env";
+import { logger } from "@koi/core/logger";
 import { lastCounters, usageDeltas } from "./usage-counters.ts";
+import { implausibleUsage, usageBounds } from "./usage-plausibility.ts";
 
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
 function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
@@ -15,6 +19,45 @@ function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: 
   if (progress.unit === "chunks" && progress.total && requestsTotal > 0)
     return { progressDone: progressInRequests(progress, requestsTotal) };
   return { progressDone: progress.completed, progressTotal: progress.total ?? 0 };
+}
+
+/**
+ * The report's usage lines that could be true, and why the others cannot (usage-plausibility.ts).
+ * A refused line is left out as if the report had not carried it: nothing is billed for it and its
+ * counter keeps the last figure billed, so once the agent reports believable figures again the
+ * deltas start from there. Each refusal is audited, where the Costs page finds it.
+ */
+async function plausibleUsage(
+  tx: Tx,
+  orgId: string,
+  assignment: { id: string; agentId: string; createdAt: Date },
+  lines: TAssignmentReport["usage"],
+) {
+  if (!lines.length) return { usage: lines, refused: [] };
+  const pools = await tx.gpuPool.findMany({
+    where: { orgId, agentId: assignment.agentId },
+    select: { total: true, pricePerGpuHour: true },
+  });
+  const bounds = usageBounds(pools, assignment.createdAt, new Date(), env().KOI_USAGE_TIME_SCALE);
+  const usage: TAssignmentReport["usage"] = [];
+  const refused: TUsageRefusal[] = [];
+  for (const line of lines) {
+    const reason = implausibleUsage(line, bounds);
+    if (!reason) usage.push(line);
+    else refused.push({ component: line.component, ...(line.gpuType ? { gpuType: line.gpuType } : {}), reason });
+  }
+  if (refused.length) {
+    logger.warn({ orgId, assignmentId: assignment.id, refused }, "usage refused as implausible");
+    for (const r of refused) usageRefusals.inc({ component: r.component });
+    await recordAudit(tx, {
+      orgId,
+      action: "usage.refused",
+      targetType: "assignment",
+      targetId: assignment.id,
+      data: { agentId: assignment.agentId, refused },
+    });
+  }
+  return { usage, refused };
 }
 
 /**
@@ -43,9 +86,10 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         lastSeq: number;
         progressTotal: number;
         usageCounters: unknown;
+        createdAt: Date;
       }[]
     >`
-      SELECT id, epoch, "agentId", state, "lastSeq", "progressTotal", "usageCounters" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
+      SELECT id, epoch, "agentId", state, "lastSeq", "progressTotal", "usageCounters", "createdAt" FROM "Assignment" WHERE id = ${assignmentId} AND "orgId" = ${orgId} FOR UPDATE`;
     const assignment = rows[0];
     if (!assignment) throw notFound("No such assignment.");
     if (report.epoch < assignment.epoch) {
@@ -79,7 +123,8 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
       return { accepted: true, duplicate: false };
 
     const fenced = assignment.state === "lost";
-    const counters = usageDeltas(last.lines, report.usage);
+    const { usage, refused } = await plausibleUsage(tx, orgId, assignment, report.usage);
+    const counters = usageDeltas(last.lines, usage);
     const deltas = counters.deltas;
     const costUsd = deltas.reduce((sum, d) => sum + d.costUsd, 0);
     if (deltas.length) {
@@ -110,6 +155,6 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         costUsd,
       });
     if (owner?.workloadId) await applyReportToWorkload(tx, owner.workloadId, assignmentId, report, { fenced });
-    return { accepted: true, duplicate: false };
+    return { accepted: true, duplicate: false, ...(refused.length ? { usageRefused: refused } : {}) };
   });
 }

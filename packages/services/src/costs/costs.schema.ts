@@ -54,6 +54,17 @@ export const ZCosts = z.object({
       predictedCostUsd: z.number().nullable(),
     }),
   ),
+  /** Agent reports whose usage Koi did not bill because it cannot be true (agents/usage-plausibility.ts). */
+  usageRefused: z.object({
+    reports: z.number(),
+    latest: z
+      .object({
+        at: z.date(),
+        agent: z.object({ id: z.string(), label: z.string() }).nullable(),
+        reason: z.string(),
+      })
+      .nullable(),
+  }),
 });
 
 export type TCosts = z.infer<typeof ZCosts>;

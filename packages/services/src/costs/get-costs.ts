@@ -2,11 +2,15 @@ import { bucketUsage, chooseChartWindow, USAGE_COMPONENTS } from "./bucket-usage
 import { computeSavings, SAVINGS_FORMULA } from "./compute-savings.ts";
 import type { TCostRange, TCosts } from "./costs.schema.ts";
 import { loadUsage, rangeWindow } from "./load-usage.ts";
+import { loadUsageRefusals } from "./load-usage-refusals.ts";
 
-/** The org's spend over the range: buckets for the chart, totals by component, savings, per workload. */
+/**
+ * The org's spend over the range: buckets for the chart, totals by component, savings, per workload,
+ * and the usage Koi refused to bill as implausible.
+ */
 export async function getCosts(orgId: string, range: TCostRange): Promise<TCosts> {
   const { from, to } = rangeWindow(range);
-  const rows = await loadUsage(orgId, from, to);
+  const [rows, usageRefused] = await Promise.all([loadUsage(orgId, from, to), loadUsageRefusals(orgId, from, to)]);
   const chart = chooseChartWindow(rows, { from, to });
   const byComponent = Object.fromEntries(USAGE_COMPONENTS.map((c) => [c, 0])) as Record<
     (typeof USAGE_COMPONENTS)[number],
@@ -65,5 +69,6 @@ export async function getCosts(orgId: string, range: TCostRange): Promise<TCosts
     split,
     savings: { ...savings, formula: SAVINGS_FORMULA },
     workloads: [...perWorkload.values()].sort((a, b) => b.costUsd - a.costUsd),
+    usageRefused,
   };
 }

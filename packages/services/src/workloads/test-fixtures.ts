@@ -93,7 +93,7 @@ export function report(
     at: at.toISOString(),
     progress: { completed, total, unit: "requests" },
     usage: [
-      { component: "on-demand", gpuType: "H100-SXM", seconds: over.seq * 10, costUsd: costUsd ?? over.seq * 0.1 },
+      { component: "on-demand", gpuType: "H100-SXM", seconds: over.seq * 300, costUsd: costUsd ?? over.seq * 0.1 },
     ],
     ...rest,
   };

@@ -15,6 +15,7 @@ import { describeSavings } from "@/lib/describe-savings";
 import { formatGpuHours, formatPct, formatUsd } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import { bucketLabel, describeSpend, SPEND_COMPONENTS, spendChartData } from "./spend-series";
+import { UsageRefusedAlert } from "./usage-refused-alert";
 
 // recharts is fetched when the chart scrolls into view (ChartFigure), not with the page.
 const SpendChart = dynamic(() => import("./spend-chart").then((m) => m.SpendChart), { ssr: false });
@@ -79,6 +80,7 @@ export function CostsView({ slug }: { slug: string }) {
   return (
     <div className="space-y-6">
       {header}
+      <UsageRefusedAlert slug={slug} refused={c.usageRefused} period={PERIOD[range]} />
       {c.totalUsd === 0 ? (
         <EmptyState
           title="No spend in this period"
