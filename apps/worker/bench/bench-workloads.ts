@@ -2,7 +2,8 @@
  * `npm run bench:workloads`: 1,000 workloads through plan + dispatch against the real services —
  * Postgres, Redis, one worker process (`apps/worker/src/main.ts`) — and a fake agent that
  * long-polls its commands (pollCommands) and acks every deploy. Reports planning + dispatch
- * throughput and Decision-written → command-claimed latency; writes the "Workloads" section of
+ * throughput, Decision-written → command-claimed latency, and how long another organisation's one
+ * workload submitted right after the burst waits for its plan; writes the "Workloads" section of
  * docs/benchmarks.md.
  */
 import { randomBytes } from "node:crypto";
@@ -42,6 +43,9 @@ async function main() {
   const { spawnWorker } = await import("../src/testing/spawn-worker.ts");
 
   const org = await createTestOrg();
+  // A second tenant with capacity of its own, submitting one workload behind the first one's burst.
+  const other = await createTestOrg();
+  const { agentId: otherAgentId } = await registerAgent(other.id, "key_bench_other", registration("sim"));
   const { agentId } = await registerAgent(org.id, "key_bench", registration("sim"));
   const pool = (id: string) => ({
     id,
@@ -53,12 +57,16 @@ async function main() {
     pricePerGpuHour: 6.88,
   });
   await recordHeartbeat(org.id, agentId, { inventory: { pools: [pool("h100-a"), pool("h100-b")] }, assignments: [] });
+  await recordHeartbeat(other.id, otherAgentId, { inventory: { pools: [pool("h100-c")] }, assignments: [] });
 
   // Heartbeats keep the fake agent ONLINE (the liveness sweep would otherwise replan its work).
-  const heartbeats = setInterval(
-    () => void recordHeartbeat(org.id, agentId, { inventory: null, assignments: [] }).catch(() => undefined),
-    5_000,
-  );
+  const heartbeats = setInterval(() => {
+    for (const [o, a] of [
+      [org.id, agentId],
+      [other.id, otherAgentId],
+    ])
+      void recordHeartbeat(o!, a!, { inventory: null, assignments: [] }).catch(() => undefined);
+  }, 5_000);
   const worker = spawnWorker({ ...process.env, LOG_LEVEL: "info", KOI_WORKER_HEALTH_PORT: "0" });
   // Whatever happens below, leave no worker process, database or Redis keys behind.
   const cleanup = async () => {
@@ -128,6 +136,13 @@ async function main() {
       }),
     );
     const submittedMs = Date.now() - started;
+    const otherSubmittedAt = Date.now();
+    const otherWorkload = await submitWorkload({
+      orgId: other.id,
+      actorUserId: null,
+      via: "api",
+      submission: { ...submission, name: "other-tenant" },
+    });
     while (claimedAt.size < N) {
       if (Date.now() - started > 600_000)
         throw new Error(`only ${claimedAt.size}/${N} deploys reached the agent in 10 min`);
@@ -147,6 +162,12 @@ async function main() {
       .sort((a, b) => a - b);
     const firstDecision = Math.min(...decisions.map((d) => d.createdAt.getTime()));
     const lastDecision = Math.max(...decisions.map((d) => d.createdAt.getTime()));
+    const otherDecision = await prisma.decision.findFirst({
+      where: { orgId: other.id, workloadId: otherWorkload.id },
+      select: { createdAt: true },
+    });
+    const otherWaitMs = otherDecision ? otherDecision.createdAt.getTime() - otherSubmittedAt : NaN;
+    const backlogAtOtherSubmit = decisions.filter((d) => d.createdAt.getTime() > otherSubmittedAt).length;
     const running = await prisma.workload.count({ where: { orgId: org.id, status: "RUNNING" } });
     const deploys = await prisma.command.count({ where: { orgId: org.id, type: "deploy" } });
 
@@ -164,11 +185,15 @@ async function main() {
       ["Decision written → deploy claimed by the agent, p50", `${pct(latencies, 50).toFixed(0)} ms`],
       ["Decision written → deploy claimed by the agent, p99", `${pct(latencies, 99).toFixed(0)} ms`],
       ["Deploy commands / RUNNING after acks", `${deploys} / ${running}`],
+      [
+        "Another organisation's one workload, submitted right after the burst: submit → Decision",
+        `${(otherWaitMs / 1000).toFixed(2)} s (the first organisation still had ${backlogAtOtherSubmit} plans to make)`,
+      ],
     ];
     const markdown = [
       "## Workloads",
       "",
-      "`npm run bench:workloads` — submit → `plan-workload` (one worker process, real Postgres and Redis, outbox relay, HiGHS) → deploy Command → a fake agent long-polling `pollCommands` and acking. Planning is serialised per org (an advisory lock keeps two plans from taking the same free GPUs), so one org's throughput is bounded by one plan at a time.",
+      "`npm run bench:workloads` — submit → `plan-workload` (one worker process, real Postgres and Redis, outbox relay, HiGHS) → deploy Command → a fake agent long-polling `pollCommands` and acking. Planning is serialised per org (an advisory lock keeps two plans from taking the same free GPUs), so one org's throughput is bounded by one plan at a time. Right after the burst is submitted, a second organisation (its own agent and pool) submits one workload: how long it waits for its plan says whether the worker takes organisations in turn (plan-job-priority.ts) or one organisation's backlog first.",
       "",
       `Machine: ${machineLine()}. Run ${new Date().toISOString().slice(0, 10)}.`,
       "",

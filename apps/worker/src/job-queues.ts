@@ -10,11 +10,15 @@ export function isJobName(name: string): name is TJobName {
   return Object.hasOwn(jobCatalog, name);
 }
 
-/** Retry policy of one job, straight from the catalog; the job id is the outbox row's. */
-export function jobOptionsFor(name: TJobName, jobId: string): JobsOptions {
+/**
+ * Retry policy of one job, straight from the catalog; the job id is the outbox row's. `priority`
+ * (BullMQ's: lower runs first, none before any) orders plan jobs fairly between organisations.
+ */
+export function jobOptionsFor(name: TJobName, jobId: string, priority?: number): JobsOptions {
   const spec = jobCatalog[name];
   return {
     jobId,
+    ...(priority ? { priority } : {}),
     attempts: spec.attempts,
     backoff: { type: "exponential", delay: spec.backoffMs, jitter: 0.2 },
     removeOnComplete: { age: COMPLETED_JOB_RETENTION_SECONDS },

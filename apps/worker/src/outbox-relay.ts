@@ -5,6 +5,7 @@ import { jobCatalog } from "@koi/core/job-catalog";
 import { outboxPublished } from "@koi/core/metrics/koi-metrics";
 import { currentTraceparent, inSpan, SpanKind } from "@koi/core/tracing/trace-context";
 import { isJobName, jobOptionsFor } from "./job-queues.ts";
+import { planJobPriorities } from "./plan-job-priority.ts";
 import { withTraceparent } from "./job-trace.ts";
 import { withTimeout } from "./with-timeout.ts";
 
@@ -44,7 +45,12 @@ export async function relayOutboxOnce(opts: TRelayOptions, skipIds: readonly str
         WHERE "publishedAt" IS NULL AND NOT ("id" = ANY(${[...skipIds]}::text[]))
         ORDER BY "createdAt" LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED`;
-      const outcomes = await Promise.all(rows.map((row) => publishRow(opts.queues, row, timeoutMs)));
+      const priorities = await planJobPriorities(tx, rows);
+      const priorityOf = (row: TClaimedRow) =>
+        row.jobName === "plan-workload"
+          ? priorities.get((row.payload as { workloadId?: string } | null)?.workloadId ?? "")
+          : undefined;
+      const outcomes = await Promise.all(rows.map((row) => publishRow(opts.queues, row, timeoutMs, priorityOf(row))));
       const published = rows.filter((_, i) => outcomes[i] === null).map((r) => r.id);
       const failed = rows.flatMap((r, i) => (outcomes[i] === null ? [] : [{ id: r.id, error: outcomes[i]! }]));
       if (published.length) {
@@ -65,7 +71,12 @@ export async function relayOutboxOnce(opts: TRelayOptions, skipIds: readonly str
 }
 
 /** null when the job is in BullMQ (new, or already there under the same id), else the error text. */
-async function publishRow(queues: TRelayQueues, row: TClaimedRow, timeoutMs: number): Promise<string | null> {
+async function publishRow(
+  queues: TRelayQueues,
+  row: TClaimedRow,
+  timeoutMs: number,
+  priority: number | undefined,
+): Promise<string | null> {
   if (!isJobName(row.jobName)) return `unknown job name "${row.jobName}"`;
   const queue = queues.get(jobCatalog[row.jobName].queue);
   if (!queue) return `no queue "${jobCatalog[row.jobName].queue}" in this worker`;
@@ -81,7 +92,7 @@ async function publishRow(queues: TRelayQueues, row: TClaimedRow, timeoutMs: num
     async () => {
       try {
         const data = withTraceparent(row.payload, currentTraceparent());
-        await withTimeout(queue.add(jobName, data, jobOptionsFor(jobName, row.jobId)), timeoutMs, "enqueue");
+        await withTimeout(queue.add(jobName, data, jobOptionsFor(jobName, row.jobId, priority)), timeoutMs, "enqueue");
         return null;
       } catch (err) {
         return err instanceof Error ? err.message : String(err);

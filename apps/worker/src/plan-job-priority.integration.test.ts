@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { createRedis, redisPrefix } from "@koi/core/redis";
+import { prisma } from "@koi/db";
+import { createTestOrg } from "@koi/db/factories";
+import { Queue, Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { relayOutboxOnce } from "./outbox-relay.ts";
+import { testLog as logger } from "./testing/test-log.ts";
+
+const prefix = `${redisPrefix()}-fair-${randomBytes(3).toString("hex")}`;
+const redis = createRedis({ maxRetriesPerRequest: null });
+const workloads = new Queue("workloads", { connection: redis, prefix });
+
+beforeAll(async () => {
+  // Only this file's rows: everything other files left unpublished is marked long published.
+  await prisma.outboxEvent.updateMany({ data: { publishedAt: new Date(Date.now() - 7 * 86_400_000) } });
+});
+
+afterAll(async () => {
+  await workloads.obliterate({ force: true }).catch(() => undefined);
+  await workloads.close();
+  redis.disconnect();
+});
+
+/** `n` PENDING workloads of `orgId`, each with its plan-workload outbox row, oldest first. */
+async function waitingWorkloads(orgId: string, name: string, n: number, from: number) {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = await prisma.workload.create({
+      data: {
+        orgId,
+        name: `${name}-${i}`,
+        kind: "batch",
+        model: "meta-llama/Llama-3.1-8B-Instruct",
+        spec: {},
+        createdAt: new Date(from + i * 1000),
+      },
+    });
+    await prisma.outboxEvent.create({
+      data: { orgId, jobName: "plan-workload", jobId: `plan-${w.id}`, payload: { workloadId: w.id } },
+    });
+    ids.push(w.id);
+  }
+  return ids;
+}
+
+describe("plan jobs are taken fairly between organisations", () => {
+  it("another organisation's first plan runs right after the busy one's first, not behind its backlog", async () => {
+    const [busy, other] = [await createTestOrg(), await createTestOrg()];
+    const t0 = Date.now() - 60_000;
+    const burst = await waitingWorkloads(busy.id, "burst", 6, t0);
+    // Already planned: it holds no place in the line.
+    await prisma.workload.update({ where: { id: burst[0]! }, data: { status: "RUNNING" } });
+    const [late] = await waitingWorkloads(other.id, "late", 1, t0 + 30_000);
+    await prisma.outboxEvent.create({
+      data: {
+        orgId: busy.id,
+        jobName: "complete-workload",
+        jobId: `complete-${burst[1]}`,
+        payload: { workloadId: burst[1] },
+      },
+    });
+    for (let pass = 0; pass < 10; pass++)
+      if (
+        (await relayOutboxOnce({ db: prisma, queues: new Map([["workloads", workloads]]), log: logger })).claimed === 0
+      )
+        break;
+
+    const priorityOf = async (jobId: string) => (await workloads.getJob(jobId))?.opts.priority;
+    expect(await Promise.all(burst.map((id) => priorityOf(`plan-${id}`)))).toEqual([undefined, 1, 2, 3, 4, 5]);
+    expect(await priorityOf(`plan-${late}`)).toBe(1);
+    expect(await priorityOf(`complete-${burst[1]}`)).toBeUndefined();
+
+    // The order a worker takes them in, one at a time.
+    const order: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      const worker = new Worker(
+        "workloads",
+        async (job) => {
+          order.push(job.id!);
+          if (order.length === 7) void worker.close().then(resolve);
+        },
+        { connection: createRedis({ maxRetriesPerRequest: null }), prefix, concurrency: 1 },
+      );
+    });
+    await done;
+    expect(order).toEqual([
+      // No priority at all (a finished job to record, a stale plan) runs first.
+      `plan-${burst[0]}`,
+      `complete-${burst[1]}`,
+      `plan-${burst[1]}`,
+      `plan-${late}`,
+      `plan-${burst[2]}`,
+      `plan-${burst[3]}`,
+      `plan-${burst[4]}`,
+    ]);
+  });
+});
