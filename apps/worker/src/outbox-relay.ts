@@ -47,8 +47,8 @@ export async function relayOutboxOnce(opts: TRelayOptions, skipIds: readonly str
         FOR UPDATE SKIP LOCKED`;
       const priorities = await planJobPriorities(tx, rows);
       const priorityOf = (row: TClaimedRow) =>
-        row.jobName === "plan-workload"
-          ? priorities.get((row.payload as { workloadId?: string } | null)?.workloadId ?? "")
+        row.jobId === `plan-${(row.payload as { workloadId?: string } | null)?.workloadId}`
+          ? priorities.get((row.payload as { workloadId: string }).workloadId)
           : undefined;
       const outcomes = await Promise.all(rows.map((row) => publishRow(opts.queues, row, timeoutMs, priorityOf(row))));
       const published = rows.filter((_, i) => outcomes[i] === null).map((r) => r.id);

@@ -52,6 +52,15 @@ describe("plan jobs are taken fairly between organisations", () => {
     // Already planned: it holds no place in the line.
     await prisma.workload.update({ where: { id: burst[0]! }, data: { status: "RUNNING" } });
     const [late] = await waitingWorkloads(other.id, "late", 1, t0 + 30_000);
+    // A sweep's plan of a waiting workload again: not a submission, so no place in the line.
+    await prisma.outboxEvent.create({
+      data: {
+        orgId: busy.id,
+        jobName: "plan-workload",
+        jobId: `plan-${burst[5]}-swept`,
+        payload: { workloadId: burst[5] },
+      },
+    });
     await prisma.outboxEvent.create({
       data: {
         orgId: busy.id,
@@ -70,6 +79,7 @@ describe("plan jobs are taken fairly between organisations", () => {
     expect(await Promise.all(burst.map((id) => priorityOf(`plan-${id}`)))).toEqual([undefined, 1, 2, 3, 4, 5]);
     expect(await priorityOf(`plan-${late}`)).toBe(1);
     expect(await priorityOf(`complete-${burst[1]}`)).toBeUndefined();
+    expect(await priorityOf(`plan-${burst[5]}-swept`)).toBeUndefined();
 
     // The order a worker takes them in, one at a time.
     const order: string[] = [];
@@ -78,15 +88,16 @@ describe("plan jobs are taken fairly between organisations", () => {
         "workloads",
         async (job) => {
           order.push(job.id!);
-          if (order.length === 7) void worker.close().then(resolve);
+          if (order.length === 8) void worker.close().then(resolve);
         },
         { connection: createRedis({ maxRetriesPerRequest: null }), prefix, concurrency: 1 },
       );
     });
     await done;
     expect(order).toEqual([
-      // No priority at all (a finished job to record, a stale plan) runs first.
+      // No priority at all (a stale plan, a sweep's plan, a finished job to record) runs first.
       `plan-${burst[0]}`,
+      `plan-${burst[5]}-swept`,
       `complete-${burst[1]}`,
       `plan-${burst[1]}`,
       `plan-${late}`,

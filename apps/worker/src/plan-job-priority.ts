@@ -1,9 +1,12 @@
 import type { Tx } from "@koi/db";
 
-/** BullMQ's lowest priority (a larger number runs later; 0, no priority, runs before any). */
-const LOWEST_PRIORITY = 2 ** 21 - 1;
+/**
+ * Places past this share one priority (first in, first out among them): the rank is counted with
+ * the Workload index up to here, so ranking a batch costs at most this many index entries a row.
+ */
+const MAX_RANK = 1_000;
 
-type TPlanRow = { jobName: string; payload: unknown };
+type TPlanRow = { jobName: string; jobId: string; payload: unknown };
 
 /**
  * BullMQ priorities for the `plan-workload` jobs of one relay batch: a workload's place among its
@@ -12,25 +15,32 @@ type TPlanRow = { jobName: string; payload: unknown };
  * other organisation's plan wait behind all of them (plans of one organisation run one at a time,
  * under its planning lock). With it the worker takes the organisations' first waiting workloads in
  * turn, then their second ones: another tenant's plan waits for about one plan, not for the backlog.
+ * Only a submission's own job (`plan-<workloadId>`) is ranked: the plans a sweep or a rebalance asks
+ * for again are few and urgent, and run before any ranked job. Priorities are set when a job is
+ * published and not revised, so later workloads of other organisations go before a long backlog's
+ * tail for as long as they keep coming.
  * Returns the priority per workload id; workloads no longer waiting (a stale job) get none.
  */
 export async function planJobPriorities(tx: Tx, rows: readonly TPlanRow[]): Promise<Map<string, number>> {
-  const workloadIds = rows.flatMap((r) =>
-    r.jobName === "plan-workload" ? [(r.payload as { workloadId?: unknown }).workloadId].filter(isString) : [],
-  );
+  const workloadIds = rows.flatMap((r) => {
+    const id = (r.payload as { workloadId?: unknown } | null)?.workloadId;
+    return r.jobName === "plan-workload" && typeof id === "string" && r.jobId === `plan-${id}` ? [id] : [];
+  });
   const priorities = new Map<string, number>();
   if (!workloadIds.length) return priorities;
-  // The rank within each organisation's waiting workloads, oldest first, for the batch's workloads.
-  const ranked = await tx.$queryRaw<{ id: string; rank: bigint }[]>`
-    SELECT id, rank FROM (
-      SELECT w.id, ROW_NUMBER() OVER (PARTITION BY w."orgId" ORDER BY w."createdAt", w.id) AS rank
-      FROM "Workload" w
-      WHERE w.status IN ('PENDING', 'PLANNING')
-        AND w."orgId" IN (SELECT "orgId" FROM "Workload" WHERE id = ANY(${workloadIds}::text[]))
-    ) waiting
-    WHERE id = ANY(${workloadIds}::text[])`;
-  for (const r of ranked) priorities.set(r.id, Math.min(LOWEST_PRIORITY, Number(r.rank)));
+  // The place in its organisation's line: 1 + its waiting workloads submitted before it.
+  const ranked = await tx.$queryRaw<{ id: string; ahead: bigint }[]>`
+    SELECT w.id, ahead.n AS ahead
+    FROM "Workload" w
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS n FROM (
+        SELECT 1 FROM "Workload" o
+        WHERE o."orgId" = w."orgId" AND o.status IN ('PENDING', 'PLANNING')
+          AND (o."createdAt", o.id) < (w."createdAt", w.id)
+        LIMIT ${MAX_RANK - 1}
+      ) earlier
+    ) ahead
+    WHERE w.id = ANY(${workloadIds}::text[]) AND w.status IN ('PENDING', 'PLANNING')`;
+  for (const r of ranked) priorities.set(r.id, 1 + Number(r.ahead));
   return priorities;
 }
-
-const isString = (v: unknown): v is string => typeof v === "string";

@@ -217,6 +217,14 @@ describe("agent protocol v1 rejects bad input with field paths", () => {
     expect(pathsOf(ZAssignmentReport, report).sort()).toEqual(["at", "progress.completed", "seq", "usage"]);
   });
 
+  it("a report may not carry two lines for one component and GPU type (each is one cumulative counter)", () => {
+    const line = (seconds: number) => ({ component: "spot", gpuType: "L4", seconds, costUsd: 0 });
+    const report = { epoch: 1, seq: 0, at: AT, state: "running", usage: [line(100), line(99)] };
+    expect(pathsOf(ZAssignmentReport, report)).toEqual(["usage"]);
+    const twoGpus = { ...report, usage: [line(100), { ...line(5), gpuType: "H100-SXM" }] };
+    expect(ZAssignmentReport.safeParse(twoGpus).success).toBe(true);
+  });
+
   it("pool with available > total, oversize event payload, too many events", () => {
     const pool = { id: "p", gpuType: "L4", market: "spot", total: 1, available: 2, quota: null, pricePerGpuHour: 1 };
     expect(

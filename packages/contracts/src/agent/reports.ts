@@ -71,7 +71,13 @@ export const ZAssignmentReport = named(
       .optional(),
     /** Online services: what the service did since the previous report. */
     online: ZOnlineSample.optional(),
-    usage: z.array(ZUsageLine).max(64),
+    /** One line per component and GPU type: each is a cumulative counter of its own. */
+    usage: z
+      .array(ZUsageLine)
+      .max(64)
+      .refine((lines) => new Set(lines.map((l) => `${l.component}|${l.gpuType ?? ""}`)).size === lines.length, {
+        error: "usage has two lines for the same component and gpuType",
+      }),
   }),
 );
 export type TAssignmentReport = z.infer<typeof ZAssignmentReport>;

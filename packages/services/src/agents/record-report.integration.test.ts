@@ -385,6 +385,20 @@ describe("recordReport usage that cannot be true", () => {
     expect(seconds._sum.seconds).toBe(180);
   });
 
+  it("a counter that keeps falling and rising (each a 'restart') cannot bill more than the GPUs could run", async () => {
+    const { org, assignment } = await agentWithAssignment();
+    // 64 GPUs (no pools declared) × about 600 s (the clock margin) ≈ 38,400 GPU-seconds in all.
+    const near = 38_000;
+    for (let seq = 0; seq < 6; seq++)
+      await recordReport(org.id, assignment.id, base({ seq, usage: [spot(seq % 2 ? near - 1 : near, 0)] }));
+    const billed = await prisma.usageRecord.aggregate({
+      where: { assignmentId: assignment.id },
+      _sum: { seconds: true },
+    });
+    expect(billed._sum.seconds).toBe(near);
+    expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: "usage.refused" } })).toBe(3);
+  });
+
   it("refuses a price per GPU-hour beyond any cloud's, and allows a dearer one the agent's pools declare", async () => {
     const { org, agentId, assignment } = await agentWithAssignment();
     const dear = spot(3600, 500);

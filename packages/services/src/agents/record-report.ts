@@ -1,4 +1,4 @@
-import type { TAssignmentReport, TUsageRefusal } from "@koi/contracts/agent/reports";
+import type { TAssignmentReport } from "@koi/contracts/agent/reports";
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma, type Prisma, type Tx } from "@koi/db";
 import { recordOnlineSample } from "../online/record-online-sample.ts";
@@ -10,8 +10,8 @@ import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { recordAudit } from "@koi/core/audit";
 import { env } from "@koi/core/env";
 import { logger } from "@koi/core/logger";
-import { lastCounters, usageDeltas } from "./usage-counters.ts";
-import { implausibleUsage, usageBounds } from "./usage-plausibility.ts";
+import { lastCounters, usageDeltas, usageKey } from "./usage-counters.ts";
+import { screenUsage, usageBounds } from "./usage-plausibility.ts";
 
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
 function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
@@ -32,20 +32,25 @@ async function plausibleUsage(
   orgId: string,
   assignment: { id: string; agentId: string; createdAt: Date },
   lines: TAssignmentReport["usage"],
+  seen: TAssignmentReport["usage"],
 ) {
   if (!lines.length) return { usage: lines, refused: [] };
-  const pools = await tx.gpuPool.findMany({
-    where: { orgId, agentId: assignment.agentId },
-    select: { total: true, pricePerGpuHour: true },
-  });
+  const [pools, billedRows] = await Promise.all([
+    tx.gpuPool.findMany({
+      where: { orgId, agentId: assignment.agentId },
+      select: { total: true, pricePerGpuHour: true },
+    }),
+    tx.usageRecord.groupBy({
+      by: ["component", "gpuType"],
+      where: { orgId, assignmentId: assignment.id },
+      _sum: { seconds: true, costUsd: true },
+    }),
+  ]);
+  const billed = new Map(
+    billedRows.map((b) => [usageKey(b), { seconds: b._sum.seconds ?? 0, costUsd: b._sum.costUsd ?? 0 }]),
+  );
   const bounds = usageBounds(pools, assignment.createdAt, new Date(), env().KOI_USAGE_TIME_SCALE);
-  const usage: TAssignmentReport["usage"] = [];
-  const refused: TUsageRefusal[] = [];
-  for (const line of lines) {
-    const reason = implausibleUsage(line, bounds);
-    if (!reason) usage.push(line);
-    else refused.push({ component: line.component, ...(line.gpuType ? { gpuType: line.gpuType } : {}), reason });
-  }
+  const { accepted, refused } = screenUsage({ lines, seen, billed, bounds });
   if (refused.length) {
     logger.warn({ orgId, assignmentId: assignment.id, refused }, "usage refused as implausible");
     for (const r of refused) usageRefusals.inc({ component: r.component });
@@ -57,7 +62,7 @@ async function plausibleUsage(
       data: { agentId: assignment.agentId, refused },
     });
   }
-  return { usage, refused };
+  return { usage: accepted, refused };
 }
 
 /**
@@ -123,7 +128,7 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
       return { accepted: true, duplicate: false };
 
     const fenced = assignment.state === "lost";
-    const { usage, refused } = await plausibleUsage(tx, orgId, assignment, report.usage);
+    const { usage, refused } = await plausibleUsage(tx, orgId, assignment, report.usage, last.lines);
     const counters = usageDeltas(last.lines, usage);
     const deltas = counters.deltas;
     const costUsd = deltas.reduce((sum, d) => sum + d.costUsd, 0);

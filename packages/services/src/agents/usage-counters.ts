@@ -17,7 +17,8 @@ export type TUsageDelta = {
   costUsd: number;
 };
 
-const usageKey = (u: Pick<TUsageLine, "component" | "gpuType">) => `${u.component}|${u.gpuType ?? ""}`;
+/** One counter per component and GPU type. */
+export const usageKey = (u: { component: string; gpuType?: string | null }) => `${u.component}|${u.gpuType ?? ""}`;
 
 /** The stored counters, and the epoch of the report that wrote them (none before the first report). */
 export function lastCounters(stored: unknown): { epoch: number | undefined; lines: TUsageLine[] } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { implausibleUsage, usageBounds } from "./usage-plausibility.ts";
+import { implausibleUsage, screenUsage, usageBounds } from "./usage-plausibility.ts";
 
 const createdAt = new Date("2026-12-07T00:00:00Z");
 const minutesLater = (m: number) => new Date(createdAt.getTime() + m * 60_000);
@@ -43,7 +43,7 @@ describe("implausibleUsage", () => {
 
   it("holds a router line to one machine's seconds", () => {
     expect(implausibleUsage({ component: "router", seconds: 1081, costUsd: 0 }, bounds)).toMatch(
-      /more than 1 GPU could/,
+      /more than one router could run/,
     );
   });
 
@@ -53,5 +53,70 @@ describe("implausibleUsage", () => {
       "$110 for 3,600 spot seconds is more than $100 per GPU-hour",
     );
     expect(implausibleUsage({ component: "on-demand", seconds: 0, costUsd: 5000 }, bounds)).toMatch(/per GPU-hour/);
+  });
+});
+
+describe("a Tuna serverless line, priced per request", () => {
+  // Request-seconds: 40 req/s at 5 s each is 200 request-seconds a second, more than the GPUs' time.
+  const busy = {
+    component: "serverless" as const,
+    gpuType: "L40S",
+    seconds: 200 * 1080,
+    requests: 40 * 1080,
+    costUsd: 60,
+  };
+
+  it("is held to its requests' longest possible time, not to the pools' GPUs", () => {
+    expect(implausibleUsage(busy, bounds)).toBe(null);
+    expect(implausibleUsage({ ...busy, seconds: 600 * busy.requests + 1 }, bounds)).toMatch(
+      /more than 43,200 requests of at most 600 s could take/,
+    );
+  });
+
+  it("still catches nanoseconds read as seconds", () => {
+    expect(implausibleUsage({ ...busy, seconds: 6.08e12, requests: 246 }, bounds)).toMatch(/a unit mistake/);
+  });
+});
+
+describe("screenUsage: what billing the report would bring the totals to", () => {
+  const spot = (seconds: number, costUsd = 0) => ({ component: "spot" as const, gpuType: "L40S", seconds, costUsd });
+  const limit = 80 * 1080;
+
+  it("bills a counter that fell (an engine restart) from zero, within what the GPUs could run", () => {
+    const billed = new Map([["spot|L40S", { seconds: 1000, costUsd: 0.5 }]]);
+    const out = screenUsage({ lines: [spot(300, 0.15)], seen: [spot(1000, 0.5)], billed, bounds });
+    expect(out).toEqual({ accepted: [spot(300, 0.15)], refused: [] });
+  });
+
+  // A figure that falls and rises again is billed again each time: each report is believable alone.
+  it("refuses a counter that keeps falling and rising once its billed total passes the bound", () => {
+    const billed = new Map([["spot|L40S", { seconds: limit - 10, costUsd: 0 }]]);
+    const out = screenUsage({ lines: [spot(limit - 11)], seen: [spot(limit - 10)], billed, bounds });
+    expect(out.accepted).toEqual([]);
+    expect(out.refused).toEqual([
+      {
+        component: "spot",
+        gpuType: "L40S",
+        reason: expect.stringMatching(/^billing it would bring this assignment to 173,000 GPU seconds within 1,080 s/),
+      },
+    ]);
+  });
+
+  it("holds all the lines priced by GPU-time to the GPUs' time together", () => {
+    const other = { component: "on-demand" as const, gpuType: "H100-SXM", seconds: limit / 2 + 1, costUsd: 0 };
+    const billed = new Map([["spot|L40S", { seconds: limit / 2, costUsd: 0 }]]);
+    const out = screenUsage({ lines: [spot(limit / 2), other], seen: [spot(limit / 2)], billed, bounds });
+    expect(out.accepted).toEqual([spot(limit / 2)]);
+    expect(out.refused.map((r) => r.component)).toEqual(["on-demand"]);
+  });
+
+  it("holds a line's billed cost to the price bound too", () => {
+    const billed = new Map([["spot|L40S", { seconds: 3600, costUsd: 105 }]]);
+    const out = screenUsage({ lines: [spot(3600, 105)], seen: [spot(3600, 105)], billed, bounds });
+    expect(out.accepted).toEqual([spot(3600, 105)]);
+    const restarted = screenUsage({ lines: [spot(36, 10.99)], seen: [spot(3600, 105)], billed, bounds });
+    expect(restarted.refused[0]?.reason).toBe(
+      "billing it would bring this line to $116 for 3,640 seconds, more than $100 per GPU-hour",
+    );
   });
 });

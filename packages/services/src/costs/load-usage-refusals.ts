@@ -24,7 +24,7 @@ export async function loadUsageRefusals(orgId: string, from: Date, to: Date) {
     latest: {
       at: newest.createdAt,
       agent: agent ? { id: agent.id, label: `${agent.engine} agent on ${agent.cluster.name}` } : null,
-      reason: data.refused?.[0]?.reason ?? "",
+      reason: data.refused?.map((r) => r.reason).join("; ") || "no reason was recorded",
     },
   };
 }

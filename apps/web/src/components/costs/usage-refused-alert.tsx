@@ -23,7 +23,7 @@ export function UsageRefusedAlert({
     <Alert tone="error">
       <p className="font-medium">
         Koi did not bill usage from {refused.reports} agent report{refused.reports === 1 ? "" : "s"} {period}: the
-        figures cannot be true, so the spend below leaves them out.
+        figures could not be true, so they were not billed when reported.
       </p>
       <p className="mt-1">
         Latest, <RelativeTime date={latest.at} />
