@@ -11,7 +11,21 @@ export const ZId = z
   });
 
 /** Times in the Koi protocol are ISO-8601 strings; Orca's own payloads keep epoch seconds. */
-export const ZIsoDateTime = z.iso.datetime({ offset: true });
+/** Latest instant Postgres and every client parse alike: the end of year 9999, UTC. */
+const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** An ISO 8601 instant from 1970 to 9999 (an offset may move year 0001 into year 0, which Postgres refuses). */
+export const ZIsoDateTime = z.iso.datetime({ offset: true }).refine(
+  (v) => {
+    const ms = Date.parse(v);
+    // Not a time at all is the format check's to report.
+    return Number.isNaN(ms) || (ms >= 0 && ms <= LAST_INSTANT_MS);
+  },
+  { error: "must be a time between 1970 and 9999" },
+);
+
+/** Largest value of a Postgres integer column (sequence numbers, request counts per report). */
+export const INT4_MAX = 2_147_483_647;
 
 /** Fencing token: goes up every time an assignment is (re)claimed; stale writers get 409. */
 export const ZEpoch = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

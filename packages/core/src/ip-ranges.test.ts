@@ -22,6 +22,10 @@ describe("isPublicUnicastAddress", () => {
     "ff02::1",
     "64:ff9b::a00:5",
     "2002:a00:5::",
+    // IPv4-compatible IPv6: ipaddr.js calls ::/96 unicast, and the SSRF guard took it.
+    "::7f00:1",
+    "[::127.0.0.1]",
+    "::a9fe:a9fe",
     "[::1]",
     "not-an-ip",
   ])("refuses %s", (ip) => expect(isPublicUnicastAddress(ip)).toBe(false));

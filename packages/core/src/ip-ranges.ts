@@ -21,8 +21,14 @@ export function isLoopbackAddress(ip: string): boolean {
  * loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7 — fd00:ec2::254 included), link-local
  * (169.254/16 — the cloud metadata address 169.254.169.254 — and fe80::/10), CGNAT 100.64/10,
  * multicast, broadcast, unspecified, reserved and documentation ranges, and the IPv6 forms that
- * embed an IPv4 address (NAT64, 6to4, Teredo), which could point at any of those.
+ * embed an IPv4 address (NAT64, 6to4, Teredo, IPv4-compatible ::a.b.c.d), which could point at any
+ * of those.
  */
 export function isPublicUnicastAddress(ip: string): boolean {
-  return parse(ip)?.range() === "unicast";
+  const addr = parse(ip);
+  if (!addr || addr.range() !== "unicast") return false;
+  // IPv4-compatible IPv6 (::/96, deprecated; ipaddr.js calls it unicast) embeds an IPv4 address too.
+  return !(addr instanceof ipaddr.IPv6 && addr.match(IPV4_COMPATIBLE, 96));
 }
+
+const IPV4_COMPATIBLE = ipaddr.IPv6.parse("::");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZAssignmentState, ZEpoch, ZGpuType, ZIsoDateTime } from "../primitives.ts";
+import { INT4_MAX, ZAssignmentState, ZEpoch, ZGpuType, ZIsoDateTime } from "../primitives.ts";
 import { named } from "../registry.ts";
 import { ZOnlineSample } from "./online-sample.ts";
 
@@ -49,7 +49,7 @@ export const ZAssignmentReport = named(
   z.strictObject({
     epoch: ZEpoch,
     /** Per (assignment, epoch), strictly increasing; a repeated seq is a no-op. */
-    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    seq: z.number().int().min(0).max(INT4_MAX),
     at: ZIsoDateTime,
     state: ZAssignmentState,
     progress: ZProgress.optional(),

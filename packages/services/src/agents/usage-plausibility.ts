@@ -1,4 +1,5 @@
 import type { TUsageLine, TUsageRefusal } from "@koi/contracts/agent/reports";
+import { INT4_MAX } from "@koi/contracts/primitives";
 import { usageDeltas, usageKey, type TUsageDelta } from "./usage-counters.ts";
 
 /**
@@ -108,6 +109,8 @@ export function implausibleBilling(
   othersSeconds: number,
   bounds: TUsageBounds,
 ): string | null {
+  if ((delta.requests ?? 0) > INT4_MAX)
+    return `${round(delta.requests!)} requests since the last report is more than Koi counts in one report (${round(INT4_MAX)})`;
   const seconds = billed.seconds + delta.seconds;
   const limit = secondsLimit(line, bounds);
   const together = gpuTime(line.component) ? othersSeconds + seconds : 0;

@@ -169,6 +169,9 @@ describe("listWorkloads cursor checks", () => {
     ["a time that is not a date", cursorOf("not-a-date|wl-1")],
     ["no id after the |", cursorOf("2026-01-10T00:00:00.000Z|")],
     ["characters outside base64url", "%%%"],
+    // Both reached Postgres and answered 500: year 0 does not exist there, and text cannot hold NUL.
+    ["a time in year 0", cursorOf("0000-01-01T00:00:00Z|x")],
+    ["an id holding a NUL", cursorOf("2026-12-31T00:00:00Z|a\u0000b")],
   ])("refuses a cursor that is %s as BAD_REQUEST on the cursor field", async (_what, cursor) => {
     const org = await newOrg();
     const err = await listWorkloads(org.id, { limit: 10, cursor }).catch((e: unknown) => e);

@@ -1,5 +1,6 @@
 import type { TWorkloadStatus } from "@koi/contracts/workloads/workloads";
 import type { TWorkloadList } from "@koi/contracts/workloads/workloads-api";
+import { ZIsoDateTime } from "@koi/contracts/primitives";
 import { AppError } from "@koi/core/app-error";
 import { prisma, type Prisma } from "@koi/db";
 import { toWorkloadView } from "./to-workload-view.ts";
@@ -21,8 +22,9 @@ function encodeCursor(row: { createdAt: Date; id: string }): string {
 
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|", 2);
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime()))
+  // Only what encodeCursor writes gets to the database: a date it can compare, an id of id characters.
+  const createdAt = ZIsoDateTime.safeParse(at).success ? new Date(at!) : new Date(NaN);
+  if (!id || !/^[\w-]{1,64}$/.test(id) || Number.isNaN(createdAt.getTime()))
     throw new AppError("BAD_REQUEST", "cursor is not a cursor this API returned.", {
       fields: { cursor: "invalid cursor" },
     });

@@ -8,9 +8,12 @@ import { withApiKey } from "@/lib/api-v1/with-api-key";
 export const POST = withApiKey(
   async ({ request, key }) => {
     const { data, raw } = await parseJsonBody(request, ZWorkloadSubmission);
-    return idempotentPost({ request, orgId: key.orgId, route: "plan.preview", rawBody: raw }, async () => {
-      return { status: 200, body: await previewPlanView(key.orgId, data) };
-    });
+    return idempotentPost(
+      { request, orgId: key.orgId, apiKeyId: key.id, route: "plan.preview", rawBody: raw },
+      async () => {
+        return { status: 200, body: await previewPlanView(key.orgId, data) };
+      },
+    );
   },
   { scope: "workloads:read" },
 );

@@ -17,11 +17,14 @@ export const POST = withApiKey(
     const { data, raw } = await parseJsonBody(request, ZWorkloadSubmission);
     // `koi submit` says who it is, so the audit trail and the dashboard can tell CLI from scripts.
     const via = request.headers.get("user-agent")?.startsWith("koi-cli/") ? "cli" : "api";
-    return idempotentPost({ request, orgId: key.orgId, route: "workloads.submit", rawBody: raw }, async () => {
-      const workload = await submitWorkload({ orgId: key.orgId, actorUserId: null, via, submission: data });
-      log.info({ workloadId: workload.id, kind: data.kind, model: data.model, via }, "workload submitted");
-      return { status: 201, body: toWorkloadView(workload) };
-    });
+    return idempotentPost(
+      { request, orgId: key.orgId, apiKeyId: key.id, route: "workloads.submit", rawBody: raw },
+      async () => {
+        const workload = await submitWorkload({ orgId: key.orgId, actorUserId: null, via, submission: data });
+        log.info({ workloadId: workload.id, kind: data.kind, model: data.model, via }, "workload submitted");
+        return { status: 201, body: toWorkloadView(workload) };
+      },
+    );
   },
   { scope: "workloads:write" },
 );

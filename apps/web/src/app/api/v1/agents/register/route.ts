@@ -7,10 +7,13 @@ import { withApiKey } from "@/lib/api-v1/with-api-key";
 export const POST = withApiKey(
   async ({ request, key }) => {
     const { data, raw } = await parseJsonBody(request, ZRegisterRequest);
-    return idempotentPost({ request, orgId: key.orgId, route: "agents.register", rawBody: raw }, async () => {
-      const body: TRegisterResponse = await registerAgent(key.orgId, key.id, data);
-      return { status: 200, body };
-    });
+    return idempotentPost(
+      { request, orgId: key.orgId, apiKeyId: key.id, route: "agents.register", rawBody: raw },
+      async () => {
+        const body: TRegisterResponse = await registerAgent(key.orgId, key.id, data);
+        return { status: 200, body };
+      },
+    );
   },
   { scope: "engine" },
 );

@@ -11,7 +11,7 @@ export const POST = withApiKey(
     const { raw } = await parseJsonBody(request, ZCancelWorkloadRequest, { maxBytes: 1024 });
     const workload = await findOrgWorkload(key.orgId, params.workloadId);
     return idempotentPost(
-      { request, orgId: key.orgId, route: `workloads.cancel.${workload.id}`, rawBody: raw },
+      { request, orgId: key.orgId, apiKeyId: key.id, route: "workloads.cancel", rawBody: raw },
       async () => {
         const cancelled = await cancelWorkload(key.orgId, workload.id, null);
         log.info({ workloadId: workload.id }, "workload cancelled");

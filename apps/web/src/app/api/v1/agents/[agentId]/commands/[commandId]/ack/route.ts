@@ -7,11 +7,14 @@ import { withApiKey } from "@/lib/api-v1/with-api-key";
 export const POST = withApiKey(
   async ({ request, key, params }) => {
     const { data, raw } = await parseJsonBody(request, ZAckRequest);
-    return idempotentPost({ request, orgId: key.orgId, route: "commands.ack", rawBody: raw }, async () => {
-      const result = await ackCommand(key.orgId, params.agentId!, params.commandId!, data);
-      const body: TAckResponse = { commandId: result.commandId, status: data.status, duplicate: result.duplicate };
-      return { status: 200, body };
-    });
+    return idempotentPost(
+      { request, orgId: key.orgId, apiKeyId: key.id, route: "commands.ack", rawBody: raw },
+      async () => {
+        const result = await ackCommand(key.orgId, params.agentId!, params.commandId!, data);
+        const body: TAckResponse = { commandId: result.commandId, status: data.status, duplicate: result.duplicate };
+        return { status: 200, body };
+      },
+    );
   },
   { scope: "engine" },
 );
