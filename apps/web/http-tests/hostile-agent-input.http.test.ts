@@ -97,6 +97,24 @@ describe("hostile agent input through the running server", () => {
     expect(res.json).toMatchObject({ error: { code: "validation_failed" } });
   });
 
+  it("another cluster's engine key cannot take an agent over by registering its instance id", async () => {
+    const key = async (name: string) =>
+      (await createApiKey({ orgId: owner.org.id, actorUserId: null, name, scopes: ["engine"], expiresAt: null }))
+        .secret;
+    const [x, y] = [await key("cluster-x"), await key("cluster-y")];
+    const instanceId = `inst-${randomBytes(6).toString("hex")}`;
+    const mine = await keyCall(x, "/api/v1/agents/register", { body: agentRegistration(instanceId, "x-cluster") });
+    const { agentId } = mine.json as { agentId: string };
+    await keyCall(y, "/api/v1/agents/register", {
+      body: agentRegistration(`inst-${randomBytes(6).toString("hex")}`, "y-cluster"),
+    });
+
+    const takeover = await keyCall(y, "/api/v1/agents/register", { body: agentRegistration(instanceId, "y-cluster") });
+    expect(takeover.status, takeover.text).toBe(409);
+    expect((await keyCall(y, `/api/v1/agents/${agentId}/commands?wait=0`)).status).toBe(404);
+    expect((await keyCall(x, `/api/v1/agents/${agentId}/commands?wait=0`)).status).toBe(200);
+  });
+
   it("another engine key claiming an agent's next Idempotency-Key first does not turn its report into a 409", async () => {
     const victim = await engineAgent(`victim-${randomBytes(3).toString("hex")}`);
     const other = await engineAgent(`other-${randomBytes(3).toString("hex")}`);

@@ -251,6 +251,32 @@ describe("registerAgent: key rotation", () => {
     expect((await prisma.agent.findUniqueOrThrow({ where: { id: agentId } })).status).toBe("ONLINE");
   });
 
+  it("refuses another cluster's key taking the agent while its own key works, writing nothing", async () => {
+    const org = await createTestOrg();
+    const xKey = await engineKey(org.id, { createdAt: at(-86_400_000) });
+    const yKey = await engineKey(org.id, { createdAt: at(-1_000) });
+    const x = { ...registration("orca"), cluster: { name: "x-cluster", kind: "cloud" as const, provider: "aws" } };
+    const { agentId } = await registerAgent(org.id, xKey, x, t0);
+    await registerAgent(org.id, yKey, { ...registration("orca"), cluster: { ...x.cluster, name: "y-cluster" } }, t0);
+    const before = await writtenFor(org.id, agentId);
+    const refused = {
+      name: "AppError",
+      code: "CONFLICT",
+      message: expect.stringMatching(/^This agent instance belongs to another cluster/),
+    };
+
+    // Y's key, which runs y-cluster's agents, naming either cluster.
+    await expect(
+      registerAgent(org.id, yKey, { ...x, cluster: { ...x.cluster, name: "y-cluster" } }, at(1_000)),
+    ).rejects.toMatchObject(refused);
+    await expect(registerAgent(org.id, yKey, x, at(1_000))).rejects.toMatchObject(refused);
+    expect(await writtenFor(org.id, agentId)).toEqual(before);
+
+    // A fresh key naming the agent's own cluster is a rotation.
+    const rotated = await engineKey(org.id, { createdAt: at(-500) });
+    expect(await registerAgent(org.id, rotated, x, at(2_000))).toMatchObject({ agentId });
+  });
+
   it("lets an older key take over once the newer one is revoked", async () => {
     const org = await createTestOrg();
     const oldKey = await engineKey(org.id, { createdAt: at(-86_400_000) });

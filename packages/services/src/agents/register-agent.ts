@@ -42,7 +42,15 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
       where: { orgId_instanceId: { orgId, instanceId: input.instanceId } },
     });
     const rekeyed = existing?.apiKeyId != null && existing.apiKeyId !== apiKeyId;
-    if (rekeyed) await assertKeyMayTakeOver(tx, existing.apiKeyId!, apiKeyId, now);
+    if (rekeyed)
+      await assertKeyMayTakeOver(tx, {
+        orgId,
+        previousKeyId: existing.apiKeyId!,
+        apiKeyId,
+        agentClusterId: existing.clusterId,
+        clusterId: cluster.id,
+        now,
+      });
     const agent = existing
       ? await tx.agent.update({ where: { id: existing.id }, data: fields })
       : await tx.agent.create({
@@ -77,19 +85,36 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
   return registered;
 }
 
-/** 409 when the agent's current key still works and is newer than the one registering now. */
-async function assertKeyMayTakeOver(tx: Tx, previousKeyId: string, apiKeyId: string, now: Date) {
-  const [previous, next] = await Promise.all([
+/**
+ * 409 when the agent's current key still works and either is newer than the one registering now, or
+ * the takeover is not a rotation of this cluster's key: the registration names another cluster, or
+ * the new key already runs agents of another cluster. Without the second rule any engine key of the
+ * org that learned an instance id (it is in the agent's spool directory and logs) could take another
+ * cluster's agent, its commands, and lock the agent out. Once the old key is revoked or expired any
+ * key may take the agent.
+ */
+async function assertKeyMayTakeOver(
+  tx: Tx,
+  o: { orgId: string; previousKeyId: string; apiKeyId: string; agentClusterId: string; clusterId: string; now: Date },
+) {
+  const [previous, next, elsewhere] = await Promise.all([
     tx.apiKey.findUnique({
-      where: { id: previousKeyId },
+      where: { id: o.previousKeyId },
       select: { createdAt: true, revokedAt: true, expiresAt: true },
     }),
-    tx.apiKey.findUnique({ where: { id: apiKeyId }, select: { createdAt: true } }),
+    tx.apiKey.findUnique({ where: { id: o.apiKeyId }, select: { createdAt: true } }),
+    tx.agent.count({ where: { orgId: o.orgId, apiKeyId: o.apiKeyId, clusterId: { not: o.agentClusterId } } }),
   ]);
-  const previousWorks = previous && !previous.revokedAt && (!previous.expiresAt || previous.expiresAt > now);
-  if (previousWorks && next && previous.createdAt > next.createdAt)
+  const previousWorks = previous && !previous.revokedAt && (!previous.expiresAt || previous.expiresAt > o.now);
+  if (!previousWorks) return;
+  if (next && previous.createdAt > next.createdAt)
     throw new AppError(
       "CONFLICT",
       "This agent instance is registered with a newer engine key. Start it with that key, or revoke that key first.",
+    );
+  if (o.clusterId !== o.agentClusterId || elsewhere > 0)
+    throw new AppError(
+      "CONFLICT",
+      "This agent instance belongs to another cluster, whose engine key still works. A key may take over an agent only as a rotation of that cluster's key: the same cluster name, and a key no other cluster's agents use. Revoke the old key first to move the agent.",
     );
 }
