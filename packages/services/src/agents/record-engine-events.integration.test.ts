@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "@koi/db";
 import { commandWakeups } from "./command-wakeups.ts";
 import { recordEngineEvents, type TEngineEvent } from "./record-engine-events.ts";
-import { agentWithAssignment } from "./test-fixtures.ts";
+import { registerAgent } from "./register-agent.ts";
+import { agentWithAssignment, registration } from "./test-fixtures.ts";
 import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent } from "../workloads/test-fixtures.ts";
 
 // recordEngineEvents called directly: what it stores, and which events ask for a replan.
@@ -45,7 +46,7 @@ describe("recordEngineEvents", () => {
     await expect(recordEngineEvents(org.id, agentId, [full, bare])).resolves.toEqual({ accepted: 2, duplicates: 0 });
     expect(
       await prisma.engineEvent.findUniqueOrThrow({
-        where: { orgId_eventId: { orgId: org.id, eventId: full.eventId } },
+        where: { orgId_eventId: { orgId: org.id, eventId: `${agentId}:${full.eventId}` } },
       }),
     ).toMatchObject({
       agentId,
@@ -58,7 +59,7 @@ describe("recordEngineEvents", () => {
     });
     expect(
       await prisma.engineEvent.findUniqueOrThrow({
-        where: { orgId_eventId: { orgId: org.id, eventId: bare.eventId } },
+        where: { orgId_eventId: { orgId: org.id, eventId: `${agentId}:${bare.eventId}` } },
       }),
     ).toMatchObject({
       type: "job_started",
@@ -68,6 +69,18 @@ describe("recordEngineEvents", () => {
       payload: {},
     });
     expect(await replans(org.id)).toEqual([]);
+  });
+
+  it("deduplicates per agent: another agent of the org sending an event id first does not make this one's a duplicate", async () => {
+    const { org, agentId } = await twoWorkloads();
+    const { agentId: otherAgent } = await registerAgent(org.id, "key_other", registration("orca"));
+    const shared = event({ type: "replica_failed", detail: "forged" });
+    expect(await recordEngineEvents(org.id, otherAgent, [shared])).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await recordEngineEvents(org.id, agentId, [{ ...shared, detail: "real" }])).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect(await recordEngineEvents(org.id, agentId, [shared])).toEqual({ accepted: 0, duplicates: 1 });
   });
 
   it("a spot preemption of a job asks for a replan of that job's assignment only, saying why", async () => {

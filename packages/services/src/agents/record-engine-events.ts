@@ -15,7 +15,12 @@ export type TEngineEvent = {
   payload?: Record<string, unknown> | null;
 };
 
-/** Stores lifecycle events once each: a repeated event id is counted as a duplicate, not an error. */
+/**
+ * Stores lifecycle events once each: a repeated event id is counted as a duplicate, not an error.
+ * Ids are the engine's (Orca's `event_id`s are predictable, e.g. `replica_failed:<job>-r0`), so they
+ * are deduplicated per agent, as Orca's own webhooks are per key: another cluster's agent sending an
+ * id first cannot make this agent's real event a duplicate.
+ */
 export async function recordEngineEvents(orgId: string, agentId: string, events: TEngineEvent[]) {
   await findAgentInOrg(orgId, agentId);
   const now = new Date();
@@ -24,7 +29,7 @@ export async function recordEngineEvents(orgId: string, agentId: string, events:
       data: events.map((e) => ({
         orgId,
         agentId,
-        eventId: e.eventId,
+        eventId: `${agentId}:${e.eventId}`,
         type: e.type,
         reasonCode: e.reasonCode ?? null,
         detail: e.detail ?? null,
