@@ -5,6 +5,7 @@ import { createTestOrg } from "@koi/db/factories";
 import { Queue, Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayOutboxOnce } from "./outbox-relay.ts";
+import { promoteNextPlan } from "./plan-job-priority.ts";
 import { testLog as logger } from "./testing/test-log.ts";
 
 const prefix = `${redisPrefix()}-fair-${randomBytes(3).toString("hex")}`;
@@ -105,5 +106,38 @@ describe("plan jobs are taken fairly between organisations", () => {
       `plan-${burst[3]}`,
       `plan-${burst[4]}`,
     ]);
+  });
+
+  it("after an organisation's plan ran, its next waiting plan joins the line at priority 1, whatever rank it was published with", async () => {
+    await workloads.obliterate({ force: true });
+    const [busy, other] = [await createTestOrg(), await createTestOrg()];
+    const t0 = Date.now() - 120_000;
+    const relay = () => relayOutboxOnce({ db: prisma, queues: new Map([["workloads", workloads]]), log: logger });
+    const a = await waitingWorkloads(busy.id, "a", 4, t0);
+    await relay();
+    // a0 and a1 were planned: a2 and a3 keep the ranks they were published with (3 and 4).
+    for (const id of a.slice(0, 2)) {
+      await prisma.workload.update({ where: { id }, data: { status: "RUNNING" } });
+      await (await workloads.getJob(`plan-${id}`))!.remove();
+    }
+    const b = await waitingWorkloads(other.id, "b", 3, t0 + 60_000);
+    await relay();
+    expect(await promoteNextPlan(workloads, prisma, a[1]!)).toBe("promoted");
+    expect((await workloads.getJob(`plan-${a[2]}`))?.priority).toBe(1);
+    expect(await promoteNextPlan(workloads, prisma, a[1]!)).toBe("in-line");
+
+    const order: string[] = [];
+    await new Promise<void>((resolve) => {
+      const worker = new Worker(
+        "workloads",
+        async (job) => {
+          order.push(job.id!);
+          if (order.length === 5) void worker.close().then(resolve);
+        },
+        { connection: createRedis({ maxRetriesPerRequest: null }), prefix, concurrency: 1 },
+      );
+    });
+    // Without the move a2 (rank 3) would wait behind b0 and b1 (ranks 1 and 2).
+    expect(order).toEqual([`plan-${b[0]}`, `plan-${a[2]}`, `plan-${b[1]}`, `plan-${b[2]}`, `plan-${a[3]}`]);
   });
 });

@@ -1,4 +1,5 @@
-import type { Tx } from "@koi/db";
+import type { PrismaClient, Tx } from "@koi/db";
+import type { Queue } from "bullmq";
 
 /**
  * Places past this share one priority (first in, first out among them): the rank is counted with
@@ -43,4 +44,41 @@ export async function planJobPriorities(tx: Tx, rows: readonly TPlanRow[]): Prom
     WHERE w.id = ANY(${workloadIds}::text[]) AND w.status IN ('PENDING', 'PLANNING')`;
   for (const r of ranked) priorities.set(r.id, 1 + Number(r.ahead));
   return priorities;
+}
+
+/** How many of an organisation's next waiting workloads are looked at for the one to move up. */
+const NEXT_LOOKED_AT = 5;
+
+/**
+ * After one of its plans ran: the organisation's next waiting workload's job moves to priority 1,
+ * behind the next plans of the other organisations already there (BullMQ puts a job whose priority
+ * changes last among its new equals). So every organisation's next plan waits in one first-in,
+ * first-out line at priority 1, however long its backlog, and the ranks a job got when it was
+ * published (which do not shrink as the backlog drains) stop deciding who goes next. Nothing moves
+ * while the organisation already has a plan running or in that line.
+ */
+export async function promoteNextPlan(
+  queue: Pick<Queue, "getJob">,
+  db: PrismaClient,
+  workloadId: string,
+): Promise<"promoted" | "in-line" | "none"> {
+  const done = await db.workload.findUnique({ where: { id: workloadId }, select: { orgId: true } });
+  if (!done) return "none";
+  const next = await db.workload.findMany({
+    where: { orgId: done.orgId, status: { in: ["PENDING", "PLANNING"] }, id: { not: workloadId } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: NEXT_LOOKED_AT,
+    select: { id: true },
+  });
+  for (const w of next) {
+    const job = await queue.getJob(`plan-${w.id}`);
+    if (!job) continue;
+    const state = await job.getState();
+    if (state === "active" || state === "waiting") return "in-line";
+    if (state !== "prioritized") continue;
+    if (job.priority <= 1) return "in-line";
+    await job.changePriority({ priority: 1 });
+    return "promoted";
+  }
+  return "none";
 }

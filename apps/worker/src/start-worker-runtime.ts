@@ -7,6 +7,7 @@ import type { PrismaClient } from "@koi/db";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { env, type TServerEnv } from "@koi/core/env";
 import { dispatchJob } from "./dispatch-job.ts";
+import { promoteNextPlan } from "./plan-job-priority.ts";
 import type { TMailConfig } from "./job-context.ts";
 import { jobHandlers, type TJobHandlers } from "./job-handlers.ts";
 import { catalogQueues, queueConcurrency } from "./job-queues.ts";
@@ -94,19 +95,17 @@ export async function startWorkerRuntime(opts: TWorkerRuntimeOptions): Promise<T
         log,
         stuckMs: opts.watchdog?.stuckMs ?? 60_000,
         closeGraceMs,
-        process: (job) => {
+        process: async (job) => {
           const { payload, traceparent } = splitTraceparent(job.data);
-          return observeJob({ queue: name, jobName: job.name, jobId: job.id ?? "", traceparent }, () =>
+          const jobLog = log.child({ queue: name, jobName: job.name, jobId: job.id });
+          await observeJob({ queue: name, jobName: job.name, jobId: job.id ?? "", traceparent }, () =>
             dispatchJob(
               handlers,
               { name: job.name, data: payload, jobId: job.id ?? "", attemptsMade: job.attemptsMade },
-              {
-                db,
-                log: log.child({ queue: name, jobName: job.name, jobId: job.id }),
-                mail: opts.mail,
-              },
+              { db, log: jobLog, mail: opts.mail },
             ),
           );
+          if (job.name === "plan-workload") await moveUpNextPlan(queues.get(name)!, db, payload, jobLog);
         },
         create: (processor) => createWorker(name, processor, { connection: workerTemplate, prefix, concurrency, log }),
       }),
@@ -237,4 +236,18 @@ function connectionAwareErrorLog(log: Logger, queue: string, msg: string): (err:
     lastWarnAt = Date.now();
     log.warn({ queue, err: err.message }, "redis unavailable; reconnecting");
   };
+}
+
+/**
+ * The organisation's next plan joins the line of every organisation's next plans (plan-job-priority.ts).
+ * Best effort: the plan itself is done, and a job that moved on meanwhile needs no help.
+ */
+async function moveUpNextPlan(queue: Queue, db: PrismaClient, payload: unknown, log: Logger): Promise<void> {
+  const workloadId = (payload as { workloadId?: unknown } | null)?.workloadId;
+  if (typeof workloadId !== "string") return;
+  try {
+    await promoteNextPlan(queue, db, workloadId);
+  } catch (err) {
+    log.debug({ err, workloadId }, "next plan not moved up");
+  }
 }

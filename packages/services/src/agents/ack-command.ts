@@ -6,7 +6,12 @@ import { handleDeployAck } from "../workloads/handle-deploy-ack.ts";
 import { lockOrgPlanning, lockWorkload } from "../workloads/lock-rows.ts";
 import { publishCommandWakeup } from "./command-wakeups.ts";
 
-export type TAck = Pick<TAckRequest, "status"> & { epoch?: number; detail?: string | null; engineRef?: string | null };
+export type TAck = Pick<TAckRequest, "status"> & {
+  assignmentId?: string;
+  epoch?: number;
+  detail?: string | null;
+  engineRef?: string | null;
+};
 
 const TERMINAL = new Set(["COMPLETED", "REJECTED", "FAILED", "CANCELLED"]);
 
@@ -35,6 +40,11 @@ export async function ackCommand(orgId: string, agentId: string, commandId: stri
       include: { assignment: { select: { epoch: true } } },
     });
     if (!command) throw notFound("No such command.");
+    // The ack echoes what the command said; one that does not answers some other command.
+    if (ack.assignmentId !== undefined && command.assignmentId && ack.assignmentId !== command.assignmentId)
+      throw new AppError("BAD_REQUEST", `The ack names assignment ${ack.assignmentId}; this command is for another.`);
+    if (ack.epoch !== undefined && ack.epoch !== command.epoch)
+      throw new AppError("BAD_REQUEST", `The ack's epoch ${ack.epoch} is not the command's (${command.epoch}).`);
     if (command.assignment && command.assignment.epoch > command.epoch) {
       throw new AppError(
         "CONFLICT",

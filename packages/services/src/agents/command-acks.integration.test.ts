@@ -160,6 +160,23 @@ describe("ackCommand", () => {
     });
   });
 
+  it("refuses an ack naming another assignment or epoch than its command's, writing nothing", async () => {
+    const { org, agentId, assignment, command } = await setup();
+    await expect(
+      ackCommand(org.id, agentId, command.id, { status: "completed", assignmentId: "asg_someone_else", epoch: 1 }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/names assignment asg_someone_else/),
+    });
+    await expect(
+      ackCommand(org.id, agentId, command.id, { status: "completed", assignmentId: assignment.id, epoch: 3e9 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "The ack's epoch 3000000000 is not the command's (1)." });
+    expect((await prisma.command.findUniqueOrThrow({ where: { id: command.id } })).status).toBe("PENDING");
+    await expect(
+      ackCommand(org.id, agentId, command.id, { status: "completed", assignmentId: assignment.id, epoch: 1 }),
+    ).resolves.toMatchObject({ status: "COMPLETED" });
+  });
+
   it("answers NOT_FOUND for an unknown command and for another agent's or org's", async () => {
     const { org, agentId, command } = await setup();
     const other = await setup();
