@@ -17,9 +17,8 @@ type TPlanRow = { jobName: string; jobId: string; payload: unknown };
  * under its planning lock). With it the worker takes the organisations' first waiting workloads in
  * turn, then their second ones: another tenant's plan waits for about one plan, not for the backlog.
  * Only a submission's own job (`plan-<workloadId>`) is ranked: the plans a sweep or a rebalance asks
- * for again are few and urgent, and run before any ranked job. Priorities are set when a job is
- * published and not revised, so later workloads of other organisations go before a long backlog's
- * tail for as long as they keep coming.
+ * for again are few and urgent, and run before any ranked job. A rank is not revised as the
+ * backlog ahead of it drains; promoteNextPlan moves each organisation's next plan up instead.
  * Returns the priority per workload id; workloads no longer waiting (a stale job) get none.
  */
 export async function planJobPriorities(tx: Tx, rows: readonly TPlanRow[]): Promise<Map<string, number>> {

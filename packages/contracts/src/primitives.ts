@@ -10,11 +10,13 @@ export const ZId = z
     error: "must be letters, digits and . _ : - (starting with a letter or digit)",
   });
 
-/** Times in the Koi protocol are ISO-8601 strings; Orca's own payloads keep epoch seconds. */
 /** Latest instant Postgres and every client parse alike: the end of year 9999, UTC. */
 const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-/** An ISO 8601 instant from 1970 to 9999 (an offset may move year 0001 into year 0, which Postgres refuses). */
+/**
+ * Times in the Koi protocol are ISO-8601 strings (Orca's own payloads keep epoch seconds), from 1970
+ * to 9999: an offset may move year 0001 into year 0, which Postgres refuses.
+ */
 export const ZIsoDateTime = z.iso.datetime({ offset: true }).refine(
   (v) => {
     const ms = Date.parse(v);
