@@ -23,6 +23,22 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+/** The ids of the next `n` jobs a worker takes from the queue, one at a time. */
+async function takeJobs(n: number): Promise<string[]> {
+  const order: string[] = [];
+  await new Promise<void>((resolve) => {
+    const worker = new Worker(
+      "workloads",
+      async (job) => {
+        order.push(job.id!);
+        if (order.length === n) void worker.close().then(resolve);
+      },
+      { connection: createRedis({ maxRetriesPerRequest: null }), prefix, concurrency: 1 },
+    );
+  });
+  return order;
+}
+
 /** `n` PENDING workloads of `orgId`, each with its plan-workload outbox row, oldest first. */
 async function waitingWorkloads(orgId: string, name: string, n: number, from: number) {
   const ids: string[] = [];
@@ -82,20 +98,7 @@ describe("plan jobs are taken fairly between organisations", () => {
     expect(await priorityOf(`complete-${burst[1]}`)).toBeUndefined();
     expect(await priorityOf(`plan-${burst[5]}-swept`)).toBeUndefined();
 
-    // The order a worker takes them in, one at a time.
-    const order: string[] = [];
-    const done = new Promise<void>((resolve) => {
-      const worker = new Worker(
-        "workloads",
-        async (job) => {
-          order.push(job.id!);
-          if (order.length === 8) void worker.close().then(resolve);
-        },
-        { connection: createRedis({ maxRetriesPerRequest: null }), prefix, concurrency: 1 },
-      );
-    });
-    await done;
-    expect(order).toEqual([
+    expect(await takeJobs(8)).toEqual([
       // No priority at all (a stale plan, a sweep's plan, a finished job to record) runs first.
       `plan-${burst[0]}`,
       `plan-${burst[5]}-swept`,
@@ -126,18 +129,7 @@ describe("plan jobs are taken fairly between organisations", () => {
     expect((await workloads.getJob(`plan-${a[2]}`))?.priority).toBe(1);
     expect(await promoteNextPlan(workloads, prisma, a[1]!)).toBe("in-line");
 
-    const order: string[] = [];
-    await new Promise<void>((resolve) => {
-      const worker = new Worker(
-        "workloads",
-        async (job) => {
-          order.push(job.id!);
-          if (order.length === 5) void worker.close().then(resolve);
-        },
-        { connection: createRedis({ maxRetriesPerRequest: null }), prefix, concurrency: 1 },
-      );
-    });
     // Without the move a2 (rank 3) would wait behind b0 and b1 (ranks 1 and 2).
-    expect(order).toEqual([`plan-${b[0]}`, `plan-${a[2]}`, `plan-${b[1]}`, `plan-${b[2]}`, `plan-${a[3]}`]);
+    expect(await takeJobs(5)).toEqual([`plan-${b[0]}`, `plan-${a[2]}`, `plan-${b[1]}`, `plan-${b[2]}`, `plan-${a[3]}`]);
   });
 });
