@@ -10,7 +10,7 @@ import { TERMINAL_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import { recordAudit } from "@koi/core/audit";
 import { env } from "@koi/core/env";
 import { logger } from "@koi/core/logger";
-import { lastCounters, usageDeltas, usageKey } from "./usage-counters.ts";
+import { addBilled, billedTotals, lastCounters, usageDeltas, type TBilled } from "./usage-counters.ts";
 import { screenUsage, usageBounds } from "./usage-plausibility.ts";
 
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
@@ -33,22 +33,13 @@ async function plausibleUsage(
   assignment: { id: string; agentId: string; createdAt: Date },
   lines: TAssignmentReport["usage"],
   seen: TAssignmentReport["usage"],
+  billed: Map<string, TBilled>,
 ) {
   if (!lines.length) return { usage: lines, refused: [] };
-  const [pools, billedRows] = await Promise.all([
-    tx.gpuPool.findMany({
-      where: { orgId, agentId: assignment.agentId },
-      select: { total: true, pricePerGpuHour: true },
-    }),
-    tx.usageRecord.groupBy({
-      by: ["component", "gpuType"],
-      where: { orgId, assignmentId: assignment.id },
-      _sum: { seconds: true, costUsd: true },
-    }),
-  ]);
-  const billed = new Map(
-    billedRows.map((b) => [usageKey(b), { seconds: b._sum.seconds ?? 0, costUsd: b._sum.costUsd ?? 0 }]),
-  );
+  const pools = await tx.gpuPool.findMany({
+    where: { orgId, agentId: assignment.agentId },
+    select: { total: true, pricePerGpuHour: true },
+  });
   const bounds = usageBounds(pools, assignment.createdAt, new Date(), env().KOI_USAGE_TIME_SCALE);
   const { accepted, refused } = screenUsage({ lines, seen, billed, bounds });
   if (refused.length) {
@@ -124,11 +115,12 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
       },
     });
     const last = lastCounters(assignment.usageCounters);
+    const billed = billedTotals(assignment.usageCounters);
     if ((last.epoch ?? report.epoch) === report.epoch && report.seq < assignment.lastSeq)
       return { accepted: true, duplicate: false };
 
     const fenced = assignment.state === "lost";
-    const { usage, refused } = await plausibleUsage(tx, orgId, assignment, report.usage, last.lines);
+    const { usage, refused } = await plausibleUsage(tx, orgId, assignment, report.usage, last.lines, billed);
     const counters = usageDeltas(last.lines, usage);
     const deltas = counters.deltas;
     const costUsd = deltas.reduce((sum, d) => sum + d.costUsd, 0);
@@ -143,7 +135,11 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
       where: { id: assignmentId },
       data: {
         lastSeq: report.seq,
-        usageCounters: { epoch: report.epoch, lines: counters.next } as unknown as Prisma.InputJsonValue,
+        usageCounters: {
+          epoch: report.epoch,
+          lines: counters.next,
+          billed: addBilled(billed, deltas),
+        } as unknown as Prisma.InputJsonValue,
         ...(!fenced || TERMINAL_ASSIGNMENT_STATES.includes(report.state) ? { state: report.state } : {}),
         costUsd: { increment: costUsd },
         ...(fenced ? {} : progressUpdate(report.progress, assignment.progressTotal)),

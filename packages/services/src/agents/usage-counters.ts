@@ -7,7 +7,10 @@ import type { TUsageLine } from "@koi/contracts/agent/reports";
  * not count it twice. The counters outlive an epoch: a fence raises the epoch of the same engine
  * job, whose usage stays cumulative.
  */
-export type TUsageCounters = { epoch: number; lines: TUsageLine[] };
+export type TUsageCounters = { epoch: number; lines: TUsageLine[]; billed?: Record<string, TBilled> };
+
+/** What has been billed for one usage line (by `usageKey`) of the assignment so far. */
+export type TBilled = { seconds: number; costUsd: number };
 
 export type TUsageDelta = {
   component: TUsageLine["component"];
@@ -27,6 +30,24 @@ export function lastCounters(stored: unknown): { epoch: number | undefined; line
     epoch: typeof value?.epoch === "number" ? value.epoch : undefined,
     lines: value && Array.isArray(value.lines) ? value.lines : [],
   };
+}
+
+/**
+ * What each line has billed so far, kept beside the counters so bounding what is billed reads no
+ * usage rows on every report (counters written before the totals were kept start from nothing).
+ */
+export function billedTotals(stored: unknown): Map<string, TBilled> {
+  return new Map(Object.entries((stored as Partial<TUsageCounters> | null)?.billed ?? {}));
+}
+
+/** The billed totals after `deltas`, to store with the counters. */
+export function addBilled(billed: Map<string, TBilled>, deltas: TUsageDelta[]): Record<string, TBilled> {
+  const next = Object.fromEntries(billed);
+  for (const d of deltas) {
+    const b = next[usageKey(d)] ?? { seconds: 0, costUsd: 0 };
+    next[usageKey(d)] = { seconds: b.seconds + d.seconds, costUsd: b.costUsd + d.costUsd };
+  }
+  return next;
 }
 
 /**

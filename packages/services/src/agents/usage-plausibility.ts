@@ -1,6 +1,6 @@
 import type { TUsageLine, TUsageRefusal } from "@koi/contracts/agent/reports";
 import { INT4_MAX } from "@koi/contracts/primitives";
-import { usageDeltas, usageKey, type TUsageDelta } from "./usage-counters.ts";
+import { usageDeltas, usageKey, type TBilled, type TUsageDelta } from "./usage-counters.ts";
 
 /**
  * What one assignment's usage could physically be, from what its agent declared. An agent's report
@@ -24,9 +24,6 @@ export type TUsageBounds = {
    */
   elapsedSeconds: number;
 };
-
-/** What has been billed for one usage line of the assignment so far. */
-export type TBilled = { seconds: number; costUsd: number };
 
 /** Seconds an agent's clock or a report in flight may add to the assignment's age. */
 const CLOCK_MARGIN_SECONDS = 600;
