@@ -131,3 +131,23 @@ describe("an engine key acts only for its own agents (through the running server
     expect(row.detail).toBe("stderr: \ufffd then \ufffd");
   });
 });
+
+describe("agents starting together (through the running server)", () => {
+  it("a dozen agents of a new cluster registering at once all get in, and a retry racing its first try gets the same id", async () => {
+    const { secret } = await engineKey(`fleet-${randomBytes(3).toString("hex")}`);
+    const cluster = `fleet-${randomBytes(4).toString("hex")}`;
+    const ids = Array.from({ length: 12 }, () => `inst-${randomBytes(6).toString("hex")}`);
+    const answers = await Promise.all(
+      ids.map((id) => keyCall(secret, "/api/v1/agents/register", { body: agentRegistration(id, cluster) })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
+
+    const twice = await Promise.all(
+      [0, 1].map(() => keyCall(secret, "/api/v1/agents/register", { body: agentRegistration(ids[0]!, cluster) })),
+    );
+    expect(twice.map((a) => a.status)).toEqual([200, 200]);
+    expect(new Set(twice.map((a) => (a.json as { agentId: string }).agentId))).toEqual(
+      new Set([(answers[0]!.json as { agentId: string }).agentId]),
+    );
+  }, 60_000);
+});

@@ -80,7 +80,7 @@ describe("registerAgent: a first registration", () => {
       expect.objectContaining({
         orgId: org.id,
         agentId: agent.id,
-        eventId: `agent-registered-${agent.id}-${t0.getTime()}`,
+        eventId: `agent_registered-${agent.id}-${t0.getTime()}`,
         type: "agent_registered",
         reasonCode: null,
         detail: null,
@@ -139,6 +139,31 @@ describe("registerAgent: a first registration", () => {
   });
 });
 
+describe("registerAgent: agents starting together", () => {
+  it("registers a dozen new agents of one new cluster at once, every one of them", async () => {
+    const org = await createTestOrg();
+    const inputs = Array.from({ length: 12 }, () => registration());
+    const results = await Promise.allSettled(inputs.map((input) => registerAgent(org.id, "key_fleet", input, t0)));
+
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const clusters = await prisma.cluster.findMany({ where: { orgId: org.id } });
+    expect(clusters).toHaveLength(1);
+    expect(await prisma.agent.count({ where: { orgId: org.id, clusterId: clusters[0]!.id } })).toBe(12);
+  });
+
+  it("one agent registering twice at once (a retry racing the first try) gets one id", async () => {
+    const org = await createTestOrg();
+    const input = registration();
+    const [a, b] = await Promise.all([
+      registerAgent(org.id, "key_fleet", input, t0),
+      registerAgent(org.id, "key_fleet", input, t0),
+    ]);
+
+    expect(a.agentId).toBe(b.agentId);
+    expect(await prisma.agent.count({ where: { orgId: org.id } })).toBe(1);
+  });
+});
+
 describe("registerAgent: registering again", () => {
   it("gives a restarted agent its old id back, ONLINE again, with the cluster and fields as now sent", async () => {
     const org = await createTestOrg();
@@ -174,8 +199,8 @@ describe("registerAgent: registering again", () => {
     expect(agent.cluster).toMatchObject({ name: input.cluster.name, kind: "on-prem", provider: "gcp", region: null });
     expect(await prisma.cluster.count({ where: { orgId: org.id } })).toBe(1);
     expect(events.map((e) => [e.type, e.eventId, e.at, e.processedAt])).toEqual([
-      ["agent_registered", `agent-registered-${agent.id}-${t0.getTime()}`, t0, t0],
-      ["agent_reregistered", `agent-registered-${agent.id}-${at(60_000).getTime()}`, at(60_000), at(60_000)],
+      ["agent_registered", `agent_registered-${agent.id}-${t0.getTime()}`, t0, t0],
+      ["agent_reregistered", `agent_reregistered-${agent.id}-${at(60_000).getTime()}`, at(60_000), at(60_000)],
     ]);
     expect(events[1]!.payload).toEqual({ engine: "sim", agentVersion: "0.2.0", cluster: input.cluster.name });
     // Same key: a restart is not audited, only the first registration.

@@ -15,7 +15,31 @@ export const COMMAND_WAIT_SECONDS = 30;
  * an older key of the same org cannot take an agent away from a newer, live one (409).
  */
 export async function registerAgent(orgId: string, apiKeyId: string, input: TRegisterRequest, now = new Date()) {
-  const registered = await prisma.$transaction(async (tx) => {
+  const registered = await retryUniqueRace(() => registerOnce(orgId, apiKeyId, input, now));
+  forgetAgentOwner(registered.agentId);
+  return registered;
+}
+
+/** Attempts at a registration that lost a race to create the same cluster or agent row. */
+const RACE_ATTEMPTS = 3;
+
+/**
+ * Agents of a new cluster start together, and an agent's retry can race its own first try: the
+ * loser of a race to create the same row fails on the unique index (P2002), and registering again
+ * finds the row the winner wrote.
+ */
+async function retryUniqueRace<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if ((err as { code?: string } | null)?.code !== "P2002" || i >= RACE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+function registerOnce(orgId: string, apiKeyId: string, input: TRegisterRequest, now: Date) {
+  return prisma.$transaction(async (tx) => {
     const cluster = await tx.cluster.upsert({
       where: { orgId_name: { orgId, name: input.cluster.name } },
       create: {
@@ -56,12 +80,14 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
       : await tx.agent.create({
           data: { orgId, instanceId: input.instanceId, heartbeatIntervalSeconds: DEFAULT_HEARTBEAT_SECONDS, ...fields },
         });
+    const type = existing ? "agent_reregistered" : "agent_registered";
     await tx.engineEvent.create({
       data: {
         orgId,
         agentId: agent.id,
-        eventId: `agent-registered-${agent.id}-${now.getTime()}`,
-        type: existing ? "agent_reregistered" : "agent_registered",
+        // The type is in the id: a retried registration of the same instant is a re-registration.
+        eventId: `${type}-${agent.id}-${now.getTime()}`,
+        type,
         payload: { engine: input.engine, agentVersion: input.agentVersion, cluster: input.cluster.name },
         at: now,
         processedAt: now,
@@ -81,8 +107,6 @@ export async function registerAgent(orgId: string, apiKeyId: string, input: TReg
       commandWaitSeconds: COMMAND_WAIT_SECONDS,
     };
   });
-  forgetAgentOwner(registered.agentId);
-  return registered;
 }
 
 /**
