@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { baseUrl, http } from "./support/http.ts";
 
@@ -21,6 +22,39 @@ function chunkedPost(path: string): Promise<{ status: number; body: string }> {
     req.end('{"a":1}}');
   });
 }
+
+/** Bytes written to a raw socket (what no HTTP client sends), and everything the server answers. */
+function rawExchange(bytes: string): Promise<string> {
+  const url = new URL(baseUrl());
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(bytes));
+    let answer = "";
+    socket.on("data", (c: Buffer) => (answer += c.toString()));
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
+function parseRaw(answer: string) {
+  const [head = "", body = ""] = answer.split("\r\n\r\n");
+  return { status: Number(head.split(" ")[1]), head: head.toLowerCase(), body };
+}
+
+describe("requests Node's HTTP parser refuses, answered with the error shape", () => {
+  it("headers larger than the server takes are 431, with a JSON error", async () => {
+    const huge = `GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n\r\n`;
+    const res = parseRaw(await rawExchange(huge));
+    expect(res.status).toBe(431);
+    expect(res.head).toContain("content-type: application/json");
+    expect(JSON.parse(res.body)).toMatchObject({ error: { ...errorShape.error, code: "headers_too_large" } });
+  });
+
+  it("a request that is not HTTP is 400, with a JSON error", async () => {
+    const res = parseRaw(await rawExchange("HELLO THERE\r\n\r\n"));
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { ...errorShape.error, code: "bad_request" } });
+  });
+});
 
 describe("body and batch limits, before the app reads a byte", () => {
   it("a 10 MB anonymous tRPC or Auth.js body is 413 with the error shape", async () => {

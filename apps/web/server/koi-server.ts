@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { stampClientIp } from "./client-address.ts";
 import { refuseRequest } from "./request-limits.ts";
 
@@ -22,6 +23,30 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   // The unread body is not drained: the connection closes after this answer.
   res.writeHead(status, { ...headers, connection: "close" });
   res.end(body);
+}
+
+/** What Node's parser refused, as the JSON API's status and error code. */
+function parserRefusal(code: string | undefined): { status: number; code: string; message: string } {
+  if (code === "HPE_HEADER_OVERFLOW")
+    return { status: 431, code: "headers_too_large", message: "The request's headers are too large." };
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT")
+    return { status: 408, code: "request_timeout", message: "The request took too long to arrive." };
+  return { status: 400, code: "bad_request", message: "The request is not valid HTTP." };
+}
+
+/**
+ * Node answers a request its parser refuses (headers too large, not HTTP, too slow) with an empty
+ * body; the API's callers read the error shape. As Node does, only a socket that has not been
+ * answered on yet gets an answer, and the connection then closes.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) {
+    const refusal = parserRefusal(err.code);
+    const { body, headers } = errorAnswer(refusal.code, refusal.message);
+    const lines = Object.entries({ ...headers, connection: "close" }).map(([name, value]) => `${name}: ${value}`);
+    socket.write(`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${lines.join("\r\n")}\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 /**
@@ -68,5 +93,6 @@ export function createKoiServer(handle: TRequestHandler, opts: { trustedHops: nu
   // A client that trickles its headers or body must not hold a socket for minutes (Node: 60 s / 300 s).
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
+  server.on("clientError", answerClientError);
   return server;
 }
