@@ -5,6 +5,7 @@ import type { TOnlineSample } from "@koi/contracts/agent/online-sample";
 import { usageDollars } from "@koi/core/metrics/koi-metrics";
 import { createPrismaClient, prisma } from "@koi/db";
 import { commandWakeups } from "./command-wakeups.ts";
+import { loadUsageRefusals } from "../costs/load-usage-refusals.ts";
 import { recordReport } from "./record-report.ts";
 import { agentWithAssignment } from "./test-fixtures.ts";
 import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent } from "../workloads/test-fixtures.ts";
@@ -396,7 +397,31 @@ describe("recordReport usage that cannot be true", () => {
       _sum: { seconds: true },
     });
     expect(billed._sum.seconds).toBe(near);
-    expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: "usage.refused" } })).toBe(3);
+    const tally = await prisma.usageRefusal.findMany({ where: { assignmentId: assignment.id } });
+    expect(tally.map((t) => t.reports)).toEqual([3]);
+  });
+
+  it("an agent refused on every report is audited once in the hour, and the Costs page counts every report", async () => {
+    const { org, agentId, assignment } = await agentWithAssignment();
+    for (let seq = 0; seq < 5; seq++)
+      await recordReport(org.id, assignment.id, base({ seq, usage: [spot(9e12 * (seq + 1), 0.1)] }));
+
+    expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: "usage.refused" } })).toBe(1);
+    const day = 86_400_000;
+    await expect(loadUsageRefusals(org.id, new Date(Date.now() - day), new Date(Date.now() + 1000))).resolves.toEqual({
+      reports: 5,
+      latest: {
+        at: expect.any(Date),
+        agent: { id: agentId, label: expect.stringContaining("agent on") },
+        reason: expect.stringContaining("45,000,000,000,000 spot seconds"),
+      },
+    });
+    // Another organisation sees none of it.
+    const other = await createTestOrg();
+    await expect(loadUsageRefusals(other.id, new Date(Date.now() - day), new Date())).resolves.toEqual({
+      reports: 0,
+      latest: null,
+    });
   });
 
   it("refuses a price per GPU-hour beyond any cloud's, and allows a dearer one the agent's pools declare", async () => {

@@ -13,6 +13,8 @@ import { logger } from "@koi/core/logger";
 import { addBilled, billedTotals, lastCounters, usageDeltas, type TBilled } from "./usage-counters.ts";
 import { screenUsage, usageBounds } from "./usage-plausibility.ts";
 
+const HOUR_MS = 3_600_000;
+
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
 function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
   if (!progress) return {};
@@ -25,7 +27,9 @@ function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: 
  * The report's usage lines that could be true, and why the others cannot (usage-plausibility.ts).
  * A refused line is left out as if the report had not carried it: nothing is billed for it and its
  * counter keeps the last figure billed, so once the agent reports believable figures again the
- * deltas start from there. Each refusal is audited, where the Costs page finds it.
+ * deltas start from there. Every refused report is tallied per assignment and hour, where the
+ * Costs page finds it; only the first of an hour is audited, since an agent with a unit bug is
+ * refused on every report and would bury the audit log.
  */
 async function plausibleUsage(
   tx: Tx,
@@ -40,18 +44,35 @@ async function plausibleUsage(
     where: { orgId, agentId: assignment.agentId },
     select: { total: true, pricePerGpuHour: true },
   });
-  const bounds = usageBounds(pools, assignment.createdAt, new Date(), env().KOI_USAGE_TIME_SCALE);
+  const now = new Date();
+  const bounds = usageBounds(pools, assignment.createdAt, now, env().KOI_USAGE_TIME_SCALE);
   const { accepted, refused } = screenUsage({ lines, seen, billed, bounds });
   if (refused.length) {
     logger.warn({ orgId, assignmentId: assignment.id, refused }, "usage refused as implausible");
     for (const r of refused) usageRefusals.inc({ component: r.component });
-    await recordAudit(tx, {
-      orgId,
-      action: "usage.refused",
-      targetType: "assignment",
-      targetId: assignment.id,
-      data: { agentId: assignment.agentId, refused },
+    const reason = refused.map((r) => r.reason).join("; ");
+    const hour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
+    const tally = await tx.usageRefusal.upsert({
+      where: { assignmentId_hour: { assignmentId: assignment.id, hour } },
+      create: {
+        orgId,
+        assignmentId: assignment.id,
+        agentId: assignment.agentId,
+        hour,
+        reports: 1,
+        latestAt: now,
+        latestReason: reason,
+      },
+      update: { reports: { increment: 1 }, latestAt: now, latestReason: reason },
     });
+    if (tally.reports === 1)
+      await recordAudit(tx, {
+        orgId,
+        action: "usage.refused",
+        targetType: "assignment",
+        targetId: assignment.id,
+        data: { agentId: assignment.agentId, refused },
+      });
   }
   return { usage: accepted, refused };
 }

@@ -1,30 +1,35 @@
 import { prisma } from "@koi/db";
 
+const HOUR_MS = 3_600_000;
+
 /**
- * The usage Koi refused to bill in the window (record-report.ts audits each refusal): how many
- * reports, and the newest one's reason with the agent that sent it, so the Costs page can say its
- * total leaves something out.
+ * The usage Koi refused to bill in the window (record-report.ts tallies refused reports per
+ * assignment and hour): how many reports, and the newest one's reason with the agent that sent it,
+ * so the Costs page can say its total leaves something out. A tally counts whole hours: the hour
+ * the window starts in is counted whole.
  */
 export async function loadUsageRefusals(orgId: string, from: Date, to: Date) {
-  const where = { orgId, action: "usage.refused", createdAt: { gte: from, lt: to } };
-  const [reports, newest] = await Promise.all([
-    prisma.auditEvent.count({ where }),
-    prisma.auditEvent.findFirst({ where, orderBy: { createdAt: "desc" }, select: { createdAt: true, data: true } }),
+  const where = { orgId, hour: { gte: new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS), lt: to } };
+  const [sum, newest] = await Promise.all([
+    prisma.usageRefusal.aggregate({ where, _sum: { reports: true } }),
+    prisma.usageRefusal.findFirst({
+      where,
+      orderBy: { latestAt: "desc" },
+      select: { latestAt: true, latestReason: true, agentId: true },
+    }),
   ]);
+  const reports = sum._sum.reports ?? 0;
   if (!newest) return { reports, latest: null };
-  const data = newest.data as { agentId?: string; refused?: { reason?: string }[] };
-  const agent = data.agentId
-    ? await prisma.agent.findFirst({
-        where: { id: data.agentId, orgId },
-        select: { id: true, engine: true, cluster: { select: { name: true } } },
-      })
-    : null;
+  const agent = await prisma.agent.findFirst({
+    where: { id: newest.agentId, orgId },
+    select: { id: true, engine: true, cluster: { select: { name: true } } },
+  });
   return {
     reports,
     latest: {
-      at: newest.createdAt,
+      at: newest.latestAt,
       agent: agent ? { id: agent.id, label: `${agent.engine} agent on ${agent.cluster.name}` } : null,
-      reason: data.refused?.map((r) => r.reason).join("; ") || "no reason was recorded",
+      reason: newest.latestReason || "no reason was recorded",
     },
   };
 }
