@@ -34,19 +34,27 @@ function parserRefusal(code: string | undefined): { status: number; code: string
   return { status: 400, code: "bad_request", message: "The request is not valid HTTP." };
 }
 
+/** How long a refused request's connection may stay open for its answer to reach the client. */
+const CLIENT_ERROR_LINGER_MS = 1000;
+
 /**
  * Node answers a request its parser refuses (headers too large, not HTTP, too slow) with an empty
  * body; the API's callers read the error shape. As Node does, only a socket that has not been
- * answered on yet gets an answer, and the connection then closes.
+ * answered on yet gets an answer. Closing while the client still sends would reset the connection
+ * and lose the answer, so what it still sends is read and dropped until it is closed, for a second
+ * at most.
  */
 function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-  if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) {
-    const refusal = parserRefusal(err.code);
-    const { body, headers } = errorAnswer(refusal.code, refusal.message);
-    const lines = Object.entries({ ...headers, connection: "close" }).map(([name, value]) => `${name}: ${value}`);
-    socket.write(`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${lines.join("\r\n")}\r\n\r\n${body}`);
+  if (!socket.writable || (socket as Duplex & { bytesWritten?: number }).bytesWritten !== 0) {
+    socket.destroy(err);
+    return;
   }
-  socket.destroy(err);
+  const refusal = parserRefusal(err.code);
+  const { body, headers } = errorAnswer(refusal.code, refusal.message);
+  const lines = Object.entries({ ...headers, connection: "close" }).map(([name, value]) => `${name}: ${value}`);
+  socket.end(`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${lines.join("\r\n")}\r\n\r\n${body}`);
+  socket.resume();
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
 }
 
 /**
