@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSecretToken } from "@koi/core/secret-token";
-import { createOwner, prisma, sessionUser, signIn, signOut, trpcMutation } from "./support/http.ts";
+import { createOwner, http, prisma, sessionUser, signIn, signOut, trpcMutation } from "./support/http.ts";
 
 describe("sessions end when they should, seen by the running server", () => {
   it("a cookie kept after sign-out no longer signs anyone in", async () => {
@@ -10,6 +10,20 @@ describe("sessions end when they should, seen by the running server", () => {
     expect(await sessionUser(cookie!)).toBe(user.id);
     await signOut(cookie!);
     expect(await sessionUser(cookie!)).toBeNull();
+  });
+
+  it("a signed-in visitor sent to /sign-in with a crafted callbackUrl stays on this site", async () => {
+    const { user, password } = await createOwner();
+    const { cookie } = await signIn(user.email, password);
+    for (const callbackUrl of ["/.//evil.example", "/x/..//evil.example", "/%2e//evil.example"]) {
+      const res = await http(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`, {
+        headers: { cookie: cookie! },
+        redirect: "manual",
+      });
+      const target = `${res.headers.get("location") ?? ""} ${res.text}`;
+      expect(target, callbackUrl).not.toContain("//evil.example");
+      expect(target, callbackUrl).toContain("/dashboard");
+    }
   });
 
   it("a password reset ends a session opened before it", async () => {

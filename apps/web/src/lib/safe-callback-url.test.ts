@@ -19,6 +19,11 @@ describe("safeCallbackUrl", () => {
     ["a relative path", "dashboard"],
     ["nothing", undefined],
     ["an array", ["/a"]],
+    // The URL parser folds dot segments, which can turn a local path into a protocol-relative one.
+    ["a dot segment before //", "/.//evil.test"],
+    ["a parent segment before //", "/x/..//evil.test"],
+    ["an encoded dot segment before //", "/%2e//evil.test"],
+    ["a parent segment into a backslash-free //", "/a/b/../..//evil.test/path"],
   ])("falls back for %s", (_label, raw) => {
     expect(safeCallbackUrl(raw)).toBe("/dashboard");
   });
