@@ -9,6 +9,8 @@ export const ZApiKeyView = z.object({
   scopes: z.array(z.string()),
   createdAt: z.date(),
   createdBy: z.string().nullable(),
+  /** The member who created it has left the org or was removed: the key still works until revoked. */
+  creatorLeft: z.boolean(),
   lastUsedAt: z.date().nullable(),
   expiresAt: z.date().nullable(),
   revokedAt: z.date().nullable(),

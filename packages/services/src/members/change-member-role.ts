@@ -5,7 +5,9 @@ import type { TChangeMemberRoleInput } from "./change-member-role.schema.ts";
 import type { TRole } from "./role.schema.ts";
 import { countOwners, lockOrg } from "./lock-org.ts";
 import { roleChangeRefusal } from "./membership-rules.ts";
+import { revokeSenderInvitations } from "./revoke-sender-invitations.ts";
 
+/** Changes a member's role; the invitations they sent that the new role could not send are revoked. */
 export async function changeMemberRole(
   actor: { orgId: string; userId: string; role: TRole },
   input: TChangeMemberRoleInput,
@@ -23,6 +25,7 @@ export async function changeMemberRole(
     });
     if (refusal) throw refusal;
     await tx.membership.update({ where: { id: target.id }, data: { role: input.role } });
+    await revokeSenderInvitations(tx, actor, { userId: target.userId, role: input.role });
     await recordAudit(tx, {
       orgId: actor.orgId,
       actorUserId: actor.userId,

@@ -5,10 +5,12 @@ import { prisma } from "@koi/db";
 import type { TRole } from "./role.schema.ts";
 import { countOwners, lockOrg } from "./lock-org.ts";
 import { removalRefusal } from "./membership-rules.ts";
+import { revokeSenderInvitations } from "./revoke-sender-invitations.ts";
 
 /**
  * Removes a member, or the caller themself (leaving). The org always keeps an owner. A removed
- * member's sessions end, so nothing they had open keeps acting (leaving keeps the caller signed in).
+ * member's sessions end, so nothing they had open keeps acting (leaving keeps the caller signed in),
+ * and the invitations they sent and nobody accepted yet are revoked.
  */
 export async function removeMember(actor: { orgId: string; userId: string; role: TRole }, membershipId: string) {
   return prisma.$transaction(async (tx) => {
@@ -25,6 +27,7 @@ export async function removeMember(actor: { orgId: string; userId: string; role:
     if (refusal) throw refusal;
     await tx.membership.delete({ where: { id: target.id } });
     if (!isSelf) await endSessions(target.userId, tx);
+    await revokeSenderInvitations(tx, actor, { userId: target.userId, role: null });
     await recordAudit(tx, {
       orgId: actor.orgId,
       actorUserId: actor.userId,

@@ -53,6 +53,11 @@ export function ApiKeysTable({ canManage }: { canManage: boolean }) {
             <TableCell>
               {when(k.createdAt)}
               {k.createdBy ? <span className="text-muted-foreground"> by {k.createdBy}</span> : null}
+              {k.creatorLeft && !k.revokedAt ? (
+                <span className="block text-xs text-amber-700 dark:text-amber-400">
+                  Its creator is no longer a member; it works until revoked.
+                </span>
+              ) : null}
             </TableCell>
             <TableCell>{when(k.lastUsedAt)}</TableCell>
             <TableCell>{when(k.expiresAt)}</TableCell>

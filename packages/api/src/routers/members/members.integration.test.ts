@@ -275,3 +275,58 @@ describe("org", () => {
     await expectCode(callerAs("", null).org.listMine(), "UNAUTHORIZED");
   });
 });
+
+describe("members — invitations of a member who could no longer send them", () => {
+  const revoked = async (id: string) => (await prisma.invitation.findUniqueOrThrow({ where: { id } })).revokedAt;
+
+  it("a removed admin's pending invitations are revoked, and audited; another member's stay", async () => {
+    const sent = await w.adminA.caller.members.invite({ email: uniqueEmail("mallory"), role: "ADMIN" });
+    await w.ownerA.caller.members.remove({ membershipId: w.adminA.membership.id });
+
+    expect(await revoked(sent.id)).not.toBeNull();
+    expect(await revoked(w.pendingA.id)).toBeNull();
+    const audit = await prisma.auditEvent.findMany({ where: { orgId: w.orgA.id, action: "invitation.revoked" } });
+    expect(audit).toMatchObject([{ targetId: sent.id, data: { reason: "sender left the organization" } }]);
+  });
+
+  it("an admin demoted below admin loses every pending invitation; promoted again, none come back", async () => {
+    const sent = await w.adminA.caller.members.invite({ email: uniqueEmail("mallory"), role: "MEMBER" });
+    await w.ownerA.caller.members.changeRole({ membershipId: w.adminA.membership.id, role: "MEMBER" });
+    expect(await revoked(sent.id)).not.toBeNull();
+    await w.ownerA.caller.members.changeRole({ membershipId: w.adminA.membership.id, role: "ADMIN" });
+    expect(await revoked(sent.id)).not.toBeNull();
+  });
+
+  it("an owner made admin loses only the invitations for owners; an owner keeps all of them", async () => {
+    const second = await memberOf(w.orgA.id, "OWNER");
+    const owner = await second.caller.members.invite({ email: uniqueEmail("o"), role: "OWNER" });
+    const admin = await second.caller.members.invite({ email: uniqueEmail("a"), role: "ADMIN" });
+    const kept = await w.ownerA.caller.members.invite({ email: uniqueEmail("k"), role: "OWNER" });
+    await w.ownerA.caller.members.changeRole({ membershipId: second.membership.id, role: "ADMIN" });
+
+    expect(await revoked(owner.id)).not.toBeNull();
+    expect(await revoked(admin.id)).toBeNull();
+    expect(await revoked(kept.id)).toBeNull();
+  });
+
+  it("a removed admin's API key keeps working for the org's agents, and the key list marks it for rotation", async () => {
+    const key = await w.adminA.caller.apiKeys.create({ name: "agents", scopes: ["engine"], expiresInDays: null });
+    const listed = async () => (await w.ownerA.caller.apiKeys.list()).find((k) => k.id === key.id);
+    expect(await listed()).toMatchObject({ creatorLeft: false, revokedAt: null });
+    await w.ownerA.caller.members.remove({ membershipId: w.adminA.membership.id });
+    expect(await listed()).toMatchObject({ creatorLeft: true, revokedAt: null });
+  });
+});
+
+describe("members — how many invitations one person may send", () => {
+  it("at most 100 an hour across every organization they own, though each org allows 50", async () => {
+    const user = await createTestUser();
+    const callers = await Promise.all(
+      [0, 1, 2].map(async () => callerAs(user.id, (await createTestOrg({ ownerId: user.id })).id)),
+    );
+    const invite = (i: number) =>
+      callers[Math.floor(i / 40)]!.members.invite({ email: uniqueEmail(`i${i}`), role: "VIEWER" });
+    for (let i = 0; i < 100; i++) await invite(i);
+    await expectCode(invite(100), "TOO_MANY_REQUESTS");
+  }, 60_000);
+});
