@@ -13,6 +13,18 @@ describe("plainName", () => {
     );
     expect(plainName("x".repeat(200))).toHaveLength(62);
   });
+
+  // Each of these is the host evil.com to a URL parser (WHATWG/IDNA), and most mail clients link it.
+  it.each([
+    ["an ideographic full stop", "sign in at evil\u3002com"],
+    ["a fullwidth full stop", "sign in at evil\uff0ecom"],
+    ["a halfwidth ideographic full stop", "sign in at evil\uff61com"],
+    ["a zero-width space before the dot", "sign in at evil\u200b.com"],
+    ["a soft hyphen before the dot", "sign in at evil\u00ad.com"],
+    ["a fullwidth colon in the scheme", "sign in at https\uff1a//evil.com"],
+  ])("defangs a host written with %s", (_label, name) => {
+    expect(plainName(name)).toBe("“sign in at evil[.]com”");
+  });
 });
 
 describe("invitationMail", () => {

@@ -13,9 +13,20 @@ export function plainName(name: string): string {
   return `“${defangedLine(name)}”`;
 }
 
-/** The same line, unquoted: for a greeting, where anyone may type the name for any address. */
+/** Full stops a URL parser (IDNA) reads as the dot between labels: "evil。com" is evil.com. */
+const LABEL_DOTS = /[\u3002\uff0e\uff61]/g;
+
+/**
+ * The same line, unquoted: for a greeting, where anyone may type the name for any address. Look-alike
+ * spellings of a host are folded first (fullwidth letters and colons by NFKC, the other full stops,
+ * and invisible format characters such as a zero-width space or a soft hyphen), so they are defanged too.
+ */
 export function defangedLine(name: string): string {
-  const line = [...name]
+  const folded = name
+    .normalize("NFKC")
+    .replace(/\p{Cf}/gu, "")
+    .replace(LABEL_DOTS, ".");
+  const line = [...folded]
     .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? " " : c))
     .join("")
     .replace(/\s+/g, " ")
