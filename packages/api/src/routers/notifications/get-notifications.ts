@@ -1,7 +1,16 @@
+import { roleAtLeast } from "@koi/auth/roles";
 import { getNotifications as findSettings } from "@koi/services/notifications/get-notifications";
 import { ZNotificationSettingsView } from "@koi/services/notifications/notifications.schema";
 import { orgProcedure } from "../../trpc.ts";
 
+/**
+ * Everyone in the org sees where alerts go; only admins, who may change it, see the webhook's path.
+ * A Slack or Teams incoming-webhook URL is a credential: whoever holds it can post as Koi.
+ */
 export const getNotifications = orgProcedure("VIEWER")
   .output(ZNotificationSettingsView)
-  .query(({ ctx }) => findSettings(ctx.orgId));
+  .query(async ({ ctx }) => {
+    const settings = await findSettings(ctx.orgId);
+    if (roleAtLeast(ctx.role, "ADMIN") || !settings.webhookUrl) return settings;
+    return { ...settings, webhookUrl: `${new URL(settings.webhookUrl).origin}/…` };
+  });

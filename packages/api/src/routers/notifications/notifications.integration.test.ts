@@ -66,6 +66,20 @@ describe("notifications", () => {
     expect(await prisma.notificationSetting.findUnique({ where: { orgId: org.id } })).toBeNull();
   });
 
+  it("shows members and viewers where alerts go, but not the webhook's secret path", async () => {
+    const org = await createTestOrg();
+    const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
+    await admin.notifications.set(settings);
+    for (const role of ["MEMBER", "VIEWER"] as const) {
+      const reader = callerAs((await addTestMember(org.id, role)).id, org.id);
+      expect(await reader.notifications.get()).toMatchObject({
+        webhookUrl: "https://hooks.example.com/…",
+        email: "ops@example.com",
+      });
+    }
+    expect(await admin.notifications.get()).toMatchObject({ webhookUrl: settings.webhookUrl });
+  });
+
   it("refuses plain-http webhooks and members", async () => {
     const org = await createTestOrg();
     const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
