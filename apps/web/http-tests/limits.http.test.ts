@@ -134,6 +134,8 @@ describe("body and batch limits, before the app reads a byte", () => {
   // HTML page or empty body.
   it.each([
     ["GET", "/api/v1/nonexistent", 404, "not_found"],
+    ["GET", "/api/v1", 404, "not_found"],
+    ["POST", "/api/v1", 404, "not_found"],
     ["POST", "/api/v1/agents/x/unknown", 404, "not_found"],
     ["PUT", "/api/v1/workloads", 405, "bad_request"],
     ["DELETE", "/api/v1/plan", 405, "bad_request"],

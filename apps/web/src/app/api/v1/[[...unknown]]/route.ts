@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "@koi/core/app-error";
 import { errorResponse } from "@/lib/api-v1/api-error-response";
 
-// Any path under /api/v1 that no route serves: the JSON error shape an agent or SDK can read
+// /api/v1 itself, and any path under it that no route serves: the JSON error shape an agent or SDK can read
 // (a typo, or an older or newer protocol's path), not Next.js's HTML page.
 const noSuchRoute = () =>
   errorResponse(
