@@ -49,6 +49,49 @@ describe("requests Node's HTTP parser refuses, answered with the error shape", (
     expect(JSON.parse(res.body)).toMatchObject({ error: { ...errorShape.error, code: "headers_too_large" } });
   });
 
+  it("a client still sending after its oversized headers gets the 431 answer, not a reset", async () => {
+    const url = new URL(baseUrl());
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let received = "";
+      socket.on("data", (c: Buffer) => (received += c.toString()));
+      socket.on("close", () => resolve(received));
+      socket.on("error", (e) => (received ? resolve(received) : reject(e)));
+      socket.write(`POST /api/v1/plan HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n`);
+      let sent = 0;
+      const more = setInterval(() => {
+        if (socket.destroyed || sent++ >= 10) return clearInterval(more);
+        socket.write("b".repeat(16 * 1024));
+      }, 20);
+    });
+    const res = parseRaw(answer);
+    expect(res.status).toBe(431);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { ...errorShape.error, code: "headers_too_large" } });
+  });
+
+  it("a bad request on a kept-alive connection that already served one is answered too", async () => {
+    const url = new URL(baseUrl());
+    const answers = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let received = "";
+      socket.on("data", (c: Buffer) => {
+        const first = !received.includes("HTTP/1.1");
+        received += c.toString();
+        // Once the first answer's headers are in, send the second request on the same connection.
+        if (first && received.includes("\r\n\r\n"))
+          socket.write(
+            `GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n\r\n`,
+          );
+      });
+      socket.on("close", () => resolve(received));
+      socket.on("error", reject);
+      socket.write("GET /api/v1/nonexistent HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    });
+    const statuses = [...answers.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+    expect(statuses).toEqual([404, 431]);
+    expect(answers).toContain('"code":"headers_too_large"');
+  });
+
   it("a request that is not HTTP is 400, with a JSON error", async () => {
     const res = parseRaw(await rawExchange("HELLO THERE\r\n\r\n"));
     expect(res.status).toBe(400);

@@ -29,6 +29,8 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 function parserRefusal(code: string | undefined): { status: number; code: string; message: string } {
   if (code === "HPE_HEADER_OVERFLOW")
     return { status: 431, code: "headers_too_large", message: "The request's headers are too large." };
+  if (code === "HPE_CHUNK_EXTENSIONS_OVERFLOW")
+    return { status: 413, code: "payload_too_large", message: "The request's chunk extensions are too large." };
   if (code === "ERR_HTTP_REQUEST_TIMEOUT")
     return { status: 408, code: "request_timeout", message: "The request took too long to arrive." };
   return { status: 400, code: "bad_request", message: "The request is not valid HTTP." };
@@ -36,23 +38,36 @@ function parserRefusal(code: string | undefined): { status: number; code: string
 
 /** How long a refused request's connection may stay open for its answer to reach the client. */
 const CLIENT_ERROR_LINGER_MS = 1000;
+/** Sockets already answered: the parser reports its error again for every chunk that arrives after. */
+const answeredSockets = new WeakSet<Duplex>();
 
 /**
  * Node answers a request its parser refuses (headers too large, not HTTP, too slow) with an empty
- * body; the API's callers read the error shape. As Node does, only a socket that has not been
- * answered on yet gets an answer. Closing while the client still sends would reset the connection
- * and lose the answer, so what it still sends is read and dropped until it is closed, for a second
- * at most.
+ * body; the API's callers read the error shape. As Node does, a socket gets an answer unless a
+ * response on it has already sent its headers, and one whose request was under way (or too slow)
+ * is closed at once, so the request cannot finish after its refusal. Otherwise closing while the
+ * client still sends would reset the connection and lose the answer: what it sends is read and
+ * dropped until the connection closes, a second at most.
  */
 function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable || (socket as Duplex & { bytesWritten?: number }).bytesWritten !== 0) {
+  if (answeredSockets.has(socket)) return;
+  // Node's own test (`socketOnError` in node:_http_server), on its internal field.
+  const response = (socket as Duplex & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
+  if (!socket.writable || response?._headerSent) {
     socket.destroy(err);
     return;
   }
+  answeredSockets.add(socket);
   const refusal = parserRefusal(err.code);
   const { body, headers } = errorAnswer(refusal.code, refusal.message);
   const lines = Object.entries({ ...headers, connection: "close" }).map(([name, value]) => `${name}: ${value}`);
-  socket.end(`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${lines.join("\r\n")}\r\n\r\n${body}`);
+  const answer = `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${lines.join("\r\n")}\r\n\r\n${body}`;
+  if (response || err.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    socket.write(answer);
+    socket.destroy(err);
+    return;
+  }
+  socket.end(answer);
   socket.resume();
   setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
 }
