@@ -22,6 +22,10 @@ describe("plainName", () => {
     ["a zero-width space before the dot", "sign in at evil\u200b.com"],
     ["a soft hyphen before the dot", "sign in at evil\u00ad.com"],
     ["a fullwidth colon in the scheme", "sign in at https\uff1a//evil.com"],
+    ["a combining grapheme joiner before the dot", "sign in at evil\u034f.com"],
+    ["a variation selector before the dot", "sign in at evil\ufe0f.com"],
+    ["a Mongolian free variation selector before the dot", "sign in at evil\u180b.com"],
+    ["a combining grapheme joiner after the dot", "sign in at evil.\u034fcom"],
   ])("defangs a host written with %s", (_label, name) => {
     expect(plainName(name)).toBe("“sign in at evil[.]com”");
   });

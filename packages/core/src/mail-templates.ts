@@ -13,26 +13,26 @@ export function plainName(name: string): string {
   return `“${defangedLine(name)}”`;
 }
 
-/** Full stops a URL parser (IDNA) reads as the dot between labels: "evil。com" is evil.com. */
-const LABEL_DOTS = /[\u3002\uff0e\uff61]/g;
-
 /**
  * The same line, unquoted: for a greeting, where anyone may type the name for any address. Look-alike
- * spellings of a host are folded first (fullwidth letters and colons by NFKC, the other full stops,
- * and invisible format characters such as a zero-width space or a soft hyphen), so they are defanged too.
+ * spellings of a host are folded first (fullwidth letters, colons and full stops by NFKC, the
+ * ideographic full stop, and characters that render as nothing, such as a zero-width space, a soft
+ * hyphen or a variation selector), and then every dot with a character on both sides is defanged:
+ * a URL parser reads "evil。com" and "evil\u034f.com" as evil.com.
  */
 export function defangedLine(name: string): string {
   const folded = name
     .normalize("NFKC")
-    .replace(/\p{Cf}/gu, "")
-    .replace(LABEL_DOTS, ".");
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, "")
+    .replace(/\u3002/g, ".")
+    .normalize("NFKC");
   const line = [...folded]
     .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? " " : c))
     .join("")
     .replace(/\s+/g, " ")
     .trim()
     .replace(/\b[a-z][a-z0-9+.-]*:\/\//gi, "")
-    .replace(/([\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, "$1[.]");
+    .replace(/(\S)\.(?=\S)/gu, "$1[.]");
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 

@@ -7,10 +7,11 @@ export const invite = orgProcedure("ADMIN")
   .input(ZInviteMemberInput)
   .output(ZPendingInvitation)
   .mutation(async ({ ctx, input }) => {
-    // Each invitation sends an email to any address: cap it per org, and per person, who may
-    // create organizations (20 an hour) to send more.
-    await enforceRateLimit("invite", ctx.orgId, 50, 60 * 60_000);
+    // Each invitation sends an email to any address: cap it per person, who may create
+    // organizations (20 an hour) to send more, and per org. The person's cap comes first, so
+    // invitations it refuses do not use up the org's for its other admins.
     await enforceRateLimit("invite-by-user", ctx.userId, 100, 60 * 60_000);
+    await enforceRateLimit("invite", ctx.orgId, 50, 60 * 60_000);
     const invitation = await inviteMember({ orgId: ctx.orgId, userId: ctx.userId, role: ctx.role }, input);
     ctx.log.info({ invitationId: invitation.id, role: input.role }, "member invited");
     return invitation;
