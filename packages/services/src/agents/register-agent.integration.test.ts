@@ -80,7 +80,7 @@ describe("registerAgent: a first registration", () => {
       expect.objectContaining({
         orgId: org.id,
         agentId: agent.id,
-        eventId: `agent_registered-${agent.id}-${t0.getTime()}`,
+        eventId: expect.stringMatching(new RegExp(`^agent_registered-${agent.id}-${t0.getTime()}-[0-9a-f-]{36}$`)),
         type: "agent_registered",
         reasonCode: null,
         detail: null,
@@ -151,6 +151,19 @@ describe("registerAgent: agents starting together", () => {
     expect(await prisma.agent.count({ where: { orgId: org.id, clusterId: clusters[0]!.id } })).toBe(12);
   });
 
+  it("re-registrations of one agent at the same instant are both recorded", async () => {
+    const org = await createTestOrg();
+    const input = registration();
+    const { agentId } = await registerAgent(org.id, "key_fleet", input, t0);
+    await Promise.all([
+      registerAgent(org.id, "key_fleet", input, at(1)),
+      registerAgent(org.id, "key_fleet", input, at(1)),
+    ]);
+
+    const events = await prisma.engineEvent.findMany({ where: { agentId } });
+    expect(events.map((e) => e.type).sort()).toEqual(["agent_registered", "agent_reregistered", "agent_reregistered"]);
+  });
+
   it("one agent registering twice at once (a retry racing the first try) gets one id", async () => {
     const org = await createTestOrg();
     const input = registration();
@@ -199,8 +212,13 @@ describe("registerAgent: registering again", () => {
     expect(agent.cluster).toMatchObject({ name: input.cluster.name, kind: "on-prem", provider: "gcp", region: null });
     expect(await prisma.cluster.count({ where: { orgId: org.id } })).toBe(1);
     expect(events.map((e) => [e.type, e.eventId, e.at, e.processedAt])).toEqual([
-      ["agent_registered", `agent_registered-${agent.id}-${t0.getTime()}`, t0, t0],
-      ["agent_reregistered", `agent_reregistered-${agent.id}-${at(60_000).getTime()}`, at(60_000), at(60_000)],
+      ["agent_registered", expect.stringMatching(`^agent_registered-${agent.id}-${t0.getTime()}-`), t0, t0],
+      [
+        "agent_reregistered",
+        expect.stringMatching(`^agent_reregistered-${agent.id}-${at(60_000).getTime()}-`),
+        at(60_000),
+        at(60_000),
+      ],
     ]);
     expect(events[1]!.payload).toEqual({ engine: "sim", agentVersion: "0.2.0", cluster: input.cluster.name });
     // Same key: a restart is not audited, only the first registration.

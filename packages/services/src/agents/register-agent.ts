@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { TRegisterRequest } from "@koi/contracts/agent/register";
 import { AppError } from "@koi/core/app-error";
 import { recordAudit } from "@koi/core/audit";
@@ -85,8 +86,8 @@ function registerOnce(orgId: string, apiKeyId: string, input: TRegisterRequest, 
       data: {
         orgId,
         agentId: agent.id,
-        // The type is in the id: a retried registration of the same instant is a re-registration.
-        eventId: `${type}-${agent.id}-${now.getTime()}`,
+        // Koi writes this event itself: a random part keeps two registrations of one instant apart.
+        eventId: `${type}-${agent.id}-${now.getTime()}-${randomUUID()}`,
         type,
         payload: { engine: input.engine, agentVersion: input.agentVersion, cluster: input.cluster.name },
         at: now,
