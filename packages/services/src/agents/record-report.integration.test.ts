@@ -397,8 +397,11 @@ describe("recordReport usage that cannot be true", () => {
       _sum: { seconds: true },
     });
     expect(billed._sum.seconds).toBe(near);
-    const tally = await prisma.usageRefusal.findMany({ where: { assignmentId: assignment.id } });
-    expect(tally.map((t) => t.reports)).toEqual([3]);
+    const tally = await prisma.usageRefusal.aggregate({
+      where: { assignmentId: assignment.id },
+      _sum: { reports: true },
+    });
+    expect(tally._sum.reports).toBe(3);
   });
 
   it("an agent refused on every report is audited once in the hour, and the Costs page counts every report", async () => {
@@ -406,7 +409,10 @@ describe("recordReport usage that cannot be true", () => {
     for (let seq = 0; seq < 5; seq++)
       await recordReport(org.id, assignment.id, base({ seq, usage: [spot(9e12 * (seq + 1), 0.1)] }));
 
-    expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: "usage.refused" } })).toBe(1);
+    // One audit per hour the reports fell in (one, unless the test ran across an hour's end).
+    const hours = await prisma.usageRefusal.count({ where: { assignmentId: assignment.id } });
+    expect(hours).toBeLessThanOrEqual(2);
+    expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: "usage.refused" } })).toBe(hours);
     const day = 86_400_000;
     await expect(loadUsageRefusals(org.id, new Date(Date.now() - day), new Date(Date.now() + 1000))).resolves.toEqual({
       reports: 5,

@@ -5,8 +5,8 @@ const HOUR_MS = 3_600_000;
 /**
  * The usage Koi refused to bill in the window (record-report.ts tallies refused reports per
  * assignment and hour): how many reports, and the newest one's reason with the agent that sent it,
- * so the Costs page can say its total leaves something out. A tally counts whole hours: the hour
- * the window starts in is counted whole.
+ * so the Costs page can say its total leaves something out. A tally counts whole hours: the hours
+ * the window starts and ends in are counted whole (the Costs page's windows end now).
  */
 export async function loadUsageRefusals(orgId: string, from: Date, to: Date) {
   const where = { orgId, hour: { gte: new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS), lt: to } };
