@@ -4,13 +4,17 @@ import { ZNotificationSettingsView } from "@koi/services/notifications/notificat
 import { orgProcedure } from "../../trpc.ts";
 
 /**
- * Everyone in the org sees where alerts go; only admins, who may change it, see the webhook's path.
- * A Slack or Teams incoming-webhook URL is a credential: whoever holds it can post as Koi.
+ * Everyone in the org sees where alerts go; only admins, who may change it, see the whole webhook
+ * URL. An incoming-webhook URL is a credential (whoever holds it can post as Koi), in its path
+ * (Slack, Teams) or its subdomain (Pipedream): others see the last two labels of the host.
  */
 export const getNotifications = orgProcedure("VIEWER")
   .output(ZNotificationSettingsView)
   .query(async ({ ctx }) => {
     const settings = await findSettings(ctx.orgId);
     if (roleAtLeast(ctx.role, "ADMIN") || !settings.webhookUrl) return settings;
-    return { ...settings, webhookUrl: `${new URL(settings.webhookUrl).origin}/…` };
+    const url = new URL(settings.webhookUrl);
+    const labels = url.hostname.split(".");
+    const host = labels.length > 2 ? `…${labels.slice(-2).join(".")}` : url.hostname;
+    return { ...settings, webhookUrl: `${url.protocol}//${host}/…` };
   });

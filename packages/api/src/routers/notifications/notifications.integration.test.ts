@@ -66,14 +66,14 @@ describe("notifications", () => {
     expect(await prisma.notificationSetting.findUnique({ where: { orgId: org.id } })).toBeNull();
   });
 
-  it("shows members and viewers where alerts go, but not the webhook's secret path", async () => {
+  it("shows members and viewers where alerts go, but not the webhook's secret path or subdomain", async () => {
     const org = await createTestOrg();
     const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
     await admin.notifications.set(settings);
     for (const role of ["MEMBER", "VIEWER"] as const) {
       const reader = callerAs((await addTestMember(org.id, role)).id, org.id);
       expect(await reader.notifications.get()).toMatchObject({
-        webhookUrl: "https://hooks.example.com/…",
+        webhookUrl: "https://…example.com/…",
         email: "ops@example.com",
       });
     }
