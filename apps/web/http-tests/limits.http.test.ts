@@ -56,11 +56,12 @@ describe("requests Node's HTTP parser refuses, answered with the error shape", (
       let received = "";
       socket.on("data", (c: Buffer) => (received += c.toString()));
       socket.on("close", () => resolve(received));
-      socket.on("error", (e) => (received ? resolve(received) : reject(e)));
+      // A reset is the failure this test is about, whatever arrived before it.
+      socket.on("error", reject);
       socket.write(`POST /api/v1/plan HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n`);
       let sent = 0;
       const more = setInterval(() => {
-        if (socket.destroyed || sent++ >= 10) return clearInterval(more);
+        if (!socket.writable || sent++ >= 10) return clearInterval(more);
         socket.write("b".repeat(16 * 1024));
       }, 20);
     });
@@ -74,14 +75,20 @@ describe("requests Node's HTTP parser refuses, answered with the error shape", (
     const answers = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(url.port), url.hostname);
       let received = "";
+      let secondSent = false;
       socket.on("data", (c: Buffer) => {
-        const first = !received.includes("HTTP/1.1");
         received += c.toString();
-        // Once the first answer's headers are in, send the second request on the same connection.
-        if (first && received.includes("\r\n\r\n"))
+        const [head = "", ...rest] = received.split("\r\n\r\n");
+        const body = rest.join("\r\n\r\n");
+        const length = /content-length: *(\d+)/i.exec(head)?.[1];
+        const complete =
+          rest.length > 0 && (length ? Buffer.byteLength(body) >= Number(length) : body.endsWith("0\r\n\r\n"));
+        if (!secondSent && complete) {
+          secondSent = true;
           socket.write(
             `GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n\r\n`,
           );
+        }
       });
       socket.on("close", () => resolve(received));
       socket.on("error", reject);
