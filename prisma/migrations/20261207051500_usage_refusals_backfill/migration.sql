@@ -25,7 +25,7 @@ SELECT
   hour,
   count(*)::int,
   max("createdAt"),
-  max(reason) FILTER (WHERE newest = 1)
+  COALESCE(max(reason) FILTER (WHERE newest = 1), '')
 FROM refused
 GROUP BY "orgId", "assignmentId", hour
 ON CONFLICT ("assignmentId", "hour") DO NOTHING;
