@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { roleAtLeast } from "@koi/auth/roles";
 import { getNotifications as findSettings } from "@koi/services/notifications/get-notifications";
 import { ZNotificationSettingsView } from "@koi/services/notifications/notifications.schema";
@@ -14,7 +15,13 @@ export const getNotifications = orgProcedure("VIEWER")
     const settings = await findSettings(ctx.orgId);
     if (roleAtLeast(ctx.role, "ADMIN") || !settings.webhookUrl) return settings;
     const url = new URL(settings.webhookUrl);
-    const labels = url.hostname.split(".");
-    const host = labels.length > 2 ? `…${labels.slice(-2).join(".")}` : url.hostname;
-    return { ...settings, webhookUrl: `${url.protocol}//${host}/…` };
+    return { ...settings, webhookUrl: `${url.protocol}//${maskedHost(url.hostname)}/…` };
   });
+
+/** The last two labels of a host name ("…slack.com"); nothing of an address. */
+function maskedHost(hostname: string): string {
+  const name = hostname.replace(/\.$/, "");
+  if (isIP(name.replace(/^\[(.*)\]$/, "$1"))) return "…";
+  const labels = name.split(".");
+  return labels.length > 2 ? `…${labels.slice(-2).join(".")}` : name;
+}
