@@ -113,6 +113,13 @@ describe("workload pipeline under faults", () => {
             20_000,
             "the victim worker to boot",
           ).catch(() => undefined);
+          // Killed in the middle of its work: once it has taken a plan job (on a loaded machine that
+          // can take longer than the second or two it is given), or after 10 s whatever it did.
+          await waitFor(
+            async () => stop || victim.output().includes('"msg":"plan-workload"') || victim.child.exitCode !== null,
+            10_000,
+            "the victim worker to take a plan job",
+          ).catch(() => undefined);
           await new Promise((r) => setTimeout(r, 1_000 + Math.random() * 1_000));
           if (stop) break;
           victim.child.kill("SIGKILL");
