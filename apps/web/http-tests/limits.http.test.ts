@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { baseUrl, http } from "./support/http.ts";
 
@@ -23,16 +23,29 @@ function chunkedPost(path: string): Promise<{ status: number; body: string }> {
   });
 }
 
-/** Bytes written to a raw socket (what no HTTP client sends), and everything the server answers. */
-function rawExchange(bytes: string): Promise<string> {
+/**
+ * A conversation on a raw socket (what no HTTP client sends): `talk` writes, and may read what has
+ * arrived so far; resolves with everything the server answered once it closes. A reset fails it:
+ * the answer may be lost with it.
+ */
+function rawConversation(talk: (socket: Socket, received: () => string) => void): Promise<string> {
   const url = new URL(baseUrl());
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname, () => socket.end(bytes));
-    let answer = "";
-    socket.on("data", (c: Buffer) => (answer += c.toString()));
-    socket.on("close", () => resolve(answer));
+    const socket = connect(Number(url.port), url.hostname);
+    let received = "";
+    socket.on("data", (c: Buffer) => (received += c.toString()));
+    socket.on("close", () => resolve(received));
     socket.on("error", reject);
+    talk(socket, () => received);
   });
+}
+
+/** An HTTP response read off a raw socket is complete: its whole body (by length or last chunk) is in. */
+function wholeAnswer(received: string): boolean {
+  const [head = "", ...rest] = received.split("\r\n\r\n");
+  const body = rest.join("\r\n\r\n");
+  const length = /content-length: *(\d+)/i.exec(head)?.[1];
+  return rest.length > 0 && (length ? Buffer.byteLength(body) >= Number(length) : body.endsWith("0\r\n\r\n"));
 }
 
 function parseRaw(answer: string) {
@@ -43,21 +56,14 @@ function parseRaw(answer: string) {
 describe("requests Node's HTTP parser refuses, answered with the error shape", () => {
   it("headers larger than the server takes are 431, with a JSON error", async () => {
     const huge = `GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n\r\n`;
-    const res = parseRaw(await rawExchange(huge));
+    const res = parseRaw(await rawConversation((socket) => socket.end(huge)));
     expect(res.status).toBe(431);
     expect(res.head).toContain("content-type: application/json");
     expect(JSON.parse(res.body)).toMatchObject({ error: { ...errorShape.error, code: "headers_too_large" } });
   });
 
   it("a client still sending after its oversized headers gets the 431 answer, not a reset", async () => {
-    const url = new URL(baseUrl());
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname);
-      let received = "";
-      socket.on("data", (c: Buffer) => (received += c.toString()));
-      socket.on("close", () => resolve(received));
-      // A reset is the failure this test is about, whatever arrived before it.
-      socket.on("error", reject);
+    const answer = await rawConversation((socket) => {
       socket.write(`POST /api/v1/plan HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n`);
       let sent = 0;
       const more = setInterval(() => {
@@ -71,28 +77,17 @@ describe("requests Node's HTTP parser refuses, answered with the error shape", (
   });
 
   it("a bad request on a kept-alive connection that already served one is answered too", async () => {
-    const url = new URL(baseUrl());
-    const answers = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname);
-      let received = "";
-      let secondSent = false;
-      socket.on("data", (c: Buffer) => {
-        received += c.toString();
-        const [head = "", ...rest] = received.split("\r\n\r\n");
-        const body = rest.join("\r\n\r\n");
-        const length = /content-length: *(\d+)/i.exec(head)?.[1];
-        const complete =
-          rest.length > 0 && (length ? Buffer.byteLength(body) >= Number(length) : body.endsWith("0\r\n\r\n"));
-        if (!secondSent && complete) {
-          secondSent = true;
-          socket.write(
-            `GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n\r\n`,
-          );
-        }
-      });
-      socket.on("close", () => resolve(received));
-      socket.on("error", reject);
+    const answers = await rawConversation((socket, received) => {
       socket.write("GET /api/v1/nonexistent HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      // Once the whole first answer is in, the second request goes on the same connection.
+      const second = () => {
+        if (!wholeAnswer(received())) return;
+        socket.off("data", second);
+        socket.write(
+          `GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(64 * 1024)}\r\n\r\n`,
+        );
+      };
+      socket.on("data", second);
     });
     const statuses = [...answers.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
     expect(statuses).toEqual([404, 431]);
@@ -100,7 +95,7 @@ describe("requests Node's HTTP parser refuses, answered with the error shape", (
   });
 
   it("a request that is not HTTP is 400, with a JSON error", async () => {
-    const res = parseRaw(await rawExchange("HELLO THERE\r\n\r\n"));
+    const res = parseRaw(await rawConversation((socket) => socket.end("HELLO THERE\r\n\r\n")));
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({ error: { ...errorShape.error, code: "bad_request" } });
   });
