@@ -87,12 +87,18 @@ export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|s
   --spool-dir DIR           state and the on-disk spool (default .koi-agent)
   --webhook-port N|off      port Orca's KOI_SERVICE_URL points at (default 8091)
   --webhook-host H          listen address (default 127.0.0.1)
-  --webhook-secret S        require it as the Basic-auth password (KOI_SERVICE_URL=http://orca:S@host:port)
+  --webhook-secret S        require it as the Basic-auth password (KOI_SERVICE_URL=http://orca:S@host:port;
+                            env KOI_WEBHOOK_SECRET keeps it off the command line)
+  --webhook-path-prefix P   path the webhook listener serves under (default none)
   --cluster-name/--cluster-kind/--provider/--region   how Koi labels this cluster
+  --report-interval S       seconds between progress and usage reports (default 15)
   --tuna-url URL --tuna-key KEY   (engine sim) the simulated Tuna router
   --tuna-model ID            the model the Tuna deployment serves (tuna deploy --model); deploys of others are refused
-  --tuna-gpu, --tuna-gpu-count, --tuna-serverless-provider, --tuna-spot-price, --tuna-serverless-price
+  --tuna-gpu, --tuna-gpu-count, --tuna-serverless-provider   the deployment's GPU, GPUs per replica, serverless provider
+  --tuna-spot-price, --tuna-on-demand-price, --tuna-serverless-price   $/GPU-hour (default: Koi's catalog)
+  --tuna-workers-max N       serverless workers the provider allows
   --tuna-spot-max-replicas N   most spot replicas Koi may ask SkyServe for (default 5)
+  --tuna-not-colocated       the router runs on its own VM (Tuna bills it $0.04/h), not on the SkyServe controller
   --tuna-scaling-policy-command "CMD {file}"   how set_scaling reaches Tuna (re-applies a scaling-policy file)
   --config FILE             JSON with the same settings (camelCase), flags win; "machineShapes":
                             {"L40S": {"instanceType": "g6e.12xlarge"}} tells Koi the machines per GPU type
