@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TRegisterRequest } from "@koi/contracts/agent/register";
 import { AppError } from "@koi/core/app-error";
 import { recordAudit } from "@koi/core/audit";
-import { prisma, type Tx } from "@koi/db";
+import { isUniqueViolation, prisma, type Tx } from "@koi/db";
 import { forgetAgentOwner } from "./key-acts-for.ts";
 
 export const DEFAULT_HEARTBEAT_SECONDS = 15;
@@ -26,7 +26,7 @@ const RACE_ATTEMPTS = 3;
 
 /**
  * Agents of a new cluster start together, and an agent's retry can race its own first try: the
- * loser of a race to create the same row fails on the unique index (P2002), and registering again
+ * loser of a race to create the same row fails on the unique index, and registering again
  * finds the row the winner wrote.
  */
 async function retryUniqueRace<T>(attempt: () => Promise<T>): Promise<T> {
@@ -34,7 +34,7 @@ async function retryUniqueRace<T>(attempt: () => Promise<T>): Promise<T> {
     try {
       return await attempt();
     } catch (err) {
-      if ((err as { code?: string } | null)?.code !== "P2002" || i >= RACE_ATTEMPTS) throw err;
+      if (!isUniqueViolation(err) || i >= RACE_ATTEMPTS) throw err;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { createPersonalOrg } from "@koi/auth/create-personal-org";
 import { AppError } from "@koi/core/app-error";
 import { recordAudit } from "@koi/core/audit";
-import { prisma } from "@koi/db";
+import { isUniqueViolation, prisma } from "@koi/db";
 import { hashPassword } from "@koi/db/password";
 import type { TSignUpInput } from "./sign-up.schema.ts";
 import { findWaitlistCompany } from "../waitlist/find-waitlist-company.ts";
@@ -70,7 +70,7 @@ async function signUpOpen(input: { email: string; name: string; password: string
     });
   } catch (err) {
     // A concurrent sign-up with the same email won the race: answer as for any existing email.
-    if ((err as { code?: string }).code !== "P2002") throw err;
+    if (!isUniqueViolation(err)) throw err;
   }
   return { email: input.email };
 }

@@ -1,8 +1,6 @@
 import { enqueueViaOutbox } from "@koi/core/outbox";
-import { prisma } from "@koi/db";
+import { isUniqueViolation, prisma } from "@koi/db";
 import type { TJoinWaitlistValues } from "./join-waitlist.schema.ts";
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "P2002";
 
 /** Joining again mails the link again at most once per window, so the form cannot flood an inbox. */
 export const RESEND_WINDOW_MS = 10 * 60_000;
