@@ -23,12 +23,11 @@ function encodeCursor(row: { createdAt: Date; id: string }): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|", 2);
   // Only what encodeCursor writes gets to the database: a date it can compare, an id of id characters.
-  const createdAt = ZIsoDateTime.safeParse(at).success ? new Date(at!) : new Date(NaN);
-  if (!id || !/^[\w-]{1,64}$/.test(id) || Number.isNaN(createdAt.getTime()))
+  if (!id || !/^[\w-]{1,64}$/.test(id) || !ZIsoDateTime.safeParse(at).success)
     throw new AppError("BAD_REQUEST", "cursor is not a cursor this API returned.", {
       fields: { cursor: "invalid cursor" },
     });
-  return { createdAt, id };
+  return { createdAt: new Date(at!), id };
 }
 
 /** One page of the org's workloads, newest first — the dashboard's list and `GET /api/v1/workloads`. */
