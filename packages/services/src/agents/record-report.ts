@@ -12,8 +12,7 @@ import { env } from "@koi/core/env";
 import { logger } from "@koi/core/logger";
 import { addBilled, billedTotals, lastCounters, usageDeltas, type TBilled } from "./usage-counters.ts";
 import { screenUsage, usageBounds } from "./usage-plausibility.ts";
-
-const HOUR_MS = 3_600_000;
+import { usageRefusalHour } from "../costs/usage-refusal-hour.ts";
 
 /** Progress in the assignment's own unit (requests for a workload's assignment; see `progressInRequests`). */
 function progressUpdate(progress: TAssignmentReport["progress"], requestsTotal: number) {
@@ -51,7 +50,7 @@ async function plausibleUsage(
     logger.warn({ orgId, assignmentId: assignment.id, refused }, "usage refused as implausible");
     for (const r of refused) usageRefusals.inc({ component: r.component });
     const reason = refused.map((r) => r.reason).join("; ");
-    const hour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
+    const hour = usageRefusalHour(now);
     const tally = await tx.usageRefusal.upsert({
       where: { assignmentId_hour: { assignmentId: assignment.id, hour } },
       create: {

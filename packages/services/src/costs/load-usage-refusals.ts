@@ -1,6 +1,5 @@
 import { prisma } from "@koi/db";
-
-const HOUR_MS = 3_600_000;
+import { usageRefusalHour } from "./usage-refusal-hour.ts";
 
 /**
  * The usage Koi refused to bill in the window (record-report.ts tallies refused reports per
@@ -9,7 +8,7 @@ const HOUR_MS = 3_600_000;
  * the window starts and ends in are counted whole (the Costs page's windows end now).
  */
 export async function loadUsageRefusals(orgId: string, from: Date, to: Date) {
-  const where = { orgId, hour: { gte: new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS), lt: to } };
+  const where = { orgId, hour: { gte: usageRefusalHour(from), lt: to } };
   const [sum, newest] = await Promise.all([
     prisma.usageRefusal.aggregate({ where, _sum: { reports: true } }),
     prisma.usageRefusal.findFirst({
