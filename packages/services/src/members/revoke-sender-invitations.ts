@@ -14,8 +14,8 @@ export async function revokeSenderInvitations(
   actor: { orgId: string; userId: string },
   sender: { userId: string; role: TRole | null },
   now = new Date(),
-): Promise<number> {
-  if (sender.role === "OWNER") return 0;
+): Promise<void> {
+  if (sender.role === "OWNER") return;
   const mayInvite = sender.role !== null && roleAtLeast(sender.role, "ADMIN");
   const pending = await tx.invitation.findMany({
     where: {
@@ -29,7 +29,7 @@ export async function revokeSenderInvitations(
     },
     select: { id: true },
   });
-  if (pending.length === 0) return 0;
+  if (pending.length === 0) return;
   await tx.invitation.updateMany({ where: { id: { in: pending.map((p) => p.id) } }, data: { revokedAt: now } });
   for (const { id } of pending)
     await recordAudit(tx, {
@@ -40,5 +40,4 @@ export async function revokeSenderInvitations(
       targetId: id,
       data: { reason: sender.role === null ? "sender left the organization" : "sender's role changed" },
     });
-  return pending.length;
 }
