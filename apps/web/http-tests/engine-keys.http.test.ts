@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "@koi/auth/api-keys/manage-api-keys";
-import { agentRegistration, createOwner, heartbeatBody, keyCall, prisma } from "./support/http.ts";
+import { agentRegistration, createOwner, heartbeatBody, http, keyCall, prisma } from "./support/http.ts";
 
 let owner: Awaited<ReturnType<typeof createOwner>>;
 beforeAll(async () => {
@@ -150,4 +150,44 @@ describe("agents starting together (through the running server)", () => {
       new Set([(answers[0]!.json as { agentId: string }).agentId]),
     );
   }, 60_000);
+});
+
+describe("polling for commands", () => {
+  it("HEAD is refused and claims nothing: the agent's next GET gets the command", async () => {
+    const key = await engineKey(`head-${randomBytes(3).toString("hex")}`);
+    const { agentId } = await register(key.secret, `inst-${randomBytes(6).toString("hex")}`);
+    const workload = await prisma.workload.create({
+      data: {
+        orgId: owner.org.id,
+        name: "polled",
+        kind: "batch",
+        model: "meta-llama/Llama-3.1-8B-Instruct",
+        spec: {},
+        status: "RUNNING",
+        progressTotal: 10,
+      },
+    });
+    const assignment = await prisma.assignment.create({
+      data: { orgId: owner.org.id, agentId: agentId!, workloadId: workload.id, state: "running", placement: {} },
+    });
+    const command = await prisma.command.create({
+      data: {
+        orgId: owner.org.id,
+        agentId: agentId!,
+        assignmentId: assignment.id,
+        type: "stop",
+        payload: {},
+        epoch: 1,
+      },
+    });
+    const head = await http(`/api/v1/agents/${agentId}/commands?wait=0`, {
+      method: "HEAD",
+      headers: { authorization: `Bearer ${key.secret}` },
+    });
+    expect(head.status).toBe(405);
+    expect(head.headers.get("allow")).toBe("GET");
+    expect((await prisma.command.findUniqueOrThrow({ where: { id: command.id } })).status).toBe("PENDING");
+    const poll = await keyCall(key.secret, `/api/v1/agents/${agentId}/commands?wait=0`);
+    expect((poll.json as { commands: { commandId: string }[] }).commands.map((c) => c.commandId)).toEqual([command.id]);
+  });
 });

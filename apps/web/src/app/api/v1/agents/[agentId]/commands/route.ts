@@ -19,3 +19,9 @@ export const GET = withApiKey(
   },
   { scope: "engine", longPoll: true },
 );
+
+/**
+ * Next.js answers HEAD by running GET, which would claim the agent's commands into a body HEAD
+ * never sends: they would wait out their lease before the agent saw them. Polling is GET only.
+ */
+export const HEAD = () => new Response(null, { status: 405, headers: { allow: "GET" } });
