@@ -153,7 +153,7 @@ describe("agents starting together (through the running server)", () => {
 });
 
 describe("polling for commands", () => {
-  it("HEAD is refused and claims nothing: the agent's next GET gets the command", async () => {
+  it("HEAD, and a wait given twice, are refused and claim nothing: the agent's next GET gets the command", async () => {
     const key = await engineKey(`head-${randomBytes(3).toString("hex")}`);
     const { agentId } = await register(key.secret, `inst-${randomBytes(6).toString("hex")}`);
     const workload = await prisma.workload.create({
@@ -187,6 +187,9 @@ describe("polling for commands", () => {
     expect(head.status).toBe(405);
     expect(head.headers.get("allow")).toBe("GET");
     expect((await prisma.command.findUniqueOrThrow({ where: { id: command.id } })).status).toBe("PENDING");
+    const twice = await keyCall(key.secret, `/api/v1/agents/${agentId}/commands?wait=0&wait=30`);
+    expect(twice.status).toBe(400);
+    expect(twice.json).toMatchObject({ error: { issues: [{ path: "wait" }] } });
     const poll = await keyCall(key.secret, `/api/v1/agents/${agentId}/commands?wait=0`);
     expect((poll.json as { commands: { commandId: string }[] }).commands.map((c) => c.commandId)).toEqual([command.id]);
   });

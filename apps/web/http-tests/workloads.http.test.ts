@@ -34,6 +34,17 @@ describe("REST workloads under attack", () => {
     expect((await post(`{"kind":"batch","requests":1${"0".repeat(400)}}`)).status).toBe(400);
   });
 
+  it("a query parameter given twice is 400 naming it, not whichever value a parser keeps", async () => {
+    const auth = { authorization: `Bearer ${owner.apiKey}` };
+    for (const query of ["?limit=1&limit=100", "?kind=batch&kind=online", "?cursor=a&cursor=b"]) {
+      const res = await http(`/api/v1/workloads${query}`, { headers: auth });
+      expect([query, res.status]).toEqual([query, 400]);
+      expect(res.json).toMatchObject({ error: { code: "validation_failed", requestId: expect.any(String) } });
+    }
+    // status adds up its values, repeated or comma-separated.
+    expect((await http("/api/v1/workloads?status=RUNNING&status=PENDING", { headers: auth })).status).toBe(200);
+  });
+
   it("8 concurrent retries with one Idempotency-Key create exactly one workload", async () => {
     const name = `idem-${Date.now()}`;
     const headers = { "idempotency-key": `http-${Date.now()}` };

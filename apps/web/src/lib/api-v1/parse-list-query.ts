@@ -1,7 +1,11 @@
 import { ZWorkloadListQuery, type TWorkloadListQuery } from "@koi/contracts/workloads/workloads-api";
 import { badRequest } from "./api-error-response.ts";
+import { singleQueryValue } from "./single-query-value.ts";
 
-/** `?status=RUNNING,PAUSED&status=PENDING&kind=batch&limit=20&cursor=…` → validated query (400 naming the field otherwise). */
+/**
+ * `?status=RUNNING,PAUSED&status=PENDING&kind=batch&limit=20&cursor=…` → validated query (400 naming the
+ * field otherwise). Only `status` may repeat: its values add up.
+ */
 export function parseListQuery(url: URL): TWorkloadListQuery {
   const statuses = url.searchParams
     .getAll("status")
@@ -11,7 +15,7 @@ export function parseListQuery(url: URL): TWorkloadListQuery {
   const raw: Record<string, unknown> = {};
   if (statuses.length) raw.status = statuses;
   for (const name of ["kind", "limit", "cursor"]) {
-    const value = url.searchParams.get(name);
+    const value = singleQueryValue(url, name);
     if (value !== null) raw[name] = value;
   }
   const result = ZWorkloadListQuery.safeParse(raw);

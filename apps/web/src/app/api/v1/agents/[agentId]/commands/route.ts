@@ -2,18 +2,20 @@ import { ZCommandsQuery, type TCommandsResponse } from "@koi/contracts/agent/com
 import { pollCommands } from "@koi/services/agents/lease-commands";
 import { toCommandMessage } from "@koi/services/agents/to-command-message";
 import { badRequest } from "@/lib/api-v1/api-error-response";
+import { singleQueryValue } from "@/lib/api-v1/single-query-value";
 import { withApiKey } from "@/lib/api-v1/with-api-key";
 
 /** Long-poll: `?wait=` seconds (≤ 30); answers as soon as a command is written for this agent. */
 export const GET = withApiKey(
   async ({ request, key, params }) => {
-    const query = ZCommandsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    const url = new URL(request.url);
+    singleQueryValue(url, "wait");
+    const query = ZCommandsQuery.safeParse(Object.fromEntries(url.searchParams));
     if (!query.success)
       throw badRequest("wait must be an integer number of seconds from 0 to 30.", {
         wait: query.error.issues[0]?.message ?? "invalid",
       });
-    const wait = Math.min(query.data.wait ?? 0, 30);
-    const commands = await pollCommands(key.orgId, params.agentId!, wait, request.signal);
+    const commands = await pollCommands(key.orgId, params.agentId!, Math.min(query.data.wait ?? 0, 30), request.signal);
     const body: TCommandsResponse = { commands: commands.map(toCommandMessage) };
     return Response.json(body);
   },
