@@ -372,6 +372,26 @@ describe("recordReport usage that cannot be true", () => {
     ]);
   });
 
+  it("answers a replay of a refused report (its first answer lost) with the same refusal, and bills nothing again", async () => {
+    const { org, assignment } = await agentWithAssignment();
+    const report = base({
+      progress: { completed: 40, total: 100, unit: "requests" },
+      usage: [spot(60, 0.05), nanoseconds],
+    });
+    const first = await recordReport(org.id, assignment.id, report);
+    const replay = await recordReport(org.id, assignment.id, report);
+    expect(replay).toEqual({
+      accepted: true,
+      duplicate: true,
+      usageRefused: (first as { usageRefused: unknown }).usageRefused,
+    });
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).costUsd).toBeCloseTo(0.05);
+    // A believable report replays as a plain duplicate.
+    const next = base({ seq: 1, usage: [spot(120, 0.1)] });
+    await recordReport(org.id, assignment.id, next);
+    expect(await recordReport(org.id, assignment.id, next)).toEqual({ accepted: true, duplicate: true });
+  });
+
   it("keeps a refused line's counter at the last figure billed, so believable figures later bill only what is new", async () => {
     const { org, assignment } = await agentWithAssignment();
     await recordReport(org.id, assignment.id, base({ seq: 0, usage: [spot(60, 0.05)] }));

@@ -1,4 +1,4 @@
-import type { TAssignmentReport } from "@koi/contracts/agent/reports";
+import type { TAssignmentReport, TUsageRefusal } from "@koi/contracts/agent/reports";
 import { AppError, notFound } from "@koi/core/app-error";
 import { prisma, type Prisma, type Tx } from "@koi/db";
 import { recordOnlineSample } from "../online/record-online-sample.ts";
@@ -121,7 +121,12 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
     const existing = await tx.assignmentReport.findUnique({
       where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: report.seq } },
     });
-    if (existing) return { accepted: true, duplicate: true };
+    if (existing)
+      return {
+        accepted: true,
+        duplicate: true,
+        ...(existing.usageRefused ? { usageRefused: existing.usageRefused as TUsageRefusal[] } : {}),
+      };
 
     const at = new Date(report.at);
     await tx.assignmentReport.create({
@@ -141,6 +146,11 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
 
     const fenced = assignment.state === "lost";
     const { usage, refused } = await plausibleUsage(tx, orgId, assignment, report.usage, last.lines, billed);
+    if (refused.length)
+      await tx.assignmentReport.update({
+        where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: report.seq } },
+        data: { usageRefused: refused as Prisma.InputJsonValue },
+      });
     const counters = usageDeltas(last.lines, usage);
     const deltas = counters.deltas;
     const costUsd = deltas.reduce((sum, d) => sum + d.costUsd, 0);
