@@ -1,6 +1,7 @@
 import { recordAudit } from "@koi/core/audit";
 import { prisma } from "@koi/db";
 import type { TNotificationSettings, TNotificationSettingsView } from "./notifications.schema.ts";
+import { maskedWebhookUrl } from "./masked-webhook-url.ts";
 import { resolveWebhookTarget } from "./webhook-target.ts";
 
 /**
@@ -19,15 +20,15 @@ export async function setNotifications(
       create: { orgId, ...input },
       update: input,
     });
-    // The URL may carry a token in its path: the audit log keeps only the host.
-    const webhookHost = input.webhookUrl ? new URL(input.webhookUrl).host : null;
+    // The URL is a credential, in its path or its subdomain: the audit log keeps it masked.
+    const webhook = input.webhookUrl ? maskedWebhookUrl(input.webhookUrl) : null;
     await recordAudit(tx, {
       orgId,
       actorUserId,
       action: "notifications.updated",
       targetType: "org",
       targetId: orgId,
-      data: { webhookHost, email: input.email, sloAtRisk: input.sloAtRisk, budget: input.budget },
+      data: { webhook, email: input.email, sloAtRisk: input.sloAtRisk, budget: input.budget },
     });
     return s;
   });

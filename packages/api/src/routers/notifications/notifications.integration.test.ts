@@ -14,7 +14,7 @@ async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
 }
 
 // No DNS in the test sandbox: hooks.example.com is exempt from the SSRF guard (not resolved).
-process.env.KOI_WEBHOOK_ALLOWED_HOSTS = "hooks.example.com";
+process.env.KOI_WEBHOOK_ALLOWED_HOSTS = "hooks.example.com,eot0ken.m.pipedream.net";
 
 const settings = {
   webhookUrl: "https://hooks.example.com/koi/T0KEN",
@@ -24,7 +24,7 @@ const settings = {
 };
 
 describe("notifications", () => {
-  it("defaults, lets admins set, and audits without the webhook path", async () => {
+  it("defaults, lets admins set, and audits the webhook masked", async () => {
     const org = await createTestOrg();
     const admin = callerAs((await addTestMember(org.id, "ADMIN")).id, org.id);
     expect(await admin.notifications.get()).toMatchObject({
@@ -40,6 +40,16 @@ describe("notifications", () => {
       where: { orgId: org.id, action: "notifications.updated" },
     });
     expect(JSON.stringify(audit.data)).not.toContain("T0KEN");
+    // Pipedream's secret is its subdomain: the audit log keeps the last two labels only.
+    await admin.notifications.set({ ...settings, webhookUrl: "https://eot0ken.m.pipedream.net/" });
+    const audits = await prisma.auditEvent.findMany({
+      where: { orgId: org.id, action: "notifications.updated" },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(audits.map((a) => (a.data as { webhook: string }).webhook)).toEqual([
+      "https://…example.com/…",
+      "https://…pipedream.net/…",
+    ]);
     await admin.notifications.set({
       webhookUrl: "https://hooks.example.com/other",
       email: "",
