@@ -5,14 +5,14 @@ import { badRequest } from "@/lib/api-v1/api-error-response";
 import { singleQueryValue } from "@/lib/api-v1/single-query-value";
 import { withApiKey } from "@/lib/api-v1/with-api-key";
 
-/** Long-poll: `?wait=` seconds (≤ 30); answers as soon as a command is written for this agent. */
+/** Long-poll: `?wait=` seconds (0–60, held at most 30); answers as soon as a command is written for this agent. */
 export const GET = withApiKey(
   async ({ request, key, params }) => {
     const url = new URL(request.url);
     singleQueryValue(url, "wait");
     const query = ZCommandsQuery.safeParse(Object.fromEntries(url.searchParams));
     if (!query.success)
-      throw badRequest("wait must be an integer number of seconds from 0 to 30.", {
+      throw badRequest("wait must be an integer number of seconds from 0 to 60 (a poll is held at most 30 s).", {
         wait: query.error.issues[0]?.message ?? "invalid",
       });
     const commands = await pollCommands(key.orgId, params.agentId!, Math.min(query.data.wait ?? 0, 30), request.signal);
