@@ -379,6 +379,7 @@ describe("recordReport usage that cannot be true", () => {
       usage: [spot(60, 0.05), nanoseconds],
     });
     const first = await recordReport(org.id, assignment.id, report);
+    expect((first as { usageRefused?: unknown[] }).usageRefused).toHaveLength(1);
     const replay = await recordReport(org.id, assignment.id, report);
     expect(replay).toEqual({
       accepted: true,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 
 /**
@@ -16,4 +17,9 @@ function maskedHost(hostname: string): string {
   if (isIP(name.replace(/^\[(.*)\]$/, "$1"))) return "…";
   const labels = name.split(".");
   return labels.length > 2 ? `…${labels.slice(-2).join(".")}` : name;
+}
+
+/** Tells two webhook URLs apart in the audit log without keeping either: 8 hex digits of its SHA-256. */
+export function webhookFingerprint(webhookUrl: string): string {
+  return createHash("sha256").update(webhookUrl).digest("hex").slice(0, 8);
 }
