@@ -24,6 +24,24 @@ async function register(secret: string, instanceId: string) {
   return { status: res.status, agentId: (res.json as { agentId?: string }).agentId, json: res.json };
 }
 
+/** A running batch workload's assignment on the agent, written as Koi's planner would. */
+async function runningAssignment(agentId: string, name: string) {
+  const workload = await prisma.workload.create({
+    data: {
+      orgId: owner.org.id,
+      name,
+      kind: "batch",
+      model: "meta-llama/Llama-3.1-8B-Instruct",
+      spec: {},
+      status: "RUNNING",
+      progressTotal: 10,
+    },
+  });
+  return prisma.assignment.create({
+    data: { orgId: owner.org.id, agentId, workloadId: workload.id, state: "running", placement: {} },
+  });
+}
+
 describe("an engine key acts only for its own agents (through the running server)", () => {
   it("another key of the same org gets 404 for the agent's heartbeat, commands, events and assignment reports", async () => {
     const a = await engineKey(`cluster-a-${randomBytes(3).toString("hex")}`);
@@ -45,20 +63,7 @@ describe("an engine key acts only for its own agents (through the running server
     ).toBe(404);
 
     // The agent's assignment: its own key reaches it (a 4xx about the body, not 404); the other key does not.
-    const workload = await prisma.workload.create({
-      data: {
-        orgId: owner.org.id,
-        name: "keyed",
-        kind: "batch",
-        model: "meta-llama/Llama-3.1-8B-Instruct",
-        spec: {},
-        status: "RUNNING",
-        progressTotal: 10,
-      },
-    });
-    const assignment = await prisma.assignment.create({
-      data: { orgId: owner.org.id, agentId: agentId!, workloadId: workload.id, state: "running", placement: {} },
-    });
+    const assignment = await runningAssignment(agentId!, "keyed");
     const report = { epoch: 2, seq: 0, state: "running", at: new Date().toISOString() };
     const ownReport = await keyCall(a.secret, `/api/v1/assignments/${assignment.id}/reports`, { body: report });
     expect(ownReport.status).not.toBe(404);
@@ -156,20 +161,7 @@ describe("polling for commands", () => {
   it("HEAD, and a wait given twice, are refused and claim nothing: the agent's next GET gets the command", async () => {
     const key = await engineKey(`head-${randomBytes(3).toString("hex")}`);
     const { agentId } = await register(key.secret, `inst-${randomBytes(6).toString("hex")}`);
-    const workload = await prisma.workload.create({
-      data: {
-        orgId: owner.org.id,
-        name: "polled",
-        kind: "batch",
-        model: "meta-llama/Llama-3.1-8B-Instruct",
-        spec: {},
-        status: "RUNNING",
-        progressTotal: 10,
-      },
-    });
-    const assignment = await prisma.assignment.create({
-      data: { orgId: owner.org.id, agentId: agentId!, workloadId: workload.id, state: "running", placement: {} },
-    });
+    const assignment = await runningAssignment(agentId!, "polled");
     const command = await prisma.command.create({
       data: {
         orgId: owner.org.id,
