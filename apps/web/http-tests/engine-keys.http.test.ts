@@ -177,7 +177,9 @@ describe("polling for commands", () => {
       headers: { authorization: `Bearer ${key.secret}` },
     });
     expect(head.status).toBe(405);
-    expect(head.headers.get("allow")).toBe("GET");
+    expect(head.headers.get("allow")).toBe("GET, OPTIONS");
+    const options = await http(`/api/v1/agents/${agentId}/commands`, { method: "OPTIONS" });
+    expect([options.status, options.headers.get("allow")]).toEqual([204, "GET, OPTIONS"]);
     expect((await prisma.command.findUniqueOrThrow({ where: { id: command.id } })).status).toBe("PENDING");
     const twice = await keyCall(key.secret, `/api/v1/agents/${agentId}/commands?wait=0&wait=30`);
     expect(twice.status).toBe(400);

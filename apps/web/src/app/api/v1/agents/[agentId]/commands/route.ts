@@ -26,4 +26,6 @@ export const GET = withApiKey(
  * Next.js answers HEAD by running GET, which would claim the agent's commands into a body HEAD
  * never sends: they would wait out their lease before the agent saw them. Polling is GET only.
  */
-export const HEAD = () => new Response(null, { status: 405, headers: { allow: "GET" } });
+export const HEAD = () => new Response(null, { status: 405, headers: { allow: "GET, OPTIONS" } });
+/** Next.js's own OPTIONS would list HEAD, which answers 405 above. */
+export const OPTIONS = () => new Response(null, { status: 204, headers: { allow: "GET, OPTIONS" } });
