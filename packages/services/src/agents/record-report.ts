@@ -129,6 +129,13 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
       };
 
     const at = new Date(report.at);
+    const last = lastCounters(assignment.usageCounters);
+    const billed = billedTotals(assignment.usageCounters);
+    const late = (last.epoch ?? report.epoch) === report.epoch && report.seq < assignment.lastSeq;
+    // A late report's usage is not screened: its newer cumulative figures are already in.
+    const { usage, refused } = late
+      ? { usage: [], refused: [] }
+      : await plausibleUsage(tx, orgId, assignment, report.usage, last.lines, billed);
     await tx.assignmentReport.create({
       data: {
         orgId,
@@ -137,20 +144,13 @@ export async function recordReport(orgId: string, assignmentId: string, report: 
         seq: report.seq,
         at,
         data: report as unknown as Prisma.InputJsonValue,
+        // Kept so that a replay of this report gets the same answer.
+        ...(refused.length ? { usageRefused: refused as Prisma.InputJsonValue } : {}),
       },
     });
-    const last = lastCounters(assignment.usageCounters);
-    const billed = billedTotals(assignment.usageCounters);
-    if ((last.epoch ?? report.epoch) === report.epoch && report.seq < assignment.lastSeq)
-      return { accepted: true, duplicate: false };
+    if (late) return { accepted: true, duplicate: false };
 
     const fenced = assignment.state === "lost";
-    const { usage, refused } = await plausibleUsage(tx, orgId, assignment, report.usage, last.lines, billed);
-    if (refused.length)
-      await tx.assignmentReport.update({
-        where: { assignmentId_epoch_seq: { assignmentId, epoch: report.epoch, seq: report.seq } },
-        data: { usageRefused: refused as Prisma.InputJsonValue },
-      });
     const counters = usageDeltas(last.lines, usage);
     const deltas = counters.deltas;
     const costUsd = deltas.reduce((sum, d) => sum + d.costUsd, 0);

@@ -1,7 +1,7 @@
 import { recordAudit } from "@koi/core/audit";
 import { prisma } from "@koi/db";
 import type { TNotificationSettings, TNotificationSettingsView } from "./notifications.schema.ts";
-import { maskedWebhookUrl, webhookFingerprint as fingerprintOf } from "./masked-webhook-url.ts";
+import { maskedWebhookUrl, webhookFingerprint } from "./masked-webhook-url.ts";
 import { resolveWebhookTarget } from "./webhook-target.ts";
 
 /**
@@ -22,15 +22,20 @@ export async function setNotifications(
     });
     // The URL is a credential, in its path or its subdomain: the audit log keeps it masked, with a
     // fingerprint that tells one Slack webhook from the next.
-    const webhook = input.webhookUrl ? maskedWebhookUrl(input.webhookUrl) : null;
-    const webhookFingerprint = input.webhookUrl ? fingerprintOf(input.webhookUrl) : null;
+    const url = input.webhookUrl;
     await recordAudit(tx, {
       orgId,
       actorUserId,
       action: "notifications.updated",
       targetType: "org",
       targetId: orgId,
-      data: { webhook, webhookFingerprint, email: input.email, sloAtRisk: input.sloAtRisk, budget: input.budget },
+      data: {
+        webhook: url ? maskedWebhookUrl(url) : null,
+        webhookFingerprint: url ? webhookFingerprint(url) : null,
+        email: input.email,
+        sloAtRisk: input.sloAtRisk,
+        budget: input.budget,
+      },
     });
     return s;
   });
