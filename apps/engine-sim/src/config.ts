@@ -74,7 +74,7 @@ export const ZOrcaSimConfig = z.strictObject({
 });
 export type TOrcaSimConfig = z.infer<typeof ZOrcaSimConfig>;
 
-export const ZTunaSimConfig = z.strictObject({
+const tunaSimFields = z.strictObject({
   /** Router API_KEY (in `apiKeyHeader` or as Bearer); null = open. */
   apiKey: z.string().min(1).nullable().default(null),
   /** Tuna's API_KEY_HEADER: the header the key may come in besides `Authorization: Bearer`. */
@@ -84,6 +84,13 @@ export const ZTunaSimConfig = z.strictObject({
   /** Planner GPU name of the spot and serverless workers. */
   gpuType: z.string().min(1).default("L4"),
   gpuCount: z.number().int().min(1).default(1),
+  /**
+   * SkyServe spot services on other GPU types beside the deployment's own, served at
+   * /_sim/skyserve/<gpuType>: the variants Koi switches the router's spot_url between.
+   */
+  spotServices: z
+    .array(z.strictObject({ gpuType: z.string().min(1), gpuCount: z.number().int().min(1).default(1) }))
+    .default([]),
   /** Backends; null = the simulator's own spot/serverless backends on the router port. */
   serverlessUrl: z.string().url().nullable().default(null),
   spotUrl: z.string().url().nullable().default(null),
@@ -127,6 +134,16 @@ export const ZTunaSimConfig = z.strictObject({
    */
   scalingPolicy: ZTunaScalingPolicy.nullable().default(null),
 });
+
+export const ZTunaSimConfig = tunaSimFields
+  .refine((t) => new Set(t.spotServices.map((s) => s.gpuType)).size === t.spotServices.length, {
+    error: "each gpuType may appear only once",
+    path: ["spotServices"],
+  })
+  .refine((t) => t.spotServices.every((s) => s.gpuType !== t.gpuType), {
+    error: "must not list the deployment's own gpuType (tuna.gpuType), which /_sim/spot serves already",
+    path: ["spotServices"],
+  });
 export type TTunaSimConfig = z.infer<typeof ZTunaSimConfig>;
 
 export const ZSimConfig = z.strictObject({

@@ -49,13 +49,15 @@ export async function startEngineSim(
   );
 
   // The Tuna port must be known before the router can point at its own simulated backends.
-  let router: TunaRouter | null = null;
-  const backends = new TunaBackends(config.tuna, clock, random.fork("tuna"));
   let handler: ReturnType<typeof createTunaHandler> | null = null;
   const tunaServer = await startServer((req, res) => handler!(req, res), config.tunaPort, config.host);
-  router = new TunaRouter(config.tuna, clock, {
+  const backends = new TunaBackends(config.tuna, clock, random.fork("tuna"), {
+    tunaUrl: tunaServer.url,
+    spotUrl: (): string => router.spotUrl,
+  });
+  const router: TunaRouter = new TunaRouter(config.tuna, clock, {
     serverlessUrl: config.tuna.serverlessUrl ?? `${tunaServer.url}/_sim/serverless`,
-    spotUrl: config.tuna.spotUrl ?? `${tunaServer.url}/_sim/spot`,
+    spotUrl: config.tuna.spotUrl ?? backends.ownSpot.baseUrl,
   });
   handler = createTunaHandler(router, backends, {
     apiKey: config.tuna.apiKey,
@@ -66,16 +68,20 @@ export async function startEngineSim(
   const dailyLoad = config.tuna.dailyLoad
     ? new TunaDailyLoad(config.tuna.dailyLoad, router, backends, random.fork("tuna-daily-load"), clock.now())
     : null;
-  let watchedReady = 0;
+  let watched = { service: backends.activeSpot(), ready: 0 };
   const tick = setInterval(() => {
     const now = clock.now();
     orca.advanceTo(now);
     dailyLoad?.advance(now);
-    backends.pool.autoscale(now);
-    // replica_watcher.sh: the controller pushes SkyServe's READY count to the router (here when it changes).
-    const ready = backends.pool.ready(now);
-    if (ready !== watchedReady) router!.setSpotReplicas(ready);
-    watchedReady = ready;
+    for (const service of backends.spotServices) service.pool.autoscale(now);
+    // replica_watcher.sh: the controller pushes SkyServe's READY count to the router (here when it
+    // changes). The real script watches the one service it was started for; when Koi switches GPU
+    // type it runs an operator command to repoint it, so this models the repointed watcher: it
+    // follows whichever service the router's spot URL names.
+    const service = backends.activeSpot();
+    const ready = service.pool.ready(now);
+    if (ready !== watched.ready || service !== watched.service) router.setSpotReplicas(ready);
+    watched = { service, ready };
   }, config.tickMs);
   tick.unref?.();
 
@@ -120,7 +126,7 @@ export async function startEngineSim(
       clearInterval(tick);
       if (load) clearTimeout(load);
       outbox.close();
-      router?.close();
+      router.close();
       await Promise.all([orcaServer.close(), tunaServer.close()]);
     },
   };

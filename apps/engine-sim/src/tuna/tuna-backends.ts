@@ -5,13 +5,15 @@ import type { TRandom } from "@koi/planner/random/seeded-random";
 import type { TTunaSimConfig } from "../config.ts";
 import { readJson, sendJson } from "../http-kit.ts";
 import type { TSimClock } from "../sim-clock.ts";
-import { SpotPool } from "./tuna-spot-pool.ts";
+import type { SpotPool } from "./tuna-spot-pool.ts";
+import { SpotService, type TServingUnit } from "./tuna-spot-service.ts";
 import { VllmMetrics } from "./vllm-metrics.ts";
 
 /*
- * The spot pool (a SkyServe service under Tuna's scaling policy) and the serverless pool behind the
- * simulated Tuna router, served on the router's own port under /_sim/spot and /_sim/serverless so
- * the router really proxies over HTTP. Latency comes from the planner's performance model at the
+ * The spot services (SkyServe services under Tuna's scaling policy: the deployment's own and any
+ * variants on other GPU types) and the serverless pool behind the simulated Tuna router, served on
+ * the router's own port under /_sim/spot, /_sim/skyserve/<gpuType> and /_sim/serverless so the
+ * router really proxies over HTTP. Latency comes from the planner's performance model at the
  * load each backend carries; each backend serves vLLM's /metrics.
  */
 
@@ -41,71 +43,132 @@ export function defaultScalingPolicy(config: TTunaSimConfig): TTunaScalingPolicy
 }
 
 export class TunaBackends {
-  readonly pool: SpotPool;
+  /** The deployment's own spot service first, then the variants on other GPU types. */
+  readonly spotServices: readonly SpotService[];
+  readonly serverless: TServingUnit;
   serverlessPolicy: TTunaScalingPolicyWire["serverless"];
   lastServerlessAt = -Infinity;
   coldStarts = 0;
-  readonly metrics: Record<TBackend, VllmMetrics>;
-  /** Requests queued beyond what the backend's replicas can take (the vLLM waiting queue). */
-  readonly backlog: Record<TBackend, number> = { spot: 0, serverless: 0 };
+  private readonly routerSpotUrl: () => string;
 
   constructor(
     private readonly config: TTunaSimConfig,
     private readonly clock: TSimClock,
     private readonly random: TRandom,
+    /** The simulator's Tuna URL (the services' base URLs hang off it) and the router's current spot URL. */
+    urls: { tunaUrl: string; spotUrl: () => string },
   ) {
     const policy = defaultScalingPolicy(config);
-    this.pool = new SpotPool(
+    const own = new SpotService(
+      config.gpuType,
+      config.gpuCount,
+      `${urls.tunaUrl}/_sim/spot`,
       policy.spot,
-      { provisionSeconds: config.spotProvisionSeconds, preemptionPerHour: config.spotPreemptionPerHour },
+      config,
       random.fork("spot-pool"),
     );
+    // Variants start scaled to zero whatever the deployment's floor: they are standbys that cost
+    // nothing until Koi applies a policy to one it is switching to.
+    const variants = config.spotServices.map(
+      (s) =>
+        new SpotService(
+          s.gpuType,
+          s.gpuCount,
+          `${urls.tunaUrl}/_sim/skyserve/${encodeURIComponent(s.gpuType)}`,
+          { ...policy.spot, min_replicas: 0 },
+          config,
+          random.fork(`spot-pool-${s.gpuType}`),
+        ),
+    );
+    this.spotServices = [own, ...variants];
+    this.routerSpotUrl = urls.spotUrl;
     this.serverlessPolicy = policy.serverless;
-    this.metrics = { spot: new VllmMetrics(config.model), serverless: new VllmMetrics(config.model) };
+    this.serverless = {
+      gpuType: config.gpuType,
+      gpuCount: config.gpuCount,
+      metrics: new VllmMetrics(config.model),
+      backlog: 0,
+    };
+  }
+
+  /** The deployment's own spot service's pool. */
+  get pool(): SpotPool {
+    return this.ownSpot.pool;
+  }
+
+  get ownSpot(): SpotService {
+    return this.spotServices[0]!;
+  }
+
+  /** The service the router's spot URL points at; the deployment's own when it points elsewhere. */
+  activeSpot(): SpotService {
+    const url = this.routerSpotUrl();
+    return this.spotServices.find((s) => s.servesUrl(url)) ?? this.ownSpot;
+  }
+
+  spotService(gpuType: string): SpotService | undefined {
+    return this.spotServices.find((s) => s.gpuType === gpuType);
+  }
+
+  /** The unit a backend's requests land on now: the active spot service, or the serverless pool. */
+  unit(backend: TBackend): TServingUnit {
+    return backend === "spot" ? this.activeSpot() : this.serverless;
   }
 
   get preemptions(): number {
-    return this.pool.preemptions;
+    return this.spotServices.reduce((sum, s) => sum + s.pool.preemptions, 0);
   }
 
-  policy(): TTunaScalingPolicyWire {
-    return { spot: this.pool.policy, serverless: this.serverlessPolicy };
+  policy(service: SpotService = this.ownSpot): TTunaScalingPolicyWire {
+    return { spot: service.pool.policy, serverless: this.serverlessPolicy };
   }
 
-  setPolicy(policy: TTunaScalingPolicyWire): void {
-    this.pool.setPolicy(policy.spot, this.clock.now());
+  setPolicy(policy: TTunaScalingPolicyWire, service: SpotService = this.ownSpot): void {
+    service.pool.setPolicy(policy.spot, this.clock.now());
     this.serverlessPolicy = policy.serverless;
   }
 
   spotReady(now: number): boolean {
-    return this.pool.ready(now) > 0;
+    return this.activeSpot().pool.ready(now) > 0;
   }
 
-  /** The profile of one replica (or serverless worker) for a request shape. */
-  private profile(inputTokens: number, outputTokens: number) {
+  /** Requests reaching the active spot service's SkyServe load balancer. */
+  record(now: number, n = 1): void {
+    this.activeSpot().pool.record(now, n);
+  }
+
+  /** The profile of one replica (or serverless worker) of `unit` for a request shape. */
+  private profile(unit: TServingUnit, inputTokens: number, outputTokens: number) {
     return profileReplica({
       model: this.config.model,
-      gpu: this.config.gpuType,
-      tp: this.config.gpuCount,
+      gpu: unit.gpuType,
+      tp: unit.gpuCount,
       inputTokens,
       outputTokens,
     });
   }
 
   /**
-   * p95 TTFT/TPOT (s) of `backend` carrying `rps`, with the queue beyond its capacity growing or
-   * draining over `dt` seconds; also sets the backend's running/waiting/KV gauges.
+   * p95 TTFT/TPOT (s) of a backend ("spot" = the active spot service) or one unit carrying `rps`,
+   * with the queue beyond its capacity growing or draining over `dt` seconds; also sets the unit's
+   * running/waiting/KV gauges.
    */
-  load(backend: TBackend, rps: number, dt: number, shape: { inputTokens: number; outputTokens: number }) {
-    const profile = this.profile(shape.inputTokens, shape.outputTokens);
+  load(
+    backend: TBackend | TServingUnit,
+    rps: number,
+    dt: number,
+    shape: { inputTokens: number; outputTokens: number },
+  ) {
+    const unit = typeof backend === "string" ? this.unit(backend) : backend;
+    const profile = this.profile(unit, shape.inputTokens, shape.outputTokens);
     const now = this.clock.now();
     const maxBatch = profile.fits ? profile.batch.at(-1)! : 1;
-    const units =
-      backend === "spot"
-        ? this.pool.ready(now)
-        : Math.max(1, Math.min(this.serverlessPolicy.workers_max, Math.ceil(rps / this.workerCapacity(profile))));
-    const capacity = units * (backend === "spot" ? (profile.rps.at(-1) ?? 1) : this.workerCapacity(profile));
-    this.backlog[backend] = Math.max(0, this.backlog[backend] + (rps - capacity) * dt);
+    const spot = unit instanceof SpotService;
+    const units = spot
+      ? unit.pool.ready(now)
+      : Math.max(1, Math.min(this.serverlessPolicy.workers_max, Math.ceil(rps / this.workerCapacity(profile))));
+    const capacity = units * (spot ? (profile.rps.at(-1) ?? 1) : this.workerCapacity(profile));
+    unit.backlog = Math.max(0, unit.backlog + (rps - capacity) * dt);
     const perUnit = Math.min(rps, capacity) / Math.max(1, units);
     const fallback = { ttftP95Ms: 200, tpotP95Ms: 30, concurrency: 0 };
     const at = profile.fits && units > 0 ? latencyAtRate(profile, perUnit) : fallback;
@@ -115,10 +178,10 @@ export class TunaBackends {
       ttftP95Ms: Number.isFinite(at.ttftP95Ms) ? at.ttftP95Ms : (profile.ttftP95Ms.at(-1) ?? 1000),
       tpotP95Ms: Number.isFinite(at.tpotP95Ms) ? at.tpotP95Ms : (profile.tpotP95Ms.at(-1) ?? 100),
     };
-    const waitS = capacity > 0 ? this.backlog[backend] / capacity : 0;
-    this.metrics[backend].state({
+    const waitS = capacity > 0 ? unit.backlog / capacity : 0;
+    unit.metrics.state({
       running: l.concurrency * Math.max(1, units),
-      waiting: this.backlog[backend],
+      waiting: unit.backlog,
       kvCacheUsage: l.concurrency / maxBatch,
     });
     return { ttftS: l.ttftP95Ms / 1000 + waitS, tpotS: l.tpotP95Ms / 1000 };
@@ -152,7 +215,7 @@ export class TunaBackends {
   private async complete(
     req: IncomingMessage,
     res: ServerResponse,
-    backend: TBackend,
+    unit: TServingUnit,
     extraSeconds: number,
   ): Promise<void> {
     const body = ((await readJson(req).catch(() => undefined)) ?? {}) as {
@@ -162,15 +225,15 @@ export class TunaBackends {
     };
     const promptTokens = Math.max(1, Math.round(String(body.prompt ?? "").length / 4));
     const outputTokens = Math.max(1, Math.min(4096, body.max_tokens ?? 16));
-    const latency = this.draw(this.load(backend, 0, 0, { inputTokens: 512, outputTokens: 128 }), extraSeconds);
+    const latency = this.draw(this.load(unit, 0, 0, { inputTokens: 512, outputTokens: 128 }), extraSeconds);
     const seconds = latency.ttftS + outputTokens * latency.tpotS;
     await new Promise((resolve) => setTimeout(resolve, this.clock.realMs(seconds)));
-    if (backend === "spot" && !this.spotReady(this.clock.now())) {
+    if (unit instanceof SpotService && unit.pool.ready(this.clock.now()) === 0) {
       // Preempted mid-request: the connection drops, as a reclaimed VM's would.
       res.destroy();
       return;
     }
-    this.metrics[backend].finished({ promptTokens, outputTokens, ...latency });
+    unit.metrics.finished({ promptTokens, outputTokens, ...latency });
     sendJson(
       res,
       200,
@@ -188,27 +251,24 @@ export class TunaBackends {
           total_tokens: promptTokens + outputTokens,
         },
       },
-      { "x-koi-sim-backend": backend },
+      { "x-koi-sim-backend": unit instanceof SpotService ? "spot" : "serverless" },
     );
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, backend: TBackend, path: string): Promise<void> {
+  /** A request to one spot service's SkyServe load balancer, or to the serverless pool. */
+  async handle(req: IncomingMessage, res: ServerResponse, unit: TServingUnit, path: string): Promise<void> {
     const now = this.clock.now();
     if (path === "/metrics") {
-      res.writeHead(200, { "content-type": this.metrics[backend].contentType() });
-      return void res.end(await this.metrics[backend].text());
+      res.writeHead(200, { "content-type": unit.metrics.contentType() });
+      return void res.end(await unit.metrics.text());
     }
-    if (backend === "spot") {
-      this.pool.record(now);
-      if (!this.spotReady(now)) return sendJson(res, 503, { detail: "No ready replicas" });
-      if (path === "/health") return sendJson(res, 200, { status: "ok" });
-      if (path === "/v1/models")
-        return sendJson(res, 200, { object: "list", data: [{ id: this.config.model, object: "model" }] });
-      return this.complete(req, res, "spot", 0);
+    if (unit instanceof SpotService) {
+      unit.pool.record(now);
+      if (unit.pool.ready(now) === 0) return sendJson(res, 503, { detail: "No ready replicas" });
     }
     if (path === "/health") return sendJson(res, 200, { status: "ok" });
     if (path === "/v1/models")
       return sendJson(res, 200, { object: "list", data: [{ id: this.config.model, object: "model" }] });
-    return this.complete(req, res, "serverless", this.serverlessColdStart(now));
+    return this.complete(req, res, unit, unit instanceof SpotService ? 0 : this.serverlessColdStart(now));
   }
 }

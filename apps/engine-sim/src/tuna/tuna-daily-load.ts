@@ -49,12 +49,14 @@ export class TunaDailyLoad {
       backend = this.router.choose(now, n > 0);
     }
     const shape = { inputTokens: this.load.avgInputTokens, outputTokens: this.load.avgOutputTokens };
-    for (const b of ["spot", "serverless"] as const) {
-      if (b !== backend) this.backends.load(b, 0, dt, shape);
+    // "spot" is the service the router's spot URL points at; every other unit drains idle.
+    const unit = backend ? this.backends.unit(backend) : null;
+    for (const u of [...this.backends.spotServices, this.backends.serverless]) {
+      if (u !== unit) this.backends.load(u, 0, dt, shape);
     }
-    if (!backend || n === 0) return;
-    if (backend === "spot") this.backends.pool.record(now, n);
-    const p95 = this.backends.load(backend, rps, dt, shape);
+    if (!backend || !unit || n === 0) return;
+    if (backend === "spot") this.backends.record(now, n);
+    const p95 = this.backends.load(unit, rps, dt, shape);
     const cold = backend === "serverless" ? this.backends.serverlessColdStart(now) : 0;
     let busySeconds = 0;
     for (let i = 0; i < n; i++) {
@@ -63,7 +65,7 @@ export class TunaDailyLoad {
       const r = this.backends.draw(p95, wait);
       const outputTokens = Math.max(1, Math.round(this.random.logNormal(shape.outputTokens, 0.3)));
       const promptTokens = Math.max(1, Math.round(this.random.logNormal(shape.inputTokens, 0.3)));
-      this.backends.metrics[backend].finished({ promptTokens, outputTokens, ...r });
+      unit.metrics.finished({ promptTokens, outputTokens, ...r });
       busySeconds += r.ttftS + (outputTokens - 1) * r.tpotS;
     }
     this.router.counted(backend, n, busySeconds);

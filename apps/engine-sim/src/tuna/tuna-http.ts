@@ -35,17 +35,32 @@ export function createTunaHandler(
     return typeof auth === "string" && auth.startsWith("Bearer ") && safeEqual(auth.slice(7), options.apiKey);
   };
 
+  const noSpotService = (res: ServerResponse, name: string) => {
+    const names = backends.spotServices.map((s) => s.gpuType).join(", ");
+    sendJson(res, 404, { detail: `no spot service ${name}; this simulator runs ${names}` });
+  };
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://tuna");
     const path = url.pathname;
     const method = req.method ?? "GET";
 
     const sim = /^\/_sim\/(spot|serverless)(\/.*)$/.exec(path);
-    if (sim) return backends.handle(req, res, sim[1] as "spot" | "serverless", sim[2]!);
+    if (sim) return backends.handle(req, res, sim[1] === "spot" ? backends.ownSpot : backends.serverless, sim[2]!);
+    const variant = /^\/_sim\/skyserve\/([^/]+)(\/.*)$/.exec(path);
+    if (variant) {
+      // Matched as the base URL spells it, so a malformed escape is just an unknown service.
+      const service = backends.spotServices.find((s) => encodeURIComponent(s.gpuType) === variant[1]);
+      if (!service) return noSpotService(res, variant[1]!);
+      return backends.handle(req, res, service, variant[2]!);
+    }
 
     if (path === "/router/health" && method === "GET") {
       if (!options.allowHealthNoAuth && !authorised(req)) return sendText(res, 401, "unauthorized");
-      return sendJson(res, 200, router.health());
+      // koi_spot_services is the simulator's too: every spot service it runs (the deployment's own
+      // and the variants) by GPU type, at the base URL Koi posts as spot_url to switch to it.
+      const services = Object.fromEntries(backends.spotServices.map((s) => [s.gpuType, s.baseUrl]));
+      return sendJson(res, 200, { ...router.health(), koi_spot_services: services });
     }
     if (path === "/router/config" && method === "POST") {
       if (!authorised(req)) return sendText(res, 401, "unauthorized");
@@ -73,16 +88,21 @@ export function createTunaHandler(
       // Not a Tuna endpoint: Tuna takes its scaling policy at `tuna deploy --scaling-policy`. The
       // simulator accepts the same policy here (Tuna's keys, integers, no unknown keys) so Koi's
       // agent can change it on a running service, as it would through the command it is given.
+      // `?service=<gpuType>` picks the spot service (default: the deployment's own); the serverless
+      // policy is shared by all.
       if (!authorised(req)) return sendText(res, 401, "unauthorized");
-      if (method === "GET") return sendJson(res, 200, backends.policy());
+      const name = url.searchParams.get("service");
+      const service = name === null ? backends.ownSpot : backends.spotService(name);
+      if (!service) return noSpotService(res, name!);
+      if (method === "GET") return sendJson(res, 200, backends.policy(service));
       if (method !== "POST") return sendText(res, 405, "Method Not Allowed");
       const parsed = ZTunaScalingPolicy.safeParse(await readJson(req).catch(() => undefined));
       if (!parsed.success)
         return sendJson(res, 422, {
           detail: parsed.error.issues.map((i) => ({ loc: ["body", ...i.path.map(String)], msg: i.message })),
         });
-      backends.setPolicy(parsed.data);
-      return sendJson(res, 200, { status: "ok", policy: backends.policy() });
+      backends.setPolicy(parsed.data, service);
+      return sendJson(res, 200, { status: "ok", policy: backends.policy(service) });
     }
     return router.proxy(req, res, authorised(req));
   };
