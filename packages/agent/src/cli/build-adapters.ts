@@ -47,6 +47,8 @@ export function buildAdapters(config: TAgentCliConfig, logger: TLogger): TEngine
       ...(config.tuna.spotMaxReplicas === undefined ? {} : { spotMaxReplicas: config.tuna.spotMaxReplicas }),
       colocated: config.tuna.colocated,
       ...(config.tuna.scalingPolicyCommand ? { scalingPolicyCommand: config.tuna.scalingPolicyCommand } : {}),
+      variants: config.tuna.variants,
+      ...(config.tuna.switchCommand ? { switchCommand: config.tuna.switchCommand } : {}),
       ...(config.region ? { region: config.region } : {}),
       logger,
     });

@@ -2,26 +2,58 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ZMachineShape } from "@koi/contracts/agent/heartbeat";
 
-const ZTuna = z.strictObject({
-  url: z.string().url().optional(),
-  apiKey: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  gpuType: z.string().min(1).default("L4"),
+const ZCommandLine = z
+  .string()
+  .min(1)
+  .transform((s) => s.trim().split(/\s+/));
+
+const ZTunaVariantObject = z.strictObject({
+  gpuType: z.string().min(1),
   gpuCount: z.coerce.number().int().min(1).default(1),
-  serverlessProvider: z.string().min(1).default("modal"),
+  spotUrl: z.string().url(),
   spotPricePerGpuHour: z.coerce.number().min(0).optional(),
-  onDemandPricePerGpuHour: z.coerce.number().min(0).optional(),
-  serverlessPricePerGpuHour: z.coerce.number().min(0).optional(),
-  serverlessWorkersMax: z.coerce.number().int().min(1).optional(),
   spotMaxReplicas: z.coerce.number().int().min(1).optional(),
-  colocated: z.boolean().default(true),
-  /** Command that re-applies Tuna's scaling policy from a file, `{file}` where the path goes (split on spaces). */
-  scalingPolicyCommand: z
-    .string()
-    .min(1)
-    .transform((s) => s.trim().split(/\s+/))
-    .optional(),
 });
+
+/** `--tuna-variant L40S:1=http://controller:30002`: a spot service's GPU, GPUs per replica and URL. */
+const ZTunaVariant = z.preprocess((value) => {
+  if (typeof value !== "string") return value;
+  const match = /^([^:=\s]+)(?::(\d+))?=(\S+)$/.exec(value);
+  // Not GPU[:COUNT]=URL: left as it is, so the object schema says it is not a variant.
+  return match ? { gpuType: match[1], spotUrl: match[3], ...(match[2] ? { gpuCount: match[2] } : {}) } : value;
+}, ZTunaVariantObject);
+
+const ZTuna = z
+  .strictObject({
+    url: z.string().url().optional(),
+    apiKey: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    gpuType: z.string().min(1).default("L4"),
+    gpuCount: z.coerce.number().int().min(1).default(1),
+    serverlessProvider: z.string().min(1).default("modal"),
+    spotPricePerGpuHour: z.coerce.number().min(0).optional(),
+    onDemandPricePerGpuHour: z.coerce.number().min(0).optional(),
+    serverlessPricePerGpuHour: z.coerce.number().min(0).optional(),
+    serverlessWorkersMax: z.coerce.number().int().min(1).optional(),
+    spotMaxReplicas: z.coerce.number().int().min(1).optional(),
+    colocated: z.boolean().default(true),
+    /**
+     * Command that re-applies Tuna's scaling policy from a file, `{file}` where the path goes and
+     * `{variant}` the GPU type of the spot service it is for (split on spaces).
+     */
+    scalingPolicyCommand: ZCommandLine.optional(),
+    /**
+     * Other SkyServe spot services (other GPU types) the router may be moved to: Koi switches the
+     * service to the cheapest for the coming load.
+     */
+    variants: z.array(ZTunaVariant).max(8).default([]),
+    /** Run once the router is moved to another spot service, `{variant}` and `{url}` filled in (e.g. to repoint replica_watcher.sh). */
+    switchCommand: ZCommandLine.optional(),
+  })
+  .refine((t) => new Set([t.gpuType, ...t.variants.map((v) => v.gpuType)]).size === t.variants.length + 1, {
+    error: "each Tuna spot service needs its own GPU type (--tuna-gpu and every --tuna-variant)",
+    path: ["variants"],
+  });
 
 export const ZAgentCliConfig = z.strictObject({
   koiUrl: z.string().url(),
@@ -79,6 +111,7 @@ const FLAGS: Record<string, string> = {
   "--tuna-workers-max": "tuna.serverlessWorkersMax",
   "--tuna-spot-max-replicas": "tuna.spotMaxReplicas",
   "--tuna-scaling-policy-command": "tuna.scalingPolicyCommand",
+  "--tuna-switch-command": "tuna.switchCommand",
 };
 
 export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|sim --engine-url URL [options]
@@ -99,7 +132,12 @@ export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|s
   --tuna-workers-max N       serverless workers the provider allows
   --tuna-spot-max-replicas N   most spot replicas Koi may ask SkyServe for (default 5)
   --tuna-not-colocated       the router runs on its own VM (Tuna bills it $0.04/h), not on the SkyServe controller
-  --tuna-scaling-policy-command "CMD {file}"   how set_scaling reaches Tuna (re-applies a scaling-policy file)
+  --tuna-scaling-policy-command "CMD {variant} {file}"   how set_scaling reaches Tuna (re-applies a scaling-policy
+                            file to the spot service on GPU {variant})
+  --tuna-variant GPU[:N]=URL   another SkyServe spot service (GPU type, GPUs per replica, its endpoint) Koi may move
+                            the router to; repeatable
+  --tuna-switch-command "CMD {variant} {url}"   run after the router moves to another spot service (repoint
+                            replica_watcher.sh); needed for variants on a real Tuna router
   --config FILE             JSON with the same settings (camelCase), flags win; "machineShapes":
                             {"L40S": {"instanceType": "g6e.12xlarge"}} tells Koi the machines per GPU type
   --log-level debug|info|warn|error`;
@@ -126,6 +164,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): TAge
     const flag = argv[i]!;
     if (flag === "--config") {
       i++;
+      continue;
+    }
+    if (flag === "--tuna-variant") {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${flag} needs a value`);
+      const tuna = (raw.tuna ??= {}) as { variants?: unknown[] };
+      // Repeatable, and added to the config file's list.
+      tuna.variants = [...(tuna.variants ?? []), value];
       continue;
     }
     if (flag === "--tuna-not-colocated") {

@@ -143,7 +143,15 @@ const ZSetScalingPayload = z.strictObject({
   policy: ZTunaScalingPolicy,
   /** The Decision that chose it. */
   decisionId: ZId,
+  /**
+   * The spot deployment (pool) the policy is for. Another than the one serving now is a variant
+   * switch: the agent brings it up, moves the router to it once it answers, then drains the old
+   * one. Absent: the deployment serving now.
+   */
+  variant: z.strictObject({ poolId: z.string().min(1).max(200), gpuType: ZGpuType, tp: ZTensorParallel }).optional(),
 });
+
+export type TSetScalingPayload = z.infer<typeof ZSetScalingPayload>;
 
 const ZEmptyPayload = z.strictObject({});
 

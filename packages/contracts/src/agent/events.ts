@@ -16,6 +16,8 @@ export const ZLifecycleEventType = named(
     "engine_unreachable",
     "engine_recovered",
     "spot_state_changed",
+    /** Tuna: the router's spot traffic moved to another SkyServe service (GPU type), or a move was given up. */
+    "variant_switched",
     "assignment_lost",
   ]),
 );

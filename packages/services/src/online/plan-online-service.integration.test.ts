@@ -1,9 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "@koi/db";
+import { recordHeartbeat } from "../agents/record-heartbeat.ts";
 import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordReport } from "../agents/record-report.ts";
 import { dropOutboxRows, orgWithAgent } from "../workloads/test-fixtures.ts";
 import { planOnlineService } from "./plan-online-service.ts";
+import { claimCommands } from "../agents/lease-commands.ts";
+import { readPlacement } from "../workloads/read-stored-json.ts";
 import { onlineReport, onlineSample, runningChatService, tunaL4Pools } from "./test-fixtures.ts";
 
 afterAll(async () => {
@@ -36,5 +39,40 @@ describe("planOnlineService", () => {
     expect(decision.reason).toMatch(/Best effort: /);
     // Nothing new reported: the next pass changes nothing.
     expect(await planOnlineService(w.id)).toMatchObject({ outcome: "unchanged" });
+  });
+
+  it("moves a service to another spot service of its agent when that serves the load for less: the command names it and the placement follows", async () => {
+    const { org, agentId } = await orgWithAgent(tunaL4Pools);
+    const { workload: w, assignment } = await runningChatService(org.id, agentId);
+    expect(readPlacement(assignment).gpuType).toBe("L4");
+    await claimCommands(agentId);
+    // The agent now also runs an L40S SkyServe service (--tuna-variant): at 12 req/s, 4 × L40S ($2.00/h) beat 6 × L4 ($2.40/h).
+    const l40s = {
+      id: "tuna:spot:L40S",
+      gpuType: "L40S",
+      market: "spot" as const,
+      total: 8,
+      available: 8,
+      quota: null,
+    };
+    await recordHeartbeat(org.id, agentId, {
+      inventory: { pools: [...tunaL4Pools, { ...l40s, pricePerGpuHour: 0.5, replicaSizes: [1] }] },
+      assignments: [],
+    });
+    const t0 = Date.now() - 20 * 60_000;
+    for (let i = 0; i < 15; i++) {
+      const at = new Date(t0 + i * 60_000);
+      await recordReport(org.id, assignment.id, onlineReport(i, at, onlineSample(at, { requestsPerSecond: 12 })));
+    }
+
+    expect(await planOnlineService(w.id)).toMatchObject({ outcome: "decided" });
+    const [setScaling] = await claimCommands(agentId);
+    expect(setScaling).toMatchObject({
+      type: "set_scaling",
+      payload: { variant: { poolId: expect.any(String), gpuType: "L40S", tp: 1 } },
+    });
+    const moved = readPlacement(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } }));
+    expect(moved).toMatchObject({ gpuType: "L40S", tp: 1, replicaCostPerHour: 0.5 });
+    expect(moved.poolId).not.toBe(readPlacement(assignment).poolId);
   });
 });

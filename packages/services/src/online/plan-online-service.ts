@@ -1,3 +1,4 @@
+import type { TSetScalingPayload } from "@koi/contracts/agent/commands";
 import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { TTunaScalingPolicyWire } from "@koi/contracts/tuna/scaling-policy";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
@@ -118,7 +119,9 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
   });
 
   const policy = stabilisePolicy(plan.tuna, plan.kind, prev?.policy ?? null);
-  const changed = JSON.stringify(policy) !== JSON.stringify(prev?.policy ?? null);
+  // A move to another spot service is a command even when its policy reads the same.
+  const moved = (plan.variant?.poolId ?? null) !== (state?.variant?.poolId ?? null);
+  const changed = moved || JSON.stringify(policy) !== JSON.stringify(prev?.policy ?? null);
   const wake: string[] = [];
   let kind: TDecisionKind | undefined;
   if (changed) {
@@ -140,19 +143,48 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
         } as Prisma.InputJsonValue,
       },
     });
-    // Koi's view of the GPUs the service holds: what SkyServe may run under the new policy.
-    if (plan.variant?.poolId === placement.poolId) {
+    // Koi's view of the GPUs the service holds: what SkyServe may run under the new policy, on the
+    // spot service it is for (another one when the service moves to another GPU type).
+    const variant = plan.variant;
+    if (variant) {
       const replicas = Math.max(1, policy.spot.max_replicas);
+      const pool = pools.find((p) => p.id === variant.poolId);
+      const on =
+        variant.poolId === placement.poolId
+          ? {}
+          : {
+              poolId: variant.poolId,
+              gpuType: variant.gpuType,
+              market: variant.market,
+              tp: variant.tp,
+              pp: 1,
+              replicaCostPerHour: (pool?.pricePerGpuHour ?? 0) * variant.tp,
+            };
       await tx.assignment.update({
         where: { id: assignment.id },
-        data: { placement: { ...placement, replicas, gpus: replicas * placement.tp } as Prisma.InputJsonValue },
+        data: {
+          placement: { ...placement, ...on, replicas, gpus: replicas * variant.tp } as Prisma.InputJsonValue,
+        },
       });
     }
     await writeCommand(tx, {
       orgId: workload.orgId,
       assignmentId: assignment.id,
       type: "set_scaling",
-      payload: { policy, decisionId: decision.id },
+      payload: {
+        policy,
+        decisionId: decision.id,
+        // The planner sizes replicas from the pool's replica sizes, which are tensor-parallel degrees.
+        ...(variant
+          ? {
+              variant: {
+                poolId: variant.poolId,
+                gpuType: variant.gpuType,
+                tp: variant.tp as NonNullable<TSetScalingPayload["variant"]>["tp"],
+              },
+            }
+          : {}),
+      },
     });
     wake.push(assignment.agentId);
   }

@@ -10,25 +10,36 @@ const run = promisify(execFile);
 /**
  * Tuna takes its scaling policy as a YAML file (`tuna deploy --scaling-policy file.yaml`; for a
  * running service, the same file through whatever re-applies it, e.g. a `sky serve update`
- * wrapper). The operator gives that command with `{file}` where the path goes; the policy is
- * written as JSON, which is YAML too, with Tuna's keys and integer values only.
+ * wrapper). The operator gives that command with `{file}` where the path goes (and `{variant}`
+ * for the GPU type of the spot service it is for); the policy is written as JSON, which is YAML
+ * too, with Tuna's keys and integer values only.
  */
 export async function runScalingPolicyCommand(
   argv: readonly string[],
   policy: TTunaScalingPolicyWire,
+  variant: string,
   timeoutMs = 120_000,
 ): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "koi-tuna-policy-"));
   const file = join(dir, "scaling-policy.yaml");
   try {
     await writeFile(file, `${JSON.stringify(policy, null, 2)}\n`, { mode: 0o600 });
-    const [cmd, ...args] = argv.map((a) => a.replaceAll("{file}", file));
-    if (!cmd) throw new Error("the scaling-policy command is empty");
-    const { stdout } = await run(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 20 });
-    return stdout.trim().split("\n").at(-1)?.slice(0, 300) ?? "";
+    return await runOperatorCommand(argv, { file, variant }, timeoutMs);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs an operator's command with `{name}` placeholders filled in; its last line of output is the answer. */
+export async function runOperatorCommand(
+  argv: readonly string[],
+  vars: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<string> {
+  const [cmd, ...args] = argv.map((a) => a.replace(/\{(\w+)\}/g, (all, name: string) => vars[name] ?? all));
+  if (!cmd) throw new Error("the command is empty");
+  const { stdout } = await run(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 20 });
+  return stdout.trim().split("\n").at(-1)?.slice(0, 300) ?? "";
 }
 
 export function describePolicy(p: TTunaScalingPolicyWire): string {

@@ -5,6 +5,9 @@ import {
   type TCommand,
   type TGpuPool,
   type TLifecycleEvent,
+  type TSetScalingPayload,
+  type TTunaRouterHealth,
+  type TTunaScalingPolicyWire,
   type TTunaSpotState,
 } from "@koi/contracts";
 import type { TLogger } from "../../logger.ts";
@@ -25,7 +28,7 @@ import {
   type TRouterBaseline,
   type TServerlessAccrual,
 } from "./tuna-usage.ts";
-import { describePolicy, runScalingPolicyCommand } from "./apply-scaling-policy.ts";
+import { describePolicy, runOperatorCommand, runScalingPolicyCommand } from "./apply-scaling-policy.ts";
 import {
   observeInterval,
   startObserver,
@@ -34,6 +37,18 @@ import {
   type TScrapeResult,
 } from "./tuna-online-sample.ts";
 import { readVllmMetrics } from "./vllm-scrape.ts";
+import {
+  accrueSpot,
+  bootPolicy,
+  idlePolicy,
+  NO_SPOT_ACCOUNTS,
+  spotUsageLines,
+  SWITCH_BOOT_TIMEOUT_SECONDS,
+  SWITCH_DRAIN_SECONDS,
+  type TSpotAccounts,
+  type TTunaVariant,
+  type TVariantSwitch,
+} from "./tuna-variants.ts";
 
 export type TTunaAdapterOptions = {
   /** The router, e.g. http://controller:8080. */
@@ -65,6 +80,20 @@ export type TTunaAdapterOptions = {
    * router's health says it takes one (only Koi's engine simulator does), and refuses otherwise.
    */
   scalingPolicyCommand?: readonly string[];
+  /** Other SkyServe spot services (other GPU types) Koi may move the router's spot traffic to. */
+  variants?: readonly {
+    gpuType: string;
+    gpuCount: number;
+    spotUrl: string;
+    spotPricePerGpuHour?: number;
+    spotMaxReplicas?: number;
+  }[];
+  /**
+   * Run once the router is moved to another spot service, with `{variant}` and `{url}`: Tuna's
+   * replica_watcher.sh reports one service's READY count to the router and must follow the move.
+   * A real router (one that takes no policy at /router/scaling-policy) switches only with it.
+   */
+  switchCommand?: readonly string[];
   logger: TLogger;
   fetchImpl?: typeof fetch;
   env?: NodeJS.ProcessEnv;
@@ -78,6 +107,13 @@ type TTunaAdapterState = {
   stopped?: boolean;
   /** Absent in state saved by an older agent: observation starts at the next poll. */
   online?: TOnlineObserver;
+  /** GPU type of the spot service the router sends spot traffic to (absent: the deployment's own). */
+  variant?: string;
+  /** The deployment's own spot service, as the router named it at attach. */
+  ownSpotUrl?: string;
+  switching?: TVariantSwitch;
+  /** Absent in state saved by an older agent: the first poll counts everything since attach. */
+  spot?: TSpotAccounts;
 };
 
 /** Koi catalog name → the key of Tuna's serverless price table (`tuna/catalog.py`). */
@@ -92,6 +128,10 @@ const TUNA_GPU_NAME: Record<string, string> = {
 function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
   return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 }
 
 /** The same Hugging Face id (any case), or two names of the same catalog model. */
@@ -134,6 +174,31 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       lookupTunaServerlessPrice(TUNA_GPU_NAME[options.gpuType] ?? options.gpuType, options.serverlessProvider),
   };
   const engineRef = `tuna:${new URL(options.url).host}`;
+  const variants = new Map<string, TTunaVariant>(
+    [
+      {
+        gpuType: options.gpuType,
+        gpuCount: options.gpuCount,
+        spotUrl: null,
+        spotPricePerGpuHour: prices.spotPerGpuHour,
+        spotMaxReplicas: options.spotMaxReplicas ?? 5,
+      },
+      ...(options.variants ?? []).map((v) => ({
+        gpuType: v.gpuType,
+        gpuCount: v.gpuCount,
+        spotUrl: v.spotUrl,
+        spotPricePerGpuHour: v.spotPricePerGpuHour ?? catalogPrice(v.gpuType, "spot"),
+        spotMaxReplicas: v.spotMaxReplicas ?? options.spotMaxReplicas ?? 5,
+      })),
+    ].map((v) => [v.gpuType, v]),
+  );
+  const activeVariant = (s: TTunaAdapterState): TTunaVariant =>
+    variants.get(s.variant ?? options.gpuType) ?? variants.get(options.gpuType)!;
+  const spotUrlOf = (gpuType: string, s: TTunaAdapterState): string | null =>
+    variants.get(gpuType)?.spotUrl ?? (gpuType === options.gpuType ? (s.ownSpotUrl ?? null) : null);
+  /** The spot service the router names: one of the variants, or else the deployment's own. */
+  const variantAt = (spotUrl: string): string =>
+    [...variants.values()].find((v) => v.spotUrl !== null && sameUrl(v.spotUrl, spotUrl))?.gpuType ?? options.gpuType;
 
   async function health() {
     return ZTunaRouterHealth.parse(
@@ -164,11 +229,15 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
             };
           // Tuna services are created with `tuna deploy`; the agent attaches the assignment to the running router.
           const h = await health();
+          const variant = variantAt(h.skyserve_base_url);
           const state: TTunaAdapterState = {
             router: attachBaseline(h.route_stats),
             serverless: NO_SERVERLESS,
             spotState: h.spot_state,
             online: startObserver(h, Date.now()),
+            variant,
+            ...(variant === options.gpuType && h.skyserve_base_url ? { ownSpotUrl: h.skyserve_base_url } : {}),
+            spot: NO_SPOT_ACCOUNTS,
           };
           // Tuna pushes the backends after it deploys them; until then every request gets 503.
           const noBackends =
@@ -202,30 +271,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         }
         case "set_scaling": {
           if (!assignment) return { status: "rejected", detail: "unknown assignment" };
-          const policy = command.payload.policy;
-          // Tuna's router proxies any path it does not know to vLLM, counted as traffic (and waking
-          // spot or a serverless worker): POST the policy only to a router that says it takes one.
-          if (!options.scalingPolicyCommand && !(await health()).koi_scaling_policy)
-            return {
-              status: "rejected",
-              detail:
-                "this Tuna router takes no scaling policy while it runs (Tuna applies one at `tuna deploy --scaling-policy`): start the agent with --tuna-scaling-policy-command to apply it",
-            };
-          const said = options.scalingPolicyCommand
-            ? await runScalingPolicyCommand(options.scalingPolicyCommand, policy)
-            : (await engineRequest(
-                doFetch,
-                url("/router/scaling-policy"),
-                { method: "POST", body: policy, headers: headers() },
-                "Tuna /router/scaling-policy (Koi's engine simulator)",
-              ),
-              "");
-          const s = assignment.adapterState as TTunaAdapterState;
-          return {
-            status: "completed",
-            detail: `scaling policy applied: ${describePolicy(policy)}${said ? ` (${said})` : ""}`,
-            adapterState: { ...s, ...(s.online ? { online: { ...s.online, policy } } : {}) },
-          };
+          return await setScaling(command.payload, assignment.adapterState as TTunaAdapterState);
         }
         case "stop":
           if (!assignment) return { status: "rejected", detail: "unknown assignment" };
@@ -251,6 +297,169 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         status: error instanceof EngineHttpError && [400, 404, 409, 422].includes(error.status) ? "rejected" : "failed",
         detail,
       };
+    }
+  }
+
+  /** Where a scaling policy goes: the operator's command, or the simulator's endpoint. */
+  async function applyPolicy(policy: TTunaScalingPolicyWire, gpuType: string): Promise<string> {
+    if (options.scalingPolicyCommand) return runScalingPolicyCommand(options.scalingPolicyCommand, policy, gpuType);
+    // One spot service: the policy endpoint's own; several: the one named.
+    const service = variants.size > 1 ? `?service=${encodeURIComponent(gpuType)}` : "";
+    await engineRequest(
+      doFetch,
+      url(`/router/scaling-policy${service}`),
+      { method: "POST", body: policy, headers: headers() },
+      "Tuna /router/scaling-policy (Koi's engine simulator)",
+    );
+    return "";
+  }
+
+  /** Engine seconds since attach (the router's uptime, carried over its restarts). */
+  const routerClock = (s: TTunaAdapterState, h: TTunaRouterHealth): number =>
+    advanceBaseline(s.router, h.route_stats).since.uptime_seconds;
+
+  /**
+   * A new policy for the service serving now, or a switch to another: the other service scales up
+   * beside the one serving (which keeps its policy) and `poll` moves the router once it answers.
+   */
+  async function setScaling(payload: TSetScalingPayload, s: TTunaAdapterState): Promise<TExecuteResult> {
+    const { policy } = payload;
+    const active = activeVariant(s).gpuType;
+    const target = payload.variant?.gpuType ?? active;
+    if (!variants.has(target))
+      return {
+        status: "rejected",
+        detail: `this agent has no Tuna spot service on ${target}: it runs ${[...variants.keys()].join(", ")} (--tuna-gpu, --tuna-variant)`,
+      };
+    const h = await health();
+    // Tuna's router proxies any path it does not know to vLLM, counted as traffic (and waking
+    // spot or a serverless worker): POST the policy only to a router that says it takes one.
+    if (!options.scalingPolicyCommand && !h.koi_scaling_policy)
+      return {
+        status: "rejected",
+        detail:
+          "this Tuna router takes no scaling policy while it runs (Tuna applies one at `tuna deploy --scaling-policy`): start the agent with --tuna-scaling-policy-command to apply it",
+      };
+    const withPolicy = (next: Partial<TTunaAdapterState>): TTunaAdapterState => ({
+      ...s,
+      ...next,
+      ...(s.online ? { online: { ...s.online, policy } } : {}),
+    });
+    const said = (text: string) => (text ? ` (${text})` : "");
+    const sw = s.switching;
+    if (target === active) {
+      const out = await applyPolicy(policy, active);
+      // A switch still booting is called off: the service it was bringing up goes back to zero.
+      const calledOff = sw?.phase === "booting" ? sw.to : null;
+      if (calledOff) await applyPolicy(idlePolicy(policy), calledOff);
+      return {
+        status: "completed",
+        detail: `scaling policy applied: ${describePolicy(policy)}${said(out)}${calledOff ? `; the switch to ${calledOff} is called off` : ""}`,
+        adapterState: withPolicy(calledOff ? { switching: undefined } : {}),
+      };
+    }
+    if (!options.switchCommand && !h.koi_scaling_policy)
+      return {
+        status: "rejected",
+        detail: `moving the router to the ${target} spot service needs --tuna-switch-command: Tuna's replica_watcher.sh would go on reporting the ${active} service's replicas and turn spot cold`,
+      };
+    if (!spotUrlOf(target, s))
+      return { status: "rejected", detail: `the ${target} spot service's URL is not known to this agent` };
+    // Another switch under way: the service it was bringing up, or draining, is let go now.
+    const dropped = sw && (sw.phase === "booting" ? sw.to : sw.from);
+    if (dropped && dropped !== target && dropped !== active) await applyPolicy(idlePolicy(sw.policy), dropped);
+    const out = await applyPolicy(bootPolicy(policy), target);
+    const stillBooting = sw?.phase === "booting" && sw.to === target;
+    const switching: TVariantSwitch = {
+      from: active,
+      to: target,
+      phase: "booting",
+      since: stillBooting ? sw.since : routerClock(s, h),
+      policy,
+    };
+    return {
+      status: "completed",
+      detail: `switching spot from ${active} to ${target}: the ${target} service scales up (${describePolicy(bootPolicy(policy))})${said(out)}; the router moves to it once it answers, then ${active} drains ${SWITCH_DRAIN_SECONDS} s and scales to zero`,
+      adapterState: withPolicy({ switching }),
+    };
+  }
+
+  /** One poll's step of a switch under way (errors are logged and the step is retried next poll). */
+  async function advanceSwitch(
+    s: TTunaAdapterState,
+    h: TTunaRouterHealth,
+    clock: number,
+    assignmentId: string,
+  ): Promise<{ state: TTunaAdapterState; events: TLifecycleEvent[] }> {
+    const sw = s.switching;
+    if (!sw) return { state: s, events: [] };
+    const event = (detail: string): TLifecycleEvent => ({
+      eventId: `tuna:${assignmentId}:variant:${sw.to}:${sw.phase}:${clock.toFixed(3)}`,
+      at: new Date().toISOString(),
+      type: "variant_switched",
+      detail,
+      engineRef,
+      source: "agent",
+    });
+    try {
+      if (sw.phase === "draining") {
+        if (clock - sw.since < SWITCH_DRAIN_SECONDS) return { state: s, events: [] };
+        await applyPolicy(idlePolicy(sw.policy), sw.from);
+        return { state: { ...s, switching: undefined }, events: [] };
+      }
+      const target = spotUrlOf(sw.to, s)!;
+      if (await answersModels(target)) {
+        await engineRequest(
+          doFetch,
+          url("/router/config"),
+          { method: "POST", body: { spot_url: target }, headers: headers() },
+          "Tuna /router/config",
+        );
+        const watcher = options.switchCommand
+          ? await runOperatorCommand(options.switchCommand, { variant: sw.to, url: target })
+          : "";
+        return {
+          state: {
+            ...s,
+            variant: sw.to,
+            switching: { ...sw, phase: "draining", since: clock, fromReplicas: h.spot_replicas ?? 1 },
+          },
+          events: [
+            event(
+              `spot moved from ${sw.from} to ${sw.to} (${target}) after ${Math.round(clock - sw.since)} s; ${sw.from} drains ${SWITCH_DRAIN_SECONDS} s, then scales to zero${watcher ? ` (${watcher})` : ""}`,
+            ),
+          ],
+        };
+      }
+      if (clock - sw.since < SWITCH_BOOT_TIMEOUT_SECONDS) return { state: s, events: [] };
+      await applyPolicy(idlePolicy(sw.policy), sw.to);
+      return {
+        state: { ...s, switching: undefined },
+        events: [
+          event(
+            `the switch from ${sw.from} to ${sw.to} is given up: ${target}/v1/models did not answer within ${SWITCH_BOOT_TIMEOUT_SECONDS} s; spot stays on ${sw.from}`,
+          ),
+        ],
+      };
+    } catch (error) {
+      options.logger.warn("tuna variant switch step failed; retried at the next poll", {
+        from: sw.from,
+        to: sw.to,
+        phase: sw.phase,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return { state: s, events: [] };
+    }
+  }
+
+  /** Whether a spot service answers /v1/models as the router's warm-up probe needs (2xx within 5 s). */
+  async function answersModels(base: string): Promise<boolean> {
+    try {
+      const response = await doFetch(`${base.replace(/\/+$/, "")}/v1/models`, { signal: AbortSignal.timeout(5000) });
+      await response.arrayBuffer();
+      return response.ok;
+    } catch {
+      return false;
     }
   }
 
@@ -294,8 +503,10 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
   }
 
   async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
-    const s = assignment.adapterState as TTunaAdapterState;
+    const polled = assignment.adapterState as TTunaAdapterState;
     const h = await health();
+    const switched = await advanceSwitch(polled, h, routerClock(polled, h), assignment.assignmentId);
+    const s = switched.state;
     const advanced = advanceBaseline(s.router, h.route_stats);
     const { baseline } = advanced;
     const since = inSeconds(advanced.since);
@@ -321,14 +532,21 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       cost.avgComputePerReq,
       prices.serverlessPerGpuHour,
     );
+    const active = activeVariant(s);
     // Tuna's formula bills one replica while spot is ready; when the router says how many replicas
     // run, spot is billed per replica-second instead.
-    const spotSeconds =
-      h.spot_replicas === undefined
-        ? since.spot_ready_seconds * options.gpuCount
-        : observed.observer.spotReplicaSeconds * options.gpuCount;
-    const spotCost = h.spot_replicas === undefined ? cost.actualSpot : (spotSeconds / 3600) * prices.spotPerGpuHour;
-    const events: TLifecycleEvent[] = [];
+    const spot = accrueSpot(
+      s.spot ?? NO_SPOT_ACCOUNTS,
+      {
+        replicaSeconds: h.spot_replicas === undefined ? since.spot_ready_seconds : observed.observer.spotReplicaSeconds,
+        requests: since.spot,
+        uptime: since.uptime_seconds,
+      },
+      active,
+      variants,
+      s.switching,
+    );
+    const events: TLifecycleEvent[] = [...switched.events];
     if (h.spot_state !== s.spotState) {
       events.push({
         eventId: `tuna:${assignment.assignmentId}:spot:${since.uptime_seconds.toFixed(3)}:${h.spot_state}`,
@@ -350,13 +568,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         routing: { spotState: h.spot_state, pctSpot },
         ...(observed.sample ? { online: observed.sample } : {}),
         usage: [
-          {
-            component: "spot",
-            gpuType: options.gpuType,
-            seconds: spotSeconds,
-            requests: since.spot,
-            costUsd: spotCost,
-          },
+          ...spotUsageLines(spot, active.gpuType),
           // Tuna's own estimate (D.2), priced interval by interval so it only grows.
           {
             component: "serverless",
@@ -369,7 +581,16 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           { component: "router", seconds: since.uptime_seconds, requests: since.total, costUsd: cost.actualRouter },
         ],
       },
-      adapterState: { ...s, router: baseline, serverless, spotState: h.spot_state, online: observed.observer },
+      adapterState: {
+        ...s,
+        router: baseline,
+        serverless,
+        spotState: h.spot_state,
+        online: observed.observer,
+        spot,
+        // Learnt late when the router had no spot backend at attach.
+        ...(!s.ownSpotUrl && active.spotUrl === null && h.skyserve_base_url ? { ownSpotUrl: h.skyserve_base_url } : {}),
+      },
       events,
     };
   }
@@ -383,18 +604,18 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       await health(); // the pools come from config, but an unreachable router should show as such
       const workers = options.gpuCount * (options.serverlessWorkersMax ?? 1);
       return [
-        {
-          id: `tuna:spot:${options.gpuType}`,
-          gpuType: options.gpuType,
-          market: "spot",
+        ...[...variants.values()].map((v) => ({
+          id: `tuna:spot:${v.gpuType}`,
+          gpuType: v.gpuType,
+          market: "spot" as const,
           ...(options.region ? { region: options.region } : {}),
-          total: options.gpuCount * (options.spotMaxReplicas ?? 5),
-          available: options.gpuCount * (options.spotMaxReplicas ?? 5),
-          // A Tuna deployment serves with one tensor-parallel size: its GPUs per replica.
-          replicaSizes: [options.gpuCount],
+          total: v.gpuCount * v.spotMaxReplicas,
+          available: v.gpuCount * v.spotMaxReplicas,
+          // A SkyServe spot service serves with one tensor-parallel size: its GPUs per replica.
+          replicaSizes: [v.gpuCount],
           quota: null,
-          pricePerGpuHour: prices.spotPerGpuHour || null,
-        },
+          pricePerGpuHour: v.spotPricePerGpuHour || null,
+        })),
         {
           id: `tuna:serverless:${options.serverlessProvider}:${options.gpuType}`,
           gpuType: options.gpuType,

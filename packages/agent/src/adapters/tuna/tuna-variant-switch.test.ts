@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZAssignmentReport, type TTunaScalingPolicyWire } from "@koi/contracts";
+import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
+import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
+import { silentLogger } from "../../logger.ts";
+import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { command, deployCommand } from "../../testing/commands.ts";
+import type { TEngineAdapter, TPollResult } from "../types.ts";
+import { createTunaAdapter } from "./tuna-adapter.ts";
+
+const KEY = "router-key";
+let sim: TEngineSim;
+let adapter: TEngineAdapter;
+let l40sUrl: string;
+
+const policy = (minReplicas: number): TTunaScalingPolicyWire => ({
+  spot: { min_replicas: minReplicas, max_replicas: 4, target_qps: 2, upscale_delay: 2, downscale_delay: 20 },
+  serverless: { concurrency: 16, scaledown_window: 60, workers_min: 0, workers_max: 2 },
+});
+
+const simPolicy = async (service?: string): Promise<TTunaScalingPolicyWire> =>
+  (await (
+    await fetch(`${sim.tunaUrl}/router/scaling-policy${service ? `?service=${service}` : ""}`, {
+      headers: { "x-api-key": KEY },
+    })
+  ).json()) as TTunaScalingPolicyWire;
+
+beforeAll(async () => {
+  // A steady 3 req/s through the router, so spot has traffic to carry before and after the move.
+  sim = await startEngineSim(
+    fastSimConfig({
+      tuna: {
+        apiKey: KEY,
+        spotServices: [{ gpuType: "L40S", gpuCount: 1 }],
+        dailyLoad: { peakRps: 3, troughRps: 3, avgInputTokens: 400, avgOutputTokens: 100 },
+      },
+    }),
+  );
+  l40sUrl = `${sim.tunaUrl}/_sim/skyserve/L40S`;
+  adapter = createTunaAdapter({
+    url: sim.tunaUrl,
+    apiKey: KEY,
+    gpuType: "L4",
+    gpuCount: 1,
+    serverlessProvider: "modal",
+    spotPricePerGpuHour: 0.4,
+    variants: [{ gpuType: "L40S", gpuCount: 1, spotUrl: l40sUrl, spotPricePerGpuHour: 0.9 }],
+    logger: silentLogger,
+  });
+});
+afterAll(() => sim.close());
+
+describe("Tuna adapter: moving an online service to another GPU type", () => {
+  it("lists one spot pool per spot service, each with its own GPUs per replica and price", async () => {
+    const pools = await adapter.inventory();
+    expect(pools.map((p) => [p.id, p.market, p.replicaSizes, p.pricePerGpuHour])).toEqual([
+      ["tuna:spot:L4", "spot", [1], 0.4],
+      ["tuna:spot:L40S", "spot", [1], 0.9],
+      ["tuna:serverless:modal:L4", "serverless", undefined, 0.8],
+    ]);
+  });
+
+  it("boots the new service beside the old, moves the router once it answers, drains, then idles the old", async () => {
+    const cmd = deployCommand({ workload: { kind: "online", requestsPerSecond: 3 } });
+    const deployed = await adapter.execute(cmd, undefined);
+    expect(deployed.status, deployed.detail).toBe("completed");
+    let a: TAssignmentRecord = {
+      assignmentId: cmd.assignmentId,
+      epoch: 1,
+      adapter: "tuna",
+      engineRef: deployed.engineRef!,
+      state: "running",
+      adapterState: deployed.adapterState!,
+      nextSeq: 0,
+      finalReported: false,
+      updatedAt: "",
+    };
+
+    const unknown = await adapter.execute(
+      command("set_scaling", a.assignmentId, {
+        policy: policy(1),
+        decisionId: "dec_x",
+        variant: { poolId: "tuna:spot:H100", gpuType: "H100", tp: 1 },
+      }),
+      a,
+    );
+    expect(unknown).toMatchObject({ status: "rejected", detail: expect.stringContaining("L4, L40S") });
+
+    const own = await adapter.execute(
+      command("set_scaling", a.assignmentId, {
+        policy: policy(1),
+        decisionId: "dec_0",
+        variant: { poolId: "tuna:spot:L4", gpuType: "L4", tp: 1 },
+      }),
+      a,
+    );
+    expect(own).toMatchObject({ status: "completed", detail: expect.stringMatching(/^scaling policy applied/) });
+    a = { ...a, adapterState: own.adapterState! };
+    expect((await simPolicy()).spot.min_replicas).toBe(1);
+
+    const start = await adapter.execute(
+      command("set_scaling", a.assignmentId, {
+        policy: policy(2),
+        decisionId: "dec_1",
+        variant: { poolId: "tuna:spot:L40S", gpuType: "L40S", tp: 1 },
+      }),
+      a,
+    );
+    expect(start.status, start.detail).toBe("completed");
+    expect(start.detail).toMatch(/switching spot from L4 to L40S/);
+    a = { ...a, adapterState: start.adapterState! };
+    // The new service runs the policy with its floor; the router still sends spot traffic to the old one.
+    expect((await simPolicy("L40S")).spot.min_replicas).toBe(2);
+    expect(sim.tuna.router.spotUrl).toMatch(/\/_sim\/spot$/);
+
+    const polls: TPollResult[] = [];
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const polled = await adapter.poll(a);
+      polls.push(polled);
+      a = { ...a, adapterState: polled.adapterState! };
+      if (!(a.adapterState as { switching?: unknown }).switching) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((a.adapterState as { switching?: unknown }).switching).toBeUndefined();
+    const moved = polls.flatMap((p) => p.events ?? []).filter((e) => e.type === "variant_switched");
+    expect(moved).toHaveLength(1);
+    expect(moved[0]!.detail).toMatch(/spot moved from L4 to L40S/);
+    expect(sim.tuna.router.spotUrl).toBe(l40sUrl);
+    expect((a.adapterState as { variant?: string }).variant).toBe("L40S");
+    // The old service keeps its ceiling but loses its floor: SkyServe scales it to zero once idle.
+    expect((await simPolicy()).spot).toMatchObject({ min_replicas: 0, max_replicas: 4 });
+
+    const last = polls.at(-1)!.report;
+    expect(ZAssignmentReport.safeParse({ epoch: 1, seq: 9, at: new Date().toISOString(), ...last }).error).toBe(
+      undefined,
+    );
+    const spot = Object.fromEntries(last.usage.filter((u) => u.component === "spot").map((u) => [u.gpuType, u]));
+    // Each service is billed at its own price; the boot and the drain, which the router does not see, are estimates.
+    expect(spot.L40S!.seconds).toBeGreaterThan(0);
+    expect(spot.L40S!.costUsd).toBeCloseTo((spot.L40S!.seconds / 3600) * 0.9, 9);
+    expect(spot.L40S!.estimated).toBe(true);
+    expect(spot.L4!.costUsd).toBeCloseTo((spot.L4!.seconds / 3600) * 0.4, 9);
+  });
+
+  it("refuses to move a real Tuna router without a command that repoints its replica watcher", async () => {
+    const health = {
+      skyserve_ready: true,
+      spot_state: "ready",
+      last_probe_ts: null,
+      last_probe_err: false,
+      serverless_base_url: "",
+      skyserve_base_url: "http://127.0.0.1:30001",
+      route_stats: {
+        total: 0,
+        spot: 0,
+        serverless: 0,
+        rejected: 0,
+        pct_spot: 0,
+        pct_serverless: 0,
+        window_total: 0,
+        window_spot: 0,
+        window_serverless: 0,
+        gpu_seconds_spot: 0,
+        gpu_seconds_serverless: 0,
+        uptime_seconds: 10,
+        spot_ready_seconds: 0,
+      },
+    };
+    const real = createTunaAdapter({
+      url: "http://tuna.internal:8080",
+      apiKey: null,
+      gpuType: "L4",
+      gpuCount: 1,
+      serverlessProvider: "modal",
+      scalingPolicyCommand: ["true"],
+      variants: [{ gpuType: "L40S", gpuCount: 1, spotUrl: "http://controller:30002" }],
+      logger: silentLogger,
+      fetchImpl: (async () => Response.json(health)) as typeof fetch,
+    });
+    const deployed = await real.execute(deployCommand({ workload: { kind: "online" } }), undefined);
+    const switched = await real.execute(
+      command("set_scaling", "asg_real", {
+        policy: policy(1),
+        decisionId: "dec_2",
+        variant: { poolId: "tuna:spot:L40S", gpuType: "L40S", tp: 1 },
+      }),
+      {
+        assignmentId: "asg_real",
+        epoch: 1,
+        adapter: "tuna",
+        engineRef: deployed.engineRef!,
+        state: "running",
+        adapterState: deployed.adapterState!,
+        nextSeq: 0,
+        finalReported: false,
+        updatedAt: "",
+      },
+    );
+    expect(switched).toMatchObject({
+      status: "rejected",
+      detail: expect.stringContaining("--tuna-switch-command"),
+    });
+  });
+});
