@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZIsoDateTime } from "../primitives.ts";
+import { ZGpuType, ZIsoDateTime } from "../primitives.ts";
 import { named } from "../registry.ts";
 
 const rate = z.number().min(0).max(1e9);
@@ -35,6 +35,11 @@ export const ZOnlineSample = named(
     rejected: count,
     /** Ready spot replicas (null when the router does not say). */
     spotReplicas: z.number().int().min(0).max(100_000).nullable(),
+    /**
+     * GPU type of the spot service the router sent spot traffic to over the interval, when the
+     * agent runs more than one (older agents leave it out): the latencies are that service's.
+     */
+    spotGpuType: ZGpuType.optional(),
     /** `serverless.concurrency` in force (null before Koi set a policy). */
     serverlessConcurrency: z.number().int().min(0).max(100_000).nullable(),
     /** Backends whose `/metrics` could not be read this time. */

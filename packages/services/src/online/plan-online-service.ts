@@ -97,13 +97,18 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     tpotP95Ms: spec.tpotP95Ms,
   };
   const state = (prev?.state ?? undefined) as TOnlineScalingState | undefined;
-  const speed = learnSpeed(rows, {
-    model: spec.model,
-    gpu: state?.variant?.gpuType ?? spotGpu ?? placement.gpuType,
-    tp: state?.variant?.tp ?? placement.tp,
-    inputTokens: spec.avgInputTokens,
-    outputTokens: spec.avgOutputTokens,
-  });
+  const speed = learnSpeed(
+    rows,
+    {
+      model: spec.model,
+      gpu: state?.variant?.gpuType ?? spotGpu ?? placement.gpuType,
+      tp: state?.variant?.tp ?? placement.tp,
+      inputTokens: spec.avgInputTokens,
+      outputTokens: spec.avgOutputTokens,
+    },
+    // A Tuna spot service runs one replica size: its pool's.
+    (gpu) => pools.find((p) => p.gpuType === gpu && p.market !== "serverless")?.replicaSizes?.[0] ?? placement.tp,
+  );
   const plan = planOnlineCapacity({
     service,
     forecast,

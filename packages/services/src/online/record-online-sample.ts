@@ -32,6 +32,7 @@ export async function recordOnlineSample(
         pctSpot: s.pctSpot,
         rejected: s.rejected,
         spotReplicas: s.spotReplicas,
+        spotGpuType: s.spotGpuType ?? null,
         serverlessConcurrency: s.serverlessConcurrency,
         costPerHour: (row.costUsd / s.intervalSeconds) * 3600,
       },

@@ -566,7 +566,15 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         state: s.stopped ? "stopped" : "running",
         progress: { completed: since.total, total: null, unit: "requests" },
         routing: { spotState: h.spot_state, pctSpot },
-        ...(observed.sample ? { online: observed.sample } : {}),
+        ...(observed.sample
+          ? {
+              online: {
+                ...observed.sample,
+                // The interval's traffic went to the service the router named when it was read.
+                ...(variants.size > 1 ? { spotGpuType: activeVariant(polled).gpuType } : {}),
+              },
+            }
+          : {}),
         usage: [
           ...spotUsageLines(spot, active.gpuType),
           // Tuna's own estimate (D.2), priced interval by interval so it only grows.
@@ -586,7 +594,11 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         router: baseline,
         serverless,
         spotState: h.spot_state,
-        online: observed.observer,
+        // After a move the spot backend is another vLLM: its histograms start a new baseline.
+        online:
+          s.variant === polled.variant
+            ? observed.observer
+            : { ...observed.observer, scrapes: { ...observed.observer.scrapes, spot: undefined } },
         spot,
         // Learnt late when the router had no spot backend at attach.
         ...(!s.ownSpotUrl && active.spotUrl === null && h.skyserve_base_url ? { ownSpotUrl: h.skyserve_base_url } : {}),

@@ -127,6 +127,11 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
     expect(moved).toHaveLength(1);
     expect(moved[0]!.detail).toMatch(/spot moved from L4 to L40S/);
     expect(sim.tuna.router.spotUrl).toBe(l40sUrl);
+    // Each sample names the service that served it: the one the router named when it was read.
+    const servedBy = polls.map((p) => p.report.online?.spotGpuType).filter(Boolean);
+    const movedAt = polls.findIndex((p) => p.events?.some((e) => e.type === "variant_switched"));
+    expect(polls[movedAt]!.report.online?.spotGpuType).toBe("L4");
+    expect(servedBy.at(-1)).toBe("L40S");
     expect((a.adapterState as { variant?: string }).variant).toBe("L40S");
     // The old service keeps its ceiling but loses its floor: SkyServe scales it to zero once idle.
     expect((await simPolicy()).spot).toMatchObject({ min_replicas: 0, max_replicas: 4 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OnlineSample" ADD COLUMN     "spotGpuType" TEXT;
