@@ -268,7 +268,7 @@ if [[ $DEMO == 1 ]]; then
   start_process agent-tuna "$KOI_ROOT" env KOI_API_KEY="$(demo_key tuna)" \
     node packages/agent/bin/koi-agent.mjs --koi-url "http://localhost:$WEB_PORT" --engine tuna --engine-url http://127.0.0.1:8080 \
     --tuna-model meta-llama/Llama-3.1-8B-Instruct --tuna-gpu L4 --tuna-gpu-count 1 --tuna-serverless-provider modal \
-    --tuna-spot-max-replicas 8 --report-interval 5 \
+    --tuna-spot-max-replicas 8 --tuna-variant L40S=http://127.0.0.1:8080/_sim/skyserve/L40S --report-interval 5 \
     --cluster-name tuna-chat --region us-east-1 --spool-dir "$AGENT_DIR/tuna"
   wait_http "the simulated Orca (east)" "http://127.0.0.1:26336/health" 60
   wait_http "the simulated Orca (west)" "http://127.0.0.1:26337/health" 60

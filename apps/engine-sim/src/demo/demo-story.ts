@@ -57,13 +57,13 @@ export const DEMO_STORY: TStoryStep[] = [
     label: "(d)",
     atSeconds: 10,
     expect:
-      "An online chat service on Tuna whose day runs in ten minutes: Koi forecasts its load and sets Tuna's scaling policy, down to two or three spot L4s for the night and up to seven or eight for the afternoon peak (its workload page: rate and forecast band, p95s against the targets, replicas, decisions).",
+      "An online chat service on Tuna whose day runs in ten minutes: Koi forecasts its load and sets Tuna's scaling policy, moving it to a few spot L4s for the night and to L40S replicas for the afternoon peak, which eight L4s cannot carry (its workload page: rate and forecast band, p95s against the targets, replicas, decisions).",
     submission: {
       name: "Support chat (online)",
       kind: "online",
       model: "meta-llama/Llama-3.1-8B-Instruct",
       // The afternoon peak of the simulator's daily curve (demo/tuna-chat.json).
-      requestsPerSecond: 8,
+      requestsPerSecond: 14,
       avgInputTokens: 400,
       avgOutputTokens: 150,
       ttftP95Ms: 2000,
