@@ -20,4 +20,6 @@ export type TAgentContext = {
     engineRef?: string,
   ) => Promise<void>;
   enqueueEvents: (events: TLifecycleEvent[]) => Promise<void>;
+  /** One poll or command at a time per assignment (both rewrite its adapter state). */
+  lockAssignment: <T>(assignmentId: string, work: () => Promise<T>) => Promise<T>;
 };

@@ -83,7 +83,11 @@ async function execute(
  * re-acked (same Idempotency-Key, so the server sees a duplicate). Stale epochs and expired leases
  * are rejected without touching the engine.
  */
-export async function handleCommand(ctx: TAgentContext, command: TCommand): Promise<void> {
+export function handleCommand(ctx: TAgentContext, command: TCommand): Promise<void> {
+  return ctx.lockAssignment(command.assignmentId, () => handleCommandLocked(ctx, command));
+}
+
+async function handleCommandLocked(ctx: TAgentContext, command: TCommand): Promise<void> {
   const { state } = ctx;
   const prior = state.data.commands[command.commandId];
   if (prior && prior.status !== "executing") {

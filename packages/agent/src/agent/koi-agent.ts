@@ -24,6 +24,7 @@ import type { TAgentContext } from "./agent-context.ts";
 import { EngineWatch } from "./engine-watch.ts";
 import { flushSpool } from "./flush-spool.ts";
 import { handleRawCommand } from "./handle-command.ts";
+import { createKeyedLock } from "./keyed-lock.ts";
 import { reportAssignment } from "./report-assignment.ts";
 import { spoolEvents } from "./spool-events.ts";
 
@@ -105,6 +106,7 @@ export class KoiAgent {
       nowMs,
       enqueueAck: (command, status, detail, engineRef) => this.enqueueAck(command, status, detail, engineRef),
       enqueueEvents: (events) => this.enqueueEvents(events),
+      lockAssignment: createKeyedLock(),
     };
     this.engines = new EngineWatch(
       this.ctx,

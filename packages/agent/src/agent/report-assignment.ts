@@ -6,7 +6,15 @@ import type { TAgentContext } from "./agent-context.ts";
  * Polls one assignment's engine and spools the report. The report seq is saved before the report
  * is spooled, so a crash can skip a seq but never reuse one (Koi treats a repeated seq as a no-op).
  */
-export async function reportAssignment(
+export function reportAssignment(
+  ctx: TAgentContext,
+  a: TAssignmentRecord,
+  engineHealth: (reachable: boolean, error: string | null) => Promise<void>,
+): Promise<void> {
+  return ctx.lockAssignment(a.assignmentId, () => reportLocked(ctx, a, engineHealth));
+}
+
+async function reportLocked(
   ctx: TAgentContext,
   a: TAssignmentRecord,
   engineHealth: (reachable: boolean, error: string | null) => Promise<void>,
