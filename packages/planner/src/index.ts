@@ -66,7 +66,7 @@ export {
 } from "./online/online-types.ts";
 export { toOnlineDecisionRow, type TOnlineDecisionRow } from "./online/to-decision-row.ts";
 export { estimateSpeed, summarizeSpeeds } from "./online/estimate-speed.ts";
-export { speedKey } from "./online/size-variants.ts";
+export { speedKey, variantKey } from "./online/size-variants.ts";
 export { profileReplica, type TReplicaShape, type TReplicaProfile } from "./online/profile-replica.ts";
 export { latencyAtRate, sustainedRate, type TRateLatency, type TSustainedRate } from "./online/latency-at-rate.ts";
 export { measureForecastError, type TForecastError } from "./online/measure-forecast-error.ts";

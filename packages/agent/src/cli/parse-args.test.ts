@@ -27,8 +27,14 @@ describe("parseArgs: Tuna spot services on other GPU types", () => {
   it("refuses a variant that is not GPU=URL, and two spot services on one GPU type", () => {
     expect(() => parseArgs([...base, "--tuna-variant", "L40S"], {})).toThrow(/tuna\.variants\.0/);
     expect(() => parseArgs([...base, "--tuna-variant", "L40S=not a url"], {})).toThrow(/tuna\.variants\.0/);
+    expect(() => parseArgs([...base, "--tuna-variant", "L40S=ftp://controller:30002"], {})).toThrow(
+      /tuna\.variants\.0/,
+    );
     expect(() => parseArgs([...base, "--tuna-gpu", "L40S", "--tuna-variant", "L40S=http://c:1"], {})).toThrow(
       /its own GPU type/,
     );
+    expect(() =>
+      parseArgs([...base, "--tuna-variant", "L40S=http://c:1", "--tuna-scaling-policy-command", "apply {file}"], {}),
+    ).toThrow(/needs \{variant\}/);
   });
 });

@@ -10,7 +10,8 @@ const ZCommandLine = z
 const ZTunaVariantObject = z.strictObject({
   gpuType: z.string().min(1),
   gpuCount: z.coerce.number().int().min(1).default(1),
-  spotUrl: z.string().url(),
+  // Tuna's router takes http(s) spot URLs only (anything else is a 500 there).
+  spotUrl: z.url({ protocol: /^https?$/ }),
   spotPricePerGpuHour: z.coerce.number().min(0).optional(),
   spotMaxReplicas: z.coerce.number().int().min(1).optional(),
 });
@@ -53,7 +54,16 @@ const ZTuna = z
   .refine((t) => new Set([t.gpuType, ...t.variants.map((v) => v.gpuType)]).size === t.variants.length + 1, {
     error: "each Tuna spot service needs its own GPU type (--tuna-gpu and every --tuna-variant)",
     path: ["variants"],
-  });
+  })
+  // With several services the policy command must say which one a policy is for.
+  .refine(
+    (t) => !t.variants.length || !t.scalingPolicyCommand || t.scalingPolicyCommand.some((a) => a.includes("{variant}")),
+    {
+      error:
+        "with --tuna-variant, --tuna-scaling-policy-command needs {variant} (the GPU type of the spot service the policy is for)",
+      path: ["scalingPolicyCommand"],
+    },
+  );
 
 export const ZAgentCliConfig = z.strictObject({
   koiUrl: z.string().url(),

@@ -5,6 +5,7 @@ import { commandWakeups } from "../agents/command-wakeups.ts";
 import { recordReport } from "../agents/record-report.ts";
 import { dropOutboxRows, orgWithAgent } from "../workloads/test-fixtures.ts";
 import { planOnlineService } from "./plan-online-service.ts";
+import { ackCommand } from "../agents/ack-command.ts";
 import { claimCommands } from "../agents/lease-commands.ts";
 import { readPlacement } from "../workloads/read-stored-json.ts";
 import { onlineReport, onlineSample, runningChatService, tunaL4Pools } from "./test-fixtures.ts";
@@ -62,7 +63,11 @@ describe("planOnlineService", () => {
     const t0 = Date.now() - 20 * 60_000;
     for (let i = 0; i < 15; i++) {
       const at = new Date(t0 + i * 60_000);
-      await recordReport(org.id, assignment.id, onlineReport(i, at, onlineSample(at, { requestsPerSecond: 12 })));
+      await recordReport(
+        org.id,
+        assignment.id,
+        onlineReport(i, at, onlineSample(at, { requestsPerSecond: 12, spotGpuType: "L4", spotReplicas: 6 })),
+      );
     }
 
     expect(await planOnlineService(w.id)).toMatchObject({ outcome: "decided" });
@@ -74,5 +79,29 @@ describe("planOnlineService", () => {
     const moved = readPlacement(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } }));
     expect(moved).toMatchObject({ gpuType: "L40S", tp: 1, replicaCostPerHour: 0.5 });
     expect(moved.poolId).not.toBe(readPlacement(assignment).poolId);
+
+    // The agent refuses the move (say its router cannot take it) and goes on reporting from the L4s.
+    await ackCommand(org.id, agentId, setScaling!.id, { status: "rejected", detail: "needs --tuna-switch-command" });
+    for (let i = 15; i < 18; i++) {
+      const at = new Date(t0 + i * 60_000);
+      await recordReport(
+        org.id,
+        assignment.id,
+        onlineReport(i, at, onlineSample(at, { requestsPerSecond: 12, spotGpuType: "L4", spotReplicas: 6 })),
+      );
+    }
+    await planOnlineService(w.id);
+    const back = readPlacement(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } }));
+    expect(back).toMatchObject({ gpuType: "L4", poolId: readPlacement(assignment).poolId });
+    const scaling = (await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).scaling as {
+      state: { variant: { gpuType: string } };
+    };
+    // Koi plans from the L4s that serve: a move to L40S must be decided again, not assumed done.
+    expect(scaling.state.variant.gpuType).toBe("L4");
+    const after = await claimCommands(agentId);
+    const named = after
+      .filter((c) => c.type === "set_scaling")
+      .map((c) => c.payload as { variant?: { gpuType: string } });
+    expect(named.every((p) => p.variant?.gpuType === "L4")).toBe(true);
   });
 });

@@ -1,11 +1,16 @@
-import type { TSetScalingPayload } from "@koi/contracts/agent/commands";
-import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
+import { GPU_FREE_ASSIGNMENT_STATES, ZTensorParallel } from "@koi/contracts/primitives";
 import type { TTunaScalingPolicyWire } from "@koi/contracts/tuna/scaling-policy";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
-import { forecastLoad, planOnlineCapacity, toOnlineDecisionRow, type TOnlineScalingState } from "@koi/planner";
+import {
+  forecastLoad,
+  planOnlineCapacity,
+  toOnlineDecisionRow,
+  type TOnlineScalingState,
+  type TVmPool,
+} from "@koi/planner";
 import type { Prisma, Tx, Workload } from "@koi/db";
 import { writeCommand } from "../agents/issue-command.ts";
-import { readPlacement, readSpec } from "../workloads/read-stored-json.ts";
+import { readPlacement, readSpec, type TPlacementRecord } from "../workloads/read-stored-json.ts";
 import { notifyAtRisk } from "../workloads/notify-at-risk.ts";
 import { forEachRunningWorkload } from "../workloads/for-each-running-workload.ts";
 import { withWorkloadLock } from "../workloads/with-workload-lock.ts";
@@ -13,6 +18,7 @@ import { judgeSlo } from "./judge-slo.ts";
 import { learnSpeed } from "./learn-speed.ts";
 import { readOnlineScaling, type TOnlineScaling } from "./online-scaling.ts";
 import { onlineCapacity } from "./online-capacity.ts";
+import { servingVariant } from "./serving-variant.ts";
 
 const DAY = 86_400;
 /** History the forecast fits (a week and a day: the weekly shape plus the last day). */
@@ -96,12 +102,25 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     ttftP95Ms: spec.ttftP95Ms,
     tpotP95Ms: spec.tpotP95Ms,
   };
-  const state = (prev?.state ?? undefined) as TOnlineScalingState | undefined;
+  const served = await servingVariant(tx, {
+    assignmentId: assignment.id,
+    state: (prev?.state ?? undefined) as TOnlineScalingState | undefined,
+    servedBy: latest,
+    pools,
+    clockRate: prev?.clockRate ?? 1,
+    now,
+  });
+  const state = served.state;
+  if (served.movedBackTo)
+    await moveTo(tx, assignment.id, placement, served.movedBackTo, state!.variant!.tp, placement.replicas);
   const speed = learnSpeed(
     rows,
     {
       model: spec.model,
-      gpu: state?.variant?.gpuType ?? spotGpu ?? placement.gpuType,
+      // Samples that name no service came from the one Koi placed the service on (or, placed on
+      // serverless, the agent's spot service).
+      gpu:
+        state?.variant?.gpuType ?? (placement.market === "spot" ? placement.gpuType : (spotGpu ?? placement.gpuType)),
       tp: state?.variant?.tp ?? placement.tp,
       inputTokens: spec.avgInputTokens,
       outputTokens: spec.avgOutputTokens,
@@ -151,27 +170,13 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     // Koi's view of the GPUs the service holds: what SkyServe may run under the new policy, on the
     // spot service it is for (another one when the service moves to another GPU type).
     const variant = plan.variant;
-    if (variant) {
-      const replicas = Math.max(1, policy.spot.max_replicas);
-      const pool = pools.find((p) => p.id === variant.poolId);
-      const on =
-        variant.poolId === placement.poolId
-          ? {}
-          : {
-              poolId: variant.poolId,
-              gpuType: variant.gpuType,
-              market: variant.market,
-              tp: variant.tp,
-              pp: 1,
-              replicaCostPerHour: (pool?.pricePerGpuHour ?? 0) * variant.tp,
-            };
-      await tx.assignment.update({
-        where: { id: assignment.id },
-        data: {
-          placement: { ...placement, ...on, replicas, gpus: replicas * variant.tp } as Prisma.InputJsonValue,
-        },
-      });
-    }
+    const pool = variant && pools.find((p) => p.id === variant.poolId);
+    if (variant && pool)
+      await moveTo(tx, assignment.id, placement, pool, variant.tp, Math.max(1, policy.spot.max_replicas));
+    // Only an agent with more than one spot service takes `variant` (older agents refuse unknown
+    // keys), and only for a replica size the protocol can say.
+    const tp = ZTensorParallel.safeParse(variant?.tp);
+    const named = variant && tp.success && pools.filter((p) => p.market === "spot").length > 1;
     await writeCommand(tx, {
       orgId: workload.orgId,
       assignmentId: assignment.id,
@@ -179,16 +184,7 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
       payload: {
         policy,
         decisionId: decision.id,
-        // The planner sizes replicas from the pool's replica sizes, which are tensor-parallel degrees.
-        ...(variant
-          ? {
-              variant: {
-                poolId: variant.poolId,
-                gpuType: variant.gpuType,
-                tp: variant.tp as NonNullable<TSetScalingPayload["variant"]>["tp"],
-              },
-            }
-          : {}),
+        ...(named ? { variant: { poolId: variant.poolId, gpuType: variant.gpuType, tp: tp.data } } : {}),
       },
     });
     wake.push(assignment.agentId);
@@ -267,6 +263,35 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     health: health.status,
     wake,
   };
+}
+
+/**
+ * Koi's view of the GPUs the service holds: `replicas` on `pool` (another spot service when the
+ * service moves to another GPU type).
+ */
+async function moveTo(
+  tx: Tx,
+  assignmentId: string,
+  placement: TPlacementRecord,
+  pool: TVmPool,
+  tp: number,
+  replicas: number,
+): Promise<void> {
+  const on =
+    pool.id === placement.poolId
+      ? {}
+      : {
+          poolId: pool.id,
+          gpuType: pool.gpuType,
+          market: pool.market,
+          tp,
+          pp: 1,
+          replicaCostPerHour: (pool.pricePerGpuHour ?? 0) * tp,
+        };
+  await tx.assignment.update({
+    where: { id: assignmentId },
+    data: { placement: { ...placement, ...on, replicas, gpus: replicas * tp } as Prisma.InputJsonValue },
+  });
 }
 
 /** A serverless concurrency within this fraction of the one in force is not worth a command. */

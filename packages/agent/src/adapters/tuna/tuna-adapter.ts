@@ -5,7 +5,6 @@ import {
   type TCommand,
   type TGpuPool,
   type TLifecycleEvent,
-  type TSetScalingPayload,
   type TTunaRouterHealth,
   type TTunaScalingPolicyWire,
   type TTunaSpotState,
@@ -28,7 +27,7 @@ import {
   type TRouterBaseline,
   type TServerlessAccrual,
 } from "./tuna-usage.ts";
-import { describePolicy, runOperatorCommand, runScalingPolicyCommand } from "./apply-scaling-policy.ts";
+import { runScalingPolicyCommand } from "./apply-scaling-policy.ts";
 import {
   observeInterval,
   startObserver,
@@ -37,14 +36,11 @@ import {
   type TScrapeResult,
 } from "./tuna-online-sample.ts";
 import { readVllmMetrics } from "./vllm-scrape.ts";
+import { createVariantSwitch, isLoopback } from "./tuna-variant-switch.ts";
 import {
   accrueSpot,
-  bootPolicy,
-  idlePolicy,
   NO_SPOT_ACCOUNTS,
   spotUsageLines,
-  SWITCH_BOOT_TIMEOUT_SECONDS,
-  SWITCH_DRAIN_SECONDS,
   type TSpotAccounts,
   type TTunaVariant,
   type TVariantSwitch,
@@ -124,12 +120,6 @@ const TUNA_GPU_NAME: Record<string, string> = {
   "H100-PCIe": "H100",
 };
 
-/** A URL on the host it is read from (Tuna names SkyServe's load balancer http://127.0.0.1:30001 on the controller). */
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
-}
-
 function sameUrl(a: string, b: string): boolean {
   return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 }
@@ -192,10 +182,6 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       })),
     ].map((v) => [v.gpuType, v]),
   );
-  const activeVariant = (s: TTunaAdapterState): TTunaVariant =>
-    variants.get(s.variant ?? options.gpuType) ?? variants.get(options.gpuType)!;
-  const spotUrlOf = (gpuType: string, s: TTunaAdapterState): string | null =>
-    variants.get(gpuType)?.spotUrl ?? (gpuType === options.gpuType ? (s.ownSpotUrl ?? null) : null);
   /** The spot service the router names: one of the variants, or else the deployment's own. */
   const variantAt = (spotUrl: string): string =>
     [...variants.values()].find((v) => v.spotUrl !== null && sameUrl(v.spotUrl, spotUrl))?.gpuType ?? options.gpuType;
@@ -271,7 +257,10 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         }
         case "set_scaling": {
           if (!assignment) return { status: "rejected", detail: "unknown assignment" };
-          return await setScaling(command.payload, assignment.adapterState as TTunaAdapterState);
+          const s = assignment.adapterState as TTunaAdapterState;
+          let read: Promise<{ h: TTunaRouterHealth; clock: number }> | null = null;
+          const router = () => (read ??= health().then((h) => ({ h, clock: routerClock(s, h) })));
+          return await switcher.set(command.payload, s, router);
         }
         case "stop":
           if (!assignment) return { status: "rejected", detail: "unknown assignment" };
@@ -315,142 +304,8 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
   }
 
   /** Engine seconds since attach (the router's uptime, carried over its restarts). */
-  const routerClock = (s: TTunaAdapterState, h: TTunaRouterHealth): number =>
-    advanceBaseline(s.router, h.route_stats).since.uptime_seconds;
-
-  /**
-   * A new policy for the service serving now, or a switch to another: the other service scales up
-   * beside the one serving (which keeps its policy) and `poll` moves the router once it answers.
-   */
-  async function setScaling(payload: TSetScalingPayload, s: TTunaAdapterState): Promise<TExecuteResult> {
-    const { policy } = payload;
-    const active = activeVariant(s).gpuType;
-    const target = payload.variant?.gpuType ?? active;
-    if (!variants.has(target))
-      return {
-        status: "rejected",
-        detail: `this agent has no Tuna spot service on ${target}: it runs ${[...variants.keys()].join(", ")} (--tuna-gpu, --tuna-variant)`,
-      };
-    const h = await health();
-    // Tuna's router proxies any path it does not know to vLLM, counted as traffic (and waking
-    // spot or a serverless worker): POST the policy only to a router that says it takes one.
-    if (!options.scalingPolicyCommand && !h.koi_scaling_policy)
-      return {
-        status: "rejected",
-        detail:
-          "this Tuna router takes no scaling policy while it runs (Tuna applies one at `tuna deploy --scaling-policy`): start the agent with --tuna-scaling-policy-command to apply it",
-      };
-    const withPolicy = (next: Partial<TTunaAdapterState>): TTunaAdapterState => ({
-      ...s,
-      ...next,
-      ...(s.online ? { online: { ...s.online, policy } } : {}),
-    });
-    const said = (text: string) => (text ? ` (${text})` : "");
-    const sw = s.switching;
-    if (target === active) {
-      const out = await applyPolicy(policy, active);
-      // A switch still booting is called off: the service it was bringing up goes back to zero.
-      const calledOff = sw?.phase === "booting" ? sw.to : null;
-      if (calledOff) await applyPolicy(idlePolicy(policy), calledOff);
-      return {
-        status: "completed",
-        detail: `scaling policy applied: ${describePolicy(policy)}${said(out)}${calledOff ? `; the switch to ${calledOff} is called off` : ""}`,
-        adapterState: withPolicy(calledOff ? { switching: undefined } : {}),
-      };
-    }
-    if (!options.switchCommand && !h.koi_scaling_policy)
-      return {
-        status: "rejected",
-        detail: `moving the router to the ${target} spot service needs --tuna-switch-command: Tuna's replica_watcher.sh would go on reporting the ${active} service's replicas and turn spot cold`,
-      };
-    if (!spotUrlOf(target, s))
-      return { status: "rejected", detail: `the ${target} spot service's URL is not known to this agent` };
-    // Another switch under way: the service it was bringing up, or draining, is let go now.
-    const dropped = sw && (sw.phase === "booting" ? sw.to : sw.from);
-    if (dropped && dropped !== target && dropped !== active) await applyPolicy(idlePolicy(sw.policy), dropped);
-    const out = await applyPolicy(bootPolicy(policy), target);
-    const stillBooting = sw?.phase === "booting" && sw.to === target;
-    const switching: TVariantSwitch = {
-      from: active,
-      to: target,
-      phase: "booting",
-      since: stillBooting ? sw.since : routerClock(s, h),
-      policy,
-    };
-    return {
-      status: "completed",
-      detail: `switching spot from ${active} to ${target}: the ${target} service scales up (${describePolicy(bootPolicy(policy))})${said(out)}; the router moves to it once it answers, then ${active} drains ${SWITCH_DRAIN_SECONDS} s and scales to zero`,
-      adapterState: withPolicy({ switching }),
-    };
-  }
-
-  /** One poll's step of a switch under way (errors are logged and the step is retried next poll). */
-  async function advanceSwitch(
-    s: TTunaAdapterState,
-    h: TTunaRouterHealth,
-    clock: number,
-    assignmentId: string,
-  ): Promise<{ state: TTunaAdapterState; events: TLifecycleEvent[] }> {
-    const sw = s.switching;
-    if (!sw) return { state: s, events: [] };
-    const event = (detail: string): TLifecycleEvent => ({
-      eventId: `tuna:${assignmentId}:variant:${sw.to}:${sw.phase}:${clock.toFixed(3)}`,
-      at: new Date().toISOString(),
-      type: "variant_switched",
-      detail,
-      engineRef,
-      source: "agent",
-    });
-    try {
-      if (sw.phase === "draining") {
-        if (clock - sw.since < SWITCH_DRAIN_SECONDS) return { state: s, events: [] };
-        await applyPolicy(idlePolicy(sw.policy), sw.from);
-        return { state: { ...s, switching: undefined }, events: [] };
-      }
-      const target = spotUrlOf(sw.to, s)!;
-      if (await answersModels(target)) {
-        await engineRequest(
-          doFetch,
-          url("/router/config"),
-          { method: "POST", body: { spot_url: target }, headers: headers() },
-          "Tuna /router/config",
-        );
-        const watcher = options.switchCommand
-          ? await runOperatorCommand(options.switchCommand, { variant: sw.to, url: target })
-          : "";
-        return {
-          state: {
-            ...s,
-            variant: sw.to,
-            switching: { ...sw, phase: "draining", since: clock, fromReplicas: h.spot_replicas ?? 1 },
-          },
-          events: [
-            event(
-              `spot moved from ${sw.from} to ${sw.to} (${target}) after ${Math.round(clock - sw.since)} s; ${sw.from} drains ${SWITCH_DRAIN_SECONDS} s, then scales to zero${watcher ? ` (${watcher})` : ""}`,
-            ),
-          ],
-        };
-      }
-      if (clock - sw.since < SWITCH_BOOT_TIMEOUT_SECONDS) return { state: s, events: [] };
-      await applyPolicy(idlePolicy(sw.policy), sw.to);
-      return {
-        state: { ...s, switching: undefined },
-        events: [
-          event(
-            `the switch from ${sw.from} to ${sw.to} is given up: ${target}/v1/models did not answer within ${SWITCH_BOOT_TIMEOUT_SECONDS} s; spot stays on ${sw.from}`,
-          ),
-        ],
-      };
-    } catch (error) {
-      options.logger.warn("tuna variant switch step failed; retried at the next poll", {
-        from: sw.from,
-        to: sw.to,
-        phase: sw.phase,
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return { state: s, events: [] };
-    }
-  }
+  const routerClock = (s: Partial<TTunaAdapterState>, h: TTunaRouterHealth): number =>
+    s.router ? advanceBaseline(s.router, h.route_stats).since.uptime_seconds : h.route_stats.uptime_seconds;
 
   /** Whether a spot service answers /v1/models as the router's warm-up probe needs (2xx within 5 s). */
   async function answersModels(base: string): Promise<boolean> {
@@ -462,6 +317,28 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       return false;
     }
   }
+
+  const switcher = createVariantSwitch<TTunaAdapterState>({
+    variants,
+    ownGpu: options.gpuType,
+    routerUrl: options.url,
+    engineRef,
+    switchCommand: options.switchCommand,
+    canApplyPolicy: () => options.scalingPolicyCommand !== undefined,
+    applyPolicy,
+    pointRouterAt: async (spotUrl) => {
+      await engineRequest(
+        doFetch,
+        url("/router/config"),
+        { method: "POST", body: { spot_url: spotUrl }, headers: headers() },
+        "Tuna /router/config",
+      );
+    },
+    answersModels,
+    serviceAt: variantAt,
+    logger: options.logger,
+  });
+  const activeVariant = (s: TTunaAdapterState): TTunaVariant => variants.get(switcher.active(s))!;
 
   /**
    * The vLLM /metrics of the backends the router names, read only from a backend the router sent
@@ -505,7 +382,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
   async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
     const polled = assignment.adapterState as TTunaAdapterState;
     const h = await health();
-    const switched = await advanceSwitch(polled, h, routerClock(polled, h), assignment.assignmentId);
+    const switched = await switcher.advance(polled, h, routerClock(polled, h), assignment.assignmentId);
     const s = switched.state;
     const advanced = advanceBaseline(s.router, h.route_stats);
     const { baseline } = advanced;
@@ -532,7 +409,8 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       cost.avgComputePerReq,
       prices.serverlessPerGpuHour,
     );
-    const active = activeVariant(s);
+    // The counters were read before this poll's switch step: they belong to the state before it.
+    const active = activeVariant(polled);
     // Tuna's formula bills one replica while spot is ready; when the router says how many replicas
     // run, spot is billed per replica-second instead.
     const spot = accrueSpot(
@@ -544,7 +422,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
       },
       active,
       variants,
-      s.switching,
+      polled.switching,
     );
     const events: TLifecycleEvent[] = [...switched.events];
     if (h.spot_state !== s.spotState) {
@@ -613,21 +491,29 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     acceptsDeploy: (command) => command.payload.workload.kind === "online",
     exclusiveEngineRef: engineRef,
     async inventory(): Promise<TGpuPool[]> {
-      await health(); // the pools come from config, but an unreachable router should show as such
+      // The pools come from config, but an unreachable router should show as such.
+      const h = await health();
+      // Other services are offered to Koi only when the agent can move the router to them: a
+      // policy must reach them, and a real router's replica watcher must follow the move.
+      const canSwitch =
+        h.koi_scaling_policy === true ||
+        (options.scalingPolicyCommand !== undefined && options.switchCommand !== undefined);
       const workers = options.gpuCount * (options.serverlessWorkersMax ?? 1);
       return [
-        ...[...variants.values()].map((v) => ({
-          id: `tuna:spot:${v.gpuType}`,
-          gpuType: v.gpuType,
-          market: "spot" as const,
-          ...(options.region ? { region: options.region } : {}),
-          total: v.gpuCount * v.spotMaxReplicas,
-          available: v.gpuCount * v.spotMaxReplicas,
-          // A SkyServe spot service serves with one tensor-parallel size: its GPUs per replica.
-          replicaSizes: [v.gpuCount],
-          quota: null,
-          pricePerGpuHour: v.spotPricePerGpuHour || null,
-        })),
+        ...[...variants.values()]
+          .filter((v) => canSwitch || v.gpuType === options.gpuType)
+          .map((v) => ({
+            id: `tuna:spot:${v.gpuType}`,
+            gpuType: v.gpuType,
+            market: "spot" as const,
+            ...(options.region ? { region: options.region } : {}),
+            total: v.gpuCount * v.spotMaxReplicas,
+            available: v.gpuCount * v.spotMaxReplicas,
+            // A SkyServe spot service serves with one tensor-parallel size: its GPUs per replica.
+            replicaSizes: [v.gpuCount],
+            quota: null,
+            pricePerGpuHour: v.spotPricePerGpuHour || null,
+          })),
         {
           id: `tuna:serverless:${options.serverlessProvider}:${options.gpuType}`,
           gpuType: options.gpuType,

@@ -12,6 +12,8 @@ const KEY = "router-key";
 let sim: TEngineSim;
 let adapter: TEngineAdapter;
 let l40sUrl: string;
+/** The assignment the tests drive, as the agent keeps it between commands and polls. */
+let a: TAssignmentRecord;
 
 const policy = (minReplicas: number): TTunaScalingPolicyWire => ({
   spot: { min_replicas: minReplicas, max_replicas: 4, target_qps: 2, upscale_delay: 2, downscale_delay: 20 },
@@ -64,7 +66,7 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
     const cmd = deployCommand({ workload: { kind: "online", requestsPerSecond: 3 } });
     const deployed = await adapter.execute(cmd, undefined);
     expect(deployed.status, deployed.detail).toBe("completed");
-    let a: TAssignmentRecord = {
+    a = {
       assignmentId: cmd.assignmentId,
       epoch: 1,
       adapter: "tuna",
@@ -131,6 +133,10 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
     const servedBy = polls.map((p) => p.report.online?.spotGpuType).filter(Boolean);
     const movedAt = polls.findIndex((p) => p.events?.some((e) => e.type === "variant_switched"));
     expect(polls[movedAt]!.report.online?.spotGpuType).toBe("L4");
+    // What the router counted up to the move was served by L4: none of it is billed to L40S.
+    const atMove = polls[movedAt]!.report.usage.filter((u) => u.component === "spot");
+    expect(atMove.find((u) => u.gpuType === "L40S")?.requests).toBe(0);
+    expect(atMove.find((u) => u.gpuType === "L4")!.requests).toBeGreaterThan(0);
     expect(servedBy.at(-1)).toBe("L40S");
     expect((a.adapterState as { variant?: string }).variant).toBe("L40S");
     // The old service keeps its ceiling but loses its floor: SkyServe scales it to zero once idle.
@@ -206,5 +212,45 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
       status: "rejected",
       detail: expect.stringContaining("--tuna-switch-command"),
     });
+  });
+
+  it("points a router that names another service again (a restart reads its environment) back at the one serving", async () => {
+    await fetch(`${sim.tunaUrl}/router/config`, {
+      method: "POST",
+      headers: { "x-api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ spot_url: `${sim.tunaUrl}/_sim/spot` }),
+    });
+    const polled = await adapter.poll(a);
+    a = { ...a, adapterState: polled.adapterState! };
+    expect(sim.tuna.router.spotUrl).toBe(l40sUrl);
+    expect(polled.events?.find((e) => e.type === "variant_switched")?.detail).toMatch(/pointed back at the L40S/);
+  });
+
+  it("a policy for the service serving calls off a switch still booting, which goes back to zero", async () => {
+    const toL4 = await adapter.execute(
+      command("set_scaling", a.assignmentId, {
+        policy: policy(2),
+        decisionId: "dec_3",
+        variant: { poolId: "tuna:spot:L4", gpuType: "L4", tp: 1 },
+      }),
+      a,
+    );
+    expect(toL4.detail).toMatch(/switching spot from L40S to L4/);
+    a = { ...a, adapterState: toL4.adapterState! };
+    expect((await simPolicy()).spot.min_replicas).toBe(2);
+    const stay = await adapter.execute(
+      command("set_scaling", a.assignmentId, {
+        policy: policy(1),
+        decisionId: "dec_4",
+        variant: { poolId: "tuna:spot:L40S", gpuType: "L40S", tp: 1 },
+      }),
+      a,
+    );
+    expect(stay.detail).toMatch(/the switch to L4 is called off/);
+    a = { ...a, adapterState: stay.adapterState! };
+    expect((a.adapterState as { switching?: unknown }).switching).toBeUndefined();
+    expect((await simPolicy()).spot.min_replicas).toBe(0);
+    expect((await simPolicy("L40S")).spot.min_replicas).toBe(1);
+    expect(sim.tuna.router.spotUrl).toBe(l40sUrl);
   });
 });

@@ -28,11 +28,17 @@ export type TVariantSwitch = {
   policy: TTunaScalingPolicyWire;
   /** Replicas the old service ran when the router left it: billed (estimated) while it drains. */
   fromReplicas?: number;
+  /** The router has moved but the operator's switch command has not run yet (it is retried). */
+  watcherPending?: boolean;
 };
 
 /** Tuna's router gives a warming spot backend this long (WARMUP_TIMEOUT_SECONDS) before it calls it cold. */
 export const SWITCH_BOOT_TIMEOUT_SECONDS = 1200;
-/** The router's upstream read timeout (UPSTREAM_TIMEOUT_SECONDS): no request it sent is older. */
+/**
+ * The router's upstream timeout (UPSTREAM_TIMEOUT_SECONDS): a request it sent that has not
+ * answered by then is cut off. A long stream that keeps answering can outlive it; SkyServe's own
+ * downscale delay after the idle policy adds that margin.
+ */
 export const SWITCH_DRAIN_SECONDS = 210;
 
 /** The policy a service being switched to runs: at least one replica, so it boots without traffic. */
