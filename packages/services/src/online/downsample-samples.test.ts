@@ -8,6 +8,7 @@ const point = (i: number, over: Partial<TSamplePoint> = {}): TSamplePoint => ({
   ttftP95Ms: 100,
   tpotP95Ms: 20,
   spotReplicas: i,
+  spotGpuType: null,
   pctSpot: 100,
   serverlessConcurrency: 8,
   costPerHour: 1,
@@ -29,6 +30,7 @@ describe("downsampleSamples", () => {
       ttftP95Ms: 900,
       tpotP95Ms: 20,
       spotReplicas: 2,
+      spotGpuType: null,
     });
     expect(d[1]).toMatchObject({ requestsPerSecond: 3.5, spotReplicas: 4 });
   });

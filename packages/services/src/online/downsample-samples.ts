@@ -6,6 +6,8 @@ export type TSamplePoint = {
   ttftP95Ms: number | null;
   tpotP95Ms: number | null;
   spotReplicas: number | null;
+  /** The spot service the replicas belong to (null: the agent runs one). */
+  spotGpuType: string | null;
   pctSpot: number;
   serverlessConcurrency: number | null;
   costPerHour: number;
@@ -37,6 +39,7 @@ export function downsampleSamples(samples: readonly TSamplePoint[], max = 240): 
       ttftP95Ms: worst(b.map((s) => s.ttftP95Ms)),
       tpotP95Ms: worst(b.map((s) => s.tpotP95Ms)),
       spotReplicas: last.spotReplicas,
+      spotGpuType: last.spotGpuType,
       pctSpot: mean(b.map((s) => s.pctSpot)),
       serverlessConcurrency: last.serverlessConcurrency,
       costPerHour: mean(b.map((s) => s.costPerHour)),

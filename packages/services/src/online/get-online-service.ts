@@ -66,6 +66,7 @@ export async function getOnlineService(workload: Workload, now = new Date()) {
         ttftP95Ms: r.ttftP95Ms,
         tpotP95Ms: r.tpotP95Ms,
         spotReplicas: r.spotReplicas,
+        spotGpuType: r.spotGpuType,
         pctSpot: r.pctSpot,
         serverlessConcurrency: r.serverlessConcurrency,
         costPerHour: r.costPerHour,

@@ -128,6 +128,7 @@ export const ZOnlineServiceView = z.object({
       ttftP95Ms: z.number().nullable(),
       tpotP95Ms: z.number().nullable(),
       spotReplicas: z.number().nullable(),
+      spotGpuType: z.string().nullable(),
       pctSpot: z.number(),
       serverlessConcurrency: z.number().nullable(),
       costPerHour: z.number(),

@@ -4,7 +4,7 @@ import { Area, Line, ReferenceLine, YAxis } from "recharts";
 import { AXIS_TICK } from "@/components/charts/chart-theme";
 import { TimeChart } from "@/components/charts/time-chart";
 import { formatNumber, formatUsdPerHour } from "@/lib/format";
-import { buildRateSeries, type TOnlineView } from "./online-series";
+import { buildRateSeries, buildReplicaSeries, type TOnlineView } from "./online-series";
 
 const BRAND = "#f26b1d";
 const TEAL = "#0f766e";
@@ -77,9 +77,12 @@ export function LatencyChart({ view }: { view: TOnlineView }) {
   );
 }
 
-/** Spot replicas SkyServe ran and the share of requests the router sent to serverless. */
+/** Line colours of the spot services, in the order they first served. */
+const SPOT_COLOURS = [TEAL, BLUE, "#7c3aed", "#b45309"];
+
+/** Spot replicas SkyServe ran (one line per spot service) and the share of requests the router sent to serverless. */
 export function ReplicasChart({ view }: { view: TOnlineView }) {
-  const data = view.samples.map((s) => ({ t: s.at.getTime(), spot: s.spotReplicas, serverless: 100 - s.pctSpot }));
+  const { data, lines } = buildReplicaSeries(view);
   return (
     <TimeChart data={data}>
       <YAxis yAxisId="n" allowDecimals={false} tick={AXIS_TICK} label={yLabel("replicas")} />
@@ -100,17 +103,21 @@ export function ReplicasChart({ view }: { view: TOnlineView }) {
         type="stepAfter"
         isAnimationActive={false}
       />
-      <Line
-        yAxisId="n"
-        dataKey="spot"
-        name="Spot replicas"
-        stroke={TEAL}
-        strokeWidth={2}
-        type="stepAfter"
-        dot={false}
-        isAnimationActive={false}
-        connectNulls
-      />
+      {lines.map((line, i) => (
+        <Line
+          key={line.key}
+          yAxisId="n"
+          dataKey={line.key}
+          name={line.name}
+          stroke={SPOT_COLOURS[i % SPOT_COLOURS.length]}
+          strokeWidth={2}
+          type="stepAfter"
+          dot={false}
+          isAnimationActive={false}
+          // One service's line stops where another's starts: a gap there is the move, not missing data.
+          connectNulls={lines.length === 1}
+        />
+      ))}
     </TimeChart>
   );
 }

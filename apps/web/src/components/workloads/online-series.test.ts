@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildRateSeries, describeService, tableRows, type TOnlineView } from "./online-series";
+import {
+  buildRateSeries,
+  buildReplicaSeries,
+  describeService,
+  spotReplicasLabel,
+  tableRows,
+  type TOnlineView,
+} from "./online-series";
 
 const view = (over: Partial<TOnlineView> = {}): TOnlineView => ({
   targets: { ttftP95Ms: 2000, tpotP95Ms: 100 },
@@ -23,6 +30,7 @@ const view = (over: Partial<TOnlineView> = {}): TOnlineView => ({
       ttftP95Ms: 400,
       tpotP95Ms: 40,
       spotReplicas: 2,
+      spotGpuType: null,
       pctSpot: 90,
       serverlessConcurrency: 8,
       costPerHour: 0.8,
@@ -52,5 +60,31 @@ describe("online service series", () => {
     const picked = tableRows(rows, 10);
     expect(picked).toHaveLength(10);
     expect(picked.at(-1)).toBe(99);
+  });
+
+  it("spot replicas: one line per spot service, in the order they served, so a move shows as one line handing over to another", () => {
+    const sample = view().samples[0]!;
+    const at = (t: number, spotGpuType: string, spotReplicas: number) => ({
+      ...sample,
+      at: new Date(t),
+      spotGpuType,
+      spotReplicas,
+    });
+    const { data, lines } = buildReplicaSeries({
+      samples: [at(1, "L4", 8), at(2, "L40S", 3), at(3, "L40S", 4), at(4, "L4", 3)],
+    });
+    expect(lines).toEqual([
+      { key: "spot L4", name: "Spot replicas (L4)" },
+      { key: "spot L40S", name: "Spot replicas (L40S)" },
+    ]);
+    expect(data.map((d) => [d["spot L4"], d["spot L40S"]])).toEqual([
+      [8, undefined],
+      [undefined, 3],
+      [undefined, 4],
+      [3, undefined],
+    ]);
+    expect(spotReplicasLabel(at(2, "L40S", 3))).toBe("3 × L40S");
+    expect(buildReplicaSeries(view()).lines).toEqual([{ key: "spot", name: "Spot replicas" }]);
+    expect(spotReplicasLabel(sample)).toBe("2");
   });
 });

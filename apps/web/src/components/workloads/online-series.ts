@@ -19,6 +19,34 @@ export function buildRateSeries(view: Pick<TOnlineView, "samples" | "forecast">)
   return data.sort((a, b) => a.t - b.t);
 }
 
+/** One x position of the replicas chart: spot replicas under one key per spot service, and the serverless share. */
+export type TReplicaDatum = { t: number; serverless: number } & Record<string, number | null>;
+
+/**
+ * Spot replicas split by the spot service (GPU type) that ran them, so a move between GPU types
+ * shows as one line ending and another starting; samples from an agent with one service share
+ * the key `spot`. `lines` lists the keys in the order they first appear, with their labels.
+ */
+export function buildReplicaSeries(view: Pick<TOnlineView, "samples">): {
+  data: TReplicaDatum[];
+  lines: { key: string; name: string }[];
+} {
+  const lines: { key: string; name: string }[] = [];
+  const data = view.samples.map((s) => {
+    const key = s.spotGpuType ? `spot ${s.spotGpuType}` : "spot";
+    if (!lines.some((l) => l.key === key))
+      lines.push({ key, name: s.spotGpuType ? `Spot replicas (${s.spotGpuType})` : "Spot replicas" });
+    return { t: s.at.getTime(), serverless: 100 - s.pctSpot, [key]: s.spotReplicas } as TReplicaDatum;
+  });
+  return { data, lines };
+}
+
+/** "3" or "3 × L40S": spot replicas, with their GPU type when the agent runs more than one service. */
+export function spotReplicasLabel(s: { spotReplicas: number | null; spotGpuType: string | null }): string {
+  if (s.spotReplicas === null) return "—";
+  return s.spotGpuType ? `${s.spotReplicas} × ${s.spotGpuType}` : String(s.spotReplicas);
+}
+
 /** The service in one sentence, for people who cannot see the charts. */
 export function describeService(view: TOnlineView): string {
   const last = view.samples.at(-1);
@@ -40,7 +68,7 @@ export function describeService(view: TOnlineView): string {
       : null,
     latency.length ? latency.join(", ") : null,
     last.spotReplicas !== null
-      ? `${last.spotReplicas} spot replicas, ${formatNumber(100 - last.pctSpot)}% of requests on serverless`
+      ? `${last.spotReplicas} spot ${last.spotGpuType ? `${last.spotGpuType} ` : ""}replicas, ${formatNumber(100 - last.pctSpot)}% of requests on serverless`
       : null,
   ]
     .filter(Boolean)

@@ -5,7 +5,7 @@ import { Alert, Card, EmptyState } from "@koi/ui/card";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { formatNumber, formatUsd, formatUsdPerHour } from "@/lib/format";
 import { clockTime } from "./forecast-series";
-import { describeService, tableRows, type TOnlineView } from "./online-series";
+import { describeService, spotReplicasLabel, tableRows, type TOnlineView } from "./online-series";
 import { Stat } from "./stat";
 
 // recharts is fetched when a chart scrolls into view (ChartFigure), not with the page.
@@ -44,7 +44,7 @@ export function OnlineServicePanel({ view }: { view: TOnlineView }) {
           <Stat label="Request rate">{last ? `${formatNumber(last.requestsPerSecond, 1)} req/s` : "—"}</Stat>
           <Stat label="TTFT / TPOT p95">{last ? `${ms(last.ttftP95Ms)} / ${ms(last.tpotP95Ms)}` : "—"}</Stat>
           <Stat label="Spot replicas">
-            {last?.spotReplicas ?? "—"}
+            {last ? spotReplicasLabel(last) : "—"}
             {p ? (
               <span className="text-muted-foreground">
                 {" "}
@@ -137,7 +137,7 @@ export function OnlineServicePanel({ view }: { view: TOnlineView }) {
                   ],
                   rows: rows.map((s) => ({
                     key: String(s.at.getTime()),
-                    cells: [clockTime(s.at.getTime()), s.spotReplicas ?? "—", `${formatNumber(100 - s.pctSpot)}%`],
+                    cells: [clockTime(s.at.getTime()), spotReplicasLabel(s), `${formatNumber(100 - s.pctSpot)}%`],
                   })),
                 }}
               />
