@@ -81,3 +81,38 @@ test("a service whose Tuna refused Koi's scaling policy says so instead of showi
   );
   await expect(page.getByText("(Koi would keep 4–5)")).toBeVisible();
 });
+
+test("a service Koi moved to another GPU type draws each spot service's replicas and says which GPU serves now", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await useUniqueIp(page);
+  const user = await createUserWithOrg({ orgName: "Moved Service Org" });
+  const { workload } = await seedOnlineService(user.orgId);
+  // The agent runs an L40S service beside its L4s (--tuna-variant): the last half hour was served there.
+  const samples = await prisma.onlineSample.findMany({
+    where: { workloadId: workload.id },
+    orderBy: { engineAt: "asc" },
+  });
+  const movedAt = samples.at(-30)!.engineAt;
+  await prisma.onlineSample.updateMany({
+    where: { workloadId: workload.id, engineAt: { lt: movedAt } },
+    data: { spotGpuType: "L4" },
+  });
+  await prisma.onlineSample.updateMany({
+    where: { workloadId: workload.id, engineAt: { gte: movedAt } },
+    data: { spotGpuType: "L40S", spotReplicas: 2 },
+  });
+  await signInWithForm(page, user);
+  await page.goto(`/o/${user.orgSlug}/workloads/${workload.id}`);
+  await expect(page.getByRole("heading", { level: 1, name: "e2e support chat" })).toBeVisible();
+
+  const figure = page.getByRole("figure", { name: "Spot replicas and the share of requests on serverless" });
+  await figure.scrollIntoViewIfNeeded();
+  await expect(figure.getByText("Spot replicas (L4)")).toBeVisible();
+  await expect(figure.getByText("Spot replicas (L40S)")).toBeVisible();
+  await expect(figure.getByRole("img", { name: /2 spot L40S replicas/ })).toBeVisible();
+  await figure.getByText("Show the numbers as a table").click();
+  await expect(figure.getByRole("table").getByRole("row").last()).toContainText("2 × L40S");
+  await expect(figure.getByRole("table")).toContainText("× L4");
+});
