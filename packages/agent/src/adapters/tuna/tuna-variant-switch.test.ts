@@ -4,6 +4,7 @@ import { startEngineSim, type TEngineSim } from "@koi/engine-sim";
 import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
 import { silentLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
+import { assignmentRecord } from "../../testing/assignment-record.ts";
 import { command, deployCommand } from "../../testing/commands.ts";
 import type { TEngineAdapter, TPollResult } from "../types.ts";
 import { createTunaAdapter } from "./tuna-adapter.ts";
@@ -66,17 +67,10 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
     const cmd = deployCommand({ workload: { kind: "online", requestsPerSecond: 3 } });
     const deployed = await adapter.execute(cmd, undefined);
     expect(deployed.status, deployed.detail).toBe("completed");
-    a = {
-      assignmentId: cmd.assignmentId,
-      epoch: 1,
-      adapter: "tuna",
+    a = assignmentRecord("tuna", cmd.assignmentId, {
       engineRef: deployed.engineRef!,
-      state: "running",
       adapterState: deployed.adapterState!,
-      nextSeq: 0,
-      finalReported: false,
-      updatedAt: "",
-    };
+    });
 
     const unknown = await adapter.execute(
       command("set_scaling", a.assignmentId, {
@@ -196,17 +190,7 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
         decisionId: "dec_2",
         variant: { poolId: "tuna:spot:L40S", gpuType: "L40S", tp: 1 },
       }),
-      {
-        assignmentId: "asg_real",
-        epoch: 1,
-        adapter: "tuna",
-        engineRef: deployed.engineRef!,
-        state: "running",
-        adapterState: deployed.adapterState!,
-        nextSeq: 0,
-        finalReported: false,
-        updatedAt: "",
-      },
+      assignmentRecord("tuna", "asg_real", { engineRef: deployed.engineRef!, adapterState: deployed.adapterState! }),
     );
     expect(switched).toMatchObject({
       status: "rejected",
