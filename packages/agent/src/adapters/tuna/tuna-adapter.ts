@@ -449,7 +449,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
               online: {
                 ...observed.sample,
                 // The interval's traffic went to the service the router named when it was read.
-                ...(variants.size > 1 ? { spotGpuType: activeVariant(polled).gpuType } : {}),
+                ...(variants.size > 1 ? { spotGpuType: active.gpuType } : {}),
               },
             }
           : {}),
