@@ -5,7 +5,6 @@ import type { TRandom } from "@koi/planner/random/seeded-random";
 import type { TTunaSimConfig } from "../config.ts";
 import { readJson, sendJson } from "../http-kit.ts";
 import type { TSimClock } from "../sim-clock.ts";
-import type { SpotPool } from "./tuna-spot-pool.ts";
 import { SpotService, type TServingUnit } from "./tuna-spot-service.ts";
 import { VllmMetrics } from "./vllm-metrics.ts";
 
@@ -89,11 +88,6 @@ export class TunaBackends {
       metrics: new VllmMetrics(config.model),
       backlog: 0,
     };
-  }
-
-  /** The deployment's own spot service's pool. */
-  get pool(): SpotPool {
-    return this.ownSpot.pool;
   }
 
   get ownSpot(): SpotService {
