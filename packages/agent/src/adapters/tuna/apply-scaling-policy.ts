@@ -30,7 +30,10 @@ export async function runScalingPolicyCommand(
   }
 }
 
-/** Runs an operator's command with `{name}` placeholders filled in; its last line of output is the answer. */
+/**
+ * Runs an operator's command (no shell) with its `{name}` placeholders filled in from `vars`, and
+ * returns the last line it printed (at most 300 characters), which a command's ack quotes.
+ */
 export async function runOperatorCommand(
   argv: readonly string[],
   vars: Record<string, string>,

@@ -324,7 +324,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     routerUrl: options.url,
     engineRef,
     switchCommand: options.switchCommand,
-    canApplyPolicy: () => options.scalingPolicyCommand !== undefined,
+    hasPolicyCommand: options.scalingPolicyCommand !== undefined,
     applyPolicy,
     pointRouterAt: async (spotUrl) => {
       await engineRequest(
@@ -382,9 +382,10 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
   async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
     const polled = assignment.adapterState as TTunaAdapterState;
     const h = await health();
-    const switched = await switcher.advance(polled, h, routerClock(polled, h), assignment.assignmentId);
+    // A switch step leaves the router baseline alone: one advance serves both.
+    const advanced = advanceBaseline(polled.router, h.route_stats);
+    const switched = await switcher.advance(polled, h, advanced.since.uptime_seconds, assignment.assignmentId);
     const s = switched.state;
-    const advanced = advanceBaseline(s.router, h.route_stats);
     const { baseline } = advanced;
     const since = inSeconds(advanced.since);
     const nowMs = Date.now();

@@ -27,7 +27,7 @@ export type TSwitchDeps = {
   engineRef: string;
   switchCommand: readonly string[] | undefined;
   /** Whether the operator gave a command that applies policies (else only the simulator takes them). */
-  canApplyPolicy: () => boolean;
+  hasPolicyCommand: boolean;
   applyPolicy: (policy: TTunaScalingPolicyWire, gpuType: string) => Promise<string>;
   /** POST /router/config {spot_url}. */
   pointRouterAt: (spotUrl: string) => Promise<void>;
@@ -77,7 +77,7 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
         status: "rejected",
         detail: `the ${target} spot service runs ${variant.gpuCount} GPU(s) per replica, not TP${payload.variant.tp}`,
       };
-    if (!deps.canApplyPolicy() && !(await router()).h.koi_scaling_policy)
+    if (!deps.hasPolicyCommand && !(await router()).h.koi_scaling_policy)
       return {
         status: "rejected",
         detail:
@@ -149,14 +149,7 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
       });
       return { state: { ...s, switching: undefined }, events: [] };
     }
-    const event = (detail: string): TLifecycleEvent => ({
-      eventId: `tuna:${assignmentId}:variant:${sw.to}:${sw.phase}:${clock.toFixed(3)}`,
-      at: new Date().toISOString(),
-      type: "variant_switched",
-      detail,
-      engineRef: deps.engineRef,
-      source: "agent",
-    });
+    const event = (detail: string) => switchEvent(`${assignmentId}:variant:${sw.to}:${sw.phase}`, clock, detail);
     const target = urlOf(sw.to, s);
     try {
       if (sw.phase === "draining") {
@@ -212,6 +205,18 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
     }
   }
 
+  /** A `variant_switched` event; its id is unique per step and router time, so a replay dedups. */
+  function switchEvent(step: string, clock: number, detail: string): TLifecycleEvent {
+    return {
+      eventId: `tuna:${step}:${clock.toFixed(3)}`,
+      at: new Date().toISOString(),
+      type: "variant_switched",
+      detail,
+      engineRef: deps.engineRef,
+      source: "agent",
+    };
+  }
+
   /**
    * A router that restarts takes its spot URL from its environment again (the deployment's own
    * service, idled after a move): with no switch under way it is pointed back at the service
@@ -231,15 +236,13 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
       });
       return [];
     }
-    const event: TLifecycleEvent = {
-      eventId: `tuna:${assignmentId}:variant:${serving}:restored:${clock.toFixed(3)}`,
-      at: new Date().toISOString(),
-      type: "variant_switched",
-      detail: `the router named ${h.skyserve_base_url} (after a restart?); pointed back at the ${serving} spot service (${url})`,
-      engineRef: deps.engineRef,
-      source: "agent",
-    };
-    return [event];
+    return [
+      switchEvent(
+        `${assignmentId}:variant:${serving}:restored`,
+        clock,
+        `the router named ${h.skyserve_base_url} (after a restart?); pointed back at the ${serving} spot service (${url})`,
+      ),
+    ];
   }
 
   return { set, advance, active, urlOf };
