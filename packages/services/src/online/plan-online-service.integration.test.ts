@@ -47,7 +47,8 @@ describe("planOnlineService", () => {
     const { workload: w, assignment } = await runningChatService(org.id, agentId);
     expect(readPlacement(assignment).gpuType).toBe("L4");
     await claimCommands(agentId);
-    // The agent now also runs an L40S SkyServe service (--tuna-variant): at 12 req/s, 4 × L40S ($2.00/h) beat 6 × L4 ($2.40/h).
+    // The agent now also runs an L40S SkyServe service (--tuna-variant): at 12 req/s, 4 × L40S ($1.20/h) beat 6 × L4 ($2.40/h),
+    // cheaper by far more than the 15% a switch needs.
     const l40s = {
       id: "tuna:spot:L40S",
       gpuType: "L40S",
@@ -57,10 +58,10 @@ describe("planOnlineService", () => {
       quota: null,
     };
     await recordHeartbeat(org.id, agentId, {
-      inventory: { pools: [...tunaL4Pools, { ...l40s, pricePerGpuHour: 0.5, replicaSizes: [1] }] },
+      inventory: { pools: [...tunaL4Pools, { ...l40s, pricePerGpuHour: 0.3, replicaSizes: [1] }] },
       assignments: [],
     });
-    const t0 = Date.now() - 20 * 60_000;
+    const t0 = Date.now() - 60 * 60_000;
     for (let i = 0; i < 15; i++) {
       const at = new Date(t0 + i * 60_000);
       await recordReport(
@@ -77,7 +78,7 @@ describe("planOnlineService", () => {
       payload: { variant: { poolId: expect.any(String), gpuType: "L40S", tp: 1 } },
     });
     const moved = readPlacement(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } }));
-    expect(moved).toMatchObject({ gpuType: "L40S", tp: 1, replicaCostPerHour: 0.5 });
+    expect(moved).toMatchObject({ gpuType: "L40S", tp: 1, replicaCostPerHour: 0.3 });
     expect(moved.poolId).not.toBe(readPlacement(assignment).poolId);
 
     // The agent refuses the move (say its router cannot take it) and goes on reporting from the L4s.
@@ -103,5 +104,25 @@ describe("planOnlineService", () => {
       .filter((c) => c.type === "set_scaling")
       .map((c) => c.payload as { variant?: { gpuType: string } });
     expect(named.every((p) => p.variant?.gpuType === "L4")).toBe(true);
+
+    // The L40S stays cheaper, but the agent refused it: Koi does not decide the same move again
+    // once the switch's 30-minute persistence window has passed (it did, every window, before).
+    for (let i = 18; i < 55; i++) {
+      const at = new Date(t0 + i * 60_000);
+      await recordReport(
+        org.id,
+        assignment.id,
+        onlineReport(i, at, onlineSample(at, { requestsPerSecond: 12, spotGpuType: "L4", spotReplicas: 6 })),
+      );
+      await planOnlineService(w.id);
+    }
+    const later = await prisma.command.findMany({ where: { assignmentId: assignment.id, type: "set_scaling" } });
+    const movesAgain = later.filter(
+      (c) => c.id !== setScaling!.id && (c.payload as { variant?: { gpuType: string } }).variant?.gpuType === "L40S",
+    );
+    expect(movesAgain).toEqual([]);
+    expect(readPlacement(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).gpuType).toBe(
+      "L4",
+    );
   });
 });

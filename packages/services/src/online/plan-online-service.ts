@@ -18,7 +18,7 @@ import { judgeSlo } from "./judge-slo.ts";
 import { learnSpeed } from "./learn-speed.ts";
 import { readOnlineScaling, type TOnlineScaling } from "./online-scaling.ts";
 import { onlineCapacity } from "./online-capacity.ts";
-import { servingVariant } from "./serving-variant.ts";
+import { refusedMovePools, servingVariant } from "./serving-variant.ts";
 
 const DAY = 86_400;
 /** History the forecast fits (a week and a day: the weekly shape plus the last day). */
@@ -113,6 +113,8 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
   const state = served.state;
   if (served.movedBackTo)
     await moveTo(tx, assignment.id, placement, served.movedBackTo, state!.variant!.tp, placement.replicas);
+  const refused = await refusedMovePools(tx, { assignmentId: assignment.id, clockRate: prev?.clockRate ?? 1, now });
+  const candidatePools = pools.filter((p) => !refused.has(p.id) || p.id === state?.variant?.poolId);
   const speed = learnSpeed(
     rows,
     {
@@ -132,7 +134,7 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     service,
     forecast,
     ...(latest ? { currentRps: latest.requestsPerSecond } : {}),
-    pools,
+    pools: candidatePools,
     serverless,
     now: engineNow,
     ...(state ? { state } : {}),

@@ -7,6 +7,13 @@ import type { Tx } from "@koi/db";
  * report intervals of margin.
  */
 const MOVE_SECONDS = 1_200 + 210 + 300;
+/**
+ * How long a spot service the agent refused or gave up a move to stays out of Koi's choices (engine
+ * seconds). The reasons are mostly lasting (a GPU type it does not run, no switch command, a service
+ * that never became ready), so without a pause Koi would decide the same move again each time the
+ * cheaper service had stayed cheaper for the switch's persistence window.
+ */
+export const REFUSED_MOVE_PAUSE_SECONDS = 6 * 3_600;
 
 /**
  * The planner's idea of the spot service serving, put right when the agent's samples name another
@@ -55,4 +62,30 @@ export async function servingVariant(
     },
     movedBackTo: pool,
   };
+}
+
+/**
+ * The spot pools a move to was refused or failed within the last `REFUSED_MOVE_PAUSE_SECONDS` of
+ * engine time: the planner is not offered them until the pause is over.
+ */
+export async function refusedMovePools(
+  tx: Tx,
+  args: { assignmentId: string; clockRate: number; now: Date },
+): Promise<Set<string>> {
+  const since = new Date(args.now.getTime() - (REFUSED_MOVE_PAUSE_SECONDS * 1000) / args.clockRate);
+  const refused = await tx.command.findMany({
+    where: {
+      assignmentId: args.assignmentId,
+      type: "set_scaling",
+      status: { in: ["REJECTED", "FAILED"] },
+      updatedAt: { gte: since },
+    },
+    select: { payload: true },
+  });
+  const pools = new Set<string>();
+  for (const { payload } of refused) {
+    const poolId = (payload as { variant?: { poolId?: unknown } } | null)?.variant?.poolId;
+    if (typeof poolId === "string") pools.add(poolId);
+  }
+  return pools;
 }
