@@ -1,146 +1,21 @@
-import { readFile } from "node:fs/promises";
-import { findModel, lookupPrice, lookupTunaServerlessPrice, tunaCostFromRouteStats } from "@koi/catalog";
-import {
-  ZTunaRouterHealth,
-  type TCommand,
-  type TGpuPool,
-  type TLifecycleEvent,
-  type TTunaRouterHealth,
-  type TTunaScalingPolicyWire,
-  type TTunaSpotState,
-} from "@koi/contracts";
-import type { TLogger } from "../../logger.ts";
+import { tunaCostFromRouteStats } from "@koi/catalog";
+import type { TCommand, TGpuPool, TLifecycleEvent, TTunaRouterHealth, TTunaScalingPolicyWire } from "@koi/contracts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
-import {
-  EngineHttpError,
-  engineRequest,
-  type TEngineAdapter,
-  type TExecuteResult,
-  type TPollResult,
-} from "../types.ts";
-import {
-  accrueServerless,
-  advanceBaseline,
-  attachBaseline,
-  inSeconds,
-  NO_SERVERLESS,
-  type TRouterBaseline,
-  type TServerlessAccrual,
-} from "./tuna-usage.ts";
+import { EngineHttpError, type TEngineAdapter, type TExecuteResult, type TPollResult } from "../types.ts";
 import { runScalingPolicyCommand } from "./apply-scaling-policy.ts";
-import {
-  observeInterval,
-  startObserver,
-  type TBackendName,
-  type TOnlineObserver,
-  type TScrapeResult,
-} from "./tuna-online-sample.ts";
-import { readVllmMetrics } from "./vllm-scrape.ts";
-import { createVariantSwitch, isLoopback } from "./tuna-variant-switch.ts";
-import {
-  accrueSpot,
-  NO_SPOT_ACCOUNTS,
-  spotUsageLines,
-  type TSpotAccounts,
-  type TTunaVariant,
-  type TVariantSwitch,
-} from "./tuna-variants.ts";
+import { resolveTokenRef } from "./resolve-token-ref.ts";
+import { scrapeBackends } from "./scrape-backends.ts";
+import type { TTunaAdapterOptions } from "./tuna-adapter-options.ts";
+import { routerClock, type TTunaAdapterState } from "./tuna-adapter-state.ts";
+import { sameModel, sameUrl, tunaPricesAndVariants } from "./tuna-config.ts";
+import { tunaInventory } from "./tuna-inventory.ts";
+import { observeInterval, startObserver, type TBackendName } from "./tuna-online-sample.ts";
+import { createTunaRouterClient } from "./tuna-router-client.ts";
+import { accrueServerless, advanceBaseline, attachBaseline, inSeconds, NO_SERVERLESS } from "./tuna-usage.ts";
+import { createVariantSwitch } from "./tuna-variant-switch.ts";
+import { accrueSpot, NO_SPOT_ACCOUNTS, spotUsageLines, type TTunaVariant } from "./tuna-variants.ts";
 
-export type TTunaAdapterOptions = {
-  /** The router, e.g. http://controller:8080. */
-  url: string;
-  /** The router's API_KEY (sent as x-api-key, like Tuna's own calls, and as a Bearer token). */
-  apiKey: string | null;
-  /**
-   * The model the deployment serves (`tuna deploy --model`): a router fronts one vLLM deployment,
-   * so deploys of another model are refused. Unset: any online workload may attach.
-   */
-  model?: string;
-  /** Koi catalog GPU of the spot and serverless workers. */
-  gpuType: string;
-  gpuCount: number;
-  serverlessProvider: string;
-  /** USD per GPU-hour; omitted = Tuna's static table / Koi's catalog. */
-  spotPricePerGpuHour?: number;
-  onDemandPricePerGpuHour?: number;
-  serverlessPricePerGpuHour?: number;
-  serverlessWorkersMax?: number;
-  /** Most spot replicas the SkyServe service may run (Tuna's default `spot.max_replicas` is 5). */
-  spotMaxReplicas?: number;
-  /** Router on the SkyServe controller VM (Tuna bills it nothing) or on its own VM ($0.04/h). */
-  colocated?: boolean;
-  region?: string;
-  /**
-   * How a new scaling policy reaches Tuna: the command that re-applies a policy file, with `{file}`
-   * where its path goes. Without it the agent POSTs the policy to /router/scaling-policy when the
-   * router's health says it takes one (only Koi's engine simulator does), and refuses otherwise.
-   */
-  scalingPolicyCommand?: readonly string[];
-  /** Other SkyServe spot services (other GPU types) Koi may move the router's spot traffic to. */
-  variants?: readonly {
-    gpuType: string;
-    gpuCount: number;
-    spotUrl: string;
-    spotPricePerGpuHour?: number;
-    spotMaxReplicas?: number;
-  }[];
-  /**
-   * Run once the router is moved to another spot service, with `{variant}` and `{url}`: Tuna's
-   * replica_watcher.sh reports one service's READY count to the router and must follow the move.
-   * A real router (one that takes no policy at /router/scaling-policy) switches only with it.
-   */
-  switchCommand?: readonly string[];
-  logger: TLogger;
-  fetchImpl?: typeof fetch;
-  env?: NodeJS.ProcessEnv;
-};
-
-type TTunaAdapterState = {
-  router: TRouterBaseline;
-  /** Absent in state saved by an older agent: serverless usage accrues from the next poll. */
-  serverless?: TServerlessAccrual;
-  spotState: TTunaSpotState;
-  stopped?: boolean;
-  /** Absent in state saved by an older agent: observation starts at the next poll. */
-  online?: TOnlineObserver;
-  /** GPU type of the spot service the router sends spot traffic to (absent: the deployment's own). */
-  variant?: string;
-  /** The deployment's own spot service, as the router named it at attach. */
-  ownSpotUrl?: string;
-  switching?: TVariantSwitch;
-  /** Absent in state saved by an older agent: the first poll counts everything since attach. */
-  spot?: TSpotAccounts;
-};
-
-/** Koi catalog name → the key of Tuna's serverless price table (`tuna/catalog.py`). */
-const TUNA_GPU_NAME: Record<string, string> = {
-  "A100-80GB": "A100_80GB",
-  "A100-40GB": "A100_40GB",
-  "H100-SXM": "H100",
-  "H100-PCIe": "H100",
-};
-
-function sameUrl(a: string, b: string): boolean {
-  return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
-}
-
-/** The same Hugging Face id (any case), or two names of the same catalog model. */
-function sameModel(a: string, b: string): boolean {
-  if (a.trim().toLowerCase() === b.trim().toLowerCase()) return true;
-  try {
-    return findModel(a).id === findModel(b).id;
-  } catch {
-    return false;
-  }
-}
-
-function catalogPrice(gpuType: string, market: "spot" | "on-demand"): number {
-  try {
-    return lookupPrice({ gpuType, market })?.pricePerGpuHour ?? 0;
-  } catch {
-    return 0;
-  }
-}
+export type { TTunaAdapterOptions } from "./tuna-adapter-options.ts";
 
 /**
  * Tuna's router (ENGINE_CONTRACTS D): route_stats → usage and cost via the planner's reproduction
@@ -150,56 +25,12 @@ function catalogPrice(gpuType: string, market: "spot" | "on-demand"): number {
  */
 export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter {
   const doFetch = options.fetchImpl ?? fetch;
-  // The router takes its key in API_KEY_HEADER (x-api-key unless the operator renamed it) or as a
-  // Bearer token: sending both works whatever that header is. The agent only calls /router/*,
-  // which the router answers itself, so the Authorization header never reaches a backend.
-  const headers = (): Record<string, string> =>
-    options.apiKey ? { "x-api-key": options.apiKey, authorization: `Bearer ${options.apiKey}` } : {};
-  const url = (path: string) => `${options.url.replace(/\/+$/, "")}${path}`;
-  const prices = {
-    spotPerGpuHour: options.spotPricePerGpuHour ?? catalogPrice(options.gpuType, "spot"),
-    onDemandPerGpuHour: options.onDemandPricePerGpuHour ?? catalogPrice(options.gpuType, "on-demand"),
-    serverlessPerGpuHour:
-      options.serverlessPricePerGpuHour ??
-      lookupTunaServerlessPrice(TUNA_GPU_NAME[options.gpuType] ?? options.gpuType, options.serverlessProvider),
-  };
+  const { health, postConfig, postScalingPolicy } = createTunaRouterClient(options, doFetch);
+  const { prices, variants } = tunaPricesAndVariants(options);
   const engineRef = `tuna:${new URL(options.url).host}`;
-  const variants = new Map<string, TTunaVariant>(
-    [
-      {
-        gpuType: options.gpuType,
-        gpuCount: options.gpuCount,
-        spotUrl: null,
-        spotPricePerGpuHour: prices.spotPerGpuHour,
-        spotMaxReplicas: options.spotMaxReplicas ?? 5,
-      },
-      ...(options.variants ?? []).map((v) => ({
-        gpuType: v.gpuType,
-        gpuCount: v.gpuCount,
-        spotUrl: v.spotUrl,
-        spotPricePerGpuHour: v.spotPricePerGpuHour ?? catalogPrice(v.gpuType, "spot"),
-        spotMaxReplicas: v.spotMaxReplicas ?? options.spotMaxReplicas ?? 5,
-      })),
-    ].map((v) => [v.gpuType, v]),
-  );
   /** The spot service the router names: one of the variants, or else the deployment's own. */
   const variantAt = (spotUrl: string): string =>
     [...variants.values()].find((v) => v.spotUrl !== null && sameUrl(v.spotUrl, spotUrl))?.gpuType ?? options.gpuType;
-
-  async function health() {
-    return ZTunaRouterHealth.parse(
-      await engineRequest(doFetch, url("/router/health"), { headers: headers() }, "Tuna /router/health"),
-    );
-  }
-
-  async function resolveToken(ref: string): Promise<string> {
-    if (ref.startsWith("env:")) {
-      const value = (options.env ?? process.env)[ref.slice(4)];
-      if (!value) throw new Error(`environment variable ${ref.slice(4)} is not set on the agent host`);
-      return value;
-    }
-    return (await readFile(ref.slice(5), "utf8")).trim();
-  }
 
   async function execute(command: TCommand, assignment: TAssignmentRecord | undefined): Promise<TExecuteResult> {
     try {
@@ -243,13 +74,11 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           if (command.payload.serverlessUrl) body.serverless_url = command.payload.serverlessUrl;
           if (command.payload.spotUrl) body.spot_url = command.payload.spotUrl;
           if (command.payload.serverlessAuthTokenRef)
-            body.serverless_auth_token = await resolveToken(command.payload.serverlessAuthTokenRef);
-          await engineRequest(
-            doFetch,
-            url("/router/config"),
-            { method: "POST", body, headers: headers() },
-            "Tuna /router/config",
-          );
+            body.serverless_auth_token = await resolveTokenRef(
+              command.payload.serverlessAuthTokenRef,
+              options.env ?? process.env,
+            );
+          await postConfig(body);
           return {
             status: "completed",
             detail: `router now routes to ${[body.spot_url && "spot " + body.spot_url, body.serverless_url && "serverless " + body.serverless_url, body.serverless_auth_token && "new serverless token"].filter(Boolean).join(", ")}`,
@@ -294,18 +123,9 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     if (options.scalingPolicyCommand) return runScalingPolicyCommand(options.scalingPolicyCommand, policy, gpuType);
     // One spot service: the policy endpoint's own; several: the one named.
     const service = variants.size > 1 ? `?service=${encodeURIComponent(gpuType)}` : "";
-    await engineRequest(
-      doFetch,
-      url(`/router/scaling-policy${service}`),
-      { method: "POST", body: policy, headers: headers() },
-      "Tuna /router/scaling-policy (Koi's engine simulator)",
-    );
+    await postScalingPolicy(service, policy);
     return "";
   }
-
-  /** Engine seconds since attach (the router's uptime, carried over its restarts). */
-  const routerClock = (s: Partial<TTunaAdapterState>, h: TTunaRouterHealth): number =>
-    s.router ? advanceBaseline(s.router, h.route_stats).since.uptime_seconds : h.route_stats.uptime_seconds;
 
   /** Whether a spot service answers /v1/models as the router's warm-up probe needs (2xx within 5 s). */
   async function answersModels(base: string): Promise<boolean> {
@@ -326,58 +146,12 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     switchCommand: options.switchCommand,
     hasPolicyCommand: options.scalingPolicyCommand !== undefined,
     applyPolicy,
-    pointRouterAt: async (spotUrl) => {
-      await engineRequest(
-        doFetch,
-        url("/router/config"),
-        { method: "POST", body: { spot_url: spotUrl }, headers: headers() },
-        "Tuna /router/config",
-      );
-    },
+    pointRouterAt: (spotUrl) => postConfig({ spot_url: spotUrl }),
     answersModels,
     serviceAt: variantAt,
     logger: options.logger,
   });
   const activeVariant = (s: TTunaAdapterState): TTunaVariant => variants.get(switcher.active(s))!;
-
-  /**
-   * The vLLM /metrics of the backends the router names, read only from a backend the router sent
-   * requests to since the last poll: a GET through SkyServe's load balancer counts as traffic to its
-   * autoscaler, and one to a serverless endpoint wakes a GPU worker, so scraping an idle backend
-   * would keep paid GPUs up (one poll interval past the last real request is the most it adds;
-   * a backend is also read once when first seen, for a baseline). A
-   * backend that does not answer, or that the router names by its own loopback address while the
-   * agent runs elsewhere, is named in `errors`.
-   */
-  async function scrapeBackends(
-    h: { skyserve_base_url: string; serverless_base_url: string },
-    routed: Record<TBackendName, number>,
-  ): Promise<TScrapeResult> {
-    const result: TScrapeResult = { errors: [] };
-    const targets = [
-      ["spot", h.skyserve_base_url],
-      ["serverless", h.serverless_base_url],
-    ] as const;
-    await Promise.all(
-      targets.map(async ([name, base]) => {
-        if (!base || routed[name] <= 0) return;
-        if (isLoopback(base) && !isLoopback(options.url)) {
-          result.errors.push(
-            `${name} ${base}/metrics: the router's own loopback address, unreachable from this agent (run it on the router's host to read it)`,
-          );
-          return;
-        }
-        try {
-          const response = await doFetch(`${base.replace(/\/+$/, "")}/metrics`, { signal: AbortSignal.timeout(3000) });
-          if (!response.ok) throw new Error(`answered ${response.status}`);
-          result[name] = readVllmMetrics(await response.text());
-        } catch (error) {
-          result.errors.push(`${name} ${base}/metrics: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }),
-    );
-    return result;
-  }
 
   async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
     const polled = assignment.adapterState as TTunaAdapterState;
@@ -396,7 +170,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           s.online,
           h,
           since,
-          await scrapeBackends(h, { spot: routed("spot"), serverless: routed("serverless") }),
+          await scrapeBackends(doFetch, options.url, h, { spot: routed("spot"), serverless: routed("serverless") }),
           nowMs,
         )
       : { observer: startObserver(h, nowMs), sample: null };
@@ -493,38 +267,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     exclusiveEngineRef: engineRef,
     async inventory(): Promise<TGpuPool[]> {
       // The pools come from config, but an unreachable router should show as such.
-      const h = await health();
-      // Other services are offered to Koi only when the agent can move the router to them: a
-      // policy must reach them, and a real router's replica watcher must follow the move.
-      const canSwitch =
-        h.koi_scaling_policy === true ||
-        (options.scalingPolicyCommand !== undefined && options.switchCommand !== undefined);
-      const workers = options.gpuCount * (options.serverlessWorkersMax ?? 1);
-      return [
-        ...[...variants.values()]
-          .filter((v) => canSwitch || v.gpuType === options.gpuType)
-          .map((v) => ({
-            id: `tuna:spot:${v.gpuType}`,
-            gpuType: v.gpuType,
-            market: "spot" as const,
-            ...(options.region ? { region: options.region } : {}),
-            total: v.gpuCount * v.spotMaxReplicas,
-            available: v.gpuCount * v.spotMaxReplicas,
-            // A SkyServe spot service serves with one tensor-parallel size: its GPUs per replica.
-            replicaSizes: [v.gpuCount],
-            quota: null,
-            pricePerGpuHour: v.spotPricePerGpuHour || null,
-          })),
-        {
-          id: `tuna:serverless:${options.serverlessProvider}:${options.gpuType}`,
-          gpuType: options.gpuType,
-          market: "serverless",
-          total: workers,
-          available: workers,
-          quota: null,
-          pricePerGpuHour: prices.serverlessPerGpuHour || null,
-        },
-      ];
+      return tunaInventory(options, variants, prices, await health());
     },
     execute,
     poll,
