@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -10,6 +11,10 @@ const alias = {
 
 export default defineConfig({
   test: {
+    // Vitest's default (one worker fewer than the cores) runs unit files one at a time on our
+    // 2-core machines; two at a time took the unit step from 92 s to 58 s there. Integration and
+    // HTTP files run one at a time whatever this says (fileParallelism: false).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         resolve: { alias: { "@/": alias["@/"] } },
