@@ -124,5 +124,22 @@ describe("planOnlineService", () => {
     expect(readPlacement(await prisma.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).gpuType).toBe(
       "L4",
     );
+    // The next decision says why the cheaper service is not offered.
+    for (let i = 55; i < 60; i++) {
+      const at = new Date(t0 + i * 60_000);
+      await recordReport(
+        org.id,
+        assignment.id,
+        onlineReport(i, at, onlineSample(at, { requestsPerSecond: 30, spotGpuType: "L4", spotReplicas: 6 })),
+      );
+    }
+    expect(await planOnlineService(w.id)).toMatchObject({ outcome: "decided" });
+    const latest = await prisma.decision.findFirstOrThrow({
+      where: { workloadId: w.id },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(latest.reason).toContain(
+      "Not offered, since a move there did not happen: L40S (the agent answered: needs --tuna-switch-command)",
+    );
   });
 });

@@ -18,7 +18,7 @@ import { judgeSlo } from "./judge-slo.ts";
 import { learnSpeed } from "./learn-speed.ts";
 import { readOnlineScaling, type TOnlineScaling } from "./online-scaling.ts";
 import { onlineCapacity } from "./online-capacity.ts";
-import { refusedMovePools, servingVariant } from "./serving-variant.ts";
+import { describeRefusedMoves, refusedMovePools, servingVariant } from "./serving-variant.ts";
 
 const DAY = 86_400;
 /** History the forecast fits (a week and a day: the weekly shape plus the last day). */
@@ -114,7 +114,8 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
   if (served.movedBackTo)
     await moveTo(tx, assignment.id, placement, served.movedBackTo, state!.variant!.tp, placement.replicas);
   const refused = await refusedMovePools(tx, { assignmentId: assignment.id, clockRate: prev?.clockRate ?? 1, now });
-  const candidatePools = pools.filter((p) => !refused.has(p.id) || p.id === state?.variant?.poolId);
+  if (state?.variant) refused.delete(state.variant.poolId);
+  const candidatePools = pools.filter((p) => !refused.has(p.id));
   const speed = learnSpeed(
     rows,
     {
@@ -158,7 +159,7 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
         orgId: workload.orgId,
         workloadId: workload.id,
         kind,
-        reason: row.reason,
+        reason: `${row.reason}${describeRefusedMoves(refused)}`,
         alternatives: row.alternatives as Prisma.InputJsonValue,
         inputs: { ...row.inputs, assignmentId: assignment.id, samples: rows.length } as Prisma.InputJsonValue,
         plan: {
@@ -245,7 +246,7 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     data: {
       scaling: scaling as unknown as Prisma.InputJsonValue,
       health: health.status,
-      ...(kind ? { statusDetail: `${plan.reason}`.slice(0, 1000) } : {}),
+      ...(kind ? { statusDetail: `${plan.reason}${describeRefusedMoves(refused)}`.slice(0, 1000) } : {}),
     },
   });
   if (health.status === "AT_RISK" && workload.health !== "AT_RISK") {

@@ -66,12 +66,12 @@ export async function servingVariant(
 
 /**
  * The spot pools a move to was refused or failed within the last `REFUSED_MOVE_PAUSE_SECONDS` of
- * engine time: the planner is not offered them until the pause is over.
+ * engine time, each with the agent's reason: the planner is not offered them until the pause is over.
  */
 export async function refusedMovePools(
   tx: Tx,
   args: { assignmentId: string; clockRate: number; now: Date },
-): Promise<Set<string>> {
+): Promise<Map<string, { gpuType: string; detail: string }>> {
   const since = new Date(args.now.getTime() - (REFUSED_MOVE_PAUSE_SECONDS * 1000) / args.clockRate);
   const refused = await tx.command.findMany({
     where: {
@@ -80,12 +80,24 @@ export async function refusedMovePools(
       status: { in: ["REJECTED", "FAILED"] },
       updatedAt: { gte: since },
     },
-    select: { payload: true },
+    orderBy: { updatedAt: "asc" },
+    select: { payload: true, status: true, ackDetail: true },
   });
-  const pools = new Set<string>();
-  for (const { payload } of refused) {
-    const poolId = (payload as { variant?: { poolId?: unknown } } | null)?.variant?.poolId;
-    if (typeof poolId === "string") pools.add(poolId);
+  const pools = new Map<string, { gpuType: string; detail: string }>();
+  for (const { payload, status, ackDetail } of refused) {
+    const variant = (payload as { variant?: { poolId?: unknown; gpuType?: unknown } } | null)?.variant;
+    if (typeof variant?.poolId !== "string") continue;
+    pools.set(variant.poolId, {
+      gpuType: String(variant.gpuType),
+      detail: ackDetail ?? (status === "REJECTED" ? "refused" : "failed"),
+    });
   }
   return pools;
+}
+
+/** One sentence for a Decision: the spot services left out, and why. */
+export function describeRefusedMoves(refused: ReadonlyMap<string, { gpuType: string; detail: string }>): string {
+  if (!refused.size) return "";
+  const each = [...refused.values()].map((r) => `${r.gpuType} (the agent answered: ${r.detail})`).join("; ");
+  return ` Not offered, since a move there did not happen: ${each}; Koi tries again after ${REFUSED_MOVE_PAUSE_SECONDS / 3_600} hours.`;
 }
