@@ -141,6 +141,29 @@ describe("sizingLoad", () => {
     expect(sizingLoad(f, now, now + 3 * HOUR, 0.9)).toBeGreaterThan(p90);
   });
 
+  it("before a whole day is seen, sizes the hourly level up to the submitted peak, with only bursts and speed noise on top", () => {
+    // Two hours at a flat 10 req/s for a service submitted with a 14 req/s peak: the early band is
+    // wide, and its P99 alone would size the service well past the peak its owner planned.
+    const now = MONDAY + 2 * HOUR;
+    const f = forecastLoad({ samples: series(120, () => 10), now, expectedRps: 14 });
+    expect(f.basis).toBe("recent-level");
+    expect(f.ceiling).toBe(14);
+    const z = normalQuantile(0.99);
+    const onTop = Math.exp(z * Math.sqrt(f.burst.logSd ** 2 + 0.08 ** 2));
+    const sized = sizingLoad(f, now, now + HOUR, 0.99, 0.08);
+    expect(sized).toBeLessThanOrEqual(14 * onTop + 1e-9);
+    expect(sized).toBeLessThan(sizingLoad({ ...f, ceiling: undefined }, now, now + HOUR, 0.99, 0.08));
+    // Load already above the peak is never sized below what it runs at now.
+    const over = forecastLoad({ samples: series(120, () => 20), now, expectedRps: 14 });
+    expect(over.ceiling).toBeCloseTo(20, 6);
+    expect(sizingLoad(over, now, now + HOUR, 0.99, 0.08)).toBeGreaterThan(20);
+    // Once the forecast is seasonal there is no ceiling.
+    const later = MONDAY + 8 * 24 * HOUR + 6 * HOUR;
+    expect(forecastLoad({ samples: series(8 * 24 * 60 + 6 * 60, daily), now: later, expectedRps: 30 }).ceiling).toBe(
+      undefined,
+    );
+  });
+
   it("normalQuantile inverts the standard normal", () => {
     expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
     expect(normalQuantile(0.9)).toBeCloseTo(1.2815515655, 6);

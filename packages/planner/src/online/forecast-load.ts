@@ -36,6 +36,11 @@ export type TLoadForecast = {
   recent: { t: number; rps: number } | null;
   /** Hours of history fitted, hour-to-hour persistence of the residual, residual sd (log scale). */
   fit: { hours: number; persistence: number; residualSd: number };
+  /**
+   * Before a whole day is seen, the hourly rate the forecast stays under: the submitted peak, or the
+   * busiest hour seen once the load has gone higher. Absent once the forecast is seasonal.
+   */
+  ceiling?: number;
   explanation: string;
 };
 
@@ -75,6 +80,7 @@ export function forecastLoad(input: TLoadForecastInput): TLoadForecast {
       recent: null,
       burst: PRIOR.burst,
       fit: { hours: 0, persistence: PRIOR.persistence, residualSd: PRIOR.residualSd },
+      ceiling: expectedRps,
       explanation: `no rate reported in the last hour: the submitted ${fmt(expectedRps)} req/s is taken as the peak`,
     };
 
@@ -150,6 +156,7 @@ export function forecastLoad(input: TLoadForecastInput): TLoadForecast {
     },
     burst: burstOf(hours),
     fit: { hours: hours.length, persistence, residualSd },
+    ...(basis === "seasonal" ? {} : { ceiling }),
     explanation:
       basis === "seasonal"
         ? `seasonal fit of ${hours.length} h (daily shape, weekdays, trend); the last hour ran ${pct(Math.exp(anchorResidual) - 1)} vs the fit: next hour ${fmt(first.p50)} req/s (P10–P90 ${fmt(first.p10)}–${fmt(first.p90)})`

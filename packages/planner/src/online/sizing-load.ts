@@ -40,11 +40,18 @@ export function sizingLoad(
   };
   const { burst, recent } = forecast;
   const burstNow = recent && recent.rps > 0 ? Math.log(recent.rps) - curve(recent.t).log : 0;
+  // Before a whole day is seen the hourly level is held under the submitted peak (the forecast's
+  // ceiling); its quantile must be too, or a wide early band sizes the service for twice its peak.
+  // Bursts within the hour and the replicas' speed noise still come on top.
+  const ceiling = forecast.ceiling !== undefined && forecast.ceiling > 0 ? Math.log(forecast.ceiling) : Infinity;
   const at = (t: number): number => {
     const c = curve(t);
     const carried = recent ? Math.pow(burst.persistence, Math.max(0, t - recent.t) / burst.intervalSeconds) : 0;
-    const sd = Math.sqrt(c.sd ** 2 + burst.logSd ** 2 * (1 - carried ** 2) + extraLogSd ** 2);
-    return Math.exp(c.log + carried * burstNow + z * sd);
+    const level = c.log + carried * burstNow;
+    const withinHourVariance = burst.logSd ** 2 * (1 - carried ** 2) + extraLogSd ** 2;
+    const full = level + z * Math.sqrt(c.sd ** 2 + withinHourVariance);
+    const capped = Math.max(ceiling, level) + z * Math.sqrt(withinHourVariance);
+    return Math.exp(Math.min(full, capped));
   };
   let peak = 0;
   for (let t = from; t < to; t += SIZING_STEP) peak = Math.max(peak, at(t));
