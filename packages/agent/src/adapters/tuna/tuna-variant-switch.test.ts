@@ -110,10 +110,14 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
     expect(sim.tuna.router.spotUrl).toMatch(/\/_sim\/spot$/);
 
     const polls: TPollResult[] = [];
+    let replayed: TPollResult | null = null;
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       const polled = await adapter.poll(a);
       polls.push(polled);
+      // The moving poll again from the state before it, as when Koi refused its report and the
+      // agent kept its old state: the same move is the same event, which Koi then drops.
+      if (!replayed && polled.events?.some((e) => e.type === "variant_switched")) replayed = await adapter.poll(a);
       a = { ...a, adapterState: polled.adapterState! };
       if (!(a.adapterState as { switching?: unknown }).switching) break;
       await new Promise((r) => setTimeout(r, 50));
@@ -122,6 +126,9 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
     const moved = polls.flatMap((p) => p.events ?? []).filter((e) => e.type === "variant_switched");
     expect(moved).toHaveLength(1);
     expect(moved[0]!.detail).toMatch(/spot moved from L4 to L40S/);
+    expect(replayed?.events?.filter((e) => e.type === "variant_switched").map((e) => e.eventId)).toEqual([
+      moved[0]!.eventId,
+    ]);
     expect(sim.tuna.router.spotUrl).toBe(l40sUrl);
     // Each sample names the service that served it: the one the router named when it was read.
     const servedBy = polls.map((p) => p.report.online?.spotGpuType).filter(Boolean);

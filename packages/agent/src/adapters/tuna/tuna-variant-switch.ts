@@ -149,7 +149,10 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
       });
       return { state: { ...s, switching: undefined }, events: [] };
     }
-    const event = (detail: string) => switchEvent(`${assignmentId}:variant:${sw.to}:${sw.phase}`, clock, detail);
+    // Named by the switch (its target and the router time it began), not by when the step ran: a
+    // step run again from the same state (a report Koi refused) is the same event, which Koi drops.
+    const event = (step: "moved" | "given-up", detail: string) =>
+      switchEvent(`${assignmentId}:variant:${sw.to}:${step}`, sw.since, detail);
     const target = urlOf(sw.to, s);
     try {
       if (sw.phase === "draining") {
@@ -179,6 +182,7 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
           },
           events: [
             event(
+              "moved",
               `spot moved from ${sw.from} to ${sw.to} (${target}) after ${Math.round(clock - sw.since)} s; ${sw.from} drains ${SWITCH_DRAIN_SECONDS} s, then scales to zero`,
             ),
           ],
@@ -190,6 +194,7 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
         state: { ...s, switching: undefined },
         events: [
           event(
+            "given-up",
             `the switch from ${sw.from} to ${sw.to} is given up: ${target ?? "its URL"}/v1/models did not answer within ${SWITCH_BOOT_TIMEOUT_SECONDS} s; spot stays on ${sw.from}`,
           ),
         ],
@@ -205,7 +210,7 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
     }
   }
 
-  /** A `variant_switched` event; its id is unique per step and router time, so a replay dedups. */
+  /** A `variant_switched` event, its id the step and a router time that tells it from others. */
   function switchEvent(step: string, clock: number, detail: string): TLifecycleEvent {
     return {
       eventId: `tuna:${step}:${clock.toFixed(3)}`,
