@@ -10,7 +10,8 @@ const SIZING_STEP = 300;
  * the last hour's observed mean; the current burst (the last five minutes against that curve)
  * fades with the bursts' measured persistence; the spread combines the hour's forecast band, the
  * part of the burst variance not yet pinned down by the current level, and `extraLogSd` (e.g. how
- * much the replicas' own speed varies).
+ * much the replicas' own speed varies). Before a day of history the hourly part stays under the
+ * forecast's ceiling.
  */
 export function sizingLoad(
   forecast: TLoadForecast,

@@ -15,6 +15,10 @@ export const ZOnlineScaling = z.looseObject({
   lastSampleAt: z.string().nullable(),
   /** Engine seconds per real second over the recent samples (1 for a real service). */
   clockRate: z.number().positive(),
+  /** Spot pools left out of the plan after a move there did not happen, until `until` (engine epoch seconds). */
+  refusedMoves: z
+    .array(z.strictObject({ poolId: z.string(), gpuType: z.string(), detail: z.string(), until: z.number() }))
+    .optional(),
   forecast: z.strictObject({
     basis: z.string(),
     explanation: z.string(),

@@ -18,7 +18,8 @@ import { judgeSlo } from "./judge-slo.ts";
 import { learnSpeed } from "./learn-speed.ts";
 import { readOnlineScaling, type TOnlineScaling } from "./online-scaling.ts";
 import { onlineCapacity } from "./online-capacity.ts";
-import { describeRefusedMoves, refusedMovePools, servingVariant } from "./serving-variant.ts";
+import { describeRefusedMoves, keepRefusedMoves } from "./refused-moves.ts";
+import { servingVariant } from "./serving-variant.ts";
 
 const DAY = 86_400;
 /** History the forecast fits (a week and a day: the weekly shape plus the last day). */
@@ -113,9 +114,12 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
   const state = served.state;
   if (served.movedBackTo)
     await moveTo(tx, assignment.id, placement, served.movedBackTo, state!.variant!.tp, placement.replicas);
-  const refused = await refusedMovePools(tx, { assignmentId: assignment.id, clockRate: prev?.clockRate ?? 1, now });
-  if (state?.variant) refused.delete(state.variant.poolId);
-  const candidatePools = pools.filter((p) => !refused.has(p.id));
+  const refusedMoves = keepRefusedMoves(prev?.refusedMoves ?? [], served.abandoned, engineNow);
+  const refusedNote = describeRefusedMoves(refusedMoves, pools);
+  // The service serving stays a choice whatever happened to an earlier move to it.
+  const candidatePools = pools.filter(
+    (p) => p.id === state?.variant?.poolId || !refusedMoves.some((m) => m.poolId === p.id),
+  );
   const speed = learnSpeed(
     rows,
     {
@@ -159,7 +163,7 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
         orgId: workload.orgId,
         workloadId: workload.id,
         kind,
-        reason: `${row.reason}${describeRefusedMoves(refused)}`,
+        reason: `${row.reason}${refusedNote}`,
         alternatives: row.alternatives as Prisma.InputJsonValue,
         inputs: { ...row.inputs, assignmentId: assignment.id, samples: rows.length } as Prisma.InputJsonValue,
         plan: {
@@ -216,6 +220,7 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     plannedAt: now.toISOString(),
     lastSampleAt: latest?.engineAt.toISOString() ?? null,
     clockRate,
+    refusedMoves,
     forecast: {
       basis: forecast.basis,
       explanation: forecast.explanation,
@@ -246,7 +251,14 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     data: {
       scaling: scaling as unknown as Prisma.InputJsonValue,
       health: health.status,
-      ...(kind ? { statusDetail: `${plan.reason}${describeRefusedMoves(refused)}`.slice(0, 1000) } : {}),
+      ...(kind
+        ? {
+            statusDetail: `${plan.reason.slice(0, Math.max(0, 1000 - refusedNote.length))}${refusedNote}`.slice(
+              0,
+              1000,
+            ),
+          }
+        : {}),
     },
   });
   if (health.status === "AT_RISK" && workload.health !== "AT_RISK") {

@@ -6,21 +6,17 @@ import type { Tx } from "@koi/db";
  * (1,200 s, after which the agent gives the move up), the old service's drain (210 s) and a few
  * report intervals of margin.
  */
-const MOVE_SECONDS = 1_200 + 210 + 300;
-/**
- * How long a spot service the agent refused or gave up a move to stays out of Koi's choices (engine
- * seconds). The reasons are mostly lasting (a GPU type it does not run, no switch command, a service
- * that never became ready), so without a pause Koi would decide the same move again each time the
- * cheaper service had stayed cheaper for the switch's persistence window.
- */
-export const REFUSED_MOVE_PAUSE_SECONDS = 6 * 3_600;
+const MOVE_BOOT_SECONDS = 1_200;
+const MOVE_SECONDS = MOVE_BOOT_SECONDS + 210 + 300;
 
+/** A move to another spot service that did not happen, and why (for the Decision that follows). */
+export type TAbandonedMove = { poolId: string; gpuType: string; detail: string };
 /**
  * The planner's idea of the spot service serving, put right when the agent's samples name another
  * and the move Koi asked for is over: refused, failed, or acknowledged longer ago than a move can
  * take (the agent gave it up). Without this a refused move would leave Koi sizing, and sending
  * every later policy to, a service that does not serve. Returns the pool serving when it had to
- * put the state right, so the placement can follow.
+ * put the state right, so the placement can follow, and the move that did not happen, with why.
  */
 export async function servingVariant(
   tx: Tx,
@@ -33,15 +29,19 @@ export async function servingVariant(
     clockRate: number;
     now: Date;
   },
-): Promise<{ state: TOnlineScalingState | undefined; movedBackTo: TVmPool | null }> {
+): Promise<{
+  state: TOnlineScalingState | undefined;
+  movedBackTo: TVmPool | null;
+  abandoned: TAbandonedMove | null;
+}> {
   const { state, servedBy } = args;
   const serving = servedBy?.spotGpuType;
-  const unchanged = { state, movedBackTo: null };
+  const unchanged = { state, movedBackTo: null, abandoned: null };
   if (!state?.variant || !serving || serving === state.variant.gpuType) return unchanged;
   const lastPolicy = await tx.command.findFirst({
     where: { assignmentId: args.assignmentId, type: "set_scaling" },
     orderBy: { createdAt: "desc" },
-    select: { status: true, updatedAt: true },
+    select: { status: true, updatedAt: true, ackDetail: true },
   });
   const over =
     !lastPolicy ||
@@ -61,43 +61,15 @@ export async function servingVariant(
       replicas: servedBy.spotReplicas ?? state.replicas,
     },
     movedBackTo: pool,
-  };
-}
-
-/**
- * The spot pools a move to was refused or failed within the last `REFUSED_MOVE_PAUSE_SECONDS` of
- * engine time, each with the agent's reason: the planner is not offered them until the pause is over.
- */
-export async function refusedMovePools(
-  tx: Tx,
-  args: { assignmentId: string; clockRate: number; now: Date },
-): Promise<Map<string, { gpuType: string; detail: string }>> {
-  const since = new Date(args.now.getTime() - (REFUSED_MOVE_PAUSE_SECONDS * 1000) / args.clockRate);
-  const refused = await tx.command.findMany({
-    where: {
-      assignmentId: args.assignmentId,
-      type: "set_scaling",
-      status: { in: ["REJECTED", "FAILED"] },
-      updatedAt: { gte: since },
+    abandoned: {
+      poolId: state.variant.poolId,
+      gpuType: state.variant.gpuType,
+      detail:
+        lastPolicy?.status === "COMPLETED"
+          ? `the agent took the move, but its samples still name ${serving} ${Math.round(MOVE_SECONDS / 60)} min later (it gives a move up when the new service is not ready in ${Math.round(MOVE_BOOT_SECONDS / 60)} min)`
+          : lastPolicy?.ackDetail
+            ? `the agent answered: ${lastPolicy.ackDetail.slice(0, 200)}`
+            : "the move was cancelled",
     },
-    orderBy: { updatedAt: "asc" },
-    select: { payload: true, status: true, ackDetail: true },
-  });
-  const pools = new Map<string, { gpuType: string; detail: string }>();
-  for (const { payload, status, ackDetail } of refused) {
-    const variant = (payload as { variant?: { poolId?: unknown; gpuType?: unknown } } | null)?.variant;
-    if (typeof variant?.poolId !== "string") continue;
-    pools.set(variant.poolId, {
-      gpuType: String(variant.gpuType),
-      detail: ackDetail ?? (status === "REJECTED" ? "refused" : "failed"),
-    });
-  }
-  return pools;
-}
-
-/** One sentence for a Decision: the spot services left out, and why. */
-export function describeRefusedMoves(refused: ReadonlyMap<string, { gpuType: string; detail: string }>): string {
-  if (!refused.size) return "";
-  const each = [...refused.values()].map((r) => `${r.gpuType} (the agent answered: ${r.detail})`).join("; ");
-  return ` Not offered, since a move there did not happen: ${each}; Koi tries again after ${REFUSED_MOVE_PAUSE_SECONDS / 3_600} hours.`;
+  };
 }
