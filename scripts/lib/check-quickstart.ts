@@ -3,6 +3,7 @@
 // listed logins sign in, the demo's three agents come online and /dev/mail is closed.
 //
 //   node --import tsx scripts/lib/check-quickstart.ts
+export {}; // a module, so its top-level await and names are its own
 const WEB = "http://localhost:3000";
 // The HTTP suite's request and sign-in helpers, pointed at the quick start.
 process.env.KOI_HTTP_BASE_URL = WEB;
@@ -41,7 +42,7 @@ for (const [name, url] of [
   ["Orca sim (orca-west)", "http://127.0.0.1:26337/health"],
   ["Tuna router (tuna-chat)", "http://127.0.0.1:8080/router/health"],
   ["Tuna router (orca-west's simulator, idle)", "http://127.0.0.1:8081/router/health"],
-]) {
+] as const) {
   check((await status(url)) === 200, `${name} answers at ${url}`);
 }
 for (const port of [8091, 8092]) {
