@@ -1,5 +1,5 @@
 import type { TBackendName, TScrapeResult } from "./tuna-online-sample.ts";
-import { isLoopback } from "./tuna-variant-switch.ts";
+import { isLoopback } from "./tuna-config.ts";
 import { readVllmMetrics } from "./vllm-scrape.ts";
 
 /**

@@ -21,6 +21,12 @@ export function sameUrl(a: string, b: string): boolean {
   return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 }
 
+/** A URL on the host it is read from (Tuna names SkyServe's load balancer http://127.0.0.1:30001 on the controller). */
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+}
+
 /** The same Hugging Face id (any case), or two names of the same catalog model. */
 export function sameModel(a: string, b: string): boolean {
   if (a.trim().toLowerCase() === b.trim().toLowerCase()) return true;

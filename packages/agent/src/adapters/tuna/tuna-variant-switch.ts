@@ -2,6 +2,7 @@ import type { TLifecycleEvent, TSetScalingPayload, TTunaRouterHealth, TTunaScali
 import type { TLogger } from "../../logger.ts";
 import type { TExecuteResult } from "../types.ts";
 import { describePolicy, runOperatorCommand } from "./apply-scaling-policy.ts";
+import { isLoopback } from "./tuna-config.ts";
 import {
   bootPolicy,
   idlePolicy,
@@ -37,12 +38,6 @@ export type TSwitchDeps = {
   serviceAt: (spotUrl: string) => string;
   logger: TLogger;
 };
-
-/** A URL on the host it is read from (Tuna names SkyServe's load balancer http://127.0.0.1:30001 on the controller). */
-export function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
-}
 
 /**
  * Moving the router's spot traffic between SkyServe services (GPU types) without a gap: `set`
