@@ -114,7 +114,7 @@ if [[ $BUILD_MODE == never && -f apps/web/.next/BUILD_ID ]]; then
 elif [[ $BUILD_MODE == auto && -f apps/web/.next/BUILD_ID && -f $BUILD_STAMP && "$(cat "$BUILD_STAMP")" == "$current_hash" ]]; then
   koi_say "reusing the last build: no source changed since (KOI_BUILD=always rebuilds)"
 else
-  phase "building the web app (npm run build)" "~5 min on 2 cores; Next.js prints little until it is done"
+  phase "building the web app (npm run build)" "~1 min on 2 cores; Next.js prints little until it is done"
   rm -f "$BUILD_STAMP"
   npm run build
   printf '%s\n' "$current_hash" >"$BUILD_STAMP"
