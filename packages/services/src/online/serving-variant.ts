@@ -1,12 +1,12 @@
 import { variantKey, type TOnlineScalingState, type TVmPool } from "@koi/planner";
 import type { Tx } from "@koi/db";
 
-/**
- * How long a move to another spot service can take on the engine's clock: Tuna's warm-up timeout
- * (1,200 s, after which the agent gives the move up), the old service's drain (210 s) and a few
- * report intervals of margin.
- */
+/** Tuna's warm-up timeout: the agent gives a move up when the new service is not ready by then. */
 const MOVE_BOOT_SECONDS = 1_200;
+/**
+ * How long a move to another spot service can take on the engine's clock: the warm-up timeout, the
+ * old service's drain (210 s) and a few report intervals of margin.
+ */
 const MOVE_SECONDS = MOVE_BOOT_SECONDS + 210 + 300;
 
 /** A move to another spot service that did not happen, and why (for the Decision that follows). */
@@ -69,7 +69,9 @@ export async function servingVariant(
           ? `the agent took the move, but its samples still name ${serving} ${Math.round(MOVE_SECONDS / 60)} min later (it gives a move up when the new service is not ready in ${Math.round(MOVE_BOOT_SECONDS / 60)} min)`
           : lastPolicy?.ackDetail
             ? `the agent answered: ${lastPolicy.ackDetail.slice(0, 200)}`
-            : "the move was cancelled",
+            : lastPolicy?.status === "CANCELLED"
+              ? "the move was cancelled before the agent took it"
+              : `its samples name ${serving}`,
     },
   };
 }
