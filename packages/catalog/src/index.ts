@@ -27,5 +27,6 @@ export { lookupTunaServerlessPrice } from "./tuna/lookup-tuna-serverless-price.t
 export {
   tunaCostFromRouteStats,
   type TTunaCostReport,
+  type TTunaPrices,
   type TTunaRouteStats,
 } from "./tuna/tuna-cost-from-route-stats.ts";

@@ -31,8 +31,8 @@ export async function runScalingPolicyCommand(
 }
 
 /**
- * Runs an operator's command (no shell) with its `{name}` placeholders filled in from `vars`, and
- * returns the last line it printed (at most 300 characters), which a command's ack quotes.
+ * Runs an operator's command (no shell), its `{name}` placeholders filled in from `vars`. Returns
+ * the last line it printed (at most 300 characters): a command's ack quotes it.
  */
 export async function runOperatorCommand(
   argv: readonly string[],

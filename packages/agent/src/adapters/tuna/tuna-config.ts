@@ -1,13 +1,6 @@
-import { findModel, lookupPrice, lookupTunaServerlessPrice } from "@koi/catalog";
+import { findModel, lookupPrice, lookupTunaServerlessPrice, type TTunaPrices } from "@koi/catalog";
 import type { TTunaAdapterOptions } from "./tuna-adapter-options.ts";
 import type { TTunaVariant } from "./tuna-variants.ts";
-
-/** USD per GPU-hour of each market, the shape `tunaCostFromRouteStats` prices with. */
-export type TTunaPrices = {
-  spotPerGpuHour: number;
-  onDemandPerGpuHour: number;
-  serverlessPerGpuHour: number;
-};
 
 /** Koi catalog name → the key of Tuna's serverless price table (`tuna/catalog.py`). */
 const TUNA_GPU_NAME: Record<string, string> = {
@@ -53,7 +46,7 @@ export function tunaPricesAndVariants(options: TTunaAdapterOptions): {
   prices: TTunaPrices;
   variants: Map<string, TTunaVariant>;
 } {
-  const prices = {
+  const prices: TTunaPrices = {
     spotPerGpuHour: options.spotPricePerGpuHour ?? catalogPrice(options.gpuType, "spot"),
     onDemandPerGpuHour: options.onDemandPricePerGpuHour ?? catalogPrice(options.gpuType, "on-demand"),
     serverlessPerGpuHour:

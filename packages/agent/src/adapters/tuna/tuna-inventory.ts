@@ -1,6 +1,6 @@
+import type { TTunaPrices } from "@koi/catalog";
 import type { TGpuPool, TTunaRouterHealth } from "@koi/contracts";
 import type { TTunaAdapterOptions } from "./tuna-adapter-options.ts";
-import type { TTunaPrices } from "./tuna-config.ts";
 import type { TTunaVariant } from "./tuna-variants.ts";
 
 /**
