@@ -113,8 +113,8 @@ export function runPerf(argv: readonly string[], io: TCliIo): number {
     tpotMs: sig(r.tpotMs),
     jobSeconds: sig(r.jobSeconds),
     band: band ? { p10: sig(band.p10), p90: sig(band.p90) } : null,
-    maxConcurrency: r.maxConcurrency,
-    batch: r.batch,
+    maxConcurrency: sig(r.maxConcurrency),
+    batch: sig(r.batch),
     outputTokensPerSecond: sig(r.outputTokensPerSecond),
     requestsPerSecond: sig(r.requestsPerSecond),
     ttftP95Ms: sig(r.ttftP95Ms),
@@ -142,8 +142,8 @@ export function runPerf(argv: readonly string[], io: TCliIo): number {
       [
         ["weights per GPU", `${json.weightsGbPerGpu} GB`],
         ["KV cache (all GPUs)", `${json.kvCacheGb} GB`],
-        ["max concurrency", `${r.maxConcurrency} sequences`],
-        ["batch modelled", `${r.batch} sequences`],
+        ["max concurrency", `${json.maxConcurrency} sequences (mean)`],
+        ["batch modelled", `${json.batch} sequences`],
         [
           "throughput",
           `${json.tokensPerSecond} tok/s (input + output; P10–P90 ${band?.p10.toFixed(0)}–${band?.p90.toFixed(0)})`,

@@ -30,7 +30,10 @@ export type TFitResult = {
  * with many rows of one metric does not drown the others).
  */
 const DATA_LOG_SIGMA = 0.2;
-/** Coefficients the objective depends on through whole-sequence batch sizes only. */
+/**
+ * Coefficients the objective depends on mostly through a finite job's waves: a batch a little
+ * larger can drop the tail wave, a step a narrow difference does not see.
+ */
 const STAIRCASE = new Set<TCoefficientName>(["memoryOverheadGb", "liveOutputShare"]);
 /** A row the model refuses at trial coefficients counts as this far off, pushing the fit away. */
 const REFUSED_LOG_ERROR = 3;
@@ -108,7 +111,7 @@ export function fitCoefficients(
     minValues: fitted.map((name) => Math.log(COEFFICIENT_PRIORS[name].min)),
     maxValues: fitted.map((name) => Math.log(COEFFICIENT_PRIORS[name].max)),
     damping: 1,
-    // KV sizing moves the batch in whole sequences: a wider step sees past the staircase.
+    // A wider step sees past the waves' staircase.
     gradientDifference: fitted.map((name) => (STAIRCASE.has(name) ? 0.05 : 1e-3)),
     centralDifference: true,
     maxIterations: options.maxIterations ?? 60,

@@ -45,7 +45,7 @@ export type TPerfResult = {
   nodes: number;
   precision: TPrecision;
   role: TRole;
-  /** Most concurrent sequences the KV cache holds at this workload's mean live context. */
+  /** Sequences the KV cache keeps running on average at this workload's mean live context (not whole). */
   maxConcurrency: number;
   /** Concurrency the figures below are for. */
   batch: number;
