@@ -181,14 +181,16 @@ export async function runDecisionTimeBenchmark(instances = 300): Promise<TDecisi
   const adversarial = timeAdversarial();
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   const row = (label: string, t: TTimings, goalMs: number) =>
-    `| ${label} | ${t.instances} (${t.feasible} feasible) | ${ms(t.p50Ms)} | ${ms(t.p99Ms)} | ${ms(t.maxMs)} | ${ms(t.cpuP50Ms)} | ${ms(t.cpuP99Ms)} | CPU p99 < ${goalMs} ms |`;
+    `| ${label} | ${t.instances} (${t.feasible} feasible) | ${ms(t.p50Ms)} | ${ms(t.p99Ms)} | ${ms(t.maxMs)} | ${ms(t.cpuP50Ms)} | ${ms(t.cpuP99Ms)} | CPU p99 < ${goalMs} ms: ${t.cpuP99Ms < goalMs ? "met" : "**missed**"} |`;
   const markdown = [
     "## GPU selection: decision time",
     "",
     "Seeded instances of 20 pools over 10 GPU types × 3 markets (8–64 GPUs each), TP 1/2/4/8, batch and online workloads on 7 models (8B to DeepSeek-V3). " +
       "Timed: the whole `selectGpusWith` call — performance model for every candidate, exact search, two alternatives, explanation. " +
       "The second row also offers prefill/decode roles (split plans: one prefill kind and one decode kind, searched pair by pair). " +
-      "Wall-clock figures include time the process waited for a CPU; CPU time (process.cpuUsage) is what one decision costs on an idle core.",
+      "Wall-clock figures include time the process waited for a CPU; CPU time (process.cpuUsage) is what one decision costs on an idle core. " +
+      "It counts every thread of the process, V8's garbage collector and compiler included, so it can exceed wall time, and its p99 (the third-slowest of 300) moves from run to run: " +
+      "ten runs on 2026-12-07 on this machine, before and after that day's performance-model change alike, gave 43–61 ms colocated and 49–81 ms with roles.",
     "",
     "| roles | instances | wall p50 | wall p99 | wall max | CPU p50 | CPU p99 | goal |",
     "|---|---|---|---|---|---|---|---|",
