@@ -72,6 +72,15 @@ describe("forecastLoad", () => {
     expect(Math.abs(f.points[0]!.p50 - actual) / actual).toBeLessThan(0.03);
   });
 
+  it("on a first morning, forecasts a climbing load above the last hour, not behind it", () => {
+    // The online week's assistant-70b, its first ten hours: down through the night, then climbing.
+    const hourly = [2.64, 1.88, 1.51, 1.27, 1.26, 1.58, 1.94, 2.23, 2.87, 4.1];
+    const samples = series(600, (t) => hourly[Math.floor(t / HOUR)]!);
+    const f = forecastLoad({ samples, now: MONDAY + 10 * HOUR, expectedRps: 8, hours: 1 });
+    expect(f.basis).toBe("recent-level");
+    expect(f.points[0]!.p50).toBeGreaterThan(4.1);
+  });
+
   it("follows a trend: a service growing 20% a week is forecast ahead of its past weeks", () => {
     const growing = (t: number) => daily(t) * Math.pow(1.2, t / (7 * 86400));
     const now = MONDAY + 15 * 24 * HOUR + 14 * HOUR;
