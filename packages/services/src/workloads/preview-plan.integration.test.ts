@@ -87,14 +87,14 @@ describe("planOnOrgCapacity, through previewPlan", () => {
   });
 
   it("keeps the plan the capped search finds, though the full pool would be cheaper", async () => {
-    // 139 H100s: 64 + 64 + 11 on the capped pools; searching the 128-GPU pool in full (128 at $2/h and
-    // 11 at $4/h) would cost less but take longer, and the first search's plan is good enough.
+    // 135 H100s: 64 + 64 + 7 on the capped pools; searching the 128-GPU pool in full (128 at $2/h and
+    // 7 at $4/h) would cost less but take longer, and the first search's plan is good enough.
     const price = (pool: TGpuPool, pricePerGpuHour: number) => ({ ...pool, pricePerGpuHour });
     const pools = [price(h100Pool(128, "x"), 2), price(h100Pool(64, "y"), 4), price(h100Pool(64, "z"), 6.88)];
     const { org } = await orgWithAgent(pools);
     const p = await previewPlan(org.id, batchSubmission({ requests: 8_400_000 }));
     expect(p.plan.feasible).toBe(true);
-    expect(groups(p)).toEqual(["128-GPU 2/h pool × 64 TP1", "64-GPU 4/h pool × 64 TP1", "64-GPU 6.88/h pool × 11 TP1"]);
+    expect(groups(p)).toEqual(["128-GPU 2/h pool × 64 TP1", "64-GPU 4/h pool × 64 TP1", "64-GPU 6.88/h pool × 7 TP1"]);
   });
 
   it("moves a plan spread over two pools onto the pool of its largest group when that pool meets the deadline alone", async () => {

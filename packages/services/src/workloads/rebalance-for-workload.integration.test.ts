@@ -450,12 +450,12 @@ describe("rebalanceForWorkload: which workloads lend", () => {
 
 describe("rebalanceForWorkload declines", () => {
   it("when even every lender's GPUs would not be enough, naming the binding constraint", async () => {
-    // 400,000 requests in an hour need ~1.7 h on all 8 GPUs.
+    // 400,000 requests in an hour need ~1.6 h on all 8 GPUs.
     const { orgId, lender } = await orgWithLender();
     const urgent = await addUrgent(orgId, { requests: 400_000 });
 
     const detail =
-      "deadline: with every available GPU the job needs 1.67 h, past the 1h deadline (after the safety margin) " +
+      "deadline: with every available GPU the job needs 1.63 h, past the 1h deadline (after the safety margin) " +
       EVEN_PAUSED;
     expect(await rebalanceForWorkload(urgent.id, T)).toEqual({ outcome: "declined", detail });
     await expectDeclined(orgId, urgent.id, detail);
