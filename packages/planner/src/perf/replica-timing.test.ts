@@ -5,7 +5,7 @@ import { resolveDeployment } from "./resolve-deployment.ts";
 
 // Orca's perf-DB setting that a whole-number batch got wrong by 2.3× when left out of the fit (data
 // line 175: 135 tok/s measured, 58 predicted): 70B on 4 × L40S has room for about three 18k-token
-// sequences, and rounding that down costs a third of the job's throughput.
+// sequences. The fit without Orca's rows leaves room for 2.83, which rounding down made 2.
 function context(inputTokens: number, outputTokens: number): TTimingContext {
   const resolved = resolveDeployment(
     {
