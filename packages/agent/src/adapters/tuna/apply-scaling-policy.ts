@@ -31,8 +31,8 @@ export async function runScalingPolicyCommand(
 }
 
 /**
- * Runs an operator's command (no shell), its `{name}` placeholders filled in from `vars`. Returns
- * the last line it printed (at most 300 characters): a command's ack quotes it.
+ * Runs an operator's command (no shell), its `{name}` placeholders filled in from `vars`.
+ * The result is the last line the command printed (at most 300 characters), which an ack quotes.
  */
 export async function runOperatorCommand(
   argv: readonly string[],
