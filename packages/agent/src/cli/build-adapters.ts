@@ -45,6 +45,7 @@ export function buildAdapters(config: TAgentCliConfig, logger: TLogger): TEngine
         ? {}
         : { serverlessWorkersMax: config.tuna.serverlessWorkersMax }),
       ...(config.tuna.spotMaxReplicas === undefined ? {} : { spotMaxReplicas: config.tuna.spotMaxReplicas }),
+      ...(config.tuna.serverlessAuthToken ? { serverlessAuthToken: config.tuna.serverlessAuthToken } : {}),
       colocated: config.tuna.colocated,
       ...(config.tuna.scalingPolicyCommand ? { scalingPolicyCommand: config.tuna.scalingPolicyCommand } : {}),
       variants: config.tuna.variants,

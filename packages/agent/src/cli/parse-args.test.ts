@@ -38,3 +38,11 @@ describe("parseArgs: Tuna spot services on other GPU types", () => {
     ).toThrow(/needs \{variant\}/);
   });
 });
+
+describe("parseArgs: the router's serverless token", () => {
+  it("comes from KOI_TUNA_SERVERLESS_TOKEN, never a flag, and keeps the other Tuna settings", () => {
+    const config = parseArgs([...base, "--tuna-gpu", "L40S"], { KOI_TUNA_SERVERLESS_TOKEN: "sk-serverless" });
+    expect(config.tuna).toMatchObject({ serverlessAuthToken: "sk-serverless", gpuType: "L40S" });
+    expect(() => parseArgs([...base, "--tuna-serverless-token", "x"], {})).toThrow(/unknown option/);
+  });
+});

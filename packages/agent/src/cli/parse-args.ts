@@ -36,6 +36,8 @@ const ZTuna = z
     onDemandPricePerGpuHour: z.coerce.number().min(0).optional(),
     serverlessPricePerGpuHour: z.coerce.number().min(0).optional(),
     serverlessWorkersMax: z.coerce.number().int().min(1).optional(),
+    /** The router's serverless_auth_token, from KOI_TUNA_SERVERLESS_TOKEN (kept off the command line). */
+    serverlessAuthToken: z.string().min(1).optional(),
     spotMaxReplicas: z.coerce.number().int().min(1).optional(),
     colocated: z.boolean().default(true),
     /**
@@ -140,6 +142,8 @@ export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|s
   --tuna-gpu, --tuna-gpu-count, --tuna-serverless-provider   the deployment's GPU, GPUs per replica, serverless provider
   --tuna-spot-price, --tuna-on-demand-price, --tuna-serverless-price   $/GPU-hour (default: Koi's catalog)
   --tuna-workers-max N       serverless workers the provider allows
+                            (env KOI_TUNA_SERVERLESS_TOKEN: the router's serverless_auth_token, to read the
+                            serverless endpoint's /metrics)
   --tuna-spot-max-replicas N   most spot replicas Koi may ask SkyServe for (default 5)
   --tuna-not-colocated       the router runs on its own VM (Tuna bills it $0.04/h), not on the SkyServe controller
   --tuna-scaling-policy-command "CMD {variant} {file}"   how set_scaling reaches Tuna (re-applies a scaling-policy
@@ -170,6 +174,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): TAge
   if (env.KOI_API_KEY) raw.apiKey ??= env.KOI_API_KEY;
   if (env.KOI_ENGINE_KEY) raw.engineKey ??= env.KOI_ENGINE_KEY;
   if (env.KOI_WEBHOOK_SECRET) raw.webhookSecret ??= env.KOI_WEBHOOK_SECRET;
+  if (env.KOI_TUNA_SERVERLESS_TOKEN)
+    ((raw.tuna ??= {}) as Record<string, unknown>).serverlessAuthToken ??= env.KOI_TUNA_SERVERLESS_TOKEN;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === "--config") {

@@ -9,13 +9,15 @@ import { readVllmMetrics } from "./vllm-scrape.ts";
  * would keep paid GPUs up (one poll interval past the last real request is the most it adds;
  * a backend is also read once when first seen, for a baseline). A
  * backend that does not answer, or that the router names by its own loopback address while the
- * agent runs elsewhere, is named in `errors`.
+ * agent runs elsewhere, is named in `errors`. The serverless endpoint is read with the token the
+ * router sends it (as Tuna's router does, `Authorization: Bearer`), when the agent has it.
  */
 export async function scrapeBackends(
   doFetch: typeof fetch,
   routerUrl: string,
   h: { skyserve_base_url: string; serverless_base_url: string },
   routed: Record<TBackendName, number>,
+  serverlessToken: string | null,
 ): Promise<TScrapeResult> {
   const result: TScrapeResult = { errors: [] };
   const targets = [
@@ -32,7 +34,13 @@ export async function scrapeBackends(
         return;
       }
       try {
-        const response = await doFetch(`${base.replace(/\/+$/, "")}/metrics`, { signal: AbortSignal.timeout(3000) });
+        const token = name === "serverless" ? serverlessToken : null;
+        const response = await doFetch(`${base.replace(/\/+$/, "")}/metrics`, {
+          signal: AbortSignal.timeout(3000),
+          ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+        });
+        if (response.status === 401 && name === "serverless" && !token)
+          throw new Error("answered 401: give the agent the router's serverless token (KOI_TUNA_SERVERLESS_TOKEN)");
         if (!response.ok) throw new Error(`answered ${response.status}`);
         result[name] = readVllmMetrics(await response.text());
       } catch (error) {

@@ -19,6 +19,11 @@ export type TTunaAdapterOptions = {
   onDemandPricePerGpuHour?: number;
   serverlessPricePerGpuHour?: number;
   serverlessWorkersMax?: number;
+  /**
+   * The token the router sends the serverless endpoint (its `serverless_auth_token`): the agent
+   * reads that endpoint's /metrics with it. A token set_routing gives the router replaces it.
+   */
+  serverlessAuthToken?: string;
   /** Most spot replicas the SkyServe service may run (Tuna's default `spot.max_replicas` is 5). */
   spotMaxReplicas?: number;
   /** Router on the SkyServe controller VM (Tuna bills it nothing) or on its own VM ($0.04/h). */

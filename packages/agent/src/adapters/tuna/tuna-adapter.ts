@@ -28,6 +28,8 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
   const { health, postConfig, postScalingPolicy } = createTunaRouterClient(options, doFetch);
   const { prices, variants } = tunaPricesAndVariants(options);
   const engineRef = `tuna:${new URL(options.url).host}`;
+  // Kept in memory only: adapter state is written to the agent's disk.
+  let serverlessToken = options.serverlessAuthToken ?? null;
   /** The spot service the router names: one of the variants, or else the deployment's own. */
   const variantAt = (spotUrl: string): string =>
     [...variants.values()].find((v) => v.spotUrl !== null && sameUrl(v.spotUrl, spotUrl))?.gpuType ?? options.gpuType;
@@ -79,6 +81,7 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
               options.env ?? process.env,
             );
           await postConfig(body);
+          if (body.serverless_auth_token) serverlessToken = body.serverless_auth_token;
           return {
             status: "completed",
             detail: `router now routes to ${[body.spot_url && "spot " + body.spot_url, body.serverless_url && "serverless " + body.serverless_url, body.serverless_auth_token && "new serverless token"].filter(Boolean).join(", ")}`,
@@ -170,7 +173,13 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
           s.online,
           h,
           since,
-          await scrapeBackends(doFetch, options.url, h, { spot: routed("spot"), serverless: routed("serverless") }),
+          await scrapeBackends(
+            doFetch,
+            options.url,
+            h,
+            { spot: routed("spot"), serverless: routed("serverless") },
+            serverlessToken,
+          ),
           nowMs,
         )
       : { observer: startObserver(h, nowMs), sample: null };
@@ -251,7 +260,11 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         online:
           s.variant === polled.variant
             ? observed.observer
-            : { ...observed.observer, scrapes: { ...observed.observer.scrapes, spot: undefined } },
+            : {
+                ...observed.observer,
+                scrapes: { ...observed.observer.scrapes, spot: undefined },
+                reads: { ...observed.observer.reads, spot: undefined },
+              },
         spot,
         // Learnt late when the router had no spot backend at attach.
         ...(!s.ownSpotUrl && active.spotUrl === null && h.skyserve_base_url ? { ownSpotUrl: h.skyserve_base_url } : {}),

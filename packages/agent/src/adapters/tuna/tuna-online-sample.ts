@@ -12,6 +12,12 @@ export type TOnlineObserver = {
   /** Router counters at the last poll (`serverless` is absent in state saved by an older agent). */
   last: { total: number; spot: number; serverless?: number; rejected: number };
   scrapes: Partial<Record<TBackendName, TVllmScrape>>;
+  /**
+   * The last read of each server process a backend answered from, when it names its process
+   * (newest last; absent in state saved by an older agent). SkyServe answers the spot URL's
+   * /metrics from any one replica: a read is compared only with its own process's last read.
+   */
+  reads?: Partial<Record<TBackendName, TProcessRead[]>>;
   /** Spot replica-seconds since attach (replicas × engine seconds), when the router tells the count. */
   spotReplicaSeconds: number;
   lastSpotReplicas: number | null;
@@ -33,6 +39,36 @@ export function startObserver(health: TTunaRouterHealth, nowMs: number): TOnline
 }
 
 export type TScrapeResult = Partial<Record<TBackendName, TVllmScrape>> & { errors: string[] };
+
+/** One process's read, at the router's uptime. */
+export type TProcessRead = { uptime: number; scrape: TVllmScrape };
+/** Processes remembered per backend: more than the spot replicas Koi runs of one service. */
+const PROCESSES_KEPT = 8;
+
+/** The read to count a backend's new read from: its own process's last, or the backend's last when the process is unnamed. */
+function baselineOf(observer: TOnlineObserver, b: TBackendName, read: TVllmScrape): TProcessRead | null {
+  if (read.instance === null) {
+    const last = observer.scrapes[b];
+    return last ? { uptime: observer.lastUptime, scrape: last } : null;
+  }
+  return observer.reads?.[b]?.find((r) => r.scrape.instance === read.instance) ?? null;
+}
+
+function remember(
+  reads: TOnlineObserver["reads"],
+  scrape: TScrapeResult,
+  uptime: number,
+): NonNullable<TOnlineObserver["reads"]> {
+  const next = { ...reads };
+  for (const b of ["spot", "serverless"] as const) {
+    const read = scrape[b];
+    if (!read || read.instance === null) continue;
+    next[b] = [...(next[b] ?? []).filter((r) => r.scrape.instance !== read.instance), { uptime, scrape: read }].slice(
+      -PROCESSES_KEPT,
+    );
+  }
+  return next;
+}
 
 const ms = (s: number | null): number | null => (s === null ? null : Math.round(s * 10_000) / 10);
 
@@ -64,21 +100,41 @@ export function observeInterval(
       ...(scrape.spot ? { spot: scrape.spot } : {}),
       ...(scrape.serverless ? { serverless: scrape.serverless } : {}),
     },
+    reads: remember(observer.reads, scrape, uptime),
     spotReplicaSeconds: observer.spotReplicaSeconds + (observer.lastSpotReplicas ?? 0) * Math.max(0, interval),
     lastSpotReplicas: replicas,
   };
   if (interval <= 0) return { observer: next, sample: null };
 
   const backends = (["spot", "serverless"] as const).filter((b) => scrape[b]);
+  const baselines = new Map(backends.map((b) => [b, baselineOf(observer, b, scrape[b]!)]));
+  const routed = (b: TBackendName): number => Math.max(0, since[b] - (observer.last[b] ?? since[b]));
+  // Tokens over the interval. A backend that does not name its process is read as a whole: its
+  // counters' growth. A named process may be one replica of several, so its tokens per finished
+  // request are scaled to the requests the router sent that backend (its own rate when none finished).
   const delta = (pick: (s: TVllmScrape) => number): number =>
     backends.reduce((sum, b) => {
-      const now = pick(scrape[b]!);
-      const before = observer.scrapes[b] ? pick(observer.scrapes[b]) : now;
-      return sum + (now >= before ? now - before : now);
+      const read = scrape[b]!;
+      const base = baselines.get(b);
+      const now = pick(read);
+      if (read.instance === null) {
+        const before = base ? pick(base.scrape) : now;
+        return sum + (now >= before ? now - before : now);
+      }
+      if (!base) return sum;
+      const grown = now - pick(base.scrape);
+      const finished = read.requestsFinished - base.scrape.requestsFinished;
+      if (finished > 0) return sum + (grown / finished) * routed(b);
+      return sum + (grown / Math.max(interval, uptime - base.uptime)) * interval;
     }, 0);
+  // A named process's first read has nothing to compare with; an unnamed backend's counts from its start.
   const hist = (pick: (s: TVllmScrape) => TVllmScrape["ttft"]) =>
     histogramSum(
-      backends.map((b) => histogramDelta(observer.scrapes[b] && pick(observer.scrapes[b]), pick(scrape[b]!))),
+      backends.flatMap((b) => {
+        const base = baselines.get(b);
+        if (!base && scrape[b]!.instance !== null) return [];
+        return [histogramDelta(base ? pick(base.scrape) : undefined, pick(scrape[b]!))];
+      }),
     );
   const requests = Math.max(0, since.total - observer.last.total);
   const kv = backends.map((b) => scrape[b]!.kvCacheUsage).filter((v): v is number => v !== null);

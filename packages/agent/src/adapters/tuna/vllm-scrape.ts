@@ -16,6 +16,13 @@ export type TVllmScrape = {
   ttft: THistogram;
   tpot: THistogram;
   e2e: THistogram;
+  /**
+   * Which server process answered: its `process_start_time_seconds` (prometheus_client's process
+   * collector, on a vLLM that serves /metrics from one process), null when it does not say.
+   * SkyServe's load balancer answers each GET /metrics from any one replica, so two reads of the
+   * spot URL are only comparable when they came from the same process.
+   */
+  instance: number | null;
 };
 export type THistogram = { le: number; count: number }[];
 
@@ -29,6 +36,7 @@ const NAMES = {
   ttft: ["vllm:time_to_first_token_seconds"],
   tpot: ["vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds"],
   e2e: ["vllm:e2e_request_latency_seconds"],
+  started: ["process_start_time_seconds"],
 };
 
 function family(families: TPromFamily[], names: readonly string[]): TPromFamily | undefined {
@@ -77,6 +85,7 @@ export function readVllmMetrics(text: string): TVllmScrape {
     ttft: histogram(families, NAMES.ttft),
     tpot: histogram(families, NAMES.tpot),
     e2e: histogram(families, NAMES.e2e),
+    instance: max(families, NAMES.started),
   };
 }
 

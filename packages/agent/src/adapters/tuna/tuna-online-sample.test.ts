@@ -1,0 +1,95 @@
+import type { TOnlineSample, TTunaRouterHealth } from "@koi/contracts";
+import { describe, expect, it } from "vitest";
+import { observeInterval, startObserver, type TOnlineObserver } from "./tuna-online-sample.ts";
+import { vectorOf } from "./tuna-usage.ts";
+import { readVllmMetrics } from "./vllm-scrape.ts";
+
+/*
+ * SkyServe's load balancer answers each GET of the spot URL's /metrics from any one of its replicas
+ * (ENGINE_CONTRACTS D.1: everything but /router/* is proxied). Two replicas that have served for
+ * different lengths of time expose very different cumulative counters, so reading one after the
+ * other as if they were one server makes up traffic and latency that never happened.
+ */
+
+/** One vLLM process's /metrics: its start time, its counters, and TPOT observations all ≤ `tpotLe`. */
+function vllm(started: number, c: { prompt: number; generation: number; finished: number; tpotLe: number }) {
+  return readVllmMetrics(`# TYPE process_start_time_seconds gauge
+process_start_time_seconds ${started}
+# TYPE vllm:prompt_tokens_total counter
+vllm:prompt_tokens_total{model_name="m"} ${c.prompt}
+# TYPE vllm:generation_tokens_total counter
+vllm:generation_tokens_total{model_name="m"} ${c.generation}
+# TYPE vllm:request_success_total counter
+vllm:request_success_total{model_name="m",finished_reason="stop"} ${c.finished}
+# TYPE vllm:inter_token_latency_seconds histogram
+vllm:inter_token_latency_seconds_bucket{le="0.025",model_name="m"} ${c.tpotLe <= 0.025 ? c.generation : 0}
+vllm:inter_token_latency_seconds_bucket{le="0.05",model_name="m"} ${c.tpotLe <= 0.05 ? c.generation : 0}
+vllm:inter_token_latency_seconds_bucket{le="0.1",model_name="m"} ${c.generation}
+vllm:inter_token_latency_seconds_bucket{le="+Inf",model_name="m"} ${c.generation}
+`);
+}
+
+function health(uptime: number, spot: number): TTunaRouterHealth {
+  return {
+    skyserve_ready: true,
+    spot_state: "ready",
+    last_probe_ts: null,
+    last_probe_err: false,
+    serverless_base_url: "",
+    skyserve_base_url: "http://controller:30001",
+    route_stats: {
+      total: spot,
+      spot,
+      serverless: 0,
+      rejected: 0,
+      pct_spot: 100,
+      pct_serverless: 0,
+      window_total: 0,
+      window_spot: 0,
+      window_serverless: 0,
+      gpu_seconds_spot: 0,
+      gpu_seconds_serverless: 0,
+      uptime_seconds: uptime,
+      spot_ready_seconds: uptime,
+    },
+  };
+}
+
+describe("observeInterval with several spot replicas behind one URL", () => {
+  // Replica A has served for hours (slow, TPOT ≤ 100 ms); replica B started a minute ago (fast).
+  // Each request is 1,000 prompt and 200 output tokens; the router sends 150 requests a poll.
+  const a = (finished: number) =>
+    vllm(1_000, { prompt: finished * 1000, generation: finished * 200, finished, tpotLe: 0.1 });
+  const b = (finished: number) =>
+    vllm(9_000, { prompt: finished * 1000, generation: finished * 200, finished, tpotLe: 0.025 });
+
+  function replay(reads: ReturnType<typeof a>[]) {
+    let observer: TOnlineObserver = startObserver(health(0, 0), 0);
+    const samples = reads.map((read, i) => {
+      const h = health(15 * (i + 1), 150 * (i + 1));
+      const out = observeInterval(observer, h, vectorOf(h.route_stats), { spot: read, errors: [] }, 15_000 * (i + 1));
+      observer = out.observer;
+      return out.sample!;
+    });
+    return samples;
+  }
+
+  it("compares a read only with the same process's last read, never with another replica's", () => {
+    // A, then B (first seen: nothing to compare), then A again, 150 requests after its last read.
+    const [, second, third] = replay([a(50_000), b(300), a(50_075)]) as [TOnlineSample, TOnlineSample, TOnlineSample];
+    // The old reading took B's 60,000 output tokens since its start as this interval's: 4,000 tok/s.
+    expect(second.outputTokensPerSecond).toBe(0);
+    expect(second.tpotP95Ms).toBeNull();
+    // A served 75 of the interval's 150 requests; the router's 150 × A's 200 tokens each, over 15 s.
+    expect(third.outputTokensPerSecond).toBeCloseTo((150 * 200) / 15);
+    expect(third.inputTokensPerSecond).toBeCloseTo((150 * 1000) / 15);
+    // A's own TPOT, not B's nor a mix.
+    expect(third.tpotP95Ms).toBeGreaterThan(50);
+  });
+
+  it("reads a server that does not name its process as before: its counters' growth", () => {
+    const unnamed = (finished: number) => ({ ...a(finished), instance: null });
+    const [, second] = replay([unnamed(100), unnamed(175)]) as [TOnlineSample, TOnlineSample];
+    expect(second.outputTokensPerSecond).toBeCloseTo((75 * 200) / 15);
+  });
+});
