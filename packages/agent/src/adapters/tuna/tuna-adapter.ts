@@ -195,14 +195,16 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
     );
     // The counters were read before this poll's switch step: they belong to the state before it.
     const active = activeVariant(polled);
-    // Tuna's formula bills one replica while spot is ready; when the router says how many replicas
-    // run, spot is billed per replica-second instead.
+    // Spot is billed per replica-second: as the router counts them, or, from Tuna's router (which
+    // does not say), as SkyServe would run them under Koi's policy, marked estimated. `tuna cost`
+    // bills one replica while spot is ready, however many run.
     const spot = accrueSpot(
       s.spot ?? NO_SPOT_ACCOUNTS,
       {
-        replicaSeconds: h.spot_replicas === undefined ? since.spot_ready_seconds : observed.observer.spotReplicaSeconds,
+        replicaSeconds: observed.observer.spotReplicaSeconds,
         requests: since.spot,
         uptime: since.uptime_seconds,
+        estimated: h.spot_replicas === undefined,
       },
       active,
       variants,

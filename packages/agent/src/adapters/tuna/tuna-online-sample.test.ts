@@ -1,6 +1,6 @@
 import type { TOnlineSample, TTunaRouterHealth } from "@koi/contracts";
 import { describe, expect, it } from "vitest";
-import { observeInterval, startObserver, type TOnlineObserver } from "./tuna-online-sample.ts";
+import { estimateSpotReplicas, observeInterval, startObserver, type TOnlineObserver } from "./tuna-online-sample.ts";
 import { vectorOf } from "./tuna-usage.ts";
 import { readVllmMetrics } from "./vllm-scrape.ts";
 
@@ -91,5 +91,32 @@ describe("observeInterval with several spot replicas behind one URL", () => {
     const unnamed = (finished: number) => ({ ...a(finished), instance: null });
     const [, second] = replay([unnamed(100), unnamed(175)]) as [TOnlineSample, TOnlineSample];
     expect(second.outputTokensPerSecond).toBeCloseTo((75 * 200) / 15);
+  });
+});
+
+describe("spot replica-seconds from a router that does not count replicas (Tuna's)", () => {
+  const policy = {
+    spot: { min_replicas: 2, max_replicas: 6, target_qps: 3, upscale_delay: 60, downscale_delay: 300 },
+    serverless: { concurrency: 8, scaledown_window: 60, workers_min: 0, workers_max: 2 },
+  };
+
+  it("bills what SkyServe runs under Koi's policy: the floor, or the rate over target_qps, never past the ceiling", () => {
+    let observer: TOnlineObserver = { ...startObserver(health(0, 0), 0), policy };
+    // 2 req/s (the floor of 2 holds), then 12 req/s (4 replicas), then 300 req/s (the ceiling, 6); 15 s each.
+    const seconds: number[] = [];
+    let spot = 0;
+    for (const [i, rps] of [2, 12, 300].entries()) {
+      spot += rps * 15;
+      const h = health(15 * (i + 1), spot);
+      observer = observeInterval(observer, h, vectorOf(h.route_stats), { errors: [] }, 15_000 * (i + 1)).observer;
+      seconds.push(observer.spotReplicaSeconds);
+    }
+    // `tuna cost` bills one replica while spot is ready: 45 replica-seconds in all.
+    expect(seconds).toEqual([30, 30 + 60, 30 + 60 + 90]);
+  });
+
+  it("without a policy from Koi, counts one replica as `tuna cost` does", () => {
+    expect(estimateSpotReplicas(null, 50)).toBe(1);
+    expect(estimateSpotReplicas({ ...policy, spot: { ...policy.spot, min_replicas: 0 } }, 0)).toBe(1);
   });
 });

@@ -10,7 +10,7 @@ export type TOnlineObserver = {
   anchor: { atMs: number; uptime: number };
   lastUptime: number;
   /** Router counters at the last poll (`serverless` is absent in state saved by an older agent). */
-  last: { total: number; spot: number; serverless?: number; rejected: number };
+  last: { total: number; spot: number; serverless?: number; rejected: number; ready?: number };
   scrapes: Partial<Record<TBackendName, TVllmScrape>>;
   /**
    * The last read of each server process a backend answered from, when it names its process
@@ -18,7 +18,10 @@ export type TOnlineObserver = {
    * /metrics from any one replica: a read is compared only with its own process's last read.
    */
   reads?: Partial<Record<TBackendName, TProcessRead[]>>;
-  /** Spot replica-seconds since attach (replicas × engine seconds), when the router tells the count. */
+  /**
+   * Spot replica-seconds since attach (replicas × engine seconds): as the router counts them when
+   * it tells the replicas, else SkyServe's replicas as its autoscaler would set them (`estimateSpotReplicas`).
+   */
   spotReplicaSeconds: number;
   lastSpotReplicas: number | null;
   /** The scaling policy Koi last applied (null: whatever `tuna deploy` set). */
@@ -30,7 +33,7 @@ export function startObserver(health: TTunaRouterHealth, nowMs: number): TOnline
   return {
     anchor: { atMs: nowMs, uptime },
     lastUptime: uptime,
-    last: { total: 0, spot: 0, serverless: 0, rejected: 0 },
+    last: { total: 0, spot: 0, serverless: 0, rejected: 0, ready: 0 },
     scrapes: {},
     spotReplicaSeconds: 0,
     lastSpotReplicas: health.spot_replicas ?? null,
@@ -39,6 +42,19 @@ export function startObserver(health: TTunaRouterHealth, nowMs: number): TOnline
 }
 
 export type TScrapeResult = Partial<Record<TBackendName, TVllmScrape>> & { errors: string[] };
+
+/**
+ * The spot replicas SkyServe runs while spot is ready, for a router that does not say (Tuna's
+ * does not): its autoscaler's rule, the spot requests per second over `target_qps`, within the
+ * policy's bounds and at least one (its up/downscale delays aside). Without a policy from Koi,
+ * one, as `tuna cost` counts.
+ */
+export function estimateSpotReplicas(policy: TTunaScalingPolicyWire | null, spotRps: number): number {
+  if (!policy) return 1;
+  const { min_replicas, max_replicas, target_qps } = policy.spot;
+  const wanted = Math.ceil(spotRps / Math.max(1, target_qps) - 1e-9);
+  return Math.max(1, Math.min(max_replicas, Math.max(min_replicas, wanted)));
+}
 
 /** One process's read, at the router's uptime. */
 export type TProcessRead = { uptime: number; scrape: TVllmScrape };
@@ -94,14 +110,28 @@ export function observeInterval(
     ...observer,
     anchor,
     lastUptime: uptime,
-    last: { total: since.total, spot: since.spot, serverless: since.serverless, rejected: since.rejected },
+    last: {
+      total: since.total,
+      spot: since.spot,
+      serverless: since.serverless,
+      rejected: since.rejected,
+      ready: since.spot_ready_seconds,
+    },
     scrapes: {
       ...observer.scrapes,
       ...(scrape.spot ? { spot: scrape.spot } : {}),
       ...(scrape.serverless ? { serverless: scrape.serverless } : {}),
     },
     reads: remember(observer.reads, scrape, uptime),
-    spotReplicaSeconds: observer.spotReplicaSeconds + (observer.lastSpotReplicas ?? 0) * Math.max(0, interval),
+    spotReplicaSeconds:
+      observer.spotReplicaSeconds +
+      (health.spot_replicas === undefined
+        ? Math.max(0, since.spot_ready_seconds - (observer.last.ready ?? since.spot_ready_seconds)) *
+          estimateSpotReplicas(
+            observer.policy,
+            interval > 0 ? Math.max(0, since.spot - observer.last.spot) / interval : 0,
+          )
+        : (observer.lastSpotReplicas ?? 0) * Math.max(0, interval)),
     lastSpotReplicas: replicas,
   };
   if (interval <= 0) return { observer: next, sample: null };

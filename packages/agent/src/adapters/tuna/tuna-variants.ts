@@ -77,7 +77,7 @@ export const NO_SPOT_ACCOUNTS: TSpotAccounts = { last: { replicaSeconds: 0, requ
  */
 export function accrueSpot(
   accounts: TSpotAccounts,
-  now: { replicaSeconds: number; requests: number; uptime: number },
+  now: { replicaSeconds: number; requests: number; uptime: number; estimated?: boolean },
   active: TTunaVariant,
   variants: ReadonlyMap<string, TTunaVariant>,
   switching: TVariantSwitch | undefined,
@@ -93,7 +93,12 @@ export function accrueSpot(
       ...(estimated || prev.estimated ? { estimated: true } : {}),
     };
   };
-  add(active, now.replicaSeconds - accounts.last.replicaSeconds, now.requests - accounts.last.requests, false);
+  add(
+    active,
+    now.replicaSeconds - accounts.last.replicaSeconds,
+    now.requests - accounts.last.requests,
+    now.estimated ?? false,
+  );
   const dt = Math.max(0, now.uptime - accounts.last.uptime);
   const other = switching && (switching.phase === "booting" ? switching.to : switching.from);
   const otherVariant = other ? variants.get(other) : undefined;
@@ -102,7 +107,7 @@ export function accrueSpot(
       switching.phase === "booting" ? bootPolicy(switching.policy).spot.min_replicas : (switching.fromReplicas ?? 1);
     add(otherVariant, dt * replicas, 0, true);
   }
-  return { last: now, byGpu };
+  return { last: { replicaSeconds: now.replicaSeconds, requests: now.requests, uptime: now.uptime }, byGpu };
 }
 
 export function spotUsageLines(accounts: TSpotAccounts, active: string): TUsageLine[] {
