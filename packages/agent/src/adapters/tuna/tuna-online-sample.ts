@@ -56,6 +56,19 @@ export function estimateSpotReplicas(policy: TTunaScalingPolicyWire | null, spot
   return Math.max(1, Math.min(max_replicas, Math.max(min_replicas, wanted)));
 }
 
+/** The interval's spot replica-seconds: the router's count held since the last poll, or, when it gives none, the estimate while spot was ready. */
+function spotReplicaSecondsIn(
+  observer: TOnlineObserver,
+  replicas: number | null,
+  since: TStatsVector,
+  interval: number,
+): number {
+  if (replicas !== null) return (observer.lastSpotReplicas ?? 0) * Math.max(0, interval);
+  const ready = Math.max(0, since.spot_ready_seconds - (observer.last.ready ?? since.spot_ready_seconds));
+  const spotRps = interval > 0 ? Math.max(0, since.spot - observer.last.spot) / interval : 0;
+  return ready * estimateSpotReplicas(observer.policy, spotRps);
+}
+
 /** One process's read, at the router's uptime. */
 export type TProcessRead = { uptime: number; scrape: TVllmScrape };
 /** Processes remembered per backend: more than the spot replicas Koi runs of one service. */
@@ -123,15 +136,7 @@ export function observeInterval(
       ...(scrape.serverless ? { serverless: scrape.serverless } : {}),
     },
     reads: remember(observer.reads, scrape, uptime),
-    spotReplicaSeconds:
-      observer.spotReplicaSeconds +
-      (health.spot_replicas === undefined
-        ? Math.max(0, since.spot_ready_seconds - (observer.last.ready ?? since.spot_ready_seconds)) *
-          estimateSpotReplicas(
-            observer.policy,
-            interval > 0 ? Math.max(0, since.spot - observer.last.spot) / interval : 0,
-          )
-        : (observer.lastSpotReplicas ?? 0) * Math.max(0, interval)),
+    spotReplicaSeconds: observer.spotReplicaSeconds + spotReplicaSecondsIn(observer, replicas, since, interval),
     lastSpotReplicas: replicas,
   };
   if (interval <= 0) return { observer: next, sample: null };
