@@ -15,9 +15,20 @@ export const ZOnlineScaling = z.looseObject({
   lastSampleAt: z.string().nullable(),
   /** Engine seconds per real second over the recent samples (1 for a real service). */
   clockRate: z.number().positive(),
-  /** Spot pools left out of the plan after a move there did not happen, until `until` (engine epoch seconds). */
+  /**
+   * Spot pools left out of the plan after a move there did not happen, until `until` (engine epoch
+   * seconds), and how many moves there in a row did not (refused-moves.ts).
+   */
   refusedMoves: z
-    .array(z.strictObject({ poolId: z.string(), gpuType: z.string(), detail: z.string(), until: z.number() }))
+    .array(
+      z.strictObject({
+        poolId: z.string(),
+        gpuType: z.string(),
+        detail: z.string(),
+        until: z.number(),
+        strikes: z.number().int().positive().optional(),
+      }),
+    )
     .optional(),
   forecast: z.strictObject({
     basis: z.string(),

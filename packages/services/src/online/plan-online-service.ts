@@ -18,7 +18,7 @@ import { judgeSlo } from "./judge-slo.ts";
 import { learnSpeed } from "./learn-speed.ts";
 import { readOnlineScaling, type TOnlineScaling } from "./online-scaling.ts";
 import { onlineCapacity } from "./online-capacity.ts";
-import { describeRefusedMoves, keepRefusedMoves } from "./refused-moves.ts";
+import { describeRefusedMoves, keepRefusedMoves, pausedMoves } from "./refused-moves.ts";
 import { servingVariant } from "./serving-variant.ts";
 
 const DAY = 86_400;
@@ -115,11 +115,10 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
   if (served.movedBackTo)
     await moveTo(tx, assignment.id, placement, served.movedBackTo, state!.variant!.tp, placement.replicas);
   const refusedMoves = keepRefusedMoves(prev?.refusedMoves ?? [], served.abandoned, engineNow);
-  const refusedNote = describeRefusedMoves(refusedMoves, pools);
+  const refusedNote = describeRefusedMoves(refusedMoves, pools, engineNow);
+  const paused = pausedMoves(refusedMoves, engineNow);
   // The service serving stays a choice whatever happened to an earlier move to it.
-  const candidatePools = pools.filter(
-    (p) => p.id === state?.variant?.poolId || !refusedMoves.some((m) => m.poolId === p.id),
-  );
+  const candidatePools = pools.filter((p) => p.id === state?.variant?.poolId || !paused.some((m) => m.poolId === p.id));
   const speed = learnSpeed(
     rows,
     {
