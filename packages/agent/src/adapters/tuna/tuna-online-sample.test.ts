@@ -1,6 +1,7 @@
-import type { TOnlineSample, TTunaRouterHealth } from "@koi/contracts";
+import type { TOnlineSample } from "@koi/contracts";
 import { describe, expect, it } from "vitest";
 import { estimateSpotReplicas, observeInterval, startObserver, type TOnlineObserver } from "./tuna-online-sample.ts";
+import { tunaRouterHealth } from "../../testing/tuna-router-health.ts";
 import { vectorOf } from "./tuna-usage.ts";
 import { readVllmMetrics } from "./vllm-scrape.ts";
 
@@ -29,31 +30,8 @@ vllm:inter_token_latency_seconds_bucket{le="+Inf",model_name="m"} ${c.generation
 `);
 }
 
-function health(uptime: number, spot: number): TTunaRouterHealth {
-  return {
-    skyserve_ready: true,
-    spot_state: "ready",
-    last_probe_ts: null,
-    last_probe_err: false,
-    serverless_base_url: "",
-    skyserve_base_url: "http://controller:30001",
-    route_stats: {
-      total: spot,
-      spot,
-      serverless: 0,
-      rejected: 0,
-      pct_spot: 100,
-      pct_serverless: 0,
-      window_total: 0,
-      window_spot: 0,
-      window_serverless: 0,
-      gpu_seconds_spot: 0,
-      gpu_seconds_serverless: 0,
-      uptime_seconds: uptime,
-      spot_ready_seconds: uptime,
-    },
-  };
-}
+const health = (uptime: number, spot: number) =>
+  tunaRouterHealth({ uptime, spot, skyserve_base_url: "http://controller:30001" });
 
 describe("observeInterval with several spot replicas behind one URL", () => {
   // Replica A has served for hours (slow, TPOT ≤ 100 ms); replica B started a minute ago (fast).

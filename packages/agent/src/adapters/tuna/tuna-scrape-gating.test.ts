@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../logger.ts";
 import { assignmentRecord } from "../../testing/assignment-record.ts";
 import { deployCommand } from "../../testing/commands.ts";
+import { tunaRouterHealth } from "../../testing/tuna-router-health.ts";
 import { createTunaAdapter } from "./tuna-adapter.ts";
 
 /*
@@ -9,22 +10,6 @@ import { createTunaAdapter } from "./tuna-adapter.ts";
  * (ENGINE_CONTRACTS D.1): SkyServe's load balancer named by the controller's loopback address, and
  * a serverless endpoint that a GET would wake. Only the requests the adapter sends are looked at.
  */
-
-const stats = (serverless: number, uptime: number) => ({
-  total: serverless,
-  spot: 0,
-  serverless,
-  rejected: 0,
-  pct_spot: 0,
-  pct_serverless: serverless > 0 ? 100 : 0,
-  window_total: serverless,
-  window_spot: 0,
-  window_serverless: serverless,
-  gpu_seconds_spot: 0,
-  gpu_seconds_serverless: serverless,
-  uptime_seconds: uptime,
-  spot_ready_seconds: 0,
-});
 
 function tunaLike() {
   const requested: string[] = [];
@@ -42,15 +27,14 @@ function tunaLike() {
     }
     if (url.pathname === "/router/health") {
       uptime += 15;
-      return Response.json({
-        skyserve_ready: false,
-        spot_state: "cold",
-        last_probe_ts: null,
-        last_probe_err: false,
-        serverless_base_url: "https://acme--vllm.modal.run",
-        skyserve_base_url: "http://127.0.0.1:30001",
-        route_stats: stats(served, uptime),
-      });
+      return Response.json(
+        tunaRouterHealth({
+          uptime,
+          serverless: served,
+          spotState: "cold",
+          serverless_base_url: "https://acme--vllm.modal.run",
+        }),
+      );
     }
     if (url.pathname === "/metrics") return new Response("vllm:num_requests_running 0\n");
     return new Response("not found", { status: 404 });

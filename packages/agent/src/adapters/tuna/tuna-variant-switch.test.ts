@@ -5,6 +5,7 @@ import { fastSimConfig } from "@koi/engine-sim/testing/sim-fixtures";
 import { silentLogger } from "../../logger.ts";
 import type { TAssignmentRecord } from "../../state/agent-state.ts";
 import { assignmentRecord } from "../../testing/assignment-record.ts";
+import { tunaRouterHealth } from "../../testing/tuna-router-health.ts";
 import { command, deployCommand } from "../../testing/commands.ts";
 import type { TEngineAdapter, TPollResult } from "../types.ts";
 import { createTunaAdapter } from "./tuna-adapter.ts";
@@ -156,29 +157,7 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
   });
 
   it("refuses to move a real Tuna router without a command that repoints its replica watcher", async () => {
-    const health = {
-      skyserve_ready: true,
-      spot_state: "ready",
-      last_probe_ts: null,
-      last_probe_err: false,
-      serverless_base_url: "",
-      skyserve_base_url: "http://127.0.0.1:30001",
-      route_stats: {
-        total: 0,
-        spot: 0,
-        serverless: 0,
-        rejected: 0,
-        pct_spot: 0,
-        pct_serverless: 0,
-        window_total: 0,
-        window_spot: 0,
-        window_serverless: 0,
-        gpu_seconds_spot: 0,
-        gpu_seconds_serverless: 0,
-        uptime_seconds: 10,
-        spot_ready_seconds: 0,
-      },
-    };
+    const health = tunaRouterHealth({ uptime: 10 });
     const real = createTunaAdapter({
       url: "http://tuna.internal:8080",
       apiKey: null,
