@@ -142,8 +142,7 @@ export const USAGE = `koi-agent --koi-url URL --api-key KEY --engine orca|tuna|s
   --tuna-gpu, --tuna-gpu-count, --tuna-serverless-provider   the deployment's GPU, GPUs per replica, serverless provider
   --tuna-spot-price, --tuna-on-demand-price, --tuna-serverless-price   $/GPU-hour (default: Koi's catalog)
   --tuna-workers-max N       serverless workers the provider allows
-                            (env KOI_TUNA_SERVERLESS_TOKEN: the router's serverless_auth_token, to read the
-                            serverless endpoint's /metrics)
+  env KOI_TUNA_SERVERLESS_TOKEN   the router's serverless_auth_token, to read the serverless endpoint's /metrics
   --tuna-spot-max-replicas N   most spot replicas Koi may ask SkyServe for (default 5)
   --tuna-not-colocated       the router runs on its own VM (Tuna bills it $0.04/h), not on the SkyServe controller
   --tuna-scaling-policy-command "CMD {variant} {file}"   how set_scaling reaches Tuna (re-applies a scaling-policy

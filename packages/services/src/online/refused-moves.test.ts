@@ -6,9 +6,9 @@ const l40s = { poolId: "p-l40s", gpuType: "L40S", detail: "the new service never
 const pool = { id: "p-l40s", gpuType: "L40S", market: "spot" as const, available: 8, pricePerGpuHour: 0.9 };
 
 /** Each time the pause ends, the same move is tried and fails again at once. */
-function failEachTime(times: number, start = 0): TRefusedMove[][] {
+function failEachTime(times: number): TRefusedMove[][] {
   let moves: TRefusedMove[] = [];
-  let now = start;
+  let now = 0;
   const history: TRefusedMove[][] = [];
   for (let i = 0; i < times; i++) {
     moves = keepRefusedMoves(moves, l40s, now);
