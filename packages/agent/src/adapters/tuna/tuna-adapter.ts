@@ -181,6 +181,10 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
             serverlessToken,
           ),
           nowMs,
+          // While a switch boots, the router still sends spot traffic to the old service and its policy.
+          polled.switching?.phase === "booting" && polled.switching.fromPolicy !== undefined
+            ? polled.switching.fromPolicy
+            : s.online.policy,
         )
       : { observer: startObserver(h, nowMs), sample: null };
     const cost = tunaCostFromRouteStats(since, prices, {

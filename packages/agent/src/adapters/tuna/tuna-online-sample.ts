@@ -23,6 +23,7 @@ export type TOnlineObserver = {
    * it tells the replicas, else SkyServe's replicas as its autoscaler would set them (`estimateSpotReplicas`).
    */
   spotReplicaSeconds: number;
+  /** Spot replicas at the last poll: the router's count, or the estimate for one that gives none. */
   lastSpotReplicas: number | null;
   /** The scaling policy Koi last applied (null: whatever `tuna deploy` set). */
   policy: TTunaScalingPolicyWire | null;
@@ -56,17 +57,24 @@ export function estimateSpotReplicas(policy: TTunaScalingPolicyWire | null, spot
   return Math.max(1, Math.min(max_replicas, Math.max(min_replicas, wanted)));
 }
 
-/** The interval's spot replica-seconds: the router's count held since the last poll, or, when it gives none, the estimate while spot was ready. */
-function spotReplicaSecondsIn(
+/**
+ * The interval's spot replica-seconds and the replicas to carry to the next poll: the router's
+ * count held since the last poll, or, when it gives none, the estimate under the policy of the
+ * service serving while spot was ready.
+ */
+function spotInterval(
   observer: TOnlineObserver,
-  replicas: number | null,
+  counted: number | null,
   since: TStatsVector,
   interval: number,
-): number {
-  if (replicas !== null) return (observer.lastSpotReplicas ?? 0) * Math.max(0, interval);
+  spotPolicy: TTunaScalingPolicyWire | null,
+): { replicaSeconds: number; replicas: number | null } {
+  if (counted !== null)
+    return { replicaSeconds: (observer.lastSpotReplicas ?? 0) * Math.max(0, interval), replicas: counted };
   const ready = Math.max(0, since.spot_ready_seconds - (observer.last.ready ?? since.spot_ready_seconds));
   const spotRps = interval > 0 ? Math.max(0, since.spot - observer.last.spot) / interval : 0;
-  return ready * estimateSpotReplicas(observer.policy, spotRps);
+  const replicas = ready > 0 ? estimateSpotReplicas(spotPolicy, spotRps) : 0;
+  return { replicaSeconds: ready * replicas, replicas };
 }
 
 /** One process's read, at the router's uptime. */
@@ -105,7 +113,8 @@ const ms = (s: number | null): number | null => (s === null ? null : Math.round(
  * One interval's sample from the router's counters since attach (`since`) and the backends'
  * /metrics. The interval is measured on the router's uptime, so rates are per engine second
  * (a simulator running faster than real time reports its own seconds). null on the first poll
- * after an attach or a router restart: there is no interval to divide by yet.
+ * after an attach or a router restart: there is no interval to divide by yet. `spotPolicy` is the
+ * policy of the spot service the router sent traffic to (while a switch boots, the old one's).
  */
 export function observeInterval(
   observer: TOnlineObserver,
@@ -113,12 +122,14 @@ export function observeInterval(
   since: TStatsVector,
   scrape: TScrapeResult,
   nowMs: number,
+  spotPolicy: TTunaScalingPolicyWire | null = observer.policy,
 ): { observer: TOnlineObserver; sample: TOnlineSample | null } {
   const uptime = health.route_stats.uptime_seconds;
   const restarted = uptime < observer.lastUptime;
   const anchor = restarted ? { atMs: nowMs, uptime } : observer.anchor;
   const interval = restarted ? 0 : uptime - observer.lastUptime;
   const replicas = health.spot_replicas ?? null;
+  const spot = spotInterval(observer, replicas, since, interval, spotPolicy);
   const next: TOnlineObserver = {
     ...observer,
     anchor,
@@ -136,8 +147,8 @@ export function observeInterval(
       ...(scrape.serverless ? { serverless: scrape.serverless } : {}),
     },
     reads: remember(observer.reads, scrape, uptime),
-    spotReplicaSeconds: observer.spotReplicaSeconds + spotReplicaSecondsIn(observer, replicas, since, interval),
-    lastSpotReplicas: replicas,
+    spotReplicaSeconds: observer.spotReplicaSeconds + spot.replicaSeconds,
+    lastSpotReplicas: spot.replicas,
   };
   if (interval <= 0) return { observer: next, sample: null };
 

@@ -106,6 +106,8 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
     expect(start.status, start.detail).toBe("completed");
     expect(start.detail).toMatch(/switching spot from L4 to L40S/);
     a = { ...a, adapterState: start.adapterState! };
+    // The old service keeps the policy it ran, which its replicas are estimated under while the new one boots.
+    expect((a.adapterState as { switching?: { fromPolicy?: unknown } }).switching?.fromPolicy).toEqual(policy(1));
     // The new service runs the policy with its floor; the router still sends spot traffic to the old one.
     expect((await simPolicy("L40S")).spot.min_replicas).toBe(2);
     expect(sim.tuna.router.spotUrl).toMatch(/\/_sim\/spot$/);

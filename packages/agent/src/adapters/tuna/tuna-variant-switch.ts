@@ -17,7 +17,7 @@ export type TSwitchState = {
   variant?: string;
   ownSpotUrl?: string;
   switching?: TVariantSwitch;
-  online?: { policy: TTunaScalingPolicyWire | null };
+  online?: { policy: TTunaScalingPolicyWire | null; lastSpotReplicas?: number | null };
 };
 
 export type TSwitchDeps = {
@@ -119,6 +119,7 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
       phase: "booting",
       since: stillBooting ? sw.since : clock,
       policy,
+      fromPolicy: stillBooting ? (sw.fromPolicy ?? null) : (s.online?.policy ?? null),
     };
     return {
       status: "completed",
@@ -170,8 +171,9 @@ export function createVariantSwitch<S extends TSwitchState>(deps: TSwitchDeps) {
               ...sw,
               phase: "draining",
               since: clock,
-              // The router says how many replicas it was told of (the simulator does; Tuna does not).
-              fromReplicas: h.spot_replicas ?? 1,
+              // The router says how many replicas it was told of (the simulator does); for Tuna's,
+              // the agent's estimate at the last poll.
+              fromReplicas: h.spot_replicas ?? s.online?.lastSpotReplicas ?? 1,
               watcherPending: deps.switchCommand !== undefined,
             },
           },

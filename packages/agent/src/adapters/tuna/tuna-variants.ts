@@ -26,6 +26,8 @@ export type TVariantSwitch = {
   since: number;
   /** The policy Koi sent with the switch: the new service runs it, the old one is idled with it. */
   policy: TTunaScalingPolicyWire;
+  /** The policy the old service runs while the new one boots (absent in state saved before: unknown). */
+  fromPolicy?: TTunaScalingPolicyWire | null;
   /** Replicas the old service ran when the router left it: billed (estimated) while it drains. */
   fromReplicas?: number;
   /** The router has moved but the operator's switch command has not run yet (it is retried). */
