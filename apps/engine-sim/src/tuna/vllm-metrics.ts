@@ -87,6 +87,13 @@ export class VllmMetrics {
       registers,
     });
     for (const g of [this.running, this.waiting, this.kv]) g.set(this.labels, 0);
+    // prometheus_client's process collector on a real vLLM: readers tell one server process from
+    // another by it (SkyServe answers each read from any one replica).
+    new Gauge({
+      name: "process_start_time_seconds",
+      help: "Start time of the process since unix epoch in seconds.",
+      registers,
+    }).set(Date.now() / 1000);
   }
 
   finished(r: TFinishedRequest): void {
