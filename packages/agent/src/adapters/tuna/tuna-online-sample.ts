@@ -79,8 +79,11 @@ function spotInterval(
 
 /** One process's read, at the router's uptime. */
 export type TProcessRead = { uptime: number; scrape: TVllmScrape };
-/** Processes remembered per backend: more than the spot replicas Koi runs of one service. */
-const PROCESSES_KEPT = 8;
+/**
+ * Processes remembered per backend (a read is a few kB of the agent's saved state). A service with
+ * more replicas than this still gets samples: a read from one that was forgotten starts it again.
+ */
+const PROCESSES_KEPT = 16;
 
 /** The read to count a backend's new read from: its own process's last, or the backend's last when the process is unnamed. */
 function baselineOf(observer: TOnlineObserver, b: TBackendName, read: TVllmScrape): TProcessRead | null {
