@@ -31,7 +31,7 @@ export async function runScalingPolicyCommand(
 }
 
 /**
- * Runs an operator's command (no shell), its `{name}` placeholders filled in from `vars`.
+ * Runs an operator's command without a shell, each `{name}` placeholder in it replaced by that value in `vars`.
  * The result is the last line the command printed (at most 300 characters), which an ack quotes.
  */
 export async function runOperatorCommand(
