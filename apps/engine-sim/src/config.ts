@@ -105,10 +105,11 @@ const tunaSimFields = z.strictObject({
   warmupTimeoutSeconds: z.number().positive().default(1200),
   maxConcurrentRequests: z.number().int().min(1).default(100),
   /**
-   * The unit of `gpu_seconds_*`: seconds, as Tuna documents them, or nanoseconds, as Tuna's FastAPI
-   * router (meta_lb.py) really sums them (`time.perf_counter_ns()` differences).
+   * The unit of `gpu_seconds_*`: nanoseconds, as Tuna's FastAPI router (meta_lb.py) really sums
+   * them (`time.perf_counter_ns()` differences), so the demo and the tests read what a real router
+   * sends; or seconds, as Tuna documents them.
    */
-  gpuSecondsUnit: z.enum(["seconds", "nanoseconds"]).default("seconds"),
+  gpuSecondsUnit: z.enum(["seconds", "nanoseconds"]).default("nanoseconds"),
   /** In-process Poisson load through the router (requests per simulated second); 0 = none. */
   syntheticRequestsPerSecond: z.number().min(0).default(0),
   /**

@@ -50,6 +50,12 @@ export function orcaJobIdPrefix(model: string): string {
 export class OrcaEngine {
   now: number;
   readonly jobs = new Map<string, TJob>();
+  /**
+   * Jobs a restart of the server forgot. Real Orca keeps its job tracker and replica states in
+   * memory, its chunk queue in Redis: after a restart `/job/{id}` and `/replicas` no longer know the
+   * job, while its replicas keep pulling chunks, `/chunks/progress` answers and `/job/complete` fires.
+   */
+  readonly forgotten = new Set<string>();
   readonly reservations: TReservation[] = [];
   private readonly timers = new TimerQueue();
   private readonly jobIds: TRandom;
@@ -298,10 +304,27 @@ export class OrcaEngine {
 
   // ---- used by the control API (orca-control.ts) -------------------------------------------
 
+  /** A job as the server's memory knows it: none once a restart forgot it. */
+  remembered(id: string): TJob | undefined {
+    return this.forgotten.has(id) ? undefined : this.jobs.get(id);
+  }
+
   job(id: string): TJob {
-    const job = this.jobs.get(id);
+    const job = this.remembered(id);
     if (!job) throw new OrcaApiError(404, { detail: `Job ${id} not found` });
     return job;
+  }
+
+  /** A job's chunk queue, which lives in Redis and outlasts a restart. */
+  chunkQueue(id: string): TJob {
+    const job = this.jobs.get(id);
+    if (!job) throw new OrcaApiError(404, { detail: `No chunk queue for job ${id}` });
+    return job;
+  }
+
+  /** The server restarts: every job in its memory is forgotten; replicas and queues run on. */
+  restart(): void {
+    for (const id of this.jobs.keys()) this.forgotten.add(id);
   }
 
   liveReplicas(job: TJob): TReplica[] {

@@ -79,14 +79,16 @@ export function createOrcaHandler(engine: OrcaEngine, options: { apiKey: string 
         return sendJson(res, 200, { capabilities: ["pd_disaggregation"] });
       if (method === "GET" && path === "/jobs") {
         return sendJson(res, 200, {
-          jobs: [...engine.jobs.values()].map((j) => ({
-            job_id: j.id,
-            status: j.status,
-            progress: jobView(j).progress,
-            model_name: j.model,
-            num_lines: j.numLines,
-            created_at: j.createdAt,
-          })),
+          jobs: [...engine.jobs.values()]
+            .filter((j) => !engine.forgotten.has(j.id))
+            .map((j) => ({
+              job_id: j.id,
+              status: j.status,
+              progress: jobView(j).progress,
+              model_name: j.model,
+              num_lines: j.numLines,
+              created_at: j.createdAt,
+            })),
         });
       }
       if (method === "POST" && path === "/submit/batch") {
@@ -111,7 +113,7 @@ export function createOrcaHandler(engine: OrcaEngine, options: { apiKey: string 
         const metrics = aggregateMetrics(engine, engine.job(jobId));
         return metrics ? sendJson(res, 200, metrics) : sendJson(res, 404, { detail: `No metrics for ${jobId}` });
       }
-      if (method === "GET" && rest === "/replicas") return sendJson(res, 200, replicasView(engine.jobs.get(jobId)));
+      if (method === "GET" && rest === "/replicas") return sendJson(res, 200, replicasView(engine.remembered(jobId)));
       const replicaMetricsMatch = /^\/replicas\/([^/]+)\/metrics$/.exec(rest);
       if (method === "GET" && replicaMetricsMatch) {
         const job = engine.job(jobId);
@@ -121,7 +123,7 @@ export function createOrcaHandler(engine: OrcaEngine, options: { apiKey: string 
       }
       if (method === "GET" && rest === "/chunks/progress") {
         if (!requireAuth(req, res)) return;
-        return sendJson(res, 200, chunksProgress(engine.job(jobId)));
+        return sendJson(res, 200, chunksProgress(engine.chunkQueue(jobId)));
       }
       if (method === "POST" && (rest === "/scale" || rest === "/swap" || rest === "/kill")) {
         if (!requireAuth(req, res)) return;

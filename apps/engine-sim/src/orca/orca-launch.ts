@@ -194,7 +194,9 @@ export function clusterUp(e: OrcaEngine, job: TJob, r: TReplica, index: number, 
     { ...launchIdentity(job, r), region: r.region, market: config.market, attempt_index: index },
     `job_launching:${r.id}:${index}`,
   );
-  if (job.status === "launching" || job.status === "queued") job.status = "loading_model";
+  // Real Orca stores each runner's phase as the job's status (server.py, update_job_phase): a replica
+  // that loads its model sets loading_model while its siblings generate.
+  if (!["succeeded", "failed"].includes(job.status)) job.status = "loading_model";
   job.updatedAt = e.now;
   r.perf = replicaPerf({
     model: job.model,

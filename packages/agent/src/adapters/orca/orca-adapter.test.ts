@@ -231,6 +231,76 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     expect(report.state).toBe("running");
   });
 
+  it("a job stays running while an added replica loads its model (Orca writes that replica's phase into the job)", async () => {
+    // Model loads of 600 simulated seconds (1 s here): long enough to poll during the second one.
+    const slow = await startEngineSim(fastSimConfig({ orca: { apiKey: KEY, modelLoadSeconds: [600, 600] } }));
+    try {
+      const orca = createOrcaAdapter({
+        url: slow.orcaUrl,
+        apiKey: KEY,
+        logger: silentLogger,
+        allowSyntheticInput: true,
+      });
+      const cmd = deployCommand({ workload: { requests: 200_000 } });
+      const a = record(cmd.assignmentId, await orca.execute(cmd, undefined));
+      const jobStatus = async () =>
+        ((await (await fetch(`${slow.orcaUrl}/job/${a.engineRef}`)).json()) as { status: string }).status;
+      await eventually("the first replica generating", async () => (await jobStatus()) === "generating");
+      expect((await orca.execute(command("scale", a.assignmentId, { count: 3 }), a)).status).toBe("completed");
+      await eventually("the added replica loading", async () => (await jobStatus()) === "loading_model");
+      expect((await orca.poll(a)).report.state).toBe("running");
+    } finally {
+      await slow.close();
+    }
+  }, 20_000);
+
+  it("a job a restarted Orca forgot runs on from its chunk queue, billed at its replicas' last rate, and is not scaled", async () => {
+    const restarting = await startEngineSim(fastSimConfig({ orca: { apiKey: KEY } }));
+    try {
+      let now = Date.now();
+      const orca = createOrcaAdapter({
+        url: restarting.orcaUrl,
+        apiKey: KEY,
+        logger: silentLogger,
+        allowSyntheticInput: true,
+        nowMs: () => now,
+      });
+      const cmd = deployCommand({ workload: { requests: 2_000_000 } });
+      const a = record(cmd.assignmentId, await orca.execute(cmd, undefined));
+      const pollOnce = async () => {
+        const { report, adapterState } = await orca.poll(a);
+        a.adapterState = adapterState ?? a.adapterState;
+        return report;
+      };
+      await eventually("two replicas serving", async () => {
+        await pollOnce();
+        const body = (await (await fetch(`${restarting.orcaUrl}/job/${a.engineRef}/replicas`)).json()) as {
+          replicas: { phase: string }[];
+        };
+        return body.replicas.filter((r) => r.phase === "running").length === 2;
+      });
+      now += 60_000;
+      const known = await pollOnce();
+      const gpuSeconds = (r: typeof known) => r.usage.reduce((sum, u) => sum + u.seconds, 0);
+      restarting.orca.restart();
+      now += 60_000;
+      const forgotten = await pollOnce();
+      // Before: the 404 read as "lost", which ends the assignment and plans the workload again
+      // while Orca's replicas still run it.
+      expect(forgotten.state).toBe("running");
+      expect(forgotten.progress).toMatchObject({ unit: "chunks", total: known.progress!.total });
+      // Two L40S replicas for another minute.
+      expect(gpuSeconds(forgotten) - gpuSeconds(known)).toBeCloseTo(120, 6);
+      // Its /replicas is empty now: a scale would launch the whole count beside the running ones.
+      expect(await orca.execute(command("scale", a.assignmentId, { count: 3 }), a)).toMatchObject({
+        status: "rejected",
+        detail: expect.stringContaining("Orca restarted"),
+      });
+    } finally {
+      await restarting.close();
+    }
+  });
+
   it("refuses what Orca cannot do", async () => {
     expect((await adapter.execute(deployCommand({ placement: { gpuType: "MI300X" } }), undefined)).status).toBe(
       "rejected",

@@ -35,7 +35,16 @@ type TOrcaAdapterState = {
   lastPollAt?: string;
   /** Orca's job_complete webhook arrived for this job. */
   completeSeen?: boolean;
+  /**
+   * GPUs and dollars per hour of the job's billed replicas at the last poll, by usage line: billed
+   * on while a restarted Orca no longer knows the job but its replicas still hold chunks.
+   */
+  billedPerHour?: Record<string, TBilledRate>;
+  /** Orca answered 404 for the job while its chunk queue ran on (a restarted Orca). */
+  forgotten?: boolean;
 };
+
+type TBilledRate = Omit<TUsageAccumulator, "seconds" | "costUsd"> & { gpus: number; usdPerHour: number };
 
 export type TOrcaAdapterOptions = {
   url: string;
@@ -55,25 +64,24 @@ const LIVE_PHASES = new Set(["launching", "provisioned", "running"]);
 /** A gap longer than this between polls (agent down) is not billed blindly. */
 const MAX_BILLED_GAP_SECONDS = 3600;
 
-/** Koi's state of a job from Orca's status, or from its replicas when the status is a runner phase. */
+/**
+ * Koi's state of a job from Orca's status and its replicas. Orca stores each runner's phase as the
+ * job's status (server.py, update_job_phase), so a replica loading its model (a scale-up, a swap, a
+ * resume) says loading_model while its siblings generate: until the job ends, it runs while a
+ * replica does.
+ */
 function stateFromOrca(status: string, runningReplicas: number): TAssignmentState {
   switch (status as TOrcaJobStatus) {
-    case "queued":
-    case "launching":
-    case "loading_model":
-      return "deploying";
-    case "running":
-    case "model_ready":
-    case "generating":
-      return "running";
     case "succeeded":
       return "completed";
     case "failed":
     case "cancelled":
       return "failed";
+    case "running":
+    case "model_ready":
+    case "generating":
+      return "running";
     default:
-      // A replica's phase Orca wrote into the job: the job fails or ends through its webhooks and
-      // the statuses above; until then it runs while a replica does.
       return runningReplicas > 0 ? "running" : "deploying";
   }
 }
@@ -250,6 +258,12 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
         status: "rejected",
         detail: `a prefill/decode job cannot ${command.type}: Orca's scale and swap launch colocated replicas; Koi replans it instead`,
       };
+    // /replicas of a restarted Orca is empty: a scale would add a full count beside the running replicas.
+    if (s.forgotten && ["scale", "swap", "pause", "resume", "stop"].includes(command.type))
+      return {
+        status: "rejected",
+        detail: `Orca restarted and no longer knows this job's replicas, so it cannot ${command.type} them; the job runs on from its chunk queue`,
+      };
     try {
       switch (command.type) {
         case "scale": {
@@ -314,17 +328,68 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     }
   }
 
+  /** Seconds to bill since the last poll. */
+  function elapsedSince(s: TOrcaAdapterState, now: number): number {
+    return s.lastPollAt ? Math.min(MAX_BILLED_GAP_SECONDS, Math.max(0, (now - Date.parse(s.lastPollAt)) / 1000)) : 0;
+  }
+
+  function accrue(s: TOrcaAdapterState, rates: Record<string, TBilledRate>, elapsed: number) {
+    const usage = structuredClone(s.usage);
+    for (const [key, r] of Object.entries(rates)) {
+      const line = (usage[key] ??= { component: r.component, gpuType: r.gpuType, seconds: 0, costUsd: 0 });
+      line.seconds += elapsed * r.gpus;
+      line.costUsd += (elapsed / 3600) * r.usdPerHour;
+    }
+    return usage;
+  }
+
+  /** Koi's commands override what Orca says while the job has not ended. */
+  function commanded(s: TOrcaAdapterState, state: TAssignmentState): TAssignmentState {
+    if (s.stopped) return "stopped";
+    return s.paused && state !== "completed" && state !== "failed" ? "paused" : state;
+  }
+
+  /**
+   * Orca keeps its jobs in memory and its chunk queue in Redis: a restarted Orca answers 404 for
+   * every job, while the replicas of an unfinished one keep pulling chunks and send job_complete
+   * at the end. Such a job runs on, billed at its replicas' last known rate while chunks are in
+   * flight (no replica holds one once they are all gone); a job whose queue is gone or done
+   * (it finished before the restart, and no webhook said so) is lost.
+   */
+  async function pollForgottenJob(s: TOrcaAdapterState): Promise<TPollResult> {
+    if (s.completeSeen || completedJobs.has(s.jobId)) return { report: { state: "completed", usage: usageLines(s) } };
+    const queue = await api.chunksProgress(s.jobId);
+    if (!queue || queue.all_done) return { report: { state: "lost", usage: usageLines(s) } };
+    const now = nowMs();
+    const rates = queue.inflight > 0 ? (s.billedPerHour ?? {}) : {};
+    const nextState: TOrcaAdapterState = {
+      ...s,
+      usage: accrue(s, rates, elapsedSince(s, now)),
+      lastPollAt: new Date(now).toISOString(),
+      forgotten: true,
+    };
+    if (!s.forgotten)
+      options.logger.warn("Orca no longer knows the job (restarted?); its chunk queue runs on", {
+        jobId: s.jobId,
+        chunks: `${queue.completed}/${queue.total}`,
+      });
+    return {
+      report: {
+        state: commanded(s, "running"),
+        progress: { completed: queue.completed, total: queue.total, unit: "chunks" },
+        usage: usageLines(nextState),
+      },
+      adapterState: nextState,
+    };
+  }
+
   async function poll(assignment: TAssignmentRecord): Promise<TPollResult> {
     const s = orcaState(assignment);
     let job;
     try {
       job = await api.getJob(s.jobId);
     } catch (error) {
-      // Orca keeps jobs in memory: after a restart it answers 404 for a job that finished before it.
-      if (error instanceof EngineHttpError && error.status === 404)
-        return {
-          report: { state: s.completeSeen || completedJobs.has(s.jobId) ? "completed" : "lost", usage: usageLines(s) },
-        };
+      if (error instanceof EngineHttpError && error.status === 404) return pollForgottenJob(s);
       throw error;
     }
     const [progress, replicas, aggregate, onDemand] = await Promise.all([
@@ -344,32 +409,27 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     }
 
     const now = nowMs();
-    const elapsed = s.lastPollAt
-      ? Math.min(MAX_BILLED_GAP_SECONDS, Math.max(0, (now - Date.parse(s.lastPollAt)) / 1000))
-      : 0;
-    const usage = structuredClone(s.usage);
+    const rates: Record<string, TBilledRate> = {};
     for (const r of replicas.replicas) {
       if (!BILLED_PHASES.has(r.phase) || !r.instance_type) continue;
       const spec = ORCA_INSTANCES.find((i) => i.instanceType === r.instance_type);
       if (!spec) continue;
       const component = r.market === "spot" ? "spot" : "on-demand";
       const gpuType = orcaToKoiGpu(spec.gpuType, spec.gpuMemoryGb);
-      const key = `${component}|${gpuType}`;
-      const line = (usage[key] ??= { component, gpuType, seconds: 0, costUsd: 0 });
+      const rate = (rates[`${component}|${gpuType}`] ??= { component, gpuType, gpus: 0, usdPerHour: 0 });
       const gpus = spec.gpus * machinesPerReplica(s.config, spec);
-      line.seconds += elapsed * gpus;
-      line.costUsd += (elapsed / 3600) * gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
+      rate.gpus += gpus;
+      rate.usdPerHour += gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
     }
     const nextState: TOrcaAdapterState = {
       ...s,
-      usage,
+      usage: accrue(s, rates, elapsedSince(s, now)),
+      billedPerHour: rates,
       lastPollAt: new Date(now).toISOString(),
       // Once in the assignment's state the job needs no place here: the set stays small in a long-lived agent.
       ...(completedJobs.delete(s.jobId) ? { completeSeen: true } : {}),
     };
-    let state = stateFromOrca(job.status, running.length);
-    if (s.stopped) state = "stopped";
-    else if (s.paused && state !== "completed" && state !== "failed") state = "paused";
+    const state = commanded(s, stateFromOrca(job.status, running.length));
     const live = replicas.replicas.filter((r) => !ORCA_TERMINAL_REPLICA_PHASES.includes(r.phase)).length;
     const m = aggregate;
     const optional = (key: string, value: number | null | undefined) =>

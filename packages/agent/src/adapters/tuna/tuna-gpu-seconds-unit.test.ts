@@ -9,7 +9,7 @@ import { inSeconds, ZERO_STATS } from "./tuna-usage.ts";
 /*
  * Tuna's FastAPI router sums request durations in nanoseconds (`perf_counter_ns`) under the name
  * `gpu_seconds_*`. Driven by the real router, Koi billed a 2 req/s chat service $2.9 billion in
- * eight minutes. The simulator can report them the same way.
+ * eight minutes. The simulator reports them the same way (its default).
  */
 
 describe("gpu_seconds in the unit the router really uses", () => {
