@@ -50,6 +50,41 @@ describe("markOfflineAgents", () => {
     expect(await prisma.engineEvent.count({ where: { agentId, type: "agent_offline" } })).toBe(1);
   });
 
+  it("an agent row another transaction holds does not hold up the sweep: the others flip, it flips in the next one", async () => {
+    const org = await createTestOrg();
+    const seen = new Date(Date.now() - 3_600_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { agentId } = await registerAgent(org.id, `k${i}`, registration());
+      await prisma.agent.update({ where: { id: agentId }, data: { lastHeartbeatAt: seen } });
+      ids.push(agentId);
+    }
+    let release = () => {};
+    const locked = new Promise<void>((resolve) => (release = resolve));
+    let holding = () => {};
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    // A heartbeat being recorded holds its agent's row; before, the sweep waited for it past its
+    // transaction's 5 s and flipped no one.
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Agent" WHERE id = ${ids[0]} FOR UPDATE`;
+        holding();
+        await locked;
+      },
+      { timeout: 30_000 },
+    );
+    await held;
+    try {
+      const flipped = (await markOfflineAgents(new Date())).map((a) => a.agentId);
+      expect(flipped).toEqual(expect.arrayContaining([ids[1], ids[2]]));
+      expect(flipped).not.toContain(ids[0]);
+    } finally {
+      release();
+      await holder;
+    }
+    expect((await markOfflineAgents(new Date())).map((a) => a.agentId)).toContain(ids[0]);
+  }, 20_000);
+
   it("an agent that never heartbeated goes OFFLINE 3 intervals after it registered, and the event says since registration", async () => {
     const org = await createTestOrg();
     const { agentId, heartbeatIntervalSeconds } = await registerAgent(org.id, "k", registration());
