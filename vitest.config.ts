@@ -12,9 +12,8 @@ const alias = {
 export default defineConfig({
   test: {
     // Vitest's default (one worker fewer than the cores) runs unit files one at a time on our
-    // 2-core machines; two at a time took the unit step from 92 s to 58 s there. Integration files
-    // run two at a time too, each worker on its own database; HTTP files share one running server
-    // and run one at a time (fileParallelism: false).
+    // 2-core machines; two at a time took the unit step from 92 s to 58 s there. Integration and
+    // HTTP files run one at a time whatever this says (fileParallelism: false).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
@@ -53,9 +52,10 @@ export default defineConfig({
           include: ["{apps,packages}/*/src/**/*.integration.test.ts"],
           environment: "node",
           globalSetup: ["./tests/integration-global-setup.ts"],
-          setupFiles: ["./tests/integration-worker-database.ts", "./tests/integration-setup.ts"],
+          setupFiles: ["./tests/integration-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
     ],
