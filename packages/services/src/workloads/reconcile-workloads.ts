@@ -1,6 +1,6 @@
 import { TERMINAL_WORKLOAD_STATUSES } from "@koi/contracts/workloads/workloads";
 import { ENDED_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
-import { enqueueViaOutbox } from "@koi/core/outbox";
+import { enqueueManyViaOutbox } from "@koi/core/outbox";
 import { prisma } from "@koi/db";
 import { publishCommandWakeup } from "../agents/command-wakeups.ts";
 import { completeWorkload } from "./complete-workload.ts";
@@ -34,17 +34,16 @@ export async function reconcileWorkloads(now = new Date()): Promise<TReconcileRe
     orderBy: { updatedAt: "asc" },
     take: BATCH,
   });
-  if (stale.length) {
-    await prisma.$transaction(async (tx) => {
-      for (const w of stale)
-        await enqueueViaOutbox(
-          tx,
-          "plan-workload",
-          { workloadId: w.id },
-          { jobId: `plan-${w.id}-${w.updatedAt.getTime()}`, orgId: w.orgId },
-        );
-    });
-  }
+  if (stale.length)
+    await enqueueManyViaOutbox(
+      prisma,
+      "plan-workload",
+      stale.map((w) => ({
+        payload: { workloadId: w.id },
+        jobId: `plan-${w.id}-${w.updatedAt.getTime()}`,
+        orgId: w.orgId,
+      })),
+    );
 
   const finished = await prisma.assignment.findMany({
     where: { state: "completed", workload: { status: { in: ["DISPATCHING", "RUNNING", "PAUSED"] } } },
