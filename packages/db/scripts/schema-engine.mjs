@@ -77,10 +77,11 @@ function migrationsList() {
  * too, which breaks any plpgsql (the live-change triggers). Postgres runs a multi-statement script
  * itself (simple query protocol, as one implicit transaction), so the script is sent whole.
  */
-function sendScriptsWhole(factory) {
+function sendScriptsWhole(factory, opened) {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
+    opened.push(adapter);
     adapter.executeScript = async (script) => {
       await adapter
         .underlyingDriver()
@@ -95,29 +96,36 @@ function sendScriptsWhole(factory) {
 async function openEngine(databaseUrl) {
   const schemaContent = fs.readFileSync(schemaPath, "utf8");
   const SchemaEngine = await loadEngine();
-  const adapter = bindMigrationAwareSqlAdapterFactory(sendScriptsWhole(new PrismaPg(pgConfig(databaseUrl))));
+  // The pools the engine opens stay connected after `free()`: closed here, so a database just
+  // migrated can be dropped or copied (CREATE DATABASE … TEMPLATE wants it unused).
+  const opened = [];
+  const adapter = bindMigrationAwareSqlAdapterFactory(sendScriptsWhole(new PrismaPg(pgConfig(databaseUrl)), opened));
   const engine = await SchemaEngine.new(
     { datamodels: [[schemaPath, schemaContent]] },
     (log) => process.env.DEBUG && console.error(log),
     adapter,
   );
-  return { engine, files: [{ path: schemaPath, content: schemaContent }] };
+  const close = async () => {
+    engine.free?.();
+    await Promise.all(opened.map((a) => a.dispose()));
+  };
+  return { engine, close, files: [{ path: schemaPath, content: schemaContent }] };
 }
 
 /** Applies every committed migration that the database has not seen; returns their names. */
 export async function deployMigrations(databaseUrl) {
-  const { engine } = await openEngine(databaseUrl);
+  const { engine, close } = await openEngine(databaseUrl);
   try {
     const res = await engine.applyMigrations({ migrationsList: migrationsList(), filters });
     return res.appliedMigrationNames;
   } finally {
-    engine.free?.();
+    await close();
   }
 }
 
 /** Like `prisma migrate dev` without a shadow database: diff the live database against schema.prisma. */
 export async function createMigration(databaseUrl, name) {
-  const { engine, files } = await openEngine(databaseUrl);
+  const { engine, close, files } = await openEngine(databaseUrl);
   try {
     await engine.applyMigrations({ migrationsList: migrationsList(), filters });
     const d = await engine.diff({
@@ -138,6 +146,6 @@ export async function createMigration(databaseUrl, name) {
     await engine.applyMigrations({ migrationsList: migrationsList(), filters });
     return path.basename(dir);
   } finally {
-    engine.free?.();
+    await close();
   }
 }

@@ -41,3 +41,41 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
     await admin.end();
   }
 }
+
+/** The database named `<template>_<suffix>`, copied from `templateUrl` the first time it is asked for. */
+export async function databaseCopy(templateUrl: string, suffix: string): Promise<string> {
+  assertLocalDatabase(templateUrl);
+  const url = new URL(templateUrl);
+  const template = url.pathname.slice(1);
+  const name = `${template}_${suffix}`;
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops every copy `databaseCopy` made of `templateUrl`. */
+export async function dropDatabaseCopies(templateUrl: string): Promise<void> {
+  assertLocalDatabase(templateUrl);
+  const url = new URL(templateUrl);
+  const template = url.pathname.slice(1);
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const copies = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+      [`${template}_`],
+    );
+    for (const { datname } of copies.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
