@@ -14,9 +14,10 @@ export default defineConfig({
   globalTeardown: "./e2e/support/global-teardown.ts",
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  // Two cores run next, the worker, Postgres, Redis and Chromium: one test at a time is faster
-  // than contention, and specs may share the one server's rate limits.
-  workers: 1,
+  // Two at a time: much of a spec is waiting on the server, the worker or a poll, so two share
+  // the two cores better than one. Specs never share rate limits (each sends its own
+  // X-Forwarded-For) or rows (each makes its own organisation).
+  workers: 2,
   fullyParallel: false,
   // No retries: a flaky spec is a bug to fix, not to hide.
   retries: 0,
@@ -45,6 +46,8 @@ export default defineConfig({
   projects: [
     // Request-only specs (the `request` fixture; no browser page).
     { name: "api", testMatch: /.*\.api\.spec\.ts$/ },
-    { name: "ui", testMatch: /.*\.spec\.ts$/, testIgnore: /.*\.api\.spec\.ts$/ },
+    { name: "ui", testMatch: /.*\.spec\.ts$/, testIgnore: [/.*\.api\.spec\.ts$/, /fleet-connect\.spec\.ts$/] },
+    // Restarts Koi's web server, so it runs alone, after every other spec.
+    { name: "restarts-koi", testMatch: /fleet-connect\.spec\.ts$/, dependencies: ["api", "ui"] },
   ],
 });
