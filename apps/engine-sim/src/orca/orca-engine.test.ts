@@ -144,6 +144,28 @@ describe("simulated Orca lifecycle", () => {
     ]);
   });
 
+  it("launches the machines Orca does: pipeline stages packed at submit, one machine per stage after a scale", () => {
+    const { engine: e } = engine(9, {
+      clusters: [{ name: "c", region: "us-east-1", pools: [{ gpuType: "H100", market: "on_demand", gpus: 64 }] }],
+    });
+    const job = e.jobs.get(
+      e.submit(batchedRequest({ replicas: 1, gpu_type: "H100", tp_size: 4, pp_size: 3, planned_market: "on_demand" }))
+        .job_id as string,
+    )!;
+    // server.py submit_batch: 8-GPU p5.48xlarge holds two TP 4 stages, so three stages take two machines.
+    expect(job.replicas.get(`${job.id}-r0`)!.nodes).toBe(2);
+    // _do_scale: num_instances = pp_size, each the instance resolved for TP 4 (a whole p5.48xlarge).
+    const scaled = scaleJob(e, job.id, {
+      count: 1,
+      gpu_type: "H100",
+      tp_size: 4,
+      pp_size: 2,
+      planned_market: "on_demand",
+    });
+    const [added] = scaled.new_replicas as string[];
+    expect(job.replicas.get(added!)).toMatchObject({ nodes: 2, gpusPerInstance: 8 });
+  });
+
   it("a model that does not fit fails at startup with startup_oom", () => {
     const { engine: e, emitted } = engine(4);
     e.submit(

@@ -63,7 +63,7 @@ export function attempt(e: OrcaEngine, job: TJob, r: TReplica, index: number): v
     instanceType: instance.instanceType,
     gpusPerInstance: instance.gpus,
     gpuMemoryGb: instance.gpuMemoryGb,
-    nodes: Math.max(1, Math.floor((config.tp * config.pp) / instance.gpus)),
+    nodes: machinesOf(config, instance.gpus, r.isScaled ? "scale" : index === 0 ? "primary" : "alternative"),
     region: null,
     market: null,
     launchPhase: "searching_capacity",
@@ -95,6 +95,22 @@ export function attempt(e: OrcaEngine, job: TJob, r: TReplica, index: number): v
     r,
   );
   e.at(provision, () => clusterUp(e, job, r, index, provision), r);
+}
+
+/**
+ * Machines Orca's server.py launches for one replica, each the instance resolved for its TP: at
+ * submit it packs pipeline stages into machines (`ceil(pp ÷ (GPUs ÷ tp))`), Koi's alternatives take
+ * `max(1, tp·pp ÷ GPUs)`, and scale and swap (`_do_scale`) launch `num_instances = pp_size`, one
+ * machine per stage however many GPUs each has.
+ */
+export function machinesOf(
+  config: { tp: number; pp: number },
+  gpusPerInstance: number,
+  path: "primary" | "alternative" | "scale",
+): number {
+  if (path === "scale") return config.pp;
+  if (path === "alternative") return Math.max(1, Math.floor((config.tp * config.pp) / gpusPerInstance));
+  return Math.ceil(config.pp / Math.max(1, Math.floor(gpusPerInstance / config.tp)));
 }
 
 export function heartbeatLoop(e: OrcaEngine, job: TJob, r: TReplica, index: number): void {

@@ -201,6 +201,26 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     expect(line?.seconds).toBeCloseTo(16 * 3600, 0);
   });
 
+  it("bills a replica a scale added for one machine per pipeline stage, as Orca's _do_scale launches it", async () => {
+    // Submitted TP 4: one 8-GPU p4d.24xlarge. Scaled with PP 2: Orca launches num_instances = pp_size
+    // p4d.24xlarge for the new replica (16 GPUs), where a submit would pack both stages into one.
+    const a = await deploy(200_000, { gpuType: "A100-40GB", tp: 4, pp: 1, market: "spot", replicas: 1 });
+    const scaled = await adapter.execute(command("scale", a.assignmentId, { count: 2, pp: 2 }), a);
+    expect(scaled.status, scaled.detail).toBe("completed");
+    a.adapterState = scaled.adapterState!;
+    let clock = Date.now();
+    const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
+    await eventually("two running replicas", async () =>
+      (await replicas(a.engineRef!)).filter((r) => r.phase === "running").length === 2 ? true : undefined,
+    );
+    const first = await timed.poll(a);
+    a.adapterState = first.adapterState ?? a.adapterState;
+    clock += 3600_000;
+    const { report } = await timed.poll(a);
+    const line = report.usage.find((u) => u.component === "spot" && u.gpuType === "A100-40GB");
+    expect(line?.seconds).toBeCloseTo((8 + 16) * 3600, 0);
+  });
+
   it("launches and scales to no more replicas than the input has chunks (the rest would sit idle)", async () => {
     const cmd = deployCommand({
       workload: { requests: 200_000, input: { uri: "s3://data/whole.jsonl" } },

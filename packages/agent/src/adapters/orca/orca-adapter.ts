@@ -24,7 +24,16 @@ type TOrcaConfig = { gpuType: string; tp: number; pp: number; market: "spot" | "
 type TUsageAccumulator = { component: "spot" | "on-demand"; gpuType: string; seconds: number; costUsd: number };
 type TOrcaAdapterState = {
   jobId: string;
+  /** The config the next scale or resume launches with (the last one Koi asked for). */
   config: TOrcaConfig;
+  /** The config the job was submitted with: its `-r<i>` replicas run on it. */
+  submitted?: TOrcaConfig;
+  /**
+   * pp_size of each replica Orca launched for a scale, swap or resume: its `_do_scale` gives such a
+   * replica `num_instances = pp_size` machines, each the instance resolved for its TP, where a
+   * submit packs the stages into as few machines as hold them.
+   */
+  scaledReplicaPp?: Record<string, number>;
   paused?: { count: number; config: TOrcaConfig } | null;
   stopped?: boolean;
   /** A prefill/decode split: its replicas carry roles that Orca's scale and swap cannot give new ones. */
@@ -87,13 +96,23 @@ function stateFromOrca(status: string, runningReplicas: number): TAssignmentStat
 }
 
 /**
- * Machines one replica of the job's config holds: Orca launches `tp × pp ÷ GPUs per instance` of
- * them (at least one), and `/job/{id}/replicas` names only the instance type. A replica on another
- * GPU type (the old side of a swap) is counted as one machine.
+ * Machines one replica holds; `/job/{id}/replicas` names only its instance type. A replica added by
+ * a scale, swap or resume has one per pipeline stage. A submitted one has as many as its stages
+ * need at `GPUs per instance ÷ tp` stages a machine (server.py submit_batch); on another GPU type
+ * than the submitted config (a Koi alternative Orca fell back to) it is counted as one machine.
  */
-function machinesPerReplica(config: TOrcaConfig, spec: { gpuType: string; gpus: number }): number {
+function machinesPerReplica(s: TOrcaAdapterState, replicaId: string, spec: { gpuType: string; gpus: number }): number {
+  const scaledPp = s.scaledReplicaPp?.[replicaId];
+  if (scaledPp !== undefined) return scaledPp;
+  const config = s.submitted ?? s.config;
   if (normalizeOrcaGpuName(config.gpuType) !== spec.gpuType) return 1;
-  return Math.max(1, Math.ceil((config.tp * config.pp) / spec.gpus));
+  return Math.ceil(config.pp / Math.max(1, Math.floor(spec.gpus / config.tp)));
+}
+
+/** The state with Orca's newly launched replicas recorded at the pp_size they launched with. */
+function withScaledReplicas(s: TOrcaAdapterState, replicaIds: readonly string[], pp: number): TOrcaAdapterState {
+  if (replicaIds.length === 0) return s;
+  return { ...s, scaledReplicaPp: { ...s.scaledReplicaPp, ...Object.fromEntries(replicaIds.map((id) => [id, pp])) } };
 }
 
 /** Orca numbers replicas as it adds them (`-r1`, `-v2-r0`, … `-v10-r0`): numeric order is age. */
@@ -169,8 +188,15 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
     return { gpuType, tp: payload.tp ?? current.tp, pp: payload.pp ?? current.pp, market };
   }
 
-  /** Sets the live replica count: scale up with an explicit config (never Orca's tp=1 inference), or kill the newest. */
-  async function setReplicaCount(jobId: string, count: number, config: TOrcaConfig): Promise<string> {
+  /**
+   * Sets the live replica count: scale up with an explicit config (never Orca's tp=1 inference), or
+   * kill the newest. Says what it did and which replicas Orca added.
+   */
+  async function setReplicaCount(
+    jobId: string,
+    count: number,
+    config: TOrcaConfig,
+  ): Promise<{ detail: string; added: string[] }> {
     const live = await liveReplicas(jobId);
     if (count > live.length) {
       const result = await api.scale(jobId, {
@@ -184,16 +210,18 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
         force: true,
       });
       if (result.status === "confirm") throw new Error(`Orca asks to confirm the scale: ${result.message}`);
-      return `added ${result.new_replicas.length} replica(s): ${result.new_replicas.join(", ")}`;
+      const detail = `added ${result.new_replicas.length} replica(s): ${result.new_replicas.join(", ")}`;
+      return { detail, added: result.new_replicas };
     }
     if (count < live.length) {
       const victims = killOrder(live)
         .slice(0, live.length - count)
         .map((r) => r.replica_id);
       const result = await api.kill(jobId, victims);
-      return `killed ${result.killed.length} replica(s) (${result.reclaimed} chunk(s) back to pending): ${result.killed.join(", ")}`;
+      const detail = `killed ${result.killed.length} replica(s) (${result.reclaimed} chunk(s) back to pending): ${result.killed.join(", ")}`;
+      return { detail, added: [] };
     }
-    return `already at ${count} live replica(s)`;
+    return { detail: `already at ${count} live replica(s)`, added: [] };
   }
 
   async function execute(command: TCommand, assignment: TAssignmentRecord | undefined): Promise<TExecuteResult> {
@@ -230,14 +258,16 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
           detail: `Orca refused the job: ${response.message}`,
         };
       const { placement } = command.payload;
+      const config: TOrcaConfig = {
+        gpuType: built.body.gpu_type!,
+        tp: placement.tp,
+        pp: placement.pp,
+        market: built.body.planned_market!,
+      };
       const state: TOrcaAdapterState = {
         jobId: response.job_id,
-        config: {
-          gpuType: built.body.gpu_type!,
-          tp: placement.tp,
-          pp: placement.pp,
-          market: built.body.planned_market!,
-        },
+        config,
+        submitted: config,
         ...(split ? { split: true } : {}),
         ...(built.body.chunks ? { chunks: built.body.chunks.length } : {}),
         usage: {},
@@ -272,8 +302,12 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
           const wanted = command.payload.count;
           const count = s.chunks === undefined ? wanted : Math.min(wanted, s.chunks);
           const capped = count < wanted ? `; ${s.chunks} input chunk(s) feed at most ${count} replica(s)` : "";
-          const detail = `${await setReplicaCount(s.jobId, count, config)}${capped}`;
-          return { status: "completed", detail, adapterState: { ...s, config, paused: null } };
+          const { detail, added } = await setReplicaCount(s.jobId, count, config);
+          return {
+            status: "completed",
+            detail: `${detail}${capped}`,
+            adapterState: withScaledReplicas({ ...s, config, paused: null }, added, config.pp),
+          };
         }
         case "swap": {
           const config = configFrom(command.payload, s.config);
@@ -294,13 +328,13 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
           return {
             status: "completed",
             detail: `swapping ${result.old_replicas.length} replica(s) for ${result.new_replicas.join(", ")}`,
-            adapterState: { ...s, config },
+            adapterState: withScaledReplicas({ ...s, config }, result.new_replicas, config.pp),
           };
         }
         case "pause": {
           const live = await liveReplicas(s.jobId);
           // Orca has no pause: kill every replica (their chunks go back to pending) and remember how many there were.
-          const detail = live.length > 0 ? await setReplicaCount(s.jobId, 0, s.config) : "no live replicas";
+          const detail = live.length > 0 ? (await setReplicaCount(s.jobId, 0, s.config)).detail : "no live replicas";
           return {
             status: "completed",
             detail,
@@ -310,12 +344,17 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
         }
         case "resume": {
           if (!s.paused) return { status: "completed", detail: "not paused" };
-          const detail = await setReplicaCount(s.jobId, s.paused.count, s.paused.config);
-          return { status: "completed", detail, state: "deploying", adapterState: { ...s, paused: null } };
+          const { detail, added } = await setReplicaCount(s.jobId, s.paused.count, s.paused.config);
+          return {
+            status: "completed",
+            detail,
+            state: "deploying",
+            adapterState: withScaledReplicas({ ...s, paused: null }, added, s.paused.config.pp),
+          };
         }
         case "stop": {
           const live = await liveReplicas(s.jobId);
-          const detail = live.length > 0 ? await setReplicaCount(s.jobId, 0, s.config) : "no live replicas";
+          const detail = live.length > 0 ? (await setReplicaCount(s.jobId, 0, s.config)).detail : "no live replicas";
           return { status: "completed", detail, state: "stopped", adapterState: { ...s, stopped: true } };
         }
         case "set_routing":
@@ -417,7 +456,7 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       const component = r.market === "spot" ? "spot" : "on-demand";
       const gpuType = orcaToKoiGpu(spec.gpuType, spec.gpuMemoryGb);
       const rate = (rates[`${component}|${gpuType}`] ??= { component, gpuType, gpus: 0, usdPerHour: 0 });
-      const gpus = spec.gpus * machinesPerReplica(s.config, spec);
+      const gpus = spec.gpus * machinesPerReplica(s, r.replica_id, spec);
       rate.gpus += gpus;
       rate.usdPerHour += gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
     }
