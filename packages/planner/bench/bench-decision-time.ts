@@ -191,7 +191,9 @@ export async function runDecisionTimeBenchmark(instances = 300): Promise<TDecisi
       "Wall-clock figures include time the process waited for a CPU; CPU time (process.cpuUsage) is what one decision costs on an idle core. " +
       "It counts every thread of the process, V8's garbage collector and compiler included, so it can exceed wall time, and its p99 (the third-slowest of 300) moves from run to run and from machine to machine: " +
       "seventeen runs on 2026-12-07 on a fc-v1300 machine gave 42–61 ms colocated and 49–81 ms with roles (the colocated goal met in some runs, missed in others); " +
-      "six runs that evening on a fc-v1272 machine gave 31–40 ms colocated and 45–54 ms with roles (met in every run). " +
+      "six runs that evening on a fc-v1272 machine gave 31–40 ms colocated and 45–54 ms with roles (met in every run); " +
+      "four runs on 2026-12-08 on a fc-v1300 machine that ran the whole CI in half the previous day's time gave 21–30 ms colocated and 34–46 ms with roles (met). " +
+      "The tail is garbage collection, not harder searches: timing each instance three times, the slowest single decisions (33 ms wall, 60 ms CPU) were of instances whose middle time was 13 ms, and in them CPU ran about twice wall, V8's concurrent marking and parallel scavenges. " +
       "formatUsd building a currency formatter per call was 5% of the CPU of 300 selections in a profile; with its formatters built once, four runs gave 42–46 ms colocated against 44–52 ms in three runs before, in the same hour on the fc-v1300 machine: within that spread.",
     "",
     "| roles | instances | wall p50 | wall p99 | wall max | CPU p50 | CPU p99 | goal |",
