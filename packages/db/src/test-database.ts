@@ -11,17 +11,27 @@ export function assertLocalDatabase(url: string): void {
   if (!LOCAL_HOSTS.has(host)) throw new Error(`refusing to run tests against non-local database host ${host}`);
 }
 
+/**
+ * Runs `work` on a connection to the `postgres` database of `anyUrl`'s server: a database cannot be
+ * created from, or dropped while connected to, itself or its template.
+ */
+async function asAdmin<T>(anyUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(anyUrl);
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** Creates a fresh database beside `baseUrl`, applies every migration, returns its URL. */
 export async function createThrowawayDatabase(baseUrl: string, label: string): Promise<string> {
   assertLocalDatabase(baseUrl);
   const name = `koi_${label}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await asAdmin(baseUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   await deployMigrations(url.toString());
@@ -30,16 +40,8 @@ export async function createThrowawayDatabase(baseUrl: string, label: string): P
 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   assertLocalDatabase(databaseUrl);
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  const name = new URL(databaseUrl).pathname.slice(1);
+  await asAdmin(databaseUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 /** The database named `<template>_<suffix>`, copied from `templateUrl` the first time it is asked for. */
@@ -48,15 +50,10 @@ export async function databaseCopy(templateUrl: string, suffix: string): Promise
   const url = new URL(templateUrl);
   const template = url.pathname.slice(1);
   const name = `${template}_${suffix}`;
-  url.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
+  await asAdmin(templateUrl, async (admin) => {
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-  } finally {
-    await admin.end();
-  }
+  });
   url.pathname = `/${name}`;
   return url.toString();
 }
@@ -64,18 +61,12 @@ export async function databaseCopy(templateUrl: string, suffix: string): Promise
 /** Drops every copy `databaseCopy` made of `templateUrl`. */
 export async function dropDatabaseCopies(templateUrl: string): Promise<void> {
   assertLocalDatabase(templateUrl);
-  const url = new URL(templateUrl);
-  const template = url.pathname.slice(1);
-  url.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
+  const template = new URL(templateUrl).pathname.slice(1);
+  await asAdmin(templateUrl, async (admin) => {
     const copies = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
       [`${template}_`],
     );
     for (const { datname } of copies.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  });
 }
