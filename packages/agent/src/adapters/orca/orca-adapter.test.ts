@@ -221,6 +221,30 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     expect(line?.seconds).toBeCloseTo((8 + 16) * 3600, 0);
   });
 
+  it("bills a replica Orca launched on one of Koi's alternatives for the machines Orca gives that alternative", async () => {
+    // H100 TP 8 × PP 4 needs four p5.48xlarge, beyond the sim's 16 on-demand H100: Orca falls back to
+    // the alternative, A10G TP 4 × PP 2, which it launches on two 4-GPU g5.12xlarge.
+    const cmd = deployCommand({
+      workload: { requests: 200_000 },
+      placement: { gpuType: "H100-SXM", tp: 8, pp: 4, market: "on-demand", replicas: 1 },
+      alternatives: [{ gpuType: "A10G", tp: 4, pp: 2, market: "spot" }],
+    });
+    const deployed = await adapter.execute(cmd, undefined);
+    expect(deployed.status, deployed.detail).toBe("completed");
+    const a = record(cmd.assignmentId, deployed);
+    let clock = Date.now();
+    const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
+    await eventually("a running replica", async () =>
+      (await replicas(a.engineRef!)).some((r) => r.phase === "running") ? true : undefined,
+    );
+    const first = await timed.poll(a);
+    a.adapterState = first.adapterState ?? a.adapterState;
+    clock += 3600_000;
+    const { report } = await timed.poll(a);
+    const line = report.usage.find((u) => u.component === "spot" && u.gpuType === "A10G");
+    expect(line?.seconds).toBeCloseTo(8 * 3600, 0);
+  });
+
   it("launches and scales to no more replicas than the input has chunks (the rest would sit idle)", async () => {
     const cmd = deployCommand({
       workload: { requests: 200_000, input: { uri: "s3://data/whole.jsonl" } },

@@ -6,6 +6,7 @@ import {
   koiToOrcaMarket,
   normalizeOrcaGpuName,
   orcaToKoiGpu,
+  resolveOrcaInstance,
   type TAssignmentState,
   type TCommand,
   type TDeployCommand,
@@ -26,8 +27,10 @@ type TOrcaAdapterState = {
   jobId: string;
   /** The config the next scale or resume launches with (the last one Koi asked for). */
   config: TOrcaConfig;
-  /** The config the job was submitted with: its `-r<i>` replicas run on it. */
+  /** The config the job was submitted with: its `-r<i>` replicas run on it or on an alternative. */
   submitted?: TOrcaConfig;
+  /** Koi's alternatives as submitted (Orca names), which Orca falls back to in order. */
+  alternatives?: { gpuType: string; tp: number; pp: number }[];
   /**
    * pp_size of each replica Orca launched for a scale, swap or resume: its `_do_scale` gives such a
    * replica `num_instances = pp_size` machines, each the instance resolved for its TP, where a
@@ -98,15 +101,25 @@ function stateFromOrca(status: string, runningReplicas: number): TAssignmentStat
 /**
  * Machines one replica holds; `/job/{id}/replicas` names only its instance type. A replica added by
  * a scale, swap or resume has one per pipeline stage. A submitted one has as many as its stages
- * need at `GPUs per instance ÷ tp` stages a machine (server.py submit_batch); on another GPU type
- * than the submitted config (a Koi alternative Orca fell back to) it is counted as one machine.
+ * need at `GPUs per instance ÷ tp` stages a machine (server.py submit_batch), or, launched on one
+ * of Koi's alternatives (the first whose GPU type and TP resolve to its instance type),
+ * `tp × pp ÷ GPUs per instance` of them (at least one), as Orca sizes an alternative. A replica
+ * matching neither is counted as one machine.
  */
-function machinesPerReplica(s: TOrcaAdapterState, replicaId: string, spec: { gpuType: string; gpus: number }): number {
-  const scaledPp = s.scaledReplicaPp?.[replicaId];
+function machinesPerReplica(
+  s: TOrcaAdapterState,
+  replica: { replica_id: string; instance_type: string },
+  spec: { gpuType: string; gpus: number },
+): number {
+  const scaledPp = s.scaledReplicaPp?.[replica.replica_id];
   if (scaledPp !== undefined) return scaledPp;
   const config = s.submitted ?? s.config;
-  if (normalizeOrcaGpuName(config.gpuType) !== spec.gpuType) return 1;
-  return Math.ceil(config.pp / Math.max(1, Math.floor(spec.gpus / config.tp)));
+  if (normalizeOrcaGpuName(config.gpuType) === spec.gpuType)
+    return Math.ceil(config.pp / Math.max(1, Math.floor(spec.gpus / config.tp)));
+  const alternative = s.alternatives?.find(
+    (alt) => resolveOrcaInstance(alt.gpuType, alt.tp)?.instanceType === replica.instance_type,
+  );
+  return alternative ? Math.max(1, Math.floor((alternative.tp * alternative.pp) / spec.gpus)) : 1;
 }
 
 /** The state with Orca's newly launched replicas recorded at the pp_size they launched with. */
@@ -268,6 +281,15 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
         jobId: response.job_id,
         config,
         submitted: config,
+        ...(built.body.koi_alternatives
+          ? {
+              alternatives: built.body.koi_alternatives.map((alt) => ({
+                gpuType: alt.gpu_type,
+                tp: alt.tp,
+                pp: alt.pp,
+              })),
+            }
+          : {}),
         ...(split ? { split: true } : {}),
         ...(built.body.chunks ? { chunks: built.body.chunks.length } : {}),
         usage: {},
@@ -456,7 +478,8 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
       const component = r.market === "spot" ? "spot" : "on-demand";
       const gpuType = orcaToKoiGpu(spec.gpuType, spec.gpuMemoryGb);
       const rate = (rates[`${component}|${gpuType}`] ??= { component, gpuType, gpus: 0, usdPerHour: 0 });
-      const gpus = spec.gpus * machinesPerReplica(s, r.replica_id, spec);
+      const gpus =
+        spec.gpus * machinesPerReplica(s, { replica_id: r.replica_id, instance_type: r.instance_type }, spec);
       rate.gpus += gpus;
       rate.usdPerHour += gpus * gpuPrice(r.instance_type, r.market ?? "on_demand", onDemand);
     }
