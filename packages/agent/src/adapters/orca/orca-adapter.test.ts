@@ -243,6 +243,7 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     const { report } = await timed.poll(a);
     const line = report.usage.find((u) => u.component === "spot" && u.gpuType === "A10G");
     expect(line?.seconds).toBeCloseTo(8 * 3600, 0);
+    expect((await adapter.execute(command("stop", a.assignmentId, {}), a)).status).toBe("completed");
   });
 
   it("launches and scales to no more replicas than the input has chunks (the rest would sit idle)", async () => {
@@ -391,6 +392,34 @@ describe("prefill/decode splits (Koi's extension, which the simulator declares)"
     // Both sides are billed: the prefill GPUs run (and cost) while the decode side generates.
     expect(final.usage.map((u) => `${u.component} ${u.gpuType}`).sort()).toEqual(["on-demand H100-SXM", "spot L40S"]);
     expect(final.usage.every((u) => u.costUsd > 0)).toBe(true);
+  });
+
+  it("bills a split's group that spans machines for every machine its stages take", async () => {
+    // The prefill group, H100 TP 8 × PP 2, launches on two p5.48xlarge like a submitted config.
+    const cmd = deployCommand({
+      workload: { requests: 200_000 },
+      placement: { gpuType: "L40S", replicas: 1, market: "spot" },
+      groups: [
+        { gpuType: "H100-SXM", tp: 8, pp: 2, replicas: 1, market: "on-demand", role: "prefill" },
+        { gpuType: "L40S", tp: 1, pp: 1, replicas: 1, market: "spot", role: "decode" },
+      ],
+    });
+    const deployed = await adapter.execute(cmd, undefined);
+    expect(deployed.status, deployed.detail).toBe("completed");
+    const a = record(cmd.assignmentId, deployed);
+    let clock = Date.now();
+    const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
+    await eventually("both groups running", async () =>
+      (await replicas(a.engineRef!)).every((r) => r.phase === "running") ? true : undefined,
+    );
+    const first = await timed.poll(a);
+    a.adapterState = first.adapterState ?? a.adapterState;
+    clock += 3600_000;
+    const { report } = await timed.poll(a);
+    const line = report.usage.find((u) => u.component === "on-demand" && u.gpuType === "H100-SXM");
+    expect(line?.seconds).toBeCloseTo(16 * 3600, 0);
+    // Every on-demand H100 the simulator has: give them back to the next test's prefill group.
+    expect((await adapter.execute(command("stop", a.assignmentId, {}), a)).status).toBe("completed");
   });
 
   it("a split job is not scaled, swapped or paused with colocated replicas", async () => {

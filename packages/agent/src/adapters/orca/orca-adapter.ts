@@ -22,15 +22,19 @@ import { inventoryFromOrca } from "./orca-inventory.ts";
 import { startOrcaWebhookListener, type TWebhookListenerOptions } from "./orca-webhook-listener.ts";
 
 type TOrcaConfig = { gpuType: string; tp: number; pp: number; market: "spot" | "on_demand" };
+/** What decides how many machines Orca gives a replica (Orca's GPU name). */
+type TReplicaShape = Pick<TOrcaConfig, "gpuType" | "tp" | "pp">;
 type TUsageAccumulator = { component: "spot" | "on-demand"; gpuType: string; seconds: number; costUsd: number };
 type TOrcaAdapterState = {
   jobId: string;
   /** The config the next scale or resume launches with (the last one Koi asked for). */
   config: TOrcaConfig;
-  /** The config the job was submitted with: its `-r<i>` replicas run on it or on an alternative. */
+  /** The config the job was submitted with: its `-r<i>` replicas run on it, a split's group or an alternative. */
   submitted?: TOrcaConfig;
-  /** Koi's alternatives as submitted (Orca names), which Orca falls back to in order. */
-  alternatives?: { gpuType: string; tp: number; pp: number }[];
+  /** A prefill/decode split's groups as submitted: each launches like a submitted config. */
+  groups?: TReplicaShape[];
+  /** Koi's alternatives as submitted, which Orca falls back to in order. */
+  alternatives?: TReplicaShape[];
   /**
    * pp_size of each replica Orca launched for a scale, swap or resume: its `_do_scale` gives such a
    * replica `num_instances = pp_size` machines, each the instance resolved for its TP, where a
@@ -98,13 +102,18 @@ function stateFromOrca(status: string, runningReplicas: number): TAssignmentStat
   }
 }
 
+/** Machines server.py's submit_batch launches for a submitted config: as many stages a machine as its TP allows. */
+function packedMachines(shape: TReplicaShape, gpusPerInstance: number): number {
+  return Math.ceil(shape.pp / Math.max(1, Math.floor(gpusPerInstance / shape.tp)));
+}
+
 /**
  * Machines one replica holds; `/job/{id}/replicas` names only its instance type. A replica added by
- * a scale, swap or resume has one per pipeline stage. A submitted one has as many as its stages
- * need at `GPUs per instance ÷ tp` stages a machine (server.py submit_batch), or, launched on one
- * of Koi's alternatives (the first whose GPU type and TP resolve to its instance type),
- * `tp × pp ÷ GPUs per instance` of them (at least one), as Orca sizes an alternative. A replica
- * matching neither is counted as one machine.
+ * a scale, swap or resume has one per pipeline stage. A submitted one is matched to the config it
+ * launched on by the instance that config resolves to: the submitted config or a split's group
+ * packs its stages (`packedMachines`); one of Koi's alternatives gets `tp × pp ÷ GPUs per instance`
+ * machines (at least one), as Orca sizes an alternative. An instance none resolves to (another
+ * Orca's instance table) is matched by GPU type to a submitted config, else counted as one machine.
  */
 function machinesPerReplica(
   s: TOrcaAdapterState,
@@ -113,13 +122,15 @@ function machinesPerReplica(
 ): number {
   const scaledPp = s.scaledReplicaPp?.[replica.replica_id];
   if (scaledPp !== undefined) return scaledPp;
-  const config = s.submitted ?? s.config;
-  if (normalizeOrcaGpuName(config.gpuType) === spec.gpuType)
-    return Math.ceil(config.pp / Math.max(1, Math.floor(spec.gpus / config.tp)));
-  const alternative = s.alternatives?.find(
-    (alt) => resolveOrcaInstance(alt.gpuType, alt.tp)?.instanceType === replica.instance_type,
-  );
-  return alternative ? Math.max(1, Math.floor((alternative.tp * alternative.pp) / spec.gpus)) : 1;
+  const submitted = [s.submitted ?? s.config, ...(s.groups ?? [])];
+  const launchedOn = (shape: TReplicaShape) =>
+    resolveOrcaInstance(shape.gpuType, shape.tp)?.instanceType === replica.instance_type;
+  const primary = submitted.find(launchedOn);
+  if (primary) return packedMachines(primary, spec.gpus);
+  const alternative = s.alternatives?.find(launchedOn);
+  if (alternative) return Math.max(1, Math.floor((alternative.tp * alternative.pp) / spec.gpus));
+  const sameGpu = submitted.find((shape) => normalizeOrcaGpuName(shape.gpuType) === spec.gpuType);
+  return sameGpu ? packedMachines(sameGpu, spec.gpus) : 1;
 }
 
 /** The state with Orca's newly launched replicas recorded at the pp_size they launched with. */
@@ -281,6 +292,11 @@ export function createOrcaAdapter(options: TOrcaAdapterOptions): TEngineAdapter 
         jobId: response.job_id,
         config,
         submitted: config,
+        ...(built.body.koi_pd_groups
+          ? {
+              groups: built.body.koi_pd_groups.map((g) => ({ gpuType: g.gpu_type, tp: g.tp_size, pp: g.pp_size })),
+            }
+          : {}),
         ...(built.body.koi_alternatives
           ? {
               alternatives: built.body.koi_alternatives.map((alt) => ({
