@@ -83,6 +83,17 @@ async function liveReplicaIds(jobId: string) {
     .map((r) => r.replica_id);
 }
 
+/** Usage lines a fresh adapter bills over one hour once `ready` holds for the job's replicas. */
+async function usageOverAnHour(a: TAssignmentRecord, ready: (replicas: { phase: string }[]) => boolean) {
+  let clock = Date.now();
+  const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
+  await eventually("the replicas running", async () => (ready(await replicas(a.engineRef!)) ? true : undefined));
+  const first = await timed.poll(a);
+  a.adapterState = first.adapterState ?? a.adapterState;
+  clock += 3600_000;
+  return (await timed.poll(a)).report.usage;
+}
+
 describe("Orca adapter over HTTP against engine-sim", () => {
   it("inventory comes from /resources + /quota/status: vCPU quota → GPUs, no A100-80GB, OD prices only", async () => {
     const pools = await adapter.inventory();
@@ -188,16 +199,8 @@ describe("Orca adapter over HTTP against engine-sim", () => {
   it("bills a replica that spans machines for every machine, not for the one instance type Orca names", async () => {
     // TP 8 × PP 2 on H100: Orca launches two 8-GPU p5.48xlarge per replica.
     const a = await deploy(200_000, { gpuType: "H100-SXM", tp: 8, pp: 2, market: "spot", replicas: 1 });
-    let clock = Date.now();
-    const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
-    await eventually("a running replica", async () =>
-      (await replicas(a.engineRef!)).some((r) => r.phase === "running") ? true : undefined,
-    );
-    const first = await timed.poll(a);
-    a.adapterState = first.adapterState ?? a.adapterState;
-    clock += 3600_000;
-    const { report } = await timed.poll(a);
-    const line = report.usage.find((u) => u.component === "spot" && u.gpuType === "H100-SXM");
+    const usage = await usageOverAnHour(a, (rs) => rs.some((r) => r.phase === "running"));
+    const line = usage.find((u) => u.component === "spot" && u.gpuType === "H100-SXM");
     expect(line?.seconds).toBeCloseTo(16 * 3600, 0);
   });
 
@@ -208,16 +211,8 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     const scaled = await adapter.execute(command("scale", a.assignmentId, { count: 2, pp: 2 }), a);
     expect(scaled.status, scaled.detail).toBe("completed");
     a.adapterState = scaled.adapterState!;
-    let clock = Date.now();
-    const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
-    await eventually("two running replicas", async () =>
-      (await replicas(a.engineRef!)).filter((r) => r.phase === "running").length === 2 ? true : undefined,
-    );
-    const first = await timed.poll(a);
-    a.adapterState = first.adapterState ?? a.adapterState;
-    clock += 3600_000;
-    const { report } = await timed.poll(a);
-    const line = report.usage.find((u) => u.component === "spot" && u.gpuType === "A100-40GB");
+    const usage = await usageOverAnHour(a, (rs) => rs.filter((r) => r.phase === "running").length === 2);
+    const line = usage.find((u) => u.component === "spot" && u.gpuType === "A100-40GB");
     expect(line?.seconds).toBeCloseTo((8 + 16) * 3600, 0);
   });
 
@@ -232,16 +227,8 @@ describe("Orca adapter over HTTP against engine-sim", () => {
     const deployed = await adapter.execute(cmd, undefined);
     expect(deployed.status, deployed.detail).toBe("completed");
     const a = record(cmd.assignmentId, deployed);
-    let clock = Date.now();
-    const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
-    await eventually("a running replica", async () =>
-      (await replicas(a.engineRef!)).some((r) => r.phase === "running") ? true : undefined,
-    );
-    const first = await timed.poll(a);
-    a.adapterState = first.adapterState ?? a.adapterState;
-    clock += 3600_000;
-    const { report } = await timed.poll(a);
-    const line = report.usage.find((u) => u.component === "spot" && u.gpuType === "A10G");
+    const usage = await usageOverAnHour(a, (rs) => rs.some((r) => r.phase === "running"));
+    const line = usage.find((u) => u.component === "spot" && u.gpuType === "A10G");
     expect(line?.seconds).toBeCloseTo(8 * 3600, 0);
     expect((await adapter.execute(command("stop", a.assignmentId, {}), a)).status).toBe("completed");
   });
@@ -407,16 +394,8 @@ describe("prefill/decode splits (Koi's extension, which the simulator declares)"
     const deployed = await adapter.execute(cmd, undefined);
     expect(deployed.status, deployed.detail).toBe("completed");
     const a = record(cmd.assignmentId, deployed);
-    let clock = Date.now();
-    const timed = createOrcaAdapter({ url: sim.orcaUrl, apiKey: KEY, logger: silentLogger, nowMs: () => clock });
-    await eventually("both groups running", async () =>
-      (await replicas(a.engineRef!)).every((r) => r.phase === "running") ? true : undefined,
-    );
-    const first = await timed.poll(a);
-    a.adapterState = first.adapterState ?? a.adapterState;
-    clock += 3600_000;
-    const { report } = await timed.poll(a);
-    const line = report.usage.find((u) => u.component === "on-demand" && u.gpuType === "H100-SXM");
+    const usage = await usageOverAnHour(a, (rs) => rs.every((r) => r.phase === "running"));
+    const line = usage.find((u) => u.component === "on-demand" && u.gpuType === "H100-SXM");
     expect(line?.seconds).toBeCloseTo(16 * 3600, 0);
     // Every on-demand H100 the simulator has: give them back to the next test's prefill group.
     expect((await adapter.execute(command("stop", a.assignmentId, {}), a)).status).toBe("completed");
