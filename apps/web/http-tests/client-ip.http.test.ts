@@ -36,6 +36,15 @@ describe("per-IP limits hold against forged client-address headers (KOI_TRUST_PR
     expect(right.location).toContain("rate_limited");
   });
 
+  it("sign-in: only failed attempts use the limit up; the right password twelve times in a row signs in twelve times", async () => {
+    const { user, password } = await createOwner();
+    for (let i = 0; i < 12; i++) {
+      const right = await signIn(user.email, password);
+      expect(right.location, `sign-in ${i + 1}`).not.toContain("rate_limited");
+      expect(right.cookie, `sign-in ${i + 1}`).not.toBeNull();
+    }
+  });
+
   it("/dev/mail does not exist in a production build", async () => {
     expect((await http("/dev/mail")).status).toBe(404);
   });

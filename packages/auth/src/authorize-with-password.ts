@@ -1,7 +1,7 @@
 import { CredentialsSignin } from "next-auth";
 import { z } from "zod";
 import { env } from "@koi/core/env";
-import { hitRateLimit } from "@koi/core/rate-limit";
+import { forgetRateLimitHit, hitRateLimit } from "@koi/core/rate-limit";
 import { getRedis } from "@koi/core/redis";
 import { prisma } from "@koi/db";
 import { hashPassword, verifyPassword } from "@koi/db/password";
@@ -26,7 +26,8 @@ export async function authorizeWithPassword(credentials: unknown, request: Reque
   const { email, password } = parsed.data;
   const e = env();
   const ip = clientIp(request.headers);
-  // Per IP+account and per IP: a stranger cannot lock the owner out from elsewhere.
+  // Per IP+account and per IP: a stranger cannot lock the owner out from elsewhere. Only failed
+  // attempts use the limits up: a team behind one address signs in as often as it likes.
   const windowMs = 15 * 60_000;
   const [perAccount, perIp] = await Promise.all([
     hitRateLimit(getRedis(), "sign-in", `${ip}|${email}`, e.KOI_AUTH_LIMIT_PER_15_MIN, windowMs),
@@ -41,5 +42,6 @@ export async function authorizeWithPassword(credentials: unknown, request: Reque
     return null;
   }
   if (!(await verifyPassword(user.passwordHash, password))) return null;
+  await Promise.all([forgetRateLimitHit(getRedis(), perAccount), forgetRateLimitHit(getRedis(), perIp)]);
   return { id: user.id, email: user.email, name: user.name };
 }

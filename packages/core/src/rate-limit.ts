@@ -4,6 +4,8 @@ import { redisKey, whenRedisReady } from "./redis.ts";
 
 export type TRateLimitResult = {
   allowed: boolean;
+  /** What `forgetRateLimitHit` needs to take this hit back. */
+  hit: { key: string; member: string };
   limit: number;
   remaining: number;
   retryAfterSeconds: number;
@@ -44,20 +46,26 @@ export async function hitRateLimit(
 ): Promise<TRateLimitResult> {
   await whenRedisReady(redis);
   const member = `${nowMs}-${Math.random().toString(36).slice(2)}`;
-  const [allowed, count, oldest] = (await slidingWindow(redis)(
-    redisKey("rl", bucket, identity),
-    nowMs,
-    windowMs,
-    limit,
-    member,
-  )) as [number, number, number];
+  const key = redisKey("rl", bucket, identity);
+  const reply = await slidingWindow(redis)(key, nowMs, windowMs, limit, member);
+  const [allowed, count, oldest] = reply as [number, number, number];
   const resetAtMs = oldest + windowMs;
   if (allowed !== 1) rateLimitRefusals.inc({ bucket });
   return {
     allowed: allowed === 1,
+    hit: { key, member },
     limit,
     remaining: Math.max(0, limit - count),
     retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000)),
     resetAtMs,
   };
+}
+
+/**
+ * Takes back one allowed hit, for limits on attempts that should count only when they fail (a
+ * sign-in with the right password): counting first keeps concurrent attempts from slipping under
+ * the limit, forgetting afterwards keeps successes from using it up.
+ */
+export async function forgetRateLimitHit(redis: Redis, result: TRateLimitResult): Promise<void> {
+  await redis.zrem(result.hit.key, result.hit.member);
 }
