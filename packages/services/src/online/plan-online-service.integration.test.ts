@@ -88,6 +88,23 @@ describe("planOnlineService", () => {
     expect(await planOnlineService(w.id)).toMatchObject({ outcome: "unchanged" });
   });
 
+  it("a new plan replaces the planned cost per hour the workload was dispatched with", async () => {
+    const { org, agentId } = await orgWithAgent(tunaL4Pools);
+    const { workload: w, assignment } = await runningChatService(org.id, agentId);
+    const dispatched = await prisma.workload.findUniqueOrThrow({ where: { id: w.id } });
+    // Four times the submitted 3 req/s: more L4s than the dispatched plan's.
+    const t0 = Date.now() - 20 * 60_000;
+    for (let i = 0; i < 15; i++) {
+      const at = new Date(t0 + i * 60_000);
+      await recordReport(org.id, assignment.id, onlineReport(i, at, onlineSample(at, { requestsPerSecond: 12 })));
+    }
+    expect(await planOnlineService(w.id)).toMatchObject({ outcome: "decided" });
+    const after = await prisma.workload.findUniqueOrThrow({ where: { id: w.id } });
+    const planned = (after.scaling as { plan: { costPerHour: number } }).plan.costPerHour;
+    expect(planned).not.toBeCloseTo(dispatched.predictedCostUsd!);
+    expect(after.predictedCostUsd).toBeCloseTo(planned);
+  });
+
   it("moves a service to another spot service of its agent when that serves the load for less: the command names it and the placement follows", async () => {
     const { org, agentId, w, assignment, report, movesTo } = await chatServiceWithCheaperL40s();
     expect(await planOnlineService(w.id)).toMatchObject({ outcome: "decided" });

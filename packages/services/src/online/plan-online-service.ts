@@ -249,6 +249,9 @@ async function planLocked(tx: Tx, workload: Workload, now: Date): Promise<TOnlin
     where: { id: workload.id },
     data: {
       scaling: scaling as unknown as Prisma.InputJsonValue,
+      // The workload's planned cost is set at dispatch; a service's plan changes after that, and
+      // the pages showing it must agree with the plan the service page charts.
+      predictedCostUsd: plan.costPerHour,
       health: health.status,
       ...(kind
         ? {
@@ -342,7 +345,11 @@ export function stabilisePolicy(
   };
 }
 
-/** The Decision's kind: the planner's, or for a policy change it called a hold, the direction of capacity. */
+/**
+ * The Decision's kind: the planner's, or for a policy change it called a hold, the direction of
+ * capacity. A policy that keeps every replica and worker count (only the rate per replica or a
+ * delay moved) is a replan: calling it a scale would claim capacity that did not change.
+ */
 export function decisionKind(
   planned: string,
   feasible: boolean,
@@ -350,8 +357,8 @@ export function decisionKind(
   prev: TTunaScalingPolicyWire | null,
 ): TDecisionKind {
   if (!feasible) return "slo_unreachable";
-  if (planned === "initial" || planned === "scale_up" || planned === "scale_down" || planned === "swap") return planned;
-  if (!prev) return "initial";
+  if (planned === "initial" || planned === "swap") return planned;
+  if (!prev) return planned === "scale_up" || planned === "scale_down" ? planned : "initial";
   const order: [number, number][] = [
     [policy.spot.min_replicas, prev.spot.min_replicas],
     [policy.spot.max_replicas, prev.spot.max_replicas],
@@ -359,7 +366,9 @@ export function decisionKind(
     [policy.serverless.concurrency, prev.serverless.concurrency],
   ];
   const changed = order.find(([a, b]) => a !== b);
-  return changed && changed[0] < changed[1] ? "scale_down" : "scale_up";
+  if (!changed) return "replan";
+  if (planned === "scale_up" || planned === "scale_down") return planned;
+  return changed[0] < changed[1] ? "scale_down" : "scale_up";
 }
 
 /** Engine seconds per real second over the samples (a simulator may run faster than real time). */

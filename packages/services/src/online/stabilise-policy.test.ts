@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decisionKind, stabilisePolicy } from "./plan-online-service.ts";
 
-const policy = (min: number, max: number, concurrency = 32, workersMax = 2) => ({
-  spot: { min_replicas: min, max_replicas: max, target_qps: 2, upscale_delay: 60, downscale_delay: 300 },
+const policy = (min: number, max: number, concurrency = 32, workersMax = 2, targetQps = 2) => ({
+  spot: { min_replicas: min, max_replicas: max, target_qps: targetQps, upscale_delay: 60, downscale_delay: 300 },
   serverless: { concurrency, scaledown_window: 60, workers_min: 0, workers_max: workersMax },
 });
 
@@ -29,6 +29,9 @@ describe("decisionKind", () => {
     ["initial", true, policy(1, 2), null, "initial"],
     ["hold", true, policy(1, 2), null, "initial"],
     ["scale_up", false, policy(8, 8), policy(3, 5), "slo_unreachable"],
+    // Same replicas and workers, only the rate per replica moved: no capacity changed.
+    ["hold", true, policy(3, 3, 32, 2, 11), policy(3, 3, 32, 2, 10), "replan"],
+    ["scale_up", true, policy(3, 3, 32, 2, 11), policy(3, 3, 32, 2, 10), "replan"],
   ] as const)("%s (feasible %s) → %s", (planned, feasible, next, prev, want) => {
     expect(decisionKind(planned, feasible, next, prev)).toBe(want);
   });

@@ -4,7 +4,7 @@ import { Area, Line, ReferenceLine, YAxis } from "recharts";
 import { AXIS_TICK } from "@/components/charts/chart-theme";
 import { TimeChart } from "@/components/charts/time-chart";
 import { formatNumber, formatUsdPerHour } from "@/lib/format";
-import { buildRateSeries, buildReplicaSeries, type TOnlineView } from "./online-series";
+import { buildRateSeries, buildReplicaSeries, targetAxisDomain, type TOnlineView } from "./online-series";
 
 const BRAND = "#f26b1d";
 const TEAL = "#0f766e";
@@ -51,8 +51,19 @@ export function LatencyChart({ view }: { view: TOnlineView }) {
   const data = view.samples.map((s) => ({ t: s.at.getTime(), ttft: s.ttftP95Ms, tpot: s.tpotP95Ms }));
   return (
     <TimeChart data={data}>
-      <YAxis yAxisId="ttft" tick={AXIS_TICK} label={yLabel("TTFT ms")} />
-      <YAxis yAxisId="tpot" orientation="right" tick={AXIS_TICK} label={yLabel("TPOT ms", "insideRight")} />
+      <YAxis
+        yAxisId="ttft"
+        domain={targetAxisDomain(view.targets.ttftP95Ms)}
+        tick={AXIS_TICK}
+        label={yLabel("TTFT ms")}
+      />
+      <YAxis
+        yAxisId="tpot"
+        orientation="right"
+        domain={targetAxisDomain(view.targets.tpotP95Ms)}
+        tick={AXIS_TICK}
+        label={yLabel("TPOT ms", "insideRight")}
+      />
       <ReferenceLine yAxisId="ttft" y={view.targets.ttftP95Ms} stroke={TEAL} strokeDasharray="4 2" />
       <ReferenceLine yAxisId="tpot" y={view.targets.tpotP95Ms} stroke={BLUE} strokeDasharray="4 2" />
       <Line

@@ -5,6 +5,7 @@ import {
   describeService,
   spotReplicasLabel,
   tableRows,
+  targetAxisDomain,
   type TOnlineView,
 } from "./online-series";
 
@@ -86,5 +87,19 @@ describe("online service series", () => {
     expect(spotReplicasLabel(at(2, "L40S", 3))).toBe("3 × L40S");
     expect(buildReplicaSeries(view()).lines).toEqual([{ key: "spot", name: "Spot replicas" }]);
     expect(spotReplicasLabel(sample)).toBe("2");
+  });
+});
+
+describe("targetAxisDomain", () => {
+  it("reaches past a target far above the data, so its dashed line shows", () => {
+    const [min, max] = targetAxisDomain(2000);
+    expect(min).toBe(0);
+    expect(max(260)).toBeGreaterThan(2000);
+  });
+  it("keeps data above the target on the chart", () => {
+    expect(targetAxisDomain(150)[1](400)).toBe(400);
+  });
+  it("shows the target before any latency is reported", () => {
+    expect(targetAxisDomain(150)[1](-Infinity)).toBeGreaterThan(150);
   });
 });

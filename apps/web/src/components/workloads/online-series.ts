@@ -41,6 +41,17 @@ export function buildReplicaSeries(view: Pick<TOnlineView, "samples">): {
   return { data, lines };
 }
 
+/** Room above a target line so it does not sit on the chart's top edge. */
+const TARGET_HEADROOM = 1.1;
+
+/**
+ * A latency axis from 0 to the larger of the data and the target (with headroom): fitted to the
+ * data alone, a service well inside its target would push the target's dashed line off the chart.
+ */
+export function targetAxisDomain(target: number): [number, (dataMax: number) => number] {
+  return [0, (dataMax) => Math.max(Number.isFinite(dataMax) ? dataMax : 0, target * TARGET_HEADROOM)];
+}
+
 /** "3" or "3 × L40S": spot replicas, with their GPU type when the agent runs more than one service. */
 export function spotReplicasLabel(s: { spotReplicas: number | null; spotGpuType: string | null }): string {
   if (s.spotReplicas === null) return "—";
