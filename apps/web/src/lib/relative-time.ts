@@ -16,3 +16,22 @@ export function formatRelative(date: Date, now: Date = new Date(), locale = "en"
   }
   return format.format(0, "second");
 }
+
+/**
+ * "in 1 h 37 min", "2 days 3 h ago": to the minute, in at most two units, for times people compare
+ * with each other (a forecast finish against its deadline), where formatRelative would say
+ * "in 2 hours" for both 1 h 37 min and 1 h 50 min. Under half a minute it is formatRelative's.
+ */
+export function formatRelativePrecise(date: Date, now: Date = new Date()): string {
+  const minutes = Math.round((date.getTime() - now.getTime()) / 60_000);
+  if (minutes === 0) return formatRelative(date, now);
+  const abs = Math.abs(minutes);
+  const days = Math.floor(abs / 1440);
+  const hours = Math.floor((abs % 1440) / 60);
+  const mins = abs % 60;
+  const parts = days
+    ? [`${days} ${days === 1 ? "day" : "days"}`, hours ? `${hours} h` : ""]
+    : [hours ? `${hours} h` : "", mins ? `${mins} min` : ""];
+  const span = parts.filter(Boolean).join(" ");
+  return minutes > 0 ? `in ${span}` : `${span} ago`;
+}

@@ -27,12 +27,6 @@ export const ZCosts = z.object({
   buckets: z.array(z.object({ start: z.date(), totalUsd: z.number(), ...component })),
   byComponent: z.object(component),
   totalUsd: z.number(),
-  split: z.object({
-    spotUsd: z.number(),
-    serverlessUsd: z.number(),
-    spotSeconds: z.number(),
-    serverlessSeconds: z.number(),
-  }),
   savings: z.object({
     actualUsd: z.number(),
     onDemandBaselineUsd: z.number(),

@@ -16,7 +16,6 @@ export async function getCosts(orgId: string, range: TCostRange): Promise<TCosts
     (typeof USAGE_COMPONENTS)[number],
     number
   >;
-  const split = { spotUsd: 0, serverlessUsd: 0, spotSeconds: 0, serverlessSeconds: 0 };
   const perWorkload = new Map<
     string,
     {
@@ -32,14 +31,6 @@ export async function getCosts(orgId: string, range: TCostRange): Promise<TCosts
   >();
   for (const r of rows) {
     if (r.component in byComponent) byComponent[r.component as keyof typeof byComponent] += r.costUsd;
-    if (r.component === "spot") {
-      split.spotUsd += r.costUsd;
-      split.spotSeconds += r.seconds;
-    }
-    if (r.component === "serverless") {
-      split.serverlessUsd += r.costUsd;
-      split.serverlessSeconds += r.seconds;
-    }
     const w = r.workload;
     const key = w?.id ?? "";
     const row = perWorkload.get(key) ?? {
@@ -66,7 +57,6 @@ export async function getCosts(orgId: string, range: TCostRange): Promise<TCosts
     buckets: bucketUsage(rows, { from: chart.from, to, size: chart.size }),
     byComponent,
     totalUsd: savings.actualUsd,
-    split,
     savings: { ...savings, formula: SAVINGS_FORMULA },
     workloads: [...perWorkload.values()].sort((a, b) => b.costUsd - a.costUsd),
     usageRefused,

@@ -15,6 +15,7 @@ import { describeSavings } from "@/lib/describe-savings";
 import { formatGpuHours, formatPct, formatUsd } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import { bucketLabel, describeSpend, SPEND_COMPONENTS, spendChartData } from "./spend-series";
+import { splitSpend } from "./spend-split";
 import { UsageRefusedAlert } from "./usage-refused-alert";
 
 // recharts is fetched when the chart scrolls into view (ChartFigure), not with the page.
@@ -27,7 +28,7 @@ const PERIOD: Record<TRange, string> = {
   "30d": "in the last 30 days",
 };
 
-/** Spend over time by component, the spot/serverless split, savings vs baselines and per workload. */
+/** Spend over time by component, the split by market, savings vs baselines and per workload. */
 export function CostsView({ slug }: { slug: string }) {
   const trpc = useTRPC();
   const [range, setRange] = useState<TRange>("7d");
@@ -75,7 +76,7 @@ export function CostsView({ slug }: { slug: string }) {
     );
   const c = q.data;
   const used = SPEND_COMPONENTS.filter((k) => c.byComponent[k] > 0);
-  const splitTotal = c.split.spotUsd + c.split.serverlessUsd;
+  const split = splitSpend(c.byComponent);
 
   return (
     <div className="space-y-6">
@@ -112,32 +113,22 @@ export function CostsView({ slug }: { slug: string }) {
               <p className="text-xs text-muted-foreground">{describeSavings(c.savings, PERIOD[range])}</p>
             </Card>
             <Card className="space-y-2 p-5">
-              <p className="text-sm text-muted-foreground">Spot / serverless split</p>
-              {splitTotal > 0 ? (
-                <>
+              <p className="text-sm text-muted-foreground">Spend by market</p>
+              <div
+                className="flex h-3 overflow-hidden rounded-full"
+                role="img"
+                aria-label={`${split.map((p) => `${p.component} ${formatPct(p.share)}`).join(", ")} of spend`}
+              >
+                {split.map((p) => (
                   <div
-                    className="flex h-3 overflow-hidden rounded-full"
-                    role="img"
-                    aria-label={`Spot ${formatPct(c.split.spotUsd / splitTotal)}, serverless ${formatPct(c.split.serverlessUsd / splitTotal)} of spend`}
-                  >
-                    <div
-                      style={{ width: `${(c.split.spotUsd / splitTotal) * 100}%`, background: MARKET_COLORS.spot }}
-                    />
-                    <div
-                      style={{
-                        width: `${(c.split.serverlessUsd / splitTotal) * 100}%`,
-                        background: MARKET_COLORS.serverless,
-                      }}
-                    />
-                  </div>
-                  <p className="text-xs text-muted-foreground">
-                    spot {formatUsd(c.split.spotUsd)} ({formatGpuHours(c.split.spotSeconds)}) · serverless{" "}
-                    {formatUsd(c.split.serverlessUsd)} ({formatGpuHours(c.split.serverlessSeconds)})
-                  </p>
-                </>
-              ) : (
-                <p className="text-sm text-muted-foreground">No spot or serverless usage in this period.</p>
-              )}
+                    key={p.component}
+                    style={{ width: `${p.share * 100}%`, background: MARKET_COLORS[p.component] }}
+                  />
+                ))}
+              </div>
+              <p className="text-xs text-muted-foreground">
+                {split.map((p) => `${p.component} ${formatUsd(p.usd)}`).join(" · ")}
+              </p>
             </Card>
           </div>
           <Card className="space-y-3">

@@ -3,6 +3,7 @@ import type { AppRouter } from "@koi/api";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { formatHours, formatUsd, formatUsdPerHour } from "@/lib/format";
 import { RelativeTime } from "@/components/relative-time";
+import { countNoun } from "./count-noun";
 
 type TDecision = inferRouterOutputs<AppRouter>["workloads"]["get"]["decisions"][number];
 
@@ -32,7 +33,7 @@ export function DecisionTimeline({ decisions, now }: { decisions: TDecision[]; n
           <p className="text-sm text-muted-foreground">
             {[
               d.plan.summary,
-              d.plan.gpus !== null ? `${d.plan.gpus} GPUs` : null,
+              d.plan.gpus !== null ? countNoun(d.plan.gpus, "GPU") : null,
               d.plan.costPerHour !== null ? formatUsdPerHour(d.plan.costPerHour) : null,
               d.plan.predictedHours !== null ? `~${formatHours(d.plan.predictedHours)}` : null,
               d.plan.totalCost !== null ? `${formatUsd(d.plan.totalCost)} total` : null,
@@ -44,7 +45,7 @@ export function DecisionTimeline({ decisions, now }: { decisions: TDecision[]; n
           {d.alternatives.length ? (
             <details className="mt-1 text-sm">
               <summary className="cursor-pointer text-muted-foreground">
-                {d.alternatives.length} alternatives considered
+                {countNoun(d.alternatives.length, "alternative")} considered
               </summary>
               <ul className="mt-1 space-y-0.5 pl-4">
                 {d.alternatives.map((a, i) => (

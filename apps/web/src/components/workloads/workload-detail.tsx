@@ -9,10 +9,13 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { formatGpuHours, formatNumber, formatPct, formatUsd, formatUsdPerHour } from "@/lib/format";
 import { RelativeTime } from "@/components/relative-time";
+import { formatRelativePrecise } from "@/lib/relative-time";
 import { useTRPC } from "@/trpc/react";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveTopic } from "@/components/live/use-live-topic";
+import { batchPlaceholders } from "./batch-placeholders";
 import { CancelWorkloadButton, WORKLOAD_STATUS_ID } from "./cancel-workload-button";
+import { countNoun } from "./count-noun";
 import { DecisionTimeline } from "./decision-timeline";
 import { clockTime, describeForecast, samplePoints } from "./forecast-series";
 import { OnlineServicePanel } from "./online-service-panel";
@@ -59,12 +62,23 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
     const d = typeof iso === "string" ? new Date(iso) : iso;
     return <RelativeTime date={d} now={now} />;
   };
+  // The deadline and the forecast are read against each other: to the minute, not "in 2 hours" for both.
+  const preciseAt = (iso: string | null, fallback = "—") => {
+    if (!iso) return fallback;
+    const d = new Date(iso);
+    return (
+      <time dateTime={d.toISOString()} title={`${d.toISOString().slice(0, 16).replace("T", " ")} UTC`}>
+        {formatRelativePrecise(d, now)}
+      </time>
+    );
+  };
   const ended = TERMINAL_WORKLOAD_STATUSES.includes(w.status);
   // Between Orca's chunk counts the server estimates progress from tokens generated (marked ≈).
   const estimated = ended ? null : w.progress.estimated;
   const done = estimated ?? w.progress.completed;
   const live = [...assignments].reverse().find((a) => !isEndedAssignmentState(a.state)) ?? assignments.at(-1);
   const m = live?.metrics;
+  const placeholders = batchPlaceholders(w.status, assignments.length > 0);
 
   return (
     <div className="space-y-6">
@@ -110,18 +124,18 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
           {estimated === null ? null : (
             <p className="text-sm text-muted-foreground">
               Estimated from the tokens the engine generated since it last counted: it reports whole chunks, and has
-              counted {formatNumber(w.progress.completed)} requests.
+              counted {countNoun(w.progress.completed, "request")}.
             </p>
           )}
           <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
-            <Stat label="Deadline">{at(w.deadlineAt)}</Stat>
-            <Stat label="Forecast finish (P50)">
-              {ended ? at(w.completedAt) : at(w.forecast?.p50 ?? null, "after the first reports")}
+            <Stat label="Deadline">{preciseAt(w.deadlineAt)}</Stat>
+            <Stat label={placeholders.finishLabel}>
+              {ended ? preciseAt(w.completedAt) : preciseAt(w.forecast?.p50 ?? null, "after the first reports")}
             </Stat>
             <Stat label="P10–P90">
               {w.forecast?.p10 && w.forecast.p90 ? (
                 <>
-                  {at(w.forecast.p10)} – {at(w.forecast.p90)}
+                  {preciseAt(w.forecast.p10)} – {preciseAt(w.forecast.p90)}
                 </>
               ) : (
                 "—"
@@ -178,9 +192,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
               }}
             />
           ) : (
-            <EmptyState title="No forecast yet">
-              Koi forecasts the finish every few seconds once the engine reports progress.
-            </EmptyState>
+            <EmptyState title={placeholders.noForecast.title}>{placeholders.noForecast.body}</EmptyState>
           )}
         </Card>
       ) : null}
@@ -248,9 +260,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
                 {m.pctSpot !== null ? <Stat label="Traffic on spot">{`${formatNumber(m.pctSpot)}%`}</Stat> : null}
               </dl>
             ) : (
-              <p className="text-sm text-muted-foreground">
-                The engine's tokens/s, GPU utilisation, batch size and KV-cache hit rate appear with its first report.
-              </p>
+              <p className="text-sm text-muted-foreground">{placeholders.noMetrics}</p>
             )}
           </Card>
         ) : null}
@@ -277,7 +287,7 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
                 <TableRow key={a.id}>
                   <TableCell>
                     {a.placement
-                      ? `${a.placement.replicas}× ${a.placement.gpuType} · TP${a.placement.tp} · ${a.placement.market} (${a.placement.gpus} GPUs)`
+                      ? `${a.placement.replicas}× ${a.placement.gpuType} · TP${a.placement.tp} · ${a.placement.market} (${countNoun(a.placement.gpus, "GPU")})`
                       : "—"}
                     <div className="font-mono text-xs text-muted-foreground">epoch {a.epoch}</div>
                   </TableCell>

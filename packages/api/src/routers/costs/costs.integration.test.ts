@@ -43,7 +43,6 @@ describe("costs.get / costs.export", () => {
     expect(day.totalUsd).toBeCloseTo(12.5);
     expect(day.byComponent).toMatchObject({ spot: 10, serverless: 2, router: 0.5 });
     expect(day.buckets.reduce((s, b) => s + b.totalUsd, 0)).toBeCloseTo(12.5);
-    expect(day.split).toMatchObject({ spotUsd: 10, serverlessUsd: 2 });
     expect(day.savings.onDemandBaselineUsd).toBeGreaterThan(0);
     expect(day.workloads[0]).toMatchObject({ workloadId: w.run.workload.id, costUsd: 12 });
     expect(day.workloads[1]).toMatchObject({ workloadId: null, costUsd: 0.5 });
