@@ -1,4 +1,5 @@
 import type { TMarket } from "@koi/planner";
+import { freeGpus } from "../workloads/held-gpus-by-pool.ts";
 import { poolShapeProblem } from "../workloads/pool-shape-problem.ts";
 import { readPoolShape } from "../workloads/read-stored-json.ts";
 import { resolvePoolPrice, type TPriceSource } from "../workloads/resolve-pool-price.ts";
@@ -34,4 +35,15 @@ export function fleetPool<T extends TStoredPool>(
           })
         : null;
   return { ...rest, price, notPlanned };
+}
+
+/**
+ * A pool's available GPUs as the planner sees them: what the engine reports, less what Koi's own
+ * placements there hold, as `buildOrgCapacity` counts them.
+ */
+export function plannedPool<T extends { id: string; total: number; available: number }>(
+  pool: T,
+  heldByPool: Map<string, number>,
+): T {
+  return { ...pool, available: freeGpus(pool, heldByPool.get(pool.id) ?? 0) };
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { dropOutboxRows, h100Pool, orgWithAgent } from "../workloads/test-fixtures.ts";
+import { deployedWorkload, dropOutboxRows, h100Pool, orgWithAgent } from "../workloads/test-fixtures.ts";
 import { getAgent } from "./get-agent.ts";
 import { findFleet } from "./list-fleet.ts";
 
@@ -26,5 +26,23 @@ describe("fleet pages: pools the planner leaves out say why", () => {
 
     const detail = await getAgent(org.id, agentId);
     expect(detail.pools.map((p) => p.notPlanned).sort()).toEqual([...reasons].sort());
+  });
+});
+
+describe("fleet pages: a pool's figures are the ones the planner uses", () => {
+  it("GPUs Koi placed there are not free while the engine still reports them free", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(64)]);
+    const { assignment } = await deployedWorkload(org.id, agentId);
+    const held = (assignment.placement as { gpus: number }).gpus;
+    expect(held).toBeGreaterThan(0);
+    // The agent last reported all 64 free (the job is still launching): the page must not say so.
+
+    const fleet = await findFleet(org.id);
+    const [pool] = fleet.clusters.flatMap((c) => c.pools);
+    expect(pool).toMatchObject({ total: 64, available: 64 - held });
+    expect(fleet.totals).toEqual({ total: 64, available: 64 - held });
+
+    const detail = await getAgent(org.id, agentId);
+    expect(detail.pools[0]).toMatchObject({ total: 64, available: 64 - held });
   });
 });

@@ -1,7 +1,8 @@
 import { notFound } from "@koi/core/app-error";
 import { prisma } from "@koi/db";
+import { heldGpusByPool } from "../workloads/held-gpus-by-pool.ts";
 import { overridePriceMap } from "../workloads/resolve-pool-price.ts";
-import { fleetPool } from "./fleet-pool.ts";
+import { fleetPool, plannedPool } from "./fleet-pool.ts";
 import type { TAgentDetail } from "./fleet.schema.ts";
 
 /** One agent of the org with its pools and its 50 latest engine events; another org's is NOT_FOUND. */
@@ -34,7 +35,7 @@ export async function getAgent(orgId: string, agentId: string): Promise<TAgentDe
     },
   });
   if (!agent) throw notFound("No such agent.");
-  const [events, overrides] = await Promise.all([
+  const [events, overrides, heldByPool] = await Promise.all([
     prisma.engineEvent.findMany({
       where: { orgId, agentId: agent.id },
       orderBy: { at: "desc" },
@@ -42,9 +43,10 @@ export async function getAgent(orgId: string, agentId: string): Promise<TAgentDe
       select: { id: true, type: true, reasonCode: true, detail: true, engineRef: true, at: true },
     }),
     prisma.priceOverride.findMany({ where: { orgId } }),
+    heldGpusByPool(orgId),
   ]);
   const overridePrice = overridePriceMap(overrides);
   const { pools, ...rest } = agent;
-  const priced = pools.map((p) => fleetPool(p, overridePrice));
+  const priced = pools.map((p) => fleetPool(plannedPool(p, heldByPool), overridePrice));
   return { agent: rest, pools: priced, events };
 }

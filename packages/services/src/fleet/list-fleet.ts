@@ -1,6 +1,7 @@
 import { prisma } from "@koi/db";
+import { heldGpusByPool } from "../workloads/held-gpus-by-pool.ts";
 import { overridePriceMap } from "../workloads/resolve-pool-price.ts";
-import { fleetPool } from "./fleet-pool.ts";
+import { fleetPool, plannedPool } from "./fleet-pool.ts";
 import type { TFleetView } from "./fleet.schema.ts";
 
 const poolSelect = {
@@ -30,9 +31,11 @@ const agentSelect = {
  * Clusters with their live agents (newest first) and GPU pools, and the offline agents apart: an
  * offline agent's pools are shown nowhere and counted nowhere, as the planner does not use them
  * either (`buildOrgCapacity` reads ONLINE agents only). Pools with no GPUs collapse into one line.
+ * A pool's available GPUs are those the planner would use (`plannedPool`), so the page agrees with
+ * the GPUs the overview counts in use.
  */
 export async function findFleet(orgId: string): Promise<TFleetView> {
-  const [clusters, overrides] = await Promise.all([
+  const [clusters, overrides, heldByPool] = await Promise.all([
     prisma.cluster.findMany({
       where: { orgId },
       orderBy: { name: "asc" },
@@ -47,6 +50,7 @@ export async function findFleet(orgId: string): Promise<TFleetView> {
       },
     }),
     prisma.priceOverride.findMany({ where: { orgId } }),
+    heldGpusByPool(orgId),
   ]);
   const overridePrice = overridePriceMap(overrides);
   const view: TFleetView = { clusters: [], offline: [], totals: { available: 0, total: 0 } };
@@ -58,7 +62,7 @@ export async function findFleet(orgId: string): Promise<TFleetView> {
       view.offline.push({ ...agent, clusterName: cluster.name, gpus });
     }
     if (live.length === 0) continue;
-    const livePools = pools.filter((p) => liveIds.has(p.agentId));
+    const livePools = pools.filter((p) => liveIds.has(p.agentId)).map((p) => plannedPool(p, heldByPool));
     const withGpus = livePools.filter((p) => p.total > 0);
     for (const p of withGpus) {
       view.totals.available += p.available;

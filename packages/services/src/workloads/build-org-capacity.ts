@@ -1,7 +1,7 @@
-import { GPU_FREE_ASSIGNMENT_STATES } from "@koi/contracts/primitives";
 import type { TCapacity, TCapacityPool, TEngine } from "@koi/planner";
 import { prisma, type Tx } from "@koi/db";
 import { overridePriceMap, resolvePoolPrice, type TPriceSource } from "./resolve-pool-price.ts";
+import { freeGpus, heldGpusByPool } from "./held-gpus-by-pool.ts";
 import { poolShapeProblem } from "./pool-shape-problem.ts";
 import { readPoolShape } from "./read-stored-json.ts";
 
@@ -53,17 +53,10 @@ export async function buildOrgCapacity(
       pools: true,
     },
   });
-  const held = await db.$queryRaw<{ poolId: string; gpus: number }[]>`
-    SELECT placement->>'poolId' AS "poolId", SUM(COALESCE((placement->>'gpus')::int, 0))::int AS gpus
-    FROM "Assignment" a
-    WHERE "orgId" = ${orgId} AND "workloadId" IS NOT NULL AND (
-      NOT (state = ANY(${[...GPU_FREE_ASSIGNMENT_STATES]}::text[]))
-      OR (state = 'paused' AND EXISTS (
-        SELECT 1 FROM "Decision" d JOIN "Workload" u ON u.id = d.inputs->>'urgentWorkloadId'
-        WHERE d."orgId" = ${orgId} AND d.kind = 'rebalance_pause' AND d.inputs->>'assignmentId' = a.id
-          AND u.status IN ('PENDING', 'PLANNING') AND u.id <> ${opts.forWorkloadId ?? ""})))
-    GROUP BY 1`;
-  const heldByPool = new Map(held.map((h) => [h.poolId, Number(h.gpus)]));
+  const heldByPool = await heldGpusByPool(orgId, {
+    db,
+    ...(opts.forWorkloadId ? { forWorkloadId: opts.forWorkloadId } : {}),
+  });
   const overrides = await db.priceOverride.findMany({ where: { orgId } });
   const overridePrice = overridePriceMap(overrides);
 
@@ -73,11 +66,8 @@ export async function buildOrgCapacity(
     for (const pool of agent.pools) {
       const price = resolvePoolPrice(pool.gpuType, pool.market, pool.pricePerGpuHour, overridePrice);
       if (!price) continue; // an unknown GPU type the planner cannot model
-      // The engine's "available" already leaves out GPUs its running jobs use, but not GPUs Koi has
-      // just placed that are still launching; total − held covers those. Subtracting held from
-      // "available" would count running jobs twice.
       const shape = readPoolShape(pool);
-      const available = Math.max(0, Math.min(pool.available, pool.total - (heldByPool.get(pool.id) ?? 0)));
+      const available = freeGpus(pool, heldByPool.get(pool.id) ?? 0);
       const planned: TCapacityPool = {
         id: pool.id,
         // Sentences (plan summaries, waiting messages) name pools this way, never by their cuid.

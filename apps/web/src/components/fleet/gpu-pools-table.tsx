@@ -32,7 +32,7 @@ export function GpuPoolsTable({ pools, now, label }: { pools: TPoolRow[]; now: D
           <TableHead numeric>Available / total</TableHead>
           <TableHead numeric>Quota</TableHead>
           <TableHead numeric>Price</TableHead>
-          <TableHead>Updated</TableHead>
+          <TableHead>Last changed</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
