@@ -50,4 +50,20 @@ describe("toSubmission", () => {
     expect(!r.ok && Object.keys(r.errors).sort()).toEqual(["allowedMarkets", "deadlineHours", "requests"]);
     expect(!r.ok && r.errors.requests).toBe("Enter a number");
   });
+
+  it("says a number's bounds in words beside its field, not in the API's field names", () => {
+    const r = toSubmission({
+      ...DEFAULT_FORM_VALUES,
+      avgOutputTokens: 0,
+      budgetUsd: 0,
+      deadlineHours: 1e6,
+      requests: 2.5,
+    });
+    expect(!r.ok && r.errors).toEqual({
+      avgOutputTokens: "Must be more than 0",
+      budgetUsd: "Must be more than 0",
+      deadlineHours: "Must be at most 8,760",
+      requests: "Enter a whole number",
+    });
+  });
 });

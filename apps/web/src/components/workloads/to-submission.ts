@@ -1,4 +1,6 @@
+import type { z } from "zod";
 import { ZWorkloadSubmission, type TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
+import { formatNumber } from "@/lib/format";
 
 export const MARKETS = ["spot", "on-demand", "reserved", "on-prem", "serverless"] as const;
 
@@ -75,9 +77,20 @@ export function toSubmission(v: TWorkloadFormValues) {
   const parsed = ZWorkloadSubmission.safeParse(raw);
   if (parsed.success) return { ok: true as const, submission: parsed.data as TWorkloadSubmission };
   const errors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    errors[key] ??= issue.message.replace(/^Invalid input: expected number, received NaN$/, "Enter a number");
-  }
+  for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= fieldMessage(issue);
   return { ok: false as const, errors };
+}
+
+/**
+ * The message shown under a field. The API's messages name the field as the JSON does
+ * ("avgOutputTokens must be > 0"); beside its label a number's bounds read better in words.
+ */
+export function fieldMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.expected === "number") return "Enter a number";
+  if (issue.code === "invalid_type" && issue.expected === "int") return "Enter a whole number";
+  if (issue.code === "too_small" && issue.origin === "number")
+    return `Must be ${issue.inclusive ? "at least" : "more than"} ${formatNumber(Number(issue.minimum))}`;
+  if (issue.code === "too_big" && issue.origin === "number")
+    return `Must be ${issue.inclusive ? "at most" : "less than"} ${formatNumber(Number(issue.maximum))}`;
+  return issue.message;
 }
