@@ -579,7 +579,9 @@ describe("forecastWorkload scaling", () => {
       (await commandsOf(a)).map((c) => ({ agentId: c.agentId, type: c.type, payload: c.payload, epoch: c.epoch })),
     ).toEqual([{ agentId, type: "scale", payload: { count: 3 }, epoch: 1 }]);
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).placement).toEqual(next);
-    expect((await reload(w.id)).statusDetail).toBe(`Scaled up from 1 to 3 replicas: ${decision!.reason}`);
+    expect((await reload(w.id)).statusDetail).toBe(
+      `Scaled up from 1 to 3 replicas at 12:00 UTC; forecast then: ${decision!.reason}`,
+    );
   });
 
   it("at risk on TP2 × PP2 replicas: adds replicas of that shape and records 4 GPUs for each", async () => {
@@ -622,7 +624,9 @@ describe("forecastWorkload scaling", () => {
     expect(decision).toMatchObject({ kind: "scale_down", plan: { from: 3, to: 1, placement: next } });
     expect((await commandsOf(a)).map((c) => [c.type, c.payload])).toEqual([["scale", { count: 1 }]]);
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).placement).toEqual(next);
-    expect((await reload(w.id)).statusDetail).toBe(`Scaled down from 3 to 1 replicas: ${decision!.reason}`);
+    expect((await reload(w.id)).statusDetail).toBe(
+      `Scaled down from 3 to 1 replicas at 12:00 UTC; forecast then: ${decision!.reason}`,
+    );
   });
 
   it("far ahead: scales down only the replicas it can spare, keeping two of three", async () => {
@@ -766,7 +770,7 @@ describe("forecastWorkload scaling", () => {
       inputs: { reason: why, swappedAssignmentId: a.id, fencedEpoch: 2, at: T.toISOString() },
     });
     expect(swap!.reason).toContain(`${why} → no free GPUs to add on H100-SXM (on-demand); moving the rest.`);
-    expect((await reload(w.id)).statusDetail).toBe(`Swapped GPUs: ${why}`);
+    expect((await reload(w.id)).statusDetail).toBe(`Swapped GPUs at 12:00 UTC; forecast then: ${why}`);
   });
 
   it("a prefill/decode split at risk with room in its pool: not scaled (it cannot take colocated replicas) but moved whole", async () => {

@@ -255,7 +255,8 @@ async function forecastLocked(tx: Tx, workload: Workload, now: Date): Promise<TF
     where: { id: assignment.id },
     data: { placement: next as unknown as Prisma.InputJsonValue },
   });
-  const detail = `${kind === "scale_up" ? "Scaled up" : "Scaled down"} from ${placement.replicas} to ${replicas} replicas: ${rec.explanation}`;
+  // The header keeps this line while later forecasts move on: dated, it reads as what happened then.
+  const detail = `${kind === "scale_up" ? "Scaled up" : "Scaled down"} from ${placement.replicas} to ${replicas} replicas at ${utcClock(now)}; forecast then: ${rec.explanation}`;
   await tx.workload.update({ where: { id: workload.id }, data: { statusDetail: detail.slice(0, 1000) } });
   return { ...result, action: kind, wake: [assignment.agentId] };
 }
@@ -300,7 +301,7 @@ async function swapLocked(
     throw new Error(`swap of ${workload.id} planned ${outcome.outcome} after a feasible check`);
   await tx.workload.update({
     where: { id: workload.id },
-    data: { statusDetail: `Swapped GPUs: ${why}`.slice(0, 1000) },
+    data: { statusDetail: `Swapped GPUs at ${utcClock(now)}; forecast then: ${why}`.slice(0, 1000) },
   });
   return [assignment.agentId, outcome.agentId];
 }
@@ -309,4 +310,9 @@ async function swapLocked(
 function paceBefore(samples: TProgressSample[], t: number, modelledRate: number): number {
   const observed = estimateRate({ samples: samples.filter((s) => s.t < t), modelledRate }).observed;
   return observed && modelledRate > 0 ? Math.min(2, Math.max(0.01, observed.mean / modelledRate)) : 1;
+}
+
+/** "14:05 UTC": when an action happened, for the status line that outlives it. */
+function utcClock(at: Date): string {
+  return `${at.toISOString().slice(11, 16)} UTC`;
 }

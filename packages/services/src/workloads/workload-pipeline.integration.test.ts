@@ -86,7 +86,7 @@ describe("workload pipeline", () => {
     expect(await prisma.forecastPoint.count({ where: { workloadId: w.id } })).toBe(1);
     const atRisk = await prisma.workload.findUniqueOrThrow({ where: { id: w.id } });
     expect(atRisk.health).toBe("AT_RISK");
-    expect(atRisk.statusDetail).toMatch(/^Scaled up from 1 to \d+ replicas: /);
+    expect(atRisk.statusDetail).toMatch(/^Scaled up from 1 to \d+ replicas at \d\d:\d\d UTC; forecast then: /);
     expect(await prisma.outboxEvent.count({ where: { jobId: `notify-slo_at_risk-${w.id}` } })).toBe(1);
     const scale = await prisma.command.findFirstOrThrow({ where: { assignmentId: assignment.id, type: "scale" } });
     expect((scale.payload as { count: number }).count).toBeGreaterThan(1);
@@ -192,7 +192,7 @@ describe("workload pipeline", () => {
     expect(swap.reason).toMatch(/no free GPUs to add on H100-SXM \(on-demand\); moving the rest\. Run /);
     expect(await prisma.workload.findUniqueOrThrow({ where: { id: w.id } })).toMatchObject({
       status: "DISPATCHING",
-      statusDetail: expect.stringMatching(/^Swapped GPUs: /),
+      statusDetail: expect.stringMatching(/^Swapped GPUs at \d\d:\d\d UTC; forecast then: /),
     });
     await expect(
       recordReport(org.id, old.id, report({ seq: 11, completed: 200, total: 20_000, at: new Date() })),
