@@ -39,7 +39,7 @@ export function describeOnlinePlan(args: {
   const parts: string[] = [];
   if (sized) {
     parts.push(
-      `${chosen.replicas} × ${chosen.label} (SkyServe min ${plan.spot.minReplicas}, max ${plan.spot.maxReplicas}, target ${plan.tuna.spot.target_qps} req/s): the cheapest of ${args.options.length} options over the coming hours that keeps ${slo} at ${sizing}.`,
+      `${chosen.replicas} × ${chosen.label} (SkyServe min ${plan.spot.minReplicas}, max ${plan.spot.maxReplicas}, target ${plan.tuna.spot.target_qps} req/s): ${args.options.length === 1 ? "the only option" : `the cheapest of ${args.options.length} options`} over the coming hours that keeps ${slo} at ${sizing}.`,
       `One replica sustains ${rps(sized.rate.rps)} req/s (${sized.rate.binding === "throughput" ? "its throughput" : sized.rate.binding.toUpperCase()} binds); predicted p95 TTFT ${ms(plan.predictedLatency.ttftP95Ms)}, TPOT ${ms(plan.predictedLatency.tpotP95Ms)}; ${usd(chosen.costPerHour)}/h.`,
     );
     if (worker)

@@ -26,6 +26,11 @@ const hourMean = (from: number, rate: (t: number) => number): number => {
 };
 
 describe("forecastLoad", () => {
+  it("with under an hour of reports, says so (not 'only 0 h reported')", () => {
+    const f = forecastLoad({ samples: series(20, () => 5), now: MONDAY + 20 * 60, expectedRps: 40, hours: 3 });
+    expect(f.explanation).toMatch(/^under an hour reported: the last hour's 5\.0 req\/s carried forward/);
+  });
+
   it("before any report, forecasts the submitted rate as the peak", () => {
     const f = forecastLoad({ samples: [], now: MONDAY, expectedRps: 40, hours: 3 });
     expect(f.basis).toBe("submitted-rate");

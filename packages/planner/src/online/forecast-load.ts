@@ -165,7 +165,7 @@ export function forecastLoad(input: TLoadForecastInput): TLoadForecast {
     explanation:
       basis === "seasonal"
         ? `seasonal fit of ${hours.length} h (daily shape, weekdays, trend); the last hour ran ${pct(Math.exp(anchorResidual) - 1)} vs the fit: next hour ${fmt(first.p50)} req/s (P10–P90 ${fmt(first.p10)}–${fmt(first.p90)})`
-        : `only ${hours.length} h reported: the last hour's ${fmt(anchorMean)} req/s carried forward, band widened and kept under ${fmt(ceiling)} req/s (the submitted peak or the busiest hour seen; next hour P10–P90 ${fmt(first.p10)}–${fmt(first.p90)} req/s)`,
+        : `${hours.length === 0 ? "under an hour" : `only ${hours.length} h`} reported: the last hour's ${fmt(anchorMean)} req/s carried forward, band widened and kept under ${fmt(ceiling)} req/s (the submitted peak or the busiest hour seen; next hour P10–P90 ${fmt(first.p10)}–${fmt(first.p90)} req/s)`,
   };
 }
 

@@ -59,6 +59,20 @@ const NIGHT_DAY_POOLS = [pool("l4-spot", "L4", "spot", 400, 0.4), pool("l40s-spo
 const MODAL: TServerlessOffer[] = [{ id: "modal-l40s", gpuType: "L40S", pricePerGpuHour: 1.95, coldStartSeconds: 30 }];
 
 describe("planOnlineCapacity", () => {
+  it("calls a lone candidate the only option, not 'the cheapest of 1 options'", () => {
+    const plan = planOnlineCapacity({
+      service: RELAXED,
+      forecast: flat(1),
+      // One GPU: TP 1 is the only shape that fits.
+      pools: [pool("h100-spot", "H100-SXM", "spot", 1, 2.5)],
+      serverless: [],
+      now: NOW,
+    });
+    expect(plan.feasible).toBe(true);
+    expect(plan.alternatives).toHaveLength(0);
+    expect(plan.reason).toContain("the only option over the coming hours");
+  });
+
   it("keeps enough spot replicas for the load and says so in Tuna's own policy fields", () => {
     const plan = planOnlineCapacity({ service: CHAT, forecast: flat(30), pools: POOLS, serverless: MODAL, now: NOW });
     expect(plan.feasible).toBe(true);
