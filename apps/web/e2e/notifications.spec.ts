@@ -11,6 +11,9 @@ test("an admin sets the org's alert webhook and email; a member can only look", 
   await page.goto(`/o/${admin.orgSlug}/settings/members`);
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Notifications" }).click();
   await expect(page.getByRole("heading", { name: "Notifications", level: 1 })).toBeVisible();
+  // A new org's alerts are on with nowhere to go: the page says so until a destination is saved.
+  const nowhere = page.getByText("Alerts are on but go nowhere");
+  await expect(nowhere).toBeVisible();
 
   await page.getByLabel("Webhook URL").fill("http://hooks.example.com/koi");
   await page.getByRole("button", { name: "Save" }).click();
@@ -22,6 +25,7 @@ test("an admin sets the org's alert webhook and email; a member can only look", 
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Saved.")).toBeVisible();
   await expect(page.getByText(/Last changed/)).toBeVisible();
+  await expect(nowhere).toHaveCount(0);
   expect(await prisma.notificationSetting.findUniqueOrThrow({ where: { orgId: admin.orgId } })).toMatchObject({
     webhookUrl: "https://hooks.example.com/koi",
     email: "oncall@example.com",

@@ -50,12 +50,20 @@ export function NotificationsForm({ canEdit }: { canEdit: boolean }) {
   if (q.isError) return <Alert tone="error">Could not load notification settings: {q.error.message}</Alert>;
   const errors = form.formState.errors;
   const server = fieldErrorsOf(save.error);
+  // As saved, not as typed: the worker skips alerts with nowhere to go, and a fresh org has none.
+  const nowhere = !q.data.webhookUrl && !q.data.email && (q.data.sloAtRisk || q.data.budget);
   return (
     <form
       className="space-y-4"
       noValidate
       onSubmit={form.handleSubmit((v) => save.mutate(v as z.output<typeof ZNotificationSettingsInput>))}
     >
+      {nowhere ? (
+        <Alert>
+          Alerts are on but go nowhere: add a webhook URL or an email, or Koi sends no alert. Workloads at risk still
+          show on their pages and in the overview.
+        </Alert>
+      ) : null}
       <fieldset disabled={!canEdit} className="space-y-4">
         <Field
           id="notify-webhook"
