@@ -77,13 +77,18 @@ test("submit a batch workload with a live plan preview and land on its page", as
   await expect(preview.getByText("Finishes in", { exact: true })).toBeVisible();
   await expect(preview.getByText("Orca (batch)")).toBeVisible();
 
-  // An impossible deadline shows the binding constraint instead of a plan.
+  // An impossible deadline shows the binding constraint instead of a plan, and the form will not
+  // make a workload Koi would fail at once.
+  const submitButton = page.getByRole("button", { name: "Submit workload" });
   await page.getByLabel("Requests", { exact: true }).fill("50000000");
   await page.getByLabel("Deadline (hours from now)").fill("0.1");
   await expect(preview.getByRole("alert")).toBeVisible({ timeout: 15_000 });
+  await expect(submitButton).toBeDisabled();
+  await expect(submitButton).toHaveAccessibleDescription(/so Koi would fail this workload as soon as it plans it/);
   await page.getByLabel("Requests", { exact: true }).fill("2000");
   await page.getByLabel("Deadline (hours from now)").fill("4");
   await expect(preview.getByText("Finishes in", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(submitButton).toBeEnabled();
 
   await page.getByRole("button", { name: "Submit workload" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${user.orgSlug}/workloads/(?!new$)[a-z0-9]+$`), { timeout: 15_000 });

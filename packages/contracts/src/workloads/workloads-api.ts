@@ -78,6 +78,11 @@ export const ZPlanView = named(
         bestAchievableRequestsPerSecond: z.number().optional(),
       })
       .optional(),
+    /**
+     * What submitting it now would do: dispatch it, wait for GPUs that are busy (it is planned
+     * again as they free up), or fail it at once because no capacity it may use can ever meet it.
+     */
+    onSubmit: z.enum(["dispatch", "wait", "fail"]).optional(),
   }),
   "What Koi would run for a workload on the org's live capacity now (dry run: nothing is submitted).",
 );

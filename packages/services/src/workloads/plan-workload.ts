@@ -1,12 +1,11 @@
-import type { TWorkloadSubmission } from "@koi/contracts/workloads/workloads";
 import { enqueueViaOutbox } from "@koi/core/outbox";
-import { selectGpus, type TCalibrationTable, type TPlan } from "@koi/planner";
+import type { TCalibrationTable } from "@koi/planner";
 import { type Tx, type Workload } from "@koi/db";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { dispatchPlan } from "./dispatch-plan.ts";
-import { splitPoolIds } from "./build-org-capacity.ts";
+import { capacityBound, fitsWhenCapacityFrees } from "./fits-when-capacity-frees.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
-import { remainingWorkload, selectOptionsFor } from "./workload-inputs.ts";
+import { remainingWorkload } from "./workload-inputs.ts";
 import { readSpec, ZPlacementRecord } from "./read-stored-json.ts";
 import { withWorkloadLock } from "./with-workload-lock.ts";
 import { decisions, planningDuration } from "@koi/core/metrics/koi-metrics";
@@ -150,37 +149,4 @@ async function wait(tx: Tx, workload: Workload, detail: string): Promise<TPlanOu
     data: { status: "PENDING", statusDetail: detail.slice(0, 1000) },
   });
   return { outcome: "waiting", detail };
-}
-
-/** Infeasible for want of GPUs (more free ones, or more time on them), not for what the job is. */
-function capacityBound(plan: TPlan): boolean {
-  return ["availability", "deadline", "quota", "max-gpus"].includes(plan.binding?.constraint ?? "");
-}
-
-/**
- * Busy, not impossible: the workload would fit if the pools' GPUs were all free — Koi's own
- * assignments finish or a paused one's replicas are torn down (the engine reports them busy until
- * its next heartbeat), or the engine's other jobs end. It waits; once the deadline makes even the
- * whole pools too small, a retry fails it with the binding constraint.
- */
-async function fitsWhenCapacityFrees(
-  plan: TPlan,
-  org: Awaited<ReturnType<typeof planOnOrgCapacity>>["org"],
-  remaining: ReturnType<typeof remainingWorkload>,
-  submission: TWorkloadSubmission,
-  calibration: TCalibrationTable,
-): Promise<boolean> {
-  if (!capacityBound(plan)) return false;
-  const whole = {
-    pools: org.capacity.pools.map(({ quota: _quota, ...p }) => {
-      const owner = org.owners[p.id];
-      return { ...p, available: owner?.total ?? p.available, ...(owner?.quota != null ? { quota: owner.quota } : {}) };
-    }),
-  };
-  const freed = await selectGpus(remaining, whole, {
-    ...selectOptionsFor(submission, splitPoolIds(org)),
-    calibration,
-    alternatives: 0,
-  });
-  return freed.feasible;
 }

@@ -223,3 +223,22 @@ describe("the planning budget of an organisation's previews", () => {
     expect((await previewPlanView(other.id, job)).feasible).toBe(true);
   });
 });
+
+describe("previewPlan says what submitting would do", () => {
+  it("dispatch when a plan fits, wait while the GPUs it needs are busy, fail when no capacity ever meets it", async () => {
+    const { org } = await orgWithAgent([h100Pool(8)]);
+    expect((await previewPlanView(org.id, job)).onSubmit).toBe("dispatch");
+
+    // The engine reports its 8 H100s busy: the job fits once they free up, so it would wait.
+    const busy = await orgWithAgent([{ ...h100Pool(8), available: 0 }]);
+    expect(await previewPlanView(busy.org.id, job)).toMatchObject({ feasible: false, onSubmit: "wait" });
+
+    // Five million requests in six minutes: not even all eight H100s free could, so it would fail.
+    const doomed = batchSubmission({ requests: 5_000_000, deadlineHours: 0.1 });
+    expect(await previewPlanView(org.id, doomed)).toMatchObject({
+      feasible: false,
+      binding: { constraint: "deadline" },
+      onSubmit: "fail",
+    });
+  });
+});

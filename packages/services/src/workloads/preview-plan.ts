@@ -15,6 +15,7 @@ import {
 import { prisma, type Tx } from "@koi/db";
 import { buildOrgCapacity, splitPoolIds, type TOrgCapacity } from "./build-org-capacity.ts";
 import { checkSubmissionModel } from "./check-submission-model.ts";
+import { capacityBound, fitsWhenCapacityFrees } from "./fits-when-capacity-frees.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { withinPreviewBudget, type TPlanningClock } from "./preview-budget.ts";
 import { largestGroup, selectOptionsFor } from "./workload-inputs.ts";
@@ -100,17 +101,35 @@ function namingEngine(plan: TPlan, workload: TWorkload, route: TRouteDecision): 
 
 /**
  * What Koi would do with this submission right now — same capacity and optimiser as the real
- * plan, no writes. For the dashboard's live preview and `POST /api/v1/workloads/plan`.
+ * plan, no writes. For the dashboard's live preview and `POST /api/v1/workloads/plan`. `onSubmit`
+ * is what planning it would do (`planWorkload`'s rules): dispatch it, let it wait for GPUs, or
+ * fail it at once.
  */
 export async function previewPlan(orgId: string, submission: TWorkloadSubmission) {
   checkSubmissionModel(submission);
-  const { plan, routeReason, org } = await withinPreviewBudget(orgId, (clock) =>
-    planOnOrgCapacity(orgId, submission, workloadOf(submission), prisma as unknown as Tx, { clock }),
-  );
-  return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline };
+  const workload = workloadOf(submission);
+  const { plan, routeReason, org, onSubmit } = await withinPreviewBudget(orgId, async (clock) => {
+    const result = await planOnOrgCapacity(orgId, submission, workload, prisma as unknown as Tx, { clock });
+    const outcome = await clock.time(() => submitOutcome(result, workload, submission));
+    return { ...result, onSubmit: outcome };
+  });
+  return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline, onSubmit };
+}
+
+/** Planning a submission now: dispatch it, wait for busy GPUs (or lent ones, if urgent), or fail it. */
+async function submitOutcome(
+  { plan, org, calibration }: TPlanResult,
+  workload: TWorkload,
+  submission: TWorkloadSubmission,
+): Promise<TPlanView["onSubmit"]> {
+  if (plan.feasible) return "dispatch";
+  if (org.agentsOnline === 0 || org.capacity.pools.length === 0) return "wait";
+  if (submission.priority === "urgent" && capacityBound(plan)) return "wait";
+  return (await fitsWhenCapacityFrees(plan, org, workload, submission, calibration)) ? "wait" : "fail";
 }
 
 /** The preview as both APIs answer it: the public plan view (tRPC's form preview and `POST /api/v1/workloads/plan`). */
 export async function previewPlanView(orgId: string, submission: TWorkloadSubmission): Promise<TPlanView> {
-  return ZPlanView.parse((await previewPlan(orgId, submission)).plan);
+  const { plan, onSubmit } = await previewPlan(orgId, submission);
+  return ZPlanView.parse({ ...plan, onSubmit });
 }

@@ -13,7 +13,7 @@ import { errorMessage, fieldErrorsOf } from "@/lib/trpc-errors";
 import { useDebounced } from "@/lib/use-debounced";
 import { useTRPC } from "@/trpc/react";
 import { NoEngineNotice } from "./no-engine-notice";
-import { PlanPreviewPanel } from "./plan-preview-panel";
+import { bindingHeadline, PlanPreviewPanel } from "./plan-preview-panel";
 import { DEFAULT_FORM_VALUES, MARKETS, toSubmission, type TWorkloadFormValues } from "./to-submission";
 
 const MODEL_NAMES = [...new Set(MODELS.flatMap((m) => m.names.filter((n) => n.includes("/"))))].sort();
@@ -38,6 +38,12 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
   const fleet = useQuery(trpc.fleet.list.queryOptions());
   // The fleet lists only clusters with an agent that is not offline.
   const noEngine = fleet.isSuccess && fleet.data.clusters.length === 0;
+  // Koi would fail it the moment it is planned (not merely wait for busy GPUs): say so instead of
+  // making a failed workload. Only on the preview of what is in the form now, not a previous one.
+  const doomed =
+    debouncedKey === submissionKey && !preview.isPlaceholderData && preview.data?.onSubmit === "fail"
+      ? preview.data
+      : null;
   const submit = useMutation(
     trpc.workloads.submit.mutationOptions({ onSuccess: (res) => router.push(`/o/${slug}/workloads/${res.id}`) }),
   );
@@ -60,7 +66,7 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
   }, [attempt, submit.error]);
   const onSubmit = form.handleSubmit(() => {
     setShowErrors(true);
-    if (built.ok) submit.mutate(built.submission);
+    if (built.ok && !doomed) submit.mutate(built.submission);
     else setAttempt((n) => n + 1);
   });
 
@@ -210,7 +216,18 @@ export function NewWorkloadForm({ slug }: { slug: string }) {
           {submit.isError && !Object.keys(serverFields).length ? (
             <Alert tone="error">{errorMessage(submit.error)}</Alert>
           ) : null}
-          <Button type="submit" pending={submit.isPending || submit.isSuccess}>
+          {doomed ? (
+            <p id="wl-doomed" className="text-sm text-danger">
+              {bindingHeadline(doomed)}, so Koi would fail this workload as soon as it plans it. Change it until the
+              preview finds a plan.
+            </p>
+          ) : null}
+          <Button
+            type="submit"
+            pending={submit.isPending || submit.isSuccess}
+            disabled={!!doomed}
+            aria-describedby={doomed ? "wl-doomed" : undefined}
+          >
             {submit.isPending || submit.isSuccess ? "Submitting…" : "Submit workload"}
           </Button>
         </form>

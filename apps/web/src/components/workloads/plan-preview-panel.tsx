@@ -13,15 +13,18 @@ const bindingLabel: Record<string, string> = {
   "unknown-gpu": "The GPUs reported are unknown to the planner",
 };
 
+/** Why no plan fits, in a few words ("The deadline cannot be met"). */
+export function bindingHeadline(plan: TPlanView): string {
+  return plan.binding ? (bindingLabel[plan.binding.constraint] ?? plan.binding.constraint) : "No plan fits";
+}
+
 /** The plan Koi would choose right now for the form's workload, with its runners-up. */
 export function PlanPreviewPanel({ plan, deadlineHours }: { plan: TPlanView; deadlineHours?: number }) {
   if (!plan.feasible) {
     return (
       <div className="space-y-3" data-testid="plan-preview">
         <Alert tone="error">
-          <p className="font-medium">
-            {plan.binding ? (bindingLabel[plan.binding.constraint] ?? plan.binding.constraint) : "No plan fits"}
-          </p>
+          <p className="font-medium">{bindingHeadline(plan)}</p>
           {plan.binding?.detail ? <p className="mt-1">{plan.binding.detail}</p> : null}
           {plan.binding?.bestAchievableHours ? (
             <p className="mt-1">
