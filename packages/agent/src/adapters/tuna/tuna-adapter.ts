@@ -13,7 +13,7 @@ import { observeInterval, startObserver, type TBackendName } from "./tuna-online
 import { createTunaRouterClient } from "./tuna-router-client.ts";
 import { accrueServerless, advanceBaseline, attachBaseline, inSeconds, NO_SERVERLESS } from "./tuna-usage.ts";
 import { createVariantSwitch } from "./tuna-variant-switch.ts";
-import { accrueSpot, NO_SPOT_ACCOUNTS, spotUsageLines, type TTunaVariant } from "./tuna-variants.ts";
+import { accrueSpot, bootPolicy, NO_SPOT_ACCOUNTS, spotUsageLines, type TTunaVariant } from "./tuna-variants.ts";
 
 export type { TTunaAdapterOptions } from "./tuna-adapter-options.ts";
 
@@ -262,7 +262,9 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
         router: baseline,
         serverless,
         spotState: h.spot_state,
-        // After a move the spot backend is another vLLM: its histograms start a new baseline.
+        // After a move the spot backend is another vLLM: its histograms start a new baseline, and
+        // the replicas the router counted at this poll were the old service's. The new one serves
+        // from here, at the floor it booted with, until the next poll counts it.
         online:
           s.variant === polled.variant
             ? observed.observer
@@ -270,6 +272,9 @@ export function createTunaAdapter(options: TTunaAdapterOptions): TEngineAdapter 
                 ...observed.observer,
                 scrapes: { ...observed.observer.scrapes, spot: undefined },
                 reads: { ...observed.observer.reads, spot: undefined },
+                ...(polled.switching && observed.observer.lastSpotReplicas !== null
+                  ? { lastSpotReplicas: bootPolicy(polled.switching.policy).spot.min_replicas }
+                  : {}),
               },
         spot,
         // Learnt late when the router had no spot backend at attach.

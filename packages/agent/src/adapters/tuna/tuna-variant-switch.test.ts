@@ -141,6 +141,16 @@ describe("Tuna adapter: moving an online service to another GPU type", () => {
     const atMove = polls[movedAt]!.report.usage.filter((u) => u.component === "spot");
     expect(atMove.find((u) => u.gpuType === "L40S")?.requests).toBe(0);
     expect(atMove.find((u) => u.gpuType === "L4")!.requests).toBeGreaterThan(0);
+    // The interval after the move is L40S's at the floor it booted with (2), not at the count the
+    // router gave for L4 (1) at the moving poll.
+    const spotSeconds = (p: TPollResult, gpu: string) =>
+      p.report.usage.find((u) => u.component === "spot" && u.gpuType === gpu)?.seconds ?? 0;
+    const uptime = (p: TPollResult) => p.report.usage.find((u) => u.component === "router")!.seconds;
+    const [moving, after] = [polls[movedAt]!, polls[movedAt + 1]!];
+    expect(spotSeconds(after, "L40S") - spotSeconds(moving, "L40S")).toBeCloseTo(
+      2 * (uptime(after) - uptime(moving)),
+      6,
+    );
     expect(servedBy.at(-1)).toBe("L40S");
     expect((a.adapterState as { variant?: string }).variant).toBe("L40S");
     // The old service keeps its ceiling but loses its floor: SkyServe scales it to zero once idle.
