@@ -98,6 +98,18 @@ describe("planWorkload's outcomes", () => {
     expect(outcome).toMatchObject({ outcome: "waiting", detail: expect.stringContaining("past the 1h deadline") });
   });
 
+  it("fails a job no freed pool could run with why it never could, not that the GPUs are busy now", async () => {
+    const { org, agentId } = await orgWithAgent([h100Pool(8)]);
+    await busyPool(org.id, agentId, 8);
+    const w = await submitted(org.id, { requests: 5_000_000, deadlineHours: 0.1 });
+    const outcome = await planWorkload(w.id);
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      detail: expect.stringMatching(/^deadline: /),
+    });
+    expect((await reload(w.id)).statusDetail).toBe((outcome as { detail: string }).detail);
+  });
+
   it("fails rather than waits when even the freed pool is too small under its quota", async () => {
     const { org, agentId } = await orgWithAgent([h100Pool(8)]);
     // The job needs two TP4 replicas (8 GPUs); the org may use 4 of the pool's 8.

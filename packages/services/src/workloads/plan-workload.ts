@@ -3,7 +3,7 @@ import type { TCalibrationTable } from "@koi/planner";
 import { type Tx, type Workload } from "@koi/db";
 import type { TDecisionKind } from "@koi/contracts/workloads/workloads";
 import { dispatchPlan } from "./dispatch-plan.ts";
-import { capacityBound, fitsWhenCapacityFrees } from "./fits-when-capacity-frees.ts";
+import { capacityBound, planOnWholeCapacity } from "./plan-on-whole-capacity.ts";
 import { planOnOrgCapacity } from "./preview-plan.ts";
 import { remainingWorkload } from "./workload-inputs.ts";
 import { readSpec, ZPlacementRecord } from "./read-stored-json.ts";
@@ -104,9 +104,11 @@ export async function planLocked(
         return { outcome: "rebalancing", detail: plan.binding?.detail ?? "" };
       }
     }
-    if (await fitsWhenCapacityFrees(plan, org, remaining, submission, calibration))
-      return wait(tx, workload, `${WAITING_FOR_CAPACITY}: ${plan.binding?.detail ?? "GPUs busy"}`);
-    const detail = `${plan.binding?.constraint ?? "infeasible"}: ${plan.binding?.detail ?? plan.reason}`;
+    const whole = await planOnWholeCapacity(plan, org, remaining, submission, calibration);
+    if (whole?.feasible) return wait(tx, workload, `${WAITING_FOR_CAPACITY}: ${plan.binding?.detail ?? "GPUs busy"}`);
+    // Why it can never run: the whole pools' binding constraint, not "too few free GPUs" now.
+    const binding = whole?.binding ?? plan.binding;
+    const detail = `${binding?.constraint ?? "infeasible"}: ${binding?.detail ?? plan.reason}`;
     await tx.workload.update({
       where: { id: workload.id },
       data: { status: "FAILED", statusDetail: detail.slice(0, 1000), completedAt: o.now },

@@ -15,7 +15,7 @@ import {
 import { prisma, type Tx } from "@koi/db";
 import { buildOrgCapacity, splitPoolIds, type TOrgCapacity } from "./build-org-capacity.ts";
 import { checkSubmissionModel } from "./check-submission-model.ts";
-import { capacityBound, fitsWhenCapacityFrees } from "./fits-when-capacity-frees.ts";
+import { capacityBound, planOnWholeCapacity } from "./plan-on-whole-capacity.ts";
 import { loadOrgCalibration } from "./load-calibration.ts";
 import { withinPreviewBudget, type TPlanningClock } from "./preview-budget.ts";
 import { largestGroup, selectOptionsFor } from "./workload-inputs.ts";
@@ -111,21 +111,28 @@ export async function previewPlan(orgId: string, submission: TWorkloadSubmission
   const { plan, routeReason, org, onSubmit } = await withinPreviewBudget(orgId, async (clock) => {
     const result = await planOnOrgCapacity(orgId, submission, workload, prisma as unknown as Tx, { clock });
     const outcome = await clock.time(() => submitOutcome(result, workload, submission));
-    return { ...result, onSubmit: outcome };
+    // A workload that can never run shows why (the whole pools' constraint), not that GPUs are busy.
+    const binding = outcome.binding ?? result.plan.binding;
+    return { ...result, plan: binding ? { ...result.plan, binding } : result.plan, onSubmit: outcome.onSubmit };
   });
   return { plan, engine: plan.engine, routeReason, capacity: org.capacity, agentsOnline: org.agentsOnline, onSubmit };
 }
 
-/** Planning a submission now: dispatch it, wait for busy GPUs (or lent ones, if urgent), or fail it. */
+/**
+ * Planning a submission now (`planWorkload`'s rules): dispatch it, wait for busy GPUs (or lent
+ * ones, if urgent), or fail it, with the constraint that means it can never run.
+ */
 async function submitOutcome(
   { plan, org, calibration }: TPlanResult,
   workload: TWorkload,
   submission: TWorkloadSubmission,
-): Promise<TPlanView["onSubmit"]> {
-  if (plan.feasible) return "dispatch";
-  if (org.agentsOnline === 0 || org.capacity.pools.length === 0) return "wait";
-  if (submission.priority === "urgent" && capacityBound(plan)) return "wait";
-  return (await fitsWhenCapacityFrees(plan, org, workload, submission, calibration)) ? "wait" : "fail";
+): Promise<{ onSubmit: TPlanView["onSubmit"]; binding?: TPlan["binding"] }> {
+  if (plan.feasible) return { onSubmit: "dispatch" };
+  if (org.agentsOnline === 0 || org.capacity.pools.length === 0) return { onSubmit: "wait" };
+  if (submission.priority === "urgent" && capacityBound(plan)) return { onSubmit: "wait" };
+  const whole = await planOnWholeCapacity(plan, org, workload, submission, calibration);
+  if (whole?.feasible) return { onSubmit: "wait" };
+  return { onSubmit: "fail", ...(whole?.binding ? { binding: whole.binding } : {}) };
 }
 
 /** The preview as both APIs answer it: the public plan view (tRPC's form preview and `POST /api/v1/workloads/plan`). */

@@ -9,29 +9,30 @@ export function capacityBound(plan: TPlan): boolean {
 }
 
 /**
- * Busy, not impossible: the workload would fit if the pools' GPUs were all free — Koi's own
- * assignments finish or a paused one's replicas are torn down (the engine reports them busy until
- * its next heartbeat), or the engine's other jobs end. It waits; once the deadline makes even the
- * whole pools too small, a retry fails it with the binding constraint.
+ * For a plan infeasible for want of GPUs, the plan on the pools with every GPU free — Koi's own
+ * assignments finished, a paused one's replicas torn down (the engine reports them busy until its
+ * next heartbeat), the engine's other jobs ended; null for a plan infeasible for what the job is.
+ * Feasible there: busy, not impossible, and the workload waits (once the deadline makes even the
+ * whole pools too small, a retry fails it). Infeasible there: its binding constraint is why the
+ * workload can never run, where the busy plan's would only say that GPUs are busy now.
  */
-export async function fitsWhenCapacityFrees(
+export async function planOnWholeCapacity(
   plan: TPlan,
   org: TOrgCapacity,
   remaining: TWorkload,
   submission: TWorkloadSubmission,
   calibration: TCalibrationTable,
-): Promise<boolean> {
-  if (!capacityBound(plan)) return false;
+): Promise<TPlan | null> {
+  if (!capacityBound(plan)) return null;
   const whole = {
     pools: org.capacity.pools.map(({ quota: _quota, ...p }) => {
       const owner = org.owners[p.id];
       return { ...p, available: owner?.total ?? p.available, ...(owner?.quota != null ? { quota: owner.quota } : {}) };
     }),
   };
-  const freed = await selectGpus(remaining, whole, {
+  return selectGpus(remaining, whole, {
     ...selectOptionsFor(submission, splitPoolIds(org)),
     calibration,
     alternatives: 0,
   });
-  return freed.feasible;
 }
