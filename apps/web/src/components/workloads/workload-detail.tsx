@@ -9,7 +9,6 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { formatGpuHours, formatNumber, formatPct, formatUsd, formatUsdPerHour } from "@/lib/format";
 import { RelativeTime } from "@/components/relative-time";
-import { formatRelativePrecise } from "@/lib/relative-time";
 import { useTRPC } from "@/trpc/react";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveTopic } from "@/components/live/use-live-topic";
@@ -63,15 +62,8 @@ export function WorkloadDetail({ workloadId, canCancel }: { workloadId: string; 
     return <RelativeTime date={d} now={now} />;
   };
   // The deadline and the forecast are read against each other: to the minute, not "in 2 hours" for both.
-  const preciseAt = (iso: string | null, fallback = "—") => {
-    if (!iso) return fallback;
-    const d = new Date(iso);
-    return (
-      <time dateTime={d.toISOString()} title={`${d.toISOString().slice(0, 16).replace("T", " ")} UTC`}>
-        {formatRelativePrecise(d, now)}
-      </time>
-    );
-  };
+  const preciseAt = (iso: string | null, fallback = "—") =>
+    iso ? <RelativeTime date={new Date(iso)} now={now} precise /> : fallback;
   const ended = TERMINAL_WORKLOAD_STATUSES.includes(w.status);
   // Between Orca's chunk counts the server estimates progress from tokens generated (marked ≈).
   const estimated = ended ? null : w.progress.estimated;
